@@ -18,8 +18,9 @@ import org.web3j.protocol.core.Response;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * A real anvil process on 127.0.0.1 with deterministic dev accounts. Start with {@link #start}; tests normally get one
- * injected by {@link WithAnvil}. Closing stops the process (and is safe to repeat).
+ * A real anvil process on 127.0.0.1 with deterministic dev accounts. Start with {@link #start};
+ * tests normally get one injected by {@link WithAnvil}. Closing stops the process (and is safe to
+ * repeat).
  */
 public final class AnvilNode implements AutoCloseable {
   private final LocalProcess process;
@@ -29,7 +30,8 @@ public final class AnvilNode implements AutoCloseable {
   private final Web3j web3j;
   private final List<DevAccount> accounts;
 
-  private AnvilNode(LocalProcess process, int port, long chainId, HttpService http, List<DevAccount> accounts) {
+  private AnvilNode(
+      LocalProcess process, int port, long chainId, HttpService http, List<DevAccount> accounts) {
     this.process = process;
     this.port = port;
     this.chainId = chainId;
@@ -38,7 +40,10 @@ public final class AnvilNode implements AutoCloseable {
     this.accounts = accounts;
   }
 
-  /** Starts anvil from {@code node_modules/.bin/anvil} of the repository and waits until eth_chainId answers. */
+  /**
+   * Starts anvil from {@code node_modules/.bin/anvil} of the repository and waits until eth_chainId
+   * answers.
+   */
   public static AnvilNode start(AnvilOptions options) {
     RepoLayout repo = RepoLayout.locate();
     int port = options.port() == 0 ? FreePort.onLoopback() : options.port();
@@ -56,7 +61,8 @@ public final class AnvilNode implements AutoCloseable {
             "--mnemonic", DevAccount.DEFAULT_MNEMONIC));
     options
         .blockTime()
-        .ifPresent(t -> command.addAll(List.of("--block-time", Double.toString(t.toMillis() / 1000.0))));
+        .ifPresent(
+            t -> command.addAll(List.of("--block-time", Double.toString(t.toMillis() / 1000.0))));
     Path log = options.logDirectory().resolve("anvil-" + port + ".log");
     ProcessSpec spec =
         new ProcessSpec(
@@ -70,7 +76,11 @@ public final class AnvilNode implements AutoCloseable {
             repo.npmInstallHint());
     LocalProcess process = LocalProcess.start(spec);
     return new AnvilNode(
-        process, port, options.chainId(), http, DevAccount.derive(DevAccount.DEFAULT_MNEMONIC, options.accounts()));
+        process,
+        port,
+        options.chainId(),
+        http,
+        DevAccount.derive(DevAccount.DEFAULT_MNEMONIC, options.accounts()));
   }
 
   public String rpcUrl() {
@@ -114,7 +124,10 @@ public final class AnvilNode implements AutoCloseable {
     return accounts.get(index);
   }
 
-  /** {@code evm_snapshot}: returns an id to {@link #revert} to; pair them to isolate tests sharing one chain. */
+  /**
+   * {@code evm_snapshot}: returns an id to {@link #revert} to; pair them to isolate tests sharing
+   * one chain.
+   */
   public String snapshot() {
     return call("evm_snapshot", List.of(), SnapshotResponse.class).getResult();
   }
@@ -149,7 +162,8 @@ public final class AnvilNode implements AutoCloseable {
     try {
       R response = new Request<>(method, params, http, type).send();
       if (response.hasError()) {
-        throw new LocalProcessException("anvil " + method + " failed: " + response.getError().getMessage());
+        throw new LocalProcessException(
+            "anvil " + method + " failed: " + response.getError().getMessage());
       }
       return response;
     } catch (IOException e) {

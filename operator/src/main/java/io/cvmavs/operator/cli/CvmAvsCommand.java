@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 /**
  * Root of the {@code cvm-avs} command tree.
  *
- * <p>Exit codes: 0 success; 1 the command failed (the message says why); 2 usage error (unknown command or option,
- * bad value).
+ * <p>Exit codes: 0 success; 1 the command failed (the message says why); 2 usage error (unknown
+ * command or option, bad value).
  */
 @Command(
     name = "cvm-avs",
@@ -24,7 +24,11 @@ import picocli.CommandLine.Spec;
     description = "Operator, aggregator and devnet tooling for the CVM AVS (EigenLayer).",
     subcommands = {DevnetCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:the command failed", "2:usage error (unknown command or option, bad value)"})
+    exitCodeList = {
+      "0:success",
+      "1:the command failed",
+      "2:usage error (unknown command or option, bad value)"
+    })
 public final class CvmAvsCommand implements Runnable {
   public static final int EXIT_FAILURE = 1;
 
@@ -38,7 +42,8 @@ public final class CvmAvsCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see the list below.");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command: see the list below.");
   }
 
   /** The configured command line: error handling and exit codes shared by every subcommand. */
@@ -49,7 +54,10 @@ public final class CvmAvsCommand implements Runnable {
     return commandLine;
   }
 
-  /** Usage errors: the reason, suggestions for a mistyped command, and where to find help; exit code 2. */
+  /**
+   * Usage errors: the reason, suggestions for a mistyped command, and where to find help; exit code
+   * 2.
+   */
   private static int handleUsageError(CommandLine.ParameterException problem, String[] args) {
     CommandLine commandLine = problem.getCommandLine();
     PrintWriter err = commandLine.getErr();
@@ -72,7 +80,8 @@ public final class CvmAvsCommand implements Runnable {
     return commandLine.getCommandSpec().exitCodeOnInvalidInput();
   }
 
-  private static int handleFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+  private static int handleFailure(
+      Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
     err.println("cvm-avs " + commandLine.getCommandName() + ": error: " + describe(failure));
     CommandLine root = commandLine;
@@ -98,7 +107,8 @@ public final class CvmAvsCommand implements Runnable {
     @Override
     public String[] getVersion() throws IOException {
       Properties properties = new Properties();
-      try (InputStream in = CvmAvsCommand.class.getResourceAsStream("/cvm-avs-version.properties")) {
+      try (InputStream in =
+          CvmAvsCommand.class.getResourceAsStream("/cvm-avs-version.properties")) {
         if (in != null) {
           properties.load(in);
         }
