@@ -8,6 +8,7 @@ import io.cvmavs.localnet.process.RepoLayout;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 
 /**
@@ -148,6 +150,36 @@ public final class AnvilNode implements AutoCloseable {
   /** Advances the next block's timestamp by {@code seconds} ({@code evm_increaseTime}). */
   public void increaseTime(long seconds) {
     call("evm_increaseTime", List.of(BigInteger.valueOf(seconds)), Response.class);
+  }
+
+  /**
+   * Polls until the transaction has a receipt (anvil may answer {@code eth_sendTransaction} before
+   * it mines the block).
+   *
+   * @throws LocalProcessException if there is none within {@code timeout}.
+   */
+  public TransactionReceipt awaitReceipt(String transactionHash, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (true) {
+        Optional<TransactionReceipt> receipt =
+            web3j.ethGetTransactionReceipt(transactionHash).send().getTransactionReceipt();
+        if (receipt.isPresent()) {
+          return receipt.get();
+        }
+        if (System.nanoTime() > deadline) {
+          throw new LocalProcessException(
+              "no receipt for " + transactionHash + " within " + timeout);
+        }
+        Thread.sleep(20);
+      }
+    } catch (IOException e) {
+      throw new LocalProcessException(
+          "anvil eth_getTransactionReceipt failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LocalProcessException("interrupted while waiting for " + transactionHash, e);
+    }
   }
 
   public long blockNumber() {

@@ -3,6 +3,7 @@ package io.cvmavs.localnet.anvil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -38,7 +39,7 @@ class AnvilNodeIT {
                     from, null, null, BigInteger.valueOf(21_000), to, BigInteger.TEN.pow(18)))
             .send()
             .getTransactionHash();
-    assertThat(hash).startsWith("0x");
+    assertThat(anvil.awaitReceipt(hash, Duration.ofSeconds(10)).isStatusOK()).isTrue();
     assertThat(balance(anvil, to)).isEqualTo(before.add(BigInteger.TEN.pow(18)));
 
     anvil.revert(snapshot);
