@@ -1,6 +1,9 @@
 package io.cvmavs.crypto;
 
-/** A scalar (secret key, multiplier) was refused: zero where not allowed, or not below the group order r. */
+/**
+ * A scalar (secret key, multiplier) was refused: zero where not allowed, or not below the group
+ * order r.
+ */
 public class InvalidScalarException extends CryptoException {
   public InvalidScalarException(String message) {
     super(message);

@@ -15,7 +15,8 @@ public final class Bn254 {
   public static final long U = 4965661367192848881L;
 
   /** 6u + 2, the optimal ate loop count. */
-  public static final BigInteger ATE_LOOP = BigInteger.valueOf(U).multiply(BigInteger.valueOf(6)).add(BigInteger.TWO);
+  public static final BigInteger ATE_LOOP =
+      BigInteger.valueOf(U).multiply(BigInteger.valueOf(6)).add(BigInteger.TWO);
 
   private Bn254() {}
 }

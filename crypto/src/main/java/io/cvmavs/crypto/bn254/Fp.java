@@ -5,11 +5,12 @@ import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
- * An element of the BN254 base field F_p, p = 21888242871839275222246405745257275088696311157297823662689037894645226208583.
+ * An element of the BN254 base field F_p, p =
+ * 21888242871839275222246405745257275088696311157297823662689037894645226208583.
  *
- * <p>Immutable. Stored in Montgomery form (R = 2^256) as four little-endian 64-bit limbs; multiplication is the
- * coarsely integrated operand scanning (CIOS) Montgomery product, using the "no carry" shortcut that holds because
- * the top limb of p is below 2^63 - 1. Not constant time.
+ * <p>Immutable. Stored in Montgomery form (R = 2^256) as four little-endian 64-bit limbs;
+ * multiplication is the coarsely integrated operand scanning (CIOS) Montgomery product, using the
+ * "no carry" shortcut that holds because the top limb of p is below 2^63 - 1. Not constant time.
  */
 public final class Fp {
   /** The modulus p. */
@@ -20,6 +21,7 @@ public final class Fp {
   static final long P1 = P.shiftRight(64).longValue();
   static final long P2 = P.shiftRight(128).longValue();
   static final long P3 = P.shiftRight(192).longValue();
+
   /** -p^-1 mod 2^64. */
   static final long INV = computeInv();
 
@@ -52,7 +54,10 @@ public final class Fp {
 
   private static Fp rawLimbs(BigInteger v) {
     return new Fp(
-        v.longValue(), v.shiftRight(64).longValue(), v.shiftRight(128).longValue(), v.shiftRight(192).longValue());
+        v.longValue(),
+        v.shiftRight(64).longValue(),
+        v.shiftRight(128).longValue(),
+        v.shiftRight(192).longValue());
   }
 
   /** The element v mod p (any integer, negative values included). */
@@ -77,11 +82,15 @@ public final class Fp {
   public static Fp fromBytes(byte[] in, int offset) {
     if (in.length - offset < 32) {
       throw new MalformedEncodingException(
-          "field element needs 32 bytes at offset " + offset + ", got " + Math.max(0, in.length - offset));
+          "field element needs 32 bytes at offset "
+              + offset
+              + ", got "
+              + Math.max(0, in.length - offset));
     }
     BigInteger v = new BigInteger(1, Arrays.copyOfRange(in, offset, offset + 32));
     if (v.compareTo(P) >= 0) {
-      throw new MalformedEncodingException("field element 0x" + v.toString(16) + " is not below the modulus p");
+      throw new MalformedEncodingException(
+          "field element 0x" + v.toString(16) + " is not below the modulus p");
     }
     return fromCanonical(v);
   }
@@ -221,8 +230,9 @@ public final class Fp {
   }
 
   /**
-   * The candidate square root {@code this^((p+1)/4)} (p = 3 mod 4). It is a square root exactly when its square equals
-   * this element; callers that need to know check that (as EigenLayer's try-and-increment does).
+   * The candidate square root {@code this^((p+1)/4)} (p = 3 mod 4). It is a square root exactly
+   * when its square equals this element; callers that need to know check that (as EigenLayer's
+   * try-and-increment does).
    */
   public Fp sqrtCandidate() {
     return pow(SQRT_EXP);

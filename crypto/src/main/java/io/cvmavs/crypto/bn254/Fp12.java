@@ -42,8 +42,8 @@ public final class Fp12 {
   }
 
   /**
-   * Multiplication by the sparse element l0 + (l3 + l4·v)·w (a Miller-loop line: coefficients at positions 0, 3 and
-   * 4 of the basis 1, v, v², w, vw, v²w).
+   * Multiplication by the sparse element l0 + (l3 + l4·v)·w (a Miller-loop line: coefficients at
+   * positions 0, 3 and 4 of the basis 1, v, v², w, vw, v²w).
    */
   public Fp12 mulBy034(Fp2 l0, Fp2 l3, Fp2 l4) {
     Fp6 a = c0.mulByFp2(l0);

@@ -6,6 +6,7 @@ import java.math.BigInteger;
 public final class Fp2 {
   public static final Fp2 ZERO = new Fp2(Fp.ZERO, Fp.ZERO);
   public static final Fp2 ONE = new Fp2(Fp.ONE, Fp.ZERO);
+
   /** ξ = 9 + u, the non-residue that defines F_p6 and the sextic twist. */
   public static final Fp2 XI = new Fp2(Fp.of(9), Fp.ONE);
 

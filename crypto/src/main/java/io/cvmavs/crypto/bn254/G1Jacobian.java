@@ -3,8 +3,9 @@ package io.cvmavs.crypto.bn254;
 import java.math.BigInteger;
 
 /**
- * A G1 point in Jacobian coordinates (x = X/Z², y = Y/Z³; Z = 0 is infinity) on y² = x³ + 3. Immutable. Use it to
- * chain additions and multiplications; convert to {@link G1Point} (one inversion) at the end.
+ * A G1 point in Jacobian coordinates (x = X/Z², y = Y/Z³; Z = 0 is infinity) on y² = x³ + 3.
+ * Immutable. Use it to chain additions and multiplications; convert to {@link G1Point} (one
+ * inversion) at the end.
  */
 public final class G1Jacobian {
   public static final G1Jacobian INFINITY = new G1Jacobian(Fp.ONE, Fp.ONE, Fp.ZERO);
@@ -145,7 +146,6 @@ public final class G1Jacobian {
     }
     Fp z1z1 = z.square();
     Fp z2z2 = q.z.square();
-    return x.mul(z2z2).equals(q.x.mul(z1z1))
-        && y.mul(q.z).mul(z2z2).equals(q.y.mul(z).mul(z1z1));
+    return x.mul(z2z2).equals(q.x.mul(z1z1)) && y.mul(q.z).mul(z2z2).equals(q.y.mul(z).mul(z1z1));
   }
 }

@@ -5,11 +5,11 @@ import io.cvmavs.crypto.MalformedEncodingException;
 import java.math.BigInteger;
 
 /**
- * An affine point of G1 = E(F_p), E: y² = x³ + 3 (cofactor 1, so every curve point is in the subgroup). Immutable and
- * always valid: every factory checks the curve equation.
+ * An affine point of G1 = E(F_p), E: y² = x³ + 3 (cofactor 1, so every curve point is in the
+ * subgroup). Immutable and always valid: every factory checks the curve equation.
  *
- * <p>EVM encoding (precompiles 0x06–0x08, Solidity {@code BN254.G1Point}): 64 bytes, x ‖ y, each a 32-byte
- * big-endian integer below p; the point at infinity is all zeros.
+ * <p>EVM encoding (precompiles 0x06–0x08, Solidity {@code BN254.G1Point}): 64 bytes, x ‖ y, each a
+ * 32-byte big-endian integer below p; the point at infinity is all zeros.
  */
 public final class G1Point {
   public static final int ENCODED_LENGTH = 64;
@@ -49,7 +49,8 @@ public final class G1Point {
       return INFINITY;
     }
     if (!isOnCurve(x, y)) {
-      throw new InvalidPointException("G1 point (" + x + ", " + y + ") is not on the curve y^2 = x^3 + 3");
+      throw new InvalidPointException(
+          "G1 point (" + x + ", " + y + ") is not on the curve y^2 = x^3 + 3");
     }
     return new G1Point(x, y);
   }
@@ -82,7 +83,10 @@ public final class G1Point {
   public static G1Point fromBytes(byte[] in, int offset) {
     if (in.length - offset < ENCODED_LENGTH) {
       throw new MalformedEncodingException(
-          "G1 point encoding truncated: need 64 bytes at offset " + offset + ", have " + (in.length - offset));
+          "G1 point encoding truncated: need 64 bytes at offset "
+              + offset
+              + ", have "
+              + (in.length - offset));
     }
     return of(Fp.fromBytes(in, offset), Fp.fromBytes(in, offset + 32));
   }
@@ -129,7 +133,10 @@ public final class G1Point {
     return isInfinity() ? this : new G1Point(x, y.neg());
   }
 
-  /** k·this for any integer k (the EVM's 0x07 accepts any 256-bit k; the result only depends on k mod r). */
+  /**
+   * k·this for any integer k (the EVM's 0x07 accepts any 256-bit k; the result only depends on k
+   * mod r).
+   */
   public G1Point mul(BigInteger k) {
     return G1Jacobian.of(this).mul(k.mod(Bn254.R)).toAffine();
   }
@@ -145,7 +152,8 @@ public final class G1Point {
    */
   public G1Point requireNotInfinity(String what) {
     if (isInfinity()) {
-      throw new InvalidPointException(what + " is the G1 point at infinity, which is not allowed here");
+      throw new InvalidPointException(
+          what + " is the G1 point at infinity, which is not allowed here");
     }
     return this;
   }

@@ -3,8 +3,9 @@ package io.cvmavs.crypto.bn254;
 import java.math.BigInteger;
 
 /**
- * A G2 point in Jacobian coordinates (x = X/Z², y = Y/Z³; Z = 0 is infinity) on the twist y² = x³ + 3/ξ. Immutable. Use it to
- * chain additions and multiplications; convert to {@link G2Point} (one inversion) at the end.
+ * A G2 point in Jacobian coordinates (x = X/Z², y = Y/Z³; Z = 0 is infinity) on the twist y² = x³ +
+ * 3/ξ. Immutable. Use it to chain additions and multiplications; convert to {@link G2Point} (one
+ * inversion) at the end.
  */
 public final class G2Jacobian {
   public static final G2Jacobian INFINITY = new G2Jacobian(Fp2.ONE, Fp2.ONE, Fp2.ZERO);
@@ -145,7 +146,6 @@ public final class G2Jacobian {
     }
     Fp2 z1z1 = z.square();
     Fp2 z2z2 = q.z.square();
-    return x.mul(z2z2).equals(q.x.mul(z1z1))
-        && y.mul(q.z).mul(z2z2).equals(q.y.mul(z).mul(z1z1));
+    return x.mul(z2z2).equals(q.x.mul(z1z1)) && y.mul(q.z).mul(z2z2).equals(q.y.mul(z).mul(z1z1));
   }
 }

@@ -5,12 +5,12 @@ import io.cvmavs.crypto.MalformedEncodingException;
 import java.math.BigInteger;
 
 /**
- * An affine point of G2, the order-r subgroup of the sextic twist E'(F_p2): y² = x³ + 3/ξ, ξ = 9 + u. Immutable and
- * always valid: every factory checks the curve equation and subgroup membership.
+ * An affine point of G2, the order-r subgroup of the sextic twist E'(F_p2): y² = x³ + 3/ξ, ξ = 9 +
+ * u. Immutable and always valid: every factory checks the curve equation and subgroup membership.
  *
- * <p>EVM encoding (precompile 0x08, Solidity {@code BN254.G2Point}): 128 bytes, <b>imaginary part first</b>: x.c1 ‖
- * x.c0 ‖ y.c1 ‖ y.c0, each a 32-byte big-endian integer below p; infinity is all zeros. In Solidity the point is
- * {@code X = [x.c1, x.c0], Y = [y.c1, y.c0]}.
+ * <p>EVM encoding (precompile 0x08, Solidity {@code BN254.G2Point}): 128 bytes, <b>imaginary part
+ * first</b>: x.c1 ‖ x.c0 ‖ y.c1 ‖ y.c0, each a 32-byte big-endian integer below p; infinity is all
+ * zeros. In Solidity the point is {@code X = [x.c1, x.c0], Y = [y.c1, y.c0]}.
  */
 public final class G2Point {
   public static final int ENCODED_LENGTH = 128;
@@ -64,7 +64,8 @@ public final class G2Point {
       return INFINITY;
     }
     if (!isOnCurve(x, y)) {
-      throw new InvalidPointException("G2 point (" + x + ", " + y + ") is not on the twist curve y^2 = x^3 + 3/(9+u)");
+      throw new InvalidPointException(
+          "G2 point (" + x + ", " + y + ") is not on the twist curve y^2 = x^3 + 3/(9+u)");
     }
     G2Point p = new G2Point(x, y);
     if (!p.isInSubgroup()) {
@@ -95,7 +96,10 @@ public final class G2Point {
   public static G2Point fromEvmBytes(byte[] in, int offset) {
     if (in.length - offset < ENCODED_LENGTH) {
       throw new MalformedEncodingException(
-          "G2 point encoding truncated: need 128 bytes at offset " + offset + ", have " + (in.length - offset));
+          "G2 point encoding truncated: need 128 bytes at offset "
+              + offset
+              + ", have "
+              + (in.length - offset));
     }
     Fp x1 = Fp.fromBytes(in, offset);
     Fp x0 = Fp.fromBytes(in, offset + 32);
@@ -169,7 +173,8 @@ public final class G2Point {
    */
   public G2Point requireNotInfinity(String what) {
     if (isInfinity()) {
-      throw new InvalidPointException(what + " is the G2 point at infinity, which is not allowed here");
+      throw new InvalidPointException(
+          what + " is the G2 point at infinity, which is not allowed here");
     }
     return this;
   }

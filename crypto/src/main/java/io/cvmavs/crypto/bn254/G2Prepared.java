@@ -6,9 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The Miller-loop line coefficients of a fixed G2 point, computed once (doubling and addition steps in homogeneous
- * projective coordinates, Costello–Lange–Naehrig formulas for a D-type twist). Reusing a prepared point (the
- * generator, a long-lived public key) skips all G2 arithmetic in later pairings. Immutable, thread-safe.
+ * The Miller-loop line coefficients of a fixed G2 point, computed once (doubling and addition steps
+ * in homogeneous projective coordinates, Costello–Lange–Naehrig formulas for a D-type twist).
+ * Reusing a prepared point (the generator, a long-lived public key) skips all G2 arithmetic in
+ * later pairings. Immutable, thread-safe.
  */
 public final class G2Prepared {
   /** Signed binary (NAF) digits of 6u + 2, least significant first. */
@@ -17,8 +18,7 @@ public final class G2Prepared {
   private static final Fp2 TWO_INV = Fp2.of(BigInteger.TWO, BigInteger.ZERO).inverse();
 
   /** ξ^((p−1)/3) and ξ^((p−1)/2): the twisted Frobenius ψ(x, y) = (x̄·c_x, ȳ·c_y). */
-  static final Fp2 PSI_X =
-      Fp2.XI.pow(Fp.P.subtract(BigInteger.ONE).divide(BigInteger.valueOf(3)));
+  static final Fp2 PSI_X = Fp2.XI.pow(Fp.P.subtract(BigInteger.ONE).divide(BigInteger.valueOf(3)));
 
   static final Fp2 PSI_Y = Fp2.XI.pow(Fp.P.subtract(BigInteger.ONE).shiftRight(1));
 

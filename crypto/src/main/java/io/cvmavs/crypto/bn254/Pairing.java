@@ -3,9 +3,9 @@ package io.cvmavs.crypto.bn254;
 import java.math.BigInteger;
 
 /**
- * The optimal ate pairing e: G1 × G2 → GT ⊂ F_p12* on BN254, and products of pairings sharing one Miller loop
- * accumulator and one final exponentiation. Pairing with the point at infinity (on either side) contributes 1, as in
- * precompile 0x08.
+ * The optimal ate pairing e: G1 × G2 → GT ⊂ F_p12* on BN254, and products of pairings sharing one
+ * Miller loop accumulator and one final exponentiation. Pairing with the point at infinity (on
+ * either side) contributes 1, as in precompile 0x08.
  */
 public final class Pairing {
   /** (p^4 − p^2 + 1)/r, the hard part of the final exponent (reference implementation only). */
@@ -24,7 +24,10 @@ public final class Pairing {
     return finalExponentiation(millerLoop(ps, prepare(qs)));
   }
 
-  /** True iff ∏ e(ps[i], qs[i]) = 1: the semantics of the EVM precompile 0x08 (true for an empty input). */
+  /**
+   * True iff ∏ e(ps[i], qs[i]) = 1: the semantics of the EVM precompile 0x08 (true for an empty
+   * input).
+   */
   public static boolean check(G1Point[] ps, G2Point[] qs) {
     return product(ps, qs).isOne();
   }
@@ -42,7 +45,10 @@ public final class Pairing {
     return out;
   }
 
-  /** The product of the Miller loops f_{6u+2,Q}(P)·(lines for ψ(Q), −ψ²(Q)), without the final exponentiation. */
+  /**
+   * The product of the Miller loops f_{6u+2,Q}(P)·(lines for ψ(Q), −ψ²(Q)), without the final
+   * exponentiation.
+   */
   public static Fp12 millerLoop(G1Point[] ps, G2Prepared[] qs) {
     if (ps.length != qs.length) {
       throw new IllegalArgumentException(
@@ -94,9 +100,10 @@ public final class Pairing {
   }
 
   /**
-   * f^((p^12 − 1)/r) up to a fixed exponent coprime to r: the easy part f^((p^6 − 1)(p^2 + 1)), then the hard part by
-   * the Fuentes-Castañeda–Knapp–Rodríguez-Henríquez chain in u, which raises to 2u(6u² + 3u + 1)·(p^4 − p^2 + 1)/r.
-   * The result is still a non-degenerate bilinear pairing, and equals 1 exactly when the standard one does.
+   * f^((p^12 − 1)/r) up to a fixed exponent coprime to r: the easy part f^((p^6 − 1)(p^2 + 1)),
+   * then the hard part by the Fuentes-Castañeda–Knapp–Rodríguez-Henríquez chain in u, which raises
+   * to 2u(6u² + 3u + 1)·(p^4 − p^2 + 1)/r. The result is still a non-degenerate bilinear pairing,
+   * and equals 1 exactly when the standard one does.
    */
   public static Fp12 finalExponentiation(Fp12 f) {
     Fp12 r = easyPart(f);
@@ -122,7 +129,10 @@ public final class Pairing {
     return y15.mul(y14);
   }
 
-  /** The textbook final exponentiation f^((p^12 − 1)/r) by square-and-multiply (slow; a test reference). */
+  /**
+   * The textbook final exponentiation f^((p^12 − 1)/r) by square-and-multiply (slow; a test
+   * reference).
+   */
   static Fp12 finalExponentiationReference(Fp12 f) {
     return easyPart(f).pow(HARD_EXPONENT);
   }

@@ -22,10 +22,12 @@ class CurveTest {
     assertThat(G1Point.GENERATOR.x()).isEqualTo(BigInteger.ONE);
     assertThat(G1Point.GENERATOR.y()).isEqualTo(BigInteger.TWO);
     assertThat(G1Point.GENERATOR.toJacobian().mul(R).isInfinity()).isTrue();
-    assertThat(G1Point.GENERATOR.mul(R.subtract(BigInteger.ONE))).isEqualTo(G1Point.GENERATOR.negate());
+    assertThat(G1Point.GENERATOR.mul(R.subtract(BigInteger.ONE)))
+        .isEqualTo(G1Point.GENERATOR.negate());
     assertThat(G2Point.isOnCurve(G2Point.GENERATOR.x, G2Point.GENERATOR.y)).isTrue();
     assertThat(G2Point.GENERATOR.isInSubgroup()).isTrue();
-    assertThat(G2Point.GENERATOR.mul(R.subtract(BigInteger.ONE))).isEqualTo(G2Point.GENERATOR.negate());
+    assertThat(G2Point.GENERATOR.mul(R.subtract(BigInteger.ONE)))
+        .isEqualTo(G2Point.GENERATOR.negate());
   }
 
   @Test
@@ -68,10 +70,12 @@ class CurveTest {
     byte[] enc = g.toEvmBytes();
     assertThat(new BigInteger(1, java.util.Arrays.copyOfRange(enc, 0, 32)))
         .isEqualTo(
-            new BigInteger("11559732032986387107991004021392285783925812861821192530917403151452391805634"));
+            new BigInteger(
+                "11559732032986387107991004021392285783925812861821192530917403151452391805634"));
     assertThat(g.evmX()[1])
         .isEqualTo(
-            new BigInteger("10857046999023057135944570762232829481370756359578518086990519993285655852781"));
+            new BigInteger(
+                "10857046999023057135944570762232829481370756359578518086990519993285655852781"));
   }
 
   @Test

@@ -31,8 +31,13 @@ class FieldTest {
   @Test
   void fpMatchesBigIntegerArithmetic() {
     BigInteger[] edge = {
-      BigInteger.ZERO, BigInteger.ONE, BigInteger.TWO, P.subtract(BigInteger.ONE), P.subtract(BigInteger.TWO),
-      BigInteger.ONE.shiftLeft(64), BigInteger.ONE.shiftLeft(192).subtract(BigInteger.ONE)
+      BigInteger.ZERO,
+      BigInteger.ONE,
+      BigInteger.TWO,
+      P.subtract(BigInteger.ONE),
+      P.subtract(BigInteger.TWO),
+      BigInteger.ONE.shiftLeft(64),
+      BigInteger.ONE.shiftLeft(192).subtract(BigInteger.ONE)
     };
     for (int i = 0; i < 3000; i++) {
       BigInteger a = i < edge.length * edge.length ? edge[i % edge.length] : randomBelowP();

@@ -31,8 +31,10 @@ class PairingTest {
       G2Point qb = G2Point.GENERATOR.mul(b);
       Fp12 eab = Pairing.pair(pa, qb);
       assertThat(eab).isEqualTo(e.pow(a.multiply(b).mod(R)));
-      assertThat(eab).isEqualTo(Pairing.pair(G1Point.GENERATOR.mul(a.multiply(b)), G2Point.GENERATOR));
-      assertThat(eab).isEqualTo(Pairing.pair(G1Point.GENERATOR, G2Point.GENERATOR.mul(a.multiply(b))));
+      assertThat(eab)
+          .isEqualTo(Pairing.pair(G1Point.GENERATOR.mul(a.multiply(b)), G2Point.GENERATOR));
+      assertThat(eab)
+          .isEqualTo(Pairing.pair(G1Point.GENERATOR, G2Point.GENERATOR.mul(a.multiply(b))));
     }
     G1Point p1 = G1Point.GENERATOR.mul(scalar());
     G1Point p2 = G1Point.GENERATOR.mul(scalar());
@@ -67,12 +69,18 @@ class PairingTest {
   @Test
   void fastFinalExponentiationIsAFixedPowerOfTheTextbookOne() {
     G2Prepared q = G2Prepared.of(G2Point.GENERATOR.mul(scalar()));
-    Fp12 f = Pairing.millerLoop(new G1Point[] {G1Point.GENERATOR.mul(scalar())}, new G2Prepared[] {q});
+    Fp12 f =
+        Pairing.millerLoop(new G1Point[] {G1Point.GENERATOR.mul(scalar())}, new G2Prepared[] {q});
     BigInteger u = BigInteger.valueOf(Bn254.U);
     BigInteger k =
         u.shiftLeft(1)
-            .multiply(u.pow(2).multiply(BigInteger.valueOf(6)).add(u.multiply(BigInteger.valueOf(3))).add(BigInteger.ONE));
-    assertThat(Pairing.finalExponentiation(f)).isEqualTo(Pairing.finalExponentiationReference(f).pow(k));
+            .multiply(
+                u.pow(2)
+                    .multiply(BigInteger.valueOf(6))
+                    .add(u.multiply(BigInteger.valueOf(3)))
+                    .add(BigInteger.ONE));
+    assertThat(Pairing.finalExponentiation(f))
+        .isEqualTo(Pairing.finalExponentiationReference(f).pow(k));
     assertThat(k.gcd(R)).isEqualTo(BigInteger.ONE);
   }
 }
