@@ -33,4 +33,4 @@ if [ -z "$_cvmavs_jdk" ]; then
 fi
 export JAVA_HOME="$_cvmavs_jdk"
 export PATH="$JAVA_HOME/bin:$PATH"
-unset _cvmavs_jdk
+unset _cvmavs_jdk  # _cvmavs_java_major stays defined for callers

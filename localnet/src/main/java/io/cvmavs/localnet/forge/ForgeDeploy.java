@@ -1,0 +1,71 @@
+package io.cvmavs.localnet.forge;
+
+import io.cvmavs.localnet.anvil.AnvilNode;
+import io.cvmavs.localnet.process.LocalProcessException;
+import io.cvmavs.localnet.process.RepoLayout;
+import io.cvmavs.localnet.process.ToolRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Deploys the project's contracts with the real deploy script ({@code contracts/script/Deploy.s.sol}) through {@code
+ * forge script --broadcast}, exactly as the devnet and operators do. The script writes the deployment JSON (one key per
+ * contract); read it with {@code io.cvmavs.contracts.Deployments}.
+ */
+public final class ForgeDeploy {
+  public static final String SCRIPT = "contracts/script/Deploy.s.sol:Deploy";
+  private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+  private ForgeDeploy() {}
+
+  /** Deploys to {@code anvil} from dev account 0 into a fresh file under the repository's {@code target/}. */
+  public static Path deploy(AnvilNode anvil) {
+    RepoLayout repo = RepoLayout.locate();
+    Path out = Path.of("target", "deployments", "deploy-" + UUID.randomUUID() + ".json");
+    Path log = Path.of("target", "localnet", "forge-deploy-" + anvil.port() + ".log").toAbsolutePath();
+    return deploy(repo, anvil.rpcUrl(), anvil.account(0).privateKeyHex(), out, log, Map.of());
+  }
+
+  /**
+   * Runs the deploy script.
+   *
+   * @param out deployment JSON to write, relative to the repository root (forge's fs_permissions allow {@code
+   *     deployments/} and {@code target/}).
+   * @param extraEnv further variables for the script (e.g. role addresses).
+   * @return the absolute path of the deployment JSON.
+   */
+  public static Path deploy(
+      RepoLayout repo, String rpcUrl, String privateKey, Path out, Path log, Map<String, String> extraEnv) {
+    if (out.isAbsolute()) {
+      throw new IllegalArgumentException("deployment output must be relative to the repository root: " + out);
+    }
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("DEPLOYMENTS_OUT", out.toString());
+    ToolRun.run(
+        List.of(
+            repo.npmBinary("forge").toString(),
+            "script",
+            SCRIPT,
+            "--rpc-url",
+            rpcUrl,
+            "--private-key",
+            privateKey,
+            "--broadcast",
+            "--slow",
+            "--non-interactive"),
+        repo.root(),
+        env,
+        log,
+        TIMEOUT);
+    Path written = repo.root().resolve(out);
+    if (!Files.isRegularFile(written)) {
+      throw new LocalProcessException("forge script finished but wrote no deployment file " + written + " (log " + log + ")");
+    }
+    return written;
+  }
+}

@@ -1,0 +1,112 @@
+package io.cvmavs.operator.cli;
+
+import io.cvmavs.operator.devnet.DevnetCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Root of the {@code cvm-avs} command tree.
+ *
+ * <p>Exit codes: 0 success; 1 the command failed (the message says why); 2 usage error (unknown command or option,
+ * bad value).
+ */
+@Command(
+    name = "cvm-avs",
+    mixinStandardHelpOptions = true,
+    versionProvider = CvmAvsCommand.Version.class,
+    description = "Operator, aggregator and devnet tooling for the CVM AVS (EigenLayer).",
+    subcommands = {DevnetCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:the command failed", "2:usage error (unknown command or option, bad value)"})
+public final class CvmAvsCommand implements Runnable {
+  public static final int EXIT_FAILURE = 1;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--debug",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces of failures.")
+  boolean debug;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see the list below.");
+  }
+
+  /** The configured command line: error handling and exit codes shared by every subcommand. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new CvmAvsCommand());
+    commandLine.setExecutionExceptionHandler(CvmAvsCommand::handleFailure);
+    commandLine.setParameterExceptionHandler(CvmAvsCommand::handleUsageError);
+    return commandLine;
+  }
+
+  /** Usage errors: the reason, suggestions for a mistyped command, and where to find help; exit code 2. */
+  private static int handleUsageError(CommandLine.ParameterException problem, String[] args) {
+    CommandLine commandLine = problem.getCommandLine();
+    PrintWriter err = commandLine.getErr();
+    String message = problem.getMessage();
+    if (problem instanceof CommandLine.UnmatchedArgumentException unmatched
+        && !unmatched.getUnmatched().isEmpty()
+        && !unmatched.getUnmatched().getFirst().startsWith("-")
+        && !commandLine.getSubcommands().isEmpty()) {
+      message =
+          "unknown command '"
+              + unmatched.getUnmatched().getFirst()
+              + "' (commands: "
+              + String.join(", ", commandLine.getSubcommands().keySet())
+              + ")";
+    }
+    err.println("cvm-avs: " + message);
+    CommandLine.UnmatchedArgumentException.printSuggestions(problem, err);
+    err.println("Run '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
+    err.flush();
+    return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  private static int handleFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    PrintWriter err = commandLine.getErr();
+    err.println("cvm-avs " + commandLine.getCommandName() + ": error: " + describe(failure));
+    CommandLine root = commandLine;
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    if (root.getCommand() instanceof CvmAvsCommand command && command.debug) {
+      failure.printStackTrace(err);
+    } else {
+      err.println("(run with --debug for the stack trace)");
+    }
+    err.flush();
+    return EXIT_FAILURE;
+  }
+
+  private static String describe(Throwable failure) {
+    String message = failure.getMessage();
+    return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+  }
+
+  /** Reads the version filtered into {@code cvm-avs-version.properties} by the build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in = CvmAvsCommand.class.getResourceAsStream("/cvm-avs-version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {
+        "cvm-avs " + properties.getProperty("version", "unknown"),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+      };
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.cvmavs.operator.devnet;
+
+import io.cvmavs.contracts.Deployments;
+import io.cvmavs.localnet.anvil.AnvilNode;
+import io.cvmavs.localnet.anvil.AnvilOptions;
+import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.localnet.process.RepoLayout;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs devnet}: a local chain with the project's contracts. Starts anvil on 127.0.0.1, deploys with the forge
+ * deploy script (the same one used for real networks), writes {@code deployments/<chainId>.json} and prints the
+ * addresses. Ends there unless {@code --keep-running}; Ctrl-C stops every process it started.
+ */
+@Command(
+    name = "devnet",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start a local devnet and deploy the contracts.",
+      "Starts anvil on 127.0.0.1, deploys with the forge deploy script, writes deployments/<chainId>.json and",
+      "prints the addresses."
+    })
+public final class DevnetCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8545",
+      description = "anvil JSON-RPC port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  int port;
+
+  @Option(
+      names = "--block-time",
+      description = "Seconds between blocks (default: a block per transaction).")
+  Double blockTimeSeconds;
+
+  @Option(
+      names = "--deployments-out",
+      paramLabel = "FILE",
+      description =
+          "Where to write the deployment JSON, relative to the repository root"
+              + " (default: deployments/<chainId>.json).")
+  Path deploymentsOut;
+
+  @Option(
+      names = "--keep-running",
+      description = "Keep the devnet up after deploying, until Ctrl-C.")
+  boolean keepRunning;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    RepoLayout repo = RepoLayout.locate();
+    if (port < 0 || port > 65_535) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, got " + port);
+    }
+    if (port != 0) {
+      requireFreePort(port);
+    }
+    AnvilOptions options =
+        AnvilOptions.defaults().withPort(port).withLogDirectory(repo.root().resolve("target/devnet"));
+    if (blockTimeSeconds != null) {
+      if (blockTimeSeconds <= 0) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--block-time must be positive, got " + blockTimeSeconds);
+      }
+      options = options.withBlockTime(Duration.ofMillis(Math.round(blockTimeSeconds * 1000)));
+    }
+
+    step(out, "starting anvil");
+    try (AnvilNode anvil = AnvilNode.start(options)) {
+      step(
+          out,
+          "anvil is up at %s (chain %d, pid %d, log %s)",
+          anvil.rpcUrl(),
+          anvil.chainId(),
+          anvil.pid(),
+          repo.root().relativize(anvil.logFile().toAbsolutePath()));
+
+      step(out, "deploying contracts with forge script %s", ForgeDeploy.SCRIPT);
+      Path deploymentFile =
+          deploymentsOut != null ? deploymentsOut : Path.of("deployments", anvil.chainId() + ".json");
+      Path written =
+          ForgeDeploy.deploy(
+              repo,
+              anvil.rpcUrl(),
+              anvil.account(0).privateKeyHex(),
+              deploymentFile,
+              repo.root().resolve("target/devnet/forge-deploy.log"),
+              Map.of());
+      Deployments deployments = Deployments.read(written);
+      step(out, "deployed %d contracts; addresses in %s", deployments.addresses().size(), deploymentFile);
+      printAddresses(out, deployments);
+
+      if (keepRunning) {
+        step(out, "devnet running: RPC %s, WebSocket %s. Ctrl-C to stop.", anvil.rpcUrl(), anvil.wsUrl());
+        out.flush();
+        new CountDownLatch(1).await();
+      } else {
+        step(out, "done; stopping anvil (use --keep-running to keep the devnet up)");
+      }
+    }
+    return 0;
+  }
+
+  private static void printAddresses(PrintWriter out, Deployments deployments) {
+    int width = deployments.addresses().keySet().stream().mapToInt(String::length).max().orElse(8);
+    out.println();
+    out.printf("  %-" + width + "s  %s%n", "contract", "address");
+    deployments.addresses().forEach((name, address) -> out.printf("  %-" + width + "s  %s%n", name, address));
+    out.println();
+  }
+
+  private static void step(PrintWriter out, String format, Object... args) {
+    out.println("[devnet] " + String.format(format, args));
+    out.flush();
+  }
+
+  private void requireFreePort(int wanted) {
+    try (ServerSocket socket = new ServerSocket(wanted, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "port " + wanted + " on 127.0.0.1 is in use (another devnet or node?); pass --port N or --port 0");
+    }
+  }
+}
