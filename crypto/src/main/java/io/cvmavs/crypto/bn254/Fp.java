@@ -1,0 +1,541 @@
+package io.cvmavs.crypto.bn254;
+
+import io.cvmavs.crypto.MalformedEncodingException;
+import java.math.BigInteger;
+import java.util.Arrays;
+
+/**
+ * An element of the BN254 base field F_p, p =
+ * 21888242871839275222246405745257275088696311157297823662689037894645226208583.
+ *
+ * <p>Immutable. Stored in Montgomery form (R = 2^256) as four little-endian 64-bit limbs;
+ * multiplication is the coarsely integrated operand scanning (CIOS) Montgomery product, using the
+ * "no carry" shortcut that holds because the top limb of p is below 2^63 - 1. Not constant time.
+ */
+public final class Fp {
+  /** The modulus p. */
+  public static final BigInteger P =
+      new BigInteger("30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47", 16);
+
+  static final long P0 = P.longValue();
+  static final long P1 = P.shiftRight(64).longValue();
+  static final long P2 = P.shiftRight(128).longValue();
+  static final long P3 = P.shiftRight(192).longValue();
+
+  /** -p^-1 mod 2^64. */
+  static final long INV = computeInv();
+
+  private static final Fp R2 = rawLimbs(BigInteger.ONE.shiftLeft(512).mod(P));
+
+  public static final Fp ZERO = new Fp(0, 0, 0, 0);
+  public static final Fp ONE = fromCanonical(BigInteger.ONE);
+  private static final BigInteger P_MINUS_2 = P.subtract(BigInteger.TWO);
+  private static final BigInteger SQRT_EXP = P.add(BigInteger.ONE).shiftRight(2);
+
+  final long l0;
+  final long l1;
+  final long l2;
+  final long l3;
+
+  Fp(long l0, long l1, long l2, long l3) {
+    this.l0 = l0;
+    this.l1 = l1;
+    this.l2 = l2;
+    this.l3 = l3;
+  }
+
+  private static long computeInv() {
+    long inv = 1;
+    for (int i = 0; i < 7; i++) {
+      inv *= 2 - P0 * inv;
+    }
+    return -inv;
+  }
+
+  private static Fp rawLimbs(BigInteger v) {
+    return new Fp(
+        v.longValue(),
+        v.shiftRight(64).longValue(),
+        v.shiftRight(128).longValue(),
+        v.shiftRight(192).longValue());
+  }
+
+  /** The element v mod p (any integer, negative values included). */
+  public static Fp of(BigInteger v) {
+    return fromCanonical(v.mod(P));
+  }
+
+  /** The element v mod p. */
+  public static Fp of(long v) {
+    return of(BigInteger.valueOf(v));
+  }
+
+  private static Fp fromCanonical(BigInteger v) {
+    return rawLimbs(v).mul(R2);
+  }
+
+  /**
+   * Parses a canonical 32-byte big-endian field element.
+   *
+   * @throws MalformedEncodingException if the input is not 32 bytes or encodes a value >= p
+   */
+  public static Fp fromBytes(byte[] in, int offset) {
+    if (in.length - offset < 32) {
+      throw new MalformedEncodingException(
+          "field element needs 32 bytes at offset "
+              + offset
+              + ", got "
+              + Math.max(0, in.length - offset));
+    }
+    BigInteger v = new BigInteger(1, Arrays.copyOfRange(in, offset, offset + 32));
+    if (v.compareTo(P) >= 0) {
+      throw new MalformedEncodingException(
+          "field element 0x" + v.toString(16) + " is not below the modulus p");
+    }
+    return fromCanonical(v);
+  }
+
+  /** Canonical value in [0, p) (leaves Montgomery form). */
+  public BigInteger toBigInteger() {
+    Fp n = mont(l0, l1, l2, l3, 1, 0, 0, 0);
+    byte[] be = new byte[32];
+    putLong(be, 0, n.l3);
+    putLong(be, 8, n.l2);
+    putLong(be, 16, n.l1);
+    putLong(be, 24, n.l0);
+    return new BigInteger(1, be);
+  }
+
+  /** 32-byte big-endian canonical encoding. */
+  public byte[] toBytes() {
+    byte[] out = new byte[32];
+    writeTo(out, 0);
+    return out;
+  }
+
+  /** Writes the 32-byte big-endian canonical encoding at {@code offset}. */
+  public void writeTo(byte[] out, int offset) {
+    Fp n = mont(l0, l1, l2, l3, 1, 0, 0, 0);
+    putLong(out, offset, n.l3);
+    putLong(out, offset + 8, n.l2);
+    putLong(out, offset + 16, n.l1);
+    putLong(out, offset + 24, n.l0);
+  }
+
+  private static void putLong(byte[] b, int off, long v) {
+    for (int i = 7; i >= 0; i--) {
+      b[off + i] = (byte) v;
+      v >>>= 8;
+    }
+  }
+
+  public boolean isZero() {
+    return (l0 | l1 | l2 | l3) == 0;
+  }
+
+  public boolean isOne() {
+    return equals(ONE);
+  }
+
+  public Fp add(Fp y) {
+    long s0 = l0 + y.l0;
+    long c = ((l0 & y.l0) | ((l0 | y.l0) & ~s0)) >>> 63;
+    long s1 = l1 + y.l1 + c;
+    c = ((l1 & y.l1) | ((l1 | y.l1) & ~s1)) >>> 63;
+    long s2 = l2 + y.l2 + c;
+    c = ((l2 & y.l2) | ((l2 | y.l2) & ~s2)) >>> 63;
+    long s3 = l3 + y.l3 + c;
+    // p < 2^254, so the sum fits in 256 bits without a carry out
+    return reduceOnce(s0, s1, s2, s3);
+  }
+
+  public Fp dbl() {
+    return add(this);
+  }
+
+  public Fp sub(Fp y) {
+    long d0 = l0 - y.l0;
+    long b = ((~l0 & y.l0) | ((~l0 | y.l0) & d0)) >>> 63;
+    long d1 = l1 - y.l1 - b;
+    b = ((~l1 & y.l1) | ((~l1 | y.l1) & d1)) >>> 63;
+    long d2 = l2 - y.l2 - b;
+    b = ((~l2 & y.l2) | ((~l2 | y.l2) & d2)) >>> 63;
+    long d3 = l3 - y.l3 - b;
+    b = ((~l3 & y.l3) | ((~l3 | y.l3) & d3)) >>> 63;
+    if (b != 0) {
+      long e0 = d0 + P0;
+      long c = ((d0 & P0) | ((d0 | P0) & ~e0)) >>> 63;
+      long e1 = d1 + P1 + c;
+      c = ((d1 & P1) | ((d1 | P1) & ~e1)) >>> 63;
+      long e2 = d2 + P2 + c;
+      c = ((d2 & P2) | ((d2 | P2) & ~e2)) >>> 63;
+      long e3 = d3 + P3 + c;
+      return new Fp(e0, e1, e2, e3);
+    }
+    return new Fp(d0, d1, d2, d3);
+  }
+
+  public Fp neg() {
+    if (isZero()) {
+      return this;
+    }
+    return ZERO.sub(this);
+  }
+
+  public Fp mul(Fp y) {
+    return mont(l0, l1, l2, l3, y.l0, y.l1, y.l2, y.l3);
+  }
+
+  public Fp square() {
+    return mont(l0, l1, l2, l3, l0, l1, l2, l3);
+  }
+
+  /** Multiplies by a small non-negative integer via additions. */
+  public Fp mulSmall(int k) {
+    Fp acc = ZERO;
+    Fp base = this;
+    while (k > 0) {
+      if ((k & 1) != 0) {
+        acc = acc.add(base);
+      }
+      k >>>= 1;
+      if (k > 0) {
+        base = base.add(base);
+      }
+    }
+    return acc;
+  }
+
+  public Fp pow(BigInteger e) {
+    Fp acc = ONE;
+    for (int i = e.bitLength() - 1; i >= 0; i--) {
+      acc = acc.square();
+      if (e.testBit(i)) {
+        acc = acc.mul(this);
+      }
+    }
+    return acc;
+  }
+
+  /**
+   * Multiplicative inverse by Fermat's little theorem.
+   *
+   * @throws ArithmeticException for zero
+   */
+  public Fp inverse() {
+    if (isZero()) {
+      throw new ArithmeticException("zero has no inverse in Fp");
+    }
+    return pow(P_MINUS_2);
+  }
+
+  /**
+   * The candidate square root {@code this^((p+1)/4)} (p = 3 mod 4). It is a square root exactly
+   * when its square equals this element; callers that need to know check that (as EigenLayer's
+   * try-and-increment does).
+   */
+  public Fp sqrtCandidate() {
+    return pow(SQRT_EXP);
+  }
+
+  /** A square root, or null if this element is not a square. */
+  public Fp sqrt() {
+    Fp s = sqrtCandidate();
+    return s.square().equals(this) ? s : null;
+  }
+
+  /** True if the canonical value is odd (used for sign conventions). */
+  public boolean isOdd() {
+    return toBigInteger().testBit(0);
+  }
+
+  private static Fp reduceOnce(long t0, long t1, long t2, long t3) {
+    long d0 = t0 - P0;
+    long b = ((~t0 & P0) | ((~t0 | P0) & d0)) >>> 63;
+    long d1 = t1 - P1 - b;
+    b = ((~t1 & P1) | ((~t1 | P1) & d1)) >>> 63;
+    long d2 = t2 - P2 - b;
+    b = ((~t2 & P2) | ((~t2 | P2) & d2)) >>> 63;
+    long d3 = t3 - P3 - b;
+    b = ((~t3 & P3) | ((~t3 | P3) & d3)) >>> 63;
+    if (b != 0) {
+      return new Fp(t0, t1, t2, t3);
+    }
+    return new Fp(d0, d1, d2, d3);
+  }
+
+  static Fp mont(long x0, long x1, long x2, long x3, long y0, long y1, long y2, long y3) {
+    long t0, t1, t2, t3, a, c, m, lo, hi, s;
+    // round 0
+    t0 = x0 * y0;
+    a = Math.unsignedMultiplyHigh(x0, y0);
+    m = t0 * INV;
+    lo = m * P0;
+    c = Math.unsignedMultiplyHigh(m, P0);
+    s = lo + t0;
+    c += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    lo = x1 * y0;
+    hi = Math.unsignedMultiplyHigh(x1, y0);
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t1 = s;
+    a = hi;
+    lo = m * P1;
+    hi = Math.unsignedMultiplyHigh(m, P1);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t0 = s;
+    c = hi;
+    lo = x2 * y0;
+    hi = Math.unsignedMultiplyHigh(x2, y0);
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t2 = s;
+    a = hi;
+    lo = m * P2;
+    hi = Math.unsignedMultiplyHigh(m, P2);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t1 = s;
+    c = hi;
+    lo = x3 * y0;
+    hi = Math.unsignedMultiplyHigh(x3, y0);
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t3 = s;
+    a = hi;
+    lo = m * P3;
+    hi = Math.unsignedMultiplyHigh(m, P3);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t2 = s;
+    c = hi;
+    t3 = c + a;
+    // round 1
+    lo = x0 * y1;
+    hi = Math.unsignedMultiplyHigh(x0, y1);
+    s = lo + t0;
+    hi += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    t0 = s;
+    a = hi;
+    m = t0 * INV;
+    lo = m * P0;
+    c = Math.unsignedMultiplyHigh(m, P0);
+    s = lo + t0;
+    c += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    lo = x1 * y1;
+    hi = Math.unsignedMultiplyHigh(x1, y1);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t1 = s;
+    a = hi;
+    lo = m * P1;
+    hi = Math.unsignedMultiplyHigh(m, P1);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t0 = s;
+    c = hi;
+    lo = x2 * y1;
+    hi = Math.unsignedMultiplyHigh(x2, y1);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t2 = s;
+    a = hi;
+    lo = m * P2;
+    hi = Math.unsignedMultiplyHigh(m, P2);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t1 = s;
+    c = hi;
+    lo = x3 * y1;
+    hi = Math.unsignedMultiplyHigh(x3, y1);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t3 = s;
+    a = hi;
+    lo = m * P3;
+    hi = Math.unsignedMultiplyHigh(m, P3);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t2 = s;
+    c = hi;
+    t3 = c + a;
+    // round 2
+    lo = x0 * y2;
+    hi = Math.unsignedMultiplyHigh(x0, y2);
+    s = lo + t0;
+    hi += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    t0 = s;
+    a = hi;
+    m = t0 * INV;
+    lo = m * P0;
+    c = Math.unsignedMultiplyHigh(m, P0);
+    s = lo + t0;
+    c += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    lo = x1 * y2;
+    hi = Math.unsignedMultiplyHigh(x1, y2);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t1 = s;
+    a = hi;
+    lo = m * P1;
+    hi = Math.unsignedMultiplyHigh(m, P1);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t0 = s;
+    c = hi;
+    lo = x2 * y2;
+    hi = Math.unsignedMultiplyHigh(x2, y2);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t2 = s;
+    a = hi;
+    lo = m * P2;
+    hi = Math.unsignedMultiplyHigh(m, P2);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t1 = s;
+    c = hi;
+    lo = x3 * y2;
+    hi = Math.unsignedMultiplyHigh(x3, y2);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t3 = s;
+    a = hi;
+    lo = m * P3;
+    hi = Math.unsignedMultiplyHigh(m, P3);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t2 = s;
+    c = hi;
+    t3 = c + a;
+    // round 3
+    lo = x0 * y3;
+    hi = Math.unsignedMultiplyHigh(x0, y3);
+    s = lo + t0;
+    hi += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    t0 = s;
+    a = hi;
+    m = t0 * INV;
+    lo = m * P0;
+    c = Math.unsignedMultiplyHigh(m, P0);
+    s = lo + t0;
+    c += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    lo = x1 * y3;
+    hi = Math.unsignedMultiplyHigh(x1, y3);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t1 = s;
+    a = hi;
+    lo = m * P1;
+    hi = Math.unsignedMultiplyHigh(m, P1);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t0 = s;
+    c = hi;
+    lo = x2 * y3;
+    hi = Math.unsignedMultiplyHigh(x2, y3);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t2 = s;
+    a = hi;
+    lo = m * P2;
+    hi = Math.unsignedMultiplyHigh(m, P2);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t1 = s;
+    c = hi;
+    lo = x3 * y3;
+    hi = Math.unsignedMultiplyHigh(x3, y3);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + a;
+    hi += ((lo & a) | ((lo | a) & ~s)) >>> 63;
+    t3 = s;
+    a = hi;
+    lo = m * P3;
+    hi = Math.unsignedMultiplyHigh(m, P3);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t2 = s;
+    c = hi;
+    t3 = c + a;
+    return reduceOnce(t0, t1, t2, t3);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Fp f && f.l0 == l0 && f.l1 == l1 && f.l2 == l2 && f.l3 == l3;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(l0 ^ (l1 * 31) ^ (l2 * 961) ^ (l3 * 29791));
+  }
+
+  @Override
+  public String toString() {
+    return toBigInteger().toString();
+  }
+}
