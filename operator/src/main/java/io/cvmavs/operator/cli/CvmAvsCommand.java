@@ -1,6 +1,7 @@
 package io.cvmavs.operator.cli;
 
 import io.cvmavs.operator.devnet.DevnetCommand;
+import io.cvmavs.operator.keys.KeysCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = CvmAvsCommand.Version.class,
     description = "Operator, aggregator and devnet tooling for the CVM AVS (EigenLayer).",
-    subcommands = {DevnetCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {KeysCommand.class, DevnetCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -33,6 +34,16 @@ public final class CvmAvsCommand implements Runnable {
   public static final int EXIT_FAILURE = 1;
 
   @Spec CommandSpec spec;
+
+  private final CliContext context;
+
+  CvmAvsCommand(CliContext context) {
+    this.context = context;
+  }
+
+  CliContext context() {
+    return context;
+  }
 
   @Option(
       names = "--debug",
@@ -48,7 +59,12 @@ public final class CvmAvsCommand implements Runnable {
 
   /** The configured command line: error handling and exit codes shared by every subcommand. */
   public static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new CvmAvsCommand());
+    return commandLine(CliContext.system());
+  }
+
+  /** The command line with an explicit context (tests pass their own environment). */
+  public static CommandLine commandLine(CliContext context) {
+    CommandLine commandLine = new CommandLine(new CvmAvsCommand(context));
     commandLine.setExecutionExceptionHandler(CvmAvsCommand::handleFailure);
     commandLine.setParameterExceptionHandler(CvmAvsCommand::handleUsageError);
     return commandLine;
@@ -83,7 +99,7 @@ public final class CvmAvsCommand implements Runnable {
   private static int handleFailure(
       Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
-    err.println("cvm-avs " + commandLine.getCommandName() + ": error: " + describe(failure));
+    err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + describe(failure));
     CommandLine root = commandLine;
     while (root.getParent() != null) {
       root = root.getParent();
