@@ -109,11 +109,9 @@ public final class DevnetCommand implements Callable<Integer> {
               repo.root().resolve("target/devnet/forge-deploy.log"),
               Map.of());
       Deployments deployments = Deployments.read(written);
-      step(
-          out,
-          "deployed %d contracts; addresses in %s",
-          deployments.addresses().size(),
-          deploymentFile);
+      long contracts =
+          deployments.addresses().keySet().stream().filter(n -> !n.equals("deployer")).count();
+      step(out, "deployed %d contracts; addresses in %s", contracts, deploymentFile);
       printAddresses(out, deployments);
 
       if (keepRunning) {
