@@ -2,6 +2,7 @@ package io.cvmavs.operator.cli;
 
 import io.cvmavs.operator.devnet.DevnetCommand;
 import io.cvmavs.operator.keys.KeysCommand;
+import io.cvmavs.operator.signer.SlashingProtectionCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -23,7 +24,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = CvmAvsCommand.Version.class,
     description = "Operator, aggregator and devnet tooling for the CVM AVS (EigenLayer).",
-    subcommands = {KeysCommand.class, DevnetCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      KeysCommand.class,
+      SlashingProtectionCommand.class,
+      DevnetCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",

@@ -1,0 +1,92 @@
+package io.cvmavs.operator.signer;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs slashing-protection export|import}: move an operator's signing record between
+ * machines. Run with the node stopped (the journal is locked while a node uses it).
+ */
+@Command(
+    name = "slashing-protection",
+    mixinStandardHelpOptions = true,
+    description = "Export or import the record of signed attestations (stop the node first).",
+    subcommands = {SlashingProtectionCommand.Export.class, SlashingProtectionCommand.Import.class})
+public final class SlashingProtectionCommand {
+  private SlashingProtectionCommand() {}
+
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = "Write every record to a JSON file.")
+  static final class Export implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--data-dir",
+        required = true,
+        paramLabel = "DIR",
+        description = "The node's data directory.")
+    Path dataDir;
+
+    @Option(
+        names = "--to",
+        required = true,
+        paramLabel = "FILE",
+        description = "Export file to write.")
+    Path to;
+
+    @Override
+    public Integer call() {
+      try (FileSlashingProtectionStore store = FileSlashingProtectionStore.open(dataDir)) {
+        int count = SlashingProtectionInterchange.export(store, to);
+        spec.commandLine().getOut().println("exported " + count + " signed attestations to " + to);
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      description = "Add the records of an export; all-or-nothing, refused on any conflict.")
+  static final class Import implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--data-dir",
+        required = true,
+        paramLabel = "DIR",
+        description = "The node's data directory.")
+    Path dataDir;
+
+    @Option(
+        names = "--from",
+        required = true,
+        paramLabel = "FILE",
+        description = "Export file to read.")
+    Path from;
+
+    @Override
+    public Integer call() {
+      var records = SlashingProtectionInterchange.read(from);
+      try (FileSlashingProtectionStore store = FileSlashingProtectionStore.open(dataDir)) {
+        int added = store.importAll(records);
+        spec.commandLine()
+            .getOut()
+            .println(
+                "imported "
+                    + added
+                    + " new of "
+                    + records.size()
+                    + " signed attestations from "
+                    + from);
+      }
+      return 0;
+    }
+  }
+}

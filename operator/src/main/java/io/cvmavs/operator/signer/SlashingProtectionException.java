@@ -1,0 +1,17 @@
+package io.cvmavs.operator.signer;
+
+/**
+ * A signature was refused to protect the operator from slashing, or the protection record is
+ * unusable.
+ */
+public class SlashingProtectionException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public SlashingProtectionException(String message) {
+    super(message);
+  }
+
+  public SlashingProtectionException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

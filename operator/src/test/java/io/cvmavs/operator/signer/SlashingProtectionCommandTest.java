@@ -1,0 +1,77 @@
+package io.cvmavs.operator.signer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.operator.cli.CvmAvsCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SlashingProtectionCommandTest {
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = CvmAvsCommand.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void exportsAndImportsBetweenDataDirectories() {
+    BlsAttestationSigner key =
+        new BlsAttestationSigner(BlsKeyPair.fromSecret(BigInteger.valueOf(99)));
+    try (FileSlashingProtectionStore store = FileSlashingProtectionStore.open(dir.resolve("old"))) {
+      new SlashingProtectedSigner(key, store)
+          .sign(new AttestationRequest(1, "0x" + "11".repeat(20), 4, new byte[32]));
+    }
+    Path file = dir.resolve("export.json");
+    assertThat(
+            run(
+                "slashing-protection",
+                "export",
+                "--data-dir",
+                dir.resolve("old").toString(),
+                "--to",
+                file.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("exported 1 signed attestations");
+    assertThat(
+            run(
+                "slashing-protection",
+                "import",
+                "--data-dir",
+                dir.resolve("new").toString(),
+                "--from",
+                file.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("imported 1 new of 1");
+    try (FileSlashingProtectionStore imported =
+        FileSlashingProtectionStore.open(dir.resolve("new"))) {
+      assertThat(imported.all()).hasSize(1);
+    }
+  }
+
+  @Test
+  void importOfAMissingFileFailsWithItsName() {
+    assertThat(
+            run(
+                "slashing-protection",
+                "import",
+                "--data-dir",
+                dir.toString(),
+                "--from",
+                dir.resolve("nope.json").toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("nope.json");
+  }
+}
