@@ -44,6 +44,9 @@ public final class Deployments {
     JsonNode root;
     try {
       root = JSON.readTree(Files.readString(file));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new DeploymentsException(
+          file + ": deployment file not found (run the deploy script first)", e);
     } catch (IOException e) {
       throw new DeploymentsException(file + ": cannot read deployment file: " + e.getMessage(), e);
     }

@@ -50,6 +50,9 @@ class DeploymentsTest {
     assertThatThrownBy(() -> Deployments.read(write("{not json")))
         .isInstanceOf(DeploymentsException.class)
         .hasMessageContaining("cannot read deployment file");
+    assertThatThrownBy(() -> Deployments.read(dir.resolve("gone.json")))
+        .isInstanceOf(DeploymentsException.class)
+        .hasMessageContaining("not found");
     assertThatThrownBy(() -> Deployments.read(write("[1,2]")))
         .isInstanceOf(DeploymentsException.class)
         .hasMessageContaining("must be a JSON object");

@@ -1,5 +1,6 @@
 package io.cvmavs.operator.cli;
 
+import io.cvmavs.operator.config.OperatorCommand;
 import io.cvmavs.operator.devnet.DevnetCommand;
 import io.cvmavs.operator.keys.KeysCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
     description = "Operator, aggregator and devnet tooling for the CVM AVS (EigenLayer).",
     subcommands = {
       KeysCommand.class,
+      OperatorCommand.class,
       SlashingProtectionCommand.class,
       DevnetCommand.class,
       CommandLine.HelpCommand.class

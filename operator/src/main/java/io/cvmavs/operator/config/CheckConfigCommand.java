@@ -1,0 +1,68 @@
+package io.cvmavs.operator.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs operator check-config --config F}: validates operator.yaml and prints the resolved
+ * values.
+ */
+@Command(
+    name = "check-config",
+    mixinStandardHelpOptions = true,
+    description =
+        "Validate operator.yaml and print the resolved configuration as JSON (no secrets are read).")
+public final class CheckConfigCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    OperatorConfig c = OperatorConfigLoader.load(config);
+    ObjectNode out = JSON.createObjectNode();
+    out.put("node_name", c.nodeName());
+    out.put("eth_rpc_url", c.ethRpcUrl().toString());
+    out.put("eth_ws_url", c.ethWsUrl().toString());
+    c.chainId().ifPresent(id -> out.put("chain_id", id));
+    c.deploymentFile().ifPresent(f -> out.put("deployment_file", f.toString()));
+    ObjectNode addresses = out.putObject("addresses");
+    c.addresses().entrySet().stream()
+        .sorted(java.util.Map.Entry.comparingByKey())
+        .forEach(e -> addresses.put(e.getKey(), e.getValue()));
+    out.put("ecdsa_private_key_store_path", c.ecdsaKeystore().toString());
+    out.put("bls_private_key_store_path", c.blsKeystore().toString());
+    out.put("aggregator_url", c.aggregatorUrl().toString());
+    out.put("operator_socket", c.socket());
+    out.put("node_api_address", c.nodeApi().map(HostPort::toString).orElse("disabled"));
+    out.put("metrics_address", c.metrics().map(HostPort::toString).orElse("disabled"));
+    out.put("data_dir", c.dataDirectory().toString());
+    spec.commandLine().getOut().println(JSON.writeValueAsString(out));
+    c.nodeApi()
+        .filter(h -> !h.isLoopback())
+        .ifPresent(
+            h ->
+                spec.commandLine()
+                    .getErr()
+                    .println("warning: node API listens on " + h + ", not loopback"));
+    c.metrics()
+        .filter(h -> !h.isLoopback())
+        .ifPresent(
+            h ->
+                spec.commandLine()
+                    .getErr()
+                    .println("warning: metrics listen on " + h + ", not loopback"));
+    return 0;
+  }
+}

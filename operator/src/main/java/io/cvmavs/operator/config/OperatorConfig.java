@@ -1,0 +1,49 @@
+package io.cvmavs.operator.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated {@code operator.yaml}: everything an operator node needs to run. Relative paths are
+ * already resolved against the folder of the configuration file. Built by {@link
+ * OperatorConfigLoader}.
+ *
+ * @param addresses contract addresses by name ({@code CvmTaskManager}, {@code CvmRegistry}, ...):
+ *     the deployment file's, overridden by the file's {@code addresses:} section.
+ * @param socket what the operator publishes in the registry for peers to reach it.
+ */
+public record OperatorConfig(
+    Path source,
+    String nodeName,
+    URI ethRpcUrl,
+    URI ethWsUrl,
+    Optional<Long> chainId,
+    Optional<Path> deploymentFile,
+    Map<String, String> addresses,
+    Path ecdsaKeystore,
+    Path blsKeystore,
+    URI aggregatorUrl,
+    String socket,
+    Optional<HostPort> nodeApi,
+    Optional<HostPort> metrics,
+    Path dataDirectory) {
+
+  /** The address of {@code contract}, or a {@link ConfigException} naming what is configured. */
+  public String address(String contract) {
+    String address = addresses.get(contract);
+    if (address == null) {
+      throw new ConfigException(
+          source
+              + ": no address for "
+              + contract
+              + " (set deployment_file, or addresses."
+              + contract
+              + "; known: "
+              + addresses.keySet()
+              + ")");
+    }
+    return address;
+  }
+}
