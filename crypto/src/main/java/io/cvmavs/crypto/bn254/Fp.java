@@ -524,6 +524,361 @@ public final class Fp {
     return reduceOnce(t0, t1, t2, t3);
   }
 
+  /** r[ro..ro+3] = a·b (Montgomery); the output may alias an input. */
+  static void mulL(long[] a, int ao, long[] b, int bo, long[] r, int ro) {
+    long x0 = a[ao], x1 = a[ao + 1], x2 = a[ao + 2], x3 = a[ao + 3];
+    long y0 = b[bo], y1 = b[bo + 1], y2 = b[bo + 2], y3 = b[bo + 3];
+    long t0, t1, t2, t3, ca, c, m, lo, hi, s;
+    // round 0
+    t0 = x0 * y0;
+    ca = Math.unsignedMultiplyHigh(x0, y0);
+    m = t0 * INV;
+    lo = m * P0;
+    c = Math.unsignedMultiplyHigh(m, P0);
+    s = lo + t0;
+    c += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    lo = x1 * y0;
+    hi = Math.unsignedMultiplyHigh(x1, y0);
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t1 = s;
+    ca = hi;
+    lo = m * P1;
+    hi = Math.unsignedMultiplyHigh(m, P1);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t0 = s;
+    c = hi;
+    lo = x2 * y0;
+    hi = Math.unsignedMultiplyHigh(x2, y0);
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t2 = s;
+    ca = hi;
+    lo = m * P2;
+    hi = Math.unsignedMultiplyHigh(m, P2);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t1 = s;
+    c = hi;
+    lo = x3 * y0;
+    hi = Math.unsignedMultiplyHigh(x3, y0);
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t3 = s;
+    ca = hi;
+    lo = m * P3;
+    hi = Math.unsignedMultiplyHigh(m, P3);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t2 = s;
+    c = hi;
+    t3 = c + ca;
+    // round 1
+    lo = x0 * y1;
+    hi = Math.unsignedMultiplyHigh(x0, y1);
+    s = lo + t0;
+    hi += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    t0 = s;
+    ca = hi;
+    m = t0 * INV;
+    lo = m * P0;
+    c = Math.unsignedMultiplyHigh(m, P0);
+    s = lo + t0;
+    c += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    lo = x1 * y1;
+    hi = Math.unsignedMultiplyHigh(x1, y1);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t1 = s;
+    ca = hi;
+    lo = m * P1;
+    hi = Math.unsignedMultiplyHigh(m, P1);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t0 = s;
+    c = hi;
+    lo = x2 * y1;
+    hi = Math.unsignedMultiplyHigh(x2, y1);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t2 = s;
+    ca = hi;
+    lo = m * P2;
+    hi = Math.unsignedMultiplyHigh(m, P2);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t1 = s;
+    c = hi;
+    lo = x3 * y1;
+    hi = Math.unsignedMultiplyHigh(x3, y1);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t3 = s;
+    ca = hi;
+    lo = m * P3;
+    hi = Math.unsignedMultiplyHigh(m, P3);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t2 = s;
+    c = hi;
+    t3 = c + ca;
+    // round 2
+    lo = x0 * y2;
+    hi = Math.unsignedMultiplyHigh(x0, y2);
+    s = lo + t0;
+    hi += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    t0 = s;
+    ca = hi;
+    m = t0 * INV;
+    lo = m * P0;
+    c = Math.unsignedMultiplyHigh(m, P0);
+    s = lo + t0;
+    c += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    lo = x1 * y2;
+    hi = Math.unsignedMultiplyHigh(x1, y2);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t1 = s;
+    ca = hi;
+    lo = m * P1;
+    hi = Math.unsignedMultiplyHigh(m, P1);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t0 = s;
+    c = hi;
+    lo = x2 * y2;
+    hi = Math.unsignedMultiplyHigh(x2, y2);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t2 = s;
+    ca = hi;
+    lo = m * P2;
+    hi = Math.unsignedMultiplyHigh(m, P2);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t1 = s;
+    c = hi;
+    lo = x3 * y2;
+    hi = Math.unsignedMultiplyHigh(x3, y2);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t3 = s;
+    ca = hi;
+    lo = m * P3;
+    hi = Math.unsignedMultiplyHigh(m, P3);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t2 = s;
+    c = hi;
+    t3 = c + ca;
+    // round 3
+    lo = x0 * y3;
+    hi = Math.unsignedMultiplyHigh(x0, y3);
+    s = lo + t0;
+    hi += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    t0 = s;
+    ca = hi;
+    m = t0 * INV;
+    lo = m * P0;
+    c = Math.unsignedMultiplyHigh(m, P0);
+    s = lo + t0;
+    c += ((lo & t0) | ((lo | t0) & ~s)) >>> 63;
+    lo = x1 * y3;
+    hi = Math.unsignedMultiplyHigh(x1, y3);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t1 = s;
+    ca = hi;
+    lo = m * P1;
+    hi = Math.unsignedMultiplyHigh(m, P1);
+    s = lo + t1;
+    hi += ((lo & t1) | ((lo | t1) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t0 = s;
+    c = hi;
+    lo = x2 * y3;
+    hi = Math.unsignedMultiplyHigh(x2, y3);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t2 = s;
+    ca = hi;
+    lo = m * P2;
+    hi = Math.unsignedMultiplyHigh(m, P2);
+    s = lo + t2;
+    hi += ((lo & t2) | ((lo | t2) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t1 = s;
+    c = hi;
+    lo = x3 * y3;
+    hi = Math.unsignedMultiplyHigh(x3, y3);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + ca;
+    hi += ((lo & ca) | ((lo | ca) & ~s)) >>> 63;
+    t3 = s;
+    ca = hi;
+    lo = m * P3;
+    hi = Math.unsignedMultiplyHigh(m, P3);
+    s = lo + t3;
+    hi += ((lo & t3) | ((lo | t3) & ~s)) >>> 63;
+    lo = s;
+    s = lo + c;
+    hi += ((lo & c) | ((lo | c) & ~s)) >>> 63;
+    t2 = s;
+    c = hi;
+    t3 = c + ca;
+    storeReduced(t0, t1, t2, t3, r, ro);
+  }
+
+  private static void storeReduced(long t0, long t1, long t2, long t3, long[] r, int ro) {
+    long d0 = t0 - P0;
+    long b = ((~t0 & P0) | ((~t0 | P0) & d0)) >>> 63;
+    long d1 = t1 - P1 - b;
+    b = ((~t1 & P1) | ((~t1 | P1) & d1)) >>> 63;
+    long d2 = t2 - P2 - b;
+    b = ((~t2 & P2) | ((~t2 | P2) & d2)) >>> 63;
+    long d3 = t3 - P3 - b;
+    b = ((~t3 & P3) | ((~t3 | P3) & d3)) >>> 63;
+    if (b != 0) {
+      r[ro] = t0;
+      r[ro + 1] = t1;
+      r[ro + 2] = t2;
+      r[ro + 3] = t3;
+    } else {
+      r[ro] = d0;
+      r[ro + 1] = d1;
+      r[ro + 2] = d2;
+      r[ro + 3] = d3;
+    }
+  }
+
+  /** r = a + b on limb arrays; the output may alias an input. */
+  static void addL(long[] a, int ao, long[] b, int bo, long[] r, int ro) {
+    long x0 = a[ao], x1 = a[ao + 1], x2 = a[ao + 2], x3 = a[ao + 3];
+    long y0 = b[bo], y1 = b[bo + 1], y2 = b[bo + 2], y3 = b[bo + 3];
+    long s0 = x0 + y0;
+    long c = ((x0 & y0) | ((x0 | y0) & ~s0)) >>> 63;
+    long s1 = x1 + y1 + c;
+    c = ((x1 & y1) | ((x1 | y1) & ~s1)) >>> 63;
+    long s2 = x2 + y2 + c;
+    c = ((x2 & y2) | ((x2 | y2) & ~s2)) >>> 63;
+    long s3 = x3 + y3 + c;
+    storeReduced(s0, s1, s2, s3, r, ro);
+  }
+
+  /** r = a − b on limb arrays; the output may alias an input. */
+  static void subL(long[] a, int ao, long[] b, int bo, long[] r, int ro) {
+    long x0 = a[ao], x1 = a[ao + 1], x2 = a[ao + 2], x3 = a[ao + 3];
+    long y0 = b[bo], y1 = b[bo + 1], y2 = b[bo + 2], y3 = b[bo + 3];
+    long d0 = x0 - y0;
+    long bw = ((~x0 & y0) | ((~x0 | y0) & d0)) >>> 63;
+    long d1 = x1 - y1 - bw;
+    bw = ((~x1 & y1) | ((~x1 | y1) & d1)) >>> 63;
+    long d2 = x2 - y2 - bw;
+    bw = ((~x2 & y2) | ((~x2 | y2) & d2)) >>> 63;
+    long d3 = x3 - y3 - bw;
+    bw = ((~x3 & y3) | ((~x3 | y3) & d3)) >>> 63;
+    if (bw != 0) {
+      long e0 = d0 + P0;
+      long c = ((d0 & P0) | ((d0 | P0) & ~e0)) >>> 63;
+      long e1 = d1 + P1 + c;
+      c = ((d1 & P1) | ((d1 | P1) & ~e1)) >>> 63;
+      long e2 = d2 + P2 + c;
+      c = ((d2 & P2) | ((d2 | P2) & ~e2)) >>> 63;
+      d3 = d3 + P3 + c;
+      d0 = e0;
+      d1 = e1;
+      d2 = e2;
+    }
+    r[ro] = d0;
+    r[ro + 1] = d1;
+    r[ro + 2] = d2;
+    r[ro + 3] = d3;
+  }
+
+  /** r = −a on limb arrays. */
+  static void negL(long[] a, int ao, long[] r, int ro) {
+    if ((a[ao] | a[ao + 1] | a[ao + 2] | a[ao + 3]) == 0) {
+      r[ro] = 0;
+      r[ro + 1] = 0;
+      r[ro + 2] = 0;
+      r[ro + 3] = 0;
+      return;
+    }
+    subL(ZERO_LIMBS, 0, a, ao, r, ro);
+  }
+
+  private static final long[] ZERO_LIMBS = new long[4];
+
+  /** Writes the Montgomery limbs of this element into r[ro..ro+3]. */
+  void store(long[] r, int ro) {
+    r[ro] = l0;
+    r[ro + 1] = l1;
+    r[ro + 2] = l2;
+    r[ro + 3] = l3;
+  }
+
+  static Fp load(long[] a, int ao) {
+    return new Fp(a[ao], a[ao + 1], a[ao + 2], a[ao + 3]);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Fp f && f.l0 == l0 && f.l1 == l1 && f.l2 == l2 && f.l3 == l3;

@@ -29,11 +29,22 @@ public final class G2Prepared {
   /** Triples (c0, c3, c4) per line, in Miller-loop order; null for the point at infinity. */
   final Fp2[] coeffs;
 
+  /** The same coefficients as flat limbs (24 longs per line) for {@link FlatTower}. */
+  final long[] flatCoeffs;
+
   private final G2Point point;
 
   private G2Prepared(G2Point point, Fp2[] coeffs) {
     this.point = point;
     this.coeffs = coeffs;
+    if (coeffs == null) {
+      this.flatCoeffs = null;
+    } else {
+      this.flatCoeffs = new long[coeffs.length * FlatTower.FP2];
+      for (int i = 0; i < coeffs.length; i++) {
+        FlatTower.store(coeffs[i], flatCoeffs, i * FlatTower.FP2);
+      }
+    }
   }
 
   public G2Point point() {
