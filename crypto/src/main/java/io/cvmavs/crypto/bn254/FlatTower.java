@@ -498,4 +498,146 @@ final class FlatTower {
     }
     fp12Conj(acc, acc);
   }
+
+  // ---------------------------------------------------------------- G2 line coefficients
+
+  private static final long[] HALF = limbs(Fp.of(2).inverse());
+  private static final long[] TWIST_B = flat(G2Point.B);
+
+  private static long[] limbs(Fp a) {
+    long[] r = new long[4];
+    a.store(r, 0);
+    return r;
+  }
+
+  private final long[] sp = new long[12 * FP2];
+
+  /**
+   * The Miller-loop line coefficients of q (24 longs per line, in loop order): the same doubling
+   * and addition steps as {@link G2Prepared#ofReference}, in homogeneous projective coordinates.
+   */
+  long[] prepare(G2Point q, int lines) {
+    long[] out = new long[lines * 3 * FP2];
+    long[] r = new long[3 * FP2];
+    store(q.x, r, 0);
+    store(q.y, r, FP2);
+    store(Fp2.ONE, r, 2 * FP2);
+    long[] qa = new long[2 * FP2];
+    store(q.x, qa, 0);
+    store(q.y, qa, FP2);
+    G2Point negQ = q.negate();
+    long[] qn = new long[2 * FP2];
+    store(negQ.x, qn, 0);
+    store(negQ.y, qn, FP2);
+    int[] naf = G2Prepared.LOOP_NAF;
+    int o = 0;
+    for (int i = naf.length - 2; i >= 0; i--) {
+      doublingStep(r, out, o);
+      o += 3 * FP2;
+      if (naf[i] != 0) {
+        additionStep(r, naf[i] == 1 ? qa : qn, out, o);
+        o += 3 * FP2;
+      }
+    }
+    G2Point q1 = G2Prepared.psi(q);
+    G2Point q2 = G2Prepared.psi(q1).negate();
+    long[] t = new long[2 * FP2];
+    store(q1.x, t, 0);
+    store(q1.y, t, FP2);
+    additionStep(r, t, out, o);
+    o += 3 * FP2;
+    store(q2.x, t, 0);
+    store(q2.y, t, FP2);
+    additionStep(r, t, out, o);
+    return out;
+  }
+
+  private void doublingStep(long[] r, long[] out, int o) {
+    long[] s = sp;
+    final int x = 0;
+    final int y = FP2;
+    final int z = 2 * FP2;
+    final int a = 0;
+    final int b = FP2;
+    final int c = 2 * FP2;
+    final int e = 3 * FP2;
+    final int f = 4 * FP2;
+    final int g = 5 * FP2;
+    final int h = 6 * FP2;
+    final int j = 7 * FP2;
+    final int t = 8 * FP2;
+    fp2Mul(r, x, r, y, s, a);
+    fp2MulByFp(s, a, HALF, 0, s, a);
+    fp2Sqr(r, y, s, b);
+    fp2Sqr(r, z, s, c);
+    fp2Add(s, c, s, c, s, e);
+    fp2Add(s, e, s, c, s, e);
+    fp2Mul(s, e, TWIST_B, 0, s, e);
+    fp2Add(s, e, s, e, s, f);
+    fp2Add(s, f, s, e, s, f);
+    fp2Add(s, b, s, f, s, g);
+    fp2MulByFp(s, g, HALF, 0, s, g);
+    fp2Add(r, y, r, z, s, h);
+    fp2Sqr(s, h, s, h);
+    fp2Add(s, b, s, c, s, t);
+    fp2Sub(s, h, s, t, s, h);
+    fp2Sqr(r, x, s, j);
+    // line: (−h, 3j, e − b)
+    fp2Neg(s, h, out, o);
+    fp2Add(s, j, s, j, out, o + FP2);
+    fp2Add(out, o + FP2, s, j, out, o + FP2);
+    fp2Sub(s, e, s, b, out, o + 2 * FP2);
+    // X = a(b − f); Y = g² − 3e²; Z = b·h
+    fp2Sub(s, b, s, f, s, t);
+    fp2Mul(s, a, s, t, r, x);
+    fp2Sqr(s, e, s, t);
+    fp2Add(s, t, s, t, s, c);
+    fp2Add(s, c, s, t, s, c);
+    fp2Sqr(s, g, s, t);
+    fp2Sub(s, t, s, c, r, y);
+    fp2Mul(s, b, s, h, r, z);
+  }
+
+  private void additionStep(long[] r, long[] q, long[] out, int o) {
+    long[] s = sp;
+    final int x = 0;
+    final int y = FP2;
+    final int z = 2 * FP2;
+    final int qx = 0;
+    final int qy = FP2;
+    final int theta = 0;
+    final int lambda = FP2;
+    final int c = 2 * FP2;
+    final int d = 3 * FP2;
+    final int e = 4 * FP2;
+    final int f = 5 * FP2;
+    final int g = 6 * FP2;
+    final int h = 7 * FP2;
+    final int t = 8 * FP2;
+    fp2Mul(q, qy, r, z, s, t);
+    fp2Sub(r, y, s, t, s, theta);
+    fp2Mul(q, qx, r, z, s, t);
+    fp2Sub(r, x, s, t, s, lambda);
+    fp2Sqr(s, theta, s, c);
+    fp2Sqr(s, lambda, s, d);
+    fp2Mul(s, lambda, s, d, s, e);
+    fp2Mul(r, z, s, c, s, f);
+    fp2Mul(r, x, s, d, s, g);
+    fp2Add(s, e, s, f, s, h);
+    fp2Sub(s, h, s, g, s, h);
+    fp2Sub(s, h, s, g, s, h);
+    // line: (λ, −θ, θ·qx − λ·qy)
+    System.arraycopy(s, lambda, out, o, FP2);
+    fp2Neg(s, theta, out, o + FP2);
+    fp2Mul(s, theta, q, qx, s, t);
+    fp2Mul(s, lambda, q, qy, s, c);
+    fp2Sub(s, t, s, c, out, o + 2 * FP2);
+    // X = λh; Y = θ(g − h) − e·Y; Z = Z·e
+    fp2Mul(s, e, r, y, s, t);
+    fp2Sub(s, g, s, h, s, g);
+    fp2Mul(s, theta, s, g, r, y);
+    fp2Sub(r, y, s, t, r, y);
+    fp2Mul(s, lambda, s, h, r, x);
+    fp2Mul(r, z, s, e, r, z);
+  }
 }

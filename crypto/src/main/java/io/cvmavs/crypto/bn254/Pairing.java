@@ -84,11 +84,11 @@ public final class Pairing {
     }
     int n = 0;
     G1Point[] p = new G1Point[ps.length];
-    Fp2[][] c = new Fp2[ps.length][];
+    long[][] c = new long[ps.length][];
     for (int i = 0; i < ps.length; i++) {
       if (!ps[i].isInfinity() && !qs[i].isInfinity()) {
         p[n] = ps[i];
-        c[n] = qs[i].coeffs;
+        c[n] = qs[i].flatCoeffs;
         n++;
       }
     }
@@ -123,8 +123,11 @@ public final class Pairing {
     return f;
   }
 
-  private static Fp12 line(Fp12 f, Fp2[] c, int idx, G1Point p) {
-    return f.mulBy034(c[idx].mulByFp(p.y), c[idx + 1].mulByFp(p.x), c[idx + 2]);
+  private static Fp12 line(Fp12 f, long[] c, int idx, G1Point p) {
+    return f.mulBy034(
+        FlatTower.loadFp2(c, idx * FlatTower.FP2).mulByFp(p.y),
+        FlatTower.loadFp2(c, (idx + 1) * FlatTower.FP2).mulByFp(p.x),
+        FlatTower.loadFp2(c, (idx + 2) * FlatTower.FP2));
   }
 
   /**

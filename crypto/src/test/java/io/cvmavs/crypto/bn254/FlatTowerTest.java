@@ -74,6 +74,15 @@ class FlatTowerTest {
   }
 
   @Test
+  void lineCoefficientsMatchReference() {
+    for (int i = 0; i < 3; i++) {
+      G2Point q = G2Point.GENERATOR.mul(new BigInteger(256, rnd));
+      assertThat(G2Prepared.of(q).flatCoeffs).isEqualTo(G2Prepared.ofReference(q).flatCoeffs);
+      assertThat(G2Prepared.of(q).flatCoeffs).hasSize(G2Prepared.LINES * 3 * FlatTower.FP2);
+    }
+  }
+
+  @Test
   void millerLoopAndFinalExponentiationMatchReference() {
     for (int i = 0; i < 3; i++) {
       G1Point[] ps = {
