@@ -17,18 +17,21 @@ import org.web3j.codegen.SolidityFunctionWrapper;
 import org.web3j.protocol.core.methods.response.AbiDefinition;
 
 /**
- * Build step of the contracts module (run by exec-maven-plugin as a single-file program): generates web3j wrappers
- * for every contract, interface and library whose source is under {@code contracts/src/}, from forge's artifacts.
+ * Build step of the contracts module (run by exec-maven-plugin as a single-file program): generates
+ * web3j wrappers for every contract, interface and library whose source is under {@code
+ * contracts/src/}, from forge's artifacts.
  *
- * <p>Usage: {@code java GenerateBindings.java <forge out dir> <source prefix> <java out dir> <package>}. Skips the
- * work when the artifacts' ABIs and bytecode are unchanged since the last run (a stamp in the output folder).
+ * <p>Usage: {@code java GenerateBindings.java <forge out dir> <source prefix> <java out dir>
+ * <package>}. Skips the work when the artifacts' ABIs and bytecode are unchanged since the last run
+ * (a stamp in the output folder).
  */
 public final class GenerateBindings {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static void main(String[] args) throws Exception {
     if (args.length != 4) {
-      System.err.println("usage: GenerateBindings <forge out dir> <source prefix> <java out dir> <package>");
+      System.err.println(
+          "usage: GenerateBindings <forge out dir> <source prefix> <java out dir> <package>");
       System.exit(2);
     }
     Path forgeOut = Path.of(args[0]);
@@ -38,12 +41,14 @@ public final class GenerateBindings {
 
     Map<String, Artifact> artifacts = collect(forgeOut, sourcePrefix);
     if (artifacts.isEmpty()) {
-      throw new IllegalStateException("no forge artifacts for sources under " + sourcePrefix + " in " + forgeOut);
+      throw new IllegalStateException(
+          "no forge artifacts for sources under " + sourcePrefix + " in " + forgeOut);
     }
     String fingerprint = fingerprint(artifacts, packageName);
     Path stamp = javaOut.resolve(".bindings.sha256");
     if (Files.isRegularFile(stamp) && Files.readString(stamp).equals(fingerprint)) {
-      System.out.println("[bindings] up to date (" + artifacts.size() + " contracts), generation skipped");
+      System.out.println(
+          "[bindings] up to date (" + artifacts.size() + " contracts), generation skipped");
       return;
     }
     deleteTree(javaOut);
@@ -51,15 +56,23 @@ public final class GenerateBindings {
     SolidityFunctionWrapper wrapper = new SolidityFunctionWrapper(true, false, false, 20);
     for (Artifact artifact : artifacts.values()) {
       wrapper.generateJavaFiles(
-          artifact.name(), artifact.bytecode(), artifact.abi(), javaOut.toString(), packageName, Map.of());
+          artifact.name(),
+          artifact.bytecode(),
+          artifact.abi(),
+          javaOut.toString(),
+          packageName,
+          Map.of());
     }
     Files.writeString(stamp, fingerprint);
-    System.out.println("[bindings] generated " + artifacts.size() + " web3j wrappers into " + javaOut);
+    System.out.println(
+        "[bindings] generated " + artifacts.size() + " web3j wrappers into " + javaOut);
   }
 
-  private record Artifact(String name, String source, String bytecode, List<AbiDefinition> abi, String rawAbi) {}
+  private record Artifact(
+      String name, String source, String bytecode, List<AbiDefinition> abi, String rawAbi) {}
 
-  private static Map<String, Artifact> collect(Path forgeOut, String sourcePrefix) throws IOException {
+  private static Map<String, Artifact> collect(Path forgeOut, String sourcePrefix)
+      throws IOException {
     Map<String, Artifact> byName = new TreeMap<>();
     List<Path> files;
     try (Stream<Path> walk = Files.walk(forgeOut)) {
@@ -68,15 +81,21 @@ public final class GenerateBindings {
     for (Path file : files) {
       JsonNode root = JSON.readTree(file.toFile());
       JsonNode abiNode = root.get("abi");
-      // forge 1.x artifacts carry no AST by default; the source path is the metadata's compilation target.
+      // forge 1.x artifacts carry no AST by default; the source path is the metadata's compilation
+      // target.
       JsonNode target = root.path("metadata").path("settings").path("compilationTarget");
-      String source = target.isObject() && target.fieldNames().hasNext() ? target.fieldNames().next() : "";
-      if (abiNode == null || !abiNode.isArray() || abiNode.isEmpty() || !source.startsWith(sourcePrefix)) {
+      String source =
+          target.isObject() && target.fieldNames().hasNext() ? target.fieldNames().next() : "";
+      if (abiNode == null
+          || !abiNode.isArray()
+          || abiNode.isEmpty()
+          || !source.startsWith(sourcePrefix)) {
         continue;
       }
       String name = file.getFileName().toString().replaceFirst("\\.json$", "");
       if (name.contains(".")) {
-        continue; // forge writes <Name>.<version>.json when several compiler versions are in play; keep one.
+        continue; // forge writes <Name>.<version>.json when several compiler versions are in play;
+        // keep one.
       }
       List<AbiDefinition> abi = new ArrayList<>();
       for (JsonNode entry : abiNode) {
@@ -87,7 +106,13 @@ public final class GenerateBindings {
       Artifact previous = byName.putIfAbsent(name, artifact);
       if (previous != null && !previous.source().equals(source)) {
         throw new IllegalStateException(
-            "two contracts named " + name + " (" + previous.source() + ", " + source + "): rename one");
+            "two contracts named "
+                + name
+                + " ("
+                + previous.source()
+                + ", "
+                + source
+                + "): rename one");
       }
     }
     return byName;
@@ -98,7 +123,9 @@ public final class GenerateBindings {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     sha.update(packageName.getBytes(StandardCharsets.UTF_8));
     for (Artifact a : artifacts.values()) {
-      sha.update((a.name() + "\0" + a.rawAbi() + "\0" + a.bytecode() + "\0").getBytes(StandardCharsets.UTF_8));
+      sha.update(
+          (a.name() + "\0" + a.rawAbi() + "\0" + a.bytecode() + "\0")
+              .getBytes(StandardCharsets.UTF_8));
     }
     return HexFormat.of().formatHex(sha.digest());
   }

@@ -13,9 +13,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The deployment file written by {@code contracts/script/Deploy.s.sol} ({@code deployments/<chainId>.json}): a flat
- * JSON object with {@code chainId}, {@code deployer} and one address per contract name (the proxy address for proxied
- * contracts), plus configuration values.
+ * The deployment file written by {@code contracts/script/Deploy.s.sol} ({@code
+ * deployments/<chainId>.json}): a flat JSON object with {@code chainId}, {@code deployer} and one
+ * address per contract name (the proxy address for proxied contracts), plus configuration values.
  */
 public final class Deployments {
   private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
@@ -26,7 +26,8 @@ public final class Deployments {
   private final Map<String, String> addresses;
   private final Map<String, String> values;
 
-  private Deployments(Path source, long chainId, Map<String, String> addresses, Map<String, String> values) {
+  private Deployments(
+      Path source, long chainId, Map<String, String> addresses, Map<String, String> values) {
     this.source = source;
     this.chainId = chainId;
     this.addresses = Collections.unmodifiableMap(addresses);
@@ -36,8 +37,8 @@ public final class Deployments {
   /**
    * Reads and checks a deployment file.
    *
-   * @throws DeploymentsException naming the file and the field when it is missing, not JSON, not an object, has no
-   *     numeric {@code chainId}, or holds a malformed address.
+   * @throws DeploymentsException naming the file and the field when it is missing, not JSON, not an
+   *     object, has no numeric {@code chainId}, or holds a malformed address.
    */
   public static Deployments read(Path file) {
     JsonNode root;
@@ -60,7 +61,8 @@ public final class Deployments {
       JsonNode value = field.getValue();
       if (value.isTextual() && value.asText().startsWith("0x") && value.asText().length() == 42) {
         if (!ADDRESS.matcher(value.asText()).matches()) {
-          throw new DeploymentsException(file + ": field '" + field.getKey() + "' is not a valid address");
+          throw new DeploymentsException(
+              file + ": field '" + field.getKey() + "' is not a valid address");
         }
         addresses.put(field.getKey(), value.asText());
       } else if (value.isValueNode()) {
@@ -78,7 +80,8 @@ public final class Deployments {
   public String address(String name) {
     String address = addresses.get(name);
     if (address == null) {
-      throw new DeploymentsException(source + ": no address for '" + name + "' (has " + addresses.keySet() + ")");
+      throw new DeploymentsException(
+          source + ": no address for '" + name + "' (has " + addresses.keySet() + ")");
     }
     return address;
   }

@@ -7,26 +7,30 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension behind {@link WithAnvil}: one anvil per test class, started on first use, kept in the class's
- * extension store and stopped when the class's context closes (also after failures). Logs go to {@code
- * target/localnet/anvil-<port>.log} of the module under test.
+ * JUnit 5 extension behind {@link WithAnvil}: one anvil per test class, started on first use, kept
+ * in the class's extension store and stopped when the class's context closes (also after failures).
+ * Logs go to {@code target/localnet/anvil-<port>.log} of the module under test.
  */
 public final class AnvilExtension implements ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(AnvilExtension.class);
 
   @Override
-  public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+  public boolean supportsParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
     return parameterContext.getParameter().getType() == AnvilNode.class;
   }
 
   @Override
-  public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+  public Object resolveParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
     ExtensionContext classContext = classContext(extensionContext);
     return classContext
         .getStore(NAMESPACE)
         .getOrComputeIfAbsent(
-            "anvil", key -> new StoredNode(start(classContext.getRequiredTestClass())), StoredNode.class)
+            "anvil",
+            key -> new StoredNode(start(classContext.getRequiredTestClass())),
+            StoredNode.class)
         .node();
   }
 

@@ -8,6 +8,7 @@ import io.cvmavs.localnet.process.RepoLayout;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,13 @@ import java.util.Optional;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * A real anvil process on 127.0.0.1 with deterministic dev accounts. Start with {@link #start}; tests normally get one
- * injected by {@link WithAnvil}. Closing stops the process (and is safe to repeat).
+ * A real anvil process on 127.0.0.1 with deterministic dev accounts. Start with {@link #start};
+ * tests normally get one injected by {@link WithAnvil}. Closing stops the process (and is safe to
+ * repeat).
  */
 public final class AnvilNode implements AutoCloseable {
   private final LocalProcess process;
@@ -29,7 +32,8 @@ public final class AnvilNode implements AutoCloseable {
   private final Web3j web3j;
   private final List<DevAccount> accounts;
 
-  private AnvilNode(LocalProcess process, int port, long chainId, HttpService http, List<DevAccount> accounts) {
+  private AnvilNode(
+      LocalProcess process, int port, long chainId, HttpService http, List<DevAccount> accounts) {
     this.process = process;
     this.port = port;
     this.chainId = chainId;
@@ -38,7 +42,10 @@ public final class AnvilNode implements AutoCloseable {
     this.accounts = accounts;
   }
 
-  /** Starts anvil from {@code node_modules/.bin/anvil} of the repository and waits until eth_chainId answers. */
+  /**
+   * Starts anvil from {@code node_modules/.bin/anvil} of the repository and waits until eth_chainId
+   * answers.
+   */
   public static AnvilNode start(AnvilOptions options) {
     RepoLayout repo = RepoLayout.locate();
     int port = options.port() == 0 ? FreePort.onLoopback() : options.port();
@@ -56,7 +63,8 @@ public final class AnvilNode implements AutoCloseable {
             "--mnemonic", DevAccount.DEFAULT_MNEMONIC));
     options
         .blockTime()
-        .ifPresent(t -> command.addAll(List.of("--block-time", Double.toString(t.toMillis() / 1000.0))));
+        .ifPresent(
+            t -> command.addAll(List.of("--block-time", Double.toString(t.toMillis() / 1000.0))));
     Path log = options.logDirectory().resolve("anvil-" + port + ".log");
     ProcessSpec spec =
         new ProcessSpec(
@@ -70,7 +78,11 @@ public final class AnvilNode implements AutoCloseable {
             repo.npmInstallHint());
     LocalProcess process = LocalProcess.start(spec);
     return new AnvilNode(
-        process, port, options.chainId(), http, DevAccount.derive(DevAccount.DEFAULT_MNEMONIC, options.accounts()));
+        process,
+        port,
+        options.chainId(),
+        http,
+        DevAccount.derive(DevAccount.DEFAULT_MNEMONIC, options.accounts()));
   }
 
   public String rpcUrl() {
@@ -114,7 +126,10 @@ public final class AnvilNode implements AutoCloseable {
     return accounts.get(index);
   }
 
-  /** {@code evm_snapshot}: returns an id to {@link #revert} to; pair them to isolate tests sharing one chain. */
+  /**
+   * {@code evm_snapshot}: returns an id to {@link #revert} to; pair them to isolate tests sharing
+   * one chain.
+   */
   public String snapshot() {
     return call("evm_snapshot", List.of(), SnapshotResponse.class).getResult();
   }
@@ -137,6 +152,36 @@ public final class AnvilNode implements AutoCloseable {
     call("evm_increaseTime", List.of(BigInteger.valueOf(seconds)), Response.class);
   }
 
+  /**
+   * Polls until the transaction has a receipt (anvil may answer {@code eth_sendTransaction} before
+   * it mines the block).
+   *
+   * @throws LocalProcessException if there is none within {@code timeout}.
+   */
+  public TransactionReceipt awaitReceipt(String transactionHash, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (true) {
+        Optional<TransactionReceipt> receipt =
+            web3j.ethGetTransactionReceipt(transactionHash).send().getTransactionReceipt();
+        if (receipt.isPresent()) {
+          return receipt.get();
+        }
+        if (System.nanoTime() > deadline) {
+          throw new LocalProcessException(
+              "no receipt for " + transactionHash + " within " + timeout);
+        }
+        Thread.sleep(20);
+      }
+    } catch (IOException e) {
+      throw new LocalProcessException(
+          "anvil eth_getTransactionReceipt failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LocalProcessException("interrupted while waiting for " + transactionHash, e);
+    }
+  }
+
   public long blockNumber() {
     try {
       return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
@@ -149,7 +194,8 @@ public final class AnvilNode implements AutoCloseable {
     try {
       R response = new Request<>(method, params, http, type).send();
       if (response.hasError()) {
-        throw new LocalProcessException("anvil " + method + " failed: " + response.getError().getMessage());
+        throw new LocalProcessException(
+            "anvil " + method + " failed: " + response.getError().getMessage());
       }
       return response;
     } catch (IOException e) {

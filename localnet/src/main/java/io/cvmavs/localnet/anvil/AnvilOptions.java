@@ -15,7 +15,12 @@ import java.util.Optional;
  * @param port 0 = pick a free port on 127.0.0.1.
  */
 public record AnvilOptions(
-    long chainId, Optional<Duration> blockTime, int accounts, Path logDirectory, int port, Duration startTimeout) {
+    long chainId,
+    Optional<Duration> blockTime,
+    int accounts,
+    Path logDirectory,
+    int port,
+    Duration startTimeout) {
 
   public AnvilOptions {
     Objects.requireNonNull(blockTime, "blockTime");
@@ -32,14 +37,18 @@ public record AnvilOptions(
         });
   }
 
-  /** Defaults: chain 31337, automine, 10 accounts, logs under {@code target/localnet}, free port, 30 s to start. */
+  /**
+   * Defaults: chain 31337, automine, 10 accounts, logs under {@code target/localnet}, free port, 30
+   * s to start.
+   */
   public static AnvilOptions defaults() {
     return new AnvilOptions(
         31337, Optional.empty(), 10, Path.of("target", "localnet"), 0, Duration.ofSeconds(30));
   }
 
   public AnvilOptions withBlockTime(Duration interval) {
-    return new AnvilOptions(chainId, Optional.of(interval), accounts, logDirectory, port, startTimeout);
+    return new AnvilOptions(
+        chainId, Optional.of(interval), accounts, logDirectory, port, startTimeout);
   }
 
   public AnvilOptions withLogDirectory(Path directory) {

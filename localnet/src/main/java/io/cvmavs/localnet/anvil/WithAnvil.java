@@ -7,8 +7,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Starts one real anvil per test class and injects it as an {@link AnvilNode} parameter (into constructors, lifecycle
- * methods and tests). anvil is stopped after the class, whether its tests passed or failed.
+ * Starts one real anvil per test class and injects it as an {@link AnvilNode} parameter (into
+ * constructors, lifecycle methods and tests). anvil is stopped after the class, whether its tests
+ * passed or failed.
  *
  * <pre>{@code
  * @WithAnvil(blockTimeMillis = 1000)

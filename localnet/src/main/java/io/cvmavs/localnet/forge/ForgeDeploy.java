@@ -4,6 +4,7 @@ import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.process.LocalProcessException;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.localnet.process.ToolRun;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,9 +14,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Deploys the project's contracts with the real deploy script ({@code contracts/script/Deploy.s.sol}) through {@code
- * forge script --broadcast}, exactly as the devnet and operators do. The script writes the deployment JSON (one key per
- * contract); read it with {@code io.cvmavs.contracts.Deployments}.
+ * Deploys the project's contracts with the real deploy script ({@code
+ * contracts/script/Deploy.s.sol}) through {@code forge script --broadcast}, exactly as the devnet
+ * and operators do. The script writes the deployment JSON (one key per contract); read it with
+ * {@code io.cvmavs.contracts.Deployments}.
  */
 public final class ForgeDeploy {
   public static final String SCRIPT = "contracts/script/Deploy.s.sol:Deploy";
@@ -23,26 +25,44 @@ public final class ForgeDeploy {
 
   private ForgeDeploy() {}
 
-  /** Deploys to {@code anvil} from dev account 0 into a fresh file under the repository's {@code target/}. */
+  /**
+   * Deploys to {@code anvil} from dev account 0 into a fresh file under the repository's {@code
+   * target/}.
+   */
   public static Path deploy(AnvilNode anvil) {
     RepoLayout repo = RepoLayout.locate();
     Path out = Path.of("target", "deployments", "deploy-" + UUID.randomUUID() + ".json");
-    Path log = Path.of("target", "localnet", "forge-deploy-" + anvil.port() + ".log").toAbsolutePath();
+    Path log =
+        Path.of("target", "localnet", "forge-deploy-" + anvil.port() + ".log").toAbsolutePath();
     return deploy(repo, anvil.rpcUrl(), anvil.account(0).privateKeyHex(), out, log, Map.of());
   }
 
   /**
    * Runs the deploy script.
    *
-   * @param out deployment JSON to write, relative to the repository root (forge's fs_permissions allow {@code
-   *     deployments/} and {@code target/}).
+   * @param out deployment JSON to write, relative to the repository root (forge's fs_permissions
+   *     allow {@code deployments/} and {@code target/}).
    * @param extraEnv further variables for the script (e.g. role addresses).
    * @return the absolute path of the deployment JSON.
    */
   public static Path deploy(
-      RepoLayout repo, String rpcUrl, String privateKey, Path out, Path log, Map<String, String> extraEnv) {
+      RepoLayout repo,
+      String rpcUrl,
+      String privateKey,
+      Path out,
+      Path log,
+      Map<String, String> extraEnv) {
     if (out.isAbsolute()) {
-      throw new IllegalArgumentException("deployment output must be relative to the repository root: " + out);
+      throw new IllegalArgumentException(
+          "deployment output must be relative to the repository root: " + out);
+    }
+    Path written = repo.root().resolve(out);
+    try {
+      // vm.writeJson does not create folders.
+      Files.createDirectories(written.getParent());
+    } catch (IOException e) {
+      throw new LocalProcessException(
+          "cannot create " + written.getParent() + ": " + e.getMessage(), e);
     }
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("DEPLOYMENTS_OUT", out.toString());
@@ -62,9 +82,9 @@ public final class ForgeDeploy {
         env,
         log,
         TIMEOUT);
-    Path written = repo.root().resolve(out);
     if (!Files.isRegularFile(written)) {
-      throw new LocalProcessException("forge script finished but wrote no deployment file " + written + " (log " + log + ")");
+      throw new LocalProcessException(
+          "forge script finished but wrote no deployment file " + written + " (log " + log + ")");
     }
     return written;
   }

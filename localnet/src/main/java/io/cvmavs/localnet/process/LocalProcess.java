@@ -8,14 +8,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * A real local process (anvil, arlocal, S3Mock, ...) started for a test or the devnet: started with its output in a
- * log file, probed until ready, and stopped by PID together with every descendant process.
+ * A real local process (anvil, arlocal, S3Mock, ...) started for a test or the devnet: started with
+ * its output in a log file, probed until ready, and stopped by PID together with every descendant
+ * process.
  *
- * <p>Every started process is also registered with a JVM shutdown hook, so a test JVM that dies (or a devnet
- * interrupted with Ctrl-C) leaves no orphans. {@link #close()} is idempotent.
+ * <p>Every started process is also registered with a JVM shutdown hook, so a test JVM that dies (or
+ * a devnet interrupted with Ctrl-C) leaves no orphans. {@link #close()} is idempotent.
  */
 public final class LocalProcess implements AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -37,15 +40,19 @@ public final class LocalProcess implements AutoCloseable {
   /**
    * Starts {@code spec} and waits until its readiness probe answers.
    *
-   * @throws LocalProcessException if the executable is missing, the process exits early, or it is not ready within
-   *     {@link ProcessSpec#startTimeout()}; the message includes the tail of its log.
+   * @throws LocalProcessException if the executable is missing, the process exits early, or it is
+   *     not ready within {@link ProcessSpec#startTimeout()}; the message includes the tail of its
+   *     log.
    */
   public static LocalProcess start(ProcessSpec spec) {
     Objects.requireNonNull(spec, "spec");
     Path executable = Path.of(spec.command().getFirst());
     if (executable.isAbsolute() && !Files.isExecutable(executable)) {
       throw new LocalProcessException(
-          spec.name() + ": executable not found or not executable: " + executable + spec.installHint());
+          spec.name()
+              + ": executable not found or not executable: "
+              + executable
+              + spec.installHint());
     }
     try {
       Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
@@ -65,7 +72,8 @@ public final class LocalProcess implements AutoCloseable {
       }
       return started;
     } catch (IOException e) {
-      throw new LocalProcessException(spec.name() + ": could not start " + spec.command() + ": " + e.getMessage(), e);
+      throw new LocalProcessException(
+          spec.name() + ": could not start " + spec.command() + ": " + e.getMessage(), e);
     }
   }
 
@@ -75,7 +83,13 @@ public final class LocalProcess implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new LocalProcessException(
-            name + " exited with code " + process.exitValue() + " before it was ready. Log " + logFile + ":\n" + logTail());
+            name
+                + " exited with code "
+                + process.exitValue()
+                + " before it was ready. Log "
+                + logFile
+                + ":\n"
+                + logTail());
       }
       try {
         if (probe.isReady()) {
@@ -157,7 +171,20 @@ public final class LocalProcess implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle descendant : descendants) {
+      awaitExit(descendant);
+    }
+  }
+
+  private static void awaitExit(ProcessHandle handle) {
+    try {
+      handle.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      handle.destroyForcibly();
+    } catch (InterruptedException e) {
+      handle.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void sleep(Duration duration) {

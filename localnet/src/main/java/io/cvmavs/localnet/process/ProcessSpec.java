@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to start one local service: its command, environment, log file, readiness probe and start timeout. Each kind of
- * service (anvil today; arlocal, S3Mock, the IPFS test daemon later) builds one of these and hands it to {@link
- * LocalProcess#start}.
+ * How to start one local service: its command, environment, log file, readiness probe and start
+ * timeout. Each kind of service (anvil today; arlocal, S3Mock, the IPFS test daemon later) builds
+ * one of these and hands it to {@link LocalProcess#start}.
  *
  * @param installHint appended to "executable not found" errors, e.g. how to install the tool.
  */

@@ -5,10 +5,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Finds the repository root (the folder with {@code package.json} and {@code foundry.toml}) and the npm-installed tool
- * binaries under it. The root comes from the system property {@code cvmavs.repo.root} (set by the build for tests, and
- * by {@code bin/cvm-avs}), else the environment variable {@code CVMAVS_HOME}, else the nearest ancestor of the working
- * directory that has {@code foundry.toml}.
+ * Finds the repository root (the folder with {@code package.json} and {@code foundry.toml}) and the
+ * npm-installed tool binaries under it. The root comes from the system property {@code
+ * cvmavs.repo.root} (set by the build for tests, and by {@code bin/cvm-avs}), else the environment
+ * variable {@code CVMAVS_HOME}, else the nearest ancestor of the working directory that has {@code
+ * foundry.toml}.
  */
 public final class RepoLayout {
   public static final String ROOT_PROPERTY = "cvmavs.repo.root";
@@ -29,7 +30,13 @@ public final class RepoLayout {
       Path root = Path.of(configured).toAbsolutePath().normalize();
       if (!Files.isRegularFile(root.resolve("foundry.toml"))) {
         throw new LocalProcessException(
-            "repository root " + root + " (from " + ROOT_PROPERTY + " / " + ROOT_ENV + ") has no foundry.toml");
+            "repository root "
+                + root
+                + " (from "
+                + ROOT_PROPERTY
+                + " / "
+                + ROOT_ENV
+                + ") has no foundry.toml");
       }
       return new RepoLayout(root);
     }
@@ -46,7 +53,8 @@ public final class RepoLayout {
 
   private static Optional<Path> searchUpwards(Path start) {
     for (Path dir = start; dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve("foundry.toml")) && Files.isRegularFile(dir.resolve("package.json"))) {
+      if (Files.isRegularFile(dir.resolve("foundry.toml"))
+          && Files.isRegularFile(dir.resolve("package.json"))) {
         return Optional.of(dir);
       }
     }
@@ -57,7 +65,10 @@ public final class RepoLayout {
     return root;
   }
 
-  /** An npm-installed binary such as {@code anvil} or {@code forge} ({@code node_modules/.bin/<tool>}). */
+  /**
+   * An npm-installed binary such as {@code anvil} or {@code forge} ({@code
+   * node_modules/.bin/<tool>}).
+   */
   public Path npmBinary(String tool) {
     return root.resolve("node_modules").resolve(".bin").resolve(tool);
   }

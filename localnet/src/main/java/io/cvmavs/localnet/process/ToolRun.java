@@ -8,18 +8,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a command-line tool (forge, cast, ...) to completion, with its output in a log file and a time limit. */
+/**
+ * Runs a command-line tool (forge, cast, ...) to completion, with its output in a log file and a
+ * time limit.
+ */
 public final class ToolRun {
   private ToolRun() {}
 
   /**
    * Runs {@code command} in {@code workingDirectory} and returns its output.
    *
-   * @throws LocalProcessException if it cannot start, exceeds {@code timeout} (it is then killed) or exits non-zero;
-   *     the message has the tail of the output.
+   * @throws LocalProcessException if it cannot start, exceeds {@code timeout} (it is then killed)
+   *     or exits non-zero; the message has the tail of the output.
    */
   public static String run(
-      List<String> command, Path workingDirectory, Map<String, String> environment, Path logFile, Duration timeout) {
+      List<String> command,
+      Path workingDirectory,
+      Map<String, String> environment,
+      Path logFile,
+      Duration timeout) {
     String name = Path.of(command.getFirst()).getFileName().toString();
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
@@ -33,12 +40,19 @@ public final class ToolRun {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        throw new LocalProcessException(name + " did not finish within " + timeout + ":\n" + tail(logFile));
+        throw new LocalProcessException(
+            name + " did not finish within " + timeout + ":\n" + tail(logFile));
       }
       String output = Files.readString(logFile);
       if (process.exitValue() != 0) {
         throw new LocalProcessException(
-            name + " failed with exit code " + process.exitValue() + " (log " + logFile + "):\n" + tail(logFile));
+            name
+                + " failed with exit code "
+                + process.exitValue()
+                + " (log "
+                + logFile
+                + "):\n"
+                + tail(logFile));
       }
       return output;
     } catch (IOException e) {

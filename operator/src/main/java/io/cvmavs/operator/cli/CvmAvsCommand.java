@@ -1,6 +1,7 @@
 package io.cvmavs.operator.cli;
 
 import io.cvmavs.operator.devnet.DevnetCommand;
+import io.cvmavs.operator.keys.KeysCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -14,21 +15,35 @@ import picocli.CommandLine.Spec;
 /**
  * Root of the {@code cvm-avs} command tree.
  *
- * <p>Exit codes: 0 success; 1 the command failed (the message says why); 2 usage error (unknown command or option,
- * bad value).
+ * <p>Exit codes: 0 success; 1 the command failed (the message says why); 2 usage error (unknown
+ * command or option, bad value).
  */
 @Command(
     name = "cvm-avs",
     mixinStandardHelpOptions = true,
     versionProvider = CvmAvsCommand.Version.class,
     description = "Operator, aggregator and devnet tooling for the CVM AVS (EigenLayer).",
-    subcommands = {DevnetCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {KeysCommand.class, DevnetCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:the command failed", "2:usage error (unknown command or option, bad value)"})
+    exitCodeList = {
+      "0:success",
+      "1:the command failed",
+      "2:usage error (unknown command or option, bad value)"
+    })
 public final class CvmAvsCommand implements Runnable {
   public static final int EXIT_FAILURE = 1;
 
   @Spec CommandSpec spec;
+
+  private final CliContext context;
+
+  CvmAvsCommand(CliContext context) {
+    this.context = context;
+  }
+
+  CliContext context() {
+    return context;
+  }
 
   @Option(
       names = "--debug",
@@ -38,18 +53,27 @@ public final class CvmAvsCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see the list below.");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command: see the list below.");
   }
 
   /** The configured command line: error handling and exit codes shared by every subcommand. */
   public static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new CvmAvsCommand());
+    return commandLine(CliContext.system());
+  }
+
+  /** The command line with an explicit context (tests pass their own environment). */
+  public static CommandLine commandLine(CliContext context) {
+    CommandLine commandLine = new CommandLine(new CvmAvsCommand(context));
     commandLine.setExecutionExceptionHandler(CvmAvsCommand::handleFailure);
     commandLine.setParameterExceptionHandler(CvmAvsCommand::handleUsageError);
     return commandLine;
   }
 
-  /** Usage errors: the reason, suggestions for a mistyped command, and where to find help; exit code 2. */
+  /**
+   * Usage errors: the reason, suggestions for a mistyped command, and where to find help; exit code
+   * 2.
+   */
   private static int handleUsageError(CommandLine.ParameterException problem, String[] args) {
     CommandLine commandLine = problem.getCommandLine();
     PrintWriter err = commandLine.getErr();
@@ -72,9 +96,10 @@ public final class CvmAvsCommand implements Runnable {
     return commandLine.getCommandSpec().exitCodeOnInvalidInput();
   }
 
-  private static int handleFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+  private static int handleFailure(
+      Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
-    err.println("cvm-avs " + commandLine.getCommandName() + ": error: " + describe(failure));
+    err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + describe(failure));
     CommandLine root = commandLine;
     while (root.getParent() != null) {
       root = root.getParent();
@@ -98,7 +123,8 @@ public final class CvmAvsCommand implements Runnable {
     @Override
     public String[] getVersion() throws IOException {
       Properties properties = new Properties();
-      try (InputStream in = CvmAvsCommand.class.getResourceAsStream("/cvm-avs-version.properties")) {
+      try (InputStream in =
+          CvmAvsCommand.class.getResourceAsStream("/cvm-avs-version.properties")) {
         if (in != null) {
           properties.load(in);
         }

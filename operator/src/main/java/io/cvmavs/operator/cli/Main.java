@@ -1,7 +1,5 @@
 package io.cvmavs.operator.cli;
 
-import picocli.CommandLine;
-
 /** Entry point of the {@code cvm-avs} command (run by {@code bin/cvm-avs}). */
 public final class Main {
   private Main() {}

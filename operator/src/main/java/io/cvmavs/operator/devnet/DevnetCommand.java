@@ -21,9 +21,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cvm-avs devnet}: a local chain with the project's contracts. Starts anvil on 127.0.0.1, deploys with the forge
- * deploy script (the same one used for real networks), writes {@code deployments/<chainId>.json} and prints the
- * addresses. Ends there unless {@code --keep-running}; Ctrl-C stops every process it started.
+ * {@code cvm-avs devnet}: a local chain with the project's contracts. Starts anvil on 127.0.0.1,
+ * deploys with the forge deploy script (the same one used for real networks), writes {@code
+ * deployments/<chainId>.json} and prints the addresses. Ends there unless {@code --keep-running};
+ * Ctrl-C stops every process it started.
  */
 @Command(
     name = "devnet",
@@ -39,7 +40,8 @@ public final class DevnetCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       defaultValue = "8545",
-      description = "anvil JSON-RPC port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
+      description =
+          "anvil JSON-RPC port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
   int port;
 
   @Option(
@@ -65,13 +67,16 @@ public final class DevnetCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     RepoLayout repo = RepoLayout.locate();
     if (port < 0 || port > 65_535) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, got " + port);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--port must be 0..65535, got " + port);
     }
     if (port != 0) {
       requireFreePort(port);
     }
     AnvilOptions options =
-        AnvilOptions.defaults().withPort(port).withLogDirectory(repo.root().resolve("target/devnet"));
+        AnvilOptions.defaults()
+            .withPort(port)
+            .withLogDirectory(repo.root().resolve("target/devnet"));
     if (blockTimeSeconds != null) {
       if (blockTimeSeconds <= 0) {
         throw new CommandLine.ParameterException(
@@ -92,7 +97,9 @@ public final class DevnetCommand implements Callable<Integer> {
 
       step(out, "deploying contracts with forge script %s", ForgeDeploy.SCRIPT);
       Path deploymentFile =
-          deploymentsOut != null ? deploymentsOut : Path.of("deployments", anvil.chainId() + ".json");
+          deploymentsOut != null
+              ? deploymentsOut
+              : Path.of("deployments", anvil.chainId() + ".json");
       Path written =
           ForgeDeploy.deploy(
               repo,
@@ -102,11 +109,19 @@ public final class DevnetCommand implements Callable<Integer> {
               repo.root().resolve("target/devnet/forge-deploy.log"),
               Map.of());
       Deployments deployments = Deployments.read(written);
-      step(out, "deployed %d contracts; addresses in %s", deployments.addresses().size(), deploymentFile);
+      step(
+          out,
+          "deployed %d contracts; addresses in %s",
+          deployments.addresses().size(),
+          deploymentFile);
       printAddresses(out, deployments);
 
       if (keepRunning) {
-        step(out, "devnet running: RPC %s, WebSocket %s. Ctrl-C to stop.", anvil.rpcUrl(), anvil.wsUrl());
+        step(
+            out,
+            "devnet running: RPC %s, WebSocket %s. Ctrl-C to stop.",
+            anvil.rpcUrl(),
+            anvil.wsUrl());
         out.flush();
         new CountDownLatch(1).await();
       } else {
@@ -120,7 +135,9 @@ public final class DevnetCommand implements Callable<Integer> {
     int width = deployments.addresses().keySet().stream().mapToInt(String::length).max().orElse(8);
     out.println();
     out.printf("  %-" + width + "s  %s%n", "contract", "address");
-    deployments.addresses().forEach((name, address) -> out.printf("  %-" + width + "s  %s%n", name, address));
+    deployments
+        .addresses()
+        .forEach((name, address) -> out.printf("  %-" + width + "s  %s%n", name, address));
     out.println();
   }
 
@@ -135,7 +152,9 @@ public final class DevnetCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "port " + wanted + " on 127.0.0.1 is in use (another devnet or node?); pass --port N or --port 0");
+          "port "
+              + wanted
+              + " on 127.0.0.1 is in use (another devnet or node?); pass --port N or --port 0");
     }
   }
 }

@@ -1,0 +1,119 @@
+package io.cvmavs.operator.keys;
+
+import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.crypto.keystore.BlsKeystore;
+import io.cvmavs.crypto.keystore.EcdsaKeystore;
+import io.cvmavs.crypto.keystore.PasswordSource;
+import io.cvmavs.crypto.keystore.ScryptParams;
+import io.cvmavs.operator.cli.CliContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Keys;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs keys create --type bls|ecdsa --out FILE}: a new key in an encrypted keystore
+ * (eigensdk BLS format or Web3 Secret Storage). The password comes from the type's environment
+ * variable or a prompt; it is never printed.
+ */
+@Command(
+    name = "create",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Create a key in a new encrypted keystore and print its public data as JSON.",
+      "Password: OPERATOR_BLS_KEY_PASSWORD / OPERATOR_ECDSA_KEY_PASSWORD, else a prompt (asked twice)."
+    })
+public final class KeysCreateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--type",
+      required = true,
+      description = "bls or ecdsa.",
+      converter = KeyTypeConverter.class)
+  KeyType type;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "Keystore file to create.")
+  Path out;
+
+  @Option(
+      names = "--light-kdf",
+      description =
+          "scrypt N=4096 instead of 262144: fast, for devnets and tests only (weak against password guessing).")
+  boolean lightKdf;
+
+  @Override
+  public Integer call() {
+    if (Files.exists(out)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--out " + out + " already exists; refusing to overwrite a keystore");
+    }
+    char[] password = password();
+    try {
+      ScryptParams kdf = lightKdf ? ScryptParams.LIGHT : ScryptParams.STANDARD;
+      SecureRandom random = new SecureRandom();
+      String json;
+      if (type == KeyType.BLS) {
+        BlsKeyPair key = BlsKeyPair.generate(random);
+        BlsKeystore.write(out, key, password, kdf, random);
+        json = KeyJson.blsPublic(key).put("keystore", out.toString()).toPrettyString();
+      } else {
+        ECKeyPair key = Keys.createEcKeyPair(random);
+        String address = EcdsaKeystore.write(out, key, password, kdf, random);
+        json = KeyJson.ecdsaPublic(address).put("keystore", out.toString()).toPrettyString();
+      }
+      spec.commandLine().getOut().println(json);
+      return 0;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate an ECDSA key: " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private char[] password() {
+    String fromEnv = CliContext.of(spec).environment().apply(type.passwordEnv());
+    if (fromEnv != null && !fromEnv.isEmpty()) {
+      return fromEnv.toCharArray();
+    }
+    PasswordSource prompt = PasswordSource.console();
+    char[] first = prompt.password("new " + type.name() + " keystore " + out);
+    char[] second = prompt.password("new " + type.name() + " keystore " + out + " (again)");
+    try {
+      if (!Arrays.equals(first, second)) {
+        Arrays.fill(first, '\0');
+        throw new CommandLine.ParameterException(spec.commandLine(), "the two passwords differ");
+      }
+      if (first.length == 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "empty password refused");
+      }
+      return first;
+    } finally {
+      Arrays.fill(second, '\0');
+    }
+  }
+
+  /** Accepts bls / ecdsa in any case. */
+  static final class KeyTypeConverter implements CommandLine.ITypeConverter<KeyType> {
+    @Override
+    public KeyType convert(String value) {
+      try {
+        return KeyType.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("expected bls or ecdsa, got '" + value + "'");
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.cvmavs.operator.keys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.crypto.keystore.BlsKeystore;
+import io.cvmavs.crypto.keystore.CorruptKeystoreException;
+import io.cvmavs.crypto.keystore.EcdsaKeystore;
+import io.cvmavs.crypto.keystore.PasswordSource;
+import io.cvmavs.operator.cli.CliContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.web3j.crypto.ECKeyPair;
+
+/** Opens keystores for the keys commands with the password from the environment or a prompt. */
+final class KeystoreAccess {
+  private final CliContext context;
+
+  KeystoreAccess(CliContext context) {
+    this.context = context;
+  }
+
+  static JsonNode readJson(Path file) {
+    try {
+      return KeyJson.MAPPER.readTree(Files.readString(file));
+    } catch (IOException e) {
+      throw new CorruptKeystoreException("cannot read keystore " + file + ": " + e.getMessage());
+    }
+  }
+
+  BlsKeyPair openBls(Path file) {
+    char[] password = password(KeyType.BLS, file);
+    try {
+      return BlsKeystore.read(file, password);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  ECKeyPair openEcdsa(Path file) {
+    char[] password = password(KeyType.ECDSA, file);
+    try {
+      return EcdsaKeystore.read(file, password);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private char[] password(KeyType type, Path file) {
+    return PasswordSource.envOrPrompt(
+            type.passwordEnv(), context.environment(), PasswordSource.console())
+        .password(type.name() + " keystore " + file);
+  }
+}

@@ -1,0 +1,54 @@
+package io.cvmavs.operator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CvmAvsCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = CvmAvsCommand.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void versionPrintsProjectAndJavaVersion() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).startsWith("cvm-avs ").contains("Java ");
+  }
+
+  @Test
+  void helpListsCommandsAndExitCodes() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("devnet").contains("Exit codes").contains("usage error");
+  }
+
+  @Test
+  void unknownCommandIsAUsageErrorWithSuggestions() {
+    assertThat(run("devnt")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("unknown command 'devnt'")
+        .contains("Did you mean")
+        .contains("cvm-avs devnet")
+        .contains("--help");
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    assertThat(run()).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing command");
+  }
+
+  @Test
+  void badOptionValueIsAUsageError() {
+    assertThat(run("devnet", "--port", "nope")).isEqualTo(2);
+    assertThat(err.toString()).contains("--port").contains("nope");
+  }
+}
