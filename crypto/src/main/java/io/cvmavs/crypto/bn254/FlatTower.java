@@ -486,17 +486,28 @@ final class FlatTower {
     return t;
   }
 
-  /** r = a^(−u) for a in the cyclotomic subgroup. */
+  /**
+   * Signed digits of u, least significant first: 24 non-zero digits instead of 28 ones in binary.
+   */
+  private static final int[] U_NAF = Bn254.naf(java.math.BigInteger.valueOf(Bn254.U));
+
+  /**
+   * r = a^(−u) for a in the cyclotomic subgroup, where the inverse is the conjugate (so the signed
+   * digits cost nothing extra). r must not alias a.
+   */
   private void expByNegU(long[] a, long[] r) {
-    long[] acc = r;
-    System.arraycopy(a, 0, acc, 0, FP12);
-    for (int i = 62 - Long.numberOfLeadingZeros(Bn254.U); i >= 0; i--) {
-      fp12CyclotomicSqr(acc, acc);
-      if (((Bn254.U >>> i) & 1) != 0) {
-        fp12Mul(acc, a, acc);
+    long[] aInv = new long[FP12];
+    fp12Conj(a, aInv);
+    System.arraycopy(a, 0, r, 0, FP12);
+    for (int i = U_NAF.length - 2; i >= 0; i--) {
+      fp12CyclotomicSqr(r, r);
+      if (U_NAF[i] == 1) {
+        fp12Mul(r, a, r);
+      } else if (U_NAF[i] == -1) {
+        fp12Mul(r, aInv, r);
       }
     }
-    fp12Conj(acc, acc);
+    fp12Conj(r, r);
   }
 
   // ---------------------------------------------------------------- G2 line coefficients

@@ -2,7 +2,6 @@ package io.cvmavs.crypto.bn254;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,7 +12,7 @@ import java.util.List;
  */
 public final class G2Prepared {
   /** Signed binary (NAF) digits of 6u + 2, least significant first. */
-  static final int[] LOOP_NAF = naf(Bn254.ATE_LOOP);
+  static final int[] LOOP_NAF = Bn254.naf(Bn254.ATE_LOOP);
 
   private static final Fp2 TWO_INV = Fp2.of(BigInteger.TWO, BigInteger.ZERO).inverse();
 
@@ -144,25 +143,5 @@ public final class G2Prepared {
     out.add(lambda);
     out.add(theta.neg());
     out.add(j);
-  }
-
-  static int[] naf(BigInteger k) {
-    int[] digits = new int[k.bitLength() + 1];
-    BigInteger n = k;
-    int i = 0;
-    while (n.signum() > 0) {
-      if (n.testBit(0)) {
-        int d = 2 - n.mod(BigInteger.valueOf(4)).intValue();
-        digits[i] = d;
-        n = n.subtract(BigInteger.valueOf(d));
-      }
-      n = n.shiftRight(1);
-      i++;
-    }
-    int len = digits.length;
-    while (len > 1 && digits[len - 1] == 0) {
-      len--;
-    }
-    return Arrays.copyOf(digits, len);
   }
 }
