@@ -13,8 +13,6 @@ final class FlatTower {
   static final int FP6 = 24;
   static final int FP12 = 48;
 
-  private static final long[] XI_FLAT = flat(Fp2.XI);
-
   /**
    * Frobenius constants per k = 1..3, for the six F_p2 coefficients of an F_p12 element (index 0 is
    * 1).
