@@ -779,17 +779,12 @@ public final class Fp {
     b = ((~t2 & P2) | ((~t2 | P2) & d2)) >>> 63;
     long d3 = t3 - P3 - b;
     b = ((~t3 & P3) | ((~t3 | P3) & d3)) >>> 63;
-    if (b != 0) {
-      r[ro] = t0;
-      r[ro + 1] = t1;
-      r[ro + 2] = t2;
-      r[ro + 3] = t3;
-    } else {
-      r[ro] = d0;
-      r[ro + 1] = d1;
-      r[ro + 2] = d2;
-      r[ro + 3] = d3;
-    }
+    // branch-free select (the branch would be unpredictable): keep t if t < p (borrow), else t − p
+    long keep = -b;
+    r[ro] = (t0 & keep) | (d0 & ~keep);
+    r[ro + 1] = (t1 & keep) | (d1 & ~keep);
+    r[ro + 2] = (t2 & keep) | (d2 & ~keep);
+    r[ro + 3] = (t3 & keep) | (d3 & ~keep);
   }
 
   /** r = a + b on limb arrays; the output may alias an input. */
@@ -818,18 +813,22 @@ public final class Fp {
     bw = ((~x2 & y2) | ((~x2 | y2) & d2)) >>> 63;
     long d3 = x3 - y3 - bw;
     bw = ((~x3 & y3) | ((~x3 | y3) & d3)) >>> 63;
-    if (bw != 0) {
-      long e0 = d0 + P0;
-      long c = ((d0 & P0) | ((d0 | P0) & ~e0)) >>> 63;
-      long e1 = d1 + P1 + c;
-      c = ((d1 & P1) | ((d1 | P1) & ~e1)) >>> 63;
-      long e2 = d2 + P2 + c;
-      c = ((d2 & P2) | ((d2 | P2) & ~e2)) >>> 63;
-      d3 = d3 + P3 + c;
-      d0 = e0;
-      d1 = e1;
-      d2 = e2;
-    }
+    // add p back when the subtraction borrowed, without a branch: p & −borrow
+    long m = -bw;
+    long q0 = P0 & m;
+    long q1 = P1 & m;
+    long q2 = P2 & m;
+    long q3 = P3 & m;
+    long e0 = d0 + q0;
+    long c = ((d0 & q0) | ((d0 | q0) & ~e0)) >>> 63;
+    long e1 = d1 + q1 + c;
+    c = ((d1 & q1) | ((d1 | q1) & ~e1)) >>> 63;
+    long e2 = d2 + q2 + c;
+    c = ((d2 & q2) | ((d2 | q2) & ~e2)) >>> 63;
+    d3 = d3 + q3 + c;
+    d0 = e0;
+    d1 = e1;
+    d2 = e2;
     r[ro] = d0;
     r[ro + 1] = d1;
     r[ro + 2] = d2;
