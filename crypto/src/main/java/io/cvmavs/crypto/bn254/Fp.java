@@ -801,38 +801,34 @@ public final class Fp {
     storeReduced(s0, s1, s2, s3, r, ro);
   }
 
-  /** r = a − b on limb arrays; the output may alias an input. */
+  /**
+   * r = a − b on limb arrays, as a + (p − b) with one conditional subtraction (kept small enough
+   * for C2 to inline); the output may alias an input.
+   */
   static void subL(long[] a, int ao, long[] b, int bo, long[] r, int ro) {
-    long x0 = a[ao], x1 = a[ao + 1], x2 = a[ao + 2], x3 = a[ao + 3];
-    long y0 = b[bo], y1 = b[bo + 1], y2 = b[bo + 2], y3 = b[bo + 3];
-    long d0 = x0 - y0;
-    long bw = ((~x0 & y0) | ((~x0 | y0) & d0)) >>> 63;
-    long d1 = x1 - y1 - bw;
-    bw = ((~x1 & y1) | ((~x1 | y1) & d1)) >>> 63;
-    long d2 = x2 - y2 - bw;
-    bw = ((~x2 & y2) | ((~x2 | y2) & d2)) >>> 63;
-    long d3 = x3 - y3 - bw;
-    bw = ((~x3 & y3) | ((~x3 | y3) & d3)) >>> 63;
-    // add p back when the subtraction borrowed, without a branch: p & −borrow
-    long m = -bw;
-    long q0 = P0 & m;
-    long q1 = P1 & m;
-    long q2 = P2 & m;
-    long q3 = P3 & m;
-    long e0 = d0 + q0;
-    long c = ((d0 & q0) | ((d0 | q0) & ~e0)) >>> 63;
-    long e1 = d1 + q1 + c;
-    c = ((d1 & q1) | ((d1 | q1) & ~e1)) >>> 63;
-    long e2 = d2 + q2 + c;
-    c = ((d2 & q2) | ((d2 | q2) & ~e2)) >>> 63;
-    d3 = d3 + q3 + c;
-    d0 = e0;
-    d1 = e1;
-    d2 = e2;
-    r[ro] = d0;
-    r[ro + 1] = d1;
-    r[ro + 2] = d2;
-    r[ro + 3] = d3;
+    long y0 = b[bo];
+    long y1 = b[bo + 1];
+    long y2 = b[bo + 2];
+    long y3 = b[bo + 3];
+    long n0 = P0 - y0;
+    long bw = ((~P0 & y0) | ((~P0 | y0) & n0)) >>> 63;
+    long n1 = P1 - y1 - bw;
+    bw = ((~P1 & y1) | ((~P1 | y1) & n1)) >>> 63;
+    long n2 = P2 - y2 - bw;
+    bw = ((~P2 & y2) | ((~P2 | y2) & n2)) >>> 63;
+    long n3 = P3 - y3 - bw;
+    long x0 = a[ao];
+    long x1 = a[ao + 1];
+    long x2 = a[ao + 2];
+    long x3 = a[ao + 3];
+    long s0 = x0 + n0;
+    long c = ((x0 & n0) | ((x0 | n0) & ~s0)) >>> 63;
+    long s1 = x1 + n1 + c;
+    c = ((x1 & n1) | ((x1 | n1) & ~s1)) >>> 63;
+    long s2 = x2 + n2 + c;
+    c = ((x2 & n2) | ((x2 | n2) & ~s2)) >>> 63;
+    long s3 = x3 + n3 + c;
+    storeReduced(s0, s1, s2, s3, r, ro);
   }
 
   /** r = −a on limb arrays. */
