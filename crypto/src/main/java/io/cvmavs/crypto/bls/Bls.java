@@ -68,7 +68,17 @@ public final class Bls {
    */
   public static boolean verifyAggregate(
       byte[] digest, Collection<G2Point> publicKeysG2, Collection<G1Point> signatures) {
-    return verify(aggregatePublicKeysG2(publicKeysG2), digest, aggregateSignatures(signatures));
+    if (publicKeysG2.size() != signatures.size()) {
+      throw new IllegalArgumentException(
+          "same-message aggregation needs one signature per key, got "
+              + publicKeysG2.size()
+              + " keys and "
+              + signatures.size()
+              + " signatures");
+    }
+    G2Point apk = aggregatePublicKeysG2(publicKeysG2).requireNotInfinity("aggregate public key");
+    G1Point sigma = aggregateSignatures(signatures).requireNotInfinity("aggregate signature");
+    return verify(apk, digest, sigma);
   }
 
   /**

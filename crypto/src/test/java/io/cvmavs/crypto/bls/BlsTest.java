@@ -127,8 +127,15 @@ class BlsTest {
     // a G1 apk that does not match the G2 apk is caught by the γ check
     assertThat(Bls.verifyAggregateWithApk(m, apk.add(G1Point.GENERATOR), apk2, sigma)).isFalse();
     assertThat(Bls.verifyAggregateWithApk(digest(), apk, apk2, sigma)).isFalse();
-    List<G1Point> missingOne = sigs.subList(1, sigs.size());
-    assertThat(Bls.verifyAggregate(m, pk2, missingOne)).isFalse();
+    List<G1Point> wrongOne = new ArrayList<>(sigs);
+    wrongOne.set(0, keys.get(0).sign(digest()));
+    assertThat(Bls.verifyAggregate(m, pk2, wrongOne)).isFalse();
+    assertThatThrownBy(() -> Bls.verifyAggregate(m, pk2, sigs.subList(1, sigs.size())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("8 keys and 7 signatures");
+    assertThatThrownBy(() -> Bls.verifyAggregate(m, List.of(), List.of()))
+        .isInstanceOf(InvalidPointException.class)
+        .hasMessageContaining("aggregate public key is the G2 point at infinity");
     // γ is keccak over msgHash ‖ apk ‖ apkG2 (EVM order) ‖ σ, reduced mod r
     byte[] buf = new byte[288];
     System.arraycopy(m, 0, buf, 0, 32);
