@@ -68,7 +68,17 @@ public final class Bls {
    */
   public static boolean verifyAggregate(
       byte[] digest, Collection<G2Point> publicKeysG2, Collection<G1Point> signatures) {
-    return verify(aggregatePublicKeysG2(publicKeysG2), digest, aggregateSignatures(signatures));
+    if (publicKeysG2.size() != signatures.size()) {
+      throw new IllegalArgumentException(
+          "same-message aggregation needs one signature per key, got "
+              + publicKeysG2.size()
+              + " keys and "
+              + signatures.size()
+              + " signatures");
+    }
+    G2Point apk = aggregatePublicKeysG2(publicKeysG2).requireNotInfinity("aggregate public key");
+    G1Point sigma = aggregateSignatures(signatures).requireNotInfinity("aggregate signature");
+    return verify(apk, digest, sigma);
   }
 
   /**
@@ -111,14 +121,23 @@ public final class Bls {
         new G2Prepared[] {G2Prepared.NEG_GENERATOR, G2Prepared.of(apkG2)});
   }
 
-  /** One signature to check in a batch. */
-  public record BatchItem(G2Point publicKeyG2, byte[] digest, G1Point signature) {}
+  /**
+   * One signature to check in a batch. The public key is held prepared ({@link G2Prepared}): a
+   * caller that verifies the same operators again and again (an aggregator) keeps their prepared
+   * keys and skips the G2 work.
+   */
+  public record BatchItem(G2Prepared publicKey, byte[] digest, G1Point signature) {
+    /** An item whose key is prepared now. */
+    public BatchItem(G2Point publicKeyG2, byte[] digest, G1Point signature) {
+      this(G2Prepared.of(publicKeyG2.requireNotInfinity("public key")), digest, signature);
+    }
+  }
 
   /**
    * Batch verification of signatures on possibly distinct messages by random linear combination:
-   * with 64-bit random cᵢ, checks e(Σcᵢσᵢ, −G2) · ∏ e(cᵢ·H(mᵢ), pkᵢ) = 1 (one multi-pairing, one
-   * final exponentiation). True means all signatures are valid except with probability about 2⁻⁶⁴;
-   * false means at least one is invalid.
+   * with random 63-bit odd cᵢ, checks e(Σcᵢσᵢ, −G2) · ∏ e(cᵢ·H(mᵢ), pkᵢ) = 1 (one multi-pairing,
+   * one final exponentiation). True means all signatures are valid except with probability about
+   * 2⁻⁶²; false means at least one is invalid.
    */
   public static boolean verifyBatch(List<BatchItem> items, SecureRandom random) {
     if (items.isEmpty()) {
@@ -129,12 +148,12 @@ public final class Bls {
     G1Jacobian sigma = G1Jacobian.INFINITY;
     for (int i = 0; i < items.size(); i++) {
       BatchItem it = items.get(i);
-      it.publicKeyG2().requireNotInfinity("public key #" + i);
+      it.publicKey().point().requireNotInfinity("public key #" + i);
       it.signature().requireNotInfinity("signature #" + i);
       BigInteger c = BigInteger.valueOf(random.nextLong() >>> 1 | 1);
       sigma = sigma.add(it.signature().toJacobian().mul(c));
       ps[i + 1] = HashToG1.hash(it.digest()).toJacobian().mul(c).toAffine();
-      qs[i + 1] = G2Prepared.of(it.publicKeyG2());
+      qs[i + 1] = it.publicKey();
     }
     ps[0] = sigma.toAffine();
     qs[0] = G2Prepared.NEG_GENERATOR;

@@ -19,4 +19,25 @@ public final class Bn254 {
       BigInteger.valueOf(U).multiply(BigInteger.valueOf(6)).add(BigInteger.TWO);
 
   private Bn254() {}
+
+  /** Non-adjacent form of k > 0, least significant digit first (digits in {−1, 0, 1}). */
+  static int[] naf(BigInteger k) {
+    int[] digits = new int[k.bitLength() + 1];
+    BigInteger n = k;
+    int i = 0;
+    while (n.signum() > 0) {
+      if (n.testBit(0)) {
+        int d = 2 - n.mod(BigInteger.valueOf(4)).intValue();
+        digits[i] = d;
+        n = n.subtract(BigInteger.valueOf(d));
+      }
+      n = n.shiftRight(1);
+      i++;
+    }
+    int len = digits.length;
+    while (len > 1 && digits[len - 1] == 0) {
+      len--;
+    }
+    return java.util.Arrays.copyOf(digits, len);
+  }
 }

@@ -2,7 +2,6 @@ package io.cvmavs.crypto.bn254;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,7 +12,7 @@ import java.util.List;
  */
 public final class G2Prepared {
   /** Signed binary (NAF) digits of 6u + 2, least significant first. */
-  static final int[] LOOP_NAF = naf(Bn254.ATE_LOOP);
+  static final int[] LOOP_NAF = Bn254.naf(Bn254.ATE_LOOP);
 
   private static final Fp2 TWO_INV = Fp2.of(BigInteger.TWO, BigInteger.ZERO).inverse();
 
@@ -22,18 +21,35 @@ public final class G2Prepared {
 
   static final Fp2 PSI_Y = Fp2.XI.pow(Fp.P.subtract(BigInteger.ONE).shiftRight(1));
 
-  // declared after the constants it needs
+  /**
+   * Number of lines per G2 point: one per doubling, one per non-zero NAF digit, two for ψ(Q) and
+   * −ψ²(Q).
+   */
+  static final int LINES = lineCount();
+
+  // declared after LOOP_NAF, PSI_* and LINES, which it needs
   /** The negated G2 generator, used by every BLS verification. */
   public static final G2Prepared NEG_GENERATOR = of(G2Point.GENERATOR.negate());
 
-  /** Triples (c0, c3, c4) per line, in Miller-loop order; null for the point at infinity. */
-  final Fp2[] coeffs;
+  /**
+   * Line coefficients (c0, c3, c4) as flat limbs, 24 longs per line in Miller-loop order; null for
+   * infinity.
+   */
+  final long[] flatCoeffs;
 
   private final G2Point point;
 
-  private G2Prepared(G2Point point, Fp2[] coeffs) {
+  private G2Prepared(G2Point point, long[] flatCoeffs) {
     this.point = point;
-    this.coeffs = coeffs;
+    this.flatCoeffs = flatCoeffs;
+  }
+
+  private static int lineCount() {
+    int n = 2;
+    for (int i = LOOP_NAF.length - 2; i >= 0; i--) {
+      n += LOOP_NAF[i] == 0 ? 1 : 2;
+    }
+    return n;
   }
 
   public G2Point point() {
@@ -41,10 +57,21 @@ public final class G2Prepared {
   }
 
   public boolean isInfinity() {
-    return coeffs == null;
+    return flatCoeffs == null;
   }
 
   public static G2Prepared of(G2Point q) {
+    if (q.isInfinity()) {
+      return new G2Prepared(q, null);
+    }
+    return new G2Prepared(q, new FlatTower().prepare(q, LINES));
+  }
+
+  /**
+   * The same coefficients computed with the immutable F_p2 classes (a test reference for {@link
+   * #of}).
+   */
+  static G2Prepared ofReference(G2Point q) {
     if (q.isInfinity()) {
       return new G2Prepared(q, null);
     }
@@ -63,7 +90,11 @@ public final class G2Prepared {
     G2Point q2 = psi(q1).negate();
     additionStep(r, q1, out);
     additionStep(r, q2, out);
-    return new G2Prepared(q, out.toArray(new Fp2[0]));
+    long[] flat = new long[out.size() * FlatTower.FP2];
+    for (int i = 0; i < out.size(); i++) {
+      FlatTower.store(out.get(i), flat, i * FlatTower.FP2);
+    }
+    return new G2Prepared(q, flat);
   }
 
   /** The twisted p-power Frobenius ψ on E'(F_p2); on G2 it acts as multiplication by p. */
@@ -112,25 +143,5 @@ public final class G2Prepared {
     out.add(lambda);
     out.add(theta.neg());
     out.add(j);
-  }
-
-  static int[] naf(BigInteger k) {
-    int[] digits = new int[k.bitLength() + 1];
-    BigInteger n = k;
-    int i = 0;
-    while (n.signum() > 0) {
-      if (n.testBit(0)) {
-        int d = 2 - n.mod(BigInteger.valueOf(4)).intValue();
-        digits[i] = d;
-        n = n.subtract(BigInteger.valueOf(d));
-      }
-      n = n.shiftRight(1);
-      i++;
-    }
-    int len = digits.length;
-    while (len > 1 && digits[len - 1] == 0) {
-      len--;
-    }
-    return Arrays.copyOf(digits, len);
   }
 }

@@ -16,12 +16,13 @@ public final class Pairing {
 
   /** e(p, q). */
   public static Fp12 pair(G1Point p, G2Point q) {
-    return finalExponentiation(millerLoop(new G1Point[] {p}, new G2Prepared[] {G2Prepared.of(q)}));
+    return product(new G1Point[] {p}, new G2Point[] {q});
   }
 
   /** ∏ e(ps[i], qs[i]). */
   public static Fp12 product(G1Point[] ps, G2Point[] qs) {
-    return finalExponentiation(millerLoop(ps, prepare(qs)));
+    FlatTower tower = new FlatTower();
+    return FlatTower.toFp12(tower.finalExponentiation(millerLoopFlat(tower, ps, prepare(qs))));
   }
 
   /**
@@ -34,7 +35,9 @@ public final class Pairing {
 
   /** True iff ∏ e(ps[i], qs[i]) = 1 for pre-computed G2 sides. */
   public static boolean check(G1Point[] ps, G2Prepared[] qs) {
-    return finalExponentiation(millerLoop(ps, qs)).isOne();
+    FlatTower tower = new FlatTower();
+    long[] f = tower.finalExponentiation(millerLoopFlat(tower, ps, qs));
+    return FlatTower.toFp12(f).isOne();
   }
 
   static G2Prepared[] prepare(G2Point[] qs) {
@@ -50,17 +53,42 @@ public final class Pairing {
    * exponentiation.
    */
   public static Fp12 millerLoop(G1Point[] ps, G2Prepared[] qs) {
+    return FlatTower.toFp12(millerLoopFlat(new FlatTower(), ps, qs));
+  }
+
+  static long[] millerLoopFlat(FlatTower tower, G1Point[] ps, G2Prepared[] qs) {
     if (ps.length != qs.length) {
       throw new IllegalArgumentException(
           "pairing needs as many G1 as G2 points, got " + ps.length + " and " + qs.length);
     }
     int n = 0;
     G1Point[] p = new G1Point[ps.length];
-    Fp2[][] c = new Fp2[ps.length][];
+    G2Prepared[] q = new G2Prepared[ps.length];
     for (int i = 0; i < ps.length; i++) {
       if (!ps[i].isInfinity() && !qs[i].isInfinity()) {
         p[n] = ps[i];
-        c[n] = qs[i].coeffs;
+        q[n] = qs[i];
+        n++;
+      }
+    }
+    return tower.millerLoop(p, q, n);
+  }
+
+  /**
+   * Reference Miller loop on the immutable tower classes (tests compare the flat one against it).
+   */
+  static Fp12 millerLoopObjects(G1Point[] ps, G2Prepared[] qs) {
+    if (ps.length != qs.length) {
+      throw new IllegalArgumentException(
+          "pairing needs as many G1 as G2 points, got " + ps.length + " and " + qs.length);
+    }
+    int n = 0;
+    G1Point[] p = new G1Point[ps.length];
+    long[][] c = new long[ps.length][];
+    for (int i = 0; i < ps.length; i++) {
+      if (!ps[i].isInfinity() && !qs[i].isInfinity()) {
+        p[n] = ps[i];
+        c[n] = qs[i].flatCoeffs;
         n++;
       }
     }
@@ -95,8 +123,11 @@ public final class Pairing {
     return f;
   }
 
-  private static Fp12 line(Fp12 f, Fp2[] c, int idx, G1Point p) {
-    return f.mulBy034(c[idx].mulByFp(p.y), c[idx + 1].mulByFp(p.x), c[idx + 2]);
+  private static Fp12 line(Fp12 f, long[] c, int idx, G1Point p) {
+    return f.mulBy034(
+        FlatTower.loadFp2(c, idx * FlatTower.FP2).mulByFp(p.y),
+        FlatTower.loadFp2(c, (idx + 1) * FlatTower.FP2).mulByFp(p.x),
+        FlatTower.loadFp2(c, (idx + 2) * FlatTower.FP2));
   }
 
   /**
@@ -106,6 +137,11 @@ public final class Pairing {
    * and equals 1 exactly when the standard one does.
    */
   public static Fp12 finalExponentiation(Fp12 f) {
+    return FlatTower.toFp12(new FlatTower().finalExponentiation(FlatTower.flat(f)));
+  }
+
+  /** Reference implementation of {@link #finalExponentiation} on the immutable tower classes. */
+  static Fp12 finalExponentiationObjects(Fp12 f) {
     Fp12 r = easyPart(f);
     Fp12 y0 = expByNegU(r);
     Fp12 y1 = cyclotomicSquare(y0);

@@ -127,8 +127,15 @@ class BlsTest {
     // a G1 apk that does not match the G2 apk is caught by the γ check
     assertThat(Bls.verifyAggregateWithApk(m, apk.add(G1Point.GENERATOR), apk2, sigma)).isFalse();
     assertThat(Bls.verifyAggregateWithApk(digest(), apk, apk2, sigma)).isFalse();
-    List<G1Point> missingOne = sigs.subList(1, sigs.size());
-    assertThat(Bls.verifyAggregate(m, pk2, missingOne)).isFalse();
+    List<G1Point> wrongOne = new ArrayList<>(sigs);
+    wrongOne.set(0, keys.get(0).sign(digest()));
+    assertThat(Bls.verifyAggregate(m, pk2, wrongOne)).isFalse();
+    assertThatThrownBy(() -> Bls.verifyAggregate(m, pk2, sigs.subList(1, sigs.size())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("8 keys and 7 signatures");
+    assertThatThrownBy(() -> Bls.verifyAggregate(m, List.of(), List.of()))
+        .isInstanceOf(InvalidPointException.class)
+        .hasMessageContaining("aggregate public key is the G2 point at infinity");
     // γ is keccak over msgHash ‖ apk ‖ apkG2 (EVM order) ‖ σ, reduced mod r
     byte[] buf = new byte[288];
     System.arraycopy(m, 0, buf, 0, 32);
@@ -152,19 +159,28 @@ class BlsTest {
     assertThat(Bls.verifyBatch(List.of(), sr)).isTrue();
     List<Bls.BatchItem> bad = new ArrayList<>(items);
     Bls.BatchItem b = bad.get(3);
-    bad.set(3, new Bls.BatchItem(b.publicKeyG2(), digest(), b.signature()));
+    bad.set(3, new Bls.BatchItem(b.publicKey(), digest(), b.signature()));
     assertThat(Bls.verifyBatch(bad, sr)).isFalse();
     // swapping two valid signatures between messages must fail too
     List<Bls.BatchItem> swapped = new ArrayList<>(items);
     swapped.set(
         0,
         new Bls.BatchItem(
-            items.get(0).publicKeyG2(), items.get(0).digest(), items.get(1).signature()));
+            items.get(0).publicKey(), items.get(0).digest(), items.get(1).signature()));
     swapped.set(
         1,
         new Bls.BatchItem(
-            items.get(1).publicKeyG2(), items.get(1).digest(), items.get(0).signature()));
+            items.get(1).publicKey(), items.get(1).digest(), items.get(0).signature()));
     assertThat(Bls.verifyBatch(swapped, sr)).isFalse();
+    assertThatThrownBy(
+            () -> new Bls.BatchItem(G2Point.INFINITY, digest(), items.get(0).signature()))
+        .isInstanceOf(InvalidPointException.class);
+    List<Bls.BatchItem> infSig = new ArrayList<>(items);
+    infSig.set(
+        2, new Bls.BatchItem(items.get(2).publicKey(), items.get(2).digest(), G1Point.INFINITY));
+    assertThatThrownBy(() -> Bls.verifyBatch(infSig, sr))
+        .isInstanceOf(InvalidPointException.class)
+        .hasMessageContaining("signature #2");
   }
 
   @Test

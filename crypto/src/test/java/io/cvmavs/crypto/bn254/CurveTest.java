@@ -47,6 +47,8 @@ class CurveTest {
       assertThat(G1Point.fromBytes(pa.toBytes())).isEqualTo(pa);
       G1Jacobian j = pa.toJacobian().add(pb.toJacobian()).add(pa.toJacobian());
       assertThat(j.toAffine()).isEqualTo(g.mul(a.add(a).add(b)));
+      assertThat(j.equalsPoint(g.mul(a.add(a).add(b)).toJacobian().dbl().add(j.negate()))).isTrue();
+      assertThat(j.equalsPoint(pa.toJacobian())).isFalse();
     }
     assertThat(g.mul(BigInteger.ZERO)).isEqualTo(G1Point.INFINITY);
     assertThat(G1Point.fromBytes(new byte[64])).isEqualTo(G1Point.INFINITY);
@@ -66,6 +68,9 @@ class CurveTest {
       assertThat(qa.add(qa)).isEqualTo(qa.mul(BigInteger.TWO));
       assertThat(qa.add(qa.negate())).isEqualTo(G2Point.INFINITY);
       assertThat(G2Point.fromEvmBytes(qa.toEvmBytes())).isEqualTo(qa);
+      G2Jacobian j = qa.toJacobian().add(qb.toJacobian());
+      assertThat(j.equalsPoint(qb.toJacobian().addAffine(qa))).isTrue();
+      assertThat(j.dbl().toAffine()).isEqualTo(g.mul(a.add(b).shiftLeft(1)));
     }
     byte[] enc = g.toEvmBytes();
     assertThat(new BigInteger(1, java.util.Arrays.copyOfRange(enc, 0, 32)))

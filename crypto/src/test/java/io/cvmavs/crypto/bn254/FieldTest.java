@@ -113,6 +113,28 @@ class FieldTest {
   }
 
   @Test
+  void fp2SquareRoots() {
+    int nonSquares = 0;
+    for (int i = 0; i < 40; i++) {
+      Fp2 a = randomFp2(rnd);
+      Fp2 s = a.square().sqrt();
+      assertThat(s).isNotNull();
+      assertThat(s.square()).isEqualTo(a.square());
+      Fp2 r = a.sqrt();
+      if (r == null) {
+        nonSquares++;
+        // a non-square times a non-square is a square
+        assertThat(a.mul(Fp2.XI).sqrt()).isNotNull();
+      } else {
+        assertThat(r.square()).isEqualTo(a);
+      }
+    }
+    assertThat(nonSquares).isBetween(5, 35);
+    assertThat(new Fp2(Fp.of(-4), Fp.ZERO).sqrt().square()).isEqualTo(new Fp2(Fp.of(-4), Fp.ZERO));
+    assertThat(Fp2.XI.sqrt()).isNull();
+  }
+
+  @Test
   void frobeniusIsThePowerOfP() {
     Fp12 a = randomFp12(rnd);
     Fp12 ap = a.pow(P);

@@ -15,6 +15,22 @@ class PairingTest {
   }
 
   @Test
+  void nafDigitsReconstructTheLoopCountAndTheBnParameter() {
+    for (BigInteger k : new BigInteger[] {Bn254.ATE_LOOP, BigInteger.valueOf(Bn254.U)}) {
+      int[] d = Bn254.naf(k);
+      BigInteger sum = BigInteger.ZERO;
+      for (int i = d.length - 1; i >= 0; i--) {
+        sum = sum.shiftLeft(1).add(BigInteger.valueOf(d[i]));
+        if (i > 0) {
+          assertThat(d[i] != 0 && d[i - 1] != 0).as("adjacent non-zero digits at %d", i).isFalse();
+        }
+      }
+      assertThat(sum).isEqualTo(k);
+      assertThat(d[d.length - 1]).isEqualTo(1);
+    }
+  }
+
+  @Test
   void nonDegenerateAndOfOrderR() {
     Fp12 e = Pairing.pair(G1Point.GENERATOR, G2Point.GENERATOR);
     assertThat(e.isOne()).isFalse();
