@@ -17,7 +17,11 @@ contract CToken is ERC20, ERC20Burnable, ERC20Capped, ERC20Permit, AccessControl
 
     /// @param admin receives `DEFAULT_ADMIN_ROLE` and `MINTER_ROLE`.
     /// @param cap_ maximum total supply, in wei (18 decimals).
-    constructor(address admin, uint256 cap_) ERC20("Chainbase Token", "C") ERC20Capped(cap_) ERC20Permit("Chainbase Token") {
+    constructor(address admin, uint256 cap_)
+        ERC20("Chainbase Token", "C")
+        ERC20Capped(cap_)
+        ERC20Permit("Chainbase Token")
+    {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(MINTER_ROLE, admin);
     }
