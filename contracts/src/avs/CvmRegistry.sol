@@ -101,9 +101,9 @@ contract CvmRegistry is Initializable, EIP712, CvmRegistryStorage {
         BN254.G1Point memory negPk = _pubkeyG1[operator].negate();
         for (uint256 i; i < operatorSetIds.length; ++i) {
             uint8 q = _quorumFromSetId(operatorSetIds[i]);
-            StakeUpdate[] storage h = _stakeHistory[operatorId][q];
-            if (h.length == 0 || !h[h.length - 1].active) revert OperatorNotInQuorum(operator, q);
-            uint96 old = h[h.length - 1].stake;
+            StakeHistory storage h = _stakeHistory[operatorId][q];
+            if (h.length == 0 || !h.entries[h.length - 1].active) revert OperatorNotInQuorum(operator, q);
+            uint96 old = h.entries[h.length - 1].stake;
             _pushStake(h, 0, false);
             _addToTotal(q, -int256(uint256(old)));
             _pushApk(q, _currentApk[q].plus(negPk));
@@ -135,9 +135,9 @@ contract CvmRegistry is Initializable, EIP712, CvmRegistryStorage {
             bytes32 operatorId = _operatorToId[operators[i]];
             if (operatorId == bytes32(0)) continue;
             for (uint8 q; q < qc; ++q) {
-                StakeUpdate[] storage h = _stakeHistory[operatorId][q];
+                StakeHistory storage h = _stakeHistory[operatorId][q];
                 if (h.length == 0) continue;
-                StakeUpdate memory last = h[h.length - 1];
+                StakeUpdate memory last = h.entries[h.length - 1];
                 if (!last.active) continue;
                 uint96 stake = weightOfOperator(operators[i], q);
                 if (stake < _quorumConfig[q].minimumStake) stake = 0;
@@ -208,8 +208,8 @@ contract CvmRegistry is Initializable, EIP712, CvmRegistryStorage {
 
     /// @inheritdoc ICvmRegistry
     function isActive(address operator, uint8 quorumNumber) public view returns (bool) {
-        StakeUpdate[] storage h = _stakeHistory[_operatorToId[operator]][quorumNumber];
-        return h.length != 0 && h[h.length - 1].active;
+        StakeHistory storage h = _stakeHistory[_operatorToId[operator]][quorumNumber];
+        return h.length != 0 && h.entries[h.length - 1].active;
     }
 
     /// @inheritdoc ICvmRegistry
@@ -228,14 +228,14 @@ contract CvmRegistry is Initializable, EIP712, CvmRegistryStorage {
 
     /// @inheritdoc ICvmRegistry
     function getCurrentStake(bytes32 operatorId, uint8 quorumNumber) external view returns (uint96) {
-        StakeUpdate[] storage h = _stakeHistory[operatorId][quorumNumber];
-        return h.length == 0 ? 0 : h[h.length - 1].stake;
+        StakeHistory storage h = _stakeHistory[operatorId][quorumNumber];
+        return h.length == 0 ? 0 : h.entries[h.length - 1].stake;
     }
 
     /// @inheritdoc ICvmRegistry
     function getCurrentTotalStake(uint8 quorumNumber) external view returns (uint96) {
-        StakeUpdate[] storage h = _totalStakeHistory[quorumNumber];
-        return h.length == 0 ? 0 : h[h.length - 1].stake;
+        StakeHistory storage h = _totalStakeHistory[quorumNumber];
+        return h.length == 0 ? 0 : h.entries[h.length - 1].stake;
     }
 
     /// @inheritdoc ICvmRegistry
@@ -254,12 +254,12 @@ contract CvmRegistry is Initializable, EIP712, CvmRegistryStorage {
         view
         returns (StakeUpdate memory)
     {
-        return _stakeHistory[operatorId][quorumNumber][index];
+        return _stakeHistory[operatorId][quorumNumber].entries[index];
     }
 
     /// @inheritdoc ICvmRegistry
     function getTotalStakeUpdateAtIndex(uint8 quorumNumber, uint256 index) external view returns (StakeUpdate memory) {
-        return _totalStakeHistory[quorumNumber][index];
+        return _totalStakeHistory[quorumNumber].entries[index];
     }
 
     /// @inheritdoc ICvmRegistry
@@ -367,8 +367,8 @@ contract CvmRegistry is Initializable, EIP712, CvmRegistryStorage {
     }
 
     function _joinQuorum(address operator, bytes32 operatorId, uint8 q) internal {
-        StakeUpdate[] storage h = _stakeHistory[operatorId][q];
-        if (h.length != 0 && h[h.length - 1].active) revert OperatorAlreadyInQuorum(operator, q);
+        StakeHistory storage h = _stakeHistory[operatorId][q];
+        if (h.length != 0 && h.entries[h.length - 1].active) revert OperatorAlreadyInQuorum(operator, q);
         QuorumConfig memory cfg = _quorumConfig[q];
         uint32 count = _operatorCount[q] + 1;
         if (count > cfg.maxOperatorCount) revert MaxOperatorCountReached(q, cfg.maxOperatorCount);
@@ -392,16 +392,16 @@ contract CvmRegistry is Initializable, EIP712, CvmRegistryStorage {
     }
 
     function _addToTotal(uint8 q, int256 delta) internal {
-        StakeUpdate[] storage h = _totalStakeHistory[q];
-        uint256 current = h[h.length - 1].stake;
+        StakeHistory storage h = _totalStakeHistory[q];
+        uint256 current = h.entries[h.length - 1].stake;
         _pushStake(h, SafeCast.toUint96(uint256(int256(current) + delta)), true);
     }
 
-    function _pushStake(StakeUpdate[] storage h, uint96 stake, bool active) internal {
+    function _pushStake(StakeHistory storage h, uint96 stake, bool active) internal {
         uint256 n = h.length;
         uint32 bn = uint32(block.number);
         if (n != 0) {
-            StakeUpdate storage last = h[n - 1];
+            StakeUpdate storage last = h.entries[n - 1];
             if (last.updateBlockNumber == bn) {
                 last.stake = stake;
                 last.active = active;
@@ -409,7 +409,8 @@ contract CvmRegistry is Initializable, EIP712, CvmRegistryStorage {
             }
             last.nextUpdateBlockNumber = bn;
         }
-        h.push(StakeUpdate({updateBlockNumber: bn, nextUpdateBlockNumber: 0, stake: stake, active: active}));
+        h.entries[n] = StakeUpdate({updateBlockNumber: bn, nextUpdateBlockNumber: 0, stake: stake, active: active});
+        h.length = n + 1;
     }
 
     function _pushApk(uint8 q, BN254.G1Point memory apk) internal {
@@ -456,13 +457,13 @@ contract CvmRegistry is Initializable, EIP712, CvmRegistryStorage {
         }
     }
 
-    function _checkedAt(StakeUpdate[] storage h, uint32 blockNumber, uint32 index)
+    function _checkedAt(StakeHistory storage h, uint32 blockNumber, uint32 index)
         internal
         view
         returns (StakeUpdate memory u)
     {
         if (index >= h.length) revert CheckpointIndexMismatch(blockNumber, index);
-        u = h[index];
+        u = h.entries[index];
         if (
             u.updateBlockNumber > blockNumber
                 || (u.nextUpdateBlockNumber != 0 && u.nextUpdateBlockNumber <= blockNumber)
@@ -473,18 +474,26 @@ contract CvmRegistry is Initializable, EIP712, CvmRegistryStorage {
 
     /// @dev Like `_checkedAt`, but an operator with no checkpoint at or before `blockNumber` (index 0) was simply
     ///      not a member then: returns an inactive zero update.
-    function _operatorStakeAt(StakeUpdate[] storage h, uint32 blockNumber, uint32 index)
+    function _operatorStakeAt(StakeHistory storage h, uint32 blockNumber, uint32 index)
         internal
         view
         returns (StakeUpdate memory u)
     {
-        if (index == 0 && (h.length == 0 || h[0].updateBlockNumber > blockNumber)) return u;
-        return _checkedAt(h, blockNumber, index);
+        u = h.entries[index];
+        if (index == 0 && (u.updateBlockNumber == 0 || u.updateBlockNumber > blockNumber)) {
+            return StakeUpdate(0, 0, 0, false);
+        }
+        if (
+            u.updateBlockNumber == 0 || u.updateBlockNumber > blockNumber
+                || (u.nextUpdateBlockNumber != 0 && u.nextUpdateBlockNumber <= blockNumber)
+        ) {
+            revert CheckpointIndexMismatch(blockNumber, index);
+        }
     }
 
-    function _findStakeIndex(StakeUpdate[] storage h, uint32 blockNumber) internal view returns (uint32) {
+    function _findStakeIndex(StakeHistory storage h, uint32 blockNumber) internal view returns (uint32) {
         for (uint256 i = h.length; i > 0; --i) {
-            if (h[i - 1].updateBlockNumber <= blockNumber) return uint32(i - 1);
+            if (h.entries[i - 1].updateBlockNumber <= blockNumber) return uint32(i - 1);
         }
         return 0;
     }

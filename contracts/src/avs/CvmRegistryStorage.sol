@@ -28,8 +28,15 @@ abstract contract CvmRegistryStorage is ICvmRegistry {
     mapping(address operator => BN254.G1Point) internal _pubkeyG1;
     mapping(bytes32 operatorId => string) internal _socket;
 
-    mapping(bytes32 operatorId => mapping(uint8 quorumNumber => StakeUpdate[])) internal _stakeHistory;
-    mapping(uint8 quorumNumber => StakeUpdate[]) internal _totalStakeHistory;
+    /// @dev Checkpoints in a mapping with an explicit length, so a hinted read costs one slot (no bounds-check
+    ///      read of an array length). A checkpoint never has updateBlockNumber 0 (block 0 is genesis).
+    struct StakeHistory {
+        uint256 length;
+        mapping(uint256 index => StakeUpdate) entries;
+    }
+
+    mapping(bytes32 operatorId => mapping(uint8 quorumNumber => StakeHistory)) internal _stakeHistory;
+    mapping(uint8 quorumNumber => StakeHistory) internal _totalStakeHistory;
     mapping(uint8 quorumNumber => ApkUpdate[]) internal _apkHistory;
     mapping(uint8 quorumNumber => BN254.G1Point) internal _currentApk;
 

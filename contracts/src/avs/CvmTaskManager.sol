@@ -100,7 +100,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         _taskResponses[taskIndex] = keccak256(abi.encode(taskResponse, meta));
         hot.responseCount += 1;
         _hot = hot;
-        if (nonSignerIds.length != 0) _recordMisses(nonSignerIds, hot.responseCount);
+        if (nonSignerIds.length != 0) _recordMisses(nonSignerIds, hot.responseCount, hot.maxMissedResponses);
         emit TaskResponded(taskIndex, taskResponse, meta);
     }
 
@@ -419,8 +419,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
     }
 
     /// @dev One slot write per non-signer: the liveness slot is non-zero from registration on.
-    function _recordMisses(bytes32[] memory ids, uint32 rc) internal {
-        uint16 maxMissed = _config.maxMissedResponses;
+    function _recordMisses(bytes32[] memory ids, uint32 rc, uint16 maxMissed) internal {
         for (uint256 j; j < ids.length; ++j) {
             Liveness memory l = _liveness[ids[j]];
             uint16 streak = l.lastMissedResponse + 1 == rc ? l.missedStreak : 0;
@@ -573,6 +572,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         ) revert InvalidConfig();
         _config = c;
         _hot.taskResponseWindowBlock = c.taskResponseWindowBlock;
+        _hot.maxMissedResponses = c.maxMissedResponses;
         emit ConfigSet(c);
     }
 }

@@ -14,6 +14,7 @@ abstract contract CvmTaskManagerStorage is ICvmTaskManager {
         address aggregator;
         uint32 responseCount;
         uint32 taskResponseWindowBlock;
+        uint16 maxMissedResponses;
     }
 
     ICvmRegistry public immutable registry;
