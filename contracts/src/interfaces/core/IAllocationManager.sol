@@ -22,7 +22,6 @@ interface IAllocationManagerErrors {
     error ModificationAlreadyPending();
     error SameMagnitude();
     error InsufficientMagnitude();
-    error OnlyDelegationManager();
 }
 
 interface IAllocationManagerTypes {
