@@ -14,8 +14,9 @@ import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet
 
 /// @title AllocationManager — devnet stand-in for EigenLayer's AllocationManager (slashing release).
 /// @notice Operator sets, magnitude allocations with delays, and slashing. Simplifications against EigenLayer:
-///         a matured deallocation frees encumbered magnitude the next time that allocation is modified or slashed
-///         (no deallocation queue), and magnitude history is not checkpointed (only the latest values are kept).
+///         matured deallocations are cleared automatically before an allocation increase of the same operator and
+///         strategy (there is no public `clearDeallocationQueue`), and magnitude history is not checkpointed (only
+///         the latest values are kept).
 contract AllocationManager is Initializable, IAllocationManager {
     using EnumerableSet for EnumerableSet.AddressSet;
     using OperatorSetLib for OperatorSet;
@@ -51,6 +52,8 @@ contract AllocationManager is Initializable, IAllocationManager {
     mapping(address operator => mapping(IStrategy => uint64)) internal _magnitudeLost;
     mapping(address operator => mapping(IStrategy => uint64)) internal _encumbered;
     mapping(address operator => AllocationDelayInfo) internal _allocationDelay;
+    /// @dev Sets with a pending (delayed) deallocation, per operator and strategy; cleared before increases.
+    mapping(address operator => mapping(IStrategy => bytes32[])) internal _deallocationQueue;
 
     constructor(
         IDelegationManager delegation_,
@@ -324,6 +327,7 @@ contract AllocationManager is Initializable, IAllocationManager {
         Allocation memory a = _applyPending(operator, k, s);
         if (a.pendingDiff != 0) revert ModificationAlreadyPending();
         if (newMagnitude == a.currentMagnitude) revert SameMagnitude();
+        if (newMagnitude > a.currentMagnitude) _clearDeallocationQueue(operator, s);
         uint64 encumbered = _encumbered[operator][s];
         if (newMagnitude > a.currentMagnitude) {
             uint64 diff = newMagnitude - a.currentMagnitude;
@@ -337,6 +341,7 @@ contract AllocationManager is Initializable, IAllocationManager {
                 // Stays slashable (and encumbered) until the deallocation delay has passed.
                 a.pendingDiff = -int128(uint128(diff));
                 a.effectBlock = uint32(block.number) + DEALLOCATION_DELAY + 1;
+                _deallocationQueue[operator][s].push(k);
             } else {
                 a.currentMagnitude = newMagnitude;
                 a.effectBlock = uint32(block.number);
@@ -347,6 +352,21 @@ contract AllocationManager is Initializable, IAllocationManager {
         _encumbered[operator][s] = encumbered;
         emit AllocationUpdated(operator, os, s, newMagnitude, a.effectBlock);
         emit EncumberedMagnitudeUpdated(operator, s, encumbered);
+    }
+
+    /// @dev Applies every matured deallocation of (operator, strategy), freeing its encumbered magnitude.
+    function _clearDeallocationQueue(address operator, IStrategy s) internal {
+        bytes32[] storage q = _deallocationQueue[operator][s];
+        uint256 i;
+        while (i < q.length) {
+            Allocation memory a = _applyPending(operator, q[i], s);
+            if (a.pendingDiff < 0) {
+                ++i;
+                continue;
+            }
+            q[i] = q[q.length - 1];
+            q.pop();
+        }
     }
 
     /// @dev Applies a matured pending change to storage; a matured decrease frees its encumbered magnitude.
