@@ -66,6 +66,8 @@ contract CStaking is Initializable, OwnableUpgradeable, ReentrancyGuardTransient
         if (shares > held) revert InsufficientShares(msg.sender, operator, shares, held);
         Pool memory pool = _active[operator];
         uint256 amount = Math.mulDiv(shares, pool.stake, pool.shares);
+        // Shares worth nothing (after a slash) cannot be unbonded; they keep their claim on future value.
+        if (amount == 0) revert ZeroAmount();
         _shares[msg.sender][operator] = held - shares;
         _active[operator] = Pool(pool.stake - amount.toUint128(), pool.shares - shares.toUint128());
 
