@@ -103,7 +103,7 @@ contract CStakingHandler is Test {
 
     function stake(uint256 who, uint256 amount) external {
         address s = stakers[who % stakers.length];
-        amount = bound(amount, 1, 1e24);
+        amount = bound(amount, 1, 1e23);
         d.cToken.mint(s, amount);
         vm.startPrank(s);
         d.cToken.approve(address(d.cStaking), amount);
