@@ -2,6 +2,8 @@
 pragma solidity ^0.8.27;
 
 import {ICvmTaskManagerTypes} from "../../src/interfaces/avs/ICvmTaskManager.sol";
+import {IAllocationManagerTypes} from "../../src/interfaces/core/IAllocationManager.sol";
+import {BlsTestKeys} from "../utils/BlsTestKeys.sol";
 import {CvmFixture} from "../utils/CvmFixture.sol";
 
 /// @notice Gas of `respondToTask` with 10 registered operators and 0 / 1 / 5 non-signers, written to
@@ -44,6 +46,36 @@ contract RespondToTaskGas is CvmFixture {
     }
 
     bytes32 internal constant IMPL_SLOT = 0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc;
+
+    function test_Gas_RegisterOperator() public {
+        Op memory op = _newOperator(100, RESTAKE, C_STAKE);
+        IAllocationManagerTypes.RegisterParams memory p = _registerParams(op);
+        vm.cool(address(d.registry));
+        vm.cool(address(d.core.allocationManager));
+        vm.prank(op.addr);
+        d.core.allocationManager.registerForOperatorSets(op.addr, p);
+        vm.snapshotGasLastCall("operations", "registerForOperatorSets_withPubkey");
+        assertTrue(d.registry.isActive(op.addr, 0));
+    }
+
+    function test_Gas_SlashEquivocation() public {
+        (ICvmTaskManagerTypes.Task memory task, uint32 idx) = _createTask(50);
+        ICvmTaskManagerTypes.TaskResponse memory a = _response(idx, "a");
+        ICvmTaskManagerTypes.TaskResponse memory b = _response(idx, "b");
+        ICvmTaskManagerTypes.EquivocationProof memory proof = ICvmTaskManagerTypes.EquivocationProof({
+            pubkeyG1: ops[0].key.pk1,
+            pubkeyG2: ops[0].key.pk2,
+            signatureA: BlsTestKeys.sign(ops[0].key.sk, d.taskManager.responseDigest(a)),
+            signatureB: BlsTestKeys.sign(ops[0].key.sk, d.taskManager.responseDigest(b)),
+            stakeIndices: new uint32[](1)
+        });
+        vm.roll(block.number + 1);
+        vm.cool(address(d.taskManager));
+        vm.cool(address(d.registry));
+        d.taskManager.slashEquivocation(task, a, b, proof);
+        vm.snapshotGasLastCall("operations", "slashEquivocation");
+        assertTrue(d.taskManager.equivocationSlashed(idx, ops[0].addr));
+    }
 
     function test_Gas_10Operators_0NonSigners() public {
         uint256 g = _measure(_none(), "10ops_0nonSigners");
