@@ -387,9 +387,17 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         uint256 n = pubkeys.length;
         if (n > 256) revert TooManyNonSigners(n);
         ids = new bytes32[](n);
+        bytes32 prev;
         for (uint256 j; j < n; ++j) {
-            ids[j] = keccak256(abi.encodePacked(pubkeys[j].X, pubkeys[j].Y));
-            if (j != 0 && ids[j] <= ids[j - 1]) revert NonSignersNotSorted(j);
+            bytes32 id;
+            // keccak256(X ‖ Y) of the calldata point, hashed in scratch space (no memory allocation per key)
+            assembly ("memory-safe") {
+                calldatacopy(0x00, add(pubkeys.offset, mul(j, 0x40)), 0x40)
+                id := keccak256(0x00, 0x40)
+            }
+            if (j != 0 && id <= prev) revert NonSignersNotSorted(j);
+            ids[j] = id;
+            prev = id;
         }
     }
 
@@ -418,19 +426,31 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         }
     }
 
-    /// @dev One slot write per non-signer: the liveness slot is non-zero from registration on.
+    /// @dev One slot read and one slot write per non-signer: the liveness slot is non-zero from registration on.
+    ///      Packed layout of `Liveness` (low bits first): lastMissedResponse (32) ‖ missedStreak (16) ‖
+    ///      ejectable (8) ‖ initialized (8). Written as one word in assembly to avoid per-field read-modify-writes.
     function _recordMisses(bytes32[] memory ids, uint32 rc, uint16 maxMissed) internal {
         for (uint256 j; j < ids.length; ++j) {
-            Liveness memory l = _liveness[ids[j]];
-            uint16 streak = l.lastMissedResponse + 1 == rc ? l.missedStreak : 0;
-            if (streak < type(uint16).max) streak += 1;
-            l.lastMissedResponse = rc;
-            l.missedStreak = streak;
-            if (streak >= maxMissed && !l.ejectable) {
-                l.ejectable = true;
-                emit LivenessThresholdReached(ids[j], streak);
+            bytes32 id = ids[j];
+            uint256 slot;
+            uint256 w;
+            assembly ("memory-safe") {
+                mstore(0x00, id)
+                mstore(0x20, _liveness.slot)
+                slot := keccak256(0x00, 0x40)
+                w := sload(slot)
             }
-            _liveness[ids[j]] = l;
+            uint256 streak = uint32(w) + 1 == rc ? uint16(w >> 32) : 0;
+            if (streak < type(uint16).max) streak += 1;
+            uint256 ejectable = (w >> 48) & 0xff;
+            if (ejectable == 0 && streak >= maxMissed) {
+                ejectable = 1;
+                emit LivenessThresholdReached(id, uint16(streak));
+            }
+            w = uint256(rc) | (streak << 32) | (ejectable << 48) | (uint256(1) << 56);
+            assembly ("memory-safe") {
+                sstore(slot, w)
+            }
         }
     }
 
