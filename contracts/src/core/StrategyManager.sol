@@ -41,6 +41,8 @@ contract StrategyManager is Initializable, OwnableUpgradeable, ReentrancyGuardTr
         returns (uint256 depositShares)
     {
         if (!strategyIsWhitelistedForDeposit[strategy]) revert StrategyNotWhitelisted();
+        // Deviates from checks-effects-interactions like EigenLayer: the strategy prices the deposit from its
+        // balance, so tokens move first and shares are credited from its answer; nonReentrant guards the gap.
         token.safeTransferFrom(msg.sender, address(strategy), amount);
         depositShares = strategy.deposit(token, amount);
         uint256 prev = stakerDepositShares[msg.sender][strategy];

@@ -21,6 +21,7 @@ contract TaskHandler is Test {
     ICvmTaskManagerTypes.Task[] internal tasks;
     mapping(uint32 taskIndex => uint256) public successes;
     uint256 public responded;
+    address[] internal operators;
 
     constructor(CvmDeployer.Deployment memory d_, address aggregator_, address taskGenerator_, uint256 skSum_) {
         d = d_;
@@ -65,6 +66,23 @@ contract TaskHandler is Test {
         } catch {}
     }
 
+    /// @notice Stakes more `$C` to an operator and refreshes its registry weight (moves the stake checkpoints).
+    function addStake(uint256 which, uint256 amount) external {
+        address op = operators[which % operators.length];
+        amount = bound(amount, 1, 1e22);
+        d.cToken.mint(address(this), amount);
+        d.cToken.approve(address(d.cStaking), amount);
+        d.cStaking.stake(op, amount);
+        address[] memory l = new address[](1);
+        l[0] = op;
+        d.registry.updateOperators(l);
+        vm.roll(block.number + 1);
+    }
+
+    function setOperators(address[] memory ops_) external {
+        operators = ops_;
+    }
+
     function taskCount() external view returns (uint256) {
         return tasks.length;
     }
@@ -81,11 +99,28 @@ contract TaskInvariants is CvmFixture {
             skSum = addmod(skSum, ops[i].key.sk, BN254.FR_MODULUS);
         }
         handler = new TaskHandler(d, aggregator, taskGenerator, skSum);
+        address[] memory addrs = new address[](ops.length);
+        for (uint256 i; i < ops.length; ++i) {
+            addrs[i] = ops[i].addr;
+        }
+        handler.setOperators(addrs);
+        d.cToken.grantRole(d.cToken.MINTER_ROLE(), address(handler));
         targetContract(address(handler));
-        bytes4[] memory sel = new bytes4[](2);
+        bytes4[] memory sel = new bytes4[](3);
         sel[0] = TaskHandler.createTask.selector;
         sel[1] = TaskHandler.respond.selector;
+        sel[2] = TaskHandler.addStake.selector;
         targetSelector(FuzzSelector(address(handler), sel));
+    }
+
+    /// The handler's responses are real (the invariants below are not vacuous).
+    function test_HandlerRespondsOnceThenIsRefused() public {
+        handler.createTask(60);
+        handler.respond(0, "x", 1);
+        handler.respond(0, "y", 1);
+        assertEq(handler.responded(), 1);
+        assertEq(handler.successes(0), 1);
+        assertTrue(d.taskManager.taskResponseHash(0) != bytes32(0));
     }
 
     /// A task is responded at most once, and a stored response exists exactly for the tasks that were answered.
@@ -100,7 +135,7 @@ contract TaskInvariants is CvmFixture {
         assertEq(d.taskManager.responseCount(), handler.responded());
     }
 
-    /// The registry's total stake equals the sum of its members' current stakes.
+    /// The registry's total stake equals the sum of its members' current stakes (as `$C` stake moves).
     function invariant_TotalStakeIsSumOfOperatorStakes() public view {
         uint256 sum;
         for (uint256 i; i < ops.length; ++i) {
