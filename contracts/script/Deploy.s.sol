@@ -1,28 +1,152 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
-import {CToken} from "../src/token/CToken.sol";
+import {IAVSDirectory} from "../src/interfaces/core/IAVSDirectory.sol";
+import {IAllocationManager} from "../src/interfaces/core/IAllocationManager.sol";
+import {IDelegationManager} from "../src/interfaces/core/IDelegationManager.sol";
+import {IPermissionController} from "../src/interfaces/core/IPermissionController.sol";
+import {IStrategy} from "../src/interfaces/core/IStrategy.sol";
+import {IStrategyManager} from "../src/interfaces/core/IStrategyManager.sol";
+import {CvmDeployer} from "./CvmDeployer.sol";
 import {Script} from "forge-std/Script.sol";
 
-/// @notice Deploys the cvm-avs contracts and writes their addresses to `DEPLOYMENTS_OUT`
-///         (default `deployments/<chainId>.json`), a flat JSON object the Java side reads.
-/// @dev Run: forge script contracts/script/Deploy.s.sol:Deploy --rpc-url URL --private-key KEY --broadcast
-contract Deploy is Script {
-    /// @notice `$C` supply cap: 1 billion tokens.
-    uint256 internal constant C_CAP = 1_000_000_000 ether;
+/// @title Deploy — deploys the devnet EigenLayer core stand-ins (or uses given core addresses) and the CVM AVS,
+///        then writes a flat JSON of addresses and config for the Java side.
+/// @notice forge script contracts/script/Deploy.s.sol:Deploy --rpc-url URL --private-key KEY --broadcast
+///         Env (all optional): DEPLOYMENTS_OUT (path relative to the repo root, default deployments/<chainId>.json);
+///         core: CORE_DELEGATION_MANAGER, CORE_STRATEGY_MANAGER, CORE_AVS_DIRECTORY, CORE_ALLOCATION_MANAGER,
+///         CORE_PERMISSION_CONTROLLER, CORE_STRATEGY (all six, or none for stand-ins);
+///         roles (default: the deployer): AVS_OWNER, AVS_PAUSER, AVS_TASK_GENERATOR, AVS_AGGREGATOR,
+///         AVS_VETO_COMMITTEE, AVS_TREASURY; config: AVS_METADATA_URI, TASK_RESPONSE_WINDOW_BLOCKS,
+///         CHALLENGE_WINDOW_BLOCKS, VETO_WINDOW_BLOCKS, MAX_MISSED_RESPONSES, CHALLENGE_BOND_WEI,
+///         EQUIVOCATION_SLASH_WAD, WRONG_RESULT_SLASH_WAD, QUORUM_MAX_OPERATORS, QUORUM_MIN_STAKE,
+///         C_STAKE_MULTIPLIER, STRATEGY_MULTIPLIER, UNBONDING_PERIOD_SECONDS, DEALLOCATION_DELAY_BLOCKS,
+///         ALLOCATION_CONFIGURATION_DELAY_BLOCKS.
+contract Deploy is Script, CvmDeployer {
+    /// @notice The deployment of the last `run()` (for tests that run the script in-process).
+    Deployment internal _last;
+    string public lastOutPath;
 
     function run() external {
-        string memory out =
-            vm.envOr("DEPLOYMENTS_OUT", string.concat("deployments/", vm.toString(block.chainid), ".json"));
         vm.startBroadcast();
         (, address deployer,) = vm.readCallers();
-        CToken cToken = new CToken(deployer, C_CAP);
+        DeployConfig memory cfg = _configFromEnv(deployer);
+        CoreAddresses memory core = _coreFromEnv();
+        uint256 startBlock = block.number;
+        Deployment memory d = deployAll(cfg, core, deployer);
         vm.stopBroadcast();
+        _last = d;
+        lastOutPath = _write(d, cfg, deployer, startBlock);
+    }
 
-        string memory key = "deployment";
-        vm.serializeUint(key, "chainId", block.chainid);
-        vm.serializeAddress(key, "deployer", deployer);
-        string memory json = vm.serializeAddress(key, "CToken", address(cToken));
-        vm.writeJson(json, out);
+    function lastDeployment() external view returns (Deployment memory) {
+        return _last;
+    }
+
+    function _configFromEnv(address deployer) internal view returns (DeployConfig memory c) {
+        c = defaultConfig(deployer);
+        c.owner = vm.envOr("AVS_OWNER", c.owner);
+        c.pauser = vm.envOr("AVS_PAUSER", c.pauser);
+        c.taskGenerator = vm.envOr("AVS_TASK_GENERATOR", c.taskGenerator);
+        c.aggregator = vm.envOr("AVS_AGGREGATOR", c.aggregator);
+        c.vetoCommittee = vm.envOr("AVS_VETO_COMMITTEE", c.vetoCommittee);
+        c.treasury = vm.envOr("AVS_TREASURY", c.treasury);
+        c.metadataURI = vm.envOr("AVS_METADATA_URI", c.metadataURI);
+        c.taskConfig.taskResponseWindowBlock =
+            uint32(vm.envOr("TASK_RESPONSE_WINDOW_BLOCKS", uint256(c.taskConfig.taskResponseWindowBlock)));
+        c.taskConfig.challengeWindowBlock =
+            uint32(vm.envOr("CHALLENGE_WINDOW_BLOCKS", uint256(c.taskConfig.challengeWindowBlock)));
+        c.taskConfig.vetoWindowBlock = uint32(vm.envOr("VETO_WINDOW_BLOCKS", uint256(c.taskConfig.vetoWindowBlock)));
+        c.taskConfig.maxMissedResponses =
+            uint16(vm.envOr("MAX_MISSED_RESPONSES", uint256(c.taskConfig.maxMissedResponses)));
+        c.taskConfig.challengeBond = uint96(vm.envOr("CHALLENGE_BOND_WEI", uint256(c.taskConfig.challengeBond)));
+        c.taskConfig.equivocationSlashWad =
+            uint64(vm.envOr("EQUIVOCATION_SLASH_WAD", uint256(c.taskConfig.equivocationSlashWad)));
+        c.taskConfig.wrongResultSlashWad =
+            uint64(vm.envOr("WRONG_RESULT_SLASH_WAD", uint256(c.taskConfig.wrongResultSlashWad)));
+        c.quorum.maxOperatorCount = uint32(vm.envOr("QUORUM_MAX_OPERATORS", uint256(c.quorum.maxOperatorCount)));
+        c.quorum.minimumStake = uint96(vm.envOr("QUORUM_MIN_STAKE", uint256(c.quorum.minimumStake)));
+        c.quorum.cStakeMultiplier = uint96(vm.envOr("C_STAKE_MULTIPLIER", uint256(c.quorum.cStakeMultiplier)));
+        c.strategyMultiplier = uint96(vm.envOr("STRATEGY_MULTIPLIER", uint256(c.strategyMultiplier)));
+        c.unbondingPeriod = uint64(vm.envOr("UNBONDING_PERIOD_SECONDS", uint256(c.unbondingPeriod)));
+        c.deallocationDelay = uint32(vm.envOr("DEALLOCATION_DELAY_BLOCKS", uint256(c.deallocationDelay)));
+        c.allocationConfigurationDelay =
+            uint32(vm.envOr("ALLOCATION_CONFIGURATION_DELAY_BLOCKS", uint256(c.allocationConfigurationDelay)));
+    }
+
+    function _coreFromEnv() internal view returns (CoreAddresses memory c) {
+        c.delegationManager = IDelegationManager(vm.envOr("CORE_DELEGATION_MANAGER", address(0)));
+        c.strategyManager = IStrategyManager(vm.envOr("CORE_STRATEGY_MANAGER", address(0)));
+        c.avsDirectory = IAVSDirectory(vm.envOr("CORE_AVS_DIRECTORY", address(0)));
+        c.allocationManager = IAllocationManager(vm.envOr("CORE_ALLOCATION_MANAGER", address(0)));
+        c.permissionController = IPermissionController(vm.envOr("CORE_PERMISSION_CONTROLLER", address(0)));
+        c.strategy = IStrategy(vm.envOr("CORE_STRATEGY", address(0)));
+        if (address(c.delegationManager) != address(0)) {
+            require(
+                address(c.strategyManager) != address(0) && address(c.avsDirectory) != address(0)
+                    && address(c.allocationManager) != address(0) && address(c.permissionController) != address(0)
+                    && address(c.strategy) != address(0),
+                "Deploy: set all CORE_* addresses or none"
+            );
+        }
+    }
+
+    function _write(Deployment memory d, DeployConfig memory cfg, address deployer, uint256 startBlock)
+        internal
+        returns (string memory path)
+    {
+        string memory k = "deployment";
+        vm.serializeUint(k, "chainId", block.chainid);
+        vm.serializeUint(k, "deploymentBlock", startBlock);
+        vm.serializeAddress(k, "deployer", deployer);
+        vm.serializeBool(k, "coreStandIns", d.coreStandIns);
+        vm.serializeAddress(k, "DelegationManager", address(d.core.delegationManager));
+        vm.serializeAddress(k, "StrategyManager", address(d.core.strategyManager));
+        vm.serializeAddress(k, "AVSDirectory", address(d.core.avsDirectory));
+        vm.serializeAddress(k, "AllocationManager", address(d.core.allocationManager));
+        vm.serializeAddress(k, "PermissionController", address(d.core.permissionController));
+        vm.serializeAddress(k, "Strategy", address(d.core.strategy));
+        vm.serializeAddress(k, "UnderlyingToken", address(d.core.strategy.underlyingToken()));
+        vm.serializeAddress(k, "CToken", address(d.cToken));
+        vm.serializeAddress(k, "CStaking", address(d.cStaking));
+        vm.serializeAddress(k, "CvmServiceManager", address(d.serviceManager));
+        vm.serializeAddress(k, "CvmRegistry", address(d.registry));
+        vm.serializeAddress(k, "CvmTaskManager", address(d.taskManager));
+        vm.serializeUint(k, "quorumNumber", d.quorumNumber);
+        vm.serializeUint(k, "operatorSetId", d.quorumNumber);
+        vm.serializeAddress(k, "owner", cfg.owner);
+        vm.serializeAddress(k, "pauser", cfg.pauser);
+        vm.serializeAddress(k, "taskGenerator", cfg.taskGenerator);
+        vm.serializeAddress(k, "aggregator", cfg.aggregator);
+        vm.serializeAddress(k, "vetoCommittee", cfg.vetoCommittee);
+        vm.serializeAddress(k, "treasury", cfg.treasury);
+        vm.serializeUint(k, "taskResponseWindowBlock", cfg.taskConfig.taskResponseWindowBlock);
+        vm.serializeUint(k, "challengeWindowBlock", cfg.taskConfig.challengeWindowBlock);
+        vm.serializeUint(k, "vetoWindowBlock", cfg.taskConfig.vetoWindowBlock);
+        vm.serializeUint(k, "maxMissedResponses", cfg.taskConfig.maxMissedResponses);
+        vm.serializeUint(k, "challengeBond", cfg.taskConfig.challengeBond);
+        vm.serializeUint(k, "minimumStake", cfg.quorum.minimumStake);
+        vm.serializeUint(k, "maxOperatorCount", cfg.quorum.maxOperatorCount);
+        vm.serializeUint(k, "deallocationDelay", cfg.deallocationDelay);
+        vm.serializeUint(k, "allocationConfigurationDelay", cfg.allocationConfigurationDelay);
+        string memory json = vm.serializeUint(k, "unbondingPeriod", cfg.unbondingPeriod);
+
+        path = vm.envOr("DEPLOYMENTS_OUT", string.concat("deployments/", vm.toString(block.chainid), ".json"));
+        string memory full = string.concat(vm.projectRoot(), "/", path);
+        vm.createDir(_parent(full), true);
+        vm.writeJson(json, full);
+    }
+
+    function _parent(string memory path) internal pure returns (string memory) {
+        bytes memory b = bytes(path);
+        uint256 cut = b.length;
+        while (cut > 0 && b[cut - 1] != "/") {
+            --cut;
+        }
+        bytes memory out = new bytes(cut == 0 ? 0 : cut - 1);
+        for (uint256 i; i < out.length; ++i) {
+            out[i] = b[i];
+        }
+        return string(out);
     }
 }

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {ICvmRegistry, ICvmRegistryTypes} from "../interfaces/avs/ICvmRegistry.sol";
+import {ICvmServiceManager} from "../interfaces/avs/ICvmServiceManager.sol";
+import {IAVSDirectory} from "../interfaces/core/IAVSDirectory.sol";
+import {IAllocationManager, IAllocationManagerTypes} from "../interfaces/core/IAllocationManager.sol";
+import {IPermissionController} from "../interfaces/core/IPermissionController.sol";
+import {IStrategy} from "../interfaces/core/IStrategy.sol";
+import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+
+/// @title CvmServiceManager — the CVM AVS's identity towards EigenLayer (see ICvmServiceManager).
+contract CvmServiceManager is Initializable, OwnableUpgradeable, ICvmServiceManager {
+    IAllocationManager public immutable allocationManager;
+    IAVSDirectory public immutable avsDirectory;
+    IPermissionController public immutable permissionController;
+    ICvmRegistry public immutable registry;
+    /// @notice The task manager: slasher (appointee for `slashOperator`) and ejector.
+    address public immutable taskManager;
+
+    address public pauser;
+    bool public paused;
+
+    uint256[48] private __gap;
+
+    constructor(
+        IAllocationManager allocationManager_,
+        IAVSDirectory avsDirectory_,
+        IPermissionController permissionController_,
+        ICvmRegistry registry_,
+        address taskManager_
+    ) {
+        allocationManager = allocationManager_;
+        avsDirectory = avsDirectory_;
+        permissionController = permissionController_;
+        registry = registry_;
+        taskManager = taskManager_;
+        _disableInitializers();
+    }
+
+    /// @notice Registers the AVS metadata, sets the registry as registrar and appoints the task manager as slasher.
+    function initialize(address initialOwner, address initialPauser, string calldata metadataURI) external initializer {
+        __Ownable_init(initialOwner);
+        pauser = initialPauser;
+        emit PauserSet(initialPauser);
+        allocationManager.updateAVSMetadataURI(address(this), metadataURI);
+        avsDirectory.updateAVSMetadataURI(metadataURI);
+        allocationManager.setAVSRegistrar(address(this), registry);
+        permissionController.setAppointee(
+            address(this), taskManager, address(allocationManager), IAllocationManager.slashOperator.selector
+        );
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function createQuorum(
+        ICvmRegistryTypes.QuorumConfig calldata config,
+        ICvmRegistryTypes.StrategyParams[] calldata strategies
+    ) external onlyOwner returns (uint8 quorumNumber) {
+        quorumNumber = registry.createQuorum(config, strategies);
+        IStrategy[] memory s = new IStrategy[](strategies.length);
+        for (uint256 i; i < strategies.length; ++i) {
+            s[i] = strategies[i].strategy;
+        }
+        IAllocationManagerTypes.CreateSetParams[] memory params = new IAllocationManagerTypes.CreateSetParams[](1);
+        params[0] = IAllocationManagerTypes.CreateSetParams({operatorSetId: quorumNumber, strategies: s});
+        allocationManager.createOperatorSets(address(this), params);
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function setQuorumConfig(uint8 quorumNumber, ICvmRegistryTypes.QuorumConfig calldata config) external onlyOwner {
+        registry.setQuorumConfig(quorumNumber, config);
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function updateAVSMetadataURI(string calldata metadataURI) external onlyOwner {
+        allocationManager.updateAVSMetadataURI(address(this), metadataURI);
+        avsDirectory.updateAVSMetadataURI(metadataURI);
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function setAppointee(address appointee, address target, bytes4 selector) external onlyOwner {
+        permissionController.setAppointee(address(this), appointee, target, selector);
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function removeAppointee(address appointee, address target, bytes4 selector) external onlyOwner {
+        permissionController.removeAppointee(address(this), appointee, target, selector);
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function ejectOperator(address operator) external {
+        if (msg.sender != taskManager) revert OnlyEjector(msg.sender);
+        uint8[] memory quorums = registry.getActiveQuorums(operator);
+        uint32[] memory ids = new uint32[](quorums.length);
+        for (uint256 i; i < quorums.length; ++i) {
+            ids[i] = quorums[i];
+        }
+        emit OperatorEjected(operator, ids);
+        allocationManager.deregisterFromOperatorSets(
+            IAllocationManagerTypes.DeregisterParams({operator: operator, avs: address(this), operatorSetIds: ids})
+        );
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function registerOperatorToAVS(address operator, SignatureWithSaltAndExpiry calldata operatorSignature) external {
+        if (paused) revert ServicePaused();
+        avsDirectory.registerOperatorToAVS(operator, operatorSignature);
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function deregisterOperatorFromAVS(address operator) external {
+        if (msg.sender != operator && msg.sender != owner()) revert OnlyOperatorOrOwner(msg.sender, operator);
+        avsDirectory.deregisterOperatorFromAVS(operator);
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function setPauser(address newPauser) external onlyOwner {
+        pauser = newPauser;
+        emit PauserSet(newPauser);
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function setPaused(bool paused_) external {
+        if (msg.sender != pauser) revert OnlyPauser(msg.sender);
+        paused = paused_;
+        emit PausedSet(paused_);
+    }
+}

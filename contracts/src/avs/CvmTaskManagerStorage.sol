@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {ICStaking} from "../interfaces/avs/ICStaking.sol";
+import {ICvmRegistry} from "../interfaces/avs/ICvmRegistry.sol";
+import {ICvmServiceManager} from "../interfaces/avs/ICvmServiceManager.sol";
+import {ICvmTaskManager} from "../interfaces/avs/ICvmTaskManager.sol";
+import {IAllocationManager} from "../interfaces/core/IAllocationManager.sol";
+
+/// @title CvmTaskManagerStorage — state of the CVM task manager.
+abstract contract CvmTaskManagerStorage is ICvmTaskManager {
+    /// @dev Everything `respondToTask` reads and writes besides the task, in one slot.
+    struct HotSlot {
+        address aggregator;
+        uint32 responseCount;
+        uint32 taskResponseWindowBlock;
+        uint16 maxMissedResponses;
+    }
+
+    ICvmRegistry public immutable registry;
+    ICvmServiceManager public immutable serviceManager;
+    IAllocationManager public immutable allocationManager;
+    ICStaking public immutable cStaking;
+
+    HotSlot internal _hot;
+    address public taskGenerator;
+    /// @inheritdoc ICvmTaskManager
+    uint32 public latestTaskNum;
+    address public vetoCommittee;
+    address public treasury;
+    Config internal _config;
+
+    mapping(uint32 taskIndex => bytes32) internal _taskHashes;
+    mapping(uint32 taskIndex => bytes32) internal _taskResponses;
+    mapping(bytes32 operatorId => Liveness) internal _liveness;
+    mapping(uint32 taskIndex => bool) public taskChallenged;
+    /// @inheritdoc ICvmTaskManager
+    mapping(uint32 taskIndex => bool) public responseInvalidated;
+    mapping(uint256 requestId => SlashingRequest) internal _requests;
+    uint256 public slashingRequestCount;
+    mapping(uint32 taskIndex => mapping(address operator => bool)) public equivocationSlashed;
+    mapping(uint256 requestId => mapping(address operator => bool)) internal _cSlashedForRequest;
+
+    constructor(
+        ICvmRegistry registry_,
+        ICvmServiceManager serviceManager_,
+        IAllocationManager allocationManager_,
+        ICStaking cStaking_
+    ) {
+        registry = registry_;
+        serviceManager = serviceManager_;
+        allocationManager = allocationManager_;
+        cStaking = cStaking_;
+    }
+
+    uint256[36] private __gap;
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {IAVSDirectory} from "../core/IAVSDirectory.sol";
+import {IAllocationManager} from "../core/IAllocationManager.sol";
+import {ISignatureUtilsMixinTypes} from "../core/ISignatureUtilsMixin.sol";
+import {ICvmRegistry, ICvmRegistryTypes} from "./ICvmRegistry.sol";
+
+interface ICvmServiceManagerErrors {
+    error OnlyPauser(address caller);
+    error OnlyEjector(address caller);
+    error ServicePaused();
+    error OnlyOperatorOrOwner(address caller, address operator);
+}
+
+interface ICvmServiceManagerEvents {
+    event PauserSet(address pauser);
+    event PausedSet(bool paused);
+    event OperatorEjected(address indexed operator, uint32[] operatorSetIds);
+}
+
+/// @title ICvmServiceManager — the AVS's identity towards EigenLayer.
+/// @notice It is the `avs` address of the operator sets, points the AllocationManager at the registry (the
+///         IAVSRegistrar), appoints the task manager as its slasher (PermissionController), creates quorums
+///         (= operator sets) and holds the owner / pauser roles. Roles: owner (config, quorums, appointees),
+///         pauser (stops new registrations and new tasks), ejector (the task manager, liveness ejections).
+interface ICvmServiceManager is ISignatureUtilsMixinTypes, ICvmServiceManagerErrors, ICvmServiceManagerEvents {
+    /// @notice Owner: creates quorum `n` in the registry and operator set `n` in the AllocationManager.
+    function createQuorum(
+        ICvmRegistryTypes.QuorumConfig calldata config,
+        ICvmRegistryTypes.StrategyParams[] calldata strategies
+    ) external returns (uint8 quorumNumber);
+
+    /// @notice Owner: updates a quorum's limits and `$C` multiplier.
+    function setQuorumConfig(uint8 quorumNumber, ICvmRegistryTypes.QuorumConfig calldata config) external;
+
+    /// @notice Owner: updates the AVS metadata URI in the AllocationManager and the AVSDirectory.
+    function updateAVSMetadataURI(string calldata metadataURI) external;
+
+    /// @notice Owner: lets `appointee` call `target.selector` on behalf of this AVS (PermissionController).
+    function setAppointee(address appointee, address target, bytes4 selector) external;
+
+    function removeAppointee(address appointee, address target, bytes4 selector) external;
+
+    /// @notice Ejector: deregisters `operator` from every quorum it is active in.
+    function ejectOperator(address operator) external;
+
+    /// @notice Legacy M2 path: records `operator` as registered in the AVSDirectory (operator-signed).
+    function registerOperatorToAVS(address operator, SignatureWithSaltAndExpiry calldata operatorSignature) external;
+
+    /// @notice Legacy M2 path: the operator or the owner removes the AVSDirectory registration.
+    function deregisterOperatorFromAVS(address operator) external;
+
+    /// @notice Owner: sets the pauser.
+    function setPauser(address pauser) external;
+
+    /// @notice Pauser: pauses / unpauses registrations and task creation.
+    function setPaused(bool paused) external;
+
+    function paused() external view returns (bool);
+
+    function pauser() external view returns (address);
+
+    function registry() external view returns (ICvmRegistry);
+
+    function allocationManager() external view returns (IAllocationManager);
+
+    function avsDirectory() external view returns (IAVSDirectory);
+}

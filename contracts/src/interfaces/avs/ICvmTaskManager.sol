@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {BN254} from "../../libraries/BN254.sol";
+
+interface ICvmTaskManagerTypes {
+    /// @notice A CVM re-execution task. `quorumNumbers`: one byte per quorum, strictly ascending.
+    struct Task {
+        uint64 cvmBlockHeight;
+        bytes32 manuscriptHash;
+        bytes32 inputCommitment;
+        bytes quorumNumbers;
+        uint32 quorumThresholdPercentage;
+        uint32 taskCreatedBlock;
+    }
+
+    /// @notice What operators attest. They sign `responseDigest(response)`.
+    struct TaskResponse {
+        uint32 referenceTaskIndex;
+        bytes32 cvmBlockHash;
+        bytes32 datasetRoot;
+        bytes32 stateRoot;
+    }
+
+    /// @notice Recorded with a response; `hashOfNonSigners = keccak256(abi.encodePacked(nonSignerIds))` (ascending).
+    struct TaskResponseMetadata {
+        uint32 taskRespondedBlock;
+        bytes32 hashOfNonSigners;
+        uint96[] signedStakeForQuorum;
+        uint96[] totalStakeForQuorum;
+    }
+
+    /// @notice The aggregate signature and the hints to check it at the task's reference block.
+    /// @dev `nonSignerPubkeys` sorted by operatorId ascending; per-quorum arrays follow `task.quorumNumbers`;
+    ///      `nonSignerStakeIndices[i][j]` is non-signer j's checkpoint index in quorum i.
+    struct NonSignerStakesAndSignature {
+        BN254.G1Point[] nonSignerPubkeys;
+        BN254.G1Point[] quorumApks;
+        BN254.G2Point apkG2;
+        BN254.G1Point sigma;
+        uint32[] quorumApkIndices;
+        uint32[] totalStakeIndices;
+        uint32[][] nonSignerStakeIndices;
+    }
+
+    /// @notice Two signatures of one operator over two different responses to the same task.
+    /// @dev `stakeIndices[i]`: the operator's checkpoint index in task quorum i at the reference block.
+    struct EquivocationProof {
+        BN254.G1Point pubkeyG1;
+        BN254.G2Point pubkeyG2;
+        BN254.G1Point signatureA;
+        BN254.G1Point signatureB;
+        uint32[] stakeIndices;
+    }
+
+    /// @notice Signers of one quorum of a challenged response (operatorIds ascending) with checkpoint hints.
+    struct SignerSet {
+        bytes32[] operatorIds;
+        uint32[] stakeIndices;
+    }
+
+    enum SlashingRequestStatus {
+        None,
+        Pending,
+        Vetoed,
+        Fulfilled
+    }
+
+    struct SlashingRequest {
+        uint32 taskIndex;
+        SlashingRequestStatus status;
+        uint32 createdBlock;
+        address challenger;
+        uint96 bond;
+        bytes32 claimedResponseHash;
+    }
+
+    /// @notice `lastMissedResponse` counts responses (1-based); `missedStreak` consecutive misses.
+    struct Liveness {
+        uint32 lastMissedResponse;
+        uint16 missedStreak;
+        bool ejectable;
+        bool initialized;
+    }
+
+    /// @notice Windows in blocks; slash amounts in WAD (1e18 = 100 %); bond in wei.
+    struct Config {
+        uint32 taskResponseWindowBlock;
+        uint32 challengeWindowBlock;
+        uint32 vetoWindowBlock;
+        uint16 maxMissedResponses;
+        uint64 equivocationSlashWad;
+        uint64 wrongResultSlashWad;
+        uint96 challengeBond;
+    }
+}
+
+interface ICvmTaskManagerErrors {
+    error OnlyTaskGenerator(address caller);
+    error OnlyAggregator(address caller);
+    error OnlyVetoCommittee(address caller);
+    error OnlyRegistry(address caller);
+    error ServicePaused();
+    error InvalidConfig();
+    error InvalidThreshold(uint32 quorumThresholdPercentage);
+    error InvalidQuorumNumbers();
+    error TaskMismatch(uint32 taskIndex);
+    error TaskAlreadyResponded(uint32 taskIndex);
+    error ResponseTooEarly(uint32 taskIndex);
+    error ResponseWindowExpired(uint32 taskIndex, uint256 deadlineBlock);
+    error InputLengthMismatch();
+    error TooManyNonSigners(uint256 count);
+    error NonSignersNotSorted(uint256 position);
+    error NonSignerNotRegistered(bytes32 operatorId);
+    error QuorumApkMismatch(uint8 quorumNumber);
+    error InvalidSignature();
+    error QuorumThresholdNotMet(uint8 quorumNumber, uint96 signedStake, uint96 totalStake);
+    error NotEquivocation();
+    error UnknownOperator(bytes32 operatorId);
+    error AlreadySlashedForTask(uint32 taskIndex, address operator);
+    error OperatorNotInTaskQuorums(address operator, uint32 taskIndex);
+    error ResponseMismatch(uint32 taskIndex);
+    error ChallengeWindowExpired(uint32 taskIndex, uint256 deadlineBlock);
+    error WrongBond(uint256 sent, uint256 required);
+    error InvalidClaim();
+    error TaskAlreadyChallenged(uint32 taskIndex);
+    error RequestNotPending(uint256 requestId);
+    error VetoWindowExpired(uint256 requestId, uint256 deadlineBlock);
+    error VetoWindowActive(uint256 requestId, uint256 endBlock);
+    error NonSignersMismatch();
+    error SignersNotSorted(uint8 quorumNumber, uint256 position);
+    error SignerIsNonSigner(bytes32 operatorId);
+    error SignerNotActive(bytes32 operatorId, uint8 quorumNumber);
+    error SignerSetIncomplete(uint8 quorumNumber, uint96 provenStake, uint96 signedStake);
+    error NotEjectable(address operator);
+    error TransferFailed(address to, uint256 amount);
+}
+
+interface ICvmTaskManagerEvents is ICvmTaskManagerTypes {
+    event NewTaskCreated(uint32 indexed taskIndex, Task task);
+    event TaskResponded(uint32 indexed taskIndex, TaskResponse taskResponse, TaskResponseMetadata taskResponseMetadata);
+    event EquivocationSlashed(uint32 indexed taskIndex, address indexed operator, address reporter);
+    event ChallengeRaised(
+        uint256 indexed requestId, uint32 indexed taskIndex, address indexed challenger, TaskResponse claimedResponse
+    );
+    event SlashingRequestVetoed(uint256 indexed requestId, uint32 indexed taskIndex, uint256 bondForfeited);
+    event SlashingRequestFulfilled(uint256 indexed requestId, uint32 indexed taskIndex, uint256 operatorsSlashed);
+    event OperatorSlashedForWrongResult(uint256 indexed requestId, address indexed operator, uint8 quorumNumber);
+    event LivenessThresholdReached(bytes32 indexed operatorId, uint16 missedStreak);
+    event OperatorEjectedForLiveness(address indexed operator, bytes32 indexed operatorId, uint16 missedStreak);
+    event RolesSet(address taskGenerator, address aggregator, address vetoCommittee, address treasury);
+    event ConfigSet(Config config);
+}
+
+/// @title ICvmTaskManager — CVM tasks, BLS quorum attestations, challenges, slashing and liveness.
+/// @notice Roles: owner (config, roles), task generator (`createTask`), aggregator (`respondToTask`), veto
+///         committee (`vetoSlashingRequest`); anyone may report equivocation, challenge (with a bond), fulfil a
+///         slashing request after the veto window, and eject an operator that crossed the liveness threshold.
+///         Signed message: `responseDigest(r) = keccak256(abi.encode(block.chainid, address(this), r))`, signed as
+///         `hashToG1(responseDigest(r))`. Stake and APK are read at `task.taskCreatedBlock`.
+interface ICvmTaskManager is ICvmTaskManagerErrors, ICvmTaskManagerEvents {
+    /// @notice Task generator: creates a task referencing the current block; returns its index.
+    function createTask(
+        uint64 cvmBlockHeight,
+        bytes32 manuscriptHash,
+        bytes32 inputCommitment,
+        bytes calldata quorumNumbers,
+        uint32 quorumThresholdPercentage
+    ) external returns (uint32 taskIndex);
+
+    /// @notice Aggregator: records the response after checking the aggregate BLS signature against stake and APK
+    ///         at `task.taskCreatedBlock`, the threshold of every quorum and the response window. Once per task.
+    ///         Non-signers' missed-response streaks are updated (liveness).
+    function respondToTask(
+        Task calldata task,
+        TaskResponse calldata taskResponse,
+        NonSignerStakesAndSignature calldata nonSignerStakesAndSignature
+    ) external;
+
+    /// @notice Anyone: proves an operator signed two different responses to one task; slashes it at once
+    ///         (`equivocationSlashWad`) in every task quorum it was active in at the reference block, and its `$C`.
+    function slashEquivocation(
+        Task calldata task,
+        TaskResponse calldata responseA,
+        TaskResponse calldata responseB,
+        EquivocationProof calldata proof
+    ) external;
+
+    /// @notice Anyone, with `challengeBond` wei, within `challengeWindowBlock` of the response: claims `claimed` is
+    ///         the correct response. Queues a slashing request; returns its id.
+    function raiseChallenge(
+        Task calldata task,
+        TaskResponse calldata taskResponse,
+        TaskResponseMetadata calldata taskResponseMetadata,
+        TaskResponse calldata claimed
+    ) external payable returns (uint256 requestId);
+
+    /// @notice Veto committee, within `vetoWindowBlock`: cancels the request; the bond goes to the treasury.
+    function vetoSlashingRequest(uint256 requestId) external;
+
+    /// @notice Anyone, after the veto window: slashes only the signers of the challenged response
+    ///         (`wrongResultSlashWad`) and returns the bond to the challenger. The signer sets must add up to the
+    ///         recorded signed stake of each quorum, so no signer can be left out.
+    function fulfilSlashingRequest(
+        uint256 requestId,
+        Task calldata task,
+        TaskResponse calldata taskResponse,
+        TaskResponseMetadata calldata taskResponseMetadata,
+        bytes32[] calldata nonSignerIds,
+        SignerSet[] calldata signers
+    ) external;
+
+    /// @notice Anyone: ejects an operator whose consecutive missed responses reached `maxMissedResponses`.
+    function ejectInactiveOperator(address operator) external;
+
+    /// @notice Registry hook at (re-)registration: resets the operator's liveness record.
+    function onOperatorRegistered(bytes32 operatorId) external;
+
+    function setRoles(address taskGenerator, address aggregator, address vetoCommittee, address treasury) external;
+
+    function setConfig(Config calldata config) external;
+
+    function responseDigest(TaskResponse calldata taskResponse) external view returns (bytes32);
+
+    function latestTaskNum() external view returns (uint32);
+
+    function responseCount() external view returns (uint32);
+
+    function taskHash(uint32 taskIndex) external view returns (bytes32);
+
+    function taskResponseHash(uint32 taskIndex) external view returns (bytes32);
+
+    function getSlashingRequest(uint256 requestId) external view returns (SlashingRequest memory);
+
+    function liveness(bytes32 operatorId) external view returns (Liveness memory);
+
+    function config() external view returns (Config memory);
+
+    /// @notice True once a challenge against the task's response was fulfilled (the response is wrong).
+    function responseInvalidated(uint32 taskIndex) external view returns (bool);
+
+    function aggregator() external view returns (address);
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {ISignatureUtilsMixinTypes} from "./ISignatureUtilsMixin.sol";
+import {IStrategy} from "./IStrategy.sol";
+
+interface IDelegationManagerErrors {
+    error ActivelyDelegated();
+    error OperatorNotRegistered();
+    error OnlyStrategyManager();
+    error OnlyAllocationManager();
+    error SignatureExpired();
+    error SaltSpent();
+    error InvalidSignature();
+    error FullySlashed();
+    error InvalidPermissions();
+}
+
+interface IDelegationManagerEvents {
+    event OperatorRegistered(address indexed operator, address delegationApprover);
+    event OperatorMetadataURIUpdated(address indexed operator, string metadataURI);
+    event StakerDelegated(address indexed staker, address indexed operator);
+    event OperatorSharesIncreased(address indexed operator, address staker, IStrategy strategy, uint256 shares);
+    event OperatorSharesDecreased(address indexed operator, address staker, IStrategy strategy, uint256 shares);
+}
+
+/// @title IDelegationManager — operators and delegation (EigenLayer slashing-release compatible subset).
+interface IDelegationManager is ISignatureUtilsMixinTypes, IDelegationManagerErrors, IDelegationManagerEvents {
+    /// @notice Registers the caller as an operator, delegated to itself; sets its allocation delay.
+    function registerAsOperator(address initDelegationApprover, uint32 allocationDelay, string calldata metadataURI)
+        external;
+
+    function updateOperatorMetadataURI(address operator, string calldata metadataURI) external;
+
+    /// @notice Delegates the caller's deposit shares to `operator` (needs the approver's EIP-712 signature if set).
+    function delegateTo(address operator, SignatureWithExpiry memory approverSignatureAndExpiry, bytes32 approverSalt)
+        external;
+
+    /// @notice StrategyManager hook on deposit: adds `addedShares` to the staker's operator, if delegated.
+    function increaseDelegatedShares(address staker, IStrategy strategy, uint256 prevDepositShares, uint256 addedShares)
+        external;
+
+    /// @notice AllocationManager hook on slash: scales the operator's shares by newMax/prevMax and burns the rest.
+    function slashOperatorShares(address operator, IStrategy strategy, uint64 prevMaxMagnitude, uint64 newMaxMagnitude)
+        external;
+
+    function isOperator(address operator) external view returns (bool);
+
+    function isDelegated(address staker) external view returns (bool);
+
+    function delegatedTo(address staker) external view returns (address);
+
+    function delegationApprover(address operator) external view returns (address);
+
+    function operatorShares(address operator, IStrategy strategy) external view returns (uint256);
+
+    function getOperatorShares(address operator, IStrategy[] memory strategies) external view returns (uint256[] memory);
+
+    function getOperatorsShares(address[] memory operators, IStrategy[] memory strategies)
+        external
+        view
+        returns (uint256[][] memory);
+
+    function calculateDelegationApprovalDigestHash(
+        address staker,
+        address operator,
+        address approver,
+        bytes32 approverSalt,
+        uint256 expiry
+    ) external view returns (bytes32);
+}

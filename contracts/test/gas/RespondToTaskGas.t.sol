@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {ICvmTaskManagerTypes} from "../../src/interfaces/avs/ICvmTaskManager.sol";
+import {IAllocationManagerTypes} from "../../src/interfaces/core/IAllocationManager.sol";
+import {BlsTestKeys} from "../utils/BlsTestKeys.sol";
+import {CvmFixture} from "../utils/CvmFixture.sol";
+
+/// @notice Gas of `respondToTask` with 10 registered operators and 0 / 1 / 5 non-signers, written to
+///         snapshots/respondToTask.json. Every case answers task 0 with the same response, so hash-to-curve costs
+///         the same; all touched accounts are cooled before the measured call, so the figure is the execution gas
+///         of a cold transaction (excluding the 21k base cost and calldata, which is recorded separately).
+contract RespondToTaskGas is CvmFixture {
+    function setUp() public override {
+        super.setUp();
+        _addOperators(10);
+        // Every operator has missed before, so liveness slots are in their steady state for all cases.
+        vm.roll(block.number + 1);
+    }
+
+    function _measure(uint256[] memory nonSigners, string memory name) internal returns (uint256 gasUsed) {
+        (ICvmTaskManagerTypes.Task memory task, uint32 idx) = _createTask(50);
+        vm.roll(block.number + 1);
+        ICvmTaskManagerTypes.TaskResponse memory r = _response(idx, "gas");
+        ICvmTaskManagerTypes.NonSignerStakesAndSignature memory s = _sign(task, r, nonSigners);
+        vm.cool(address(d.taskManager));
+        vm.cool(address(d.registry));
+        vm.cool(address(d.serviceManager));
+        _coolImplementations();
+        vm.prank(aggregator);
+        d.taskManager.respondToTask(task, r, s);
+        gasUsed = vm.snapshotGasLastCall("respondToTask", name);
+        // EIP-2028 calldata cost of the same call (4 gas per zero byte, 16 per non-zero), recorded alongside.
+        bytes memory cd = abi.encodeCall(d.taskManager.respondToTask, (task, r, s));
+        uint256 cdGas;
+        for (uint256 i; i < cd.length; ++i) {
+            cdGas += cd[i] == 0 ? 4 : 16;
+        }
+        vm.snapshotValue("respondToTask", string.concat(name, "_calldataGas"), cdGas);
+        assertTrue(d.taskManager.taskResponseHash(idx) != bytes32(0));
+    }
+
+    function _coolImplementations() internal {
+        vm.cool(address(uint160(uint256(vm.load(address(d.taskManager), IMPL_SLOT)))));
+        vm.cool(address(uint160(uint256(vm.load(address(d.registry), IMPL_SLOT)))));
+    }
+
+    bytes32 internal constant IMPL_SLOT = 0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc;
+
+    function test_Gas_RegisterOperator() public {
+        Op memory op = _newOperator(100, RESTAKE, C_STAKE);
+        IAllocationManagerTypes.RegisterParams memory p = _registerParams(op);
+        vm.cool(address(d.registry));
+        vm.cool(address(d.core.allocationManager));
+        vm.prank(op.addr);
+        d.core.allocationManager.registerForOperatorSets(op.addr, p);
+        vm.snapshotGasLastCall("operations", "registerForOperatorSets_withPubkey");
+        assertTrue(d.registry.isActive(op.addr, 0));
+    }
+
+    function test_Gas_SlashEquivocation() public {
+        (ICvmTaskManagerTypes.Task memory task, uint32 idx) = _createTask(50);
+        ICvmTaskManagerTypes.TaskResponse memory a = _response(idx, "a");
+        ICvmTaskManagerTypes.TaskResponse memory b = _response(idx, "b");
+        ICvmTaskManagerTypes.EquivocationProof memory proof = ICvmTaskManagerTypes.EquivocationProof({
+            pubkeyG1: ops[0].key.pk1,
+            pubkeyG2: ops[0].key.pk2,
+            signatureA: BlsTestKeys.sign(ops[0].key.sk, d.taskManager.responseDigest(a)),
+            signatureB: BlsTestKeys.sign(ops[0].key.sk, d.taskManager.responseDigest(b)),
+            stakeIndices: new uint32[](1)
+        });
+        vm.roll(block.number + 1);
+        vm.cool(address(d.taskManager));
+        vm.cool(address(d.registry));
+        d.taskManager.slashEquivocation(task, a, b, proof);
+        vm.snapshotGasLastCall("operations", "slashEquivocation");
+        assertTrue(d.taskManager.equivocationSlashed(idx, ops[0].addr));
+    }
+
+    function test_Gas_10Operators_0NonSigners() public {
+        uint256 g = _measure(_none(), "10ops_0nonSigners");
+        assertLe(g, 230_000);
+    }
+
+    function test_Gas_10Operators_1NonSigner() public {
+        uint256 g = _measure(_list(3), "10ops_1nonSigner");
+        assertGt(g, 0);
+    }
+
+    function test_Gas_10Operators_5NonSigners() public {
+        uint256[] memory ns = new uint256[](5);
+        ns[0] = 1;
+        ns[1] = 4;
+        ns[2] = 6;
+        ns[3] = 8;
+        ns[4] = 9;
+        uint256 g = _measure(ns, "10ops_5nonSigners");
+        assertGt(g, 0);
+    }
+}

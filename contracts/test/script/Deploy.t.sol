@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {CvmDeployer} from "../../script/CvmDeployer.sol";
+import {Deploy} from "../../script/Deploy.s.sol";
+import {IAllocationManager} from "../../src/interfaces/core/IAllocationManager.sol";
+import {OperatorSet} from "../../src/libraries/OperatorSetLib.sol";
+import {stdJson} from "forge-std/StdJson.sol";
+import {Test} from "forge-std/Test.sol";
+
+/// @notice Runs the Deploy script in-process and checks the JSON it writes for the Java side.
+contract Deploy_Run is Test {
+    using stdJson for string;
+
+    string internal constant OUT = "target/deployments/forge-deploy-test.json";
+
+    function _run() internal returns (Deploy script, string memory json) {
+        vm.setEnv("DEPLOYMENTS_OUT", OUT);
+        script = new Deploy();
+        script.run();
+        assertEq(script.lastOutPath(), OUT);
+        json = vm.readFile(string.concat(vm.projectRoot(), "/", OUT));
+    }
+
+    function test_WritesAddressesAndConfig() public {
+        vm.setEnv("AVS_AGGREGATOR", vm.toString(address(0xA99)));
+        (Deploy script, string memory json) = _run();
+        CvmDeployer.Deployment memory d = script.lastDeployment();
+        assertEq(json.readUint(".chainId"), block.chainid);
+        string[14] memory keys = [
+            ".CToken",
+            ".CStaking",
+            ".DelegationManager",
+            ".StrategyManager",
+            ".AVSDirectory",
+            ".AllocationManager",
+            ".PermissionController",
+            ".Strategy",
+            ".UnderlyingToken",
+            ".CvmServiceManager",
+            ".CvmRegistry",
+            ".CvmTaskManager",
+            ".deployer",
+            ".owner"
+        ];
+        for (uint256 i; i < keys.length - 2; ++i) {
+            assertGt(json.readAddress(keys[i]).code.length, 0, keys[i]);
+        }
+        assertEq(json.readAddress(".CvmTaskManager"), address(d.taskManager));
+        assertEq(json.readAddress(".CvmRegistry"), address(d.registry));
+        assertEq(json.readAddress(".aggregator"), address(0xA99));
+        assertEq(d.taskManager.aggregator(), address(0xA99));
+        assertEq(json.readAddress(".owner"), json.readAddress(".deployer"));
+        assertEq(json.readUint(".operatorSetId"), 0);
+        assertEq(json.readUint(".taskResponseWindowBlock"), 100);
+        assertTrue(json.readBool(".coreStandIns"));
+        // wired: the registry is the AVS registrar and quorum 0 exists
+        IAllocationManager am = IAllocationManager(json.readAddress(".AllocationManager"));
+        assertEq(address(am.getAVSRegistrar(address(d.serviceManager))), address(d.registry));
+        assertTrue(am.isOperatorSet(OperatorSet(address(d.serviceManager), 0)));
+        assertEq(d.registry.quorumCount(), 1);
+        _usesGivenCoreAddresses(d);
+    }
+
+    /// Env is process-wide, so both scenarios run in one test (sequentially) instead of two parallel tests.
+    function _usesGivenCoreAddresses(CvmDeployer.Deployment memory core) internal {
+        vm.setEnv("CORE_DELEGATION_MANAGER", vm.toString(address(core.core.delegationManager)));
+        vm.setEnv("CORE_STRATEGY_MANAGER", vm.toString(address(core.core.strategyManager)));
+        vm.setEnv("CORE_AVS_DIRECTORY", vm.toString(address(core.core.avsDirectory)));
+        vm.setEnv("CORE_ALLOCATION_MANAGER", vm.toString(address(core.core.allocationManager)));
+        vm.setEnv("CORE_PERMISSION_CONTROLLER", vm.toString(address(core.core.permissionController)));
+        vm.setEnv("CORE_STRATEGY", vm.toString(address(core.core.strategy)));
+        (Deploy second, string memory json) = _run();
+        CvmDeployer.Deployment memory d = second.lastDeployment();
+        assertFalse(json.readBool(".coreStandIns"));
+        assertEq(json.readAddress(".AllocationManager"), address(core.core.allocationManager));
+        assertTrue(address(d.serviceManager) != address(core.serviceManager));
+        assertEq(d.registry.quorumCount(), 1);
+        vm.setEnv("CORE_DELEGATION_MANAGER", "");
+    }
+}
