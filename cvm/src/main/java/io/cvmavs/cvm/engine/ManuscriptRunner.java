@@ -1,6 +1,8 @@
 package io.cvmavs.cvm.engine;
 
+import io.cvmavs.cvm.ingest.ChainData;
 import io.cvmavs.cvm.ingest.ChainTable;
+import io.cvmavs.cvm.ingest.SegmentStore;
 import io.cvmavs.cvm.manuscript.Manuscript;
 import io.cvmavs.cvm.manuscript.Sink;
 import io.cvmavs.cvm.manuscript.Source;
@@ -20,10 +22,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.api.DataTypes;
@@ -134,19 +138,40 @@ public final class ManuscriptRunner {
   private void registerSource(FlinkRuntime.Session session, Source s, RunOptions options) {
     ChainTable table = ChainTable.of(s.table()).orElseThrow();
     StreamTableEnvironment tEnv = session.tEnv();
-    List<Object[]> rows = data.rows(s.chain(), table, options.fromBlock(), options.toBlock());
     String raw = "__raw_" + s.name();
-    if (rows.isEmpty()) {
-      tEnv.createTemporaryView(raw, tEnv.sqlQuery(emptySelect(table)));
+    TypeInformation<?>[] types =
+        table.columns().stream().map(c -> typeInfo(c.type())).toArray(TypeInformation<?>[]::new);
+    RowTypeInfo rowType = new RowTypeInfo(types, table.columnNames().toArray(String[]::new));
+    DataStream<Row> stream;
+    Optional<List<SegmentStore.SegmentPart>> parts =
+        data.parts(s.chain(), table, options.fromBlock(), options.toBlock());
+    if (parts.isPresent()) {
+      // Tasks read the stored files themselves: nothing but file names travels in the job.
+      List<Tuple3<String, Long, Long>> refs = new ArrayList<>();
+      for (SegmentStore.SegmentPart p : parts.get()) {
+        refs.add(Tuple3.of(p.file(), p.keepFrom(), p.keepTo()));
+      }
+      stream =
+          refs.isEmpty()
+              ? null
+              : session
+                  .env()
+                  .fromData(refs, Types.TUPLE(Types.STRING, Types.LONG, Types.LONG))
+                  .name(s.dataset() + " segments")
+                  .rebalance()
+                  .flatMap(new ReadSegmentPart(), rowType)
+                  .name(s.dataset());
     } else {
+      List<Object[]> rows = data.rows(s.chain(), table, options.fromBlock(), options.toBlock());
       List<Row> flinkRows = new ArrayList<>(rows.size());
       for (Object[] r : rows) {
         flinkRows.add(Row.of(r));
       }
-      TypeInformation<?>[] types =
-          table.columns().stream().map(c -> typeInfo(c.type())).toArray(TypeInformation<?>[]::new);
-      RowTypeInfo rowType = new RowTypeInfo(types, table.columnNames().toArray(String[]::new));
-      DataStream<Row> stream = session.env().fromData(flinkRows, rowType).name(s.dataset());
+      stream = rows.isEmpty() ? null : session.env().fromData(flinkRows, rowType).name(s.dataset());
+    }
+    if (stream == null) {
+      tEnv.createTemporaryView(raw, tEnv.sqlQuery(emptySelect(table)));
+    } else {
       Schema.Builder schema = Schema.newBuilder();
       for (ChainTable.Column c : table.columns()) {
         schema.column(c.name(), dataType(c.type()));

@@ -10,6 +10,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -24,7 +25,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,7 +50,7 @@ import java.util.zip.GZIPOutputStream;
  * a segment and an interrupted run leaves only a temporary directory (removed by the next run).
  * Segments never overlap; a range is readable when segments cover every block of it.
  */
-public final class SegmentStore {
+public final class SegmentStore implements ChainData {
   private static final Pattern SEGMENT = Pattern.compile("(\\d{12})-(\\d{12})");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -227,26 +230,59 @@ public final class SegmentStore {
   }
 
   /**
-   * Rows of {@code table} with block_number in {@code [from, to]}, in canonical order per segment.
+   * One table file of one segment and the block range a reader keeps from it. Serializable, so
+   * Flink tasks can receive it.
    */
-  public List<Object[]> read(String chain, ChainTable table, long from, long to) {
-    List<SegmentManifest> covering = covering(chain, from, to);
-    List<Object[]> rows = new ArrayList<>();
-    for (SegmentManifest s : covering) {
+  public record SegmentPart(String file, long keepFrom, long keepTo) implements Serializable {}
+
+  /**
+   * The files holding {@code table}'s rows of {@code [from, to]}; refuses a range that is not fully
+   * stored.
+   */
+  public List<SegmentPart> partList(String chain, ChainTable table, long from, long to) {
+    List<SegmentPart> parts = new ArrayList<>();
+    for (SegmentManifest s : covering(chain, from, to)) {
       Path file =
           segmentsDir(chain)
               .resolve(name(s.fromBlock(), s.toBlock()))
               .resolve(table.tableName() + ".seg");
-      boolean whole = s.fromBlock() >= from && s.toBlock() <= to;
-      forEachRecord(
-          file,
-          record -> {
-            Object[] row = CanonicalDecoding.decode(record);
-            long block = (Long) row[0];
-            if (whole || (block >= from && block <= to)) {
-              rows.add(row);
-            }
-          });
+      parts.add(new SegmentPart(file.toAbsolutePath().toString(), from, to));
+    }
+    return parts;
+  }
+
+  @Override
+  public Optional<List<SegmentPart>> parts(String chain, ChainTable table, long from, long to) {
+    return Optional.of(partList(chain, table, from, to));
+  }
+
+  /**
+   * Reads one part: every row of its file with block_number in the part's range, in stored order.
+   */
+  public static void readPart(SegmentPart part, Consumer<Object[]> rows) {
+    forEachRecord(
+        Path.of(part.file()),
+        record -> {
+          Object[] row = CanonicalDecoding.decode(record);
+          long block = (Long) row[0];
+          if (block >= part.keepFrom() && block <= part.keepTo()) {
+            rows.accept(row);
+          }
+        });
+  }
+
+  @Override
+  public List<Object[]> rows(String chain, ChainTable table, long from, long to) {
+    return read(chain, table, from, to);
+  }
+
+  /**
+   * Rows of {@code table} with block_number in {@code [from, to]}, in canonical order per segment.
+   */
+  public List<Object[]> read(String chain, ChainTable table, long from, long to) {
+    List<Object[]> rows = new ArrayList<>();
+    for (SegmentPart part : partList(chain, table, from, to)) {
+      readPart(part, rows::add);
     }
     return rows;
   }

@@ -100,7 +100,7 @@ class Erc20ManuscriptIT {
     String table = "erc20_transfers_it";
     dropTable(table);
     Manuscript m = manuscript(table);
-    ManuscriptRunner runner = new ManuscriptRunner(FlinkRuntime.embedded(), store::read);
+    ManuscriptRunner runner = new ManuscriptRunner(FlinkRuntime.embedded(), store);
     RunResult first = runner.run(m, RunOptions.range(0, activity.lastBlock()));
     int n = activity.transfers().size();
     assertThat(first.rowsPerSink())

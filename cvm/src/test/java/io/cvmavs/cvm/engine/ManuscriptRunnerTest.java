@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine on the JVM's warm embedded Flink cluster, over generated chain rows (an in-memory
- * {@link ChainData}; the path from anvil through the segment store is covered by {@code
- * Erc20ManuscriptIT}).
+ * {@link io.cvmavs.cvm.ingest.ChainData}; the path from anvil through the segment store is covered
+ * by {@code Erc20ManuscriptIT}).
  */
 class ManuscriptRunnerTest {
   static final String TOKEN_A = "0x" + "aa".repeat(20);
@@ -104,6 +104,32 @@ class ManuscriptRunnerTest {
     // A different block range is a different dataset.
     assertThat(RUNNER.run(m, RunOptions.range(0, 38)).datasetRoot())
         .isNotEqualTo(first.datasetRoot());
+  }
+
+  @Test
+  void tasksReadingStoredSegmentsGiveTheSameRootAsInMemoryRows() {
+    io.cvmavs.cvm.ingest.SegmentStore store = new io.cvmavs.cvm.ingest.SegmentStore(dir);
+    for (long a = 0; a < 40; a += 7) {
+      long b = Math.min(39, a + 6);
+      store.write(
+          "eth",
+          a,
+          b,
+          "0x" + a,
+          "0x" + (b + 1),
+          java.util.Map.of(
+              io.cvmavs.cvm.ingest.ChainTable.TRANSACTION_LOGS,
+              LOGS.rows("eth", io.cvmavs.cvm.ingest.ChainTable.TRANSACTION_LOGS, a, b)));
+    }
+    assertThat(store.parts("eth", io.cvmavs.cvm.ingest.ChainTable.TRANSACTION_LOGS, 3, 30))
+        .get()
+        .satisfies(p -> assertThat(p).hasSize(5));
+    Manuscript m = parse(DECODE);
+    ManuscriptRunner fromStore = new ManuscriptRunner(FlinkRuntime.embedded(), store);
+    for (int p : new int[] {1, 3}) {
+      assertThat(fromStore.run(m, RunOptions.range(3, 30).withParallelism(p)).datasetRoot())
+          .isEqualTo(RUNNER.run(m, RunOptions.range(3, 30)).datasetRoot());
+    }
   }
 
   @Test

@@ -104,7 +104,7 @@ public final class CvmCommand implements Runnable {
         options.ingestor(rpc, chain, store, spec.commandLine().getErr()).ingest(from, to);
       }
       RunResult run =
-          new ManuscriptRunner(options.runtime(), store::read)
+          new ManuscriptRunner(options.runtime(), store)
               .run(
                   m,
                   RunOptions.range(from, to)

@@ -142,7 +142,7 @@ public final class ManuscriptCommand implements Runnable {
         runOptions =
             runOptions.printingTo(new PrintStream(System.err, true, StandardCharsets.UTF_8));
       }
-      RunResult result = new ManuscriptRunner(options.runtime(), store::read).run(m, runOptions);
+      RunResult result = new ManuscriptRunner(options.runtime(), store).run(m, runOptions);
       byte[] sourceRoot = store.commitment(chain, from, to).root();
       HexFormat hex = HexFormat.of();
       if (json) {
