@@ -3,9 +3,12 @@ package io.cvmavs.cvm.proof;
 import io.cvmavs.cvm.proof.CanonicalOrder.KeyedRecord;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A dataset in canonical form: rows encoded with {@link CanonicalEncoding}, sorted by {@link
@@ -16,6 +19,9 @@ import java.util.List;
  * record per key (an upsert sink would otherwise keep whichever arrived last).
  */
 public final class CanonicalDataset {
+  /** Inputs at least this large are encoded and sorted on all cores. */
+  static final int PARALLEL_THRESHOLD = 1 << 14;
+
   private final List<String> columns;
   private final List<String> primaryKey;
   private final List<Object[]> rows;
@@ -52,7 +58,7 @@ public final class CanonicalDataset {
       }
     }
     record Entry(KeyedRecord keyed, Object[] row) {}
-    List<Entry> entries = new ArrayList<>();
+    List<Object[]> input = new ArrayList<>();
     for (Object[] row : rows) {
       if (row.length != columns.size()) {
         throw new ProofException(
@@ -62,10 +68,28 @@ public final class CanonicalDataset {
                 + columns.size()
                 + " columns");
       }
-      byte[] key = keyIndexes.length == 0 ? new byte[0] : key(row, keyIndexes);
-      entries.add(new Entry(new KeyedRecord(key, CanonicalEncoding.encode(row)), row.clone()));
+      input.add(row);
     }
-    entries.sort((a, b) -> CanonicalOrder.KEYED.compare(a.keyed(), b.keyed()));
+    Entry[] array = new Entry[input.size()];
+    IntStream range = IntStream.range(0, array.length);
+    (array.length >= PARALLEL_THRESHOLD ? range.parallel() : range)
+        .forEach(
+            i -> {
+              Object[] row = input.get(i);
+              byte[] key =
+                  keyIndexes.length == 0
+                      ? new byte[0]
+                      : CanonicalEncoding.encodeFields(row, keyIndexes);
+              array[i] =
+                  new Entry(new KeyedRecord(key, CanonicalEncoding.encode(row)), row.clone());
+            });
+    Comparator<Entry> order = (a, b) -> CanonicalOrder.KEYED.compare(a.keyed(), b.keyed());
+    if (array.length >= PARALLEL_THRESHOLD) {
+      Arrays.parallelSort(array, order);
+    } else {
+      Arrays.sort(array, order);
+    }
+    List<Entry> entries = Arrays.asList(array);
     List<Object[]> sortedRows = new ArrayList<>(entries.size());
     List<byte[]> records = new ArrayList<>(entries.size());
     List<byte[]> keys = new ArrayList<>(entries.size());
@@ -91,14 +115,6 @@ public final class CanonicalDataset {
         Collections.unmodifiableList(sortedRows),
         Collections.unmodifiableList(records),
         Collections.unmodifiableList(keys));
-  }
-
-  private static byte[] key(Object[] row, int[] keyIndexes) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int k : keyIndexes) {
-      out.writeBytes(CanonicalEncoding.encodeField(row[k]));
-    }
-    return out.toByteArray();
   }
 
   public List<String> columns() {

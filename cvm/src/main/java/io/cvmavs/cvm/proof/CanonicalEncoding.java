@@ -1,6 +1,5 @@
 package io.cvmavs.cvm.proof;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -55,6 +55,18 @@ public final class CanonicalEncoding {
     Out out = new Out(16 + values.length * 12);
     out.u32(values.length);
     for (int i = 0; i < values.length; i++) {
+      field(out, values[i], i);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * The concatenated canonical fields of {@code values[indexes[0]]}, {@code values[indexes[1]]},
+   * ...
+   */
+  public static byte[] encodeFields(Object[] values, int[] indexes) {
+    Out out = new Out(indexes.length * 16);
+    for (int i : indexes) {
       field(out, values[i], i);
     }
     return out.toByteArray();
@@ -142,22 +154,49 @@ public final class CanonicalEncoding {
     out.write(bytes, 0, bytes.length);
   }
 
-  private static final class Out extends ByteArrayOutputStream {
+  /** A growable byte buffer without the per-byte locking of ByteArrayOutputStream. */
+  static final class Out {
+    private byte[] buf;
+    private int len;
+
     Out(int size) {
-      super(size);
+      buf = new byte[Math.max(16, size)];
+    }
+
+    private void ensure(int extra) {
+      if (len + extra > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+      }
+    }
+
+    void write(int b) {
+      ensure(1);
+      buf[len++] = (byte) b;
+    }
+
+    void write(byte[] b, int off, int n) {
+      ensure(n);
+      System.arraycopy(b, off, buf, len, n);
+      len += n;
     }
 
     void u32(int v) {
-      write(v >>> 24);
-      write(v >>> 16);
-      write(v >>> 8);
-      write(v);
+      ensure(4);
+      buf[len++] = (byte) (v >>> 24);
+      buf[len++] = (byte) (v >>> 16);
+      buf[len++] = (byte) (v >>> 8);
+      buf[len++] = (byte) v;
     }
 
     void i64(long v) {
+      ensure(8);
       for (int s = 56; s >= 0; s -= 8) {
-        write((int) (v >>> s));
+        buf[len++] = (byte) (v >>> s);
       }
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, len);
     }
   }
 }

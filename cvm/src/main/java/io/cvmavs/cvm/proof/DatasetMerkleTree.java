@@ -3,6 +3,9 @@ package io.cvmavs.cvm.proof;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * The dataset Merkle tree shared by the Java CVM and the Solidity {@code DatasetProofs} library.
@@ -23,6 +26,7 @@ import java.util.List;
  */
 public final class DatasetMerkleTree {
   static final byte LEAF_PREFIX = 0x00;
+  private static final int PARALLEL_THRESHOLD = 1 << 14;
   static final byte NODE_PREFIX = 0x01;
   private static final int H = Keccak.HASH_BYTES;
 
@@ -43,10 +47,8 @@ public final class DatasetMerkleTree {
   public static DatasetMerkleTree ofRecords(List<byte[]> records) {
     int n = records.size();
     byte[] leaves = new byte[Math.multiplyExact(n, H)];
-    for (int i = 0; i < n; i++) {
-      Keccak.hashPrefixed(LEAF_PREFIX, records.get(i), leaves, i * H);
-    }
-    return ofLeafHashes(leaves);
+    forEachChunk(n, i -> Keccak.hashPrefixed(LEAF_PREFIX, records.get(i), leaves, i * H));
+    return build(leaves);
   }
 
   /**
@@ -57,17 +59,24 @@ public final class DatasetMerkleTree {
       throw new ProofException(
           "leaf hashes must be a multiple of 32 bytes, got " + concatenatedLeafHashes.length);
     }
-    int n = concatenatedLeafHashes.length / H;
+    return build(concatenatedLeafHashes.clone());
+  }
+
+  private static DatasetMerkleTree build(byte[] leafHashes) {
+    int n = leafHashes.length / H;
     List<byte[]> levels = new ArrayList<>();
-    levels.add(concatenatedLeafHashes.clone());
+    levels.add(leafHashes);
     byte[] level = levels.get(0);
     int size = n;
     while (size > 1) {
       int parentSize = (size + 1) / 2;
       byte[] parent = new byte[parentSize * H];
-      for (int i = 0; i + 1 < size; i += 2) {
-        Keccak.hashPair(NODE_PREFIX, level, i * H, level, (i + 1) * H, parent, (i / 2) * H);
-      }
+      byte[] child = level;
+      forEachChunk(
+          size / 2,
+          j ->
+              Keccak.hashPair(
+                  NODE_PREFIX, child, 2 * j * H, child, (2 * j + 1) * H, parent, j * H));
       if (size % 2 == 1) {
         System.arraycopy(level, (size - 1) * H, parent, (parentSize - 1) * H, H);
       }
@@ -76,6 +85,30 @@ public final class DatasetMerkleTree {
       size = parentSize;
     }
     return new DatasetMerkleTree(levels.toArray(new byte[0][]), n);
+  }
+
+  /**
+   * Runs {@code body} for 0..n-1, split over the common pool when n is large (hashes are
+   * independent).
+   */
+  private static void forEachChunk(int n, IntConsumer body) {
+    if (n < PARALLEL_THRESHOLD) {
+      for (int i = 0; i < n; i++) {
+        body.accept(i);
+      }
+      return;
+    }
+    int chunks = Math.max(1, Math.min(n / 4096, ForkJoinPool.getCommonPoolParallelism() * 4));
+    IntStream.range(0, chunks)
+        .parallel()
+        .forEach(
+            c -> {
+              int from = (int) ((long) n * c / chunks);
+              int to = (int) ((long) n * (c + 1) / chunks);
+              for (int i = from; i < to; i++) {
+                body.accept(i);
+              }
+            });
   }
 
   public static byte[] leafHash(byte[] record) {

@@ -36,14 +36,112 @@ import org.web3j.utils.Numeric;
 public final class AbiCodec {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private record Param(String name, String type, boolean indexed, TypeReference<Type> ref) {}
+  /** An ABI input; {@code jsonName} is the name as a JSON string literal. */
+  private record Param(
+      String name, String type, boolean indexed, TypeReference<Type> ref, String jsonName) {
+    Param(String name, String type, boolean indexed, TypeReference<Type> ref) {
+      this(name, type, indexed, ref, JsonNodeFactory.instance.textNode(name).toString());
+    }
+  }
 
-  private record Entry(String name, List<Param> inputs) {}
+  private record Entry(String name, List<Param> inputs) {
+    boolean staticOnly() {
+      return inputs.stream().allMatch(p -> STATIC.matcher(p.type()).matches());
+    }
+  }
+
+  private static final java.util.regex.Pattern STATIC =
+      java.util.regex.Pattern.compile(
+          "address|bool|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256)?|bytes([1-9]|[12][0-9]|3[0-2])");
+  private static final java.math.BigInteger TWO_256 = java.math.BigInteger.ONE.shiftLeft(256);
+  private static final java.math.BigInteger TWO_255 = java.math.BigInteger.ONE.shiftLeft(255);
+
+  /**
+   * Decodes an event of static elementary parameters word by word; the JSON matches the web3j path.
+   */
+  private static Optional<String> decodeStatic(Entry event, String[] topics, String data) {
+    String d = data == null ? "0x" : data;
+    int dataWords = 0;
+    for (Param p : event.inputs()) {
+      if (!p.indexed()) {
+        dataWords++;
+      }
+    }
+    if (!d.startsWith("0x") || d.length() < 2 + 64 * dataWords) {
+      return Optional.empty();
+    }
+    StringBuilder out = new StringBuilder(64 + 80 * event.inputs().size()).append('{');
+    int topic = 0;
+    int word = 0;
+    for (Param p : event.inputs()) {
+      String w;
+      if (p.indexed()) {
+        if (topic >= topics.length || topics[topic] == null || topics[topic].length() != 66) {
+          return Optional.empty();
+        }
+        w = topics[topic++].substring(2);
+      } else {
+        w = d.substring(2 + 64 * word, 2 + 64 * (word + 1));
+        word++;
+      }
+      if (out.length() > 1) {
+        out.append(',');
+      }
+      out.append(p.jsonName()).append(':');
+      String type = p.type();
+      try {
+        if (type.equals("address")) {
+          out.append("\"0x").append(w.substring(24).toLowerCase(Locale.ROOT)).append('"');
+        } else if (type.equals("bool")) {
+          out.append(new java.math.BigInteger(w, 16).signum() != 0);
+        } else if (type.startsWith("bytes")) {
+          int n = Integer.parseInt(type.substring(5));
+          out.append("\"0x").append(w.substring(0, 2 * n).toLowerCase(Locale.ROOT)).append('"');
+        } else {
+          java.math.BigInteger v = new java.math.BigInteger(w, 16);
+          boolean signed = type.startsWith("int");
+          int bits =
+              Integer.parseInt(
+                  type.substring(signed ? 3 : 4).isEmpty()
+                      ? "256"
+                      : type.substring(signed ? 3 : 4));
+          if (signed && v.compareTo(TWO_255) >= 0) {
+            v = v.subtract(TWO_256);
+          }
+          if (v.bitLength() > (signed ? bits - 1 : bits)) {
+            // wider than the declared type: web3j's reading of such words decides
+            return null;
+          }
+          out.append('"').append(v).append('"');
+        }
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+    for (int k = topic; k < topics.length; k++) {
+      if (topics[k] != null) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(out.append('}').toString());
+  }
 
   private final Map<String, Entry> eventsByTopic = new HashMap<>();
   private final Map<String, Entry> functionsBySelector = new HashMap<>();
 
+  private final boolean fastPath;
+
   public AbiCodec(String abiJson) {
+    this(abiJson, true);
+  }
+
+  /**
+   * @param fastPath decode events whose parameters are all static elementary types (address, bool,
+   *     intN, uintN, bytesN) straight from the hex words instead of through web3j's reflective
+   *     decoder; same output
+   */
+  AbiCodec(String abiJson, boolean fastPath) {
+    this.fastPath = fastPath;
     JsonNode root;
     try {
       root = JSON.readTree(abiJson);
@@ -117,6 +215,12 @@ public final class AbiCodec {
       return Optional.empty();
     }
     String[] topics = {topic1, topic2, topic3};
+    if (fastPath && event.staticOnly()) {
+      Optional<String> decoded = decodeStatic(event, topics, data);
+      if (decoded != null) {
+        return decoded;
+      }
+    }
     List<TypeReference<Type>> dataRefs = new ArrayList<>();
     for (Param p : event.inputs()) {
       if (!p.indexed()) {

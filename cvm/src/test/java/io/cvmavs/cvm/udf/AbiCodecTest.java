@@ -60,6 +60,53 @@ class AbiCodecTest {
   }
 
   @Test
+  void theStaticFastPathMatchesWeb3jDecoding() {
+    String abi =
+        """
+        {"type":"event","name":"Mixed","inputs":[
+          {"indexed":true,"name":"who","type":"address"},{"indexed":true,"name":"delta","type":"int256"},
+          {"indexed":false,"name":"small","type":"int8"},{"indexed":false,"name":"flag","type":"bool"},
+          {"indexed":false,"name":"tag","type":"bytes4"},{"indexed":false,"name":"amount","type":"uint128"},
+          {"indexed":false,"name":"","type":"uint"}]}
+        """;
+    AbiCodec fast = new AbiCodec(abi, true);
+    AbiCodec slow = new AbiCodec(abi, false);
+    String topic0 =
+        org.web3j.crypto.Hash.sha3String("Mixed(address,int256,int8,bool,bytes4,uint128,uint)");
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < 200; i++) {
+      BigInteger delta = new BigInteger(255, random).subtract(BigInteger.ONE.shiftLeft(254));
+      String deltaTopic =
+          "0x" + TypeEncoder.encode(new org.web3j.abi.datatypes.generated.Int256(delta));
+      String data =
+          "0x"
+              + FunctionEncoder.encodeConstructor(
+                  List.of(
+                      new org.web3j.abi.datatypes.generated.Int8(random.nextInt(256) - 128),
+                      new Bool(random.nextBoolean()),
+                      new org.web3j.abi.datatypes.generated.Bytes4(
+                          new byte[] {1, (byte) i, 3, (byte) 0xfe}),
+                      new org.web3j.abi.datatypes.generated.Uint128(new BigInteger(128, random)),
+                      new Uint256(new BigInteger(256, random))));
+      assertThat(fast.decodeEvent(topic0, topic(ALICE), deltaTopic, null, data))
+          .isPresent()
+          .isEqualTo(slow.decodeEvent(topic0, topic(ALICE), deltaTopic, null, data));
+    }
+    // A word wider than its declared type is read the way web3j reads it, on both paths.
+    String wide =
+        "0x"
+            + "00".repeat(31)
+            + "ff"
+            + "00".repeat(31)
+            + "01"
+            + "00".repeat(32 * 3)
+            + "ff".repeat(32);
+    String wideInt8 = "0x" + "00".repeat(31) + "ff" + wide.substring(66);
+    assertThat(fast.decodeEvent(topic0, topic(ALICE), topic(BOB), null, wideInt8))
+        .isEqualTo(slow.decodeEvent(topic0, topic(ALICE), topic(BOB), null, wideInt8));
+  }
+
+  @Test
   void decodesDynamicTypesAndHashedIndexedStrings() {
     AbiCodec codec = new AbiCodec(ERC20_ABI);
     String topic0 = org.web3j.crypto.Hash.sha3String("Note(string,string,uint256[],bool)");
