@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# cvm benchmark harness (docs/BENCHMARKS.md, "## cvm"). Usage: cvm/bench.sh [merkle|decode|block|flink [LOGS]|ingest|all]
+# Builds the test classes, then runs io.cvmavs.cvm.bench.CvmBenchmarks in its own JVM (Flink cannot run inside Maven).
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+# shellcheck source=bin/jdk.sh
+source "$root/bin/jdk.sh"
+cd "$root"
+bin/mvn -q -o -pl cvm -am test-compile dependency:build-classpath -Dmdep.outputFile="$root/cvm/target/bench.classpath" \
+  -Dmdep.includeScope=test >&2
+opens=$(sed -n '/<flink.jvm.opens>/,/<\/flink.jvm.opens>/p' cvm/pom.xml | sed 's/<[^>]*>//g' | tr '\n' ' ')
+# shellcheck disable=SC2086
+exec "$JAVA_HOME/bin/java" -Xmx12g $opens -Dcvmavs.repo.root="$root" \
+  -cp "cvm/target/test-classes:cvm/target/classes:$(cat cvm/target/bench.classpath)" io.cvmavs.cvm.bench.CvmBenchmarks "$@"

@@ -1,0 +1,123 @@
+package io.cvmavs.cvm.block;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.cvm.proof.CanonicalDecoding;
+import io.cvmavs.cvm.proof.InclusionProof;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The JSON form of a {@link RecordProof}, as {@code cvm-avs cvm prove} prints it and a verifier
+ * (Java or the Solidity {@code DatasetProofs} library via a script) reads it. Hashes and the record
+ * are {@code 0x} hex; {@code values} shows the decoded record for people and is ignored when
+ * reading back.
+ */
+public final class RecordProofJson {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final HexFormat HEX = HexFormat.of();
+
+  private RecordProofJson() {}
+
+  public static String write(RecordProof p) {
+    CvmBlockHeader h = p.header();
+    ObjectNode root = JSON.createObjectNode();
+    root.put("blockHash", hex(h.hash()));
+    ObjectNode header = root.putObject("header");
+    header.put("height", h.height());
+    header.put("parentHash", hex(h.parentHash()));
+    ObjectNode input = header.putObject("input");
+    input.put("chain", h.input().chain());
+    input.put("fromBlock", h.input().fromBlock());
+    input.put("toBlock", h.input().toBlock());
+    input.put("sourceRoot", hex(h.input().sourceRoot()));
+    header.put("manuscriptHash", hex(h.manuscriptHash()));
+    ArrayNode datasets = header.putArray("datasets");
+    for (DatasetEntry d : h.datasets()) {
+      ObjectNode e = datasets.addObject();
+      e.put("name", d.name());
+      e.put("recordCount", d.recordCount());
+      e.put("root", hex(d.root()));
+      e.put("schemaHash", hex(d.schemaHash()));
+    }
+    header.put("datasetsRoot", hex(h.datasetsRoot()));
+    header.put("stateRoot", hex(h.stateRoot()));
+    header.put("timestamp", h.timestamp());
+    root.put("dataset", p.dataset());
+    root.put("record", hex(p.record()));
+    ArrayNode values = root.putArray("values");
+    for (Object v : CanonicalDecoding.decode(p.record())) {
+      switch (v) {
+        case null -> values.addNull();
+        case Long l -> values.add(l);
+        case BigDecimal d -> values.add(d.toPlainString());
+        case byte[] b -> values.add(hex(b));
+        default -> values.add(v.toString());
+      }
+    }
+    root.put("leafIndex", p.proof().leafIndex());
+    root.put("leafCount", p.proof().leafCount());
+    ArrayNode siblings = root.putArray("siblings");
+    p.proof().siblings().forEach(s -> siblings.add(hex(s)));
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a proof tree always serialises", e);
+    }
+  }
+
+  public static RecordProof read(String json) {
+    try {
+      JsonNode root = JSON.readTree(json);
+      JsonNode h = root.required("header");
+      JsonNode in = h.required("input");
+      List<DatasetEntry> datasets = new ArrayList<>();
+      for (JsonNode d : h.required("datasets")) {
+        datasets.add(
+            new DatasetEntry(
+                d.required("name").asText(),
+                d.required("recordCount").asLong(),
+                unhex(d.required("root").asText()),
+                unhex(d.required("schemaHash").asText())));
+      }
+      CvmBlockHeader header =
+          new CvmBlockHeader(
+              h.required("height").asLong(),
+              unhex(h.required("parentHash").asText()),
+              new InputCommitment(
+                  in.required("chain").asText(),
+                  in.required("fromBlock").asLong(),
+                  in.required("toBlock").asLong(),
+                  unhex(in.required("sourceRoot").asText())),
+              unhex(h.required("manuscriptHash").asText()),
+              datasets,
+              unhex(h.required("stateRoot").asText()),
+              h.required("timestamp").asLong());
+      List<byte[]> siblings = new ArrayList<>();
+      root.required("siblings").forEach(s -> siblings.add(unhex(s.asText())));
+      return new RecordProof(
+          header,
+          root.required("dataset").asText(),
+          unhex(root.required("record").asText()),
+          new InclusionProof(
+              root.required("leafIndex").asLong(), root.required("leafCount").asLong(), siblings));
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new BlockException("not a record proof: " + e.getMessage());
+    }
+  }
+
+  static String hex(byte[] b) {
+    return "0x" + HEX.formatHex(b);
+  }
+
+  static byte[] unhex(String s) {
+    return HEX.parseHex(s.startsWith("0x") ? s.substring(2) : s);
+  }
+}

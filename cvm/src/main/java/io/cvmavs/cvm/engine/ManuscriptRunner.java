@@ -1,0 +1,339 @@
+package io.cvmavs.cvm.engine;
+
+import io.cvmavs.cvm.ingest.ChainData;
+import io.cvmavs.cvm.ingest.ChainTable;
+import io.cvmavs.cvm.ingest.SegmentStore;
+import io.cvmavs.cvm.manuscript.Manuscript;
+import io.cvmavs.cvm.manuscript.Sink;
+import io.cvmavs.cvm.manuscript.Source;
+import io.cvmavs.cvm.manuscript.Transform;
+import io.cvmavs.cvm.manuscript.Window;
+import io.cvmavs.cvm.proof.CanonicalDataset;
+import io.cvmavs.cvm.proof.ProofException;
+import io.cvmavs.cvm.sink.JsonFileSink;
+import io.cvmavs.cvm.sink.PostgresSink;
+import io.cvmavs.cvm.sink.PrintSink;
+import io.cvmavs.cvm.sink.SinkRows;
+import io.cvmavs.cvm.udf.Udfs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.api.java.typeutils.RowTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.catalog.Column;
+import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+
+/**
+ * Runs a manuscript as a Flink batch job over a block range: each source becomes a view over the
+ * chain rows of the range (filtered, windowed), each transform a view over its SQL, in order; each
+ * sink's rows are collected and written. {@code dataset} sinks become {@link CanonicalDataset}s:
+ * rows in canonical order, Merkle root, proofs — the same for any parallelism and any run, because
+ * nothing depends on the order Flink returns rows in.
+ *
+ * <p>Runs are serialised per runner; the {@link FlinkRuntime} stays warm between them.
+ */
+public final class ManuscriptRunner {
+  private final FlinkRuntime runtime;
+  private final ChainData data;
+  private final LongSupplier nanoClock;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  public ManuscriptRunner(FlinkRuntime runtime, ChainData data, LongSupplier nanoClock) {
+    this.runtime = runtime;
+    this.data = data;
+    this.nanoClock = nanoClock;
+  }
+
+  public ManuscriptRunner(FlinkRuntime runtime, ChainData data) {
+    this(runtime, data, System::nanoTime);
+  }
+
+  public RunResult run(Manuscript m, RunOptions options) {
+    int parallelism = options.parallelism().orElse(m.parallelism());
+    if (runtime.isEmbedded() && parallelism > FlinkRuntime.EMBEDDED_SLOTS) {
+      throw new EngineException(
+          "parallelism "
+              + parallelism
+              + " exceeds the embedded cluster's "
+              + FlinkRuntime.EMBEDDED_SLOTS
+              + " task slots; lower it or run on a Flink cluster");
+    }
+    lock.lock();
+    try {
+      long start = nanoClock.getAsLong();
+      FlinkRuntime.Session session = runtime.newBatchSession(parallelism);
+      StreamTableEnvironment tEnv = session.tEnv();
+      Udfs.register(tEnv);
+      for (Source s : m.sources()) {
+        registerSource(session, s, options);
+      }
+      for (Transform t : m.transforms()) {
+        try {
+          tEnv.createTemporaryView(t.name(), tEnv.sqlQuery(t.sql()));
+        } catch (RuntimeException e) {
+          throw new EngineException(
+              "transform '"
+                  + t.name()
+                  + "' ("
+                  + t.location()
+                  + ") does not compile: "
+                  + rootMessage(e),
+              e);
+        }
+      }
+      Map<String, SinkRows> collected = new HashMap<>();
+      Map<String, Long> rowsPerSink = new LinkedHashMap<>();
+      Map<String, CanonicalDataset> datasets = new LinkedHashMap<>();
+      for (Sink sink : m.sinks()) {
+        SinkRows rows = collected.computeIfAbsent(sink.from(), from -> collect(tEnv, from, sink));
+        switch (sink.type()) {
+          case DATASET -> {
+            try {
+              CanonicalDataset ds =
+                  CanonicalDataset.of(rows.columns(), sink.primaryKey(), rows.rows());
+              datasets.put(sink.name(), ds);
+              rowsPerSink.put(sink.name(), (long) ds.size());
+            } catch (ProofException e) {
+              throw new EngineException(
+                  "dataset sink '" + sink.name() + "' (" + sink.location() + "): " + e.getMessage(),
+                  e);
+            }
+          }
+          case PRINT -> {
+            PrintSink.write(sink.name(), rows, options.printTo());
+            rowsPerSink.put(sink.name(), (long) rows.rows().size());
+          }
+          case FILESYSTEM -> {
+            JsonFileSink.write(sink.name(), rows, Path.of(sink.path().orElseThrow()));
+            rowsPerSink.put(sink.name(), (long) rows.rows().size());
+          }
+          case POSTGRES -> rowsPerSink.put(sink.name(), PostgresSink.write(sink, rows));
+        }
+      }
+      return new RunResult(
+          rowsPerSink, datasets, parallelism, Duration.ofNanos(nanoClock.getAsLong() - start));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void registerSource(FlinkRuntime.Session session, Source s, RunOptions options) {
+    ChainTable table = ChainTable.of(s.table()).orElseThrow();
+    StreamTableEnvironment tEnv = session.tEnv();
+    String raw = "__raw_" + s.name();
+    TypeInformation<?>[] types =
+        table.columns().stream().map(c -> typeInfo(c.type())).toArray(TypeInformation<?>[]::new);
+    RowTypeInfo rowType = new RowTypeInfo(types, table.columnNames().toArray(String[]::new));
+    DataStream<Row> stream;
+    Optional<List<SegmentStore.SegmentPart>> parts =
+        data.parts(s.chain(), table, options.fromBlock(), options.toBlock());
+    if (parts.isPresent()) {
+      // Tasks read the stored files themselves: nothing but file names travels in the job.
+      List<Tuple3<String, Long, Long>> refs = new ArrayList<>();
+      for (SegmentStore.SegmentPart p : parts.get()) {
+        refs.add(Tuple3.of(p.file(), p.keepFrom(), p.keepTo()));
+      }
+      stream =
+          refs.isEmpty()
+              ? null
+              : session
+                  .env()
+                  .fromData(refs, Types.TUPLE(Types.STRING, Types.LONG, Types.LONG))
+                  .name(s.dataset() + " segments")
+                  .rebalance()
+                  .flatMap(new ReadSegmentPart(), rowType)
+                  .name(s.dataset());
+    } else {
+      List<Object[]> rows = data.rows(s.chain(), table, options.fromBlock(), options.toBlock());
+      List<Row> flinkRows = new ArrayList<>(rows.size());
+      for (Object[] r : rows) {
+        flinkRows.add(Row.of(r));
+      }
+      stream = rows.isEmpty() ? null : session.env().fromData(flinkRows, rowType).name(s.dataset());
+    }
+    if (stream == null) {
+      tEnv.createTemporaryView(raw, tEnv.sqlQuery(emptySelect(table)));
+    } else {
+      Schema.Builder schema = Schema.newBuilder();
+      for (ChainTable.Column c : table.columns()) {
+        schema.column(c.name(), dataType(c.type()));
+      }
+      tEnv.createTemporaryView(raw, tEnv.fromDataStream(stream, schema.build()));
+    }
+    String filtered = raw;
+    if (s.filter().isPresent()) {
+      filtered = "__filtered_" + s.name();
+      try {
+        tEnv.createTemporaryView(
+            filtered, tEnv.sqlQuery("SELECT * FROM " + raw + " WHERE " + s.filter().get()));
+      } catch (RuntimeException e) {
+        throw new EngineException(
+            "source '"
+                + s.name()
+                + "' ("
+                + s.location()
+                + "): the filter does not compile: "
+                + rootMessage(e),
+            e);
+      }
+    }
+    String sql = "SELECT * FROM " + filtered;
+    if (s.window().isPresent()) {
+      Window w = s.window().get();
+      String tvf =
+          switch (s.type()) {
+            case TUMBLE_WINDOW_DATASET ->
+                "TUMBLE(TABLE "
+                    + filtered
+                    + ", DESCRIPTOR("
+                    + w.timeColumn()
+                    + "), "
+                    + interval(w.size())
+                    + ")";
+            case HOP_WINDOW_DATASET ->
+                "HOP(TABLE "
+                    + filtered
+                    + ", DESCRIPTOR("
+                    + w.timeColumn()
+                    + "), "
+                    + interval(w.slide().orElseThrow())
+                    + ", "
+                    + interval(w.size())
+                    + ")";
+            case CUMULATIVE_WINDOW_DATASET ->
+                "CUMULATE(TABLE "
+                    + filtered
+                    + ", DESCRIPTOR("
+                    + w.timeColumn()
+                    + "), "
+                    + interval(w.step().orElseThrow())
+                    + ", "
+                    + interval(w.size())
+                    + ")";
+            default -> throw new IllegalStateException("not a window source: " + s.type());
+          };
+      sql = "SELECT * FROM TABLE(" + tvf + ")";
+    }
+    try {
+      tEnv.createTemporaryView(s.name(), tEnv.sqlQuery(sql));
+    } catch (RuntimeException e) {
+      throw new EngineException(
+          "source '" + s.name() + "' (" + s.location() + ") does not compile: " + rootMessage(e),
+          e);
+    }
+  }
+
+  /** A Flink SQL interval literal of whole seconds; precision sized to the value. */
+  static String interval(Duration d) {
+    long seconds = d.toSeconds();
+    if (seconds % 86400 == 0) {
+      return literal(seconds / 86400, "DAY");
+    }
+    if (seconds % 3600 == 0) {
+      return literal(seconds / 3600, "HOUR");
+    }
+    if (seconds % 60 == 0) {
+      return literal(seconds / 60, "MINUTE");
+    }
+    return literal(seconds, "SECOND");
+  }
+
+  private static String literal(long n, String unit) {
+    int digits = Math.max(2, Long.toString(n).length());
+    return "INTERVAL '" + n + "' " + unit + "(" + digits + ")";
+  }
+
+  private static String emptySelect(ChainTable table) {
+    List<String> cols = new ArrayList<>();
+    for (ChainTable.Column c : table.columns()) {
+      String type =
+          switch (c.type()) {
+            case BIGINT -> "BIGINT";
+            case STRING -> "STRING";
+            case TIMESTAMP -> "TIMESTAMP(3)";
+          };
+      cols.add("CAST(NULL AS " + type + ") AS " + c.name());
+    }
+    return "SELECT * FROM (SELECT " + String.join(", ", cols) + ") WHERE FALSE";
+  }
+
+  private static TypeInformation<?> typeInfo(ChainTable.ColumnType t) {
+    return switch (t) {
+      case BIGINT -> Types.LONG;
+      case STRING -> Types.STRING;
+      case TIMESTAMP -> Types.LOCAL_DATE_TIME;
+    };
+  }
+
+  private static DataType dataType(ChainTable.ColumnType t) {
+    return switch (t) {
+      case BIGINT -> DataTypes.BIGINT();
+      case STRING -> DataTypes.STRING();
+      case TIMESTAMP -> DataTypes.TIMESTAMP(3);
+    };
+  }
+
+  private static SinkRows collect(StreamTableEnvironment tEnv, String from, Sink sink) {
+    Table table = tEnv.from(from);
+    ResolvedSchema schema = table.getResolvedSchema();
+    List<String> columns = schema.getColumnNames();
+    List<LogicalType> types =
+        schema.getColumns().stream()
+            .map(Column::getDataType)
+            .map(DataType::getLogicalType)
+            .toList();
+    List<Object[]> rows = new ArrayList<>();
+    try (CloseableIterator<Row> it = table.execute().collect()) {
+      while (it.hasNext()) {
+        Row r = it.next();
+        Object[] values = new Object[r.getArity()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = r.getField(i);
+        }
+        rows.add(values);
+      }
+    } catch (Exception e) {
+      throw new EngineException(
+          "sink '"
+              + sink.name()
+              + "' ("
+              + sink.location()
+              + "): the job reading '"
+              + from
+              + "' failed: "
+              + rootMessage(e),
+          e);
+    }
+    return new SinkRows(columns, types, rows);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    String message = e.getMessage();
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+      if (t.getMessage() != null) {
+        message = t.getMessage();
+      }
+    }
+    return message == null ? e.getClass().getSimpleName() : message;
+  }
+}

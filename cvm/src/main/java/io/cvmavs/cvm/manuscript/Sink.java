@@ -1,0 +1,38 @@
+package io.cvmavs.cvm.manuscript;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A sink: where the rows of {@code from} (a transform or source) go.
+ *
+ * @param database PostgreSQL database (postgres)
+ * @param schema PostgreSQL schema, default {@code public} (postgres)
+ * @param table PostgreSQL table (postgres)
+ * @param primaryKey upsert key (postgres, required) or ordering key (dataset, optional)
+ * @param path output file (filesystem)
+ * @param config connection settings (postgres)
+ */
+public record Sink(
+    String name,
+    SinkType type,
+    String from,
+    Optional<String> database,
+    Optional<String> schema,
+    Optional<String> table,
+    List<String> primaryKey,
+    Optional<String> path,
+    Optional<Connection> config,
+    Location location) {
+  public Sink {
+    primaryKey = List.copyOf(primaryKey);
+  }
+
+  /** Connection settings of a postgres sink; values may come from {@code ${env.NAME}}. */
+  public record Connection(String host, int port, String username, String password) {
+    @Override
+    public String toString() {
+      return "Connection[host=" + host + ", port=" + port + ", username=" + username + "]";
+    }
+  }
+}

@@ -1,0 +1,327 @@
+package io.cvmavs.cvm.udf;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Array;
+import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.BytesType;
+import org.web3j.abi.datatypes.NumericType;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.Utf8String;
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
+
+/**
+ * Decodes event logs and call data against a JSON ABI (one entry or an array of entries) into JSON
+ * objects whose keys are the parameter names in ABI order. Addresses and byte strings are
+ * lower-case {@code 0x} hex, integers decimal strings (they exceed JSON's safe range), booleans and
+ * strings as themselves, arrays as arrays. Indexed dynamic event parameters (string, bytes, arrays)
+ * are only present as their hash, given as hex.
+ *
+ * <p>Tuples are not supported. Instances are immutable and cache the parsed ABI.
+ */
+public final class AbiCodec {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An ABI input; {@code jsonName} is the name as a JSON string literal. */
+  private record Param(
+      String name, String type, boolean indexed, TypeReference<Type> ref, String jsonName) {
+    Param(String name, String type, boolean indexed, TypeReference<Type> ref) {
+      this(name, type, indexed, ref, JsonNodeFactory.instance.textNode(name).toString());
+    }
+  }
+
+  private record Entry(String name, List<Param> inputs) {
+    boolean staticOnly() {
+      return inputs.stream().allMatch(p -> STATIC.matcher(p.type()).matches());
+    }
+  }
+
+  private static final java.util.regex.Pattern STATIC =
+      java.util.regex.Pattern.compile(
+          "address|bool|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256)?|bytes([1-9]|[12][0-9]|3[0-2])");
+  private static final java.math.BigInteger TWO_256 = java.math.BigInteger.ONE.shiftLeft(256);
+  private static final java.math.BigInteger TWO_255 = java.math.BigInteger.ONE.shiftLeft(255);
+
+  /**
+   * Decodes an event of static elementary parameters word by word; the JSON matches the web3j path.
+   */
+  private static Optional<String> decodeStatic(Entry event, String[] topics, String data) {
+    String d = data == null ? "0x" : data;
+    int dataWords = 0;
+    for (Param p : event.inputs()) {
+      if (!p.indexed()) {
+        dataWords++;
+      }
+    }
+    if (!d.startsWith("0x") || d.length() < 2 + 64 * dataWords) {
+      return Optional.empty();
+    }
+    StringBuilder out = new StringBuilder(64 + 80 * event.inputs().size()).append('{');
+    int topic = 0;
+    int word = 0;
+    for (Param p : event.inputs()) {
+      String w;
+      if (p.indexed()) {
+        if (topic >= topics.length || topics[topic] == null || topics[topic].length() != 66) {
+          return Optional.empty();
+        }
+        w = topics[topic++].substring(2);
+      } else {
+        w = d.substring(2 + 64 * word, 2 + 64 * (word + 1));
+        word++;
+      }
+      if (out.length() > 1) {
+        out.append(',');
+      }
+      out.append(p.jsonName()).append(':');
+      String type = p.type();
+      try {
+        if (type.equals("address")) {
+          out.append("\"0x").append(w.substring(24).toLowerCase(Locale.ROOT)).append('"');
+        } else if (type.equals("bool")) {
+          out.append(new java.math.BigInteger(w, 16).signum() != 0);
+        } else if (type.startsWith("bytes")) {
+          int n = Integer.parseInt(type.substring(5));
+          out.append("\"0x").append(w.substring(0, 2 * n).toLowerCase(Locale.ROOT)).append('"');
+        } else {
+          java.math.BigInteger v = new java.math.BigInteger(w, 16);
+          boolean signed = type.startsWith("int");
+          int bits =
+              Integer.parseInt(
+                  type.substring(signed ? 3 : 4).isEmpty()
+                      ? "256"
+                      : type.substring(signed ? 3 : 4));
+          if (signed && v.compareTo(TWO_255) >= 0) {
+            v = v.subtract(TWO_256);
+          }
+          if (v.bitLength() > (signed ? bits - 1 : bits)) {
+            // wider than the declared type: web3j's reading of such words decides
+            return null;
+          }
+          out.append('"').append(v).append('"');
+        }
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+    for (int k = topic; k < topics.length; k++) {
+      if (topics[k] != null) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(out.append('}').toString());
+  }
+
+  private final Map<String, Entry> eventsByTopic = new HashMap<>();
+  private final Map<String, Entry> functionsBySelector = new HashMap<>();
+
+  private final boolean fastPath;
+
+  public AbiCodec(String abiJson) {
+    this(abiJson, true);
+  }
+
+  /**
+   * @param fastPath decode events whose parameters are all static elementary types (address, bool,
+   *     intN, uintN, bytesN) straight from the hex words instead of through web3j's reflective
+   *     decoder; same output
+   */
+  AbiCodec(String abiJson, boolean fastPath) {
+    this.fastPath = fastPath;
+    JsonNode root;
+    try {
+      root = JSON.readTree(abiJson);
+    } catch (JsonProcessingException e) {
+      throw new UdfException("the ABI is not JSON: " + e.getOriginalMessage());
+    }
+    List<JsonNode> entries = new ArrayList<>();
+    if (root != null && root.isArray()) {
+      root.forEach(entries::add);
+    } else if (root != null && root.isObject()) {
+      entries.add(root);
+    } else {
+      throw new UdfException("the ABI must be a JSON object or array of ABI entries");
+    }
+    for (JsonNode e : entries) {
+      String kind = e.path("type").asText("function");
+      if (!kind.equals("event") && !kind.equals("function")) {
+        continue;
+      }
+      String name = e.path("name").asText("");
+      List<Param> params = new ArrayList<>();
+      List<String> types = new ArrayList<>();
+      int i = 0;
+      for (JsonNode in : e.path("inputs")) {
+        String type = in.path("type").asText();
+        if (type.startsWith("tuple")) {
+          throw new UdfException("ABI entry " + name + ": tuple parameters are not supported");
+        }
+        String pname = in.path("name").asText("");
+        params.add(
+            new Param(
+                pname.isEmpty() ? "arg" + i : pname,
+                type,
+                in.path("indexed").asBoolean(false),
+                ref(type, name)));
+        types.add(type);
+        i++;
+      }
+      String signature = name + "(" + String.join(",", types) + ")";
+      String hash = Hash.sha3String(signature);
+      if (kind.equals("event")) {
+        if (!e.path("anonymous").asBoolean(false)) {
+          eventsByTopic.put(hash, new Entry(name, params));
+        }
+      } else {
+        functionsBySelector.put(hash.substring(0, 10), new Entry(name, params));
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static TypeReference<Type> ref(String type, String entry) {
+    try {
+      return (TypeReference<Type>) TypeReference.makeTypeReference(type);
+    } catch (ClassNotFoundException | RuntimeException e) {
+      throw new UdfException("ABI entry " + entry + ": cannot decode type '" + type + "'", e);
+    }
+  }
+
+  /**
+   * The decoded event as JSON, or empty when no event of the ABI has {@code topic0} or the log does
+   * not fit it (wrong number of topics, short data).
+   */
+  public Optional<String> decodeEvent(
+      String topic0, String topic1, String topic2, String topic3, String data) {
+    if (topic0 == null) {
+      return Optional.empty();
+    }
+    Entry event = eventsByTopic.get(topic0.toLowerCase(Locale.ROOT));
+    if (event == null) {
+      return Optional.empty();
+    }
+    String[] topics = {topic1, topic2, topic3};
+    if (fastPath && event.staticOnly()) {
+      Optional<String> decoded = decodeStatic(event, topics, data);
+      if (decoded != null) {
+        return decoded;
+      }
+    }
+    List<TypeReference<Type>> dataRefs = new ArrayList<>();
+    for (Param p : event.inputs()) {
+      if (!p.indexed()) {
+        dataRefs.add(p.ref());
+      }
+    }
+    List<Type> dataValues;
+    try {
+      dataValues =
+          dataRefs.isEmpty()
+              ? List.of()
+              : FunctionReturnDecoder.decode(data == null ? "0x" : data, dataRefs);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    if (dataValues.size() != dataRefs.size()) {
+      return Optional.empty();
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    int topic = 0;
+    int dataIndex = 0;
+    for (Param p : event.inputs()) {
+      if (p.indexed()) {
+        if (topic >= topics.length || topics[topic] == null) {
+          return Optional.empty();
+        }
+        String t = topics[topic++];
+        if (isDynamic(p.type())) {
+          out.put(p.name(), t.toLowerCase(Locale.ROOT));
+        } else {
+          try {
+            out.set(p.name(), json(FunctionReturnDecoder.decodeIndexedValue(t, p.ref())));
+          } catch (RuntimeException e) {
+            return Optional.empty();
+          }
+        }
+      } else {
+        out.set(p.name(), json(dataValues.get(dataIndex++)));
+      }
+    }
+    for (int k = topic; k < topics.length; k++) {
+      if (topics[k] != null) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(out.toString());
+  }
+
+  /**
+   * The decoded call as JSON (with the function name under {@code "function"}), or empty for
+   * another selector.
+   */
+  public Optional<String> decodeFunction(String input) {
+    if (input == null || input.length() < 10) {
+      return Optional.empty();
+    }
+    Entry fn = functionsBySelector.get(input.substring(0, 10).toLowerCase(Locale.ROOT));
+    if (fn == null) {
+      return Optional.empty();
+    }
+    List<Type> values;
+    try {
+      values =
+          fn.inputs().isEmpty()
+              ? List.of()
+              : FunctionReturnDecoder.decode(
+                  "0x" + input.substring(10), fn.inputs().stream().map(Param::ref).toList());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    if (values.size() != fn.inputs().size()) {
+      return Optional.empty();
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.put("function", fn.name());
+    for (int i = 0; i < values.size(); i++) {
+      out.set(fn.inputs().get(i).name(), json(values.get(i)));
+    }
+    return Optional.of(out.toString());
+  }
+
+  private static boolean isDynamic(String type) {
+    return type.equals("string") || type.equals("bytes") || type.endsWith("]");
+  }
+
+  private static JsonNode json(Type value) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    return switch (value) {
+      case Address a -> f.textNode(a.getValue().toLowerCase(Locale.ROOT));
+      case NumericType n -> f.textNode(n.getValue().toString());
+      case Bool b -> f.booleanNode(b.getValue());
+      case Utf8String s -> f.textNode(s.getValue());
+      case BytesType b -> f.textNode(Numeric.toHexString(b.getValue()));
+      case Array<?> arr -> {
+        ArrayNode node = f.arrayNode();
+        for (Type item : arr.getValue()) {
+          node.add(json(item));
+        }
+        yield node;
+      }
+      default -> f.textNode(String.valueOf(value.getValue()));
+    };
+  }
+}

@@ -1,0 +1,209 @@
+package io.cvmavs.operator.cvm;
+
+import io.cvmavs.cvm.block.CvmBlock;
+import io.cvmavs.cvm.block.CvmBlockBuilder;
+import io.cvmavs.cvm.block.RecordProof;
+import io.cvmavs.cvm.block.RecordProofJson;
+import io.cvmavs.cvm.engine.ManuscriptRunner;
+import io.cvmavs.cvm.engine.RunOptions;
+import io.cvmavs.cvm.engine.RunResult;
+import io.cvmavs.cvm.ingest.SegmentStore;
+import io.cvmavs.cvm.manuscript.Manuscript;
+import io.cvmavs.cvm.manuscript.ManuscriptParser;
+import io.cvmavs.cvm.proof.CanonicalDataset;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cvm-avs cvm prove|verify}: CVM blocks and record proofs. */
+@Command(
+    name = "cvm",
+    mixinStandardHelpOptions = true,
+    description = "CVM blocks and record proofs.",
+    subcommands = {CvmCommand.Prove.class, CvmCommand.Verify.class})
+public final class CvmCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command: prove or verify.");
+  }
+
+  /**
+   * {@code cvm-avs cvm prove FILE --from N --to M --dataset NAME (--index I | --key V[,V...])}:
+   * runs the manuscript over the range, builds the CVM block and prints the record's proof as JSON.
+   */
+  @Command(
+      name = "prove",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Build the CVM block of a manuscript over a block range and print one record's proof as JSON.",
+        "The block is the first of its chain (height 0); its timestamp is --timestamp or now."
+      })
+  public static final class Prove implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin CvmOptions options;
+
+    @Parameters(paramLabel = "FILE", description = "Manuscript YAML file.")
+    Path file;
+
+    @Option(
+        names = "--rpc",
+        paramLabel = "URL",
+        description = "JSON-RPC endpoint to ingest the range from first.")
+    String rpc;
+
+    @Option(names = "--from", required = true, description = "First block (inclusive).")
+    long from;
+
+    @Option(names = "--to", required = true, description = "Last block (inclusive).")
+    long to;
+
+    @Option(
+        names = "--dataset",
+        required = true,
+        description = "Name of the manuscript's dataset sink.")
+    String dataset;
+
+    @Option(names = "--index", description = "Record position in canonical order.")
+    Integer index;
+
+    @Option(
+        names = "--key",
+        split = ",",
+        description = "Primary-key values of the record, in key order.")
+    List<String> key;
+
+    @Option(names = "--timestamp", description = "Block timestamp in seconds (default: now).")
+    Long timestamp;
+
+    @Override
+    public Integer call() {
+      if ((index == null) == (key == null)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "give exactly one of --index and --key");
+      }
+      Manuscript m = new ManuscriptParser().parse(file);
+      String chain = ManuscriptCommand.chainOf(m);
+      SegmentStore store = options.store();
+      if (rpc != null) {
+        options.ingestor(rpc, chain, store, spec.commandLine().getErr()).ingest(from, to);
+      }
+      RunResult run =
+          new ManuscriptRunner(options.runtime(), store)
+              .run(
+                  m,
+                  RunOptions.range(from, to)
+                      .printingTo(new PrintStream(System.err, true, StandardCharsets.UTF_8)));
+      CvmBlock block =
+          new CvmBlockBuilder(Clock.systemUTC())
+              .build(
+                  Optional.empty(),
+                  m.hash(),
+                  store.commitment(chain, from, to),
+                  run.datasets(),
+                  timestamp != null ? timestamp : Clock.systemUTC().instant().getEpochSecond());
+      CanonicalDataset ds = run.datasets().get(dataset);
+      if (ds == null) {
+        throw new IllegalArgumentException(
+            "the manuscript has no dataset sink '"
+                + dataset
+                + "' (it has "
+                + run.datasets().keySet()
+                + ")");
+      }
+      int i = index != null ? index : findByKey(ds);
+      RecordProof proof = block.prove(dataset, i);
+      proof.verify(block.hash());
+      spec.commandLine().getOut().println(RecordProofJson.write(proof));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+
+    /** Matches key values by their text, so numbers and strings need no type annotation. */
+    private int findByKey(CanonicalDataset ds) {
+      List<String> pk = ds.primaryKey();
+      if (pk.size() != key.size()) {
+        throw new IllegalArgumentException(
+            "dataset '"
+                + dataset
+                + "' has the key "
+                + pk
+                + "; --key gave "
+                + key.size()
+                + " values");
+      }
+      int[] cols = pk.stream().mapToInt(ds.columns()::indexOf).toArray();
+      for (int i = 0; i < ds.size(); i++) {
+        Object[] row = ds.row(i);
+        boolean match = true;
+        for (int k = 0; k < cols.length && match; k++) {
+          match = String.valueOf(row[cols[k]]).equalsIgnoreCase(key.get(k));
+        }
+        if (match) {
+          return i;
+        }
+      }
+      throw new IllegalArgumentException(
+          "dataset '" + dataset + "' has no record with " + pk + " = " + key);
+    }
+  }
+
+  /** {@code cvm-avs cvm verify PROOF.json [--block-hash 0x..]}. */
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description =
+          "Verify a record proof (JSON from 'cvm prove') against a block hash (default: the one it names).")
+  public static final class Verify implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "PROOF", description = "Proof JSON file.")
+    Path proofFile;
+
+    @Option(
+        names = "--block-hash",
+        description = "The block hash you trust (e.g. from an attestation on chain).")
+    String blockHash;
+
+    @Override
+    public Integer call() throws Exception {
+      String text = Files.readString(proofFile);
+      RecordProof proof = RecordProofJson.read(text);
+      String expected =
+          blockHash != null
+              ? blockHash
+              : new com.fasterxml.jackson.databind.ObjectMapper()
+                  .readTree(text)
+                  .path("blockHash")
+                  .asText();
+      byte[] hash =
+          HexFormat.of().parseHex(expected.startsWith("0x") ? expected.substring(2) : expected);
+      proof.verify(hash);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "ok: record %d of dataset '%s' is in block %d (0x%s)%n",
+              proof.proof().leafIndex(),
+              proof.dataset(),
+              proof.header().height(),
+              HexFormat.of().formatHex(hash));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+}

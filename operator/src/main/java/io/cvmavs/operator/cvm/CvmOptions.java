@@ -1,0 +1,97 @@
+package io.cvmavs.operator.cvm;
+
+import io.cvmavs.cvm.engine.FlinkRuntime;
+import io.cvmavs.cvm.ingest.Ingestor;
+import io.cvmavs.cvm.ingest.Retry;
+import io.cvmavs.cvm.ingest.SegmentStore;
+import io.cvmavs.cvm.ingest.Web3jChainSource;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * Options shared by the CVM commands: where data is stored, where it comes from, where jobs run.
+ */
+final class CvmOptions {
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      defaultValue = "data/cvm",
+      description = "Directory of ingested chain data (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(
+      names = "--confirmations",
+      defaultValue = "0",
+      description = "Blocks below the head that count as final (default: ${DEFAULT-VALUE}).")
+  int confirmations;
+
+  @Option(
+      names = "--segment-blocks",
+      defaultValue = "100",
+      description = "Blocks per stored segment (default: ${DEFAULT-VALUE}).")
+  int segmentBlocks;
+
+  @Option(
+      names = "--flink",
+      paramLabel = "HOST:PORT",
+      description = "REST endpoint of a remote Flink 2.1 cluster (default: an embedded cluster).")
+  String flink;
+
+  @Option(
+      names = "--flink-jar",
+      paramLabel = "JAR",
+      description =
+          "Jar the remote cluster loads the UDFs from (default: the running cvm-avs jar).")
+  Path flinkJar;
+
+  SegmentStore store() {
+    return new SegmentStore(data);
+  }
+
+  Ingestor ingestor(String rpc, String chain, SegmentStore store, PrintWriter progress) {
+    org.web3j.protocol.Web3j web3j =
+        org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(rpc));
+    Retry retry =
+        new Retry(
+            6,
+            java.time.Duration.ofMillis(200),
+            java.time.Duration.ofSeconds(5),
+            d -> Thread.sleep(d),
+            msg -> {
+              progress.println(msg);
+              progress.flush();
+            });
+    return new Ingestor(
+        new Web3jChainSource(web3j, retry),
+        store,
+        chain,
+        segmentBlocks,
+        confirmations,
+        4,
+        line -> {
+          progress.println(line);
+          progress.flush();
+        },
+        System::nanoTime);
+  }
+
+  FlinkRuntime runtime() {
+    if (flink == null) {
+      return FlinkRuntime.embedded();
+    }
+    int colon = flink.lastIndexOf(':');
+    if (colon < 1) {
+      throw new IllegalArgumentException("--flink must be HOST:PORT, got '" + flink + "'");
+    }
+    String jar =
+        flinkJar != null
+            ? flinkJar.toAbsolutePath().toString()
+            : Path.of(
+                    CvmOptions.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .toString();
+    return FlinkRuntime.remote(
+        flink.substring(0, colon), Integer.parseInt(flink.substring(colon + 1)), List.of(jar));
+  }
+}

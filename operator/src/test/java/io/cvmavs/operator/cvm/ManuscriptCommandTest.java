@@ -1,0 +1,66 @@
+package io.cvmavs.operator.cvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code manuscript validate} through picocli (no Flink involved). */
+class ManuscriptCommandTest {
+  @TempDir Path dir;
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  int run(String... args) {
+    CommandLine cl = new CommandLine(new ManuscriptCommand());
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("error: " + e.getMessage());
+          return 1;
+        });
+    return cl.execute(args);
+  }
+
+  @Test
+  void validatesAGoodManuscript() throws IOException {
+    Path file = dir.resolve("m.yaml");
+    Files.writeString(
+        file,
+        """
+        name: m
+        specVersion: v1.0.0
+        sources:
+          - {name: logs, type: dataset, dataset: eth.transaction_logs}
+        sinks:
+          - {name: out, type: dataset, from: logs, primary_key: "block_number,log_index"}
+        """);
+    assertThat(run("validate", file.toString())).isZero();
+    assertThat(out.toString())
+        .contains(
+            file + ": ok — manuscript 'm' (v1.0.0), 1 sources, 0 transforms, sinks: out (dataset)");
+  }
+
+  @Test
+  void reportsEveryProblemWithItsLocation() throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "name: m\nspecVersion: v1.0.0\nsources: []\nsinks: []\ncolour: red\n");
+    assertThat(run("validate", file.toString())).isEqualTo(1);
+    assertThat(err.toString())
+        .contains(file + ":3:10: sources: a manuscript needs at least one source")
+        .contains(file + ":5:1: colour: unknown field 'colour'");
+  }
+
+  @Test
+  void runNeedsTheBlockRange() {
+    assertThat(run("run", "m.yaml")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required options: '--from=<from>', '--to=<to>'");
+  }
+}
