@@ -1,6 +1,9 @@
 package io.cvmavs.operator.cli;
 
 import io.cvmavs.operator.config.OperatorCommand;
+import io.cvmavs.operator.cvm.CvmCommand;
+import io.cvmavs.operator.cvm.IngestCommand;
+import io.cvmavs.operator.cvm.ManuscriptCommand;
 import io.cvmavs.operator.devnet.DevnetCommand;
 import io.cvmavs.operator.keys.KeysCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
@@ -28,6 +31,9 @@ import picocli.CommandLine.Spec;
     subcommands = {
       KeysCommand.class,
       OperatorCommand.class,
+      IngestCommand.class,
+      ManuscriptCommand.class,
+      CvmCommand.class,
       SlashingProtectionCommand.class,
       DevnetCommand.class,
       CommandLine.HelpCommand.class
