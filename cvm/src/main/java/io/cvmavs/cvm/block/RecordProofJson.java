@@ -31,16 +31,7 @@ public final class RecordProofJson {
     root.set("header", HeaderJson.write(h));
     root.put("dataset", p.dataset());
     root.put("record", hex(p.record()));
-    ArrayNode values = root.putArray("values");
-    for (Object v : CanonicalDecoding.decode(p.record())) {
-      switch (v) {
-        case null -> values.addNull();
-        case Long l -> values.add(l);
-        case BigDecimal d -> values.add(d.toPlainString());
-        case byte[] b -> values.add(hex(b));
-        default -> values.add(v.toString());
-      }
-    }
+    root.set("values", values(p.record()));
     root.put("leafIndex", p.proof().leafIndex());
     root.put("leafCount", p.proof().leafCount());
     ArrayNode siblings = root.putArray("siblings");
@@ -67,6 +58,24 @@ public final class RecordProofJson {
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new BlockException("not a record proof: " + e.getMessage());
     }
+  }
+
+  /**
+   * A canonical record's values as a JSON array: integers as numbers, decimals as plain strings,
+   * bytes as hex, timestamps ISO-8601, strings as themselves.
+   */
+  public static ArrayNode values(byte[] record) {
+    ArrayNode values = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    for (Object v : CanonicalDecoding.decode(record)) {
+      switch (v) {
+        case null -> values.addNull();
+        case Long l -> values.add(l);
+        case BigDecimal d -> values.add(d.toPlainString());
+        case byte[] b -> values.add(hex(b));
+        default -> values.add(v.toString());
+      }
+    }
+    return values;
   }
 
   static String hex(byte[] b) {
