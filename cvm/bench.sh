@@ -10,5 +10,5 @@ bin/mvn -q -o -pl cvm -am test-compile dependency:build-classpath -Dmdep.outputF
   -Dmdep.includeScope=test >&2
 opens=$(sed -n '/<flink.jvm.opens>/,/<\/flink.jvm.opens>/p' cvm/pom.xml | sed 's/<[^>]*>//g' | tr '\n' ' ')
 # shellcheck disable=SC2086
-exec "$JAVA_HOME/bin/java" -Xmx12g $opens -Dcvmavs.repo.root="$root" \
+exec "$JAVA_HOME/bin/java" -Xmx12g ${CVM_BENCH_OPTS:-} $opens -Dcvmavs.repo.root="$root" \
   -cp "cvm/target/test-classes:cvm/target/classes:$(cat cvm/target/bench.classpath)" io.cvmavs.cvm.bench.CvmBenchmarks "$@"

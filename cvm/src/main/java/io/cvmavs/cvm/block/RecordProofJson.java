@@ -10,7 +10,6 @@ import io.cvmavs.cvm.proof.CanonicalDecoding;
 import io.cvmavs.cvm.proof.InclusionProof;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -22,7 +21,6 @@ import java.util.List;
 public final class RecordProofJson {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final HexFormat HEX = HexFormat.of();
 
   private RecordProofJson() {}
 
@@ -30,38 +28,10 @@ public final class RecordProofJson {
     CvmBlockHeader h = p.header();
     ObjectNode root = JSON.createObjectNode();
     root.put("blockHash", hex(h.hash()));
-    ObjectNode header = root.putObject("header");
-    header.put("height", h.height());
-    header.put("parentHash", hex(h.parentHash()));
-    ObjectNode input = header.putObject("input");
-    input.put("chain", h.input().chain());
-    input.put("fromBlock", h.input().fromBlock());
-    input.put("toBlock", h.input().toBlock());
-    input.put("sourceRoot", hex(h.input().sourceRoot()));
-    header.put("manuscriptHash", hex(h.manuscriptHash()));
-    ArrayNode datasets = header.putArray("datasets");
-    for (DatasetEntry d : h.datasets()) {
-      ObjectNode e = datasets.addObject();
-      e.put("name", d.name());
-      e.put("recordCount", d.recordCount());
-      e.put("root", hex(d.root()));
-      e.put("schemaHash", hex(d.schemaHash()));
-    }
-    header.put("datasetsRoot", hex(h.datasetsRoot()));
-    header.put("stateRoot", hex(h.stateRoot()));
-    header.put("timestamp", h.timestamp());
+    root.set("header", HeaderJson.write(h));
     root.put("dataset", p.dataset());
     root.put("record", hex(p.record()));
-    ArrayNode values = root.putArray("values");
-    for (Object v : CanonicalDecoding.decode(p.record())) {
-      switch (v) {
-        case null -> values.addNull();
-        case Long l -> values.add(l);
-        case BigDecimal d -> values.add(d.toPlainString());
-        case byte[] b -> values.add(hex(b));
-        default -> values.add(v.toString());
-      }
-    }
+    root.set("values", values(p.record()));
     root.put("leafIndex", p.proof().leafIndex());
     root.put("leafCount", p.proof().leafCount());
     ArrayNode siblings = root.putArray("siblings");
@@ -76,30 +46,7 @@ public final class RecordProofJson {
   public static RecordProof read(String json) {
     try {
       JsonNode root = JSON.readTree(json);
-      JsonNode h = root.required("header");
-      JsonNode in = h.required("input");
-      List<DatasetEntry> datasets = new ArrayList<>();
-      for (JsonNode d : h.required("datasets")) {
-        datasets.add(
-            new DatasetEntry(
-                d.required("name").asText(),
-                d.required("recordCount").asLong(),
-                unhex(d.required("root").asText()),
-                unhex(d.required("schemaHash").asText())));
-      }
-      CvmBlockHeader header =
-          new CvmBlockHeader(
-              h.required("height").asLong(),
-              unhex(h.required("parentHash").asText()),
-              new InputCommitment(
-                  in.required("chain").asText(),
-                  in.required("fromBlock").asLong(),
-                  in.required("toBlock").asLong(),
-                  unhex(in.required("sourceRoot").asText())),
-              unhex(h.required("manuscriptHash").asText()),
-              datasets,
-              unhex(h.required("stateRoot").asText()),
-              h.required("timestamp").asLong());
+      CvmBlockHeader header = HeaderJson.read(root.required("header"));
       List<byte[]> siblings = new ArrayList<>();
       root.required("siblings").forEach(s -> siblings.add(unhex(s.asText())));
       return new RecordProof(
@@ -113,11 +60,29 @@ public final class RecordProofJson {
     }
   }
 
+  /**
+   * A canonical record's values as a JSON array: integers as numbers, decimals as plain strings,
+   * bytes as hex, timestamps ISO-8601, strings as themselves.
+   */
+  public static ArrayNode values(byte[] record) {
+    ArrayNode values = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    for (Object v : CanonicalDecoding.decode(record)) {
+      switch (v) {
+        case null -> values.addNull();
+        case Long l -> values.add(l);
+        case BigDecimal d -> values.add(d.toPlainString());
+        case byte[] b -> values.add(hex(b));
+        default -> values.add(v.toString());
+      }
+    }
+    return values;
+  }
+
   static String hex(byte[] b) {
-    return "0x" + HEX.formatHex(b);
+    return HeaderJson.hex(b);
   }
 
   static byte[] unhex(String s) {
-    return HEX.parseHex(s.startsWith("0x") ? s.substring(2) : s);
+    return HeaderJson.unhex(s);
   }
 }

@@ -15,6 +15,7 @@ import io.cvmavs.cvm.sink.PostgresSink;
 import io.cvmavs.cvm.sink.PrintSink;
 import io.cvmavs.cvm.sink.SinkRows;
 import io.cvmavs.cvm.udf.Udfs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,7 +104,8 @@ public final class ManuscriptRunner {
       Map<String, Long> rowsPerSink = new LinkedHashMap<>();
       Map<String, CanonicalDataset> datasets = new LinkedHashMap<>();
       for (Sink sink : m.sinks()) {
-        SinkRows rows = collected.computeIfAbsent(sink.from(), from -> collect(tEnv, from, sink));
+        SinkRows rows =
+            collected.computeIfAbsent(sink.from(), from -> collect(session, from, sink));
         switch (sink.type()) {
           case DATASET -> {
             try {
@@ -291,7 +293,8 @@ public final class ManuscriptRunner {
     };
   }
 
-  private static SinkRows collect(StreamTableEnvironment tEnv, String from, Sink sink) {
+  private SinkRows collect(FlinkRuntime.Session session, String from, Sink sink) {
+    StreamTableEnvironment tEnv = session.tEnv();
     Table table = tEnv.from(from);
     ResolvedSchema schema = table.getResolvedSchema();
     List<String> columns = schema.getColumnNames();
@@ -300,6 +303,44 @@ public final class ManuscriptRunner {
             .map(Column::getDataType)
             .map(DataType::getLogicalType)
             .toList();
+    List<Object[]> rows;
+    if (runtime.isEmbedded()) {
+      Path dir;
+      try {
+        dir = Files.createTempDirectory("cvm-run-");
+      } catch (java.io.IOException e) {
+        throw new EngineException(
+            "cannot create a directory for the run's results: " + e.getMessage(), e);
+      }
+      try {
+        tEnv.toDataStream(table)
+            .sinkTo(new RecordFileSink(dir.toString()))
+            .name("cvm records: " + from);
+        session.env().execute("cvm " + from + " -> " + sink.name());
+      } catch (Exception e) {
+        throw new EngineException(
+            "sink '"
+                + sink.name()
+                + "' ("
+                + sink.location()
+                + "): the job reading '"
+                + from
+                + "' failed: "
+                + rootMessage(e),
+            e);
+      }
+      rows = RecordFileSink.readAndDelete(dir);
+    } else {
+      rows = collectOverRest(table, from, sink);
+    }
+    return new SinkRows(columns, types, rows);
+  }
+
+  /**
+   * Rows through Flink's collect path (the REST endpoint): for remote clusters, which share no
+   * filesystem.
+   */
+  private static List<Object[]> collectOverRest(Table table, String from, Sink sink) {
     List<Object[]> rows = new ArrayList<>();
     try (CloseableIterator<Row> it = table.execute().collect()) {
       while (it.hasNext()) {
@@ -322,7 +363,7 @@ public final class ManuscriptRunner {
               + rootMessage(e),
           e);
     }
-    return new SinkRows(columns, types, rows);
+    return rows;
   }
 
   private static String rootMessage(Throwable e) {

@@ -32,7 +32,7 @@ public record SinkRows(List<String> columns, List<LogicalType> types, List<Objec
   /**
    * Canonical encoding where possible; nested values (allowed in non-attested sinks) by their text.
    */
-  private static byte[] encodeLenient(Object[] row) {
+  public static byte[] encodeLenient(Object[] row) {
     Object[] copy = row.clone();
     for (int i = 0; i < copy.length; i++) {
       Object v = copy[i];

@@ -36,17 +36,68 @@ import org.web3j.utils.Numeric;
 public final class AbiCodec {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** An ABI input; {@code jsonName} is the name as a JSON string literal. */
+  /** How the fast path reads a static elementary type. */
+  private enum Kind {
+    ADDRESS,
+    BOOL,
+    FIXED_BYTES,
+    INT,
+    UINT,
+    OTHER
+  }
+
+  /**
+   * An ABI input; {@code jsonName} is the name as a JSON string literal, {@code kind} and {@code
+   * width} (bytes of bytesN, bits of intN/uintN) are parsed once for the fast path.
+   */
   private record Param(
-      String name, String type, boolean indexed, TypeReference<Type> ref, String jsonName) {
+      String name,
+      String type,
+      boolean indexed,
+      TypeReference<Type> ref,
+      String jsonName,
+      Kind kind,
+      int width) {
     Param(String name, String type, boolean indexed, TypeReference<Type> ref) {
-      this(name, type, indexed, ref, JsonNodeFactory.instance.textNode(name).toString());
+      this(
+          name,
+          type,
+          indexed,
+          ref,
+          JsonNodeFactory.instance.textNode(name).toString(),
+          kindOf(type),
+          widthOf(type));
+    }
+
+    static Kind kindOf(String type) {
+      if (!STATIC.matcher(type).matches()) {
+        return Kind.OTHER;
+      }
+      if (type.equals("address")) {
+        return Kind.ADDRESS;
+      }
+      if (type.equals("bool")) {
+        return Kind.BOOL;
+      }
+      if (type.startsWith("bytes")) {
+        return Kind.FIXED_BYTES;
+      }
+      return type.startsWith("int") ? Kind.INT : Kind.UINT;
+    }
+
+    static int widthOf(String type) {
+      return switch (kindOf(type)) {
+        case FIXED_BYTES -> Integer.parseInt(type.substring(5));
+        case INT -> type.length() == 3 ? 256 : Integer.parseInt(type.substring(3));
+        case UINT -> type.length() == 4 ? 256 : Integer.parseInt(type.substring(4));
+        default -> 0;
+      };
     }
   }
 
-  private record Entry(String name, List<Param> inputs) {
-    boolean staticOnly() {
-      return inputs.stream().allMatch(p -> STATIC.matcher(p.type()).matches());
+  private record Entry(String name, List<Param> inputs, boolean staticOnly) {
+    Entry(String name, List<Param> inputs) {
+      this(name, inputs, inputs.stream().allMatch(p -> p.kind() != Kind.OTHER));
     }
   }
 
@@ -55,6 +106,17 @@ public final class AbiCodec {
           "address|bool|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256)?|bytes([1-9]|[12][0-9]|3[0-2])");
   private static final java.math.BigInteger TWO_256 = java.math.BigInteger.ONE.shiftLeft(256);
   private static final java.math.BigInteger TWO_255 = java.math.BigInteger.ONE.shiftLeft(255);
+
+  /** {@code hex[from, to)} in lower case, without copying when it already is. */
+  private static String lower(String hex, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = hex.charAt(i);
+      if (c >= 'A' && c <= 'F') {
+        return hex.substring(from, to).toLowerCase(Locale.ROOT);
+      }
+    }
+    return hex.substring(from, to);
+  }
 
   /**
    * Decodes an event of static elementary parameters word by word; the JSON matches the web3j path.
@@ -88,31 +150,24 @@ public final class AbiCodec {
         out.append(',');
       }
       out.append(p.jsonName()).append(':');
-      String type = p.type();
       try {
-        if (type.equals("address")) {
-          out.append("\"0x").append(w.substring(24).toLowerCase(Locale.ROOT)).append('"');
-        } else if (type.equals("bool")) {
-          out.append(new java.math.BigInteger(w, 16).signum() != 0);
-        } else if (type.startsWith("bytes")) {
-          int n = Integer.parseInt(type.substring(5));
-          out.append("\"0x").append(w.substring(0, 2 * n).toLowerCase(Locale.ROOT)).append('"');
-        } else {
-          java.math.BigInteger v = new java.math.BigInteger(w, 16);
-          boolean signed = type.startsWith("int");
-          int bits =
-              Integer.parseInt(
-                  type.substring(signed ? 3 : 4).isEmpty()
-                      ? "256"
-                      : type.substring(signed ? 3 : 4));
-          if (signed && v.compareTo(TWO_255) >= 0) {
-            v = v.subtract(TWO_256);
+        switch (p.kind()) {
+          case ADDRESS -> out.append("\"0x").append(lower(w, 24, 64)).append('"');
+          case BOOL -> out.append(new java.math.BigInteger(w, 16).signum() != 0);
+          case FIXED_BYTES -> out.append("\"0x").append(lower(w, 0, 2 * p.width())).append('"');
+          case INT, UINT -> {
+            java.math.BigInteger v = new java.math.BigInteger(w, 16);
+            boolean signed = p.kind() == Kind.INT;
+            if (signed && v.compareTo(TWO_255) >= 0) {
+              v = v.subtract(TWO_256);
+            }
+            if (v.bitLength() > (signed ? p.width() - 1 : p.width())) {
+              // wider than the declared type: web3j's reading of such words decides
+              return null;
+            }
+            out.append('"').append(v).append('"');
           }
-          if (v.bitLength() > (signed ? bits - 1 : bits)) {
-            // wider than the declared type: web3j's reading of such words decides
-            return null;
-          }
-          out.append('"').append(v).append('"');
+          case OTHER -> throw new IllegalStateException("not a static type: " + p.type());
         }
       } catch (NumberFormatException e) {
         return Optional.empty();

@@ -295,6 +295,31 @@ public final class CvmBenchmarks {
     Manuscript m =
         new ManuscriptParser(Map.of()).parse("bench.yaml", yaml.getBytes(StandardCharsets.UTF_8));
     ManuscriptRunner runner = new ManuscriptRunner(FlinkRuntime.embedded(), store);
+    if (Boolean.getBoolean("cvm.bench.breakdown")) {
+      // Where the time goes: the same job without JSON_VALUE, and without decoding at all.
+      String noJsonValue =
+          yaml.replace("JSON_VALUE(e, '$.from')", "Json_Get(e, 'from')")
+              .replace("JSON_VALUE(e, '$.to')", "Json_Get(e, 'to')")
+              .replace("JSON_VALUE(e, '$.value')", "Json_Get(e, 'value')");
+      String noDecode =
+          yaml.replace(
+              "Decode_Event('%s', topic0, topic1, topic2, topic3, data)".formatted(ABI), "data");
+      for (String[] variant :
+          new String[][] {
+            {"Json_Get instead of JSON_VALUE", noJsonValue}, {"no decode, no JSON", noDecode}
+          }) {
+        Manuscript v =
+            new ManuscriptParser(Map.of())
+                .parse("bench.yaml", variant[1].getBytes(StandardCharsets.UTF_8));
+        measure(
+            "  variant: " + variant[0] + ", p=1",
+            1,
+            2,
+            n,
+            "rows",
+            () -> runner.run(v, RunOptions.range(0, blocks - 1).withParallelism(1)));
+      }
+    }
     for (int p : new int[] {1, 2}) {
       int parallelism = p;
       measure(

@@ -97,8 +97,18 @@ class Erc20ManuscriptIT {
 
   @Test
   void decodesTransfersIntoPostgresAndAttestsTheSameRowsReproducibly() throws Exception {
-    String table = "erc20_transfers_it";
+    // Unique per run: other worktrees run this test against the same PostgreSQL at the same time.
+    String table =
+        "erc20_it_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime());
     dropTable(table);
+    try {
+      runAndCheck(table);
+    } finally {
+      dropTable(table);
+    }
+  }
+
+  private void runAndCheck(String table) throws Exception {
     Manuscript m = manuscript(table);
     ManuscriptRunner runner = new ManuscriptRunner(FlinkRuntime.embedded(), store);
     RunResult first = runner.run(m, RunOptions.range(0, activity.lastBlock()));

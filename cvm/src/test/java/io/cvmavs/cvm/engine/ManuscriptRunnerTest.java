@@ -132,6 +132,24 @@ class ManuscriptRunnerTest {
     }
   }
 
+  /**
+   * The remote-cluster path (job submitted over REST, rows collected over REST) against the
+   * embedded cluster's REST endpoint: the only Flink cluster this machine has.
+   */
+  @Test
+  void theRemoteClusterPathGivesTheSameRoot() {
+    String[] endpoint = FlinkRuntime.embedded().endpoint().split(":");
+    FlinkRuntime remote =
+        FlinkRuntime.remote(endpoint[0], Integer.parseInt(endpoint[1]), List.of());
+    assertThat(remote.isEmbedded()).isFalse();
+    Manuscript m = parse(DECODE);
+    assertThat(
+            new ManuscriptRunner(remote, LOGS::rows)
+                .run(m, RunOptions.range(0, 20).withParallelism(2))
+                .datasetRoot())
+        .isEqualTo(RUNNER.run(m, RunOptions.range(0, 20)).datasetRoot());
+  }
+
   @Test
   void tumbleWindowsAndBigNumberUdfs() {
     Manuscript m =

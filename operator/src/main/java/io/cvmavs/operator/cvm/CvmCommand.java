@@ -32,15 +32,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cvm",
     mixinStandardHelpOptions = true,
-    description = "CVM blocks and record proofs.",
-    subcommands = {CvmCommand.Prove.class, CvmCommand.Verify.class})
+    description = "CVM blocks, record proofs and the CVM HTTP interface.",
+    subcommands = {CvmCommand.Prove.class, CvmCommand.Verify.class, CvmServeCommand.class})
 public final class CvmCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: prove or verify.");
+        spec.commandLine(), "Missing command: prove, verify or serve.");
   }
 
   /**
