@@ -21,6 +21,7 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.abi.datatypes.generated.Uint96;
+import org.web3j.abi.datatypes.reflection.Parameterized;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.methods.response.Log;
 
@@ -182,8 +183,8 @@ public final class TaskManagerAbi {
     public MetadataStruct(
         Uint32 taskRespondedBlock,
         Bytes32 hashOfNonSigners,
-        DynamicArray<Uint96> signedStakeForQuorum,
-        DynamicArray<Uint96> totalStakeForQuorum) {
+        @Parameterized(type = Uint96.class) DynamicArray<Uint96> signedStakeForQuorum,
+        @Parameterized(type = Uint96.class) DynamicArray<Uint96> totalStakeForQuorum) {
       super(taskRespondedBlock, hashOfNonSigners, signedStakeForQuorum, totalStakeForQuorum);
       this.taskRespondedBlock = taskRespondedBlock;
       this.hashOfNonSigners = hashOfNonSigners;
