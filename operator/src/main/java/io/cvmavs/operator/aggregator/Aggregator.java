@@ -325,6 +325,12 @@ public final class Aggregator {
         finish(s, TaskState.Status.RESPONDED, null, null);
         return;
       }
+      if (clock.currentBlock() <= s.task.taskCreatedBlock()) {
+        // respondToTask must land after the reference block, and nodes estimate gas on the
+        // latest block: wait for the next block instead of sending a transaction that reverts.
+        scheduler.schedule(() -> submit(s, attempt), 250, TimeUnit.MILLISECONDS);
+        return;
+      }
       NonSignerStakesAndSignature data = nonSignerData(s, sigs);
       AggregatorPorts.Submitted done = submitter.respond(s.task, sigs.response, data);
       synchronized (this) {

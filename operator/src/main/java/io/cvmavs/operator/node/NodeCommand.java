@@ -129,6 +129,7 @@ public final class NodeCommand implements Callable<Integer> {
                 taskManager,
                 o.subscribe() ? Optional.of(c.ethWsUrl()) : Optional.empty(),
                 deploymentBlock,
+                tasks.taskResponseWindowBlock(),
                 o.poll(),
                 Duration.ofSeconds(1)),
             new OperatorNode.TaskEvents() {

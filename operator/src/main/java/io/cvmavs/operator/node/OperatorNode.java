@@ -48,6 +48,8 @@ public final class OperatorNode implements AutoCloseable {
   /**
    * @param wsUrl empty: no subscription, backfill polling only
    * @param startBlock the first block to scan when no cursor is stored (the deployment block)
+   * @param responseWindowBlocks the task manager's response window: a task still unanswered after
+   *     it is given up (final outcome {@code expired}), so the cursor can move on
    */
   public record Settings(
       String name,
@@ -55,6 +57,7 @@ public final class OperatorNode implements AutoCloseable {
       String taskManager,
       Optional<URI> wsUrl,
       long startBlock,
+      long responseWindowBlocks,
       Duration pollInterval,
       Duration reconnectDelay) {}
 
@@ -213,6 +216,15 @@ public final class OperatorNode implements AutoCloseable {
     try {
       if (events.isResponded(index)) {
         finish(task, "already-responded", "the task has a response on chain", started);
+        return;
+      }
+      if (events.blockNumber() >= task.taskCreatedBlock() + settings.responseWindowBlocks()) {
+        finish(
+            task,
+            "expired",
+            "response window ended at block "
+                + (task.taskCreatedBlock() + settings.responseWindowBlocks()),
+            started);
         return;
       }
       TaskResponse response = computer.compute(task);
