@@ -23,6 +23,7 @@ import {IStrategy} from "../src/interfaces/core/IStrategy.sol";
 import {IStrategyManager} from "../src/interfaces/core/IStrategyManager.sol";
 import {CStaking} from "../src/staking/CStaking.sol";
 import {CToken} from "../src/token/CToken.sol";
+import {CvmVerifier} from "../src/verifiers/CvmVerifier.sol";
 import {EmptyContract} from "./EmptyContract.sol";
 import {ProxyAdmin} from "@openzeppelin/contracts/proxy/transparent/ProxyAdmin.sol";
 import {
@@ -76,6 +77,7 @@ abstract contract CvmDeployer is CommonBase {
         CvmRegistry registry;
         CvmTaskManager taskManager;
         CStaking cStaking;
+        CvmVerifier verifier;
         uint8 quorumNumber;
     }
 
@@ -120,6 +122,7 @@ abstract contract CvmDeployer is CommonBase {
         }
         d.cToken = new CToken(admin, cfg.cTokenCap);
         _deployAvs(d, cfg, empty, admin);
+        d.verifier = new CvmVerifier();
     }
 
     function _deployCore(DeployConfig memory cfg, EmptyContract empty, address admin)

@@ -112,6 +112,7 @@ contract Deploy is Script, CvmDeployer {
         vm.serializeAddress(k, "CvmServiceManager", address(d.serviceManager));
         vm.serializeAddress(k, "CvmRegistry", address(d.registry));
         vm.serializeAddress(k, "CvmTaskManager", address(d.taskManager));
+        vm.serializeAddress(k, "CvmVerifier", address(d.verifier));
         vm.serializeUint(k, "quorumNumber", d.quorumNumber);
         vm.serializeUint(k, "operatorSetId", d.quorumNumber);
         vm.serializeAddress(k, "owner", cfg.owner);

@@ -3,18 +3,16 @@ package io.cvmavs.crypto.keystore;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvmavs.crypto.durable.DurableFiles;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Reading keystore JSON, and writing it atomically (temp file + rename) with owner-only
- * permissions.
+ * Reading keystore JSON, and writing it durably with owner-only permissions (see {@link
+ * DurableFiles}).
  */
 final class KeystoreFiles {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -44,43 +42,20 @@ final class KeystoreFiles {
     }
   }
 
-  /** Writes {@code json} to {@code file}, refusing to overwrite an existing keystore. */
+  /**
+   * Writes {@code json} to {@code file} durably (temporary file, fsync, hard link, folder fsync)
+   * with owner-only permissions, refusing to overwrite an existing keystore — also one created
+   * concurrently.
+   */
   static void writeNew(Path file, JsonNode json) {
     Path target = file.toAbsolutePath();
-    if (Files.exists(target)) {
-      throw new KeystoreException(
-          "keystore " + target + " already exists; refusing to overwrite a key");
-    }
-    Path dir = target.getParent();
-    Path tmp = null;
     try {
-      Files.createDirectories(dir);
-      boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-      tmp =
-          posix
-              ? Files.createTempFile(
-                  dir,
-                  ".keystore-",
-                  ".tmp",
-                  PosixFilePermissions.asFileAttribute(
-                      PosixFilePermissions.fromString("rw-------")))
-              : Files.createTempFile(dir, ".keystore-", ".tmp");
-      Files.write(tmp, JSON.writeValueAsBytes(json));
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
+      DurableFiles.createNew(target, JSON.writeValueAsBytes(json), true);
     } catch (FileAlreadyExistsException e) {
       throw new KeystoreException(
           "keystore " + target + " already exists; refusing to overwrite a key", e);
     } catch (IOException e) {
       throw new KeystoreException("cannot write keystore " + target + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort: the temporary file holds only ciphertext
-        }
-      }
     }
   }
 }

@@ -1,18 +1,22 @@
 package io.cvmavs.localnet.anvil;
 
-import io.cvmavs.localnet.process.FreePort;
 import io.cvmavs.localnet.process.LocalProcess;
 import io.cvmavs.localnet.process.LocalProcessException;
 import io.cvmavs.localnet.process.ProcessSpec;
 import io.cvmavs.localnet.process.RepoLayout;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
@@ -25,6 +29,8 @@ import org.web3j.protocol.http.HttpService;
  * repeat).
  */
 public final class AnvilNode implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("Listening on 127\\.0\\.0\\.1:(\\d+)");
+
   private final LocalProcess process;
   private final int port;
   private final long chainId;
@@ -44,20 +50,17 @@ public final class AnvilNode implements AutoCloseable {
 
   /**
    * Starts anvil from {@code node_modules/.bin/anvil} of the repository and waits until eth_chainId
-   * answers.
+   * answers. With port 0, anvil binds a free port itself and the port is read from its log, so no
+   * other process can take the port between choosing and binding it.
    */
   public static AnvilNode start(AnvilOptions options) {
     RepoLayout repo = RepoLayout.locate();
-    int port = options.port() == 0 ? FreePort.onLoopback() : options.port();
-    String url = "http://127.0.0.1:" + port;
-    HttpService http = new HttpService(url);
-    Web3j probeClient = Web3j.build(http);
     List<String> command = new ArrayList<>();
     command.add(repo.npmBinary("anvil").toString());
     command.addAll(
         List.of(
             "--host", "127.0.0.1",
-            "--port", Integer.toString(port),
+            "--port", Integer.toString(options.port()),
             "--chain-id", Long.toString(options.chainId()),
             "--accounts", Integer.toString(options.accounts()),
             "--mnemonic", DevAccount.DEFAULT_MNEMONIC));
@@ -65,7 +68,12 @@ public final class AnvilNode implements AutoCloseable {
         .blockTime()
         .ifPresent(
             t -> command.addAll(List.of("--block-time", Double.toString(t.toMillis() / 1000.0))));
-    Path log = options.logDirectory().resolve("anvil-" + port + ".log");
+    String logName =
+        options.port() != 0
+            ? "anvil-" + options.port() + ".log"
+            : "anvil-" + UUID.randomUUID().toString().substring(0, 8) + ".log";
+    Path log = options.logDirectory().resolve(logName);
+    AtomicInteger port = new AtomicInteger(options.port());
     ProcessSpec spec =
         new ProcessSpec(
             "anvil",
@@ -73,16 +81,38 @@ public final class AnvilNode implements AutoCloseable {
             Map.of(),
             Optional.of(repo.root()),
             log,
-            () -> probeClient.ethChainId().send().getChainId().longValue() == options.chainId(),
+            () -> {
+              if (port.get() == 0) {
+                listeningPort(log).ifPresent(port::set);
+                if (port.get() == 0) {
+                  return false;
+                }
+              }
+              Web3j probe = Web3j.build(new HttpService("http://127.0.0.1:" + port.get()));
+              try {
+                return probe.ethChainId().send().getChainId().longValue() == options.chainId();
+              } finally {
+                probe.shutdown();
+              }
+            },
             options.startTimeout(),
             repo.npmInstallHint());
     LocalProcess process = LocalProcess.start(spec);
     return new AnvilNode(
         process,
-        port,
+        port.get(),
         options.chainId(),
-        http,
+        new HttpService("http://127.0.0.1:" + port.get()),
         DevAccount.derive(DevAccount.DEFAULT_MNEMONIC, options.accounts()));
+  }
+
+  /** anvil prints {@code Listening on 127.0.0.1:<port>} once it has bound its socket. */
+  private static Optional<Integer> listeningPort(Path log) throws IOException {
+    if (!Files.exists(log)) {
+      return Optional.empty();
+    }
+    Matcher m = LISTENING.matcher(Files.readString(log));
+    return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
   }
 
   public String rpcUrl() {

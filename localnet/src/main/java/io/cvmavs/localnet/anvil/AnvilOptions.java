@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param blockTime empty = automine (a block per transaction); otherwise interval mining.
  * @param accounts number of funded dev accounts.
  * @param logDirectory where {@code anvil-<port>.log} goes.
- * @param port 0 = pick a free port on 127.0.0.1.
+ * @param port 0 = anvil binds a free port on 127.0.0.1 and reports it (no choose-then-bind race).
  */
 public record AnvilOptions(
     long chainId,

@@ -28,6 +28,7 @@ public final class ToolRun {
       Path logFile,
       Duration timeout) {
     String name = Path.of(command.getFirst()).getFileName().toString();
+    Process process = null;
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
       ProcessBuilder builder =
@@ -36,7 +37,7 @@ public final class ToolRun {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
       builder.environment().putAll(environment);
-      Process process = builder.start();
+      process = builder.start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
@@ -56,11 +57,26 @@ public final class ToolRun {
       }
       return output;
     } catch (IOException e) {
-      throw new LocalProcessException("could not run " + command + ": " + e.getMessage(), e);
+      throw new LocalProcessException(
+          "could not run " + redact(command) + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
+      if (process != null) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }
       Thread.currentThread().interrupt();
-      throw new LocalProcessException("interrupted while running " + name, e);
+      throw new LocalProcessException("interrupted while running " + name + " (stopped it)", e);
     }
+  }
+
+  /** The command for messages, with the value after {@code --private-key} hidden. */
+  static String redact(List<String> command) {
+    StringBuilder out = new StringBuilder("[");
+    for (int i = 0; i < command.size(); i++) {
+      boolean secret = i > 0 && command.get(i - 1).equals("--private-key");
+      out.append(i == 0 ? "" : ", ").append(secret ? "<redacted>" : command.get(i));
+    }
+    return out.append(']').toString();
   }
 
   private static String tail(Path logFile) {

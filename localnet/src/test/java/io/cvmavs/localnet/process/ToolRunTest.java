@@ -53,4 +53,19 @@ class ToolRunTest {
         .isInstanceOf(LocalProcessException.class)
         .hasMessageContaining("did not finish within");
   }
+
+  @Test
+  void privateKeysAreRedactedFromMessages() {
+    assertThatThrownBy(
+            () ->
+                ToolRun.run(
+                    List.of(dir.resolve("missing-tool").toString(), "--private-key", "0xsecret"),
+                    dir,
+                    Map.of(),
+                    dir.resolve("run.log"),
+                    Duration.ofSeconds(5)))
+        .isInstanceOf(LocalProcessException.class)
+        .hasMessageContaining("<redacted>")
+        .hasMessageNotContaining("0xsecret");
+  }
 }

@@ -7,6 +7,10 @@ import java.util.HexFormat;
 public record TaskResponse(
     long referenceTaskIndex, byte[] cvmBlockHash, byte[] datasetRoot, byte[] stateRoot) {
   public TaskResponse {
+    if (referenceTaskIndex < 0 || referenceTaskIndex > 0xFFFF_FFFFL) {
+      throw new IllegalArgumentException(
+          "referenceTaskIndex must fit uint32, got " + referenceTaskIndex);
+    }
     cvmBlockHash = Bytes32.check("cvmBlockHash", cvmBlockHash);
     datasetRoot = Bytes32.check("datasetRoot", datasetRoot);
     stateRoot = Bytes32.check("stateRoot", stateRoot);

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     name = "check-config",
     mixinStandardHelpOptions = true,
     description =
-        "Validate operator.yaml and print the resolved configuration as JSON (no secrets are read).")
+        "Validate operator.yaml and print the resolved configuration as JSON (no secrets read; URL credentials hidden).")
 public final class CheckConfigCommand implements Callable<Integer> {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -33,8 +33,8 @@ public final class CheckConfigCommand implements Callable<Integer> {
     OperatorConfig c = OperatorConfigLoader.load(config);
     ObjectNode out = JSON.createObjectNode();
     out.put("node_name", c.nodeName());
-    out.put("eth_rpc_url", c.ethRpcUrl().toString());
-    out.put("eth_ws_url", c.ethWsUrl().toString());
+    out.put("eth_rpc_url", OperatorConfigLoader.redact(c.ethRpcUrl().toString()));
+    out.put("eth_ws_url", OperatorConfigLoader.redact(c.ethWsUrl().toString()));
     c.chainId().ifPresent(id -> out.put("chain_id", id));
     c.deploymentFile().ifPresent(f -> out.put("deployment_file", f.toString()));
     ObjectNode addresses = out.putObject("addresses");
@@ -43,7 +43,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
         .forEach(e -> addresses.put(e.getKey(), e.getValue()));
     out.put("ecdsa_private_key_store_path", c.ecdsaKeystore().toString());
     out.put("bls_private_key_store_path", c.blsKeystore().toString());
-    out.put("aggregator_url", c.aggregatorUrl().toString());
+    out.put("aggregator_url", OperatorConfigLoader.redact(c.aggregatorUrl().toString()));
     out.put("operator_socket", c.socket());
     out.put("node_api_address", c.nodeApi().map(HostPort::toString).orElse("disabled"));
     out.put("metrics_address", c.metrics().map(HostPort::toString).orElse("disabled"));

@@ -130,6 +130,16 @@ public final class OperatorConfigLoader {
     return new Validation(file, raw).validate();
   }
 
+  /**
+   * A URL for messages and printouts: credentials ({@code user:pass@}) and the query (API keys)
+   * hidden; RPC URLs of hosted providers often carry both.
+   */
+  public static String redact(String url) {
+    String out = url.replaceFirst("(?<=://)[^/@]*@", "***@");
+    int query = out.indexOf('?');
+    return query < 0 ? out : out.substring(0, query) + "?***";
+  }
+
   private static String where(Path file, JsonLocation location) {
     if (location == null || location.getLineNr() < 1) {
       return file + ": ";
@@ -145,6 +155,26 @@ public final class OperatorConfigLoader {
 
   /** Semantic checks of one file; each failure names the field. */
   private record Validation(Path file, Raw raw) {
+    /**
+     * Names the deploy script writes; an {@code addresses:} key outside these (and the deployment
+     * file) is a typo.
+     */
+    private static final Set<String> KNOWN_CONTRACTS =
+        Set.of(
+            "DelegationManager",
+            "StrategyManager",
+            "AVSDirectory",
+            "AllocationManager",
+            "PermissionController",
+            "Strategy",
+            "UnderlyingToken",
+            "CToken",
+            "CStaking",
+            "CvmServiceManager",
+            "CvmRegistry",
+            "CvmTaskManager",
+            "CvmVerifier");
+
     private static final Set<String> HTTP = Set.of("http", "https");
     private static final Set<String> WS = Set.of("ws", "wss");
 
@@ -178,6 +208,13 @@ public final class OperatorConfigLoader {
       }
       if (raw.addresses != null) {
         for (Map.Entry<String, String> entry : new LinkedHashMap<>(raw.addresses).entrySet()) {
+          if (!KNOWN_CONTRACTS.contains(entry.getKey()) && !addresses.containsKey(entry.getKey())) {
+            throw fail(
+                "addresses." + entry.getKey(),
+                "unknown contract name (known: "
+                    + String.join(", ", new java.util.TreeSet<>(KNOWN_CONTRACTS))
+                    + ")");
+          }
           String value = entry.getValue();
           if (value == null || !value.matches("0x[0-9a-fA-F]{40}")) {
             throw fail(
@@ -237,12 +274,12 @@ public final class OperatorConfigLoader {
               "must be a "
                   + String.join("/", new java.util.TreeSet<>(schemes))
                   + " URL, got '"
-                  + value
+                  + redact(value)
                   + "'");
         }
         return uri;
       } catch (URISyntaxException e) {
-        throw fail(field, "is not a URL: " + e.getMessage());
+        throw fail(field, "is not a URL (" + e.getReason() + "): '" + redact(value) + "'");
       }
     }
 

@@ -7,13 +7,16 @@ import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.localnet.process.RepoLayout;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -109,10 +112,15 @@ public final class DevnetCommand implements Callable<Integer> {
               repo.root().resolve("target/devnet/forge-deploy.log"),
               Map.of());
       Deployments deployments = Deployments.read(written);
-      long contracts =
-          deployments.addresses().keySet().stream().filter(n -> !n.equals("deployer")).count();
-      step(out, "deployed %d contracts; addresses in %s", contracts, deploymentFile);
-      printAddresses(out, deployments);
+      Map<String, String> contracts = new TreeMap<>();
+      Map<String, String> accounts = new TreeMap<>();
+      for (Map.Entry<String, String> entry : deployments.addresses().entrySet()) {
+        (hasCode(anvil, entry.getValue()) ? contracts : accounts)
+            .put(entry.getKey(), entry.getValue());
+      }
+      step(out, "deployed %d contracts; addresses in %s", contracts.size(), deploymentFile);
+      printTable(out, "contract", contracts);
+      printTable(out, "role", accounts);
 
       if (keepRunning) {
         step(
@@ -129,13 +137,25 @@ public final class DevnetCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void printAddresses(PrintWriter out, Deployments deployments) {
-    int width = deployments.addresses().keySet().stream().mapToInt(String::length).max().orElse(8);
+  private static boolean hasCode(AnvilNode anvil, String address) {
+    try {
+      String code =
+          anvil.web3j().ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
+      return code != null && code.length() > 2;
+    } catch (IOException e) {
+      throw new UncheckedIOException("eth_getCode " + address + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void printTable(PrintWriter out, String heading, Map<String, String> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    int width =
+        Math.max(heading.length(), rows.keySet().stream().mapToInt(String::length).max().orElse(0));
     out.println();
-    out.printf("  %-" + width + "s  %s%n", "contract", "address");
-    deployments
-        .addresses()
-        .forEach((name, address) -> out.printf("  %-" + width + "s  %s%n", name, address));
+    out.printf("  %-" + width + "s  %s%n", heading, "address");
+    rows.forEach((name, address) -> out.printf("  %-" + width + "s  %s%n", name, address));
     out.println();
   }
 

@@ -45,6 +45,11 @@ public final class KeysBlsSignCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     byte[] digest = parseDigest();
+    spec.commandLine()
+        .getErr()
+        .println(
+            "warning: keys bls-sign signs any digest without slashing protection; never use it with a key that"
+                + " attests for a live AVS (two signatures over different responses to one task are slashable)");
     BlsKeyPair pair = new KeystoreAccess(CliContext.of(spec)).openBls(key);
     G1Point signature = pair.sign(digest);
     if (!Bls.verify(pair.publicKeyG2(), digest, signature)) {

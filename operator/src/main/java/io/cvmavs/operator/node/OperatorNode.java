@@ -228,11 +228,8 @@ public final class OperatorNode implements AutoCloseable {
         return;
       }
       TaskResponse response = computer.compute(task);
-      byte[] digest =
-          TaskManagerAbi.responseDigest(settings.chainId(), settings.taskManager(), response);
       G1Point signature =
-          signer.sign(
-              new AttestationRequest(settings.chainId(), settings.taskManager(), index, digest));
+          signer.sign(AttestationRequest.of(settings.chainId(), settings.taskManager(), response));
       AggregatorClient.Answer answer =
           aggregator.submit(index, response, signer.operatorId(), signature);
       if (answer.accepted()) {

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.crypto.durable.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +48,7 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
   private final FileChannel channel;
   private final FileLock lock;
   private final Map<Key, SignedAttestation> records = new LinkedHashMap<>();
+  private String broken;
 
   private FileSlashingProtectionStore(Path journal, FileChannel channel, FileLock lock) {
     this.journal = journal;
@@ -55,22 +58,53 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
 
   /** Opens (creating if needed) the journal in {@code dataDirectory}. */
   public static FileSlashingProtectionStore open(Path dataDirectory) {
+    return open(dataDirectory, true);
+  }
+
+  /**
+   * Opens the journal of {@code dataDirectory}, which must already exist (for export: a typo must
+   * not read empty).
+   */
+  public static FileSlashingProtectionStore openExisting(Path dataDirectory) {
+    return open(dataDirectory, false);
+  }
+
+  private static FileSlashingProtectionStore open(Path dataDirectory, boolean create) {
     Path journal = dataDirectory.resolve(FILE_NAME);
+    if (!create && !Files.isRegularFile(journal)) {
+      throw new SlashingProtectionException(
+          "no slashing-protection record at "
+              + journal
+              + " (is "
+              + dataDirectory
+              + " the node's data directory?)");
+    }
+    FileChannel channel = null;
     try {
       Files.createDirectories(dataDirectory);
-      FileChannel channel =
+      boolean existed = Files.exists(journal);
+      channel =
           FileChannel.open(
               journal,
               StandardOpenOption.CREATE,
               StandardOpenOption.READ,
               StandardOpenOption.WRITE);
-      FileLock lock = channel.tryLock();
+      if (!existed) {
+        DurableFiles.syncDirectory(
+            dataDirectory); // the new journal's name must survive a crash too
+      }
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException sameJvm) {
+        lock = null;
+      }
       if (lock == null) {
-        channel.close();
         throw new SlashingProtectionException(
             journal + " is locked by another process (is another node using this data directory?)");
       }
       FileSlashingProtectionStore store = new FileSlashingProtectionStore(journal, channel, lock);
+      channel = null;
       try {
         store.load();
       } catch (RuntimeException e) {
@@ -80,6 +114,14 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
       return store;
     } catch (IOException e) {
       throw new SlashingProtectionException("cannot open " + journal + ": " + e.getMessage(), e);
+    } finally {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException ignored) {
+          // Already failing; the original problem is what matters.
+        }
+      }
     }
   }
 
@@ -129,7 +171,7 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
       JsonNode node = JSON.readTree(line);
       return new SignedAttestation(
           text(node, "operator_id"),
-          new AttestationRequest(
+          AttestationRequest.recorded(
               Long.parseLong(text(node, "chain_id")),
               text(node, "task_manager"),
               Long.parseLong(text(node, "task_index")),
@@ -221,17 +263,40 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
   }
 
   private void append(List<SignedAttestation> attestations) {
+    if (broken != null) {
+      throw new SlashingProtectionException(
+          "refusing to record (and so to sign): an earlier write to "
+              + journal
+              + " failed ("
+              + broken
+              + "); restart the node to re-read the journal");
+    }
     StringBuilder lines = new StringBuilder();
     for (SignedAttestation a : attestations) {
       lines.append(toJson(a)).append('\n');
     }
     ByteBuffer buffer = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+    long sizeBefore = -1;
     try {
+      sizeBefore = channel.size();
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
       channel.force(true);
     } catch (IOException e) {
+      // Part of the lines may be in the file. Cut them off; if even that fails, stop recording
+      // altogether so no
+      // signature is released on a record that may not be durable.
+      try {
+        if (sizeBefore >= 0) {
+          channel.truncate(sizeBefore);
+          channel.force(true);
+        } else {
+          broken = e.getMessage();
+        }
+      } catch (IOException truncateFailed) {
+        broken = e.getMessage();
+      }
       throw new SlashingProtectionException(
           "cannot persist to " + journal + ": " + e.getMessage(), e);
     }

@@ -42,7 +42,7 @@ public final class SlashingProtectionCommand {
 
     @Override
     public Integer call() {
-      try (FileSlashingProtectionStore store = FileSlashingProtectionStore.open(dataDir)) {
+      try (FileSlashingProtectionStore store = FileSlashingProtectionStore.openExisting(dataDir)) {
         int count = SlashingProtectionInterchange.export(store, to);
         spec.commandLine().getOut().println("exported " + count + " signed attestations to " + to);
       }

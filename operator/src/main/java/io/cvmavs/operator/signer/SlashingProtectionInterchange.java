@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.crypto.durable.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,17 +42,8 @@ public final class SlashingProtectionInterchange {
     metadata.put("interchange_format_version", VERSION);
     ArrayNode data = root.putArray("data");
     all.forEach(a -> data.add(FileSlashingProtectionStore.toJson(a)));
-    Path absolute = file.toAbsolutePath();
-    Path temp = absolute.resolveSibling(absolute.getFileName() + ".tmp");
     try {
-      Files.createDirectories(absolute.getParent());
-      Files.write(temp, JSON.writeValueAsBytes(root));
-      try (var channel =
-          java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      Files.move(
-          temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      DurableFiles.replace(file, JSON.writeValueAsBytes(root));
     } catch (IOException e) {
       throw new SlashingProtectionException(
           "cannot write export " + file + ": " + e.getMessage(), e);
@@ -94,7 +85,7 @@ public final class SlashingProtectionInterchange {
         out.add(
             new SignedAttestation(
                 e.path("operator_id").asText().toLowerCase(java.util.Locale.ROOT),
-                new AttestationRequest(
+                AttestationRequest.recorded(
                     Long.parseLong(e.path("chain_id").asText()),
                     e.path("task_manager").asText(),
                     Long.parseLong(e.path("task_index").asText()),

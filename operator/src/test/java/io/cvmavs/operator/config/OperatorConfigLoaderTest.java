@@ -121,6 +121,27 @@ class OperatorConfigLoaderTest {
   }
 
   @Test
+  void mistypedContractNamesInAddressesAreRefused() throws Exception {
+    assertProblem(
+        VALID.replace("CvmRegistry: \"0x34", "CvmRegistri: \"0x34"),
+        "field 'addresses.CvmRegistri'",
+        "unknown contract name",
+        "CvmRegistry");
+  }
+
+  @Test
+  void urlCredentialsAndApiKeysNeverAppearInMessages() throws Exception {
+    assertThat(OperatorConfigLoader.redact("https://user:pw@rpc.example/v1?apikey=SECRET"))
+        .isEqualTo("https://***@rpc.example/v1?***");
+    Path file =
+        write(VALID.replace("http://127.0.0.1:8545", "ftp://user:SECRET@host/?key=SECRET2"));
+    assertThatThrownBy(() -> OperatorConfigLoader.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eth_rpc_url")
+        .hasMessageNotContaining("SECRET");
+  }
+
+  @Test
   void emptyOrBrokenFilesAreReported() throws Exception {
     assertProblem("", "the configuration is empty");
     assertProblem("node_name: \"unclosed\n", "not valid YAML");

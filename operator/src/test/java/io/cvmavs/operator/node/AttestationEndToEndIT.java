@@ -367,11 +367,14 @@ class AttestationEndToEndIT {
       assertThatThrownBy(
               () ->
                   guard.sign(
-                      new AttestationRequest(
+                      AttestationRequest.of(
                           anvil.chainId(),
                           tm,
-                          tasks.get(0).taskIndex(),
-                          Hash.sha3(new byte[] {1}))))
+                          new TaskResponse(
+                              tasks.get(0).taskIndex(),
+                              Hash.sha3(new byte[] {1}),
+                              new byte[32],
+                              new byte[32]))))
           .isInstanceOf(SlashingProtectionException.class);
 
       long gas =

@@ -3,6 +3,7 @@ package io.cvmavs.operator.signer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.cli.CvmAvsCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -30,7 +31,11 @@ class SlashingProtectionCommandTest {
         new BlsAttestationSigner(BlsKeyPair.fromSecret(BigInteger.valueOf(99)));
     try (FileSlashingProtectionStore store = FileSlashingProtectionStore.open(dir.resolve("old"))) {
       new SlashingProtectedSigner(key, store)
-          .sign(new AttestationRequest(1, "0x" + "11".repeat(20), 4, new byte[32]));
+          .sign(
+              AttestationRequest.of(
+                  1,
+                  "0x" + "11".repeat(20),
+                  new TaskResponse(4, new byte[32], new byte[32], new byte[32])));
     }
     Path file = dir.resolve("export.json");
     assertThat(
@@ -59,6 +64,22 @@ class SlashingProtectionCommandTest {
         FileSlashingProtectionStore.open(dir.resolve("new"))) {
       assertThat(imported.all()).hasSize(1);
     }
+  }
+
+  @Test
+  void exportOfAMistypedDataDirectoryFailsInsteadOfExportingNothing() {
+    Path typo = dir.resolve("no-such-node");
+    assertThat(
+            run(
+                "slashing-protection",
+                "export",
+                "--data-dir",
+                typo.toString(),
+                "--to",
+                dir.resolve("x.json").toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("no slashing-protection record");
+    assertThat(typo).doesNotExist();
   }
 
   @Test

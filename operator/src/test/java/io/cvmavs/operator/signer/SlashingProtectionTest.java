@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.bn254.G1Point;
+import io.cvmavs.operator.chain.TaskResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,9 @@ class SlashingProtectionTest {
   @TempDir Path dataDir;
 
   private static AttestationRequest request(long task, String response) {
-    return new AttestationRequest(
-        31_337, TASK_MANAGER, task, Hash.sha3(response.getBytes(StandardCharsets.UTF_8)));
+    byte[] blockHash = Hash.sha3(response.getBytes(StandardCharsets.UTF_8));
+    return AttestationRequest.of(
+        31_337, TASK_MANAGER, new TaskResponse(task, blockHash, new byte[32], new byte[32]));
   }
 
   /** Counts how often the real signer underneath is reached. */
@@ -224,11 +226,30 @@ class SlashingProtectionTest {
 
   @Test
   void rejectsMalformedRequests() {
-    assertThatThrownBy(() -> new AttestationRequest(1, "0x1234", 0, new byte[32]))
+    TaskResponse response = new TaskResponse(0, new byte[32], new byte[32], new byte[32]);
+    assertThatThrownBy(() -> AttestationRequest.of(1, "0x1234", response))
         .hasMessageContaining("20-byte address");
-    assertThatThrownBy(() -> new AttestationRequest(1, TASK_MANAGER, -1, new byte[32]))
-        .hasMessageContaining(">= 0");
-    assertThatThrownBy(() -> new AttestationRequest(1, TASK_MANAGER, 0, new byte[31]))
-        .hasMessageContaining("32 bytes");
+    assertThatThrownBy(() -> AttestationRequest.of(0, TASK_MANAGER, response))
+        .hasMessageContaining("chain id");
+    assertThatThrownBy(() -> new TaskResponse(-1, new byte[32], new byte[32], new byte[32]))
+        .hasMessageContaining("uint32");
+    assertThatThrownBy(() -> new TaskResponse(1L << 32, new byte[32], new byte[32], new byte[32]))
+        .hasMessageContaining("uint32");
+    assertThatThrownBy(() -> new TaskResponse(0, new byte[31], new byte[32], new byte[32]))
+        .hasMessageContaining("cvmBlockHash must be 32 bytes");
+  }
+
+  @Test
+  void theTaskIndexIsPartOfTheSignedDigest() {
+    TaskResponse a = new TaskResponse(1, new byte[32], new byte[32], new byte[32]);
+    TaskResponse b = new TaskResponse(2, new byte[32], new byte[32], new byte[32]);
+    AttestationRequest ra = AttestationRequest.of(31_337, TASK_MANAGER, a);
+    AttestationRequest rb = AttestationRequest.of(31_337, TASK_MANAGER, b);
+    assertThat(ra.taskIndex()).isEqualTo(1);
+    assertThat(rb.taskIndex()).isEqualTo(2);
+    assertThat(ra.responseDigest()).isNotEqualTo(rb.responseDigest());
+    assertThat(AttestationRequest.of(1, TASK_MANAGER, a).responseDigest())
+        .as("chain id is signed")
+        .isNotEqualTo(ra.responseDigest());
   }
 }
