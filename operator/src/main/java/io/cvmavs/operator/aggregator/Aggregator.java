@@ -325,12 +325,6 @@ public final class Aggregator {
         finish(s, TaskState.Status.RESPONDED, null, null);
         return;
       }
-      if (clock.currentBlock() <= s.task.taskCreatedBlock()) {
-        // respondToTask must land after the reference block, and nodes estimate gas on the
-        // latest block: wait for the next block instead of sending a transaction that reverts.
-        scheduler.schedule(() -> submit(s, attempt), 250, TimeUnit.MILLISECONDS);
-        return;
-      }
       NonSignerStakesAndSignature data = nonSignerData(s, sigs);
       AggregatorPorts.Submitted done = submitter.respond(s.task, sigs.response, data);
       synchronized (this) {
@@ -348,6 +342,16 @@ public final class Aggregator {
           sigs.signatures.size(),
           data.nonSignerPubkeys().size());
     } catch (ChainException.Reverted e) {
+      if (!e.mined() && attempt < 4 && clock.currentBlock() <= s.task.taskCreatedBlock() + 1) {
+        // respondToTask must land after the reference block; nodes that estimate gas on the
+        // latest block refuse it until the next block exists. Nothing was sent: try again.
+        LOG.info(
+            "task {}: refused before the block after the reference block ({}); retrying",
+            taskIndex,
+            e.getMessage());
+        scheduler.schedule(() -> submit(s, attempt + 1), 250, TimeUnit.MILLISECONDS);
+        return;
+      }
       LOG.error("task {}: respondToTask refused: {}", taskIndex, e.getMessage());
       finish(s, TaskState.Status.FAILED, e.getMessage(), null);
     } catch (RuntimeException e) {

@@ -15,8 +15,19 @@ public class ChainException extends RuntimeException {
 
   /** A transaction was mined but reverted, or would revert (gas estimation refused it). */
   public static final class Reverted extends ChainException {
-    public Reverted(String message) {
+    private final boolean mined;
+
+    /**
+     * @param mined true if a transaction was mined and reverted (gas spent), false if the node's
+     *     call or gas estimation refused it before anything was sent
+     */
+    public Reverted(String message, boolean mined) {
       super(message);
+      this.mined = mined;
+    }
+
+    public boolean mined() {
+      return mined;
     }
   }
 }

@@ -76,7 +76,8 @@ public final class Transactor {
             what);
     if (r.hasError() || r.isReverted()) {
       throw new ChainException.Reverted(
-          what + " reverted: " + (r.hasError() ? errorText(r.getError()) : r.getRevertReason()));
+          what + " reverted: " + (r.hasError() ? errorText(r.getError()) : r.getRevertReason()),
+          false);
     }
     return r.getValue();
   }
@@ -98,7 +99,8 @@ public final class Transactor {
                     .send(),
             what);
     if (estimate.hasError()) {
-      throw new ChainException.Reverted(what + " would revert: " + errorText(estimate.getError()));
+      throw new ChainException.Reverted(
+          what + " would revert: " + errorText(estimate.getError()), false);
     }
     BigInteger gasLimit =
         estimate
@@ -129,7 +131,8 @@ public final class Transactor {
           what
               + " reverted in transaction "
               + receipt.getTransactionHash()
-              + Optional.ofNullable(receipt.getRevertReason()).map(r -> ": " + r).orElse(""));
+              + Optional.ofNullable(receipt.getRevertReason()).map(r -> ": " + r).orElse(""),
+          true);
     }
     return receipt;
   }
@@ -159,7 +162,15 @@ public final class Transactor {
     return e.getMessage() + (e.getData() == null ? "" : " (data " + e.getData() + ")");
   }
 
-  interface RpcCall<T> {
+  /**
+   * Runs one JSON-RPC request; an I/O failure becomes a {@link ChainException} naming {@code what}.
+   */
+  public static <T extends Response<?>> T rpcCall(RpcCall<T> call, String what) {
+    return rpc(call, what);
+  }
+
+  /** One JSON-RPC request. */
+  public interface RpcCall<T> {
     T send() throws IOException;
   }
 

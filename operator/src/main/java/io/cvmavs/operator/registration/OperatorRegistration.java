@@ -74,6 +74,7 @@ public final class OperatorRegistration {
     StakingWriter stakingTx = new StakingWriter(operator, contracts.cStaking());
     RegistryReader registry = new RegistryReader(operator, contracts.registry());
     List<RegistrationStep> steps = new ArrayList<>();
+    devnetFunder.ifPresent(funder -> fundGas(funder, me));
 
     // 1. EigenLayer operator.
     if (core.isOperator(me)) {
@@ -197,6 +198,24 @@ public final class OperatorRegistration {
     }
     steps.forEach(s -> progress.accept(s.toString()));
     return steps;
+  }
+
+  /** Devnet: a fresh operator key has no ether for gas; the deployer sends some. */
+  private void fundGas(Transactor funder, String to) {
+    BigInteger balance =
+        Transactor.rpcCall(
+                () ->
+                    operator
+                        .web3j()
+                        .ethGetBalance(to, org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
+                        .send(),
+                "eth_getBalance")
+            .getBalance();
+    BigInteger oneEther = BigInteger.TEN.pow(18);
+    if (balance.compareTo(oneEther) < 0) {
+      funder.send(to, "0x", oneEther.multiply(BigInteger.TEN), "devnet: ether for gas");
+      progress.accept("devnet: sent 10 ether for gas to " + to);
+    }
   }
 
   private void topUp(StakingReader staking, String token, String to, BigInteger needed) {
