@@ -76,8 +76,6 @@ final class DevnetRun implements AutoCloseable {
 
   DevnetSummary run(Path deploymentFile) throws Exception {
     Deployments d = Deployments.read(deploymentFile);
-    long deploymentBlock = Long.parseLong(d.values().getOrDefault("deploymentBlock", "0"));
-    long genesis = deploymentBlock + 1;
     byte[] manuscriptHash =
         Hash.sha3("cvm-avs devnet: ERC-20 token transfers".getBytes(StandardCharsets.UTF_8));
     int aggregatorAccount = settings.operators() + 2;
@@ -118,6 +116,9 @@ final class DevnetRun implements AutoCloseable {
           i, anvil.account(i).address(), Bytes32.hex(bls.operatorId()));
     }
 
+    // CVM block 0 starts after registration, so every CVM block covers the token activity made for
+    // it.
+    long genesis = anvil.blockNumber() + 2;
     NodeCommand.Options nodeOptions =
         new NodeCommand.Options(
             manuscriptHash, Optional.of(genesis), settings.span(), Duration.ofMillis(500), true);
