@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
       CvmCommand.class,
       SlashingProtectionCommand.class,
       DevnetCommand.class,
+      io.cvmavs.operator.aggregator.AggregatorCommand.class,
+      io.cvmavs.operator.node.NodeCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

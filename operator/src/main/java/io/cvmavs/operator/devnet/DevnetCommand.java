@@ -1,15 +1,18 @@
 package io.cvmavs.operator.devnet;
 
 import io.cvmavs.contracts.Deployments;
+import io.cvmavs.crypto.durable.DurableFiles;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.AnvilOptions;
 import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.localnet.process.RepoLayout;
+import io.cvmavs.operator.cli.CvmAvsCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -49,8 +52,9 @@ public final class DevnetCommand implements Callable<Integer> {
 
   @Option(
       names = "--block-time",
-      description = "Seconds between blocks (default: a block per transaction).")
-  Double blockTimeSeconds;
+      defaultValue = "1",
+      description = "Seconds between blocks (default: ${DEFAULT-VALUE}).")
+  double blockTimeSeconds;
 
   @Option(
       names = "--deployments-out",
@@ -61,12 +65,37 @@ public final class DevnetCommand implements Callable<Integer> {
   Path deploymentsOut;
 
   @Option(
+      names = "--operators",
+      defaultValue = "3",
+      description =
+          "Operators to create, register and run (default: ${DEFAULT-VALUE}; 0 = deploy only).")
+  int operators;
+
+  @Option(
+      names = "--blocks",
+      defaultValue = "5",
+      description = "CVM blocks to attest before the summary (default: ${DEFAULT-VALUE}).")
+  int blocks;
+
+  @Option(
+      names = "--cvm-span",
+      defaultValue = "3",
+      description = "Chain blocks per CVM block (default: ${DEFAULT-VALUE}).")
+  long span;
+
+  @Option(
+      names = "--summary-json",
+      paramLabel = "FILE",
+      description = "Also write the summary as one JSON object to FILE.")
+  Path summaryJson;
+
+  @Option(
       names = "--keep-running",
       description = "Keep the devnet up after deploying, until Ctrl-C.")
   boolean keepRunning;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     RepoLayout repo = RepoLayout.locate();
     if (port < 0 || port > 65_535) {
@@ -76,17 +105,24 @@ public final class DevnetCommand implements Callable<Integer> {
     if (port != 0) {
       requireFreePort(port);
     }
+    if (blockTimeSeconds <= 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--block-time must be positive, got " + blockTimeSeconds);
+    }
+    if (operators < 0 || operators > 50) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--operators must be 0..50, got " + operators);
+    }
+    if (blocks < 1 || span < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--blocks and --cvm-span must be at least 1");
+    }
     AnvilOptions options =
         AnvilOptions.defaults()
             .withPort(port)
-            .withLogDirectory(repo.root().resolve("target/devnet"));
-    if (blockTimeSeconds != null) {
-      if (blockTimeSeconds <= 0) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--block-time must be positive, got " + blockTimeSeconds);
-      }
-      options = options.withBlockTime(Duration.ofMillis(Math.round(blockTimeSeconds * 1000)));
-    }
+            .withAccounts(Math.max(10, DevnetRun.accountsNeeded(operators)))
+            .withLogDirectory(repo.root().resolve("target/devnet"))
+            .withBlockTime(Duration.ofMillis(Math.round(blockTimeSeconds * 1000)));
 
     step(out, "starting anvil");
     try (AnvilNode anvil = AnvilNode.start(options)) {
@@ -103,14 +139,7 @@ public final class DevnetCommand implements Callable<Integer> {
           deploymentsOut != null
               ? deploymentsOut
               : Path.of("deployments", anvil.chainId() + ".json");
-      Path written =
-          ForgeDeploy.deploy(
-              repo,
-              anvil.rpcUrl(),
-              anvil.account(0).privateKeyHex(),
-              deploymentFile,
-              repo.root().resolve("target/devnet/forge-deploy.log"),
-              Map.of());
+      Path written = DevnetRun.deploy(repo, anvil, deploymentFile, operators);
       Deployments deployments = Deployments.read(written);
       Map<String, String> contracts = new TreeMap<>();
       Map<String, String> accounts = new TreeMap<>();
@@ -122,6 +151,36 @@ public final class DevnetCommand implements Callable<Integer> {
       printTable(out, "contract", contracts);
       printTable(out, "role", accounts);
 
+      try (DevnetRun run =
+          new DevnetRun(
+              anvil,
+              new DevnetRun.Settings(
+                  operators,
+                  blocks,
+                  span,
+                  repo.root().resolve("target/devnet/run-" + anvil.port())),
+              out)) {
+        if (operators > 0) {
+          DevnetSummary summary = run.run(written);
+          summary.print(out);
+          if (summaryJson != null) {
+            DurableFiles.replace(summaryJson, summary.toJson().getBytes(StandardCharsets.UTF_8));
+            step(out, "summary written to %s", summaryJson);
+          }
+          if (summary.responded() < summary.tasks().size()) {
+            step(
+                out, "%d task(s) were not responded", summary.tasks().size() - summary.responded());
+            return CvmAvsCommand.EXIT_FAILURE;
+          }
+        }
+        keepRunningIfAsked(out, anvil);
+      }
+    }
+    return 0;
+  }
+
+  private void keepRunningIfAsked(PrintWriter out, AnvilNode anvil) throws InterruptedException {
+    {
       if (keepRunning) {
         step(
             out,
@@ -131,10 +190,9 @@ public final class DevnetCommand implements Callable<Integer> {
         out.flush();
         new CountDownLatch(1).await();
       } else {
-        step(out, "done; stopping anvil (use --keep-running to keep the devnet up)");
+        step(out, "done; stopping (use --keep-running to keep the devnet up)");
       }
     }
-    return 0;
   }
 
   private static boolean hasCode(AnvilNode anvil, String address) {

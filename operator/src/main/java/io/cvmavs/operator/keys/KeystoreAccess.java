@@ -13,11 +13,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.web3j.crypto.ECKeyPair;
 
-/** Opens keystores for the keys commands with the password from the environment or a prompt. */
-final class KeystoreAccess {
+/**
+ * Opens keystores (keys, operator, node and aggregator commands) with the password from the
+ * environment or a prompt.
+ */
+public final class KeystoreAccess {
   private final CliContext context;
 
-  KeystoreAccess(CliContext context) {
+  public KeystoreAccess(CliContext context) {
     this.context = context;
   }
 
@@ -29,7 +32,7 @@ final class KeystoreAccess {
     }
   }
 
-  BlsKeyPair openBls(Path file) {
+  public BlsKeyPair openBls(Path file) {
     char[] password = password(KeyType.BLS, file);
     try {
       return BlsKeystore.read(file, password);
@@ -38,7 +41,7 @@ final class KeystoreAccess {
     }
   }
 
-  ECKeyPair openEcdsa(Path file) {
+  public ECKeyPair openEcdsa(Path file) {
     char[] password = password(KeyType.ECDSA, file);
     try {
       return EcdsaKeystore.read(file, password);

@@ -1,12 +1,11 @@
 package io.cvmavs.operator.signer;
 
-import java.math.BigInteger;
+import io.cvmavs.operator.chain.TaskManagerAbi;
+import io.cvmavs.operator.chain.TaskResponse;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
-import org.web3j.crypto.Hash;
-import org.web3j.utils.Numeric;
 
 /**
  * One thing an operator may sign: its response to task {@code taskIndex} of the task manager at
@@ -45,21 +44,11 @@ public final class AttestationRequest {
    */
   public static AttestationRequest of(long chainId, String taskManager, TaskResponse response) {
     String manager = address(taskManager);
-    byte[] encoded =
-        new byte[6 * 32]; // abi.encode(uint256, address, (uint32, bytes32, bytes32, bytes32))
-    System.arraycopy(Numeric.toBytesPadded(BigInteger.valueOf(chainId), 32), 0, encoded, 0, 32);
-    System.arraycopy(Numeric.hexStringToByteArray(manager), 0, encoded, 32 + 12, 20);
-    System.arraycopy(
-        Numeric.toBytesPadded(BigInteger.valueOf(response.referenceTaskIndex()), 32),
-        0,
-        encoded,
-        64,
-        32);
-    System.arraycopy(response.cvmBlockHash(), 0, encoded, 3 * 32, 32);
-    System.arraycopy(response.datasetRoot(), 0, encoded, 4 * 32, 32);
-    System.arraycopy(response.stateRoot(), 0, encoded, 5 * 32, 32);
     return new AttestationRequest(
-        chainId, manager, response.referenceTaskIndex(), Hash.sha3(encoded));
+        chainId,
+        manager,
+        response.referenceTaskIndex(),
+        TaskManagerAbi.responseDigest(chainId, manager, response));
   }
 
   /**

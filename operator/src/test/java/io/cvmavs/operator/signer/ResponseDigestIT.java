@@ -6,6 +6,7 @@ import io.cvmavs.contracts.Deployments;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.operator.chain.TaskResponse;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

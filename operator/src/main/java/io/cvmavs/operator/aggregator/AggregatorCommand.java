@@ -1,0 +1,115 @@
+package io.cvmavs.operator.aggregator;
+
+import io.cvmavs.contracts.Deployments;
+import io.cvmavs.operator.chain.ChainAccess;
+import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.config.OperatorConfig;
+import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.keys.KeystoreAccess;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.web3j.crypto.ECKeyPair;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs aggregator --config F}: the BLS aggregator. The configuration's ECDSA key is the
+ * account with the task manager's aggregator role; state lives in {@code <data_dir>/aggregator}.
+ */
+@Command(
+    name = "aggregator",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the BLS aggregator: JSON-RPC for operators' signatures, respondToTask on chain.")
+public final class AggregatorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "operator.yaml of the aggregator account")
+  Path config;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Default: 127.0.0.1 and the port of aggregator_url.")
+  String listen;
+
+  @Option(
+      names = "--window-ms",
+      description =
+          "Wait this long for more signatures once the threshold is met (default ${DEFAULT-VALUE}).")
+  long windowMillis = 1000;
+
+  /** A running aggregator (HTTP server + chain submitter). */
+  public record Running(
+      Aggregator aggregator, int port, Vertx vertx, ScheduledExecutorService scheduler)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      vertx.close().await();
+      scheduler.shutdownNow();
+    }
+  }
+
+  /** Starts the aggregator of configuration {@code c} with the aggregator-role key. */
+  public static Running start(
+      OperatorConfig c, ECKeyPair key, String host, int port, Duration window) {
+    Transactor account = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
+    long fromBlock =
+        c.deploymentFile()
+            .map(Deployments::read)
+            .map(d -> Long.parseLong(d.values().getOrDefault("deploymentBlock", "0")))
+            .orElse(0L);
+    ScheduledExecutorService scheduler =
+        Executors.newScheduledThreadPool(
+            1, Thread.ofPlatform().name("aggregator-submit-", 0).daemon().factory());
+    Aggregator aggregator =
+        ChainAggregatorPorts.aggregator(
+            account,
+            c.address("CvmTaskManager"),
+            c.address("CvmRegistry"),
+            fromBlock,
+            window,
+            c.dataDirectory().resolve("aggregator"),
+            scheduler);
+    aggregator.resume();
+    Vertx vertx = Vertx.vertx();
+    int actual = new AggregatorServer(vertx, aggregator).listen(host, port).await();
+    return new Running(aggregator, actual, vertx, scheduler);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    OperatorConfig c = OperatorConfigLoader.load(config);
+    ECKeyPair key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
+    String host = "127.0.0.1";
+    int port = c.aggregatorUrl().getPort() > 0 ? c.aggregatorUrl().getPort() : 8090;
+    if (listen != null) {
+      int colon = listen.lastIndexOf(':');
+      host = listen.substring(0, colon);
+      port = Integer.parseInt(listen.substring(colon + 1));
+    }
+    try (Running running = start(c, key, host, port, Duration.ofMillis(windowMillis))) {
+      spec.commandLine()
+          .getOut()
+          .println(
+              "aggregator listening on http://" + host + ":" + running.port() + "/ (Ctrl-C stops)");
+      spec.commandLine().getOut().flush();
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,45 @@
+package io.cvmavs.operator.aggregator;
+
+import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.operator.chain.TaskResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The aggregator's record of one task: verified signatures grouped by response digest, and what
+ * happened to it. Mutated only under the aggregator's lock; persisted after every change.
+ */
+final class TaskState {
+  enum Status {
+    COLLECTING,
+    SUBMITTING,
+    RESPONDED,
+    FAILED
+  }
+
+  /** Signatures (operatorId → 64-byte G1 hex) over one response. */
+  static final class ResponseSignatures {
+    final TaskResponse response;
+    final Map<String, String> signatures = new LinkedHashMap<>();
+
+    ResponseSignatures(TaskResponse response) {
+      this.response = response;
+    }
+  }
+
+  final CvmTask task;
+  Status status = Status.COLLECTING;
+  final Map<String, ResponseSignatures> byDigest = new LinkedHashMap<>();
+  final Map<String, String> digestByOperator = new LinkedHashMap<>();
+  String submittingDigest;
+  String transactionHash;
+  long respondedBlock;
+  long gasUsed;
+  String error;
+  transient OperatorSetSnapshot snapshot;
+  transient boolean scheduled;
+
+  TaskState(CvmTask task) {
+    this.task = task;
+  }
+}

@@ -1,0 +1,170 @@
+package io.cvmavs.operator.aggregator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.operator.chain.Bytes32;
+import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.operator.chain.TaskResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Aggregator state on disk: {@code <dir>/tasks/task-<index>.json} per task and {@code
+ * <dir>/equivocations/task-<index>-<operatorId>.json} per piece of evidence. Each file is written
+ * to a temporary file in the same folder and renamed over the old one, so a crash leaves either the
+ * old or the new content.
+ */
+final class TaskStateStore {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path tasks;
+  private final Path equivocations;
+
+  TaskStateStore(Path directory) {
+    this.tasks = directory.resolve("tasks");
+    this.equivocations = directory.resolve("equivocations");
+    try {
+      Files.createDirectories(tasks);
+      Files.createDirectories(equivocations);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create aggregator data directory " + directory, e);
+    }
+  }
+
+  void save(TaskState s) {
+    ObjectNode n = JSON.createObjectNode();
+    n.set("task", taskJson(s.task));
+    n.put("status", s.status.name());
+    n.put("submittingDigest", s.submittingDigest);
+    n.put("transactionHash", s.transactionHash);
+    n.put("respondedBlock", s.respondedBlock);
+    n.put("gasUsed", s.gasUsed);
+    n.put("error", s.error);
+    ObjectNode responses = n.putObject("responses");
+    for (Map.Entry<String, TaskState.ResponseSignatures> e : s.byDigest.entrySet()) {
+      ObjectNode r = responses.putObject(e.getKey());
+      r.set("response", responseJson(e.getValue().response));
+      ObjectNode sigs = r.putObject("signatures");
+      e.getValue().signatures.forEach(sigs::put);
+    }
+    write(tasks.resolve("task-" + s.task.taskIndex() + ".json"), n);
+  }
+
+  List<TaskState> loadAll() {
+    List<TaskState> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(tasks)) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+        JsonNode n = JSON.readTree(f.toFile());
+        TaskState s = new TaskState(task(n.path("task")));
+        s.status = TaskState.Status.valueOf(n.path("status").asText());
+        s.submittingDigest =
+            n.path("submittingDigest").isNull() ? null : n.path("submittingDigest").asText(null);
+        s.transactionHash =
+            n.path("transactionHash").isNull() ? null : n.path("transactionHash").asText(null);
+        s.respondedBlock = n.path("respondedBlock").asLong();
+        s.gasUsed = n.path("gasUsed").asLong();
+        s.error = n.path("error").isNull() ? null : n.path("error").asText(null);
+        n.path("responses")
+            .fields()
+            .forEachRemaining(
+                e -> {
+                  TaskState.ResponseSignatures rs =
+                      new TaskState.ResponseSignatures(response(e.getValue().path("response")));
+                  e.getValue()
+                      .path("signatures")
+                      .fields()
+                      .forEachRemaining(
+                          sig -> {
+                            rs.signatures.put(sig.getKey(), sig.getValue().asText());
+                            s.digestByOperator.put(sig.getKey(), e.getKey());
+                          });
+                  s.byDigest.put(e.getKey(), rs);
+                });
+        out.add(s);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read aggregator state in " + tasks, e);
+    }
+    return out;
+  }
+
+  /** Two signatures of one operator over different responses to one task (for the challenger). */
+  void saveEquivocation(
+      CvmTask task, String operatorId, TaskResponse a, String sigA, TaskResponse b, String sigB) {
+    ObjectNode n = JSON.createObjectNode();
+    n.set("task", taskJson(task));
+    n.put("operatorId", operatorId);
+    n.set("responseA", responseJson(a));
+    n.put("signatureA", sigA);
+    n.set("responseB", responseJson(b));
+    n.put("signatureB", sigB);
+    write(equivocations.resolve("task-" + task.taskIndex() + "-" + operatorId + ".json"), n);
+  }
+
+  List<Path> equivocationFiles() {
+    try (Stream<Path> files = Files.list(equivocations)) {
+      return files.sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(Path target, JsonNode n) {
+    try {
+      Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".json");
+      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target, e);
+    }
+  }
+
+  static ObjectNode taskJson(CvmTask t) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("taskIndex", t.taskIndex());
+    n.put("cvmBlockHeight", t.cvmBlockHeight());
+    n.put("manuscriptHash", Bytes32.hex(t.manuscriptHash()));
+    n.put("inputCommitment", Bytes32.hex(t.inputCommitment()));
+    n.put("quorumNumbers", "0x" + HexFormat.of().formatHex(t.quorumNumbers()));
+    n.put("quorumThresholdPercentage", t.quorumThresholdPercentage());
+    n.put("taskCreatedBlock", t.taskCreatedBlock());
+    return n;
+  }
+
+  static CvmTask task(JsonNode n) {
+    return new CvmTask(
+        n.path("taskIndex").asLong(),
+        n.path("cvmBlockHeight").asLong(),
+        Bytes32.parse("manuscriptHash", n.path("manuscriptHash").asText()),
+        Bytes32.parse("inputCommitment", n.path("inputCommitment").asText()),
+        HexFormat.of().parseHex(n.path("quorumNumbers").asText().substring(2)),
+        n.path("quorumThresholdPercentage").asLong(),
+        n.path("taskCreatedBlock").asLong());
+  }
+
+  static ObjectNode responseJson(TaskResponse r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("referenceTaskIndex", r.referenceTaskIndex());
+    n.put("cvmBlockHash", Bytes32.hex(r.cvmBlockHash()));
+    n.put("datasetRoot", Bytes32.hex(r.datasetRoot()));
+    n.put("stateRoot", Bytes32.hex(r.stateRoot()));
+    return n;
+  }
+
+  static TaskResponse response(JsonNode n) {
+    return new TaskResponse(
+        n.path("referenceTaskIndex").asLong(),
+        Bytes32.parse("cvmBlockHash", n.path("cvmBlockHash").asText()),
+        Bytes32.parse("datasetRoot", n.path("datasetRoot").asText()),
+        Bytes32.parse("stateRoot", n.path("stateRoot").asText()));
+  }
+}

@@ -1,0 +1,390 @@
+package io.cvmavs.operator.devnet;
+
+import io.cvmavs.contracts.Deployments;
+import io.cvmavs.contracts.bindings.CToken;
+import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.crypto.keystore.BlsKeystore;
+import io.cvmavs.crypto.keystore.EcdsaKeystore;
+import io.cvmavs.crypto.keystore.ScryptParams;
+import io.cvmavs.localnet.anvil.AnvilNode;
+import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.localnet.process.RepoLayout;
+import io.cvmavs.operator.aggregator.Aggregator;
+import io.cvmavs.operator.aggregator.AggregatorCommand;
+import io.cvmavs.operator.chain.Bytes32;
+import io.cvmavs.operator.chain.ChainAccess;
+import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.operator.chain.TaskManagerAbi;
+import io.cvmavs.operator.chain.TaskManagerReader;
+import io.cvmavs.operator.chain.TaskManagerWriter;
+import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.node.CvmBlockComputer;
+import io.cvmavs.operator.node.NodeCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.web3j.crypto.Hash;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.TransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+import picocli.CommandLine;
+
+/**
+ * One devnet run on a started anvil: deploys, starts the aggregator, creates and registers {@code
+ * operators} operators (keys, operator.yaml, {@code operator register}), starts their nodes, makes
+ * ERC-20 activity on the chain, and creates one task per CVM block until {@code cvmBlocks} tasks
+ * were answered (or their response window passed). All components run in this process with the same
+ * assembly as their commands. Accounts: 0 deployer and task generator, 1..N operators, N+1 token
+ * activity, N+2 aggregator.
+ */
+final class DevnetRun implements AutoCloseable {
+  /** Devnet-only keystore password (keys are written with light scrypt under target/devnet). */
+  private static final String DEVNET_PASSWORD = "devnet-only-password";
+
+  record Settings(int operators, int cvmBlocks, long span, Path workDirectory) {}
+
+  private final AnvilNode anvil;
+  private final Settings settings;
+  private final PrintWriter out;
+  private final List<AutoCloseable> running = new ArrayList<>();
+
+  DevnetRun(AnvilNode anvil, Settings settings, PrintWriter out) {
+    this.anvil = anvil;
+    this.settings = settings;
+    this.out = out;
+  }
+
+  static int accountsNeeded(int operators) {
+    return operators + 3;
+  }
+
+  DevnetSummary run(Path deploymentFile) throws Exception {
+    Deployments d = Deployments.read(deploymentFile);
+    byte[] manuscriptHash =
+        Hash.sha3("cvm-avs devnet: ERC-20 token transfers".getBytes(StandardCharsets.UTF_8));
+    int aggregatorAccount = settings.operators() + 2;
+    int activityAccount = settings.operators() + 1;
+
+    Path aggregatorDir = Files.createDirectories(settings.workDirectory().resolve("aggregator"));
+    Path aggregatorConfig =
+        writeConfig(
+            aggregatorDir,
+            "aggregator",
+            deploymentFile,
+            aggregatorAccount,
+            BlsKeyPair.generate(new SecureRandom()),
+            0);
+    AggregatorCommand.Running aggregator =
+        AggregatorCommand.start(
+            OperatorConfigLoader.load(aggregatorConfig),
+            anvil.account(aggregatorAccount).credentials().getEcKeyPair(),
+            "127.0.0.1",
+            0,
+            Duration.ofMillis(500));
+    running.add(aggregator);
+    step(
+        "aggregator listening on http://127.0.0.1:%d (account %s)",
+        aggregator.port(), anvil.account(aggregatorAccount).address());
+
+    List<BlsKeyPair> keys = new ArrayList<>();
+    List<Path> configs = new ArrayList<>();
+    for (int i = 1; i <= settings.operators(); i++) {
+      BlsKeyPair bls = BlsKeyPair.generate(new SecureRandom());
+      Path dir = Files.createDirectories(settings.workDirectory().resolve("operator-" + i));
+      Path config = writeConfig(dir, "operator-" + i, deploymentFile, i, bls, aggregator.port());
+      register(config, i);
+      keys.add(bls);
+      configs.add(config);
+      step(
+          "operator %d registered: %s, operatorId %s",
+          i, anvil.account(i).address(), Bytes32.hex(bls.operatorId()));
+    }
+
+    // CVM block 0 starts after registration, so every CVM block covers the token activity made for
+    // it.
+    long genesis = anvil.blockNumber() + 2;
+    NodeCommand.Options nodeOptions =
+        new NodeCommand.Options(
+            manuscriptHash, Optional.of(genesis), settings.span(), Duration.ofMillis(500), true);
+    for (int i = 0; i < settings.operators(); i++) {
+      running.add(
+          NodeCommand.start(OperatorConfigLoader.load(configs.get(i)), keys.get(i), nodeOptions));
+    }
+    step("%d operator nodes running (WebSocket subscription + backfill)", settings.operators());
+
+    Transactor generatorTx =
+        ChainAccess.open(
+            URI.create(anvil.rpcUrl()),
+            anvil.account(0).credentials().getEcKeyPair(),
+            Optional.of(anvil.chainId()));
+    String taskManager = d.address("CvmTaskManager");
+    TaskManagerWriter generator = new TaskManagerWriter(generatorTx, taskManager);
+    TaskManagerReader reader = new TaskManagerReader(generatorTx, taskManager);
+    long window = reader.taskResponseWindowBlock();
+    CvmBlockComputer cvm =
+        new CvmBlockComputer(
+            new CvmBlockComputer.Settings("eth", genesis, settings.span(), manuscriptHash),
+            anvil.web3j(),
+            settings.workDirectory().resolve("task-generator-cvm"));
+    TokenActivity activity = new TokenActivity(anvil, d.address("CToken"), activityAccount);
+
+    List<DevnetSummary.Task> outcomes = new ArrayList<>();
+    for (long height = 0; height < settings.cvmBlocks(); height++) {
+      long rangeEnd = genesis + (height + 1) * settings.span() - 1;
+      while (anvil.blockNumber() <= rangeEnd) {
+        activity.transfer();
+      }
+      var block = cvm.block(height);
+      CvmTask task =
+          generator.createTask(
+              height,
+              manuscriptHash,
+              CvmBlockComputer.inputCommitmentHash(block.header().input()),
+              new byte[] {0},
+              67);
+      long created = System.nanoTime();
+      step(
+          "task %d created for CVM block %d (chain blocks %d..%d, %d records)",
+          task.taskIndex(),
+          height,
+          rangeEnd - settings.span() + 1,
+          rangeEnd,
+          block.datasets().values().stream().mapToInt(ds -> ds.size()).sum());
+      outcomes.add(awaitResponse(reader, aggregator.aggregator(), task, created, window, activity));
+    }
+    return new DevnetSummary(settings.operators(), outcomes);
+  }
+
+  private DevnetSummary.Task awaitResponse(
+      TaskManagerReader reader,
+      Aggregator aggregator,
+      CvmTask task,
+      long created,
+      long window,
+      TokenActivity activity)
+      throws InterruptedException {
+    long deadlineBlock = task.taskCreatedBlock() + window;
+    while (!reader.isResponded(task.taskIndex())) {
+      if (anvil.blockNumber() > deadlineBlock) {
+        step("task %d NOT responded within its %d-block window", task.taskIndex(), window);
+        return new DevnetSummary.Task(
+            task.taskIndex(), task.cvmBlockHeight(), false, -1, -1, signers(aggregator, task));
+      }
+      Thread.sleep(100);
+    }
+    long latency = (System.nanoTime() - created) / 1_000_000;
+    long gas = responseGas(reader, task);
+    int signers = signers(aggregator, task);
+    step(
+        "task %d responded on chain in %.2f s, signed by %d/%d operators, %s gas",
+        task.taskIndex(), latency / 1000.0, signers, settings.operators(), gas);
+    activity.idle();
+    return new DevnetSummary.Task(
+        task.taskIndex(), task.cvmBlockHeight(), true, latency, gas, signers);
+  }
+
+  /**
+   * Gas used by the transaction that answered {@code task} (from its TaskResponded log's receipt).
+   */
+  private long responseGas(TaskManagerReader reader, CvmTask task) {
+    for (TaskManagerAbi.TaskResponded r :
+        reader.responses(task.taskCreatedBlock(), reader.blockNumber())) {
+      if (r.taskIndex() == task.taskIndex()) {
+        try {
+          return anvil
+              .web3j()
+              .ethGetTransactionReceipt(r.transactionHash())
+              .send()
+              .getTransactionReceipt()
+              .map(receipt -> receipt.getGasUsed().longValueExact())
+              .orElse(-1L);
+        } catch (IOException e) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private static int signers(Aggregator aggregator, CvmTask task) {
+    return aggregator
+        .status(task.taskIndex())
+        .map(s -> s.signersByDigest().values().stream().mapToInt(Integer::intValue).max().orElse(0))
+        .orElse(0);
+  }
+
+  private void register(Path config, int account) {
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+    CommandLine cli =
+        CvmAvsCommand.commandLine(
+            new CliContext(
+                Map.of(
+                        "OPERATOR_BLS_KEY_PASSWORD",
+                        DEVNET_PASSWORD,
+                        "OPERATOR_ECDSA_KEY_PASSWORD",
+                        DEVNET_PASSWORD)
+                    ::get));
+    cli.setOut(new PrintWriter(stdout, true));
+    cli.setErr(new PrintWriter(stderr, true));
+    int exit =
+        cli.execute(
+            "operator",
+            "register",
+            "--config",
+            config.toString(),
+            "--deposit",
+            "100ether",
+            "--c-stake",
+            "50ether",
+            "--consensus-key",
+            Bytes32.hex(
+                Hash.sha3(("devnet consensus key " + account).getBytes(StandardCharsets.UTF_8))),
+            "--devnet-fund");
+    if (exit != 0) {
+      throw new IllegalStateException(
+          "registering operator " + account + " failed (exit " + exit + "):\n" + stdout + stderr);
+    }
+  }
+
+  private Path writeConfig(
+      Path dir, String name, Path deploymentFile, int account, BlsKeyPair bls, int aggregatorPort)
+      throws IOException {
+    EcdsaKeystore.write(
+        dir.resolve("ecdsa.json"),
+        anvil.account(account).credentials().getEcKeyPair(),
+        DEVNET_PASSWORD.toCharArray(),
+        ScryptParams.LIGHT,
+        new SecureRandom());
+    BlsKeystore.write(
+        dir.resolve("bls.json"),
+        bls,
+        DEVNET_PASSWORD.toCharArray(),
+        ScryptParams.LIGHT,
+        new SecureRandom());
+    Path config = dir.resolve("operator.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "# written by cvm-avs devnet (devnet keys, light scrypt, public dev accounts)",
+            "node_name: " + name,
+            "eth_rpc_url: " + anvil.rpcUrl(),
+            "eth_ws_url: " + anvil.wsUrl(),
+            "chain_id: " + anvil.chainId(),
+            "deployment_file: " + deploymentFile.toAbsolutePath(),
+            "ecdsa_private_key_store_path: ecdsa.json",
+            "bls_private_key_store_path: bls.json",
+            "aggregator_url: http://127.0.0.1:" + aggregatorPort + "/",
+            "operator_socket: 127.0.0.1:" + (19_000 + account),
+            "enable_node_api: false",
+            "enable_metrics: false",
+            "data_dir: data",
+            ""));
+    return config;
+  }
+
+  private void step(String format, Object... args) {
+    out.println("[devnet] " + String.format(format, args));
+    out.flush();
+  }
+
+  /**
+   * Deploys with the aggregator role on its own account, so its transactions never race the task
+   * generator's.
+   */
+  static Path deploy(RepoLayout repo, AnvilNode anvil, Path out, int operators) {
+    return ForgeDeploy.deploy(
+        repo,
+        anvil.rpcUrl(),
+        anvil.account(0).privateKeyHex(),
+        out,
+        repo.root()
+            .resolve(
+                "target/devnet/forge-deploy-"
+                    + UUID.randomUUID().toString().substring(0, 8)
+                    + ".log"),
+        Map.of("AVS_AGGREGATOR", anvil.account(operators + 2).address()));
+  }
+
+  @Override
+  public void close() {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      try {
+        running.get(i).close();
+      } catch (Exception e) {
+        out.println("[devnet] warning: stopping a component failed: " + e.getMessage());
+      }
+    }
+    running.clear();
+  }
+
+  /** ERC-20 transfers of `$C` from one account, so CVM blocks have records to attest. */
+  static final class TokenActivity {
+    private final CToken token;
+    private final AnvilNode anvil;
+    private final SecureRandom random = new SecureRandom();
+    private long transfers;
+
+    TokenActivity(AnvilNode anvil, String tokenAddress, int account) throws Exception {
+      this.anvil = anvil;
+      CToken asMinter =
+          CToken.load(
+              tokenAddress,
+              anvil.web3j(),
+              anvil.account(0).credentials(),
+              new DefaultGasProvider());
+      asMinter.mint(anvil.account(account).address(), BigInteger.TEN.pow(24)).send();
+      this.token =
+          CToken.load(
+              tokenAddress,
+              anvil.web3j(),
+              anvil.account(account).credentials(),
+              new DefaultGasProvider());
+    }
+
+    /**
+     * web3j polls for receipts every 15 s by default; on a devnet with 1 s blocks, poll every 100
+     * ms.
+     */
+    private static TransactionManager fastManager(AnvilNode anvil, int account) {
+      return new RawTransactionManager(
+          anvil.web3j(),
+          anvil.account(account).credentials(),
+          anvil.chainId(),
+          new PollingTransactionReceiptProcessor(anvil.web3j(), 100, 600));
+    }
+
+    /** One transfer of a random small amount to a random dev account; waits for it to be mined. */
+    void transfer() throws Exception {
+      int to = random.nextInt(anvil.accounts().size());
+      token
+          .transfer(anvil.account(to).address(), BigInteger.valueOf(1 + random.nextInt(1_000_000)))
+          .send();
+      transfers++;
+    }
+
+    /** Between tasks: nothing to do but let the chain advance. */
+    void idle() {}
+
+    long transfers() {
+      return transfers;
+    }
+  }
+}

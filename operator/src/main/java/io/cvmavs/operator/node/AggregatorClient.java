@@ -1,0 +1,128 @@
+package io.cvmavs.operator.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.crypto.bn254.G1Point;
+import io.cvmavs.operator.chain.Bytes32;
+import io.cvmavs.operator.chain.TaskResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sends signatures to the aggregator ({@code aggregator_submitSignature} over HTTP JSON-RPC) with
+ * retries and exponential backoff for transport failures and internal errors. Refusals (a JSON-RPC
+ * error with an application code) are returned, not retried: they will not change on a re-send.
+ */
+public final class AggregatorClient {
+  /** The aggregator's answer: accepted, or refused with a code and message. */
+  public record Answer(boolean accepted, int code, String message, int signers) {}
+
+  /** Sleeps between attempts (injected for tests). */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int INTERNAL_ERROR = -32603;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final URI url;
+  private final int attempts;
+  private final Duration firstBackoff;
+  private final Sleeper sleeper;
+  private final AtomicLong ids = new AtomicLong();
+
+  public AggregatorClient(URI url, int attempts, Duration firstBackoff, Sleeper sleeper) {
+    this.url = url;
+    this.attempts = attempts;
+    this.firstBackoff = firstBackoff;
+    this.sleeper = sleeper;
+  }
+
+  public static AggregatorClient of(URI url) {
+    return new AggregatorClient(url, 6, Duration.ofMillis(200), Thread::sleep);
+  }
+
+  public Answer submit(
+      long taskIndex, TaskResponse response, String operatorId, G1Point signature) {
+    ObjectNode params = JSON.createObjectNode();
+    params.put("taskIndex", taskIndex);
+    ObjectNode r = params.putObject("response");
+    r.put("referenceTaskIndex", response.referenceTaskIndex());
+    r.put("cvmBlockHash", Bytes32.hex(response.cvmBlockHash()));
+    r.put("datasetRoot", Bytes32.hex(response.datasetRoot()));
+    r.put("stateRoot", Bytes32.hex(response.stateRoot()));
+    params.put("operatorId", operatorId);
+    params.put("signature", "0x" + java.util.HexFormat.of().formatHex(signature.toBytes()));
+    Duration backoff = firstBackoff;
+    String last = "";
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        JsonNode reply = call("aggregator_submitSignature", params);
+        JsonNode error = reply.path("error");
+        if (error.isMissingNode() || error.isNull()) {
+          return new Answer(true, 0, "accepted", reply.path("result").path("signers").asInt());
+        }
+        if (error.path("code").asInt() != INTERNAL_ERROR) {
+          return new Answer(false, error.path("code").asInt(), error.path("message").asText(), 0);
+        }
+        last = "internal error: " + error.path("message").asText();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      if (attempt < attempts) {
+        try {
+          sleeper.sleep(backoff);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new NodeException(
+              "interrupted while sending task " + taskIndex + " to the aggregator", e);
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
+                ? Duration.ofSeconds(5)
+                : backoff.multipliedBy(2);
+      }
+    }
+    throw new NodeException(
+        "aggregator "
+            + url
+            + " did not take task "
+            + taskIndex
+            + " after "
+            + attempts
+            + " attempts: "
+            + last);
+  }
+
+  private JsonNode call(String method, ObjectNode params) throws IOException {
+    ObjectNode req = JSON.createObjectNode();
+    req.put("jsonrpc", "2.0");
+    req.put("id", ids.incrementAndGet());
+    req.put("method", method);
+    req.set("params", params);
+    HttpRequest request =
+        HttpRequest.newBuilder(url)
+            .timeout(Duration.ofSeconds(30))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(req)))
+            .build();
+    try {
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() / 100 != 2) {
+        throw new IOException("HTTP " + response.statusCode() + " from " + url);
+      }
+      return JSON.readTree(response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+}

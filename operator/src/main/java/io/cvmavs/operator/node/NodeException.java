@@ -1,0 +1,19 @@
+package io.cvmavs.operator.node;
+
+/** The node could not compute, sign or deliver a response; the message says which task and why. */
+public class NodeException extends RuntimeException {
+  public NodeException(String message) {
+    super(message);
+  }
+
+  public NodeException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** The task does not match what this node computes from its own data: it must not sign. */
+  public static final class TaskMismatch extends NodeException {
+    public TaskMismatch(String message) {
+      super(message);
+    }
+  }
+}

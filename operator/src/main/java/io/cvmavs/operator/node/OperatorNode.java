@@ -1,0 +1,275 @@
+package io.cvmavs.operator.node;
+
+import io.cvmavs.crypto.bn254.G1Point;
+import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.operator.chain.TaskManagerAbi;
+import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.operator.signer.AttestationRequest;
+import io.cvmavs.operator.signer.AttestationSigner;
+import io.cvmavs.operator.signer.SlashingProtectionException;
+import io.reactivex.disposables.Disposable;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.websocket.WebSocketService;
+
+/**
+ * The operator node: learns of tasks from {@code NewTaskCreated} (a WebSocket subscription for low
+ * latency, and an {@code eth_getLogs} backfill from the last processed block, persisted, that runs
+ * at start and every {@code pollInterval} — so a dropped subscription or a restart never loses a
+ * task), re-computes each task with its own {@link ResponseComputer}, signs only its own result
+ * through the (slashing-protected) signer, and sends the signature to the aggregator. The cursor
+ * only moves past a block once every task in it has a final outcome.
+ */
+public final class OperatorNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorNode.class);
+
+  /** Task-manager reads the node needs (STYLE 5). */
+  public interface TaskEvents {
+    List<CvmTask> newTasks(long fromBlock, long toBlock);
+
+    long blockNumber();
+
+    boolean isResponded(long taskIndex);
+  }
+
+  /**
+   * @param wsUrl empty: no subscription, backfill polling only
+   * @param startBlock the first block to scan when no cursor is stored (the deployment block)
+   * @param responseWindowBlocks the task manager's response window: a task still unanswered after
+   *     it is given up (final outcome {@code expired}), so the cursor can move on
+   */
+  public record Settings(
+      String name,
+      long chainId,
+      String taskManager,
+      Optional<URI> wsUrl,
+      long startBlock,
+      long responseWindowBlocks,
+      Duration pollInterval,
+      Duration reconnectDelay) {}
+
+  /** A task's final outcome at this node. */
+  public record Outcome(long taskIndex, String outcome, String detail) {}
+
+  private final Settings settings;
+  private final TaskEvents events;
+  private final ResponseComputer computer;
+  private final AttestationSigner signer;
+  private final AggregatorClient aggregator;
+  private final NodeStateStore store;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService workers;
+  private final LongSupplier millis;
+  private final Map<Long, Boolean> inFlight = new ConcurrentHashMap<>();
+  private final Map<Long, Outcome> outcomes = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+  private volatile Disposable subscription;
+  private volatile WebSocketService webSocket;
+
+  public OperatorNode(
+      Settings settings,
+      TaskEvents events,
+      ResponseComputer computer,
+      AttestationSigner signer,
+      AggregatorClient aggregator,
+      Path dataDirectory,
+      ScheduledExecutorService scheduler,
+      ExecutorService workers,
+      LongSupplier millis) {
+    this.settings = settings;
+    this.events = events;
+    this.computer = computer;
+    this.signer = signer;
+    this.aggregator = aggregator;
+    this.store = new NodeStateStore(dataDirectory);
+    this.scheduler = scheduler;
+    this.workers = workers;
+    this.millis = millis;
+  }
+
+  public void start() {
+    scheduler.scheduleWithFixedDelay(
+        this::backfillSafely, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    settings.wsUrl().ifPresent(url -> scheduler.execute(() -> subscribe(url)));
+    LOG.info("[{}] node started (operator {})", settings.name(), signer.operatorId());
+  }
+
+  public Map<Long, Outcome> outcomes() {
+    return Map.copyOf(outcomes);
+  }
+
+  public Optional<Long> lastProcessedBlock() {
+    var c = store.lastProcessedBlock();
+    return c.isPresent() ? Optional.of(c.getAsLong()) : Optional.empty();
+  }
+
+  // ------------------------------------------------------------------ task discovery
+
+  private void backfillSafely() {
+    if (closed) {
+      return;
+    }
+    try {
+      backfill();
+    } catch (RuntimeException e) {
+      LOG.warn("[{}] backfill failed, will retry: {}", settings.name(), e.toString());
+    }
+  }
+
+  private void backfill() {
+    long from = store.lastProcessedBlock().orElse(settings.startBlock() - 1) + 1;
+    long head = events.blockNumber();
+    if (head < from) {
+      return;
+    }
+    List<CvmTask> tasks = events.newTasks(from, head);
+    boolean allFinal = true;
+    for (CvmTask t : tasks) {
+      if (!outcomes.containsKey(t.taskIndex())) {
+        allFinal = false;
+        handle(t);
+      }
+    }
+    if (allFinal) {
+      store.setLastProcessedBlock(head);
+    }
+  }
+
+  private void subscribe(URI url) {
+    if (closed) {
+      return;
+    }
+    try {
+      WebSocketService ws = new WebSocketService(url.toString(), false);
+      ws.connect();
+      webSocket = ws;
+      subscription =
+          Web3j.build(ws)
+              .logsNotifications(
+                  List.of(settings.taskManager()), List.of(TaskManagerAbi.NEW_TASK_CREATED_TOPIC))
+              .subscribe(
+                  n ->
+                      handle(TaskManagerAbi.decodeNewTaskCreated(toLog(n.getParams().getResult()))),
+                  e -> reconnect(url, e),
+                  () -> reconnect(url, new IllegalStateException("subscription completed")));
+      LOG.info("[{}] subscribed to NewTaskCreated over {}", settings.name(), url);
+    } catch (Exception e) {
+      reconnect(url, e);
+    }
+  }
+
+  private void reconnect(URI url, Throwable cause) {
+    if (closed) {
+      return;
+    }
+    LOG.warn(
+        "[{}] WebSocket subscription lost ({}); reconnecting in {} and backfilling",
+        settings.name(),
+        cause.toString(),
+        settings.reconnectDelay());
+    WebSocketService ws = webSocket;
+    if (ws != null) {
+      ws.close();
+    }
+    scheduler.schedule(
+        () -> subscribe(url), settings.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.execute(this::backfillSafely);
+  }
+
+  private static Log toLog(org.web3j.protocol.websocket.events.Log l) {
+    Log log = new Log();
+    log.setAddress(l.getAddress());
+    log.setTopics(l.getTopics());
+    log.setData(l.getData());
+    log.setBlockNumber(l.getBlockNumber());
+    log.setTransactionHash(l.getTransactionHash());
+    log.setLogIndex(l.getLogIndex());
+    return log;
+  }
+
+  // ------------------------------------------------------------------ one task
+
+  private void handle(CvmTask task) {
+    if (outcomes.containsKey(task.taskIndex())
+        || inFlight.putIfAbsent(task.taskIndex(), Boolean.TRUE) != null) {
+      return;
+    }
+    workers.execute(() -> process(task));
+  }
+
+  private void process(CvmTask task) {
+    long started = millis.getAsLong();
+    long index = task.taskIndex();
+    try {
+      if (events.isResponded(index)) {
+        finish(task, "already-responded", "the task has a response on chain", started);
+        return;
+      }
+      if (events.blockNumber() >= task.taskCreatedBlock() + settings.responseWindowBlocks()) {
+        finish(
+            task,
+            "expired",
+            "response window ended at block "
+                + (task.taskCreatedBlock() + settings.responseWindowBlocks()),
+            started);
+        return;
+      }
+      TaskResponse response = computer.compute(task);
+      G1Point signature =
+          signer.sign(AttestationRequest.of(settings.chainId(), settings.taskManager(), response));
+      AggregatorClient.Answer answer =
+          aggregator.submit(index, response, signer.operatorId(), signature);
+      if (answer.accepted()) {
+        finish(task, "signed", "accepted (" + answer.signers() + " signer(s))", started);
+      } else if (answer.code() == 4007) {
+        finish(task, "signed", "already delivered: " + answer.message(), started);
+      } else {
+        finish(task, "refused-by-aggregator", answer.code() + ": " + answer.message(), started);
+      }
+    } catch (NodeException.TaskMismatch e) {
+      LOG.warn("[{}] not signing task {}: {}", settings.name(), index, e.getMessage());
+      finish(task, "mismatch", e.getMessage(), started);
+    } catch (SlashingProtectionException e) {
+      LOG.error(
+          "[{}] slashing protection refused task {}: {}", settings.name(), index, e.getMessage());
+      finish(task, "refused-slashing-protection", e.getMessage(), started);
+    } catch (RuntimeException e) {
+      // Transient (RPC, ingestion, aggregator down): the next backfill tries again.
+      LOG.warn("[{}] task {} failed, will retry: {}", settings.name(), index, e.toString());
+    } finally {
+      inFlight.remove(index);
+    }
+  }
+
+  private void finish(CvmTask task, String outcome, String detail, long started) {
+    outcomes.put(task.taskIndex(), new Outcome(task.taskIndex(), outcome, detail));
+    store.recordOutcome(task.taskIndex(), outcome, detail, millis.getAsLong() - started);
+    LOG.info("[{}] task {}: {} ({})", settings.name(), task.taskIndex(), outcome, detail);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Disposable s = subscription;
+    if (s != null) {
+      s.dispose();
+    }
+    WebSocketService ws = webSocket;
+    if (ws != null) {
+      ws.close();
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package io.cvmavs.operator.registration;
+
+import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.crypto.bls.ProofOfPossession;
+import io.cvmavs.crypto.bn254.G1Point;
+import io.cvmavs.operator.chain.CoreReader;
+import io.cvmavs.operator.chain.CoreWriter;
+import io.cvmavs.operator.chain.RegistrationData;
+import io.cvmavs.operator.chain.RegistryReader;
+import io.cvmavs.operator.chain.StakingReader;
+import io.cvmavs.operator.chain.StakingWriter;
+import io.cvmavs.operator.chain.Transactor;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@code operator register}: performs what is missing of, in the order of the contracts' fixture
+ * ({@code CvmFixture._newOperator} + {@code _register}): EigenLayer {@code registerAsOperator} →
+ * deposit into the strategy → allocation of the strategy's magnitude to the AVS operator set
+ * (waiting out the allocation delay) → {@code $C} stake with a consensus key → {@code
+ * registerForOperatorSets} with the BLS key, its proof of possession and the socket. Every step
+ * first reads the chain and is skipped when it is already done, so a re-run is safe.
+ */
+public final class OperatorRegistration {
+  /** What to register with. Amounts in wei; {@code magnitude} in WAD (1e18 = everything). */
+  public record Request(
+      BigInteger deposit,
+      BigInteger cStake,
+      Optional<byte[]> consensusKey,
+      BigInteger magnitude,
+      String socket,
+      String metadataUri) {}
+
+  private final RegistrationContracts contracts;
+  private final Transactor operator;
+  private final Optional<Transactor> devnetFunder;
+  private final BlsKeyPair blsKey;
+  private final BlockWaiter blocks;
+  private final Consumer<String> progress;
+
+  /**
+   * @param devnetFunder on a devnet only: the account that owns the devnet token and may mint
+   *     {@code $C} (the deploy script's deployer); it tops up the operator's balances.
+   */
+  public OperatorRegistration(
+      RegistrationContracts contracts,
+      Transactor operator,
+      Optional<Transactor> devnetFunder,
+      BlsKeyPair blsKey,
+      BlockWaiter blocks,
+      Consumer<String> progress) {
+    this.contracts = contracts;
+    this.operator = operator;
+    this.devnetFunder = devnetFunder;
+    this.blsKey = blsKey;
+    this.blocks = blocks;
+    this.progress = progress;
+  }
+
+  public List<RegistrationStep> register(Request request) {
+    String me = operator.address();
+    CoreReader core =
+        new CoreReader(operator, contracts.delegationManager(), contracts.allocationManager());
+    CoreWriter coreTx =
+        new CoreWriter(
+            operator,
+            contracts.delegationManager(),
+            contracts.strategyManager(),
+            contracts.allocationManager());
+    StakingReader staking = new StakingReader(operator, contracts.cStaking());
+    StakingWriter stakingTx = new StakingWriter(operator, contracts.cStaking());
+    RegistryReader registry = new RegistryReader(operator, contracts.registry());
+    List<RegistrationStep> steps = new ArrayList<>();
+    devnetFunder.ifPresent(funder -> fundGas(funder, me));
+
+    // 1. EigenLayer operator.
+    if (core.isOperator(me)) {
+      steps.add(skip("registerAsOperator", me + " is already an EigenLayer operator"));
+    } else {
+      coreTx.registerAsOperator(0, request.metadataUri());
+      steps.add(done("registerAsOperator", me + " registered (allocation delay 0 blocks)"));
+    }
+
+    // 2. Deposit into the strategy.
+    BigInteger shares = core.operatorShares(me, contracts.strategy());
+    if (request.deposit().signum() == 0) {
+      steps.add(skip("deposit", "no --deposit given (operator shares: " + shares + ")"));
+    } else if (shares.compareTo(request.deposit()) >= 0) {
+      steps.add(
+          skip("deposit", "operator already has " + shares + " shares ≥ " + request.deposit()));
+    } else {
+      BigInteger missing = request.deposit().subtract(shares);
+      topUp(staking, contracts.underlyingToken(), me, missing);
+      stakingTx.approve(contracts.underlyingToken(), contracts.strategyManager(), missing);
+      coreTx.depositIntoStrategy(contracts.strategy(), contracts.underlyingToken(), missing);
+      steps.add(done("deposit", "deposited " + missing + " into strategy " + contracts.strategy()));
+    }
+
+    // 3. Allocation to the AVS operator set.
+    CoreReader.Allocation allocation =
+        core.allocation(
+            me, contracts.serviceManager(), contracts.operatorSetId(), contracts.strategy());
+    if (allocation.targetMagnitude().equals(request.magnitude())) {
+      steps.add(
+          skip(
+              "allocate",
+              "magnitude "
+                  + allocation.targetMagnitude()
+                  + " already allocated to operator set "
+                  + contracts.operatorSetId()));
+    } else {
+      Optional<Long> delay = core.allocationDelay(me);
+      if (delay.isEmpty()) {
+        throw new RegistrationException(
+            "allocate: the allocation delay of "
+                + me
+                + " is not in effect yet (ALLOCATION_CONFIGURATION_DELAY); re-run later");
+      }
+      coreTx.modifyAllocation(
+          contracts.serviceManager(),
+          contracts.operatorSetId(),
+          contracts.strategy(),
+          request.magnitude());
+      allocation =
+          core.allocation(
+              me, contracts.serviceManager(), contracts.operatorSetId(), contracts.strategy());
+      steps.add(
+          done(
+              "allocate",
+              "magnitude "
+                  + request.magnitude()
+                  + " to operator set "
+                  + contracts.operatorSetId()
+                  + ", effective at block "
+                  + allocation.effectBlock()));
+    }
+    if (allocation.pendingDiff().signum() != 0) {
+      progress.accept("waiting for block " + allocation.effectBlock() + " (allocation delay)");
+      blocks.awaitBlock(allocation.effectBlock());
+    }
+
+    // 4. $C stake with a consensus key.
+    BigInteger cStaked = staking.operatorStake(me);
+    if (request.cStake().signum() == 0) {
+      steps.add(skip("stake $C", "no --c-stake given (staked: " + cStaked + ")"));
+    } else if (cStaked.compareTo(request.cStake()) >= 0) {
+      steps.add(skip("stake $C", "already " + cStaked + " $C wei staked ≥ " + request.cStake()));
+    } else {
+      if (new BigInteger(1, staking.consensusKeyOf(me)).signum() == 0) {
+        byte[] key =
+            request
+                .consensusKey()
+                .orElseThrow(
+                    () ->
+                        new RegistrationException(
+                            "stake $C: "
+                                + me
+                                + " has no consensus key yet; pass --consensus-key 0x<32 bytes> (the ed25519 public key of its validator)"));
+        stakingTx.setConsensusKey(key);
+        progress.accept("consensus key set");
+      }
+      BigInteger missing = request.cStake().subtract(cStaked);
+      topUp(staking, contracts.cToken(), me, missing);
+      stakingTx.approve(contracts.cToken(), contracts.cStaking(), missing);
+      stakingTx.stake(me, missing);
+      steps.add(done("stake $C", "staked " + missing + " $C wei to " + me));
+    }
+
+    // 5. AVS operator set, BLS key + proof of possession + socket.
+    if (core.isMember(me, contracts.serviceManager(), contracts.operatorSetId())) {
+      steps.add(
+          skip(
+              "registerForOperatorSets",
+              me + " is already a member of operator set " + contracts.operatorSetId()));
+    } else {
+      G1Point message = registry.pubkeyRegistrationMessageHash(me);
+      G1Point pop = blsKey.signPoint(message);
+      if (!ProofOfPossession.verify(blsKey.publicKeyG1(), blsKey.publicKeyG2(), pop, message)) {
+        throw new RegistrationException("proof of possession does not verify locally for " + me);
+      }
+      byte[] data =
+          RegistrationData.encode(
+              request.socket(), pop, blsKey.publicKeyG1(), blsKey.publicKeyG2());
+      coreTx.registerForOperatorSets(
+          contracts.serviceManager(), List.of(contracts.operatorSetId()), data);
+      steps.add(
+          done(
+              "registerForOperatorSets",
+              "operator set "
+                  + contracts.operatorSetId()
+                  + ", socket "
+                  + request.socket()
+                  + ", operatorId "
+                  + io.cvmavs.operator.chain.Bytes32.hex(blsKey.operatorId())));
+    }
+    steps.forEach(s -> progress.accept(s.toString()));
+    return steps;
+  }
+
+  /** Devnet: a fresh operator key has no ether for gas; the deployer sends some. */
+  private void fundGas(Transactor funder, String to) {
+    BigInteger balance =
+        Transactor.rpcCall(
+                () ->
+                    operator
+                        .web3j()
+                        .ethGetBalance(to, org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
+                        .send(),
+                "eth_getBalance")
+            .getBalance();
+    BigInteger oneEther = BigInteger.TEN.pow(18);
+    if (balance.compareTo(oneEther) < 0) {
+      funder.send(to, "0x", oneEther.multiply(BigInteger.TEN), "devnet: ether for gas");
+      progress.accept("devnet: sent 10 ether for gas to " + to);
+    }
+  }
+
+  private void topUp(StakingReader staking, String token, String to, BigInteger needed) {
+    BigInteger balance = staking.balanceOf(token, to);
+    if (balance.compareTo(needed) >= 0) {
+      return;
+    }
+    Transactor funder =
+        devnetFunder.orElseThrow(
+            () ->
+                new RegistrationException(
+                    to + " holds " + balance + " of token " + token + " but needs " + needed));
+    new StakingWriter(funder, contracts.cStaking()).mint(token, to, needed.subtract(balance));
+    progress.accept("devnet: minted " + needed.subtract(balance) + " of " + token + " to " + to);
+  }
+
+  private static RegistrationStep done(String name, String detail) {
+    return new RegistrationStep(name, RegistrationStep.Status.DONE, detail);
+  }
+
+  private static RegistrationStep skip(String name, String detail) {
+    return new RegistrationStep(name, RegistrationStep.Status.SKIPPED, detail);
+  }
+}

@@ -1,0 +1,70 @@
+package io.cvmavs.operator.registration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.operator.chain.Bytes32;
+import io.cvmavs.operator.chain.CoreReader;
+import io.cvmavs.operator.chain.RegistryReader;
+import io.cvmavs.operator.chain.StakingReader;
+import io.cvmavs.operator.chain.TaskManagerReader;
+import io.cvmavs.operator.chain.Transactor;
+import java.math.BigInteger;
+
+/** {@code operator status}: what the chain says about one operator, as JSON. */
+public final class OperatorStatus {
+  static final BigInteger WAD = BigInteger.TEN.pow(18);
+
+  private OperatorStatus() {}
+
+  public static ObjectNode read(RegistrationContracts c, Transactor rpc, String operator) {
+    CoreReader core = new CoreReader(rpc, c.delegationManager(), c.allocationManager());
+    RegistryReader registry = new RegistryReader(rpc, c.registry());
+    StakingReader staking = new StakingReader(rpc, c.cStaking());
+    TaskManagerReader tasks = new TaskManagerReader(rpc, c.taskManager());
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    out.put("operator", operator);
+    out.put("eigenlayer_operator", core.isOperator(operator));
+    byte[] id = registry.operatorId(operator);
+    boolean hasKey = new BigInteger(1, id).signum() != 0;
+    out.put("operator_id", hasKey ? Bytes32.hex(id) : null);
+    boolean member = core.isMember(operator, c.serviceManager(), c.operatorSetId());
+    out.put("registered", member);
+    long block = tasks.blockNumber();
+    ObjectNode alloc = out.putObject("allocation");
+    CoreReader.Allocation a =
+        core.allocation(operator, c.serviceManager(), c.operatorSetId(), c.strategy());
+    alloc.put("operator_set", c.operatorSetId());
+    alloc.put("strategy", c.strategy());
+    alloc.put("magnitude_wad", a.currentMagnitude().toString());
+    alloc.put("pending_diff_wad", a.pendingDiff().toString());
+    alloc.put("effect_block", a.effectBlock());
+    alloc.put("operator_shares", core.operatorShares(operator, c.strategy()).toString());
+    alloc.put(
+        "slashable_stake",
+        core.slashableStake(operator, c.serviceManager(), c.operatorSetId(), c.strategy(), block)
+            .toString());
+    BigInteger maxMagnitude = core.maxMagnitude(operator, c.strategy());
+    out.put("c_stake", staking.operatorStake(operator).toString());
+    ArrayNode quorums = out.putArray("quorums");
+    int count = registry.quorumCount();
+    for (int q = 0; q < count; q++) {
+      ObjectNode qn = quorums.addObject();
+      qn.put("quorum", q);
+      qn.put("active", registry.isActive(operator, q));
+      qn.put("stake", hasKey ? registry.currentStake(id, q).toString() : "0");
+      qn.put("total_stake", registry.currentTotalStake(q).toString());
+    }
+    boolean slashed = maxMagnitude.compareTo(WAD) < 0;
+    out.put("slashed", slashed);
+    out.put("max_magnitude_wad", maxMagnitude.toString());
+    if (hasKey) {
+      TaskManagerReader.Liveness l = tasks.liveness(id);
+      out.put("missed_attestations_streak", l.missedStreak());
+      out.put("ejectable", l.ejectable());
+      out.put("ejected", l.ejectable() && !member);
+    }
+    out.put("block", block);
+    return out;
+  }
+}

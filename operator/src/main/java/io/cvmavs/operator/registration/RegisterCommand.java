@@ -1,0 +1,144 @@
+package io.cvmavs.operator.registration;
+
+import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.operator.chain.Bytes32;
+import io.cvmavs.operator.chain.ChainAccess;
+import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.config.OperatorConfig;
+import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.keys.KeystoreAccess;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code cvm-avs operator register --config F [--deposit AMOUNT] …}. */
+@Command(
+    name = "register",
+    mixinStandardHelpOptions = true,
+    description =
+        "Register with EigenLayer and the CVM AVS: performs what is missing of registerAsOperator,"
+            + " deposit, allocation, $C stake and operator-set registration (idempotent).")
+public final class RegisterCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
+  Path config;
+
+  @Option(
+      names = "--deposit",
+      paramLabel = "AMOUNT",
+      description = "Strategy token to restake: wei, or with an 'ether' suffix (e.g. 100ether).")
+  String deposit = "0";
+
+  @Option(names = "--c-stake", paramLabel = "AMOUNT", description = "$C to stake (wei or 'ether').")
+  String cStake = "0";
+
+  @Option(
+      names = "--consensus-key",
+      paramLabel = "0x<32 bytes>",
+      description = "ed25519 public key of the operator's validator (needed to stake $C).")
+  String consensusKey;
+
+  @Option(
+      names = "--magnitude",
+      paramLabel = "WAD",
+      description = "Share of the strategy to allocate to the operator set, 1e18 = all (default).")
+  String magnitude = "1000000000000000000";
+
+  @Option(names = "--metadata-uri", description = "EigenLayer operator metadata URI.")
+  String metadataUri = "https://cvm-avs.invalid/operator.json";
+
+  @Option(
+      names = "--devnet-fund",
+      description =
+          "Devnet (chain 31337) only: mint missing strategy tokens and $C from the deployer account.")
+  boolean devnetFund;
+
+  @Override
+  public Integer call() {
+    OperatorConfig c = OperatorConfigLoader.load(config);
+    KeystoreAccess keys = new KeystoreAccess(CliContext.of(spec));
+    Transactor operator =
+        ChainAccess.open(c.ethRpcUrl(), keys.openEcdsa(c.ecdsaKeystore()), c.chainId());
+    BlsKeyPair bls = keys.openBls(c.blsKeystore());
+    Optional<Transactor> funder = Optional.empty();
+    if (devnetFund) {
+      if (operator.chainId() != ChainAccess.DEVNET_CHAIN_ID) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--devnet-fund is for the devnet (chain 31337), not chain " + operator.chainId());
+      }
+      funder =
+          Optional.of(ChainAccess.open(c.ethRpcUrl(), ChainAccess.devnetDeployer(), c.chainId()));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    OperatorRegistration registration =
+        new OperatorRegistration(
+            RegistrationContracts.from(c),
+            operator,
+            funder,
+            bls,
+            waiter(operator, c),
+            out::println);
+    registration.register(
+        new OperatorRegistration.Request(
+            amount("--deposit", deposit),
+            amount("--c-stake", cStake),
+            Optional.ofNullable(consensusKey).map(k -> Bytes32.parse("--consensus-key", k)),
+            new BigInteger(magnitude),
+            c.socket(),
+            metadataUri));
+    out.println("operatorId " + Bytes32.hex(bls.operatorId()));
+    return 0;
+  }
+
+  static BlockWaiter waiter(Transactor rpc, OperatorConfig c) {
+    return block -> {
+      while (true) {
+        long now =
+            rpc.web3j().ethBlockNumber().sendAsync().join().getBlockNumber().longValueExact();
+        if (now >= block) {
+          return;
+        }
+        if (rpc.chainId() == ChainAccess.DEVNET_CHAIN_ID) {
+          ChainAccess.anvilMine(c.ethRpcUrl(), block - now);
+        } else {
+          try {
+            Thread.sleep(2_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistrationException("interrupted while waiting for block " + block);
+          }
+        }
+      }
+    };
+  }
+
+  BigInteger amount(String option, String value) {
+    try {
+      String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+      if (v.endsWith("ether")) {
+        return new BigDecimal(v.substring(0, v.length() - 5).trim())
+            .movePointRight(18)
+            .toBigIntegerExact();
+      }
+      BigInteger wei = new BigInteger(v);
+      if (wei.signum() < 0) {
+        throw new NumberFormatException("negative");
+      }
+      return wei;
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new ParameterException(
+          spec.commandLine(), option + ": not an amount in wei or ether: " + value);
+    }
+  }
+}

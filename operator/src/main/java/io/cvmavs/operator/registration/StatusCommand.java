@@ -1,0 +1,48 @@
+package io.cvmavs.operator.registration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cvmavs.operator.chain.ChainAccess;
+import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.operator.config.OperatorConfig;
+import io.cvmavs.operator.config.OperatorConfigLoader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.web3j.crypto.Keys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cvm-avs operator status --config F}: registration, stake, allocation, liveness. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print the operator's registration, operatorId, stake per quorum, allocation and slashable"
+            + " stake, missed attestations, slashed / ejected (no password needed).")
+public final class StatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    OperatorConfig c = OperatorConfigLoader.load(config);
+    String operator =
+        Keys.toChecksumAddress(
+            new ObjectMapper().readTree(c.ecdsaKeystore().toFile()).path("address").asText());
+    // Reads only: a throw-away key is the `from` of the calls and signs nothing.
+    Transactor rpc = ChainAccess.open(c.ethRpcUrl(), Keys.createEcKeyPair(), c.chainId());
+    spec.commandLine()
+        .getOut()
+        .println(
+            new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(
+                    OperatorStatus.read(
+                        RegistrationContracts.from(c), rpc, operator.toLowerCase())));
+    return 0;
+  }
+}

@@ -1,0 +1,535 @@
+package io.cvmavs.operator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvmavs.contracts.Deployments;
+import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.crypto.keystore.BlsKeystore;
+import io.cvmavs.crypto.keystore.EcdsaKeystore;
+import io.cvmavs.crypto.keystore.ScryptParams;
+import io.cvmavs.localnet.anvil.AnvilNode;
+import io.cvmavs.localnet.anvil.WithAnvil;
+import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.localnet.process.RepoLayout;
+import io.cvmavs.operator.aggregator.AggregatorCommand;
+import io.cvmavs.operator.aggregator.RpcError;
+import io.cvmavs.operator.chain.Bytes32;
+import io.cvmavs.operator.chain.ChainAccess;
+import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.operator.chain.TaskManagerAbi;
+import io.cvmavs.operator.chain.TaskManagerReader;
+import io.cvmavs.operator.chain.TaskManagerWriter;
+import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.config.OperatorConfig;
+import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.signer.AttestationRequest;
+import io.cvmavs.operator.signer.BlsAttestationSigner;
+import io.cvmavs.operator.signer.SlashingProtectedSigner;
+import io.cvmavs.operator.signer.SlashingProtectionException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Hash;
+import picocli.CommandLine;
+
+/**
+ * The whole slice on a real anvil with the real contracts: three operators registered through
+ * {@code cvm-avs operator register}, the aggregator and three nodes in-process (the same assembly
+ * as the commands), tasks created by the task generator from CVM blocks it builds itself. Checks:
+ * every task gets a {@code TaskResponded} signed by all three; a node stopped mid-run and restarted
+ * backfills the task it missed and never signs a different response; garbage sent to the aggregator
+ * is answered with the right error codes and does not stop it.
+ */
+@WithAnvil
+class AttestationEndToEndIT {
+  private static final String BLS_PASSWORD = "bls password";
+  private static final String ECDSA_PASSWORD = "ecdsa password";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long SPAN = 10;
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  @TempDir Path dir;
+
+  private final Map<String, String> env =
+      Map.of(
+          "OPERATOR_BLS_KEY_PASSWORD", BLS_PASSWORD, "OPERATOR_ECDSA_KEY_PASSWORD", ECDSA_PASSWORD);
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void threeOperatorsAttestCvmBlocksThroughRestartsAndGarbage(AnvilNode anvil) throws Exception {
+    // Aggregator role on its own account (9), so its transactions never race the task generator's.
+    RepoLayout repo = RepoLayout.locate();
+    Path deploymentFile =
+        ForgeDeploy.deploy(
+            repo,
+            anvil.rpcUrl(),
+            anvil.account(0).privateKeyHex(),
+            Path.of("target", "deployments", "e2e-" + UUID.randomUUID() + ".json"),
+            Path.of("target", "localnet", "forge-deploy-e2e-" + anvil.port() + ".log")
+                .toAbsolutePath(),
+            Map.of("AVS_AGGREGATOR", anvil.account(9).address()));
+    Deployments d = Deployments.read(deploymentFile);
+    long deploymentBlock = Long.parseLong(d.values().get("deploymentBlock"));
+    byte[] manuscript =
+        "name: identity\n# the attested dataset is the range's token_transfers\n".getBytes();
+    byte[] manuscriptHash = Hash.sha3(manuscript);
+
+    // Aggregator (account 9) first: operators need its URL.
+    Path aggDir = Files.createDirectories(dir.resolve("aggregator"));
+    BlsKeyPair aggBls = BlsKeyPair.fromSecret(BigInteger.valueOf(999));
+    Path aggConfig = writeOperator(aggDir, "aggregator", anvil, deploymentFile, 9, aggBls, 1);
+    AggregatorCommand.Running aggregator;
+    OperatorConfig aggCfg = OperatorConfigLoader.load(aggConfig);
+    aggregator =
+        AggregatorCommand.start(
+            aggCfg,
+            anvil.account(9).credentials().getEcKeyPair(),
+            "127.0.0.1",
+            0,
+            Duration.ofMillis(300));
+    URI aggregatorUrl = URI.create("http://127.0.0.1:" + aggregator.port() + "/");
+
+    // Three operators: keys, operator.yaml, `operator register` (twice for the first: idempotent).
+    List<BlsKeyPair> keys = new ArrayList<>();
+    List<Path> configs = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      BlsKeyPair bls =
+          BlsKeyPair.fromSecret(
+              new BigInteger(1, Hash.sha3(("operator-" + i).getBytes()))
+                  .mod(BigInteger.TWO.pow(250)));
+      keys.add(bls);
+      Path opDir = Files.createDirectories(dir.resolve("op" + i));
+      configs.add(writeOperator(opDir, "op" + i, anvil, deploymentFile, i, bls, aggregator.port()));
+      String out =
+          cli(
+              "operator",
+              "register",
+              "--config",
+              configs.get(i - 1).toString(),
+              "--deposit",
+              "100ether",
+              "--c-stake",
+              "50ether",
+              "--consensus-key",
+              Bytes32.hex(Hash.sha3(("consensus-" + i).getBytes())),
+              "--devnet-fund");
+      assertThat(out)
+          .contains("done     registerAsOperator")
+          .contains("done     deposit")
+          .contains("done     allocate")
+          .contains("done     stake $C")
+          .contains("done     registerForOperatorSets")
+          .contains(Bytes32.hex(bls.operatorId()));
+    }
+    String again =
+        cli(
+            "operator",
+            "register",
+            "--config",
+            configs.get(0).toString(),
+            "--deposit",
+            "100ether",
+            "--c-stake",
+            "50ether",
+            "--devnet-fund");
+    assertThat(again)
+        .doesNotContain("done ")
+        .contains("skipped  registerAsOperator")
+        .contains("skipped  registerForOperatorSets");
+    JsonNode status =
+        JSON.readTree(cli("operator", "status", "--config", configs.get(0).toString()));
+    assertThat(status.path("registered").asBoolean()).isTrue();
+    assertThat(status.path("operator_id").asText())
+        .isEqualTo(Bytes32.hex(keys.get(0).operatorId()));
+    assertThat(status.path("quorums").get(0).path("active").asBoolean()).isTrue();
+    assertThat(new BigInteger(status.path("quorums").get(0).path("stake").asText()))
+        .isEqualTo(new BigInteger("150000000000000000000"));
+    assertThat(new BigInteger(status.path("allocation").path("slashable_stake").asText()))
+        .isPositive();
+    assertThat(status.path("slashed").asBoolean()).isFalse();
+
+    // Nodes.
+    NodeCommand.Options options =
+        new NodeCommand.Options(
+            manuscriptHash, Optional.of(deploymentBlock + 1), SPAN, Duration.ofMillis(500), true);
+    List<NodeCommand.Running> nodes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      nodes.add(NodeCommand.start(OperatorConfigLoader.load(configs.get(i)), keys.get(i), options));
+    }
+
+    // Task generator (account 0) builds CVM blocks from its own copy of the chain data.
+    Transactor generatorTx =
+        ChainAccess.open(
+            URI.create(anvil.rpcUrl()),
+            anvil.account(0).credentials().getEcKeyPair(),
+            Optional.of(anvil.chainId()));
+    String tm = d.address("CvmTaskManager");
+    TaskManagerWriter generator = new TaskManagerWriter(generatorTx, tm);
+    TaskManagerReader reader = new TaskManagerReader(generatorTx, tm);
+    CvmBlockComputer generatorCvm =
+        new CvmBlockComputer(
+            new CvmBlockComputer.Settings("eth", deploymentBlock + 1, SPAN, manuscriptHash),
+            anvil.web3j(),
+            dir.resolve("generator-cvm"));
+    List<CvmTask> tasks = new ArrayList<>();
+    List<Long> latencies = new ArrayList<>();
+    try {
+      for (long h = 0; h < 3; h++) {
+        CvmTask task = createTask(generator, generatorCvm, h, manuscriptHash);
+        long created = System.nanoTime();
+        tasks.add(task);
+        awaitResponded(reader, task);
+        latencies.add((System.nanoTime() - created) / 1_000_000);
+      }
+      long head = reader.blockNumber();
+      List<TaskManagerAbi.TaskResponded> responded = reader.responses(deploymentBlock, head);
+      assertThat(responded).hasSize(3);
+      for (TaskManagerAbi.TaskResponded r : responded) {
+        assertThat(r.hashOfNonSigners())
+            .as("no non-signers")
+            .isEqualTo(TaskManagerAbi.hashOfNonSigners(List.of()));
+        assertThat(r.signedStakeForQuorum()).isEqualTo(r.totalStakeForQuorum());
+        CvmTask t = tasks.get((int) r.taskIndex());
+        assertThat(r.response()).isEqualTo(generatorCvm.compute(t));
+      }
+
+      // Stop node 3; a task it misses stays below the 67 % threshold with two signers of three.
+      nodes.get(2).close();
+      CvmTask missed = createTask(generator, generatorCvm, 3, manuscriptHash);
+      await().atMost(WAIT).until(() -> signers(aggregatorUrl, missed.taskIndex()) == 2);
+
+      // Garbage while the task is open: every refusal has its own code; the aggregator stays up.
+      TaskResponse right = generatorCvm.compute(missed);
+      String op1 = Bytes32.hex(keys.get(0).operatorId());
+      String op3 = Bytes32.hex(keys.get(2).operatorId());
+      byte[] rightDigest = TaskManagerAbi.responseDigest(anvil.chainId(), tm, right);
+      assertThat(errorCode(post(aggregatorUrl, "{not json"))).isEqualTo(RpcError.PARSE_ERROR.code);
+      assertThat(errorCode(rpc(aggregatorUrl, "aggregator_nope", "{}")))
+          .isEqualTo(RpcError.METHOD_NOT_FOUND.code);
+      assertThat(errorCode(submit(aggregatorUrl, missed.taskIndex(), right, op1, "0x0102")))
+          .isEqualTo(RpcError.BAD_POINT.code);
+      assertThat(
+              errorCode(
+                  submit(
+                      aggregatorUrl,
+                      missed.taskIndex(),
+                      right,
+                      op1,
+                      "0x" + "00".repeat(31) + "01" + "00".repeat(31) + "03")))
+          .isEqualTo(RpcError.BAD_POINT.code);
+      assertThat(
+              errorCode(
+                  submit(
+                      aggregatorUrl,
+                      missed.taskIndex(),
+                      right,
+                      "0x" + "ab".repeat(32),
+                      hex(keys.get(0).sign(rightDigest).toBytes()))))
+          .isEqualTo(RpcError.UNKNOWN_OPERATOR.code);
+      assertThat(
+              errorCode(
+                  submit(
+                      aggregatorUrl,
+                      missed.taskIndex(),
+                      right,
+                      op3,
+                      hex(keys.get(0).sign(rightDigest).toBytes()))))
+          .isEqualTo(RpcError.BAD_SIGNATURE.code);
+      TaskResponse otherTask =
+          new TaskResponse(
+              missed.taskIndex() + 7, right.cvmBlockHash(), right.datasetRoot(), right.stateRoot());
+      assertThat(
+              errorCode(
+                  submit(
+                      aggregatorUrl,
+                      missed.taskIndex(),
+                      otherTask,
+                      op1,
+                      hex(keys.get(0).sign(rightDigest).toBytes()))))
+          .isEqualTo(RpcError.WRONG_RESPONSE.code);
+      assertThat(
+              errorCode(
+                  submit(
+                      aggregatorUrl,
+                      missed.taskIndex(),
+                      right,
+                      op1,
+                      hex(keys.get(0).sign(rightDigest).toBytes()))))
+          .isEqualTo(RpcError.DUPLICATE_SIGNATURE.code);
+      TaskResponse forged =
+          new TaskResponse(
+              missed.taskIndex(),
+              Hash.sha3(new byte[] {9}),
+              right.datasetRoot(),
+              right.stateRoot());
+      byte[] forgedSig =
+          keys.get(0).sign(TaskManagerAbi.responseDigest(anvil.chainId(), tm, forged)).toBytes();
+      assertThat(errorCode(submit(aggregatorUrl, missed.taskIndex(), forged, op1, hex(forgedSig))))
+          .isEqualTo(RpcError.EQUIVOCATION.code);
+      assertThat(aggregator.aggregator().equivocationEvidence()).hasSize(1);
+      assertThat(
+              errorCode(
+                  submit(
+                      aggregatorUrl,
+                      999,
+                      new TaskResponse(
+                          999, right.cvmBlockHash(), right.datasetRoot(), right.stateRoot()),
+                      op1,
+                      hex(forgedSig))))
+          .isEqualTo(RpcError.UNKNOWN_TASK.code);
+      TaskResponse old = generatorCvm.compute(tasks.get(0));
+      assertThat(
+              errorCode(
+                  submit(
+                      aggregatorUrl,
+                      0,
+                      old,
+                      op1,
+                      hex(
+                          keys.get(0)
+                              .sign(TaskManagerAbi.responseDigest(anvil.chainId(), tm, old))
+                              .toBytes()))))
+          .isEqualTo(RpcError.TASK_EXPIRED.code);
+      assertThat(errorCode(rpc(aggregatorUrl, "aggregator_submitSignature", "{\"taskIndex\":-1}")))
+          .isEqualTo(RpcError.INVALID_PARAMS.code);
+      List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+      SecureRandom random = new SecureRandom();
+      for (int i = 0; i < 60; i++) {
+        byte[] junk = new byte[64];
+        random.nextBytes(junk);
+        flood.add(
+            http.sendAsync(
+                request(aggregatorUrl, submitBody(missed.taskIndex(), right, op3, hex(junk))),
+                HttpResponse.BodyHandlers.ofString()));
+      }
+      for (CompletableFuture<HttpResponse<String>> f : flood) {
+        int code = errorCode(f.join().body());
+        assertThat(code).isIn(RpcError.BAD_POINT.code, RpcError.BAD_SIGNATURE.code);
+      }
+      assertThat(signers(aggregatorUrl, missed.taskIndex())).isEqualTo(2);
+
+      // Restart the aggregator on the same data directory and port: it resumes the open task from
+      // disk.
+      int port = aggregator.port();
+      aggregator.close();
+      aggregator =
+          AggregatorCommand.start(
+              aggCfg,
+              anvil.account(9).credentials().getEcKeyPair(),
+              "127.0.0.1",
+              port,
+              Duration.ofMillis(300));
+      assertThat(signers(aggregatorUrl, missed.taskIndex())).isEqualTo(2);
+      assertThat(aggregator.aggregator().equivocationEvidence()).hasSize(1);
+
+      // Restart node 3 with the same data directory: it backfills the missed task and completes it.
+      NodeCommand.Running restarted =
+          NodeCommand.start(OperatorConfigLoader.load(configs.get(2)), keys.get(2), options);
+      nodes.set(2, restarted);
+      awaitResponded(reader, missed);
+      TaskManagerAbi.TaskResponded last =
+          reader.responses(missed.taskCreatedBlock(), reader.blockNumber()).get(0);
+      assertThat(last.hashOfNonSigners()).isEqualTo(TaskManagerAbi.hashOfNonSigners(List.of()));
+      assertThat(last.response()).isEqualTo(right);
+      await().atMost(WAIT).until(() -> restarted.node().outcomes().containsKey(missed.taskIndex()));
+      assertThat(restarted.node().outcomes().get(missed.taskIndex()).outcome())
+          .isIn("signed", "already-responded");
+
+      // Its slashing-protection record survived the restart: a different response to an earlier
+      // task is refused.
+      SlashingProtectedSigner guard =
+          new SlashingProtectedSigner(
+              new BlsAttestationSigner(keys.get(2)), restarted.protection());
+      assertThatThrownBy(
+              () ->
+                  guard.sign(
+                      AttestationRequest.of(
+                          anvil.chainId(),
+                          tm,
+                          new TaskResponse(
+                              tasks.get(0).taskIndex(),
+                              Hash.sha3(new byte[] {1}),
+                              new byte[32],
+                              new byte[32]))))
+          .isInstanceOf(SlashingProtectionException.class);
+
+      long gas =
+          JSON.readTree(rpc(aggregatorUrl, "aggregator_taskStatus", "{\"taskIndex\":0}"))
+              .path("result")
+              .path("gasUsed")
+              .asLong();
+      assertThat(gas).isPositive();
+      System.out.println(
+          "[e2e] NewTaskCreated -> TaskResponded latency ms (3 operators, automine): "
+              + latencies
+              + "; respondToTask gas: "
+              + gas);
+    } finally {
+      for (NodeCommand.Running n : nodes) {
+        n.close();
+      }
+      aggregator.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static CvmTask createTask(
+      TaskManagerWriter generator, CvmBlockComputer cvm, long height, byte[] manuscriptHash) {
+    var block = cvm.block(height);
+    return generator.createTask(
+        height,
+        manuscriptHash,
+        CvmBlockComputer.inputCommitmentHash(block.header().input()),
+        new byte[] {0},
+        67);
+  }
+
+  private static void awaitResponded(TaskManagerReader reader, CvmTask task) {
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> reader.isResponded(task.taskIndex()));
+  }
+
+  private Path writeOperator(
+      Path opDir,
+      String name,
+      AnvilNode anvil,
+      Path deploymentFile,
+      int account,
+      BlsKeyPair bls,
+      int aggregatorPort)
+      throws Exception {
+    EcdsaKeystore.write(
+        opDir.resolve("ecdsa.json"),
+        anvil.account(account).credentials().getEcKeyPair(),
+        ECDSA_PASSWORD.toCharArray(),
+        ScryptParams.LIGHT,
+        new SecureRandom());
+    BlsKeystore.write(
+        opDir.resolve("bls.json"),
+        bls,
+        BLS_PASSWORD.toCharArray(),
+        ScryptParams.LIGHT,
+        new SecureRandom());
+    Path config = opDir.resolve("operator.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "node_name: " + name,
+            "eth_rpc_url: " + anvil.rpcUrl(),
+            "eth_ws_url: " + anvil.wsUrl(),
+            "chain_id: " + anvil.chainId(),
+            "deployment_file: " + deploymentFile.toAbsolutePath(),
+            "ecdsa_private_key_store_path: ecdsa.json",
+            "bls_private_key_store_path: bls.json",
+            "aggregator_url: http://127.0.0.1:" + aggregatorPort + "/",
+            "operator_socket: 127.0.0.1:" + (9000 + account),
+            "enable_node_api: false",
+            "enable_metrics: false",
+            "data_dir: data",
+            ""));
+    return config;
+  }
+
+  private String cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = CvmAvsCommand.commandLine(new CliContext(env::get));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    assertThat(exit)
+        .as(String.join(" ", args) + "\nstdout:\n" + out + "\nstderr:\n" + err)
+        .isZero();
+    return out.toString();
+  }
+
+  private int signers(URI url, long taskIndex) throws Exception {
+    JsonNode r =
+        JSON.readTree(rpc(url, "aggregator_taskStatus", "{\"taskIndex\":" + taskIndex + "}"));
+    int n = 0;
+    for (JsonNode c : r.path("result").path("signersByDigest")) {
+      n = Math.max(n, c.asInt());
+    }
+    return n;
+  }
+
+  private static String hex(byte[] b) {
+    return "0x" + HexFormat.of().formatHex(b);
+  }
+
+  private static String submitBody(
+      long taskIndex, TaskResponse r, String operatorId, String signature) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"aggregator_submitSignature\",\"params\":{\"taskIndex\":"
+        + taskIndex
+        + ",\"response\":{\"referenceTaskIndex\":"
+        + r.referenceTaskIndex()
+        + ",\"cvmBlockHash\":\""
+        + Bytes32.hex(r.cvmBlockHash())
+        + "\",\"datasetRoot\":\""
+        + Bytes32.hex(r.datasetRoot())
+        + "\",\"stateRoot\":\""
+        + Bytes32.hex(r.stateRoot())
+        + "\"},\"operatorId\":\""
+        + operatorId
+        + "\",\"signature\":\""
+        + signature
+        + "\"}}";
+  }
+
+  private String submit(
+      URI url, long taskIndex, TaskResponse r, String operatorId, String signature)
+      throws Exception {
+    return post(url, submitBody(taskIndex, r, operatorId, signature));
+  }
+
+  private String rpc(URI url, String method, String params) throws Exception {
+    return post(
+        url,
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"" + method + "\",\"params\":" + params + "}");
+  }
+
+  private static HttpRequest request(URI url, String body) {
+    return HttpRequest.newBuilder(url)
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  private String post(URI url, String body) throws Exception {
+    return http.send(request(url, body), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static int errorCode(String body) throws Exception {
+    JsonNode n = JSON.readTree(body);
+    assertThat(n.has("error")).as(body).isTrue();
+    return n.path("error").path("code").asInt();
+  }
+}
