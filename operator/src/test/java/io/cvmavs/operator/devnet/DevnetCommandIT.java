@@ -14,16 +14,36 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code cvm-avs devnet} in-process, with a real anvil and the real forge deploy script. */
+/**
+ * {@code cvm-avs devnet} in-process — the README's main job — with a real anvil and the real forge
+ * deploy script: two operators registered and attesting two CVM blocks on chain, the summary JSON
+ * checked, anvil stopped afterwards.
+ */
 class DevnetCommandIT {
   @Test
-  void startsAnvilDeploysPrintsAddressesAndStopsAnvil() {
+  void runsTheFullDevnetToASummaryAndStopsAnvil() throws Exception {
     Path out = Path.of("target", "devnet-it-" + UUID.randomUUID() + ".json");
     StringWriter stdout = new StringWriter();
     CommandLine cli = CvmAvsCommand.commandLine();
     cli.setOut(new PrintWriter(stdout, true));
 
-    int exit = cli.execute("devnet", "--port", "0", "--deployments-out", out.toString());
+    Path summary =
+        Path.of("target", "devnet-it-summary-" + UUID.randomUUID() + ".json").toAbsolutePath();
+    int exit =
+        cli.execute(
+            "devnet",
+            "--port",
+            "0",
+            "--operators",
+            "2",
+            "--blocks",
+            "2",
+            "--cvm-span",
+            "2",
+            "--deployments-out",
+            out.toString(),
+            "--summary-json",
+            summary.toString());
 
     String printed = stdout.toString();
     assertThat(exit).as(printed).isZero();
