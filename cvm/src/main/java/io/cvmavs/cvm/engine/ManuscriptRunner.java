@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.api.DataTypes;
@@ -149,16 +149,16 @@ public final class ManuscriptRunner {
         data.parts(s.chain(), table, options.fromBlock(), options.toBlock());
     if (parts.isPresent()) {
       // Tasks read the stored files themselves: nothing but file names travels in the job.
-      List<Tuple3<String, Long, Long>> refs = new ArrayList<>();
+      List<Tuple4<String, Long, Long, Long>> refs = new ArrayList<>();
       for (SegmentStore.SegmentPart p : parts.get()) {
-        refs.add(Tuple3.of(p.file(), p.keepFrom(), p.keepTo()));
+        refs.add(Tuple4.of(p.file(), p.keepFrom(), p.keepTo(), p.fileRows()));
       }
       stream =
           refs.isEmpty()
               ? null
               : session
                   .env()
-                  .fromData(refs, Types.TUPLE(Types.STRING, Types.LONG, Types.LONG))
+                  .fromData(refs, Types.TUPLE(Types.STRING, Types.LONG, Types.LONG, Types.LONG))
                   .name(s.dataset() + " segments")
                   .rebalance()
                   .flatMap(new ReadSegmentPart(), rowType)

@@ -2,6 +2,7 @@ package io.cvmavs.cvm.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cvmavs.crypto.durable.DurableFiles;
 import io.cvmavs.cvm.proof.CanonicalDecoding;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -12,12 +13,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -205,9 +208,22 @@ public final class SegmentStore implements ChainData {
               tables,
               hex(commitment.root()));
       JSON.writeValue(tmp.resolve("manifest.json").toFile(), manifest);
+      // Durable before visible: every file and the folder itself reach the disk before the rename
+      // publishes them,
+      // and the rename is synced too, so a crash never leaves a published segment with missing
+      // contents.
+      try (var files = Files.list(tmp)) {
+        for (Path f : files.toList()) {
+          try (FileChannel channel = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            channel.force(true);
+          }
+        }
+      }
+      DurableFiles.syncDirectory(tmp);
       Path target = dir.resolve(name(from, to));
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.syncDirectory(dir);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IngestException("the store at " + root + " does not support atomic renames", e);
       } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
@@ -233,7 +249,13 @@ public final class SegmentStore implements ChainData {
    * One table file of one segment and the block range a reader keeps from it. Serializable, so
    * Flink tasks can receive it.
    */
-  public record SegmentPart(String file, long keepFrom, long keepTo) implements Serializable {}
+  /**
+   * One segment file to read: rows with block_number in {@code [keepFrom, keepTo]} are kept; {@code
+   * fileRows} is the manifest's row count of the whole file, checked on every read so a damaged
+   * file is never read as a short one.
+   */
+  public record SegmentPart(String file, long keepFrom, long keepTo, long fileRows)
+      implements Serializable {}
 
   /**
    * The files holding {@code table}'s rows of {@code [from, to]}; refuses a range that is not fully
@@ -246,7 +268,12 @@ public final class SegmentStore implements ChainData {
           segmentsDir(chain)
               .resolve(name(s.fromBlock(), s.toBlock()))
               .resolve(table.tableName() + ".seg");
-      parts.add(new SegmentPart(file.toAbsolutePath().toString(), from, to));
+      SegmentManifest.TableSummary summary = s.tables().get(table.tableName());
+      if (summary == null) {
+        throw new IngestException(
+            "segment manifest " + s.fromBlock() + "-" + s.toBlock() + " has no table " + table);
+      }
+      parts.add(new SegmentPart(file.toAbsolutePath().toString(), from, to, summary.rows()));
     }
     return parts;
   }
@@ -262,6 +289,7 @@ public final class SegmentStore implements ChainData {
   public static void readPart(SegmentPart part, Consumer<Object[]> rows) {
     forEachRecord(
         Path.of(part.file()),
+        part.fileRows(),
         record -> {
           Object[] row = CanonicalDecoding.decode(record);
           long block = (Long) row[0];
@@ -362,25 +390,48 @@ public final class SegmentStore implements ChainData {
     void accept(byte[] record);
   }
 
-  private static void forEachRecord(Path file, RecordConsumer consumer) {
+  /**
+   * Reads every record of a segment file. The file must end exactly after a record, and hold {@code
+   * expectedRecords} of them: a file cut anywhere — inside the compressed stream, its trailer, or
+   * between two records — is reported, never read as a shorter one.
+   */
+  private static void forEachRecord(Path file, long expectedRecords, RecordConsumer consumer) {
     try (InputStream raw = Files.newInputStream(file);
         DataInputStream in =
             new DataInputStream(
                 new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16))) {
+      long count = 0;
       while (true) {
-        int len;
-        try {
-          len = in.readInt();
-        } catch (EOFException eof) {
+        int first = in.read();
+        if (first < 0) {
+          if (count != expectedRecords) {
+            throw new IngestException(
+                "segment file "
+                    + file
+                    + " holds "
+                    + count
+                    + " records, its manifest says "
+                    + expectedRecords
+                    + ": the file is damaged; delete its segment folder and ingest the range again");
+          }
           return;
         }
+        int len =
+            (first << 24)
+                | (in.readUnsignedByte() << 16)
+                | (in.readUnsignedByte() << 8)
+                | in.readUnsignedByte();
         if (len < 0 || len > (64 << 20)) {
           throw new IngestException("corrupt segment file " + file + ": record length " + len);
         }
         byte[] record = new byte[len];
         in.readFully(record);
         consumer.accept(record);
+        count++;
       }
+    } catch (EOFException e) {
+      throw new IngestException(
+          "segment file " + file + " is truncated (" + e.getMessage() + ")", e);
     } catch (IOException e) {
       throw new IngestException("cannot read segment file " + file + ": " + e.getMessage(), e);
     }

@@ -204,7 +204,6 @@ class CvmBlockTest {
 
   @Test
   void buildsAndProvesTwentyThousandRecords() {
-    long start = System.nanoTime();
     CanonicalDataset ds = transfers(0, 99, 200);
     CvmBlock b =
         builder.build(Optional.empty(), MANUSCRIPT, source(0, 99), Map.of("transfers", ds), 0);
@@ -212,10 +211,7 @@ class CvmBlockTest {
     for (int i = 0; i < ds.size(); i++) {
       b.prove("transfers", i).verify(hash);
     }
-    long millis = (System.nanoTime() - start) / 1_000_000;
     assertThat(ds.size()).isEqualTo(20_000);
-    // The goal is 2 s warm on 2 cores; this bound (cold JIT, shared CI machine) only
-    // catches regressions.
-    assertThat(millis).isLessThan(20_000);
+    // Timing lives in CvmBenchmarks (docs/BENCHMARKS.md), not in a test.
   }
 }

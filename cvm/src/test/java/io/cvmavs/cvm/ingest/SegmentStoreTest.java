@@ -135,4 +135,22 @@ class SegmentStoreTest {
         .isInstanceOf(IngestException.class)
         .hasMessageContaining("cannot read segment file");
   }
+
+  @Test
+  void aSegmentFileCutAnywhereIsRefusedNeverReadShort() throws IOException {
+    SegmentStore store = new SegmentStore(dir);
+    write(store, 0, 9);
+    Path file = dir.resolve("test/segments/000000000000-000000000009/transaction_logs.seg");
+    byte[] whole = Files.readAllBytes(file);
+    assertThat(store.read("test", ChainTable.TRANSACTION_LOGS, 0, 9)).hasSize(20);
+    for (int cut = 0; cut < whole.length; cut++) {
+      Files.write(file, java.util.Arrays.copyOf(whole, cut));
+      int at = cut;
+      assertThatThrownBy(() -> store.read("test", ChainTable.TRANSACTION_LOGS, 0, 9))
+          .as("file cut to %d of %d bytes", at, whole.length)
+          .isInstanceOf(IngestException.class);
+    }
+    Files.write(file, whole);
+    assertThat(store.read("test", ChainTable.TRANSACTION_LOGS, 0, 9)).hasSize(20);
+  }
 }
