@@ -1,6 +1,6 @@
 package io.cvmavs.stake.devnet;
 
-import static io.cvmavs.stake.devnet.DevnetDriver.E18;
+import static io.cvmavs.stake.devnet.DevnetStakeDriver.E18;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cvmavs.contracts.Deployments;
@@ -41,7 +41,7 @@ class StakeAggregatorIT {
   void setFollowsStakeAcrossEpochs(AnvilNode anvil, @TempDir Path dir) throws Exception {
     Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
     Credentials deployer = anvil.account(0).credentials();
-    DevnetDriver chain = new DevnetDriver(anvil.web3j(), d, deployer);
+    DevnetStakeDriver chain = new DevnetStakeDriver(anvil.web3j(), d, deployer);
     Credentials a = anvil.account(1).credentials();
     Credentials b = anvil.account(2).credentials();
     Credentials c = anvil.account(3).credentials();
@@ -50,14 +50,14 @@ class StakeAggregatorIT {
 
     // A: 100 restaked + 50 $C; B: 200 restaked, key but no $C; C: only 300 $C; D: no key.
     chain.eigenOperator(a, E18.multiply(BigInteger.valueOf(100)));
-    chain.setConsensusKey(a, DevnetDriver.consensusKey(1));
+    chain.setConsensusKey(a, DevnetStakeDriver.consensusKey(1));
     chain.stakeC(a, a.getAddress(), E18.multiply(BigInteger.valueOf(50)));
     chain.registerWithAvs(a, 1);
     chain.eigenOperator(b, E18.multiply(BigInteger.valueOf(200)));
-    chain.setConsensusKey(b, DevnetDriver.consensusKey(2));
+    chain.setConsensusKey(b, DevnetStakeDriver.consensusKey(2));
     chain.registerWithAvs(b, 2);
     chain.eigenOperator(c, BigInteger.ZERO);
-    chain.setConsensusKey(c, DevnetDriver.consensusKey(3));
+    chain.setConsensusKey(c, DevnetStakeDriver.consensusKey(3));
     chain.stakeC(staker, c.getAddress(), E18.multiply(BigInteger.valueOf(300)));
     chain.registerWithAvs(c, 3);
     chain.eigenOperator(noKey, E18.multiply(BigInteger.valueOf(500)));
@@ -87,9 +87,9 @@ class StakeAggregatorIT {
                 anvil.rpcUrl(), d.source().toAbsolutePath(), genesis, EPOCH, chain.strategy()));
     StakeConfig cfg = StakeConfigLoader.load(config);
 
-    ConsensusKey ka = ConsensusKey.of(DevnetDriver.consensusKey(1));
-    ConsensusKey kb = ConsensusKey.of(DevnetDriver.consensusKey(2));
-    ConsensusKey kc = ConsensusKey.of(DevnetDriver.consensusKey(3));
+    ConsensusKey ka = ConsensusKey.of(DevnetStakeDriver.consensusKey(1));
+    ConsensusKey kb = ConsensusKey.of(DevnetStakeDriver.consensusKey(2));
+    ConsensusKey kc = ConsensusKey.of(DevnetStakeDriver.consensusKey(3));
 
     // ---- epoch 0: A = 100×2 + 50 = 250, B = 200×2 = 400, C = 300; D has no consensus key.
     toBlock(anvil, genesis);
