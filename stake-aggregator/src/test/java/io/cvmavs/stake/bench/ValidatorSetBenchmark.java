@@ -417,6 +417,8 @@ public final class ValidatorSetBenchmark {
         if (all) {
           return;
         }
+        // Automine fills a block up to its gas limit; what does not fit waits for the next block.
+        anvil.mine(1);
         if (attempt > 600) {
           throw new IllegalStateException("setup transactions not mined after 60 s");
         }
