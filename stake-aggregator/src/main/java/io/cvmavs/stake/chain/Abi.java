@@ -19,9 +19,11 @@ final class Abi {
   private Abi() {}
 
   /** {@code selector(signature) ‖ abi.encode(args)}. */
-  static String call(String signature, List<Type> args) {
+  @SuppressWarnings({"rawtypes", "unchecked"}) // web3j's encodeConstructor takes a raw List<Type>
+  static String call(String signature, List<? extends Type<?>> args) {
     byte[] selector = Hash.sha3(signature.getBytes(StandardCharsets.US_ASCII));
-    String encodedArgs = args.isEmpty() ? "" : FunctionEncoder.encodeConstructor(args);
+    String encodedArgs =
+        args.isEmpty() ? "" : FunctionEncoder.encodeConstructor((List<Type>) (List) args);
     return Numeric.toHexString(selector, 0, 4, true) + encodedArgs;
   }
 

@@ -9,7 +9,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +18,6 @@ import java.util.TreeSet;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.StaticStruct;
-import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint8;
@@ -201,7 +199,7 @@ public final class RpcStakeReader implements StakeReader {
     // ---- round 2
     List<Request<?, ? extends Response<?>>> r2 = new ArrayList<>();
     List<String> w2 = new ArrayList<>();
-    List<Type> strategyArg = new ArrayList<>();
+    List<Address> strategyArg = new ArrayList<>();
     strategies.forEach(s -> strategyArg.add(new Address(s)));
     int chunks = 0;
     for (int from = 0; from < members.size(); from += config.operatorsPerCall()) {
@@ -219,9 +217,7 @@ public final class RpcStakeReader implements StakeReader {
                       List.of(
                           operatorSet(),
                           new DynamicArray<>(Address.class, ops),
-                          new DynamicArray<>(
-                              Address.class,
-                              strategyArg.stream().map(Address.class::cast).toList()),
+                          new DynamicArray<>(Address.class, strategyArg),
                           new Uint32(block)))),
               block));
       w2.add("AllocationManager.getMinimumSlashableStake(operators " + from + "..)");
@@ -354,11 +350,5 @@ public final class RpcStakeReader implements StakeReader {
               + " returned no data (wrong address, or no contract there at that block)");
     }
     return new Abi.Words(what.get(index), value);
-  }
-
-  static Set<String> lowerCase(List<String> in) {
-    Set<String> out = new LinkedHashSet<>();
-    in.forEach(s -> out.add(s.toLowerCase(Locale.ROOT)));
-    return out;
   }
 }
