@@ -1,0 +1,106 @@
+package io.cvmavs.stake.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StakeConfigLoaderTest {
+  @TempDir Path dir;
+
+  private static final String ADDRS =
+      """
+      addresses:
+        AllocationManager: "0x1111111111111111111111111111111111111111"
+        CvmRegistry: "0x2222222222222222222222222222222222222222"
+        CvmServiceManager: "0x3333333333333333333333333333333333333333"
+        CStaking: "0x4444444444444444444444444444444444444444"
+      """;
+
+  private Path write(String yaml) throws Exception {
+    Path p = dir.resolve("stake.yaml");
+    Files.writeString(p, yaml);
+    return p;
+  }
+
+  @Test
+  void readsEveryFieldAndDefaults() throws Exception {
+    StakeConfig c =
+        StakeConfigLoader.load(
+            write(
+                "eth_rpc_url: http://127.0.0.1:8545\n"
+                    + ADDRS
+                    + """
+                    operator_set_id: 2
+                    epoch: {genesis_block: 10, length_blocks: 50}
+                    power: {unit: "0.000001", min_power: 3, max_validators: 7, max_power_bps: 2000}
+                    prices:
+                      c_per_eth: {feed: "0x5555555555555555555555555555555555555555"}
+                      strategies:
+                        "0xAAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": {value: "2.5"}
+                    """));
+    assertThat(c.operatorSetId()).isEqualTo(2);
+    assertThat(c.epochGenesisBlock()).isEqualTo(10);
+    assertThat(c.epochLengthBlocks()).isEqualTo(50);
+    assertThat(c.jailEpochs()).isEqualTo(1);
+    assertThat(c.power().unitWei()).isEqualTo(BigInteger.TEN.pow(12));
+    assertThat(c.power().maxPowerBps()).isEqualTo(2000);
+    assertThat(c.cPerEth())
+        .isEqualTo(new PriceSource.Feed("0x5555555555555555555555555555555555555555"));
+    assertThat(c.rateOf("0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"))
+        .isEqualTo(new PriceSource.Fixed(new BigInteger("2500000000000000000")));
+    assertThat(c.contract(StakeConfig.C_STAKING))
+        .isEqualTo("0x4444444444444444444444444444444444444444");
+    assertThatThrownBy(() -> c.rateOf("0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"))
+        .isInstanceOf(StakeConfigException.class)
+        .hasMessageContaining("prices.strategies");
+  }
+
+  @Test
+  void errorsNameTheField() throws Exception {
+    assertThatThrownBy(
+            () ->
+                StakeConfigLoader.load(
+                    write(
+                        "eth_rpc_url: http://x\n"
+                            + ADDRS
+                            + "prices: {c_per_eth: {value: 1}}\nepochs: {}\n")))
+        .isInstanceOf(StakeConfigException.class)
+        .hasMessageContaining("unknown field 'epochs'");
+    assertThatThrownBy(
+            () ->
+                StakeConfigLoader.load(
+                    write(
+                        "eth_rpc_url: http://x\n"
+                            + ADDRS
+                            + "prices: {c_per_eth: {value: \"1e-30\"}}\n")))
+        .hasMessageContaining("prices.c_per_eth.value");
+    assertThatThrownBy(
+            () ->
+                StakeConfigLoader.load(
+                    write(
+                        "eth_rpc_url: http://x\n"
+                            + ADDRS
+                            + "prices: {c_per_eth: {value: 1, feed: \"0x5555555555555555555555555555555555555555\"}}\n")))
+        .hasMessageContaining("exactly one of 'value' and 'feed'");
+    assertThatThrownBy(
+            () ->
+                StakeConfigLoader.load(
+                    write("eth_rpc_url: http://x\nprices: {c_per_eth: {value: 1}}\n")))
+        .hasMessageContaining("no address for AllocationManager");
+    assertThatThrownBy(
+            () ->
+                StakeConfigLoader.load(
+                    write(
+                        "eth_rpc_url: http://x\n"
+                            + ADDRS
+                            + "prices: {c_per_eth: {value: 1}}\npower: {max_power_bps: 0}\n")))
+        .hasMessageContaining("power.max_power_bps");
+    assertThatThrownBy(() -> StakeConfigLoader.load(dir.resolve("missing.yaml")))
+        .hasMessageContaining("not found");
+  }
+}
