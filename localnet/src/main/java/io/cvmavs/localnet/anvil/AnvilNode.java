@@ -177,6 +177,15 @@ public final class AnvilNode implements AutoCloseable {
     call("anvil_mine", List.of("0x" + Integer.toHexString(blocks)), Response.class);
   }
 
+  /**
+   * Switches to a block every {@code interval} ({@code evm_setIntervalMining}); automine stays off
+   * until reset.
+   */
+  public void setIntervalMining(Duration interval) {
+    call("evm_setIntervalMining", List.of(Math.max(1, interval.toSeconds())), Response.class);
+    call("evm_setAutomine", List.of(false), Response.class);
+  }
+
   /** Advances the next block's timestamp by {@code seconds} ({@code evm_increaseTime}). */
   public void increaseTime(long seconds) {
     call("evm_increaseTime", List.of(BigInteger.valueOf(seconds)), Response.class);

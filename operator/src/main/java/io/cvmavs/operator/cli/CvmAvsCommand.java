@@ -1,12 +1,15 @@
 package io.cvmavs.operator.cli;
 
+import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.config.OperatorCommand;
 import io.cvmavs.operator.cvm.CvmCommand;
 import io.cvmavs.operator.cvm.IngestCommand;
 import io.cvmavs.operator.cvm.ManuscriptCommand;
 import io.cvmavs.operator.devnet.DevnetCommand;
 import io.cvmavs.operator.keys.KeysCommand;
+import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
+import io.cvmavs.operator.stake.StakeCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -34,10 +37,11 @@ import picocli.CommandLine.Spec;
       IngestCommand.class,
       ManuscriptCommand.class,
       CvmCommand.class,
+      NodeCommand.class,
+      AggregatorCommand.class,
       SlashingProtectionCommand.class,
+      StakeCommand.class,
       DevnetCommand.class,
-      io.cvmavs.operator.aggregator.AggregatorCommand.class,
-      io.cvmavs.operator.node.NodeCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

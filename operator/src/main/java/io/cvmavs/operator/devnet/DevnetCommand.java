@@ -121,8 +121,11 @@ public final class DevnetCommand implements Callable<Integer> {
         AnvilOptions.defaults()
             .withPort(port)
             .withAccounts(Math.max(10, DevnetRun.accountsNeeded(operators)))
-            .withLogDirectory(repo.root().resolve("target/devnet"))
-            .withBlockTime(Duration.ofMillis(Math.round(blockTimeSeconds * 1000)));
+            .withLogDirectory(repo.root().resolve("target/devnet"));
+    // Deployment and registration run on automine (a block per transaction, no waiting); the
+    // attestation phase
+    // switches anvil to --block-time interval mining, as a real chain behaves.
+    Duration blockTime = Duration.ofMillis(Math.round(blockTimeSeconds * 1000));
 
     step(out, "starting anvil");
     try (AnvilNode anvil = AnvilNode.start(options)) {
@@ -158,6 +161,7 @@ public final class DevnetCommand implements Callable<Integer> {
                   operators,
                   blocks,
                   span,
+                  blockTime,
                   repo.root().resolve("target/devnet/run-" + anvil.port())),
               out)) {
         if (operators > 0) {

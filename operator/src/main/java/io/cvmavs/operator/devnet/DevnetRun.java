@@ -57,7 +57,8 @@ final class DevnetRun implements AutoCloseable {
   /** Devnet-only keystore password (keys are written with light scrypt under target/devnet). */
   private static final String DEVNET_PASSWORD = "devnet-only-password";
 
-  record Settings(int operators, int cvmBlocks, long span, Path workDirectory) {}
+  record Settings(
+      int operators, int cvmBlocks, long span, Duration blockTime, Path workDirectory) {}
 
   private final AnvilNode anvil;
   private final Settings settings;
@@ -116,9 +117,13 @@ final class DevnetRun implements AutoCloseable {
           i, anvil.account(i).address(), Bytes32.hex(bls.operatorId()));
     }
 
+    anvil.setIntervalMining(settings.blockTime());
+    step("anvil now mines a block every %d s", Math.max(1, settings.blockTime().toSeconds()));
     // CVM block 0 starts after registration, so every CVM block covers the token activity made for
     // it.
-    long genesis = anvil.blockNumber() + 2;
+    // Margin for the nodes' start-up at one block per second, so no CVM block's range passes before
+    // the activity.
+    long genesis = anvil.blockNumber() + 5 + settings.operators();
     NodeCommand.Options nodeOptions =
         new NodeCommand.Options(
             manuscriptHash, Optional.of(genesis), settings.span(), Duration.ofMillis(500), true);
@@ -147,6 +152,10 @@ final class DevnetRun implements AutoCloseable {
     List<DevnetSummary.Task> outcomes = new ArrayList<>();
     for (long height = 0; height < settings.cvmBlocks(); height++) {
       long rangeEnd = genesis + (height + 1) * settings.span() - 1;
+      long rangeStart = rangeEnd - settings.span() + 1;
+      while (anvil.blockNumber() + 1 < rangeStart) {
+        Thread.sleep(100); // transfers mined before the range would be in no CVM block
+      }
       while (anvil.blockNumber() <= rangeEnd) {
         activity.transfer();
       }
@@ -163,7 +172,7 @@ final class DevnetRun implements AutoCloseable {
           "task %d created for CVM block %d (chain blocks %d..%d, %d records)",
           task.taskIndex(),
           height,
-          rangeEnd - settings.span() + 1,
+          rangeStart,
           rangeEnd,
           block.datasets().values().stream().mapToInt(ds -> ds.size()).sum());
       outcomes.add(awaitResponse(reader, aggregator.aggregator(), task, created, window, activity));
