@@ -39,6 +39,7 @@ import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
@@ -108,6 +109,24 @@ public final class ManuscriptRunner {
             collected.computeIfAbsent(sink.from(), from -> collect(session, from, sink));
         switch (sink.type()) {
           case DATASET -> {
+            for (int c = 0; c < rows.types().size(); c++) {
+              LogicalTypeRoot root = rows.types().get(c).getTypeRoot();
+              if (root == LogicalTypeRoot.FLOAT || root == LogicalTypeRoot.DOUBLE) {
+                // Floating-point sums depend on the order rows arrive in, which varies with
+                // parallelism: an
+                // attested root must not.
+                throw new EngineException(
+                    "dataset sink '"
+                        + sink.name()
+                        + "' ("
+                        + sink.location()
+                        + "): column '"
+                        + rows.columns().get(c)
+                        + "' is "
+                        + root
+                        + "; attested datasets must be deterministic, use DECIMAL (e.g. CAST(x AS DECIMAL(38, 18)))");
+              }
+            }
             try {
               CanonicalDataset ds =
                   CanonicalDataset.of(rows.columns(), sink.primaryKey(), rows.rows());

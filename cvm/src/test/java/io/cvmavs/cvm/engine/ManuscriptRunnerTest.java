@@ -292,6 +292,33 @@ class ManuscriptRunnerTest {
   }
 
   @Test
+  void floatingPointColumnsInADatasetSinkAreRefused() {
+    Manuscript m =
+        parse(
+            """
+            name: floats
+            specVersion: v1.0.0
+            sources:
+              - name: logs
+                type: dataset
+                dataset: eth.transaction_logs
+            transforms:
+              - name: scored
+                sql: SELECT transaction_hash, log_index, CAST(log_index AS DOUBLE) * 1.5 AS score FROM logs
+            sinks:
+              - name: scores
+                type: dataset
+                from: scored
+                primary_key: transaction_hash,log_index
+            """);
+    assertThatThrownBy(() -> RUNNER.run(m, RunOptions.range(0, 1)))
+        .isInstanceOf(EngineException.class)
+        .hasMessageContaining("dataset sink 'scores'")
+        .hasMessageContaining("column 'score' is DOUBLE")
+        .hasMessageContaining("DECIMAL");
+  }
+
+  @Test
   void emptyRangesGiveTheEmptyRootAndParallelismIsBounded() {
     Manuscript m = parse(DECODE);
     RunResult r = RUNNER.run(m, RunOptions.range(1000, 1010));
