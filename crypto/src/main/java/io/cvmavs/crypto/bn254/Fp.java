@@ -507,7 +507,11 @@ public final class Fp {
     return reduceOnce(t0, t1, t2, t3);
   }
 
-  /** r[ro..ro+3] = a·b (Montgomery); the output may alias an input. */
+  /**
+   * r[ro..ro+3] = a·b (Montgomery); the output may alias an input. The four CIOS rounds are
+   * unrolled by hand on purpose, so every limb stays in a local the JIT can keep in a register; the
+   * repetition is deliberate.
+   */
   static void mulL(long[] a, int ao, long[] b, int bo, long[] r, int ro) {
     long x0 = a[ao], x1 = a[ao + 1], x2 = a[ao + 2], x3 = a[ao + 3];
     long y0 = b[bo], y1 = b[bo + 1], y2 = b[bo + 2], y3 = b[bo + 3];

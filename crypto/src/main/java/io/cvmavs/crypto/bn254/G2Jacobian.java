@@ -6,6 +6,10 @@ import java.math.BigInteger;
  * A G2 point in Jacobian coordinates (x = X/Z², y = Y/Z³; Z = 0 is infinity) on the twist y² = x³ +
  * 3/ξ. Immutable. Use it to chain additions and multiplications; convert to {@link G2Point} (one
  * inversion) at the end.
+ *
+ * <p>Its formulas mirror {@link G1Jacobian} over Fp2 instead of Fp. The two classes are kept
+ * separate on purpose: a generic curve over a field interface would box every coordinate on the hot
+ * path.
  */
 public final class G2Jacobian {
   public static final G2Jacobian INFINITY = new G2Jacobian(Fp2.ONE, Fp2.ONE, Fp2.ZERO);

@@ -61,17 +61,7 @@ public final class CvmCommand implements Runnable {
     @Parameters(paramLabel = "FILE", description = "Manuscript YAML file.")
     Path file;
 
-    @Option(
-        names = "--rpc",
-        paramLabel = "URL",
-        description = "JSON-RPC endpoint to ingest the range from first.")
-    String rpc;
-
-    @Option(names = "--from", required = true, description = "First block (inclusive).")
-    long from;
-
-    @Option(names = "--to", required = true, description = "Last block (inclusive).")
-    long to;
+    @Mixin BlockRange range;
 
     @Option(
         names = "--dataset",
@@ -100,21 +90,19 @@ public final class CvmCommand implements Runnable {
       Manuscript m = new ManuscriptParser().parse(file);
       String chain = ManuscriptCommand.chainOf(m);
       SegmentStore store = options.store();
-      if (rpc != null) {
-        options.ingestor(rpc, chain, store, spec.commandLine().getErr()).ingest(from, to);
-      }
+      range.ingestIfAsked(options, chain, store, spec.commandLine().getErr());
       RunResult run =
           new ManuscriptRunner(options.runtime(), store)
               .run(
                   m,
-                  RunOptions.range(from, to)
+                  RunOptions.range(range.from, range.to)
                       .printingTo(new PrintStream(System.err, true, StandardCharsets.UTF_8)));
       CvmBlock block =
           new CvmBlockBuilder(Clock.systemUTC())
               .build(
                   Optional.empty(),
                   m.hash(),
-                  store.commitment(chain, from, to),
+                  store.commitment(chain, range.from, range.to),
                   run.datasets(),
                   timestamp != null ? timestamp : Clock.systemUTC().instant().getEpochSecond());
       CanonicalDataset ds = run.datasets().get(dataset);

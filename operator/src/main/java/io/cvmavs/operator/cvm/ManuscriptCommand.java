@@ -102,17 +102,7 @@ public final class ManuscriptCommand implements Runnable {
     @Parameters(paramLabel = "FILE", description = "Manuscript YAML file.")
     Path file;
 
-    @Option(
-        names = "--rpc",
-        paramLabel = "URL",
-        description = "JSON-RPC endpoint to ingest the range from first.")
-    String rpc;
-
-    @Option(names = "--from", required = true, description = "First block (inclusive).")
-    long from;
-
-    @Option(names = "--to", required = true, description = "Last block (inclusive).")
-    long to;
+    @Mixin BlockRange range;
 
     @Option(names = "--parallelism", description = "Overrides the manuscript's parallelism.")
     Integer parallelism;
@@ -128,11 +118,9 @@ public final class ManuscriptCommand implements Runnable {
       Manuscript m = new ManuscriptParser().parse(file);
       String chain = chainOf(m);
       SegmentStore store = options.store();
-      if (rpc != null) {
-        options.ingestor(rpc, chain, store, spec.commandLine().getErr()).ingest(from, to);
-      }
+      range.ingestIfAsked(options, chain, store, spec.commandLine().getErr());
       RunOptions runOptions =
-          RunOptions.range(from, to)
+          RunOptions.range(range.from, range.to)
               .printingTo(new PrintStream(System.out, true, StandardCharsets.UTF_8));
       if (parallelism != null) {
         runOptions = runOptions.withParallelism(parallelism);
@@ -143,7 +131,7 @@ public final class ManuscriptCommand implements Runnable {
             runOptions.printingTo(new PrintStream(System.err, true, StandardCharsets.UTF_8));
       }
       RunResult result = new ManuscriptRunner(options.runtime(), store).run(m, runOptions);
-      byte[] sourceRoot = store.commitment(chain, from, to).root();
+      byte[] sourceRoot = store.commitment(chain, range.from, range.to).root();
       HexFormat hex = HexFormat.of();
       if (json) {
         ObjectMapper mapper = new ObjectMapper();
@@ -151,8 +139,8 @@ public final class ManuscriptCommand implements Runnable {
         root.put("manuscript", m.name());
         root.put("manuscriptHash", "0x" + hex.formatHex(m.hash()));
         root.put("chain", chain);
-        root.put("fromBlock", from);
-        root.put("toBlock", to);
+        root.put("fromBlock", range.from);
+        root.put("toBlock", range.to);
         root.put("parallelism", result.parallelism());
         root.put("sourceRoot", "0x" + hex.formatHex(sourceRoot));
         ObjectNode sinks = root.putObject("rows");
@@ -172,7 +160,12 @@ public final class ManuscriptCommand implements Runnable {
       } else {
         out.printf(
             "manuscript %s over %s blocks %d-%d (parallelism %d, %.1f s)%n",
-            m.name(), chain, from, to, result.parallelism(), result.elapsed().toMillis() / 1000.0);
+            m.name(),
+            chain,
+            range.from,
+            range.to,
+            result.parallelism(),
+            result.elapsed().toMillis() / 1000.0);
         result
             .rowsPerSink()
             .forEach((sink, rows) -> out.printf("  sink %-24s %d rows%n", sink, rows));
