@@ -72,6 +72,14 @@ public final class DevnetCommand implements Callable<Integer> {
   int operators;
 
   @Option(
+      names = "--faulty",
+      defaultValue = "0",
+      description =
+          "Operators (the first K) that sign WRONG results; the challenger must get exactly them"
+              + " slashed (default: ${DEFAULT-VALUE}).")
+  int faulty;
+
+  @Option(
       names = "--blocks",
       defaultValue = "5",
       description = "CVM blocks to attest before the summary (default: ${DEFAULT-VALUE}).")
@@ -112,6 +120,18 @@ public final class DevnetCommand implements Callable<Integer> {
     if (operators < 0 || operators > 50) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--operators must be 0..50, got " + operators);
+    }
+    if (faulty < 0 || faulty > DevnetRun.maxFaulty(operators)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--faulty must be 0.."
+              + DevnetRun.maxFaulty(operators)
+              + " with "
+              + operators
+              + " operators (the honest ones must hold the "
+              + DevnetRun.THRESHOLD_PERCENT
+              + " % quorum threshold), got "
+              + faulty);
     }
     if (blocks < 1 || span < 1) {
       throw new CommandLine.ParameterException(
@@ -159,6 +179,7 @@ public final class DevnetCommand implements Callable<Integer> {
               anvil,
               new DevnetRun.Settings(
                   operators,
+                  faulty,
                   blocks,
                   span,
                   blockTime,

@@ -23,6 +23,7 @@ import io.cvmavs.operator.cli.CvmAvsCommand;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.node.CvmBlockComputer;
 import io.cvmavs.operator.node.NodeCommand;
+import io.cvmavs.operator.taskgen.TaskGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -37,7 +38,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.web3j.crypto.Hash;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.TransactionManager;
@@ -57,8 +60,24 @@ final class DevnetRun implements AutoCloseable {
   /** Devnet-only keystore password (keys are written with light scrypt under target/devnet). */
   private static final String DEVNET_PASSWORD = "devnet-only-password";
 
+  /**
+   * Quorum threshold of the devnet's tasks: two of three equal operators (66.7 %) meet it, so one
+   * faulty operator of three cannot stop a response.
+   */
+  static final int THRESHOLD_PERCENT = 66;
+
+  /** The most faulty operators of {@code operators} (equal stakes) that still leave a quorum. */
+  static int maxFaulty(int operators) {
+    return operators - (operators * THRESHOLD_PERCENT + 99) / 100;
+  }
+
   record Settings(
-      int operators, int cvmBlocks, long span, Duration blockTime, Path workDirectory) {}
+      int operators,
+      int faulty,
+      int cvmBlocks,
+      long span,
+      Duration blockTime,
+      Path workDirectory) {}
 
   private final AnvilNode anvil;
   private final Settings settings;
@@ -119,74 +138,135 @@ final class DevnetRun implements AutoCloseable {
 
     anvil.setIntervalMining(settings.blockTime());
     step("anvil now mines a block every %d s", Math.max(1, settings.blockTime().toSeconds()));
-    // CVM block 0 starts after registration, so every CVM block covers the token activity made for
-    // it.
-    // Margin for the nodes' start-up at one block per second, so no CVM block's range passes before
-    // the activity.
-    long genesis = anvil.blockNumber() + 5 + settings.operators();
-    NodeCommand.Options nodeOptions =
-        new NodeCommand.Options(
-            manuscriptHash, Optional.of(genesis), settings.span(), Duration.ofMillis(500), true);
-    for (int i = 0; i < settings.operators(); i++) {
-      running.add(
-          NodeCommand.start(OperatorConfigLoader.load(configs.get(i)), keys.get(i), nodeOptions));
-    }
-    step("%d operator nodes running (WebSocket subscription + backfill)", settings.operators());
-
     Transactor generatorTx =
         ChainAccess.open(
             URI.create(anvil.rpcUrl()),
             anvil.account(0).credentials().getEcKeyPair(),
             Optional.of(anvil.chainId()));
     String taskManager = d.address("CvmTaskManager");
-    TaskManagerWriter generator = new TaskManagerWriter(generatorTx, taskManager);
     TaskManagerReader reader = new TaskManagerReader(generatorTx, taskManager);
     long window = reader.taskResponseWindowBlock();
+    // Token activity runs in the background from now on: about one transfer per block, so every
+    // CVM block has records to attest.
+    TokenActivity activity = new TokenActivity(anvil, d.address("CToken"), activityAccount);
+    running.add(activity.startBackground());
+    // CVM block 0 starts after the nodes have had time to start (a few blocks at 1 s each).
+    long genesis = anvil.blockNumber() + 5 + settings.operators();
+    NodeCommand.Options nodeOptions =
+        new NodeCommand.Options(
+            manuscriptHash, Optional.of(genesis), settings.span(), Duration.ofMillis(500), true);
+    for (int i = 0; i < settings.operators(); i++) {
+      boolean faulty = i < settings.faulty();
+      running.add(
+          NodeCommand.start(
+              OperatorConfigLoader.load(configs.get(i)),
+              keys.get(i),
+              nodeOptions,
+              faulty ? FaultyComputer::new : UnaryOperator.identity()));
+    }
+    step(
+        "%d operator nodes running (WebSocket subscription + backfill)%s",
+        settings.operators(),
+        settings.faulty() == 0
+            ? ""
+            : String.format(
+                "; operator%s %s sign%s WRONG results",
+                settings.faulty() == 1 ? "" : "s",
+                faultyNames(),
+                settings.faulty() == 1 ? "s" : ""));
+
     CvmBlockComputer cvm =
         new CvmBlockComputer(
             new CvmBlockComputer.Settings("eth", genesis, settings.span(), manuscriptHash),
             anvil.web3j(),
             settings.workDirectory().resolve("task-generator-cvm"));
-    TokenActivity activity = new TokenActivity(anvil, d.address("CToken"), activityAccount);
+    TaskManagerWriter writer = new TaskManagerWriter(generatorTx, taskManager);
+    java.util.concurrent.BlockingQueue<TaskGenerator.Created> created =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.ScheduledExecutorService generatorThread =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("task-generator").daemon().factory());
+    running.add(generatorThread::shutdownNow);
+    TaskGenerator generator =
+        new TaskGenerator(
+                new TaskGenerator.Settings(
+                    manuscriptHash,
+                    new byte[] {0},
+                    THRESHOLD_PERCENT,
+                    genesis,
+                    settings.span(),
+                    0,
+                    d.values().containsKey("deploymentBlock")
+                        ? Long.parseLong(d.values().get("deploymentBlock"))
+                        : 0,
+                    Duration.ofMillis(200),
+                    OptionalLong.of(settings.cvmBlocks())),
+                chainPort(reader, writer),
+                cvm,
+                generatorThread,
+                created::add)
+            .start();
+    running.add(generator);
+    step(
+        "task generator running: one task per CVM block of %d chain blocks from block %d",
+        settings.span(), genesis);
 
     List<DevnetSummary.Task> outcomes = new ArrayList<>();
-    for (long height = 0; height < settings.cvmBlocks(); height++) {
-      long rangeEnd = genesis + (height + 1) * settings.span() - 1;
-      long rangeStart = rangeEnd - settings.span() + 1;
-      while (anvil.blockNumber() + 1 < rangeStart) {
-        Thread.sleep(100); // transfers mined before the range would be in no CVM block
-      }
-      while (anvil.blockNumber() <= rangeEnd) {
-        activity.transfer();
-      }
-      var block = cvm.block(height);
-      CvmTask task =
-          generator.createTask(
-              height,
-              manuscriptHash,
-              CvmBlockComputer.inputCommitmentHash(block.header().input()),
-              new byte[] {0},
-              67);
-      long created = System.nanoTime();
+    for (int n = 0; n < settings.cvmBlocks(); n++) {
+      TaskGenerator.Created c = created.take();
+      CvmTask task = c.task();
       step(
           "task %d created for CVM block %d (chain blocks %d..%d, %d records)",
           task.taskIndex(),
-          height,
-          rangeStart,
-          rangeEnd,
-          block.datasets().values().stream().mapToInt(ds -> ds.size()).sum());
-      outcomes.add(awaitResponse(reader, aggregator.aggregator(), task, created, window, activity));
+          task.cvmBlockHeight(),
+          c.block().header().input().fromBlock(),
+          c.block().header().input().toBlock(),
+          c.block().datasets().values().stream().mapToInt(ds -> ds.size()).sum());
+      outcomes.add(
+          awaitResponse(reader, aggregator.aggregator(), task, c.createdAtMillis(), window));
     }
     return new DevnetSummary(settings.operators(), outcomes);
+  }
+
+  private String faultyNames() {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= settings.faulty(); i++) {
+      names.add("operator-" + i);
+    }
+    return String.join(", ", names);
+  }
+
+  private static TaskGenerator.Chain chainPort(TaskManagerReader reader, TaskManagerWriter writer) {
+    return new TaskGenerator.Chain() {
+      @Override
+      public long blockNumber() {
+        return reader.blockNumber();
+      }
+
+      @Override
+      public List<CvmTask> newTasks(long fromBlock, long toBlock) {
+        return reader.newTasks(fromBlock, toBlock);
+      }
+
+      @Override
+      public CvmTask createTask(
+          long height,
+          byte[] manuscriptHash,
+          byte[] inputCommitment,
+          byte[] quorumNumbers,
+          long thresholdPercent) {
+        return writer.createTask(
+            height, manuscriptHash, inputCommitment, quorumNumbers, thresholdPercent);
+      }
+    };
   }
 
   private DevnetSummary.Task awaitResponse(
       TaskManagerReader reader,
       Aggregator aggregator,
       CvmTask task,
-      long created,
-      long window,
-      TokenActivity activity)
+      long createdAtMillis,
+      long window)
       throws InterruptedException {
     long deadlineBlock = task.taskCreatedBlock() + window;
     while (!reader.isResponded(task.taskIndex())) {
@@ -197,13 +277,12 @@ final class DevnetRun implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    long latency = (System.nanoTime() - created) / 1_000_000;
+    long latency = System.currentTimeMillis() - createdAtMillis;
     long gas = responseGas(reader, task);
     int signers = signers(aggregator, task);
     step(
         "task %d responded on chain in %.2f s, signed by %d/%d operators, %s gas",
         task.taskIndex(), latency / 1000.0, signers, settings.operators(), gas);
-    activity.idle();
     return new DevnetSummary.Task(
         task.taskIndex(), task.cvmBlockHeight(), true, latency, gas, signers);
   }
@@ -344,34 +423,28 @@ final class DevnetRun implements AutoCloseable {
     running.clear();
   }
 
-  /** ERC-20 transfers of `$C` from one account, so CVM blocks have records to attest. */
+  /**
+   * ERC-20 transfers of `$C` from one account, so CVM blocks have records to attest. Receipts are
+   * polled every 100 ms (web3j's default is 15 s, which on 1-second blocks left most CVM ranges
+   * without a transfer).
+   */
   static final class TokenActivity {
     private final CToken token;
     private final AnvilNode anvil;
     private final SecureRandom random = new SecureRandom();
-    private long transfers;
+    private final java.util.concurrent.atomic.AtomicLong transfers =
+        new java.util.concurrent.atomic.AtomicLong();
 
     TokenActivity(AnvilNode anvil, String tokenAddress, int account) throws Exception {
       this.anvil = anvil;
       CToken asMinter =
-          CToken.load(
-              tokenAddress,
-              anvil.web3j(),
-              anvil.account(0).credentials(),
-              new DefaultGasProvider());
+          CToken.load(tokenAddress, anvil.web3j(), fastManager(anvil, 0), new DefaultGasProvider());
       asMinter.mint(anvil.account(account).address(), BigInteger.TEN.pow(24)).send();
       this.token =
           CToken.load(
-              tokenAddress,
-              anvil.web3j(),
-              anvil.account(account).credentials(),
-              new DefaultGasProvider());
+              tokenAddress, anvil.web3j(), fastManager(anvil, account), new DefaultGasProvider());
     }
 
-    /**
-     * web3j polls for receipts every 15 s by default; on a devnet with 1 s blocks, poll every 100
-     * ms.
-     */
     private static TransactionManager fastManager(AnvilNode anvil, int account) {
       return new RawTransactionManager(
           anvil.web3j(),
@@ -386,14 +459,42 @@ final class DevnetRun implements AutoCloseable {
       token
           .transfer(anvil.account(to).address(), BigInteger.valueOf(1 + random.nextInt(1_000_000)))
           .send();
-      transfers++;
+      transfers.incrementAndGet();
     }
 
-    /** Between tasks: nothing to do but let the chain advance. */
-    void idle() {}
+    /** Transfers one after another on a background thread until the returned handle is closed. */
+    AutoCloseable startBackground() {
+      Thread thread =
+          Thread.ofPlatform()
+              .name("devnet-token-activity")
+              .daemon()
+              .start(
+                  () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                      try {
+                        transfer();
+                      } catch (InterruptedException e) {
+                        return;
+                      } catch (Exception e) {
+                        if (Thread.currentThread().isInterrupted()) {
+                          return;
+                        }
+                        try {
+                          Thread.sleep(500);
+                        } catch (InterruptedException stop) {
+                          return;
+                        }
+                      }
+                    }
+                  });
+      return () -> {
+        thread.interrupt();
+        thread.join(5_000);
+      };
+    }
 
     long transfers() {
-      return transfers;
+      return transfers.get();
     }
   }
 }

@@ -52,6 +52,15 @@ public final class CvmBlockComputer implements ResponseComputer {
   private final Ingestor ingestor;
   private final TreeMap<Long, CvmBlockHeader> built = new TreeMap<>();
 
+  /** The most recent blocks, whole, so a task for a prebuilt block is answered without work. */
+  private final Map<Long, CvmBlock> recent =
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, CvmBlock> eldest) {
+          return size() > 32;
+        }
+      };
+
   public CvmBlockComputer(Settings settings, Web3j web3j, Path dataDirectory) {
     this.settings = settings;
     this.web3j = web3j;
@@ -77,8 +86,17 @@ public final class CvmBlockComputer implements ResponseComputer {
             input.chain(), input.fromBlock(), input.toBlock(), input.sourceRoot()));
   }
 
+  /** The last chain block of CVM block {@code height}. */
+  public long rangeEnd(long height) {
+    return settings.genesisBlock() + (height + 1) * settings.blocksPerCvmBlock() - 1;
+  }
+
   /** The CVM block at {@code height}, building every missing block before it. */
   public synchronized CvmBlock block(long height) {
+    CvmBlock cached = recent.get(height);
+    if (cached != null) {
+      return cached;
+    }
     CvmBlock last = null;
     long start = built.isEmpty() ? 0 : built.lastKey() + 1;
     if (height < start) {
@@ -88,8 +106,23 @@ public final class CvmBlockComputer implements ResponseComputer {
     for (long h = start; h <= height; h++) {
       last = build(h, h == 0 ? Optional.empty() : Optional.of(built.get(h - 1)));
       built.put(h, last.header());
+      recent.put(h, last);
     }
     return last;
+  }
+
+  /**
+   * Builds every CVM block whose chain range has ended by {@code chainHead}, so the node has its
+   * result ready when the task for it appears (latency bounded by block times, not by execution).
+   * Returns the highest height built, or -1 when no block is finished yet.
+   */
+  public long prebuild(long chainHead) {
+    if (chainHead < rangeEnd(0)) {
+      return -1;
+    }
+    long height = (chainHead - settings.genesisBlock() + 1) / settings.blocksPerCvmBlock() - 1;
+    block(height);
+    return height;
   }
 
   @Override

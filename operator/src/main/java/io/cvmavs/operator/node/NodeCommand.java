@@ -23,6 +23,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
@@ -39,6 +44,8 @@ import picocli.CommandLine.Spec;
     description =
         "Run the operator node: follow tasks, re-execute, sign (slashing-protected), send to the aggregator.")
 public final class NodeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeCommand.class);
+
   @Spec CommandSpec spec;
 
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
@@ -92,6 +99,16 @@ public final class NodeCommand implements Callable<Integer> {
   }
 
   public static Running start(OperatorConfig c, BlsKeyPair bls, Options o) {
+    return start(c, bls, o, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a node whose result computer is {@code wrap}ped: the devnet's fault injection ({@code
+   * devnet --faulty K}) and tests use it; operators use {@link #start(OperatorConfig, BlsKeyPair,
+   * Options)}.
+   */
+  public static Running start(
+      OperatorConfig c, BlsKeyPair bls, Options o, UnaryOperator<ResponseComputer> wrap) {
     // Reads only: the node sends no transactions, so a throw-away key is the `from` of its calls.
     Transactor rpc;
     try {
@@ -148,7 +165,7 @@ public final class NodeCommand implements Callable<Integer> {
                 return tasks.isResponded(taskIndex);
               }
             },
-            computer,
+            wrap.apply(computer),
             signer,
             AggregatorClient.of(c.aggregatorUrl()),
             data.resolve("node"),
@@ -156,6 +173,26 @@ public final class NodeCommand implements Callable<Integer> {
             workers,
             System::currentTimeMillis);
     node.start();
+    // Build each CVM block as soon as its chain range has ended, before its task exists.
+    AtomicBoolean building = new AtomicBoolean();
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          if (building.compareAndSet(false, true)) {
+            workers.submit(
+                () -> {
+                  try {
+                    computer.prebuild(tasks.blockNumber());
+                  } catch (RuntimeException e) {
+                    LOG.debug("prebuilding CVM blocks: {}", e.getMessage());
+                  } finally {
+                    building.set(false);
+                  }
+                });
+          }
+        },
+        0,
+        Math.max(100, Math.min(500, o.poll().toMillis())),
+        TimeUnit.MILLISECONDS);
     return new Running(node, protection, scheduler, workers, ingestWeb3j);
   }
 

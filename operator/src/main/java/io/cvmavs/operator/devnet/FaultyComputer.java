@@ -1,0 +1,38 @@
+package io.cvmavs.operator.devnet;
+
+import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.operator.node.ResponseComputer;
+import java.nio.charset.StandardCharsets;
+import org.web3j.crypto.Hash;
+
+/**
+ * Fault injection for {@code devnet --faulty K}: answers every task with the honest result's
+ * dataset root replaced by a different (deterministic) value, as a node with a broken CVM would.
+ * Everything else — slashing protection, signing, sending to the aggregator — is the real node's,
+ * so the wrong result is signed exactly once per task and becomes attributable evidence.
+ */
+final class FaultyComputer implements ResponseComputer {
+  private final ResponseComputer honest;
+
+  FaultyComputer(ResponseComputer honest) {
+    this.honest = honest;
+  }
+
+  @Override
+  public TaskResponse compute(CvmTask task) {
+    TaskResponse right = honest.compute(task);
+    byte[] wrongRoot =
+        Hash.sha3(
+            concat(right.datasetRoot(), "devnet --faulty".getBytes(StandardCharsets.US_ASCII)));
+    return new TaskResponse(
+        right.referenceTaskIndex(), right.cvmBlockHash(), wrongRoot, right.stateRoot());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
