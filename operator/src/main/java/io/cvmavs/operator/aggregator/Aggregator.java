@@ -179,7 +179,13 @@ public final class Aggregator {
         }
         TaskState.ResponseSignatures earlier = state.byDigest.get(previous);
         store.saveEquivocation(
-            state.task, opId, earlier.response, earlier.signatures.get(opId), response, sigHex);
+            new Evidence.Equivocation(
+                state.task,
+                opId,
+                earlier.response,
+                earlier.signatures.get(opId),
+                response,
+                sigHex));
         LOG.warn(
             "task {}: operator {} signed two different responses; evidence kept", taskIndex, opId);
         throw RpcError.EQUIVOCATION.error(
@@ -201,8 +207,11 @@ public final class Aggregator {
       boolean met = thresholdMet(state, digestHex);
       int signers = state.byDigest.get(digestHex).signatures.size();
       long active = snapshot.members().values().stream().filter(snapshot::isActive).count();
-      if (met && state.status == TaskState.Status.COLLECTING) {
-        if (signers == active) {
+      boolean anyMet =
+          met || state.byDigest.keySet().stream().anyMatch(d -> thresholdMet(state, d));
+      if (anyMet && state.status == TaskState.Status.COLLECTING) {
+        // Every active operator has answered (some with another response): no one left to wait for.
+        if (state.digestByOperator.size() == active) {
           scheduleSubmit(state, Duration.ZERO);
         } else if (!state.scheduled) {
           scheduleSubmit(state, settings.aggregationWindow());
@@ -226,6 +235,39 @@ public final class Aggregator {
   /** Files of equivocation evidence kept for the challenger. */
   public List<Path> equivocationEvidence() {
     return store.equivocationFiles();
+  }
+
+  /**
+   * Evidence for the challenger about tasks from {@code fromTaskIndex} on: every verified signature
+   * over a response other than the one this aggregator landed (responded tasks only), and every
+   * equivocation.
+   */
+  public Evidence evidence(long fromTaskIndex) {
+    List<Evidence.Dissent> dissents = new ArrayList<>();
+    synchronized (this) {
+      for (TaskState s : states.values()) {
+        if (s.task.taskIndex() < fromTaskIndex
+            || s.status != TaskState.Status.RESPONDED
+            || s.submittingDigest == null) {
+          continue;
+        }
+        s.byDigest.forEach(
+            (digest, sigs) -> {
+              if (!digest.equals(s.submittingDigest)) {
+                sigs.signatures.forEach(
+                    (op, sig) -> dissents.add(new Evidence.Dissent(s.task, op, sigs.response, sig)));
+              }
+            });
+      }
+    }
+    dissents.sort(
+        Comparator.comparingLong((Evidence.Dissent x) -> x.task().taskIndex())
+            .thenComparing(Evidence.Dissent::operatorId));
+    List<Evidence.Equivocation> equivocations =
+        store.equivocationsSaved().stream()
+            .filter(e -> e.task().taskIndex() >= fromTaskIndex)
+            .toList();
+    return new Evidence(dissents, equivocations);
   }
 
   // ------------------------------------------------------------------ internals
@@ -315,6 +357,12 @@ public final class Aggregator {
         if (s.status == TaskState.Status.RESPONDED || s.status == TaskState.Status.FAILED) {
           return;
         }
+        if (attempt == 1) {
+          if (s.submitInFlight) {
+            return; // the window's submission and an all-signed submission met: one is enough
+          }
+          s.submitInFlight = true;
+        }
         digest = s.submittingDigest != null ? s.submittingDigest : bestDigest(s);
         sigs = s.byDigest.get(digest);
         s.status = TaskState.Status.SUBMITTING;
@@ -373,6 +421,7 @@ public final class Aggregator {
 
   private synchronized void finish(
       TaskState s, TaskState.Status status, String error, AggregatorPorts.Submitted done) {
+    s.submitInFlight = false;
     s.status = status;
     s.error = error;
     store.save(s);

@@ -107,7 +107,9 @@ public final class AggregatorServer {
   private Object dispatch(String method, Object params) {
     JsonObject p = params instanceof JsonObject o ? o : null;
     if (p == null) {
-      if (!method.equals("aggregator_submitSignature") && !method.equals("aggregator_taskStatus")) {
+      if (!method.equals("aggregator_submitSignature")
+          && !method.equals("aggregator_taskStatus")
+          && !method.equals("aggregator_evidence")) {
         throw RpcError.METHOD_NOT_FOUND.error("unknown method " + method);
       }
       throw RpcError.INVALID_PARAMS.error("params must be a JSON object");
@@ -145,6 +147,10 @@ public final class AggregatorServer {
                         RpcError.UNKNOWN_TASK.error(
                             "the aggregator has seen no signature for task " + taskIndex));
         yield JsonObject.mapFrom(s);
+      }
+      case "aggregator_evidence" -> {
+        long from = p.containsKey("fromTaskIndex") ? uint32(p, "fromTaskIndex") : 0;
+        yield new JsonObject(aggregator.evidence(from).toJson().toString());
       }
       default -> throw RpcError.METHOD_NOT_FOUND.error("unknown method " + method);
     };

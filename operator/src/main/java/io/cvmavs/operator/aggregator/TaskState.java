@@ -39,6 +39,9 @@ final class TaskState {
   transient OperatorSetSnapshot snapshot;
   transient boolean scheduled;
 
+  /** A submission attempt chain is running (at most one per task, retries included). */
+  transient boolean submitInFlight;
+
   TaskState(CvmTask task) {
     this.task = task;
   }

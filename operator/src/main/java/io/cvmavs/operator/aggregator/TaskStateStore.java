@@ -98,24 +98,30 @@ final class TaskStateStore {
   }
 
   /** Two signatures of one operator over different responses to one task (for the challenger). */
-  void saveEquivocation(
-      CvmTask task, String operatorId, TaskResponse a, String sigA, TaskResponse b, String sigB) {
-    ObjectNode n = JSON.createObjectNode();
-    n.set("task", taskJson(task));
-    n.put("operatorId", operatorId);
-    n.set("responseA", responseJson(a));
-    n.put("signatureA", sigA);
-    n.set("responseB", responseJson(b));
-    n.put("signatureB", sigB);
-    write(equivocations.resolve("task-" + task.taskIndex() + "-" + operatorId + ".json"), n);
+  void saveEquivocation(Evidence.Equivocation e) {
+    write(
+        equivocations.resolve("task-" + e.task().taskIndex() + "-" + e.operatorId() + ".json"),
+        Evidence.equivocationJson(e));
   }
 
   List<Path> equivocationFiles() {
     try (Stream<Path> files = Files.list(equivocations)) {
-      return files.sorted().toList();
+      return files.filter(p -> p.getFileName().toString().startsWith("task-")).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  List<Evidence.Equivocation> equivocationsSaved() {
+    List<Evidence.Equivocation> out = new ArrayList<>();
+    for (Path f : equivocationFiles()) {
+      try {
+        out.add(Evidence.equivocation(JSON.readTree(f.toFile())));
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalStateException("unreadable equivocation evidence " + f + ": " + e, e);
+      }
+    }
+    return out;
   }
 
   private static void write(Path target, JsonNode n) {
