@@ -255,7 +255,8 @@ public final class Aggregator {
             (digest, sigs) -> {
               if (!digest.equals(s.submittingDigest)) {
                 sigs.signatures.forEach(
-                    (op, sig) -> dissents.add(new Evidence.Dissent(s.task, op, sigs.response, sig)));
+                    (op, sig) ->
+                        dissents.add(new Evidence.Dissent(s.task, op, sigs.response, sig)));
               }
             });
       }

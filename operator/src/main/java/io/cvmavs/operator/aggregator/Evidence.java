@@ -26,8 +26,7 @@ public record Evidence(List<Dissent> dissents, List<Equivocation> equivocations)
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code signature}: 0x-hex of the 64-byte G1 point; {@code operatorId} lower-case 0x-hex. */
-  public record Dissent(
-      CvmTask task, String operatorId, TaskResponse response, String signature) {}
+  public record Dissent(CvmTask task, String operatorId, TaskResponse response, String signature) {}
 
   public record Equivocation(
       CvmTask task,

@@ -102,6 +102,30 @@ public final class AggregatorClient {
             + last);
   }
 
+  /**
+   * {@code aggregator_evidence}: dissenting signatures and equivocations about tasks from {@code
+   * fromTaskIndex} on (one attempt; the challenger asks again at its next step).
+   */
+  public io.cvmavs.operator.aggregator.Evidence evidence(long fromTaskIndex) {
+    ObjectNode params = JSON.createObjectNode();
+    params.put("fromTaskIndex", fromTaskIndex);
+    try {
+      JsonNode reply = call("aggregator_evidence", params);
+      JsonNode error = reply.path("error");
+      if (!error.isMissingNode() && !error.isNull()) {
+        throw new NodeException(
+            "aggregator "
+                + url
+                + " refused aggregator_evidence: "
+                + error.path("message").asText());
+      }
+      return io.cvmavs.operator.aggregator.Evidence.fromJson(reply.path("result"));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new NodeException(
+          "cannot read evidence from aggregator " + url + ": " + e.getMessage(), e);
+    }
+  }
+
   private JsonNode call(String method, ObjectNode params) throws IOException {
     ObjectNode req = JSON.createObjectNode();
     req.put("jsonrpc", "2.0");
