@@ -186,6 +186,15 @@ public final class AnvilNode implements AutoCloseable {
     call("evm_setAutomine", List.of(false), Response.class);
   }
 
+  /**
+   * Stops all mining (no automine, no interval): transactions wait in the pool until {@link
+   * #mine(int)} — for tests of what happens to a transaction that is not being mined.
+   */
+  public void pauseMining() {
+    call("evm_setAutomine", List.of(false), Response.class);
+    call("evm_setIntervalMining", List.of(0), Response.class);
+  }
+
   /** Advances the next block's timestamp by {@code seconds} ({@code evm_increaseTime}). */
   public void increaseTime(long seconds) {
     call("evm_increaseTime", List.of(BigInteger.valueOf(seconds)), Response.class);

@@ -3,7 +3,11 @@ package io.cvmavs.operator.chain;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
@@ -22,13 +26,45 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * would-be revert is refused with the node's reason before anything is sent), signed locally, sent,
  * and waited for; sends are serialised so nonces stay in order. A mined revert is a {@link
  * ChainException.Reverted}.
+ *
+ * <p>Nonces: kept here (the next nonce after the last one this process used), re-read from the
+ * node's pending count when that is higher (another process sent from the account) and after a
+ * "nonce too low" refusal. Fees: a transaction with no receipt after {@link FeePolicy#bumpAfter()}
+ * is sent again with the same nonce and a gas price raised by {@link FeePolicy#bumpPercent()} (at
+ * most {@link FeePolicy#maxBumps()} times, never above {@link FeePolicy#maxGasPrice()}); whichever
+ * of the versions is mined is the result.
  */
 public final class Transactor {
+  private static final Logger LOG = LoggerFactory.getLogger(Transactor.class);
+
+  /** When and how much to raise the gas price of a transaction that is not being mined. */
+  public record FeePolicy(
+      Duration bumpAfter, int maxBumps, int bumpPercent, BigInteger maxGasPrice) {
+    public FeePolicy {
+      if (bumpPercent < 10) {
+        // Ethereum nodes refuse a replacement that pays less than 10 % more.
+        throw new IllegalArgumentException("bumpPercent must be >= 10, got " + bumpPercent);
+      }
+      if (maxBumps < 0 || bumpAfter.isNegative() || bumpAfter.isZero()) {
+        throw new IllegalArgumentException("maxBumps >= 0 and a positive bumpAfter are required");
+      }
+    }
+
+    /** 15 s, up to 5 bumps of 25 %, at most 500 gwei. */
+    public static FeePolicy defaults() {
+      return new FeePolicy(Duration.ofSeconds(15), 5, 25, BigInteger.valueOf(500_000_000_000L));
+    }
+  }
+
   private final Web3j web3j;
   private final Credentials credentials;
   private final long chainId;
   private final Duration receiptTimeout;
   private final Duration pollInterval;
+  private final FeePolicy fees;
+  private BigInteger nextNonce;
+  private final java.util.concurrent.atomic.AtomicLong bumps =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public Transactor(
       Web3j web3j,
@@ -36,11 +72,27 @@ public final class Transactor {
       long chainId,
       Duration receiptTimeout,
       Duration pollInterval) {
+    this(web3j, credentials, chainId, receiptTimeout, pollInterval, FeePolicy.defaults());
+  }
+
+  public Transactor(
+      Web3j web3j,
+      Credentials credentials,
+      long chainId,
+      Duration receiptTimeout,
+      Duration pollInterval,
+      FeePolicy fees) {
     this.web3j = web3j;
     this.credentials = credentials;
     this.chainId = chainId;
     this.receiptTimeout = receiptTimeout;
     this.pollInterval = pollInterval;
+    this.fees = fees;
+  }
+
+  /** Replacement transactions sent so far (fee bumps). */
+  public long feeBumps() {
+    return bumps.get();
   }
 
   public static Transactor of(Web3j web3j, Credentials credentials, long chainId) {
@@ -108,24 +160,53 @@ public final class Transactor {
             .multiply(BigInteger.valueOf(12))
             .divide(BigInteger.TEN)
             .add(BigInteger.valueOf(20_000));
-    BigInteger nonce =
-        rpc(
-                () ->
-                    web3j
-                        .ethGetTransactionCount(address(), DefaultBlockParameterName.PENDING)
-                        .send(),
-                what)
-            .getTransactionCount();
+    BigInteger nonce = nonce(what);
     BigInteger gasPrice = rpc(() -> web3j.ethGasPrice().send(), what).getGasPrice();
     gasPrice = gasPrice.add(gasPrice.shiftRight(2)).add(BigInteger.ONE);
-    RawTransaction tx =
-        RawTransaction.createTransaction(nonce, gasPrice, gasLimit, to, value, data);
-    String signed = Numbers.hex(TransactionEncoder.signMessage(tx, chainId, credentials));
-    EthSendTransaction sent = rpc(() -> web3j.ethSendRawTransaction(signed).send(), what);
-    if (sent.hasError()) {
-      throw new ChainException(what + ": transaction refused: " + errorText(sent.getError()));
+    List<String> hashes = new ArrayList<>();
+    hashes.add(sendSigned(nonce, gasPrice, gasLimit, to, value, data, what, true));
+    nextNonce = nonce.add(BigInteger.ONE);
+    long deadline = System.nanoTime() + receiptTimeout.toNanos();
+    long nextBump = System.nanoTime() + fees.bumpAfter().toNanos();
+    int bumped = 0;
+    TransactionReceipt receipt;
+    while (true) {
+      Optional<TransactionReceipt> r = anyReceipt(hashes, what);
+      if (r.isPresent()) {
+        receipt = r.get();
+        break;
+      }
+      long now = System.nanoTime();
+      if (now > deadline) {
+        throw new ChainException(
+            what + ": no receipt for transaction(s) " + hashes + " after " + receiptTimeout);
+      }
+      if (now > nextBump && bumped < fees.maxBumps()) {
+        BigInteger raised =
+            gasPrice
+                .multiply(BigInteger.valueOf(100L + fees.bumpPercent()))
+                .divide(BigInteger.valueOf(100))
+                .add(BigInteger.ONE);
+        if (fees.maxGasPrice() == null || raised.compareTo(fees.maxGasPrice()) <= 0) {
+          gasPrice = raised;
+          bumped++;
+          bumps.incrementAndGet();
+          String replacement = sendSigned(nonce, gasPrice, gasLimit, to, value, data, what, false);
+          if (replacement != null) {
+            hashes.add(replacement);
+            LOG.info(
+                "{}: not mined after {}; re-sent with nonce {} at gas price {} wei ({})",
+                what,
+                fees.bumpAfter(),
+                nonce,
+                gasPrice,
+                replacement);
+          }
+        }
+        nextBump = now + fees.bumpAfter().toNanos();
+      }
+      sleep(what);
     }
-    TransactionReceipt receipt = awaitReceipt(sent.getTransactionHash(), what);
     if (!receipt.isStatusOK()) {
       throw new ChainException.Reverted(
           what
@@ -137,24 +218,71 @@ public final class Transactor {
     return receipt;
   }
 
-  private TransactionReceipt awaitReceipt(String hash, String what) {
-    long deadline = System.nanoTime() + receiptTimeout.toNanos();
-    while (true) {
+  /** The nonce for the next transaction: ours, or the node's pending count if that is ahead. */
+  private BigInteger nonce(String what) {
+    BigInteger pending =
+        rpc(
+                () ->
+                    web3j
+                        .ethGetTransactionCount(address(), DefaultBlockParameterName.PENDING)
+                        .send(),
+                what)
+            .getTransactionCount();
+    if (nextNonce == null || pending.compareTo(nextNonce) > 0) {
+      return pending;
+    }
+    return nextNonce;
+  }
+
+  /**
+   * Signs and sends one version of a transaction; returns its hash. A refused replacement (already
+   * mined, "underpriced", "nonce too low") returns null: the earlier version is still the one to
+   * wait for. A refused first version is an error; "nonce too low" resets the local nonce first.
+   */
+  private String sendSigned(
+      BigInteger nonce,
+      BigInteger gasPrice,
+      BigInteger gasLimit,
+      String to,
+      BigInteger value,
+      String data,
+      String what,
+      boolean first) {
+    RawTransaction tx =
+        RawTransaction.createTransaction(nonce, gasPrice, gasLimit, to, value, data);
+    String signed = Numbers.hex(TransactionEncoder.signMessage(tx, chainId, credentials));
+    EthSendTransaction sent = rpc(() -> web3j.ethSendRawTransaction(signed).send(), what);
+    if (sent.hasError()) {
+      if (!first) {
+        LOG.info("{}: replacement not taken: {}", what, errorText(sent.getError()));
+        return null;
+      }
+      if (sent.getError().getMessage() != null
+          && sent.getError().getMessage().toLowerCase(java.util.Locale.ROOT).contains("nonce")) {
+        nextNonce = null; // re-read from the node next time
+      }
+      throw new ChainException(what + ": transaction refused: " + errorText(sent.getError()));
+    }
+    return sent.getTransactionHash();
+  }
+
+  private Optional<TransactionReceipt> anyReceipt(List<String> hashes, String what) {
+    for (String h : hashes) {
       Optional<TransactionReceipt> r =
-          rpc(() -> web3j.ethGetTransactionReceipt(hash).send(), what).getTransactionReceipt();
+          rpc(() -> web3j.ethGetTransactionReceipt(h).send(), what).getTransactionReceipt();
       if (r.isPresent()) {
-        return r.get();
+        return r;
       }
-      if (System.nanoTime() > deadline) {
-        throw new ChainException(
-            what + ": no receipt for transaction " + hash + " after " + receiptTimeout);
-      }
-      try {
-        Thread.sleep(pollInterval);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ChainException(what + ": interrupted while waiting for " + hash, e);
-      }
+    }
+    return Optional.empty();
+  }
+
+  private void sleep(String what) {
+    try {
+      Thread.sleep(pollInterval);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ChainException(what + ": interrupted while waiting for a receipt", e);
     }
   }
 
