@@ -7,9 +7,4 @@ package io.cvmavs.operator.monitoring;
 @FunctionalInterface
 public interface HealthCheck {
   ServiceStatus check() throws Exception;
-
-  /** A check that is always {@code status} (e.g. keys decrypted before the node started). */
-  static HealthCheck constant(ServiceStatus status) {
-    return () -> status;
-  }
 }

@@ -1,5 +1,9 @@
 package io.cvmavs.operator.monitoring;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
@@ -10,11 +14,38 @@ import java.util.function.Supplier;
 public final class HealthChecks {
   private HealthChecks() {}
 
+  /** A check that is always {@code status} (e.g. keys decrypted before the program started). */
+  public static HealthCheck constant(ServiceStatus status) {
+    return () -> status;
+  }
+
   /** Up while {@code probe} answers (e.g. {@code eth_blockNumber}), Down when it throws. */
   public static HealthCheck answers(LongSupplier probe) {
     return () -> {
       probe.getAsLong();
       return ServiceStatus.UP;
+    };
+  }
+
+  /**
+   * Up while a JSON-RPC server at {@code url} answers a request with JSON over HTTP 200 (any
+   * answer, an error for the unknown method {@code rpc_ping} included), else Down.
+   */
+  public static HealthCheck jsonRpcAnswers(URI url, Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    return () -> {
+      HttpRequest request =
+          HttpRequest.newBuilder(url)
+              .timeout(timeout)
+              .header("content-type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"rpc_ping\"}"))
+              .build();
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 && r.body().trim().startsWith("{")
+          ? ServiceStatus.UP
+          : ServiceStatus.DOWN;
     };
   }
 
