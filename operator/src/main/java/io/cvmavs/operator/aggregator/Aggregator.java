@@ -11,6 +11,7 @@ import io.cvmavs.operator.chain.NonSignerStakesAndSignature;
 import io.cvmavs.operator.chain.RegistryReader;
 import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,7 @@ public final class Aggregator {
   private final TaskStateStore store;
   private final ScheduledExecutorService scheduler;
   private final Map<Long, TaskState> states = new HashMap<>();
+  private volatile CvmAvsMetrics metrics = CvmAvsMetrics.disabled();
 
   public Aggregator(
       Settings settings,
@@ -86,6 +88,12 @@ public final class Aggregator {
     this.clock = clock;
     this.store = new TaskStateStore(dataDirectory);
     this.scheduler = scheduler;
+  }
+
+  /** Reports mined responses to {@code m} (default: nowhere). */
+  public Aggregator metrics(CvmAvsMetrics m) {
+    this.metrics = m;
+    return this;
   }
 
   /** Reloads persisted tasks and re-schedules submissions that were due or under way. */
@@ -382,6 +390,8 @@ public final class Aggregator {
         s.gasUsed = done.gasUsed();
       }
       finish(s, TaskState.Status.RESPONDED, null, done);
+      metrics.responseSubmitted(
+          taskIndex, done.gasUsed(), done.blockNumber() - s.task.taskCreatedBlock());
       LOG.info(
           "task {}: responded in {} (block {}, gas {}, {} signer(s), {} non-signer(s))",
           taskIndex,

@@ -2,18 +2,31 @@ package io.cvmavs.operator.aggregator;
 
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.operator.chain.ChainAccess;
+import io.cvmavs.operator.chain.RegistryReader;
+import io.cvmavs.operator.chain.TaskManagerReader;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.cli.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.keys.KeystoreAccess;
+import io.cvmavs.operator.monitoring.ChainGauges;
+import io.cvmavs.operator.monitoring.CvmAvsMetrics;
+import io.cvmavs.operator.monitoring.HealthChecks;
+import io.cvmavs.operator.monitoring.InstrumentedHttpService;
+import io.cvmavs.operator.monitoring.Monitoring;
+import io.cvmavs.operator.monitoring.ServiceRegistry;
+import io.cvmavs.operator.monitoring.ServiceStatus;
 import io.vertx.core.Vertx;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,10 +66,16 @@ public final class AggregatorCommand implements Callable<Integer> {
 
   /** A running aggregator (HTTP server + chain submitter). */
   public record Running(
-      Aggregator aggregator, int port, Vertx vertx, ScheduledExecutorService scheduler)
+      Aggregator aggregator,
+      int port,
+      Vertx vertx,
+      ScheduledExecutorService scheduler,
+      CvmAvsMetrics metrics,
+      Monitoring monitoring)
       implements AutoCloseable {
     @Override
     public void close() {
+      monitoring.close();
       vertx.close().await();
       scheduler.shutdownNow();
     }
@@ -65,7 +84,12 @@ public final class AggregatorCommand implements Callable<Integer> {
   /** Starts the aggregator of configuration {@code c} with the aggregator-role key. */
   public static Running start(
       OperatorConfig c, ECKeyPair key, String host, int port, Duration window) {
-    Transactor account = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
+    CvmAvsMetrics metrics = CvmAvsMetrics.prometheus(CvmAvsMetrics.AVS_NAME);
+    metrics.declareRejectionReasons(
+        Arrays.stream(RpcError.values()).map(AggregatorServer::rejectionReason).toList());
+    Transactor account =
+        ChainAccess.open(
+            new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics), key, c.chainId());
     long fromBlock =
         c.deploymentFile()
             .map(Deployments::read)
@@ -83,10 +107,69 @@ public final class AggregatorCommand implements Callable<Integer> {
             window,
             c.dataDirectory().resolve("aggregator"),
             scheduler);
+    aggregator.metrics(metrics);
     aggregator.resume();
+    RegistryReader registry = new RegistryReader(account, c.address("CvmRegistry"));
+    TaskManagerReader tasks = new TaskManagerReader(account, c.address("CvmTaskManager"));
+    // On the aggregator, eigen_registered_stakes is each quorum's total stake.
+    scheduler.scheduleWithFixedDelay(
+        new ChainGauges(
+            new ChainGauges.Source() {
+              @Override
+              public int quorumCount() {
+                return registry.quorumCount();
+              }
+
+              @Override
+              public BigInteger stake(int quorum) {
+                return registry.currentTotalStake(quorum);
+              }
+
+              @Override
+              public Optional<Boolean> slashed() {
+                return Optional.empty();
+              }
+            },
+            metrics),
+        0,
+        60,
+        TimeUnit.SECONDS);
     Vertx vertx = Vertx.vertx();
-    int actual = new AggregatorServer(vertx, aggregator).listen(host, port).await();
-    return new Running(aggregator, actual, vertx, scheduler);
+    int actual;
+    Monitoring monitoring;
+    try {
+      actual = new AggregatorServer(vertx, aggregator, metrics).listen(host, port).await();
+      ServiceRegistry services =
+          new ServiceRegistry()
+              .register(
+                  "rpc",
+                  "Ethereum RPC",
+                  "eth_blockNumber answers on eth_rpc_url",
+                  true,
+                  HealthChecks.cached(
+                      HealthChecks.answers(tasks::blockNumber),
+                      Duration.ofSeconds(5),
+                      System::currentTimeMillis))
+              .register(
+                  "keys",
+                  "Aggregator key",
+                  "the ECDSA key of the aggregator role is decrypted (" + account.address() + ")",
+                  false,
+                  HealthChecks.constant(ServiceStatus.UP))
+              .register(
+                  "json-rpc",
+                  "Signature endpoint",
+                  "aggregator_submitSignature is served on " + host + ":" + actual,
+                  false,
+                  HealthChecks.constant(ServiceStatus.UP));
+      monitoring =
+          Monitoring.start(vertx, c.nodeName(), c.nodeApi(), c.metrics(), metrics, services);
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      scheduler.shutdownNow();
+      throw e;
+    }
+    return new Running(aggregator, actual, vertx, scheduler, metrics, monitoring);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.cvmavs.operator.aggregator;
 
 import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -32,11 +33,23 @@ public final class AggregatorServer {
 
   private final Vertx vertx;
   private final Aggregator aggregator;
+  private final CvmAvsMetrics metrics;
   private HttpServer server;
 
   public AggregatorServer(Vertx vertx, Aggregator aggregator) {
+    this(vertx, aggregator, CvmAvsMetrics.disabled());
+  }
+
+  /** Counts verified and rejected signatures in {@code metrics}. */
+  public AggregatorServer(Vertx vertx, Aggregator aggregator, CvmAvsMetrics metrics) {
     this.vertx = vertx;
     this.aggregator = aggregator;
+    this.metrics = metrics;
+  }
+
+  /** The {@code reason} label of a rejected signature: the error's name in lower case. */
+  public static String rejectionReason(RpcError e) {
+    return e.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   public Future<Integer> listen(String host, int port) {
@@ -93,6 +106,9 @@ public final class AggregatorServer {
                         .put("id", id)
                         .put("result", ar.result()));
               } else if (ar.cause() instanceof AggregatorException e) {
+                if (method.equals("aggregator_submitSignature")) {
+                  metrics.signatureRejected(rejectionReason(e.error()));
+                }
                 reply(ctx, error(id, e.error(), e.getMessage()));
               } else {
                 LOG.error("{} failed", method, ar.cause());
@@ -131,6 +147,7 @@ public final class AggregatorServer {
         byte[] signature = hex(p, "signature", -1);
         Aggregator.Accepted a =
             aggregator.submitSignature(taskIndex, response, operatorId, signature);
+        metrics.signatureVerified(taskIndex);
         yield new JsonObject()
             .put("accepted", true)
             .put("digest", a.responseDigest())

@@ -23,7 +23,14 @@ public final class ChainAccess {
   private ChainAccess() {}
 
   public static Transactor open(URI rpcUrl, ECKeyPair key, Optional<Long> expectedChainId) {
-    Web3j web3j = Web3j.build(new HttpService(rpcUrl.toString()));
+    return open(new HttpService(rpcUrl.toString()), key, expectedChainId);
+  }
+
+  /** As {@link #open(URI, ECKeyPair, Optional)} over {@code service} (e.g. an instrumented one). */
+  public static Transactor open(
+      HttpService service, ECKeyPair key, Optional<Long> expectedChainId) {
+    String rpcUrl = service.getUrl();
+    Web3j web3j = Web3j.build(service);
     long chainId =
         Transactor.rpc(() -> web3j.ethChainId().send(), "eth_chainId " + rpcUrl)
             .getChainId()

@@ -3,19 +3,33 @@ package io.cvmavs.operator.node;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.operator.chain.ChainAccess;
+import io.cvmavs.operator.chain.CoreReader;
 import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.operator.chain.RegistryReader;
 import io.cvmavs.operator.chain.TaskManagerReader;
+import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.config.ConfigException;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.keys.KeystoreAccess;
+import io.cvmavs.operator.monitoring.ChainGauges;
+import io.cvmavs.operator.monitoring.CvmAvsMetrics;
+import io.cvmavs.operator.monitoring.HealthChecks;
+import io.cvmavs.operator.monitoring.InstrumentedHttpService;
+import io.cvmavs.operator.monitoring.Monitoring;
+import io.cvmavs.operator.monitoring.ServiceRegistry;
+import io.cvmavs.operator.monitoring.ServiceStatus;
 import io.cvmavs.operator.signer.BlsAttestationSigner;
 import io.cvmavs.operator.signer.FileSlashingProtectionStore;
 import io.cvmavs.operator.signer.SlashingProtectedSigner;
+import io.vertx.core.Vertx;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -25,13 +39,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -72,6 +86,15 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--poll-ms", description = "Backfill interval (default ${DEFAULT-VALUE}).")
   long pollMillis = 2000;
 
+  @Option(
+      names = "--stale-task-minutes",
+      description =
+          "Node API: the task feed is Down when no task was seen for this long (default ${DEFAULT-VALUE}).")
+  long staleTaskMinutes = DEFAULT_STALE_TASK.toMinutes();
+
+  /** No task seen for this long: the node API reports the task feed Down. */
+  public static final Duration DEFAULT_STALE_TASK = Duration.ofMinutes(30);
+
   /** Node options that are not in operator.yaml. */
   public record Options(
       byte[] manuscriptHash,
@@ -86,10 +109,15 @@ public final class NodeCommand implements Callable<Integer> {
       FileSlashingProtectionStore protection,
       ScheduledExecutorService scheduler,
       ExecutorService workers,
-      Web3j web3j)
+      Web3j web3j,
+      CvmAvsMetrics metrics,
+      Vertx vertx,
+      Monitoring monitoring)
       implements AutoCloseable {
     @Override
     public void close() {
+      monitoring.close();
+      vertx.close().await();
       node.close();
       scheduler.shutdownNow();
       workers.shutdownNow();
@@ -99,7 +127,7 @@ public final class NodeCommand implements Callable<Integer> {
   }
 
   public static Running start(OperatorConfig c, BlsKeyPair bls, Options o) {
-    return start(c, bls, o, UnaryOperator.identity());
+    return start(c, bls, o, DEFAULT_STALE_TASK, UnaryOperator.identity());
   }
 
   /**
@@ -109,10 +137,29 @@ public final class NodeCommand implements Callable<Integer> {
    */
   public static Running start(
       OperatorConfig c, BlsKeyPair bls, Options o, UnaryOperator<ResponseComputer> wrap) {
+    return start(c, bls, o, DEFAULT_STALE_TASK, wrap);
+  }
+
+  /**
+   * Starts the node, and its node API and metrics servers where the configuration enables them.
+   *
+   * @param staleTaskAfter no task seen for this long: the node API's task feed is Down
+   */
+  public static Running start(
+      OperatorConfig c,
+      BlsKeyPair bls,
+      Options o,
+      Duration staleTaskAfter,
+      UnaryOperator<ResponseComputer> wrap) {
+    CvmAvsMetrics metrics = CvmAvsMetrics.prometheus(CvmAvsMetrics.AVS_NAME);
     // Reads only: the node sends no transactions, so a throw-away key is the `from` of its calls.
     Transactor rpc;
     try {
-      rpc = ChainAccess.open(c.ethRpcUrl(), Keys.createEcKeyPair(), c.chainId());
+      rpc =
+          ChainAccess.open(
+              new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics),
+              Keys.createEcKeyPair(),
+              c.chainId());
     } catch (java.security.GeneralSecurityException e) {
       throw new NodeException("cannot create a key for read calls: " + e.getMessage(), e);
     }
@@ -123,7 +170,7 @@ public final class NodeCommand implements Callable<Integer> {
             .orElse(0L);
     String taskManager = c.address("CvmTaskManager");
     TaskManagerReader tasks = new TaskManagerReader(rpc, taskManager);
-    Web3j ingestWeb3j = Web3j.build(new HttpService(c.ethRpcUrl().toString()));
+    Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);
     Path data = c.dataDirectory();
     CvmBlockComputer computer =
         new CvmBlockComputer(
@@ -131,6 +178,7 @@ public final class NodeCommand implements Callable<Integer> {
                 "eth", o.genesisBlock().orElse(deploymentBlock + 1), o.span(), o.manuscriptHash()),
             ingestWeb3j,
             data.resolve("cvm"));
+    AtomicReference<ServiceStatus> cvmState = new AtomicReference<>(ServiceStatus.INITIALIZING);
     FileSlashingProtectionStore protection = FileSlashingProtectionStore.open(data);
     SlashingProtectedSigner signer =
         new SlashingProtectedSigner(new BlsAttestationSigner(bls), protection);
@@ -165,13 +213,66 @@ public final class NodeCommand implements Callable<Integer> {
                 return tasks.isResponded(taskIndex);
               }
             },
-            wrap.apply(computer),
+            metered(wrap.apply(computer), metrics, cvmState),
             signer,
             AggregatorClient.of(c.aggregatorUrl()),
             data.resolve("node"),
             scheduler,
             workers,
             System::currentTimeMillis);
+    node.metrics(metrics);
+    long started = System.currentTimeMillis();
+    ServiceRegistry services = new ServiceRegistry();
+    services.register(
+        "rpc",
+        "Ethereum RPC",
+        "eth_blockNumber answers on eth_rpc_url",
+        true,
+        HealthChecks.cached(
+            HealthChecks.answers(tasks::blockNumber),
+            Duration.ofSeconds(5),
+            System::currentTimeMillis));
+    if (o.subscribe()) {
+      services.register(
+          "ws-subscription",
+          "Task subscription",
+          "NewTaskCreated WebSocket subscription on eth_ws_url is open",
+          false,
+          HealthChecks.when(node::subscriptionLive));
+    }
+    services.register(
+        "task-feed",
+        "Task feed",
+        "a task was seen within the last " + staleTaskAfter.toMinutes() + " min",
+        false,
+        HealthChecks.recent(
+            metrics::lastTaskSeenMillis, started, staleTaskAfter, System::currentTimeMillis));
+    services.register(
+        "keys",
+        "BLS key",
+        "the BLS key is decrypted (operator " + signer.operatorId() + ")",
+        false,
+        HealthChecks.constant(ServiceStatus.UP));
+    services.register(
+        "aggregator",
+        "Aggregator",
+        "the aggregator at aggregator_url answers JSON-RPC",
+        false,
+        HealthChecks.cached(
+            HealthChecks.jsonRpcAnswers(c.aggregatorUrl(), Duration.ofSeconds(3)),
+            Duration.ofSeconds(10),
+            System::currentTimeMillis));
+    services.register(
+        "cvm",
+        "CVM",
+        "the last re-execution completed (Initializing until the first task)",
+        false,
+        cvmState::get);
+    scheduler.scheduleWithFixedDelay(
+        new ChainGauges(chainGaugeSource(c, rpc, signer.operatorId()), metrics),
+        0,
+        60,
+        TimeUnit.SECONDS);
     node.start();
     // Build each CVM block as soon as its chain range has ended, before its task exists.
     AtomicBoolean building = new AtomicBoolean();
@@ -193,7 +294,77 @@ public final class NodeCommand implements Callable<Integer> {
         0,
         Math.max(100, Math.min(500, o.poll().toMillis())),
         TimeUnit.MILLISECONDS);
-    return new Running(node, protection, scheduler, workers, ingestWeb3j);
+    Vertx vertx = Vertx.vertx();
+    Monitoring monitoring;
+    try {
+      monitoring =
+          Monitoring.start(vertx, c.nodeName(), c.nodeApi(), c.metrics(), metrics, services);
+    } catch (RuntimeException e) {
+      node.close();
+      vertx.close();
+      throw e;
+    }
+    return new Running(
+        node, protection, scheduler, workers, ingestWeb3j, metrics, vertx, monitoring);
+  }
+
+  /** Times each re-execution and keeps the CVM's health: Up after a completed one. */
+  private static ResponseComputer metered(
+      ResponseComputer computer, CvmAvsMetrics metrics, AtomicReference<ServiceStatus> state) {
+    return task -> {
+      try {
+        TaskResponse r = metrics.timeCvm(() -> computer.compute(task));
+        state.set(ServiceStatus.UP);
+        return r;
+      } catch (NodeException.TaskMismatch e) {
+        state.set(ServiceStatus.UP); // the CVM worked; the task was not ours to sign
+        throw e;
+      } catch (RuntimeException e) {
+        state.set(ServiceStatus.DOWN);
+        throw e;
+      }
+    };
+  }
+
+  /** The operator's stake per quorum; slashed when its max magnitude fell below 1 (WAD). */
+  private static ChainGauges.Source chainGaugeSource(
+      OperatorConfig c, Transactor rpc, String operatorIdHex) {
+    RegistryReader registry = new RegistryReader(rpc, c.address("CvmRegistry"));
+    byte[] operatorId = HexFormat.of().parseHex(operatorIdHex.substring(2));
+    Optional<CoreReader> core;
+    Optional<String> strategy;
+    try {
+      core =
+          Optional.of(
+              new CoreReader(rpc, c.address("DelegationManager"), c.address("AllocationManager")));
+      strategy = Optional.of(c.address("Strategy"));
+    } catch (ConfigException e) {
+      core = Optional.empty();
+      strategy = Optional.empty();
+    }
+    Optional<CoreReader> coreReader = core;
+    Optional<String> strategyAddress = strategy;
+    BigInteger wad = BigInteger.TEN.pow(18);
+    return new ChainGauges.Source() {
+      @Override
+      public int quorumCount() {
+        return registry.quorumCount();
+      }
+
+      @Override
+      public BigInteger stake(int quorum) {
+        return registry.currentStake(operatorId, quorum);
+      }
+
+      @Override
+      public Optional<Boolean> slashed() {
+        return coreReader.map(
+            r ->
+                r.maxMagnitude(registry.operatorFromId(operatorId), strategyAddress.get())
+                        .compareTo(wad)
+                    < 0);
+      }
+    };
   }
 
   @Override
@@ -207,7 +378,8 @@ public final class NodeCommand implements Callable<Integer> {
             span,
             Duration.ofMillis(pollMillis),
             true);
-    try (Running running = start(c, bls, o)) {
+    try (Running running =
+        start(c, bls, o, Duration.ofMinutes(staleTaskMinutes), UnaryOperator.identity())) {
       spec.commandLine().getOut().println("node " + c.nodeName() + " running (Ctrl-C stops)");
       spec.commandLine().getOut().flush();
       CountDownLatch stop = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.cvmavs.operator.signer.AttestationRequest;
 import io.cvmavs.operator.signer.AttestationSigner;
 import io.cvmavs.operator.signer.SlashingProtectionException;
@@ -78,6 +79,7 @@ public final class OperatorNode implements AutoCloseable {
   private volatile boolean closed;
   private volatile Disposable subscription;
   private volatile WebSocketService webSocket;
+  private volatile CvmAvsMetrics metrics = CvmAvsMetrics.disabled();
 
   public OperatorNode(
       Settings settings,
@@ -105,6 +107,18 @@ public final class OperatorNode implements AutoCloseable {
         this::backfillSafely, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
     settings.wsUrl().ifPresent(url -> scheduler.execute(() -> subscribe(url)));
     LOG.info("[{}] node started (operator {})", settings.name(), signer.operatorId());
+  }
+
+  /** Reports task counts and latencies to {@code m} (default: nowhere). */
+  public OperatorNode metrics(CvmAvsMetrics m) {
+    this.metrics = m;
+    return this;
+  }
+
+  /** True while the {@code NewTaskCreated} WebSocket subscription is open. */
+  public boolean subscriptionLive() {
+    Disposable s = subscription;
+    return s != null && !s.isDisposed();
   }
 
   public Map<Long, Outcome> outcomes() {
@@ -207,6 +221,7 @@ public final class OperatorNode implements AutoCloseable {
         || inFlight.putIfAbsent(task.taskIndex(), Boolean.TRUE) != null) {
       return;
     }
+    metrics.taskReceived(task.taskIndex());
     workers.execute(() -> process(task));
   }
 
@@ -256,6 +271,7 @@ public final class OperatorNode implements AutoCloseable {
 
   private void finish(CvmTask task, String outcome, String detail, long started) {
     outcomes.put(task.taskIndex(), new Outcome(task.taskIndex(), outcome, detail));
+    metrics.taskOutcome(task.taskIndex(), outcome);
     store.recordOutcome(task.taskIndex(), outcome, detail, millis.getAsLong() - started);
     LOG.info("[{}] task {}: {} ({})", settings.name(), task.taskIndex(), outcome, detail);
   }

@@ -1,0 +1,76 @@
+package io.cvmavs.operator.monitoring;
+
+import io.cvmavs.operator.config.HostPort;
+import io.vertx.core.Vertx;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node API and the metrics endpoint of one program, each on its own address (an empty address:
+ * that server is off). Addresses come from {@code node_api_address} / {@code metrics_address},
+ * loopback by default; a non-loopback address is served as configured, with a warning.
+ */
+public final class Monitoring implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Monitoring.class);
+
+  private final NodeApiServer nodeApi;
+  private final MetricsServer metricsServer;
+  private final Optional<Integer> nodeApiPort;
+  private final Optional<Integer> metricsPort;
+
+  private Monitoring(
+      NodeApiServer nodeApi,
+      MetricsServer metricsServer,
+      Optional<Integer> nodeApiPort,
+      Optional<Integer> metricsPort) {
+    this.nodeApi = nodeApi;
+    this.metricsServer = metricsServer;
+    this.nodeApiPort = nodeApiPort;
+    this.metricsPort = metricsPort;
+  }
+
+  /** Starts the configured servers on {@code vertx} and waits until they listen. */
+  public static Monitoring start(
+      Vertx vertx,
+      String nodeName,
+      Optional<HostPort> nodeApiAddress,
+      Optional<HostPort> metricsAddress,
+      CvmAvsMetrics metrics,
+      ServiceRegistry services) {
+    NodeApiServer api = new NodeApiServer(vertx, nodeName, NodeApiServer.buildVersion(), services);
+    MetricsServer prom = new MetricsServer(vertx, metrics);
+    Optional<Integer> apiPort = nodeApiAddress.map(a -> api.listen(warnIfOpen(a)).await());
+    Optional<Integer> metricsPort;
+    try {
+      metricsPort = metricsAddress.map(a -> prom.listen(warnIfOpen(a)).await());
+    } catch (RuntimeException e) {
+      api.close().await();
+      throw e;
+    }
+    return new Monitoring(api, prom, apiPort, metricsPort);
+  }
+
+  /** The node API's bound port, if it runs. */
+  public Optional<Integer> nodeApiPort() {
+    return nodeApiPort;
+  }
+
+  /** The metrics endpoint's bound port, if it runs. */
+  public Optional<Integer> metricsPort() {
+    return metricsPort;
+  }
+
+  @Override
+  public void close() {
+    nodeApi.close().await();
+    metricsServer.close().await();
+  }
+
+  private static HostPort warnIfOpen(HostPort a) {
+    if (!a.isLoopback()) {
+      LOG.warn("{} is not a loopback address: other machines can reach it", a);
+    }
+    return a;
+  }
+}

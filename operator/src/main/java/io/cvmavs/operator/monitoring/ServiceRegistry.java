@@ -1,0 +1,81 @@
+package io.cvmavs.operator.monitoring;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The components a program reports on its node API, each with a {@link HealthCheck}. Thread-safe;
+ * components are listed in registration order. Checks run on every query: wrap slow ones in {@link
+ * HealthChecks#cached}.
+ */
+public final class ServiceRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceRegistry.class);
+
+  /**
+   * One component. {@code id} is the path segment of {@code /eigen/node/services/{id}/health};
+   * {@code critical}: the whole node is unhealthy while it is Down.
+   */
+  public record Service(
+      String id, String name, String description, boolean critical, HealthCheck check) {
+    public Service {
+      if (!id.matches("[a-z0-9][a-z0-9_-]*")) {
+        throw new IllegalArgumentException("service id must be [a-z0-9_-]+, got '" + id + "'");
+      }
+    }
+  }
+
+  /** A component and the state its check returned. */
+  public record ServiceState(Service service, ServiceStatus status) {}
+
+  private final List<Service> services = new CopyOnWriteArrayList<>();
+  private final Map<String, Service> byId = new ConcurrentHashMap<>();
+
+  /** Adds a component; ids are unique. Returns this registry for chaining. */
+  public ServiceRegistry register(
+      String id, String name, String description, boolean critical, HealthCheck check) {
+    Service s = new Service(id, name, description, critical, check);
+    if (byId.putIfAbsent(id, s) != null) {
+      throw new IllegalArgumentException("service '" + id + "' is already registered");
+    }
+    services.add(s);
+    return this;
+  }
+
+  /** Runs every check (may block). */
+  public List<ServiceState> snapshot() {
+    List<ServiceState> out = new ArrayList<>(services.size());
+    for (Service s : services) {
+      out.add(new ServiceState(s, run(s)));
+    }
+    return out;
+  }
+
+  /** Runs one component's check; empty for an unknown id. */
+  public Optional<ServiceState> state(String id) {
+    return Optional.ofNullable(byId.get(id)).map(s -> new ServiceState(s, run(s)));
+  }
+
+  /** The overall health by {@link NodeHealth#of}. */
+  public NodeHealth health() {
+    return NodeHealth.of(snapshot());
+  }
+
+  private static ServiceStatus run(Service s) {
+    try {
+      ServiceStatus status = s.check().check();
+      return status == null ? ServiceStatus.DOWN : status;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ServiceStatus.DOWN;
+    } catch (Exception e) {
+      LOG.debug("health check {} failed: {}", s.id(), e.toString());
+      return ServiceStatus.DOWN;
+    }
+  }
+}
