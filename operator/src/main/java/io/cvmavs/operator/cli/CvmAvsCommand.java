@@ -1,6 +1,7 @@
 package io.cvmavs.operator.cli;
 
 import io.cvmavs.operator.aggregator.AggregatorCommand;
+import io.cvmavs.operator.challenger.ChallengerCommand;
 import io.cvmavs.operator.config.OperatorCommand;
 import io.cvmavs.operator.cvm.CvmCommand;
 import io.cvmavs.operator.cvm.IngestCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
       CvmCommand.class,
       NodeCommand.class,
       AggregatorCommand.class,
+      ChallengerCommand.class,
       SlashingProtectionCommand.class,
       StakeCommand.class,
       DevnetCommand.class,

@@ -197,6 +197,15 @@ public final class DevnetCommand implements Callable<Integer> {
                 out, "%d task(s) were not responded", summary.tasks().size() - summary.responded());
             return CvmAvsCommand.EXIT_FAILURE;
           }
+          if (!summary.slashingAsExpected() || !summary.challengesSettled()) {
+            step(
+                out,
+                "slashing differs from the faults: faulty %s, slashed %s%s",
+                summary.faultyOperators(),
+                summary.slashedOperators(),
+                summary.challengesSettled() ? "" : " (challenges still open at the deadline)");
+            return CvmAvsCommand.EXIT_FAILURE;
+          }
         }
         keepRunningIfAsked(out, anvil);
       }

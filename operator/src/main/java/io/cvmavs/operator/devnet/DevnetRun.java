@@ -12,6 +12,9 @@ import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.Aggregator;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.chain.Bytes32;
+import io.cvmavs.operator.challenger.Action;
+import io.cvmavs.operator.challenger.Challenger;
+import io.cvmavs.operator.challenger.ChallengerCommand;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerAbi;
@@ -54,7 +57,7 @@ import picocli.CommandLine;
  * ERC-20 activity on the chain, and creates one task per CVM block until {@code cvmBlocks} tasks
  * were answered (or their response window passed). All components run in this process with the same
  * assembly as their commands. Accounts: 0 deployer and task generator, 1..N operators, N+1 token
- * activity, N+2 aggregator.
+ * activity, N+2 aggregator, N+3 challenger.
  */
 final class DevnetRun implements AutoCloseable {
   /** Devnet-only keystore password (keys are written with light scrypt under target/devnet). */
@@ -91,7 +94,7 @@ final class DevnetRun implements AutoCloseable {
   }
 
   static int accountsNeeded(int operators) {
-    return operators + 3;
+    return operators + 4;
   }
 
   DevnetSummary run(Path deploymentFile) throws Exception {
@@ -172,8 +175,40 @@ final class DevnetRun implements AutoCloseable {
             : String.format(
                 "; operator%s %s sign%s WRONG results",
                 settings.faulty() == 1 ? "" : "s",
-                faultyNames(),
+                String.join(", ", faultyNames()),
                 settings.faulty() == 1 ? "s" : ""));
+
+    int challengerAccount = settings.operators() + 3;
+    Path challengerConfig =
+        writeConfig(
+            Files.createDirectories(settings.workDirectory().resolve("challenger")),
+            "challenger",
+            deploymentFile,
+            challengerAccount,
+            BlsKeyPair.generate(new SecureRandom()),
+            aggregator.port());
+    ChallengerCommand.Running challenger =
+        ChallengerCommand.start(
+            OperatorConfigLoader.load(challengerConfig),
+            anvil.account(challengerAccount).credentials().getEcKeyPair(),
+            new ChallengerCommand.Options(
+                manuscriptHash, Optional.of(genesis), settings.span(), Duration.ofMillis(500)),
+            a -> {
+              if (a.status() != Action.Status.INTENT) {
+                step(
+                    "challenger: %s task %d%s → %s%s",
+                    a.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+                    a.taskIndex(),
+                    a.operatorId().isEmpty() ? "" : " operator " + nameOf(a.operatorId(), keys),
+                    a.status(),
+                    a.requestId() > 0 ? " (request " + a.requestId() + ")" : "");
+              }
+            });
+    running.add(challenger);
+    step(
+        "challenger running (account %s): re-executes every response and every dissenting"
+            + " signature",
+        anvil.account(challengerAccount).address());
 
     CvmBlockComputer cvm =
         new CvmBlockComputer(
@@ -225,15 +260,77 @@ final class DevnetRun implements AutoCloseable {
       outcomes.add(
           awaitResponse(reader, aggregator.aggregator(), task, c.createdAtMillis(), window));
     }
-    return new DevnetSummary(settings.operators(), outcomes);
+    generator.close();
+    Slashing slashing = awaitChallenges(challenger.challenger(), reader, d, keys);
+    return new DevnetSummary(
+        settings.operators(),
+        outcomes,
+        challenger.challenger().totals().challengesRaised(),
+        faultyNames(),
+        slashing.slashed(),
+        slashing.complete());
   }
 
-  private String faultyNames() {
+  /** Operators slashed for wrong results and whether every fault was followed to its end. */
+  private record Slashing(List<String> slashed, boolean complete) {}
+
+  /**
+   * Waits until the challenger has followed every fault to its end (raised, veto window passed,
+   * fulfilled) — at most the challenge and veto windows plus a margin — and reads from chain who
+   * was slashed for a wrong result.
+   */
+  private Slashing awaitChallenges(
+      Challenger challenger, TaskManagerReader reader, Deployments d, List<BlsKeyPair> keys)
+      throws InterruptedException {
+    long deploymentBlock = Long.parseLong(d.values().getOrDefault("deploymentBlock", "0"));
+    var config = reader.config();
+    long deadline =
+        reader.blockNumber() + config.challengeWindowBlock() + config.vetoWindowBlock() + 10;
+    if (settings.faulty() > 0) {
+      step(
+          "waiting for the challenger: faults must be raised, survive the %d-block veto window and"
+              + " be fulfilled",
+          config.vetoWindowBlock());
+    }
+    while (true) {
+      List<String> slashed = slashedOperators(reader, deploymentBlock, keys);
+      boolean allFaultySlashed = slashed.containsAll(faultyNames());
+      boolean idle = challenger.open().isEmpty();
+      if ((allFaultySlashed && idle) || anvil.blockNumber() > deadline) {
+        return new Slashing(slashed, allFaultySlashed && idle);
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private List<String> slashedOperators(
+      TaskManagerReader reader, long fromBlock, List<BlsKeyPair> keys) {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    for (var e : reader.operatorsSlashedForWrongResult(fromBlock, reader.blockNumber())) {
+      for (int i = 1; i <= settings.operators(); i++) {
+        if (anvil.account(i).address().equalsIgnoreCase(e.operator())) {
+          names.add("operator-" + i);
+        }
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  private static String nameOf(String operatorId, List<BlsKeyPair> keys) {
+    for (int i = 0; i < keys.size(); i++) {
+      if (Bytes32.hex(keys.get(i).operatorId()).equalsIgnoreCase(operatorId)) {
+        return "operator-" + (i + 1);
+      }
+    }
+    return operatorId;
+  }
+
+  private List<String> faultyNames() {
     List<String> names = new ArrayList<>();
     for (int i = 1; i <= settings.faulty(); i++) {
       names.add("operator-" + i);
     }
-    return String.join(", ", names);
+    return names;
   }
 
   private static TaskGenerator.Chain chainPort(TaskManagerReader reader, TaskManagerWriter writer) {
@@ -273,7 +370,13 @@ final class DevnetRun implements AutoCloseable {
       if (anvil.blockNumber() > deadlineBlock) {
         step("task %d NOT responded within its %d-block window", task.taskIndex(), window);
         return new DevnetSummary.Task(
-            task.taskIndex(), task.cvmBlockHeight(), false, -1, -1, signers(aggregator, task));
+            task.taskIndex(),
+            task.cvmBlockHeight(),
+            false,
+            createdAtMillis,
+            -1,
+            -1,
+            signers(aggregator, task));
       }
       Thread.sleep(100);
     }
@@ -284,7 +387,7 @@ final class DevnetRun implements AutoCloseable {
         "task %d responded on chain in %.2f s, signed by %d/%d operators, %s gas",
         task.taskIndex(), latency / 1000.0, signers, settings.operators(), gas);
     return new DevnetSummary.Task(
-        task.taskIndex(), task.cvmBlockHeight(), true, latency, gas, signers);
+        task.taskIndex(), task.cvmBlockHeight(), true, createdAtMillis, latency, gas, signers);
   }
 
   /**

@@ -13,7 +13,13 @@ import java.util.List;
  * What a devnet run did: per task, and the totals the summary table and {@code --summary-json}
  * show.
  */
-public record DevnetSummary(int operators, List<Task> tasks) {
+public record DevnetSummary(
+    int operators,
+    List<Task> tasks,
+    long challenges,
+    List<String> faultyOperators,
+    List<String> slashedOperators,
+    boolean challengesSettled) {
   /**
    * One task: created for CVM block {@code cvmHeight}; {@code latencyMillis} from its creation
    * being mined to the {@code TaskResponded} being seen (-1 if never responded); {@code
@@ -23,9 +29,31 @@ public record DevnetSummary(int operators, List<Task> tasks) {
       long taskIndex,
       long cvmHeight,
       boolean responded,
+      long createdAtMillis,
       long latencyMillis,
       long responseGas,
       int signers) {}
+
+  /** Exactly the faulty operators were slashed (none when none was faulty). */
+  public boolean slashingAsExpected() {
+    return new java.util.TreeSet<>(faultyOperators)
+        .equals(new java.util.TreeSet<>(slashedOperators));
+  }
+
+  /**
+   * Tasks responded per minute, from the first task's creation to the last response (-1 for
+   * fewer than two responded tasks).
+   */
+  public double tasksPerMinute() {
+    List<Task> done = tasks.stream().filter(Task::responded).toList();
+    if (done.size() < 2) {
+      return -1;
+    }
+    long first = done.stream().mapToLong(Task::createdAtMillis).min().orElseThrow();
+    long last =
+        done.stream().mapToLong(t -> t.createdAtMillis() + t.latencyMillis()).max().orElseThrow();
+    return last <= first ? -1 : done.size() * 60_000.0 / (last - first);
+  }
 
   public long responded() {
     return tasks.stream().filter(Task::responded).count();
@@ -65,6 +93,19 @@ public record DevnetSummary(int operators, List<Task> tasks) {
     out.printf(
         "  %-32s %s%n",
         "gas per response (median)", medianResponseGas() < 0 ? "-" : medianResponseGas());
+    out.printf(
+        "  %-32s %s%n",
+        "tasks per minute",
+        tasksPerMinute() < 0 ? "-" : String.format("%.1f", tasksPerMinute()));
+    out.printf("  %-32s %d%n", "challenges raised", challenges);
+    out.printf(
+        "  %-32s %s%n",
+        "faulty operators", faultyOperators.isEmpty() ? "none" : String.join(", ", faultyOperators));
+    out.printf(
+        "  %-32s %s%s%n",
+        "operators slashed",
+        slashedOperators.isEmpty() ? "none" : String.join(", ", slashedOperators),
+        slashingAsExpected() ? "  (as expected)" : "  (EXPECTED " + faultyOperators + ")");
     out.println();
   }
 
@@ -81,12 +122,19 @@ public record DevnetSummary(int operators, List<Task> tasks) {
     root.put("latency_median_ms", medianLatencyMillis());
     root.put("latency_p95_ms", p95LatencyMillis());
     root.put("response_gas_median", medianResponseGas());
+    root.put("tasks_per_minute", tasksPerMinute());
+    root.put("challenges_raised", challenges);
+    root.put("challenges_settled", challengesSettled);
+    faultyOperators.forEach(root.putArray("faulty_operators")::add);
+    slashedOperators.forEach(root.putArray("slashed_operators")::add);
+    root.put("slashing_as_expected", slashingAsExpected());
     ArrayNode list = root.putArray("tasks");
     for (Task t : tasks) {
       ObjectNode n = list.addObject();
       n.put("task_index", t.taskIndex());
       n.put("cvm_height", t.cvmHeight());
       n.put("responded", t.responded());
+      n.put("created_at_ms", t.createdAtMillis());
       n.put("latency_ms", t.latencyMillis());
       n.put("response_gas", t.responseGas());
       n.put("signers", t.signers());
