@@ -39,4 +39,4 @@ fi
   echo "cvm-avs: node_modules/playwright-core is missing after npm install" >&2
   exit 1
 }
-echo "[toolchain] chromium $("$chromium" --version | awk '{print $2}') and playwright-core ready"
+echo "[toolchain] chromium $("$chromium" --version 2>/dev/null | awk '{print $2}') and playwright-core ready"
