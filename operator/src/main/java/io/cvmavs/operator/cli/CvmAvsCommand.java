@@ -7,6 +7,7 @@ import io.cvmavs.operator.cvm.IngestCommand;
 import io.cvmavs.operator.cvm.ManuscriptCommand;
 import io.cvmavs.operator.devnet.DevnetCommand;
 import io.cvmavs.operator.keys.KeysCommand;
+import io.cvmavs.operator.monitor.MonitorCommand;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
 import io.cvmavs.operator.stake.StakeCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
       CvmCommand.class,
       NodeCommand.class,
       AggregatorCommand.class,
+      MonitorCommand.class,
       SlashingProtectionCommand.class,
       StakeCommand.class,
       DevnetCommand.class,
