@@ -63,6 +63,7 @@ class MonitorChainIT {
       CvmTask twoOfThree = chain.createTask(1);
       chain.respond(twoOfThree, 0, 1); // operator 3 does not sign
 
+      long headAfterResponses = chain.reader.blockNumber();
       Path config = chain.monitorYaml(dir.resolve("monitor"), List.of(hookUrl));
       MonitorService monitor = MonitorService.start(MonitorConfigLoader.load(config));
       URI dashboard = monitor.dashboardUrl().orElseThrow();

@@ -48,7 +48,6 @@ import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.DynamicBytes;
 import org.web3j.abi.datatypes.DynamicStruct;
 import org.web3j.abi.datatypes.Type;
-import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.StaticArray2;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint32;
@@ -246,8 +245,8 @@ final class MonitorFixture implements AutoCloseable {
   private static TaskManagerAbi.TaskStruct task(CvmTask t) {
     return new TaskManagerAbi.TaskStruct(
         new Uint64(t.cvmBlockHeight()),
-        new Bytes32(t.manuscriptHash()),
-        new Bytes32(t.inputCommitment()),
+        new org.web3j.abi.datatypes.generated.Bytes32(t.manuscriptHash()),
+        new org.web3j.abi.datatypes.generated.Bytes32(t.inputCommitment()),
         new DynamicBytes(t.quorumNumbers()),
         new Uint32(t.quorumThresholdPercentage()),
         new Uint32(t.taskCreatedBlock()));
@@ -256,9 +255,9 @@ final class MonitorFixture implements AutoCloseable {
   private static TaskManagerAbi.ResponseStruct response(TaskResponse r) {
     return new TaskManagerAbi.ResponseStruct(
         new Uint32(r.referenceTaskIndex()),
-        new Bytes32(r.cvmBlockHash()),
-        new Bytes32(r.datasetRoot()),
-        new Bytes32(r.stateRoot()));
+        new org.web3j.abi.datatypes.generated.Bytes32(r.cvmBlockHash()),
+        new org.web3j.abi.datatypes.generated.Bytes32(r.datasetRoot()),
+        new org.web3j.abi.datatypes.generated.Bytes32(r.stateRoot()));
   }
 
   private static TaskManagerAbi.G1 g1(G1Point p) {
