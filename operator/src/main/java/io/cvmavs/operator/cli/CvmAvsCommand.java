@@ -8,6 +8,7 @@ import io.cvmavs.operator.cvm.IngestCommand;
 import io.cvmavs.operator.cvm.ManuscriptCommand;
 import io.cvmavs.operator.devnet.DevnetCommand;
 import io.cvmavs.operator.keys.KeysCommand;
+import io.cvmavs.operator.monitor.MonitorCommand;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
 import io.cvmavs.operator.stake.StakeCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
       NodeCommand.class,
       AggregatorCommand.class,
       ChallengerCommand.class,
+      MonitorCommand.class,
       SlashingProtectionCommand.class,
       StakeCommand.class,
       DevnetCommand.class,

@@ -1,0 +1,127 @@
+package io.cvmavs.operator.monitor;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every chain event the monitor turns into an alert: one line each (the event as declared in the
+ * contract's interface, which contract emits it, its severity). Adding an event is adding a line;
+ * {@link EventSpec} derives the topic and the decoder. The well-known parameter names {@code
+ * operator}, {@code operatorId}, {@code taskIndex} and {@code requestId} fill the alert's fields of
+ * the same names.
+ */
+public enum AlertType {
+  OPERATOR_SLASHED(
+      Contract.ALLOCATION_MANAGER,
+      Severity.CRITICAL,
+      "OperatorSlashed(address operator, (address,uint32) operatorSet, address[] strategies,"
+          + " uint256[] wadSlashed, string description)"),
+  C_STAKE_SLASHED(
+      Contract.C_STAKING,
+      Severity.CRITICAL,
+      "OperatorStakeSlashed(address indexed operator, uint256 wad, uint256 activeSlashed,"
+          + " uint256 unbondingSlashed)"),
+  EQUIVOCATION_SLASHED(
+      Contract.TASK_MANAGER,
+      Severity.CRITICAL,
+      "EquivocationSlashed(uint32 indexed taskIndex, address indexed operator, address reporter)"),
+  OPERATOR_SLASHED_FOR_WRONG_RESULT(
+      Contract.TASK_MANAGER,
+      Severity.CRITICAL,
+      "OperatorSlashedForWrongResult(uint256 indexed requestId, address indexed operator,"
+          + " uint8 quorumNumber)"),
+  CHALLENGE_RAISED(
+      Contract.TASK_MANAGER,
+      Severity.WARNING,
+      "ChallengeRaised(uint256 indexed requestId, uint32 indexed taskIndex,"
+          + " address indexed challenger, (uint32,bytes32,bytes32,bytes32) claimedResponse)"),
+  /** Announced with the signature-challenge change; harmless until the contract emits it. */
+  SIGNATURE_CHALLENGE_RAISED(
+      Contract.TASK_MANAGER,
+      Severity.WARNING,
+      "SignatureChallengeRaised(uint256 indexed requestId, uint32 indexed taskIndex,"
+          + " address indexed operator, address challenger,"
+          + " (uint32,bytes32,bytes32,bytes32) claimed)"),
+  SLASHING_REQUEST_VETOED(
+      Contract.TASK_MANAGER,
+      Severity.INFO,
+      "SlashingRequestVetoed(uint256 indexed requestId, uint32 indexed taskIndex,"
+          + " uint256 bondForfeited)"),
+  SLASHING_REQUEST_FULFILLED(
+      Contract.TASK_MANAGER,
+      Severity.CRITICAL,
+      "SlashingRequestFulfilled(uint256 indexed requestId, uint32 indexed taskIndex,"
+          + " uint256 operatorsSlashed)"),
+  LIVENESS_THRESHOLD_REACHED(
+      Contract.TASK_MANAGER,
+      Severity.WARNING,
+      "LivenessThresholdReached(bytes32 indexed operatorId, uint16 missedStreak)"),
+  OPERATOR_EJECTED_FOR_LIVENESS(
+      Contract.TASK_MANAGER,
+      Severity.CRITICAL,
+      "OperatorEjectedForLiveness(address indexed operator, bytes32 indexed operatorId,"
+          + " uint16 missedStreak)");
+
+  /** Alert severities, lowest first. */
+  public enum Severity {
+    INFO,
+    WARNING,
+    CRITICAL;
+
+    public String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** The deployment names of the contracts that emit the watched events. */
+  public enum Contract {
+    TASK_MANAGER("CvmTaskManager"),
+    ALLOCATION_MANAGER("AllocationManager"),
+    C_STAKING("CStaking");
+
+    public final String deploymentName;
+
+    Contract(String deploymentName) {
+      this.deploymentName = deploymentName;
+    }
+  }
+
+  public final Contract contract;
+  public final Severity severity;
+  public final EventSpec event;
+
+  AlertType(Contract contract, Severity severity, String declaration) {
+    this.contract = contract;
+    this.severity = severity;
+    this.event = EventSpec.parse(declaration);
+  }
+
+  /** The alert's {@code type} in JSON: the enum name in lower case. */
+  public String json() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public static List<String> topics() {
+    return Arrays.stream(values()).map(t -> t.event.topic()).toList();
+  }
+
+  public static Optional<AlertType> of(String contractAddress, String topic0, Addresses a) {
+    return Arrays.stream(values())
+        .filter(t -> t.event.topic().equalsIgnoreCase(topic0))
+        .filter(t -> a.of(t.contract).equalsIgnoreCase(contractAddress))
+        .findFirst();
+  }
+
+  /** The watched contracts' addresses. {@code avs}: our service manager (operator sets' AVS). */
+  public record Addresses(
+      String taskManager, String registry, String allocationManager, String cStaking, String avs) {
+    public String of(Contract c) {
+      return switch (c) {
+        case TASK_MANAGER -> taskManager;
+        case ALLOCATION_MANAGER -> allocationManager;
+        case C_STAKING -> cStaking;
+      };
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package io.cvmavs.operator.monitor;
+
+import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.operator.chain.TaskManagerAbi;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.core.methods.response.Log;
+
+/**
+ * The watch loop, one {@link #pollOnce()} at a time (the caller schedules it). Each poll reads the
+ * logs of the next block range with {@code eth_getLogs}: task creations and responses feed {@link
+ * AttestationHealth}; the events of {@link AlertType} become alerts. The in-memory scan always
+ * starts at the configured start block (the dashboard's history is rebuilt from the chain after a
+ * restart), while alerts are raised only for blocks at or after the persisted cursor of {@link
+ * AlertStateStore}, so a restart never repeats or drops one.
+ */
+public final class Monitor {
+  private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
+
+  /** What the monitor watches and where it keeps its state. */
+  public record Settings(
+      AlertType.Addresses addresses, long startBlock, int maxBlockRange, List<String> webhooks) {
+    public Settings {
+      webhooks = List.copyOf(webhooks);
+    }
+  }
+
+  private final MonitorChain chain;
+  private final Settings settings;
+  private final AlertStateStore store;
+  private final WebhookSender sender;
+  private final AttestationHealth health;
+  private final Runnable onChange;
+  private final List<String> topics;
+  private final List<String> contracts;
+  private AlertStateStore.State state;
+  private long position;
+
+  public Monitor(
+      MonitorChain chain,
+      Settings settings,
+      AlertStateStore store,
+      WebhookSender sender,
+      AttestationHealth health,
+      Runnable onChange) {
+    this.chain = chain;
+    this.settings = settings;
+    this.store = store;
+    this.sender = sender;
+    this.health = health;
+    this.onChange = onChange;
+    List<String> t = new ArrayList<>();
+    t.add(TaskManagerAbi.NEW_TASK_CREATED_TOPIC);
+    t.add(TaskManagerAbi.TASK_RESPONDED_TOPIC);
+    t.addAll(AlertType.topics());
+    this.topics = List.copyOf(new LinkedHashSet<>(t));
+    AlertType.Addresses a = settings.addresses();
+    this.contracts = List.of(a.taskManager(), a.allocationManager(), a.cStaking());
+    this.state =
+        store
+            .load()
+            .orElse(new AlertStateStore.State(chain.chainId(), settings.startBlock(), List.of()));
+    if (state.chainId() != chain.chainId()) {
+      throw new MonitorException(
+          store.file()
+              + " belongs to chain "
+              + state.chainId()
+              + " but the RPC endpoint serves chain "
+              + chain.chainId());
+    }
+    this.position = settings.startBlock();
+  }
+
+  public AttestationHealth health() {
+    return health;
+  }
+
+  /** The first block whose logs have not been turned into alerts yet. */
+  public synchronized long alertCursor() {
+    return state.nextBlock();
+  }
+
+  public synchronized int pendingDeliveries() {
+    return state.pending().size();
+  }
+
+  /**
+   * Reads at most one block range, then delivers what is pending. Returns true if blocks remain
+   * behind the head (call again without waiting).
+   */
+  public synchronized boolean pollOnce() throws InterruptedException {
+    long head = chain.head();
+    boolean more = false;
+    if (position <= head) {
+      long to = Math.min(head, position + settings.maxBlockRange() - 1);
+      List<Alert> fresh = new ArrayList<>();
+      for (Log log : chain.logs(contracts, topics, position, to)) {
+        handle(log).ifPresent(fresh::add);
+      }
+      position = to + 1;
+      more = to < head;
+      if (position > state.nextBlock()) {
+        List<AlertStateStore.Pending> pending = new ArrayList<>(state.pending());
+        for (Alert a : fresh) {
+          log(a);
+          if (!settings.webhooks().isEmpty()) {
+            pending.add(new AlertStateStore.Pending(a, new LinkedHashSet<>(settings.webhooks())));
+          }
+        }
+        state = new AlertStateStore.State(state.chainId(), position, pending);
+        store.save(state);
+      }
+      health.stakes(chain.currentStakes(), to, chain.blockTimestamp(to));
+      onChange.run();
+    }
+    deliverPending();
+    return more;
+  }
+
+  private Optional<Alert> handle(Log log) {
+    String topic0 = log.getTopics().get(0);
+    long block = log.getBlockNumber().longValueExact();
+    if (log.getAddress().equalsIgnoreCase(settings.addresses().taskManager())) {
+      if (TaskManagerAbi.NEW_TASK_CREATED_TOPIC.equalsIgnoreCase(topic0)) {
+        CvmTask t = TaskManagerAbi.decodeNewTaskCreated(log);
+        health.taskCreated(
+            t.taskIndex(),
+            t.cvmBlockHeight(),
+            t.taskCreatedBlock(),
+            chain.blockTimestamp(t.taskCreatedBlock()),
+            t.quorumThresholdPercentage(),
+            chain.operatorSetAt(t.taskCreatedBlock(), t.quorumNumbers()));
+        return Optional.empty();
+      }
+      if (TaskManagerAbi.TASK_RESPONDED_TOPIC.equalsIgnoreCase(topic0)) {
+        TaskManagerAbi.TaskResponded r = TaskManagerAbi.decodeTaskResponded(log);
+        health.taskResponded(
+            r.taskIndex(),
+            block,
+            chain.blockTimestamp(block),
+            r.transactionHash(),
+            r.signedStakeForQuorum(),
+            r.totalStakeForQuorum(),
+            nonSigners(r).orElse(null));
+        return Optional.empty();
+      }
+    }
+    Optional<AlertType> type = AlertType.of(log.getAddress(), topic0, settings.addresses());
+    if (type.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Object> values = type.get().event.decode(log);
+    if (type.get() == AlertType.OPERATOR_SLASHED
+        && values.get("operatorSet") instanceof List<?> set
+        && !String.valueOf(set.get(0)).equalsIgnoreCase(settings.addresses().avs())) {
+      return Optional.empty(); // another AVS's operator set on a shared AllocationManager
+    }
+    Alert a =
+        new Alert(
+            chain.chainId() + ":" + log.getTransactionHash() + ":" + log.getLogIndex(),
+            type.get(),
+            values.get("operator") instanceof String s ? s : null,
+            values.get("operatorId") instanceof String s ? s : null,
+            values.get("taskIndex") instanceof BigInteger b ? b.longValueExact() : null,
+            values.get("requestId") instanceof BigInteger b ? b : null,
+            log.getTransactionHash(),
+            block,
+            log.getLogIndex().longValueExact(),
+            chain.blockTimestamp(block),
+            chain.chainId(),
+            Alert.describe(type.get(), values),
+            values);
+    health.event(a);
+    return block >= state.nextBlock() ? Optional.of(a) : Optional.empty();
+  }
+
+  /** Non-signers from the calldata, checked against the recorded {@code hashOfNonSigners}. */
+  private Optional<List<String>> nonSigners(TaskManagerAbi.TaskResponded r) {
+    String recorded = EventSpec.hex(r.hashOfNonSigners());
+    if (recorded.equals(RespondCalldata.hashOfNonSigners(List.of()))) {
+      return Optional.of(List.of());
+    }
+    Optional<List<String>> ids =
+        RespondCalldata.nonSignerIds(chain.transactionInput(r.transactionHash()));
+    if (ids.isPresent() && RespondCalldata.hashOfNonSigners(ids.get()).equals(recorded)) {
+      return ids;
+    }
+    LOG.warn(
+        "task {}: non-signers of response {} cannot be read from its calldata; the task is left"
+            + " out of the attestation counts",
+        r.taskIndex(),
+        r.transactionHash());
+    return Optional.empty();
+  }
+
+  private void deliverPending() throws InterruptedException {
+    Set<String> down = new java.util.HashSet<>(); // failed this round: try again next poll
+    for (AlertStateStore.Pending p : List.copyOf(state.pending())) {
+      Set<String> left = new LinkedHashSet<>(p.webhooks());
+      for (String url : p.webhooks()) {
+        if (down.contains(url)) {
+          continue;
+        }
+        WebhookSender.Outcome o = sender.deliver(url, p.alert());
+        if (o == WebhookSender.Outcome.FAILED) {
+          down.add(url);
+        } else {
+          left.remove(url);
+        }
+      }
+      if (left.size() != p.webhooks().size()) {
+        List<AlertStateStore.Pending> pending = new ArrayList<>();
+        for (AlertStateStore.Pending q : state.pending()) {
+          if (q != p) {
+            pending.add(q);
+          } else if (!left.isEmpty()) {
+            pending.add(new AlertStateStore.Pending(p.alert(), left));
+          }
+        }
+        state = new AlertStateStore.State(state.chainId(), state.nextBlock(), pending);
+        store.save(state);
+      }
+    }
+  }
+
+  private static void log(Alert a) {
+    String line = "ALERT " + a.toJson().encode();
+    switch (a.type().severity) {
+      case CRITICAL -> LOG.error(line);
+      case WARNING -> LOG.warn(line);
+      default -> LOG.info(line);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.cvmavs.operator.monitor;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import org.web3j.protocol.core.methods.response.Log;
+
+/** The chain reads the monitor needs, and nothing that signs. */
+public interface MonitorChain {
+  long chainId();
+
+  long head();
+
+  /** Seconds since the epoch of block {@code block}. */
+  long blockTimestamp(long block);
+
+  /** Logs of {@code addresses} whose topic 0 is one of {@code topics}, in [from, to], in order. */
+  List<Log> logs(List<String> addresses, List<String> topics, long from, long to);
+
+  /** The calldata of transaction {@code txHash} (0x-hex). */
+  String transactionInput(String txHash);
+
+  /** A registered operator and its stake in one quorum. */
+  record Member(String operator, String operatorId, BigInteger stake) {}
+
+  /**
+   * The operators active in any of {@code quorumNumbers} at {@code block}, by operatorId (0x hex,
+   * lower case), with their stake summed over those quorums.
+   */
+  Map<String, Member> operatorSetAt(long block, byte[] quorumNumbers);
+
+  /** Every registered operator's current stake in quorum 0 (by operatorId), and the total. */
+  record Stakes(Map<String, Member> operators, BigInteger total) {}
+
+  Stakes currentStakes();
+}

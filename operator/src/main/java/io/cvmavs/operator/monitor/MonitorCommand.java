@@ -1,0 +1,65 @@
+package io.cvmavs.operator.monitor;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs monitor --config F}: watch-only (no keys) attestation health, slashing and
+ * challenge alerts to the log and webhooks, and the dashboard.
+ */
+@Command(
+    name = "monitor",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Watch the AVS (no keys): attestation health per operator, slashing and challenge alerts to",
+      "the log and webhooks, and a dashboard (default http://127.0.0.1:8088/)."
+    })
+public final class MonitorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "monitor.yaml (see operator/config/monitor.example.yaml)")
+  Path config;
+
+  @Option(names = "--check", description = "Validate the configuration, print it and exit.")
+  boolean check;
+
+  @Override
+  public Integer call() throws Exception {
+    MonitorConfig c = MonitorConfigLoader.load(config);
+    var out = spec.commandLine().getOut();
+    if (check) {
+      out.println("configuration " + c.file() + " is valid");
+      out.println("  chain:      " + c.chainId().map(String::valueOf).orElse("(from the RPC)"));
+      out.println(
+          "  start block "
+              + c.startBlock()
+              + ", poll every "
+              + c.pollInterval().toMillis()
+              + " ms");
+      out.println("  webhooks:   " + c.webhooks().size());
+      out.println("  dashboard:  " + c.dashboard().map(Object::toString).orElse("disabled"));
+      out.flush();
+      return 0;
+    }
+    try (MonitorService service = MonitorService.start(c)) {
+      out.println(
+          "monitor running; dashboard "
+              + service.dashboardUrl().map(Object::toString).orElse("disabled")
+              + " (Ctrl-C stops)");
+      out.flush();
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,308 @@
+package io.cvmavs.operator.monitor;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.cvmavs.contracts.Deployments;
+import io.cvmavs.contracts.DeploymentsException;
+import io.cvmavs.operator.config.ConfigException;
+import io.cvmavs.operator.config.HostPort;
+import io.cvmavs.operator.config.OperatorConfigLoader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and validates {@code monitor.yaml} in the house style of {@link OperatorConfigLoader}:
+ * every problem names the file and the field (and the line for syntax and type errors); unknown
+ * fields are errors. The monitor holds no keys.
+ */
+public final class MonitorConfigLoader {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private MonitorConfigLoader() {}
+
+  static final class Raw {
+    @JsonProperty("eth_rpc_url")
+    String ethRpcUrl;
+
+    @JsonProperty("chain_id")
+    Long chainId;
+
+    @JsonProperty("deployment_file")
+    String deploymentFile;
+
+    @JsonProperty("addresses")
+    Map<String, String> addresses;
+
+    @JsonProperty("start_block")
+    Long startBlock;
+
+    @JsonProperty("webhooks")
+    List<String> webhooks;
+
+    @JsonProperty("webhook_max_attempts")
+    Integer webhookMaxAttempts;
+
+    @JsonProperty("webhook_initial_backoff_ms")
+    Long webhookInitialBackoffMs;
+
+    @JsonProperty("webhook_max_backoff_ms")
+    Long webhookMaxBackoffMs;
+
+    @JsonProperty("webhook_timeout_ms")
+    Long webhookTimeoutMs;
+
+    @JsonProperty("enable_dashboard")
+    Boolean enableDashboard;
+
+    @JsonProperty("dashboard_address")
+    String dashboardAddress;
+
+    @JsonProperty("poll_interval_ms")
+    Long pollIntervalMs;
+
+    @JsonProperty("max_block_range")
+    Integer maxBlockRange;
+
+    @JsonProperty("data_dir")
+    String dataDir;
+  }
+
+  public static MonitorConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read the configuration: " + e.getMessage(), e);
+    }
+    if (text.isBlank()) {
+      throw new ConfigException(file + ": the configuration is empty");
+    }
+    Raw raw;
+    try {
+      raw = YAML.readValue(text, Raw.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(
+          where(file, e.getLocation())
+              + "unknown field '"
+              + e.getPropertyName()
+              + "' (known fields: "
+              + e.getKnownPropertyIds().stream()
+                  .map(Object::toString)
+                  .sorted()
+                  .collect(Collectors.joining(", "))
+              + ")",
+          e);
+    } catch (JsonMappingException e) {
+      String path =
+          e.getPath().stream()
+              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+              .collect(Collectors.joining("."));
+      throw new ConfigException(
+          where(file, e.getLocation()) + "field '" + path + "': " + e.getOriginalMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(
+          where(file, e.getLocation()) + "not valid YAML: " + e.getOriginalMessage(), e);
+    }
+    if (raw == null) {
+      throw new ConfigException(file + ": the configuration is empty");
+    }
+    return validate(file, raw);
+  }
+
+  private static MonitorConfig validate(Path file, Raw raw) {
+    Path base = file.toAbsolutePath().getParent();
+    URI rpc = url(file, "eth_rpc_url", required(file, "eth_rpc_url", raw.ethRpcUrl));
+    if (raw.chainId != null && raw.chainId <= 0) {
+      throw fail(file, "chain_id", "must be a positive chain id, got " + raw.chainId);
+    }
+    Map<String, String> addresses = new TreeMap<>();
+    Long deploymentBlock = null;
+    if (raw.deploymentFile != null) {
+      Path d = base.resolve(raw.deploymentFile.trim()).normalize();
+      try {
+        Deployments deployments = Deployments.read(d);
+        if (raw.chainId != null && deployments.chainId() != raw.chainId) {
+          throw fail(
+              file,
+              "deployment_file",
+              d + " is for chain " + deployments.chainId() + ", but chain_id is " + raw.chainId);
+        }
+        addresses.putAll(deployments.addresses());
+        String b = deployments.values().get("deploymentBlock");
+        deploymentBlock = b == null ? null : Long.parseLong(b);
+      } catch (DeploymentsException e) {
+        throw fail(file, "deployment_file", e.getMessage());
+      }
+    }
+    if (raw.addresses != null) {
+      for (Map.Entry<String, String> e : raw.addresses.entrySet()) {
+        if (!MonitorConfig.REQUIRED_CONTRACTS.contains(e.getKey())) {
+          throw fail(
+              file,
+              "addresses." + e.getKey(),
+              "unknown contract name (known: "
+                  + String.join(", ", MonitorConfig.REQUIRED_CONTRACTS)
+                  + ")");
+        }
+        if (e.getValue() == null || !e.getValue().matches("0x[0-9a-fA-F]{40}")) {
+          throw fail(
+              file,
+              "addresses." + e.getKey(),
+              "must be a 0x-prefixed 20-byte address, got '" + e.getValue() + "'");
+        }
+        addresses.put(e.getKey(), e.getValue());
+      }
+    }
+    for (String name : MonitorConfig.REQUIRED_CONTRACTS) {
+      if (!addresses.containsKey(name)) {
+        throw fail(
+            file,
+            raw.deploymentFile == null ? "addresses" : "deployment_file",
+            "no address for " + name + " (set deployment_file, or addresses." + name + ")");
+      }
+    }
+    long startBlock;
+    if (raw.startBlock != null) {
+      if (raw.startBlock < 0) {
+        throw fail(file, "start_block", "must be 0 or more, got " + raw.startBlock);
+      }
+      startBlock = raw.startBlock;
+    } else if (deploymentBlock != null) {
+      startBlock = deploymentBlock;
+    } else {
+      throw fail(
+          file, "start_block", "is required when the deployment file has no deploymentBlock");
+    }
+    List<URI> webhooks = new ArrayList<>();
+    if (raw.webhooks != null) {
+      for (int i = 0; i < raw.webhooks.size(); i++) {
+        String field = "webhooks[" + i + "]";
+        webhooks.add(url(file, field, required(file, field, raw.webhooks.get(i))));
+      }
+    }
+    int attempts = raw.webhookMaxAttempts == null ? 5 : raw.webhookMaxAttempts;
+    if (attempts < 1 || attempts > 20) {
+      throw fail(file, "webhook_max_attempts", "must be 1..20, got " + attempts);
+    }
+    Duration initial = millis(file, "webhook_initial_backoff_ms", raw.webhookInitialBackoffMs, 500);
+    Duration max = millis(file, "webhook_max_backoff_ms", raw.webhookMaxBackoffMs, 8000);
+    if (max.compareTo(initial) < 0) {
+      throw fail(file, "webhook_max_backoff_ms", "must not be below webhook_initial_backoff_ms");
+    }
+    Duration timeout = millis(file, "webhook_timeout_ms", raw.webhookTimeoutMs, 10_000);
+    Optional<HostPort> dashboard = Optional.empty();
+    if (!Boolean.FALSE.equals(raw.enableDashboard)) {
+      dashboard =
+          Optional.of(
+              hostPort(
+                  file,
+                  "dashboard_address",
+                  raw.dashboardAddress == null ? "127.0.0.1:8088" : raw.dashboardAddress.trim()));
+    }
+    Duration poll = millis(file, "poll_interval_ms", raw.pollIntervalMs, 2000);
+    if (poll.isZero()) {
+      throw fail(file, "poll_interval_ms", "must be positive");
+    }
+    int range = raw.maxBlockRange == null ? 2000 : raw.maxBlockRange;
+    if (range < 1 || range > 100_000) {
+      throw fail(file, "max_block_range", "must be 1..100000, got " + range);
+    }
+    Path dataDir =
+        base.resolve(raw.dataDir == null ? "monitor-data" : raw.dataDir.trim()).normalize();
+    return new MonitorConfig(
+        file,
+        rpc,
+        Optional.ofNullable(raw.chainId),
+        Map.copyOf(addresses),
+        startBlock,
+        List.copyOf(webhooks),
+        new WebhookSender.Policy(attempts, initial, max, timeout),
+        dashboard,
+        poll,
+        range,
+        dataDir);
+  }
+
+  /** {@code host:port}; the same syntax as the operator's listen addresses. */
+  static HostPort hostPort(Path file, String field, String value) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw fail(file, field, "expected host:port, got '" + value + "'");
+    }
+    try {
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (port < 0 || port > 65_535) {
+        throw fail(file, field, "port must be 0..65535 in '" + value + "'");
+      }
+      return new HostPort(value.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      throw fail(file, field, "port is not a number in '" + value + "'");
+    }
+  }
+
+  private static Duration millis(Path file, String field, Long value, long fallback) {
+    long v = value == null ? fallback : value;
+    if (v < 0) {
+      throw fail(file, field, "must be 0 or more, got " + v);
+    }
+    return Duration.ofMillis(v);
+  }
+
+  private static String required(Path file, String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw fail(file, field, "is required");
+    }
+    return value.trim();
+  }
+
+  private static URI url(Path file, String field, String value) {
+    try {
+      URI uri = new URI(value);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        throw fail(
+            file,
+            field,
+            "must be a http/https URL, got '" + OperatorConfigLoader.redact(value) + "'");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw fail(
+          file,
+          field,
+          "is not a URL (" + e.getReason() + "): '" + OperatorConfigLoader.redact(value) + "'");
+    }
+  }
+
+  private static ConfigException fail(Path file, String field, String problem) {
+    return new ConfigException(file + ": field '" + field + "': " + problem);
+  }
+
+  private static String where(Path file, JsonLocation location) {
+    if (location == null || location.getLineNr() < 1) {
+      return file + ": ";
+    }
+    return file + ":" + location.getLineNr() + ":" + location.getColumnNr() + ": ";
+  }
+}

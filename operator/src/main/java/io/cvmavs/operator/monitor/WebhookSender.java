@@ -1,0 +1,116 @@
+package io.cvmavs.operator.monitor;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * POSTs an alert as JSON to one webhook with bounded retries. Headers: {@code Content-Type:
+ * application/json}, {@code Idempotency-Key: <alert id>}, {@code X-Cvm-Avs-Alert-Type}. A 2xx
+ * answer is success; 408, 429, 5xx and connection failures are retried after {@code initialBackoff
+ * × 2^(attempt-1)} (capped at {@code maxBackoff}) up to {@code maxAttempts} attempts; any other
+ * status is a permanent refusal. The sleep is injected so tests need no waiting.
+ */
+public final class WebhookSender {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
+
+  /** Sleeps between attempts (tests pass one that records and returns). */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  /** Retry policy. */
+  public record Policy(
+      int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration timeout) {
+    public static final Policy DEFAULT =
+        new Policy(5, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(10));
+
+    Duration backoff(int attempt) {
+      long ms = initialBackoff.toMillis() << Math.min(attempt - 1, 20);
+      return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+    }
+  }
+
+  /** How one delivery ended. */
+  public enum Outcome {
+    /** A 2xx answer. */
+    DELIVERED,
+    /** Refused with a status that retrying will not change (4xx other than 408/429). */
+    REJECTED,
+    /** Every attempt failed with a retryable error; the monitor tries again at its next poll. */
+    FAILED
+  }
+
+  private final HttpClient http;
+  private final Policy policy;
+  private final Sleeper sleeper;
+
+  public WebhookSender(HttpClient http, Policy policy, Sleeper sleeper) {
+    this.http = http;
+    this.policy = policy;
+    this.sleeper = sleeper;
+  }
+
+  public static WebhookSender create(Policy policy) {
+    return new WebhookSender(
+        HttpClient.newBuilder().connectTimeout(policy.timeout()).build(),
+        policy,
+        d -> Thread.sleep(d));
+  }
+
+  public Outcome deliver(String url, Alert alert) throws InterruptedException {
+    String body = alert.toJson().encode();
+    for (int attempt = 1; ; attempt++) {
+      String problem;
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                    .timeout(policy.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("Idempotency-Key", alert.id())
+                    .header("X-Cvm-Avs-Alert-Type", alert.type().json())
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        int status = r.statusCode();
+        if (status / 100 == 2) {
+          LOG.info("alert {} delivered to {} (attempt {})", alert.id(), url, attempt);
+          return Outcome.DELIVERED;
+        }
+        if (status != 408 && status != 429 && status < 500) {
+          LOG.error(
+              "webhook {} refused alert {} with HTTP {}: {}", url, alert.id(), status, r.body());
+          return Outcome.REJECTED;
+        }
+        problem = "HTTP " + status;
+      } catch (IOException e) {
+        problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+      }
+      if (attempt >= policy.maxAttempts()) {
+        LOG.warn(
+            "webhook {}: alert {} not delivered after {} attempts ({}); kept for the next poll",
+            url,
+            alert.id(),
+            attempt,
+            problem);
+        return Outcome.FAILED;
+      }
+      Duration wait = policy.backoff(attempt);
+      LOG.warn(
+          "webhook {}: attempt {} for alert {} failed ({}); retrying in {} ms",
+          url,
+          attempt,
+          alert.id(),
+          problem,
+          wait.toMillis());
+      sleeper.sleep(wait);
+    }
+  }
+}

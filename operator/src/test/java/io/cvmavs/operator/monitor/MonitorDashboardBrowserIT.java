@@ -1,0 +1,85 @@
+package io.cvmavs.operator.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cvmavs.localnet.anvil.AnvilNode;
+import io.cvmavs.localnet.anvil.WithAnvil;
+import io.cvmavs.localnet.process.RepoLayout;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in headless Chromium (Debian's, driven by playwright-core): the page loads, lists
+ * the three operators, shows a new response pushed over SSE without a reload, and a screenshot is
+ * saved as {@code operator/target/monitor-dashboard.png}. Skips (with the reason) only if {@code
+ * tools/toolchain/ensure-chromium.sh} reports that Chromium cannot be installed.
+ */
+@WithAnvil
+class MonitorDashboardBrowserIT {
+  @TempDir Path dir;
+
+  @Test
+  void dashboardListsOperatorsAndUpdatesLive(AnvilNode anvil) throws Exception {
+    Path root = RepoLayout.locate().root();
+    Process ensure =
+        new ProcessBuilder(root.resolve("tools/toolchain/ensure-chromium.sh").toString())
+            .redirectErrorStream(true)
+            .start();
+    String ensureOut = new String(ensure.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int ensured = ensure.waitFor();
+    Assumptions.assumeTrue(
+        ensured != 3, "Chromium cannot be installed on this machine:\n" + ensureOut);
+    assertThat(ensured).as(ensureOut).isZero();
+
+    Path screenshot = Path.of("target", "monitor-dashboard.png").toAbsolutePath();
+    Files.deleteIfExists(screenshot);
+    try (MonitorFixture chain = new MonitorFixture(anvil, dir)) {
+      chain.respond(chain.createTask(0), 0, 1, 2);
+      MonitorService monitor =
+          MonitorService.start(
+              MonitorConfigLoader.load(chain.monitorYaml(dir.resolve("monitor"), List.of())));
+      try {
+        await()
+            .atMost(MonitorFixture.WAIT)
+            .until(() -> monitor.monitor().health().summary().getLong("responded") == 1);
+        Process browser =
+            new ProcessBuilder(
+                    "node",
+                    root.resolve("operator/src/test/browser/dashboard-check.cjs").toString(),
+                    root.resolve("node_modules").toString(),
+                    monitor.dashboardUrl().orElseThrow().toString(),
+                    "3",
+                    "2",
+                    screenshot.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try (BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8))) {
+          String ready = out.readLine();
+          assertThat(ready).as("browser script output").isEqualTo("READY 1");
+          chain.respond(chain.createTask(1), 0, 1);
+          String updated = out.readLine();
+          assertThat(updated).as("browser script output").isEqualTo("UPDATED 2");
+        } finally {
+          if (!browser.waitFor(60, TimeUnit.SECONDS)) {
+            browser.destroyForcibly();
+          }
+        }
+        assertThat(browser.exitValue()).isZero();
+        assertThat(screenshot).isNotEmptyFile();
+      } finally {
+        monitor.close();
+      }
+    }
+  }
+}
