@@ -21,6 +21,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
     uint256 internal constant WAD = 1e18;
     string internal constant EQUIVOCATION = "cvm-avs: equivocation";
     string internal constant WRONG_RESULT = "cvm-avs: wrong result";
+    string internal constant WRONG_SIGNATURE = "cvm-avs: signed wrong result";
 
     constructor(
         ICvmRegistry registry_,
@@ -160,10 +161,45 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
             status: SlashingRequestStatus.Pending,
             createdBlock: uint32(block.number),
             challenger: msg.sender,
+            kind: SlashingRequestKind.WrongResult,
             bond: cfg.challengeBond,
+            operator: address(0),
             claimedResponseHash: claimedHash
         });
         emit ChallengeRaised(requestId, taskIndex, msg.sender, claimed);
+    }
+
+    /// @inheritdoc ICvmTaskManager
+    function raiseSignatureChallenge(
+        Task calldata task,
+        TaskResponse calldata signedResponse,
+        SignatureProof calldata proof,
+        TaskResponse calldata claimed
+    ) external payable nonReentrant returns (uint256 requestId) {
+        (uint32 taskIndex, address operator) = _verifySignatureChallenge(task, signedResponse, proof);
+        Config memory cfg = _config;
+        uint256 deadline = uint256(task.taskCreatedBlock) + cfg.taskResponseWindowBlock + cfg.challengeWindowBlock;
+        if (block.number > deadline) revert ChallengeWindowExpired(taskIndex, deadline);
+        if (msg.value != cfg.challengeBond) revert WrongBond(msg.value, cfg.challengeBond);
+        bytes32 claimedHash = keccak256(abi.encode(claimed));
+        if (claimed.referenceTaskIndex != taskIndex || claimedHash == keccak256(abi.encode(signedResponse))) {
+            revert InvalidClaim();
+        }
+        if (signatureChallenged[taskIndex][operator]) revert SignatureAlreadyChallenged(taskIndex, operator);
+
+        signatureChallenged[taskIndex][operator] = true;
+        requestId = ++slashingRequestCount;
+        _requests[requestId] = SlashingRequest({
+            taskIndex: taskIndex,
+            status: SlashingRequestStatus.Pending,
+            createdBlock: uint32(block.number),
+            challenger: msg.sender,
+            kind: SlashingRequestKind.Signature,
+            bond: cfg.challengeBond,
+            operator: operator,
+            claimedResponseHash: claimedHash
+        });
+        emit SignatureChallengeRaised(requestId, taskIndex, operator, msg.sender, signedResponse, claimed);
     }
 
     /// @inheritdoc ICvmTaskManager
@@ -174,8 +210,12 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         uint256 deadline = uint256(r.createdBlock) + _config.vetoWindowBlock;
         if (block.number > deadline) revert VetoWindowExpired(requestId, deadline);
         _requests[requestId].status = SlashingRequestStatus.Vetoed;
-        // The claim was judged wrong: the task may be challenged again by someone else.
-        taskChallenged[r.taskIndex] = false;
+        // The claim was judged wrong: the task (or the operator's signature on it) may be challenged again.
+        if (r.kind == SlashingRequestKind.Signature) {
+            signatureChallenged[r.taskIndex][r.operator] = false;
+        } else {
+            taskChallenged[r.taskIndex] = false;
+        }
         emit SlashingRequestVetoed(requestId, r.taskIndex, r.bond);
         _send(treasury, r.bond);
     }
@@ -206,6 +246,35 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
             );
         }
         emit SlashingRequestFulfilled(requestId, r.taskIndex, slashedCount);
+        _send(r.challenger, r.bond);
+    }
+
+    /// @inheritdoc ICvmTaskManager
+    function fulfilSignatureChallenge(uint256 requestId, Task calldata task, uint32[] calldata stakeIndices)
+        external
+        nonReentrant
+    {
+        SlashingRequest memory r = _pendingAfterVeto(requestId, SlashingRequestKind.Signature);
+        _checkTask(task, r.taskIndex);
+        if (stakeIndices.length != task.quorumNumbers.length) revert InputLengthMismatch();
+        bytes32 operatorId = registry.getOperatorId(r.operator);
+
+        _requests[requestId].status = SlashingRequestStatus.Fulfilled;
+        uint256 wad = _config.wrongResultSlashWad;
+        bool member;
+        for (uint256 i; i < stakeIndices.length; ++i) {
+            uint8 q = uint8(task.quorumNumbers[i]);
+            (, bool active) = registry.getStakeAtBlockAndIndex(operatorId, q, task.taskCreatedBlock, stakeIndices[i]);
+            if (active) {
+                member = true;
+                _slashInSet(r.operator, q, wad, WRONG_SIGNATURE);
+                emit OperatorSlashedForWrongResult(requestId, r.operator, q);
+            }
+        }
+        if (!member) revert OperatorNotInTaskQuorums(r.operator, r.taskIndex);
+        cStaking.slash(r.operator, wad);
+        emit SlashingRequestFulfilled(requestId, r.taskIndex, 1);
+        _refreshStake(r.operator);
         _send(r.challenger, r.bond);
     }
 
@@ -338,6 +407,45 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         if (proof.stakeIndices.length != task.quorumNumbers.length) revert InputLengthMismatch();
     }
 
+    /// @dev Checks a signature challenge's proof: task, signature over the signed response, a registered operator
+    ///      active in at least one task quorum at the reference block.
+    function _verifySignatureChallenge(
+        Task calldata task,
+        TaskResponse calldata signedResponse,
+        SignatureProof calldata proof
+    ) internal view returns (uint32 taskIndex, address operator) {
+        taskIndex = signedResponse.referenceTaskIndex;
+        _checkTask(task, taskIndex);
+        if (proof.stakeIndices.length != task.quorumNumbers.length) revert InputLengthMismatch();
+        bytes32 operatorId = BN254.hashG1Point(proof.pubkeyG1);
+        operator = registry.getOperatorFromId(operatorId);
+        if (operator == address(0)) revert UnknownOperator(operatorId);
+        // Also proves that pubkeyG2 belongs to pubkeyG1 (randomised pairing over both keys).
+        if (!BN254.verifyAggregate(responseDigest(signedResponse), proof.pubkeyG1, proof.pubkeyG2, proof.signature)) {
+            revert InvalidSignature();
+        }
+        for (uint256 i; i < proof.stakeIndices.length; ++i) {
+            (, bool active) = registry.getStakeAtBlockAndIndex(
+                operatorId, uint8(task.quorumNumbers[i]), task.taskCreatedBlock, proof.stakeIndices[i]
+            );
+            if (active) return (taskIndex, operator);
+        }
+        revert OperatorNotInTaskQuorums(operator, taskIndex);
+    }
+
+    /// @dev A pending request of `kind` whose veto window is over.
+    function _pendingAfterVeto(uint256 requestId, SlashingRequestKind kind)
+        internal
+        view
+        returns (SlashingRequest memory r)
+    {
+        r = _requests[requestId];
+        if (r.status != SlashingRequestStatus.Pending) revert RequestNotPending(requestId);
+        if (r.kind != kind) revert WrongRequestKind(requestId, r.kind);
+        uint256 vetoEnd = uint256(r.createdBlock) + _config.vetoWindowBlock;
+        if (block.number <= vetoEnd) revert VetoWindowActive(requestId, vetoEnd);
+    }
+
     /// @dev Adds quorum i's APK minus its active non-signers to `apk`, checks its threshold, fills `meta`.
     function _applyQuorum(
         Task calldata task,
@@ -461,10 +569,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         TaskResponseMetadata calldata taskResponseMetadata,
         bytes32[] calldata nonSignerIds
     ) internal view returns (SlashingRequest memory r) {
-        r = _requests[requestId];
-        if (r.status != SlashingRequestStatus.Pending) revert RequestNotPending(requestId);
-        uint256 vetoEnd = uint256(r.createdBlock) + _config.vetoWindowBlock;
-        if (block.number <= vetoEnd) revert VetoWindowActive(requestId, vetoEnd);
+        r = _pendingAfterVeto(requestId, SlashingRequestKind.WrongResult);
         if (taskResponse.referenceTaskIndex != r.taskIndex) revert ResponseMismatch(r.taskIndex);
         _checkTask(task, r.taskIndex);
         _checkResponse(taskResponse, taskResponseMetadata, r.taskIndex);
