@@ -21,7 +21,6 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
     uint256 internal constant WAD = 1e18;
     string internal constant EQUIVOCATION = "cvm-avs: equivocation";
     string internal constant WRONG_RESULT = "cvm-avs: wrong result";
-    string internal constant WRONG_SIGNATURE = "cvm-avs: signed wrong result";
 
     constructor(
         ICvmRegistry registry_,
@@ -117,19 +116,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         (uint32 taskIndex, bytes32 operatorId, address operator) =
             _verifyEquivocation(task, responseA, responseB, proof);
         equivocationSlashed[taskIndex][operator] = true;
-        uint256 wad = _config.equivocationSlashWad;
-        bool member;
-        for (uint256 i; i < task.quorumNumbers.length; ++i) {
-            uint8 q = uint8(task.quorumNumbers[i]);
-            (, bool active) =
-                registry.getStakeAtBlockAndIndex(operatorId, q, task.taskCreatedBlock, proof.stakeIndices[i]);
-            if (active) {
-                member = true;
-                _slashInSet(operator, q, wad, EQUIVOCATION);
-            }
-        }
-        if (!member) revert OperatorNotInTaskQuorums(operator, taskIndex);
-        cStaking.slash(operator, wad);
+        _slashInTaskQuorums(task, taskIndex, operatorId, operator, proof.stakeIndices, 0);
         emit EquivocationSlashed(taskIndex, operator, msg.sender);
         _refreshStake(operator);
     }
@@ -144,28 +131,11 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         uint32 taskIndex = taskResponse.referenceTaskIndex;
         _checkTask(task, taskIndex);
         _checkResponse(taskResponse, taskResponseMetadata, taskIndex);
-        Config memory cfg = _config;
-        uint256 deadline = uint256(taskResponseMetadata.taskRespondedBlock) + cfg.challengeWindowBlock;
+        uint256 deadline = uint256(taskResponseMetadata.taskRespondedBlock) + _config.challengeWindowBlock;
         if (block.number > deadline) revert ChallengeWindowExpired(taskIndex, deadline);
-        if (msg.value != cfg.challengeBond) revert WrongBond(msg.value, cfg.challengeBond);
-        bytes32 claimedHash = keccak256(abi.encode(claimed));
-        if (claimed.referenceTaskIndex != taskIndex || claimedHash == keccak256(abi.encode(taskResponse))) {
-            revert InvalidClaim();
-        }
         if (taskChallenged[taskIndex]) revert TaskAlreadyChallenged(taskIndex);
-
         taskChallenged[taskIndex] = true;
-        requestId = ++slashingRequestCount;
-        _requests[requestId] = SlashingRequest({
-            taskIndex: taskIndex,
-            status: SlashingRequestStatus.Pending,
-            createdBlock: uint32(block.number),
-            challenger: msg.sender,
-            kind: SlashingRequestKind.WrongResult,
-            bond: cfg.challengeBond,
-            operator: address(0),
-            claimedResponseHash: claimedHash
-        });
+        requestId = _queueRequest(taskIndex, taskResponse, claimed, SlashingRequestKind.WrongResult, address(0));
         emit ChallengeRaised(requestId, taskIndex, msg.sender, claimed);
     }
 
@@ -177,28 +147,12 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         TaskResponse calldata claimed
     ) external payable nonReentrant returns (uint256 requestId) {
         (uint32 taskIndex, address operator) = _verifySignatureChallenge(task, signedResponse, proof);
-        Config memory cfg = _config;
-        uint256 deadline = uint256(task.taskCreatedBlock) + cfg.taskResponseWindowBlock + cfg.challengeWindowBlock;
+        uint256 deadline =
+            uint256(task.taskCreatedBlock) + _config.taskResponseWindowBlock + _config.challengeWindowBlock;
         if (block.number > deadline) revert ChallengeWindowExpired(taskIndex, deadline);
-        if (msg.value != cfg.challengeBond) revert WrongBond(msg.value, cfg.challengeBond);
-        bytes32 claimedHash = keccak256(abi.encode(claimed));
-        if (claimed.referenceTaskIndex != taskIndex || claimedHash == keccak256(abi.encode(signedResponse))) {
-            revert InvalidClaim();
-        }
         if (signatureChallenged[taskIndex][operator]) revert SignatureAlreadyChallenged(taskIndex, operator);
-
         signatureChallenged[taskIndex][operator] = true;
-        requestId = ++slashingRequestCount;
-        _requests[requestId] = SlashingRequest({
-            taskIndex: taskIndex,
-            status: SlashingRequestStatus.Pending,
-            createdBlock: uint32(block.number),
-            challenger: msg.sender,
-            kind: SlashingRequestKind.Signature,
-            bond: cfg.challengeBond,
-            operator: operator,
-            claimedResponseHash: claimedHash
-        });
+        requestId = _queueRequest(taskIndex, signedResponse, claimed, SlashingRequestKind.Signature, operator);
         emit SignatureChallengeRaised(requestId, taskIndex, operator, msg.sender, signedResponse, claimed);
     }
 
@@ -256,23 +210,8 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
     {
         SlashingRequest memory r = _pendingAfterVeto(requestId, SlashingRequestKind.Signature);
         _checkTask(task, r.taskIndex);
-        if (stakeIndices.length != task.quorumNumbers.length) revert InputLengthMismatch();
-        bytes32 operatorId = registry.getOperatorId(r.operator);
-
         _requests[requestId].status = SlashingRequestStatus.Fulfilled;
-        uint256 wad = _config.wrongResultSlashWad;
-        bool member;
-        for (uint256 i; i < stakeIndices.length; ++i) {
-            uint8 q = uint8(task.quorumNumbers[i]);
-            (, bool active) = registry.getStakeAtBlockAndIndex(operatorId, q, task.taskCreatedBlock, stakeIndices[i]);
-            if (active) {
-                member = true;
-                _slashInSet(r.operator, q, wad, WRONG_SIGNATURE);
-                emit OperatorSlashedForWrongResult(requestId, r.operator, q);
-            }
-        }
-        if (!member) revert OperatorNotInTaskQuorums(r.operator, r.taskIndex);
-        cStaking.slash(r.operator, wad);
+        _slashInTaskQuorums(task, r.taskIndex, registry.getOperatorId(r.operator), r.operator, stakeIndices, requestId);
         emit SlashingRequestFulfilled(requestId, r.taskIndex, 1);
         _refreshStake(r.operator);
         _send(r.challenger, r.bond);
@@ -396,15 +335,11 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         bytes32 digestA = responseDigest(responseA);
         bytes32 digestB = responseDigest(responseB);
         if (digestA == digestB) revert NotEquivocation();
-        operatorId = BN254.hashG1Point(proof.pubkeyG1);
-        operator = registry.getOperatorFromId(operatorId);
-        if (operator == address(0)) revert UnknownOperator(operatorId);
+        (operatorId, operator) = _signer(digestA, proof.pubkeyG1, proof.pubkeyG2, proof.signatureA);
+        if (!BN254.verifyAggregate(digestB, proof.pubkeyG1, proof.pubkeyG2, proof.signatureB)) {
+            revert InvalidSignature();
+        }
         if (equivocationSlashed[taskIndex][operator]) revert AlreadySlashedForTask(taskIndex, operator);
-        if (
-            !BN254.verifyAggregate(digestA, proof.pubkeyG1, proof.pubkeyG2, proof.signatureA)
-                || !BN254.verifyAggregate(digestB, proof.pubkeyG1, proof.pubkeyG2, proof.signatureB)
-        ) revert InvalidSignature();
-        if (proof.stakeIndices.length != task.quorumNumbers.length) revert InputLengthMismatch();
     }
 
     /// @dev Checks a signature challenge's proof: task, signature over the signed response, a registered operator
@@ -416,21 +351,91 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
     ) internal view returns (uint32 taskIndex, address operator) {
         taskIndex = signedResponse.referenceTaskIndex;
         _checkTask(task, taskIndex);
-        if (proof.stakeIndices.length != task.quorumNumbers.length) revert InputLengthMismatch();
-        bytes32 operatorId = BN254.hashG1Point(proof.pubkeyG1);
+        bytes32 operatorId;
+        (operatorId, operator) =
+            _signer(responseDigest(signedResponse), proof.pubkeyG1, proof.pubkeyG2, proof.signature);
+        _activeQuorums(task, taskIndex, operatorId, operator, proof.stakeIndices);
+    }
+
+    /// @dev The registered operator whose key signed `digest`. The randomised pairing over both keys also proves
+    ///      that `pkG2` belongs to `pkG1`.
+    function _signer(bytes32 digest, BN254.G1Point calldata pk, BN254.G2Point calldata pkG2, BN254.G1Point calldata sig)
+        internal
+        view
+        returns (bytes32 operatorId, address operator)
+    {
+        operatorId = BN254.hashG1Point(pk);
         operator = registry.getOperatorFromId(operatorId);
         if (operator == address(0)) revert UnknownOperator(operatorId);
-        // Also proves that pubkeyG2 belongs to pubkeyG1 (randomised pairing over both keys).
-        if (!BN254.verifyAggregate(responseDigest(signedResponse), proof.pubkeyG1, proof.pubkeyG2, proof.signature)) {
-            revert InvalidSignature();
+        if (!BN254.verifyAggregate(digest, pk, pkG2, sig)) revert InvalidSignature();
+    }
+
+    /// @dev Bond and claim checks shared by both challenge kinds; stores a pending request.
+    function _queueRequest(
+        uint32 taskIndex,
+        TaskResponse calldata challenged,
+        TaskResponse calldata claimed,
+        SlashingRequestKind kind,
+        address operator
+    ) internal returns (uint256 requestId) {
+        uint96 bond = _config.challengeBond;
+        if (msg.value != bond) revert WrongBond(msg.value, bond);
+        bytes32 claimedHash = keccak256(abi.encode(claimed));
+        if (claimed.referenceTaskIndex != taskIndex || claimedHash == keccak256(abi.encode(challenged))) {
+            revert InvalidClaim();
         }
-        for (uint256 i; i < proof.stakeIndices.length; ++i) {
+        requestId = ++slashingRequestCount;
+        _requests[requestId] = SlashingRequest({
+            taskIndex: taskIndex,
+            status: SlashingRequestStatus.Pending,
+            createdBlock: uint32(block.number),
+            challenger: msg.sender,
+            kind: kind,
+            bond: bond,
+            operator: operator,
+            claimedResponseHash: claimedHash
+        });
+    }
+
+    /// @dev Slashes one operator in every task quorum it was active in at the reference block, and its `$C` once:
+    ///      `equivocationSlashWad` when `requestId == 0` (equivocation), else `wrongResultSlashWad` with an
+    ///      `OperatorSlashedForWrongResult` per quorum.
+    function _slashInTaskQuorums(
+        Task calldata task,
+        uint32 taskIndex,
+        bytes32 operatorId,
+        address operator,
+        uint32[] calldata stakeIndices,
+        uint256 requestId
+    ) internal {
+        uint256 active = _activeQuorums(task, taskIndex, operatorId, operator, stakeIndices);
+        uint256 wad = requestId == 0 ? _config.equivocationSlashWad : _config.wrongResultSlashWad;
+        for (uint256 i; i < stakeIndices.length; ++i) {
+            if ((active >> i) & 1 == 0) continue;
+            uint8 q = uint8(task.quorumNumbers[i]);
+            _slashInSet(operator, q, wad, requestId == 0 ? EQUIVOCATION : WRONG_RESULT);
+            if (requestId != 0) emit OperatorSlashedForWrongResult(requestId, operator, q);
+        }
+        cStaking.slash(operator, wad);
+    }
+
+    /// @dev Bit i set: the operator was active in task quorum i at the reference block (`stakeIndices[i]` its
+    ///      checkpoint there). Reverts unless it was active in at least one.
+    function _activeQuorums(
+        Task calldata task,
+        uint32 taskIndex,
+        bytes32 operatorId,
+        address operator,
+        uint32[] calldata stakeIndices
+    ) internal view returns (uint256 bitmap) {
+        if (stakeIndices.length != task.quorumNumbers.length) revert InputLengthMismatch();
+        for (uint256 i; i < stakeIndices.length; ++i) {
             (, bool active) = registry.getStakeAtBlockAndIndex(
-                operatorId, uint8(task.quorumNumbers[i]), task.taskCreatedBlock, proof.stakeIndices[i]
+                operatorId, uint8(task.quorumNumbers[i]), task.taskCreatedBlock, stakeIndices[i]
             );
-            if (active) return (taskIndex, operator);
+            if (active) bitmap |= 1 << i;
         }
-        revert OperatorNotInTaskQuorums(operator, taskIndex);
+        if (bitmap == 0) revert OperatorNotInTaskQuorums(operator, taskIndex);
     }
 
     /// @dev A pending request of `kind` whose veto window is over.
