@@ -21,7 +21,8 @@ import {Script} from "forge-std/Script.sol";
 ///         CHALLENGE_WINDOW_BLOCKS, VETO_WINDOW_BLOCKS, MAX_MISSED_RESPONSES, CHALLENGE_BOND_WEI,
 ///         EQUIVOCATION_SLASH_WAD, WRONG_RESULT_SLASH_WAD, QUORUM_MAX_OPERATORS, QUORUM_MIN_STAKE,
 ///         C_STAKE_MULTIPLIER, STRATEGY_MULTIPLIER, UNBONDING_PERIOD_SECONDS, DEALLOCATION_DELAY_BLOCKS,
-///         ALLOCATION_CONFIGURATION_DELAY_BLOCKS.
+///         ALLOCATION_CONFIGURATION_DELAY_BLOCKS. On anvil (chain 31337) CHALLENGE_WINDOW_BLOCKS and
+///         VETO_WINDOW_BLOCKS default to 20 and 4 (1-second devnet blocks) instead of 100 and 50.
 contract Deploy is Script, CvmDeployer {
     /// @notice The deployment of the last `run()` (for tests that run the script in-process).
     Deployment internal _last;
@@ -43,8 +44,18 @@ contract Deploy is Script, CvmDeployer {
         return _last;
     }
 
+    /// @notice anvil's chain id: the devnet, which runs at 1-second blocks and finishes a faulty-operator run in
+    ///         about a minute, so its challenge and veto windows default to a few blocks.
+    uint256 internal constant DEVNET_CHAIN_ID = 31_337;
+    uint32 internal constant DEVNET_CHALLENGE_WINDOW_BLOCKS = 20;
+    uint32 internal constant DEVNET_VETO_WINDOW_BLOCKS = 4;
+
     function _configFromEnv(address deployer) internal view returns (DeployConfig memory c) {
         c = defaultConfig(deployer);
+        if (block.chainid == DEVNET_CHAIN_ID) {
+            c.taskConfig.challengeWindowBlock = DEVNET_CHALLENGE_WINDOW_BLOCKS;
+            c.taskConfig.vetoWindowBlock = DEVNET_VETO_WINDOW_BLOCKS;
+        }
         c.owner = vm.envOr("AVS_OWNER", c.owner);
         c.pauser = vm.envOr("AVS_PAUSER", c.pauser);
         c.taskGenerator = vm.envOr("AVS_TASK_GENERATOR", c.taskGenerator);

@@ -116,19 +116,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         (uint32 taskIndex, bytes32 operatorId, address operator) =
             _verifyEquivocation(task, responseA, responseB, proof);
         equivocationSlashed[taskIndex][operator] = true;
-        uint256 wad = _config.equivocationSlashWad;
-        bool member;
-        for (uint256 i; i < task.quorumNumbers.length; ++i) {
-            uint8 q = uint8(task.quorumNumbers[i]);
-            (, bool active) =
-                registry.getStakeAtBlockAndIndex(operatorId, q, task.taskCreatedBlock, proof.stakeIndices[i]);
-            if (active) {
-                member = true;
-                _slashInSet(operator, q, wad, EQUIVOCATION);
-            }
-        }
-        if (!member) revert OperatorNotInTaskQuorums(operator, taskIndex);
-        cStaking.slash(operator, wad);
+        _slashInTaskQuorums(task, taskIndex, operatorId, operator, proof.stakeIndices, 0);
         emit EquivocationSlashed(taskIndex, operator, msg.sender);
         _refreshStake(operator);
     }
@@ -143,27 +131,29 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         uint32 taskIndex = taskResponse.referenceTaskIndex;
         _checkTask(task, taskIndex);
         _checkResponse(taskResponse, taskResponseMetadata, taskIndex);
-        Config memory cfg = _config;
-        uint256 deadline = uint256(taskResponseMetadata.taskRespondedBlock) + cfg.challengeWindowBlock;
+        uint256 deadline = uint256(taskResponseMetadata.taskRespondedBlock) + _config.challengeWindowBlock;
         if (block.number > deadline) revert ChallengeWindowExpired(taskIndex, deadline);
-        if (msg.value != cfg.challengeBond) revert WrongBond(msg.value, cfg.challengeBond);
-        bytes32 claimedHash = keccak256(abi.encode(claimed));
-        if (claimed.referenceTaskIndex != taskIndex || claimedHash == keccak256(abi.encode(taskResponse))) {
-            revert InvalidClaim();
-        }
         if (taskChallenged[taskIndex]) revert TaskAlreadyChallenged(taskIndex);
-
         taskChallenged[taskIndex] = true;
-        requestId = ++slashingRequestCount;
-        _requests[requestId] = SlashingRequest({
-            taskIndex: taskIndex,
-            status: SlashingRequestStatus.Pending,
-            createdBlock: uint32(block.number),
-            challenger: msg.sender,
-            bond: cfg.challengeBond,
-            claimedResponseHash: claimedHash
-        });
+        requestId = _queueRequest(taskIndex, taskResponse, claimed, SlashingRequestKind.WrongResult, address(0));
         emit ChallengeRaised(requestId, taskIndex, msg.sender, claimed);
+    }
+
+    /// @inheritdoc ICvmTaskManager
+    function raiseSignatureChallenge(
+        Task calldata task,
+        TaskResponse calldata signedResponse,
+        SignatureProof calldata proof,
+        TaskResponse calldata claimed
+    ) external payable nonReentrant returns (uint256 requestId) {
+        (uint32 taskIndex, address operator) = _verifySignatureChallenge(task, signedResponse, proof);
+        uint256 deadline =
+            uint256(task.taskCreatedBlock) + _config.taskResponseWindowBlock + _config.challengeWindowBlock;
+        if (block.number > deadline) revert ChallengeWindowExpired(taskIndex, deadline);
+        if (signatureChallenged[taskIndex][operator]) revert SignatureAlreadyChallenged(taskIndex, operator);
+        signatureChallenged[taskIndex][operator] = true;
+        requestId = _queueRequest(taskIndex, signedResponse, claimed, SlashingRequestKind.Signature, operator);
+        emit SignatureChallengeRaised(requestId, taskIndex, operator, msg.sender, signedResponse, claimed);
     }
 
     /// @inheritdoc ICvmTaskManager
@@ -174,8 +164,12 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         uint256 deadline = uint256(r.createdBlock) + _config.vetoWindowBlock;
         if (block.number > deadline) revert VetoWindowExpired(requestId, deadline);
         _requests[requestId].status = SlashingRequestStatus.Vetoed;
-        // The claim was judged wrong: the task may be challenged again by someone else.
-        taskChallenged[r.taskIndex] = false;
+        // The claim was judged wrong: the task (or the operator's signature on it) may be challenged again.
+        if (r.kind == SlashingRequestKind.Signature) {
+            signatureChallenged[r.taskIndex][r.operator] = false;
+        } else {
+            taskChallenged[r.taskIndex] = false;
+        }
         emit SlashingRequestVetoed(requestId, r.taskIndex, r.bond);
         _send(treasury, r.bond);
     }
@@ -206,6 +200,20 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
             );
         }
         emit SlashingRequestFulfilled(requestId, r.taskIndex, slashedCount);
+        _send(r.challenger, r.bond);
+    }
+
+    /// @inheritdoc ICvmTaskManager
+    function fulfilSignatureChallenge(uint256 requestId, Task calldata task, uint32[] calldata stakeIndices)
+        external
+        nonReentrant
+    {
+        SlashingRequest memory r = _pendingAfterVeto(requestId, SlashingRequestKind.Signature);
+        _checkTask(task, r.taskIndex);
+        _requests[requestId].status = SlashingRequestStatus.Fulfilled;
+        _slashInTaskQuorums(task, r.taskIndex, registry.getOperatorId(r.operator), r.operator, stakeIndices, requestId);
+        emit SlashingRequestFulfilled(requestId, r.taskIndex, 1);
+        _refreshStake(r.operator);
         _send(r.challenger, r.bond);
     }
 
@@ -327,15 +335,120 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         bytes32 digestA = responseDigest(responseA);
         bytes32 digestB = responseDigest(responseB);
         if (digestA == digestB) revert NotEquivocation();
-        operatorId = BN254.hashG1Point(proof.pubkeyG1);
+        (operatorId, operator) = _signer(digestA, proof.pubkeyG1, proof.pubkeyG2, proof.signatureA);
+        if (!BN254.verifyAggregate(digestB, proof.pubkeyG1, proof.pubkeyG2, proof.signatureB)) {
+            revert InvalidSignature();
+        }
+        if (equivocationSlashed[taskIndex][operator]) revert AlreadySlashedForTask(taskIndex, operator);
+    }
+
+    /// @dev Checks a signature challenge's proof: task, signature over the signed response, a registered operator
+    ///      active in at least one task quorum at the reference block.
+    function _verifySignatureChallenge(
+        Task calldata task,
+        TaskResponse calldata signedResponse,
+        SignatureProof calldata proof
+    ) internal view returns (uint32 taskIndex, address operator) {
+        taskIndex = signedResponse.referenceTaskIndex;
+        _checkTask(task, taskIndex);
+        bytes32 operatorId;
+        (operatorId, operator) =
+            _signer(responseDigest(signedResponse), proof.pubkeyG1, proof.pubkeyG2, proof.signature);
+        _activeQuorums(task, taskIndex, operatorId, operator, proof.stakeIndices);
+    }
+
+    /// @dev The registered operator whose key signed `digest`. The randomised pairing over both keys also proves
+    ///      that `pkG2` belongs to `pkG1`.
+    function _signer(bytes32 digest, BN254.G1Point calldata pk, BN254.G2Point calldata pkG2, BN254.G1Point calldata sig)
+        internal
+        view
+        returns (bytes32 operatorId, address operator)
+    {
+        operatorId = BN254.hashG1Point(pk);
         operator = registry.getOperatorFromId(operatorId);
         if (operator == address(0)) revert UnknownOperator(operatorId);
-        if (equivocationSlashed[taskIndex][operator]) revert AlreadySlashedForTask(taskIndex, operator);
-        if (
-            !BN254.verifyAggregate(digestA, proof.pubkeyG1, proof.pubkeyG2, proof.signatureA)
-                || !BN254.verifyAggregate(digestB, proof.pubkeyG1, proof.pubkeyG2, proof.signatureB)
-        ) revert InvalidSignature();
-        if (proof.stakeIndices.length != task.quorumNumbers.length) revert InputLengthMismatch();
+        if (!BN254.verifyAggregate(digest, pk, pkG2, sig)) revert InvalidSignature();
+    }
+
+    /// @dev Bond and claim checks shared by both challenge kinds; stores a pending request.
+    function _queueRequest(
+        uint32 taskIndex,
+        TaskResponse calldata challenged,
+        TaskResponse calldata claimed,
+        SlashingRequestKind kind,
+        address operator
+    ) internal returns (uint256 requestId) {
+        uint96 bond = _config.challengeBond;
+        if (msg.value != bond) revert WrongBond(msg.value, bond);
+        bytes32 claimedHash = keccak256(abi.encode(claimed));
+        if (claimed.referenceTaskIndex != taskIndex || claimedHash == keccak256(abi.encode(challenged))) {
+            revert InvalidClaim();
+        }
+        requestId = ++slashingRequestCount;
+        _requests[requestId] = SlashingRequest({
+            taskIndex: taskIndex,
+            status: SlashingRequestStatus.Pending,
+            createdBlock: uint32(block.number),
+            challenger: msg.sender,
+            kind: kind,
+            bond: bond,
+            operator: operator,
+            claimedResponseHash: claimedHash
+        });
+    }
+
+    /// @dev Slashes one operator in every task quorum it was active in at the reference block, and its `$C` once:
+    ///      `equivocationSlashWad` when `requestId == 0` (equivocation), else `wrongResultSlashWad` with an
+    ///      `OperatorSlashedForWrongResult` per quorum.
+    function _slashInTaskQuorums(
+        Task calldata task,
+        uint32 taskIndex,
+        bytes32 operatorId,
+        address operator,
+        uint32[] calldata stakeIndices,
+        uint256 requestId
+    ) internal {
+        uint256 active = _activeQuorums(task, taskIndex, operatorId, operator, stakeIndices);
+        uint256 wad = requestId == 0 ? _config.equivocationSlashWad : _config.wrongResultSlashWad;
+        for (uint256 i; i < stakeIndices.length; ++i) {
+            if ((active >> i) & 1 == 0) continue;
+            uint8 q = uint8(task.quorumNumbers[i]);
+            _slashInSet(operator, q, wad, requestId == 0 ? EQUIVOCATION : WRONG_RESULT);
+            if (requestId != 0) emit OperatorSlashedForWrongResult(requestId, operator, q);
+        }
+        cStaking.slash(operator, wad);
+    }
+
+    /// @dev Bit i set: the operator was active in task quorum i at the reference block (`stakeIndices[i]` its
+    ///      checkpoint there). Reverts unless it was active in at least one.
+    function _activeQuorums(
+        Task calldata task,
+        uint32 taskIndex,
+        bytes32 operatorId,
+        address operator,
+        uint32[] calldata stakeIndices
+    ) internal view returns (uint256 bitmap) {
+        if (stakeIndices.length != task.quorumNumbers.length) revert InputLengthMismatch();
+        for (uint256 i; i < stakeIndices.length; ++i) {
+            (, bool active) = registry.getStakeAtBlockAndIndex(
+                operatorId, uint8(task.quorumNumbers[i]), task.taskCreatedBlock, stakeIndices[i]
+            );
+            if (active) bitmap |= 1 << i;
+        }
+        if (bitmap == 0) revert OperatorNotInTaskQuorums(operator, taskIndex);
+    }
+
+    /// @dev A pending request of `kind` whose veto window is over.
+    function _pendingAfterVeto(uint256 requestId, SlashingRequestKind kind)
+        internal
+        view
+        returns (SlashingRequest memory r)
+    {
+        r = _requests[requestId];
+        if (r.status != SlashingRequestStatus.Pending) revert RequestNotPending(requestId);
+        if (r.kind != kind) revert WrongRequestKind(requestId, r.kind);
+        uint256 vetoEnd = uint256(r.createdBlock) + _config.vetoWindowBlock;
+        if (block.number <= vetoEnd) revert VetoWindowActive(requestId, vetoEnd);
     }
 
     /// @dev Adds quorum i's APK minus its active non-signers to `apk`, checks its threshold, fills `meta`.
@@ -461,10 +574,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         TaskResponseMetadata calldata taskResponseMetadata,
         bytes32[] calldata nonSignerIds
     ) internal view returns (SlashingRequest memory r) {
-        r = _requests[requestId];
-        if (r.status != SlashingRequestStatus.Pending) revert RequestNotPending(requestId);
-        uint256 vetoEnd = uint256(r.createdBlock) + _config.vetoWindowBlock;
-        if (block.number <= vetoEnd) revert VetoWindowActive(requestId, vetoEnd);
+        r = _pendingAfterVeto(requestId, SlashingRequestKind.WrongResult);
         if (taskResponse.referenceTaskIndex != r.taskIndex) revert ResponseMismatch(r.taskIndex);
         _checkTask(task, r.taskIndex);
         _checkResponse(taskResponse, taskResponseMetadata, r.taskIndex);

@@ -40,6 +40,8 @@ abstract contract CvmTaskManagerStorage is ICvmTaskManager {
     uint256 public slashingRequestCount;
     mapping(uint32 taskIndex => mapping(address operator => bool)) public equivocationSlashed;
     mapping(uint256 requestId => mapping(address operator => bool)) internal _cSlashedForRequest;
+    /// @notice True while a signature challenge against (task, operator) is pending or once it was fulfilled.
+    mapping(uint32 taskIndex => mapping(address operator => bool)) public signatureChallenged;
 
     constructor(
         ICvmRegistry registry_,
@@ -53,5 +55,5 @@ abstract contract CvmTaskManagerStorage is ICvmTaskManager {
         cStaking = cStaking_;
     }
 
-    uint256[36] private __gap;
+    uint256[35] private __gap;
 }

@@ -77,6 +77,32 @@ contract RespondToTaskGas is CvmFixture {
         assertTrue(d.taskManager.equivocationSlashed(idx, ops[0].addr));
     }
 
+    function test_Gas_SignatureChallenge() public {
+        (ICvmTaskManagerTypes.Task memory task, uint32 idx) = _createTask(50);
+        ICvmTaskManagerTypes.TaskResponse memory signed = _response(idx, "wrong");
+        ICvmTaskManagerTypes.SignatureProof memory proof = ICvmTaskManagerTypes.SignatureProof({
+            pubkeyG1: ops[0].key.pk1,
+            pubkeyG2: ops[0].key.pk2,
+            signature: BlsTestKeys.sign(ops[0].key.sk, d.taskManager.responseDigest(signed)),
+            stakeIndices: new uint32[](1)
+        });
+        ICvmTaskManagerTypes.TaskResponse memory claimed = _response(idx, "right");
+        vm.roll(block.number + 1);
+        vm.cool(address(d.taskManager));
+        vm.cool(address(d.registry));
+        _coolImplementations();
+        vm.prank(challenger);
+        uint256 id = d.taskManager.raiseSignatureChallenge{value: 1 ether}(task, signed, proof, claimed);
+        vm.snapshotGasLastCall("operations", "raiseSignatureChallenge");
+        vm.roll(block.number + cfg.taskConfig.vetoWindowBlock + 1);
+        vm.cool(address(d.taskManager));
+        vm.cool(address(d.registry));
+        _coolImplementations();
+        d.taskManager.fulfilSignatureChallenge(id, task, new uint32[](1));
+        vm.snapshotGasLastCall("operations", "fulfilSignatureChallenge");
+        assertEq(uint8(d.taskManager.getSlashingRequest(id).status), 3);
+    }
+
     function test_Gas_10Operators_0NonSigners() public {
         uint256 g = _measure(_none(), "10ops_0nonSigners");
         assertLe(g, 230_000);

@@ -53,6 +53,11 @@ contract Deploy_Run is Test {
         assertEq(json.readAddress(".owner"), json.readAddress(".deployer"));
         assertEq(json.readUint(".operatorSetId"), 0);
         assertEq(json.readUint(".taskResponseWindowBlock"), 100);
+        // anvil's chain id: devnet windows (1-second blocks)
+        assertEq(block.chainid, 31_337);
+        assertEq(json.readUint(".challengeWindowBlock"), 20);
+        assertEq(json.readUint(".vetoWindowBlock"), 4);
+        assertEq(d.taskManager.config().vetoWindowBlock, 4);
         assertTrue(json.readBool(".coreStandIns"));
         // wired: the registry is the AVS registrar and quorum 0 exists
         IAllocationManager am = IAllocationManager(json.readAddress(".AllocationManager"));

@@ -469,6 +469,270 @@ contract CvmTaskManager_Challenge is CvmTaskManagerTestBase {
     }
 }
 
+contract CvmTaskManager_SignatureChallenge is CvmTaskManagerTestBase {
+    ICvmTaskManagerTypes.TaskResponse internal wrong;
+    ICvmTaskManagerTypes.SignatureProof internal proof;
+
+    function setUp() public override {
+        super.setUp();
+        // operator 0 signs a wrong response off-chain; the honest response never needs to land
+        wrong = _response(idx, "wrong");
+        proof = _proof(ops[0], wrong);
+    }
+
+    function _proof(Op memory op, ICvmTaskManagerTypes.TaskResponse memory r)
+        internal
+        view
+        returns (ICvmTaskManagerTypes.SignatureProof memory)
+    {
+        return ICvmTaskManagerTypes.SignatureProof({
+            pubkeyG1: op.key.pk1,
+            pubkeyG2: op.key.pk2,
+            signature: BlsTestKeys.sign(op.key.sk, d.taskManager.responseDigest(r)),
+            stakeIndices: new uint32[](1)
+        });
+    }
+
+    function _raise() internal returns (uint256) {
+        vm.prank(challenger);
+        return d.taskManager.raiseSignatureChallenge{value: 1 ether}(task, wrong, proof, resp);
+    }
+
+    function _expectRaiseRevert(bytes memory err) internal {
+        vm.expectRevert(err);
+        vm.prank(challenger);
+        d.taskManager.raiseSignatureChallenge{value: 1 ether}(task, wrong, proof, resp);
+    }
+
+    function _deadline() internal view returns (uint256) {
+        return
+            uint256(task.taskCreatedBlock) + cfg.taskConfig.taskResponseWindowBlock
+                + cfg.taskConfig.challengeWindowBlock;
+    }
+
+    function test_RecordsPendingRequestAndEmits() public {
+        vm.expectEmit(true, true, true, true, address(d.taskManager));
+        emit ICvmTaskManagerEvents.SignatureChallengeRaised(1, idx, ops[0].addr, challenger, wrong, resp);
+        uint256 id = _raise();
+        assertEq(id, 1);
+        ICvmTaskManagerTypes.SlashingRequest memory r = d.taskManager.getSlashingRequest(id);
+        assertEq(uint8(r.status), uint8(ICvmTaskManagerTypes.SlashingRequestStatus.Pending));
+        assertEq(uint8(r.kind), uint8(ICvmTaskManagerTypes.SlashingRequestKind.Signature));
+        assertEq(r.operator, ops[0].addr);
+        assertEq(r.challenger, challenger);
+        assertEq(r.bond, 1 ether);
+        assertEq(r.taskIndex, idx);
+        assertEq(r.createdBlock, block.number);
+        assertEq(r.claimedResponseHash, keccak256(abi.encode(resp)));
+        assertTrue(d.taskManager.signatureChallenged(idx, ops[0].addr));
+        assertFalse(d.taskManager.taskChallenged(idx));
+        assertEq(address(d.taskManager).balance, 1 ether);
+    }
+
+    function test_OpenUntilTheDeadlineEvenAfterAResponseLanded() public {
+        _respond(task, resp, _sig(_list(0)));
+        vm.roll(_deadline());
+        _raise();
+    }
+
+    function test_OtherOperatorsOfTheSameTaskMayBeChallenged() public {
+        _raise();
+        proof = _proof(ops[1], wrong);
+        vm.prank(challenger);
+        uint256 id = d.taskManager.raiseSignatureChallenge{value: 1 ether}(task, wrong, proof, resp);
+        assertEq(d.taskManager.getSlashingRequest(id).operator, ops[1].addr);
+    }
+
+    function test_Revert_WhenTaskMismatch() public {
+        task.inputCommitment = bytes32(uint256(1));
+        _expectRaiseRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.TaskMismatch.selector, idx));
+    }
+
+    function test_Revert_WhenStakeIndicesMissing() public {
+        proof.stakeIndices = new uint32[](0);
+        _expectRaiseRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.InputLengthMismatch.selector));
+    }
+
+    function test_Revert_WhenKeyUnknown() public {
+        Op memory stranger;
+        stranger.key = BlsTestKeys.make(555);
+        proof = _proof(stranger, wrong);
+        _expectRaiseRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.UnknownOperator.selector, stranger.key.id));
+    }
+
+    function test_Revert_WhenSignatureOverAnotherResponse() public {
+        proof.signature = BlsTestKeys.sign(ops[0].key.sk, d.taskManager.responseDigest(resp));
+        _expectRaiseRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.InvalidSignature.selector));
+    }
+
+    function test_Revert_WhenSignatureOfAnotherOperator() public {
+        proof.signature = BlsTestKeys.sign(ops[1].key.sk, d.taskManager.responseDigest(wrong));
+        _expectRaiseRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.InvalidSignature.selector));
+    }
+
+    function test_Revert_WhenG2KeyOfAnotherOperator() public {
+        proof.pubkeyG2 = ops[1].key.pk2;
+        _expectRaiseRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.InvalidSignature.selector));
+    }
+
+    function test_Revert_WhenOperatorJoinedAfterTask() public {
+        Op memory late = _newOperator(60, RESTAKE, C_STAKE);
+        _register(late);
+        proof = _proof(late, wrong);
+        _expectRaiseRevert(
+            abi.encodeWithSelector(ICvmTaskManagerErrors.OperatorNotInTaskQuorums.selector, late.addr, idx)
+        );
+    }
+
+    function test_Revert_WhenWindowClosed() public {
+        uint256 deadline = _deadline();
+        vm.roll(deadline + 1);
+        _expectRaiseRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.ChallengeWindowExpired.selector, idx, deadline));
+    }
+
+    function test_Revert_WhenBondWrong() public {
+        vm.expectRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.WrongBond.selector, 0, 1 ether));
+        vm.prank(challenger);
+        d.taskManager.raiseSignatureChallenge(task, wrong, proof, resp);
+    }
+
+    function test_Revert_WhenClaimEqualsSignedResponse() public {
+        vm.expectRevert(ICvmTaskManagerErrors.InvalidClaim.selector);
+        vm.prank(challenger);
+        d.taskManager.raiseSignatureChallenge{value: 1 ether}(task, wrong, proof, wrong);
+    }
+
+    function test_Revert_WhenClaimForAnotherTask() public {
+        resp.referenceTaskIndex = idx + 1;
+        _expectRaiseRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.InvalidClaim.selector));
+    }
+
+    function test_Revert_WhenSignedResponseForAnotherTask() public {
+        // the signed response names the task: a response of task idx + 1 does not match this task
+        wrong.referenceTaskIndex = idx + 1;
+        proof = _proof(ops[0], wrong);
+        _expectRaiseRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.TaskMismatch.selector, idx + 1));
+    }
+
+    function test_Revert_WhenAlreadyChallenged() public {
+        _raise();
+        _expectRaiseRevert(
+            abi.encodeWithSelector(ICvmTaskManagerErrors.SignatureAlreadyChallenged.selector, idx, ops[0].addr)
+        );
+    }
+
+    function test_VetoForfeitsBondAndAllowsAChallengeAgain() public {
+        uint256 id = _raise();
+        vm.expectEmit(true, true, false, true, address(d.taskManager));
+        emit ICvmTaskManagerEvents.SlashingRequestVetoed(id, idx, 1 ether);
+        vm.prank(vetoCommittee);
+        d.taskManager.vetoSlashingRequest(id);
+        assertEq(treasury.balance, 1 ether);
+        assertEq(uint8(d.taskManager.getSlashingRequest(id).status), 2);
+        assertFalse(d.taskManager.signatureChallenged(idx, ops[0].addr));
+        vm.roll(block.number + cfg.taskConfig.vetoWindowBlock + 1);
+        vm.expectRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.RequestNotPending.selector, id));
+        d.taskManager.fulfilSignatureChallenge(id, task, new uint32[](1));
+        uint256 again = _raise();
+        assertEq(again, id + 1);
+        assertEq(d.registry.getCurrentStake(ops[0].key.id, 0), 150 ether);
+    }
+
+    function test_FulfilSlashesOnlyTheOperatorAndReturnsBond() public {
+        uint256 id = _raise();
+        vm.roll(block.number + cfg.taskConfig.vetoWindowBlock + 1);
+        uint256 before = challenger.balance;
+        vm.expectEmit(true, true, false, true, address(d.taskManager));
+        emit ICvmTaskManagerEvents.OperatorSlashedForWrongResult(id, ops[0].addr, 0);
+        vm.expectEmit(true, true, false, true, address(d.taskManager));
+        emit ICvmTaskManagerEvents.SlashingRequestFulfilled(id, idx, 1);
+        d.taskManager.fulfilSignatureChallenge(id, task, new uint32[](1));
+        assertEq(challenger.balance, before + 1 ether);
+        assertEq(uint8(d.taskManager.getSlashingRequest(id).status), 3);
+        // 10 % of 100 restaked shares and of 50 $C
+        assertEq(d.core.delegationManager.operatorShares(ops[0].addr, d.core.strategy), 90 ether);
+        assertEq(d.cStaking.operatorStake(ops[0].addr), 45 ether);
+        assertEq(d.registry.getCurrentStake(ops[0].key.id, 0), 135 ether);
+        for (uint256 i = 1; i < 4; ++i) {
+            assertEq(d.registry.getCurrentStake(ops[i].key.id, 0), 150 ether);
+        }
+        // a signed wrong response says nothing about the task's landed response
+        assertFalse(d.taskManager.responseInvalidated(idx));
+        // fulfilled: the same (task, operator) cannot be charged twice
+        _expectRaiseRevert(
+            abi.encodeWithSelector(ICvmTaskManagerErrors.SignatureAlreadyChallenged.selector, idx, ops[0].addr)
+        );
+        vm.expectRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.RequestNotPending.selector, id));
+        d.taskManager.fulfilSignatureChallenge(id, task, new uint32[](1));
+    }
+
+    function test_Revert_WhenFulfilDuringVetoWindow() public {
+        uint256 id = _raise();
+        uint256 end = block.number + cfg.taskConfig.vetoWindowBlock;
+        vm.roll(end);
+        vm.expectRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.VetoWindowActive.selector, id, end));
+        d.taskManager.fulfilSignatureChallenge(id, task, new uint32[](1));
+    }
+
+    function test_Revert_WhenFulfilTaskMismatch() public {
+        uint256 id = _raise();
+        vm.roll(block.number + cfg.taskConfig.vetoWindowBlock + 1);
+        task.cvmBlockHeight += 1;
+        vm.expectRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.TaskMismatch.selector, idx));
+        d.taskManager.fulfilSignatureChallenge(id, task, new uint32[](1));
+    }
+
+    function test_Revert_WhenFulfilIndicesMissing() public {
+        uint256 id = _raise();
+        vm.roll(block.number + cfg.taskConfig.vetoWindowBlock + 1);
+        vm.expectRevert(ICvmTaskManagerErrors.InputLengthMismatch.selector);
+        d.taskManager.fulfilSignatureChallenge(id, task, new uint32[](0));
+    }
+
+    function test_Revert_WhenFulfilledThroughTheOtherKind() public {
+        // a signature request cannot be fulfilled as a wrong-result request, nor the other way round
+        uint256 sigId = _raise();
+        _respond(task, resp, _sig(_list(3)));
+        ICvmTaskManagerTypes.TaskResponseMetadata memory meta =
+            _meta(_list(3), 450 ether, 600 ether, uint32(block.number));
+        vm.prank(challenger);
+        uint256 wrId = d.taskManager.raiseChallenge{value: 1 ether}(task, resp, meta, wrong);
+        vm.roll(block.number + cfg.taskConfig.vetoWindowBlock + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICvmTaskManagerErrors.WrongRequestKind.selector,
+                sigId,
+                ICvmTaskManagerTypes.SlashingRequestKind.Signature
+            )
+        );
+        d.taskManager
+            .fulfilSlashingRequest(sigId, task, resp, meta, new bytes32[](1), new ICvmTaskManagerTypes.SignerSet[](1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICvmTaskManagerErrors.WrongRequestKind.selector,
+                wrId,
+                ICvmTaskManagerTypes.SlashingRequestKind.WrongResult
+            )
+        );
+        d.taskManager.fulfilSignatureChallenge(wrId, task, new uint32[](1));
+    }
+
+    /// A signature over any digest other than responseDigest(signedResponse) is refused.
+    function testFuzz_Revert_WhenSignedDigestWrong(bytes32 digest) public {
+        vm.assume(digest != d.taskManager.responseDigest(wrong));
+        proof.signature = BlsTestKeys.sign(ops[0].key.sk, digest);
+        _expectRaiseRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.InvalidSignature.selector));
+    }
+
+    /// Changing any field of the signed response after signing invalidates the proof.
+    function testFuzz_Revert_WhenSignedResponseChanged(bytes32 root) public {
+        vm.assume(root != wrong.stateRoot);
+        wrong.stateRoot = root;
+        if (keccak256(abi.encode(wrong)) == keccak256(abi.encode(resp))) return;
+        _expectRaiseRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.InvalidSignature.selector));
+    }
+}
+
 contract CvmTaskManager_Admin is CvmTaskManagerTestBase {
     function test_Revert_WhenRegistryHookCalledByOthers() public {
         vm.expectRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.OnlyRegistry.selector, address(this)));

@@ -53,6 +53,15 @@ interface ICvmTaskManagerTypes {
         uint32[] stakeIndices;
     }
 
+    /// @notice One operator's BLS signature over one response (signature challenge).
+    /// @dev `stakeIndices[i]`: the operator's checkpoint index in task quorum i at the reference block.
+    struct SignatureProof {
+        BN254.G1Point pubkeyG1;
+        BN254.G2Point pubkeyG2;
+        BN254.G1Point signature;
+        uint32[] stakeIndices;
+    }
+
     /// @notice Signers of one quorum of a challenged response (operatorIds ascending) with checkpoint hints.
     struct SignerSet {
         bytes32[] operatorIds;
@@ -66,12 +75,24 @@ interface ICvmTaskManagerTypes {
         Fulfilled
     }
 
+    /// @notice `WrongResult`: the signers of a landed response (`raiseChallenge`). `Signature`: one operator's
+    ///         signature over a wrong response, landed or not (`raiseSignatureChallenge`).
+    enum SlashingRequestKind {
+        WrongResult,
+        Signature
+    }
+
+    /// @dev Storage: `kind` fills spare bytes of the first slot and `operator` those of the second, so requests
+    ///      stored before these fields existed read as `WrongResult` with `operator == address(0)`.
+    ///      `operator`: the accused operator of a `Signature` request (zero for `WrongResult`).
     struct SlashingRequest {
         uint32 taskIndex;
         SlashingRequestStatus status;
         uint32 createdBlock;
         address challenger;
+        SlashingRequestKind kind;
         uint96 bond;
+        address operator;
         bytes32 claimedResponseHash;
     }
 
@@ -95,7 +116,7 @@ interface ICvmTaskManagerTypes {
     }
 }
 
-interface ICvmTaskManagerErrors {
+interface ICvmTaskManagerErrors is ICvmTaskManagerTypes {
     error OnlyTaskGenerator(address caller);
     error OnlyAggregator(address caller);
     error OnlyVetoCommittee(address caller);
@@ -124,6 +145,8 @@ interface ICvmTaskManagerErrors {
     error WrongBond(uint256 sent, uint256 required);
     error InvalidClaim();
     error TaskAlreadyChallenged(uint32 taskIndex);
+    error SignatureAlreadyChallenged(uint32 taskIndex, address operator);
+    error WrongRequestKind(uint256 requestId, SlashingRequestKind kind);
     error RequestNotPending(uint256 requestId);
     error VetoWindowExpired(uint256 requestId, uint256 deadlineBlock);
     error VetoWindowActive(uint256 requestId, uint256 endBlock);
@@ -142,6 +165,14 @@ interface ICvmTaskManagerEvents is ICvmTaskManagerTypes {
     event EquivocationSlashed(uint32 indexed taskIndex, address indexed operator, address reporter);
     event ChallengeRaised(
         uint256 indexed requestId, uint32 indexed taskIndex, address indexed challenger, TaskResponse claimedResponse
+    );
+    event SignatureChallengeRaised(
+        uint256 indexed requestId,
+        uint32 indexed taskIndex,
+        address indexed operator,
+        address challenger,
+        TaskResponse signedResponse,
+        TaskResponse claimedResponse
     );
     event SlashingRequestVetoed(uint256 indexed requestId, uint32 indexed taskIndex, uint256 bondForfeited);
     event SlashingRequestFulfilled(uint256 indexed requestId, uint32 indexed taskIndex, uint256 operatorsSlashed);
@@ -195,10 +226,27 @@ interface ICvmTaskManager is ICvmTaskManagerErrors, ICvmTaskManagerEvents {
         TaskResponse calldata claimed
     ) external payable returns (uint256 requestId);
 
-    /// @notice Veto committee, within `vetoWindowBlock`: cancels the request; the bond goes to the treasury.
+    /// @notice Anyone, with `challengeBond` wei: shows that one operator signed `signedResponse` (its own BLS
+    ///         signature, checked like an equivocation proof) and claims `claimed` is the correct response. A signed
+    ///         wrong result is attributable whether or not it reached the quorum, so this also reaches operators
+    ///         whose signature never landed. The operator must have been active in at least one task quorum at the
+    ///         reference block. Deadline: block `taskCreatedBlock + taskResponseWindowBlock + challengeWindowBlock`
+    ///         (the challenge window counted from the end of the response window, so it does not depend on whether
+    ///         or when a response landed). At most one pending or fulfilled signature challenge per (task,
+    ///         operator); a vetoed one frees it. Queues a `Signature` slashing request; returns its id.
+    function raiseSignatureChallenge(
+        Task calldata task,
+        TaskResponse calldata signedResponse,
+        SignatureProof calldata proof,
+        TaskResponse calldata claimed
+    ) external payable returns (uint256 requestId);
+
+    /// @notice Veto committee, within `vetoWindowBlock`: cancels a request of either kind; the bond goes to the
+    ///         treasury and the task (`WrongResult`) or the (task, operator) pair (`Signature`) may be challenged
+    ///         again.
     function vetoSlashingRequest(uint256 requestId) external;
 
-    /// @notice Anyone, after the veto window: slashes only the signers of the challenged response
+    /// @notice Anyone, after the veto window of a `WrongResult` request: slashes only the signers of the challenged response
     ///         (`wrongResultSlashWad`) and returns the bond to the challenger. The signer sets must add up to the
     ///         recorded signed stake of each quorum, so no signer can be left out.
     function fulfilSlashingRequest(
@@ -209,6 +257,11 @@ interface ICvmTaskManager is ICvmTaskManagerErrors, ICvmTaskManagerEvents {
         bytes32[] calldata nonSignerIds,
         SignerSet[] calldata signers
     ) external;
+
+    /// @notice Anyone, after the veto window of a `Signature` request: slashes the accused operator
+    ///         (`wrongResultSlashWad`) in every task quorum it was active in at the reference block and its `$C`
+    ///         once, and returns the bond to the challenger. `stakeIndices[i]`: its checkpoint index in task quorum i.
+    function fulfilSignatureChallenge(uint256 requestId, Task calldata task, uint32[] calldata stakeIndices) external;
 
     /// @notice Anyone: ejects an operator whose consecutive missed responses reached `maxMissedResponses`.
     function ejectInactiveOperator(address operator) external;

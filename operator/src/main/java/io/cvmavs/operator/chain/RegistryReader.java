@@ -119,7 +119,11 @@ public final class RegistryReader {
 
   /** Operator stake and membership at {@code block} (looks up the checkpoint index first). */
   public StakeUpdate stakeAtBlock(byte[] operatorId, int quorum, long block) {
-    long index = stakeIndexAtBlock(operatorId, quorum, block);
+    return stakeAtIndex(operatorId, quorum, block, stakeIndexAtBlock(operatorId, quorum, block));
+  }
+
+  /** Operator stake and membership at {@code block} from checkpoint {@code index}. */
+  public StakeUpdate stakeAtIndex(byte[] operatorId, int quorum, long block, long index) {
     List<Type> v =
         Abi.decode(
             call(

@@ -38,7 +38,61 @@ public final class TaskManagerAbi {
       "((uint256,uint256)[],(uint256,uint256)[],(uint256[2],uint256[2]),(uint256,uint256),"
           + "uint32[],uint32[],uint32[][])";
 
+  static final String METADATA_TUPLE = "(uint32,bytes32,uint96[],uint96[])";
+  static final String G1_TUPLE = "(uint256,uint256)";
+  static final String G2_TUPLE = "(uint256[2],uint256[2])";
+  static final String SIGNATURE_PROOF_TUPLE =
+      "(" + G1_TUPLE + "," + G2_TUPLE + "," + G1_TUPLE + ",uint32[])";
+  static final String EQUIVOCATION_PROOF_TUPLE =
+      "(" + G1_TUPLE + "," + G2_TUPLE + "," + G1_TUPLE + "," + G1_TUPLE + ",uint32[])";
+  static final String SIGNER_SET_TUPLE = "(bytes32[],uint32[])";
+
   public static final String CREATE_TASK = "createTask(uint64,bytes32,bytes32,bytes,uint32)";
+  public static final String RAISE_CHALLENGE =
+      "raiseChallenge("
+          + TASK_TUPLE
+          + ","
+          + RESPONSE_TUPLE
+          + ","
+          + METADATA_TUPLE
+          + ","
+          + RESPONSE_TUPLE
+          + ")";
+  public static final String RAISE_SIGNATURE_CHALLENGE =
+      "raiseSignatureChallenge("
+          + TASK_TUPLE
+          + ","
+          + RESPONSE_TUPLE
+          + ","
+          + SIGNATURE_PROOF_TUPLE
+          + ","
+          + RESPONSE_TUPLE
+          + ")";
+  public static final String VETO_SLASHING_REQUEST = "vetoSlashingRequest(uint256)";
+  public static final String FULFIL_SLASHING_REQUEST =
+      "fulfilSlashingRequest(uint256,"
+          + TASK_TUPLE
+          + ","
+          + RESPONSE_TUPLE
+          + ","
+          + METADATA_TUPLE
+          + ",bytes32[],"
+          + SIGNER_SET_TUPLE
+          + "[])";
+  public static final String FULFIL_SIGNATURE_CHALLENGE =
+      "fulfilSignatureChallenge(uint256," + TASK_TUPLE + ",uint32[])";
+  public static final String SLASH_EQUIVOCATION =
+      "slashEquivocation("
+          + TASK_TUPLE
+          + ","
+          + RESPONSE_TUPLE
+          + ","
+          + RESPONSE_TUPLE
+          + ","
+          + EQUIVOCATION_PROOF_TUPLE
+          + ")";
+  public static final String GET_SLASHING_REQUEST = "getSlashingRequest(uint256)";
+  public static final String CONFIG = "config()";
   public static final String RESPOND_TO_TASK =
       "respondToTask(" + TASK_TUPLE + "," + RESPONSE_TUPLE + "," + NON_SIGNER_TUPLE + ")";
   public static final String RESPONSE_DIGEST = "responseDigest(" + RESPONSE_TUPLE + ")";
@@ -52,7 +106,7 @@ public final class TaskManagerAbi {
 
   /** {@code TaskResponded(uint32 indexed taskIndex, TaskResponse, TaskResponseMetadata)}. */
   public static final String TASK_RESPONDED =
-      "TaskResponded(uint32," + RESPONSE_TUPLE + ",(uint32,bytes32,uint96[],uint96[]))";
+      "TaskResponded(uint32," + RESPONSE_TUPLE + "," + METADATA_TUPLE + ")";
 
   public static final String NEW_TASK_CREATED_TOPIC = topic(NEW_TASK_CREATED);
   public static final String TASK_RESPONDED_TOPIC = topic(TASK_RESPONDED);
@@ -191,6 +245,24 @@ public final class TaskManagerAbi {
       this.signedStakeForQuorum = signedStakeForQuorum;
       this.totalStakeForQuorum = totalStakeForQuorum;
     }
+
+    static MetadataStruct of(TaskResponseMetadata m) {
+      return new MetadataStruct(
+          new Uint32(m.taskRespondedBlock()),
+          new Bytes32(m.hashOfNonSigners()),
+          new DynamicArray<>(
+              Uint96.class, m.signedStakeForQuorum().stream().map(Uint96::new).toList()),
+          new DynamicArray<>(
+              Uint96.class, m.totalStakeForQuorum().stream().map(Uint96::new).toList()));
+    }
+
+    TaskResponseMetadata toMetadata() {
+      return new TaskResponseMetadata(
+          taskRespondedBlock.getValue().longValueExact(),
+          hashOfNonSigners.getValue(),
+          signedStakeForQuorum.getValue().stream().map(Uint96::getValue).toList(),
+          totalStakeForQuorum.getValue().stream().map(Uint96::getValue).toList());
+    }
   }
 
   // ------------------------------------------------------------------ calls
@@ -230,6 +302,156 @@ public final class TaskManagerAbi {
     DynamicStruct nonSigners = new DynamicStruct(fields);
     return call(
         RESPOND_TO_TASK, List.of(TaskStruct.of(task), ResponseStruct.of(response), nonSigners));
+  }
+
+  /** Calldata of {@code raiseChallenge(task, response, metadata, claimed)} (send the bond). */
+  public static String raiseChallenge(
+      CvmTask task, TaskResponse response, TaskResponseMetadata metadata, TaskResponse claimed) {
+    return call(
+        RAISE_CHALLENGE,
+        List.of(
+            TaskStruct.of(task),
+            ResponseStruct.of(response),
+            MetadataStruct.of(metadata),
+            ResponseStruct.of(claimed)));
+  }
+
+  /**
+   * Calldata of {@code raiseSignatureChallenge(task, signedResponse, proof, claimed)} (send the
+   * bond).
+   */
+  public static String raiseSignatureChallenge(
+      CvmTask task, TaskResponse signedResponse, SignatureProof proof, TaskResponse claimed) {
+    DynamicStruct p =
+        new DynamicStruct(
+            G1.of(proof.pubkeyG1()),
+            G2.of(proof.pubkeyG2()),
+            G1.of(proof.signature()),
+            uint32Array(proof.stakeIndices()));
+    return call(
+        RAISE_SIGNATURE_CHALLENGE,
+        List.of(
+            TaskStruct.of(task), ResponseStruct.of(signedResponse), p, ResponseStruct.of(claimed)));
+  }
+
+  public static String vetoSlashingRequest(long requestId) {
+    return call(VETO_SLASHING_REQUEST, List.of(new Uint256(requestId)));
+  }
+
+  /**
+   * Calldata of {@code fulfilSlashingRequest(requestId, task, response, metadata, nonSignerIds,
+   * signers)}; {@code signers} per task quorum ({@link SlashingProofBuilder#signerSets}).
+   */
+  public static String fulfilSlashingRequest(
+      long requestId,
+      CvmTask task,
+      TaskResponse response,
+      TaskResponseMetadata metadata,
+      List<byte[]> nonSignerIds,
+      List<SignerSet> signers) {
+    List<DynamicStruct> sets =
+        signers.stream()
+            .map(
+                set ->
+                    new DynamicStruct(
+                        bytes32Array(set.operatorIds()), uint32Array(set.stakeIndices())))
+            .toList();
+    return call(
+        FULFIL_SLASHING_REQUEST,
+        List.of(
+            new Uint256(requestId),
+            TaskStruct.of(task),
+            ResponseStruct.of(response),
+            MetadataStruct.of(metadata),
+            bytes32Array(nonSignerIds),
+            new DynamicArray<>(DynamicStruct.class, sets)));
+  }
+
+  /** Calldata of {@code fulfilSignatureChallenge(requestId, task, stakeIndices)}. */
+  public static String fulfilSignatureChallenge(
+      long requestId, CvmTask task, List<Long> stakeIndices) {
+    return call(
+        FULFIL_SIGNATURE_CHALLENGE,
+        List.of(new Uint256(requestId), TaskStruct.of(task), uint32Array(stakeIndices)));
+  }
+
+  /** Calldata of {@code slashEquivocation(task, responseA, responseB, proof)}. */
+  public static String slashEquivocation(
+      CvmTask task, TaskResponse responseA, TaskResponse responseB, EquivocationProof proof) {
+    DynamicStruct p =
+        new DynamicStruct(
+            G1.of(proof.pubkeyG1()),
+            G2.of(proof.pubkeyG2()),
+            G1.of(proof.signatureA()),
+            G1.of(proof.signatureB()),
+            uint32Array(proof.stakeIndices()));
+    return call(
+        SLASH_EQUIVOCATION,
+        List.of(
+            TaskStruct.of(task), ResponseStruct.of(responseA), ResponseStruct.of(responseB), p));
+  }
+
+  public static String getSlashingRequestCall(long requestId) {
+    return call(GET_SLASHING_REQUEST, List.of(new Uint256(requestId)));
+  }
+
+  public static String configCall() {
+    return selector(CONFIG);
+  }
+
+  /** Decodes the return data of {@code getSlashingRequest} (a static 8-word tuple). */
+  static SlashingRequest decodeSlashingRequest(String data) {
+    Words w = new Words(data, "getSlashingRequest");
+    return new SlashingRequest(
+        w.word(0).longValueExact(),
+        SlashingRequest.Status.values()[w.word(32).intValueExact()],
+        w.word(64).longValueExact(),
+        address(w.word(96)),
+        SlashingRequest.Kind.values()[w.word(128).intValueExact()],
+        w.word(160),
+        address(w.word(192)),
+        org.web3j.utils.Numeric.toBytesPadded(w.word(224), 32));
+  }
+
+  /** Decodes the return data of {@code config()} (a static 7-word tuple). */
+  static TaskManagerConfig decodeConfig(String data) {
+    Words w = new Words(data, "config");
+    return new TaskManagerConfig(
+        w.word(0).longValueExact(),
+        w.word(32).longValueExact(),
+        w.word(64).longValueExact(),
+        w.word(96).intValueExact(),
+        w.word(128),
+        w.word(160),
+        w.word(192));
+  }
+
+  /**
+   * The non-signer operatorIds of a {@code respondToTask} call, from its calldata (the event
+   * records only their hash). Checks the ids against {@code hashOfNonSigners}.
+   */
+  static List<byte[]> nonSignerIdsFromCalldata(String input, byte[] hashOfNonSigners) {
+    String sel = selector(RESPOND_TO_TASK);
+    if (input == null || !input.toLowerCase(java.util.Locale.ROOT).startsWith(sel)) {
+      throw new ChainException(
+          "transaction input is not a respondToTask call: " + Abi.abbreviate(input));
+    }
+    Words w = new Words("0x" + input.substring(sel.length()), "respondToTask calldata");
+    // Head: task offset, response (4 static words), nonSignerStakesAndSignature offset.
+    int tuple = w.offset(5 * 32);
+    int keys = tuple + w.offset(tuple);
+    int n = w.offset(keys);
+    List<byte[]> ids = new ArrayList<>(n);
+    for (int j = 0; j < n; j++) {
+      G1Point pk = G1Point.of(w.word(keys + 32 + 64 * j), w.word(keys + 64 + 64 * j));
+      ids.add(io.cvmavs.crypto.bls.Bls.operatorId(pk));
+    }
+    if (!java.util.Arrays.equals(hashOfNonSigners(ids), hashOfNonSigners)) {
+      throw new ChainException(
+          "non-signers in the respondToTask calldata do not hash to the recorded hashOfNonSigners "
+              + io.cvmavs.operator.chain.Bytes32.hex(hashOfNonSigners));
+    }
+    return ids;
   }
 
   public static String responseDigestCall(TaskResponse response) {
@@ -304,7 +526,13 @@ public final class TaskManagerAbi {
       List<BigInteger> signedStakeForQuorum,
       List<BigInteger> totalStakeForQuorum,
       long blockNumber,
-      String transactionHash) {}
+      String transactionHash) {
+    /** The metadata as recorded (what {@code raiseChallenge} and the fulfilment take). */
+    public TaskResponseMetadata metadata() {
+      return new TaskResponseMetadata(
+          taskRespondedBlock, hashOfNonSigners, signedStakeForQuorum, totalStakeForQuorum);
+    }
+  }
 
   /** Decodes a {@code TaskResponded} log. */
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -347,6 +575,14 @@ public final class TaskManagerAbi {
 
   private static DynamicArray<G1> g1Array(List<G1Point> points) {
     return new DynamicArray<>(G1.class, points.stream().map(G1::of).toList());
+  }
+
+  private static DynamicArray<Bytes32> bytes32Array(List<byte[]> values) {
+    return new DynamicArray<>(Bytes32.class, values.stream().map(Bytes32::new).toList());
+  }
+
+  static String address(BigInteger word) {
+    return "0x" + org.web3j.utils.Numeric.toHexStringNoPrefixZeroPadded(word, 40);
   }
 
   private static DynamicArray<Uint32> uint32Array(List<Long> values) {

@@ -109,10 +109,106 @@ public final class TaskManagerReader {
         .findFirst();
   }
 
+  /** {@code config()}: windows, slash amounts and the challenge bond. */
+  public TaskManagerConfig config() {
+    return TaskManagerAbi.decodeConfig(
+        rpc.call(taskManager, TaskManagerAbi.configCall(), "config"));
+  }
+
   /** {@code config().taskResponseWindowBlock}. */
   public long taskResponseWindowBlock() {
-    Words w = new Words(rpc.call(taskManager, Abi.selector("config()"), "config"), "config");
-    return w.word(0).longValueExact();
+    return config().taskResponseWindowBlock();
+  }
+
+  /** {@code config().challengeWindowBlock}. */
+  public long challengeWindowBlock() {
+    return config().challengeWindowBlock();
+  }
+
+  /** {@code config().vetoWindowBlock}. */
+  public long vetoWindowBlock() {
+    return config().vetoWindowBlock();
+  }
+
+  /** {@code config().challengeBond} in wei. */
+  public BigInteger challengeBond() {
+    return config().challengeBond();
+  }
+
+  /** {@code getSlashingRequest(requestId)} (status {@code NONE} for an unknown id). */
+  public SlashingRequest slashingRequest(long requestId) {
+    return TaskManagerAbi.decodeSlashingRequest(
+        rpc.call(
+            taskManager,
+            TaskManagerAbi.getSlashingRequestCall(requestId),
+            "getSlashingRequest(" + requestId + ")"));
+  }
+
+  /**
+   * The non-signer operatorIds of a response (ascending), read from the calldata of its {@code
+   * respondToTask} transaction (the event records only their hash) and checked against {@code
+   * hashOfNonSigners}. Requires the aggregator to call the task manager directly.
+   */
+  public List<byte[]> nonSignerIds(TaskManagerAbi.TaskResponded responded) {
+    var tx =
+        Transactor.rpc(
+                () -> rpc.web3j().ethGetTransactionByHash(responded.transactionHash()).send(),
+                "eth_getTransactionByHash " + responded.transactionHash())
+            .getTransaction()
+            .orElseThrow(
+                () ->
+                    new ChainException(
+                        "transaction "
+                            + responded.transactionHash()
+                            + " of TaskResponded not found"));
+    return TaskManagerAbi.nonSignerIdsFromCalldata(tx.getInput(), responded.hashOfNonSigners());
+  }
+
+  /** {@code ChallengeRaised} events in [fromBlock, toBlock]. */
+  public List<SlashingEvents.ChallengeRaised> challengesRaised(long fromBlock, long toBlock) {
+    return logs(SlashingEvents.CHALLENGE_RAISED_TOPIC, fromBlock, toBlock).stream()
+        .map(SlashingEvents::decodeChallengeRaised)
+        .toList();
+  }
+
+  /** {@code SignatureChallengeRaised} events in [fromBlock, toBlock]. */
+  public List<SlashingEvents.SignatureChallengeRaised> signatureChallengesRaised(
+      long fromBlock, long toBlock) {
+    return logs(SlashingEvents.SIGNATURE_CHALLENGE_RAISED_TOPIC, fromBlock, toBlock).stream()
+        .map(SlashingEvents::decodeSignatureChallengeRaised)
+        .toList();
+  }
+
+  /** {@code SlashingRequestVetoed} events in [fromBlock, toBlock]. */
+  public List<SlashingEvents.SlashingRequestVetoed> slashingRequestsVetoed(
+      long fromBlock, long toBlock) {
+    return logs(SlashingEvents.SLASHING_REQUEST_VETOED_TOPIC, fromBlock, toBlock).stream()
+        .map(SlashingEvents::decodeSlashingRequestVetoed)
+        .toList();
+  }
+
+  /** {@code SlashingRequestFulfilled} events in [fromBlock, toBlock]. */
+  public List<SlashingEvents.SlashingRequestFulfilled> slashingRequestsFulfilled(
+      long fromBlock, long toBlock) {
+    return logs(SlashingEvents.SLASHING_REQUEST_FULFILLED_TOPIC, fromBlock, toBlock).stream()
+        .map(SlashingEvents::decodeSlashingRequestFulfilled)
+        .toList();
+  }
+
+  /** {@code OperatorSlashedForWrongResult} events in [fromBlock, toBlock]. */
+  public List<SlashingEvents.OperatorSlashedForWrongResult> operatorsSlashedForWrongResult(
+      long fromBlock, long toBlock) {
+    return logs(SlashingEvents.OPERATOR_SLASHED_FOR_WRONG_RESULT_TOPIC, fromBlock, toBlock).stream()
+        .map(SlashingEvents::decodeOperatorSlashedForWrongResult)
+        .toList();
+  }
+
+  /** {@code EquivocationSlashed} events in [fromBlock, toBlock]. */
+  public List<SlashingEvents.EquivocationSlashed> equivocationsSlashed(
+      long fromBlock, long toBlock) {
+    return logs(SlashingEvents.EQUIVOCATION_SLASHED_TOPIC, fromBlock, toBlock).stream()
+        .map(SlashingEvents::decodeEquivocationSlashed)
+        .toList();
   }
 
   /** {@code TaskResponded} events in [fromBlock, toBlock]. */

@@ -30,7 +30,15 @@ class TaskManagerAbiTest {
             TaskManagerAbi.LATEST_TASK_NUM,
             TaskManagerAbi.TASK_HASH,
             TaskManagerAbi.TASK_RESPONSE_HASH,
-            TaskManagerAbi.RESPONSE_COUNT)) {
+            TaskManagerAbi.RESPONSE_COUNT,
+            TaskManagerAbi.RAISE_CHALLENGE,
+            TaskManagerAbi.RAISE_SIGNATURE_CHALLENGE,
+            TaskManagerAbi.VETO_SLASHING_REQUEST,
+            TaskManagerAbi.FULFIL_SLASHING_REQUEST,
+            TaskManagerAbi.FULFIL_SIGNATURE_CHALLENGE,
+            TaskManagerAbi.SLASH_EQUIVOCATION,
+            TaskManagerAbi.GET_SLASHING_REQUEST,
+            TaskManagerAbi.CONFIG)) {
       assertThat(ids.has(sig)).as(sig).isTrue();
       assertThat(Abi.selector(sig)).as(sig).isEqualTo("0x" + ids.path(sig).asText());
     }
@@ -54,6 +62,56 @@ class TaskManagerAbiTest {
     }
     assertThat(newTask).isEqualTo(TaskManagerAbi.NEW_TASK_CREATED);
     assertThat(responded).isEqualTo(TaskManagerAbi.TASK_RESPONDED);
+  }
+
+  @Test
+  void slashingEventSignaturesMatchTheCompiledContract() throws Exception {
+    java.util.Set<String> compiled = new java.util.HashSet<>();
+    for (JsonNode item : artifact("CvmTaskManager").path("abi")) {
+      if ("event".equals(item.path("type").asText())) {
+        compiled.add(item.path("name").asText() + canonicalInputs(item.path("inputs")));
+      }
+    }
+    assertThat(compiled)
+        .contains(
+            SlashingEvents.CHALLENGE_RAISED,
+            SlashingEvents.SIGNATURE_CHALLENGE_RAISED,
+            SlashingEvents.SLASHING_REQUEST_VETOED,
+            SlashingEvents.SLASHING_REQUEST_FULFILLED,
+            SlashingEvents.OPERATOR_SLASHED_FOR_WRONG_RESULT,
+            SlashingEvents.EQUIVOCATION_SLASHED);
+  }
+
+  @Test
+  void nonSignerIdsAreReadBackFromRespondToTaskCalldata() {
+    List<io.cvmavs.crypto.bn254.G1Point> pks =
+        java.util.stream.Stream.of(11, 12)
+            .map(s -> io.cvmavs.crypto.bls.BlsKeyPair.fromSecret(java.math.BigInteger.valueOf(s)))
+            .map(io.cvmavs.crypto.bls.BlsKeyPair::publicKeyG1)
+            .toList();
+    List<byte[]> ids = pks.stream().map(io.cvmavs.crypto.bls.Bls::operatorId).toList();
+    CvmTask task = new CvmTask(3, 1, new byte[32], new byte[32], new byte[] {0}, 60, 9);
+    TaskResponse r = new TaskResponse(3, new byte[32], new byte[32], new byte[32]);
+    var g = io.cvmavs.crypto.bn254.G1Point.GENERATOR;
+    String calldata =
+        TaskManagerAbi.respondToTask(
+            task,
+            r,
+            new NonSignerStakesAndSignature(
+                pks,
+                List.of(g),
+                io.cvmavs.crypto.bn254.G2Point.GENERATOR,
+                g,
+                List.of(0L),
+                List.of(0L),
+                List.of(List.of(0L, 0L))));
+    assertThat(
+            TaskManagerAbi.nonSignerIdsFromCalldata(calldata, TaskManagerAbi.hashOfNonSigners(ids)))
+        .containsExactlyElementsOf(ids);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> TaskManagerAbi.nonSignerIdsFromCalldata(calldata, new byte[32]))
+        .isInstanceOf(ChainException.class)
+        .hasMessageContaining("hashOfNonSigners");
   }
 
   private static String canonicalInputs(JsonNode inputs) {
