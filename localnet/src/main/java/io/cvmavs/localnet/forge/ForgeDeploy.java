@@ -66,22 +66,31 @@ public final class ForgeDeploy {
     }
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("DEPLOYMENTS_OUT", out.toString());
-    ToolRun.run(
-        List.of(
-            repo.npmBinary("forge").toString(),
-            "script",
-            SCRIPT,
-            "--rpc-url",
-            rpcUrl,
-            "--private-key",
-            privateKey,
-            "--broadcast",
-            "--slow",
-            "--non-interactive"),
-        repo.root(),
-        env,
-        log,
-        TIMEOUT);
+    String output =
+        ToolRun.run(
+            List.of(
+                repo.npmBinary("forge").toString(),
+                "script",
+                SCRIPT,
+                "--rpc-url",
+                rpcUrl,
+                "--private-key",
+                privateKey,
+                "--broadcast",
+                "--slow",
+                "--non-interactive"),
+            repo.root(),
+            env,
+            log,
+            TIMEOUT);
+    // forge exits 0 and still writes the JSON when a broadcast transaction failed on chain (e.g. a
+    // contract over the EIP-170 size limit): such a deployment is half made and must not be used.
+    if (output.contains("Transaction Failure") || output.contains("transaction failed")) {
+      throw new LocalProcessException(
+          "forge script reported a failed transaction; the deployment is incomplete (log "
+              + log
+              + ")");
+    }
     if (!Files.isRegularFile(written)) {
       throw new LocalProcessException(
           "forge script finished but wrote no deployment file " + written + " (log " + log + ")");

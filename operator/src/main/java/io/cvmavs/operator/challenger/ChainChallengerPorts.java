@@ -209,7 +209,8 @@ public final class ChainChallengerPorts implements ChallengerChain {
 
   private static G1Point point(String hex, String what) {
     try {
-      return G1Point.fromBytes(HexFormat.of().parseHex(hex.startsWith("0x") ? hex.substring(2) : hex));
+      return G1Point.fromBytes(
+          HexFormat.of().parseHex(hex.startsWith("0x") ? hex.substring(2) : hex));
     } catch (RuntimeException e) {
       throw new ChainException("evidence " + what + " is not a G1 point: " + e.getMessage(), e);
     }

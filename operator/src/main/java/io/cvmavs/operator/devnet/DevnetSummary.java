@@ -41,8 +41,8 @@ public record DevnetSummary(
   }
 
   /**
-   * Tasks responded per minute, from the first task's creation to the last response (-1 for
-   * fewer than two responded tasks).
+   * Tasks responded per minute, from the first task's creation to the last response (-1 for fewer
+   * than two responded tasks).
    */
   public double tasksPerMinute() {
     List<Task> done = tasks.stream().filter(Task::responded).toList();
@@ -95,12 +95,12 @@ public record DevnetSummary(
         "gas per response (median)", medianResponseGas() < 0 ? "-" : medianResponseGas());
     out.printf(
         "  %-32s %s%n",
-        "tasks per minute",
-        tasksPerMinute() < 0 ? "-" : String.format("%.1f", tasksPerMinute()));
+        "tasks per minute", tasksPerMinute() < 0 ? "-" : String.format("%.1f", tasksPerMinute()));
     out.printf("  %-32s %d%n", "challenges raised", challenges);
     out.printf(
         "  %-32s %s%n",
-        "faulty operators", faultyOperators.isEmpty() ? "none" : String.join(", ", faultyOperators));
+        "faulty operators",
+        faultyOperators.isEmpty() ? "none" : String.join(", ", faultyOperators));
     out.printf(
         "  %-32s %s%s%n",
         "operators slashed",

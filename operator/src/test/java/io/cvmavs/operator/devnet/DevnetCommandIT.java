@@ -2,6 +2,8 @@ package io.cvmavs.operator.devnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.cli.CvmAvsCommand;
@@ -15,13 +17,15 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code cvm-avs devnet} in-process — the README's main job — with a real anvil and the real forge
- * deploy script: two operators registered and attesting two CVM blocks on chain, the summary JSON
- * checked, anvil stopped afterwards.
+ * {@code cvm-avs devnet --faulty 1} in-process — the README's main job — with a real anvil and the
+ * real forge deploy script: three operators registered, one of them signing wrong results; both CVM
+ * blocks attested on chain by the two honest ones; the challenger gets exactly the faulty operator
+ * slashed (read back from {@code OperatorSlashedForWrongResult} events); the summary JSON says so;
+ * anvil is stopped afterwards.
  */
 class DevnetCommandIT {
   @Test
-  void runsTheFullDevnetToASummaryAndStopsAnvil() throws Exception {
+  void runsTheDevnetWithAFaultyOperatorToASummaryWithExactlyItSlashed() throws Exception {
     Path out = Path.of("target", "devnet-it-" + UUID.randomUUID() + ".json");
     StringWriter stdout = new StringWriter();
     CommandLine cli = CvmAvsCommand.commandLine();
@@ -35,7 +39,9 @@ class DevnetCommandIT {
             "--port",
             "0",
             "--operators",
-            "2",
+            "3",
+            "--faulty",
+            "1",
             "--blocks",
             "2",
             "--cvm-span",
@@ -52,6 +58,20 @@ class DevnetCommandIT {
         .contains("[devnet] anvil is up")
         .contains("CToken")
         .contains(deployments.address("CToken"));
+
+    JsonNode json = new ObjectMapper().readTree(summary.toFile());
+    assertThat(json.path("tasks_created").asInt()).isEqualTo(2);
+    assertThat(json.path("tasks_responded").asInt()).isEqualTo(2);
+    for (JsonNode task : json.path("tasks")) {
+      assertThat(task.path("signers").asInt()).as("honest signers of %s", task).isEqualTo(2);
+      assertThat(task.path("response_gas").asLong()).isPositive();
+    }
+    assertThat(json.path("faulty_operators").toString()).isEqualTo("[\"operator-1\"]");
+    assertThat(json.path("slashed_operators").toString()).isEqualTo("[\"operator-1\"]");
+    assertThat(json.path("slashing_as_expected").asBoolean()).isTrue();
+    assertThat(json.path("challenges_settled").asBoolean()).isTrue();
+    assertThat(json.path("challenges_raised").asInt()).isEqualTo(2);
+    assertThat(printed).contains("operators slashed").contains("(as expected)");
 
     Matcher pid = Pattern.compile("pid (\\d+)").matcher(printed);
     assertThat(pid.find()).isTrue();
