@@ -92,6 +92,19 @@ public final class DevnetCommand implements Callable<Integer> {
   long span;
 
   @Option(
+      names = "--dashboard-port",
+      defaultValue = "8088",
+      description =
+          "Port of the live dashboard on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  int dashboardPort;
+
+  @Option(
+      names = "--webhook",
+      paramLabel = "URL",
+      description = "Also POST slashing and challenge alerts (JSON) to URL; repeatable.")
+  java.util.List<java.net.URI> webhooks = new java.util.ArrayList<>();
+
+  @Option(
       names = "--summary-json",
       paramLabel = "FILE",
       description = "Also write the summary as one JSON object to FILE.")
@@ -112,6 +125,19 @@ public final class DevnetCommand implements Callable<Integer> {
     }
     if (port != 0) {
       requireFreePort(port);
+    }
+    if (dashboardPort < 0 || dashboardPort > 65_535) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--dashboard-port must be 0..65535, got " + dashboardPort);
+    }
+    if (dashboardPort != 0 && operators > 0) {
+      requireFreePort(dashboardPort, "--dashboard-port");
+    }
+    for (java.net.URI hook : webhooks) {
+      if (!"http".equals(hook.getScheme()) && !"https".equals(hook.getScheme())) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--webhook must be an http(s) URL, got " + hook);
+      }
     }
     if (blockTimeSeconds <= 0) {
       throw new CommandLine.ParameterException(
@@ -183,7 +209,9 @@ public final class DevnetCommand implements Callable<Integer> {
                   blocks,
                   span,
                   blockTime,
-                  repo.root().resolve("target/devnet/run-" + anvil.port())),
+                  repo.root().resolve("target/devnet/run-" + anvil.port()),
+                  dashboardPort,
+                  webhooks),
               out)) {
         if (operators > 0) {
           DevnetSummary summary = run.run(written);
@@ -257,6 +285,10 @@ public final class DevnetCommand implements Callable<Integer> {
   }
 
   private void requireFreePort(int wanted) {
+    requireFreePort(wanted, "--port");
+  }
+
+  private void requireFreePort(int wanted, String option) {
     try (ServerSocket socket = new ServerSocket(wanted, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
     } catch (IOException e) {
@@ -264,7 +296,11 @@ public final class DevnetCommand implements Callable<Integer> {
           spec.commandLine(),
           "port "
               + wanted
-              + " on 127.0.0.1 is in use (another devnet or node?); pass --port N or --port 0");
+              + " on 127.0.0.1 is in use (another devnet or node?); pass "
+              + option
+              + " N or "
+              + option
+              + " 0");
     }
   }
 }

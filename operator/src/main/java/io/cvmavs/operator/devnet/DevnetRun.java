@@ -24,6 +24,7 @@ import io.cvmavs.operator.challenger.ChallengerCommand;
 import io.cvmavs.operator.cli.CliContext;
 import io.cvmavs.operator.cli.CvmAvsCommand;
 import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.monitor.MonitorService;
 import io.cvmavs.operator.node.CvmBlockComputer;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.taskgen.TaskGenerator;
@@ -80,7 +81,9 @@ final class DevnetRun implements AutoCloseable {
       int cvmBlocks,
       long span,
       Duration blockTime,
-      Path workDirectory) {}
+      Path workDirectory,
+      int dashboardPort,
+      List<URI> webhooks) {}
 
   private final AnvilNode anvil;
   private final Settings settings;
@@ -103,6 +106,22 @@ final class DevnetRun implements AutoCloseable {
         Hash.sha3("cvm-avs devnet: ERC-20 token transfers".getBytes(StandardCharsets.UTF_8));
     int aggregatorAccount = settings.operators() + 2;
     int activityAccount = settings.operators() + 1;
+
+    MonitorService monitor =
+        MonitorService.startForDevnet(
+            URI.create(anvil.rpcUrl()),
+            deploymentFile,
+            settings.workDirectory().resolve("monitor"),
+            "127.0.0.1",
+            settings.dashboardPort(),
+            settings.webhooks());
+    running.add(monitor);
+    monitor
+        .dashboardUrl()
+        .ifPresent(url -> step("dashboard: %s (operators, tasks, slashing; live)", url));
+    if (!settings.webhooks().isEmpty()) {
+      step("slashing alerts go to %s", settings.webhooks());
+    }
 
     Path aggregatorDir = Files.createDirectories(settings.workDirectory().resolve("aggregator"));
     Path aggregatorConfig =

@@ -83,12 +83,13 @@ public final class MonitorService implements AutoCloseable {
 
   /**
    * For {@code cvm-avs devnet}: watches the contracts of {@code deploymentFile} from its deployment
-   * block, serves the dashboard on {@code host:port} (0 = any free port), no webhooks.
+   * block, serves the dashboard on {@code host:port} (0 = any free port), alerts to {@code
+   * webhooks} (may be empty).
    *
    * @return the running monitor; {@link #dashboardUrl()} is the page's URL
    */
   public static MonitorService startForDevnet(
-      URI rpcUrl, Path deploymentFile, Path dataDir, String host, int port) {
+      URI rpcUrl, Path deploymentFile, Path dataDir, String host, int port, List<URI> webhooks) {
     Deployments d = Deployments.read(deploymentFile);
     return start(
         new MonitorConfig(
@@ -97,7 +98,7 @@ public final class MonitorService implements AutoCloseable {
             Optional.of(d.chainId()),
             d.addresses(),
             Long.parseLong(d.values().getOrDefault("deploymentBlock", "0")),
-            List.of(),
+            List.copyOf(webhooks),
             WebhookSender.Policy.DEFAULT,
             Optional.of(new HostPort(host, port)),
             Duration.ofMillis(500),

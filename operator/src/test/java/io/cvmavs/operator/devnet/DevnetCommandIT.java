@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.cli.CvmAvsCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,17 @@ import picocli.CommandLine;
 class DevnetCommandIT {
   @Test
   void runsTheDevnetWithAFaultyOperatorToASummaryWithExactlyItSlashed() throws Exception {
+    List<JsonNode> alerts = new CopyOnWriteArrayList<>();
+    HttpServer webhook =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    webhook.createContext(
+        "/alerts",
+        exchange -> {
+          alerts.add(new ObjectMapper().readTree(exchange.getRequestBody()));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    webhook.start();
     Path out = Path.of("target", "devnet-it-" + UUID.randomUUID() + ".json");
     StringWriter stdout = new StringWriter();
     CommandLine cli = CvmAvsCommand.commandLine();
@@ -48,8 +64,13 @@ class DevnetCommandIT {
             "2",
             "--deployments-out",
             out.toString(),
+            "--dashboard-port",
+            "0",
+            "--webhook",
+            "http://127.0.0.1:" + webhook.getAddress().getPort() + "/alerts",
             "--summary-json",
             summary.toString());
+    webhook.stop(0);
 
     String printed = stdout.toString();
     assertThat(exit).as(printed).isZero();
@@ -71,7 +92,22 @@ class DevnetCommandIT {
     assertThat(json.path("slashing_as_expected").asBoolean()).isTrue();
     assertThat(json.path("challenges_settled").asBoolean()).isTrue();
     assertThat(json.path("challenges_raised").asInt()).isEqualTo(2);
-    assertThat(printed).contains("operators slashed").contains("(as expected)");
+    assertThat(printed)
+        .contains("operators slashed")
+        .contains("(as expected)")
+        .containsPattern("dashboard: http://127\\.0\\.0\\.1:\\d+/");
+    // operator-1 is anvil account 1.
+    String faulty = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+    assertThat(alerts)
+        .as("alerts received: %s", alerts)
+        .anySatisfy(
+            a -> {
+              assertThat(a.path("type").asText()).isEqualTo("operator_slashed_for_wrong_result");
+              assertThat(a.path("operator").asText()).isEqualToIgnoringCase(faulty);
+            });
+    assertThat(alerts)
+        .filteredOn(a -> a.path("type").asText().contains("slashed"))
+        .allSatisfy(a -> assertThat(a.path("operator").asText()).isEqualToIgnoringCase(faulty));
 
     Matcher pid = Pattern.compile("pid (\\d+)").matcher(printed);
     assertThat(pid.find()).isTrue();
