@@ -12,6 +12,7 @@ import io.cvmavs.operator.monitor.MonitorCommand;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
 import io.cvmavs.operator.stake.StakeCommand;
+import io.cvmavs.operator.taskgen.TaskGeneratorCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
       NodeCommand.class,
       AggregatorCommand.class,
       ChallengerCommand.class,
+      TaskGeneratorCommand.class,
       MonitorCommand.class,
       SlashingProtectionCommand.class,
       StakeCommand.class,

@@ -1,0 +1,163 @@
+package io.cvmavs.operator.taskgen;
+
+import io.cvmavs.contracts.Deployments;
+import io.cvmavs.operator.chain.ChainAccess;
+import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.operator.chain.TaskManagerReader;
+import io.cvmavs.operator.chain.TaskManagerWriter;
+import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.config.OperatorConfig;
+import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.keys.KeystoreAccess;
+import io.cvmavs.operator.node.CvmBlockComputer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs task-generator --config F --manuscript M}: the AVS's task generator. The
+ * configuration's ECDSA key must hold the task manager's task-generator role.
+ */
+@Command(
+    name = "task-generator",
+    mixinStandardHelpOptions = true,
+    description =
+        "Create one on-chain task per finished CVM block (AVS side; task-generator role).")
+public final class TaskGeneratorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "operator.yaml of the task-generator account")
+  Path config;
+
+  @Option(
+      names = "--manuscript",
+      required = true,
+      paramLabel = "FILE",
+      description = "The manuscript the AVS attests (its keccak256 goes into every task).")
+  Path manuscript;
+
+  @Option(
+      names = "--cvm-genesis-block",
+      description = "First chain block of CVM block 0 (default: the deployment block + 1).")
+  Long genesisBlock;
+
+  @Option(
+      names = "--cvm-span",
+      description = "Chain blocks per CVM block (default ${DEFAULT-VALUE}).")
+  long span = 10;
+
+  @Option(
+      names = "--threshold",
+      description = "Quorum threshold percentage of each task (default ${DEFAULT-VALUE}).")
+  long threshold = 66;
+
+  @Option(
+      names = "--confirmations",
+      description =
+          "Chain blocks to wait after a CVM block's range before tasking it (default"
+              + " ${DEFAULT-VALUE}; raise it on chains that reorganise).")
+  long confirmations = 2;
+
+  @Option(names = "--poll-ms", description = "Step interval (default ${DEFAULT-VALUE}).")
+  long pollMillis = 1000;
+
+  @Override
+  public Integer call() throws Exception {
+    if (threshold < 1 || threshold > 100 || span < 1 || confirmations < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--threshold must be 1..100, --cvm-span >= 1 and --confirmations >= 0");
+    }
+    OperatorConfig c = OperatorConfigLoader.load(config);
+    var key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
+    Transactor tx = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
+    long deploymentBlock =
+        c.deploymentFile()
+            .map(Deployments::read)
+            .map(d -> Long.parseLong(d.values().getOrDefault("deploymentBlock", "0")))
+            .orElse(0L);
+    long genesis = genesisBlock != null ? genesisBlock : deploymentBlock + 1;
+    byte[] manuscriptHash = Hash.sha3(Files.readAllBytes(manuscript));
+    String taskManager = c.address("CvmTaskManager");
+    TaskManagerReader reader = new TaskManagerReader(tx, taskManager);
+    TaskManagerWriter writer = new TaskManagerWriter(tx, taskManager);
+    Web3j ingest = Web3j.build(new HttpService(c.ethRpcUrl().toString()));
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("task-generator").daemon().factory());
+    var out = spec.commandLine().getOut();
+    try (TaskGenerator generator =
+        new TaskGenerator(
+                new TaskGenerator.Settings(
+                    manuscriptHash,
+                    new byte[] {0},
+                    threshold,
+                    genesis,
+                    span,
+                    confirmations,
+                    deploymentBlock,
+                    Duration.ofMillis(pollMillis),
+                    OptionalLong.empty()),
+                new TaskGenerator.Chain() {
+                  @Override
+                  public long blockNumber() {
+                    return reader.blockNumber();
+                  }
+
+                  @Override
+                  public List<CvmTask> newTasks(long fromBlock, long toBlock) {
+                    return reader.newTasks(fromBlock, toBlock);
+                  }
+
+                  @Override
+                  public CvmTask createTask(
+                      long height, byte[] m, byte[] input, byte[] quorums, long percent) {
+                    return writer.createTask(height, m, input, quorums, percent);
+                  }
+                },
+                new CvmBlockComputer(
+                    new CvmBlockComputer.Settings("eth", genesis, span, manuscriptHash),
+                    ingest,
+                    c.dataDirectory().resolve("task-generator-cvm")),
+                scheduler,
+                created -> {
+                  out.printf(
+                      "task %d created for CVM block %d (chain blocks %d..%d)%n",
+                      created.task().taskIndex(),
+                      created.task().cvmBlockHeight(),
+                      created.block().header().input().fromBlock(),
+                      created.block().header().input().toBlock());
+                  out.flush();
+                })
+            .start()) {
+      out.println("task generator running from CVM block genesis " + genesis + " (Ctrl-C stops)");
+      out.flush();
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    } finally {
+      scheduler.shutdownNow();
+      ingest.shutdown();
+    }
+    return 0;
+  }
+}
