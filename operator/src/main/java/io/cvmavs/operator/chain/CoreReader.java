@@ -94,6 +94,31 @@ public final class CoreReader {
         operatorSet(avs, operatorSetId));
   }
 
+  /**
+   * {@code isOperatorSlashable(operator, set)}: a member, or deregistered less than {@code
+   * DEALLOCATION_DELAY} blocks ago.
+   */
+  public boolean isSlashable(String operator, String avs, long operatorSetId) {
+    return bool(
+        allocationManager,
+        "isOperatorSlashable(address,(address,uint32))",
+        new Address(operator),
+        operatorSet(avs, operatorSetId));
+  }
+
+  /** {@code DEALLOCATION_DELAY()}: blocks a deallocation (or a deregistration) stays slashable. */
+  public long deallocationDelay() {
+    String sig = "DEALLOCATION_DELAY()";
+    return ((Uint32)
+            Abi.decode(
+                    rpc.call(allocationManager, Abi.call(sig, List.of()), sig),
+                    sig,
+                    new TypeReference<Uint32>() {})
+                .get(0))
+        .getValue()
+        .longValueExact();
+  }
+
   public BigInteger maxMagnitude(String operator, String strategy) {
     return uint(
         allocationManager,

@@ -81,4 +81,21 @@ public final class CoreWriter {
             List.of(new Address(tx.address()), params)),
         "AllocationManager.registerForOperatorSets");
   }
+
+  /**
+   * {@code deregisterFromOperatorSets((operator, avs, operatorSetIds))}: leaves operator sets of
+   * {@code avs}; the AllocationManager calls the AVS registrar's {@code deregisterOperator}. The
+   * operator stays slashable in those sets for {@code DEALLOCATION_DELAY} blocks.
+   */
+  public TransactionReceipt deregisterFromOperatorSets(String avs, List<Long> operatorSetIds) {
+    DynamicStruct params =
+        new DynamicStruct(
+            new Address(tx.address()),
+            new Address(avs),
+            new DynamicArray<>(Uint32.class, operatorSetIds.stream().map(Uint32::new).toList()));
+    return tx.send(
+        allocationManager,
+        Abi.call("deregisterFromOperatorSets((address,address,uint32[]))", List.of(params)),
+        "AllocationManager.deregisterFromOperatorSets");
+  }
 }

@@ -1,16 +1,25 @@
 package io.cvmavs.operator.config;
 
+import io.cvmavs.operator.registration.DeregisterCommand;
 import io.cvmavs.operator.registration.RegisterCommand;
 import io.cvmavs.operator.registration.StatusCommand;
+import io.cvmavs.operator.registration.UpdateSocketCommand;
 import picocli.CommandLine.Command;
 
 /**
  * {@code cvm-avs operator}: an operator's own setup: configuration check, registration with
- * EigenLayer and the AVS, status.
+ * EigenLayer and the AVS, socket updates, deregistration, status.
  */
 @Command(
     name = "operator",
     mixinStandardHelpOptions = true,
-    description = "Operator setup: configuration checks, registration, status.",
-    subcommands = {CheckConfigCommand.class, RegisterCommand.class, StatusCommand.class})
+    description =
+        "Operator setup: configuration checks, registration, socket, deregistration, status.",
+    subcommands = {
+      CheckConfigCommand.class,
+      RegisterCommand.class,
+      UpdateSocketCommand.class,
+      DeregisterCommand.class,
+      StatusCommand.class
+    })
 public final class OperatorCommand {}

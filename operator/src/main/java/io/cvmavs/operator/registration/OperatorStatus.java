@@ -30,6 +30,8 @@ public final class OperatorStatus {
     out.put("operator_id", hasKey ? Bytes32.hex(id) : null);
     boolean member = core.isMember(operator, c.serviceManager(), c.operatorSetId());
     out.put("registered", member);
+    out.put("socket", hasKey ? registry.socket(id) : null);
+    out.put("slashable", core.isSlashable(operator, c.serviceManager(), c.operatorSetId()));
     long block = tasks.blockNumber();
     ObjectNode alloc = out.putObject("allocation");
     CoreReader.Allocation a =

@@ -6,55 +6,37 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
-import io.cvmavs.crypto.keystore.BlsKeystore;
-import io.cvmavs.crypto.keystore.EcdsaKeystore;
-import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.localnet.forge.ForgeDeploy;
-import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.aggregator.RpcError;
 import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.TaskManagerWriter;
 import io.cvmavs.operator.chain.TaskResponse;
-import io.cvmavs.operator.chain.Transactor;
-import io.cvmavs.operator.cli.CliContext;
-import io.cvmavs.operator.cli.CvmAvsCommand;
-import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import io.cvmavs.operator.signer.AttestationRequest;
 import io.cvmavs.operator.signer.BlsAttestationSigner;
 import io.cvmavs.operator.signer.SlashingProtectedSigner;
 import io.cvmavs.operator.signer.SlashingProtectionException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Hash;
-import picocli.CommandLine;
 
 /**
  * The whole slice on a real anvil with the real contracts: three operators registered through
@@ -66,87 +48,32 @@ import picocli.CommandLine;
  */
 @WithAnvil
 class AttestationEndToEndIT {
-  private static final String BLS_PASSWORD = "bls password";
-  private static final String ECDSA_PASSWORD = "ecdsa password";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long SPAN = 10;
-  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final Duration WAIT = AvsLocalnet.WAIT;
 
   @TempDir Path dir;
 
-  private final Map<String, String> env =
-      Map.of(
-          "OPERATOR_BLS_KEY_PASSWORD", BLS_PASSWORD, "OPERATOR_ECDSA_KEY_PASSWORD", ECDSA_PASSWORD);
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void threeOperatorsAttestCvmBlocksThroughRestartsAndGarbage(AnvilNode anvil) throws Exception {
-    // Aggregator role on its own account (9), so its transactions never race the task generator's.
-    RepoLayout repo = RepoLayout.locate();
-    Path deploymentFile =
-        ForgeDeploy.deploy(
-            repo,
-            anvil.rpcUrl(),
-            anvil.account(0).privateKeyHex(),
-            Path.of("target", "deployments", "e2e-" + UUID.randomUUID() + ".json"),
-            Path.of("target", "localnet", "forge-deploy-e2e-" + anvil.port() + ".log")
-                .toAbsolutePath(),
-            Map.of("AVS_AGGREGATOR", anvil.account(9).address()));
-    Deployments d = Deployments.read(deploymentFile);
-    long deploymentBlock = Long.parseLong(d.values().get("deploymentBlock"));
-    byte[] manuscript =
-        "name: identity\n# the attested dataset is the range's token_transfers\n".getBytes();
-    byte[] manuscriptHash = Hash.sha3(manuscript);
+    AvsLocalnet net = AvsLocalnet.deploy(anvil, dir, "e2e");
+    long deploymentBlock = net.deploymentBlock();
+    byte[] manuscriptHash = AvsLocalnet.MANUSCRIPT_HASH;
 
     // Aggregator (account 9) first: operators need its URL.
-    Path aggDir = Files.createDirectories(dir.resolve("aggregator"));
-    BlsKeyPair aggBls = BlsKeyPair.fromSecret(BigInteger.valueOf(999));
-    Path aggConfig = writeOperator(aggDir, "aggregator", anvil, deploymentFile, 9, aggBls, 1);
-    AggregatorCommand.Running aggregator;
-    OperatorConfig aggCfg = OperatorConfigLoader.load(aggConfig);
-    aggregator =
-        AggregatorCommand.start(
-            aggCfg,
-            anvil.account(9).credentials().getEcKeyPair(),
-            "127.0.0.1",
-            0,
-            Duration.ofMillis(300));
+    AggregatorCommand.Running aggregator = net.startAggregator(0);
     URI aggregatorUrl = URI.create("http://127.0.0.1:" + aggregator.port() + "/");
 
     // Three operators: keys, operator.yaml, `operator register` (twice for the first: idempotent).
     List<BlsKeyPair> keys = new ArrayList<>();
     List<Path> configs = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
-      BlsKeyPair bls =
-          BlsKeyPair.fromSecret(
-              new BigInteger(1, Hash.sha3(("operator-" + i).getBytes()))
-                  .mod(BigInteger.TWO.pow(250)));
-      keys.add(bls);
-      Path opDir = Files.createDirectories(dir.resolve("op" + i));
-      configs.add(writeOperator(opDir, "op" + i, anvil, deploymentFile, i, bls, aggregator.port()));
-      String out =
-          cli(
-              "operator",
-              "register",
-              "--config",
-              configs.get(i - 1).toString(),
-              "--deposit",
-              "100ether",
-              "--c-stake",
-              "50ether",
-              "--consensus-key",
-              Bytes32.hex(Hash.sha3(("consensus-" + i).getBytes())),
-              "--devnet-fund");
-      assertThat(out)
-          .contains("done     registerAsOperator")
-          .contains("done     deposit")
-          .contains("done     allocate")
-          .contains("done     stake $C")
-          .contains("done     registerForOperatorSets")
-          .contains(Bytes32.hex(bls.operatorId()));
+      keys.add(AvsLocalnet.operatorKey(i));
+      configs.add(net.registerOperator(i, aggregator.port()));
     }
     String again =
-        cli(
+        net.cli(
             "operator",
             "register",
             "--config",
@@ -161,7 +88,7 @@ class AttestationEndToEndIT {
         .contains("skipped  registerAsOperator")
         .contains("skipped  registerForOperatorSets");
     JsonNode status =
-        JSON.readTree(cli("operator", "status", "--config", configs.get(0).toString()));
+        JSON.readTree(net.cli("operator", "status", "--config", configs.get(0).toString()));
     assertThat(status.path("registered").asBoolean()).isTrue();
     assertThat(status.path("operator_id").asText())
         .isEqualTo(Bytes32.hex(keys.get(0).operatorId()));
@@ -173,36 +100,24 @@ class AttestationEndToEndIT {
     assertThat(status.path("slashed").asBoolean()).isFalse();
 
     // Nodes.
-    NodeCommand.Options options =
-        new NodeCommand.Options(
-            manuscriptHash, Optional.of(deploymentBlock + 1), SPAN, Duration.ofMillis(500), true);
+    NodeCommand.Options options = net.nodeOptions(Duration.ofMillis(500), true);
     List<NodeCommand.Running> nodes = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       nodes.add(NodeCommand.start(OperatorConfigLoader.load(configs.get(i)), keys.get(i), options));
     }
 
     // Task generator (account 0) builds CVM blocks from its own copy of the chain data.
-    Transactor generatorTx =
-        ChainAccess.open(
-            URI.create(anvil.rpcUrl()),
-            anvil.account(0).credentials().getEcKeyPair(),
-            Optional.of(anvil.chainId()));
-    String tm = d.address("CvmTaskManager");
-    TaskManagerWriter generator = new TaskManagerWriter(generatorTx, tm);
-    TaskManagerReader reader = new TaskManagerReader(generatorTx, tm);
-    CvmBlockComputer generatorCvm =
-        new CvmBlockComputer(
-            new CvmBlockComputer.Settings("eth", deploymentBlock + 1, SPAN, manuscriptHash),
-            anvil.web3j(),
-            dir.resolve("generator-cvm"));
+    String tm = net.taskManager();
+    TaskManagerReader reader = net.reader();
+    CvmBlockComputer generatorCvm = net.generatorCvm();
     List<CvmTask> tasks = new ArrayList<>();
     List<Long> latencies = new ArrayList<>();
     try {
       for (long h = 0; h < 3; h++) {
-        CvmTask task = createTask(generator, generatorCvm, h, manuscriptHash);
+        CvmTask task = net.createTask(h);
         long created = System.nanoTime();
         tasks.add(task);
-        awaitResponded(reader, task);
+        net.awaitResponded(task);
         latencies.add((System.nanoTime() - created) / 1_000_000);
       }
       long head = reader.blockNumber();
@@ -219,7 +134,7 @@ class AttestationEndToEndIT {
 
       // Stop node 3; a task it misses stays below the 67 % threshold with two signers of three.
       nodes.get(2).close();
-      CvmTask missed = createTask(generator, generatorCvm, 3, manuscriptHash);
+      CvmTask missed = net.createTask(3);
       await().atMost(WAIT).until(() -> signers(aggregatorUrl, missed.taskIndex()) == 2);
 
       // Garbage while the task is open: every refusal has its own code; the aggregator stays up.
@@ -336,13 +251,7 @@ class AttestationEndToEndIT {
       // disk.
       int port = aggregator.port();
       aggregator.close();
-      aggregator =
-          AggregatorCommand.start(
-              aggCfg,
-              anvil.account(9).credentials().getEcKeyPair(),
-              "127.0.0.1",
-              port,
-              Duration.ofMillis(300));
+      aggregator = net.startAggregator(port);
       assertThat(signers(aggregatorUrl, missed.taskIndex())).isEqualTo(2);
       assertThat(aggregator.aggregator().equivocationEvidence()).hasSize(1);
 
@@ -350,7 +259,7 @@ class AttestationEndToEndIT {
       NodeCommand.Running restarted =
           NodeCommand.start(OperatorConfigLoader.load(configs.get(2)), keys.get(2), options);
       nodes.set(2, restarted);
-      awaitResponded(reader, missed);
+      net.awaitResponded(missed);
       TaskManagerAbi.TaskResponded last =
           reader.responses(missed.taskCreatedBlock(), reader.blockNumber()).get(0);
       assertThat(last.hashOfNonSigners()).isEqualTo(TaskManagerAbi.hashOfNonSigners(List.of()));
@@ -397,79 +306,6 @@ class AttestationEndToEndIT {
   }
 
   // ------------------------------------------------------------------ helpers
-
-  private static CvmTask createTask(
-      TaskManagerWriter generator, CvmBlockComputer cvm, long height, byte[] manuscriptHash) {
-    var block = cvm.block(height);
-    return generator.createTask(
-        height,
-        manuscriptHash,
-        CvmBlockComputer.inputCommitmentHash(block.header().input()),
-        new byte[] {0},
-        67);
-  }
-
-  private static void awaitResponded(TaskManagerReader reader, CvmTask task) {
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> reader.isResponded(task.taskIndex()));
-  }
-
-  private Path writeOperator(
-      Path opDir,
-      String name,
-      AnvilNode anvil,
-      Path deploymentFile,
-      int account,
-      BlsKeyPair bls,
-      int aggregatorPort)
-      throws Exception {
-    EcdsaKeystore.write(
-        opDir.resolve("ecdsa.json"),
-        anvil.account(account).credentials().getEcKeyPair(),
-        ECDSA_PASSWORD.toCharArray(),
-        ScryptParams.LIGHT,
-        new SecureRandom());
-    BlsKeystore.write(
-        opDir.resolve("bls.json"),
-        bls,
-        BLS_PASSWORD.toCharArray(),
-        ScryptParams.LIGHT,
-        new SecureRandom());
-    Path config = opDir.resolve("operator.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "node_name: " + name,
-            "eth_rpc_url: " + anvil.rpcUrl(),
-            "eth_ws_url: " + anvil.wsUrl(),
-            "chain_id: " + anvil.chainId(),
-            "deployment_file: " + deploymentFile.toAbsolutePath(),
-            "ecdsa_private_key_store_path: ecdsa.json",
-            "bls_private_key_store_path: bls.json",
-            "aggregator_url: http://127.0.0.1:" + aggregatorPort + "/",
-            "operator_socket: 127.0.0.1:" + (9000 + account),
-            "enable_node_api: false",
-            "enable_metrics: false",
-            "data_dir: data",
-            ""));
-    return config;
-  }
-
-  private String cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = CvmAvsCommand.commandLine(new CliContext(env::get));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    assertThat(exit)
-        .as(String.join(" ", args) + "\nstdout:\n" + out + "\nstderr:\n" + err)
-        .isZero();
-    return out.toString();
-  }
 
   private int signers(URI url, long taskIndex) throws Exception {
     JsonNode r =
