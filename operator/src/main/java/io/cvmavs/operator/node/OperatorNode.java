@@ -180,6 +180,9 @@ public final class OperatorNode implements AutoCloseable {
                   e -> reconnect(url, e),
                   () -> reconnect(url, new IllegalStateException("subscription completed")));
       LOG.info("[{}] subscribed to NewTaskCreated over {}", settings.name(), url);
+      // Tasks created while the subscription was being (re)established reach no subscriber: scan
+      // for them now instead of waiting for the next periodic backfill.
+      scheduler.execute(this::backfillSafely);
     } catch (Exception e) {
       reconnect(url, e);
     }
