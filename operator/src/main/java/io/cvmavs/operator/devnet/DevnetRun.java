@@ -8,6 +8,7 @@ import io.cvmavs.crypto.keystore.EcdsaKeystore;
 import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.localnet.process.FreePort;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.Aggregator;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
@@ -89,6 +90,7 @@ final class DevnetRun implements AutoCloseable {
   private final Settings settings;
   private final PrintWriter out;
   private final List<AutoCloseable> running = new ArrayList<>();
+  private final List<String> endpoints = new ArrayList<>();
 
   DevnetRun(AnvilNode anvil, Settings settings, PrintWriter out) {
     this.anvil = anvil;
@@ -234,6 +236,9 @@ final class DevnetRun implements AutoCloseable {
             new CvmBlockComputer.Settings("eth", genesis, settings.span(), manuscriptHash),
             anvil.web3j(),
             settings.workDirectory().resolve("task-generator-cvm"));
+    step("node API and metrics of every component:");
+    endpoints.forEach(out::println);
+    out.flush();
     TaskManagerWriter writer = new TaskManagerWriter(generatorTx, taskManager);
     java.util.concurrent.BlockingQueue<TaskGenerator.Created> created =
         new java.util.concurrent.LinkedBlockingQueue<>();
@@ -488,6 +493,17 @@ final class DevnetRun implements AutoCloseable {
         DEVNET_PASSWORD.toCharArray(),
         ScryptParams.LIGHT,
         new SecureRandom());
+    // Every component serves the EigenLayer node API and Prometheus metrics on its own free
+    // loopback ports, listed as the devnet starts them.
+    int nodeApiPort = FreePort.onLoopback();
+    int metricsPort = FreePort.onLoopback();
+    endpoints.add(
+        String.format(
+            "  %-12s node API http://127.0.0.1:%d/eigen/node/health"
+                + "   metrics http://127.0.0.1:%d/metrics",
+            name,
+            nodeApiPort,
+            metricsPort));
     Path config = dir.resolve("operator.yaml");
     Files.writeString(
         config,
@@ -503,8 +519,10 @@ final class DevnetRun implements AutoCloseable {
             "bls_private_key_store_path: bls.json",
             "aggregator_url: http://127.0.0.1:" + aggregatorPort + "/",
             "operator_socket: 127.0.0.1:" + (19_000 + account),
-            "enable_node_api: false",
-            "enable_metrics: false",
+            "enable_node_api: true",
+            "node_api_address: 127.0.0.1:" + nodeApiPort,
+            "enable_metrics: true",
+            "metrics_address: 127.0.0.1:" + metricsPort,
             "data_dir: data",
             ""));
     return config;
