@@ -195,6 +195,15 @@ public final class AnvilNode implements AutoCloseable {
     call("evm_setIntervalMining", List.of(0), Response.class);
   }
 
+  /**
+   * Back to a block per transaction ({@code evm_setAutomine true}), e.g. after {@link
+   * #pauseMining}.
+   */
+  public void automine() {
+    call("evm_setIntervalMining", List.of(0), Response.class);
+    call("evm_setAutomine", List.of(true), Response.class);
+  }
+
   /** Advances the next block's timestamp by {@code seconds} ({@code evm_increaseTime}). */
   public void increaseTime(long seconds) {
     call("evm_increaseTime", List.of(BigInteger.valueOf(seconds)), Response.class);

@@ -382,6 +382,13 @@ public final class Aggregator {
         finish(s, TaskState.Status.RESPONDED, null, null);
         return;
       }
+      if (attempt > 1 && submitter.hasPending()) {
+        // An earlier attempt timed out but may still land: look again instead of sending twice.
+        if (attempt < 20) {
+          scheduler.schedule(() -> submit(s, attempt + 1), 1000, TimeUnit.MILLISECONDS);
+          return;
+        }
+      }
       NonSignerStakesAndSignature data = nonSignerData(s, sigs);
       AggregatorPorts.Submitted done = submitter.respond(s.task, sigs.response, data);
       synchronized (this) {
@@ -411,6 +418,12 @@ public final class Aggregator {
         scheduler.schedule(() -> submit(s, attempt + 1), 250, TimeUnit.MILLISECONDS);
         return;
       }
+      if (attempt > 1 && respondedMeanwhile(taskIndex)) {
+        // Our earlier attempt landed after it timed out; this one was refused as a duplicate.
+        LOG.info("task {}: responded by an earlier attempt", taskIndex);
+        finish(s, TaskState.Status.RESPONDED, null, null);
+        return;
+      }
       LOG.error("task {}: respondToTask refused: {}", taskIndex, e.getMessage());
       finish(s, TaskState.Status.FAILED, e.getMessage(), null);
     } catch (RuntimeException e) {
@@ -427,6 +440,14 @@ public final class Aggregator {
         LOG.error("task {}: giving up after {} attempts: {}", taskIndex, attempt, e.toString());
         finish(s, TaskState.Status.FAILED, e.toString(), null);
       }
+    }
+  }
+
+  private boolean respondedMeanwhile(long taskIndex) {
+    try {
+      return submitter.isResponded(taskIndex);
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

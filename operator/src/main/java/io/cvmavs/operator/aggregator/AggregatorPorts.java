@@ -38,5 +38,11 @@ public final class AggregatorPorts {
     Submitted respond(CvmTask task, TaskResponse response, NonSignerStakesAndSignature signature);
 
     boolean isResponded(long taskIndex);
+
+    /**
+     * A transaction of the aggregator's account is still in the pool (a timed-out respondToTask may
+     * yet land: do not send another).
+     */
+    boolean hasPending();
   }
 }

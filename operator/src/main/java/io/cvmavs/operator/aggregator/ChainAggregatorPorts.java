@@ -47,6 +47,11 @@ public final class ChainAggregatorPorts {
           public boolean isResponded(long taskIndex) {
             return tasks.isResponded(taskIndex);
           }
+
+          @Override
+          public boolean hasPending() {
+            return aggregatorAccount.hasPending();
+          }
         };
     return new Aggregator(
         new Aggregator.Settings(

@@ -30,4 +30,22 @@ public class ChainException extends RuntimeException {
       return mined;
     }
   }
+
+  /**
+   * A transaction was sent and has no receipt yet: it may still be mined. Callers must not send the
+   * same action again until the account has no pending transaction ({@link
+   * Transactor#hasPending()}), or they may act twice.
+   */
+  public static final class Pending extends ChainException {
+    private final java.util.List<String> transactionHashes;
+
+    public Pending(String message, java.util.List<String> transactionHashes) {
+      super(message);
+      this.transactionHashes = java.util.List.copyOf(transactionHashes);
+    }
+
+    public java.util.List<String> transactionHashes() {
+      return transactionHashes;
+    }
+  }
 }

@@ -218,7 +218,21 @@ public final class TaskManagerReader {
         .toList();
   }
 
+  /**
+   * Blocks per {@code eth_getLogs} request: public RPC providers refuse wider ranges (limits of 1k
+   * to 10k blocks are common), so long scans are split.
+   */
+  public static final long MAX_LOG_RANGE = 2_000;
+
   private List<Log> logs(String topic, long fromBlock, long toBlock) {
+    List<Log> out = new java.util.ArrayList<>();
+    for (long from = fromBlock; from <= toBlock; from += MAX_LOG_RANGE) {
+      out.addAll(logsInRange(topic, from, Math.min(toBlock, from + MAX_LOG_RANGE - 1)));
+    }
+    return out;
+  }
+
+  private List<Log> logsInRange(String topic, long fromBlock, long toBlock) {
     EthFilter filter =
         new EthFilter(
             DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),

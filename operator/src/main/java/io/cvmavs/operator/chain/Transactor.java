@@ -27,12 +27,14 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * and waited for; sends are serialised so nonces stay in order. A mined revert is a {@link
  * ChainException.Reverted}.
  *
- * <p>Nonces: kept here (the next nonce after the last one this process used), re-read from the
- * node's pending count when that is higher (another process sent from the account) and after a
- * "nonce too low" refusal. Fees: a transaction with no receipt after {@link FeePolicy#bumpAfter()}
- * is sent again with the same nonce and a gas price raised by {@link FeePolicy#bumpPercent()} (at
- * most {@link FeePolicy#maxBumps()} times, never above {@link FeePolicy#maxGasPrice()}); whichever
- * of the versions is mined is the result.
+ * <p>Nonces: sends are serialised and each waits for its receipt, so the node's pending count is
+ * the next nonce; the local record only detects a transaction that left the pool unmined (its nonce
+ * is reused). A transaction still without a receipt at the deadline is a {@link
+ * ChainException.Pending}: the caller must not repeat the action while {@link #hasPending()}. Fees:
+ * a transaction with no receipt after {@link FeePolicy#bumpAfter()} is sent again with the same
+ * nonce and a gas price raised by {@link FeePolicy#bumpPercent()} (at most {@link
+ * FeePolicy#maxBumps()} times, never above {@link FeePolicy#maxGasPrice()}); whichever of the
+ * versions is mined is the result.
  */
 public final class Transactor {
   private static final Logger LOG = LoggerFactory.getLogger(Transactor.class);
@@ -88,6 +90,30 @@ public final class Transactor {
     this.receiptTimeout = receiptTimeout;
     this.pollInterval = pollInterval;
     this.fees = fees;
+  }
+
+  /**
+   * True when the node's pending transaction count of this account is above its mined count: a
+   * transaction of ours is still in the pool.
+   */
+  public boolean hasPending() {
+    BigInteger pending =
+        rpc(
+                () ->
+                    web3j
+                        .ethGetTransactionCount(address(), DefaultBlockParameterName.PENDING)
+                        .send(),
+                "eth_getTransactionCount pending")
+            .getTransactionCount();
+    BigInteger latest =
+        rpc(
+                () ->
+                    web3j
+                        .ethGetTransactionCount(address(), DefaultBlockParameterName.LATEST)
+                        .send(),
+                "eth_getTransactionCount latest")
+            .getTransactionCount();
+    return pending.compareTo(latest) > 0;
   }
 
   /** Replacement transactions sent so far (fee bumps). */
@@ -171,15 +197,33 @@ public final class Transactor {
     int bumped = 0;
     TransactionReceipt receipt;
     while (true) {
-      Optional<TransactionReceipt> r = anyReceipt(hashes, what);
+      Optional<TransactionReceipt> r;
+      try {
+        r = anyReceipt(hashes, what);
+      } catch (ChainException transientRpcFailure) {
+        // The transaction is out there: a failed poll must not end the wait (the caller would send
+        // the same action again).
+        LOG.warn(
+            "{}: polling for the receipt failed ({}); still waiting",
+            what,
+            transientRpcFailure.getMessage());
+        r = Optional.empty();
+      }
       if (r.isPresent()) {
         receipt = r.get();
         break;
       }
       long now = System.nanoTime();
       if (now > deadline) {
-        throw new ChainException(
-            what + ": no receipt for transaction(s) " + hashes + " after " + receiptTimeout);
+        nextNonce = null; // re-read from the node: the transaction may yet be dropped
+        throw new ChainException.Pending(
+            what
+                + ": no receipt for transaction(s) "
+                + hashes
+                + " after "
+                + receiptTimeout
+                + "; it may still be mined",
+            hashes);
       }
       if (now > nextBump && bumped < fees.maxBumps()) {
         BigInteger raised =
@@ -228,10 +272,16 @@ public final class Transactor {
                         .send(),
                 what)
             .getTransactionCount();
-    if (nextNonce == null || pending.compareTo(nextNonce) > 0) {
-      return pending;
+    if (nextNonce != null && pending.compareTo(nextNonce) < 0) {
+      // Our last transaction left the pool without being mined: reuse its nonce, or every later
+      // transaction would wait behind the gap.
+      LOG.warn(
+          "{}: the node's pending nonce {} is below the next local nonce {}; using the node's",
+          what,
+          pending,
+          nextNonce);
     }
-    return nextNonce;
+    return pending;
   }
 
   /**

@@ -63,6 +63,30 @@ public final class ChainChallengerPorts implements ChallengerChain {
   }
 
   @Override
+  public boolean hasPendingTransactions() {
+    return tx.hasPending();
+  }
+
+  @Override
+  public void checkEvidence(String operatorId, List<String> signatures) {
+    try {
+      key(operatorId);
+    } catch (ChainException e) {
+      if (e.getMessage() != null && e.getMessage().contains("no registered BLS key")) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+      throw e; // RPC trouble: not the evidence's fault, try again later
+    }
+    for (String sig : signatures) {
+      try {
+        point(sig, "signature");
+      } catch (ChainException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
   public List<TaskManagerAbi.TaskResponded> responses(long from, long to) {
     return reader.responses(from, to);
   }

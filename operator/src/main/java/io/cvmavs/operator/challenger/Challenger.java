@@ -114,10 +114,20 @@ public final class Challenger implements AutoCloseable {
   /** One pass: recover intents, check new responses, act on evidence, fulfil ripe requests. */
   public synchronized void step() {
     long head = chain.blockNumber();
-    recoverIntents();
-    checkResponses(head);
-    actOnEvidence();
-    fulfilRipe(head);
+    // Fulfilment first, and each phase on its own: a failing aggregator or a bad piece of evidence
+    // must never hold up slashing that is already due.
+    phase("fulfil", () -> fulfilRipe(head));
+    phase("recover", this::recoverIntents);
+    phase("check responses", () -> checkResponses(head));
+    phase("evidence", this::actOnEvidence);
+  }
+
+  private void phase(String name, Runnable r) {
+    try {
+      r.run();
+    } catch (ChainException | NodeException e) {
+      LOG.warn("challenger {}: {} (again at the next tick)", name, e.getMessage());
+    }
   }
 
   public synchronized List<Action> actions() {
@@ -146,7 +156,19 @@ public final class Challenger implements AutoCloseable {
   // ------------------------------------------------------------------ steps
 
   private void recoverIntents() {
+    boolean any =
+        state.actions.values().stream()
+            .anyMatch(
+                a -> a.status() == Action.Status.INTENT && a.kind() != Action.Kind.EQUIVOCATION);
+    if (!any) {
+      return;
+    }
+    if (chain.hasPendingTransactions()) {
+      return; // a raise may still land: decide once the pool has settled
+    }
     for (Action a : List.copyOf(state.actions.values())) {
+      // Equivocation intents stay: actOnEvidence sends them again (slashEquivocation is
+      // idempotent).
       if (a.status() != Action.Status.INTENT || a.kind() == Action.Kind.EQUIVOCATION) {
         continue;
       }
@@ -204,7 +226,11 @@ public final class Challenger implements AutoCloseable {
       Action a =
           new Action(
               Action.Kind.EQUIVOCATION, eq.task().taskIndex(), eq.operatorId(), null, 0, 0, "");
-      if (state.actions.containsKey(a.key())) {
+      Action existing = state.actions.get(a.key());
+      if (existing != null && existing.status() != Action.Status.INTENT) {
+        continue;
+      }
+      if (!valid(a, eq.operatorId(), List.of(eq.signatureA(), eq.signatureB()))) {
         continue;
       }
       CvmTask onChain = task(eq.task().taskIndex());
@@ -245,6 +271,9 @@ public final class Challenger implements AutoCloseable {
       if (own.isEmpty() || same(own.get(), d.response())) {
         continue; // the dissenter was right (then the landed response is challenged) or unknown
       }
+      if (!valid(a, d.operatorId(), List.of(d.signature()))) {
+        continue;
+      }
       LOG.warn(
           "task {}: operator {} signed dataset root {}, this challenger computes {}; challenging",
           task.taskIndex(),
@@ -271,8 +300,8 @@ public final class Challenger implements AutoCloseable {
         record(a.with(Action.Status.SLASHED, a.requestId(), a.requestBlock(), "fulfilled"));
         continue;
       }
-      CvmTask task = task(a.taskIndex());
       try {
+        CvmTask task = task(a.taskIndex());
         String tx;
         if (a.kind() == Action.Kind.WRONG_RESULT) {
           TaskManagerAbi.TaskResponded landed =
@@ -297,8 +326,11 @@ public final class Challenger implements AutoCloseable {
         if (r.mined()) {
           record(a.with(Action.Status.FAILED, a.requestId(), a.requestBlock(), r.getMessage()));
         } else {
-          throw r; // refused at estimation (e.g. the window end not mined yet): next tick
+          // Refused at estimation (e.g. the window's end not mined yet): next tick.
+          LOG.info("request {}: not fulfillable yet: {}", a.requestId(), r.getMessage());
         }
+      } catch (ChainException e) {
+        LOG.warn("request {}: fulfilment failed ({}); next tick", a.requestId(), e.getMessage());
       }
     }
   }
@@ -315,8 +347,47 @@ public final class Challenger implements AutoCloseable {
       ChallengerChain.Raised r = send.send();
       record(a.with(Action.Status.RAISED, r.requestId(), r.createdBlock(), r.transactionHash()));
     } catch (ChainException.Reverted r) {
+      Optional<ChallengerChain.Raised> earlier =
+          alreadyChallenged(r)
+              ? chain.findRaised(a.kind(), a.taskIndex(), a.operatorId())
+              : Optional.empty();
+      if (earlier.isPresent()) {
+        record(
+            a.with(
+                Action.Status.RAISED,
+                earlier.get().requestId(),
+                earlier.get().createdBlock(),
+                earlier.get().transactionHash()));
+        return;
+      }
       record(a.with(Action.Status.FAILED, 0, 0, "refused: " + r.getMessage()));
       LOG.error("task {}: challenge refused: {}", a.taskIndex(), r.getMessage());
+    }
+    // Any other ChainException (RPC failure, a transaction still pending) leaves the INTENT on
+    // disk: recoverIntents settles it once the pool is empty.
+  }
+
+  /** The contract's TaskAlreadyChallenged / SignatureAlreadyChallenged custom errors. */
+  private static final List<String> ALREADY_CHALLENGED =
+      List.of(
+          io.cvmavs.operator.chain.Abi.selector("TaskAlreadyChallenged(uint32)"),
+          io.cvmavs.operator.chain.Abi.selector("SignatureAlreadyChallenged(uint32,address)"));
+
+  private static boolean alreadyChallenged(ChainException.Reverted r) {
+    String m = r.getMessage() == null ? "" : r.getMessage().toLowerCase(java.util.Locale.ROOT);
+    return m.contains("alreadychallenged")
+        || ALREADY_CHALLENGED.stream().anyMatch(sel -> m.contains(sel.substring(2)));
+  }
+
+  /** Drops evidence the chain can never accept (unknown operator, not a curve point). */
+  private boolean valid(Action a, String operatorId, List<String> signatures) {
+    try {
+      chain.checkEvidence(operatorId, signatures);
+      return true;
+    } catch (IllegalArgumentException bad) {
+      record(a.with(Action.Status.FAILED, 0, 0, "bad evidence: " + bad.getMessage()));
+      LOG.warn("task {}: evidence dropped: {}", a.taskIndex(), bad.getMessage());
+      return false;
     }
   }
 

@@ -20,6 +20,17 @@ public interface ChallengerChain {
 
   long blockNumber();
 
+  /** A transaction of the challenger's account is still in the pool. */
+  boolean hasPendingTransactions();
+
+  /**
+   * Checks what the chain can check of a piece of evidence before anything is sent: the operator
+   * has a registered key, the signatures are points on the curve.
+   *
+   * @throws IllegalArgumentException saying what is wrong with the evidence (it is then dropped)
+   */
+  void checkEvidence(String operatorId, List<String> signatures);
+
   List<TaskManagerAbi.TaskResponded> responses(long fromBlock, long toBlock);
 
   Optional<CvmTask> task(long taskIndex);

@@ -17,7 +17,6 @@ import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.TaskManagerWriter;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.challenger.Action;
 import io.cvmavs.operator.challenger.Challenger;
@@ -122,7 +121,7 @@ final class DevnetRun implements AutoCloseable {
         .dashboardUrl()
         .ifPresent(url -> step("dashboard: %s (operators, tasks, slashing; live)", url));
     if (!settings.webhooks().isEmpty()) {
-      step("slashing alerts go to %s", settings.webhooks());
+      step("slashing alerts go to %d webhook(s)", settings.webhooks().size());
     }
 
     Path aggregatorDir = Files.createDirectories(settings.workDirectory().resolve("aggregator"));
@@ -178,7 +177,12 @@ final class DevnetRun implements AutoCloseable {
     long genesis = anvil.blockNumber() + 5 + settings.operators();
     NodeCommand.Options nodeOptions =
         new NodeCommand.Options(
-            manuscriptHash, Optional.of(genesis), settings.span(), Duration.ofMillis(500), true);
+            manuscriptHash,
+            Optional.of(genesis),
+            settings.span(),
+            Duration.ofMillis(500),
+            true,
+            0); // the devnet's task generator tasks at once too (anvil does not reorganise)
     for (int i = 0; i < settings.operators(); i++) {
       boolean faulty = i < settings.faulty();
       running.add(
@@ -239,7 +243,6 @@ final class DevnetRun implements AutoCloseable {
     step("node API and metrics of every component:");
     endpoints.forEach(out::println);
     out.flush();
-    TaskManagerWriter writer = new TaskManagerWriter(generatorTx, taskManager);
     java.util.concurrent.BlockingQueue<TaskGenerator.Created> created =
         new java.util.concurrent.LinkedBlockingQueue<>();
     java.util.concurrent.ScheduledExecutorService generatorThread =
@@ -260,7 +263,7 @@ final class DevnetRun implements AutoCloseable {
                         : 0,
                     Duration.ofMillis(200),
                     OptionalLong.of(settings.cvmBlocks())),
-                chainPort(reader, writer),
+                TaskGenerator.Chain.of(generatorTx, taskManager),
                 cvm,
                 generatorThread,
                 created::add)
@@ -355,31 +358,6 @@ final class DevnetRun implements AutoCloseable {
       names.add("operator-" + i);
     }
     return names;
-  }
-
-  private static TaskGenerator.Chain chainPort(TaskManagerReader reader, TaskManagerWriter writer) {
-    return new TaskGenerator.Chain() {
-      @Override
-      public long blockNumber() {
-        return reader.blockNumber();
-      }
-
-      @Override
-      public List<CvmTask> newTasks(long fromBlock, long toBlock) {
-        return reader.newTasks(fromBlock, toBlock);
-      }
-
-      @Override
-      public CvmTask createTask(
-          long height,
-          byte[] manuscriptHash,
-          byte[] inputCommitment,
-          byte[] quorumNumbers,
-          long thresholdPercent) {
-        return writer.createTask(
-            height, manuscriptHash, inputCommitment, quorumNumbers, thresholdPercent);
-      }
-    };
   }
 
   private DevnetSummary.Task awaitResponse(
@@ -501,9 +479,7 @@ final class DevnetRun implements AutoCloseable {
         String.format(
             "  %-12s node API http://127.0.0.1:%d/eigen/node/health"
                 + "   metrics http://127.0.0.1:%d/metrics",
-            name,
-            nodeApiPort,
-            metricsPort));
+            name, nodeApiPort, metricsPort));
     Path config = dir.resolve("operator.yaml");
     Files.writeString(
         config,

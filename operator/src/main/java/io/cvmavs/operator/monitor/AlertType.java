@@ -36,13 +36,13 @@ public enum AlertType {
       Severity.WARNING,
       "ChallengeRaised(uint256 indexed requestId, uint32 indexed taskIndex,"
           + " address indexed challenger, (uint32,bytes32,bytes32,bytes32) claimedResponse)"),
-  /** Announced with the signature-challenge change; harmless until the contract emits it. */
   SIGNATURE_CHALLENGE_RAISED(
       Contract.TASK_MANAGER,
       Severity.WARNING,
       "SignatureChallengeRaised(uint256 indexed requestId, uint32 indexed taskIndex,"
           + " address indexed operator, address challenger,"
-          + " (uint32,bytes32,bytes32,bytes32) claimed)"),
+          + " (uint32,bytes32,bytes32,bytes32) signedResponse,"
+          + " (uint32,bytes32,bytes32,bytes32) claimedResponse)"),
   SLASHING_REQUEST_VETOED(
       Contract.TASK_MANAGER,
       Severity.INFO,

@@ -64,7 +64,25 @@ public final class WebhookSender {
         d -> Thread.sleep(d));
   }
 
+  /**
+   * The webhook as logs show it: scheme and host only (Slack, Discord and PagerDuty URLs carry
+   * their secret in the path).
+   */
+  static String redacted(String url) {
+    try {
+      URI u = URI.create(url);
+      return u.getScheme()
+          + "://"
+          + u.getHost()
+          + (u.getPort() > 0 ? ":" + u.getPort() : "")
+          + "/…";
+    } catch (IllegalArgumentException e) {
+      return "<webhook>";
+    }
+  }
+
   public Outcome deliver(String url, Alert alert) throws InterruptedException {
+    String shown = redacted(url);
     String body = alert.toJson().encode();
     for (int attempt = 1; ; attempt++) {
       String problem;
@@ -81,12 +99,12 @@ public final class WebhookSender {
                 HttpResponse.BodyHandlers.ofString());
         int status = r.statusCode();
         if (status / 100 == 2) {
-          LOG.info("alert {} delivered to {} (attempt {})", alert.id(), url, attempt);
+          LOG.info("alert {} delivered to {} (attempt {})", alert.id(), shown, attempt);
           return Outcome.DELIVERED;
         }
         if (status != 408 && status != 429 && status < 500) {
           LOG.error(
-              "webhook {} refused alert {} with HTTP {}: {}", url, alert.id(), status, r.body());
+              "webhook {} refused alert {} with HTTP {}: {}", shown, alert.id(), status, r.body());
           return Outcome.REJECTED;
         }
         problem = "HTTP " + status;
@@ -96,7 +114,7 @@ public final class WebhookSender {
       if (attempt >= policy.maxAttempts()) {
         LOG.warn(
             "webhook {}: alert {} not delivered after {} attempts ({}); kept for the next poll",
-            url,
+            shown,
             alert.id(),
             attempt,
             problem);
@@ -105,7 +123,7 @@ public final class WebhookSender {
       Duration wait = policy.backoff(attempt);
       LOG.warn(
           "webhook {}: attempt {} for alert {} failed ({}); retrying in {} ms",
-          url,
+          shown,
           attempt,
           alert.id(),
           problem,

@@ -87,6 +87,13 @@ public final class NodeCommand implements Callable<Integer> {
   long pollMillis = 2000;
 
   @Option(
+      names = "--cvm-confirmations",
+      description =
+          "Build a CVM block ahead of its task once this many chain blocks followed its range"
+              + " (default ${DEFAULT-VALUE}; the task generator's --confirmations).")
+  long confirmations = 2;
+
+  @Option(
       names = "--stale-task-minutes",
       description =
           "Node API: the task feed is Down when no task was seen for this long (default ${DEFAULT-VALUE}).")
@@ -101,7 +108,18 @@ public final class NodeCommand implements Callable<Integer> {
       Optional<Long> genesisBlock,
       long span,
       Duration poll,
-      boolean subscribe) {}
+      boolean subscribe,
+      long confirmations) {
+    /** With the task generator's default of 2 confirmations. */
+    public Options(
+        byte[] manuscriptHash,
+        Optional<Long> genesisBlock,
+        long span,
+        Duration poll,
+        boolean subscribe) {
+      this(manuscriptHash, genesisBlock, span, poll, subscribe, 2);
+    }
+  }
 
   /** A running node; {@link #close()} stops it and releases the slashing-protection record. */
   public record Running(
@@ -282,7 +300,7 @@ public final class NodeCommand implements Callable<Integer> {
             workers.submit(
                 () -> {
                   try {
-                    computer.prebuild(tasks.blockNumber());
+                    computer.prebuild(tasks.blockNumber() - o.confirmations());
                   } catch (RuntimeException e) {
                     LOG.debug("prebuilding CVM blocks: {}", e.getMessage());
                   } finally {
@@ -377,7 +395,8 @@ public final class NodeCommand implements Callable<Integer> {
             Optional.ofNullable(genesisBlock),
             span,
             Duration.ofMillis(pollMillis),
-            true);
+            true,
+            confirmations);
     try (Running running =
         start(c, bls, o, Duration.ofMinutes(staleTaskMinutes), UnaryOperator.identity())) {
       spec.commandLine().getOut().println("node " + c.nodeName() + " running (Ctrl-C stops)");

@@ -3,6 +3,9 @@ package io.cvmavs.operator.taskgen;
 import io.cvmavs.cvm.block.CvmBlock;
 import io.cvmavs.operator.chain.ChainException;
 import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.operator.chain.TaskManagerReader;
+import io.cvmavs.operator.chain.TaskManagerWriter;
+import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.node.CvmBlockComputer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -82,12 +85,43 @@ public final class TaskGenerator implements AutoCloseable {
 
     List<CvmTask> newTasks(long fromBlock, long toBlock);
 
+    /** A transaction of the task generator's account is still in the pool. */
+    boolean hasPendingTransactions();
+
     CvmTask createTask(
         long height,
         byte[] manuscriptHash,
         byte[] inputCommitment,
         byte[] quorumNumbers,
         long thresholdPercent);
+
+    /** The port on the task manager, sending from {@code tx}'s account. */
+    static Chain of(Transactor tx, String taskManager) {
+      TaskManagerReader reader = new TaskManagerReader(tx, taskManager);
+      TaskManagerWriter writer = new TaskManagerWriter(tx, taskManager);
+      return new Chain() {
+        @Override
+        public long blockNumber() {
+          return reader.blockNumber();
+        }
+
+        @Override
+        public List<CvmTask> newTasks(long fromBlock, long toBlock) {
+          return reader.newTasks(fromBlock, toBlock);
+        }
+
+        @Override
+        public boolean hasPendingTransactions() {
+          return tx.hasPending();
+        }
+
+        @Override
+        public CvmTask createTask(
+            long height, byte[] m, byte[] input, byte[] quorums, long percent) {
+          return writer.createTask(height, m, input, quorums, percent);
+        }
+      };
+    }
   }
 
   /** One created task and the CVM block it references. */
@@ -98,6 +132,7 @@ public final class TaskGenerator implements AutoCloseable {
   private final CvmBlockComputer cvm;
   private final ScheduledExecutorService scheduler;
   private final Consumer<Created> listener;
+  private final java.util.function.LongSupplier clock;
   private long nextHeight = -1;
   private long created;
   private volatile ScheduledFuture<?> tick;
@@ -108,11 +143,25 @@ public final class TaskGenerator implements AutoCloseable {
       CvmBlockComputer cvm,
       ScheduledExecutorService scheduler,
       Consumer<Created> listener) {
+    this(settings, chain, cvm, scheduler, listener, System::currentTimeMillis);
+  }
+
+  /**
+   * @param clock milliseconds for {@link Created#createdAtMillis()}
+   */
+  public TaskGenerator(
+      Settings settings,
+      Chain chain,
+      CvmBlockComputer cvm,
+      ScheduledExecutorService scheduler,
+      Consumer<Created> listener,
+      java.util.function.LongSupplier clock) {
     this.settings = settings;
     this.chain = chain;
     this.cvm = cvm;
     this.scheduler = scheduler;
     this.listener = listener;
+    this.clock = clock;
   }
 
   /** Finds where the chain says tasking stopped and starts the periodic step. */
@@ -166,20 +215,32 @@ public final class TaskGenerator implements AutoCloseable {
    */
   public synchronized int step() {
     if (nextHeight < 0) {
+      // After a failed or unconfirmed createTask: the chain is the record, but only once nothing
+      // of ours is in flight (a pending createTask may still land and would be repeated).
+      if (chain.hasPendingTransactions()) {
+        LOG.info("task generator: a transaction is still pending; waiting before resuming");
+        return 0;
+      }
       nextHeight = resumeHeight();
     }
     int made = 0;
     long head = chain.blockNumber();
     while (!done() && head >= rangeEnd(nextHeight) + settings.confirmations()) {
       CvmBlock block = cvm.block(nextHeight);
-      CvmTask task =
-          chain.createTask(
-              nextHeight,
-              settings.manuscriptHash(),
-              CvmBlockComputer.inputCommitmentHash(block.header().input()),
-              settings.quorumNumbers(),
-              settings.thresholdPercent());
-      long at = System.currentTimeMillis();
+      CvmTask task;
+      try {
+        task =
+            chain.createTask(
+                nextHeight,
+                settings.manuscriptHash(),
+                CvmBlockComputer.inputCommitmentHash(block.header().input()),
+                settings.quorumNumbers(),
+                settings.thresholdPercent());
+      } catch (RuntimeException e) {
+        nextHeight = -1; // re-read from chain (after any pending transaction settled)
+        throw e;
+      }
+      long at = clock.getAsLong();
       LOG.info(
           "task {} created for CVM block {} (chain blocks {}..{})",
           task.taskIndex(),

@@ -2,9 +2,6 @@ package io.cvmavs.operator.taskgen;
 
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.operator.chain.ChainAccess;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.TaskManagerWriter;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.cli.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
@@ -14,7 +11,6 @@ import io.cvmavs.operator.node.CvmBlockComputer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -98,8 +94,6 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
     long genesis = genesisBlock != null ? genesisBlock : deploymentBlock + 1;
     byte[] manuscriptHash = Hash.sha3(Files.readAllBytes(manuscript));
     String taskManager = c.address("CvmTaskManager");
-    TaskManagerReader reader = new TaskManagerReader(tx, taskManager);
-    TaskManagerWriter writer = new TaskManagerWriter(tx, taskManager);
     Web3j ingest = Web3j.build(new HttpService(c.ethRpcUrl().toString()));
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -117,23 +111,7 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
                     deploymentBlock,
                     Duration.ofMillis(pollMillis),
                     OptionalLong.empty()),
-                new TaskGenerator.Chain() {
-                  @Override
-                  public long blockNumber() {
-                    return reader.blockNumber();
-                  }
-
-                  @Override
-                  public List<CvmTask> newTasks(long fromBlock, long toBlock) {
-                    return reader.newTasks(fromBlock, toBlock);
-                  }
-
-                  @Override
-                  public CvmTask createTask(
-                      long height, byte[] m, byte[] input, byte[] quorums, long percent) {
-                    return writer.createTask(height, m, input, quorums, percent);
-                  }
-                },
+                TaskGenerator.Chain.of(tx, taskManager),
                 new CvmBlockComputer(
                     new CvmBlockComputer.Settings("eth", genesis, span, manuscriptHash),
                     ingest,
