@@ -91,10 +91,7 @@ public final class AggregatorCommand implements Callable<Integer> {
         ChainAccess.open(
             new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics), key, c.chainId());
     long fromBlock =
-        c.deploymentFile()
-            .map(Deployments::read)
-            .map(d -> Long.parseLong(d.values().getOrDefault("deploymentBlock", "0")))
-            .orElse(0L);
+        c.startBlock();
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(
             1, Thread.ofPlatform().name("aggregator-submit-", 0).daemon().factory());

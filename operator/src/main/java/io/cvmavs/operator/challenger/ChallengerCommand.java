@@ -106,10 +106,7 @@ public final class ChallengerCommand implements Callable<Integer> {
         ChainAccess.open(
             new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics), key, c.chainId());
     long deploymentBlock =
-        c.deploymentFile()
-            .map(Deployments::read)
-            .map(d -> Long.parseLong(d.values().getOrDefault("deploymentBlock", "0")))
-            .orElse(0L);
+        c.startBlock();
     Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);
     CvmBlockComputer cvm =
         new CvmBlockComputer(

@@ -28,7 +28,23 @@ public record OperatorConfig(
     String socket,
     Optional<HostPort> nodeApi,
     Optional<HostPort> metrics,
-    Path dataDirectory) {
+    Path dataDirectory,
+    Optional<Long> configuredStartBlock) {
+
+  /**
+   * The block the AVS contracts were deployed in: where event scans start and, by default, CVM
+   * block 0 begins after. {@code start_block}, else the deployment file's {@code deploymentBlock}.
+   *
+   * @throws ConfigException naming both fields when neither is set
+   */
+  public long startBlock() {
+    return configuredStartBlock.orElseThrow(
+        () ->
+            new ConfigException(
+                source
+                    + ": no start block: set start_block (the block the AVS contracts were"
+                    + " deployed in) or a deployment_file with deploymentBlock"));
+  }
 
   /** The address of {@code contract}, or a {@link ConfigException} naming what is configured. */
   public String address(String contract) {

@@ -53,6 +53,9 @@ public final class OperatorConfigLoader {
     @JsonProperty("chain_id")
     Long chainId;
 
+    @JsonProperty("start_block")
+    Long startBlock;
+
     @JsonProperty("deployment_file")
     String deploymentFile;
 
@@ -227,6 +230,22 @@ public final class OperatorConfigLoader {
       if (addresses.isEmpty()) {
         throw fail("deployment_file", "no contract addresses: set deployment_file or addresses");
       }
+      Optional<Long> startBlock = Optional.ofNullable(raw.startBlock);
+      if (startBlock.isPresent() && startBlock.get() < 0) {
+        throw fail("start_block", "must be a block number >= 0, got " + raw.startBlock);
+      }
+      if (startBlock.isEmpty() && deploymentFile.isPresent()) {
+        String value = Deployments.read(deploymentFile.get()).values().get("deploymentBlock");
+        if (value != null) {
+          try {
+            startBlock = Optional.of(Long.parseLong(value.trim()));
+          } catch (NumberFormatException e) {
+            throw fail(
+                "deployment_file",
+                deploymentFile.get() + ": deploymentBlock is not a number: '" + value + "'");
+          }
+        }
+      }
       Path ecdsa = existingFile("ecdsa_private_key_store_path", raw.ecdsaKeystore, base);
       Path bls = existingFile("bls_private_key_store_path", raw.blsKeystore, base);
       URI aggregator = uri("aggregator_url", required("aggregator_url", raw.aggregatorUrl), HTTP);
@@ -250,7 +269,8 @@ public final class OperatorConfigLoader {
           socket,
           nodeApi,
           metrics,
-          dataDir);
+          dataDir,
+          startBlock);
     }
 
     private ConfigException fail(String field, String problem) {

@@ -182,10 +182,7 @@ public final class NodeCommand implements Callable<Integer> {
       throw new NodeException("cannot create a key for read calls: " + e.getMessage(), e);
     }
     long deploymentBlock =
-        c.deploymentFile()
-            .map(Deployments::read)
-            .map(d -> Long.parseLong(d.values().getOrDefault("deploymentBlock", "0")))
-            .orElse(0L);
+        c.startBlock();
     String taskManager = c.address("CvmTaskManager");
     TaskManagerReader tasks = new TaskManagerReader(rpc, taskManager);
     Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);

@@ -87,10 +87,7 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
     var key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     Transactor tx = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
     long deploymentBlock =
-        c.deploymentFile()
-            .map(Deployments::read)
-            .map(d -> Long.parseLong(d.values().getOrDefault("deploymentBlock", "0")))
-            .orElse(0L);
+        c.startBlock();
     long genesis = genesisBlock != null ? genesisBlock : deploymentBlock + 1;
     byte[] manuscriptHash = Hash.sha3(Files.readAllBytes(manuscript));
     String taskManager = c.address("CvmTaskManager");

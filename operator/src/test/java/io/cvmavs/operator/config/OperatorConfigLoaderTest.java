@@ -71,6 +71,27 @@ class OperatorConfigLoaderTest {
   }
 
   @Test
+  void startBlockComesFromTheConfigOrTheDeploymentFile() throws Exception {
+    OperatorConfig none = OperatorConfigLoader.load(write(VALID));
+    assertThatThrownBy(none::startBlock)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("start_block")
+        .hasMessageContaining("deployment_file");
+    assertThat(OperatorConfigLoader.load(write(VALID + "start_block: 42\n")).startBlock())
+        .isEqualTo(42);
+    assertProblem(VALID + "start_block: -1\n", "field 'start_block'", ">= 0");
+    Files.writeString(
+        dir.resolve("31337.json"),
+        "{\"chainId\": 31337, \"deploymentBlock\": 17, \"CvmTaskManager\": \""
+            + TASK_MANAGER
+            + "\"}");
+    assertThat(OperatorConfigLoader.load(write(VALID)).startBlock()).isEqualTo(17);
+    assertThat(OperatorConfigLoader.load(write(VALID + "start_block: 5\n")).startBlock())
+        .as("start_block wins")
+        .isEqualTo(5);
+  }
+
+  @Test
   void unknownFieldIsRefusedWithLineAndTheKnownFields() throws Exception {
     Path file = write(VALID.replace("operator_socket:", "operator_sockett:"));
     assertThatThrownBy(() -> OperatorConfigLoader.load(file))
