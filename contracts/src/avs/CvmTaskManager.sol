@@ -129,8 +129,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         TaskResponse calldata claimed
     ) external payable nonReentrant returns (uint256 requestId) {
         uint32 taskIndex = taskResponse.referenceTaskIndex;
-        _checkTask(task, taskIndex);
-        _checkResponse(taskResponse, taskResponseMetadata, taskIndex);
+        _checkResponse(task, taskResponse, taskResponseMetadata, taskIndex);
         uint256 deadline = uint256(taskResponseMetadata.taskRespondedBlock) + _config.challengeWindowBlock;
         if (block.number > deadline) revert ChallengeWindowExpired(taskIndex, deadline);
         if (taskChallenged[taskIndex]) revert TaskAlreadyChallenged(taskIndex);
@@ -151,6 +150,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
             uint256(task.taskCreatedBlock) + _config.taskResponseWindowBlock + _config.challengeWindowBlock;
         if (block.number > deadline) revert ChallengeWindowExpired(taskIndex, deadline);
         if (signatureChallenged[taskIndex][operator]) revert SignatureAlreadyChallenged(taskIndex, operator);
+        if (wrongResultSlashedBy[taskIndex][operator] != 0) revert AlreadySlashedForWrongResult(taskIndex, operator);
         signatureChallenged[taskIndex][operator] = true;
         requestId = _queueRequest(taskIndex, signedResponse, claimed, SlashingRequestKind.Signature, operator);
         emit SignatureChallengeRaised(requestId, taskIndex, operator, msg.sender, signedResponse, claimed);
@@ -211,9 +211,17 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         SlashingRequest memory r = _pendingAfterVeto(requestId, SlashingRequestKind.Signature);
         _checkTask(task, r.taskIndex);
         _requests[requestId].status = SlashingRequestStatus.Fulfilled;
-        _slashInTaskQuorums(task, r.taskIndex, registry.getOperatorId(r.operator), r.operator, stakeIndices, requestId);
-        emit SlashingRequestFulfilled(requestId, r.taskIndex, 1);
-        _refreshStake(r.operator);
+        // One fault, one slash: a fulfilled wrong-result request this operator signed may have slashed it meanwhile.
+        uint256 slashed;
+        if (wrongResultSlashedBy[r.taskIndex][r.operator] == 0) {
+            wrongResultSlashedBy[r.taskIndex][r.operator] = requestId;
+            _slashInTaskQuorums(
+                task, r.taskIndex, registry.getOperatorId(r.operator), r.operator, stakeIndices, requestId
+            );
+            _refreshStake(r.operator);
+            slashed = 1;
+        }
+        emit SlashingRequestFulfilled(requestId, r.taskIndex, slashed);
         _send(r.challenger, r.bond);
     }
 
@@ -412,9 +420,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         uint256 wad = requestId == 0 ? _config.equivocationSlashWad : _config.wrongResultSlashWad;
         for (uint256 i; i < stakeIndices.length; ++i) {
             if ((active >> i) & 1 == 0) continue;
-            uint8 q = uint8(task.quorumNumbers[i]);
-            _slashInSet(operator, q, wad, requestId == 0 ? EQUIVOCATION : WRONG_RESULT);
-            if (requestId != 0) emit OperatorSlashedForWrongResult(requestId, operator, q);
+            _slashInSet(operator, uint8(task.quorumNumbers[i]), wad, requestId, false);
         }
         cStaking.slash(operator, wad);
     }
@@ -576,8 +582,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
     ) internal view returns (SlashingRequest memory r) {
         r = _pendingAfterVeto(requestId, SlashingRequestKind.WrongResult);
         if (taskResponse.referenceTaskIndex != r.taskIndex) revert ResponseMismatch(r.taskIndex);
-        _checkTask(task, r.taskIndex);
-        _checkResponse(taskResponse, taskResponseMetadata, r.taskIndex);
+        _checkResponse(task, taskResponse, taskResponseMetadata, r.taskIndex);
         if (keccak256(abi.encodePacked(nonSignerIds)) != taskResponseMetadata.hashOfNonSigners) {
             revert NonSignersMismatch();
         }
@@ -607,7 +612,9 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         return set.operatorIds.length;
     }
 
-    /// @dev Slashes one signer of a wrong response (its allocation in set q, and its `$C` once per request).
+    /// @dev Slashes one signer of a wrong response (its allocation in set q, and its `$C` once per request) unless
+    ///      another request (a fulfilled signature challenge) already slashed it for this task; returns its stake
+    ///      at the reference block either way.
     function _slashSigner(uint256 requestId, bytes32 id, uint8 q, uint32 referenceBlock, uint32 stakeIndex)
         internal
         returns (uint96 stake)
@@ -616,36 +623,40 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         (stake, active) = registry.getStakeAtBlockAndIndex(id, q, referenceBlock, stakeIndex);
         if (!active) revert SignerNotActive(id, q);
         address operator = registry.getOperatorFromId(id);
+        mapping(address => uint256) storage slashedBy = wrongResultSlashedBy[_requests[requestId].taskIndex];
+        uint256 by = slashedBy[operator];
+        if (by != 0 && by != requestId) return stake;
         uint256 wad = _config.wrongResultSlashWad;
-        _slashInSet(operator, q, wad, WRONG_RESULT);
-        if (!_cSlashedForRequest[requestId][operator]) {
-            _cSlashedForRequest[requestId][operator] = true;
-            cStaking.slash(operator, wad);
-        }
-        emit OperatorSlashedForWrongResult(requestId, operator, q);
+        if (by == 0) slashedBy[operator] = requestId;
+        _slashInSet(operator, q, wad, requestId, by == 0);
         _refreshStake(operator);
     }
 
     /// @dev Slashes `wad` of the operator's allocation in operator set `q` through the AllocationManager, if it is
-    ///      still slashable there (the task manager is the service manager's appointee for `slashOperator`).
-    function _slashInSet(address operator, uint8 q, uint256 wad, string memory description) internal {
+    ///      still slashable there (the task manager is the service manager's appointee for `slashOperator`), for
+    ///      equivocation when `requestId == 0`, else for a wrong result; then `wad` of its `$C` if `slashC`, then
+    ///      `OperatorSlashedForWrongResult` (wrong result only).
+    function _slashInSet(address operator, uint8 q, uint256 wad, uint256 requestId, bool slashC) internal {
         OperatorSet memory os = OperatorSet(address(serviceManager), q);
-        if (!allocationManager.isOperatorSlashable(operator, os)) return;
-        IStrategy[] memory strategies = _sorted(allocationManager.getStrategiesInOperatorSet(os));
-        uint256[] memory wads = new uint256[](strategies.length);
-        for (uint256 i; i < wads.length; ++i) {
-            wads[i] = wad;
+        if (allocationManager.isOperatorSlashable(operator, os)) {
+            IStrategy[] memory strategies = _sorted(allocationManager.getStrategiesInOperatorSet(os));
+            uint256[] memory wads = new uint256[](strategies.length);
+            for (uint256 i; i < wads.length; ++i) {
+                wads[i] = wad;
+            }
+            allocationManager.slashOperator(
+                address(serviceManager),
+                IAllocationManagerTypes.SlashingParams({
+                    operator: operator,
+                    operatorSetId: q,
+                    strategies: strategies,
+                    wadsToSlash: wads,
+                    description: requestId == 0 ? EQUIVOCATION : WRONG_RESULT
+                })
+            );
         }
-        allocationManager.slashOperator(
-            address(serviceManager),
-            IAllocationManagerTypes.SlashingParams({
-                operator: operator,
-                operatorSetId: q,
-                strategies: strategies,
-                wadsToSlash: wads,
-                description: description
-            })
-        );
+        if (slashC) cStaking.slash(operator, wad);
+        if (requestId != 0) emit OperatorSlashedForWrongResult(requestId, operator, q);
     }
 
     function _refreshStake(address operator) internal {
@@ -658,10 +669,14 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         if (keccak256(abi.encode(task)) != _taskHashes[taskIndex]) revert TaskMismatch(taskIndex);
     }
 
-    function _checkResponse(TaskResponse calldata r, TaskResponseMetadata calldata meta, uint32 taskIndex)
-        internal
-        view
-    {
+    /// @dev Checks the task, then the response and its metadata against the recorded response.
+    function _checkResponse(
+        Task calldata task,
+        TaskResponse calldata r,
+        TaskResponseMetadata calldata meta,
+        uint32 taskIndex
+    ) internal view {
+        _checkTask(task, taskIndex);
         if (keccak256(abi.encode(r, meta)) != _taskResponses[taskIndex]) revert ResponseMismatch(taskIndex);
     }
 

@@ -39,9 +39,12 @@ abstract contract CvmTaskManagerStorage is ICvmTaskManager {
     mapping(uint256 requestId => SlashingRequest) internal _requests;
     uint256 public slashingRequestCount;
     mapping(uint32 taskIndex => mapping(address operator => bool)) public equivocationSlashed;
-    mapping(uint256 requestId => mapping(address operator => bool)) internal _cSlashedForRequest;
+    /// @dev Unused since `wrongResultSlashedBy` (which also marks the `$C` slash); kept for the storage layout.
+    mapping(uint256 requestId => mapping(address operator => bool)) private __unusedCSlashedForRequest;
     /// @notice True while a signature challenge against (task, operator) is pending or once it was fulfilled.
     mapping(uint32 taskIndex => mapping(address operator => bool)) public signatureChallenged;
+    /// @inheritdoc ICvmTaskManager
+    mapping(uint32 taskIndex => mapping(address operator => uint256 requestId)) public wrongResultSlashedBy;
 
     constructor(
         ICvmRegistry registry_,
@@ -55,5 +58,5 @@ abstract contract CvmTaskManagerStorage is ICvmTaskManager {
         cStaking = cStaking_;
     }
 
-    uint256[35] private __gap;
+    uint256[34] private __gap;
 }

@@ -621,6 +621,34 @@ contract CvmTaskManager_SignatureChallenge is CvmTaskManagerTestBase {
         );
     }
 
+    function test_Revert_WhenAlreadySlashedForWrongResult() public {
+        // the wrong response landed (operator 3 did not sign) and its signers were slashed through a wrong-result
+        // challenge: operator 0's signature over it is the same fault and cannot be charged again
+        _respond(task, wrong, _sign(task, wrong, _list(3)));
+        ICvmTaskManagerTypes.TaskResponseMetadata memory meta =
+            _meta(_list(3), 450 ether, 600 ether, uint32(block.number));
+        vm.prank(challenger);
+        uint256 wrId = d.taskManager.raiseChallenge{value: 1 ether}(task, wrong, meta, resp);
+        vm.roll(block.number + cfg.taskConfig.vetoWindowBlock + 1);
+        ICvmTaskManagerTypes.SignerSet[] memory sets = new ICvmTaskManagerTypes.SignerSet[](1);
+        sets[0].operatorIds = new bytes32[](3);
+        sets[0].stakeIndices = new uint32[](3);
+        for (uint256 i; i < 3; ++i) {
+            sets[0].operatorIds[i] = ops[i].key.id;
+            for (uint256 j = i; j > 0 && sets[0].operatorIds[j - 1] > sets[0].operatorIds[j]; --j) {
+                (sets[0].operatorIds[j - 1], sets[0].operatorIds[j]) =
+                (sets[0].operatorIds[j], sets[0].operatorIds[j - 1]);
+            }
+        }
+        bytes32[] memory nonSignerIds = new bytes32[](1);
+        nonSignerIds[0] = ops[3].key.id;
+        d.taskManager.fulfilSlashingRequest(wrId, task, wrong, meta, nonSignerIds, sets);
+        assertEq(d.taskManager.wrongResultSlashedBy(idx, ops[0].addr), wrId);
+        _expectRaiseRevert(
+            abi.encodeWithSelector(ICvmTaskManagerErrors.AlreadySlashedForWrongResult.selector, idx, ops[0].addr)
+        );
+    }
+
     function test_VetoForfeitsBondAndAllowsAChallengeAgain() public {
         uint256 id = _raise();
         vm.expectEmit(true, true, false, true, address(d.taskManager));

@@ -146,6 +146,7 @@ interface ICvmTaskManagerErrors is ICvmTaskManagerTypes {
     error InvalidClaim();
     error TaskAlreadyChallenged(uint32 taskIndex);
     error SignatureAlreadyChallenged(uint32 taskIndex, address operator);
+    error AlreadySlashedForWrongResult(uint32 taskIndex, address operator);
     error WrongRequestKind(uint256 requestId, SlashingRequestKind kind);
     error RequestNotPending(uint256 requestId);
     error VetoWindowExpired(uint256 requestId, uint256 deadlineBlock);
@@ -233,7 +234,9 @@ interface ICvmTaskManager is ICvmTaskManagerErrors, ICvmTaskManagerEvents {
     ///         reference block. Deadline: block `taskCreatedBlock + taskResponseWindowBlock + challengeWindowBlock`
     ///         (the challenge window counted from the end of the response window, so it does not depend on whether
     ///         or when a response landed). At most one pending or fulfilled signature challenge per (task,
-    ///         operator); a vetoed one frees it. Queues a `Signature` slashing request; returns its id.
+    ///         operator); a vetoed one frees it. Refused (`AlreadySlashedForWrongResult`) once the operator was
+    ///         slashed for a wrong result to this task by either path (`wrongResultSlashedBy`). Queues a `Signature`
+    ///         slashing request; returns its id.
     function raiseSignatureChallenge(
         Task calldata task,
         TaskResponse calldata signedResponse,
@@ -248,7 +251,9 @@ interface ICvmTaskManager is ICvmTaskManagerErrors, ICvmTaskManagerEvents {
 
     /// @notice Anyone, after the veto window of a `WrongResult` request: slashes only the signers of the challenged response
     ///         (`wrongResultSlashWad`) and returns the bond to the challenger. The signer sets must add up to the
-    ///         recorded signed stake of each quorum, so no signer can be left out.
+    ///         recorded signed stake of each quorum, so no signer can be left out. A signer already slashed for a
+    ///         wrong result to this task (a fulfilled signature challenge) is not slashed again, but its stake still
+    ///         counts toward the signed stake.
     function fulfilSlashingRequest(
         uint256 requestId,
         Task calldata task,
@@ -261,6 +266,9 @@ interface ICvmTaskManager is ICvmTaskManagerErrors, ICvmTaskManagerEvents {
     /// @notice Anyone, after the veto window of a `Signature` request: slashes the accused operator
     ///         (`wrongResultSlashWad`) in every task quorum it was active in at the reference block and its `$C`
     ///         once, and returns the bond to the challenger. `stakeIndices[i]`: its checkpoint index in task quorum i.
+    ///         If the operator was slashed for a wrong result to this task after the challenge was raised (a fulfilled
+    ///         `WrongResult` request it signed), the request is closed without a second slash
+    ///         (`SlashingRequestFulfilled` with 0 operators) and the bond is returned.
     function fulfilSignatureChallenge(uint256 requestId, Task calldata task, uint32[] calldata stakeIndices) external;
 
     /// @notice Anyone: ejects an operator whose consecutive missed responses reached `maxMissedResponses`.
@@ -288,6 +296,11 @@ interface ICvmTaskManager is ICvmTaskManagerErrors, ICvmTaskManagerEvents {
     function liveness(bytes32 operatorId) external view returns (Liveness memory);
 
     function config() external view returns (Config memory);
+
+    /// @notice The request (either kind) that slashed `operator` for a wrong result to task `taskIndex`; 0 if none.
+    ///         One operator's signature over a wrong response to a task is one fault: it is slashed once, by whichever
+    ///         path is fulfilled first.
+    function wrongResultSlashedBy(uint32 taskIndex, address operator) external view returns (uint256 requestId);
 
     /// @notice True once a challenge against the task's response was fulfilled (the response is wrong).
     function responseInvalidated(uint32 taskIndex) external view returns (bool);
