@@ -1,6 +1,5 @@
 package io.cvmavs.operator.aggregator;
 
-import io.cvmavs.contracts.Deployments;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.RegistryReader;
 import io.cvmavs.operator.chain.TaskManagerReader;
@@ -90,8 +89,7 @@ public final class AggregatorCommand implements Callable<Integer> {
     Transactor account =
         ChainAccess.open(
             new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics), key, c.chainId());
-    long fromBlock =
-        c.startBlock();
+    long fromBlock = c.startBlock();
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(
             1, Thread.ofPlatform().name("aggregator-submit-", 0).daemon().factory());

@@ -1,6 +1,5 @@
 package io.cvmavs.operator.challenger;
 
-import io.cvmavs.contracts.Deployments;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.cli.CliContext;
@@ -105,8 +104,7 @@ public final class ChallengerCommand implements Callable<Integer> {
     Transactor account =
         ChainAccess.open(
             new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics), key, c.chainId());
-    long deploymentBlock =
-        c.startBlock();
+    long deploymentBlock = c.startBlock();
     Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);
     CvmBlockComputer cvm =
         new CvmBlockComputer(

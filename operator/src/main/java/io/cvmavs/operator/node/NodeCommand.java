@@ -1,6 +1,5 @@
 package io.cvmavs.operator.node;
 
-import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.CoreReader;
@@ -181,8 +180,7 @@ public final class NodeCommand implements Callable<Integer> {
     } catch (java.security.GeneralSecurityException e) {
       throw new NodeException("cannot create a key for read calls: " + e.getMessage(), e);
     }
-    long deploymentBlock =
-        c.startBlock();
+    long deploymentBlock = c.startBlock();
     String taskManager = c.address("CvmTaskManager");
     TaskManagerReader tasks = new TaskManagerReader(rpc, taskManager);
     Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);

@@ -1,6 +1,5 @@
 package io.cvmavs.operator.taskgen;
 
-import io.cvmavs.contracts.Deployments;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.cli.CliContext;
@@ -86,8 +85,7 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
     OperatorConfig c = OperatorConfigLoader.load(config);
     var key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     Transactor tx = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
-    long deploymentBlock =
-        c.startBlock();
+    long deploymentBlock = c.startBlock();
     long genesis = genesisBlock != null ? genesisBlock : deploymentBlock + 1;
     byte[] manuscriptHash = Hash.sha3(Files.readAllBytes(manuscript));
     String taskManager = c.address("CvmTaskManager");

@@ -33,7 +33,7 @@ class TransactorFeeBumpIT {
             new Transactor.FeePolicy(Duration.ofMillis(300), 3, 25, null));
     String to = anvil.account(6).address();
     BigInteger nonceBefore = nonce(anvil, tx.address());
-    BigInteger priceBefore = anvil.web3j().ethGasPrice().send().getGasPrice();
+    BigInteger tipBefore = anvil.web3j().ethMaxPriorityFeePerGas().send().getMaxPriorityFeePerGas();
     anvil.pauseMining();
     try {
       CompletableFuture<TransactionReceipt> sent =
@@ -51,10 +51,11 @@ class TransactorFeeBumpIT {
               .orElseThrow();
       assertThat(mined.getNonce()).isEqualTo(nonceBefore);
       assertThat(nonce(anvil, tx.address())).isEqualTo(nonceBefore.add(BigInteger.ONE));
-      // The mined version is a replacement: it pays more than the first version's price (the
-      // node's gas price + 25 %, plus 1 wei).
-      assertThat(mined.getGasPrice())
-          .isGreaterThan(priceBefore.add(priceBefore.shiftRight(2)).add(BigInteger.ONE));
+      // The mined version is a replacement (EIP-1559): its tip is the node's suggested tip raised
+      // by 25 % at least twice.
+      assertThat(mined.getType()).isEqualTo("0x2");
+      assertThat(mined.getMaxPriorityFeePerGas())
+          .isGreaterThan(tipBefore.multiply(BigInteger.valueOf(15)).divide(BigInteger.TEN));
 
       // The next send uses the next nonce (kept locally), and lands too.
       CompletableFuture<TransactionReceipt> second =
