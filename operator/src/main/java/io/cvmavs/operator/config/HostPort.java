@@ -2,7 +2,12 @@ package io.cvmavs.operator.config;
 
 /** A listen address {@code host:port} for a server of the node (node API, metrics). */
 public record HostPort(String host, int port) {
-  static HostPort parse(String value) {
+  /**
+   * Parses {@code host:port} (port 0..65535).
+   *
+   * @throws IllegalArgumentException saying what is wrong with {@code value}
+   */
+  public static HostPort parse(String value) {
     int colon = value.lastIndexOf(':');
     if (colon <= 0 || colon == value.length() - 1) {
       throw new IllegalArgumentException("expected host:port, got '" + value + "'");

@@ -1,16 +1,8 @@
 package io.cvmavs.operator.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.DeploymentsException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -21,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * Reads and validates {@code operator.yaml}. Every problem is reported as {@code
@@ -31,12 +22,6 @@ import java.util.stream.Collectors;
  * operator/config/operator.example.yaml}.
  */
 public final class OperatorConfigLoader {
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
   private OperatorConfigLoader() {}
 
   /** The file's fields as written. Strings are validated and converted by {@link #load}. */
@@ -96,40 +81,7 @@ public final class OperatorConfigLoader {
    * @throws ConfigException naming the file, the field and (for syntax and type errors) the line.
    */
   public static OperatorConfig load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read the configuration: " + e.getMessage(), e);
-    }
-    if (text.isBlank()) {
-      throw new ConfigException(file + ": the configuration is empty");
-    }
-    Raw raw;
-    try {
-      raw = YAML.readValue(text, Raw.class);
-    } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(
-          where(file, e.getLocation())
-              + "unknown field '"
-              + e.getPropertyName()
-              + "' (known fields: "
-              + e.getKnownPropertyIds().stream()
-                  .map(Object::toString)
-                  .sorted()
-                  .collect(Collectors.joining(", "))
-              + ")",
-          e);
-    } catch (JsonMappingException e) {
-      throw new ConfigException(
-          where(file, e.getLocation()) + "field '" + path(e) + "': " + e.getOriginalMessage(), e);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          where(file, e.getLocation()) + "not valid YAML: " + e.getOriginalMessage(), e);
-    }
-    if (raw == null) {
-      throw new ConfigException(file + ": the configuration is empty");
-    }
+    Raw raw = StrictYaml.read(file, Raw.class);
     return new Validation(file, raw).validate();
   }
 
@@ -141,19 +93,6 @@ public final class OperatorConfigLoader {
     String out = url.replaceFirst("(?<=://)[^/@]*@", "***@");
     int query = out.indexOf('?');
     return query < 0 ? out : out.substring(0, query) + "?***";
-  }
-
-  private static String where(Path file, JsonLocation location) {
-    if (location == null || location.getLineNr() < 1) {
-      return file + ": ";
-    }
-    return file + ":" + location.getLineNr() + ":" + location.getColumnNr() + ": ";
-  }
-
-  private static String path(JsonMappingException e) {
-    return e.getPath().stream()
-        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining("."));
   }
 
   /** Semantic checks of one file; each failure names the field. */

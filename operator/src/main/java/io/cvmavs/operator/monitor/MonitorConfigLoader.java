@@ -1,22 +1,14 @@
 package io.cvmavs.operator.monitor;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.DeploymentsException;
 import io.cvmavs.operator.config.ConfigException;
 import io.cvmavs.operator.config.HostPort;
 import io.cvmavs.operator.config.OperatorConfigLoader;
-import java.io.IOException;
+import io.cvmavs.operator.config.StrictYaml;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * Reads and validates {@code monitor.yaml} in the house style of {@link OperatorConfigLoader}:
@@ -33,12 +24,6 @@ import java.util.stream.Collectors;
  * fields are errors. The monitor holds no keys.
  */
 public final class MonitorConfigLoader {
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
   private MonitorConfigLoader() {}
 
   static final class Raw {
@@ -89,44 +74,7 @@ public final class MonitorConfigLoader {
   }
 
   public static MonitorConfig load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read the configuration: " + e.getMessage(), e);
-    }
-    if (text.isBlank()) {
-      throw new ConfigException(file + ": the configuration is empty");
-    }
-    Raw raw;
-    try {
-      raw = YAML.readValue(text, Raw.class);
-    } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(
-          where(file, e.getLocation())
-              + "unknown field '"
-              + e.getPropertyName()
-              + "' (known fields: "
-              + e.getKnownPropertyIds().stream()
-                  .map(Object::toString)
-                  .sorted()
-                  .collect(Collectors.joining(", "))
-              + ")",
-          e);
-    } catch (JsonMappingException e) {
-      String path =
-          e.getPath().stream()
-              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-              .collect(Collectors.joining("."));
-      throw new ConfigException(
-          where(file, e.getLocation()) + "field '" + path + "': " + e.getOriginalMessage(), e);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          where(file, e.getLocation()) + "not valid YAML: " + e.getOriginalMessage(), e);
-    }
-    if (raw == null) {
-      throw new ConfigException(file + ": the configuration is empty");
-    }
+    Raw raw = StrictYaml.read(file, Raw.class);
     return validate(file, raw);
   }
 
@@ -246,18 +194,10 @@ public final class MonitorConfigLoader {
 
   /** {@code host:port}; the same syntax as the operator's listen addresses. */
   static HostPort hostPort(Path file, String field, String value) {
-    int colon = value.lastIndexOf(':');
-    if (colon <= 0 || colon == value.length() - 1) {
-      throw fail(file, field, "expected host:port, got '" + value + "'");
-    }
     try {
-      int port = Integer.parseInt(value.substring(colon + 1));
-      if (port < 0 || port > 65_535) {
-        throw fail(file, field, "port must be 0..65535 in '" + value + "'");
-      }
-      return new HostPort(value.substring(0, colon), port);
-    } catch (NumberFormatException e) {
-      throw fail(file, field, "port is not a number in '" + value + "'");
+      return HostPort.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw fail(file, field, e.getMessage());
     }
   }
 
@@ -297,12 +237,5 @@ public final class MonitorConfigLoader {
 
   private static ConfigException fail(Path file, String field, String problem) {
     return new ConfigException(file + ": field '" + field + "': " + problem);
-  }
-
-  private static String where(Path file, JsonLocation location) {
-    if (location == null || location.getLineNr() < 1) {
-      return file + ": ";
-    }
-    return file + ":" + location.getLineNr() + ":" + location.getColumnNr() + ": ";
   }
 }
