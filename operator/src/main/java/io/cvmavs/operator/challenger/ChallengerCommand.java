@@ -5,6 +5,7 @@ import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.cli.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.cvm.CvmBlockOptions;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.cvmavs.operator.monitoring.HealthChecks;
@@ -15,7 +16,6 @@ import io.cvmavs.operator.monitoring.ServiceStatus;
 import io.cvmavs.operator.node.AggregatorClient;
 import io.cvmavs.operator.node.CvmBlockComputer;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -25,9 +25,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.web3j.crypto.ECKeyPair;
-import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,22 +55,7 @@ public final class ChallengerCommand implements Callable<Integer> {
       description = "operator.yaml of the challenger account (aggregator_url: where evidence is)")
   Path config;
 
-  @Option(
-      names = "--manuscript",
-      required = true,
-      paramLabel = "FILE",
-      description = "The manuscript the AVS attests (its keccak256 is the tasks' manuscriptHash).")
-  Path manuscript;
-
-  @Option(
-      names = "--cvm-genesis-block",
-      description = "First chain block of CVM block 0 (default: the deployment block + 1).")
-  Long genesisBlock;
-
-  @Option(
-      names = "--cvm-span",
-      description = "Chain blocks per CVM block (default ${DEFAULT-VALUE}).")
-  long span = 10;
+  @Mixin CvmBlockOptions cvm;
 
   @Option(names = "--poll-ms", description = "Step interval (default ${DEFAULT-VALUE}).")
   long pollMillis = 2000;
@@ -182,10 +167,7 @@ public final class ChallengerCommand implements Callable<Integer> {
     ECKeyPair key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     Options o =
         new Options(
-            Hash.sha3(Files.readAllBytes(manuscript)),
-            Optional.ofNullable(genesisBlock),
-            span,
-            Duration.ofMillis(pollMillis));
+            cvm.manuscriptHash(), cvm.genesisBlock(), cvm.span(), Duration.ofMillis(pollMillis));
     var out = spec.commandLine().getOut();
     try (Running running =
         start(

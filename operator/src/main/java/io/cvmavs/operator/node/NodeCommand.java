@@ -12,6 +12,7 @@ import io.cvmavs.operator.cli.CliContext;
 import io.cvmavs.operator.config.ConfigException;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.cvm.CvmBlockOptions;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.operator.monitoring.ChainGauges;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
@@ -25,7 +26,6 @@ import io.cvmavs.operator.signer.FileSlashingProtectionStore;
 import io.cvmavs.operator.signer.SlashingProtectedSigner;
 import io.vertx.core.Vertx;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -42,10 +42,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.web3j.crypto.Hash;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -64,23 +64,7 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
   Path config;
 
-  @Option(
-      names = "--manuscript",
-      required = true,
-      paramLabel = "FILE",
-      description =
-          "The manuscript the AVS attests (its keccak256 must equal the tasks' manuscriptHash).")
-  Path manuscript;
-
-  @Option(
-      names = "--cvm-genesis-block",
-      description = "First chain block of CVM block 0 (default: the deployment block + 1).")
-  Long genesisBlock;
-
-  @Option(
-      names = "--cvm-span",
-      description = "Chain blocks per CVM block (default ${DEFAULT-VALUE}).")
-  long span = 10;
+  @Mixin CvmBlockOptions cvm;
 
   @Option(names = "--poll-ms", description = "Backfill interval (default ${DEFAULT-VALUE}).")
   long pollMillis = 2000;
@@ -386,9 +370,9 @@ public final class NodeCommand implements Callable<Integer> {
     BlsKeyPair bls = new KeystoreAccess(CliContext.of(spec)).openBls(c.blsKeystore());
     Options o =
         new Options(
-            Hash.sha3(Files.readAllBytes(manuscript)),
-            Optional.ofNullable(genesisBlock),
-            span,
+            cvm.manuscriptHash(),
+            cvm.genesisBlock(),
+            cvm.span(),
             Duration.ofMillis(pollMillis),
             true,
             confirmations);

@@ -5,9 +5,9 @@ import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.cli.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.cvm.CvmBlockOptions;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.operator.node.CvmBlockComputer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -15,11 +15,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,22 +43,7 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
       description = "operator.yaml of the task-generator account")
   Path config;
 
-  @Option(
-      names = "--manuscript",
-      required = true,
-      paramLabel = "FILE",
-      description = "The manuscript the AVS attests (its keccak256 goes into every task).")
-  Path manuscript;
-
-  @Option(
-      names = "--cvm-genesis-block",
-      description = "First chain block of CVM block 0 (default: the deployment block + 1).")
-  Long genesisBlock;
-
-  @Option(
-      names = "--cvm-span",
-      description = "Chain blocks per CVM block (default ${DEFAULT-VALUE}).")
-  long span = 10;
+  @Mixin CvmBlockOptions cvm;
 
   @Option(
       names = "--threshold",
@@ -77,6 +62,7 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    long span = cvm.span();
     if (threshold < 1 || threshold > 100 || span < 1 || confirmations < 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
@@ -86,8 +72,8 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
     var key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     Transactor tx = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
     long deploymentBlock = c.startBlock();
-    long genesis = genesisBlock != null ? genesisBlock : deploymentBlock + 1;
-    byte[] manuscriptHash = Hash.sha3(Files.readAllBytes(manuscript));
+    long genesis = cvm.genesisBlock().orElse(deploymentBlock + 1);
+    byte[] manuscriptHash = cvm.manuscriptHash();
     String taskManager = c.address("CvmTaskManager");
     Web3j ingest = Web3j.build(new HttpService(c.ethRpcUrl().toString()));
     ScheduledExecutorService scheduler =
