@@ -27,6 +27,7 @@ final class TaskStateStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path tasks;
   private final Path equivocations;
+  private List<Evidence.Equivocation> equivocationCache;
 
   TaskStateStore(Path directory) {
     this.tasks = directory.resolve("tasks");
@@ -102,6 +103,15 @@ final class TaskStateStore {
     write(
         equivocations.resolve("task-" + e.task().taskIndex() + "-" + e.operatorId() + ".json"),
         Evidence.equivocationJson(e));
+    synchronized (this) {
+      if (equivocationCache != null) {
+        equivocationCache.removeIf(
+            x ->
+                x.task().taskIndex() == e.task().taskIndex()
+                    && x.operatorId().equals(e.operatorId()));
+        equivocationCache.add(e);
+      }
+    }
   }
 
   List<Path> equivocationFiles() {
@@ -112,7 +122,18 @@ final class TaskStateStore {
     }
   }
 
-  List<Evidence.Equivocation> equivocationsSaved() {
+  /**
+   * Every saved equivocation. Read from disk once, then kept in memory (the challenger asks on
+   * every poll) and extended by {@link #saveEquivocation}.
+   */
+  synchronized List<Evidence.Equivocation> equivocationsSaved() {
+    if (equivocationCache == null) {
+      equivocationCache = readEquivocations();
+    }
+    return List.copyOf(equivocationCache);
+  }
+
+  private List<Evidence.Equivocation> readEquivocations() {
     List<Evidence.Equivocation> out = new ArrayList<>();
     for (Path f : equivocationFiles()) {
       try {
