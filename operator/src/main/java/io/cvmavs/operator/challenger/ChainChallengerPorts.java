@@ -39,6 +39,14 @@ public final class ChainChallengerPorts implements ChallengerChain {
   private final SlashingProofBuilder proofs;
   private final long fromBlock;
   private final Map<String, RegistryReader.PubkeyRegistration> keys = new HashMap<>();
+  private final Map<Long, CvmTask> tasks =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, CvmTask> eldest) {
+              return size() > 4096;
+            }
+          });
   private long keysScannedTo;
 
   public ChainChallengerPorts(Transactor tx, String taskManager, String registry, long fromBlock) {
@@ -93,7 +101,14 @@ public final class ChainChallengerPorts implements ChallengerChain {
 
   @Override
   public Optional<CvmTask> task(long taskIndex) {
-    return reader.findTask(taskIndex, fromBlock);
+    // A task never changes once created: look each up on chain once.
+    CvmTask known = tasks.get(taskIndex);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<CvmTask> found = reader.findTask(taskIndex, fromBlock);
+    found.ifPresent(t -> tasks.put(taskIndex, t));
+    return found;
   }
 
   @Override
