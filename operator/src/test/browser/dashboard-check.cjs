@@ -1,7 +1,8 @@
 // Drives the monitor dashboard in Debian's headless Chromium through playwright-core (never a downloaded browser).
 // Usage: node dashboard-check.cjs <node_modules dir> <dashboard URL> <operators> <responded after update> <screenshot>
 // Protocol on stdout: "READY <responded>" once the page lists the operators; the caller then makes a new response
-// on chain; "UPDATED" once the page shows it (pushed by SSE, no reload); then the screenshot is written.
+// on chain; once the page shows it (pushed by SSE, no reload): "LAYOUT <json>" (where each operator row's Status
+// cell is, in the 1400x900 viewport, without scrolling), then the screenshot is written, then "UPDATED <rows>".
 'use strict';
 const path = require('path');
 const fs = require('fs');
@@ -14,7 +15,7 @@ const { chromium } = require(path.join(nodeModules, 'playwright-core'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CVMAVS_CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    viewport: { width: 1400, height: 1100 },
+    viewport: { width: 1400, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
@@ -32,6 +33,25 @@ const { chromium } = require(path.join(nodeModules, 'playwright-core'));
     await page.waitForFunction((n) => document.body.dataset.responded === String(n), respondedAfter,
       { timeout: 90000 });
     const rows = await page.$$eval('#tasks tbody tr', (trs) => trs.length);
+    const layout = await page.evaluate(() => {
+      const headers = [...document.querySelectorAll('#operators thead th')].map((th) => th.textContent.trim());
+      const column = headers.indexOf('Status');
+      const cells = [...document.querySelectorAll('#operators tbody tr')].map((tr) => {
+        const td = tr.children[column];
+        if (!td) return { text: null };
+        const r = td.getBoundingClientRect();
+        // What is drawn at the cell's centre: the cell itself unless it is clipped, covered or off screen.
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return {
+          text: td.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width,
+          height: r.height, onTop: hit !== null && (hit === td || td.contains(hit)),
+          visible: typeof td.checkVisibility === 'function' ? td.checkVisibility({ visibilityProperty: true }) : true,
+        };
+      });
+      return { width: window.innerWidth, height: window.innerHeight, scrollX: window.scrollX,
+        scrollY: window.scrollY, pageWidth: document.documentElement.scrollWidth, column, cells };
+    });
+    console.log('LAYOUT ' + JSON.stringify(layout));
     if (errors.length) throw new Error('page errors: ' + errors.join('; '));
     await page.screenshot({ path: screenshot, fullPage: true });
     console.log('UPDATED ' + rows);

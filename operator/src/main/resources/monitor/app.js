@@ -12,12 +12,15 @@
   };
   const pct = (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(1) + ' %');
 
-  function cell(text, cls) {
+  function cell(text, cls, title) {
     const td = document.createElement('td');
     td.textContent = text;
     if (cls) td.className = cls;
+    if (title) td.title = title;
     return td;
   }
+  // A shortened hex value whose full text is in the tooltip.
+  const hex = (h, cls) => cell(short(h), 'mono' + (cls ? ' ' + cls : ''), h || '');
 
   function fill(tbody, rows) {
     tbody.replaceChildren(...rows.map((cells) => {
@@ -51,14 +54,15 @@
       const status = o.ejected ? ['ejected', 'bad'] : o.slashed ? ['slashed', 'bad']
         : o.livenessWarning ? ['liveness warning', 'warn'] : ['ok', 'ok'];
       const w = o.lastTasks;
+      const signed = o.lastSignedTask === null ? null : '#' + o.lastSignedTask + ' at ' + time(o.lastSignedTime);
       return [
-        cell(o.operator || '', 'mono'), cell(short(o.operatorId), 'mono'), cell(eth(o.stake), 'num'),
+        hex(o.operator), cell(status[0], 'status ' + status[1]), cell(eth(o.stake), 'num'),
         cell(pct(o.shareOfQuorum), 'num'),
         cell(w.tasks ? pct(w.attestationRate) : '—', 'num'),
         cell(w.signed + ' / ' + w.missed + ' / ' + w.wrong, 'num'),
-        cell(o.last24h.tasks ? pct(o.last24h.attestationRate) : '—', 'num'),
-        cell(o.lastSignedTask === null ? '—' : '#' + o.lastSignedTask + ' at ' + time(o.lastSignedTime)),
-        cell(status[0], status[1]),
+        cell(o.last24h.tasks ? pct(o.last24h.attestationRate) : '—', 'num wide'),
+        cell(signed === null ? '—' : '#' + o.lastSignedTask + ' ' + time(o.lastSignedTime).slice(11), 'wide', signed),
+        hex(o.operatorId, 'wide'),
       ];
     }));
     fill($('#tasks tbody'), tasks.map((t) => [
@@ -66,13 +70,14 @@
       cell(t.respondedBlock === null ? 'pending' : String(t.respondedBlock), 'num'),
       cell(t.latencySeconds === null ? '—' : t.latencySeconds + ' s / ' + t.latencyBlocks + ' blocks', 'num'),
       cell(pct(t.signedStakePercent), 'num'),
-      cell(t.nonSigners === null ? 'unknown' : t.nonSigners.map(short).join(', ') || 'none', 'mono'),
+      cell(t.nonSigners === null ? 'unknown' : t.nonSigners.map(short).join(', ') || 'none', 'mono wrap',
+        t.nonSigners === null ? '' : t.nonSigners.join('\n')),
     ]));
     fill($('#events tbody'), events.map((e) => [
       cell(time(e.timestamp)), cell(String(e.block), 'num'), cell(e.severity, 'sev-' + e.severity), cell(e.type),
-      cell(e.operator ? short(e.operator) : e.operatorId ? short(e.operatorId) : '', 'mono'),
+      hex(e.operator || e.operatorId || ''),
       cell(e.taskIndex === null ? '' : '#' + e.taskIndex, 'num'), cell(e.requestId === null ? '' : e.requestId, 'num'),
-      cell(short(e.txHash), 'mono'),
+      hex(e.txHash),
     ]));
     const done = tasks.filter((t) => t.respondedBlock !== null).reverse();
     latencyChart.data.labels = done.map((t) => '#' + t.taskIndex);

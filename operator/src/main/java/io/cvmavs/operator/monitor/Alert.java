@@ -50,6 +50,36 @@ public record Alert(
         .put("details", json(details));
   }
 
+  /**
+   * The alert as one short console line (the full JSON goes only to webhooks and the alert file):
+   * {@code <type> operator=0x7099…79c8 task=1 request=3 tx=0x5c3a…e1f0 block=57}; the fields an
+   * event does not have are left out. The severity is the log level.
+   */
+  public String consoleLine() {
+    StringBuilder b = new StringBuilder(type.json());
+    if (operator != null) {
+      b.append(" operator=").append(shortHex(operator));
+    } else if (operatorId != null) {
+      b.append(" operatorId=").append(shortHex(operatorId));
+    }
+    if (taskIndex != null) {
+      b.append(" task=").append(taskIndex);
+    }
+    if (requestId != null) {
+      b.append(" request=").append(requestId);
+    }
+    b.append(" tx=").append(shortHex(txHash)).append(" block=").append(block);
+    return b.toString();
+  }
+
+  /** {@code 0x} + the first and last four hex digits: {@code 0x7099…79c8}. */
+  static String shortHex(String hex) {
+    if (hex == null) {
+      return "-";
+    }
+    return hex.length() <= 14 ? hex : hex.substring(0, 6) + "…" + hex.substring(hex.length() - 4);
+  }
+
   public static Alert fromJson(JsonObject o) {
     String rid = o.getString("requestId");
     return new Alert(

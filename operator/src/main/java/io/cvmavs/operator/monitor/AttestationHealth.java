@@ -25,6 +25,9 @@ import java.util.TreeMap;
  * task. "Late" signatures are not reported: the chain records only who is in the aggregate, so a
  * signature that reached the aggregator after it submitted is indistinguishable from a miss.
  *
+ * <p>With an {@link OperatorFilter}, {@link #operators()} lists only the operators it admits (by
+ * address or operatorId; every registered operator's view knows both).
+ *
  * <p>Thread-safe (one writer, the poll loop; readers, the dashboard): every method synchronizes.
  */
 public final class AttestationHealth {
@@ -67,9 +70,20 @@ public final class AttestationHealth {
   private final Map<String, String> idByAddress = new HashMap<>();
   private final Map<String, Long> taskOfRequest = new HashMap<>();
   private final Deque<Alert> events = new ArrayDeque<>();
+  private final OperatorFilter filter;
   private BigInteger totalStake = BigInteger.ZERO;
   private long headTime;
   private long head;
+
+  /** Health of every operator. */
+  public AttestationHealth() {
+    this(OperatorFilter.ALL);
+  }
+
+  /** Health of the operators {@code filter} admits (the operators view lists only those). */
+  public AttestationHealth(OperatorFilter filter) {
+    this.filter = filter;
+  }
 
   public synchronized void taskCreated(
       long taskIndex,
@@ -197,6 +211,9 @@ public final class AttestationHealth {
   public synchronized List<OperatorHealth> operators() {
     List<OperatorHealth> out = new ArrayList<>();
     for (OperatorView o : operators.values()) {
+      if (!filter.admitsDirectly(o.operator, o.operatorId)) {
+        continue;
+      }
       int[] byCount = new int[4];
       int[] byDay = new int[4];
       Long lastSigned = null;

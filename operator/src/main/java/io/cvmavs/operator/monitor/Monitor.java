@@ -19,14 +19,31 @@ import org.web3j.protocol.core.methods.response.Log;
  * AttestationHealth}; the events of {@link AlertType} become alerts. The in-memory scan always
  * starts at the configured start block (the dashboard's history is rebuilt from the chain after a
  * restart), while alerts are raised only for blocks at or after the persisted cursor of {@link
- * AlertStateStore}, so a restart never repeats or drops one.
+ * AlertStateStore}, so a restart never repeats or drops one. A first run (no cursor on disk) puts
+ * the cursor just past the chain head, so the chain's history is shown but not alerted, unless
+ * {@link Settings#fromBlock()} says where to start. Alerts about operators outside {@link
+ * Settings#operators()} are dropped; AVS-wide ones (no operator) always pass.
  */
 public final class Monitor {
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
 
   /** What the monitor watches and where it keeps its state. */
+  /**
+   * What the monitor watches and where it keeps its state.
+   *
+   * @param startBlock first block of the (in-memory) dashboard scan
+   * @param fromBlock first block to alert on when no cursor is persisted yet; empty: the head + 1
+   * @param operators the operators whose alerts and health are reported
+   * @param alertFile where the full JSON of every alert is appended, if anywhere
+   */
   public record Settings(
-      AlertType.Addresses addresses, long startBlock, int maxBlockRange, List<String> webhooks) {
+      AlertType.Addresses addresses,
+      long startBlock,
+      Optional<Long> fromBlock,
+      int maxBlockRange,
+      List<String> webhooks,
+      OperatorFilter operators,
+      Optional<AlertFile> alertFile) {
     public Settings {
       webhooks = List.copyOf(webhooks);
     }
@@ -42,6 +59,7 @@ public final class Monitor {
   private final List<String> contracts;
   private AlertStateStore.State state;
   private long position;
+  private Map<String, String> addressById;
 
   public Monitor(
       MonitorChain chain,
@@ -63,19 +81,44 @@ public final class Monitor {
     this.topics = List.copyOf(new LinkedHashSet<>(t));
     AlertType.Addresses a = settings.addresses();
     this.contracts = List.of(a.taskManager(), a.allocationManager(), a.cStaking());
-    this.state =
-        store
-            .load()
-            .orElse(new AlertStateStore.State(chain.chainId(), settings.startBlock(), List.of()));
-    if (state.chainId() != chain.chainId()) {
-      throw new MonitorException(
-          store.file()
-              + " belongs to chain "
-              + state.chainId()
-              + " but the RPC endpoint serves chain "
-              + chain.chainId());
+    Optional<AlertStateStore.State> saved = store.load();
+    if (saved.isPresent()) {
+      this.state = saved.get();
+      if (state.chainId() != chain.chainId()) {
+        throw new MonitorException(
+            store.file()
+                + " belongs to chain "
+                + state.chainId()
+                + " but the RPC endpoint serves chain "
+                + chain.chainId());
+      }
+      settings
+          .fromBlock()
+          .filter(b -> b != state.nextBlock())
+          .ifPresent(
+              b ->
+                  LOG.warn(
+                      "from block {} ignored: alerts resume at the persisted cursor, block {} ({});"
+                          + " delete that file to start over",
+                      b,
+                      state.nextBlock(),
+                      store.file()));
+    } else {
+      long first;
+      if (settings.fromBlock().isPresent()) {
+        first = settings.fromBlock().get();
+        LOG.info("first run: alerting on events from block {} on", first);
+      } else {
+        first = chain.head() + 1;
+        LOG.info(
+            "first run: alerting on events from block {} on (past the head; the history is shown"
+                + " on the dashboard but not alerted; set from_block / --from-block to alert on it)",
+            first);
+      }
+      this.state = new AlertStateStore.State(chain.chainId(), first, List.of());
+      store.save(state); // a restart before the first poll must not move the start to a later head
     }
-    this.position = settings.startBlock();
+    this.position = Math.min(settings.startBlock(), state.nextBlock());
   }
 
   public AttestationHealth health() {
@@ -107,6 +150,7 @@ public final class Monitor {
       position = to + 1;
       more = to < head;
       if (position > state.nextBlock()) {
+        settings.alertFile().ifPresent(f -> f.append(fresh));
         List<AlertStateStore.Pending> pending = new ArrayList<>(state.pending());
         for (Alert a : fresh) {
           log(a);
@@ -177,8 +221,22 @@ public final class Monitor {
             chain.chainId(),
             Alert.describe(type.get(), values),
             values);
+    if (!admitted(a)) {
+      return Optional.empty(); // an operator outside `operators:`
+    }
     health.event(a);
     return block >= state.nextBlock() ? Optional.of(a) : Optional.empty();
+  }
+
+  private boolean admitted(Alert a) {
+    OperatorFilter f = settings.operators();
+    if (f.admitsDirectly(a.operator(), a.operatorId())) {
+      return true;
+    }
+    if (addressById == null || !f.admits(a.operator(), a.operatorId(), addressById)) {
+      addressById = chain.registeredOperators(); // a registration since the last look-up
+    }
+    return f.admits(a.operator(), a.operatorId(), addressById);
   }
 
   /** Non-signers from the calldata, checked against the recorded {@code hashOfNonSigners}. */
@@ -231,7 +289,7 @@ public final class Monitor {
   }
 
   private static void log(Alert a) {
-    String line = "ALERT " + a.toJson().encode();
+    String line = "ALERT " + a.consoleLine();
     switch (a.type().severity) {
       case CRITICAL -> LOG.error(line);
       case WARNING -> LOG.warn(line);

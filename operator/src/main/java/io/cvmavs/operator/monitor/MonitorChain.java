@@ -33,4 +33,11 @@ public interface MonitorChain {
   record Stakes(Map<String, Member> operators, BigInteger total) {}
 
   Stakes currentStakes();
+
+  /**
+   * Every operator that registered a key up to the head: operatorId → address (both lower-case 0x
+   * hex). Used to match an {@link OperatorFilter} given by address against an event that carries
+   * only the operatorId, and the other way round.
+   */
+  Map<String, String> registeredOperators();
 }

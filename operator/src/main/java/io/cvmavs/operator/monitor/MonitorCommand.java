@@ -32,9 +32,25 @@ public final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Validate the configuration, print it and exit.")
   boolean check;
 
+  @Option(
+      names = "--from-block",
+      paramLabel = "N",
+      description = {
+        "First run only (no alert cursor in data_dir yet): alert on events from block N on",
+        "(overrides from_block). Default: start past the chain head, so history is not alerted."
+      })
+  Long fromBlock;
+
   @Override
   public Integer call() throws Exception {
     MonitorConfig c = MonitorConfigLoader.load(config);
+    if (fromBlock != null) {
+      if (fromBlock < 0) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--from-block must be 0 or more, got " + fromBlock);
+      }
+      c = c.withFromBlock(fromBlock);
+    }
     var out = spec.commandLine().getOut();
     if (check) {
       out.println("configuration " + c.file() + " is valid");
@@ -45,7 +61,25 @@ public final class MonitorCommand implements Callable<Integer> {
               + ", poll every "
               + c.pollInterval().toMillis()
               + " ms");
+      out.println(
+          "  alerts:     from "
+              + c.fromBlock().map(b -> "block " + b).orElse("the chain head")
+              + " on the first run (then from the cursor in "
+              + c.dataDir().resolve("monitor").resolve("alerts.json")
+              + ")");
+      out.println(
+          "  operators:  "
+              + (c.operators().isAll()
+                  ? "all"
+                  : String.join(
+                      ", ",
+                      new java.util.TreeSet<>(
+                          java.util.stream.Stream.concat(
+                                  c.operators().addresses().stream(),
+                                  c.operators().operatorIds().stream())
+                              .toList()))));
       out.println("  webhooks:   " + c.webhooks().size());
+      out.println("  alert file: " + c.alertFile().map(Object::toString).orElse("none"));
       out.println("  dashboard:  " + c.dashboard().map(Object::toString).orElse("disabled"));
       out.flush();
       return 0;

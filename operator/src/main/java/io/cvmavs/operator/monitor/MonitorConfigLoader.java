@@ -12,11 +12,14 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import org.web3j.crypto.Keys;
 
 /**
  * Reads and validates {@code monitor.yaml} in the house style of {@link OperatorConfigLoader}:
@@ -41,6 +44,15 @@ public final class MonitorConfigLoader {
 
     @JsonProperty("start_block")
     Long startBlock;
+
+    @JsonProperty("from_block")
+    Long fromBlock;
+
+    @JsonProperty("operators")
+    List<String> operators;
+
+    @JsonProperty("alert_file")
+    String alertFile;
 
     @JsonProperty("webhooks")
     List<String> webhooks;
@@ -142,6 +154,14 @@ public final class MonitorConfigLoader {
       throw fail(
           file, "start_block", "is required when the deployment file has no deploymentBlock");
     }
+    if (raw.fromBlock != null && raw.fromBlock < 0) {
+      throw fail(file, "from_block", "must be 0 or more, got " + raw.fromBlock);
+    }
+    OperatorFilter operators = operators(file, raw.operators);
+    Optional<Path> alertFile =
+        raw.alertFile == null
+            ? Optional.empty()
+            : Optional.of(base.resolve(required(file, "alert_file", raw.alertFile)).normalize());
     List<URI> webhooks = new ArrayList<>();
     if (raw.webhooks != null) {
       for (int i = 0; i < raw.webhooks.size(); i++) {
@@ -184,12 +204,63 @@ public final class MonitorConfigLoader {
         Optional.ofNullable(raw.chainId),
         Map.copyOf(addresses),
         startBlock,
+        Optional.ofNullable(raw.fromBlock),
+        operators,
+        alertFile,
         List.copyOf(webhooks),
         new WebhookSender.Policy(attempts, initial, max, timeout),
         dashboard,
         poll,
         range,
         dataDir);
+  }
+
+  /**
+   * {@code operators:}: each entry an operator address (all lower case, all upper case, or EIP-55
+   * checksummed; a mixed-case address with a wrong checksum is refused as a likely typo) or a
+   * 32-byte operatorId.
+   */
+  static OperatorFilter operators(Path file, List<String> entries) {
+    if (entries == null) {
+      return OperatorFilter.ALL;
+    }
+    Set<String> addresses = new HashSet<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < entries.size(); i++) {
+      String field = "operators[" + i + "]";
+      String v = required(file, field, entries.get(i));
+      if (v.matches("0x[0-9a-fA-F]{40}")) {
+        String digits = v.substring(2);
+        boolean mixed =
+            !digits.equals(digits.toLowerCase(Locale.ROOT))
+                && !digits.equals(digits.toUpperCase(Locale.ROOT));
+        if (mixed && !Keys.toChecksumAddress(v).equals(v)) {
+          throw fail(
+              file,
+              field,
+              "'"
+                  + v
+                  + "' has a wrong EIP-55 checksum (expected "
+                  + Keys.toChecksumAddress(v)
+                  + "); check the address, or write it all in lower case");
+        }
+        addresses.add(v.toLowerCase(Locale.ROOT));
+      } else if (v.matches("0x[0-9a-fA-F]{64}")) {
+        ids.add(v.toLowerCase(Locale.ROOT));
+      } else {
+        throw fail(
+            file,
+            field,
+            "must be an operator address (0x + 40 hex digits) or an operatorId (0x + 64 hex"
+                + " digits), got '"
+                + v
+                + "'");
+      }
+    }
+    if (addresses.isEmpty() && ids.isEmpty()) {
+      throw fail(file, "operators", "is empty; leave it out to watch every operator");
+    }
+    return new OperatorFilter(addresses, ids);
   }
 
   /** {@code host:port}; the same syntax as the operator's listen addresses. */

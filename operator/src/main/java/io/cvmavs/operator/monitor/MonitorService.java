@@ -53,7 +53,7 @@ public final class MonitorService implements AutoCloseable {
               throw new MonitorException(
                   config.ethRpcUrl() + " serves chain " + chain.chainId() + ", not " + id);
             });
-    AttestationHealth health = new AttestationHealth();
+    AttestationHealth health = new AttestationHealth(config.operators());
     Vertx vertx = Vertx.vertx();
     DashboardServer dashboard = new DashboardServer(vertx, health);
     Optional<URI> url = Optional.empty();
@@ -69,8 +69,11 @@ public final class MonitorService implements AutoCloseable {
             new Monitor.Settings(
                 config.alertAddresses(),
                 config.startBlock(),
+                config.fromBlock(),
                 config.maxBlockRange(),
-                config.webhooks().stream().map(URI::toString).toList()),
+                config.webhooks().stream().map(URI::toString).toList(),
+                config.operators(),
+                config.alertFile().map(AlertFile::new)),
             new AlertStateStore(config.dataDir().resolve("monitor").resolve("alerts.json")),
             WebhookSender.create(config.webhookPolicy()),
             health,
@@ -82,22 +85,26 @@ public final class MonitorService implements AutoCloseable {
   }
 
   /**
-   * For {@code cvm-avs devnet}: watches the contracts of {@code deploymentFile} from its deployment
-   * block, serves the dashboard on {@code host:port} (0 = any free port), alerts to {@code
-   * webhooks} (may be empty).
+   * For {@code cvm-avs devnet}: watches the contracts of {@code deploymentFile} and alerts from its
+   * deployment block (the devnet's whole history is its own), serves the dashboard on {@code
+   * host:port} (0 = any free port), alerts to {@code webhooks} (may be empty).
    *
    * @return the running monitor; {@link #dashboardUrl()} is the page's URL
    */
   public static MonitorService startForDevnet(
       URI rpcUrl, Path deploymentFile, Path dataDir, String host, int port, List<URI> webhooks) {
     Deployments d = Deployments.read(deploymentFile);
+    long deploymentBlock = Long.parseLong(d.values().getOrDefault("deploymentBlock", "0"));
     return start(
         new MonitorConfig(
             deploymentFile,
             rpcUrl,
             Optional.of(d.chainId()),
             d.addresses(),
-            Long.parseLong(d.values().getOrDefault("deploymentBlock", "0")),
+            deploymentBlock,
+            Optional.of(deploymentBlock),
+            OperatorFilter.ALL,
+            Optional.empty(),
             List.copyOf(webhooks),
             WebhookSender.Policy.DEFAULT,
             Optional.of(new HostPort(host, port)),

@@ -165,4 +165,13 @@ public final class RpcMonitorChain implements MonitorChain {
     }
     return new Stakes(out, registry.currentTotalStake(0));
   }
+
+  @Override
+  public Map<String, String> registeredOperators() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (RegistryReader.PubkeyRegistration r : registrationsUpTo(head())) {
+      out.put(Bytes32.hex(r.operatorId()), r.operator().toLowerCase(java.util.Locale.ROOT));
+    }
+    return out;
+  }
 }

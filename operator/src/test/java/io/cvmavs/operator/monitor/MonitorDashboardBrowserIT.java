@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.process.RepoLayout;
+import io.cvmavs.operator.chain.CvmTask;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The dashboard in headless Chromium (Debian's, driven by playwright-core): the page loads, lists
- * the three operators, shows a new response pushed over SSE without a reload, and a screenshot is
- * saved as {@code operator/target/monitor-dashboard.png}. Skips (with the reason) only if {@code
+ * The dashboard in headless Chromium (Debian's, driven by playwright-core) at a 1400x900 window:
+ * the page loads, lists the three operators (one of them slashed before the monitor started), shows
+ * a new response pushed over SSE without a reload, every operator's Status cell — the one that says
+ * {@code slashed} — is on screen without scrolling, and a screenshot is saved as {@code
+ * operator/target/monitor-dashboard.png}. Skips (with the reason) only if {@code
  * tools/toolchain/ensure-chromium.sh} reports that Chromium cannot be installed.
  */
 @WithAnvil
@@ -43,14 +48,19 @@ class MonitorDashboardBrowserIT {
     Path screenshot = Path.of("target", "monitor-dashboard.png").toAbsolutePath();
     Files.deleteIfExists(screenshot);
     try (MonitorFixture chain = new MonitorFixture(anvil, dir)) {
-      chain.respond(chain.createTask(0), 0, 1, 2);
+      CvmTask first = chain.createTask(0);
+      chain.respond(first, 0, 1, 2);
+      chain.slashEquivocation(first, 2); // history: shown on the dashboard (not alerted)
       MonitorService monitor =
           MonitorService.start(
               MonitorConfigLoader.load(chain.monitorYaml(dir.resolve("monitor"), List.of())));
       try {
         await()
             .atMost(MonitorFixture.WAIT)
-            .until(() -> monitor.monitor().health().summary().getLong("responded") == 1);
+            .until(
+                () ->
+                    monitor.monitor().health().summary().getLong("responded") == 1
+                        && monitor.monitor().health().summary().getLong("events") == 3);
         Process browser =
             new ProcessBuilder(
                     "node",
@@ -68,6 +78,30 @@ class MonitorDashboardBrowserIT {
           String ready = out.readLine();
           assertThat(ready).as("browser script output").isEqualTo("READY 1");
           chain.respond(chain.createTask(1), 0, 1);
+          String layoutLine = out.readLine();
+          assertThat(layoutLine).as("browser script output").startsWith("LAYOUT ");
+          JsonObject layout = new JsonObject(layoutLine.substring("LAYOUT ".length()));
+          assertThat(layout.getInteger("width")).isEqualTo(1400);
+          assertThat(layout.getInteger("height")).isEqualTo(900);
+          assertThat(layout.getInteger("column")).as("Status column").isNotNegative();
+          assertThat(layout.getDouble("scrollX")).isZero();
+          assertThat(layout.getDouble("scrollY")).isZero();
+          JsonArray cells = layout.getJsonArray("cells");
+          assertThat(cells).hasSize(3);
+          for (int i = 0; i < cells.size(); i++) {
+            JsonObject c = cells.getJsonObject(i);
+            String where = "Status cell of operator row " + i + ": " + c.encode();
+            assertThat(c.getDouble("width")).as(where).isPositive();
+            assertThat(c.getDouble("height")).as(where).isPositive();
+            assertThat(c.getDouble("left")).as(where).isNotNegative();
+            assertThat(c.getDouble("right")).as(where).isLessThanOrEqualTo(1400.0);
+            assertThat(c.getDouble("top")).as(where).isNotNegative();
+            assertThat(c.getDouble("bottom")).as(where).isLessThanOrEqualTo(900.0);
+            assertThat(c.getBoolean("visible")).as(where).isTrue();
+            assertThat(c.getBoolean("onTop")).as(where + " (clipped or covered)").isTrue();
+          }
+          assertThat(cells.stream().map(c -> ((JsonObject) c).getString("text")))
+              .containsExactlyInAnyOrder("slashed", "ok", "ok");
           String updated = out.readLine();
           assertThat(updated).as("browser script output").isEqualTo("UPDATED 2");
         } finally {
