@@ -129,6 +129,9 @@ public final class MonitorService implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
+        if (stopped) {
+          return; // close() interrupted a read or a write (state files are replaced atomically)
+        }
         LOG.warn("monitor poll failed (retrying): {}", e.getMessage());
       }
       if (!more) {
