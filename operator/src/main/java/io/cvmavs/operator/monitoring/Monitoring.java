@@ -87,7 +87,7 @@ public final class Monitoring implements AutoCloseable {
   public static <T> T listening(String field, String address, Supplier<T> listen) {
     try {
       return listen.get();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Vert.x's await() rethrows the bind failure as thrown, checked or not
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof SocketException) {
           throw new ConfigException(
