@@ -133,7 +133,11 @@ public final class AggregatorCommand implements Callable<Integer> {
     int actual;
     Monitoring monitoring;
     try {
-      actual = new AggregatorServer(vertx, aggregator, metrics).listen(host, port).await();
+      actual =
+          Monitoring.listening(
+              "aggregator_url (or --listen)",
+              host + ":" + port,
+              () -> new AggregatorServer(vertx, aggregator, metrics).listen(host, port).await());
       ServiceRegistry services =
           new ServiceRegistry()
               .register(

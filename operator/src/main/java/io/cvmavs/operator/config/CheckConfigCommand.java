@@ -42,12 +42,19 @@ public final class CheckConfigCommand implements Callable<Integer> {
         .sorted(java.util.Map.Entry.comparingByKey())
         .forEach(e -> addresses.put(e.getKey(), e.getValue()));
     out.put("ecdsa_private_key_store_path", c.ecdsaKeystore().toString());
-    out.put("bls_private_key_store_path", c.blsKeystore().toString());
+    out.put(
+        "bls_private_key_store_path",
+        c.blsKeystorePath()
+            .map(Path::toString)
+            .orElse("not set (needed by the node and operator register)"));
     out.put("aggregator_url", OperatorConfigLoader.redact(c.aggregatorUrl().toString()));
     out.put("operator_socket", c.socket());
     out.put("node_api_address", c.nodeApi().map(HostPort::toString).orElse("disabled"));
     out.put("metrics_address", c.metrics().map(HostPort::toString).orElse("disabled"));
     out.put("data_dir", c.dataDirectory().toString());
+    if (!c.notes().isEmpty()) {
+      c.notes().forEach(out.putArray("notes")::add);
+    }
     spec.commandLine().getOut().println(JSON.writeValueAsString(out));
     c.nodeApi()
         .filter(h -> !h.isLoopback())

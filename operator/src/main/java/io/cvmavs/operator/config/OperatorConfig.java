@@ -2,6 +2,7 @@ package io.cvmavs.operator.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +14,8 @@ import java.util.Optional;
  * @param addresses contract addresses by name ({@code CvmTaskManager}, {@code CvmRegistry}, ...):
  *     the deployment file's, overridden by the file's {@code addresses:} section.
  * @param socket what the operator publishes in the registry for peers to reach it.
+ * @param notes fields that were read but have no effect here (incredible-squaring fields), each
+ *     with the reason; shown by {@code check-config} and logged at load.
  */
 public record OperatorConfig(
     Path source,
@@ -23,13 +26,30 @@ public record OperatorConfig(
     Optional<Path> deploymentFile,
     Map<String, String> addresses,
     Path ecdsaKeystore,
-    Path blsKeystore,
+    Optional<Path> blsKeystorePath,
     URI aggregatorUrl,
     String socket,
     Optional<HostPort> nodeApi,
     Optional<HostPort> metrics,
     Path dataDirectory,
-    Optional<Long> configuredStartBlock) {
+    Optional<Long> configuredStartBlock,
+    List<String> notes) {
+
+  /**
+   * The BLS keystore: required only where BLS signing happens (the node, {@code operator
+   * register}); the aggregator, challenger and task generator run without one.
+   *
+   * @throws ConfigException naming the field when it is not set
+   */
+  public Path blsKeystore() {
+    return blsKeystorePath.orElseThrow(
+        () ->
+            new ConfigException(
+                source
+                    + ": field 'bls_private_key_store_path' is required here (this command signs"
+                    + " with the operator's BLS key); create one with: cvm-avs keys create --type"
+                    + " bls --out FILE"));
+  }
 
   /**
    * The block the AVS contracts were deployed in: where event scans start and, by default, CVM

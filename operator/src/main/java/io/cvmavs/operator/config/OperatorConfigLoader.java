@@ -3,16 +3,22 @@ package io.cvmavs.operator.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.DeploymentsException;
+import io.cvmavs.operator.keys.KeyType;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and validates {@code operator.yaml}. Every problem is reported as {@code
@@ -22,6 +28,8 @@ import java.util.TreeMap;
  * operator/config/operator.example.yaml}.
  */
 public final class OperatorConfigLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorConfigLoader.class);
+
   private OperatorConfigLoader() {}
 
   /** The file's fields as written. Strings are validated and converted by {@link #load}. */
@@ -73,7 +81,44 @@ public final class OperatorConfigLoader {
 
     @JsonProperty("data_dir")
     String dataDir;
+
+    // incredible-squaring's operator config names (see operator/README.md, "Bringing an
+    // incredible-squaring config"): aliases of ours, or explained when they do not apply.
+
+    @JsonProperty(IS_METRICS)
+    String isMetricsAddress;
+
+    @JsonProperty(IS_NODE_API)
+    String isNodeApiAddress;
+
+    @JsonProperty(IS_AGGREGATOR)
+    String isAggregatorAddress;
+
+    @JsonProperty("avs_registry_coordinator_address")
+    String isRegistryCoordinator;
+
+    @JsonProperty("token_strategy_addr")
+    String isTokenStrategy;
+
+    @JsonProperty("service_manager_address")
+    String isServiceManager;
+
+    @JsonProperty("operator_address")
+    String isOperatorAddress;
+
+    @JsonProperty("operator_state_retriever_address")
+    String isOperatorStateRetriever;
+
+    @JsonProperty("register_operator_on_startup")
+    Boolean isRegisterOnStartup;
+
+    @JsonProperty("production")
+    Boolean isProduction;
   }
+
+  static final String IS_METRICS = "eigen_metrics_ip_port_address";
+  static final String IS_NODE_API = "node_api_ip_port_address";
+  static final String IS_AGGREGATOR = "aggregator_server_ip_port_address";
 
   /**
    * Loads {@code file}.
@@ -81,8 +126,10 @@ public final class OperatorConfigLoader {
    * @throws ConfigException naming the file, the field and (for syntax and type errors) the line.
    */
   public static OperatorConfig load(Path file) {
-    Raw raw = StrictYaml.read(file, Raw.class);
-    return new Validation(file, raw).validate();
+    StrictYaml.Parsed<Raw> parsed = StrictYaml.parse(file, Raw.class);
+    OperatorConfig config = new Validation(file, parsed.value(), parsed).validate();
+    config.notes().forEach(note -> LOG.info("{}: {}", file, note));
+    return config;
   }
 
   /**
@@ -96,7 +143,11 @@ public final class OperatorConfigLoader {
   }
 
   /** Semantic checks of one file; each failure names the field. */
-  private record Validation(Path file, Raw raw) {
+  private record Validation(Path file, Raw raw, StrictYaml.Parsed<Raw> parsed, List<String> notes) {
+    Validation(Path file, Raw raw, StrictYaml.Parsed<Raw> parsed) {
+      this(file, raw, parsed, new ArrayList<>());
+    }
+
     /**
      * Names the deploy script writes; an {@code addresses:} key outside these (and the deployment
      * file) is a typo.
@@ -119,6 +170,9 @@ public final class OperatorConfigLoader {
 
     private static final Set<String> HTTP = Set.of("http", "https");
     private static final Set<String> WS = Set.of("ws", "wss");
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+        new com.fasterxml.jackson.databind.ObjectMapper();
 
     OperatorConfig validate() {
       Path base = file.toAbsolutePath().getParent();
@@ -157,15 +211,13 @@ public final class OperatorConfigLoader {
                     + String.join(", ", new java.util.TreeSet<>(KNOWN_CONTRACTS))
                     + ")");
           }
-          String value = entry.getValue();
-          if (value == null || !value.matches("0x[0-9a-fA-F]{40}")) {
-            throw fail(
-                "addresses." + entry.getKey(),
-                "must be a 0x-prefixed 20-byte address, got '" + value + "'");
-          }
-          addresses.put(entry.getKey(), value);
+          addresses.put(entry.getKey(), address("addresses." + entry.getKey(), entry.getValue()));
         }
       }
+      aliasAddress(
+          addresses, "avs_registry_coordinator_address", raw.isRegistryCoordinator, "CvmRegistry");
+      aliasAddress(addresses, "token_strategy_addr", raw.isTokenStrategy, "Strategy");
+      aliasAddress(addresses, "service_manager_address", raw.isServiceManager, "CvmServiceManager");
       if (addresses.isEmpty()) {
         throw fail("deployment_file", "no contract addresses: set deployment_file or addresses");
       }
@@ -185,15 +237,50 @@ public final class OperatorConfigLoader {
           }
         }
       }
-      Path ecdsa = existingFile("ecdsa_private_key_store_path", raw.ecdsaKeystore, base);
-      Path bls = existingFile("bls_private_key_store_path", raw.blsKeystore, base);
-      URI aggregator = uri("aggregator_url", required("aggregator_url", raw.aggregatorUrl), HTTP);
+      Path ecdsa =
+          keystore(
+              "ecdsa_private_key_store_path",
+              required("ecdsa_private_key_store_path", raw.ecdsaKeystore),
+              base,
+              KeyType.ECDSA);
+      Optional<Path> bls =
+          Optional.ofNullable(raw.blsKeystore)
+              .filter(v -> !v.isBlank())
+              .map(v -> keystore("bls_private_key_store_path", v, base, KeyType.BLS));
+      if (raw.isOperatorAddress != null) {
+        String declared = address("operator_address", raw.isOperatorAddress);
+        String inKeystore = keystoreAddress(ecdsa);
+        if (inKeystore != null && !inKeystore.equalsIgnoreCase(declared.substring(2))) {
+          throw fail(
+              "operator_address",
+              declared
+                  + " is not the address of the ECDSA keystore "
+                  + ecdsa
+                  + " (0x"
+                  + inKeystore
+                  + "); cvm-avs takes the operator address from the keystore");
+        }
+      }
+      URI aggregator = aggregatorUrl();
       String socket = raw.socket == null ? "" : raw.socket.trim();
       Optional<HostPort> nodeApi =
-          listen("node_api_address", raw.enableNodeApi, raw.nodeApiAddress, "127.0.0.1:9010");
+          listen(
+              raw.nodeApiAddress == null && raw.isNodeApiAddress != null
+                  ? IS_NODE_API
+                  : "node_api_address",
+              raw.enableNodeApi,
+              alias("node_api_address", raw.nodeApiAddress, IS_NODE_API, raw.isNodeApiAddress),
+              "127.0.0.1:9010");
       Optional<HostPort> metrics =
-          listen("metrics_address", raw.enableMetrics, raw.metricsAddress, "127.0.0.1:9090");
+          listen(
+              raw.metricsAddress == null && raw.isMetricsAddress != null
+                  ? IS_METRICS
+                  : "metrics_address",
+              raw.enableMetrics,
+              alias("metrics_address", raw.metricsAddress, IS_METRICS, raw.isMetricsAddress),
+              "127.0.0.1:9090");
       Path dataDir = base.resolve(required("data_dir", raw.dataDir)).normalize();
+      explainIgnored();
       return new OperatorConfig(
           file,
           nodeName,
@@ -209,11 +296,116 @@ public final class OperatorConfigLoader {
           nodeApi,
           metrics,
           dataDir,
-          startBlock);
+          startBlock,
+          List.copyOf(notes));
+    }
+
+    /**
+     * {@code aggregator_url}, or incredible-squaring's {@code aggregator_server_ip_port_address}
+     * ({@code host:port}, taken as {@code http://host:port}).
+     */
+    private URI aggregatorUrl() {
+      String url = raw.aggregatorUrl;
+      if (raw.isAggregatorAddress != null) {
+        String value = raw.isAggregatorAddress.trim();
+        String asUrl = value.contains("://") ? value : "http://" + value;
+        if (!value.contains("://")) {
+          try {
+            HostPort.parse(value);
+          } catch (IllegalArgumentException e) {
+            throw fail(IS_AGGREGATOR, e.getMessage() + " (alias of aggregator_url)");
+          }
+        }
+        if (url != null
+            && !uri("aggregator_url", url.trim(), HTTP).equals(uri(IS_AGGREGATOR, asUrl, HTTP))) {
+          throw fail(
+              IS_AGGREGATOR,
+              "is incredible-squaring's name for aggregator_url, which is also set, to another"
+                  + " address ('"
+                  + redact(url.trim())
+                  + "' vs '"
+                  + redact(asUrl)
+                  + "'); keep one");
+        }
+        url = url == null ? asUrl : url;
+      }
+      return uri("aggregator_url", required("aggregator_url", url), HTTP);
+    }
+
+    /** Ours, or the incredible-squaring alias; both only when they agree. */
+    private String alias(String ours, String oursValue, String theirs, String theirsValue) {
+      if (theirsValue == null) {
+        return oursValue;
+      }
+      if (oursValue != null && !oursValue.trim().equals(theirsValue.trim())) {
+        throw fail(
+            theirs,
+            "is incredible-squaring's name for "
+                + ours
+                + ", which is also set, to another value ('"
+                + oursValue.trim()
+                + "' vs '"
+                + theirsValue.trim()
+                + "'); keep one");
+      }
+      return theirsValue;
+    }
+
+    /** An incredible-squaring address field that names one of our contracts. */
+    private void aliasAddress(
+        Map<String, String> addresses, String field, String value, String contract) {
+      if (value == null) {
+        return;
+      }
+      String address = address(field, value);
+      String explicit = raw.addresses == null ? null : raw.addresses.get(contract);
+      if (explicit != null && !explicit.equalsIgnoreCase(address)) {
+        throw fail(
+            field,
+            "is taken as addresses."
+                + contract
+                + ", which is also set, to "
+                + explicit
+                + "; keep one");
+      }
+      addresses.put(contract, address);
+    }
+
+    /** incredible-squaring fields with no meaning here: refused or noted, with the reason. */
+    private void explainIgnored() {
+      if (Boolean.TRUE.equals(raw.isRegisterOnStartup)) {
+        throw fail(
+            "register_operator_on_startup",
+            "cvm-avs never registers on start: registration deposits, allocates and stakes, so it"
+                + " is a deliberate step. Run 'cvm-avs operator register --config "
+                + file
+                + "' once, then remove this field or set it to false");
+      }
+      if (raw.isRegisterOnStartup != null) {
+        notes.add("register_operator_on_startup: false is the only behaviour (ignored)");
+      }
+      if (raw.isOperatorStateRetriever != null) {
+        notes.add(
+            "operator_state_retriever_address ignored: cvm-avs has no OperatorStateRetriever;"
+                + " operator state is read from CvmRegistry");
+      }
+      if (raw.isProduction != null) {
+        notes.add(
+            "production ignored: cvm-avs logs at INFO; set the level with the environment"
+                + " variable CVMAVS_LOG_LEVEL (e.g. DEBUG), not in operator.yaml");
+      }
+    }
+
+    private String address(String field, String value) {
+      if (value == null || !value.trim().matches("0x[0-9a-fA-F]{40}")) {
+        throw fail(field, "must be a 0x-prefixed 20-byte address, got '" + value + "'");
+      }
+      return value.trim();
     }
 
     private ConfigException fail(String field, String problem) {
-      return new ConfigException(file + ": field '" + field + "': " + problem);
+      String top = field.contains(".") ? field.substring(0, field.indexOf('.')) : field;
+      return new ConfigException(parsed.where(top) + "field '" + field + "': " + problem);
     }
 
     private String required(String field, String value) {
@@ -242,13 +434,67 @@ public final class OperatorConfigLoader {
       }
     }
 
-    private Path existingFile(String field, String value, Path base) {
-      Path path = base.resolve(required(field, value)).normalize();
+    /**
+     * An existing keystore file of kind {@code expected}: an ECDSA keystore given as the BLS key
+     * (or the other way round) is refused here, before any command asks for a password.
+     */
+    private Path keystore(String field, String value, Path base, KeyType expected) {
+      Path path = base.resolve(value.trim()).normalize();
+      String create = "cvm-avs keys create --type " + expected.cliName();
       if (!Files.isRegularFile(path)) {
         throw fail(
-            field, "keystore " + path + " does not exist (create one with: cvm-avs keys create)");
+            field,
+            "keystore " + path + " does not exist (create one with: " + create + " --out FILE)");
+      }
+      com.fasterxml.jackson.databind.JsonNode json;
+      try {
+        json = JSON.readTree(Files.readString(path));
+      } catch (IOException e) {
+        throw fail(field, path + " is not a keystore (not JSON: " + firstLine(e) + ")");
+      }
+      Optional<KeyType> kind = json == null ? Optional.empty() : KeyType.kindOf(json);
+      if (kind.isEmpty()) {
+        throw fail(field, path + " is not a keystore (expected " + article(expected) + ")");
+      }
+      if (kind.get() != expected) {
+        throw fail(
+            field,
+            path
+                + " is "
+                + article(kind.get())
+                + ", not "
+                + article(expected)
+                + "; point "
+                + field
+                + " at the "
+                + expected.name()
+                + " keystore (or create one: "
+                + create
+                + " --out FILE)");
       }
       return path;
+    }
+
+    /** The lower-case hex address a Web3 Secret Storage file declares, or null. */
+    private static String keystoreAddress(Path ecdsa) {
+      try {
+        com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(Files.readString(ecdsa));
+        String address = json.path("address").asText(null);
+        return address == null ? null : address.replaceFirst("^0x", "").toLowerCase(Locale.ROOT);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    private static String article(KeyType type) {
+      String d = type.description();
+      return ("AEIOU".indexOf(d.charAt(0)) >= 0 ? "an " : "a ") + d;
+    }
+
+    private static String firstLine(IOException e) {
+      String m = String.valueOf(e.getMessage());
+      int nl = m.indexOf('\n');
+      return nl < 0 ? m : m.substring(0, nl);
     }
 
     private Optional<HostPort> listen(

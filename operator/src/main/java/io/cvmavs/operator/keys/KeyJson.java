@@ -58,4 +58,11 @@ final class KeyJson {
     node.put("address", address);
     return node;
   }
+
+  static ObjectNode ed25519Public(io.cvmavs.crypto.keystore.Ed25519Keystore.Key key) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("type", "ed25519");
+    node.put("publicKey", key.publicKeyHex());
+    return node;
+  }
 }

@@ -9,6 +9,12 @@ import picocli.CommandLine.Command;
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
-    description = "Create, show and use operator keystores (BLS BN254 and ECDSA).",
-    subcommands = {KeysCreateCommand.class, KeysShowCommand.class, KeysBlsSignCommand.class})
+    description =
+        "Create, import, show and use operator keystores (BLS BN254, ECDSA, Ed25519 consensus key).",
+    subcommands = {
+      KeysCreateCommand.class,
+      KeysImportCommand.class,
+      KeysShowCommand.class,
+      KeysBlsSignCommand.class
+    })
 public final class KeysCommand {}

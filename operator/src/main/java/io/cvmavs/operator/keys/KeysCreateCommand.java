@@ -3,6 +3,7 @@ package io.cvmavs.operator.keys;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.keystore.BlsKeystore;
 import io.cvmavs.crypto.keystore.EcdsaKeystore;
+import io.cvmavs.crypto.keystore.Ed25519Keystore;
 import io.cvmavs.crypto.keystore.PasswordSource;
 import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.operator.cli.CliContext;
@@ -20,16 +21,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cvm-avs keys create --type bls|ecdsa --out FILE}: a new key in an encrypted keystore
- * (eigensdk BLS format or Web3 Secret Storage). The password comes from the type's environment
- * variable or a prompt; it is never printed.
+ * {@code cvm-avs keys create --type bls|ecdsa|ed25519 --out FILE}: a new key in an encrypted
+ * keystore (eigensdk BLS format, Web3 Secret Storage, or {@link Ed25519Keystore}). The password
+ * comes from the type's environment variable or a prompt (at least {@link
+ * KeyType#MIN_PASSWORD_LENGTH} characters); it is never printed.
  */
 @Command(
     name = "create",
     mixinStandardHelpOptions = true,
     description = {
       "Create a key in a new encrypted keystore and print its public data as JSON.",
-      "Password: OPERATOR_BLS_KEY_PASSWORD / OPERATOR_ECDSA_KEY_PASSWORD, else a prompt (asked twice)."
+      "Password (at least 8 characters): OPERATOR_BLS_KEY_PASSWORD / OPERATOR_ECDSA_KEY_PASSWORD /"
+          + " OPERATOR_ED25519_KEY_PASSWORD, else a prompt (asked twice)."
     })
 public final class KeysCreateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -37,7 +40,8 @@ public final class KeysCreateCommand implements Callable<Integer> {
   @Option(
       names = "--type",
       required = true,
-      description = "bls or ecdsa.",
+      description =
+          "bls, ecdsa or ed25519 (the consensus key of the operator's validator, for --consensus-key).",
       converter = KeyTypeConverter.class)
   KeyType type;
 
@@ -65,15 +69,24 @@ public final class KeysCreateCommand implements Callable<Integer> {
       ScryptParams kdf = lightKdf ? ScryptParams.LIGHT : ScryptParams.STANDARD;
       SecureRandom random = new SecureRandom();
       String json;
-      if (type == KeyType.BLS) {
-        BlsKeyPair key = BlsKeyPair.generate(random);
-        BlsKeystore.write(out, key, password, kdf, random);
-        json = KeyJson.blsPublic(key).put("keystore", out.toString()).toPrettyString();
-      } else {
-        ECKeyPair key = Keys.createEcKeyPair(random);
-        String address = EcdsaKeystore.write(out, key, password, kdf, random);
-        json = KeyJson.ecdsaPublic(address).put("keystore", out.toString()).toPrettyString();
-      }
+      json =
+          switch (type) {
+            case BLS -> {
+              BlsKeyPair key = BlsKeyPair.generate(random);
+              BlsKeystore.write(out, key, password, kdf, random);
+              yield KeyJson.blsPublic(key).put("keystore", out.toString()).toPrettyString();
+            }
+            case ECDSA -> {
+              ECKeyPair key = Keys.createEcKeyPair(random);
+              String address = EcdsaKeystore.write(out, key, password, kdf, random);
+              yield KeyJson.ecdsaPublic(address).put("keystore", out.toString()).toPrettyString();
+            }
+            case ED25519 -> {
+              Ed25519Keystore.Key key = Ed25519Keystore.Key.generate(random);
+              Ed25519Keystore.write(out, key, password, kdf, random);
+              yield KeyJson.ed25519Public(key).put("keystore", out.toString()).toPrettyString();
+            }
+          };
       spec.commandLine().getOut().println(json);
       return 0;
     } catch (java.security.GeneralSecurityException e) {
@@ -84,35 +97,19 @@ public final class KeysCreateCommand implements Callable<Integer> {
   }
 
   private char[] password() {
-    String fromEnv = CliContext.of(spec).environment().apply(type.passwordEnv());
-    if (fromEnv != null && !fromEnv.isEmpty()) {
-      return fromEnv.toCharArray();
-    }
-    PasswordSource prompt = PasswordSource.console();
-    char[] first = prompt.password("new " + type.name() + " keystore " + out);
-    char[] second = prompt.password("new " + type.name() + " keystore " + out + " (again)");
-    try {
-      if (!Arrays.equals(first, second)) {
-        Arrays.fill(first, '\0');
-        throw new CommandLine.ParameterException(spec.commandLine(), "the two passwords differ");
-      }
-      if (first.length == 0) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "empty password refused");
-      }
-      return first;
-    } finally {
-      Arrays.fill(second, '\0');
-    }
+    return NewKeystorePassword.obtain(
+        spec.commandLine(), CliContext.of(spec).environment(), PasswordSource.console(), type, out);
   }
 
-  /** Accepts bls / ecdsa in any case. */
+  /** Accepts bls / ecdsa / ed25519 in any case. */
   static final class KeyTypeConverter implements CommandLine.ITypeConverter<KeyType> {
     @Override
     public KeyType convert(String value) {
       try {
         return KeyType.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException("expected bls or ecdsa, got '" + value + "'");
+        throw new CommandLine.TypeConversionException(
+            "expected bls, ecdsa or ed25519, got '" + value + "'");
       }
     }
   }

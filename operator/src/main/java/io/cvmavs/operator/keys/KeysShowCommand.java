@@ -27,7 +27,7 @@ public final class KeysShowCommand implements Callable<Integer> {
 
   @Parameters(
       paramLabel = "FILE",
-      description = "BLS (eigensdk) or ECDSA (Web3 Secret Storage) keystore.")
+      description = "BLS (eigensdk), ECDSA (Web3 Secret Storage) or Ed25519 keystore.")
   Path file;
 
   @Override
@@ -39,6 +39,7 @@ public final class KeysShowCommand implements Callable<Integer> {
           case BLS -> KeyJson.blsPublic(access.openBls(file)).toPrettyString();
           case ECDSA ->
               KeyJson.ecdsaPublic(EcdsaKeystore.address(access.openEcdsa(file))).toPrettyString();
+          case ED25519 -> KeyJson.ed25519Public(access.openEd25519(file)).toPrettyString();
         };
     spec.commandLine().getOut().println(json);
     return 0;

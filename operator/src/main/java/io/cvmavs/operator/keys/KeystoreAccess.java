@@ -5,6 +5,7 @@ import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.keystore.BlsKeystore;
 import io.cvmavs.crypto.keystore.CorruptKeystoreException;
 import io.cvmavs.crypto.keystore.EcdsaKeystore;
+import io.cvmavs.crypto.keystore.Ed25519Keystore;
 import io.cvmavs.crypto.keystore.PasswordSource;
 import io.cvmavs.operator.cli.CliContext;
 import java.io.IOException;
@@ -45,6 +46,15 @@ public final class KeystoreAccess {
     char[] password = password(KeyType.ECDSA, file);
     try {
       return EcdsaKeystore.read(file, password);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  public Ed25519Keystore.Key openEd25519(Path file) {
+    char[] password = password(KeyType.ED25519, file);
+    try {
+      return Ed25519Keystore.read(file, password);
     } finally {
       Arrays.fill(password, '\0');
     }

@@ -1,8 +1,12 @@
 package io.cvmavs.operator.monitoring;
 
+import io.cvmavs.operator.config.ConfigException;
 import io.cvmavs.operator.config.HostPort;
 import io.vertx.core.Vertx;
+import java.net.BindException;
+import java.net.SocketException;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +44,18 @@ public final class Monitoring implements AutoCloseable {
       ServiceRegistry services) {
     NodeApiServer api = new NodeApiServer(vertx, nodeName, NodeApiServer.buildVersion(), services);
     MetricsServer prom = new MetricsServer(vertx, metrics);
-    Optional<Integer> apiPort = nodeApiAddress.map(a -> api.listen(warnIfOpen(a)).await());
+    Optional<Integer> apiPort =
+        nodeApiAddress.map(
+            a ->
+                listening(
+                    "node_api_address", a.toString(), () -> api.listen(warnIfOpen(a)).await()));
     Optional<Integer> metricsPort;
     try {
-      metricsPort = metricsAddress.map(a -> prom.listen(warnIfOpen(a)).await());
+      metricsPort =
+          metricsAddress.map(
+              a ->
+                  listening(
+                      "metrics_address", a.toString(), () -> prom.listen(warnIfOpen(a)).await()));
     } catch (RuntimeException e) {
       api.close().await();
       throw e;
@@ -65,6 +77,33 @@ public final class Monitoring implements AutoCloseable {
   public void close() {
     nodeApi.close().await();
     metricsServer.close().await();
+  }
+
+  /**
+   * Runs {@code listen}; a failure to bind (port taken, address not on this machine, no permission)
+   * becomes a {@link ConfigException} naming the configuration field and the address, so the
+   * operator knows which line of operator.yaml to change.
+   */
+  public static <T> T listening(String field, String address, Supplier<T> listen) {
+    try {
+      return listen.get();
+    } catch (Exception e) { // Vert.x's await() rethrows the bind failure as thrown, checked or not
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof SocketException) {
+          throw new ConfigException(
+              field
+                  + ": cannot listen on "
+                  + address
+                  + ": "
+                  + t.getMessage()
+                  + (t instanceof BindException && String.valueOf(t.getMessage()).contains("in use")
+                      ? " (another program holds the port; choose a free one for " + field + ")"
+                      : ""),
+              e);
+        }
+      }
+      throw e;
+    }
   }
 
   private static HostPort warnIfOpen(HostPort a) {

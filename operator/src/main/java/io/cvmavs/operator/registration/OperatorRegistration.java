@@ -60,7 +60,31 @@ public final class OperatorRegistration {
     this.progress = progress;
   }
 
+  /**
+   * Performs the missing steps, printing each through {@code progress} as it completes. On a
+   * failure, a last line says which steps already took effect on chain (a re-run skips them).
+   */
   public List<RegistrationStep> register(Request request) {
+    List<RegistrationStep> steps = new ArrayList<>();
+    try {
+      return register(request, steps);
+    } catch (RuntimeException e) {
+      List<String> done =
+          steps.stream()
+              .filter(s -> s.status() == RegistrationStep.Status.DONE)
+              .map(RegistrationStep::name)
+              .toList();
+      progress.accept(
+          done.isEmpty()
+              ? "failed before any registration step took effect"
+              : "failed after "
+                  + String.join(", ", done)
+                  + " took effect on chain; fix the problem and re-run (done steps are skipped)");
+      throw e;
+    }
+  }
+
+  private List<RegistrationStep> register(Request request, List<RegistrationStep> steps) {
     String me = operator.address();
     CoreReader core =
         new CoreReader(operator, contracts.delegationManager(), contracts.allocationManager());
@@ -73,30 +97,43 @@ public final class OperatorRegistration {
     StakingReader staking = new StakingReader(operator, contracts.cStaking());
     StakingWriter stakingTx = new StakingWriter(operator, contracts.cStaking());
     RegistryReader registry = new RegistryReader(operator, contracts.registry());
-    List<RegistrationStep> steps = new ArrayList<>();
+    // A $C stake needs a consensus key: found out before anything is sent, not after the deposit.
+    if (request.cStake().signum() > 0
+        && request.consensusKey().isEmpty()
+        && staking.operatorStake(me).compareTo(request.cStake()) < 0
+        && new BigInteger(1, staking.consensusKeyOf(me)).signum() == 0) {
+      throw new RegistrationException(
+          "stake $C: "
+              + me
+              + " has no consensus key yet; pass --consensus-key 0x<32 bytes> (the Ed25519 public"
+              + " key of its validator: cvm-avs keys create --type ed25519); nothing was sent");
+    }
     devnetFunder.ifPresent(funder -> fundGas(funder, me));
 
     // 1. EigenLayer operator.
     if (core.isOperator(me)) {
-      steps.add(skip("registerAsOperator", me + " is already an EigenLayer operator"));
+      record(steps, skip("registerAsOperator", me + " is already an EigenLayer operator"));
     } else {
       coreTx.registerAsOperator(0, request.metadataUri());
-      steps.add(done("registerAsOperator", me + " registered (allocation delay 0 blocks)"));
+      record(steps, done("registerAsOperator", me + " registered (allocation delay 0 blocks)"));
     }
 
     // 2. Deposit into the strategy.
     BigInteger shares = core.operatorShares(me, contracts.strategy());
     if (request.deposit().signum() == 0) {
-      steps.add(skip("deposit", "no --deposit given (operator shares: " + shares + ")"));
+      record(steps, skip("deposit", "no --deposit given (operator shares: " + shares + ")"));
     } else if (shares.compareTo(request.deposit()) >= 0) {
-      steps.add(
+      record(
+          steps,
           skip("deposit", "operator already has " + shares + " shares ≥ " + request.deposit()));
     } else {
       BigInteger missing = request.deposit().subtract(shares);
       topUp(staking, contracts.underlyingToken(), me, missing);
       stakingTx.approve(contracts.underlyingToken(), contracts.strategyManager(), missing);
       coreTx.depositIntoStrategy(contracts.strategy(), contracts.underlyingToken(), missing);
-      steps.add(done("deposit", "deposited " + missing + " into strategy " + contracts.strategy()));
+      record(
+          steps,
+          done("deposit", "deposited " + missing + " into strategy " + contracts.strategy()));
     }
 
     // 3. Allocation to the AVS operator set.
@@ -104,7 +141,8 @@ public final class OperatorRegistration {
         core.allocation(
             me, contracts.serviceManager(), contracts.operatorSetId(), contracts.strategy());
     if (allocation.targetMagnitude().equals(request.magnitude())) {
-      steps.add(
+      record(
+          steps,
           skip(
               "allocate",
               "magnitude "
@@ -127,7 +165,8 @@ public final class OperatorRegistration {
       allocation =
           core.allocation(
               me, contracts.serviceManager(), contracts.operatorSetId(), contracts.strategy());
-      steps.add(
+      record(
+          steps,
           done(
               "allocate",
               "magnitude "
@@ -145,9 +184,10 @@ public final class OperatorRegistration {
     // 4. $C stake with a consensus key.
     BigInteger cStaked = staking.operatorStake(me);
     if (request.cStake().signum() == 0) {
-      steps.add(skip("stake $C", "no --c-stake given (staked: " + cStaked + ")"));
+      record(steps, skip("stake $C", "no --c-stake given (staked: " + cStaked + ")"));
     } else if (cStaked.compareTo(request.cStake()) >= 0) {
-      steps.add(skip("stake $C", "already " + cStaked + " $C wei staked ≥ " + request.cStake()));
+      record(
+          steps, skip("stake $C", "already " + cStaked + " $C wei staked ≥ " + request.cStake()));
     } else {
       if (new BigInteger(1, staking.consensusKeyOf(me)).signum() == 0) {
         byte[] key =
@@ -166,12 +206,13 @@ public final class OperatorRegistration {
       topUp(staking, contracts.cToken(), me, missing);
       stakingTx.approve(contracts.cToken(), contracts.cStaking(), missing);
       stakingTx.stake(me, missing);
-      steps.add(done("stake $C", "staked " + missing + " $C wei to " + me));
+      record(steps, done("stake $C", "staked " + missing + " $C wei to " + me));
     }
 
     // 5. AVS operator set, BLS key + proof of possession + socket.
     if (core.isMember(me, contracts.serviceManager(), contracts.operatorSetId())) {
-      steps.add(
+      record(
+          steps,
           skip(
               "registerForOperatorSets",
               me + " is already a member of operator set " + contracts.operatorSetId()));
@@ -186,7 +227,8 @@ public final class OperatorRegistration {
               request.socket(), pop, blsKey.publicKeyG1(), blsKey.publicKeyG2());
       coreTx.registerForOperatorSets(
           contracts.serviceManager(), List.of(contracts.operatorSetId()), data);
-      steps.add(
+      record(
+          steps,
           done(
               "registerForOperatorSets",
               "operator set "
@@ -196,8 +238,13 @@ public final class OperatorRegistration {
                   + ", operatorId "
                   + io.cvmavs.operator.chain.Bytes32.hex(blsKey.operatorId())));
     }
-    steps.forEach(s -> progress.accept(s.toString()));
     return steps;
+  }
+
+  /** Keeps {@code step} and prints it at once, so a later failure leaves an honest record. */
+  private void record(List<RegistrationStep> steps, RegistrationStep step) {
+    steps.add(step);
+    progress.accept(step.toString());
   }
 
   /** Devnet: a fresh operator key has no ether for gas; the deployer sends some. */

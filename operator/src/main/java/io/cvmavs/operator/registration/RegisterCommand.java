@@ -1,6 +1,8 @@
 package io.cvmavs.operator.registration;
 
+import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.crypto.keystore.Ed25519Keystore;
 import io.cvmavs.operator.chain.Bytes32;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.Transactor;
@@ -11,6 +13,7 @@ import io.cvmavs.operator.keys.KeystoreAccess;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -44,8 +47,10 @@ public final class RegisterCommand implements Callable<Integer> {
 
   @Option(
       names = "--consensus-key",
-      paramLabel = "0x<32 bytes>",
-      description = "ed25519 public key of the operator's validator (needed to stake $C).")
+      paramLabel = "0x<32 bytes>|FILE",
+      description =
+          "Ed25519 public key of the operator's validator (needed to stake $C): hex, or an Ed25519"
+              + " keystore from 'cvm-avs keys create --type ed25519'.")
   String consensusKey;
 
   @Option(
@@ -60,45 +65,93 @@ public final class RegisterCommand implements Callable<Integer> {
   @Option(
       names = "--devnet-fund",
       description =
-          "Devnet (chain 31337) only: mint missing strategy tokens and $C from the deployer account.")
+          "Devnet only (chain 31337 and a deployment with the stand-in core): mint missing strategy"
+              + " tokens and $C from the deployer account.")
   boolean devnetFund;
 
   @Override
   public Integer call() {
     OperatorConfig c = OperatorConfigLoader.load(config);
+    // Arguments first: a typo must not cost a transaction.
+    OperatorRegistration.Request request =
+        new OperatorRegistration.Request(
+            amount("--deposit", deposit),
+            amount("--c-stake", cStake),
+            Optional.ofNullable(consensusKey).map(this::consensusKey),
+            amount("--magnitude", magnitude),
+            c.socket(),
+            metadataUri);
     KeystoreAccess keys = new KeystoreAccess(CliContext.of(spec));
     Transactor operator =
         ChainAccess.open(c.ethRpcUrl(), keys.openEcdsa(c.ecdsaKeystore()), c.chainId());
     BlsKeyPair bls = keys.openBls(c.blsKeystore());
+    PrintWriter out = spec.commandLine().getOut();
+    Optional<Deployments> deployment = c.deploymentFile().map(Deployments::read);
     Optional<Transactor> funder = Optional.empty();
     if (devnetFund) {
-      if (operator.chainId() != ChainAccess.DEVNET_CHAIN_ID) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--devnet-fund is for the devnet (chain 31337), not chain " + operator.chainId());
-      }
+      checkDevnet(operator.chainId(), deployment, c);
       funder =
           Optional.of(ChainAccess.open(c.ethRpcUrl(), ChainAccess.devnetDeployer(), c.chainId()));
     }
-    PrintWriter out = spec.commandLine().getOut();
+    RegistrationContracts contracts = RegistrationContracts.from(c);
+    RegistrationPreflight.check(
+            RegistrationPreflight.Chain.of(operator),
+            contracts,
+            deployment.map(Deployments::chainId).or(c::chainId),
+            deployment.map(d -> "deployment_file " + d.source()).orElse(c.source().toString()))
+        .forEach(out::println);
     OperatorRegistration registration =
         new OperatorRegistration(
-            RegistrationContracts.from(c),
-            operator,
-            funder,
-            bls,
-            waiter(operator, c),
-            out::println);
-    registration.register(
-        new OperatorRegistration.Request(
-            amount("--deposit", deposit),
-            amount("--c-stake", cStake),
-            Optional.ofNullable(consensusKey).map(k -> Bytes32.parse("--consensus-key", k)),
-            new BigInteger(magnitude),
-            c.socket(),
-            metadataUri));
+            contracts, operator, funder, bls, waiter(operator, c), out::println);
+    registration.register(request);
     out.println("operatorId " + Bytes32.hex(bls.operatorId()));
     return 0;
+  }
+
+  /**
+   * {@code --devnet-fund} mints tokens from the deployer account: only on a devnet, i.e. chain
+   * 31337 with a deployment whose core is the repository's stand-ins ({@code coreStandIns: true}),
+   * where the token is the stand-in's mintable one, never a real token.
+   */
+  private void checkDevnet(long chainId, Optional<Deployments> deployment, OperatorConfig c) {
+    if (chainId != ChainAccess.DEVNET_CHAIN_ID) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--devnet-fund is for the devnet (chain 31337), not chain " + chainId + "; nothing sent");
+    }
+    if (deployment.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--devnet-fund needs a deployment_file marking the devnet's stand-in core"
+              + " (coreStandIns: true); "
+              + c.source()
+              + " has none; nothing sent");
+    }
+    String standIns = deployment.get().values().get("coreStandIns");
+    if (!"true".equalsIgnoreCase(String.valueOf(standIns).trim())) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--devnet-fund refused: "
+              + deployment.get().source()
+              + " is a deployment against EigenLayer's own core (coreStandIns: "
+              + standIns
+              + "), whose tokens are not the devnet's to mint; nothing sent");
+    }
+  }
+
+  /** {@code 0x<32 bytes>}, or the path of an Ed25519 keystore (its public key; no password). */
+  private byte[] consensusKey(String value) {
+    Path file = Path.of(value);
+    if (!value.startsWith("0x") && Files.isRegularFile(file)) {
+      try {
+        return Bytes32.parse("--consensus-key", Ed25519Keystore.readPublicKey(file));
+      } catch (RuntimeException e) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--consensus-key " + value + ": not an Ed25519 keystore: " + e.getMessage());
+      }
+    }
+    return Bytes32.parse("--consensus-key", value);
   }
 
   static BlockWaiter waiter(Transactor rpc, OperatorConfig c) {

@@ -138,7 +138,7 @@ class KeysCommandTest {
     assertThat(err.toString()).contains("64 hex digits");
     assertThat(run("keys", "create", "--type", "rsa", "--out", dir.resolve("x").toString()))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("expected bls or ecdsa");
+    assertThat(err.toString()).contains("expected bls, ecdsa or ed25519");
   }
 
   @Test
@@ -163,5 +163,251 @@ class KeysCommandTest {
     Files.writeString(bogus, "not json at all");
     assertThat(run("keys", "show", bogus.toString())).isEqualTo(1);
     assertThat(err.toString()).contains("bogus.json");
+  }
+
+  // RFC 8032, section 7.1, TEST 1: secret key (seed) and public key.
+  private static final String RFC8032_SEED =
+      "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+  private static final String RFC8032_PUBLIC =
+      "0xd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+  private static final String ED25519_PASSWORD = "correct horse ed25519";
+
+  @Test
+  void ed25519CreateAndShowGiveTheSamePublicKey() throws Exception {
+    env.put("OPERATOR_ED25519_KEY_PASSWORD", ED25519_PASSWORD);
+    Path key = dir.resolve("consensus.json");
+    assertThat(run("keys", "create", "--type", "ed25519", "--out", key.toString(), "--light-kdf"))
+        .as(err.toString())
+        .isZero();
+    JsonNode created = stdoutJson();
+    assertThat(created.get("type").asText()).isEqualTo("ed25519");
+    assertThat(created.get("publicKey").asText()).matches("0x[0-9a-f]{64}");
+    assertThat(Files.getPosixFilePermissions(key))
+        .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+    assertThat(Files.readString(key))
+        .contains("\"keyType\":\"ed25519\"")
+        .doesNotContain(ED25519_PASSWORD);
+    assertThat(run("keys", "show", key.toString())).as(err.toString()).isZero();
+    assertThat(stdoutJson().get("publicKey")).isEqualTo(created.get("publicKey"));
+    env.put("OPERATOR_ED25519_KEY_PASSWORD", "wrong password");
+    assertThat(run("keys", "show", key.toString())).isEqualTo(1);
+    assertThat(err.toString()).containsIgnoringCase("password");
+  }
+
+  @Test
+  void shortPasswordsAreRefusedWhenCreatingOrImporting() throws Exception {
+    env.put("OPERATOR_BLS_KEY_PASSWORD", "x");
+    Path key = dir.resolve("short.json");
+    assertThat(run("keys", "create", "--type", "bls", "--out", key.toString(), "--light-kdf"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("OPERATOR_BLS_KEY_PASSWORD is 1 characters")
+        .contains("at least 8");
+    assertThat(key).doesNotExist();
+    env.put("OPERATOR_ECDSA_KEY_PASSWORD", "1234567");
+    Path secret = Files.writeString(dir.resolve("ecdsa.hex"), "0x" + "11".repeat(32));
+    assertThat(
+            run(
+                "keys",
+                "import",
+                "--type",
+                "ecdsa",
+                "--from",
+                secret.toString(),
+                "--out",
+                key.toString(),
+                "--light-kdf"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("at least 8");
+    assertThat(key).doesNotExist();
+  }
+
+  @Test
+  void importedEcdsaKeyHasTheAddressOfItsPrivateKey() throws Exception {
+    env.put("OPERATOR_ECDSA_KEY_PASSWORD", ECDSA_PASSWORD);
+    // anvil's account 0
+    String privateKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    Path secret = Files.writeString(dir.resolve("ecdsa.hex"), privateKey + "\n");
+    Path key = dir.resolve("imported.ecdsa.json");
+    assertThat(
+            run(
+                "keys",
+                "import",
+                "--type",
+                "ecdsa",
+                "--from",
+                secret.toString(),
+                "--out",
+                key.toString(),
+                "--light-kdf"))
+        .as(err.toString())
+        .isZero();
+    assertThat(stdoutJson().get("address").asText())
+        .isEqualToIgnoringCase("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+    assertThat(out.toString() + Files.readString(key)).doesNotContain(privateKey.substring(2));
+    assertThat(run("keys", "show", key.toString())).as(err.toString()).isZero();
+    assertThat(stdoutJson().get("address").asText())
+        .isEqualToIgnoringCase("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+  }
+
+  @Test
+  void importedBlsKeyIsTheKeyOfItsSecret() throws Exception {
+    env.put("OPERATOR_BLS_KEY_PASSWORD", BLS_PASSWORD);
+    BigInteger sk = new BigInteger("12345678901234567890123456789");
+    io.cvmavs.crypto.bls.BlsKeyPair expected = io.cvmavs.crypto.bls.BlsKeyPair.fromSecret(sk);
+    Path decimal = Files.writeString(dir.resolve("bls.txt"), sk.toString());
+    Path key = dir.resolve("imported.bls.json");
+    assertThat(
+            run(
+                "keys",
+                "import",
+                "--type",
+                "bls",
+                "--from",
+                decimal.toString(),
+                "--out",
+                key.toString(),
+                "--light-kdf"))
+        .as(err.toString())
+        .isZero();
+    assertThat(run("keys", "show", key.toString())).as(err.toString()).isZero();
+    assertThat(stdoutJson().get("operatorId").asText())
+        .isEqualTo(Numeric.toHexString(expected.operatorId()));
+    // The same secret in hex gives the same key.
+    Path hex = Files.writeString(dir.resolve("bls.hex"), "0x" + sk.toString(16));
+    Path key2 = dir.resolve("imported2.bls.json");
+    assertThat(
+            run(
+                "keys",
+                "import",
+                "--type",
+                "bls",
+                "--from",
+                hex.toString(),
+                "--out",
+                key2.toString(),
+                "--light-kdf"))
+        .as(err.toString())
+        .isZero();
+    assertThat(stdoutJson().get("operatorId").asText())
+        .isEqualTo(Numeric.toHexString(expected.operatorId()));
+  }
+
+  @Test
+  void importedEd25519KeyMatchesRfc8032FromHexAndFromCometBft() throws Exception {
+    env.put("OPERATOR_ED25519_KEY_PASSWORD", ED25519_PASSWORD);
+    Path seed = Files.writeString(dir.resolve("seed.hex"), RFC8032_SEED);
+    Path key = dir.resolve("a.ed25519.json");
+    assertThat(
+            run(
+                "keys",
+                "import",
+                "--type",
+                "ed25519",
+                "--from",
+                seed.toString(),
+                "--out",
+                key.toString(),
+                "--light-kdf"))
+        .as(err.toString())
+        .isZero();
+    assertThat(stdoutJson().get("publicKey").asText()).isEqualTo(RFC8032_PUBLIC);
+    assertThat(run("keys", "show", key.toString())).as(err.toString()).isZero();
+    assertThat(stdoutJson().get("publicKey").asText()).isEqualTo(RFC8032_PUBLIC);
+
+    byte[] seedBytes = Numeric.hexStringToByteArray(RFC8032_SEED);
+    byte[] pub = Numeric.hexStringToByteArray(RFC8032_PUBLIC);
+    byte[] both = new byte[64];
+    System.arraycopy(seedBytes, 0, both, 0, 32);
+    System.arraycopy(pub, 0, both, 32, 32);
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    String comet =
+        "{\"address\":\"00\",\"pub_key\":{\"type\":\"tendermint/PubKeyEd25519\",\"value\":\""
+            + b64.encodeToString(pub)
+            + "\"},\"priv_key\":{\"type\":\"tendermint/PrivKeyEd25519\",\"value\":\""
+            + b64.encodeToString(both)
+            + "\"}}";
+    Path cometFile = Files.writeString(dir.resolve("priv_validator_key.json"), comet);
+    Path key2 = dir.resolve("b.ed25519.json");
+    assertThat(
+            run(
+                "keys",
+                "import",
+                "--type",
+                "ed25519",
+                "--from",
+                cometFile.toString(),
+                "--out",
+                key2.toString(),
+                "--light-kdf"))
+        .as(err.toString())
+        .isZero();
+    assertThat(stdoutJson().get("publicKey").asText()).isEqualTo(RFC8032_PUBLIC);
+
+    // A seed+public key pair that does not belong together is refused, without echoing it.
+    both[63] ^= 1;
+    Path bad = Files.writeString(dir.resolve("bad.hex"), Numeric.toHexStringNoPrefix(both));
+    assertThat(
+            run(
+                "keys",
+                "import",
+                "--type",
+                "ed25519",
+                "--from",
+                bad.toString(),
+                "--out",
+                dir.resolve("c.json").toString(),
+                "--light-kdf"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("not the public key").doesNotContain(RFC8032_SEED);
+    assertThat(dir.resolve("c.json")).doesNotExist();
+  }
+
+  @Test
+  void importRefusesMalformedSecretsWithoutEchoingThem() throws Exception {
+    env.put("OPERATOR_ECDSA_KEY_PASSWORD", ECDSA_PASSWORD);
+    String secret = "0x" + "zz".repeat(32);
+    Path file = Files.writeString(dir.resolve("bad.hex"), secret);
+    assertThat(
+            run(
+                "keys",
+                "import",
+                "--type",
+                "ecdsa",
+                "--from",
+                file.toString(),
+                "--out",
+                dir.resolve("k.json").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--from")
+        .contains("not an ECDSA private key in hex")
+        .doesNotContain("zzzz");
+    Files.writeString(file, "0x" + "11".repeat(31));
+    assertThat(
+            run(
+                "keys",
+                "import",
+                "--type",
+                "ecdsa",
+                "--from",
+                file.toString(),
+                "--out",
+                dir.resolve("k.json").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("holds 31 bytes");
+    assertThat(
+            run(
+                "keys",
+                "import",
+                "--type",
+                "ecdsa",
+                "--from",
+                dir.resolve("nope").toString(),
+                "--out",
+                dir.resolve("k.json").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("cannot read");
+    assertThat(dir.resolve("k.json")).doesNotExist();
   }
 }

@@ -1,0 +1,240 @@
+package io.cvmavs.operator.registration;
+
+import io.cvmavs.operator.chain.Abi;
+import io.cvmavs.operator.chain.ChainException;
+import io.cvmavs.operator.chain.Transactor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+
+/**
+ * Read-only checks before {@code operator register} sends anything: the RPC serves the chain the
+ * deployment is for, every configured contract has code, and the AVS contracts are wired to each
+ * other (service manager ↔ registry ↔ task manager ↔ staking, the AllocationManager's registrar for
+ * the AVS, the strategy's token) as far as their public getters tell. A configuration pointed at
+ * the wrong chain, a restarted anvil or a stale deployment file is refused with every problem
+ * found, before any ether or token moves.
+ */
+public final class RegistrationPreflight {
+  /** Narrow chain access: one view call and one code lookup. */
+  public interface Chain {
+    long chainId();
+
+    /** The code at {@code address} at the latest block, {@code 0x} when none. */
+    String code(String address);
+
+    /**
+     * An {@code address}-returning view with address arguments, or empty when it reverts or returns
+     * nothing.
+     */
+    Optional<String> addressView(String contract, String signature, String... args);
+
+    static Chain of(Transactor rpc) {
+      return new Chain() {
+        @Override
+        public long chainId() {
+          return rpc.chainId();
+        }
+
+        @Override
+        public String code(String address) {
+          return Transactor.rpcCall(
+                  () -> rpc.web3j().ethGetCode(address, DefaultBlockParameterName.LATEST).send(),
+                  "eth_getCode " + address)
+              .getCode();
+        }
+
+        @Override
+        public Optional<String> addressView(String contract, String signature, String... args) {
+          try {
+            List<Address> params = java.util.Arrays.stream(args).map(Address::new).toList();
+            String data = rpc.call(contract, Abi.call(signature, params), signature);
+            return Optional.of(
+                ((Address) Abi.decode(data, signature, new TypeReference<Address>() {}).get(0))
+                    .getValue());
+          } catch (ChainException e) {
+            return Optional.empty();
+          }
+        }
+      };
+    }
+  }
+
+  private RegistrationPreflight() {}
+
+  /**
+   * @param expectedChainId the chain the deployment file (or {@code chain_id}) is for, if known
+   * @param source what names the addresses in messages (the configuration file)
+   * @return one line per check passed, for the progress output
+   * @throws RegistrationException listing every failed check
+   */
+  public static List<String> check(
+      Chain chain, RegistrationContracts c, Optional<Long> expectedChainId, String source) {
+    List<String> problems = new ArrayList<>();
+    long chainId = chain.chainId();
+    if (expectedChainId.isPresent() && expectedChainId.get() != chainId) {
+      throw new RegistrationException(
+          "preflight: the RPC serves chain "
+              + chainId
+              + " but "
+              + source
+              + " is for chain "
+              + expectedChainId.get()
+              + "; nothing was sent");
+    }
+    Map<String, String> contracts = named(c);
+    for (Map.Entry<String, String> e : contracts.entrySet()) {
+      String code = chain.code(e.getValue());
+      if (code == null || code.equals("0x") || code.isEmpty()) {
+        problems.add("no contract code at " + e.getKey() + " " + e.getValue());
+      }
+    }
+    if (problems.isEmpty()) {
+      wiring(chain, c, problems);
+    }
+    if (!problems.isEmpty()) {
+      throw new RegistrationException(
+          "preflight failed on chain "
+              + chainId
+              + " (addresses from "
+              + source
+              + "); nothing was sent:\n  "
+              + String.join("\n  ", problems)
+              + "\n(is the RPC the chain the deployment file describes? was a devnet restarted"
+              + " without redeploying?)");
+    }
+    return List.of(
+        "preflight: chain "
+            + chainId
+            + ", code at all "
+            + contracts.size()
+            + " contracts, AVS wiring consistent");
+  }
+
+  private static Map<String, String> named(RegistrationContracts c) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("DelegationManager", c.delegationManager());
+    m.put("StrategyManager", c.strategyManager());
+    m.put("AllocationManager", c.allocationManager());
+    m.put("Strategy", c.strategy());
+    m.put("UnderlyingToken", c.underlyingToken());
+    m.put("CToken", c.cToken());
+    m.put("CStaking", c.cStaking());
+    m.put("CvmServiceManager", c.serviceManager());
+    m.put("CvmRegistry", c.registry());
+    m.put("CvmTaskManager", c.taskManager());
+    return m;
+  }
+
+  /** Each getter must return the configured address of the contract it names. */
+  private static void wiring(Chain chain, RegistrationContracts c, List<String> problems) {
+    expect(
+        chain,
+        problems,
+        "CvmServiceManager",
+        c.serviceManager(),
+        "registry()",
+        "CvmRegistry",
+        c.registry());
+    expect(
+        chain,
+        problems,
+        "CvmServiceManager",
+        c.serviceManager(),
+        "allocationManager()",
+        "AllocationManager",
+        c.allocationManager());
+    expect(
+        chain,
+        problems,
+        "CvmServiceManager",
+        c.serviceManager(),
+        "taskManager()",
+        "CvmTaskManager",
+        c.taskManager());
+    expect(
+        chain,
+        problems,
+        "CvmRegistry",
+        c.registry(),
+        "serviceManager()",
+        "CvmServiceManager",
+        c.serviceManager());
+    expect(chain, problems, "CvmRegistry", c.registry(), "cStaking()", "CStaking", c.cStaking());
+    expect(
+        chain,
+        problems,
+        "CvmTaskManager",
+        c.taskManager(),
+        "registry()",
+        "CvmRegistry",
+        c.registry());
+    expect(chain, problems, "CStaking", c.cStaking(), "token()", "CToken", c.cToken());
+    expect(
+        chain,
+        problems,
+        "Strategy",
+        c.strategy(),
+        "underlyingToken()",
+        "UnderlyingToken",
+        c.underlyingToken());
+    Optional<String> registrar =
+        chain.addressView(c.allocationManager(), "getAVSRegistrar(address)", c.serviceManager());
+    if (registrar.isEmpty()) {
+      problems.add(
+          "AllocationManager.getAVSRegistrar(CvmServiceManager) cannot be read: is "
+              + c.allocationManager()
+              + " EigenLayer's AllocationManager?");
+    } else if (!same(registrar.get(), c.registry())) {
+      problems.add(
+          "the AllocationManager's registrar for CvmServiceManager is "
+              + registrar.get()
+              + ", not CvmRegistry "
+              + c.registry()
+              + " (the AVS was not set up with this registry)");
+    }
+  }
+
+  private static void expect(
+      Chain chain,
+      List<String> problems,
+      String contract,
+      String address,
+      String getter,
+      String expectedName,
+      String expected) {
+    Optional<String> actual = chain.addressView(address, getter);
+    if (actual.isEmpty()) {
+      problems.add(
+          contract
+              + "."
+              + getter
+              + " cannot be read at "
+              + address
+              + ": is it a "
+              + contract
+              + "?");
+    } else if (!same(actual.get(), expected)) {
+      problems.add(
+          contract
+              + "."
+              + getter
+              + " is "
+              + actual.get()
+              + ", not the configured "
+              + expectedName
+              + " "
+              + expected);
+    }
+  }
+
+  private static boolean same(String a, String b) {
+    return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+  }
+}
