@@ -2,6 +2,7 @@ package io.cvmavs.operator.monitor;
 
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.operator.config.HostPort;
+import io.cvmavs.operator.monitoring.Monitoring;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
@@ -59,7 +60,11 @@ public final class MonitorService implements AutoCloseable {
     Optional<URI> url = Optional.empty();
     if (config.dashboard().isPresent()) {
       HostPort hp = config.dashboard().get();
-      int port = dashboard.listen(hp.host(), hp.port()).await();
+      int port =
+          Monitoring.listening(
+              "dashboard_address",
+              hp.toString(),
+              () -> dashboard.listen(hp.host(), hp.port()).await());
       String host = hp.host().contains(":") ? "[" + hp.host() + "]" : hp.host();
       url = Optional.of(URI.create("http://" + host + ":" + port + "/"));
     }
