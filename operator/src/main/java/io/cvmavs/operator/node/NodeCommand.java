@@ -104,7 +104,10 @@ public final class NodeCommand implements Callable<Integer> {
     }
   }
 
-  /** A running node; {@link #close()} stops it and releases the slashing-protection record. */
+  /**
+   * A running node; {@link #close()} stops it and releases the slashing-protection record and the
+   * data directory's lock.
+   */
   public record Running(
       OperatorNode node,
       FileSlashingProtectionStore protection,
@@ -113,17 +116,22 @@ public final class NodeCommand implements Callable<Integer> {
       Web3j web3j,
       CvmAvsMetrics metrics,
       Vertx vertx,
-      Monitoring monitoring)
+      Monitoring monitoring,
+      DataDirectoryLock lock)
       implements AutoCloseable {
     @Override
     public void close() {
-      monitoring.close();
-      vertx.close().await();
-      node.close();
-      scheduler.shutdownNow();
-      workers.shutdownNow();
-      protection.close();
-      web3j.shutdown();
+      try {
+        monitoring.close();
+        vertx.close().await();
+        node.close();
+        scheduler.shutdownNow();
+        workers.shutdownNow();
+        protection.close();
+        web3j.shutdown();
+      } finally {
+        lock.close();
+      }
     }
   }
 
@@ -143,8 +151,11 @@ public final class NodeCommand implements Callable<Integer> {
 
   /**
    * Starts the node, and its node API and metrics servers where the configuration enables them.
+   * First of all it locks the data directory ({@link DataDirectoryLock}): a second node on the same
+   * {@code data_dir} is refused before it opens anything.
    *
    * @param staleTaskAfter no task seen for this long: the node API's task feed is Down
+   * @throws NodeException.DataDirectoryInUse another node holds {@code data_dir}
    */
   public static Running start(
       OperatorConfig c,
@@ -152,6 +163,22 @@ public final class NodeCommand implements Callable<Integer> {
       Options o,
       Duration staleTaskAfter,
       UnaryOperator<ResponseComputer> wrap) {
+    DataDirectoryLock lock = DataDirectoryLock.acquire(c.dataDirectory());
+    try {
+      return start(c, bls, o, staleTaskAfter, wrap, lock);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static Running start(
+      OperatorConfig c,
+      BlsKeyPair bls,
+      Options o,
+      Duration staleTaskAfter,
+      UnaryOperator<ResponseComputer> wrap,
+      DataDirectoryLock lock) {
     CvmAvsMetrics metrics = CvmAvsMetrics.prometheus(CvmAvsMetrics.AVS_NAME);
     // Reads only: the node sends no transactions, so a throw-away key is the `from` of its calls.
     Transactor rpc;
@@ -299,10 +326,13 @@ public final class NodeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       node.close();
       vertx.close();
+      scheduler.shutdownNow();
+      workers.shutdownNow();
+      protection.close();
       throw e;
     }
     return new Running(
-        node, protection, scheduler, workers, ingestWeb3j, metrics, vertx, monitoring);
+        node, protection, scheduler, workers, ingestWeb3j, metrics, vertx, monitoring, lock);
   }
 
   /** Times each re-execution and keeps the CVM's health: Up after a completed one. */
