@@ -244,9 +244,8 @@ public final class OperatorNode implements AutoCloseable {
 
   /**
    * The subscription failed or the connection did not open: one reconnect is scheduled after the
-   * backoff (exponential, with jitter), however many callbacks report the same loss. The first
-   * failure of an outage also starts a backfill over HTTP, so tasks created meanwhile are not
-   * missed.
+   * backoff (exponential, with jitter), however many callbacks report the same loss. Each attempt
+   * also starts a backfill over HTTP, so tasks created meanwhile are not missed.
    */
   private void reconnect(URI url, Throwable cause) {
     if (closed || !reconnectPending.compareAndSet(false, true)) {
@@ -265,9 +264,10 @@ public final class OperatorNode implements AutoCloseable {
       attempt = ++failedReconnects;
     }
     Duration delay = backoff.delay(attempt);
-    if (wsOutage.failed(cause)) {
-      scheduler.execute(this::backfillSafely);
-    }
+    wsOutage.failed(cause);
+    // Tasks created while the socket is down reach no subscriber: each attempt also scans for them
+    // over HTTP (quiet while the RPC itself is down, see rpcOutage).
+    scheduler.execute(this::backfillSafely);
     LOG.debug("[{}] WebSocket reconnect attempt {} in {}", settings.name(), attempt, delay);
     try {
       scheduler.schedule(() -> subscribe(url), delay.toMillis(), TimeUnit.MILLISECONDS);
