@@ -31,7 +31,7 @@ public final class CvmBlockOptions {
           "The manuscript the AVS attests: its keccak256 is the tasks' manuscriptHash. The devnet"
               + " attests the text '"
               + DEVNET_MANUSCRIPT_TEXT
-              + "' (no newline; create it with: printf '%s' '"
+              + "' (no newline; create it with: printf '%%s' '"
               + DEVNET_MANUSCRIPT_TEXT
               + "' > devnet.manuscript).")
   Path manuscript;
