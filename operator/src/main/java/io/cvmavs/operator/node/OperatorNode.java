@@ -224,8 +224,9 @@ public final class OperatorNode implements AutoCloseable {
               .subscribe(
                   n ->
                       handle(TaskManagerAbi.decodeNewTaskCreated(toLog(n.getParams().getResult()))),
-                  e -> reconnect(url, e),
-                  () -> reconnect(url, new IllegalStateException("subscription completed")));
+                  e -> reconnectFrom(ws, url, e),
+                  () ->
+                      reconnectFrom(ws, url, new IllegalStateException("subscription completed")));
       synchronized (this) {
         failedReconnects = 0;
       }
@@ -239,6 +240,13 @@ public final class OperatorNode implements AutoCloseable {
       scheduler.execute(this::backfillSafely);
     } catch (Exception e) {
       reconnect(url, e);
+    }
+  }
+
+  /** A callback of socket {@code ws}: a late one from a socket already replaced is ignored. */
+  private void reconnectFrom(WebSocketService ws, URI url, Throwable cause) {
+    if (webSocket == ws) {
+      reconnect(url, cause);
     }
   }
 
@@ -337,7 +345,7 @@ public final class OperatorNode implements AutoCloseable {
     } catch (RuntimeException e) {
       // Transient (RPC, ingestion, aggregator down): the next backfill tries again. During an RPC
       // outage that is expected and already reported once.
-      if (rpcOutage.ongoing() || wsOutage.ongoing()) {
+      if (rpcOutage.ongoing()) {
         LOG.debug(
             "[{}] task {} failed, will retry: {}", settings.name(), index, Outage.describe(e));
       } else {
