@@ -24,12 +24,18 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code aggregator_taskStatus} {@code {taskIndex}}
  * </ul>
  *
- * Errors use {@link RpcError}'s codes. Signature checks run off the event loop ({@code
- * executeBlocking}); request bodies are capped at 64 KiB.
+ * Errors use {@link RpcError}'s codes. Every refusal is counted in {@code
+ * cvm_avs_aggregator_signatures_rejected_total{reason}}: malformed requests ({@code parse_error},
+ * {@code invalid_request} — a body over 64 KiB included — {@code method_not_found}), bad params,
+ * internal errors and the aggregator's own refusals; only {@code unknown_task} answered to a
+ * read-only query ({@code aggregator_taskStatus}, {@code aggregator_evidence}) is not, since that
+ * is a status, not a refusal. Signature checks run off the event loop ({@code executeBlocking}).
  */
 public final class AggregatorServer {
   private static final Logger LOG = LoggerFactory.getLogger(AggregatorServer.class);
   private static final int MAX_BODY = 64 * 1024;
+  private static final java.util.Set<String> READ_ONLY =
+      java.util.Set.of("aggregator_taskStatus", "aggregator_evidence");
 
   private final Vertx vertx;
   private final Aggregator aggregator;
@@ -54,7 +60,11 @@ public final class AggregatorServer {
 
   public Future<Integer> listen(String host, int port) {
     Router router = Router.router(vertx);
-    router.post("/").handler(BodyHandler.create().setBodyLimit(MAX_BODY)).handler(this::handle);
+    router
+        .post("/")
+        .handler(BodyHandler.create().setBodyLimit(MAX_BODY))
+        .handler(this::handle)
+        .failureHandler(this::failed);
     return vertx
         .createHttpServer()
         .requestHandler(router)
@@ -71,16 +81,35 @@ public final class AggregatorServer {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
+  /** A request the body handler refused (413: over {@link #MAX_BODY}) or a handler that threw. */
+  private void failed(RoutingContext ctx) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (ctx.statusCode() == 413) {
+      reply(
+          ctx,
+          rejection(
+              null,
+              RpcError.INVALID_REQUEST,
+              "request body exceeds " + MAX_BODY / 1024 + " KiB",
+              true));
+    } else {
+      LOG.error("request failed", ctx.failure());
+      reply(ctx, rejection(null, RpcError.INTERNAL_ERROR, "internal error", true));
+    }
+  }
+
   private void handle(RoutingContext ctx) {
     JsonObject request;
     try {
       request = ctx.body().asJsonObject();
     } catch (DecodeException | ClassCastException e) {
-      reply(ctx, error(null, RpcError.PARSE_ERROR, "request body is not a JSON object"));
+      reply(ctx, rejection(null, RpcError.PARSE_ERROR, "request body is not a JSON object", true));
       return;
     }
     if (request == null) {
-      reply(ctx, error(null, RpcError.INVALID_REQUEST, "empty request"));
+      reply(ctx, rejection(null, RpcError.INVALID_REQUEST, "empty request", true));
       return;
     }
     Object id = request.getValue("id");
@@ -88,10 +117,11 @@ public final class AggregatorServer {
     if (method == null || !"2.0".equals(request.getValue("jsonrpc"))) {
       reply(
           ctx,
-          error(
+          rejection(
               id,
               RpcError.INVALID_REQUEST,
-              "not a JSON-RPC 2.0 request (jsonrpc \"2.0\" and method required)"));
+              "not a JSON-RPC 2.0 request (jsonrpc \"2.0\" and method required)",
+              true));
       return;
     }
     vertx
@@ -106,16 +136,17 @@ public final class AggregatorServer {
                         .put("id", id)
                         .put("result", ar.result()));
               } else if (ar.cause() instanceof AggregatorException e) {
-                if (method.equals("aggregator_submitSignature")) {
-                  metrics.signatureRejected(rejectionReason(e.error()));
-                }
-                reply(ctx, error(id, e.error(), e.getMessage()));
+                boolean counted = !READ_ONLY.contains(method) || e.error() != RpcError.UNKNOWN_TASK;
+                reply(ctx, rejection(id, e.error(), e.getMessage(), counted));
               } else {
                 LOG.error("{} failed", method, ar.cause());
                 reply(
                     ctx,
-                    error(
-                        id, RpcError.INTERNAL_ERROR, "internal error: " + ar.cause().getMessage()));
+                    rejection(
+                        id,
+                        RpcError.INTERNAL_ERROR,
+                        "internal error: " + ar.cause().getMessage(),
+                        true));
               }
             });
   }
@@ -202,7 +233,11 @@ public final class AggregatorServer {
     return s.length() > 80 ? s.substring(0, 80) + "…" : s;
   }
 
-  private static JsonObject error(Object id, RpcError e, String message) {
+  /** An error answer; {@code counted}: it enters the rejection counter. */
+  private JsonObject rejection(Object id, RpcError e, String message, boolean counted) {
+    if (counted) {
+      metrics.signatureRejected(rejectionReason(e));
+    }
     return new JsonObject()
         .put("jsonrpc", "2.0")
         .put("id", id)

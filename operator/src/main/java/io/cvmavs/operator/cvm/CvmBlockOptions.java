@@ -14,11 +14,26 @@ import picocli.CommandLine.Option;
  * task-generator}, which must all agree on them.
  */
 public final class CvmBlockOptions {
+  /**
+   * The devnet's manuscript: {@code bin/cvm-avs devnet} tasks with the keccak256 of these bytes
+   * (UTF-8, no newline), so a node that joins it needs a file of exactly this text.
+   */
+  public static final String DEVNET_MANUSCRIPT_TEXT = "cvm-avs devnet: ERC-20 token transfers";
+
+  private static final byte[] DEVNET_MANUSCRIPT_HASH =
+      Hash.sha3(DEVNET_MANUSCRIPT_TEXT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
   @Option(
       names = "--manuscript",
       required = true,
       paramLabel = "FILE",
-      description = "The manuscript the AVS attests (its keccak256 is the tasks' manuscriptHash).")
+      description =
+          "The manuscript the AVS attests: its keccak256 is the tasks' manuscriptHash. The devnet"
+              + " attests the text '"
+              + DEVNET_MANUSCRIPT_TEXT
+              + "' (no newline; create it with: printf '%%s' '"
+              + DEVNET_MANUSCRIPT_TEXT
+              + "' > devnet.manuscript).")
   Path manuscript;
 
   @Option(
@@ -38,6 +53,22 @@ public final class CvmBlockOptions {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read --manuscript " + manuscript, e);
     }
+  }
+
+  /** The {@code --manuscript} file as given. */
+  public String manuscriptName() {
+    return String.valueOf(manuscript);
+  }
+
+  /**
+   * {@code 0x…} of a manuscript hash, naming the devnet's manuscript when it is that one (so a
+   * refusal says which text the other side attests).
+   */
+  public static String describe(byte[] manuscriptHash) {
+    String hex = "0x" + java.util.HexFormat.of().formatHex(manuscriptHash);
+    return java.util.Arrays.equals(manuscriptHash, DEVNET_MANUSCRIPT_HASH)
+        ? hex + " (the devnet's manuscript, the text '" + DEVNET_MANUSCRIPT_TEXT + "')"
+        : hex;
   }
 
   public Optional<Long> genesisBlock() {

@@ -26,6 +26,7 @@ public final class ChainGauges implements Runnable {
 
   private final Source source;
   private final CvmAvsMetrics metrics;
+  private volatile boolean failing;
 
   public ChainGauges(Source source, CvmAvsMetrics metrics) {
     this.source = source;
@@ -45,8 +46,18 @@ public final class ChainGauges implements Runnable {
         metrics.registeredStake(q, quorumName(q), source.stake(q).doubleValue());
       }
       source.slashed().ifPresent(metrics::slashed);
+      if (failing) {
+        LOG.info("stake / slashing gauges refreshed again");
+        failing = false;
+      }
     } catch (RuntimeException e) {
-      LOG.warn("cannot refresh stake / slashing gauges: {}", e.toString());
+      // Once per outage: the node logs the RPC outage itself; a line a minute would only repeat it.
+      if (!failing) {
+        LOG.warn("cannot refresh stake / slashing gauges (retrying quietly): {}", e.getMessage());
+        failing = true;
+      } else {
+        LOG.debug("cannot refresh stake / slashing gauges: {}", e.toString());
+      }
     }
   }
 }

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.snapshots.Labels;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -29,7 +31,9 @@ import java.util.function.Supplier;
  * <p>EigenLayer spec metrics: {@code eigen_performance_score}, {@code eigen_fees_earned_total},
  * {@code eigen_rpc_request_duration_seconds}, {@code eigen_rpc_request_total}, {@code
  * eigen_registered_stakes}, {@code eigen_slashing_status}. Project metrics: {@code cvm_avs_*}.
- * Every sample carries the constant label {@code avs_name}.
+ * Every sample carries the constant label {@code avs_name}. No other {@code eigen_} family is
+ * exported: the RPC duration is a plain Prometheus histogram (a Micrometer timer would add an
+ * off-spec {@code eigen_rpc_request_duration_seconds_max} gauge).
  *
  * <p>Thread-safe. Times come from the injected clock (milliseconds).
  */
@@ -45,8 +49,9 @@ public final class CvmAvsMetrics {
 
   private static final Duration[] LATENCY_BUCKETS =
       seconds(0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600);
-  private static final Duration[] RPC_BUCKETS =
-      seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+  private static final double[] RPC_BUCKET_SECONDS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
   private static final Duration[] CVM_BUCKETS =
       seconds(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300);
 
@@ -69,6 +74,9 @@ public final class CvmAvsMetrics {
   private final DistributionSummary responseGas;
   private final DistributionSummary responseDelayBlocks;
 
+  /** {@code eigen_rpc_request_duration_seconds}; absent when the registry is not Prometheus. */
+  private final Histogram rpcDurations;
+
   /**
    * Metrics in {@code registry}; {@code avs_name} is added as a common tag. Most callers want
    * {@link #prometheus}.
@@ -77,6 +85,18 @@ public final class CvmAvsMetrics {
     this.registry = registry;
     this.millis = millis;
     registry.config().commonTags("avs_name", avsName);
+    rpcDurations =
+        registry instanceof PrometheusMeterRegistry p
+            ? Histogram.builder()
+                .name("eigen_rpc_request_duration_seconds")
+                .help("Duration of JSON-RPC requests to the Ethereum node")
+                .labelNames("method", "client_version")
+                .constLabels(Labels.of("avs_name", avsName))
+                .classicUpperBounds(RPC_BUCKET_SECONDS)
+                .classicOnly()
+                .withoutExemplars()
+                .register(p.getPrometheusRegistry())
+            : null;
     Gauge.builder("eigen.performance.score", this, m -> m.performance.getAsDouble())
         .description("Performance 0..100: signed / (signed + missed) tasks over the recent window")
         .register(registry);
@@ -149,16 +169,9 @@ public final class CvmAvsMetrics {
             "client_version",
             clientVersion)
         .increment();
-    timers
-        .computeIfAbsent(
-            "rpc|" + method + "|" + clientVersion,
-            k ->
-                Timer.builder("eigen.rpc.request.duration")
-                    .description("Duration of JSON-RPC requests to the Ethereum node")
-                    .tags("method", method, "client_version", clientVersion)
-                    .serviceLevelObjectives(RPC_BUCKETS)
-                    .register(registry))
-        .record(duration);
+    if (rpcDurations != null) {
+      rpcDurations.labelValues(method, clientVersion).observe(duration.toNanos() / 1e9);
+    }
   }
 
   /** A JSON-RPC request that failed in transport (no answer): {@code cvm_avs_rpc_errors_total}. */

@@ -49,6 +49,21 @@ public final class HealthChecks {
     };
   }
 
+  /** A check that knows why: {@code verdict} gives the state and the reason together. */
+  public static HealthCheck withReason(java.util.concurrent.Callable<HealthCheck.Verdict> verdict) {
+    return new HealthCheck() {
+      @Override
+      public ServiceStatus check() throws Exception {
+        return verdict().status();
+      }
+
+      @Override
+      public HealthCheck.Verdict verdict() throws Exception {
+        return verdict.call();
+      }
+    };
+  }
+
   /** Up while {@code condition} holds, else Down. */
   public static HealthCheck when(BooleanSupplier condition) {
     return () -> condition.getAsBoolean() ? ServiceStatus.UP : ServiceStatus.DOWN;
@@ -78,26 +93,37 @@ public final class HealthChecks {
   public static HealthCheck cached(HealthCheck check, Duration ttl, LongSupplier millis) {
     return new HealthCheck() {
       private long at = Long.MIN_VALUE;
-      private ServiceStatus last;
+      private HealthCheck.Verdict last;
 
       @Override
-      public synchronized ServiceStatus check() {
+      public ServiceStatus check() {
+        return verdict().status();
+      }
+
+      @Override
+      public synchronized HealthCheck.Verdict verdict() {
         long now = millis.getAsLong();
         if (last == null || now - at >= ttl.toMillis()) {
-          ServiceStatus s;
-          try {
-            s = check.check();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            s = ServiceStatus.DOWN;
-          } catch (Exception e) {
-            s = ServiceStatus.DOWN;
-          }
-          last = s == null ? ServiceStatus.DOWN : s;
+          last = HealthChecks.verdictOf(check);
           at = now;
         }
         return last;
       }
     };
+  }
+
+  /** Runs {@code check}; a throw is Down with the exception's message as the reason. */
+  static HealthCheck.Verdict verdictOf(HealthCheck check) {
+    try {
+      HealthCheck.Verdict v = check.verdict();
+      return v == null ? HealthCheck.Verdict.down("the check returned nothing") : v;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return HealthCheck.Verdict.down("interrupted");
+    } catch (Exception e) {
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return HealthCheck.Verdict.down(
+          message.length() > 300 ? message.substring(0, 300) + "…" : message);
+    }
   }
 }

@@ -19,10 +19,13 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /eigen/node} → {@code {node_name, spec_version: "v0.0.1", node_version}}
- *   <li>{@code GET /eigen/node/health} → 200 / 206 / 503 by {@link NodeHealth} (empty body)
- *   <li>{@code GET /eigen/node/services} → {@code {services: [{id, name, description, status}]}}
- *   <li>{@code GET /eigen/node/services/{id}/health} → 200 when Up, 503 when Down or Initializing,
- *       404 for an unknown id
+ *   <li>{@code GET /eigen/node/health} → 200 / 206 / 503 by {@link NodeHealth}; empty body when
+ *       healthy, else (beyond the spec, which leaves the body open) {@code {health, reasons: [{id,
+ *       status, reason}]}} for every component that is not Up
+ *   <li>{@code GET /eigen/node/services} → {@code {services: [{id, name, description, status}]}},
+ *       plus {@code reason} on a component that gave one
+ *   <li>{@code GET /eigen/node/services/{id}/health} → 200 when Up, 503 when Down or Initializing
+ *       (with {@code {id, status, reason}}), 404 for an unknown id
  * </ul>
  *
  * Anything else is a 404 with a JSON body. Health checks run off the event loop.
@@ -93,12 +96,39 @@ public final class NodeApiServer {
 
   private void health(RoutingContext ctx) {
     vertx
-        .executeBlocking(services::health, false)
+        .executeBlocking(services::snapshot, false)
         .onComplete(
             ar -> {
-              int code = ar.succeeded() ? ar.result().httpStatus() : 503;
-              ctx.response().setStatusCode(code).end();
+              if (ar.failed()) {
+                json(ctx, 503, new JsonObject().put("error", ar.cause().toString()));
+                return;
+              }
+              NodeHealth health = NodeHealth.of(ar.result());
+              if (health == NodeHealth.HEALTHY) {
+                ctx.response().setStatusCode(200).end();
+                return;
+              }
+              JsonArray reasons = new JsonArray();
+              for (ServiceRegistry.ServiceState s : ar.result()) {
+                if (s.status() != ServiceStatus.UP) {
+                  reasons.add(state(s));
+                }
+              }
+              json(
+                  ctx,
+                  health.httpStatus(),
+                  new JsonObject()
+                      .put("health", health.name().toLowerCase(java.util.Locale.ROOT))
+                      .put("reasons", reasons));
             });
+  }
+
+  private static JsonObject state(ServiceRegistry.ServiceState s) {
+    JsonObject o = new JsonObject().put("id", s.service().id()).put("status", s.status().wire());
+    if (!s.reason().isEmpty()) {
+      o.put("reason", s.reason());
+    }
+    return o;
   }
 
   private void services(RoutingContext ctx) {
@@ -112,12 +142,16 @@ public final class NodeApiServer {
               }
               JsonArray list = new JsonArray();
               for (ServiceRegistry.ServiceState s : ar.result()) {
-                list.add(
+                JsonObject o =
                     new JsonObject()
                         .put("id", s.service().id())
                         .put("name", s.service().name())
                         .put("description", s.service().description())
-                        .put("status", s.status().wire()));
+                        .put("status", s.status().wire());
+                if (!s.reason().isEmpty()) {
+                  o.put("reason", s.reason());
+                }
+                list.add(o);
               }
               json(ctx, 200, new JsonObject().put("services", list));
             });
@@ -134,8 +168,12 @@ public final class NodeApiServer {
               } else if (ar.result().isEmpty()) {
                 json(ctx, 404, new JsonObject().put("error", "unknown service '" + id + "'"));
               } else {
-                boolean up = ar.result().get().status() == ServiceStatus.UP;
-                ctx.response().setStatusCode(up ? 200 : 503).end();
+                ServiceRegistry.ServiceState s = ar.result().get();
+                if (s.status() == ServiceStatus.UP) {
+                  ctx.response().setStatusCode(200).end();
+                } else {
+                  json(ctx, 503, state(s));
+                }
               }
             });
   }

@@ -30,8 +30,12 @@ public final class ServiceRegistry {
     }
   }
 
-  /** A component and the state its check returned. */
-  public record ServiceState(Service service, ServiceStatus status) {}
+  /** A component, the state its check returned and why ({@code ""}: no reason given). */
+  public record ServiceState(Service service, ServiceStatus status, String reason) {
+    public ServiceState(Service service, ServiceStatus status) {
+      this(service, status, "");
+    }
+  }
 
   private final List<Service> services = new CopyOnWriteArrayList<>();
   private final Map<String, Service> byId = new ConcurrentHashMap<>();
@@ -51,14 +55,14 @@ public final class ServiceRegistry {
   public List<ServiceState> snapshot() {
     List<ServiceState> out = new ArrayList<>(services.size());
     for (Service s : services) {
-      out.add(new ServiceState(s, run(s)));
+      out.add(run(s));
     }
     return out;
   }
 
   /** Runs one component's check; empty for an unknown id. */
   public Optional<ServiceState> state(String id) {
-    return Optional.ofNullable(byId.get(id)).map(s -> new ServiceState(s, run(s)));
+    return Optional.ofNullable(byId.get(id)).map(ServiceRegistry::run);
   }
 
   /** The overall health by {@link NodeHealth#of}. */
@@ -66,16 +70,11 @@ public final class ServiceRegistry {
     return NodeHealth.of(snapshot());
   }
 
-  private static ServiceStatus run(Service s) {
-    try {
-      ServiceStatus status = s.check().check();
-      return status == null ? ServiceStatus.DOWN : status;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return ServiceStatus.DOWN;
-    } catch (Exception e) {
-      LOG.debug("health check {} failed: {}", s.id(), e.toString());
-      return ServiceStatus.DOWN;
+  private static ServiceState run(Service s) {
+    HealthCheck.Verdict v = HealthChecks.verdictOf(s.check());
+    if (v.status() != ServiceStatus.UP) {
+      LOG.debug("health check {}: {} ({})", s.id(), v.status().wire(), v.reason());
     }
+    return new ServiceState(s, v.status(), v.reason());
   }
 }

@@ -132,9 +132,9 @@ public final class CvmBlockComputer implements ResponseComputer {
           "task "
               + task.taskIndex()
               + " names manuscript "
-              + Bytes32.hex(task.manuscriptHash())
+              + io.cvmavs.operator.cvm.CvmBlockOptions.describe(task.manuscriptHash())
               + ", this node runs "
-              + Bytes32.hex(settings.manuscriptHash()));
+              + io.cvmavs.operator.cvm.CvmBlockOptions.describe(settings.manuscriptHash()));
     }
     CvmBlock block = block(task.cvmBlockHeight());
     byte[] input = inputCommitmentHash(block.header().input());

@@ -16,6 +16,7 @@ import io.cvmavs.operator.cvm.CvmBlockOptions;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.operator.monitoring.ChainGauges;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
+import io.cvmavs.operator.monitoring.HealthCheck;
 import io.cvmavs.operator.monitoring.HealthChecks;
 import io.cvmavs.operator.monitoring.InstrumentedHttpService;
 import io.cvmavs.operator.monitoring.Monitoring;
@@ -92,7 +93,25 @@ public final class NodeCommand implements Callable<Integer> {
       long span,
       Duration poll,
       boolean subscribe,
-      long confirmations) {
+      long confirmations,
+      String manuscriptName) {
+    /** Without a manuscript file name (in-process nodes: devnet, tests). */
+    public Options(
+        byte[] manuscriptHash,
+        Optional<Long> genesisBlock,
+        long span,
+        Duration poll,
+        boolean subscribe,
+        long confirmations) {
+      this(manuscriptHash, genesisBlock, span, poll, subscribe, confirmations, "");
+    }
+
+    /** What the node attests, for its startup line and refusals: file (if any) and keccak256. */
+    public String manuscript() {
+      String hash = io.cvmavs.operator.cvm.CvmBlockOptions.describe(manuscriptHash);
+      return manuscriptName.isEmpty() ? hash : manuscriptName + " (keccak256 " + hash + ")";
+    }
+
     /** With the task generator's default of 2 confirmations. */
     public Options(
         byte[] manuscriptHash,
@@ -104,7 +123,10 @@ public final class NodeCommand implements Callable<Integer> {
     }
   }
 
-  /** A running node; {@link #close()} stops it and releases the slashing-protection record. */
+  /**
+   * A running node; {@link #close()} stops it and releases the slashing-protection record and the
+   * data directory's lock.
+   */
   public record Running(
       OperatorNode node,
       FileSlashingProtectionStore protection,
@@ -113,17 +135,22 @@ public final class NodeCommand implements Callable<Integer> {
       Web3j web3j,
       CvmAvsMetrics metrics,
       Vertx vertx,
-      Monitoring monitoring)
+      Monitoring monitoring,
+      DataDirectoryLock lock)
       implements AutoCloseable {
     @Override
     public void close() {
-      monitoring.close();
-      vertx.close().await();
-      node.close();
-      scheduler.shutdownNow();
-      workers.shutdownNow();
-      protection.close();
-      web3j.shutdown();
+      try {
+        monitoring.close();
+        vertx.close().await();
+        node.close();
+        scheduler.shutdownNow();
+        workers.shutdownNow();
+        protection.close();
+        web3j.shutdown();
+      } finally {
+        lock.close();
+      }
     }
   }
 
@@ -143,8 +170,11 @@ public final class NodeCommand implements Callable<Integer> {
 
   /**
    * Starts the node, and its node API and metrics servers where the configuration enables them.
+   * First of all it locks the data directory ({@link DataDirectoryLock}): a second node on the same
+   * {@code data_dir} is refused before it opens anything.
    *
    * @param staleTaskAfter no task seen for this long: the node API's task feed is Down
+   * @throws NodeException.DataDirectoryInUse another node holds {@code data_dir}
    */
   public static Running start(
       OperatorConfig c,
@@ -152,6 +182,22 @@ public final class NodeCommand implements Callable<Integer> {
       Options o,
       Duration staleTaskAfter,
       UnaryOperator<ResponseComputer> wrap) {
+    DataDirectoryLock lock = DataDirectoryLock.acquire(c.dataDirectory());
+    try {
+      return start(c, bls, o, staleTaskAfter, wrap, lock);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static Running start(
+      OperatorConfig c,
+      BlsKeyPair bls,
+      Options o,
+      Duration staleTaskAfter,
+      UnaryOperator<ResponseComputer> wrap,
+      DataDirectoryLock lock) {
     CvmAvsMetrics metrics = CvmAvsMetrics.prometheus(CvmAvsMetrics.AVS_NAME);
     // Reads only: the node sends no transactions, so a throw-away key is the `from` of its calls.
     Transactor rpc;
@@ -210,7 +256,7 @@ public final class NodeCommand implements Callable<Integer> {
                 return tasks.isResponded(taskIndex);
               }
             },
-            metered(wrap.apply(computer), metrics, cvmState),
+            metered(wrap.apply(computer), metrics, cvmState, o.manuscript()),
             signer,
             AggregatorClient.of(c.aggregatorUrl()),
             data.resolve("node"),
@@ -265,12 +311,30 @@ public final class NodeCommand implements Callable<Integer> {
         "the last re-execution completed (Initializing until the first task)",
         false,
         cvmState::get);
+    services.register(
+        "signing",
+        "Signing",
+        "the last task re-executed was signed (Down, with the reason, when the node refused it)",
+        false,
+        HealthChecks.withReason(() -> signingVerdict(node, o)));
+    RegistryReader registry = new RegistryReader(rpc, c.address("CvmRegistry"));
+    services.register(
+        "registration",
+        "AVS registration",
+        "this BLS key's operator is registered and active in a quorum of CvmRegistry",
+        true,
+        HealthChecks.cached(
+            HealthChecks.withReason(
+                () -> registrationVerdict(registry, signer.operatorId(), c.address("CvmRegistry"))),
+            Duration.ofSeconds(30),
+            System::currentTimeMillis));
     scheduler.scheduleWithFixedDelay(
         new ChainGauges(chainGaugeSource(c, rpc, signer.operatorId()), metrics),
         0,
         60,
         TimeUnit.SECONDS);
     node.start();
+    LOG.info("[{}] attesting manuscript {}", c.nodeName(), o.manuscript());
     // Build each CVM block as soon as its chain range has ended, before its task exists.
     AtomicBoolean building = new AtomicBoolean();
     scheduler.scheduleWithFixedDelay(
@@ -299,15 +363,70 @@ public final class NodeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       node.close();
       vertx.close();
+      scheduler.shutdownNow();
+      workers.shutdownNow();
+      protection.close();
       throw e;
     }
     return new Running(
-        node, protection, scheduler, workers, ingestWeb3j, metrics, vertx, monitoring);
+        node, protection, scheduler, workers, ingestWeb3j, metrics, vertx, monitoring, lock);
+  }
+
+  /** Down with the refusal when the last task the node re-executed was not signed. */
+  static HealthCheck.Verdict signingVerdict(OperatorNode node, Options o) {
+    return node.lastSigningOutcome()
+        .map(
+            last ->
+                last.outcome().equals("signed")
+                    ? HealthCheck.Verdict.up()
+                    : HealthCheck.Verdict.down(
+                        "refused task "
+                            + last.taskIndex()
+                            + " ("
+                            + last.outcome()
+                            + "): "
+                            + last.detail()))
+        .orElse(
+            new HealthCheck.Verdict(
+                ServiceStatus.INITIALIZING,
+                "no task re-executed yet; attesting " + o.manuscript()));
+  }
+
+  /** Down when the BLS key has no operator in the registry, or its operator is in no quorum. */
+  static HealthCheck.Verdict registrationVerdict(
+      RegistryReader registry, String operatorIdHex, String registryAddress) {
+    byte[] id = HexFormat.of().parseHex(operatorIdHex.substring(2));
+    String operator = registry.operatorFromId(id);
+    if (new BigInteger(operator.substring(2), 16).signum() == 0) {
+      return HealthCheck.Verdict.down(
+          "operator id "
+              + operatorIdHex
+              + " (this BLS key) is not registered with CvmRegistry "
+              + registryAddress
+              + "; run `cvm-avs operator register`");
+    }
+    int quorums = registry.quorumCount();
+    for (int q = 0; q < quorums; q++) {
+      if (registry.isActive(operator, q)) {
+        return HealthCheck.Verdict.up();
+      }
+    }
+    return HealthCheck.Verdict.down(
+        "operator "
+            + operator
+            + " (operator id "
+            + operatorIdHex
+            + ") is not active in any quorum of CvmRegistry "
+            + registryAddress
+            + " (deregistered?); the aggregator refuses its signatures");
   }
 
   /** Times each re-execution and keeps the CVM's health: Up after a completed one. */
   private static ResponseComputer metered(
-      ResponseComputer computer, CvmAvsMetrics metrics, AtomicReference<ServiceStatus> state) {
+      ResponseComputer computer,
+      CvmAvsMetrics metrics,
+      AtomicReference<ServiceStatus> state,
+      String manuscript) {
     return task -> {
       try {
         TaskResponse r = metrics.timeCvm(() -> computer.compute(task));
@@ -315,7 +434,7 @@ public final class NodeCommand implements Callable<Integer> {
         return r;
       } catch (NodeException.TaskMismatch e) {
         state.set(ServiceStatus.UP); // the CVM worked; the task was not ours to sign
-        throw e;
+        throw new NodeException.TaskMismatch(e.getMessage() + " [attesting " + manuscript + "]");
       } catch (RuntimeException e) {
         state.set(ServiceStatus.DOWN);
         throw e;
@@ -375,10 +494,20 @@ public final class NodeCommand implements Callable<Integer> {
             cvm.span(),
             Duration.ofMillis(pollMillis),
             true,
-            confirmations);
+            confirmations,
+            cvm.manuscriptName());
     try (Running running =
         start(c, bls, o, Duration.ofMinutes(staleTaskMinutes), UnaryOperator.identity())) {
-      spec.commandLine().getOut().println("node " + c.nodeName() + " running (Ctrl-C stops)");
+      spec.commandLine()
+          .getOut()
+          .println(
+              "node "
+                  + c.nodeName()
+                  + " running (Ctrl-C stops); attesting manuscript "
+                  + o.manuscript()
+                  + "; data_dir "
+                  + c.dataDirectory().toAbsolutePath()
+                  + " locked");
       spec.commandLine().getOut().flush();
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

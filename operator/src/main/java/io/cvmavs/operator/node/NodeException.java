@@ -16,4 +16,11 @@ public class NodeException extends RuntimeException {
       super(message);
     }
   }
+
+  /** Another node holds the data directory's lock: this one must not start. */
+  public static final class DataDirectoryInUse extends NodeException {
+    public DataDirectoryInUse(String message) {
+      super(message);
+    }
+  }
 }

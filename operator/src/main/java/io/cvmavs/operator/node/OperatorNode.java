@@ -51,6 +51,8 @@ public final class OperatorNode implements AutoCloseable {
    * @param startBlock the first block to scan when no cursor is stored (the deployment block)
    * @param responseWindowBlocks the task manager's response window: a task still unanswered after
    *     it is given up (final outcome {@code expired}), so the cursor can move on
+   * @param reconnectDelay the first WebSocket reconnect's delay; later ones double (with jitter) up
+   *     to {@link #MAX_RECONNECT_DELAY}
    */
   public record Settings(
       String name,
@@ -61,6 +63,9 @@ public final class OperatorNode implements AutoCloseable {
       long responseWindowBlocks,
       Duration pollInterval,
       Duration reconnectDelay) {}
+
+  /** The longest wait between two WebSocket reconnect attempts. */
+  public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
 
   /** A task's final outcome at this node. */
   public record Outcome(long taskIndex, String outcome, String detail) {}
@@ -80,6 +85,19 @@ public final class OperatorNode implements AutoCloseable {
   private volatile Disposable subscription;
   private volatile WebSocketService webSocket;
   private volatile CvmAvsMetrics metrics = CvmAvsMetrics.disabled();
+  private volatile Outcome lastSigning;
+  private final Backoff backoff;
+  private final Outage rpcOutage;
+  private final Outage wsOutage;
+  private final java.util.concurrent.atomic.AtomicInteger subscribeAttempts =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean reconnectPending =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private int failedReconnects;
+
+  /** Outcomes by which this node declined to sign a task it re-executed or tried to deliver. */
+  public static final java.util.Set<String> REFUSALS =
+      java.util.Set.of("mismatch", "refused-slashing-protection", "refused-by-aggregator");
 
   public OperatorNode(
       Settings settings,
@@ -100,6 +118,24 @@ public final class OperatorNode implements AutoCloseable {
     this.scheduler = scheduler;
     this.workers = workers;
     this.millis = millis;
+    this.backoff =
+        Backoff.of(
+            settings.reconnectDelay(),
+            MAX_RECONNECT_DELAY.compareTo(settings.reconnectDelay()) < 0
+                ? settings.reconnectDelay()
+                : MAX_RECONNECT_DELAY);
+    this.rpcOutage = new Outage(LOG, settings.name(), "Ethereum RPC (task backfill)", millis);
+    this.wsOutage =
+        new Outage(
+            LOG,
+            settings.name(),
+            "WebSocket " + settings.wsUrl().map(URI::toString).orElse("(none)"),
+            millis);
+  }
+
+  /** WebSocket connection attempts so far (the first subscription included). */
+  public int subscribeAttempts() {
+    return subscribeAttempts.get();
   }
 
   public void start() {
@@ -125,6 +161,14 @@ public final class OperatorNode implements AutoCloseable {
     return Map.copyOf(outcomes);
   }
 
+  /**
+   * The last task this node either signed or refused ({@link #REFUSALS}); tasks found already
+   * answered or expired do not count. The node API's {@code signing} health follows it.
+   */
+  public Optional<Outcome> lastSigningOutcome() {
+    return Optional.ofNullable(lastSigning);
+  }
+
   public Optional<Long> lastProcessedBlock() {
     var c = store.lastProcessedBlock();
     return c.isPresent() ? Optional.of(c.getAsLong()) : Optional.empty();
@@ -138,8 +182,9 @@ public final class OperatorNode implements AutoCloseable {
     }
     try {
       backfill();
+      rpcOutage.recovered();
     } catch (RuntimeException e) {
-      LOG.warn("[{}] backfill failed, will retry: {}", settings.name(), e.toString());
+      rpcOutage.failed(e);
     }
   }
 
@@ -166,10 +211,12 @@ public final class OperatorNode implements AutoCloseable {
     if (closed) {
       return;
     }
+    reconnectPending.set(false);
+    subscribeAttempts.incrementAndGet();
     try {
       WebSocketService ws = new WebSocketService(url.toString(), false);
-      ws.connect();
       webSocket = ws;
+      ws.connect();
       subscription =
           Web3j.build(ws)
               .logsNotifications(
@@ -177,9 +224,17 @@ public final class OperatorNode implements AutoCloseable {
               .subscribe(
                   n ->
                       handle(TaskManagerAbi.decodeNewTaskCreated(toLog(n.getParams().getResult()))),
-                  e -> reconnect(url, e),
-                  () -> reconnect(url, new IllegalStateException("subscription completed")));
-      LOG.info("[{}] subscribed to NewTaskCreated over {}", settings.name(), url);
+                  e -> reconnectFrom(ws, url, e),
+                  () ->
+                      reconnectFrom(ws, url, new IllegalStateException("subscription completed")));
+      synchronized (this) {
+        failedReconnects = 0;
+      }
+      if (wsOutage.ongoing()) {
+        wsOutage.recovered();
+      } else {
+        LOG.info("[{}] subscribed to NewTaskCreated over {}", settings.name(), url);
+      }
       // Tasks created while the subscription was being (re)established reach no subscriber: scan
       // for them now instead of waiting for the next periodic backfill.
       scheduler.execute(this::backfillSafely);
@@ -188,22 +243,45 @@ public final class OperatorNode implements AutoCloseable {
     }
   }
 
+  /** A callback of socket {@code ws}: a late one from a socket already replaced is ignored. */
+  private void reconnectFrom(WebSocketService ws, URI url, Throwable cause) {
+    if (webSocket == ws) {
+      reconnect(url, cause);
+    }
+  }
+
+  /**
+   * The subscription failed or the connection did not open: one reconnect is scheduled after the
+   * backoff (exponential, with jitter), however many callbacks report the same loss. Each attempt
+   * also starts a backfill over HTTP, so tasks created meanwhile are not missed.
+   */
   private void reconnect(URI url, Throwable cause) {
-    if (closed) {
+    if (closed || !reconnectPending.compareAndSet(false, true)) {
       return;
     }
-    LOG.warn(
-        "[{}] WebSocket subscription lost ({}); reconnecting in {} and backfilling",
-        settings.name(),
-        cause.toString(),
-        settings.reconnectDelay());
     WebSocketService ws = webSocket;
     if (ws != null) {
-      ws.close();
+      try {
+        ws.close();
+      } catch (RuntimeException e) {
+        LOG.debug("[{}] closing the lost WebSocket: {}", settings.name(), e.toString());
+      }
     }
-    scheduler.schedule(
-        () -> subscribe(url), settings.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
+    int attempt;
+    synchronized (this) {
+      attempt = ++failedReconnects;
+    }
+    Duration delay = backoff.delay(attempt);
+    wsOutage.failed(cause);
+    // Tasks created while the socket is down reach no subscriber: each attempt also scans for them
+    // over HTTP (quiet while the RPC itself is down, see rpcOutage).
     scheduler.execute(this::backfillSafely);
+    LOG.debug("[{}] WebSocket reconnect attempt {} in {}", settings.name(), attempt, delay);
+    try {
+      scheduler.schedule(() -> subscribe(url), delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      reconnectPending.set(false);
+    }
   }
 
   private static Log toLog(org.web3j.protocol.websocket.events.Log l) {
@@ -265,15 +343,25 @@ public final class OperatorNode implements AutoCloseable {
           "[{}] slashing protection refused task {}: {}", settings.name(), index, e.getMessage());
       finish(task, "refused-slashing-protection", e.getMessage(), started);
     } catch (RuntimeException e) {
-      // Transient (RPC, ingestion, aggregator down): the next backfill tries again.
-      LOG.warn("[{}] task {} failed, will retry: {}", settings.name(), index, e.toString());
+      // Transient (RPC, ingestion, aggregator down): the next backfill tries again. During an RPC
+      // outage that is expected and already reported once.
+      if (rpcOutage.ongoing()) {
+        LOG.debug(
+            "[{}] task {} failed, will retry: {}", settings.name(), index, Outage.describe(e));
+      } else {
+        LOG.warn("[{}] task {} failed, will retry: {}", settings.name(), index, Outage.describe(e));
+      }
     } finally {
       inFlight.remove(index);
     }
   }
 
   private void finish(CvmTask task, String outcome, String detail, long started) {
-    outcomes.put(task.taskIndex(), new Outcome(task.taskIndex(), outcome, detail));
+    Outcome o = new Outcome(task.taskIndex(), outcome, detail);
+    outcomes.put(task.taskIndex(), o);
+    if (outcome.equals("signed") || REFUSALS.contains(outcome)) {
+      lastSigning = o;
+    }
     metrics.taskOutcome(task.taskIndex(), outcome);
     store.recordOutcome(task.taskIndex(), outcome, detail, millis.getAsLong() - started);
     LOG.info("[{}] task {}: {} ({})", settings.name(), task.taskIndex(), outcome, detail);

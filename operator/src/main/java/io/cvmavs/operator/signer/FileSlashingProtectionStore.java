@@ -126,7 +126,9 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
   }
 
   private void load() throws IOException {
-    byte[] content = Files.readAllBytes(journal);
+    // Read through the locked channel: opening and closing a second descriptor of the journal (as
+    // Files.readAllBytes does) would make the kernel drop this process's POSIX lock on it.
+    byte[] content = readAll(channel);
     int lineStart = 0;
     int lineNumber = 0;
     while (lineStart < content.length) {
@@ -164,6 +166,22 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
       lineStart = end + 1;
     }
     channel.position(channel.size());
+  }
+
+  private static byte[] readAll(FileChannel channel) throws IOException {
+    long size = channel.size();
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IOException("journal too large (" + size + " bytes)");
+    }
+    ByteBuffer buffer = ByteBuffer.allocate((int) size);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, buffer.position()) < 0) {
+        break;
+      }
+    }
+    return buffer.position() == size
+        ? buffer.array()
+        : java.util.Arrays.copyOf(buffer.array(), buffer.position());
   }
 
   private SignedAttestation parse(String line, int lineNumber) {

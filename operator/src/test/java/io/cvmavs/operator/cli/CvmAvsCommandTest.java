@@ -31,6 +31,22 @@ class CvmAvsCommandTest {
   }
 
   @Test
+  void nodeHelpTellsHowToJoinTheDevnetsManuscriptAndFormatsCleanly() {
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream picocliWarnings = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(picocliWarnings, true));
+    try {
+      assertThat(run("node", "--help")).isZero();
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(out.toString().replaceAll("\\s+", " "))
+        .contains("The devnet attests the text 'cvm-avs devnet: ERC-20 token transfers'")
+        .contains("printf '%s' 'cvm-avs devnet: ERC-20 token transfers'");
+    assertThat(picocliWarnings.toString()).as("picocli's own warnings").doesNotContain("WARN");
+  }
+
+  @Test
   void unknownCommandIsAUsageErrorWithSuggestions() {
     assertThat(run("devnt")).isEqualTo(2);
     assertThat(err.toString())

@@ -79,13 +79,13 @@ class MetricsScrapeTest {
         .containsEntry("quorum_number", "0")
         .containsEntry("quorum_name", "quorum-0");
 
-    // Project metrics never take the eigen_ prefix; every sample carries avs_name.
+    // Project metrics never take the eigen_ prefix, and no eigen_ family outside the spec's six
+    // (a Micrometer timer's _max gauge included); every sample carries avs_name.
     assertThat(f.keySet())
         .allSatisfy(
             name ->
                 assertThat(
                         name.startsWith("cvm_avs_")
-                            || name.equals("eigen_rpc_request_duration_seconds_max")
                             || java.util.Set.of(
                                     "eigen_performance_score",
                                     "eigen_fees_earned_total",
@@ -113,6 +113,32 @@ class MetricsScrapeTest {
             "cvm_avs_cvm_execution_seconds",
             "cvm_avs_challenges_raised_total",
             "cvm_avs_slashes_observed_total");
+  }
+
+  @Test
+  void rpcDurationsAreAPlainHistogramInSeconds() throws Exception {
+    metrics.rpcRequest("eth_call", "anvil/v1", Duration.ofMillis(20));
+    metrics.rpcRequest("eth_call", "anvil/v1", Duration.ofMillis(700));
+    Map<String, PrometheusText.Family> f = scrape();
+    PrometheusText.Family d = f.get("eigen_rpc_request_duration_seconds");
+    assertThat(d.type()).isEqualTo("histogram");
+    Map<String, String> call =
+        Map.of("method", "eth_call", "client_version", "anvil/v1", "avs_name", "cvm-avs");
+    assertThat(sample(d, "eigen_rpc_request_duration_seconds_count", call)).isEqualTo(2);
+    assertThat(sample(d, "eigen_rpc_request_duration_seconds_sum", call)).isEqualTo(0.72);
+    assertThat(d.samples())
+        .filteredOn(s -> s.name().endsWith("_bucket") && "0.025".equals(s.labels().get("le")))
+        .singleElement()
+        .satisfies(s -> assertThat(s.value()).isEqualTo(1));
+    assertThat(f).doesNotContainKey("eigen_rpc_request_duration_seconds_max");
+  }
+
+  private static double sample(PrometheusText.Family f, String name, Map<String, String> labels) {
+    return f.samples().stream()
+        .filter(s -> s.name().equals(name) && s.labels().equals(labels))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + labels + " in " + f.samples()))
+        .value();
   }
 
   @Test

@@ -99,6 +99,47 @@ class NodeApiServerTest {
   }
 
   @Test
+  void notHealthyAnswersCarryEveryNonUpComponentAndItsReason() throws Exception {
+    AtomicReference<HealthCheck.Verdict> signing = new AtomicReference<>(HealthCheck.Verdict.up());
+    ServiceRegistry r =
+        new ServiceRegistry()
+            .register("rpc", "Ethereum RPC", "answers", true, () -> ServiceStatus.UP)
+            .register("signing", "Signing", "signed", false, HealthChecks.withReason(signing::get))
+            .register(
+                "registration",
+                "AVS registration",
+                "registered",
+                true,
+                () -> {
+                  throw new IllegalStateException("registry unreachable");
+                });
+    int p =
+        new NodeApiServer(vertx, "op-2", "1.2.3", r).listen(new HostPort("127.0.0.1", 0)).await();
+    signing.set(HealthCheck.Verdict.down("refused task 4 (mismatch): wrong manuscript"));
+    var h = get(p, "/eigen/node/health");
+    assertThat(h.statusCode()).isEqualTo(503);
+    JsonObject body = new JsonObject(h.body());
+    assertThat(body.getString("health")).isEqualTo("unhealthy");
+    assertThat(body.getJsonArray("reasons")).hasSize(2);
+    assertThat(body.getJsonArray("reasons").getJsonObject(0).getMap())
+        .containsEntry("id", "signing")
+        .containsEntry("status", "Down")
+        .containsEntry("reason", "refused task 4 (mismatch): wrong manuscript");
+    assertThat(body.getJsonArray("reasons").getJsonObject(1).getString("reason"))
+        .isEqualTo("registry unreachable");
+
+    var one = get(p, "/eigen/node/services/signing/health");
+    assertThat(one.statusCode()).isEqualTo(503);
+    assertThat(new JsonObject(one.body()).getString("reason")).contains("wrong manuscript");
+    var list = new JsonObject(get(p, "/eigen/node/services").body()).getJsonArray("services");
+    assertThat(list.getJsonObject(0).containsKey("reason")).isFalse();
+    assertThat(list.getJsonObject(1).getString("reason")).contains("wrong manuscript");
+
+    signing.set(HealthCheck.Verdict.up());
+    assertThat(get(port, "/eigen/node/health").body()).as("healthy: empty body").isEmpty();
+  }
+
+  @Test
   void unknownServiceAndPathAre404Json() throws Exception {
     var unknownService = get(port, "/eigen/node/services/nope/health");
     assertThat(unknownService.statusCode()).isEqualTo(404);

@@ -14,19 +14,19 @@ import java.util.regex.Pattern;
  * {@code \\}, {@code \"}, {@code \n}. Anything else is an {@link IllegalArgumentException} naming
  * the line. Every sample must belong to the family declared by the {@code # TYPE} before it.
  */
-final class PrometheusText {
+public final class PrometheusText {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private static final Set<String> TYPES =
       Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
-  record Sample(String name, Map<String, String> labels, double value) {}
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
-  record Family(String name, String type, String help, List<Sample> samples) {}
+  public record Family(String name, String type, String help, List<Sample> samples) {}
 
   private PrometheusText() {}
 
-  static Map<String, Family> parse(String text) {
+  public static Map<String, Family> parse(String text) {
     Map<String, Family> families = new LinkedHashMap<>();
     Map<String, String> help = new LinkedHashMap<>();
     Family current = null;

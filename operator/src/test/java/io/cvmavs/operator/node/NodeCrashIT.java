@@ -89,6 +89,21 @@ class NodeCrashIT {
 
       LocalProcess second = startNode(repo, net, config, manuscript, 2);
       try {
+        // A third node on the same data directory is refused while the second one runs.
+        Path thirdLog = dir.resolve("node-run-3.log");
+        ProcessBuilder thirdNode =
+            new ProcessBuilder(nodeCommand(repo, net, config, manuscript))
+                .directory(repo.root().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(thirdLog.toFile());
+        thirdNode.environment().putAll(net.env());
+        Process third = thirdNode.start();
+        assertThat(third.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(third.exitValue()).as(Files.readString(thirdLog)).isNotZero();
+        assertThat(Files.readString(thirdLog))
+            .contains("data directory " + data.toAbsolutePath() + " is in use by another node")
+            .contains("PID " + second.pid())
+            .doesNotContain("running (Ctrl-C stops)");
         net.awaitResponded(killed);
         for (CvmTask t : whileDown) {
           net.awaitResponded(t);
@@ -128,24 +143,7 @@ class NodeCrashIT {
   private LocalProcess startNode(
       RepoLayout repo, AvsLocalnet net, Path config, Path manuscript, int run) {
     Path log = dir.resolve("node-run-" + run + ".log");
-    List<String> command =
-        List.of(
-            "bash",
-            "-c",
-            ". \"$0/bin/jdk.sh\" && exec \"$JAVA_HOME/bin/java\" -jar"
-                + " \"$0/operator/target/cvm-avs.jar\" \"$@\"",
-            repo.root().toString(),
-            "node",
-            "--config",
-            config.toString(),
-            "--manuscript",
-            manuscript.toString(),
-            "--cvm-genesis-block",
-            Long.toString(net.deploymentBlock() + 1),
-            "--cvm-span",
-            Long.toString(AvsLocalnet.SPAN),
-            "--poll-ms",
-            "500");
+    List<String> command = nodeCommand(repo, net, config, manuscript);
     return LocalProcess.start(
         new ProcessSpec(
             "cvm-avs-node",
@@ -156,6 +154,27 @@ class NodeCrashIT {
             () -> Files.exists(log) && Files.readString(log).contains("running (Ctrl-C stops)"),
             Duration.ofMinutes(2),
             " (build it: bin/mvn -pl operator -am package)"));
+  }
+
+  private static List<String> nodeCommand(
+      RepoLayout repo, AvsLocalnet net, Path config, Path manuscript) {
+    return List.of(
+        "bash",
+        "-c",
+        ". \"$0/bin/jdk.sh\" && exec \"$JAVA_HOME/bin/java\" -jar"
+            + " \"$0/operator/target/cvm-avs.jar\" \"$@\"",
+        repo.root().toString(),
+        "node",
+        "--config",
+        config.toString(),
+        "--manuscript",
+        manuscript.toString(),
+        "--cvm-genesis-block",
+        Long.toString(net.deploymentBlock() + 1),
+        "--cvm-span",
+        Long.toString(AvsLocalnet.SPAN),
+        "--poll-ms",
+        "500");
   }
 
   /** task index → every response digest the journal records for it. */
