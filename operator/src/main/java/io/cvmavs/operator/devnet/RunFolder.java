@@ -72,6 +72,14 @@ final class RunFolder implements AutoCloseable {
           }
         }
       }
+      // Older versions wrote anvil's and forge's logs next to the run folders; now they live
+      // inside.
+      try (DirectoryStream<Path> logs =
+          Files.newDirectoryStream(parent, "{anvil,forge-deploy}-*.log")) {
+        for (Path legacy : logs) {
+          Files.deleteIfExists(legacy);
+        }
+      }
       return new RunFolder(dir, channel, lock, List.copyOf(removed));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the devnet folder " + dir + ": " + e, e);
