@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -337,8 +338,11 @@ public final class DevnetCommand implements Callable<Integer> {
   }
 
   private void requireFreePort(int wanted, String option) {
-    try (ServerSocket socket = new ServerSocket(wanted, 1, InetAddress.getLoopbackAddress())) {
+    // SO_REUSEADDR before binding, as anvil and Vert.x bind: connections of a killed earlier run
+    // linger in TIME_WAIT for a minute and must not make the port look taken; a listener does.
+    try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 1);
     } catch (IOException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
