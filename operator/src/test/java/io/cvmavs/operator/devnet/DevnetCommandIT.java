@@ -160,13 +160,18 @@ class DevnetCommandIT {
 
     Matcher pid = Pattern.compile("pid (\\d+)").matcher(first.toString());
     assertThat(pid.find()).isTrue();
+    // The printed pid is node_modules/.bin/anvil, a Node.js wrapper; the anvil binary is its child.
+    // Killing only the wrapper is the harder case: the binary must not survive holding the port.
     ProcessHandle anvil = ProcessHandle.of(Long.parseLong(pid.group(1))).orElseThrow();
+    List<ProcessHandle> binary = anvil.descendants().toList();
+    assertThat(binary).isNotEmpty();
     Instant killed = Instant.now();
     anvil.destroyForcibly();
     devnet.join(Duration.ofSeconds(60));
     assertThat(devnet.isAlive()).as("devnet still running after anvil died:%n%s", first).isFalse();
     assertThat(Duration.between(killed, Instant.now())).isLessThan(Duration.ofSeconds(30));
     assertThat(firstExit.get()).as(first.toString()).isEqualTo(CvmAvsCommand.EXIT_FAILURE);
+    assertThat(binary).as("the anvil binary is stopped too").noneMatch(ProcessHandle::isAlive);
     assertThat(first.toString().lines().filter(l -> l.contains("exited unexpectedly")).toList())
         .as(first.toString())
         .singleElement()
