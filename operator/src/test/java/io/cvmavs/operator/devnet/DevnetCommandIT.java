@@ -171,6 +171,9 @@ class DevnetCommandIT {
     assertThat(devnet.isAlive()).as("devnet still running after anvil died:%n%s", first).isFalse();
     assertThat(Duration.between(killed, Instant.now())).isLessThan(Duration.ofSeconds(30));
     assertThat(firstExit.get()).as(first.toString()).isEqualTo(CvmAvsCommand.EXIT_FAILURE);
+    for (ProcessHandle orphan : binary) { // SIGKILL is sent at once; reaping takes a moment
+      orphan.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
     assertThat(binary).as("the anvil binary is stopped too").noneMatch(ProcessHandle::isAlive);
     assertThat(first.toString().lines().filter(l -> l.contains("exited unexpectedly")).toList())
         .as(first.toString())
