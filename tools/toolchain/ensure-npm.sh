@@ -13,9 +13,15 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
   exit 0
 fi
 echo "[toolchain] installing npm packages pinned in package.json / package-lock.json"
-# Not `npm ci`: some of Foundry's other-platform optional packages are not on every registry mirror, and npm ci
-# refuses a lockfile without them; npm install skips missing optional packages. Versions are pinned exactly.
-npm install --no-audit --no-fund --prefer-offline --loglevel=error
+# `npm ci`, never `npm install`: it installs exactly what package-lock.json pins and never rewrites the tracked
+# lockfile. The lockfile lists every platform's optional Foundry binary (npm ci refuses a lockfile that lacks
+# them); npm fetches only the current platform's. After changing package.json, regenerate the lockfile once with
+# `npm install --package-lock-only` and commit it.
+if ! npm ci --no-audit --no-fund --prefer-offline --loglevel=error; then
+  echo "cvm-avs: npm ci failed; if it says package.json and package-lock.json are not in sync, run" >&2
+  echo "cvm-avs:   npm install --package-lock-only   (in $root) and commit package-lock.json" >&2
+  exit 1
+fi
 for tool in forge anvil cast; do
   "node_modules/.bin/$tool" --version >/dev/null || { echo "cvm-avs: node_modules/.bin/$tool does not run" >&2; exit 1; }
 done

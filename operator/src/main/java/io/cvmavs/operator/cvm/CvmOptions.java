@@ -8,17 +8,24 @@ import io.cvmavs.cvm.ingest.Web3jChainSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Options shared by the CVM commands: where data is stored, where it comes from, where jobs run.
  */
 final class CvmOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   @Option(
       names = "--data",
       paramLabel = "DIR",
-      defaultValue = "data/cvm",
-      description = "Directory of ingested chain data (default: ${DEFAULT-VALUE}).")
+      description =
+          "Directory of ingested chain data (default: cvm/ in the data home: "
+              + CvmDataHome.DESCRIPTION
+              + ").")
   Path data;
 
   @Option(
@@ -46,8 +53,18 @@ final class CvmOptions {
           "Jar the remote cluster loads the UDFs from (default: the running cvm-avs jar).")
   Path flinkJar;
 
+  /** {@code --data}, or {@code cvm/} in the {@link CvmDataHome data home}. */
+  Path data() {
+    return data != null ? data : CvmDataHome.of(command).resolve("cvm");
+  }
+
+  /** A folder of the data home, for the commands' other stores. */
+  Path inDataHome(String name) {
+    return CvmDataHome.of(command).resolve(name);
+  }
+
   SegmentStore store() {
-    return new SegmentStore(data);
+    return new SegmentStore(data());
   }
 
   Ingestor ingestor(String rpc, String chain, SegmentStore store, PrintWriter progress) {

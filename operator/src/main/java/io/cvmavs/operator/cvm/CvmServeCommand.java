@@ -34,8 +34,10 @@ public final class CvmServeCommand implements Callable<Integer> {
   @Option(
       names = "--blocks",
       paramLabel = "DIR",
-      defaultValue = "data/cvm-blocks",
-      description = "RocksDB directory of the block store (default: ${DEFAULT-VALUE}).")
+      description =
+          "RocksDB directory of the block store (default: cvm-blocks/ in the data home: "
+              + CvmDataHome.DESCRIPTION
+              + ").")
   Path blocks;
 
   @Option(
@@ -53,7 +55,8 @@ public final class CvmServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SegmentStore data = options.store();
-    try (CvmBlockStore store = CvmBlockStore.open(blocks)) {
+    try (CvmBlockStore store =
+        CvmBlockStore.open(blocks != null ? blocks : options.inDataHome("cvm-blocks"))) {
       CvmHttpApi api =
           new CvmHttpApi(
               store,

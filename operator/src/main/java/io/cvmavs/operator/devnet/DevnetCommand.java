@@ -11,12 +11,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -29,8 +31,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code cvm-avs devnet}: a local chain with the project's contracts. Starts anvil on 127.0.0.1,
  * deploys with the forge deploy script (the same one used for real networks), writes {@code
- * deployments/<chainId>.json} and prints the addresses. Ends there unless {@code --keep-running};
- * Ctrl-C stops every process it started.
+ * deployments/<chainId>.json} and prints the addresses, then runs operators, aggregator, challenger
+ * and task generator ({@link DevnetRun}). Ends after the summary unless {@code --keep-running},
+ * which keeps tasking every CVM block until Ctrl-C. Everything of a run lives in {@code
+ * target/devnet/run-<port>/} ({@link RunFolder}: only the latest run is kept). If anvil exits under
+ * it, the devnet says so in one line, stops everything and exits with 1 ({@link AnvilWatch}).
  */
 @Command(
     name = "devnet",
@@ -38,7 +43,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Start a local devnet and deploy the contracts.",
       "Starts anvil on 127.0.0.1, deploys with the forge deploy script, writes deployments/<chainId>.json and",
-      "prints the addresses."
+      "prints the addresses; then registers operators and attests CVM blocks (see --operators).",
+      "Files of a run (keys, configs, node data, logs) go to target/devnet/run-<port>/; a new run deletes the",
+      "folders of earlier runs that are not running any more, so only the latest is kept.",
+      "If anvil exits while the devnet runs, the devnet stops everything and exits with 1."
     })
 public final class DevnetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -112,7 +120,9 @@ public final class DevnetCommand implements Callable<Integer> {
 
   @Option(
       names = "--keep-running",
-      description = "Keep the devnet up after deploying, until Ctrl-C.")
+      description =
+          "After the summary keep everything up and keep creating a task for every CVM block"
+              + " (not only --blocks), until Ctrl-C.")
   boolean keepRunning;
 
   @Override
@@ -163,18 +173,53 @@ public final class DevnetCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--blocks and --cvm-span must be at least 1");
     }
+    try (RunFolder folder =
+        RunFolder.claim(
+            repo.root().resolve("target/devnet"),
+            port != 0
+                ? Integer.toString(port)
+                : "any-" + UUID.randomUUID().toString().substring(0, 8))) {
+      for (Path removed : folder.removed()) {
+        step(out, "removed the folder of an earlier run: %s", repo.root().relativize(removed));
+      }
+      return runIn(out, repo, folder.path());
+    }
+  }
+
+  private int runIn(PrintWriter out, RepoLayout repo, Path runDir) throws Exception {
     AnvilOptions options =
         AnvilOptions.defaults()
             .withPort(port)
             .withAccounts(Math.max(10, DevnetRun.accountsNeeded(operators)))
-            .withLogDirectory(repo.root().resolve("target/devnet"));
-    // Deployment and registration run on automine (a block per transaction, no waiting); the
-    // attestation phase
-    // switches anvil to --block-time interval mining, as a real chain behaves.
-    Duration blockTime = Duration.ofMillis(Math.round(blockTimeSeconds * 1000));
+            .withLogDirectory(runDir);
 
     step(out, "starting anvil");
-    try (AnvilNode anvil = AnvilNode.start(options)) {
+    try (AnvilNode anvil = AnvilNode.start(options);
+        AnvilWatch watch =
+            AnvilWatch.start(
+                anvil.pid(),
+                anvil.rpcUrl(),
+                repo.root().relativize(anvil.logFile().toAbsolutePath()),
+                Thread.currentThread())) {
+      try {
+        return runOn(out, repo, runDir, anvil);
+      } catch (Exception | Error e) {
+        if (watch.died().isEmpty()) {
+          throw e;
+        }
+        Thread.interrupted(); // the watch interrupted this thread to stop the devnet
+        step(out, "%s", watch.died().get());
+        return CvmAvsCommand.EXIT_FAILURE;
+      }
+    }
+  }
+
+  private int runOn(PrintWriter out, RepoLayout repo, Path runDir, AnvilNode anvil)
+      throws Exception {
+    // Deployment and registration run on automine (a block per transaction, no waiting); the
+    // attestation phase switches anvil to --block-time interval mining, as a real chain behaves.
+    Duration blockTime = Duration.ofMillis(Math.round(blockTimeSeconds * 1000));
+    {
       step(
           out,
           "anvil is up at %s (chain %d, pid %d, log %s)",
@@ -188,7 +233,7 @@ public final class DevnetCommand implements Callable<Integer> {
           deploymentsOut != null
               ? deploymentsOut
               : Path.of("deployments", anvil.chainId() + ".json");
-      Path written = DevnetRun.deploy(repo, anvil, deploymentFile, operators);
+      Path written = DevnetRun.deploy(repo, anvil, deploymentFile, operators, runDir);
       Deployments deployments = Deployments.read(written);
       Map<String, String> contracts = new TreeMap<>();
       Map<String, String> accounts = new TreeMap<>();
@@ -209,9 +254,10 @@ public final class DevnetCommand implements Callable<Integer> {
                   blocks,
                   span,
                   blockTime,
-                  repo.root().resolve("target/devnet/run-" + anvil.port()),
+                  runDir,
                   dashboardPort,
-                  webhooks),
+                  webhooks,
+                  keepRunning),
               out)) {
         if (operators > 0) {
           DevnetSummary summary = run.run(written);
@@ -235,25 +281,28 @@ public final class DevnetCommand implements Callable<Integer> {
             return CvmAvsCommand.EXIT_FAILURE;
           }
         }
-        keepRunningIfAsked(out, anvil);
+        keepRunningIfAsked(out, anvil, run);
       }
     }
     return 0;
   }
 
-  private void keepRunningIfAsked(PrintWriter out, AnvilNode anvil) throws InterruptedException {
-    {
-      if (keepRunning) {
-        step(
-            out,
-            "devnet running: RPC %s, WebSocket %s. Ctrl-C to stop.",
-            anvil.rpcUrl(),
-            anvil.wsUrl());
-        out.flush();
-        new CountDownLatch(1).await();
-      } else {
-        step(out, "done; stopping (use --keep-running to keep the devnet up)");
-      }
+  private void keepRunningIfAsked(PrintWriter out, AnvilNode anvil, DevnetRun run)
+      throws InterruptedException {
+    if (!keepRunning) {
+      step(out, "done; stopping (use --keep-running to keep the devnet up)");
+      return;
+    }
+    step(
+        out,
+        "devnet running: RPC %s, WebSocket %s; %s. Ctrl-C to stop.",
+        anvil.rpcUrl(),
+        anvil.wsUrl(),
+        operators > 0 ? "a task for every CVM block from now on" : "no operators");
+    if (operators > 0) {
+      run.followTasks(); // returns only when interrupted
+    } else {
+      new CountDownLatch(1).await();
     }
   }
 
@@ -289,8 +338,11 @@ public final class DevnetCommand implements Callable<Integer> {
   }
 
   private void requireFreePort(int wanted, String option) {
-    try (ServerSocket socket = new ServerSocket(wanted, 1, InetAddress.getLoopbackAddress())) {
+    // SO_REUSEADDR before binding, as anvil and Vert.x bind: connections of a killed earlier run
+    // linger in TIME_WAIT for a minute and must not make the port look taken; a listener does.
+    try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 1);
     } catch (IOException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),

@@ -56,9 +56,10 @@ import picocli.CommandLine;
  * One devnet run on a started anvil: deploys, starts the aggregator, creates and registers {@code
  * operators} operators (keys, operator.yaml, {@code operator register}), starts their nodes, makes
  * ERC-20 activity on the chain, and creates one task per CVM block until {@code cvmBlocks} tasks
- * were answered (or their response window passed). All components run in this process with the same
- * assembly as their commands. Accounts: 0 deployer and task generator, 1..N operators, N+1 token
- * activity, N+2 aggregator, N+3 challenger.
+ * were answered (or their response window passed) — with {@code keepRunning}, the task generator
+ * goes on tasking every CVM block after that, followed by {@link #followTasks()}. All components
+ * run in this process with the same assembly as their commands. Accounts: 0 deployer and task
+ * generator, 1..N operators, N+1 token activity, N+2 aggregator, N+3 challenger.
  */
 final class DevnetRun implements AutoCloseable {
   /** Devnet-only keystore password (keys are written with light scrypt under target/devnet). */
@@ -83,13 +84,28 @@ final class DevnetRun implements AutoCloseable {
       Duration blockTime,
       Path workDirectory,
       int dashboardPort,
-      List<URI> webhooks) {}
+      List<URI> webhooks,
+      boolean keepRunning) {
+    /**
+     * How many tasks the task generator creates: {@code cvmBlocks} for a run that ends with the
+     * summary, no limit when the devnet keeps running (a newcomer's own node must keep seeing
+     * tasks).
+     */
+    OptionalLong taskLimit() {
+      return keepRunning ? OptionalLong.empty() : OptionalLong.of(cvmBlocks);
+    }
+  }
 
   private final AnvilNode anvil;
   private final Settings settings;
   private final PrintWriter out;
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<String> endpoints = new ArrayList<>();
+  private final java.util.concurrent.BlockingQueue<TaskGenerator.Created> created =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+  private TaskManagerReader reader;
+  private Aggregator aggregator;
+  private long window;
 
   DevnetRun(AnvilNode anvil, Settings settings, PrintWriter out) {
     this.anvil = anvil;
@@ -167,8 +183,9 @@ final class DevnetRun implements AutoCloseable {
             anvil.account(0).credentials().getEcKeyPair(),
             Optional.of(anvil.chainId()));
     String taskManager = d.address("CvmTaskManager");
-    TaskManagerReader reader = new TaskManagerReader(generatorTx, taskManager);
-    long window = reader.taskResponseWindowBlock();
+    reader = new TaskManagerReader(generatorTx, taskManager);
+    window = reader.taskResponseWindowBlock();
+    this.aggregator = aggregator.aggregator();
     // Token activity runs in the background from now on: about one transfer per block, so every
     // CVM block has records to attest.
     TokenActivity activity = new TokenActivity(anvil, d.address("CToken"), activityAccount);
@@ -243,8 +260,6 @@ final class DevnetRun implements AutoCloseable {
     step("node API and metrics of every component:");
     endpoints.forEach(out::println);
     out.flush();
-    java.util.concurrent.BlockingQueue<TaskGenerator.Created> created =
-        new java.util.concurrent.LinkedBlockingQueue<>();
     java.util.concurrent.ScheduledExecutorService generatorThread =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("task-generator").daemon().factory());
@@ -262,7 +277,7 @@ final class DevnetRun implements AutoCloseable {
                         ? Long.parseLong(d.values().get("deploymentBlock"))
                         : 0,
                     Duration.ofMillis(200),
-                    OptionalLong.of(settings.cvmBlocks())),
+                    settings.taskLimit()),
                 TaskGenerator.Chain.of(generatorTx, taskManager),
                 cvm,
                 generatorThread,
@@ -275,19 +290,11 @@ final class DevnetRun implements AutoCloseable {
 
     List<DevnetSummary.Task> outcomes = new ArrayList<>();
     for (int n = 0; n < settings.cvmBlocks(); n++) {
-      TaskGenerator.Created c = created.take();
-      CvmTask task = c.task();
-      step(
-          "task %d created for CVM block %d (chain blocks %d..%d, %d records)",
-          task.taskIndex(),
-          task.cvmBlockHeight(),
-          c.block().header().input().fromBlock(),
-          c.block().header().input().toBlock(),
-          c.block().datasets().values().stream().mapToInt(ds -> ds.size()).sum());
-      outcomes.add(
-          awaitResponse(reader, aggregator.aggregator(), task, c.createdAtMillis(), window));
+      outcomes.add(nextTask());
     }
-    generator.close();
+    if (!settings.keepRunning()) {
+      generator.close();
+    }
     Slashing slashing = awaitChallenges(challenger.challenger(), reader, d, keys);
     return new DevnetSummary(
         settings.operators(),
@@ -296,6 +303,33 @@ final class DevnetRun implements AutoCloseable {
         faultyNames(),
         slashing.slashed(),
         slashing.complete());
+  }
+
+  /** Waits for the next task the generator creates, prints it and waits for its response. */
+  private DevnetSummary.Task nextTask() throws InterruptedException {
+    TaskGenerator.Created c = created.take();
+    CvmTask task = c.task();
+    step(
+        "task %d created for CVM block %d (chain blocks %d..%d, %d records)",
+        task.taskIndex(),
+        task.cvmBlockHeight(),
+        c.block().header().input().fromBlock(),
+        c.block().header().input().toBlock(),
+        c.block().datasets().values().stream().mapToInt(ds -> ds.size()).sum());
+    return awaitResponse(reader, aggregator, task, c.createdAtMillis(), window);
+  }
+
+  /**
+   * With {@code keepRunning}, after {@link #run}: prints every further task and its response, until
+   * the calling thread is interrupted.
+   */
+  void followTasks() throws InterruptedException {
+    if (!settings.keepRunning()) {
+      throw new IllegalStateException("the task generator stopped after the summary");
+    }
+    while (true) {
+      nextTask();
+    }
   }
 
   /** Operators slashed for wrong results and whether every fault was followed to its end. */
@@ -513,22 +547,20 @@ final class DevnetRun implements AutoCloseable {
    * Deploys with the aggregator role on its own account, so its transactions never race the task
    * generator's.
    */
-  static Path deploy(RepoLayout repo, AnvilNode anvil, Path out, int operators) {
+  static Path deploy(RepoLayout repo, AnvilNode anvil, Path out, int operators, Path logDir) {
     return ForgeDeploy.deploy(
         repo,
         anvil.rpcUrl(),
         anvil.account(0).privateKeyHex(),
         out,
-        repo.root()
-            .resolve(
-                "target/devnet/forge-deploy-"
-                    + UUID.randomUUID().toString().substring(0, 8)
-                    + ".log"),
+        logDir.resolve("forge-deploy-" + UUID.randomUUID().toString().substring(0, 8) + ".log"),
         Map.of("AVS_AGGREGATOR", anvil.account(operators + 2).address()));
   }
 
   @Override
   public void close() {
+    // Stopping after an interrupt (anvil died, Ctrl-C): every component still gets a clean close.
+    boolean interrupted = Thread.interrupted();
     for (int i = running.size() - 1; i >= 0; i--) {
       try {
         running.get(i).close();
@@ -537,6 +569,9 @@ final class DevnetRun implements AutoCloseable {
       }
     }
     running.clear();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

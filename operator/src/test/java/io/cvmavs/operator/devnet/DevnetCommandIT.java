@@ -6,16 +6,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.cvmavs.contracts.Deployments;
+import io.cvmavs.localnet.process.FreePort;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.cli.CvmAvsCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -117,5 +122,96 @@ class DevnetCommandIT {
                 .orElse(false))
         .as("anvil stopped when the devnet ended")
         .isFalse();
+  }
+
+  /**
+   * The README's first command run twice on one port, the first run killed under it: {@code
+   * --keep-running} goes on tasking after {@code --blocks}; anvil dying stops the devnet with one
+   * line and exit 1 within seconds; the second run on the same port (same run folder, keystores of
+   * the first run still there) works and leaves only its own run folder.
+   */
+  @Test
+  void keepsTaskingUntilAnvilDiesThenASecondRunOnTheSamePortWorks() throws Exception {
+    int port = FreePort.onLoopback();
+    Path runs = RepoLayout.locate().root().resolve("target/devnet");
+    Path stale = Files.createDirectories(runs.resolve("run-stale-" + UUID.randomUUID()));
+    Files.writeString(stale.resolve("ecdsa.json"), "{}"); // a killed run of an older version
+    StringWriter first = new StringWriter();
+    AtomicInteger firstExit = new AtomicInteger(-1);
+    Thread devnet =
+        Thread.ofPlatform()
+            .name("devnet-keep-running")
+            .start(
+                () -> {
+                  CommandLine cli = CvmAvsCommand.commandLine();
+                  cli.setOut(new PrintWriter(first, true));
+                  firstExit.set(cli.execute(args(port, "--keep-running")));
+                });
+    // --blocks 1 makes task 0 the summary's; tasks 1 and 2 come only from --keep-running.
+    Instant deadline = Instant.now().plusSeconds(240);
+    while (!first.toString().contains("task 2 responded on chain")) {
+      assertThat(devnet.isAlive()).as("devnet ended early:%n%s", first).isTrue();
+      assertThat(Instant.now()).as("no task beyond --blocks:%n%s", first).isBefore(deadline);
+      Thread.sleep(200);
+    }
+    assertThat(first.toString()).contains("tasks created").contains("task 1 created");
+    assertThat(runs.resolve("run-" + port + "/operator-1/ecdsa.json")).exists();
+    assertThat(stale).as("a finished run's folder is removed by the next run").doesNotExist();
+
+    Matcher pid = Pattern.compile("pid (\\d+)").matcher(first.toString());
+    assertThat(pid.find()).isTrue();
+    // The printed pid is node_modules/.bin/anvil, a Node.js wrapper; the anvil binary is its child.
+    // Killing only the wrapper is the harder case: the binary must not survive holding the port.
+    ProcessHandle anvil = ProcessHandle.of(Long.parseLong(pid.group(1))).orElseThrow();
+    List<ProcessHandle> binary = anvil.descendants().toList();
+    assertThat(binary).isNotEmpty();
+    Instant killed = Instant.now();
+    anvil.destroyForcibly();
+    devnet.join(Duration.ofSeconds(60));
+    assertThat(devnet.isAlive()).as("devnet still running after anvil died:%n%s", first).isFalse();
+    assertThat(Duration.between(killed, Instant.now())).isLessThan(Duration.ofSeconds(30));
+    assertThat(firstExit.get()).as(first.toString()).isEqualTo(CvmAvsCommand.EXIT_FAILURE);
+    for (ProcessHandle orphan : binary) { // SIGKILL is sent at once; reaping takes a moment
+      orphan.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(binary).as("the anvil binary is stopped too").noneMatch(ProcessHandle::isAlive);
+    assertThat(first.toString().lines().filter(l -> l.contains("exited unexpectedly")).toList())
+        .as(first.toString())
+        .singleElement()
+        .asString()
+        .startsWith("[devnet] anvil (pid " + pid.group(1) + ", http://127.0.0.1:" + port + ")")
+        .contains("stopping the devnet");
+
+    StringWriter second = new StringWriter();
+    CommandLine cli = CvmAvsCommand.commandLine();
+    cli.setOut(new PrintWriter(second, true));
+    int exit = cli.execute(args(port));
+    assertThat(exit).as(second.toString()).isZero();
+    assertThat(second.toString())
+        .containsPattern("tasks responded +1")
+        .contains("done; stopping")
+        .doesNotContain("already exists");
+    assertThat(runs.resolve("run-" + port + "/operator-1/ecdsa.json")).exists();
+  }
+
+  private static String[] args(int port, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "devnet",
+                "--port",
+                Integer.toString(port),
+                "--operators",
+                "1",
+                "--blocks",
+                "1",
+                "--cvm-span",
+                "2",
+                "--dashboard-port",
+                "0",
+                "--deployments-out",
+                "target/devnet-it-" + UUID.randomUUID() + ".json"));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 }
