@@ -24,6 +24,7 @@ import io.cvmavs.operator.challenger.ChallengerCommand;
 import io.cvmavs.operator.cli.CliContext;
 import io.cvmavs.operator.cli.CvmAvsCommand;
 import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.cvm.CvmBlockOptions;
 import io.cvmavs.operator.monitor.MonitorService;
 import io.cvmavs.operator.node.CvmBlockComputer;
 import io.cvmavs.operator.node.NodeCommand;
@@ -120,7 +121,7 @@ final class DevnetRun implements AutoCloseable {
   DevnetSummary run(Path deploymentFile) throws Exception {
     Deployments d = Deployments.read(deploymentFile);
     byte[] manuscriptHash =
-        Hash.sha3("cvm-avs devnet: ERC-20 token transfers".getBytes(StandardCharsets.UTF_8));
+        Hash.sha3(CvmBlockOptions.DEVNET_MANUSCRIPT_TEXT.getBytes(StandardCharsets.UTF_8));
     int aggregatorAccount = settings.operators() + 2;
     int activityAccount = settings.operators() + 1;
 
