@@ -296,10 +296,13 @@ contract AllocationManager_ModifyAllocations is AllocationManagerTestBase {
         vm.stopPrank();
     }
 
-    function test_SetAllocationDelayByOperator() public {
+    function test_SetAllocationDelayByOperatorAfterConfigurationDelayPlusOne() public {
         vm.prank(op);
         d.core.allocationManager.setAllocationDelay(op, 7);
         (, uint32 delay) = d.core.allocationManager.getAllocationDelay(op);
+        assertEq(delay, 0); // ALLOCATION_CONFIGURATION_DELAY (0 here) + 1 blocks
+        vm.roll(block.number + 1);
+        (, delay) = d.core.allocationManager.getAllocationDelay(op);
         assertEq(delay, 7);
     }
 
@@ -330,7 +333,7 @@ contract AllocationManager_SlashOperator is AllocationManagerTestBase {
         assertEq(d.core.allocationManager.getMaxMagnitude(op, strategy), 75e16);
         assertEq(d.core.allocationManager.getEncumberedMagnitude(op, strategy), 25e16);
         assertEq(d.core.delegationManager.operatorShares(op, strategy), 75 ether);
-        assertEq(d.core.strategyManager.getBurnableShares(strategy), 25 ether);
+        assertEq(d.core.strategyManager.getPendingSlashedShares(strategy), 25 ether);
         wad;
     }
 
@@ -417,6 +420,6 @@ contract AllocationManager_SlashOperator is AllocationManagerTestBase {
         uint256 sharesAfter = d.core.delegationManager.operatorShares(op, strategy);
         assertLe(sharesAfter, sharesBefore);
         assertLe(d.core.allocationManager.getMaxMagnitude(op, strategy), maxBefore);
-        assertEq(sharesAfter + d.core.strategyManager.getBurnableShares(strategy), sharesBefore);
+        assertEq(sharesAfter + d.core.strategyManager.getPendingSlashedShares(strategy), sharesBefore);
     }
 }
