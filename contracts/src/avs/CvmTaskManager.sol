@@ -20,12 +20,9 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
     string internal constant EQUIVOCATION = "cvm-avs: equivocation";
     string internal constant WRONG_RESULT = "cvm-avs: wrong result";
 
-    constructor(
-        ICvmRegistry registry_,
-        ICvmServiceManager serviceManager_,
-        ICvmSlasher slasher_,
-        ICStaking cStaking_
-    ) CvmTaskManagerStorage(registry_, serviceManager_, slasher_, cStaking_) {
+    constructor(ICvmRegistry registry_, ICvmServiceManager serviceManager_, ICvmSlasher slasher_, ICStaking cStaking_)
+        CvmTaskManagerStorage(registry_, serviceManager_, slasher_, cStaking_)
+    {
         _disableInitializers();
     }
 

@@ -47,12 +47,7 @@ abstract contract CvmTaskManagerStorage is ICvmTaskManager {
     /// @inheritdoc ICvmTaskManager
     mapping(uint32 taskIndex => mapping(address operator => uint256 requestId)) public wrongResultSlashedBy;
 
-    constructor(
-        ICvmRegistry registry_,
-        ICvmServiceManager serviceManager_,
-        ICvmSlasher slasher_,
-        ICStaking cStaking_
-    ) {
+    constructor(ICvmRegistry registry_, ICvmServiceManager serviceManager_, ICvmSlasher slasher_, ICStaking cStaking_) {
         registry = registry_;
         serviceManager = serviceManager_;
         slasher = slasher_;
