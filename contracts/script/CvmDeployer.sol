@@ -3,6 +3,7 @@ pragma solidity ^0.8.27;
 
 import {CvmRegistry} from "../src/avs/CvmRegistry.sol";
 import {CvmServiceManager} from "../src/avs/CvmServiceManager.sol";
+import {CvmSlasher} from "../src/avs/CvmSlasher.sol";
 import {CvmTaskManager} from "../src/avs/CvmTaskManager.sol";
 import {AVSDirectory} from "../src/core/AVSDirectory.sol";
 import {AllocationManager} from "../src/core/AllocationManager.sol";
@@ -14,6 +15,7 @@ import {StrategyManager} from "../src/core/StrategyManager.sol";
 import {ICStaking} from "../src/interfaces/avs/ICStaking.sol";
 import {ICvmRegistry, ICvmRegistryTypes} from "../src/interfaces/avs/ICvmRegistry.sol";
 import {ICvmServiceManager} from "../src/interfaces/avs/ICvmServiceManager.sol";
+import {ICvmSlasher} from "../src/interfaces/avs/ICvmSlasher.sol";
 import {ICvmTaskManager, ICvmTaskManagerTypes} from "../src/interfaces/avs/ICvmTaskManager.sol";
 import {IAVSDirectory} from "../src/interfaces/core/IAVSDirectory.sol";
 import {IAllocationManager} from "../src/interfaces/core/IAllocationManager.sol";
@@ -76,6 +78,8 @@ abstract contract CvmDeployer is CommonBase {
         CvmServiceManager serviceManager;
         CvmRegistry registry;
         CvmTaskManager taskManager;
+        /// @dev The slasher router: slasher of every operator set of the AVS (EigenLayer v1.9+).
+        CvmSlasher slasher;
         CStaking cStaking;
         CvmVerifier verifier;
         uint8 quorumNumber;
@@ -182,6 +186,15 @@ abstract contract CvmDeployer is CommonBase {
         d.registry = CvmRegistry(_proxy(empty, admin));
         d.taskManager = CvmTaskManager(payable(_proxy(empty, admin)));
         d.cStaking = CStaking(_proxy(empty, admin));
+        d.slasher = CvmSlasher(_proxy(empty, admin));
+
+        address[] memory allowed = new address[](1);
+        allowed[0] = address(d.taskManager);
+        _upgrade(
+            address(d.slasher),
+            address(new CvmSlasher(d.core.allocationManager, ICvmServiceManager(address(d.serviceManager)))),
+            abi.encodeCall(CvmSlasher.initialize, (cfg.owner, allowed))
+        );
 
         _upgrade(
             address(d.cStaking),
@@ -206,7 +219,7 @@ abstract contract CvmDeployer is CommonBase {
                 new CvmTaskManager(
                     ICvmRegistry(address(d.registry)),
                     ICvmServiceManager(address(d.serviceManager)),
-                    d.core.allocationManager,
+                    ICvmSlasher(address(d.slasher)),
                     ICStaking(address(d.cStaking))
                 )
             ),
@@ -224,7 +237,7 @@ abstract contract CvmDeployer is CommonBase {
                     d.core.avsDirectory,
                     d.core.permissionController,
                     ICvmRegistry(address(d.registry)),
-                    address(d.taskManager)
+                    ICvmSlasher(address(d.slasher))
                 )
             ),
             abi.encodeCall(CvmServiceManager.initialize, (admin, cfg.pauser, cfg.metadataURI))

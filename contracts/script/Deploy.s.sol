@@ -21,7 +21,8 @@ import {Script} from "forge-std/Script.sol";
 ///         CHALLENGE_WINDOW_BLOCKS, VETO_WINDOW_BLOCKS, MAX_MISSED_RESPONSES, CHALLENGE_BOND_WEI,
 ///         EQUIVOCATION_SLASH_WAD, WRONG_RESULT_SLASH_WAD, QUORUM_MAX_OPERATORS, QUORUM_MIN_STAKE,
 ///         C_STAKE_MULTIPLIER, STRATEGY_MULTIPLIER, UNBONDING_PERIOD_SECONDS, DEALLOCATION_DELAY_BLOCKS,
-///         ALLOCATION_CONFIGURATION_DELAY_BLOCKS. On anvil (chain 31337) CHALLENGE_WINDOW_BLOCKS and
+///         ALLOCATION_CONFIGURATION_DELAY_BLOCKS (stand-ins only; the JSON carries the delays read from the
+///         AllocationManager in use). On anvil (chain 31337) CHALLENGE_WINDOW_BLOCKS and
 ///         VETO_WINDOW_BLOCKS default to 20 and 4 (1-second devnet blocks) instead of 100 and 50.
 contract Deploy is Script, CvmDeployer {
     /// @notice The deployment of the last `run()` (for tests that run the script in-process).
@@ -123,6 +124,7 @@ contract Deploy is Script, CvmDeployer {
         vm.serializeAddress(k, "CvmServiceManager", address(d.serviceManager));
         vm.serializeAddress(k, "CvmRegistry", address(d.registry));
         vm.serializeAddress(k, "CvmTaskManager", address(d.taskManager));
+        vm.serializeAddress(k, "CvmSlasher", address(d.slasher));
         vm.serializeAddress(k, "CvmVerifier", address(d.verifier));
         vm.serializeUint(k, "quorumNumber", d.quorumNumber);
         vm.serializeUint(k, "operatorSetId", d.quorumNumber);
@@ -139,8 +141,10 @@ contract Deploy is Script, CvmDeployer {
         vm.serializeUint(k, "challengeBond", cfg.taskConfig.challengeBond);
         vm.serializeUint(k, "minimumStake", cfg.quorum.minimumStake);
         vm.serializeUint(k, "maxOperatorCount", cfg.quorum.maxOperatorCount);
-        vm.serializeUint(k, "deallocationDelay", cfg.deallocationDelay);
-        vm.serializeUint(k, "allocationConfigurationDelay", cfg.allocationConfigurationDelay);
+        // The delays the AllocationManager in use enforces (EigenLayer's own when CORE_* is given), not the
+        // stand-in defaults of the config.
+        vm.serializeUint(k, "deallocationDelay", d.core.allocationManager.DEALLOCATION_DELAY());
+        vm.serializeUint(k, "allocationConfigurationDelay", d.core.allocationManager.ALLOCATION_CONFIGURATION_DELAY());
         string memory json = vm.serializeUint(k, "unbondingPeriod", cfg.unbondingPeriod);
 
         path = vm.envOr("DEPLOYMENTS_OUT", string.concat("deployments/", vm.toString(block.chainid), ".json"));

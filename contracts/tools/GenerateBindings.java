@@ -168,6 +168,7 @@ public final class GenerateBindings {
       for (JsonNode entry : abiNode) {
         abi.add(JSON.treeToValue(entry, AbiDefinition.class));
       }
+      abi = withoutErasureClashes(abi);
       String bytecode = root.path("bytecode").path("object").asText("0x");
       Artifact artifact = new Artifact(name, source, bytecode, abi, abiNode.toString());
       Artifact previous = byName.putIfAbsent(name, artifact);
@@ -183,6 +184,55 @@ public final class GenerateBindings {
       }
     }
     return byName;
+  }
+
+  /**
+   * Solidity overloads that differ only inside arrays of structs (EigenLayer v1.9+'s {@code
+   * createOperatorSets(address,(uint32,address[])[])} and {@code
+   * createOperatorSets(address,(uint32,address[],address)[])}) become Java methods with the same
+   * erasure ({@code List}), which does not compile. Of each such group only the overload with the
+   * longest canonical signature (the newer struct) gets a wrapper method; the others can still be
+   * called through hand-written ABI encoders.
+   */
+  private static List<AbiDefinition> withoutErasureClashes(List<AbiDefinition> abi) {
+    Map<String, AbiDefinition> keep = new TreeMap<>();
+    for (AbiDefinition f : abi) {
+      if (!"function".equals(f.getType())) {
+        continue;
+      }
+      keep.merge(
+          erasure(f),
+          f,
+          (a, b) -> canonical(b.getInputs()).length() > canonical(a.getInputs()).length() ? b : a);
+    }
+    List<AbiDefinition> out = new ArrayList<>();
+    for (AbiDefinition f : abi) {
+      if (!"function".equals(f.getType()) || keep.get(erasure(f)) == f) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  private static String erasure(AbiDefinition f) {
+    StringBuilder key = new StringBuilder(f.getName()).append('(');
+    for (AbiDefinition.NamedType t : f.getInputs()) {
+      key.append(t.getType().endsWith("]") ? "List" : t.getType() + ":" + t.getInternalType())
+          .append(',');
+    }
+    return key.append(')').toString();
+  }
+
+  private static String canonical(List<AbiDefinition.NamedType> types) {
+    StringBuilder out = new StringBuilder("(");
+    for (AbiDefinition.NamedType t : types) {
+      out.append(
+              t.getType().startsWith("tuple")
+                  ? canonical(t.getComponents()) + t.getType().substring("tuple".length())
+                  : t.getType())
+          .append(',');
+    }
+    return out.append(')').toString();
   }
 
   private static String fingerprint(Map<String, Artifact> artifacts, String packageName)

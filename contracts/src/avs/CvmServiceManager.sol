@@ -3,6 +3,7 @@ pragma solidity ^0.8.27;
 
 import {ICvmRegistry, ICvmRegistryTypes} from "../interfaces/avs/ICvmRegistry.sol";
 import {ICvmServiceManager} from "../interfaces/avs/ICvmServiceManager.sol";
+import {ICvmSlasher} from "../interfaces/avs/ICvmSlasher.sol";
 import {IAVSDirectory} from "../interfaces/core/IAVSDirectory.sol";
 import {IAllocationManager, IAllocationManagerTypes} from "../interfaces/core/IAllocationManager.sol";
 import {IPermissionController} from "../interfaces/core/IPermissionController.sol";
@@ -16,8 +17,8 @@ contract CvmServiceManager is Initializable, OwnableUpgradeable, ICvmServiceMana
     IAVSDirectory public immutable avsDirectory;
     IPermissionController public immutable permissionController;
     ICvmRegistry public immutable registry;
-    /// @notice The task manager: slasher (appointee for `slashOperator`) and ejector.
-    address public immutable taskManager;
+    /// @notice The slasher router: the slasher of every operator set this AVS creates, and the only ejector.
+    ICvmSlasher public immutable slasher;
 
     address public pauser;
     bool public paused;
@@ -29,17 +30,19 @@ contract CvmServiceManager is Initializable, OwnableUpgradeable, ICvmServiceMana
         IAVSDirectory avsDirectory_,
         IPermissionController permissionController_,
         ICvmRegistry registry_,
-        address taskManager_
+        ICvmSlasher slasher_
     ) {
         allocationManager = allocationManager_;
         avsDirectory = avsDirectory_;
         permissionController = permissionController_;
         registry = registry_;
-        taskManager = taskManager_;
+        slasher = slasher_;
         _disableInitializers();
     }
 
-    /// @notice Registers the AVS metadata, sets the registry as registrar and appoints the task manager as slasher.
+    /// @notice Registers the AVS metadata and sets the registry as registrar. No PermissionController appointee
+    ///         for `slashOperator`: since EigenLayer v1.9 only the set's slasher (the router, named in
+    ///         `createQuorum`) may slash.
     function initialize(address initialOwner, address initialPauser, string calldata metadataURI) external initializer {
         __Ownable_init(initialOwner);
         pauser = initialPauser;
@@ -47,9 +50,6 @@ contract CvmServiceManager is Initializable, OwnableUpgradeable, ICvmServiceMana
         allocationManager.updateAVSMetadataURI(address(this), metadataURI);
         avsDirectory.updateAVSMetadataURI(metadataURI);
         allocationManager.setAVSRegistrar(address(this), registry);
-        permissionController.setAppointee(
-            address(this), taskManager, address(allocationManager), IAllocationManager.slashOperator.selector
-        );
     }
 
     /// @inheritdoc ICvmServiceManager
@@ -62,8 +62,11 @@ contract CvmServiceManager is Initializable, OwnableUpgradeable, ICvmServiceMana
         for (uint256 i; i < strategies.length; ++i) {
             s[i] = strategies[i].strategy;
         }
-        IAllocationManagerTypes.CreateSetParams[] memory params = new IAllocationManagerTypes.CreateSetParams[](1);
-        params[0] = IAllocationManagerTypes.CreateSetParams({operatorSetId: quorumNumber, strategies: s});
+        // The v1.9+ overload: the router is the set's slasher from creation (updateSlasher would wait weeks).
+        IAllocationManagerTypes.CreateSetParamsV2[] memory params = new IAllocationManagerTypes.CreateSetParamsV2[](1);
+        params[0] = IAllocationManagerTypes.CreateSetParamsV2({
+            operatorSetId: quorumNumber, strategies: s, slasher: address(slasher)
+        });
         allocationManager.createOperatorSets(address(this), params);
     }
 
@@ -90,7 +93,7 @@ contract CvmServiceManager is Initializable, OwnableUpgradeable, ICvmServiceMana
 
     /// @inheritdoc ICvmServiceManager
     function ejectOperator(address operator) external {
-        if (msg.sender != taskManager) revert OnlyEjector(msg.sender);
+        if (msg.sender != address(slasher)) revert OnlyEjector(msg.sender);
         uint8[] memory quorums = registry.getActiveQuorums(operator);
         uint32[] memory ids = new uint32[](quorums.length);
         for (uint256 i; i < quorums.length; ++i) {

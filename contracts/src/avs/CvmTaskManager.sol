@@ -4,11 +4,9 @@ pragma solidity ^0.8.27;
 import {ICStaking} from "../interfaces/avs/ICStaking.sol";
 import {ICvmRegistry, ICvmRegistryTypes} from "../interfaces/avs/ICvmRegistry.sol";
 import {ICvmServiceManager} from "../interfaces/avs/ICvmServiceManager.sol";
+import {ICvmSlasher} from "../interfaces/avs/ICvmSlasher.sol";
 import {ICvmTaskManager} from "../interfaces/avs/ICvmTaskManager.sol";
-import {IAllocationManager, IAllocationManagerTypes} from "../interfaces/core/IAllocationManager.sol";
-import {IStrategy} from "../interfaces/core/IStrategy.sol";
 import {BN254} from "../libraries/BN254.sol";
-import {OperatorSet} from "../libraries/OperatorSetLib.sol";
 import {CvmTaskManagerStorage} from "./CvmTaskManagerStorage.sol";
 import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
@@ -22,12 +20,9 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
     string internal constant EQUIVOCATION = "cvm-avs: equivocation";
     string internal constant WRONG_RESULT = "cvm-avs: wrong result";
 
-    constructor(
-        ICvmRegistry registry_,
-        ICvmServiceManager serviceManager_,
-        IAllocationManager allocationManager_,
-        ICStaking cStaking_
-    ) CvmTaskManagerStorage(registry_, serviceManager_, allocationManager_, cStaking_) {
+    constructor(ICvmRegistry registry_, ICvmServiceManager serviceManager_, ICvmSlasher slasher_, ICStaking cStaking_)
+        CvmTaskManagerStorage(registry_, serviceManager_, slasher_, cStaking_)
+    {
         _disableInitializers();
     }
 
@@ -235,7 +230,7 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         l.ejectable = false;
         _liveness[operatorId] = l;
         emit OperatorEjectedForLiveness(operator, operatorId, l.missedStreak);
-        serviceManager.ejectOperator(operator);
+        slasher.ejectOperator(operator);
     }
 
     /// @inheritdoc ICvmTaskManager
@@ -632,29 +627,12 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         _refreshStake(operator);
     }
 
-    /// @dev Slashes `wad` of the operator's allocation in operator set `q` through the AllocationManager, if it is
-    ///      still slashable there (the task manager is the service manager's appointee for `slashOperator`), for
-    ///      equivocation when `requestId == 0`, else for a wrong result; then `wad` of its `$C` if `slashC`, then
+    /// @dev Slashes `wad` of the operator's allocation in operator set `q` through the slasher router (the set's
+    ///      slasher; it does nothing if the operator is no longer slashable there), for equivocation when
+    ///      `requestId == 0`, else for a wrong result; then `wad` of its `$C` if `slashC`, then
     ///      `OperatorSlashedForWrongResult` (wrong result only).
     function _slashInSet(address operator, uint8 q, uint256 wad, uint256 requestId, bool slashC) internal {
-        OperatorSet memory os = OperatorSet(address(serviceManager), q);
-        if (allocationManager.isOperatorSlashable(operator, os)) {
-            IStrategy[] memory strategies = _sorted(allocationManager.getStrategiesInOperatorSet(os));
-            uint256[] memory wads = new uint256[](strategies.length);
-            for (uint256 i; i < wads.length; ++i) {
-                wads[i] = wad;
-            }
-            allocationManager.slashOperator(
-                address(serviceManager),
-                IAllocationManagerTypes.SlashingParams({
-                    operator: operator,
-                    operatorSetId: q,
-                    strategies: strategies,
-                    wadsToSlash: wads,
-                    description: requestId == 0 ? EQUIVOCATION : WRONG_RESULT
-                })
-            );
-        }
+        slasher.slashOperator(operator, q, wad, requestId == 0 ? EQUIVOCATION : WRONG_RESULT);
         if (slashC) cStaking.slash(operator, wad);
         if (requestId != 0) emit OperatorSlashedForWrongResult(requestId, operator, q);
     }
@@ -684,20 +662,6 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         if (amount == 0) return;
         (bool ok,) = to.call{value: amount}("");
         if (!ok) revert TransferFailed(to, amount);
-    }
-
-    /// @dev Insertion sort by address (operator sets hold a handful of strategies).
-    function _sorted(IStrategy[] memory s) internal pure returns (IStrategy[] memory) {
-        for (uint256 i = 1; i < s.length; ++i) {
-            IStrategy v = s[i];
-            uint256 j = i;
-            while (j > 0 && address(s[j - 1]) > address(v)) {
-                s[j] = s[j - 1];
-                --j;
-            }
-            s[j] = v;
-        }
-        return s;
     }
 
     function _setRoles(address taskGenerator_, address aggregator_, address vetoCommittee_, address treasury_)

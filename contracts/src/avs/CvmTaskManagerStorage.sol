@@ -4,8 +4,8 @@ pragma solidity ^0.8.27;
 import {ICStaking} from "../interfaces/avs/ICStaking.sol";
 import {ICvmRegistry} from "../interfaces/avs/ICvmRegistry.sol";
 import {ICvmServiceManager} from "../interfaces/avs/ICvmServiceManager.sol";
+import {ICvmSlasher} from "../interfaces/avs/ICvmSlasher.sol";
 import {ICvmTaskManager} from "../interfaces/avs/ICvmTaskManager.sol";
-import {IAllocationManager} from "../interfaces/core/IAllocationManager.sol";
 
 /// @title CvmTaskManagerStorage — state of the CVM task manager.
 abstract contract CvmTaskManagerStorage is ICvmTaskManager {
@@ -19,7 +19,8 @@ abstract contract CvmTaskManagerStorage is ICvmTaskManager {
 
     ICvmRegistry public immutable registry;
     ICvmServiceManager public immutable serviceManager;
-    IAllocationManager public immutable allocationManager;
+    /// @notice The slasher router: restaked slashes and ejections go through it (EigenLayer v1.9+ slasher rule).
+    ICvmSlasher public immutable slasher;
     ICStaking public immutable cStaking;
 
     HotSlot internal _hot;
@@ -46,15 +47,10 @@ abstract contract CvmTaskManagerStorage is ICvmTaskManager {
     /// @inheritdoc ICvmTaskManager
     mapping(uint32 taskIndex => mapping(address operator => uint256 requestId)) public wrongResultSlashedBy;
 
-    constructor(
-        ICvmRegistry registry_,
-        ICvmServiceManager serviceManager_,
-        IAllocationManager allocationManager_,
-        ICStaking cStaking_
-    ) {
+    constructor(ICvmRegistry registry_, ICvmServiceManager serviceManager_, ICvmSlasher slasher_, ICStaking cStaking_) {
         registry = registry_;
         serviceManager = serviceManager_;
-        allocationManager = allocationManager_;
+        slasher = slasher_;
         cStaking = cStaking_;
     }
 

@@ -12,8 +12,10 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
-/// @title AllocationManager — devnet stand-in for EigenLayer's AllocationManager (slashing release).
-/// @notice Operator sets, magnitude allocations with delays, and slashing. Simplifications against EigenLayer:
+/// @title AllocationManager — devnet stand-in for EigenLayer's AllocationManager (v1.9+ slashing rules).
+/// @notice Operator sets, magnitude allocations with delays, and slashing. Like EigenLayer since v1.9 only the
+///         set's slasher (`getSlasher`, named at creation, changed by `updateSlasher` after a delay) may slash.
+///         Simplifications against EigenLayer:
 ///         matured deallocations are cleared automatically before an allocation increase of the same operator and
 ///         strategy (there is no public `clearDeallocationQueue`), and magnitude history is not checkpointed (only
 ///         the latest values are kept).
@@ -26,6 +28,12 @@ contract AllocationManager is Initializable, IAllocationManager {
     struct RegistrationStatus {
         bool registered;
         uint32 slashableUntil;
+    }
+
+    struct SlasherParams {
+        address slasher;
+        address pendingSlasher;
+        uint32 effectBlock;
     }
 
     struct AllocationDelayInfo {
@@ -54,6 +62,8 @@ contract AllocationManager is Initializable, IAllocationManager {
     mapping(address operator => AllocationDelayInfo) internal _allocationDelay;
     /// @dev Sets with a pending (delayed) deallocation, per operator and strategy; cleared before increases.
     mapping(address operator => mapping(IStrategy => bytes32[])) internal _deallocationQueue;
+    mapping(bytes32 setKey => SlasherParams) internal _slashers;
+    mapping(bytes32 setKey => uint256) internal _slashIds;
 
     constructor(
         IDelegationManager delegation_,
@@ -71,21 +81,32 @@ contract AllocationManager is Initializable, IAllocationManager {
     function initialize() external initializer {}
 
     /// @inheritdoc IAllocationManager
-    function slashOperator(address avs, SlashingParams calldata params) external {
-        _checkCanCall(avs);
+    function SLASHER_CONFIGURATION_DELAY() external view returns (uint32) {
+        return ALLOCATION_CONFIGURATION_DELAY;
+    }
+
+    /// @inheritdoc IAllocationManager
+    function slashOperator(address avs, SlashingParams calldata params)
+        external
+        returns (uint256 slashId, uint256[] memory shares)
+    {
         OperatorSet memory os = OperatorSet(avs, params.operatorSetId);
         bytes32 k = os.key();
-        if (!_operatorSetExists[k]) revert InvalidOperatorSet();
         if (params.strategies.length != params.wadsToSlash.length) revert InputArrayLengthMismatch();
+        if (!_operatorSetExists[k]) revert InvalidOperatorSet();
         if (!isOperatorSlashable(params.operator, os)) revert OperatorNotSlashable();
+        // v1.9+: the set's slasher only; the AVS and its PermissionController appointees no longer count.
+        if (msg.sender != getSlasher(os)) revert InvalidCaller();
+        slashId = ++_slashIds[k];
+        shares = new uint256[](params.strategies.length);
         uint256[] memory wadSlashed = new uint256[](params.strategies.length);
         for (uint256 i; i < params.strategies.length; ++i) {
             IStrategy s = params.strategies[i];
             if (i != 0 && address(s) <= address(params.strategies[i - 1])) revert StrategiesMustBeInAscendingOrder();
-            if (!_setStrategies[k].contains(address(s))) revert StrategyNotInOperatorSet();
             uint256 wad = params.wadsToSlash[i];
             if (wad == 0 || wad > WAD) revert InvalidWadToSlash();
-            wadSlashed[i] = _slashStrategy(params.operator, os, k, s, wad);
+            if (!_setStrategies[k].contains(address(s))) revert StrategyNotInOperatorSet();
+            (wadSlashed[i], shares[i]) = _slashStrategy(params.operator, os, k, s, wad, slashId);
         }
         emit OperatorSlashed(params.operator, os, params.strategies, wadSlashed, params.description);
     }
@@ -141,7 +162,8 @@ contract AllocationManager is Initializable, IAllocationManager {
 
     /// @inheritdoc IAllocationManager
     function setAllocationDelay(address operator, uint32 delay) external {
-        if (msg.sender != address(delegation)) {
+        bool newlyRegistered = msg.sender == address(delegation);
+        if (!newlyRegistered) {
             _checkCanCall(operator);
             if (!delegation.isOperator(operator)) revert InvalidOperator();
         }
@@ -150,15 +172,22 @@ contract AllocationManager is Initializable, IAllocationManager {
             info.delay = info.pendingDelay;
             info.isSet = true;
         }
-        uint32 effectBlock = uint32(block.number) + ALLOCATION_CONFIGURATION_DELAY;
         info.pendingDelay = delay;
-        info.effectBlock = effectBlock;
-        emit AllocationDelaySet(operator, delay, effectBlock);
+        if (newlyRegistered) {
+            // A newly registered operator's delay applies at once (EigenLayer since v1.9).
+            info.delay = delay;
+            info.isSet = true;
+            info.effectBlock = uint32(block.number);
+        } else {
+            info.effectBlock = uint32(block.number) + ALLOCATION_CONFIGURATION_DELAY + 1;
+        }
+        emit AllocationDelaySet(operator, delay, info.effectBlock);
     }
 
     /// @inheritdoc IAllocationManager
     function setAVSRegistrar(address avs, IAVSRegistrar registrar) external {
         _checkCanCall(avs);
+        if (!registrar.supportsAVS(avs)) revert InvalidAVSRegistrar();
         _avsRegistrar[avs] = registrar;
         emit AVSRegistrarSet(avs, registrar);
     }
@@ -175,13 +204,48 @@ contract AllocationManager is Initializable, IAllocationManager {
         _checkCanCall(avs);
         if (!_avsRegisteredMetadata[avs]) revert NonexistentAVSMetadata();
         for (uint256 i; i < params.length; ++i) {
-            OperatorSet memory os = OperatorSet(avs, params[i].operatorSetId);
-            bytes32 k = os.key();
-            if (_operatorSetExists[k]) revert InvalidOperatorSet();
-            _operatorSetExists[k] = true;
-            emit OperatorSetCreated(os);
-            _addStrategies(os, k, params[i].strategies);
+            _createSet(avs, params[i].operatorSetId, params[i].strategies, avs);
         }
+    }
+
+    /// @inheritdoc IAllocationManager
+    function createOperatorSets(address avs, CreateSetParamsV2[] calldata params) external {
+        _checkCanCall(avs);
+        if (!_avsRegisteredMetadata[avs]) revert NonexistentAVSMetadata();
+        for (uint256 i; i < params.length; ++i) {
+            _createSet(avs, params[i].operatorSetId, params[i].strategies, params[i].slasher);
+        }
+    }
+
+    /// @inheritdoc IAllocationManager
+    function updateSlasher(OperatorSet memory operatorSet, address slasher) external {
+        _checkCanCall(operatorSet.avs);
+        if (!_operatorSetExists[operatorSet.key()]) revert InvalidOperatorSet();
+        if (getSlasher(operatorSet) == address(0)) revert SlasherNotSet();
+        _updateSlasher(operatorSet, slasher, false);
+    }
+
+    /// @inheritdoc IAllocationManager
+    function getSlasher(OperatorSet memory operatorSet) public view returns (address) {
+        SlasherParams memory p = _slashers[operatorSet.key()];
+        if (p.effectBlock != 0 && block.number >= p.effectBlock) return p.pendingSlasher;
+        return p.slasher;
+    }
+
+    /// @inheritdoc IAllocationManager
+    function getPendingSlasher(OperatorSet memory operatorSet)
+        external
+        view
+        returns (address pendingSlasher, uint32 effectBlock)
+    {
+        SlasherParams memory p = _slashers[operatorSet.key()];
+        if (p.effectBlock == 0 || block.number >= p.effectBlock) return (address(0), 0);
+        return (p.pendingSlasher, p.effectBlock);
+    }
+
+    /// @inheritdoc IAllocationManager
+    function getSlashCount(OperatorSet memory operatorSet) external view returns (uint256) {
+        return _slashIds[operatorSet.key()];
     }
 
     /// @inheritdoc IAllocationManager
@@ -290,12 +354,16 @@ contract AllocationManager is Initializable, IAllocationManager {
         }
     }
 
-    function _slashStrategy(address operator, OperatorSet memory os, bytes32 k, IStrategy s, uint256 wad)
-        internal
-        returns (uint256 wadSlashed)
-    {
+    function _slashStrategy(
+        address operator,
+        OperatorSet memory os,
+        bytes32 k,
+        IStrategy s,
+        uint256 wad,
+        uint256 slashId
+    ) internal returns (uint256 wadSlashed, uint256 shares) {
         Allocation memory a = _applyPending(operator, k, s);
-        if (a.currentMagnitude == 0) return 0;
+        if (a.currentMagnitude == 0) return (0, 0);
         uint64 slashed = SafeCast.toUint64(Math.mulDiv(a.currentMagnitude, wad, WAD, Math.Rounding.Ceil));
         uint64 prevMax = getMaxMagnitude(operator, s);
         a.currentMagnitude -= slashed;
@@ -312,7 +380,36 @@ contract AllocationManager is Initializable, IAllocationManager {
         emit EncumberedMagnitudeUpdated(operator, s, encumbered);
         emit MaxMagnitudeUpdated(operator, s, newMax);
         wadSlashed = Math.mulDiv(slashed, WAD, prevMax);
-        delegation.slashOperatorShares(operator, s, prevMax, newMax);
+        shares = delegation.slashOperatorShares(operator, os, slashId, s, prevMax, newMax);
+    }
+
+    function _createSet(address avs, uint32 id, IStrategy[] calldata strategies, address slasher) internal {
+        OperatorSet memory os = OperatorSet(avs, id);
+        bytes32 k = os.key();
+        if (_operatorSetExists[k]) revert InvalidOperatorSet();
+        _operatorSetExists[k] = true;
+        emit OperatorSetCreated(os);
+        _addStrategies(os, k, strategies);
+        _updateSlasher(os, slasher, true);
+    }
+
+    /// @dev `instant`: at creation; otherwise after SLASHER_CONFIGURATION_DELAY + 1 blocks. Re-proposing the pending
+    ///      slasher before it takes effect is a no-op (the countdown is not restarted).
+    function _updateSlasher(OperatorSet memory os, address slasher, bool instant) internal {
+        if (slasher == address(0)) revert InputAddressZero();
+        bytes32 k = os.key();
+        SlasherParams memory p = _slashers[k];
+        if (p.effectBlock != 0 && block.number >= p.effectBlock) p.slasher = p.pendingSlasher;
+        if (slasher == p.pendingSlasher && block.number < p.effectBlock) return;
+        p.pendingSlasher = slasher;
+        if (instant) {
+            p.slasher = slasher;
+            p.effectBlock = uint32(block.number);
+        } else {
+            p.effectBlock = uint32(block.number) + ALLOCATION_CONFIGURATION_DELAY + 1;
+        }
+        _slashers[k] = p;
+        emit SlasherUpdated(os, slasher, p.effectBlock);
     }
 
     function _modifyAllocation(

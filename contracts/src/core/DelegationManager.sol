@@ -5,14 +5,15 @@ import {IAllocationManager} from "../interfaces/core/IAllocationManager.sol";
 import {IDelegationManager} from "../interfaces/core/IDelegationManager.sol";
 import {IStrategy} from "../interfaces/core/IStrategy.sol";
 import {IStrategyManager} from "../interfaces/core/IStrategyManager.sol";
+import {OperatorSet} from "../libraries/OperatorSetLib.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 /// @title DelegationManager — devnet stand-in for EigenLayer's DelegationManager.
 /// @notice Operators register and are delegated to themselves; stakers delegate their deposit shares, which are
 ///         added to `operatorShares`. A slash scales an operator's shares by newMaxMagnitude / prevMaxMagnitude and
-///         hands the difference to the StrategyManager as burnable shares, so
-///         Σ operatorShares + Σ undelegated deposits + burnable shares = strategy total shares.
+///         hands the difference to the StrategyManager as burn-or-redistributable shares of that slash, so
+///         Σ operatorShares + Σ undelegated deposits + pending slashed shares = strategy total shares.
 ///         Undelegation and withdrawals are not part of the stand-in.
 contract DelegationManager is Initializable, IDelegationManager {
     bytes32 public constant DOMAIN_TYPEHASH =
@@ -87,17 +88,24 @@ contract DelegationManager is Initializable, IDelegationManager {
     }
 
     /// @inheritdoc IDelegationManager
-    function slashOperatorShares(address operator, IStrategy strategy, uint64 prevMaxMagnitude, uint64 newMaxMagnitude)
-        external
-    {
+    function slashOperatorShares(
+        address operator,
+        OperatorSet calldata operatorSet,
+        uint256 slashId,
+        IStrategy strategy,
+        uint64 prevMaxMagnitude,
+        uint64 newMaxMagnitude
+    ) external returns (uint256 totalDepositSharesToSlash) {
         if (msg.sender != address(allocationManager)) revert OnlyAllocationManager();
         uint256 current = operatorShares[operator][strategy];
         // Rounds the remaining shares down, i.e. the slashed amount up (never under-slashes).
         uint256 remaining = current * newMaxMagnitude / prevMaxMagnitude;
-        uint256 slashed = current - remaining;
+        totalDepositSharesToSlash = current - remaining;
         operatorShares[operator][strategy] = remaining;
-        emit OperatorSharesDecreased(operator, address(0), strategy, slashed);
-        if (slashed != 0) strategyManager.increaseBurnableShares(strategy, slashed);
+        emit OperatorSharesDecreased(operator, address(0), strategy, totalDepositSharesToSlash);
+        emit OperatorSharesSlashed(operator, strategy, totalDepositSharesToSlash);
+        // Interaction last; like EigenLayer, also for 0 shares (the slash still gets its entry).
+        strategyManager.increaseBurnOrRedistributableShares(operatorSet, slashId, strategy, totalDepositSharesToSlash);
     }
 
     /// @inheritdoc IDelegationManager

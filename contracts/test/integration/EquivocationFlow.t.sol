@@ -40,7 +40,7 @@ contract EquivocationFlow is CvmFixture {
 
         assertEq(d.core.delegationManager.operatorShares(ops[1].addr, d.core.strategy), sharesBefore / 2);
         assertEq(d.cStaking.operatorStake(ops[1].addr), C_STAKE / 2);
-        assertEq(d.core.strategyManager.getBurnableShares(d.core.strategy), sharesBefore / 2);
+        assertEq(d.core.strategyManager.getPendingSlashedShares(d.core.strategy), sharesBefore / 2);
         // registry weight follows the slash: 50 + 25
         assertEq(d.registry.getCurrentStake(ops[1].key.id, 0), 75 ether);
         assertEq(d.registry.getCurrentTotalStake(0), 375 ether);

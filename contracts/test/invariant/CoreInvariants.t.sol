@@ -17,6 +17,7 @@ contract CoreHandler is Test {
     address[] public stakers; // stakers[0..2] delegated, stakers[3..4] not
     bool public slashIncreasedSomething;
     uint256 public slashes;
+    uint256[] internal slashIds;
 
     constructor(
         CvmDeployer.Deployment memory d_,
@@ -50,7 +51,9 @@ contract CoreHandler is Test {
         uint256[] memory w = new uint256[](1);
         w[0] = wad;
         vm.prank(avs);
-        d.core.allocationManager.slashOperator(avs, IAllocationManagerTypes.SlashingParams(op, 1, s, w, "inv"));
+        (uint256 slashId,) =
+            d.core.allocationManager.slashOperator(avs, IAllocationManagerTypes.SlashingParams(op, 1, s, w, "inv"));
+        slashIds.push(slashId);
         slashes++;
         uint256[] memory sharesAfter = _shares();
         uint64[] memory maxAfter = _maxMagnitudes();
@@ -59,8 +62,9 @@ contract CoreHandler is Test {
         }
     }
 
-    function burn() external {
-        d.core.strategyManager.burnShares(d.core.strategy);
+    function burn(uint256 which) external {
+        if (slashIds.length == 0) return;
+        d.core.strategyManager.clearBurnOrRedistributableShares(OperatorSet(avs, 1), slashIds[which % slashIds.length]);
     }
 
     function _shares() internal view returns (uint256[] memory out) {
@@ -235,9 +239,9 @@ contract CoreInvariants is Test, CvmDeployer {
     }
 
     /// Shares are conserved by deposits, slashes and burns:
-    /// Σ operator shares + undelegated deposit shares + burnable shares = strategy total shares.
+    /// Σ operator shares + undelegated deposit shares + not yet cleared slashed shares = strategy total shares.
     function invariant_SharesConserved() public view {
-        uint256 sum = d.core.strategyManager.getBurnableShares(d.core.strategy);
+        uint256 sum = d.core.strategyManager.getPendingSlashedShares(d.core.strategy);
         for (uint256 i; i < handler.operatorCount(); ++i) {
             sum += d.core.delegationManager.operatorShares(handler.operators(i), d.core.strategy);
         }

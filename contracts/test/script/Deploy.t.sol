@@ -24,10 +24,13 @@ contract Deploy_Run is Test {
 
     function test_WritesAddressesAndConfig() public {
         vm.setEnv("AVS_AGGREGATOR", vm.toString(address(0xA99)));
+        vm.setEnv("DEALLOCATION_DELAY_BLOCKS", "11");
+        vm.setEnv("ALLOCATION_CONFIGURATION_DELAY_BLOCKS", "3");
         (Deploy script, string memory json) = _run();
         CvmDeployer.Deployment memory d = script.lastDeployment();
         assertEq(json.readUint(".chainId"), block.chainid);
-        string[14] memory keys = [
+        string[15] memory keys = [
+            ".CvmSlasher",
             ".CToken",
             ".CStaking",
             ".DelegationManager",
@@ -64,11 +67,20 @@ contract Deploy_Run is Test {
         assertEq(address(am.getAVSRegistrar(address(d.serviceManager))), address(d.registry));
         assertTrue(am.isOperatorSet(OperatorSet(address(d.serviceManager), 0)));
         assertEq(d.registry.quorumCount(), 1);
+        // EigenLayer v1.9+: the router is quorum 0's slasher and lets the task manager slash
+        assertEq(json.readAddress(".CvmSlasher"), address(d.slasher));
+        assertEq(am.getSlasher(OperatorSet(address(d.serviceManager), 0)), address(d.slasher));
+        assertTrue(d.slasher.isAllowed(address(d.taskManager)));
+        assertEq(json.readUint(".deallocationDelay"), 11);
+        assertEq(json.readUint(".allocationConfigurationDelay"), 3);
         _usesGivenCoreAddresses(d);
     }
 
     /// Env is process-wide, so both scenarios run in one test (sequentially) instead of two parallel tests.
+    ///      The stand-in delay env differs from the given core's, so the JSON must carry the core's own delays.
     function _usesGivenCoreAddresses(CvmDeployer.Deployment memory core) internal {
+        vm.setEnv("DEALLOCATION_DELAY_BLOCKS", "77");
+        vm.setEnv("ALLOCATION_CONFIGURATION_DELAY_BLOCKS", "99");
         vm.setEnv("CORE_DELEGATION_MANAGER", vm.toString(address(core.core.delegationManager)));
         vm.setEnv("CORE_STRATEGY_MANAGER", vm.toString(address(core.core.strategyManager)));
         vm.setEnv("CORE_AVS_DIRECTORY", vm.toString(address(core.core.avsDirectory)));
@@ -81,6 +93,12 @@ contract Deploy_Run is Test {
         assertEq(json.readAddress(".AllocationManager"), address(core.core.allocationManager));
         assertTrue(address(d.serviceManager) != address(core.serviceManager));
         assertEq(d.registry.quorumCount(), 1);
+        assertEq(json.readUint(".deallocationDelay"), 11);
+        assertEq(json.readUint(".allocationConfigurationDelay"), 3);
+        assertEq(json.readAddress(".CvmSlasher"), address(d.slasher));
+        assertEq(core.core.allocationManager.getSlasher(OperatorSet(address(d.serviceManager), 0)), address(d.slasher));
         vm.setEnv("CORE_DELEGATION_MANAGER", "");
+        vm.setEnv("DEALLOCATION_DELAY_BLOCKS", "50");
+        vm.setEnv("ALLOCATION_CONFIGURATION_DELAY_BLOCKS", "0");
     }
 }

@@ -3,6 +3,7 @@ pragma solidity ^0.8.27;
 
 import {IAVSRegistrar} from "../../src/interfaces/core/IAVSRegistrar.sol";
 import {
+    IAllocationManager,
     IAllocationManagerErrors,
     IAllocationManagerEvents,
     IAllocationManagerTypes
@@ -23,7 +24,7 @@ contract AcceptingRegistrar is IAVSRegistrar {
         deregistrations++;
     }
 
-    function supportsAVS(address) external pure returns (bool) {
+    function supportsAVS(address) external pure virtual returns (bool) {
         return true;
     }
 }
@@ -36,6 +37,10 @@ contract AllocationManagerTestBase is CvmFixture {
 
     function setUp() public virtual override {
         super.setUp();
+        _afterDeploy();
+    }
+
+    function _afterDeploy() internal {
         strategy = d.core.strategy;
         vm.startPrank(avs);
         d.core.allocationManager.updateAVSMetadataURI(avs, "meta");
@@ -296,10 +301,13 @@ contract AllocationManager_ModifyAllocations is AllocationManagerTestBase {
         vm.stopPrank();
     }
 
-    function test_SetAllocationDelayByOperator() public {
+    function test_SetAllocationDelayByOperatorAfterConfigurationDelayPlusOne() public {
         vm.prank(op);
         d.core.allocationManager.setAllocationDelay(op, 7);
         (, uint32 delay) = d.core.allocationManager.getAllocationDelay(op);
+        assertEq(delay, 0); // ALLOCATION_CONFIGURATION_DELAY (0 here) + 1 blocks
+        vm.roll(block.number + 1);
+        (, delay) = d.core.allocationManager.getAllocationDelay(op);
         assertEq(delay, 7);
     }
 
@@ -330,7 +338,7 @@ contract AllocationManager_SlashOperator is AllocationManagerTestBase {
         assertEq(d.core.allocationManager.getMaxMagnitude(op, strategy), 75e16);
         assertEq(d.core.allocationManager.getEncumberedMagnitude(op, strategy), 25e16);
         assertEq(d.core.delegationManager.operatorShares(op, strategy), 75 ether);
-        assertEq(d.core.strategyManager.getBurnableShares(strategy), 25 ether);
+        assertEq(d.core.strategyManager.getPendingSlashedShares(strategy), 25 ether);
         wad;
     }
 
@@ -417,6 +425,202 @@ contract AllocationManager_SlashOperator is AllocationManagerTestBase {
         uint256 sharesAfter = d.core.delegationManager.operatorShares(op, strategy);
         assertLe(sharesAfter, sharesBefore);
         assertLe(d.core.allocationManager.getMaxMagnitude(op, strategy), maxBefore);
-        assertEq(sharesAfter + d.core.strategyManager.getBurnableShares(strategy), sharesBefore);
+        assertEq(sharesAfter + d.core.strategyManager.getPendingSlashedShares(strategy), sharesBefore);
+    }
+}
+
+contract RefusingRegistrar is AcceptingRegistrar {
+    function supportsAVS(address) external pure override returns (bool) {
+        return false;
+    }
+}
+
+/// @notice EigenLayer v1.9+ slasher rules: only `getSlasher(set)` may slash; the legacy `createOperatorSets` makes the
+///         AVS the slasher, the CreateSetParamsV2 overload names one, `updateSlasher` waits
+///         ALLOCATION_CONFIGURATION_DELAY + 1 blocks. Deployed with a 10-block configuration delay.
+contract AllocationManager_Slasher is AllocationManagerTestBase {
+    uint32 internal constant CONFIG_DELAY = 10;
+    address internal router = makeAddr("router");
+    address internal appointee = makeAddr("appointee");
+
+    function setUp() public override {
+        cfg = defaultConfig(address(this));
+        cfg.allocationConfigurationDelay = CONFIG_DELAY;
+        CoreAddresses memory none;
+        d = deployAll(cfg, none, address(this));
+        super._afterDeploy();
+        vm.prank(avs);
+        d.core.allocationManager.createOperatorSets(avs, _setParamsV2(3, router));
+        vm.startPrank(op);
+        d.core.allocationManager.modifyAllocations(op, _alloc(1, 5e17));
+        d.core.allocationManager.modifyAllocations(op, _alloc(3, 5e17));
+        d.core.allocationManager.registerForOperatorSets(op, IAllocationManagerTypes.RegisterParams(avs, _ids(1), ""));
+        d.core.allocationManager.registerForOperatorSets(op, IAllocationManagerTypes.RegisterParams(avs, _ids(3), ""));
+        vm.stopPrank();
+    }
+
+    function _setParamsV2(uint32 id, address slasher)
+        internal
+        view
+        returns (IAllocationManagerTypes.CreateSetParamsV2[] memory p)
+    {
+        p = new IAllocationManagerTypes.CreateSetParamsV2[](1);
+        p[0] = IAllocationManagerTypes.CreateSetParamsV2({operatorSetId: id, strategies: _one(), slasher: slasher});
+    }
+
+    function _slash3(uint256 wad) internal view returns (IAllocationManagerTypes.SlashingParams memory p) {
+        p = _slashParams(wad);
+        p.operatorSetId = 3;
+    }
+
+    function test_LegacyCreateMakesTheAvsTheSlasher() public view {
+        assertEq(d.core.allocationManager.getSlasher(OperatorSet(avs, 1)), avs);
+        assertEq(d.core.allocationManager.getSlasher(OperatorSet(avs, 9)), address(0));
+    }
+
+    function test_CreateV2NamesTheSlasherAtOnce() public view {
+        assertEq(d.core.allocationManager.getSlasher(OperatorSet(avs, 3)), router);
+        (address pending, uint32 effectBlock) = d.core.allocationManager.getPendingSlasher(OperatorSet(avs, 3));
+        assertEq(pending, address(0));
+        assertEq(effectBlock, 0);
+    }
+
+    function test_Revert_WhenCreateV2WithZeroSlasher() public {
+        vm.expectRevert(IAllocationManagerErrors.InputAddressZero.selector);
+        vm.prank(avs);
+        d.core.allocationManager.createOperatorSets(avs, _setParamsV2(4, address(0)));
+    }
+
+    function test_SlashBySlasherReturnsSlashIdAndShares() public {
+        vm.prank(router);
+        (uint256 slashId, uint256[] memory shares) = d.core.allocationManager.slashOperator(avs, _slash3(0.5e18));
+        assertEq(slashId, 1);
+        assertEq(shares.length, 1);
+        assertEq(shares[0], 25 ether); // half of the half allocated to set 3, of 100 ether
+        assertEq(d.core.allocationManager.getSlashCount(OperatorSet(avs, 3)), 1);
+        (IStrategy[] memory s, uint256[] memory pending) =
+            d.core.strategyManager.getBurnOrRedistributableShares(OperatorSet(avs, 3), 1);
+        assertEq(address(s[0]), address(strategy));
+        assertEq(pending[0], 25 ether);
+        vm.prank(router);
+        (slashId,) = d.core.allocationManager.slashOperator(avs, _slash3(0.5e18));
+        assertEq(slashId, 2);
+        // slash ids count per operator set
+        vm.prank(avs);
+        (slashId,) = d.core.allocationManager.slashOperator(avs, _slashParams(0.1e18));
+        assertEq(slashId, 1);
+    }
+
+    function test_Revert_WhenTheAvsItselfSlashesASetWithAnotherSlasher() public {
+        vm.expectRevert(IAllocationManagerErrors.InvalidCaller.selector);
+        vm.prank(avs);
+        d.core.allocationManager.slashOperator(avs, _slash3(0.5e18));
+    }
+
+    function test_Revert_WhenAPermissionControllerAppointeeSlashes() public {
+        vm.prank(avs);
+        d.core.permissionController
+            .setAppointee(avs, appointee, address(d.core.allocationManager), IAllocationManager.slashOperator.selector);
+        assertTrue(
+            d.core.permissionController
+                .canCall(avs, appointee, address(d.core.allocationManager), IAllocationManager.slashOperator.selector)
+        );
+        vm.expectRevert(IAllocationManagerErrors.InvalidCaller.selector);
+        vm.prank(appointee);
+        d.core.allocationManager.slashOperator(avs, _slash3(0.5e18));
+        // also on a legacy set, whose slasher is the AVS
+        vm.expectRevert(IAllocationManagerErrors.InvalidCaller.selector);
+        vm.prank(appointee);
+        d.core.allocationManager.slashOperator(avs, _slashParams(0.5e18));
+    }
+
+    function test_UpdateSlasherTakesEffectAfterConfigurationDelayPlusOne() public {
+        address next = makeAddr("nextSlasher");
+        uint32 effect = uint32(block.number) + CONFIG_DELAY + 1;
+        vm.expectEmit(address(d.core.allocationManager));
+        emit IAllocationManagerEvents.SlasherUpdated(OperatorSet(avs, 3), next, effect);
+        vm.prank(avs);
+        d.core.allocationManager.updateSlasher(OperatorSet(avs, 3), next);
+        (address pending, uint32 effectBlock) = d.core.allocationManager.getPendingSlasher(OperatorSet(avs, 3));
+        assertEq(pending, next);
+        assertEq(effectBlock, effect);
+        assertEq(d.core.allocationManager.SLASHER_CONFIGURATION_DELAY(), CONFIG_DELAY);
+
+        vm.roll(effect - 1);
+        // proposing the pending slasher again does not restart the countdown
+        vm.prank(avs);
+        d.core.allocationManager.updateSlasher(OperatorSet(avs, 3), next);
+        assertEq(d.core.allocationManager.getSlasher(OperatorSet(avs, 3)), router);
+        vm.expectRevert(IAllocationManagerErrors.InvalidCaller.selector);
+        vm.prank(next);
+        d.core.allocationManager.slashOperator(avs, _slash3(0.1e18));
+
+        vm.roll(effect);
+        assertEq(d.core.allocationManager.getSlasher(OperatorSet(avs, 3)), next);
+        vm.expectRevert(IAllocationManagerErrors.InvalidCaller.selector);
+        vm.prank(router);
+        d.core.allocationManager.slashOperator(avs, _slash3(0.1e18));
+        vm.prank(next);
+        d.core.allocationManager.slashOperator(avs, _slash3(0.1e18));
+    }
+
+    function test_Revert_WhenUpdateSlasherByOtherThanTheAvs() public {
+        vm.expectRevert(IAllocationManagerErrors.InvalidCaller.selector);
+        vm.prank(router);
+        d.core.allocationManager.updateSlasher(OperatorSet(avs, 3), router);
+    }
+
+    function test_Revert_WhenUpdateSlasherOfUnknownSet() public {
+        vm.expectRevert(IAllocationManagerErrors.InvalidOperatorSet.selector);
+        vm.prank(avs);
+        d.core.allocationManager.updateSlasher(OperatorSet(avs, 9), router);
+    }
+
+    function test_Revert_WhenUpdateSlasherToZero() public {
+        vm.expectRevert(IAllocationManagerErrors.InputAddressZero.selector);
+        vm.prank(avs);
+        d.core.allocationManager.updateSlasher(OperatorSet(avs, 3), address(0));
+    }
+
+    function test_NewOperatorsAllocationDelayAppliesAtOnce() public {
+        address fresh = makeAddr("freshOperator");
+        vm.expectEmit(address(d.core.allocationManager));
+        emit IAllocationManagerEvents.AllocationDelaySet(fresh, 5, uint32(block.number));
+        vm.prank(fresh);
+        d.core.delegationManager.registerAsOperator(address(0), 5, "uri");
+        (bool isSet, uint32 delay) = d.core.allocationManager.getAllocationDelay(fresh);
+        assertTrue(isSet);
+        assertEq(delay, 5);
+        // it can allocate in the same block
+        IAllocationManagerTypes.AllocateParams[] memory p = _alloc(1, 1e17);
+        vm.prank(fresh);
+        d.core.allocationManager.modifyAllocations(fresh, p);
+    }
+
+    function test_OperatorsLaterDelayChangeWaitsConfigurationDelayPlusOne() public {
+        vm.prank(op);
+        d.core.allocationManager.setAllocationDelay(op, 9);
+        vm.roll(block.number + CONFIG_DELAY);
+        (, uint32 delay) = d.core.allocationManager.getAllocationDelay(op);
+        assertEq(delay, 0);
+        vm.roll(block.number + 1);
+        (, delay) = d.core.allocationManager.getAllocationDelay(op);
+        assertEq(delay, 9);
+    }
+}
+
+contract AllocationManager_SetAVSRegistrar is AllocationManagerTestBase {
+    function test_Revert_WhenRegistrarDoesNotSupportTheAvs() public {
+        RefusingRegistrar refusing = new RefusingRegistrar();
+        vm.expectRevert(IAllocationManagerErrors.InvalidAVSRegistrar.selector);
+        vm.prank(avs);
+        d.core.allocationManager.setAVSRegistrar(avs, refusing);
+    }
+
+    function test_SetsASupportingRegistrar() public {
+        AcceptingRegistrar other = new AcceptingRegistrar();
+        vm.prank(avs);
+        d.core.allocationManager.setAVSRegistrar(avs, other);
+        assertEq(address(d.core.allocationManager.getAVSRegistrar(avs)), address(other));
     }
 }

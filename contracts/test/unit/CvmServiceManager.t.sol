@@ -13,7 +13,9 @@ contract CvmServiceManager_Wiring is CvmFixture {
     function test_IsWiredIntoEigenLayer() public view {
         assertEq(address(d.core.allocationManager.getAVSRegistrar(address(d.serviceManager))), address(d.registry));
         assertTrue(d.core.allocationManager.isOperatorSet(OperatorSet(address(d.serviceManager), 0)));
-        assertTrue(
+        // EigenLayer v1.9+: the router is the set's slasher from creation; no PermissionController appointee.
+        assertEq(d.core.allocationManager.getSlasher(OperatorSet(address(d.serviceManager), 0)), address(d.slasher));
+        assertFalse(
             d.core.permissionController
                 .canCall(
                     address(d.serviceManager),
@@ -22,6 +24,8 @@ contract CvmServiceManager_Wiring is CvmFixture {
                     IAllocationManager.slashOperator.selector
                 )
         );
+        assertEq(address(d.serviceManager.slasher()), address(d.slasher));
+        assertTrue(d.slasher.isAllowed(address(d.taskManager)));
         assertEq(d.serviceManager.pauser(), pauser);
         assertEq(address(d.serviceManager.registry()), address(d.registry));
         assertEq(address(d.serviceManager.avsDirectory()), address(d.core.avsDirectory));

@@ -6,6 +6,7 @@ import {IAllocationManagerTypes} from "../../src/interfaces/core/IAllocationMana
 import {IDelegationManagerErrors, IDelegationManagerEvents} from "../../src/interfaces/core/IDelegationManager.sol";
 import {ISignatureUtilsMixinTypes} from "../../src/interfaces/core/ISignatureUtilsMixin.sol";
 import {IStrategy} from "../../src/interfaces/core/IStrategy.sol";
+import {OperatorSet} from "../../src/libraries/OperatorSetLib.sol";
 import {CvmFixture} from "../utils/CvmFixture.sol";
 
 contract DelegationManagerTestBase is CvmFixture {
@@ -147,7 +148,7 @@ contract DelegationManager_DelegateTo is DelegationManagerTestBase {
         s[0] = d.core.strategy;
         uint256[] memory w = new uint256[](1);
         w[0] = 1e18;
-        vm.prank(address(d.serviceManager));
+        vm.prank(address(d.slasher)); // the set's slasher (EigenLayer v1.9+)
         d.core.allocationManager
             .slashOperator(address(d.serviceManager), IAllocationManagerTypes.SlashingParams(op.addr, 0, s, w, "all"));
         assertEq(d.core.allocationManager.getMaxMagnitude(op.addr, d.core.strategy), 0);
@@ -169,7 +170,7 @@ contract DelegationManager_Hooks is DelegationManagerTestBase {
 
     function test_Revert_WhenSlashNotFromAllocationManager() public {
         vm.expectRevert(IDelegationManagerErrors.OnlyAllocationManager.selector);
-        d.core.delegationManager.slashOperatorShares(alice, d.core.strategy, 1e18, 5e17);
+        d.core.delegationManager.slashOperatorShares(alice, OperatorSet(alice, 0), 1, d.core.strategy, 1e18, 5e17);
     }
 
     function testFuzz_SlashScalesSharesAndBurnsTheRest(uint96 shares, uint64 newMax) public {
@@ -183,10 +184,14 @@ contract DelegationManager_Hooks is DelegationManagerTestBase {
         d.core.delegationManager.registerAsOperator(address(0), 0, "uri");
         vm.stopPrank();
         vm.prank(address(d.core.allocationManager));
-        d.core.delegationManager.slashOperatorShares(opAddr, d.core.strategy, 1e18, newMax);
+        d.core.delegationManager.slashOperatorShares(opAddr, OperatorSet(opAddr, 7), 1, d.core.strategy, 1e18, newMax);
         uint256 remaining = d.core.delegationManager.operatorShares(opAddr, d.core.strategy);
         assertEq(remaining, uint256(shares) * newMax / 1e18);
-        assertEq(remaining + d.core.strategyManager.getBurnableShares(d.core.strategy), shares);
+        assertEq(remaining + d.core.strategyManager.getPendingSlashedShares(d.core.strategy), shares);
+        (IStrategy[] memory slashed, uint256[] memory slashedShares) =
+            d.core.strategyManager.getBurnOrRedistributableShares(OperatorSet(opAddr, 7), 1);
+        assertEq(address(slashed[0]), address(d.core.strategy));
+        assertEq(slashedShares[0], shares - remaining);
         IStrategy[] memory s = new IStrategy[](1);
         s[0] = d.core.strategy;
         assertEq(d.core.delegationManager.getOperatorShares(opAddr, s)[0], remaining);

@@ -4,7 +4,8 @@ pragma solidity ^0.8.27;
 import {StrategyBase} from "../../src/core/StrategyBase.sol";
 import {ISignatureUtilsMixinTypes} from "../../src/interfaces/core/ISignatureUtilsMixin.sol";
 import {IStrategy, IStrategyErrors} from "../../src/interfaces/core/IStrategy.sol";
-import {IStrategyManagerErrors} from "../../src/interfaces/core/IStrategyManager.sol";
+import {IStrategyManagerErrors, IStrategyManagerEvents} from "../../src/interfaces/core/IStrategyManager.sol";
+import {OperatorSet} from "../../src/libraries/OperatorSetLib.sol";
 import {CvmFixture} from "../utils/CvmFixture.sol";
 import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
@@ -98,21 +99,62 @@ contract StrategyManager_Whitelist is StrategyManagerTestBase {
     }
 }
 
-contract StrategyManager_BurnableShares is StrategyManagerTestBase {
-    function test_Revert_WhenCallerNotDelegationManager() public {
-        vm.expectRevert(IStrategyManagerErrors.OnlyDelegationManager.selector);
-        d.core.strategyManager.increaseBurnableShares(d.core.strategy, 1);
+contract StrategyManager_BurnOrRedistributableShares is StrategyManagerTestBase {
+    address internal constant BURN = 0x00000000000000000000000000000000000E16E4;
+    OperatorSet internal set = OperatorSet(makeAddr("someAvs"), 3);
+
+    function _record(uint256 slashId, uint256 shares) internal {
+        vm.prank(address(d.core.delegationManager));
+        d.core.strategyManager.increaseBurnOrRedistributableShares(set, slashId, d.core.strategy, shares);
     }
 
-    function test_BurnSendsUnderlyingToBurnAddress() public {
+    function test_Revert_WhenCallerNotDelegationManager() public {
+        vm.expectRevert(IStrategyManagerErrors.OnlyDelegationManager.selector);
+        d.core.strategyManager.increaseBurnOrRedistributableShares(set, 1, d.core.strategy, 1);
+    }
+
+    function test_Revert_WhenStrategyAlreadyInSlash() public {
+        _record(1, 1 ether);
+        vm.expectRevert(IStrategyManagerErrors.StrategyAlreadyInSlash.selector);
+        _record(1, 2 ether);
+    }
+
+    function test_RecordsPerSetAndSlashId() public {
+        vm.expectEmit(address(d.core.strategyManager));
+        emit IStrategyManagerEvents.BurnOrRedistributableSharesIncreased(set, 1, d.core.strategy, 4 ether);
+        _record(1, 4 ether);
+        _record(2, 1 ether);
+        (IStrategy[] memory s, uint256[] memory sh) = d.core.strategyManager.getBurnOrRedistributableShares(set, 1);
+        assertEq(s.length, 1);
+        assertEq(address(s[0]), address(d.core.strategy));
+        assertEq(sh[0], 4 ether);
+        (, sh) = d.core.strategyManager.getBurnOrRedistributableShares(set, 2);
+        assertEq(sh[0], 1 ether);
+        (s,) = d.core.strategyManager.getBurnOrRedistributableShares(OperatorSet(set.avs, 4), 1);
+        assertEq(s.length, 0);
+        assertEq(d.core.strategyManager.getPendingSlashedShares(d.core.strategy), 5 ether);
+    }
+
+    function test_ClearSendsUnderlyingToBurnAddressOnce() public {
         _deposit(alice, 10 ether);
-        vm.prank(address(d.core.delegationManager));
-        d.core.strategyManager.increaseBurnableShares(d.core.strategy, 4 ether);
-        assertEq(d.core.strategyManager.getBurnableShares(d.core.strategy), 4 ether);
-        d.core.strategyManager.burnShares(d.core.strategy);
-        assertEq(d.underlyingToken.balanceOf(0x00000000000000000000000000000000000E16E4), 4 ether);
-        assertEq(d.core.strategyManager.getBurnableShares(d.core.strategy), 0);
+        _record(1, 4 ether);
+        _record(2, 1 ether);
+        vm.expectEmit(address(d.core.strategyManager));
+        emit IStrategyManagerEvents.BurnOrRedistributableSharesDecreased(set, 1, d.core.strategy, 4 ether);
+        uint256[] memory amounts = d.core.strategyManager.clearBurnOrRedistributableShares(set, 1);
+        assertEq(amounts.length, 1);
+        assertEq(amounts[0], 4 ether);
+        assertEq(d.underlyingToken.balanceOf(BURN), 4 ether);
         assertEq(d.core.strategy.totalShares(), 6 ether);
+        (IStrategy[] memory s,) = d.core.strategyManager.getBurnOrRedistributableShares(set, 1);
+        assertEq(s.length, 0);
+        assertEq(d.core.strategyManager.getPendingSlashedShares(d.core.strategy), 1 ether);
+        // a second clear of the same slash does nothing; the other slash is untouched
+        amounts = d.core.strategyManager.clearBurnOrRedistributableShares(set, 1);
+        assertEq(amounts.length, 0);
+        assertEq(d.underlyingToken.balanceOf(BURN), 4 ether);
+        (, uint256[] memory sh) = d.core.strategyManager.getBurnOrRedistributableShares(set, 2);
+        assertEq(sh[0], 1 ether);
     }
 }
 

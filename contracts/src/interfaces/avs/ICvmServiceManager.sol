@@ -21,11 +21,13 @@ interface ICvmServiceManagerEvents {
 
 /// @title ICvmServiceManager — the AVS's identity towards EigenLayer.
 /// @notice It is the `avs` address of the operator sets, points the AllocationManager at the registry (the
-///         IAVSRegistrar), appoints the task manager as its slasher (PermissionController), creates quorums
-///         (= operator sets) and holds the owner / pauser roles. Roles: owner (config, quorums, appointees),
-///         pauser (stops new registrations and new tasks), ejector (the task manager, liveness ejections).
+///         IAVSRegistrar), creates quorums (= operator sets, with the slasher router `CvmSlasher` as their slasher
+///         from creation, EigenLayer v1.9+) and holds the owner / pauser roles. Roles: owner (config, quorums,
+///         appointees), pauser (stops new registrations and new tasks), ejector (the slasher router, which
+///         forwards the task manager's liveness ejections).
 interface ICvmServiceManager is ISignatureUtilsMixinTypes, ICvmServiceManagerErrors, ICvmServiceManagerEvents {
-    /// @notice Owner: creates quorum `n` in the registry and operator set `n` in the AllocationManager.
+    /// @notice Owner: creates quorum `n` in the registry and operator set `n` in the AllocationManager, with the
+    ///         slasher router as the set's slasher (`createOperatorSets` with `CreateSetParamsV2`).
     function createQuorum(
         ICvmRegistryTypes.QuorumConfig calldata config,
         ICvmRegistryTypes.StrategyParams[] calldata strategies
@@ -42,7 +44,7 @@ interface ICvmServiceManager is ISignatureUtilsMixinTypes, ICvmServiceManagerErr
 
     function removeAppointee(address appointee, address target, bytes4 selector) external;
 
-    /// @notice Ejector: deregisters `operator` from every quorum it is active in.
+    /// @notice Ejector (the slasher router): deregisters `operator` from every quorum it is active in.
     function ejectOperator(address operator) external;
 
     /// @notice Legacy M2 path: records `operator` as registered in the AVSDirectory (operator-signed).

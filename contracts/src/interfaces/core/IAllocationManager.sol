@@ -22,6 +22,9 @@ interface IAllocationManagerErrors {
     error ModificationAlreadyPending();
     error SameMagnitude();
     error InsufficientMagnitude();
+    error InvalidAVSRegistrar();
+    error SlasherNotSet();
+    error InputAddressZero();
 }
 
 interface IAllocationManagerTypes {
@@ -31,9 +34,17 @@ interface IAllocationManagerTypes {
         uint32 effectBlock;
     }
 
+    /// @dev Legacy (v1.3–v1.8) shape: the AVS itself becomes the set's slasher.
     struct CreateSetParams {
         uint32 operatorSetId;
         IStrategy[] strategies;
+    }
+
+    /// @dev v1.9+: names the set's slasher (the only address `slashOperator` accepts) at creation.
+    struct CreateSetParamsV2 {
+        uint32 operatorSetId;
+        IStrategy[] strategies;
+        address slasher;
     }
 
     struct RegisterParams {
@@ -70,6 +81,7 @@ interface IAllocationManagerEvents is IAllocationManagerTypes {
     event StrategyAddedToOperatorSet(OperatorSet operatorSet, IStrategy strategy);
     event OperatorAddedToOperatorSet(address indexed operator, OperatorSet operatorSet);
     event OperatorRemovedFromOperatorSet(address indexed operator, OperatorSet operatorSet);
+    event SlasherUpdated(OperatorSet operatorSet, address slasher, uint32 effectBlock);
     event AllocationDelaySet(address operator, uint32 delay, uint32 effectBlock);
     event AllocationUpdated(
         address operator, OperatorSet operatorSet, IStrategy strategy, uint64 magnitude, uint32 effectBlock
@@ -85,10 +97,18 @@ interface IAllocationManagerEvents is IAllocationManagerTypes {
 /// @notice Magnitudes are in WAD (1e18 = all of an operator's shares in a strategy). An operator's slashable shares
 ///         in a set are `operatorShares × currentMagnitude / maxMagnitude`. Increases take effect after the operator's
 ///         allocation delay, decreases after `DEALLOCATION_DELAY` (the stake stays slashable meanwhile).
+///         Slashing follows the v1.9+ rule: only `getSlasher(operatorSet)` may slash (not the AVS, not a
+///         PermissionController appointee, unless it is that slasher).
 interface IAllocationManager is IAllocationManagerErrors, IAllocationManagerEvents {
-    /// @notice AVS (or appointee): slash `params.operator` in set `params.operatorSetId` by `wadsToSlash` of its
-    ///         allocated magnitude per strategy (strategies strictly ascending, 0 < wad ≤ 1e18).
-    function slashOperator(address avs, SlashingParams calldata params) external;
+    /// @notice The set's slasher (`getSlasher`) only: slash `params.operator` in set `params.operatorSetId` of `avs`
+    ///         by `wadsToSlash` of its allocated magnitude per strategy (strategies strictly ascending,
+    ///         0 < wad ≤ 1e18). Checks in EigenLayer's order: array lengths, set exists, operator slashable, caller
+    ///         is the slasher (`InvalidCaller`).
+    /// @return slashId the set's 1-based slash counter after this slash (also counted when nothing is slashed)
+    /// @return shares per strategy, the shares handed to the StrategyManager as burn-or-redistributable
+    function slashOperator(address avs, SlashingParams calldata params)
+        external
+        returns (uint256 slashId, uint256[] memory shares);
 
     /// @notice Operator (or appointee): set new magnitudes for strategies in operator sets.
     function modifyAllocations(address operator, AllocateParams[] calldata params) external;
@@ -100,13 +120,38 @@ interface IAllocationManager is IAllocationManagerErrors, IAllocationManagerEven
     function deregisterFromOperatorSets(DeregisterParams calldata params) external;
 
     /// @notice DelegationManager (at operator registration) or the operator: set the allocation delay in blocks.
+    ///         Called by the DelegationManager (a newly registered operator) it applies at once; called by the
+    ///         operator it applies after `ALLOCATION_CONFIGURATION_DELAY + 1` blocks.
     function setAllocationDelay(address operator, uint32 delay) external;
 
+    /// @notice AVS (or appointee): the contract called back on (de)registration; it must answer
+    ///         `supportsAVS(avs) == true` (`InvalidAVSRegistrar`).
     function setAVSRegistrar(address avs, IAVSRegistrar registrar) external;
 
     function updateAVSMetadataURI(address avs, string calldata metadataURI) external;
 
+    /// @notice AVS (or appointee), legacy overload: creates operator sets whose slasher is `avs` itself.
     function createOperatorSets(address avs, CreateSetParams[] calldata params) external;
+
+    /// @notice AVS (or appointee): creates operator sets whose slasher is `params[i].slasher` at once (non-zero).
+    function createOperatorSets(address avs, CreateSetParamsV2[] calldata params) external;
+
+    /// @notice AVS (or appointee): names a new slasher for a set that has one; it takes effect after
+    ///         `SLASHER_CONFIGURATION_DELAY + 1` blocks (until then the old one stays the slasher). Proposing the
+    ///         already pending slasher again does not restart the delay.
+    function updateSlasher(OperatorSet memory operatorSet, address slasher) external;
+
+    /// @notice The address that may slash `operatorSet` now (0 if the set does not exist).
+    function getSlasher(OperatorSet memory operatorSet) external view returns (address);
+
+    /// @notice The slasher proposed by `updateSlasher` and the block it takes effect (0, 0 if none).
+    function getPendingSlasher(OperatorSet memory operatorSet)
+        external
+        view
+        returns (address pendingSlasher, uint32 effectBlock);
+
+    /// @notice Number of slashes of `operatorSet` so far (the latest `slashId`).
+    function getSlashCount(OperatorSet memory operatorSet) external view returns (uint256);
 
     function addStrategiesToOperatorSet(address avs, uint32 operatorSetId, IStrategy[] calldata strategies) external;
 
@@ -149,4 +194,7 @@ interface IAllocationManager is IAllocationManagerErrors, IAllocationManagerEven
     function DEALLOCATION_DELAY() external view returns (uint32);
 
     function ALLOCATION_CONFIGURATION_DELAY() external view returns (uint32);
+
+    /// @notice Blocks before an `updateSlasher` takes effect (EigenLayer: equal to ALLOCATION_CONFIGURATION_DELAY).
+    function SLASHER_CONFIGURATION_DELAY() external view returns (uint32);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {OperatorSet} from "../../libraries/OperatorSetLib.sol";
 import {ISignatureUtilsMixinTypes} from "./ISignatureUtilsMixin.sol";
 import {IStrategy} from "./IStrategy.sol";
 
@@ -22,6 +23,7 @@ interface IDelegationManagerEvents {
     event StakerDelegated(address indexed staker, address indexed operator);
     event OperatorSharesIncreased(address indexed operator, address staker, IStrategy strategy, uint256 shares);
     event OperatorSharesDecreased(address indexed operator, address staker, IStrategy strategy, uint256 shares);
+    event OperatorSharesSlashed(address indexed operator, IStrategy strategy, uint256 totalSlashedShares);
 }
 
 /// @title IDelegationManager — operators and delegation (EigenLayer slashing-release compatible subset).
@@ -40,9 +42,18 @@ interface IDelegationManager is ISignatureUtilsMixinTypes, IDelegationManagerErr
     function increaseDelegatedShares(address staker, IStrategy strategy, uint256 prevDepositShares, uint256 addedShares)
         external;
 
-    /// @notice AllocationManager hook on slash: scales the operator's shares by newMax/prevMax and burns the rest.
-    function slashOperatorShares(address operator, IStrategy strategy, uint64 prevMaxMagnitude, uint64 newMaxMagnitude)
-        external;
+    /// @notice AllocationManager hook on slash `slashId` of `operatorSet`: scales the operator's shares by
+    ///         newMax/prevMax and records the rest with the StrategyManager as burn-or-redistributable shares of that
+    ///         slash (`increaseBurnOrRedistributableShares`).
+    /// @return totalDepositSharesToSlash the shares taken from the operator
+    function slashOperatorShares(
+        address operator,
+        OperatorSet calldata operatorSet,
+        uint256 slashId,
+        IStrategy strategy,
+        uint64 prevMaxMagnitude,
+        uint64 newMaxMagnitude
+    ) external returns (uint256 totalDepositSharesToSlash);
 
     function isOperator(address operator) external view returns (bool);
 

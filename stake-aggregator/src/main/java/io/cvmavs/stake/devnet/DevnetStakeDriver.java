@@ -5,7 +5,7 @@ import io.cvmavs.contracts.bindings.AllocationManager;
 import io.cvmavs.contracts.bindings.CStaking;
 import io.cvmavs.contracts.bindings.CToken;
 import io.cvmavs.contracts.bindings.CvmRegistry;
-import io.cvmavs.contracts.bindings.CvmServiceManager;
+import io.cvmavs.contracts.bindings.CvmSlasher;
 import io.cvmavs.contracts.bindings.DelegationManager;
 import io.cvmavs.contracts.bindings.DevnetToken;
 import io.cvmavs.contracts.bindings.StrategyManager;
@@ -43,7 +43,7 @@ public final class DevnetStakeDriver {
   private final Web3j web3j;
   private final Deployments d;
   private final Credentials deployer;
-  private boolean slasherAppointed;
+  private boolean slasherAllowed;
 
   public DevnetStakeDriver(Web3j web3j, Deployments deployments, Credentials deployer) {
     this.web3j = web3j;
@@ -172,32 +172,17 @@ public final class DevnetStakeDriver {
   }
 
   /**
-   * Slashes restaked stake as the AVS would: the owner appoints the deployer to call {@code
-   * slashOperator} for the AVS (the devnet's task manager holds the same appointment).
+   * Slashes restaked stake as an AVS contract would: through the AVS's slasher router ({@code
+   * CvmSlasher}, the operator set's slasher since EigenLayer v1.9), after its owner (the devnet
+   * deployer) put the deployer on the router's allow-list.
    */
   public void slashRestaked(String operator, BigInteger wad) {
-    byte[] selector =
-        Arrays.copyOf(
-            Hash.sha3(
-                "slashOperator(address,(address,uint32,address[],uint256[],string))"
-                    .getBytes(StandardCharsets.US_ASCII)),
-            4);
-    if (!slasherAppointed) {
-      tx(
-          CvmServiceManager.load(avs(), web3j, deployer, GAS)
-              .setAppointee(deployer.getAddress(), d.address("AllocationManager"), selector));
-      slasherAppointed = true;
+    CvmSlasher router = CvmSlasher.load(d.address("CvmSlasher"), web3j, deployer, GAS);
+    if (!slasherAllowed) {
+      tx(router.setAllowed(deployer.getAddress(), true));
+      slasherAllowed = true;
     }
-    tx(
-        AllocationManager.load(d.address("AllocationManager"), web3j, deployer, GAS)
-            .slashOperator(
-                avs(),
-                new AllocationManager.SlashingParams(
-                    operator,
-                    BigInteger.ZERO,
-                    List.of(strategy()),
-                    List.of(wad),
-                    "stake-aggregator IT")));
+    tx(router.slashOperator(operator, BigInteger.ZERO, wad, "stake-aggregator IT"));
   }
 
   /** Slashes $C stake: the CStaking owner makes the deployer the slasher first. */
