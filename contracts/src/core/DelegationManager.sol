@@ -81,7 +81,7 @@ contract DelegationManager is Initializable, IDelegationManager {
 
     /// @inheritdoc IDelegationManager
     function increaseDelegatedShares(address staker, IStrategy strategy, uint256, uint256 addedShares) external {
-        if (msg.sender != address(strategyManager)) revert OnlyStrategyManager();
+        if (msg.sender != address(strategyManager)) revert OnlyStrategyManagerOrEigenPodManager();
         address operator = delegatedTo[staker];
         if (operator == address(0)) return;
         _increaseOperatorShares(operator, staker, strategy, addedShares);

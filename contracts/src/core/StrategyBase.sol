@@ -47,12 +47,16 @@ contract StrategyBase is Initializable, IStrategy {
     }
 
     /// @inheritdoc IStrategy
-    function withdraw(address recipient, IERC20 token, uint256 amountShares) external onlyStrategyManager {
+    function withdraw(address recipient, IERC20 token, uint256 amountShares)
+        external
+        onlyStrategyManager
+        returns (uint256 amountToSend)
+    {
         if (token != underlyingToken) revert OnlyUnderlyingToken();
         uint256 priorTotalShares = totalShares;
         if (amountShares > priorTotalShares) revert WithdrawalAmountExceedsTotalDeposits();
         uint256 balance = token.balanceOf(address(this));
-        uint256 amountToSend = (balance + BALANCE_OFFSET) * amountShares / (priorTotalShares + SHARES_OFFSET);
+        amountToSend = (balance + BALANCE_OFFSET) * amountShares / (priorTotalShares + SHARES_OFFSET);
         totalShares = priorTotalShares - amountShares;
         _emitExchangeRate(balance - amountToSend);
         token.safeTransfer(recipient, amountToSend);

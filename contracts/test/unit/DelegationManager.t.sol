@@ -164,7 +164,7 @@ contract DelegationManager_DelegateTo is DelegationManagerTestBase {
 
 contract DelegationManager_Hooks is DelegationManagerTestBase {
     function test_Revert_WhenIncreaseNotFromStrategyManager() public {
-        vm.expectRevert(IDelegationManagerErrors.OnlyStrategyManager.selector);
+        vm.expectRevert(IDelegationManagerErrors.OnlyStrategyManagerOrEigenPodManager.selector);
         d.core.delegationManager.increaseDelegatedShares(alice, d.core.strategy, 0, 1);
     }
 

@@ -13,6 +13,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 contract StrategyManagerTestBase is CvmFixture {
     address internal alice = makeAddr("alice");
+    address internal bob = makeAddr("bob");
 
     function _deposit(address who, uint256 amount) internal returns (uint256 shares) {
         d.underlyingToken.mint(who, amount);
@@ -184,6 +185,16 @@ contract StrategyBase_Guards is StrategyManagerTestBase {
         vm.prank(address(d.core.strategyManager));
         vm.expectRevert(IStrategyErrors.WithdrawalAmountExceedsTotalDeposits.selector);
         d.core.strategy.withdraw(alice, d.underlyingToken, 2 ether);
+    }
+
+    /// @dev EigenLayer v1.9+: `withdraw` returns the amount of underlying sent.
+    function test_WithdrawReturnsTheAmountSent() public {
+        _deposit(alice, 3 ether);
+        uint256 before = d.underlyingToken.balanceOf(bob);
+        vm.prank(address(d.core.strategyManager));
+        uint256 out = d.core.strategy.withdraw(bob, d.underlyingToken, 1 ether);
+        assertEq(out, d.underlyingToken.balanceOf(bob) - before);
+        assertGt(out, 0);
     }
 }
 

@@ -8,7 +8,8 @@ import {IStrategy} from "./IStrategy.sol";
 interface IDelegationManagerErrors {
     error ActivelyDelegated();
     error OperatorNotRegistered();
-    error OnlyStrategyManager();
+    /// @dev Named as in EigenLayer's core (v1.9+), where the EigenPodManager may also call.
+    error OnlyStrategyManagerOrEigenPodManager();
     error OnlyAllocationManager();
     error SignatureExpired();
     error SaltSpent();

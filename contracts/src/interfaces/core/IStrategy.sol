@@ -23,8 +23,9 @@ interface IStrategy is IStrategyErrors, IStrategyEvents {
     /// @notice Called by the StrategyManager after transferring `amount` of `token` here; returns the new shares.
     function deposit(IERC20 token, uint256 amount) external returns (uint256 newShares);
 
-    /// @notice Called by the StrategyManager; sends the underlying for `amountShares` to `recipient`.
-    function withdraw(address recipient, IERC20 token, uint256 amountShares) external;
+    /// @notice Called by the StrategyManager; sends the underlying for `amountShares` to `recipient` and returns the
+    ///         amount of `token` sent (EigenLayer v1.9+).
+    function withdraw(address recipient, IERC20 token, uint256 amountShares) external returns (uint256 amountOut);
 
     function underlyingToken() external view returns (IERC20);
 
