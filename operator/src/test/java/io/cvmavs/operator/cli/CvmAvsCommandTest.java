@@ -105,5 +105,38 @@ class CvmAvsCommandTest {
   }
 
   /** Every command of {@code cvm-avs}, depth first in declaration order. */
-  private static final List<String> EXPECTED_TREE = List.of("cvm-avs");
+  private static final List<String> EXPECTED_TREE =
+      List.of(
+          "cvm-avs",
+          "cvm-avs keys",
+          "cvm-avs keys create",
+          "cvm-avs keys import",
+          "cvm-avs keys show",
+          "cvm-avs keys bls-sign",
+          "cvm-avs operator",
+          "cvm-avs operator check-config",
+          "cvm-avs operator register",
+          "cvm-avs operator update-socket",
+          "cvm-avs operator deregister",
+          "cvm-avs operator status",
+          "cvm-avs ingest",
+          "cvm-avs manuscript",
+          "cvm-avs manuscript validate",
+          "cvm-avs manuscript run",
+          "cvm-avs cvm",
+          "cvm-avs cvm prove",
+          "cvm-avs cvm verify",
+          "cvm-avs cvm serve",
+          "cvm-avs node",
+          "cvm-avs aggregator",
+          "cvm-avs challenger",
+          "cvm-avs task-generator",
+          "cvm-avs monitor",
+          "cvm-avs slashing-protection",
+          "cvm-avs slashing-protection export",
+          "cvm-avs slashing-protection import",
+          "cvm-avs stake",
+          "cvm-avs stake validator-set",
+          "cvm-avs devnet",
+          "cvm-avs help");
 }
