@@ -2,7 +2,8 @@ package io.cvmavs.operator.cli;
 
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.challenger.ChallengerCommand;
-import io.cvmavs.operator.config.OperatorCommand;
+import io.cvmavs.operator.command.CliContext;
+import io.cvmavs.operator.command.CliRoot;
 import io.cvmavs.operator.cvm.CvmCommand;
 import io.cvmavs.operator.cvm.IngestCommand;
 import io.cvmavs.operator.cvm.ManuscriptCommand;
@@ -10,6 +11,7 @@ import io.cvmavs.operator.devnet.DevnetCommand;
 import io.cvmavs.operator.keys.KeysCommand;
 import io.cvmavs.operator.monitor.MonitorCommand;
 import io.cvmavs.operator.node.NodeCommand;
+import io.cvmavs.operator.registration.OperatorCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
 import io.cvmavs.operator.stake.StakeCommand;
 import io.cvmavs.operator.taskgen.TaskGeneratorCommand;
@@ -56,8 +58,8 @@ import picocli.CommandLine.Spec;
       "1:the command failed",
       "2:usage error (unknown command or option, bad value)"
     })
-public final class CvmAvsCommand implements Runnable {
-  public static final int EXIT_FAILURE = 1;
+public final class CvmAvsCommand implements Runnable, CliRoot {
+  public static final int EXIT_FAILURE = CliRoot.EXIT_FAILURE;
 
   @Spec CommandSpec spec;
 
@@ -67,8 +69,14 @@ public final class CvmAvsCommand implements Runnable {
     this.context = context;
   }
 
-  CliContext context() {
+  @Override
+  public CliContext context() {
     return context;
+  }
+
+  @Override
+  public CommandLine newCommandLine(CliContext context) {
+    return commandLine(context);
   }
 
   @Option(

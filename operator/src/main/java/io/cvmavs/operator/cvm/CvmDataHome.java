@@ -1,7 +1,7 @@
 package io.cvmavs.operator.cvm;
 
-import io.cvmavs.operator.cli.CliContext;
-import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.command.CliContext;
+import io.cvmavs.operator.command.CliRoot;
 import java.nio.file.Path;
 import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +42,7 @@ public final class CvmDataHome {
    */
   static Path of(CommandSpec spec) {
     Function<String, String> env =
-        spec.root().userObject() instanceof CvmAvsCommand
+        spec.root().userObject() instanceof CliRoot
             ? CliContext.of(spec).environment()
             : System::getenv;
     return resolve(env, System.getProperty("user.home"));

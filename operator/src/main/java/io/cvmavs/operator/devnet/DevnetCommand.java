@@ -6,7 +6,7 @@ import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.AnvilOptions;
 import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.localnet.process.RepoLayout;
-import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.command.CliRoot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -209,7 +209,7 @@ public final class DevnetCommand implements Callable<Integer> {
         }
         Thread.interrupted(); // the watch interrupted this thread to stop the devnet
         step(out, "%s", watch.died().get());
-        return CvmAvsCommand.EXIT_FAILURE;
+        return CliRoot.EXIT_FAILURE;
       }
     }
   }
@@ -258,7 +258,8 @@ public final class DevnetCommand implements Callable<Integer> {
                   dashboardPort,
                   webhooks,
                   keepRunning),
-              out)) {
+              out,
+              ((CliRoot) spec.root().userObject())::newCommandLine)) {
         if (operators > 0) {
           DevnetSummary summary = run.run(written);
           summary.print(out);
@@ -269,7 +270,7 @@ public final class DevnetCommand implements Callable<Integer> {
           if (summary.responded() < summary.tasks().size()) {
             step(
                 out, "%d task(s) were not responded", summary.tasks().size() - summary.responded());
-            return CvmAvsCommand.EXIT_FAILURE;
+            return CliRoot.EXIT_FAILURE;
           }
           if (!summary.slashingAsExpected() || !summary.challengesSettled()) {
             step(
@@ -278,7 +279,7 @@ public final class DevnetCommand implements Callable<Integer> {
                 summary.faultyOperators(),
                 summary.slashedOperators(),
                 summary.challengesSettled() ? "" : " (challenges still open at the deadline)");
-            return CvmAvsCommand.EXIT_FAILURE;
+            return CliRoot.EXIT_FAILURE;
           }
         }
         keepRunningIfAsked(out, anvil, run);

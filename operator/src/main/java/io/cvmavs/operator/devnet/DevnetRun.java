@@ -21,8 +21,7 @@ import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.challenger.Action;
 import io.cvmavs.operator.challenger.Challenger;
 import io.cvmavs.operator.challenger.ChallengerCommand;
-import io.cvmavs.operator.cli.CliContext;
-import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvm.CvmBlockOptions;
 import io.cvmavs.operator.monitor.MonitorService;
@@ -45,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.web3j.crypto.Hash;
 import org.web3j.tx.RawTransactionManager;
@@ -100,6 +100,7 @@ final class DevnetRun implements AutoCloseable {
   private final AnvilNode anvil;
   private final Settings settings;
   private final PrintWriter out;
+  private final Function<CliContext, CommandLine> commandLines;
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<String> endpoints = new ArrayList<>();
   private final java.util.concurrent.BlockingQueue<TaskGenerator.Created> created =
@@ -108,10 +109,19 @@ final class DevnetRun implements AutoCloseable {
   private Aggregator aggregator;
   private long window;
 
-  DevnetRun(AnvilNode anvil, Settings settings, PrintWriter out) {
+  /**
+   * @param commandLines makes a {@code cvm-avs} command line with a given context (the root's
+   *     {@link io.cvmavs.operator.command.CliRoot#newCommandLine}); operators register through it
+   */
+  DevnetRun(
+      AnvilNode anvil,
+      Settings settings,
+      PrintWriter out,
+      Function<CliContext, CommandLine> commandLines) {
     this.anvil = anvil;
     this.settings = settings;
     this.out = out;
+    this.commandLines = commandLines;
   }
 
   static int accountsNeeded(int operators) {
@@ -461,7 +471,7 @@ final class DevnetRun implements AutoCloseable {
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
     CommandLine cli =
-        CvmAvsCommand.commandLine(
+        commandLines.apply(
             new CliContext(
                 Map.of(
                         "OPERATOR_BLS_KEY_PASSWORD",

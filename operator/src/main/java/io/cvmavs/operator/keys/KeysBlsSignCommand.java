@@ -5,7 +5,7 @@ import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.bls.HashToG1;
 import io.cvmavs.crypto.bn254.G1Point;
-import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.command.CliContext;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.web3j.utils.Numeric;

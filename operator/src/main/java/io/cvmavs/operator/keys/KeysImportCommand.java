@@ -8,7 +8,7 @@ import io.cvmavs.crypto.keystore.EcdsaKeystore;
 import io.cvmavs.crypto.keystore.Ed25519Keystore;
 import io.cvmavs.crypto.keystore.PasswordSource;
 import io.cvmavs.crypto.keystore.ScryptParams;
-import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.command.CliContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;

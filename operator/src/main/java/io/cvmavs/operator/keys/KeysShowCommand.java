@@ -2,7 +2,7 @@ package io.cvmavs.operator.keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cvmavs.crypto.keystore.EcdsaKeystore;
-import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.command.CliContext;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

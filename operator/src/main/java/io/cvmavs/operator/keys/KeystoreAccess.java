@@ -7,7 +7,7 @@ import io.cvmavs.crypto.keystore.CorruptKeystoreException;
 import io.cvmavs.crypto.keystore.EcdsaKeystore;
 import io.cvmavs.crypto.keystore.Ed25519Keystore;
 import io.cvmavs.crypto.keystore.PasswordSource;
-import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.command.CliContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

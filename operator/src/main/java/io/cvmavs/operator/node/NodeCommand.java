@@ -8,7 +8,7 @@ import io.cvmavs.operator.chain.RegistryReader;
 import io.cvmavs.operator.chain.TaskManagerReader;
 import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.chain.Transactor;
-import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.ConfigException;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;

@@ -2,7 +2,7 @@ package io.cvmavs.operator.registration;
 
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.Transactor;
-import io.cvmavs.operator.cli.CliContext;
+import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.keys.KeystoreAccess;

@@ -2,8 +2,13 @@ package io.cvmavs.operator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cvmavs.operator.command.CliContext;
+import io.cvmavs.operator.command.CliRoot;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -67,4 +72,71 @@ class CvmAvsCommandTest {
     assertThat(run("devnet", "--port", "nope")).isEqualTo(2);
     assertThat(err.toString()).contains("--port").contains("nope");
   }
+
+  private static void collect(CommandLine command, List<String> names) {
+    names.add(command.getCommandSpec().qualifiedName());
+    command.getSubcommands().values().forEach(sub -> collect(sub, names));
+  }
+
+  @Test
+  void commandTreeIsUnchangedByThePackageLayout() {
+    List<String> names = new ArrayList<>();
+    collect(CvmAvsCommand.commandLine(), names);
+
+    assertThat(names).containsExactlyElementsOf(EXPECTED_TREE);
+  }
+
+  @Test
+  void newCommandLineFromTheRootCarriesTheGivenContextAndTheRootsErrorHandling() {
+    CliContext first = new CliContext(Map.of("A", "1")::get);
+    CliContext second = new CliContext(Map.of("B", "2")::get);
+    CliRoot root = (CliRoot) CvmAvsCommand.commandLine(first).getCommand();
+
+    CommandLine made = root.newCommandLine(second);
+
+    assertThat(root.context()).isSameAs(first);
+    Object madeRoot = made.getCommand();
+    assertThat(madeRoot).isInstanceOf(CvmAvsCommand.class).isNotSameAs(root);
+    assertThat(CliContext.of(made.getSubcommands().get("keys").getCommandSpec())).isSameAs(second);
+    StringWriter madeErr = new StringWriter();
+    made.setErr(new PrintWriter(madeErr, true));
+    assertThat(made.execute("devnt")).isEqualTo(2);
+    assertThat(madeErr.toString()).contains("unknown command 'devnt'");
+  }
+
+  /** Every command of {@code cvm-avs}, depth first in declaration order. */
+  private static final List<String> EXPECTED_TREE =
+      List.of(
+          "cvm-avs",
+          "cvm-avs keys",
+          "cvm-avs keys create",
+          "cvm-avs keys import",
+          "cvm-avs keys show",
+          "cvm-avs keys bls-sign",
+          "cvm-avs operator",
+          "cvm-avs operator check-config",
+          "cvm-avs operator register",
+          "cvm-avs operator update-socket",
+          "cvm-avs operator deregister",
+          "cvm-avs operator status",
+          "cvm-avs ingest",
+          "cvm-avs manuscript",
+          "cvm-avs manuscript validate",
+          "cvm-avs manuscript run",
+          "cvm-avs cvm",
+          "cvm-avs cvm prove",
+          "cvm-avs cvm verify",
+          "cvm-avs cvm serve",
+          "cvm-avs node",
+          "cvm-avs aggregator",
+          "cvm-avs challenger",
+          "cvm-avs task-generator",
+          "cvm-avs monitor",
+          "cvm-avs slashing-protection",
+          "cvm-avs slashing-protection export",
+          "cvm-avs slashing-protection import",
+          "cvm-avs stake",
+          "cvm-avs stake validator-set",
+          "cvm-avs devnet",
+          "cvm-avs help");
 }

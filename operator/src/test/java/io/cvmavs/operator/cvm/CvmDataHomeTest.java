@@ -2,8 +2,8 @@ package io.cvmavs.operator.cvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cvmavs.operator.cli.CliContext;
 import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.command.CliContext;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.cvmavs.operator.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cvmavs.operator.cli.CliContext;
 import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.command.CliContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

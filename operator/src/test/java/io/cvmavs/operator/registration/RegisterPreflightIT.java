@@ -143,7 +143,7 @@ class RegisterPreflightIT {
     java.io.StringWriter err = new java.io.StringWriter();
     picocli.CommandLine cli =
         io.cvmavs.operator.cli.CvmAvsCommand.commandLine(
-            new io.cvmavs.operator.cli.CliContext(
+            new io.cvmavs.operator.command.CliContext(
                 java.util.Map.of(
                         "OPERATOR_BLS_KEY_PASSWORD", AvsLocalnet.BLS_PASSWORD,
                         "OPERATOR_ECDSA_KEY_PASSWORD", AvsLocalnet.ECDSA_PASSWORD)

@@ -1,5 +1,6 @@
 package io.cvmavs.stake.config;
 
+import io.cvmavs.stake.StakeConfigException;
 import java.math.BigInteger;
 
 /**

@@ -1,5 +1,6 @@
 package io.cvmavs.stake.config;
 
+import io.cvmavs.stake.StakeConfigException;
 import io.cvmavs.stake.power.PowerPolicy;
 import java.net.URI;
 import java.util.Map;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.DeploymentsException;
+import io.cvmavs.stake.StakeConfigException;
 import io.cvmavs.stake.power.PowerPolicy;
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -1,6 +1,6 @@
 package io.cvmavs.stake.power;
 
-import io.cvmavs.stake.config.StakeConfigException;
+import io.cvmavs.stake.StakeConfigException;
 import java.math.BigInteger;
 
 /**

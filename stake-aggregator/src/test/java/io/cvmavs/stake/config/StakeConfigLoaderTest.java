@@ -3,6 +3,7 @@ package io.cvmavs.stake.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cvmavs.stake.StakeConfigException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

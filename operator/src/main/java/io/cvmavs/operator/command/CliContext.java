@@ -1,4 +1,4 @@
-package io.cvmavs.operator.cli;
+package io.cvmavs.operator.command;
 
 import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,6 +14,6 @@ public record CliContext(Function<String, String> environment) {
 
   /** The context of the command line that {@code spec} belongs to. */
   public static CliContext of(CommandSpec spec) {
-    return ((CvmAvsCommand) spec.root().userObject()).context();
+    return ((CliRoot) spec.root().userObject()).context();
   }
 }

@@ -1,6 +1,4 @@
-package io.cvmavs.stake.config;
-
-import io.cvmavs.stake.StakeException;
+package io.cvmavs.stake;
 
 /** The stake aggregator's configuration file is missing, malformed or inconsistent. */
 public final class StakeConfigException extends StakeException {

@@ -1,9 +1,6 @@
-package io.cvmavs.operator.config;
+package io.cvmavs.operator.registration;
 
-import io.cvmavs.operator.registration.DeregisterCommand;
-import io.cvmavs.operator.registration.RegisterCommand;
-import io.cvmavs.operator.registration.StatusCommand;
-import io.cvmavs.operator.registration.UpdateSocketCommand;
+import io.cvmavs.operator.config.CheckConfigCommand;
 import picocli.CommandLine.Command;
 
 /**
