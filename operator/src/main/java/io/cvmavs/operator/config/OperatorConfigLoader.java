@@ -1,6 +1,7 @@
 package io.cvmavs.operator.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cvmavs.common.net.HostPort;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.DeploymentsException;
 import io.cvmavs.operator.keys.KeyType;

@@ -1,10 +1,10 @@
 package io.cvmavs.operator.monitor;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cvmavs.common.net.HostPort;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.DeploymentsException;
 import io.cvmavs.operator.config.ConfigException;
-import io.cvmavs.operator.config.HostPort;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.config.StrictYaml;
 import java.net.URI;

@@ -67,4 +67,10 @@ class CvmAvsCommandTest {
     assertThat(run("devnet", "--port", "nope")).isEqualTo(2);
     assertThat(err.toString()).contains("--port").contains("nope");
   }
+
+  @Test
+  void aBadAggregatorListenAddressIsAUsageErrorNamingTheOption() {
+    assertThat(run("aggregator", "--config", "absent.yaml", "--listen", "127.0.0.1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--listen: expected host:port, got '127.0.0.1'");
+  }
 }
