@@ -1,6 +1,7 @@
 package io.cvmavs.operator.cvm;
 
 import io.cvmavs.common.net.HostPort;
+import io.cvmavs.common.retry.Sleeper;
 import io.cvmavs.cvm.engine.FlinkRuntime;
 import io.cvmavs.cvm.ingest.Ingestor;
 import io.cvmavs.cvm.ingest.Retry;
@@ -76,7 +77,7 @@ final class CvmOptions {
             6,
             java.time.Duration.ofMillis(200),
             java.time.Duration.ofSeconds(5),
-            d -> Thread.sleep(d),
+            Sleeper.threadSleep(),
             msg -> {
               progress.println(msg);
               progress.flush();
