@@ -91,9 +91,6 @@ public final class StrictYaml {
   /** As {@link #read}, keeping the place of each key for later messages. */
   public static <T> Parsed<T> parse(Path file, Class<T> type, Failure failure) {
     String text = text(file, failure);
-    if (text.isBlank()) {
-      throw failure.create(file + ": the configuration is empty", null);
-    }
     Keys keys = scanKeys(file, text, failure);
     T raw;
     try {
@@ -116,8 +113,7 @@ public final class StrictYaml {
     } catch (JsonMappingException e) {
       throw failure.create(where(file, e.getLocation()) + mappingProblem(e), e);
     } catch (JsonProcessingException e) {
-      throw failure.create(
-          where(file, e.getLocation()) + "not valid YAML: " + firstLine(e.getOriginalMessage()), e);
+      throw notYaml(file, e, failure);
     }
     if (raw == null) {
       throw failure.create(file + ": the configuration is empty", null);
@@ -132,16 +128,12 @@ public final class StrictYaml {
    */
   public static Parsed<JsonNode> tree(Path file, Failure failure) {
     String text = text(file, failure);
-    if (text.isBlank()) {
-      throw failure.create(file + ": the configuration is empty", null);
-    }
     Keys keys = scanKeys(file, text, failure);
     JsonNode root;
     try {
       root = YAML.readTree(text);
     } catch (JsonProcessingException e) {
-      throw failure.create(
-          where(file, e.getLocation()) + "not valid YAML: " + firstLine(e.getOriginalMessage()), e);
+      throw notYaml(file, e, failure);
     }
     if (root == null || !root.isObject()) {
       throw failure.create(
@@ -150,7 +142,12 @@ public final class StrictYaml {
     return new Parsed<>(file, root, Map.copyOf(keys.topLevel), Map.copyOf(keys.all));
   }
 
-  /** The file as UTF-8 text; a byte that is not UTF-8 is reported with its line. */
+  private static RuntimeException notYaml(Path file, JsonProcessingException e, Failure failure) {
+    return failure.create(
+        where(file, e.getLocation()) + "not valid YAML: " + firstLine(e.getOriginalMessage()), e);
+  }
+
+  /** The file as UTF-8 text, not blank; a byte that is not UTF-8 is reported with its line. */
   private static String text(Path file, Failure failure) {
     byte[] bytes;
     try {
@@ -189,7 +186,11 @@ public final class StrictYaml {
     }
     decoder.flush(out);
     out.flip();
-    return out.toString();
+    String text = out.toString();
+    if (text.isBlank()) {
+      throw failure.create(file + ": the configuration is empty", null);
+    }
+    return text;
   }
 
   private record Keys(Map<String, Integer> topLevel, Map<String, Position> all) {}
@@ -246,8 +247,7 @@ public final class StrictYaml {
         }
       }
     } catch (JsonProcessingException e) {
-      throw failure.create(
-          where(file, e.getLocation()) + "not valid YAML: " + firstLine(e.getOriginalMessage()), e);
+      throw notYaml(file, e, failure);
     } catch (IOException e) {
       throw failure.create(file + ": cannot read the configuration: " + e.getMessage(), e);
     }
