@@ -3,7 +3,7 @@ package io.cvmavs.crypto.keystore;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cvmavs.crypto.durable.DurableFiles;
+import io.cvmavs.common.durable.DurableFiles;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

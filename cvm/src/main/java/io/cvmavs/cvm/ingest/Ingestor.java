@@ -1,5 +1,6 @@
 package io.cvmavs.cvm.ingest;
 
+import io.cvmavs.common.retry.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -151,7 +152,7 @@ public final class Ingestor {
    * Streaming ingestion: keeps ingesting confirmed blocks from {@code from} on, polling the head
    * every {@code poll}, until {@code stop} says so. Returns the next block to ingest.
    */
-  public long follow(long from, Duration poll, BooleanSupplier stop, Retry.Sleeper sleeper) {
+  public long follow(long from, Duration poll, BooleanSupplier stop, Sleeper sleeper) {
     long next = from;
     while (!stop.getAsBoolean()) {
       long safeHead = source.latestBlockNumberChecked() - confirmations;

@@ -1,21 +1,18 @@
 package io.cvmavs.cvm.ingest;
 
+import io.cvmavs.common.retry.Backoff;
+import io.cvmavs.common.retry.Sleeper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Retries an I/O call with exponential backoff ({@code initial}, doubling, capped at {@code max}).
- * The sleeper is injected so tests do not wait; each failed attempt is reported before the pause.
+ * Retries an I/O call with exponential backoff ({@code initial}, doubling, capped at {@code max}:
+ * {@link Backoff#exponential}). The sleeper is injected so tests do not wait; each failed attempt
+ * is reported before the pause.
  */
 public record Retry(
     int attempts, Duration initial, Duration max, Sleeper sleeper, Consumer<String> report) {
-  /** Pauses the calling thread; tests pass one that records the pauses. */
-  @FunctionalInterface
-  public interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-  }
-
   @FunctionalInterface
   public interface Call<T> {
     T call() throws IOException;
@@ -25,6 +22,7 @@ public record Retry(
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
     }
+    Backoff.exponential(initial, max); // refuses a negative initial or a cap below it
   }
 
   /** 6 attempts, 200 ms doubling up to 5 s, reporting to standard error. */
@@ -33,17 +31,18 @@ public record Retry(
         6,
         Duration.ofMillis(200),
         Duration.ofSeconds(5),
-        d -> Thread.sleep(d),
+        Sleeper.threadSleep(),
         msg -> System.err.println(msg));
   }
 
   public <T> T run(String what, Call<T> call) {
-    Duration pause = initial;
+    Backoff backoff = Backoff.exponential(initial, max);
     IOException last = null;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
         return call.call();
       } catch (IOException | RuntimeException e) {
+        Duration pause = backoff.delay(attempt);
         if (e instanceof IngestException ie) {
           throw ie;
         }
@@ -68,7 +67,6 @@ public record Retry(
           Thread.currentThread().interrupt();
           throw new IngestException(what + " interrupted while waiting to retry", ie);
         }
-        pause = pause.multipliedBy(2).compareTo(max) > 0 ? max : pause.multipliedBy(2);
       }
     }
     throw new IngestException(

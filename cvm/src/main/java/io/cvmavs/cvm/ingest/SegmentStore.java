@@ -2,7 +2,7 @@ package io.cvmavs.cvm.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cvmavs.crypto.durable.DurableFiles;
+import io.cvmavs.common.durable.DurableFiles;
 import io.cvmavs.cvm.proof.CanonicalDecoding;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

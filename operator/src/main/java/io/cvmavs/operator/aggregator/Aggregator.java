@@ -1,5 +1,6 @@
 package io.cvmavs.operator.aggregator;
 
+import io.cvmavs.common.retry.Backoff;
 import io.cvmavs.crypto.CryptoException;
 import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bn254.G1Point;
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Aggregator {
   private static final Logger LOG = LoggerFactory.getLogger(Aggregator.class);
+
+  /** Waits before the 2nd, 3rd and 4th submission attempt: 1 s, 2 s, 4 s. */
+  private static final Backoff SUBMIT_BACKOFF =
+      Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(4));
 
   /**
    * Settings. {@code responseWindowBlocks} is the task manager's {@code taskResponseWindowBlock}.
@@ -428,7 +433,7 @@ public final class Aggregator {
       finish(s, TaskState.Status.FAILED, e.getMessage(), null);
     } catch (RuntimeException e) {
       if (attempt < 4) {
-        long backoff = 500L << attempt;
+        long backoff = SUBMIT_BACKOFF.delay(attempt).toMillis();
         LOG.warn(
             "task {}: submission attempt {} failed ({}); retrying in {} ms",
             taskIndex,

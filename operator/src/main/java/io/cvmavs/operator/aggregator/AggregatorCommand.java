@@ -1,5 +1,6 @@
 package io.cvmavs.operator.aggregator;
 
+import io.cvmavs.common.net.HostPort;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.RegistryReader;
 import io.cvmavs.operator.chain.TaskManagerReader;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.web3j.crypto.ECKeyPair;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -173,14 +175,21 @@ public final class AggregatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    HostPort listenAddress = null;
+    if (listen != null) {
+      try {
+        listenAddress = HostPort.parse(listen);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+      }
+    }
     OperatorConfig c = OperatorConfigLoader.load(config);
     ECKeyPair key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     String host = "127.0.0.1";
     int port = c.aggregatorUrl().getPort() > 0 ? c.aggregatorUrl().getPort() : 8090;
-    if (listen != null) {
-      int colon = listen.lastIndexOf(':');
-      host = listen.substring(0, colon);
-      port = Integer.parseInt(listen.substring(colon + 1));
+    if (listenAddress != null) {
+      host = listenAddress.host();
+      port = listenAddress.port();
     }
     try (Running running = start(c, key, host, port, Duration.ofMillis(windowMillis))) {
       spec.commandLine()

@@ -3,6 +3,7 @@ package io.cvmavs.operator.aggregator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.common.durable.DurableFiles;
 import io.cvmavs.operator.chain.Bytes32;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskResponse;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,8 +20,10 @@ import java.util.stream.Stream;
 /**
  * Aggregator state on disk: {@code <dir>/tasks/task-<index>.json} per task and {@code
  * <dir>/equivocations/task-<index>-<operatorId>.json} per piece of evidence. Each file is written
- * to a temporary file in the same folder and renamed over the old one, so a crash leaves either the
- * old or the new content.
+ * with {@link DurableFiles#replace} (temporary {@code .tmp} file in the same folder, fsync, rename
+ * over the old one, fsync of the folder), so a crash or power cut leaves either the old or the new
+ * content, and a failed write leaves no temporary file that {@link #loadAll} could mistake for a
+ * task.
  */
 final class TaskStateStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -147,9 +149,7 @@ final class TaskStateStore {
 
   private static void write(Path target, JsonNode n) {
     try {
-      Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".json");
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      DurableFiles.replace(target, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target, e);
     }

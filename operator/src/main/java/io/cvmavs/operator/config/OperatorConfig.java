@@ -1,5 +1,6 @@
 package io.cvmavs.operator.config;
 
+import io.cvmavs.common.net.HostPort;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,8 @@
 package io.cvmavs.operator.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cvmavs.common.net.HostPort;
+import io.cvmavs.common.yaml.StrictYaml;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.DeploymentsException;
 import io.cvmavs.operator.keys.KeyType;
@@ -126,7 +128,7 @@ public final class OperatorConfigLoader {
    * @throws ConfigException naming the file, the field and (for syntax and type errors) the line.
    */
   public static OperatorConfig load(Path file) {
-    StrictYaml.Parsed<Raw> parsed = StrictYaml.parse(file, Raw.class);
+    StrictYaml.Parsed<Raw> parsed = StrictYaml.parse(file, Raw.class, ConfigException::new);
     OperatorConfig config = new Validation(file, parsed.value(), parsed).validate();
     config.notes().forEach(note -> LOG.info("{}: {}", file, note));
     return config;

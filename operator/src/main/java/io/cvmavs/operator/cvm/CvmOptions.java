@@ -1,5 +1,7 @@
 package io.cvmavs.operator.cvm;
 
+import io.cvmavs.common.net.HostPort;
+import io.cvmavs.common.retry.Sleeper;
 import io.cvmavs.cvm.engine.FlinkRuntime;
 import io.cvmavs.cvm.ingest.Ingestor;
 import io.cvmavs.cvm.ingest.Retry;
@@ -75,7 +77,7 @@ final class CvmOptions {
             6,
             java.time.Duration.ofMillis(200),
             java.time.Duration.ofSeconds(5),
-            d -> Thread.sleep(d),
+            Sleeper.threadSleep(),
             msg -> {
               progress.println(msg);
               progress.flush();
@@ -98,9 +100,11 @@ final class CvmOptions {
     if (flink == null) {
       return FlinkRuntime.embedded();
     }
-    int colon = flink.lastIndexOf(':');
-    if (colon < 1) {
-      throw new IllegalArgumentException("--flink must be HOST:PORT, got '" + flink + "'");
+    HostPort cluster;
+    try {
+      cluster = HostPort.parse(flink, 1, "HOST:PORT");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--flink: " + e.getMessage(), e);
     }
     String jar =
         flinkJar != null
@@ -108,7 +112,6 @@ final class CvmOptions {
             : Path.of(
                     CvmOptions.class.getProtectionDomain().getCodeSource().getLocation().getPath())
                 .toString();
-    return FlinkRuntime.remote(
-        flink.substring(0, colon), Integer.parseInt(flink.substring(colon + 1)), List.of(jar));
+    return FlinkRuntime.remote(cluster.host(), cluster.port(), List.of(jar));
   }
 }

@@ -1,7 +1,7 @@
 package io.cvmavs.operator.devnet;
 
+import io.cvmavs.common.durable.DurableFiles;
 import io.cvmavs.contracts.Deployments;
-import io.cvmavs.crypto.durable.DurableFiles;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.AnvilOptions;
 import io.cvmavs.localnet.forge.ForgeDeploy;

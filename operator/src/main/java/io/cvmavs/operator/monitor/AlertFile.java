@@ -1,6 +1,6 @@
 package io.cvmavs.operator.monitor;
 
-import io.cvmavs.crypto.durable.DurableFiles;
+import io.cvmavs.common.durable.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,6 @@
 package io.cvmavs.operator.monitor;
 
-import io.cvmavs.crypto.durable.DurableFiles;
+import io.cvmavs.common.durable.DurableFiles;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.cvmavs.operator.monitor;
 
-import io.cvmavs.operator.config.HostPort;
+import io.cvmavs.common.net.HostPort;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package io.cvmavs.operator.monitor;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cvmavs.common.net.HostPort;
+import io.cvmavs.common.yaml.StrictYaml;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.DeploymentsException;
 import io.cvmavs.operator.config.ConfigException;
-import io.cvmavs.operator.config.HostPort;
 import io.cvmavs.operator.config.OperatorConfigLoader;
-import io.cvmavs.operator.config.StrictYaml;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ public final class MonitorConfigLoader {
   }
 
   public static MonitorConfig load(Path file) {
-    Raw raw = StrictYaml.read(file, Raw.class);
+    Raw raw = StrictYaml.read(file, Raw.class, ConfigException::new);
     return validate(file, raw);
   }
 

@@ -1,7 +1,7 @@
 package io.cvmavs.operator.monitor;
 
+import io.cvmavs.common.net.HostPort;
 import io.cvmavs.contracts.Deployments;
-import io.cvmavs.operator.config.HostPort;
 import io.cvmavs.operator.monitoring.Monitoring;
 import io.vertx.core.Vertx;
 import java.net.URI;

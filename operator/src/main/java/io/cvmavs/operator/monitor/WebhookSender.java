@@ -1,5 +1,7 @@
 package io.cvmavs.operator.monitor;
 
+import io.cvmavs.common.retry.Backoff;
+import io.cvmavs.common.retry.Sleeper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,16 +16,11 @@ import org.slf4j.LoggerFactory;
  * application/json}, {@code Idempotency-Key: <alert id>}, {@code X-Cvm-Avs-Alert-Type}. A 2xx
  * answer is success; 408, 429, 5xx and connection failures are retried after {@code initialBackoff
  * × 2^(attempt-1)} (capped at {@code maxBackoff}) up to {@code maxAttempts} attempts; any other
- * status is a permanent refusal. The sleep is injected so tests need no waiting.
+ * status is a permanent refusal ({@link Backoff#exponential}). The sleep is injected so tests need
+ * no waiting.
  */
 public final class WebhookSender {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
-
-  /** Sleeps between attempts (tests pass one that records and returns). */
-  @FunctionalInterface
-  public interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-  }
 
   /** Retry policy. */
   public record Policy(
@@ -32,8 +29,7 @@ public final class WebhookSender {
         new Policy(5, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(10));
 
     Duration backoff(int attempt) {
-      long ms = initialBackoff.toMillis() << Math.min(attempt - 1, 20);
-      return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+      return Backoff.exponential(initialBackoff, maxBackoff).delay(attempt);
     }
   }
 
@@ -61,7 +57,7 @@ public final class WebhookSender {
     return new WebhookSender(
         HttpClient.newBuilder().connectTimeout(policy.timeout()).build(),
         policy,
-        d -> Thread.sleep(d));
+        Sleeper.threadSleep());
   }
 
   /**

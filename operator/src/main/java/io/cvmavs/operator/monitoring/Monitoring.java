@@ -1,7 +1,7 @@
 package io.cvmavs.operator.monitoring;
 
+import io.cvmavs.common.net.HostPort;
 import io.cvmavs.operator.config.ConfigException;
-import io.cvmavs.operator.config.HostPort;
 import io.vertx.core.Vertx;
 import java.net.BindException;
 import java.net.SocketException;

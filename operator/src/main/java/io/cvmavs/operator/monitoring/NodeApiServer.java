@@ -1,6 +1,6 @@
 package io.cvmavs.operator.monitoring;
 
-import io.cvmavs.operator.config.HostPort;
+import io.cvmavs.common.net.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -3,6 +3,8 @@ package io.cvmavs.operator.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.common.retry.Backoff;
+import io.cvmavs.common.retry.Sleeper;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.operator.chain.Bytes32;
 import io.cvmavs.operator.chain.TaskResponse;
@@ -23,31 +25,28 @@ public final class AggregatorClient {
   /** The aggregator's answer: accepted, or refused with a code and message. */
   public record Answer(boolean accepted, int code, String message, int signers) {}
 
-  /** Sleeps between attempts (injected for tests). */
-  @FunctionalInterface
-  public interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-  }
-
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int INTERNAL_ERROR = -32603;
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI url;
   private final int attempts;
-  private final Duration firstBackoff;
+  private final Backoff backoff;
   private final Sleeper sleeper;
   private final AtomicLong ids = new AtomicLong();
 
   public AggregatorClient(URI url, int attempts, Duration firstBackoff, Sleeper sleeper) {
     this.url = url;
     this.attempts = attempts;
-    this.firstBackoff = firstBackoff;
+    this.backoff =
+        Backoff.exponential(
+            firstBackoff, firstBackoff.compareTo(MAX_BACKOFF) > 0 ? firstBackoff : MAX_BACKOFF);
     this.sleeper = sleeper;
   }
 
   public static AggregatorClient of(URI url) {
-    return new AggregatorClient(url, 6, Duration.ofMillis(200), Thread::sleep);
+    return new AggregatorClient(url, 6, Duration.ofMillis(200), Sleeper.threadSleep());
   }
 
   public Answer submit(
@@ -61,7 +60,6 @@ public final class AggregatorClient {
     r.put("stateRoot", Bytes32.hex(response.stateRoot()));
     params.put("operatorId", operatorId);
     params.put("signature", "0x" + java.util.HexFormat.of().formatHex(signature.toBytes()));
-    Duration backoff = firstBackoff;
     String last = "";
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
@@ -79,16 +77,12 @@ public final class AggregatorClient {
       }
       if (attempt < attempts) {
         try {
-          sleeper.sleep(backoff);
+          sleeper.sleep(backoff.delay(attempt));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new NodeException(
               "interrupted while sending task " + taskIndex + " to the aggregator", e);
         }
-        backoff =
-            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
-                ? Duration.ofSeconds(5)
-                : backoff.multipliedBy(2);
       }
     }
     throw new NodeException(

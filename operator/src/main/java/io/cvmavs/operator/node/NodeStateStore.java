@@ -2,19 +2,20 @@ package io.cvmavs.operator.node;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.common.durable.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
 
 /**
  * The node's progress on disk: {@code <dir>/cursor.json} holds the last block whose {@code
- * NewTaskCreated} events were all handled (written then renamed), {@code <dir>/outcomes.jsonl} one
- * line per attestation outcome.
+ * NewTaskCreated} events were all handled (written with {@link DurableFiles#replace}: temp file,
+ * fsync, rename, fsync of the folder), {@code <dir>/outcomes.jsonl} one line per attestation
+ * outcome.
  */
 final class NodeStateStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,9 +45,12 @@ final class NodeStateStore {
 
   synchronized void setLastProcessedBlock(long block) {
     try {
-      Path tmp = Files.createTempFile(cursor.getParent(), ".cursor-", ".json");
-      Files.writeString(tmp, JSON.createObjectNode().put("lastProcessedBlock", block).toString());
-      Files.move(tmp, cursor, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      DurableFiles.replace(
+          cursor,
+          JSON.createObjectNode()
+              .put("lastProcessedBlock", block)
+              .toString()
+              .getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + cursor, e);
     }

@@ -1,5 +1,6 @@
 package io.cvmavs.operator.node;
 
+import io.cvmavs.common.retry.Backoff;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerAbi;

@@ -1,5 +1,6 @@
 package io.cvmavs.operator.registration;
 
+import io.cvmavs.common.net.HostPort;
 import java.util.regex.Pattern;
 
 /**
@@ -20,19 +21,9 @@ public record OperatorSocket(String host, int port) {
    */
   public static OperatorSocket parse(String value) {
     String v = value == null ? "" : value.trim();
-    int colon = v.lastIndexOf(':');
-    if (colon <= 0 || colon == v.length() - 1) {
-      throw new IllegalArgumentException("expected HOST:PORT, got '" + v + "'");
-    }
-    String host = v.substring(0, colon);
-    String portText = v.substring(colon + 1);
-    if (!portText.chars().allMatch(Character::isDigit) || portText.length() > 5) {
-      throw new IllegalArgumentException("port is not a number in '" + v + "'");
-    }
-    int port = Integer.parseInt(portText);
-    if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("port must be 1..65535 in '" + v + "'");
-    }
+    HostPort parsed = HostPort.parse(v, 1, "HOST:PORT");
+    String host = parsed.host();
+    int port = parsed.port();
     var ipv4 = IPV4.matcher(host);
     if (ipv4.matches()) {
       for (int i = 1; i <= 4; i++) {

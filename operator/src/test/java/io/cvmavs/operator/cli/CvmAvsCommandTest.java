@@ -139,4 +139,10 @@ class CvmAvsCommandTest {
           "cvm-avs stake validator-set",
           "cvm-avs devnet",
           "cvm-avs help");
+
+  @Test
+  void aBadAggregatorListenAddressIsAUsageErrorNamingTheOption() {
+    assertThat(run("aggregator", "--config", "absent.yaml", "--listen", "127.0.0.1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--listen: expected host:port, got '127.0.0.1'");
+  }
 }

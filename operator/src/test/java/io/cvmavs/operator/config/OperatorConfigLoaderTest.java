@@ -3,6 +3,7 @@ package io.cvmavs.operator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cvmavs.common.net.HostPort;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.keystore.BlsKeystore;
 import io.cvmavs.crypto.keystore.EcdsaKeystore;

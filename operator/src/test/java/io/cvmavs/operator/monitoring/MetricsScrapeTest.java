@@ -3,7 +3,7 @@ package io.cvmavs.operator.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cvmavs.operator.config.HostPort;
+import io.cvmavs.common.net.HostPort;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;

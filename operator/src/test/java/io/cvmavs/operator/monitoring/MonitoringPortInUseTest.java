@@ -2,8 +2,8 @@ package io.cvmavs.operator.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cvmavs.common.net.HostPort;
 import io.cvmavs.operator.config.ConfigException;
-import io.cvmavs.operator.config.HostPort;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -3,7 +3,7 @@ package io.cvmavs.operator.monitoring;
 import static io.cvmavs.operator.monitoring.MetricsScrapeTest.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cvmavs.operator.config.HostPort;
+import io.cvmavs.common.net.HostPort;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicReference;

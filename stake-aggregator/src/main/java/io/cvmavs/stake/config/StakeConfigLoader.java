@@ -1,19 +1,14 @@
 package io.cvmavs.stake.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.cvmavs.common.yaml.StrictYaml;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.DeploymentsException;
 import io.cvmavs.stake.StakeConfigException;
 import io.cvmavs.stake.power.PowerPolicy;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,11 +21,11 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code stake.yaml}. Unknown fields are errors (a typo never falls back to a default); every
- * message names the file and the field. Relative paths are relative to the file.
+ * Reads {@code stake.yaml} through {@link StrictYaml#tree}. Unknown fields and keys written twice
+ * are errors (a typo never falls back to a default) with the line (and column); every message names
+ * the file and the field. Relative paths are relative to the file.
  */
 public final class StakeConfigLoader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
   private static final BigDecimal WAD = new BigDecimal(BigInteger.TEN.pow(18));
   private static final List<String> CONTRACTS =
@@ -41,27 +36,22 @@ public final class StakeConfigLoader {
           StakeConfig.C_STAKING);
 
   private final Path file;
+  private final StrictYaml.Parsed<JsonNode> parsed;
 
-  private StakeConfigLoader(Path file) {
-    this.file = file;
+  private StakeConfigLoader(StrictYaml.Parsed<JsonNode> parsed) {
+    this.file = parsed.file();
+    this.parsed = parsed;
   }
 
+  /**
+   * Reads and checks {@code file} with the project's strict YAML reader (UTF-8, no duplicate key,
+   * unknown fields refused with {@code file:line:column}).
+   *
+   * @throws StakeConfigException naming the file, and the field where there is one
+   */
   public static StakeConfig load(Path file) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
-      throw new StakeConfigException(file + ": configuration file not found", e);
-    } catch (JsonProcessingException e) {
-      throw new StakeConfigException(
-          file + ":" + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new StakeConfigException(file + ": cannot read: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new StakeConfigException(file + ": must be a YAML mapping");
-    }
-    return new StakeConfigLoader(file).parse(root);
+    StrictYaml.Parsed<JsonNode> parsed = StrictYaml.tree(file, StakeConfigException::new);
+    return new StakeConfigLoader(parsed).parse(parsed.value());
   }
 
   private StakeConfig parse(JsonNode root) {
@@ -209,8 +199,8 @@ public final class StakeConfigLoader {
       String f = it.next();
       if (!fields.contains(f)) {
         throw new StakeConfigException(
-            file
-                + ": unknown field '"
+            parsed.at(prefix + f)
+                + "unknown field '"
                 + prefix
                 + f
                 + "' (known fields: "

@@ -104,4 +104,34 @@ class StakeConfigLoaderTest {
     assertThatThrownBy(() -> StakeConfigLoader.load(dir.resolve("missing.yaml")))
         .hasMessageContaining("not found");
   }
+
+  @Test
+  void aKeyWrittenTwiceIsRefusedWithBothLines() throws Exception {
+    Path file =
+        write(
+            "eth_rpc_url: http://x\n"
+                + ADDRS
+                + "prices: {c_per_eth: {value: 1}}\njail_epochs: 2\njail_epochs: 3\n");
+    assertThatThrownBy(() -> StakeConfigLoader.load(file))
+        .isInstanceOf(StakeConfigException.class)
+        .hasMessage(
+            file
+                + ":9: duplicate key 'jail_epochs' (first set on line 8; each key may appear once)");
+    Path nested = write("eth_rpc_url: http://x\n" + ADDRS.replace("CStaking", "CvmRegistry"));
+    assertThatThrownBy(() -> StakeConfigLoader.load(nested))
+        .isInstanceOf(StakeConfigException.class)
+        .hasMessageContaining(nested + ":6: duplicate key 'addresses.CvmRegistry'");
+  }
+
+  @Test
+  void anUnknownFieldIsNamedWithLineAndColumn() throws Exception {
+    Path file =
+        write(
+            "eth_rpc_url: http://x\n"
+                + ADDRS
+                + "prices:\n  c_per_eth: {value: 1}\n  max_age_secs: 60\n");
+    assertThatThrownBy(() -> StakeConfigLoader.load(file))
+        .isInstanceOf(StakeConfigException.class)
+        .hasMessageStartingWith(file + ":9:3: unknown field 'prices.max_age_secs'");
+  }
 }

@@ -1,4 +1,4 @@
-package io.cvmavs.operator.node;
+package io.cvmavs.common.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,5 +39,27 @@ class BackoffTest {
         .hasMessageContaining("0 < initial <= max");
     assertThatThrownBy(() -> Backoff.of(Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void withoutJitterTheDelaysDoubleExactlyUpToTheCap() {
+    Backoff b = Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(300));
+    assertThat(java.util.stream.IntStream.rangeClosed(1, 5).mapToObj(b::delay))
+        .extracting(Duration::toMillis)
+        .containsExactly(100L, 200L, 300L, 300L, 300L);
+    assertThat(b.delay(0)).as("attempts below 1 count as the first").isEqualTo(b.delay(1));
+    assertThat(Backoff.exponential(Duration.ZERO, Duration.ZERO).delay(9)).isZero();
+    assertThat(Backoff.exponential(Duration.ofMillis(1), Duration.ofDays(1)).delay(64))
+        .isEqualTo(Duration.ofDays(1));
+  }
+
+  @Test
+  void aNegativeInitialDelayOrACapBelowItIsRefusedWithTheValues() {
+    assertThatThrownBy(() -> Backoff.exponential(Duration.ofMillis(-1), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("backoff needs 0 <= initial <= max, got PT-0.001S, PT1S");
+    assertThatThrownBy(() -> Backoff.exponential(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 <= initial <= max");
   }
 }

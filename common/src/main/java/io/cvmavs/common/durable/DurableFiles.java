@@ -1,4 +1,4 @@
-package io.cvmavs.crypto.durable;
+package io.cvmavs.common.durable;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

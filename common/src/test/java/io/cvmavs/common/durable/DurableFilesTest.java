@@ -1,4 +1,4 @@
-package io.cvmavs.crypto.durable;
+package io.cvmavs.common.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

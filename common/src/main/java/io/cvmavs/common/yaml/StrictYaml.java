@@ -1,4 +1,4 @@
-package io.cvmavs.operator.config;
+package io.cvmavs.common.yaml;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -19,6 +20,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -28,12 +30,13 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Reads a YAML configuration file into its raw field holder, the house way: unknown fields,
- * duplicate keys (at any depth), nulls for primitives and trailing documents are errors, the file
- * must be UTF-8, and every error is a {@link ConfigException} in the user's words: the file, the
- * line, the field and what was expected, never a Java type name. Shared by {@code operator.yaml}
- * and {@code monitor.yaml}; their semantic checks stay with their loaders, which can name the line
- * of a top-level field through {@link Parsed#where}.
+ * The one strict YAML reader of the project (operator.yaml, monitor.yaml, stake.yaml): unknown
+ * fields, duplicate keys (at any depth), nulls for primitives and trailing documents are errors,
+ * the file must be UTF-8, and every error is thrown through the caller's {@link Failure} (so each
+ * module keeps its own exception type) in the user's words: the file, the line (and column), the
+ * field and what was expected, never a Java type name. Semantic checks stay with the loaders, which
+ * can name the place of any key through {@link Parsed#at} (or the line of a top-level key through
+ * {@link Parsed#where}).
  */
 public final class StrictYaml {
   private static final YAMLFactory FACTORY = new YAMLFactory();
@@ -45,41 +48,59 @@ public final class StrictYaml {
 
   private StrictYaml() {}
 
+  /** Makes the caller's exception for a refused file; {@code cause} may be null. */
+  @FunctionalInterface
+  public interface Failure {
+    RuntimeException create(String message, Throwable cause);
+  }
+
+  /** Where a key was written: 1-based line and column. */
+  public record Position(int line, int column) {}
+
   /**
-   * A parsed file: the holder and the line of each top-level key.
+   * A parsed file: the value, the line of each top-level key and the position of every key.
    *
    * @param lines 1-based line of each top-level key as written
+   * @param keys position of every key, by dotted path ({@code prices.c_per_eth.value}); keys of
+   *     mappings inside lists are recorded under their own name only
    */
-  public record Parsed<T>(Path file, T value, Map<String, Integer> lines) {
+  public record Parsed<T>(
+      Path file, T value, Map<String, Integer> lines, Map<String, Position> keys) {
     /** {@code file:line: } for a top-level key that was written, else {@code file: }. */
     public String where(String key) {
       Integer line = lines.get(key);
       return line == null ? file + ": " : file + ":" + line + ": ";
     }
+
+    /** {@code file:line:column: } for a key (dotted path) that was written, else {@code file: }. */
+    public String at(String path) {
+      Position p = keys.get(path);
+      return p == null ? file + ": " : file + ":" + p.line() + ":" + p.column() + ": ";
+    }
   }
 
   /**
    * @return the parsed holder, never null
-   * @throws ConfigException when the file is unreadable, empty, not UTF-8, not YAML, or has an
-   *     unknown, duplicate or mistyped field
+   * @throws RuntimeException from {@code failure} when the file is unreadable, empty, not UTF-8,
+   *     not YAML, or has an unknown, duplicate or mistyped field
    */
-  public static <T> T read(Path file, Class<T> type) {
-    return parse(file, type).value();
+  public static <T> T read(Path file, Class<T> type, Failure failure) {
+    return parse(file, type, failure).value();
   }
 
-  /** As {@link #read}, keeping the line of each top-level key for later messages. */
-  public static <T> Parsed<T> parse(Path file, Class<T> type) {
-    String text = text(file);
-    if (text.isBlank()) {
-      throw new ConfigException(file + ": the configuration is empty");
-    }
-    Map<String, Integer> lines = scanKeys(file, text);
+  /** As {@link #read}, keeping the place of each key for later messages. */
+  public static <T> Parsed<T> parse(Path file, Class<T> type, Failure failure) {
+    String text = text(file, failure);
+    Keys keys = scanKeys(file, text, failure);
     T raw;
     try {
       raw = YAML.readValue(text, type);
     } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(
-          where(file, e.getLocation())
+      Position key = keys.all.get(dotted(e));
+      throw failure.create(
+          (key == null
+                  ? where(file, e.getLocation())
+                  : file + ":" + key.line() + ":" + key.column() + ": ")
               + "unknown field '"
               + e.getPropertyName()
               + "' (known fields: "
@@ -90,24 +111,51 @@ public final class StrictYaml {
               + ")",
           e);
     } catch (JsonMappingException e) {
-      throw new ConfigException(where(file, e.getLocation()) + mappingProblem(e), e);
+      throw failure.create(where(file, e.getLocation()) + mappingProblem(e), e);
     } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          where(file, e.getLocation()) + "not valid YAML: " + firstLine(e.getOriginalMessage()), e);
+      throw notYaml(file, e, failure);
     }
     if (raw == null) {
-      throw new ConfigException(file + ": the configuration is empty");
+      throw failure.create(file + ": the configuration is empty", null);
     }
-    return new Parsed<>(file, raw, Map.copyOf(lines));
+    return new Parsed<>(file, raw, Map.copyOf(keys.topLevel), Map.copyOf(keys.all));
   }
 
-  /** The file as UTF-8 text; a byte that is not UTF-8 is reported with its line. */
-  private static String text(Path file) {
+  /**
+   * The file as a tree, for loaders that check fields themselves (with {@link Parsed#at} for the
+   * place): the same UTF-8, duplicate-key and syntax checks as {@link #parse}; the root must be a
+   * mapping.
+   */
+  public static Parsed<JsonNode> tree(Path file, Failure failure) {
+    String text = text(file, failure);
+    Keys keys = scanKeys(file, text, failure);
+    JsonNode root;
+    try {
+      root = YAML.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw notYaml(file, e, failure);
+    }
+    if (root == null || !root.isObject()) {
+      throw failure.create(
+          file + ": the file must be a mapping of 'field: value' lines (a YAML mapping)", null);
+    }
+    return new Parsed<>(file, root, Map.copyOf(keys.topLevel), Map.copyOf(keys.all));
+  }
+
+  private static RuntimeException notYaml(Path file, JsonProcessingException e, Failure failure) {
+    return failure.create(
+        where(file, e.getLocation()) + "not valid YAML: " + firstLine(e.getOriginalMessage()), e);
+  }
+
+  /** The file as UTF-8 text, not blank; a byte that is not UTF-8 is reported with its line. */
+  private static String text(Path file, Failure failure) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw failure.create(file + ": configuration file not found", e);
     } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read the configuration: " + e.getMessage(), e);
+      throw failure.create(file + ": cannot read the configuration: " + e.getMessage(), e);
     }
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
@@ -125,7 +173,7 @@ public final class StrictYaml {
           line++;
         }
       }
-      throw new ConfigException(
+      throw failure.create(
           file
               + ":"
               + line
@@ -133,20 +181,27 @@ public final class StrictYaml {
               + String.format("0x%02x", bytes[offset] & 0xff)
               + " at offset "
               + offset
-              + "); save the file as UTF-8");
+              + "); save the file as UTF-8",
+          null);
     }
     decoder.flush(out);
     out.flip();
-    return out.toString();
+    String text = out.toString();
+    if (text.isBlank()) {
+      throw failure.create(file + ": the configuration is empty", null);
+    }
+    return text;
   }
+
+  private record Keys(Map<String, Integer> topLevel, Map<String, Position> all) {}
 
   /**
    * Walks the document once: refuses a key written twice in one mapping (YAML says keys are unique;
-   * a parser that lets the last one win hides a mistake) and records the line of each top-level
-   * key.
+   * a parser that lets the last one win hides a mistake) and records where each key was written.
    */
-  private static Map<String, Integer> scanKeys(Path file, String text) {
+  private static Keys scanKeys(Path file, String text, Failure failure) {
     Map<String, Integer> topLevel = new HashMap<>();
+    Map<String, Position> all = new HashMap<>();
     Deque<Map<String, Integer>> objects = new ArrayDeque<>();
     Deque<String> names = new ArrayDeque<>();
     try (JsonParser p = FACTORY.createParser(text)) {
@@ -165,12 +220,13 @@ public final class StrictYaml {
           }
           case FIELD_NAME -> {
             String name = p.currentName();
-            int line = p.currentTokenLocation().getLineNr();
+            JsonLocation location = p.currentTokenLocation();
+            int line = location.getLineNr();
             Map<String, Integer> seen = objects.peek();
             Integer first = seen.putIfAbsent(name, line);
             String path = names.peek().isEmpty() ? name : names.peek() + "." + name;
             if (first != null) {
-              throw new ConfigException(
+              throw failure.create(
                   file
                       + ":"
                       + line
@@ -178,23 +234,24 @@ public final class StrictYaml {
                       + path
                       + "' (first set on line "
                       + first
-                      + "; each key may appear once)");
+                      + "; each key may appear once)",
+                  null);
             }
             if (objects.size() == 1) {
               topLevel.put(name, line);
             }
+            all.putIfAbsent(path, new Position(line, location.getColumnNr()));
             pendingName = path;
           }
           default -> pendingName = null;
         }
       }
     } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          where(file, e.getLocation()) + "not valid YAML: " + firstLine(e.getOriginalMessage()), e);
+      throw notYaml(file, e, failure);
     } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read the configuration: " + e.getMessage(), e);
+      throw failure.create(file + ": cannot read the configuration: " + e.getMessage(), e);
     }
-    return topLevel;
+    return new Keys(topLevel, all);
   }
 
   /** A type or shape mismatch in words: which field, what was expected, what was written. */
