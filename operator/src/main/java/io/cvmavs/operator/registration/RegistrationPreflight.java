@@ -3,6 +3,7 @@ package io.cvmavs.operator.registration;
 import io.cvmavs.operator.chain.Abi;
 import io.cvmavs.operator.chain.ChainException;
 import io.cvmavs.operator.chain.Transactor;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.Uint;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
@@ -22,7 +26,7 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
  * found, before any ether or token moves.
  */
 public final class RegistrationPreflight {
-  /** Narrow chain access: one view call and one code lookup. */
+  /** Narrow chain access: view calls and one code lookup. */
   public interface Chain {
     long chainId();
 
@@ -30,10 +34,15 @@ public final class RegistrationPreflight {
     String code(String address);
 
     /**
-     * An {@code address}-returning view with address arguments, or empty when it reverts or returns
-     * nothing.
+     * An {@code address}-returning view, or empty when it reverts or returns nothing. Each argument
+     * is given as text and encoded as the type the canonical {@code signature} names for it ({@code
+     * address} or {@code uintN}; a static tuple such as {@code getSlasher((address,uint32))} is
+     * encoded as its fields).
      */
     Optional<String> addressView(String contract, String signature, String... args);
+
+    /** A {@code bool}-returning view, as {@link #addressView}. */
+    Optional<Boolean> boolView(String contract, String signature, String... args);
 
     static Chain of(Transactor rpc) {
       return new Chain() {
@@ -53,10 +62,23 @@ public final class RegistrationPreflight {
         @Override
         public Optional<String> addressView(String contract, String signature, String... args) {
           try {
-            List<Address> params = java.util.Arrays.stream(args).map(Address::new).toList();
-            String data = rpc.call(contract, Abi.call(signature, params), signature);
+            String data =
+                rpc.call(contract, Abi.call(signature, arguments(signature, args)), signature);
             return Optional.of(
                 ((Address) Abi.decode(data, signature, new TypeReference<Address>() {}).get(0))
+                    .getValue());
+          } catch (ChainException e) {
+            return Optional.empty();
+          }
+        }
+
+        @Override
+        public Optional<Boolean> boolView(String contract, String signature, String... args) {
+          try {
+            String data =
+                rpc.call(contract, Abi.call(signature, arguments(signature, args)), signature);
+            return Optional.of(
+                ((Bool) Abi.decode(data, signature, new TypeReference<Bool>() {}).get(0))
                     .getValue());
           } catch (ChainException e) {
             return Optional.empty();
@@ -67,6 +89,32 @@ public final class RegistrationPreflight {
   }
 
   private RegistrationPreflight() {}
+
+  /**
+   * The ABI values of {@code args} for the static parameter types of {@code signature} (a tuple's
+   * fields in order: a static tuple encodes exactly as its fields).
+   */
+  static List<Type> arguments(String signature, String... args) {
+    String inside = signature.substring(signature.indexOf('(') + 1, signature.lastIndexOf(')'));
+    List<String> types =
+        inside.isEmpty() ? List.of() : List.of(inside.replace("(", "").replace(")", "").split(","));
+    if (types.size() != args.length) {
+      throw new IllegalArgumentException(
+          signature + " takes " + types.size() + " values, given " + args.length);
+    }
+    List<Type> out = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String t = types.get(i);
+      if (t.equals("address")) {
+        out.add(new Address(args[i]));
+      } else if (t.startsWith("uint")) {
+        out.add(new Uint(new BigInteger(args[i])));
+      } else {
+        throw new IllegalArgumentException(signature + ": parameter type " + t + " not supported");
+      }
+    }
+    return out;
+  }
 
   /**
    * @param expectedChainId the chain the deployment file (or {@code chain_id}) is for, if known
@@ -153,11 +201,12 @@ public final class RegistrationPreflight {
     expect(
         chain,
         problems,
-        "CvmServiceManager",
-        c.serviceManager(),
-        "taskManager()",
         "CvmTaskManager",
-        c.taskManager());
+        c.taskManager(),
+        "serviceManager()",
+        "CvmServiceManager",
+        c.serviceManager());
+    slasher(chain, c, problems);
     expect(
         chain,
         problems,
@@ -198,6 +247,60 @@ public final class RegistrationPreflight {
               + ", not CvmRegistry "
               + c.registry()
               + " (the AVS was not set up with this registry)");
+    }
+  }
+
+  /**
+   * EigenLayer v1.9+ lets only an operator set's slasher slash: the service manager names the AVS's
+   * slasher router, the router serves this service manager and lets the task manager slash, the
+   * task manager slashes through it, and the AllocationManager has it as quorum 0's slasher.
+   */
+  private static void slasher(Chain chain, RegistrationContracts c, List<String> problems) {
+    Optional<String> router = chain.addressView(c.serviceManager(), "slasher()");
+    if (router.isEmpty()) {
+      problems.add(
+          "CvmServiceManager.slasher() cannot be read at "
+              + c.serviceManager()
+              + ": an AVS deployed before the slasher router cannot slash on EigenLayer v1.9+;"
+              + " redeploy it");
+      return;
+    }
+    String r = router.get();
+    expect(chain, problems, "CvmTaskManager", c.taskManager(), "slasher()", "CvmSlasher", r);
+    expect(
+        chain,
+        problems,
+        "CvmSlasher",
+        r,
+        "serviceManager()",
+        "CvmServiceManager",
+        c.serviceManager());
+    Optional<Boolean> allowed = chain.boolView(r, "isAllowed(address)", c.taskManager());
+    if (allowed.isEmpty()) {
+      problems.add("CvmSlasher.isAllowed(CvmTaskManager) cannot be read at " + r);
+    } else if (!allowed.get()) {
+      problems.add(
+          "the slasher router "
+              + r
+              + " does not allow CvmTaskManager "
+              + c.taskManager()
+              + " to slash (CvmSlasher.setAllowed)");
+    }
+    Optional<String> setSlasher =
+        chain.addressView(
+            c.allocationManager(), "getSlasher((address,uint32))", c.serviceManager(), "0");
+    if (setSlasher.isEmpty()) {
+      problems.add(
+          "AllocationManager.getSlasher(CvmServiceManager, 0) cannot be read: is "
+              + c.allocationManager()
+              + " EigenLayer's AllocationManager (v1.9 or newer)?");
+    } else if (!same(setSlasher.get(), r)) {
+      problems.add(
+          "the AllocationManager's slasher for operator set 0 is "
+              + setSlasher.get()
+              + ", not the AVS's router "
+              + r
+              + " (slashes would revert with InvalidCaller)");
     }
   }
 

@@ -32,7 +32,12 @@ class RegistrationPreflightTest {
       }
       views.put(a(8) + " registry()", a(9));
       views.put(a(8) + " allocationManager()", a(3));
-      views.put(a(8) + " taskManager()", a(10));
+      views.put(a(10) + " serviceManager()", a(8));
+      views.put(a(8) + " slasher()", a(11));
+      views.put(a(10) + " slasher()", a(11));
+      views.put(a(11) + " serviceManager()", a(8));
+      views.put(a(11) + " isAllowed(address)" + List.of(a(10)), "true");
+      views.put(a(3) + " getSlasher((address,uint32))" + List.of(a(8), "0"), a(11));
       views.put(a(9) + " serviceManager()", a(8));
       views.put(a(9) + " cStaking()", a(7));
       views.put(a(10) + " registry()", a(9));
@@ -56,6 +61,11 @@ class RegistrationPreflightTest {
       String key = contract + " " + signature + (args.length == 0 ? "" : List.of(args));
       return Optional.ofNullable(views.get(key));
     }
+
+    @Override
+    public Optional<Boolean> boolView(String contract, String signature, String... args) {
+      return addressView(contract, signature, args).map(Boolean::parseBoolean);
+    }
   }
 
   @Test
@@ -77,6 +87,30 @@ class RegistrationPreflightTest {
             "CvmServiceManager.registry() is " + a(99) + ", not the configured CvmRegistry " + a(9))
         .hasMessageContaining("registrar for CvmServiceManager is " + a(98))
         .hasMessageContaining("CStaking.token() cannot be read");
+  }
+
+  @Test
+  void aSlasherTheCoreDoesNotKnowOrThatMayNotSlashIsRefused() {
+    WiredChain chain = new WiredChain();
+    chain.views.put(a(3) + " getSlasher((address,uint32))" + List.of(a(8), "0"), a(8));
+    chain.views.put(a(11) + " isAllowed(address)" + List.of(a(10)), "false");
+    assertThatThrownBy(() -> RegistrationPreflight.check(chain, C, Optional.empty(), "d.json"))
+        .hasMessageContaining(
+            "the AllocationManager's slasher for operator set 0 is "
+                + a(8)
+                + ", not the AVS's router")
+        .hasMessageContaining("does not allow CvmTaskManager " + a(10) + " to slash");
+    WiredChain old = new WiredChain();
+    old.views.remove(a(8) + " slasher()");
+    assertThatThrownBy(() -> RegistrationPreflight.check(old, C, Optional.empty(), "d.json"))
+        .hasMessageContaining("an AVS deployed before the slasher router");
+  }
+
+  @Test
+  void argumentsFollowTheSignaturesTypes() {
+    assertThat(RegistrationPreflight.arguments("getSlasher((address,uint32))", a(8), "7"))
+        .extracting(t -> t.getValue().toString())
+        .containsExactly(a(8), "7");
   }
 
   @Test
