@@ -173,8 +173,9 @@ public final class OperatorRegistration {
                   + request.magnitude()
                   + " to operator set "
                   + contracts.operatorSetId()
-                  + ", effective at block "
-                  + allocation.effectBlock()));
+                  + (allocation.pendingDiff().signum() == 0
+                      ? ", effective immediately"
+                      : ", effective at block " + allocation.effectBlock())));
     }
     if (allocation.pendingDiff().signum() != 0) {
       progress.accept("waiting for block " + allocation.effectBlock() + " (allocation delay)");

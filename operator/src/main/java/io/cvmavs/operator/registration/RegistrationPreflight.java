@@ -154,8 +154,10 @@ public final class RegistrationPreflight {
               + source
               + "); nothing was sent:\n  "
               + String.join("\n  ", problems)
-              + "\n(is the RPC the chain the deployment file describes? was a devnet restarted"
-              + " without redeploying?)");
+              + (problems.stream().anyMatch(x -> x.startsWith("no contract code"))
+                  ? "\n(is the RPC the chain the deployment file describes? was a devnet restarted"
+                      + " without redeploying?)"
+                  : ""));
     }
     return List.of(
         "preflight: chain "
@@ -233,6 +235,21 @@ public final class RegistrationPreflight {
         "underlyingToken()",
         "UnderlyingToken",
         c.underlyingToken());
+    Optional<Boolean> whitelisted =
+        chain.boolView(
+            c.strategyManager(), "strategyIsWhitelistedForDeposit(address)", c.strategy());
+    if (whitelisted.isEmpty()) {
+      problems.add(
+          "StrategyManager.strategyIsWhitelistedForDeposit(Strategy) cannot be read: is "
+              + c.strategyManager()
+              + " EigenLayer's StrategyManager?");
+    } else if (!whitelisted.get()) {
+      problems.add(
+          "the StrategyManager does not accept deposits into Strategy "
+              + c.strategy()
+              + " (not on its deposit whitelist: StrategyNotWhitelisted); choose a whitelisted strategy"
+              + " or have the core's strategy whitelister add it");
+    }
     Optional<String> registrar =
         chain.addressView(c.allocationManager(), "getAVSRegistrar(address)", c.serviceManager());
     if (registrar.isEmpty()) {

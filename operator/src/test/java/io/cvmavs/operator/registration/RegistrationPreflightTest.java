@@ -38,6 +38,7 @@ class RegistrationPreflightTest {
       views.put(a(11) + " serviceManager()", a(8));
       views.put(a(11) + " isAllowed(address)" + List.of(a(10)), "true");
       views.put(a(3) + " getSlasher((address,uint32))" + List.of(a(8), "0"), a(11));
+      views.put(a(2) + " strategyIsWhitelistedForDeposit(address)" + List.of(a(4)), "true");
       views.put(a(9) + " serviceManager()", a(8));
       views.put(a(9) + " cStaking()", a(7));
       views.put(a(10) + " registry()", a(9));
@@ -104,6 +105,15 @@ class RegistrationPreflightTest {
     old.views.remove(a(8) + " slasher()");
     assertThatThrownBy(() -> RegistrationPreflight.check(old, C, Optional.empty(), "d.json"))
         .hasMessageContaining("an AVS deployed before the slasher router");
+  }
+
+  @Test
+  void aStrategyTheCoreDoesNotTakeDepositsForIsRefusedWithoutTheRestartHint() {
+    WiredChain chain = new WiredChain();
+    chain.views.put(a(2) + " strategyIsWhitelistedForDeposit(address)" + List.of(a(4)), "false");
+    assertThatThrownBy(() -> RegistrationPreflight.check(chain, C, Optional.empty(), "d.json"))
+        .hasMessageContaining("does not accept deposits into Strategy " + a(4))
+        .hasMessageNotContaining("devnet restarted");
   }
 
   @Test
