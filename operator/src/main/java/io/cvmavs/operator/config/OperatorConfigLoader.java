@@ -187,6 +187,7 @@ public final class OperatorConfigLoader {
       Optional<Path> deploymentFile =
           Optional.ofNullable(raw.deploymentFile).map(p -> base.resolve(p).normalize());
       Map<String, String> addresses = new TreeMap<>();
+      Map<String, String> deployed = Map.of();
       if (deploymentFile.isPresent()) {
         try {
           Deployments deployments = Deployments.read(deploymentFile.get());
@@ -199,7 +200,8 @@ public final class OperatorConfigLoader {
                     + ", but chain_id is "
                     + raw.chainId);
           }
-          addresses.putAll(deployments.addresses());
+          deployed = deployments.addresses();
+          addresses.putAll(deployed);
         } catch (DeploymentsException e) {
           throw fail("deployment_file", e.getMessage());
         }
@@ -217,9 +219,26 @@ public final class OperatorConfigLoader {
         }
       }
       aliasAddress(
-          addresses, "avs_registry_coordinator_address", raw.isRegistryCoordinator, "CvmRegistry");
-      aliasAddress(addresses, "token_strategy_addr", raw.isTokenStrategy, "Strategy");
-      aliasAddress(addresses, "service_manager_address", raw.isServiceManager, "CvmServiceManager");
+          addresses,
+          deployed,
+          deploymentFile,
+          "avs_registry_coordinator_address",
+          raw.isRegistryCoordinator,
+          "CvmRegistry");
+      aliasAddress(
+          addresses,
+          deployed,
+          deploymentFile,
+          "token_strategy_addr",
+          raw.isTokenStrategy,
+          "Strategy");
+      aliasAddress(
+          addresses,
+          deployed,
+          deploymentFile,
+          "service_manager_address",
+          raw.isServiceManager,
+          "CvmServiceManager");
       if (addresses.isEmpty()) {
         throw fail("deployment_file", "no contract addresses: set deployment_file or addresses");
       }
@@ -353,24 +372,61 @@ public final class OperatorConfigLoader {
       return theirsValue;
     }
 
-    /** An incredible-squaring address field that names one of our contracts. */
+    /**
+     * An incredible-squaring address field that names one of our contracts. It only fills a gap:
+     * when {@code addresses:} or the deployment file already name the contract, the alias must
+     * agree. An incredible-squaring config carries incredible-squaring's own contracts, so a
+     * differing alias is refused rather than silently pointing the node at a foreign contract.
+     */
     private void aliasAddress(
-        Map<String, String> addresses, String field, String value, String contract) {
+        Map<String, String> addresses,
+        Map<String, String> deployed,
+        Optional<Path> deploymentFile,
+        String field,
+        String value,
+        String contract) {
       if (value == null) {
         return;
       }
       String address = address(field, value);
       String explicit = raw.addresses == null ? null : raw.addresses.get(contract);
-      if (explicit != null && !explicit.equalsIgnoreCase(address)) {
+      String source;
+      String ours;
+      if (explicit != null) {
+        source =
+            "addresses." + contract + " (" + place(parsed.at("addresses." + contract)) + ") is";
+        ours = explicit.trim();
+      } else if (deployed.containsKey(contract)) {
+        source =
+            "deployment_file ("
+                + place(parsed.where("deployment_file"))
+                + ") "
+                + deploymentFile.orElseThrow()
+                + " has "
+                + contract
+                + " =";
+        ours = deployed.get(contract);
+      } else {
+        addresses.put(contract, address);
+        return;
+      }
+      if (!ours.equalsIgnoreCase(address)) {
         throw fail(
             field,
-            "is taken as addresses."
+            "is "
+                + address
+                + ", but "
+                + source
+                + " "
+                + ours
+                + " (both name this AVS's "
                 + contract
-                + ", which is also set, to "
-                + explicit
-                + "; keep one");
+                + "). The addresses in an incredible-squaring config are incredible-squaring's,"
+                + " not this AVS's: remove "
+                + field
+                + " or set it to "
+                + ours);
       }
-      addresses.put(contract, address);
     }
 
     /** incredible-squaring fields with no meaning here: refused or noted, with the reason. */
@@ -403,6 +459,11 @@ public final class OperatorConfigLoader {
         throw fail(field, "must be a 0x-prefixed 20-byte address, got '" + value + "'");
       }
       return value.trim();
+    }
+
+    /** {@code file:line} of a {@code file:line: } prefix. */
+    private static String place(String prefix) {
+      return prefix.endsWith(": ") ? prefix.substring(0, prefix.length() - 2) : prefix;
     }
 
     private ConfigException fail(String field, String problem) {
