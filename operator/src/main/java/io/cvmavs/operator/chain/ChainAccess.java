@@ -1,5 +1,6 @@
 package io.cvmavs.operator.chain;
 
+import io.cvmavs.operator.config.OperatorConfigLoader;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -29,7 +30,7 @@ public final class ChainAccess {
   /** As {@link #open(URI, ECKeyPair, Optional)} over {@code service} (e.g. an instrumented one). */
   public static Transactor open(
       HttpService service, ECKeyPair key, Optional<Long> expectedChainId) {
-    String rpcUrl = service.getUrl();
+    String rpcUrl = OperatorConfigLoader.redact(service.getUrl());
     Web3j web3j = Web3j.build(service);
     long chainId =
         Transactor.rpc(() -> web3j.ethChainId().send(), "eth_chainId " + rpcUrl)

@@ -135,13 +135,56 @@ public final class OperatorConfigLoader {
   }
 
   /**
-   * A URL for messages and printouts: credentials ({@code user:pass@}) and the query (API keys)
-   * hidden; RPC URLs of hosted providers often carry both.
+   * A URL for logs, messages and printouts, with what hosted RPC providers put secrets in hidden:
+   * credentials ({@code user:pass@}), the query and fragment ({@code ?apikey=…}), and API keys
+   * carried as a path segment (Infura {@code /v3/KEY}, Alchemy {@code /v2/KEY}, QuickNode and
+   * others {@code /TOKEN/}): any segment of {@value #KEY_LENGTH} or more letters, digits, {@code -}
+   * and {@code _} that holds a digit becomes {@code ***}. The scheme, host, port and short path
+   * segments ({@code /v3}, {@code /rpc}) stay, so the log still says which endpoint it was.
    */
   public static String redact(String url) {
-    String out = url.replaceFirst("(?<=://)[^/@]*@", "***@");
-    int query = out.indexOf('?');
-    return query < 0 ? out : out.substring(0, query) + "?***";
+    if (url == null) {
+      return null;
+    }
+    String out = url;
+    int cut = indexOfAny(out, '?', '#');
+    String tail = "";
+    if (cut >= 0) {
+      tail = out.charAt(cut) + "***";
+      out = out.substring(0, cut);
+    }
+    int scheme = out.indexOf("://");
+    int authorityStart = scheme < 0 ? 0 : scheme + 3;
+    int pathStart = out.indexOf('/', authorityStart);
+    String authority =
+        pathStart < 0 ? out.substring(authorityStart) : out.substring(authorityStart, pathStart);
+    int at = authority.lastIndexOf('@');
+    if (at >= 0) {
+      authority = "***@" + authority.substring(at + 1);
+    }
+    StringBuilder redacted = new StringBuilder(out.substring(0, authorityStart)).append(authority);
+    if (pathStart >= 0) {
+      String[] segments = out.substring(pathStart + 1).split("/", -1);
+      for (String segment : segments) {
+        redacted.append('/').append(looksLikeKey(segment) ? "***" : segment);
+      }
+    }
+    return redacted.append(tail).toString();
+  }
+
+  /** Shortest path segment {@link #redact} takes for an API key. */
+  static final int KEY_LENGTH = 16;
+
+  private static boolean looksLikeKey(String segment) {
+    return segment.length() >= KEY_LENGTH
+        && segment.matches("[A-Za-z0-9_-]+")
+        && segment.chars().anyMatch(Character::isDigit);
+  }
+
+  private static int indexOfAny(String s, char a, char b) {
+    int i = s.indexOf(a);
+    int j = s.indexOf(b);
+    return i < 0 ? j : j < 0 ? i : Math.min(i, j);
   }
 
   /** Semantic checks of one file; each failure names the field. */
@@ -187,6 +230,7 @@ public final class OperatorConfigLoader {
       Optional<Path> deploymentFile =
           Optional.ofNullable(raw.deploymentFile).map(p -> base.resolve(p).normalize());
       Map<String, String> addresses = new TreeMap<>();
+      Map<String, String> deployed = Map.of();
       if (deploymentFile.isPresent()) {
         try {
           Deployments deployments = Deployments.read(deploymentFile.get());
@@ -199,7 +243,8 @@ public final class OperatorConfigLoader {
                     + ", but chain_id is "
                     + raw.chainId);
           }
-          addresses.putAll(deployments.addresses());
+          deployed = deployments.addresses();
+          addresses.putAll(deployed);
         } catch (DeploymentsException e) {
           throw fail("deployment_file", e.getMessage());
         }
@@ -217,9 +262,26 @@ public final class OperatorConfigLoader {
         }
       }
       aliasAddress(
-          addresses, "avs_registry_coordinator_address", raw.isRegistryCoordinator, "CvmRegistry");
-      aliasAddress(addresses, "token_strategy_addr", raw.isTokenStrategy, "Strategy");
-      aliasAddress(addresses, "service_manager_address", raw.isServiceManager, "CvmServiceManager");
+          addresses,
+          deployed,
+          deploymentFile,
+          "avs_registry_coordinator_address",
+          raw.isRegistryCoordinator,
+          "CvmRegistry");
+      aliasAddress(
+          addresses,
+          deployed,
+          deploymentFile,
+          "token_strategy_addr",
+          raw.isTokenStrategy,
+          "Strategy");
+      aliasAddress(
+          addresses,
+          deployed,
+          deploymentFile,
+          "service_manager_address",
+          raw.isServiceManager,
+          "CvmServiceManager");
       if (addresses.isEmpty()) {
         throw fail("deployment_file", "no contract addresses: set deployment_file or addresses");
       }
@@ -353,24 +415,61 @@ public final class OperatorConfigLoader {
       return theirsValue;
     }
 
-    /** An incredible-squaring address field that names one of our contracts. */
+    /**
+     * An incredible-squaring address field that names one of our contracts. It only fills a gap:
+     * when {@code addresses:} or the deployment file already name the contract, the alias must
+     * agree. An incredible-squaring config carries incredible-squaring's own contracts, so a
+     * differing alias is refused rather than silently pointing the node at a foreign contract.
+     */
     private void aliasAddress(
-        Map<String, String> addresses, String field, String value, String contract) {
+        Map<String, String> addresses,
+        Map<String, String> deployed,
+        Optional<Path> deploymentFile,
+        String field,
+        String value,
+        String contract) {
       if (value == null) {
         return;
       }
       String address = address(field, value);
       String explicit = raw.addresses == null ? null : raw.addresses.get(contract);
-      if (explicit != null && !explicit.equalsIgnoreCase(address)) {
+      String source;
+      String ours;
+      if (explicit != null) {
+        source =
+            "addresses." + contract + " (" + place(parsed.at("addresses." + contract)) + ") is";
+        ours = explicit.trim();
+      } else if (deployed.containsKey(contract)) {
+        source =
+            "deployment_file ("
+                + place(parsed.where("deployment_file"))
+                + ") "
+                + deploymentFile.orElseThrow()
+                + " has "
+                + contract
+                + " =";
+        ours = deployed.get(contract);
+      } else {
+        addresses.put(contract, address);
+        return;
+      }
+      if (!ours.equalsIgnoreCase(address)) {
         throw fail(
             field,
-            "is taken as addresses."
+            "is "
+                + address
+                + ", but "
+                + source
+                + " "
+                + ours
+                + " (both name this AVS's "
                 + contract
-                + ", which is also set, to "
-                + explicit
-                + "; keep one");
+                + "). The addresses in an incredible-squaring config are incredible-squaring's,"
+                + " not this AVS's: remove "
+                + field
+                + " or set it to "
+                + ours);
       }
-      addresses.put(contract, address);
     }
 
     /** incredible-squaring fields with no meaning here: refused or noted, with the reason. */
@@ -403,6 +502,11 @@ public final class OperatorConfigLoader {
         throw fail(field, "must be a 0x-prefixed 20-byte address, got '" + value + "'");
       }
       return value.trim();
+    }
+
+    /** {@code file:line} of a {@code file:line: } prefix. */
+    private static String place(String prefix) {
+      return prefix.endsWith(": ") ? prefix.substring(0, prefix.length() - 2) : prefix;
     }
 
     private ConfigException fail(String field, String problem) {

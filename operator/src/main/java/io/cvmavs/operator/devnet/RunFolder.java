@@ -13,6 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -22,18 +25,28 @@ import java.util.stream.Stream;
  * deletes every run folder whose lock nobody holds (a finished or killed run; the OS drops a dead
  * process's lock), including an earlier one of the same name. Folders of devnets still running (in
  * this or another process) are left alone.
+ *
+ * <p>On Linux the lock is a POSIX record lock, which the kernel drops when the process closes
+ * <em>any</em> descriptor of the file; so this process never opens a lock file it holds a second
+ * time (probing or claiming it): the lock files it holds or is probing are kept in {@link #HELD}.
  */
 final class RunFolder implements AutoCloseable {
   static final String PREFIX = "run-";
   private static final String LOCK = ".lock";
 
+  /** Real paths of the lock files this process holds (or is probing). */
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
   private final Path dir;
   private final FileChannel channel;
   private final FileLock lock;
   private final List<Path> removed;
+  private final Path key;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RunFolder(Path dir, FileChannel channel, FileLock lock, List<Path> removed) {
+  private RunFolder(Path dir, Path key, FileChannel channel, FileLock lock, List<Path> removed) {
     this.dir = dir;
+    this.key = key;
     this.channel = channel;
     this.lock = lock;
     this.removed = removed;
@@ -47,15 +60,25 @@ final class RunFolder implements AutoCloseable {
    */
   static RunFolder claim(Path parent, String name) {
     Path dir = parent.resolve(PREFIX + name);
+    Path key;
     try {
       Files.createDirectories(dir);
-      FileChannel channel =
+      key = dir.toRealPath().resolve(LOCK);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the devnet folder " + dir + ": " + e, e);
+    }
+    if (!HELD.add(key)) {
+      // A devnet of this process: opening (and closing) its lock file again would drop its lock.
+      throw stillRunning(dir);
+    }
+    boolean claimed = false;
+    FileChannel channel = null;
+    try {
+      channel =
           FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = tryLock(channel);
       if (lock == null) {
-        channel.close();
-        throw new DevnetException(
-            dir + " belongs to a devnet that is still running; stop it or pass another --port");
+        throw stillRunning(dir);
       }
       try (Stream<Path> entries = Files.list(dir)) {
         for (Path entry : entries.toList()) {
@@ -80,10 +103,29 @@ final class RunFolder implements AutoCloseable {
           Files.deleteIfExists(legacy);
         }
       }
-      return new RunFolder(dir, channel, lock, List.copyOf(removed));
+      RunFolder folder = new RunFolder(dir, key, channel, lock, List.copyOf(removed));
+      claimed = true;
+      return folder;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the devnet folder " + dir + ": " + e, e);
+    } finally {
+      if (!claimed) {
+        try {
+          if (channel != null) {
+            channel.close(); // also drops the lock, if it was taken
+          }
+        } catch (IOException ignored) {
+          // Already failing; that failure is what matters.
+        } finally {
+          HELD.remove(key);
+        }
+      }
     }
+  }
+
+  private static DevnetException stillRunning(Path dir) {
+    return new DevnetException(
+        dir + " belongs to a devnet that is still running; stop it or pass another --port");
   }
 
   Path path() {
@@ -102,6 +144,15 @@ final class RunFolder implements AutoCloseable {
       deleteTree(run); // a run of an older version without a lock file, long finished
       return true;
     }
+    Path key;
+    try {
+      key = lockFile.toRealPath();
+    } catch (NoSuchFileException gone) {
+      return false; // another devnet starting at the same time removed it first
+    }
+    if (!HELD.add(key)) {
+      return false; // a devnet of this process holds it: do not open its lock file
+    }
     try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
       FileLock lock = tryLock(channel);
       if (lock == null) {
@@ -115,6 +166,8 @@ final class RunFolder implements AutoCloseable {
       }
     } catch (NoSuchFileException gone) {
       return false; // another devnet starting at the same time removed it first
+    } finally {
+      HELD.remove(key);
     }
   }
 
@@ -141,10 +194,17 @@ final class RunFolder implements AutoCloseable {
   /** Releases the lock; the folder stays until the next run (only the latest run is kept). */
   @Override
   public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return; // a second close must not release a later holder's entry in HELD
+    }
     try {
       lock.release();
     } finally {
-      channel.close();
+      try {
+        channel.close();
+      } finally {
+        HELD.remove(key);
+      }
     }
   }
 }

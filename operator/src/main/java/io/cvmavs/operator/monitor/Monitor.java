@@ -27,7 +27,6 @@ import org.web3j.protocol.core.methods.response.Log;
 public final class Monitor {
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
 
-  /** What the monitor watches and where it keeps its state. */
   /**
    * What the monitor watches and where it keeps its state.
    *

@@ -2,6 +2,7 @@ package io.cvmavs.operator.monitor;
 
 import io.cvmavs.common.net.HostPort;
 import io.cvmavs.contracts.Deployments;
+import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.monitoring.Monitoring;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -52,7 +53,11 @@ public final class MonitorService implements AutoCloseable {
         .ifPresent(
             id -> {
               throw new MonitorException(
-                  config.ethRpcUrl() + " serves chain " + chain.chainId() + ", not " + id);
+                  OperatorConfigLoader.redact(config.ethRpcUrl().toString())
+                      + " serves chain "
+                      + chain.chainId()
+                      + ", not "
+                      + id);
             });
     AttestationHealth health = new AttestationHealth(config.operators());
     Vertx vertx = Vertx.vertx();

@@ -4,6 +4,7 @@ import io.cvmavs.operator.chain.Bytes32;
 import io.cvmavs.operator.chain.ChainException;
 import io.cvmavs.operator.chain.RegistryReader;
 import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.operator.config.OperatorConfigLoader;
 import java.math.BigInteger;
 import java.net.URI;
 import java.util.ArrayList;
@@ -39,7 +40,9 @@ public final class RpcMonitorChain implements MonitorChain {
   public RpcMonitorChain(URI rpcUrl, String registryAddress, long fromBlock) {
     this.web3j = Web3j.build(new HttpService(rpcUrl.toString()));
     this.chainId =
-        Transactor.rpcCall(() -> web3j.ethChainId().send(), "eth_chainId " + rpcUrl)
+        Transactor.rpcCall(
+                () -> web3j.ethChainId().send(),
+                "eth_chainId " + OperatorConfigLoader.redact(rpcUrl.toString()))
             .getChainId()
             .longValueExact();
     Credentials none;

@@ -8,6 +8,7 @@ import io.cvmavs.common.retry.Sleeper;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.operator.chain.Bytes32;
 import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.operator.config.OperatorConfigLoader;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -87,7 +88,7 @@ public final class AggregatorClient {
     }
     throw new NodeException(
         "aggregator "
-            + url
+            + OperatorConfigLoader.redact(url.toString())
             + " did not take task "
             + taskIndex
             + " after "
@@ -109,14 +110,18 @@ public final class AggregatorClient {
       if (!error.isMissingNode() && !error.isNull()) {
         throw new NodeException(
             "aggregator "
-                + url
+                + OperatorConfigLoader.redact(url.toString())
                 + " refused aggregator_evidence: "
                 + error.path("message").asText());
       }
       return io.cvmavs.operator.aggregator.Evidence.fromJson(reply.path("result"));
     } catch (IOException | IllegalArgumentException e) {
       throw new NodeException(
-          "cannot read evidence from aggregator " + url + ": " + e.getMessage(), e);
+          "cannot read evidence from aggregator "
+              + OperatorConfigLoader.redact(url.toString())
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -135,7 +140,11 @@ public final class AggregatorClient {
     try {
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() / 100 != 2) {
-        throw new IOException("HTTP " + response.statusCode() + " from " + url);
+        throw new IOException(
+            "HTTP "
+                + response.statusCode()
+                + " from "
+                + OperatorConfigLoader.redact(url.toString()));
       }
       return JSON.readTree(response.body());
     } catch (InterruptedException e) {

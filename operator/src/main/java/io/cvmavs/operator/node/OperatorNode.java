@@ -5,6 +5,7 @@ import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.cvmavs.operator.signer.AttestationRequest;
 import io.cvmavs.operator.signer.AttestationSigner;
@@ -130,7 +131,11 @@ public final class OperatorNode implements AutoCloseable {
         new Outage(
             LOG,
             settings.name(),
-            "WebSocket " + settings.wsUrl().map(URI::toString).orElse("(none)"),
+            "WebSocket "
+                + settings
+                    .wsUrl()
+                    .map(u -> OperatorConfigLoader.redact(u.toString()))
+                    .orElse("(none)"),
             millis);
   }
 
@@ -234,7 +239,10 @@ public final class OperatorNode implements AutoCloseable {
       if (wsOutage.ongoing()) {
         wsOutage.recovered();
       } else {
-        LOG.info("[{}] subscribed to NewTaskCreated over {}", settings.name(), url);
+        LOG.info(
+            "[{}] subscribed to NewTaskCreated over {}",
+            settings.name(),
+            OperatorConfigLoader.redact(url.toString()));
       }
       // Tasks created while the subscription was being (re)established reach no subscriber: scan
       // for them now instead of waiting for the next periodic backfill.

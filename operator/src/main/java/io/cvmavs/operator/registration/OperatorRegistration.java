@@ -41,6 +41,9 @@ public final class OperatorRegistration {
   private final BlockWaiter blocks;
   private final Consumer<String> progress;
 
+  /** What devnet funding sent in the current {@link #register} call (it takes effect on chain). */
+  private final List<String> funded = new ArrayList<>();
+
   /**
    * @param devnetFunder on a devnet only: the account that owns the devnet token and may mint
    *     {@code $C} (the deploy script's deployer); it tops up the operator's balances.
@@ -66,22 +69,32 @@ public final class OperatorRegistration {
    */
   public List<RegistrationStep> register(Request request) {
     List<RegistrationStep> steps = new ArrayList<>();
+    funded.clear();
     try {
       return register(request, steps);
     } catch (RuntimeException e) {
-      List<String> done =
-          steps.stream()
-              .filter(s -> s.status() == RegistrationStep.Status.DONE)
-              .map(RegistrationStep::name)
-              .toList();
-      progress.accept(
-          done.isEmpty()
-              ? "failed before any registration step took effect"
-              : "failed after "
-                  + String.join(", ", done)
-                  + " took effect on chain; fix the problem and re-run (done steps are skipped)");
+      progress.accept(failureSummary(steps));
       throw e;
     }
+  }
+
+  /** The last line of a failed run: the steps and the devnet funding that are on chain. */
+  private String failureSummary(List<RegistrationStep> steps) {
+    List<String> done =
+        new ArrayList<>(
+            steps.stream()
+                .filter(s -> s.status() == RegistrationStep.Status.DONE)
+                .map(RegistrationStep::name)
+                .toList());
+    if (!funded.isEmpty()) {
+      done.add("devnet funding (" + String.join("; ", funded) + ")");
+    }
+    return done.isEmpty()
+        ? "failed before any registration step took effect"
+        : "failed after "
+            + String.join(", ", done)
+            + " took effect on chain; fix the problem and re-run (done steps are skipped, and"
+            + " funding tops up only what is missing)";
   }
 
   private List<RegistrationStep> register(Request request, List<RegistrationStep> steps) {
@@ -262,6 +275,7 @@ public final class OperatorRegistration {
     BigInteger oneEther = BigInteger.TEN.pow(18);
     if (balance.compareTo(oneEther) < 0) {
       funder.send(to, "0x", oneEther.multiply(BigInteger.TEN), "devnet: ether for gas");
+      funded.add("sent 10 ether for gas to " + to);
       progress.accept("devnet: sent 10 ether for gas to " + to);
     }
   }
@@ -277,7 +291,9 @@ public final class OperatorRegistration {
                 new RegistrationException(
                     to + " holds " + balance + " of token " + token + " but needs " + needed));
     new StakingWriter(funder, contracts.cStaking()).mint(token, to, needed.subtract(balance));
-    progress.accept("devnet: minted " + needed.subtract(balance) + " of " + token + " to " + to);
+    String minted = "minted " + needed.subtract(balance) + " of " + token + " to " + to;
+    funded.add(minted);
+    progress.accept("devnet: " + minted);
   }
 
   private static RegistrationStep done(String name, String detail) {

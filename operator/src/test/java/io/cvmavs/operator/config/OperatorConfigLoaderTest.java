@@ -315,7 +315,7 @@ class OperatorConfigLoaderTest {
     return """
         production: true
         operator_address: %s
-        avs_registry_coordinator_address: "0x5656565656565656565656565656565656565656"
+        avs_registry_coordinator_address: "0x1212121212121212121212121212121212121212"
         operator_state_retriever_address: "0x7878787878787878787878787878787878787878"
         eth_rpc_url: http://localhost:8545
         eth_ws_url: ws://localhost:8545
@@ -341,8 +341,12 @@ class OperatorConfigLoaderTest {
     assertThat(c.metrics()).contains(new HostPort("localhost", 9091));
     assertThat(c.nodeApi()).contains(new HostPort("localhost", 9011));
     assertThat(c.aggregatorUrl()).isEqualTo(URI.create("http://localhost:8090"));
-    assertThat(c.address("CvmRegistry")).isEqualTo("0x" + "56".repeat(20));
-    assertThat(c.address("Strategy")).isEqualTo("0x" + "9a".repeat(20));
+    assertThat(c.address("CvmRegistry"))
+        .as("the alias agrees with the deployment file")
+        .isEqualTo("0x" + "12".repeat(20));
+    assertThat(c.address("Strategy"))
+        .as("not in the deployment file: the alias fills the gap")
+        .isEqualTo("0x" + "9a".repeat(20));
     assertThat(c.address("CvmTaskManager")).as("from the deployment file").isEqualTo(TASK_MANAGER);
     assertThat(c.notes())
         .anySatisfy(n -> assertThat(n).contains("operator_state_retriever_address ignored"))
@@ -380,14 +384,65 @@ class OperatorConfigLoaderTest {
         "field 'aggregator_server_ip_port_address'",
         "aggregator_url");
     assertProblem(
-        incredibleSquaring() + "addresses:\n  CvmRegistry: \"0x" + "12".repeat(20) + "\"\n",
+        incredibleSquaring() + "addresses:\n  CvmRegistry: \"0x" + "34".repeat(20) + "\"\n",
         "field 'avs_registry_coordinator_address'",
-        "addresses.CvmRegistry");
+        "addresses.CvmRegistry (",
+        "operator.yaml:20:3) is 0x" + "34".repeat(20));
+    assertThat(
+            OperatorConfigLoader.load(
+                    write(
+                        incredibleSquaring()
+                            + "addresses:\n  CvmRegistry: \"0x"
+                            + "12".repeat(20)
+                            + "\"\n"))
+                .address("CvmRegistry"))
+        .isEqualTo("0x" + "12".repeat(20));
     assertProblem(
         incredibleSquaring().replace("localhost:9011", "localhost:99999"),
         "operator.yaml:12:",
         "field 'node_api_ip_port_address'",
         "0..65535");
+  }
+
+  @Test
+  void anIncredibleSquaringAddressThatIsNotOursIsRefused() throws Exception {
+    // incredible-squaring's own RegistryCoordinator: before, it silently replaced our CvmRegistry.
+    String theirs = "0x" + "56".repeat(20);
+    String ours = "0x" + "12".repeat(20);
+    assertProblem(
+        incredibleSquaring().replace(ours, theirs),
+        "operator.yaml:3:",
+        "field 'avs_registry_coordinator_address'",
+        "is " + theirs,
+        "deployment_file (",
+        "operator.yaml:17)",
+        "31337.json has CvmRegistry = " + ours,
+        "incredible-squaring's, not this AVS's",
+        "remove avs_registry_coordinator_address or set it to " + ours);
+    Files.writeString(
+        dir.resolve("31337.json"),
+        "{\"chainId\": 31337, \"CvmTaskManager\": \""
+            + TASK_MANAGER
+            + "\", \"CvmRegistry\": \""
+            + ours
+            + "\", \"CvmServiceManager\": \"0x"
+            + "ab".repeat(20)
+            + "\"}");
+    assertProblem(
+        incredibleSquaring() + "service_manager_address: \"0x" + "cd".repeat(20) + "\"\n",
+        "field 'service_manager_address'",
+        "is 0x" + "cd".repeat(20),
+        "CvmServiceManager = 0x" + "ab".repeat(20));
+    assertThat(
+            OperatorConfigLoader.load(
+                    write(
+                        incredibleSquaring()
+                            + "service_manager_address: \"0x"
+                            + "AB".repeat(20)
+                            + "\"\n"))
+                .address("CvmServiceManager"))
+        .as("equal up to case: accepted")
+        .isEqualToIgnoringCase("0x" + "ab".repeat(20));
   }
 
   private void assertProblem(String yaml, String... fragments) throws Exception {

@@ -3,6 +3,7 @@ package io.cvmavs.operator.devnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cvmavs.operator.LockProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,29 @@ class RunFolderTest {
     try (RunFolder next = RunFolder.claim(devnet, "9004")) {
       assertThat(next.removed())
           .containsExactlyInAnyOrder(devnet.resolve("run-9002"), devnet.resolve("run-9003"));
+    }
+  }
+
+  @Test
+  void aRunningDevnetOfThisProcessKeepsItsLock() throws Exception {
+    try (RunFolder running = RunFolder.claim(devnet, "9100")) {
+      Path lock = running.path().resolve(".lock");
+      assertThat(LockProbe.fromAnotherProcess(lock)).isEqualTo("held");
+      // A later run in this JVM probes run-9100, and a second claim of it is refused. Before,
+      // both opened and closed a second descriptor of .lock, and Linux dropped the running
+      // devnet's lock with it (the next run in another process would have deleted its folder).
+      try (RunFolder later = RunFolder.claim(devnet, "9101")) {
+        assertThat(later.removed()).isEmpty();
+      }
+      assertThatThrownBy(() -> RunFolder.claim(devnet, "9100"))
+          .isInstanceOf(DevnetException.class)
+          .hasMessageContaining("run-9100")
+          .hasMessageContaining("still running");
+      assertThat(LockProbe.fromAnotherProcess(lock)).as("still locked").isEqualTo("held");
+    }
+    try (RunFolder next = RunFolder.claim(devnet, "9102")) {
+      assertThat(next.removed())
+          .containsExactlyInAnyOrder(devnet.resolve("run-9100"), devnet.resolve("run-9101"));
     }
   }
 }

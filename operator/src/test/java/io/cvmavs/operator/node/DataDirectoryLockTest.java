@@ -3,6 +3,7 @@ package io.cvmavs.operator.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cvmavs.operator.LockProbe;
 import io.cvmavs.operator.signer.FileSlashingProtectionStore;
 import io.cvmavs.operator.signer.SlashingProtectionException;
 import java.io.BufferedReader;
@@ -43,6 +44,32 @@ class DataDirectoryLockTest {
     try (DataDirectoryLock lock = DataDirectoryLock.acquire(data)) {
       assertThat(Files.readString(lock.file()).trim())
           .isEqualTo(Long.toString(ProcessHandle.current().pid()));
+    }
+  }
+
+  @Test
+  void aSecondHolderInThisProcessIsRefusedAndTheLockStaysHeld() throws Exception {
+    Path data = dir.resolve("in-process");
+    try (DataDirectoryLock lock = DataDirectoryLock.acquire(data)) {
+      assertThat(LockProbe.fromAnotherProcess(lock.file())).isEqualTo("held");
+      for (Path same : List.of(data, dir.resolve("in-process/../in-process"))) {
+        assertThatThrownBy(() -> DataDirectoryLock.acquire(same))
+            .isInstanceOf(NodeException.DataDirectoryInUse.class)
+            .hasMessageContaining("is in use by another node")
+            .hasMessageContaining("PID " + ProcessHandle.current().pid());
+      }
+      // Before: the refused attempt opened and closed a second descriptor, and Linux dropped the
+      // POSIX lock of the first holder with it.
+      assertThat(LockProbe.fromAnotherProcess(lock.file()))
+          .as("still locked after the refused second acquire")
+          .isEqualTo("held");
+      lock.close();
+      lock.close(); // a second close is harmless
+    }
+    assertThat(LockProbe.fromAnotherProcess(data.resolve(DataDirectoryLock.FILE_NAME)))
+        .isEqualTo("free");
+    try (DataDirectoryLock again = DataDirectoryLock.acquire(data)) {
+      assertThat(LockProbe.fromAnotherProcess(again.file())).isEqualTo("held");
     }
   }
 

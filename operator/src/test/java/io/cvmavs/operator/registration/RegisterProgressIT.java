@@ -66,7 +66,7 @@ class RegisterProgressIT {
         .contains("done     allocate")
         .contains(
             "failed after registerAsOperator, deposit, allocate took effect on chain; fix the"
-                + " problem and re-run (done steps are skipped)")
+                + " problem and re-run (done steps are skipped")
         .doesNotContain("registerForOperatorSets");
     assertThat(r.out().indexOf("done     deposit")).isLessThan(r.out().indexOf("failed after"));
     assertThat(r.err()).contains("holds 0 of token " + net.deployments().address("CToken"));
@@ -125,5 +125,44 @@ class RegisterProgressIT {
                 .send()
                 .getTransactionCount())
         .isZero();
+  }
+
+  @Test
+  void devnetFundingCountsAsTakenEffect(AnvilNode anvil) throws Exception {
+    AvsLocalnet net = AvsLocalnet.deploy(anvil, dir, "funded");
+    Path op3 = net.writeOperator("op3", 3, AvsLocalnet.operatorKey(3), 1);
+    String me = anvil.account(3).address();
+    // No ether for gas, so --devnet-fund sends some; then the first registration read fails (the
+    // DelegationManager's code is replaced by an invalid opcode): no registration step is done,
+    // but the ether was sent. Before, the last line said nothing took effect.
+    anvilRpc(anvil, "anvil_setBalance", me, "0x0");
+    anvilRpc(anvil, "anvil_setCode", net.deployments().address("DelegationManager"), "0xfe");
+    AvsLocalnet.CliResult r =
+        net.run("operator", "register", "--config", op3.toString(), "--devnet-fund");
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("devnet: sent 10 ether for gas to " + me)
+        .contains(
+            "failed after devnet funding (sent 10 ether for gas to "
+                + me
+                + ") took effect on chain")
+        .doesNotContain("failed before any registration step")
+        .doesNotContain("done     ");
+    assertThat(
+            anvil.web3j().ethGetBalance(me, DefaultBlockParameterName.LATEST).send().getBalance())
+        .isEqualTo(BigInteger.TEN.pow(19));
+  }
+
+  private static void anvilRpc(AnvilNode anvil, String method, String... params) throws Exception {
+    org.web3j.protocol.core.Response<?> r =
+        new org.web3j.protocol.core.Request<>(
+                method,
+                java.util.List.of(params),
+                new org.web3j.protocol.http.HttpService(anvil.rpcUrl()),
+                org.web3j.protocol.core.methods.response.VoidResponse.class)
+            .send();
+    assertThat(r.hasError())
+        .as(method + ": " + (r.hasError() ? r.getError().getMessage() : ""))
+        .isFalse();
   }
 }
