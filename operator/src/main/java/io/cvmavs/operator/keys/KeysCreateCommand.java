@@ -7,7 +7,6 @@ import io.cvmavs.crypto.keystore.Ed25519Keystore;
 import io.cvmavs.crypto.keystore.PasswordSource;
 import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.operator.command.CliContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -16,6 +15,7 @@ import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,28 +45,14 @@ public final class KeysCreateCommand implements Callable<Integer> {
       converter = KeyTypeConverter.class)
   KeyType type;
 
-  @Option(
-      names = "--out",
-      required = true,
-      paramLabel = "FILE",
-      description = "Keystore file to create.")
-  Path out;
-
-  @Option(
-      names = "--light-kdf",
-      description =
-          "scrypt N=4096 instead of 262144: fast, for devnets and tests only (weak against password guessing).")
-  boolean lightKdf;
+  @Mixin KeystoreOutput target;
 
   @Override
   public Integer call() {
-    if (Files.exists(out)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--out " + out + " already exists; refusing to overwrite a keystore");
-    }
-    char[] password = password();
+    Path out = target.newFile(spec.commandLine());
+    char[] password = password(out);
     try {
-      ScryptParams kdf = lightKdf ? ScryptParams.LIGHT : ScryptParams.STANDARD;
+      ScryptParams kdf = target.kdf();
       SecureRandom random = new SecureRandom();
       String json;
       json =
@@ -96,7 +82,7 @@ public final class KeysCreateCommand implements Callable<Integer> {
     }
   }
 
-  private char[] password() {
+  private char[] password(Path out) {
     return NewKeystorePassword.obtain(
         spec.commandLine(), CliContext.of(spec).environment(), PasswordSource.console(), type, out);
   }

@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -67,25 +68,11 @@ public final class KeysImportCommand implements Callable<Integer> {
               + " CometBFT priv_validator_key.json.")
   String from;
 
-  @Option(
-      names = "--out",
-      required = true,
-      paramLabel = "FILE",
-      description = "Keystore file to create.")
-  Path out;
-
-  @Option(
-      names = "--light-kdf",
-      description =
-          "scrypt N=4096 instead of 262144: fast, for devnets and tests only (weak against password guessing).")
-  boolean lightKdf;
+  @Mixin KeystoreOutput target;
 
   @Override
   public Integer call() {
-    if (Files.exists(out)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--out " + out + " already exists; refusing to overwrite a keystore");
-    }
+    Path out = target.newFile(spec.commandLine());
     String secret = readSecret();
     char[] password =
         NewKeystorePassword.obtain(
@@ -95,7 +82,7 @@ public final class KeysImportCommand implements Callable<Integer> {
             type,
             out);
     try {
-      ScryptParams kdf = lightKdf ? ScryptParams.LIGHT : ScryptParams.STANDARD;
+      ScryptParams kdf = target.kdf();
       SecureRandom random = new SecureRandom();
       String json =
           switch (type) {
