@@ -1,21 +1,15 @@
 package io.cvmavs.operator.devnet;
 
+import io.cvmavs.common.lock.ProcessFileLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -26,28 +20,19 @@ import java.util.stream.Stream;
  * process's lock), including an earlier one of the same name. Folders of devnets still running (in
  * this or another process) are left alone.
  *
- * <p>On Linux the lock is a POSIX record lock, which the kernel drops when the process closes
- * <em>any</em> descriptor of the file; so this process never opens a lock file it holds a second
- * time (probing or claiming it): the lock files it holds or is probing are kept in {@link #HELD}.
+ * <p>The lock is a {@link ProcessFileLock}: this process never opens a lock file it holds a second
+ * time (probing or claiming it), which on Linux would drop its POSIX lock.
  */
 final class RunFolder implements AutoCloseable {
   static final String PREFIX = "run-";
   private static final String LOCK = ".lock";
 
-  /** Real paths of the lock files this process holds (or is probing). */
-  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
-
   private final Path dir;
-  private final FileChannel channel;
-  private final FileLock lock;
+  private final ProcessFileLock lock;
   private final List<Path> removed;
-  private final Path key;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RunFolder(Path dir, Path key, FileChannel channel, FileLock lock, List<Path> removed) {
+  private RunFolder(Path dir, ProcessFileLock lock, List<Path> removed) {
     this.dir = dir;
-    this.key = key;
-    this.channel = channel;
     this.lock = lock;
     this.removed = removed;
   }
@@ -60,26 +45,10 @@ final class RunFolder implements AutoCloseable {
    */
   static RunFolder claim(Path parent, String name) {
     Path dir = parent.resolve(PREFIX + name);
-    Path key;
+    ProcessFileLock lock = null;
     try {
       Files.createDirectories(dir);
-      key = dir.toRealPath().resolve(LOCK);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare the devnet folder " + dir + ": " + e, e);
-    }
-    if (!HELD.add(key)) {
-      // A devnet of this process: opening (and closing) its lock file again would drop its lock.
-      throw stillRunning(dir);
-    }
-    boolean claimed = false;
-    FileChannel channel = null;
-    try {
-      channel =
-          FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = tryLock(channel);
-      if (lock == null) {
-        throw stillRunning(dir);
-      }
+      lock = ProcessFileLock.acquire(dir.resolve(LOCK), ProcessFileLock.Option.CREATE);
       try (Stream<Path> entries = Files.list(dir)) {
         for (Path entry : entries.toList()) {
           if (!entry.getFileName().toString().equals(LOCK)) {
@@ -103,21 +72,20 @@ final class RunFolder implements AutoCloseable {
           Files.deleteIfExists(legacy);
         }
       }
-      RunFolder folder = new RunFolder(dir, key, channel, lock, List.copyOf(removed));
-      claimed = true;
+      RunFolder folder = new RunFolder(dir, lock, List.copyOf(removed));
+      lock = null;
       return folder;
+    } catch (ProcessFileLock.Held held) {
+      // A devnet of this or another process holds it.
+      throw stillRunning(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the devnet folder " + dir + ": " + e, e);
     } finally {
-      if (!claimed) {
+      if (lock != null) {
         try {
-          if (channel != null) {
-            channel.close(); // also drops the lock, if it was taken
-          }
+          lock.close();
         } catch (IOException ignored) {
           // Already failing; that failure is what matters.
-        } finally {
-          HELD.remove(key);
         }
       }
     }
@@ -144,39 +112,13 @@ final class RunFolder implements AutoCloseable {
       deleteTree(run); // a run of an older version without a lock file, long finished
       return true;
     }
-    Path key;
-    try {
-      key = lockFile.toRealPath();
+    try (ProcessFileLock probe = ProcessFileLock.acquire(lockFile)) {
+      deleteTree(run);
+      return true;
+    } catch (ProcessFileLock.Held held) {
+      return false; // a live devnet (of this or another process) holds it
     } catch (NoSuchFileException gone) {
       return false; // another devnet starting at the same time removed it first
-    }
-    if (!HELD.add(key)) {
-      return false; // a devnet of this process holds it: do not open its lock file
-    }
-    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
-      FileLock lock = tryLock(channel);
-      if (lock == null) {
-        return false;
-      }
-      try {
-        deleteTree(run);
-        return true;
-      } finally {
-        lock.release();
-      }
-    } catch (NoSuchFileException gone) {
-      return false; // another devnet starting at the same time removed it first
-    } finally {
-      HELD.remove(key);
-    }
-  }
-
-  /** The lock, or null when another process — or another devnet in this JVM — holds it. */
-  private static FileLock tryLock(FileChannel channel) throws IOException {
-    try {
-      return channel.tryLock();
-    } catch (OverlappingFileLockException heldInThisJvm) {
-      return null;
     }
   }
 
@@ -194,17 +136,6 @@ final class RunFolder implements AutoCloseable {
   /** Releases the lock; the folder stays until the next run (only the latest run is kept). */
   @Override
   public void close() throws IOException {
-    if (!closed.compareAndSet(false, true)) {
-      return; // a second close must not release a later holder's entry in HELD
-    }
-    try {
-      lock.release();
-    } finally {
-      try {
-        channel.close();
-      } finally {
-        HELD.remove(key);
-      }
-    }
+    lock.close();
   }
 }

@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmavs.common.durable.DurableFiles;
+import io.cvmavs.common.lock.ProcessFileLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -46,13 +44,13 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
 
   private final Path journal;
   private final FileChannel channel;
-  private final FileLock lock;
+  private final ProcessFileLock lock;
   private final Map<Key, SignedAttestation> records = new LinkedHashMap<>();
   private String broken;
 
-  private FileSlashingProtectionStore(Path journal, FileChannel channel, FileLock lock) {
+  private FileSlashingProtectionStore(Path journal, ProcessFileLock lock) {
     this.journal = journal;
-    this.channel = channel;
+    this.channel = lock.channel();
     this.lock = lock;
   }
 
@@ -79,32 +77,15 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
               + dataDirectory
               + " the node's data directory?)");
     }
-    FileChannel channel = null;
     try {
       Files.createDirectories(dataDirectory);
       boolean existed = Files.exists(journal);
-      channel =
-          FileChannel.open(
-              journal,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE);
+      ProcessFileLock lock = ProcessFileLock.acquire(journal, ProcessFileLock.Option.CREATE);
       if (!existed) {
         DurableFiles.syncDirectory(
             dataDirectory); // the new journal's name must survive a crash too
       }
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException sameJvm) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new SlashingProtectionException(
-            journal + " is locked by another process (is another node using this data directory?)");
-      }
-      FileSlashingProtectionStore store = new FileSlashingProtectionStore(journal, channel, lock);
-      channel = null;
+      FileSlashingProtectionStore store = new FileSlashingProtectionStore(journal, lock);
       try {
         store.load();
       } catch (RuntimeException e) {
@@ -112,16 +93,11 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
         throw e;
       }
       return store;
+    } catch (ProcessFileLock.Held held) {
+      throw new SlashingProtectionException(
+          journal + " is locked by another process (is another node using this data directory?)");
     } catch (IOException e) {
       throw new SlashingProtectionException("cannot open " + journal + ": " + e.getMessage(), e);
-    } finally {
-      if (channel != null) {
-        try {
-          channel.close();
-        } catch (IOException ignored) {
-          // Already failing; the original problem is what matters.
-        }
-      }
     }
   }
 
@@ -327,10 +303,7 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
   @Override
   public synchronized void close() {
     try {
-      if (lock.isValid()) {
-        lock.release();
-      }
-      channel.close();
+      lock.close();
     } catch (IOException e) {
       throw new SlashingProtectionException("cannot close " + journal + ": " + e.getMessage(), e);
     }
