@@ -1,7 +1,9 @@
 package io.cvmavs.operator.aggregator;
 
+import io.cvmavs.operator.OperatorException;
+
 /** A refused submission or request; carries the JSON-RPC error it is answered with. */
-public final class AggregatorException extends RuntimeException {
+public final class AggregatorException extends OperatorException {
   private final RpcError error;
 
   public AggregatorException(RpcError error, String message) {

@@ -1,7 +1,9 @@
 package io.cvmavs.operator.node;
 
+import io.cvmavs.operator.OperatorException;
+
 /** The node could not compute, sign or deliver a response; the message says which task and why. */
-public class NodeException extends RuntimeException {
+public class NodeException extends OperatorException {
   public NodeException(String message) {
     super(message);
   }
