@@ -34,6 +34,27 @@ public final class OperatorConfigLoader {
 
   private OperatorConfigLoader() {}
 
+  /**
+   * The contract names the deploy script writes to the deployment file, in its order; an {@code
+   * addresses:} key outside these (and the deployment file's own keys) is a typo. {@code
+   * CvmSlasher} is not among them: the preflight reads the slasher router from the chain.
+   */
+  public static final List<String> KNOWN_CONTRACTS =
+      List.of(
+          "DelegationManager",
+          "StrategyManager",
+          "AVSDirectory",
+          "AllocationManager",
+          "PermissionController",
+          "Strategy",
+          "UnderlyingToken",
+          "CToken",
+          "CStaking",
+          "CvmServiceManager",
+          "CvmRegistry",
+          "CvmTaskManager",
+          "CvmVerifier");
+
   /** The file's fields as written. Strings are validated and converted by {@link #load}. */
   static final class Raw {
     @JsonProperty("node_name")
@@ -192,26 +213,6 @@ public final class OperatorConfigLoader {
     Validation(Path file, Raw raw, StrictYaml.Parsed<Raw> parsed) {
       this(file, raw, parsed, new ArrayList<>());
     }
-
-    /**
-     * Names the deploy script writes; an {@code addresses:} key outside these (and the deployment
-     * file) is a typo.
-     */
-    private static final Set<String> KNOWN_CONTRACTS =
-        Set.of(
-            "DelegationManager",
-            "StrategyManager",
-            "AVSDirectory",
-            "AllocationManager",
-            "PermissionController",
-            "Strategy",
-            "UnderlyingToken",
-            "CToken",
-            "CStaking",
-            "CvmServiceManager",
-            "CvmRegistry",
-            "CvmTaskManager",
-            "CvmVerifier");
 
     private static final Set<String> HTTP = Set.of("http", "https");
     private static final Set<String> WS = Set.of("ws", "wss");

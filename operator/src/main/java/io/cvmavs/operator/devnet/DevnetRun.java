@@ -3,11 +3,7 @@ package io.cvmavs.operator.devnet;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.bindings.CToken;
 import io.cvmavs.crypto.bls.BlsKeyPair;
-import io.cvmavs.crypto.keystore.BlsKeystore;
-import io.cvmavs.crypto.keystore.EcdsaKeystore;
-import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.localnet.anvil.AnvilNode;
-import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.localnet.process.FreePort;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.Aggregator;
@@ -30,17 +26,14 @@ import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.taskgen.TaskGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -63,9 +56,6 @@ import picocli.CommandLine;
  * generator, 1..N operators, N+1 token activity, N+2 aggregator, N+3 challenger.
  */
 final class DevnetRun implements AutoCloseable {
-  /** Devnet-only keystore password (keys are written with light scrypt under target/devnet). */
-  private static final String DEVNET_PASSWORD = "devnet-only-password";
-
   /**
    * Quorum threshold of the devnet's tasks: two of three equal operators (66.7 %) meet it, so one
    * faulty operator of three cannot stop a response.
@@ -108,6 +98,7 @@ final class DevnetRun implements AutoCloseable {
   private TaskManagerReader reader;
   private Aggregator aggregator;
   private long window;
+  private SeededOperators seeded;
 
   /**
    * @param commandLines makes a {@code cvm-avs} command line with a given context (the root's
@@ -130,6 +121,14 @@ final class DevnetRun implements AutoCloseable {
 
   DevnetSummary run(Path deploymentFile) throws Exception {
     Deployments d = Deployments.read(deploymentFile);
+    // Devnet keys (light scrypt, one devnet-only password) under the run folder.
+    seeded =
+        new SeededOperators(
+            anvil,
+            deploymentFile,
+            settings.workDirectory(),
+            SeededOperators.Passwords.DEVNET,
+            commandLines);
     byte[] manuscriptHash =
         Hash.sha3(CvmBlockOptions.DEVNET_MANUSCRIPT_TEXT.getBytes(StandardCharsets.UTF_8));
     int aggregatorAccount = settings.operators() + 2;
@@ -151,15 +150,8 @@ final class DevnetRun implements AutoCloseable {
       step("slashing alerts go to %d webhook(s)", settings.webhooks().size());
     }
 
-    Path aggregatorDir = Files.createDirectories(settings.workDirectory().resolve("aggregator"));
     Path aggregatorConfig =
-        writeConfig(
-            aggregatorDir,
-            "aggregator",
-            deploymentFile,
-            aggregatorAccount,
-            BlsKeyPair.generate(new SecureRandom()),
-            0);
+        writeConfig("aggregator", aggregatorAccount, BlsKeyPair.generate(new SecureRandom()), 0);
     AggregatorCommand.Running aggregator =
         AggregatorCommand.start(
             OperatorConfigLoader.load(aggregatorConfig),
@@ -176,9 +168,9 @@ final class DevnetRun implements AutoCloseable {
     List<Path> configs = new ArrayList<>();
     for (int i = 1; i <= settings.operators(); i++) {
       BlsKeyPair bls = BlsKeyPair.generate(new SecureRandom());
-      Path dir = Files.createDirectories(settings.workDirectory().resolve("operator-" + i));
-      Path config = writeConfig(dir, "operator-" + i, deploymentFile, i, bls, aggregator.port());
-      register(config, i);
+      Path config = writeConfig("operator-" + i, i, bls, aggregator.port());
+      seeded.register(
+          config, Hash.sha3(("devnet consensus key " + i).getBytes(StandardCharsets.UTF_8)));
       keys.add(bls);
       configs.add(config);
       step(
@@ -234,9 +226,7 @@ final class DevnetRun implements AutoCloseable {
     int challengerAccount = settings.operators() + 3;
     Path challengerConfig =
         writeConfig(
-            Files.createDirectories(settings.workDirectory().resolve("challenger")),
             "challenger",
-            deploymentFile,
             challengerAccount,
             BlsKeyPair.generate(new SecureRandom()),
             aggregator.port());
@@ -467,57 +457,12 @@ final class DevnetRun implements AutoCloseable {
         .orElse(0);
   }
 
-  private void register(Path config, int account) {
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    CommandLine cli =
-        commandLines.apply(
-            new CliContext(
-                Map.of(
-                        "OPERATOR_BLS_KEY_PASSWORD",
-                        DEVNET_PASSWORD,
-                        "OPERATOR_ECDSA_KEY_PASSWORD",
-                        DEVNET_PASSWORD)
-                    ::get));
-    cli.setOut(new PrintWriter(stdout, true));
-    cli.setErr(new PrintWriter(stderr, true));
-    int exit =
-        cli.execute(
-            "operator",
-            "register",
-            "--config",
-            config.toString(),
-            "--deposit",
-            "100ether",
-            "--c-stake",
-            "50ether",
-            "--consensus-key",
-            Bytes32.hex(
-                Hash.sha3(("devnet consensus key " + account).getBytes(StandardCharsets.UTF_8))),
-            "--devnet-fund");
-    if (exit != 0) {
-      throw new IllegalStateException(
-          "registering operator " + account + " failed (exit " + exit + "):\n" + stdout + stderr);
-    }
-  }
-
-  private Path writeConfig(
-      Path dir, String name, Path deploymentFile, int account, BlsKeyPair bls, int aggregatorPort)
-      throws IOException {
-    EcdsaKeystore.write(
-        dir.resolve("ecdsa.json"),
-        anvil.account(account).credentials().getEcKeyPair(),
-        DEVNET_PASSWORD.toCharArray(),
-        ScryptParams.LIGHT,
-        new SecureRandom());
-    BlsKeystore.write(
-        dir.resolve("bls.json"),
-        bls,
-        DEVNET_PASSWORD.toCharArray(),
-        ScryptParams.LIGHT,
-        new SecureRandom());
-    // Every component serves the EigenLayer node API and Prometheus metrics on its own free
-    // loopback ports, listed as the devnet starts them.
+  /**
+   * The seeded operator files of one component (keystores, operator.yaml) under the run folder.
+   * Every component serves the EigenLayer node API and Prometheus metrics on its own free loopback
+   * ports, listed as the devnet starts them; operator sockets are 127.0.0.1:(19000 + account).
+   */
+  private Path writeConfig(String name, int account, BlsKeyPair bls, int aggregatorPort) {
     int nodeApiPort = FreePort.onLoopback();
     int metricsPort = FreePort.onLoopback();
     endpoints.add(
@@ -525,28 +470,11 @@ final class DevnetRun implements AutoCloseable {
             "  %-12s node API http://127.0.0.1:%d/eigen/node/health"
                 + "   metrics http://127.0.0.1:%d/metrics",
             name, nodeApiPort, metricsPort));
-    Path config = dir.resolve("operator.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "# written by cvm-avs devnet (devnet keys, light scrypt, public dev accounts)",
-            "node_name: " + name,
-            "eth_rpc_url: " + anvil.rpcUrl(),
-            "eth_ws_url: " + anvil.wsUrl(),
-            "chain_id: " + anvil.chainId(),
-            "deployment_file: " + deploymentFile.toAbsolutePath(),
-            "ecdsa_private_key_store_path: ecdsa.json",
-            "bls_private_key_store_path: bls.json",
-            "aggregator_url: http://127.0.0.1:" + aggregatorPort + "/",
-            "operator_socket: 127.0.0.1:" + (19_000 + account),
-            "enable_node_api: true",
-            "node_api_address: 127.0.0.1:" + nodeApiPort,
-            "enable_metrics: true",
-            "metrics_address: 127.0.0.1:" + metricsPort,
-            "data_dir: data",
-            ""));
-    return config;
+    return seeded.write(
+        SeededOperators.Operator.of(name, account, bls)
+            .aggregatorPort(aggregatorPort)
+            .socketPort(19_000 + account)
+            .endpoints(nodeApiPort, metricsPort));
   }
 
   private void step(String format, Object... args) {
@@ -559,13 +487,12 @@ final class DevnetRun implements AutoCloseable {
    * generator's.
    */
   static Path deploy(RepoLayout repo, AnvilNode anvil, Path out, int operators, Path logDir) {
-    return ForgeDeploy.deploy(
+    return SeededOperators.deploy(
         repo,
-        anvil.rpcUrl(),
-        anvil.account(0).privateKeyHex(),
+        anvil,
+        operators + 2,
         out,
-        logDir.resolve("forge-deploy-" + UUID.randomUUID().toString().substring(0, 8) + ".log"),
-        Map.of("AVS_AGGREGATOR", anvil.account(operators + 2).address()));
+        logDir.resolve("forge-deploy-" + UUID.randomUUID().toString().substring(0, 8) + ".log"));
   }
 
   @Override

@@ -5,11 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
-import io.cvmavs.crypto.keystore.BlsKeystore;
-import io.cvmavs.crypto.keystore.EcdsaKeystore;
-import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.localnet.anvil.AnvilNode;
-import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.chain.Bytes32;
@@ -19,19 +15,12 @@ import io.cvmavs.operator.chain.TaskManagerReader;
 import io.cvmavs.operator.chain.TaskManagerWriter;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.cli.CvmAvsCommand;
-import io.cvmavs.operator.command.CliContext;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.devnet.SeededOperators;
 import io.cvmavs.operator.node.CvmBlockComputer;
 import io.cvmavs.operator.node.NodeCommand;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.web3j.crypto.Hash;
-import picocli.CommandLine;
 
 /**
  * The AVS on a real anvil for integration tests: the real forge deploy (aggregator role on anvil
@@ -57,17 +45,16 @@ public final class AvsLocalnet {
       "name: identity\n# the attested dataset is the range's token_transfers\n".getBytes();
   public static final byte[] MANUSCRIPT_HASH = Hash.sha3(MANUSCRIPT);
 
-  /** The result of one CLI run. */
-  public record CliResult(int exitCode, String out, String err) {}
+  /** The fixture's keystore passwords (handed to the CLI through its environment). */
+  public static final SeededOperators.Passwords PASSWORDS =
+      new SeededOperators.Passwords(BLS_PASSWORD, ECDSA_PASSWORD);
 
   private final AnvilNode anvil;
   private final Path dir;
   private final Path deploymentFile;
   private final Deployments deployments;
   private final long deploymentBlock;
-  private final Map<String, String> env =
-      Map.of(
-          "OPERATOR_BLS_KEY_PASSWORD", BLS_PASSWORD, "OPERATOR_ECDSA_KEY_PASSWORD", ECDSA_PASSWORD);
+  private final SeededOperators seeded;
   private Transactor generatorTx;
   private CvmBlockComputer generatorCvm;
 
@@ -77,20 +64,20 @@ public final class AvsLocalnet {
     this.deploymentFile = deploymentFile;
     this.deployments = Deployments.read(deploymentFile);
     this.deploymentBlock = Long.parseLong(deployments.values().get("deploymentBlock"));
+    this.seeded =
+        new SeededOperators(anvil, deploymentFile, dir, PASSWORDS, CvmAvsCommand::commandLine);
   }
 
   /** Runs the forge deploy script against {@code anvil}; files go under {@code dir}. */
   public static AvsLocalnet deploy(AnvilNode anvil, Path dir, String tag) {
-    // Aggregator role on its own account, so its transactions never race the task generator's.
     Path deploymentFile =
-        ForgeDeploy.deploy(
+        SeededOperators.deploy(
             RepoLayout.locate(),
-            anvil.rpcUrl(),
-            anvil.account(0).privateKeyHex(),
+            anvil,
+            AGGREGATOR_ACCOUNT,
             Path.of("target", "deployments", tag + "-" + UUID.randomUUID() + ".json"),
             Path.of("target", "localnet", "forge-deploy-" + tag + "-" + anvil.port() + ".log")
-                .toAbsolutePath(),
-            Map.of("AVS_AGGREGATOR", anvil.account(AGGREGATOR_ACCOUNT).address()));
+                .toAbsolutePath());
     return new AvsLocalnet(anvil, dir, deploymentFile);
   }
 
@@ -111,7 +98,12 @@ public final class AvsLocalnet {
   }
 
   public Map<String, String> env() {
-    return env;
+    return PASSWORDS.env();
+  }
+
+  /** The seeded operator fixture on this deployment (files under this localnet's folder). */
+  public SeededOperators seeded() {
+    return seeded;
   }
 
   /** The BLS key of operator {@code i}. */
@@ -130,42 +122,10 @@ public final class AvsLocalnet {
   /** As {@link #writeOperator(String, int, BlsKeyPair, int)} with another WebSocket URL. */
   public Path writeOperator(
       String name, int account, BlsKeyPair bls, int aggregatorPort, String wsUrl) {
-    try {
-      Path opDir = Files.createDirectories(dir.resolve(name));
-      EcdsaKeystore.write(
-          opDir.resolve("ecdsa.json"),
-          anvil.account(account).credentials().getEcKeyPair(),
-          ECDSA_PASSWORD.toCharArray(),
-          ScryptParams.LIGHT,
-          new SecureRandom());
-      BlsKeystore.write(
-          opDir.resolve("bls.json"),
-          bls,
-          BLS_PASSWORD.toCharArray(),
-          ScryptParams.LIGHT,
-          new SecureRandom());
-      Path config = opDir.resolve("operator.yaml");
-      Files.writeString(
-          config,
-          String.join(
-              "\n",
-              "node_name: " + name,
-              "eth_rpc_url: " + anvil.rpcUrl(),
-              "eth_ws_url: " + wsUrl,
-              "chain_id: " + anvil.chainId(),
-              "deployment_file: " + deploymentFile.toAbsolutePath(),
-              "ecdsa_private_key_store_path: ecdsa.json",
-              "bls_private_key_store_path: bls.json",
-              "aggregator_url: http://127.0.0.1:" + aggregatorPort + "/",
-              "operator_socket: 127.0.0.1:" + (9000 + account),
-              "enable_node_api: false",
-              "enable_metrics: false",
-              "data_dir: data",
-              ""));
-      return config;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return seeded.write(
+        SeededOperators.Operator.of(name, account, bls)
+            .aggregatorPort(aggregatorPort)
+            .wsUrl(wsUrl));
   }
 
   /**
@@ -179,19 +139,7 @@ public final class AvsLocalnet {
   public Path registerOperator(int i, int aggregatorPort, String wsUrl) {
     BlsKeyPair bls = operatorKey(i);
     Path config = writeOperator("op" + i, i, bls, aggregatorPort, wsUrl);
-    String out =
-        cli(
-            "operator",
-            "register",
-            "--config",
-            config.toString(),
-            "--deposit",
-            "100ether",
-            "--c-stake",
-            "50ether",
-            "--consensus-key",
-            Bytes32.hex(Hash.sha3(("consensus-" + i).getBytes())),
-            "--devnet-fund");
+    String out = seeded.register(config, Hash.sha3(("consensus-" + i).getBytes()));
     assertThat(out)
         .contains("done     registerAsOperator")
         .contains("done     deposit")
@@ -204,15 +152,9 @@ public final class AvsLocalnet {
 
   /** The aggregator (account 9) in-process on a free port (or {@code port}). */
   public AggregatorCommand.Running startAggregator(int port) {
-    Path config = dir.resolve("aggregator").resolve("operator.yaml");
-    if (!Files.exists(config)) {
-      writeOperator(
-          "aggregator", AGGREGATOR_ACCOUNT, BlsKeyPair.fromSecret(BigInteger.valueOf(999)), 1);
-    }
-    return AggregatorCommand.start(
-        OperatorConfigLoader.load(config),
-        anvil.account(AGGREGATOR_ACCOUNT).credentials().getEcKeyPair(),
-        "127.0.0.1",
+    return seeded.startAggregator(
+        SeededOperators.Operator.of(
+            "aggregator", AGGREGATOR_ACCOUNT, BlsKeyPair.fromSecret(BigInteger.valueOf(999))),
         port,
         Duration.ofMillis(300));
   }
@@ -225,7 +167,7 @@ public final class AvsLocalnet {
 
   /** Runs the {@code cvm-avs} CLI in-process; asserts exit code 0 and returns stdout. */
   public String cli(String... args) {
-    CliResult r = run(args);
+    SeededOperators.CliResult r = run(args);
     assertThat(r.exitCode())
         .as(String.join(" ", args) + "\nstdout:\n" + r.out() + "\nstderr:\n" + r.err())
         .isZero();
@@ -233,14 +175,8 @@ public final class AvsLocalnet {
   }
 
   /** Runs the {@code cvm-avs} CLI in-process. */
-  public CliResult run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = CvmAvsCommand.commandLine(new CliContext(env::get));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new CliResult(exit, out.toString(), err.toString());
+  public SeededOperators.CliResult run(String... args) {
+    return seeded.cli(args);
   }
 
   // ------------------------------------------------------------------ tasks

@@ -7,11 +7,7 @@ import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
-import io.cvmavs.crypto.keystore.BlsKeystore;
-import io.cvmavs.crypto.keystore.EcdsaKeystore;
-import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.localnet.anvil.AnvilNode;
-import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.chain.Abi;
@@ -25,10 +21,8 @@ import io.cvmavs.operator.chain.TaskManagerWriter;
 import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.cli.CvmAvsCommand;
-import io.cvmavs.operator.command.CliContext;
-import io.cvmavs.operator.config.OperatorConfigLoader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.cvmavs.operator.devnet.SeededOperators;
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,12 +30,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.web3j.abi.datatypes.DynamicArray;
@@ -54,7 +46,6 @@ import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import picocli.CommandLine;
 
 /**
  * A real chain for the monitor's tests: the forge deploy on anvil (aggregator role on account 9),
@@ -65,8 +56,6 @@ import picocli.CommandLine;
  */
 final class MonitorFixture implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(90);
-  private static final String BLS_PASSWORD = "bls password";
-  private static final String ECDSA_PASSWORD = "ecdsa password";
   private static final String TASK = "(uint64,bytes32,bytes32,bytes,uint32,uint32)";
   private static final String RESPONSE = "(uint32,bytes32,bytes32,bytes32)";
   static final String SLASH_EQUIVOCATION =
@@ -87,50 +76,35 @@ final class MonitorFixture implements AutoCloseable {
   final TaskManagerWriter generator;
   final TaskManagerReader reader;
   final RegistryReader registry;
-  private final Map<String, String> env =
-      Map.of(
-          "OPERATOR_BLS_KEY_PASSWORD", BLS_PASSWORD, "OPERATOR_ECDSA_KEY_PASSWORD", ECDSA_PASSWORD);
   private final HttpClient http = HttpClient.newHttpClient();
 
   MonitorFixture(AnvilNode anvil, Path dir) throws Exception {
     this.anvil = anvil;
     deploymentFile =
-        ForgeDeploy.deploy(
+        SeededOperators.deploy(
             RepoLayout.locate(),
-            anvil.rpcUrl(),
-            anvil.account(0).privateKeyHex(),
+            anvil,
+            9,
             Path.of("target", "deployments", "monitor-" + UUID.randomUUID() + ".json"),
             Path.of("target", "localnet", "forge-deploy-monitor-" + anvil.port() + ".log")
-                .toAbsolutePath(),
-            Map.of("AVS_AGGREGATOR", anvil.account(9).address()));
+                .toAbsolutePath());
     deployments = Deployments.read(deploymentFile);
-    Path aggConfig =
-        operatorYaml(
-            dir.resolve("aggregator"), 9, BlsKeyPair.fromSecret(BigInteger.valueOf(999)), 1);
+    SeededOperators seeded =
+        new SeededOperators(
+            anvil, deploymentFile, dir, AvsLocalnet.PASSWORDS, CvmAvsCommand::commandLine);
     aggregator =
-        AggregatorCommand.start(
-            OperatorConfigLoader.load(aggConfig),
-            anvil.account(9).credentials().getEcKeyPair(),
-            "127.0.0.1",
+        seeded.startAggregator(
+            SeededOperators.Operator.of(
+                "aggregator", 9, BlsKeyPair.fromSecret(BigInteger.valueOf(999))),
             0,
             Duration.ofMillis(300));
     for (int i = 1; i <= 3; i++) {
       BlsKeyPair bls = BlsKeyPair.fromSecret(BigInteger.valueOf(1000 + i).pow(3));
       keys.add(bls);
       addresses.add(anvil.account(i).address().toLowerCase(java.util.Locale.ROOT));
-      Path config = operatorYaml(dir.resolve("op" + i), i, bls, aggregator.port());
-      cli(
-          "operator",
-          "register",
-          "--config",
-          config.toString(),
-          "--deposit",
-          "100ether",
-          "--c-stake",
-          "50ether",
-          "--consensus-key",
-          Bytes32.hex(Hash.sha3(("consensus-" + i).getBytes())),
-          "--devnet-fund");
+      seeded.writeAndRegister(
+          SeededOperators.Operator.of("op" + i, i, bls).aggregatorPort(aggregator.port()),
+          Hash.sha3(("consensus-" + i).getBytes()));
     }
     Transactor tx =
         ChainAccess.open(
@@ -291,54 +265,6 @@ final class MonitorFixture implements AutoCloseable {
     }
     Files.writeString(file, y.toString());
     return file;
-  }
-
-  private Path operatorYaml(Path dir, int account, BlsKeyPair bls, int aggregatorPort)
-      throws Exception {
-    Files.createDirectories(dir);
-    EcdsaKeystore.write(
-        dir.resolve("ecdsa.json"),
-        anvil.account(account).credentials().getEcKeyPair(),
-        ECDSA_PASSWORD.toCharArray(),
-        ScryptParams.LIGHT,
-        new SecureRandom());
-    BlsKeystore.write(
-        dir.resolve("bls.json"),
-        bls,
-        BLS_PASSWORD.toCharArray(),
-        ScryptParams.LIGHT,
-        new SecureRandom());
-    Path config = dir.resolve("operator.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "node_name: monitor-test-" + account,
-            "eth_rpc_url: " + anvil.rpcUrl(),
-            "eth_ws_url: " + anvil.wsUrl(),
-            "chain_id: " + anvil.chainId(),
-            "deployment_file: " + deploymentFile.toAbsolutePath(),
-            "ecdsa_private_key_store_path: ecdsa.json",
-            "bls_private_key_store_path: bls.json",
-            "aggregator_url: http://127.0.0.1:" + aggregatorPort + "/",
-            "operator_socket: 127.0.0.1:" + (9000 + account),
-            "enable_node_api: false",
-            "enable_metrics: false",
-            "data_dir: data",
-            ""));
-    return config;
-  }
-
-  private void cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = CvmAvsCommand.commandLine(new CliContext(env::get));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    assertThat(exit)
-        .as(String.join(" ", args) + "\nstdout:\n" + out + "\nstderr:\n" + err)
-        .isZero();
   }
 
   @Override

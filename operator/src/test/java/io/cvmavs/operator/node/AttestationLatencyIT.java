@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
-import io.cvmavs.crypto.keystore.BlsKeystore;
-import io.cvmavs.crypto.keystore.EcdsaKeystore;
-import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.chain.ChainAccess;
@@ -19,15 +15,16 @@ import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskManagerReader;
 import io.cvmavs.operator.chain.TaskManagerWriter;
 import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.operator.cli.CvmAvsCommand;
 import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.devnet.SeededOperators;
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import io.cvmavs.operator.registration.OperatorRegistration;
 import io.cvmavs.operator.registration.RegistrationContracts;
 import io.cvmavs.operator.registration.RegistrationStep;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,14 +47,16 @@ class AttestationLatencyIT {
   @Test
   void fiveTasksAtOneSecondBlocks(AnvilNode anvil) throws Exception {
     Path deploymentFile =
-        ForgeDeploy.deploy(
+        SeededOperators.deploy(
             RepoLayout.locate(),
-            anvil.rpcUrl(),
-            anvil.account(0).privateKeyHex(),
+            anvil,
+            9,
             Path.of("target", "deployments", "latency-" + UUID.randomUUID() + ".json"),
             Path.of("target", "localnet", "forge-deploy-latency-" + anvil.port() + ".log")
-                .toAbsolutePath(),
-            java.util.Map.of("AVS_AGGREGATOR", anvil.account(9).address()));
+                .toAbsolutePath());
+    SeededOperators seeded =
+        new SeededOperators(
+            anvil, deploymentFile, dir, AvsLocalnet.PASSWORDS, CvmAvsCommand::commandLine);
     Deployments d = Deployments.read(deploymentFile);
     long deploymentBlock = Long.parseLong(d.values().get("deploymentBlock"));
     byte[] manuscriptHash = Hash.sha3("name: identity\n".getBytes());
@@ -67,24 +66,19 @@ class AttestationLatencyIT {
             rpc, anvil.account(0).credentials().getEcKeyPair(), Optional.of(anvil.chainId()));
 
     AggregatorCommand.Running aggregator =
-        AggregatorCommand.start(
-            OperatorConfigLoader.load(
-                config(
-                    anvil,
-                    deploymentFile,
-                    "aggregator",
-                    9,
-                    BlsKeyPair.fromSecret(BigInteger.TEN),
-                    1)),
-            anvil.account(9).credentials().getEcKeyPair(),
-            "127.0.0.1",
+        seeded.startAggregator(
+            SeededOperators.Operator.of("aggregator", 9, BlsKeyPair.fromSecret(BigInteger.TEN)),
             0,
             Duration.ofMillis(300));
     List<NodeCommand.Running> nodes = new ArrayList<>();
     try {
       for (int i = 1; i <= 3; i++) {
         BlsKeyPair bls = BlsKeyPair.fromSecret(BigInteger.valueOf(7_000 + i));
-        Path cfg = config(anvil, deploymentFile, "lat" + i, i, bls, aggregator.port());
+        Path cfg =
+            seeded.write(
+                SeededOperators.Operator.of("lat" + i, i, bls)
+                    .aggregatorPort(aggregator.port())
+                    .socketPort(9100 + i));
         var c = OperatorConfigLoader.load(cfg);
         Transactor op =
             ChainAccess.open(
@@ -172,43 +166,5 @@ class AttestationLatencyIT {
       }
       aggregator.close();
     }
-  }
-
-  private Path config(
-      AnvilNode anvil,
-      Path deploymentFile,
-      String name,
-      int account,
-      BlsKeyPair bls,
-      int aggregatorPort)
-      throws Exception {
-    Path opDir = Files.createDirectories(dir.resolve(name));
-    EcdsaKeystore.write(
-        opDir.resolve("ecdsa.json"),
-        anvil.account(account).credentials().getEcKeyPair(),
-        "x".toCharArray(),
-        ScryptParams.LIGHT,
-        new SecureRandom());
-    BlsKeystore.write(
-        opDir.resolve("bls.json"), bls, "x".toCharArray(), ScryptParams.LIGHT, new SecureRandom());
-    Path config = opDir.resolve("operator.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "node_name: " + name,
-            "eth_rpc_url: " + anvil.rpcUrl(),
-            "eth_ws_url: " + anvil.wsUrl(),
-            "chain_id: " + anvil.chainId(),
-            "deployment_file: " + deploymentFile.toAbsolutePath(),
-            "ecdsa_private_key_store_path: ecdsa.json",
-            "bls_private_key_store_path: bls.json",
-            "aggregator_url: http://127.0.0.1:" + aggregatorPort + "/",
-            "operator_socket: 127.0.0.1:" + (9100 + account),
-            "enable_node_api: false",
-            "enable_metrics: false",
-            "data_dir: data",
-            ""));
-    return config;
   }
 }

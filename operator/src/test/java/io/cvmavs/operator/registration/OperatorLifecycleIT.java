@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.operator.chain.ChainAccess;
+import io.cvmavs.operator.devnet.SeededOperators;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.math.BigInteger;
 import java.net.URI;
@@ -54,7 +55,7 @@ class OperatorLifecycleIT {
         .contains("skipped  updateSocket")
         .doesNotContain("done ");
     for (String bad : new String[] {"nohost", "host:70000", "host:0", "bad host:1", ":80", "h:x"}) {
-      AvsLocalnet.CliResult r =
+      SeededOperators.CliResult r =
           net.run("operator", "update-socket", "--config", op1, "--socket", bad);
       assertThat(r.exitCode()).as(bad + ": " + r.err()).isEqualTo(2);
       assertThat(r.err()).contains("--socket");
@@ -125,7 +126,8 @@ class OperatorLifecycleIT {
     assertThat(net.cli("operator", "deregister", "--config", never.toString()))
         .contains("was never registered with the AVS")
         .doesNotContain("done ");
-    AvsLocalnet.CliResult noId = net.run("operator", "update-socket", "--config", never.toString());
+    SeededOperators.CliResult noId =
+        net.run("operator", "update-socket", "--config", never.toString());
     assertThat(noId.exitCode()).isEqualTo(1);
     assertThat(noId.err()).contains("register first");
   }

@@ -2,16 +2,16 @@ package io.cvmavs.operator.registration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cvmavs.crypto.keystore.BlsKeystore;
-import io.cvmavs.crypto.keystore.EcdsaKeystore;
-import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
+import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.devnet.SeededOperators;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -24,30 +24,15 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
  */
 @WithAnvil
 class RegisterPreflightIT {
-  private static final String[] NAMES = {
-    "DelegationManager",
-    "StrategyManager",
-    "AVSDirectory",
-    "AllocationManager",
-    "PermissionController",
-    "Strategy",
-    "UnderlyingToken",
-    "CToken",
-    "CStaking",
-    "CvmServiceManager",
-    "CvmRegistry",
-    "CvmTaskManager",
-    "CvmVerifier"
-  };
-
   @TempDir Path dir;
 
   private Path config(AnvilNode anvil, long chainId, boolean standIns) throws Exception {
     StringBuilder json =
         new StringBuilder("{\"chainId\": " + chainId + ", \"coreStandIns\": " + standIns);
-    for (int i = 0; i < NAMES.length; i++) {
+    List<String> names = OperatorConfigLoader.KNOWN_CONTRACTS;
+    for (int i = 0; i < names.size(); i++) {
       json.append(", \"")
-          .append(NAMES[i])
+          .append(names.get(i))
           .append("\": \"0x")
           .append(String.format("%040x", 0xC0DE00 + i))
           .append('"');
@@ -55,38 +40,12 @@ class RegisterPreflightIT {
     Path deployment =
         Files.writeString(
             dir.resolve("deployment-" + chainId + standIns + ".json"), json.append('}').toString());
-    Path ecdsa = dir.resolve("ecdsa.json");
-    Path bls = dir.resolve("bls.json");
-    if (!Files.exists(ecdsa)) {
-      EcdsaKeystore.write(
-          ecdsa,
-          anvil.account(5).credentials().getEcKeyPair(),
-          AvsLocalnet.ECDSA_PASSWORD.toCharArray(),
-          ScryptParams.LIGHT,
-          new SecureRandom());
-      BlsKeystore.write(
-          bls,
-          AvsLocalnet.operatorKey(5),
-          AvsLocalnet.BLS_PASSWORD.toCharArray(),
-          ScryptParams.LIGHT,
-          new SecureRandom());
-    }
-    return Files.writeString(
-        dir.resolve("operator-" + chainId + standIns + ".yaml"),
-        String.join(
-            "\n",
-            "node_name: op5",
-            "eth_rpc_url: " + anvil.rpcUrl(),
-            "eth_ws_url: " + anvil.wsUrl(),
-            "deployment_file: " + deployment,
-            "ecdsa_private_key_store_path: ecdsa.json",
-            "bls_private_key_store_path: bls.json",
-            "aggregator_url: http://127.0.0.1:1/",
-            "operator_socket: 127.0.0.1:9005",
-            "enable_node_api: false",
-            "enable_metrics: false",
-            "data_dir: data",
-            ""));
+    // No AVS on this chain: the operator's files only, never registered by the fixture.
+    return new SeededOperators(
+            anvil, deployment, dir, AvsLocalnet.PASSWORDS, CvmAvsCommand::commandLine)
+        .write(
+            SeededOperators.Operator.of("op5-" + chainId + standIns, 5, AvsLocalnet.operatorKey(5))
+                .withoutChainId());
   }
 
   private static String[] register(Path config) {
@@ -111,7 +70,7 @@ class RegisterPreflightIT {
     String deployer = anvil.account(0).address();
     BigInteger balance = balance(anvil, operator);
 
-    AvsLocalnet.CliResult r = cli(register(config(anvil, 31337, true)));
+    SeededOperators.CliResult r = cli(register(config(anvil, 31337, true)));
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
     assertThat(r.err())
         .contains("preflight failed on chain 31337")
@@ -138,20 +97,8 @@ class RegisterPreflightIT {
     assertThat(nonce(anvil, deployer)).isZero();
   }
 
-  private static AvsLocalnet.CliResult cli(String... args) {
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    picocli.CommandLine cli =
-        io.cvmavs.operator.cli.CvmAvsCommand.commandLine(
-            new io.cvmavs.operator.command.CliContext(
-                java.util.Map.of(
-                        "OPERATOR_BLS_KEY_PASSWORD", AvsLocalnet.BLS_PASSWORD,
-                        "OPERATOR_ECDSA_KEY_PASSWORD", AvsLocalnet.ECDSA_PASSWORD)
-                    ::get));
-    cli.setOut(new java.io.PrintWriter(out, true));
-    cli.setErr(new java.io.PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new AvsLocalnet.CliResult(exit, out.toString(), err.toString());
+  private static SeededOperators.CliResult cli(String... args) {
+    return SeededOperators.cli(CvmAvsCommand::commandLine, AvsLocalnet.PASSWORDS, args);
   }
 
   private static BigInteger nonce(AnvilNode anvil, String address) throws Exception {

@@ -8,6 +8,7 @@ import io.cvmavs.operator.chain.Bytes32;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.CoreReader;
 import io.cvmavs.operator.chain.StakingWriter;
+import io.cvmavs.operator.devnet.SeededOperators;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.math.BigInteger;
 import java.net.URI;
@@ -46,7 +47,7 @@ class RegisterProgressIT {
                 Optional.empty()),
             net.deployments().address("CStaking"))
         .mint(net.deployments().address("UnderlyingToken"), me, HUNDRED);
-    AvsLocalnet.CliResult r =
+    SeededOperators.CliResult r =
         net.run(
             "operator",
             "register",
@@ -137,7 +138,7 @@ class RegisterProgressIT {
     // but the ether was sent. Before, the last line said nothing took effect.
     anvilRpc(anvil, "anvil_setBalance", me, "0x0");
     anvilRpc(anvil, "anvil_setCode", net.deployments().address("DelegationManager"), "0xfe");
-    AvsLocalnet.CliResult r =
+    SeededOperators.CliResult r =
         net.run("operator", "register", "--config", op3.toString(), "--devnet-fund");
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
     assertThat(r.out())
