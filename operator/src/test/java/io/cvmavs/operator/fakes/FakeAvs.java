@@ -1,0 +1,297 @@
+package io.cvmavs.operator.fakes;
+
+import io.cvmavs.crypto.bls.Bls;
+import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.crypto.bn254.G1Point;
+import io.cvmavs.crypto.bn254.G2Point;
+import io.cvmavs.crypto.bn254.G2Prepared;
+import io.cvmavs.operator.aggregator.AggregatorPorts;
+import io.cvmavs.operator.aggregator.OperatorSetLoader;
+import io.cvmavs.operator.aggregator.OperatorSetSnapshot;
+import io.cvmavs.operator.chain.Bytes32;
+import io.cvmavs.operator.chain.ChainException;
+import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.operator.chain.NonSignerStakesAndSignature;
+import io.cvmavs.operator.chain.RegistryReader;
+import io.cvmavs.operator.chain.TaskManagerAbi;
+import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.operator.node.OperatorNode;
+import io.cvmavs.operator.taskgen.TaskGenerator;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory task manager with one quorum (0) of operators of equal stake, behind the ports of
+ * the aggregator ({@link AggregatorPorts}, {@link OperatorSetLoader}), the node ({@link
+ * OperatorNode.TaskEvents}) and the task generator ({@link TaskGenerator.Chain}); its block number
+ * is the clock those components read, moved by {@link #mine}.
+ *
+ * <p>A fake, because a unit test cannot start anvil; the same components run against the real
+ * contracts in the anvil ITs ({@code AttestationEndToEndIT}, {@code TaskGeneratorIT}, {@code
+ * ChallengeChainIT}). Like {@code CvmTaskManager.respondToTask} it checks before recording a
+ * response: the task exists and is unanswered, the response window is open, the non-signers are
+ * operators, the aggregate key is exactly the signers' keys (recomputed here, not taken from the
+ * caller), the aggregate signature verifies over the response digest, and the signers meet the
+ * task's threshold — each refusal is a mined {@link ChainException.Reverted}.
+ */
+public final class FakeAvs
+    implements AggregatorPorts.TaskLookup,
+        AggregatorPorts.BlockClock,
+        AggregatorPorts.IndicesReader,
+        AggregatorPorts.ResponseSubmitter,
+        OperatorSetLoader,
+        OperatorNode.TaskEvents,
+        TaskGenerator.Chain {
+  public static final long CHAIN_ID = 31337;
+  public static final String TASK_MANAGER = "0x00000000000000000000000000000000000c0de1";
+  public static final BigInteger STAKE = BigInteger.TEN.pow(20);
+
+  private final List<BlsKeyPair> operators;
+  private final long responseWindowBlocks;
+  private final Map<Long, CvmTask> tasks = new TreeMap<>();
+  private final Map<Long, TaskManagerAbi.TaskResponded> responses = new LinkedHashMap<>();
+  private final List<RuntimeException> respondFailures = new ArrayList<>();
+  private final AtomicInteger respondCalls = new AtomicInteger();
+  private final AtomicInteger readFailures = new AtomicInteger();
+  private final AtomicInteger reads = new AtomicInteger();
+  private long block = 100;
+  private boolean pending;
+
+  /**
+   * @param operators the registered operators, each with stake {@link #STAKE} in quorum 0
+   */
+  public FakeAvs(List<BlsKeyPair> operators, long responseWindowBlocks) {
+    this.operators = List.copyOf(operators);
+    this.responseWindowBlocks = responseWindowBlocks;
+  }
+
+  /** Operator {@code i}'s key derived from {@code i} (so tests are reproducible). */
+  public static BlsKeyPair key(int i) {
+    return BlsKeyPair.fromSecret(BigInteger.valueOf(0xC0FFEEL + i).pow(3));
+  }
+
+  public static String id(BlsKeyPair k) {
+    return Bytes32.hex(k.operatorId());
+  }
+
+  public long responseWindowBlocks() {
+    return responseWindowBlocks;
+  }
+
+  // ------------------------------------------------------------------ test controls
+
+  public synchronized void mine(long blocks) {
+    block += blocks;
+  }
+
+  /** A task created at the current block (as {@code createNewTask} from the generator). */
+  public synchronized CvmTask addTask(long height, long thresholdPercent) {
+    return createTask(
+        height,
+        bytes32("manuscript"),
+        bytes32("input-" + height),
+        new byte[] {0},
+        thresholdPercent);
+  }
+
+  /** The next {@code n} reads (block number, task logs) fail as an RPC outage would. */
+  public void failReads(int n) {
+    readFailures.set(n);
+  }
+
+  /** Reads answered or refused so far (block number and task-log reads). */
+  public int reads() {
+    return reads.get();
+  }
+
+  /** The next {@code respondToTask} calls throw these, in order, before reaching the chain. */
+  public synchronized void failResponds(RuntimeException... failures) {
+    respondFailures.addAll(List.of(failures));
+  }
+
+  public synchronized void pending(boolean pending) {
+    this.pending = pending;
+  }
+
+  public int respondCalls() {
+    return respondCalls.get();
+  }
+
+  public synchronized Optional<TaskManagerAbi.TaskResponded> response(long taskIndex) {
+    return Optional.ofNullable(responses.get(taskIndex));
+  }
+
+  public synchronized List<CvmTask> tasks() {
+    return List.copyOf(tasks.values());
+  }
+
+  public static byte[] bytes32(String seed) {
+    return org.web3j.crypto.Hash.sha3(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private void read() {
+    reads.incrementAndGet();
+    if (readFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new ChainException("eth_blockNumber failed: connection refused (fake outage)");
+    }
+  }
+
+  // ------------------------------------------------------------------ ports
+
+  @Override
+  public synchronized long currentBlock() {
+    return block;
+  }
+
+  @Override
+  public synchronized long blockNumber() {
+    read();
+    return block;
+  }
+
+  @Override
+  public synchronized Optional<CvmTask> find(long taskIndex) {
+    return Optional.ofNullable(tasks.get(taskIndex));
+  }
+
+  @Override
+  public synchronized List<CvmTask> newTasks(long fromBlock, long toBlock) {
+    read();
+    return tasks.values().stream()
+        .filter(t -> t.taskCreatedBlock() >= fromBlock && t.taskCreatedBlock() <= toBlock)
+        .toList();
+  }
+
+  @Override
+  public synchronized boolean hasPendingTransactions() {
+    return pending;
+  }
+
+  @Override
+  public synchronized boolean hasPending() {
+    return pending;
+  }
+
+  @Override
+  public synchronized CvmTask createTask(
+      long height,
+      byte[] manuscriptHash,
+      byte[] inputCommitment,
+      byte[] quorumNumbers,
+      long thresholdPercent) {
+    long index = tasks.size();
+    CvmTask t =
+        new CvmTask(
+            index, height, manuscriptHash, inputCommitment, quorumNumbers, thresholdPercent, block);
+    tasks.put(index, t);
+    block++; // the createNewTask transaction is mined in the next block
+    return t;
+  }
+
+  @Override
+  public synchronized boolean isResponded(long taskIndex) {
+    return responses.containsKey(taskIndex);
+  }
+
+  @Override
+  public OperatorSetSnapshot load(CvmTask task) {
+    Map<String, OperatorSetSnapshot.Member> members = new LinkedHashMap<>();
+    List<G1Point> keys = new ArrayList<>();
+    for (int i = 0; i < operators.size(); i++) {
+      BlsKeyPair k = operators.get(i);
+      members.put(
+          id(k),
+          new OperatorSetSnapshot.Member(
+              id(k),
+              String.format("0x%040x", i + 1),
+              k.publicKeyG1(),
+              k.publicKeyG2(),
+              G2Prepared.of(k.publicKeyG2()),
+              Map.of(0, STAKE)));
+      keys.add(k.publicKeyG1());
+    }
+    return new OperatorSetSnapshot(
+        task.taskCreatedBlock(),
+        members,
+        List.of(
+            new OperatorSetSnapshot.Quorum(
+                0,
+                STAKE.multiply(BigInteger.valueOf(operators.size())),
+                Bls.aggregatePublicKeysG1(keys))));
+  }
+
+  @Override
+  public RegistryReader.CheckSignaturesIndices indices(
+      byte[] quorumNumbers, long referenceBlock, List<byte[]> nonSignerIds) {
+    return new RegistryReader.CheckSignaturesIndices(
+        List.of(0L), List.of(0L), List.of(nonSignerIds.stream().map(x -> 0L).toList()));
+  }
+
+  @Override
+  public synchronized AggregatorPorts.Submitted respond(
+      CvmTask task, TaskResponse response, NonSignerStakesAndSignature sig) {
+    respondCalls.incrementAndGet();
+    if (!respondFailures.isEmpty()) {
+      throw respondFailures.remove(0);
+    }
+    CvmTask known = tasks.get(task.taskIndex());
+    if (known == null || !known.equals(task)) {
+      throw new ChainException.Reverted("TaskMismatch(" + task.taskIndex() + ")", true);
+    }
+    if (responses.containsKey(task.taskIndex())) {
+      throw new ChainException.Reverted("TaskAlreadyResponded(" + task.taskIndex() + ")", true);
+    }
+    if (block > task.taskCreatedBlock() + responseWindowBlocks) {
+      throw new ChainException.Reverted("ResponseWindowPassed(" + task.taskIndex() + ")", true);
+    }
+    List<G2Point> signerKeys = new ArrayList<>();
+    List<byte[]> nonSignerIds = new ArrayList<>();
+    for (BlsKeyPair k : operators) {
+      if (sig.nonSignerPubkeys().contains(k.publicKeyG1())) {
+        nonSignerIds.add(k.operatorId());
+      } else {
+        signerKeys.add(k.publicKeyG2());
+      }
+    }
+    if (nonSignerIds.size() != sig.nonSignerPubkeys().size()) {
+      throw new ChainException.Reverted("a non-signer key is no operator's", true);
+    }
+    if (signerKeys.isEmpty() || !Bls.aggregatePublicKeysG2(signerKeys).equals(sig.apkG2())) {
+      throw new ChainException.Reverted("apkG2 is not the signers' aggregate key", true);
+    }
+    byte[] digest = TaskManagerAbi.responseDigest(CHAIN_ID, TASK_MANAGER, response);
+    if (!Bls.verify(sig.apkG2(), digest, sig.sigma())) {
+      throw new ChainException.Reverted("InvalidSignature()", true);
+    }
+    BigInteger signed = STAKE.multiply(BigInteger.valueOf(signerKeys.size()));
+    BigInteger total = STAKE.multiply(BigInteger.valueOf(operators.size()));
+    if (signed
+            .multiply(BigInteger.valueOf(100))
+            .compareTo(total.multiply(BigInteger.valueOf(task.quorumThresholdPercentage())))
+        < 0) {
+      throw new ChainException.Reverted("ThresholdNotMet()", true);
+    }
+    nonSignerIds.sort(Arrays::compareUnsigned);
+    String tx = "0x" + HexFormat.of().formatHex(bytes32("respond-" + task.taskIndex()));
+    responses.put(
+        task.taskIndex(),
+        new TaskManagerAbi.TaskResponded(
+            task.taskIndex(),
+            response,
+            block,
+            TaskManagerAbi.hashOfNonSigners(nonSignerIds),
+            List.of(signed),
+            List.of(total),
+            block,
+            tx));
+    return new AggregatorPorts.Submitted(tx, block, 300_000 + 10_000L * nonSignerIds.size());
+  }
+}
