@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * retries and exponential backoff for transport failures and internal errors. Refusals (a JSON-RPC
  * error with an application code) are returned, not retried: they will not change on a re-send.
  */
-public final class AggregatorClient {
+public final class AggregatorClient implements SignatureDelivery {
   /** The aggregator's answer: accepted, or refused with a code and message. */
   public record Answer(boolean accepted, int code, String message, int signers) {}
 
@@ -50,6 +50,7 @@ public final class AggregatorClient {
     return new AggregatorClient(url, 6, Duration.ofMillis(200), Sleeper.threadSleep());
   }
 
+  @Override
   public Answer submit(
       long taskIndex, TaskResponse response, String operatorId, G1Point signature) {
     ObjectNode params = JSON.createObjectNode();

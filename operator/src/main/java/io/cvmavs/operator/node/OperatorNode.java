@@ -76,7 +76,7 @@ public final class OperatorNode implements AutoCloseable {
   private final TaskEvents events;
   private final ResponseComputer computer;
   private final AttestationSigner signer;
-  private final AggregatorClient aggregator;
+  private final SignatureDelivery aggregator;
   private final NodeStateStore store;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService workers;
@@ -106,7 +106,7 @@ public final class OperatorNode implements AutoCloseable {
       TaskEvents events,
       ResponseComputer computer,
       AttestationSigner signer,
-      AggregatorClient aggregator,
+      SignatureDelivery aggregator,
       Path dataDirectory,
       ScheduledExecutorService scheduler,
       ExecutorService workers,

@@ -124,12 +124,19 @@ public final class TaskGenerator implements AutoCloseable {
     }
   }
 
+  /** The CVM blocks the generator tasks (STYLE 5: a port; {@link CvmBlockComputer#block} is it). */
+  @FunctionalInterface
+  public interface Blocks {
+    /** CVM block {@code height}, built from the chain data of its range. */
+    CvmBlock block(long height);
+  }
+
   /** One created task and the CVM block it references. */
   public record Created(CvmTask task, CvmBlock block, long createdAtMillis) {}
 
   private final Settings settings;
   private final Chain chain;
-  private final CvmBlockComputer cvm;
+  private final Blocks cvm;
   private final ScheduledExecutorService scheduler;
   private final Consumer<Created> listener;
   private final java.util.function.LongSupplier clock;
@@ -143,7 +150,7 @@ public final class TaskGenerator implements AutoCloseable {
       CvmBlockComputer cvm,
       ScheduledExecutorService scheduler,
       Consumer<Created> listener) {
-    this(settings, chain, cvm, scheduler, listener, System::currentTimeMillis);
+    this(settings, chain, cvm::block, scheduler, listener, System::currentTimeMillis);
   }
 
   /**
@@ -153,6 +160,20 @@ public final class TaskGenerator implements AutoCloseable {
       Settings settings,
       Chain chain,
       CvmBlockComputer cvm,
+      ScheduledExecutorService scheduler,
+      Consumer<Created> listener,
+      java.util.function.LongSupplier clock) {
+    this(settings, chain, cvm::block, scheduler, listener, clock);
+  }
+
+  /**
+   * @param cvm the CVM blocks to task
+   * @param clock milliseconds for {@link Created#createdAtMillis()}
+   */
+  public TaskGenerator(
+      Settings settings,
+      Chain chain,
+      Blocks cvm,
       ScheduledExecutorService scheduler,
       Consumer<Created> listener,
       java.util.function.LongSupplier clock) {

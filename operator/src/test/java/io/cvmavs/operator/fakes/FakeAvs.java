@@ -6,6 +6,7 @@ import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
 import io.cvmavs.crypto.bn254.G2Prepared;
 import io.cvmavs.operator.aggregator.AggregatorPorts;
+import io.cvmavs.operator.aggregator.Evidence;
 import io.cvmavs.operator.aggregator.OperatorSetLoader;
 import io.cvmavs.operator.aggregator.OperatorSetSnapshot;
 import io.cvmavs.operator.chain.Bytes32;
@@ -15,6 +16,8 @@ import io.cvmavs.operator.chain.NonSignerStakesAndSignature;
 import io.cvmavs.operator.chain.RegistryReader;
 import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.operator.challenger.Action;
+import io.cvmavs.operator.challenger.ChallengerChain;
 import io.cvmavs.operator.node.OperatorNode;
 import io.cvmavs.operator.taskgen.TaskGenerator;
 import java.math.BigInteger;
@@ -40,7 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * response: the task exists and is unanswered, the response window is open, the non-signers are
  * operators, the aggregate key is exactly the signers' keys (recomputed here, not taken from the
  * caller), the aggregate signature verifies over the response digest, and the signers meet the
- * task's threshold — each refusal is a mined {@link ChainException.Reverted}.
+ * task's threshold — each refusal is a mined {@link ChainException.Reverted}. As the challenger's
+ * chain ({@link ChallengerChain}) it keeps slashing requests: one per task (or task and operator),
+ * fulfilment refused until the veto window has passed, and a vetoed request never fulfilled.
  */
 public final class FakeAvs
     implements AggregatorPorts.TaskLookup,
@@ -49,7 +54,8 @@ public final class FakeAvs
         AggregatorPorts.ResponseSubmitter,
         OperatorSetLoader,
         OperatorNode.TaskEvents,
-        TaskGenerator.Chain {
+        TaskGenerator.Chain,
+        ChallengerChain {
   public static final long CHAIN_ID = 31337;
   public static final String TASK_MANAGER = "0x00000000000000000000000000000000000c0de1";
   public static final BigInteger STAKE = BigInteger.TEN.pow(20);
@@ -64,6 +70,17 @@ public final class FakeAvs
   private final AtomicInteger reads = new AtomicInteger();
   private long block = 100;
   private boolean pending;
+  private final long vetoWindowBlocks = 5;
+  private final Map<Long, Request> requests = new LinkedHashMap<>();
+  private final List<String> slashed = new ArrayList<>();
+  private boolean loseReceipt;
+  private boolean loseCreateReceipt;
+
+  /** A slashing request as the fake task manager keeps it. */
+  public record Request(
+      long id, Action.Kind kind, long taskIndex, String operatorId, long createdBlock, String tx) {}
+
+  private final Map<Long, RequestStatus> requestStatus = new LinkedHashMap<>();
 
   /**
    * @param operators the registered operators, each with stake {@link #STAKE} in quorum 0
@@ -92,7 +109,7 @@ public final class FakeAvs
     block += blocks;
   }
 
-  /** A task created at the current block (as {@code createNewTask} from the generator). */
+  /** A task created in the next block (as {@code createNewTask} from the generator). */
   public synchronized CvmTask addTask(long height, long thresholdPercent) {
     return createTask(
         height,
@@ -100,6 +117,11 @@ public final class FakeAvs
         bytes32("input-" + height),
         new byte[] {0},
         thresholdPercent);
+  }
+
+  /** The next {@code createNewTask} lands on chain but its sender sees a timeout. */
+  public synchronized void loseNextCreateReceipt() {
+    loseCreateReceipt = true;
   }
 
   /** The next {@code n} reads (block number, task logs) fail as an RPC outage would. */
@@ -188,11 +210,15 @@ public final class FakeAvs
       byte[] quorumNumbers,
       long thresholdPercent) {
     long index = tasks.size();
+    block++; // the createNewTask transaction is mined in the next block
     CvmTask t =
         new CvmTask(
             index, height, manuscriptHash, inputCommitment, quorumNumbers, thresholdPercent, block);
     tasks.put(index, t);
-    block++; // the createNewTask transaction is mined in the next block
+    if (loseCreateReceipt) {
+      loseCreateReceipt = false;
+      throw new ChainException("receipt of createNewTask not received (fake timeout)");
+    }
     return t;
   }
 
@@ -293,5 +319,167 @@ public final class FakeAvs
             block,
             tx));
     return new AggregatorPorts.Submitted(tx, block, 300_000 + 10_000L * nonSignerIds.size());
+  }
+
+  // ------------------------------------------------------------------ challenger side
+
+  /** A response lands without any signature check (a wrong quorum's doing). */
+  public synchronized void land(CvmTask task, TaskResponse response) {
+    block++;
+    responses.put(
+        task.taskIndex(),
+        new TaskManagerAbi.TaskResponded(
+            task.taskIndex(),
+            response,
+            block,
+            TaskManagerAbi.hashOfNonSigners(List.of()),
+            List.of(STAKE),
+            List.of(STAKE),
+            block,
+            "0x" + HexFormat.of().formatHex(bytes32("landed-" + task.taskIndex()))));
+  }
+
+  /**
+   * The next raise is sent and recorded on chain, but its caller sees a failure (the receipt never
+   * came back, or the process died right after sending).
+   */
+  public synchronized void loseNextRaiseReceipt() {
+    loseReceipt = true;
+  }
+
+  public synchronized void veto(long requestId) {
+    requestStatus.put(requestId, RequestStatus.VETOED);
+  }
+
+  public synchronized List<Request> requests() {
+    return List.copyOf(requests.values());
+  }
+
+  /** Who was slashed, in order: {@code wrong-result:<task>} or {@code <kind>:<task>:<operator>}. */
+  public synchronized List<String> slashed() {
+    return List.copyOf(slashed);
+  }
+
+  @Override
+  public void checkEvidence(String operatorId, List<String> signatures) {
+    if (operators.stream().noneMatch(k -> id(k).equals(operatorId))) {
+      throw new IllegalArgumentException("operator " + operatorId + " has no registered key");
+    }
+    for (String sig : signatures) {
+      G1Point.fromBytes(HexFormat.of().parseHex(sig.substring(2))); // throws if not on the curve
+    }
+  }
+
+  @Override
+  public synchronized List<TaskManagerAbi.TaskResponded> responses(long fromBlock, long toBlock) {
+    read();
+    return responses.values().stream()
+        .filter(r -> r.blockNumber() >= fromBlock && r.blockNumber() <= toBlock)
+        .toList();
+  }
+
+  @Override
+  public synchronized Optional<CvmTask> task(long taskIndex) {
+    return find(taskIndex);
+  }
+
+  @Override
+  public long vetoWindowBlocks() {
+    return vetoWindowBlocks;
+  }
+
+  private Raised newRequest(Action.Kind kind, long taskIndex, String operatorId) {
+    boolean sentAnyway = loseReceipt;
+    loseReceipt = false;
+    for (Request r : requests.values()) {
+      if (r.kind() == kind && r.taskIndex() == taskIndex && r.operatorId().equals(operatorId)) {
+        throw new ChainException.Reverted(
+            kind == Action.Kind.WRONG_RESULT
+                ? "TaskAlreadyChallenged(" + taskIndex + ")"
+                : "SignatureAlreadyChallenged(" + taskIndex + "," + operatorId + ")",
+            false);
+      }
+    }
+    block++; // mined in the next block
+    long id = requests.size() + 1;
+    String tx = "0x" + HexFormat.of().formatHex(bytes32("raise-" + id));
+    requests.put(id, new Request(id, kind, taskIndex, operatorId, block, tx));
+    requestStatus.put(id, RequestStatus.PENDING);
+    Raised raised = new Raised(id, block, tx);
+    if (sentAnyway) {
+      throw new ChainException("receipt of " + tx + " not received (fake timeout)");
+    }
+    return raised;
+  }
+
+  @Override
+  public synchronized Raised raiseChallenge(
+      CvmTask task, TaskManagerAbi.TaskResponded landed, TaskResponse claimed) {
+    if (!responses.containsKey(task.taskIndex())) {
+      throw new ChainException.Reverted("TaskNotResponded(" + task.taskIndex() + ")", false);
+    }
+    return newRequest(Action.Kind.WRONG_RESULT, task.taskIndex(), "");
+  }
+
+  @Override
+  public synchronized Raised raiseSignatureChallenge(
+      CvmTask task, Evidence.Dissent dissent, TaskResponse claimed) {
+    return newRequest(Action.Kind.WRONG_SIGNATURE, task.taskIndex(), dissent.operatorId());
+  }
+
+  @Override
+  public synchronized Optional<Raised> findRaised(
+      Action.Kind kind, long taskIndex, String operatorId) {
+    return requests.values().stream()
+        .filter(
+            r ->
+                r.kind() == kind && r.taskIndex() == taskIndex && r.operatorId().equals(operatorId))
+        .findFirst()
+        .map(r -> new Raised(r.id(), r.createdBlock(), r.tx()));
+  }
+
+  @Override
+  public synchronized RequestStatus requestStatus(long requestId) {
+    return requestStatus.get(requestId);
+  }
+
+  private String fulfil(long requestId, String what) {
+    Request r = requests.get(requestId);
+    if (r == null) {
+      throw new ChainException.Reverted("NoSuchRequest(" + requestId + ")", false);
+    }
+    if (requestStatus.get(requestId) != RequestStatus.PENDING) {
+      throw new ChainException.Reverted("RequestNotPending(" + requestId + ")", true);
+    }
+    if (block <= r.createdBlock() + vetoWindowBlocks) {
+      throw new ChainException.Reverted("VetoWindowNotPassed(" + requestId + ")", false);
+    }
+    requestStatus.put(requestId, RequestStatus.FULFILLED);
+    slashed.add(what);
+    block++;
+    return "0x" + HexFormat.of().formatHex(bytes32("fulfil-" + requestId));
+  }
+
+  @Override
+  public synchronized String fulfilWrongResult(
+      long requestId, CvmTask task, TaskManagerAbi.TaskResponded landed) {
+    return fulfil(requestId, "wrong-result:" + task.taskIndex());
+  }
+
+  @Override
+  public synchronized String fulfilSignatureChallenge(
+      long requestId, CvmTask task, String operatorId) {
+    return fulfil(requestId, "wrong-signature:" + task.taskIndex() + ":" + operatorId);
+  }
+
+  @Override
+  public synchronized Optional<String> slashEquivocation(Evidence.Equivocation evidence) {
+    String what = "equivocation:" + evidence.task().taskIndex() + ":" + evidence.operatorId();
+    if (slashed.contains(what)) {
+      return Optional.empty();
+    }
+    slashed.add(what);
+    block++;
+    return Optional.of("0x" + HexFormat.of().formatHex(bytes32("slash-" + what)));
   }
 }

@@ -1,0 +1,19 @@
+package io.cvmavs.operator.node;
+
+import io.cvmavs.crypto.bn254.G1Point;
+import io.cvmavs.operator.chain.TaskResponse;
+
+/**
+ * Where the node sends its signature (STYLE 5: a port): the aggregator's {@code
+ * aggregator_submitSignature}, implemented by {@link AggregatorClient}.
+ */
+@FunctionalInterface
+public interface SignatureDelivery {
+  /**
+   * Delivers one signature; a refusal comes back as an answer with the aggregator's code.
+   *
+   * @throws NodeException the aggregator could not be reached (the node tries again later)
+   */
+  AggregatorClient.Answer submit(
+      long taskIndex, TaskResponse response, String operatorId, G1Point signature);
+}
