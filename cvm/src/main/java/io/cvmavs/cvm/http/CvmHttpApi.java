@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.common.http.HttpServerBootstrap;
 import io.cvmavs.cvm.CvmException;
 import io.cvmavs.cvm.block.BlockException;
 import io.cvmavs.cvm.block.CvmBlock;
@@ -23,7 +24,6 @@ import io.cvmavs.cvm.manuscript.Source;
 import io.cvmavs.cvm.proof.CanonicalDataset;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -74,7 +74,7 @@ public final class CvmHttpApi extends VerticleBase {
   private final String host;
   private final int port;
   private final Set<HttpServerResponse> subscribers = new CopyOnWriteArraySet<>();
-  private HttpServer server;
+  private final HttpServerBootstrap http = new HttpServerBootstrap();
 
   public CvmHttpApi(
       CvmBlockStore store,
@@ -93,7 +93,7 @@ public final class CvmHttpApi extends VerticleBase {
 
   /** The port the server listens on (after start). */
   public int actualPort() {
-    return server.actualPort();
+    return http.port();
   }
 
   @Override
@@ -138,17 +138,13 @@ public final class CvmHttpApi extends VerticleBase {
         .get("/blocks/:hash/datasets/:name/query")
         .handler(ctx -> blocking(ctx, 200, () -> query(ctx)));
     router.get("/events").handler(this::subscribe);
-    return vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(port, host)
-        .onSuccess(s -> server = s);
+    return http.listen(vertx, router, host, port);
   }
 
   @Override
   public Future<?> stop() {
     subscribers.forEach(r -> r.end());
-    return server == null ? Future.succeededFuture() : server.close();
+    return http.close();
   }
 
   /** A request that failed with an HTTP status. */

@@ -1,10 +1,10 @@
 package io.cvmavs.operator.aggregator;
 
+import io.cvmavs.common.http.HttpServerBootstrap;
 import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -40,7 +40,7 @@ public final class AggregatorServer {
   private final Vertx vertx;
   private final Aggregator aggregator;
   private final CvmAvsMetrics metrics;
-  private HttpServer server;
+  private final HttpServerBootstrap http = new HttpServerBootstrap();
 
   public AggregatorServer(Vertx vertx, Aggregator aggregator) {
     this(vertx, aggregator, CvmAvsMetrics.disabled());
@@ -65,20 +65,12 @@ public final class AggregatorServer {
         .handler(BodyHandler.create().setBodyLimit(MAX_BODY))
         .handler(this::handle)
         .failureHandler(this::failed);
-    return vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(port, host)
-        .map(
-            s -> {
-              server = s;
-              LOG.info("aggregator JSON-RPC on http://{}:{}/", host, s.actualPort());
-              return s.actualPort();
-            });
+    return http.listen(vertx, router, host, port)
+        .onSuccess(bound -> LOG.info("aggregator JSON-RPC on http://{}:{}/", host, bound));
   }
 
   public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return http.close();
   }
 
   /** A request the body handler refused (413: over {@link #MAX_BODY}) or a handler that threw. */

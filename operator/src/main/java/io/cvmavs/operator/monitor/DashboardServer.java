@@ -1,9 +1,9 @@
 package io.cvmavs.operator.monitor;
 
+import io.cvmavs.common.http.HttpServerBootstrap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -29,7 +29,7 @@ public final class DashboardServer {
   private final Vertx vertx;
   private final AttestationHealth health;
   private final Set<HttpServerResponse> streams = ConcurrentHashMap.newKeySet();
-  private HttpServer server;
+  private final HttpServerBootstrap http = new HttpServerBootstrap();
   private long keepAlive = -1;
 
   public DashboardServer(Vertx vertx, AttestationHealth health) {
@@ -49,16 +49,11 @@ public final class DashboardServer {
     router.get("/api/events").handler(ctx -> json(ctx, health.eventsJson(limit(ctx)).encode()));
     router.get("/api/summary").handler(ctx -> json(ctx, health.summary().encode()));
     router.get("/api/stream").handler(this::stream);
-    return vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(port, host)
-        .map(
-            s -> {
-              server = s;
+    return http.listen(vertx, router, host, port)
+        .onSuccess(
+            bound -> {
               keepAlive = vertx.setPeriodic(15_000, id -> broadcast(": keep-alive\n\n"));
-              LOG.info("monitor dashboard on http://{}:{}/", host, s.actualPort());
-              return s.actualPort();
+              LOG.info("monitor dashboard on http://{}:{}/", host, bound);
             });
   }
 
@@ -73,7 +68,7 @@ public final class DashboardServer {
       vertx.cancelTimer(keepAlive);
     }
     streams.forEach(r -> r.end().recover(e -> Future.succeededFuture()));
-    return server == null ? Future.succeededFuture() : server.close();
+    return http.close();
   }
 
   private void broadcast(String frame) {

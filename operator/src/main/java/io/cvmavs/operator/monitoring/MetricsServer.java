@@ -1,9 +1,9 @@
 package io.cvmavs.operator.monitoring;
 
+import io.cvmavs.common.http.HttpServerBootstrap;
 import io.cvmavs.common.net.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
@@ -16,7 +16,7 @@ public final class MetricsServer {
 
   private final Vertx vertx;
   private final CvmAvsMetrics metrics;
-  private HttpServer server;
+  private final HttpServerBootstrap http = new HttpServerBootstrap();
 
   public MetricsServer(Vertx vertx, CvmAvsMetrics metrics) {
     this.vertx = vertx;
@@ -49,19 +49,11 @@ public final class MetricsServer {
                     ctx,
                     404,
                     new JsonObject().put("error", "not found").put("path", ctx.request().path())));
-    return vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(address.port(), address.host())
-        .map(
-            s -> {
-              server = s;
-              LOG.info("metrics on http://{}:{}/metrics", address.host(), s.actualPort());
-              return s.actualPort();
-            });
+    return http.listen(vertx, router, address.host(), address.port())
+        .onSuccess(port -> LOG.info("metrics on http://{}:{}/metrics", address.host(), port));
   }
 
   public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return http.close();
   }
 }

@@ -1,9 +1,9 @@
 package io.cvmavs.operator.monitoring;
 
+import io.cvmavs.common.http.HttpServerBootstrap;
 import io.cvmavs.common.net.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -38,7 +38,7 @@ public final class NodeApiServer {
   private final String nodeName;
   private final String nodeVersion;
   private final ServiceRegistry services;
-  private HttpServer server;
+  private final HttpServerBootstrap http = new HttpServerBootstrap();
 
   public NodeApiServer(Vertx vertx, String nodeName, String nodeVersion, ServiceRegistry services) {
     this.vertx = vertx;
@@ -55,20 +55,12 @@ public final class NodeApiServer {
     router.get("/eigen/node/services").handler(this::services);
     router.get("/eigen/node/services/:id/health").handler(this::serviceHealth);
     router.route().last().handler(NodeApiServer::notFound);
-    return vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(address.port(), address.host())
-        .map(
-            s -> {
-              server = s;
-              LOG.info("node API on http://{}:{}/eigen/node", address.host(), s.actualPort());
-              return s.actualPort();
-            });
+    return http.listen(vertx, router, address.host(), address.port())
+        .onSuccess(port -> LOG.info("node API on http://{}:{}/eigen/node", address.host(), port));
   }
 
   public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return http.close();
   }
 
   /** The cvm-avs version filtered into the jar by the build, or {@code unknown}. */

@@ -116,6 +116,7 @@ class ChallengerTest {
     c.step();
     assertThat(only(c).status()).isEqualTo(Action.Status.RAISED);
     assertThat(chain.slashed()).isEmpty();
+    assertThat(chain.fulfilAttempts()).as("not even tried inside the window").isZero();
 
     chain.mine(1);
     c.step();

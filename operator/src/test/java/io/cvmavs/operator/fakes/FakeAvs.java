@@ -75,6 +75,7 @@ public final class FakeAvs
   private final List<String> slashed = new ArrayList<>();
   private boolean loseReceipt;
   private boolean loseCreateReceipt;
+  private int fulfilAttempts;
 
   /** A slashing request as the fake task manager keeps it. */
   public record Request(
@@ -443,7 +444,13 @@ public final class FakeAvs
     return requestStatus.get(requestId);
   }
 
+  /** Fulfilment calls so far, refused ones included. */
+  public synchronized int fulfilAttempts() {
+    return fulfilAttempts;
+  }
+
   private String fulfil(long requestId, String what) {
+    fulfilAttempts++;
     Request r = requests.get(requestId);
     if (r == null) {
       throw new ChainException.Reverted("NoSuchRequest(" + requestId + ")", false);
