@@ -52,122 +52,72 @@ public final class SeededOperators {
 
   /**
    * One operator's files: its folder name (and {@code node_name}), anvil account, BLS key, the
-   * aggregator it reports to and the rest of {@code operator.yaml}. Node API and metrics are off
-   * unless {@link #endpoints} sets their ports; {@code chain_id} is written unless {@link
-   * #withoutChainId()}.
+   * aggregator it reports to (port 1, nothing, unless set) and the rest of {@code operator.yaml}.
+   * Node API and metrics are off unless {@link #endpoints} sets their ports; {@code chain_id} is
+   * written unless {@link #withoutChainId()}. A builder: each setter returns this operator.
    */
-  public record Operator(
-      String name,
-      int account,
-      BlsKeyPair bls,
-      int aggregatorPort,
-      Optional<String> wsUrl,
-      int socketPort,
-      OptionalInt nodeApiPort,
-      OptionalInt metricsPort,
-      Optional<Path> deploymentFile,
-      boolean chainId) {
+  public static final class Operator {
+    private final String name;
+    private final int account;
+    private final BlsKeyPair bls;
+    private int aggregatorPort = 1;
+    private Optional<String> wsUrl = Optional.empty();
+    private int socketPort;
+    private OptionalInt nodeApiPort = OptionalInt.empty();
+    private OptionalInt metricsPort = OptionalInt.empty();
+    private boolean chainId = true;
+
+    private Operator(String name, int account, BlsKeyPair bls) {
+      this.name = name;
+      this.account = account;
+      this.bls = bls;
+      this.socketPort = 9000 + account;
+    }
+
     /** Operator {@code name} on anvil account {@code account}; socket port 9000 + account. */
     public static Operator of(String name, int account, BlsKeyPair bls) {
-      return new Operator(
-          name,
-          account,
-          bls,
-          1,
-          Optional.empty(),
-          9000 + account,
-          OptionalInt.empty(),
-          OptionalInt.empty(),
-          Optional.empty(),
-          true);
+      return new Operator(name, account, bls);
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public int account() {
+      return account;
+    }
+
+    public BlsKeyPair bls() {
+      return bls;
     }
 
     public Operator aggregatorPort(int port) {
-      return new Operator(
-          name,
-          account,
-          bls,
-          port,
-          wsUrl,
-          socketPort,
-          nodeApiPort,
-          metricsPort,
-          deploymentFile,
-          chainId);
+      this.aggregatorPort = port;
+      return this;
     }
 
     /** Another WebSocket URL than anvil's (a proxy in front of it). */
     public Operator wsUrl(String url) {
-      return new Operator(
-          name,
-          account,
-          bls,
-          aggregatorPort,
-          Optional.of(url),
-          socketPort,
-          nodeApiPort,
-          metricsPort,
-          deploymentFile,
-          chainId);
+      this.wsUrl = Optional.of(url);
+      return this;
     }
 
     public Operator socketPort(int port) {
-      return new Operator(
-          name,
-          account,
-          bls,
-          aggregatorPort,
-          wsUrl,
-          port,
-          nodeApiPort,
-          metricsPort,
-          deploymentFile,
-          chainId);
+      this.socketPort = port;
+      return this;
     }
 
     /** Serves the node API and metrics on these loopback ports. */
     public Operator endpoints(int nodeApi, int metrics) {
-      return new Operator(
-          name,
-          account,
-          bls,
-          aggregatorPort,
-          wsUrl,
-          socketPort,
-          OptionalInt.of(nodeApi),
-          OptionalInt.of(metrics),
-          deploymentFile,
-          chainId);
-    }
-
-    /** Another deployment file than the fixture's. */
-    public Operator deploymentFile(Path file) {
-      return new Operator(
-          name,
-          account,
-          bls,
-          aggregatorPort,
-          wsUrl,
-          socketPort,
-          nodeApiPort,
-          metricsPort,
-          Optional.of(file),
-          chainId);
+      this.nodeApiPort = OptionalInt.of(nodeApi);
+      this.metricsPort = OptionalInt.of(metrics);
+      return this;
     }
 
     /** Leaves {@code chain_id} out (the loader then takes the chain's word for it). */
     public Operator withoutChainId() {
-      return new Operator(
-          name,
-          account,
-          bls,
-          aggregatorPort,
-          wsUrl,
-          socketPort,
-          nodeApiPort,
-          metricsPort,
-          deploymentFile,
-          false);
+      this.chainId = false;
+      return this;
     }
   }
 
@@ -241,20 +191,20 @@ public final class SeededOperators {
       yaml.add("# written by cvm-avs (seeded dev operator: light scrypt, public dev accounts)");
       yaml.add("node_name: " + op.name());
       yaml.add("eth_rpc_url: " + anvil.rpcUrl());
-      yaml.add("eth_ws_url: " + op.wsUrl().orElse(anvil.wsUrl()));
-      if (op.chainId()) {
+      yaml.add("eth_ws_url: " + op.wsUrl.orElse(anvil.wsUrl()));
+      if (op.chainId) {
         yaml.add("chain_id: " + anvil.chainId());
       }
-      yaml.add("deployment_file: " + op.deploymentFile().orElse(deploymentFile).toAbsolutePath());
+      yaml.add("deployment_file: " + deploymentFile.toAbsolutePath());
       yaml.add("ecdsa_private_key_store_path: ecdsa.json");
       yaml.add("bls_private_key_store_path: bls.json");
-      yaml.add("aggregator_url: http://127.0.0.1:" + op.aggregatorPort() + "/");
-      yaml.add("operator_socket: 127.0.0.1:" + op.socketPort());
-      if (op.nodeApiPort().isPresent()) {
+      yaml.add("aggregator_url: http://127.0.0.1:" + op.aggregatorPort + "/");
+      yaml.add("operator_socket: 127.0.0.1:" + op.socketPort);
+      if (op.nodeApiPort.isPresent()) {
         yaml.add("enable_node_api: true");
-        yaml.add("node_api_address: 127.0.0.1:" + op.nodeApiPort().getAsInt());
+        yaml.add("node_api_address: 127.0.0.1:" + op.nodeApiPort.getAsInt());
         yaml.add("enable_metrics: true");
-        yaml.add("metrics_address: 127.0.0.1:" + op.metricsPort().getAsInt());
+        yaml.add("metrics_address: 127.0.0.1:" + op.metricsPort.getAsInt());
       } else {
         yaml.add("enable_node_api: false");
         yaml.add("enable_metrics: false");
@@ -277,19 +227,7 @@ public final class SeededOperators {
    *     not exit 0
    */
   public String register(Path config, byte[] consensusKey) {
-    CliResult r =
-        cli(
-            "operator",
-            "register",
-            "--config",
-            config.toString(),
-            "--deposit",
-            "100ether",
-            "--c-stake",
-            "50ether",
-            "--consensus-key",
-            Bytes32.hex(consensusKey),
-            "--devnet-fund");
+    CliResult r = cli(registerArgs(config, consensusKey));
     if (r.exitCode() != 0) {
       throw new IllegalStateException(
           "registering the operator of "
@@ -301,6 +239,23 @@ public final class SeededOperators {
               + r.err());
     }
     return r.out();
+  }
+
+  /** The arguments of the fixture's {@code operator register} (amounts of the walk-through). */
+  public static String[] registerArgs(Path config, byte[] consensusKey) {
+    return new String[] {
+      "operator",
+      "register",
+      "--config",
+      config.toString(),
+      "--deposit",
+      "100ether",
+      "--c-stake",
+      "50ether",
+      "--consensus-key",
+      Bytes32.hex(consensusKey),
+      "--devnet-fund"
+    };
   }
 
   /** Writes operator {@code op} and registers it; returns its {@code operator.yaml}. */

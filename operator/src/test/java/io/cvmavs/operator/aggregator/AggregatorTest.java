@@ -36,6 +36,10 @@ class AggregatorTest {
   }
 
   private Aggregator newAggregator() {
+    return newAggregator(scheduler);
+  }
+
+  private Aggregator newAggregator(ManualScheduler on) {
     return new Aggregator(
         new Aggregator.Settings(FakeAvs.CHAIN_ID, FakeAvs.TASK_MANAGER, 100, WINDOW),
         chain,
@@ -44,7 +48,7 @@ class AggregatorTest {
         chain,
         chain,
         dir,
-        scheduler);
+        on);
   }
 
   private static TaskResponse response(CvmTask task, String variant) {
@@ -273,16 +277,7 @@ class AggregatorTest {
   @Test
   void aRestartResumesACollectingTaskFromDiskAndSubmitsIt() {
     ManualScheduler died = new ManualScheduler(new ManualClock());
-    Aggregator before =
-        new Aggregator(
-            new Aggregator.Settings(FakeAvs.CHAIN_ID, FakeAvs.TASK_MANAGER, 100, WINDOW),
-            chain,
-            chain,
-            chain,
-            chain,
-            chain,
-            dir,
-            died);
+    Aggregator before = newAggregator(died);
     CvmTask task = chain.addTask(0, 66);
     TaskResponse r = response(task, "good");
     for (int i = 0; i < 2; i++) {

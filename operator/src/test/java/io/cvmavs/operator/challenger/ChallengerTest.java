@@ -10,7 +10,6 @@ import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.fakes.FakeAvs;
 import io.cvmavs.operator.fakes.ManualClock;
 import io.cvmavs.operator.fakes.ManualScheduler;
-import io.cvmavs.operator.node.NodeException;
 import io.cvmavs.operator.node.ResponseComputer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,13 +37,8 @@ class ChallengerTest {
   private final Set<Long> cannotJudge = new java.util.HashSet<>();
   @TempDir Path dir;
 
-  /** The right response of every task (what an honest CVM computes). */
   private static TaskResponse right(CvmTask t) {
-    return new TaskResponse(
-        t.taskIndex(),
-        FakeAvs.bytes32("block-" + t.cvmBlockHeight()),
-        FakeAvs.bytes32("dataset-" + t.cvmBlockHeight()),
-        FakeAvs.bytes32("state-" + t.cvmBlockHeight()));
+    return FakeAvs.rightResponse(t);
   }
 
   private static TaskResponse wrong(CvmTask t) {
@@ -55,13 +49,7 @@ class ChallengerTest {
         FakeAvs.bytes32("state-" + t.cvmBlockHeight()));
   }
 
-  private final ResponseComputer cvm =
-      task -> {
-        if (cannotJudge.contains(task.taskIndex())) {
-          throw new NodeException.TaskMismatch("input commitment differs (test)");
-        }
-        return right(task);
-      };
+  private final ResponseComputer cvm = FakeAvs.honestCvm(cannotJudge);
 
   private Challenger challenger() {
     return new Challenger(

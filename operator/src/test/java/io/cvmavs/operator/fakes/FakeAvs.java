@@ -18,7 +18,9 @@ import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.challenger.Action;
 import io.cvmavs.operator.challenger.ChallengerChain;
+import io.cvmavs.operator.node.NodeException;
 import io.cvmavs.operator.node.OperatorNode;
+import io.cvmavs.operator.node.ResponseComputer;
 import io.cvmavs.operator.taskgen.TaskGenerator;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -488,5 +490,30 @@ public final class FakeAvs
     slashed.add(what);
     block++;
     return Optional.of("0x" + HexFormat.of().formatHex(bytes32("slash-" + what)));
+  }
+
+  // ------------------------------------------------------------------ the CVM's side
+
+  /** The right response to {@code task}: what an honest CVM computes for its block height. */
+  public static TaskResponse rightResponse(CvmTask task) {
+    return new TaskResponse(
+        task.taskIndex(),
+        bytes32("block-" + task.cvmBlockHeight()),
+        bytes32("dataset-" + task.cvmBlockHeight()),
+        bytes32("state-" + task.cvmBlockHeight()));
+  }
+
+  /**
+   * An honest CVM: {@link #rightResponse} for every task, except the tasks in {@code cannotJudge}
+   * (read when asked), whose inputs differ from its own data.
+   */
+  public static ResponseComputer honestCvm(java.util.Set<Long> cannotJudge) {
+    return task -> {
+      if (cannotJudge.contains(task.taskIndex())) {
+        throw new NodeException.TaskMismatch(
+            "input commitment differs from this CVM's data (test)");
+      }
+      return rightResponse(task);
+    };
   }
 }

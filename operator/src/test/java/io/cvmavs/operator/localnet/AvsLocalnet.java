@@ -70,15 +70,22 @@ public final class AvsLocalnet {
 
   /** Runs the forge deploy script against {@code anvil}; files go under {@code dir}. */
   public static AvsLocalnet deploy(AnvilNode anvil, Path dir, String tag) {
-    Path deploymentFile =
-        SeededOperators.deploy(
-            RepoLayout.locate(),
-            anvil,
-            AGGREGATOR_ACCOUNT,
-            Path.of("target", "deployments", tag + "-" + UUID.randomUUID() + ".json"),
-            Path.of("target", "localnet", "forge-deploy-" + tag + "-" + anvil.port() + ".log")
-                .toAbsolutePath());
-    return new AvsLocalnet(anvil, dir, deploymentFile);
+    return new AvsLocalnet(anvil, dir, deployFile(anvil, tag));
+  }
+
+  /**
+   * The forge deploy against {@code anvil} with the aggregator role on account {@value
+   * #AGGREGATOR_ACCOUNT}; the deployment file goes to {@code target/deployments/<tag>-<uuid>.json},
+   * forge's log to {@code target/localnet}.
+   */
+  public static Path deployFile(AnvilNode anvil, String tag) {
+    return SeededOperators.deploy(
+        RepoLayout.locate(),
+        anvil,
+        AGGREGATOR_ACCOUNT,
+        Path.of("target", "deployments", tag + "-" + UUID.randomUUID() + ".json"),
+        Path.of("target", "localnet", "forge-deploy-" + tag + "-" + anvil.port() + ".log")
+            .toAbsolutePath());
   }
 
   public AnvilNode anvil() {

@@ -8,7 +8,6 @@ import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
 import io.cvmavs.localnet.anvil.AnvilNode;
-import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.chain.Abi;
 import io.cvmavs.operator.chain.Bytes32;
@@ -35,7 +34,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.DynamicBytes;
 import org.web3j.abi.datatypes.DynamicStruct;
@@ -80,14 +78,7 @@ final class MonitorFixture implements AutoCloseable {
 
   MonitorFixture(AnvilNode anvil, Path dir) throws Exception {
     this.anvil = anvil;
-    deploymentFile =
-        SeededOperators.deploy(
-            RepoLayout.locate(),
-            anvil,
-            9,
-            Path.of("target", "deployments", "monitor-" + UUID.randomUUID() + ".json"),
-            Path.of("target", "localnet", "forge-deploy-monitor-" + anvil.port() + ".log")
-                .toAbsolutePath());
+    deploymentFile = AvsLocalnet.deployFile(anvil, "monitor");
     deployments = Deployments.read(deploymentFile);
     SeededOperators seeded =
         new SeededOperators(

@@ -7,7 +7,6 @@ import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.CvmTask;
@@ -29,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Hash;
@@ -46,14 +44,7 @@ class AttestationLatencyIT {
 
   @Test
   void fiveTasksAtOneSecondBlocks(AnvilNode anvil) throws Exception {
-    Path deploymentFile =
-        SeededOperators.deploy(
-            RepoLayout.locate(),
-            anvil,
-            9,
-            Path.of("target", "deployments", "latency-" + UUID.randomUUID() + ".json"),
-            Path.of("target", "localnet", "forge-deploy-latency-" + anvil.port() + ".log")
-                .toAbsolutePath());
+    Path deploymentFile = AvsLocalnet.deployFile(anvil, "latency");
     SeededOperators seeded =
         new SeededOperators(
             anvil, deploymentFile, dir, AvsLocalnet.PASSWORDS, CvmAvsCommand::commandLine);

@@ -54,20 +54,18 @@ class OperatorNodeTest {
   }
 
   private static TaskResponse right(CvmTask t) {
-    return new TaskResponse(
-        t.taskIndex(),
-        FakeAvs.bytes32("block-" + t.cvmBlockHeight()),
-        FakeAvs.bytes32("dataset-" + t.cvmBlockHeight()),
-        FakeAvs.bytes32("state-" + t.cvmBlockHeight()));
+    return FakeAvs.rightResponse(t);
   }
 
-  private final ResponseComputer cvm =
-      task -> {
-        if (mismatching.contains(task.taskIndex())) {
-          throw new NodeException.TaskMismatch("input commitment differs from this node's data");
-        }
-        return right(task);
-      };
+  private final ResponseComputer cvm = FakeAvs.honestCvm(mismatching);
+
+  /** An aggregator that accepts everything and counts what it was sent. */
+  private static SignatureDelivery accepting(AtomicInteger delivered) {
+    return (i, r, op, sig) -> {
+      delivered.incrementAndGet();
+      return new AggregatorClient.Answer(true, 0, "accepted", 1);
+    };
+  }
 
   /** The real aggregator as the node's delivery port (its refusals become answers with codes). */
   private SignatureDelivery toAggregator() {
@@ -155,13 +153,7 @@ class OperatorNodeTest {
   @Test
   void aTaskThatDiffersFromTheNodesOwnDataIsNotSigned() {
     AtomicInteger delivered = new AtomicInteger();
-    OperatorNode n =
-        node(
-            0,
-            (i, r, op, sig) -> {
-              delivered.incrementAndGet();
-              return new AggregatorClient.Answer(true, 0, "accepted", 1);
-            });
+    OperatorNode n = node(0, accepting(delivered));
     n.start();
     CvmTask task = chain.addTask(0, 66);
     mismatching.add(task.taskIndex());
@@ -185,14 +177,7 @@ class OperatorNodeTest {
             FakeAvs.bytes32("y"));
     signer.sign(AttestationRequest.of(FakeAvs.CHAIN_ID, FakeAvs.TASK_MANAGER, earlier));
 
-    OperatorNode n =
-        node(
-            0,
-            signer,
-            (i, r, op, sig) -> {
-              delivered.incrementAndGet();
-              return new AggregatorClient.Answer(true, 0, "accepted", 1);
-            });
+    OperatorNode n = node(0, signer, accepting(delivered));
     n.start();
     scheduler.advance(POLL);
     assertThat(outcome(n, task)).isEqualTo("refused-slashing-protection");
@@ -203,13 +188,7 @@ class OperatorNodeTest {
   @Test
   void answeredAndExpiredTasksAreNotSigned() {
     AtomicInteger delivered = new AtomicInteger();
-    OperatorNode n =
-        node(
-            0,
-            (i, r, op, sig) -> {
-              delivered.incrementAndGet();
-              return new AggregatorClient.Answer(true, 0, "accepted", 1);
-            });
+    OperatorNode n = node(0, accepting(delivered));
     CvmTask answered = chain.addTask(0, 66);
     chain.land(answered, right(answered));
     CvmTask expired = chain.addTask(1, 66);

@@ -11,6 +11,7 @@ import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,19 +50,7 @@ class RegisterPreflightIT {
   }
 
   private static String[] register(Path config) {
-    return new String[] {
-      "operator",
-      "register",
-      "--config",
-      config.toString(),
-      "--deposit",
-      "100ether",
-      "--c-stake",
-      "50ether",
-      "--consensus-key",
-      "0x" + "ab".repeat(32),
-      "--devnet-fund"
-    };
+    return SeededOperators.registerArgs(config, HexFormat.of().parseHex("ab".repeat(32)));
   }
 
   @Test
