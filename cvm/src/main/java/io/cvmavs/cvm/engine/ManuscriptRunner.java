@@ -172,7 +172,8 @@ public final class ManuscriptRunner {
     env.setRuntimeMode(org.apache.flink.api.common.RuntimeExecutionMode.BATCH);
     StreamTableEnvironment tEnv =
         StreamTableEnvironment.create(
-            env, org.apache.flink.table.api.EnvironmentSettings.newInstance().inBatchMode().build());
+            env,
+            org.apache.flink.table.api.EnvironmentSettings.newInstance().inBatchMode().build());
     tEnv.getConfig().set("table.local-time-zone", "UTC");
     Udfs.register(tEnv);
     Set<String> referenced = m.referencedNames();
@@ -279,8 +280,7 @@ public final class ManuscriptRunner {
                   .name(s.dataset() + " segments")
                   .rebalance()
                   .flatMap(new ReadSegmentPart(), rowType)
-                  .setParallelism(
-                      Math.min(jobParallelism, s.parallelism().orElse(jobParallelism)))
+                  .setParallelism(Math.min(jobParallelism, s.parallelism().orElse(jobParallelism)))
                   .name(s.dataset());
     } else {
       List<Object[]> rows = data.rows(s.chain(), table, options.fromBlock(), options.toBlock());
@@ -428,7 +428,7 @@ public final class ManuscriptRunner {
             case STRING -> "STRING";
             case TIMESTAMP -> "TIMESTAMP(3)";
           };
-      cols.add("CAST(NULL AS " + type + ") AS " + c.name());
+      cols.add("CAST(NULL AS " + type + ") AS `" + c.name() + "`");
     }
     return "SELECT * FROM (SELECT " + String.join(", ", cols) + ") WHERE FALSE";
   }

@@ -16,8 +16,8 @@ public final class CallFrames {
   /**
    * One call frame.
    *
-   * @param traceAddress the frame's path from the transaction's top call: "" for the top call, "0,1"
-   *     for the second call made by the first call
+   * @param traceAddress the frame's path from the transaction's top call: "" for the top call,
+   *     "0,1" for the second call made by the first call
    * @param callType call, delegatecall, staticcall, callcode, create, create2, selfdestruct
    */
   public record Frame(
@@ -93,7 +93,10 @@ public final class CallFrames {
     }
   }
 
-  /** Frames of a {@code trace_block} answer (block rewards, which belong to no transaction, left out). */
+  /**
+   * Frames of a {@code trace_block} answer (block rewards, which belong to no transaction, left
+   * out).
+   */
   public static List<Frame> fromTraceBlock(JsonNode answer) {
     if (answer == null || !answer.isArray()) {
       throw new IngestException("trace_block did not answer with a list");
@@ -126,9 +129,7 @@ public final class CallFrames {
               hex(
                   create
                       ? result.path("address")
-                      : type.equals("suicide")
-                          ? action.path("refundAddress")
-                          : action.path("to")),
+                      : type.equals("suicide") ? action.path("refundAddress") : action.path("to")),
               decimal(type.equals("suicide") ? action.path("balance") : action.path("value"), "0"),
               quantity(action.path("gas")),
               quantity(result.path("gasUsed")),

@@ -11,8 +11,8 @@ public interface ChainSource {
 
   /**
    * The block's call frames ({@link CallFrames}) and the token metadata of the contracts it
-   * creates, read at that block. Sources without a trace API refuse with an {@link
-   * IngestException} naming what is missing.
+   * creates, read at that block. Sources without a trace API refuse with an {@link IngestException}
+   * naming what is missing.
    */
   default Traced traced(ChainBlock block) {
     throw new IngestException(

@@ -205,7 +205,6 @@ public enum ChainTable {
    */
   public java.util.Map<String, String> aliases() {
     return switch (this) {
-      case BLOCKS -> java.util.Map.of("hash", "block_hash");
       case TRANSACTIONS -> java.util.Map.of("hash", "transaction_hash");
       case TOKEN_TRANSFERS ->
           java.util.Map.of("contract_address", "token_address", "erc_type", "token_standard");

@@ -11,11 +11,10 @@ import java.util.Arrays;
 import org.web3j.utils.Numeric;
 
 /**
- * Reads a contract's token metadata with plain calls: ERC-20 {@code name()}, {@code symbol()}
- * (ABI string or bytes32), {@code decimals()}, {@code totalSupply()}; ERC-165 {@code
- * supportsInterface} for ERC-721 ({@code 0x80ac58cd}) and ERC-1155 ({@code 0xd9b67a26}); the
- * EIP-1967 implementation slot for proxies. A call that reverts or answers garbage leaves its field
- * NULL — never an error.
+ * Reads a contract's token metadata with plain calls: ERC-20 {@code name()}, {@code symbol()} (ABI
+ * string or bytes32), {@code decimals()}, {@code totalSupply()}; ERC-165 {@code supportsInterface}
+ * for ERC-721 ({@code 0x80ac58cd}) and ERC-1155 ({@code 0xd9b67a26}); the EIP-1967 implementation
+ * slot for proxies. A call that reverts or answers garbage leaves its field NULL — never an error.
  */
 public final class TokenMetaReader {
   /** eth_call and eth_getStorageAt at one fixed block (or the latest, for the UDF). */

@@ -14,8 +14,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * {@link ChainSource} over any Ethereum JSON-RPC endpoint: {@code eth_blockNumber}, {@code
  * eth_getBlockByNumber} (full transactions) and {@code eth_getBlockReceipts}. RPC errors and I/O
  * failures are retried by {@link Retry}. Built from an endpoint URL it also traces blocks ({@link
- * #traced}): {@code debug_traceBlockByNumber} with the call tracer, else {@code trace_block}, else a
- * clear error.
+ * #traced}): {@code debug_traceBlockByNumber} with the call tracer, else {@code trace_block}, else
+ * a clear error.
  */
 public final class Web3jChainSource implements ChainSource {
   private final Web3j web3j;

@@ -40,8 +40,8 @@ public record Manuscript(
 
   /**
    * Every name the manuscript's SQL, filters and sink keys mention (upper-cased words and quoted
-   * identifiers outside string literals): a source view gets an alias column or {@code
-   * __proc_time} only when the manuscript names it, so manuscripts that do not are unchanged.
+   * identifiers outside string literals): a source view gets an alias column or {@code __proc_time}
+   * only when the manuscript names it, so manuscripts that do not are unchanged.
    */
   public java.util.Set<String> referencedNames() {
     java.util.Set<String> out = new java.util.HashSet<>();
@@ -55,8 +55,7 @@ public record Manuscript(
         }
       }
     }
-    sinks.forEach(
-        s -> s.primaryKey().forEach(k -> out.add(k.toUpperCase(java.util.Locale.ROOT))));
+    sinks.forEach(s -> s.primaryKey().forEach(k -> out.add(k.toUpperCase(java.util.Locale.ROOT))));
     return out;
   }
 

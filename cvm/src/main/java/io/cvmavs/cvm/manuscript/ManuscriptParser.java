@@ -731,8 +731,7 @@ public final class ManuscriptParser {
       Optional<String> outPath = string(f, "path", path, false, node);
       Optional<String> fileName = string(f, "file_name", path, false, node);
       fileName
-          .filter(
-              fn -> fn.contains("/") || fn.contains("\\") || fn.equals("..") || fn.equals("."))
+          .filter(fn -> fn.contains("/") || fn.contains("\\") || fn.equals("..") || fn.equals("."))
           .ifPresent(
               fn ->
                   problem(

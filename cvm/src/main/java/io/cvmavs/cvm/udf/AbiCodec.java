@@ -254,7 +254,8 @@ public final class AbiCodec {
     } catch (JsonProcessingException e) {
       if (abiJson.contains("\\\"")) {
         try {
-          return JSON.readTree(abiJson.replace("\\\\", "\u0000").replace("\\\"", "\"").replace("\u0000", "\\"));
+          return JSON.readTree(
+              abiJson.replace("\\\\", "\u0000").replace("\\\"", "\"").replace("\u0000", "\\"));
         } catch (JsonProcessingException unescaped) {
           // report the original problem
         }

@@ -112,8 +112,7 @@ public final class JsonConversions {
         }
         LogicalType element = ((ArrayType) t).getElementType();
         Object[] out =
-            (Object[])
-                java.lang.reflect.Array.newInstance(conversionClass(element), n.size());
+            (Object[]) java.lang.reflect.Array.newInstance(conversionClass(element), n.size());
         for (int i = 0; i < n.size(); i++) {
           out[i] = convert(n.get(i), element);
         }
@@ -126,8 +125,7 @@ public final class JsonConversions {
         MapType m = (MapType) t;
         Map<Object, Object> out = new LinkedHashMap<>();
         n.fields()
-            .forEachRemaining(
-                e -> out.put(e.getKey(), convert(e.getValue(), m.getValueType())));
+            .forEachRemaining(e -> out.put(e.getKey(), convert(e.getValue(), m.getValueType())));
         yield out;
       }
       case ROW -> {

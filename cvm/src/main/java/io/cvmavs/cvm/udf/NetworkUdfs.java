@@ -111,9 +111,7 @@ public final class NetworkUdfs {
         return null;
       }
       try {
-        return client(node)
-            .call("eth_call", List.of(Map.of("to", to, "data", data), tag))
-            .asText();
+        return client(node).call("eth_call", List.of(Map.of("to", to, "data", data), tag)).asText();
       } catch (IOException | RuntimeException e) {
         return failures.nullRow();
       }
