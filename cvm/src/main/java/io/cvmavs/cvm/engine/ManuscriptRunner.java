@@ -236,11 +236,17 @@ public final class ManuscriptRunner {
     }
     message = message.strip().replaceAll("\\s*\\n\\s*", " ");
     Location at = t.location();
-    java.util.regex.Matcher pos = SQL_POSITION.matcher(message);
-    if (pos.find()) {
-      at =
-          t.sqlMap()
-              .locate(t.sql(), Integer.parseInt(pos.group(1)), Integer.parseInt(pos.group(2)));
+    // Calcite puts the position on an outer exception ("From line 1, column 8 to ...") and the
+    // reason on the innermost: look through the whole chain.
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      java.util.regex.Matcher pos =
+          SQL_POSITION.matcher(c.getMessage() == null ? "" : c.getMessage());
+      if (pos.find()) {
+        at =
+            t.sqlMap()
+                .locate(t.sql(), Integer.parseInt(pos.group(1)), Integer.parseInt(pos.group(2)));
+        break;
+      }
     }
     int index = m.transforms().indexOf(t);
     return new Problem(
