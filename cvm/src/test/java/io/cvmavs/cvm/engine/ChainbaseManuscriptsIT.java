@@ -340,6 +340,15 @@ class ChainbaseManuscriptsIT {
     List<Object[]> contracts =
         store.read("ethereum", ChainTable.CONTRACTS, 0, activity.lastBlock());
     long distinct = contracts.stream().map(c -> c[6]).distinct().count();
+    // anvil's debug_traceBlockByNumber: one top-level frame per transaction, and the token's
+    // creation among the contracts with its runtime code
+    List<Object[]> calls = store.read("ethereum", ChainTable.TRACE_CALLS, 0, activity.lastBlock());
+    assertThat(calls.stream().filter(c -> "".equals(c[4])).count())
+        .isEqualTo(store.read("ethereum", ChainTable.TRANSACTIONS, 0, activity.lastBlock()).size());
+    assertThat(contracts)
+        .filteredOn(c -> activity.token().equals(c[6]))
+        .singleElement()
+        .satisfies(c -> assertThat((String) c[7]).startsWith("0x60").hasSizeGreaterThan(1000));
     assertThat(r.rowsPerSink())
         .containsEntry("ethereum_token_metas_sink_pg", (long) contracts.size());
     List<Map<String, Object>> token =

@@ -107,6 +107,58 @@ class TracedTablesTest {
     }
   }
 
+  /**
+   * A node without either trace API. No such node runs here (anvil offers both), so this is a
+   * loopback HTTP server answering every call with JSON-RPC's "method not found", as geth does
+   * without the debug namespace.
+   */
+  @Test
+  void aNodeWithoutTraceApisIsAClearError() throws Exception {
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          JsonNode request = JSON.readTree(exchange.getRequestBody());
+          byte[] body =
+              ("{\"jsonrpc\":\"2.0\",\"id\":"
+                      + request.get("id")
+                      + ",\"error\":{\"code\":-32601,\"message\":\"the method "
+                      + request.get("method").asText()
+                      + " does not exist/is not available\"}}")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort();
+      var block = new org.web3j.protocol.core.methods.response.EthBlock.Block();
+      block.setNumber("0x1");
+      var tx = new org.web3j.protocol.core.methods.response.EthBlock.TransactionObject();
+      tx.setHash("0x01");
+      block.setTransactions(List.of(tx));
+      ChainBlock chainBlock = new ChainBlock(block, List.of());
+      assertThatThrownBy(() -> new Web3jChainSource(url, Retry.defaults()).traced(chainBlock))
+          .isInstanceOf(IngestException.class)
+          .hasMessageContaining("offers neither debug_traceBlockByNumber")
+          .hasMessageContaining("nor trace_block")
+          .hasMessageContaining("contracts, trace_calls and token_metas cannot be ingested");
+      assertThatThrownBy(
+              () ->
+                  new Web3jChainSource(
+                          org.web3j.protocol.Web3j.build(
+                              new org.web3j.protocol.http.HttpService(url)),
+                          Retry.defaults())
+                      .traced(chainBlock))
+          .hasMessageContaining("debug_traceBlockByNumber or trace_block");
+    } finally {
+      server.stop(0);
+    }
+  }
+
   @Test
   void tokenStringsAsAbiStringOrBytes32() {
     String abi =
