@@ -3,7 +3,10 @@ package io.cvmavs.cvm.engine;
 import io.cvmavs.cvm.ingest.ChainData;
 import io.cvmavs.cvm.ingest.ChainTable;
 import io.cvmavs.cvm.ingest.SegmentStore;
+import io.cvmavs.cvm.manuscript.Location;
 import io.cvmavs.cvm.manuscript.Manuscript;
+import io.cvmavs.cvm.manuscript.ManuscriptException;
+import io.cvmavs.cvm.manuscript.ManuscriptException.Problem;
 import io.cvmavs.cvm.manuscript.Sink;
 import io.cvmavs.cvm.manuscript.Source;
 import io.cvmavs.cvm.manuscript.Transform;
@@ -24,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -31,6 +35,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
@@ -84,21 +89,16 @@ public final class ManuscriptRunner {
       FlinkRuntime.Session session = runtime.newBatchSession(parallelism);
       StreamTableEnvironment tEnv = session.tEnv();
       Udfs.register(tEnv);
+      Set<String> referenced = m.referencedNames();
       for (Source s : m.sources()) {
-        registerSource(session, s, options);
+        registerSource(session, s, options, parallelism, referenced);
       }
       for (Transform t : m.transforms()) {
         try {
           tEnv.createTemporaryView(t.name(), tEnv.sqlQuery(t.sql()));
         } catch (RuntimeException e) {
-          throw new EngineException(
-              "transform '"
-                  + t.name()
-                  + "' ("
-                  + t.location()
-                  + ") does not compile: "
-                  + rootMessage(e),
-              e);
+          Problem p = sqlProblem(m, t, e);
+          throw new EngineException(p.toString(), e);
         }
       }
       Map<String, SinkRows> collected = new HashMap<>();
@@ -143,7 +143,12 @@ public final class ManuscriptRunner {
             rowsPerSink.put(sink.name(), (long) rows.rows().size());
           }
           case FILESYSTEM -> {
-            JsonFileSink.write(sink.name(), rows, Path.of(sink.path().orElseThrow()));
+            if (sink.fileName().isPresent()) {
+              JsonFileSink.writeDebezium(
+                  sink.name(), rows, options.outputDirectory().resolve(sink.fileName().get()));
+            } else {
+              JsonFileSink.write(sink.name(), rows, Path.of(sink.path().orElseThrow()));
+            }
             rowsPerSink.put(sink.name(), (long) rows.rows().size());
           }
           case POSTGRES -> rowsPerSink.put(sink.name(), PostgresSink.write(sink, rows));
@@ -156,9 +161,109 @@ public final class ManuscriptRunner {
     }
   }
 
-  private void registerSource(FlinkRuntime.Session session, Source s, RunOptions options) {
+  /**
+   * Compiles a manuscript's SQL without running it (sources as empty views of their schemas):
+   * unknown columns, tables and UDFs, type errors and syntax errors are refused with the transform
+   * and its file line and column; a postgres sink's key must name columns of its input. Used by
+   * {@code manuscript validate}.
+   */
+  public static void compile(Manuscript m) {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    env.setRuntimeMode(org.apache.flink.api.common.RuntimeExecutionMode.BATCH);
+    StreamTableEnvironment tEnv =
+        StreamTableEnvironment.create(
+            env,
+            org.apache.flink.table.api.EnvironmentSettings.newInstance().inBatchMode().build());
+    tEnv.getConfig().set("table.local-time-zone", "UTC");
+    Udfs.register(tEnv);
+    Set<String> referenced = m.referencedNames();
+    List<Problem> problems = new ArrayList<>();
+    for (int i = 0; i < m.sources().size(); i++) {
+      Source s = m.sources().get(i);
+      try {
+        registerViews(tEnv, s, null, referenced);
+      } catch (EngineException e) {
+        problems.add(
+            new Problem(
+                s.location().file(),
+                s.location().line(),
+                s.location().column(),
+                "sources[" + i + "]",
+                e.getMessage()));
+      }
+    }
+    if (problems.isEmpty()) {
+      for (Transform t : m.transforms()) {
+        try {
+          tEnv.createTemporaryView(t.name(), tEnv.sqlQuery(t.sql()));
+        } catch (RuntimeException e) {
+          problems.add(sqlProblem(m, t, e));
+          break; // later transforms may read this one
+        }
+      }
+    }
+    if (problems.isEmpty()) {
+      for (int i = 0; i < m.sinks().size(); i++) {
+        Sink sink = m.sinks().get(i);
+        List<String> columns = tEnv.from(sink.from()).getResolvedSchema().getColumnNames();
+        for (String k : sink.primaryKey()) {
+          if (!columns.contains(k)) {
+            problems.add(
+                new Problem(
+                    sink.location().file(),
+                    sink.location().line(),
+                    sink.location().column(),
+                    "sinks[" + i + "].primary_key",
+                    "'" + k + "' is not a column of '" + sink.from() + "' " + columns));
+          }
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ManuscriptException(problems);
+    }
+  }
+
+  private static final java.util.regex.Pattern SQL_POSITION =
+      java.util.regex.Pattern.compile("line (\\d+), column (\\d+)");
+
+  /** A transform's SQL error at its file line and column. */
+  static Problem sqlProblem(Manuscript m, Transform t, RuntimeException e) {
+    String message = rootMessage(e);
+    int cut = message.indexOf("\nWas expecting");
+    if (cut > 0) {
+      message = message.substring(0, cut);
+    }
+    message = message.strip().replaceAll("\\s*\\n\\s*", " ");
+    Location at = t.location();
+    // Calcite puts the position on an outer exception ("From line 1, column 8 to ...") and the
+    // reason on the innermost: look through the whole chain.
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      java.util.regex.Matcher pos =
+          SQL_POSITION.matcher(c.getMessage() == null ? "" : c.getMessage());
+      if (pos.find()) {
+        at =
+            t.sqlMap()
+                .locate(t.sql(), Integer.parseInt(pos.group(1)), Integer.parseInt(pos.group(2)));
+        break;
+      }
+    }
+    int index = m.transforms().indexOf(t);
+    return new Problem(
+        at.file(),
+        at.line(),
+        at.column(),
+        "transforms[" + index + "].sql",
+        "transform '" + t.name() + "' does not compile: " + message);
+  }
+
+  private void registerSource(
+      FlinkRuntime.Session session,
+      Source s,
+      RunOptions options,
+      int jobParallelism,
+      Set<String> referenced) {
     ChainTable table = ChainTable.of(s.table()).orElseThrow();
-    StreamTableEnvironment tEnv = session.tEnv();
     String raw = "__raw_" + s.name();
     TypeInformation<?>[] types =
         table.columns().stream().map(c -> typeInfo(c.type())).toArray(TypeInformation<?>[]::new);
@@ -181,6 +286,7 @@ public final class ManuscriptRunner {
                   .name(s.dataset() + " segments")
                   .rebalance()
                   .flatMap(new ReadSegmentPart(), rowType)
+                  .setParallelism(Math.min(jobParallelism, s.parallelism().orElse(jobParallelism)))
                   .name(s.dataset());
     } else {
       List<Object[]> rows = data.rows(s.chain(), table, options.fromBlock(), options.toBlock());
@@ -190,6 +296,17 @@ public final class ManuscriptRunner {
       }
       stream = rows.isEmpty() ? null : session.env().fromData(flinkRows, rowType).name(s.dataset());
     }
+    registerViews(session.tEnv(), s, stream, referenced);
+  }
+
+  /**
+   * The views of one source: the raw rows (an empty relation when {@code stream} is null), the
+   * Chainbase aliases and {@code __proc_time} the manuscript names, the filter, the window.
+   */
+  private static void registerViews(
+      StreamTableEnvironment tEnv, Source s, DataStream<Row> stream, Set<String> referenced) {
+    ChainTable table = ChainTable.of(s.table()).orElseThrow();
+    String raw = "__raw_" + s.name();
     if (stream == null) {
       tEnv.createTemporaryView(raw, tEnv.sqlQuery(emptySelect(table)));
     } else {
@@ -198,6 +315,29 @@ public final class ManuscriptRunner {
         schema.column(c.name(), dataType(c.type()));
       }
       tEnv.createTemporaryView(raw, tEnv.fromDataStream(stream, schema.build()));
+    }
+    List<String> extra = new ArrayList<>();
+    table
+        .aliases()
+        .forEach(
+            (alias, column) -> {
+              if (referenced.contains(alias.toUpperCase(java.util.Locale.ROOT))
+                  && !table.columnNames().contains(alias)) {
+                extra.add("`" + column + "` AS `" + alias + "`");
+              }
+            });
+    if (referenced.contains(PROC_TIME.toUpperCase(java.util.Locale.ROOT))) {
+      // A batch run over an ingested range "processes" each row at its block time: reproducible,
+      // unlike the wall clock.
+      extra.add("block_timestamp AS " + PROC_TIME);
+    }
+    if (!extra.isEmpty()) {
+      String aliased = "__aliased_" + s.name();
+      tEnv.createTemporaryView(
+          aliased,
+          tEnv.sqlQuery(
+              "SELECT *, " + String.join(", ", extra.stream().sorted().toList()) + " FROM " + raw));
+      raw = aliased;
     }
     String filtered = raw;
     if (s.filter().isPresent()) {
@@ -262,6 +402,9 @@ public final class ManuscriptRunner {
     }
   }
 
+  /** Chainbase's implicit processing-time column. */
+  public static final String PROC_TIME = "__proc_time";
+
   /** A Flink SQL interval literal of whole seconds; precision sized to the value. */
   static String interval(Duration d) {
     long seconds = d.toSeconds();
@@ -291,7 +434,7 @@ public final class ManuscriptRunner {
             case STRING -> "STRING";
             case TIMESTAMP -> "TIMESTAMP(3)";
           };
-      cols.add("CAST(NULL AS " + type + ") AS " + c.name());
+      cols.add("CAST(NULL AS " + type + ") AS `" + c.name() + "`");
     }
     return "SELECT * FROM (SELECT " + String.join(", ", cols) + ") WHERE FALSE";
   }

@@ -210,6 +210,7 @@ public final class CvmHttpApi extends VerticleBase {
 
   private JsonNode register(byte[] yaml) {
     Manuscript m = new ManuscriptParser().parse("request body", yaml);
+    ManuscriptRunner.compile(m); // SQL errors with line and column, before anything is stored
     byte[] hash = store.putManuscript(yaml);
     ObjectNode out = JSON.createObjectNode();
     out.put("manuscriptHash", HeaderJson.hex(hash));

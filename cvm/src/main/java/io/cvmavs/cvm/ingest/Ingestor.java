@@ -40,6 +40,7 @@ public final class Ingestor {
   private final int fetchConcurrency;
   private final Consumer<String> progress;
   private final LongSupplier nanoClock;
+  private final boolean traces;
 
   public Ingestor(
       ChainSource source,
@@ -50,6 +51,28 @@ public final class Ingestor {
       int fetchConcurrency,
       Consumer<String> progress,
       LongSupplier nanoClock) {
+    this(
+        source,
+        store,
+        chain,
+        segmentBlocks,
+        confirmations,
+        fetchConcurrency,
+        progress,
+        nanoClock,
+        false);
+  }
+
+  private Ingestor(
+      ChainSource source,
+      SegmentStore store,
+      String chain,
+      int segmentBlocks,
+      int confirmations,
+      int fetchConcurrency,
+      Consumer<String> progress,
+      LongSupplier nanoClock,
+      boolean traces) {
     if (segmentBlocks < 1 || confirmations < 0 || fetchConcurrency < 1) {
       throw new IllegalArgumentException(
           "segmentBlocks and fetchConcurrency must be positive, confirmations >= 0");
@@ -62,6 +85,24 @@ public final class Ingestor {
     this.fetchConcurrency = fetchConcurrency;
     this.progress = progress;
     this.nanoClock = nanoClock;
+    this.traces = traces;
+  }
+
+  /**
+   * This ingestor, also storing the traced tables (contracts, trace_calls, token_metas) of every
+   * block it fetches; the chain source must trace ({@link ChainSource#traced}).
+   */
+  public Ingestor withTraces() {
+    return new Ingestor(
+        source,
+        store,
+        chain,
+        segmentBlocks,
+        confirmations,
+        fetchConcurrency,
+        progress,
+        nanoClock,
+        true);
   }
 
   public Ingestor(ChainSource source, SegmentStore store, String chain, Consumer<String> progress) {
@@ -100,7 +141,7 @@ public final class Ingestor {
           long b = Math.min(gap[1], nextBoundary(a) - 1);
           List<ChainBlock> blocks = fetch(pool, a, b);
           Map<ChainTable, List<Object[]>> tableRows = new EnumMap<>(ChainTable.class);
-          for (ChainTable t : ChainTable.values()) {
+          for (ChainTable t : traces ? List.of(ChainTable.values()) : ChainTable.CORE) {
             tableRows.put(t, new ArrayList<>());
           }
           String previousHash = null;
@@ -116,6 +157,10 @@ public final class Ingestor {
             }
             previousHash = block.block().getHash();
             RowExtractor.rows(block).forEach((t, r) -> tableRows.get(t).addAll(r));
+            if (traces) {
+              RowExtractor.tracedRows(block, source.traced(block))
+                  .forEach((t, r) -> tableRows.get(t).addAll(r));
+            }
           }
           SegmentManifest m =
               store.write(

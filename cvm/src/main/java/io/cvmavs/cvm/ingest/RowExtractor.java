@@ -128,6 +128,81 @@ public final class RowExtractor {
   }
 
   /**
+   * Rows of the traced tables (contracts, trace_calls, token_metas) of one block, from its call
+   * frames and the token metadata read at that block.
+   */
+  public static Map<ChainTable, List<Object[]>> tracedRows(
+      ChainBlock chainBlock, ChainSource.Traced traced) {
+    EthBlock.Block b = chainBlock.block();
+    long number = b.getNumber().longValueExact();
+    LocalDateTime ts =
+        LocalDateTime.ofEpochSecond(
+            Numeric.decodeQuantity(b.getTimestampRaw()).longValueExact(), 0, ZoneOffset.UTC);
+    List<Object[]> calls = new ArrayList<>();
+    List<Object[]> contracts = new ArrayList<>();
+    List<Object[]> metas = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (CallFrames.Frame f : traced.frames()) {
+      calls.add(
+          new Object[] {
+            number,
+            ts,
+            f.transactionHash(),
+            f.transactionIndex(),
+            f.traceAddress(),
+            f.callType(),
+            f.from(),
+            f.to(),
+            f.value(),
+            f.gas(),
+            f.gasUsed(),
+            f.input(),
+            f.output(),
+            f.error(),
+            f.error() == null ? 1L : 0L
+          });
+      if (f.isCreation() && f.to() != null) {
+        contracts.add(
+            new Object[] {
+              number,
+              ts,
+              f.transactionHash(),
+              f.transactionIndex(),
+              f.traceAddress(),
+              f.from(),
+              f.to(),
+              f.output()
+            });
+        TokenMetaReader.TokenMeta m = traced.tokenMetas().get(f.to());
+        if (m != null && seen.add(f.to())) {
+          metas.add(
+              new Object[] {
+                number,
+                ts,
+                f.transactionHash(),
+                f.transactionIndex(),
+                f.from(),
+                f.to(),
+                m.name(),
+                m.symbol(),
+                m.decimals(),
+                m.totalSupply(),
+                m.erc20() ? 1L : 0L,
+                m.erc721() ? 1L : 0L,
+                m.erc1155() ? 1L : 0L,
+                m.proxy() ? 1L : 0L
+              });
+        }
+      }
+    }
+    Map<ChainTable, List<Object[]>> out = new EnumMap<>(ChainTable.class);
+    out.put(ChainTable.CONTRACTS, contracts);
+    out.put(ChainTable.TRACE_CALLS, calls);
+    out.put(ChainTable.TOKEN_METAS, metas);
+    return out;
+  }
+
+  /**
    * An ERC-20 Transfer has 3 topics and the amount in data; an ERC-721 Transfer has 4 topics (the
    * token id indexed) and no data. Anything else with the Transfer topic is not a token transfer we
    * can read.

@@ -181,7 +181,7 @@ public final class SegmentStore implements ChainData {
     try {
       Files.createDirectories(tmp);
       Map<String, SegmentManifest.TableSummary> tables = new LinkedHashMap<>();
-      for (ChainTable t : ChainTable.values()) {
+      for (ChainTable t : commitment.tables().keySet()) {
         var ds = commitment.tables().get(t);
         try (DataOutputStream out =
             new DataOutputStream(
@@ -271,7 +271,20 @@ public final class SegmentStore implements ChainData {
       SegmentManifest.TableSummary summary = s.tables().get(table.tableName());
       if (summary == null) {
         throw new IngestException(
-            "segment manifest " + s.fromBlock() + "-" + s.toBlock() + " has no table " + table);
+            "blocks "
+                + s.fromBlock()
+                + "-"
+                + s.toBlock()
+                + " of "
+                + chain
+                + " were ingested without "
+                + chain
+                + "."
+                + table.tableName()
+                + (table.core()
+                    ? " (damaged manifest)"
+                    : " (it needs the node's trace API: ingest with --traces into a fresh data"
+                        + " directory, or delete those segments first)"));
       }
       parts.add(new SegmentPart(file.toAbsolutePath().toString(), from, to, summary.rows()));
     }
@@ -315,11 +328,17 @@ public final class SegmentStore implements ChainData {
     return rows;
   }
 
-  /** All four tables of {@code [from, to]}. */
+  /**
+   * Every table of {@code [from, to]}: the core tables, and the traced ones when every segment of
+   * the range holds them.
+   */
   public Map<ChainTable, List<Object[]>> readAll(String chain, long from, long to) {
     Map<ChainTable, List<Object[]>> out = new EnumMap<>(ChainTable.class);
+    List<SegmentManifest> covering = covering(chain, from, to);
     for (ChainTable t : ChainTable.values()) {
-      out.put(t, read(chain, t, from, to));
+      if (t.core() || covering.stream().allMatch(s -> s.tables().containsKey(t.tableName()))) {
+        out.put(t, read(chain, t, from, to));
+      }
     }
     return out;
   }

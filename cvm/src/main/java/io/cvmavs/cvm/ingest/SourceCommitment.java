@@ -15,8 +15,11 @@ import java.util.Map;
  * <pre>
  * tableRoot(t)  = dataset root of t's rows in the range, canonical order by t's primary key
  * sourceRoot    = dataset root over the records encode(tableName, rowCount, tableRoot)
- *                 for blocks, transactions, transaction_logs, token_transfers (in this order)
+ *                 for blocks, transactions, transaction_logs, token_transfers (in this order),
+ *                 then contracts, trace_calls, token_metas when the range was ingested with traces
  * </pre>
+ *
+ * A range ingested without traces has the same root as before the traced tables existed.
  */
 public record SourceCommitment(
     String chain,
@@ -30,6 +33,9 @@ public record SourceCommitment(
     Map<ChainTable, CanonicalDataset> tables = new EnumMap<>(ChainTable.class);
     List<byte[]> leaves = new ArrayList<>();
     for (ChainTable t : ChainTable.values()) {
+      if (!t.core() && !rows.containsKey(t)) {
+        continue;
+      }
       CanonicalDataset ds =
           CanonicalDataset.of(t.columnNames(), t.primaryKey(), rows.getOrDefault(t, List.of()));
       tables.put(t, ds);

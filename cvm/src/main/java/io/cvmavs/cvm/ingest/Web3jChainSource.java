@@ -13,15 +13,131 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 /**
  * {@link ChainSource} over any Ethereum JSON-RPC endpoint: {@code eth_blockNumber}, {@code
  * eth_getBlockByNumber} (full transactions) and {@code eth_getBlockReceipts}. RPC errors and I/O
- * failures are retried by {@link Retry}.
+ * failures are retried by {@link Retry}. Built from an endpoint URL it also traces blocks ({@link
+ * #traced}): {@code debug_traceBlockByNumber} with the call tracer, else {@code trace_block}, else
+ * a clear error.
  */
 public final class Web3jChainSource implements ChainSource {
   private final Web3j web3j;
   private final Retry retry;
+  private final JsonRpc rpc;
 
+  /** Blocks and receipts only: tracing needs {@link #Web3jChainSource(String, Retry)}. */
   public Web3jChainSource(Web3j web3j, Retry retry) {
     this.web3j = web3j;
     this.retry = retry;
+    this.rpc = null;
+  }
+
+  /** Over the JSON-RPC endpoint {@code url}, with tracing. */
+  public Web3jChainSource(String url, Retry retry) {
+    this.web3j = Web3j.build(new org.web3j.protocol.http.HttpService(url));
+    this.retry = retry;
+    this.rpc = new JsonRpc(url);
+  }
+
+  @Override
+  public Traced traced(ChainBlock chainBlock) {
+    if (rpc == null) {
+      return ChainSource.super.traced(chainBlock);
+    }
+    long number = chainBlock.number();
+    String tag = "0x" + Long.toHexString(number);
+    List<String> hashes = new java.util.ArrayList<>();
+    for (EthBlock.TransactionResult<?> t : chainBlock.block().getTransactions()) {
+      Object v = t.get();
+      hashes.add(
+          (v instanceof org.web3j.protocol.core.methods.response.Transaction tx
+                  ? tx.getHash()
+                  : String.valueOf(v))
+              .toLowerCase(java.util.Locale.ROOT));
+    }
+    List<CallFrames.Frame> frames;
+    if (hashes.isEmpty()) {
+      frames = List.of();
+    } else {
+      frames = frames(number, tag, hashes);
+    }
+    java.util.Map<String, TokenMetaReader.TokenMeta> metas = new java.util.TreeMap<>();
+    TokenMetaReader.Node node =
+        new TokenMetaReader.Node() {
+          @Override
+          public String call(String to, String data) throws IOException {
+            try {
+              return rpc.call("eth_call", List.of(java.util.Map.of("to", to, "data", data), tag))
+                  .asText();
+            } catch (JsonRpc.RpcError e) {
+              return null; // reverted
+            }
+          }
+
+          @Override
+          public String storageAt(String address, String slot) throws IOException {
+            return rpc.call("eth_getStorageAt", List.of(address, slot, tag)).asText();
+          }
+        };
+    for (CallFrames.Frame f : frames) {
+      if (f.isCreation() && f.to() != null && !metas.containsKey(f.to())) {
+        metas.put(
+            f.to(),
+            retry.run(
+                "token metadata of " + f.to() + " at block " + number,
+                () -> TokenMetaReader.read(node, f.to())));
+      }
+    }
+    return new Traced(frames, metas);
+  }
+
+  private List<CallFrames.Frame> frames(long number, String tag, List<String> hashes) {
+    try {
+      return retry.run(
+          "debug_traceBlockByNumber(" + number + ")",
+          () -> {
+            try {
+              return CallFrames.fromCallTracer(
+                  rpc.call(
+                      "debug_traceBlockByNumber",
+                      List.of(tag, java.util.Map.of("tracer", "callTracer"))),
+                  hashes);
+            } catch (JsonRpc.RpcError e) {
+              if (e.methodMissing()) {
+                throw new MissingMethod(e);
+              }
+              throw e;
+            }
+          });
+    } catch (MissingMethod debugMissing) {
+      try {
+        return retry.run(
+            "trace_block(" + number + ")",
+            () -> {
+              try {
+                return CallFrames.fromTraceBlock(rpc.call("trace_block", List.of(tag)));
+              } catch (JsonRpc.RpcError e) {
+                if (e.methodMissing()) {
+                  throw new MissingMethod(e);
+                }
+                throw e;
+              }
+            });
+      } catch (MissingMethod traceMissing) {
+        throw new IngestException(
+            "the node at "
+                + rpc.endpoint()
+                + " offers neither debug_traceBlockByNumber ("
+                + debugMissing.getCause().getMessage()
+                + ") nor trace_block ("
+                + traceMissing.getCause().getMessage()
+                + "): contracts, trace_calls and token_metas cannot be ingested from it");
+      }
+    }
+  }
+
+  /** The node does not offer a method: not retried. */
+  private static final class MissingMethod extends IngestException {
+    MissingMethod(JsonRpc.RpcError cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   @Override

@@ -33,7 +33,20 @@ final class DeterminismCheck {
           Map.entry("CURRENT_WATERMARK", "depends on how far the job has progressed"),
           Map.entry("RAND", "is random"),
           Map.entry("RAND_INTEGER", "is random"),
-          Map.entry("UUID", "is random"));
+          Map.entry("UUID", "is random"),
+          Map.entry(
+              "GET_TOKEN_META",
+              "is a network UDF (it asks a JSON-RPC node for the latest state, which changes and"
+                  + " differs between nodes); attested token metadata comes from the"
+                  + " <chain>.token_metas dataset"),
+          Map.entry(
+              "ETH_CALL",
+              "is a network UDF (its answer depends on the node asked and when); allowed for"
+                  + " print, filesystem and postgres sinks only"),
+          Map.entry(
+              "RPCREQUEST",
+              "is a network UDF (its answer depends on the node asked and when); allowed for"
+                  + " print, filesystem and postgres sinks only"));
 
   private DeterminismCheck() {}
 

@@ -38,6 +38,27 @@ public record Manuscript(
     return sources.stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
+  /**
+   * Every name the manuscript's SQL, filters and sink keys mention (upper-cased words and quoted
+   * identifiers outside string literals): a source view gets an alias column or {@code __proc_time}
+   * only when the manuscript names it, so manuscripts that do not are unchanged.
+   */
+  public java.util.Set<String> referencedNames() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    List<String> texts = new java.util.ArrayList<>();
+    transforms.forEach(t -> texts.add(t.sql()));
+    sources.forEach(s -> s.filter().ifPresent(texts::add));
+    for (String text : texts) {
+      for (SqlTokens.Token tok : SqlTokens.tokenize(text)) {
+        if (tok.kind() == SqlTokens.Kind.WORD || tok.kind() == SqlTokens.Kind.QUOTED_IDENTIFIER) {
+          out.add(tok.upper());
+        }
+      }
+    }
+    sinks.forEach(s -> s.primaryKey().forEach(k -> out.add(k.toUpperCase(java.util.Locale.ROOT))));
+    return out;
+  }
+
   /** The sinks of type {@code dataset}: the attested output. */
   public List<Sink> datasetSinks() {
     return sinks.stream().filter(s -> s.type() == SinkType.DATASET).toList();

@@ -44,7 +44,46 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ManuscriptParser {
   public static final Set<String> SPEC_VERSIONS = Set.of("v0.1.0", "v1.0.0");
   public static final Set<String> TABLES =
-      Set.of("blocks", "transactions", "transaction_logs", "token_transfers");
+      Set.of(
+          "blocks",
+          "transactions",
+          "transaction_logs",
+          "token_transfers",
+          "contracts",
+          "trace_calls",
+          "token_metas");
+
+  /**
+   * Dataset namespaces of Chainbase that cannot exist here, with the reason: everything is ingested
+   * from an EVM JSON-RPC endpoint.
+   */
+  public static final Map<String, String> IMPOSSIBLE_CHAINS =
+      Map.of(
+          "sui", nonEvm("sui"),
+          "aptos", nonEvm("aptos"),
+          "solana", nonEvm("solana"),
+          "bitcoin", nonEvm("bitcoin"),
+          "ton", nonEvm("ton"),
+          "starknet", nonEvm("starknet"),
+          "token",
+              "Chainbase's token price tables (token.*) come from off-chain price feeds, not from a"
+                  + " chain; the CVM has no source for them and an operator could not attest them");
+
+  private static String nonEvm(String chain) {
+    return chain
+        + " is not an EVM chain: the CVM ingests chains through the EVM JSON-RPC"
+        + " (eth_getBlockByNumber, eth_getBlockReceipts), so "
+        + chain
+        + ".* datasets cannot be ingested";
+  }
+
+  private static final Pattern TEMPORAL =
+      Pattern.compile(
+          "(?i)([A-Za-z_][A-Za-z0-9_]*|`[^`]+`)\\s+(FOR\\s+SYSTEM_TIME\\s+AS\\s+OF\\s+"
+              + "(?:[A-Za-z_][A-Za-z0-9_]*|`[^`]+`)(?:\\s*\\.\\s*(?:[A-Za-z_][A-Za-z0-9_]*|`[^`]+`))*)");
+  private static final Pattern SQL_INTERVAL =
+      Pattern.compile(
+          "(?i)\\s*INTERVAL\\s*'\\s*(\\d+)\\s*'\\s*(SECOND|MINUTE|HOUR|DAY)S?\\s*(?:\\(\\s*\\d+\\s*\\))?\\s*");
   public static final int MAX_PARALLELISM = 256;
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -112,7 +151,7 @@ public final class ManuscriptParser {
       throw new ManuscriptException(
           List.of(new Problem(file, 1, 1, "", "the manuscript is empty")));
     }
-    Walk walk = new Walk(file);
+    Walk walk = new Walk(file, text);
     Manuscript manuscript = walk.manuscript(root, Keccak.hash(bytes));
     if (!walk.problems.isEmpty()) {
       throw new ManuscriptException(walk.problems);
@@ -127,10 +166,27 @@ public final class ManuscriptParser {
   /** One pass over the node tree, collecting problems. */
   private final class Walk {
     final String file;
+    final String text;
+    final int[] lineStarts;
     final List<Problem> problems = new ArrayList<>();
+    final List<Source> sourcesSoFar = new ArrayList<>();
 
-    Walk(String file) {
+    Walk(String file, String text) {
       this.file = file;
+      this.text = text;
+      List<Integer> starts = new ArrayList<>();
+      starts.add(0);
+      for (int i = 0; i < text.length(); i++) {
+        if (text.charAt(i) == '\n') {
+          starts.add(i + 1);
+        }
+      }
+      this.lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    int lineOf(int index) {
+      int i = java.util.Arrays.binarySearch(lineStarts, index);
+      return i >= 0 ? i : -i - 2;
     }
 
     void problem(Node at, String field, String reason) {
@@ -270,6 +326,7 @@ public final class ManuscriptParser {
       for (int i = 0; i < sourceNodes.size(); i++) {
         source(sourceNodes.get(i), "sources[" + i + "]", names).ifPresent(sources::add);
       }
+      sourcesSoFar.addAll(sources);
       List<Transform> transforms = new ArrayList<>();
       List<Node> transformNodes = list(top, "transforms", false, root);
       for (int i = 0; i < transformNodes.size(); i++) {
@@ -294,7 +351,18 @@ public final class ManuscriptParser {
           fields(
               node,
               path,
-              Set.of("name", "type", "dataset", "filter", "timecol", "size", "slide", "step"));
+              Set.of(
+                  "name",
+                  "type",
+                  "dataset",
+                  "filter",
+                  "timecol",
+                  "size",
+                  "slide",
+                  "step",
+                  "parallelism",
+                  "cache-rows",
+                  "cache-ttl"));
       if (f == null) {
         return Optional.empty();
       }
@@ -321,7 +389,13 @@ public final class ManuscriptParser {
       Optional<String> dataset = string(f, "dataset", path, true, node);
       if (dataset.isPresent()) {
         String[] parts = dataset.get().split("\\.", -1);
-        if (parts.length != 2
+        String impossible = IMPOSSIBLE_CHAINS.get(parts[0].toLowerCase(Locale.ROOT));
+        if (impossible != null) {
+          problem(
+              f.get("dataset"),
+              path + ".dataset",
+              "'" + dataset.get() + "' cannot exist here: " + impossible);
+        } else if (parts.length != 2
             || !IDENTIFIER.matcher(parts[0]).matches()
             || !TABLES.contains(parts[1])) {
           problem(
@@ -342,11 +416,48 @@ public final class ManuscriptParser {
       if (type.isPresent()) {
         window = window(f, path, node, type.get());
       }
+      Optional<Integer> parallelism = Optional.empty();
+      Optional<String> p = string(f, "parallelism", path, false, node);
+      if (p.isPresent()) {
+        int v;
+        try {
+          v = Integer.parseInt(p.get().trim());
+        } catch (NumberFormatException e) {
+          v = -1;
+        }
+        if (v < 1 || v > MAX_PARALLELISM) {
+          problem(
+              f.get("parallelism"),
+              path + ".parallelism",
+              "must be an integer from 1 to " + MAX_PARALLELISM + ", got '" + p.get() + "'");
+        } else {
+          parallelism = Optional.of(v);
+        }
+      }
+      for (String k : List.of("cache-rows", "cache-ttl")) {
+        if (f.containsKey(k) && type.isPresent() && type.get() != SourceType.LOOKUP_DATASET) {
+          problem(
+              f.get(k),
+              path + "." + k,
+              "'" + k + "' applies only to lookup_dataset, not to " + type.get().yamlName());
+        }
+      }
+      Optional<String> rows = string(f, "cache-rows", path, false, node);
+      if (rows.isPresent() && !rows.get().trim().matches("[1-9][0-9]{0,9}")) {
+        problem(
+            f.get("cache-rows"),
+            path + ".cache-rows",
+            "expected a positive row count, got '" + rows.get() + "'");
+      }
+      if (f.containsKey("cache-ttl")) {
+        interval(f, "cache-ttl", path, false, node);
+      }
       if (problems.size() > before || name.isEmpty() || type.isEmpty()) {
         return Optional.empty();
       }
       return Optional.of(
-          new Source(name.get(), type.get(), chain, table, filter, window, location(node)));
+          new Source(
+              name.get(), type.get(), chain, table, filter, window, parallelism, location(node)));
     }
 
     Optional<Window> window(Map<String, Node> f, String path, Node node, SourceType type) {
@@ -405,7 +516,8 @@ public final class ManuscriptParser {
         problem(
             f.get(key),
             path + "." + key,
-            "expected a positive interval such as '1 hour', '30 seconds', '5m' or 'PT1H', got '"
+            "expected a positive interval such as INTERVAL '1' HOUR, '1 hour', '30 seconds', '5m'"
+                + " or 'PT1H', got '"
                 + s.get()
                 + "'");
         return Optional.empty();
@@ -449,7 +561,122 @@ public final class ManuscriptParser {
       if (problems.size() > before || name.isEmpty() || resolved == null) {
         return Optional.empty();
       }
-      return Optional.of(new Transform(name.get(), resolved, params, location(node)));
+      SqlMap map = sqlMap((ScalarNode) f.get("sql"), sql.get(), params);
+      String runnable = temporalJoins(trailingSemicolon(resolved), f.get("sql"), path + ".sql");
+      if (runnable == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new Transform(name.get(), runnable, params, location(node), map));
+    }
+
+    /**
+     * {@code t FOR SYSTEM_TIME AS OF x} on a lookup_dataset source {@code t} is blanked out (same
+     * length, so SQL error offsets still map into the file): a batch run reads the lookup source
+     * whole, so the temporal join is the plain join against it. On anything else it is refused.
+     */
+    String temporalJoins(String sql, Node at, String path) {
+      Matcher m = TEMPORAL.matcher(sql);
+      StringBuilder out = new StringBuilder(sql);
+      boolean ok = true;
+      while (m.find()) {
+        String table = m.group(1).replace("`", "");
+        boolean lookup =
+            sourcesSoFar.stream()
+                .anyMatch(
+                    src ->
+                        src.name().equalsIgnoreCase(table)
+                            && src.type() == SourceType.LOOKUP_DATASET);
+        if (!lookup) {
+          problem(
+              at,
+              path,
+              "temporal join '"
+                  + m.group(1)
+                  + " "
+                  + m.group(2).replaceAll("\\s+", " ")
+                  + "': FOR SYSTEM_TIME AS OF is supported only on lookup_dataset sources ('"
+                  + table
+                  + "' is not one)");
+          ok = false;
+          continue;
+        }
+        for (int i = m.start(2); i < m.end(2); i++) {
+          if (out.charAt(i) != '\n') {
+            out.setCharAt(i, ' ');
+          }
+        }
+      }
+      return ok ? out.toString() : null;
+    }
+
+    SqlMap sqlMap(ScalarNode node, String raw, Map<String, String> params) {
+      int start = Math.min(node.getStartMark().getIndex(), text.length());
+      var style = node.getScalarStyle();
+      if (style == org.yaml.snakeyaml.DumperOptions.ScalarStyle.FOLDED
+          || style == org.yaml.snakeyaml.DumperOptions.ScalarStyle.LITERAL) {
+        int nl = text.indexOf('\n', start);
+        start = nl < 0 ? text.length() : nl + 1;
+      } else if (style != org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN) {
+        start++;
+      }
+      // Folding and indentation change only whitespace: the k-th non-blank character of the value
+      // is the k-th non-blank character of the file from the value's start.
+      List<Integer> filePositions = new ArrayList<>();
+      for (int i = start; i < text.length() && filePositions.size() <= raw.length(); i++) {
+        if (!Character.isWhitespace(text.charAt(i))) {
+          filePositions.add(i);
+        }
+      }
+      int[] rawToFile = new int[raw.length() + 1];
+      int k = 0;
+      for (int i = raw.length() - 1; i >= 0; i--) {
+        // whitespace maps to the next non-blank character; filled below
+        rawToFile[i] = -1;
+      }
+      for (int i = 0; i < raw.length(); i++) {
+        if (!Character.isWhitespace(raw.charAt(i))) {
+          rawToFile[i] =
+              filePositions.isEmpty()
+                  ? start
+                  : filePositions.get(Math.min(k, filePositions.size() - 1));
+          k++;
+        }
+      }
+      int next = filePositions.isEmpty() ? start : filePositions.get(filePositions.size() - 1);
+      rawToFile[raw.length()] = next;
+      for (int i = raw.length() - 1; i >= 0; i--) {
+        if (rawToFile[i] < 0) {
+          rawToFile[i] = next;
+        } else {
+          next = rawToFile[i];
+        }
+      }
+      // resolved offset -> raw offset (a substituted value maps to its placeholder)
+      List<Integer> resolvedToRaw = new ArrayList<>();
+      Matcher m = PLACEHOLDER.matcher(raw);
+      int last = 0;
+      while (m.find()) {
+        for (int i = last; i < m.start(); i++) {
+          resolvedToRaw.add(i);
+        }
+        String value = params.getOrDefault(m.group(1), "");
+        for (int i = 0; i < value.length(); i++) {
+          resolvedToRaw.add(m.start());
+        }
+        last = m.end();
+      }
+      for (int i = last; i <= raw.length(); i++) {
+        resolvedToRaw.add(i);
+      }
+      int[] lines = new int[resolvedToRaw.size()];
+      int[] columns = new int[resolvedToRaw.size()];
+      for (int i = 0; i < lines.length; i++) {
+        int fileIndex = rawToFile[resolvedToRaw.get(i)];
+        int line = lineOf(fileIndex);
+        lines[i] = line + 1;
+        columns[i] = fileIndex - lineStarts[line] + 1;
+      }
+      return new SqlMap(file, lines, columns);
     }
 
     Optional<Sink> sink(Node node, String path, Set<String> relations, Set<String> sinkNames) {
@@ -466,6 +693,7 @@ public final class ManuscriptParser {
                   "table",
                   "primary_key",
                   "path",
+                  "file_name",
                   "config"));
       if (f == null) {
         return Optional.empty();
@@ -501,17 +729,30 @@ public final class ManuscriptParser {
       Optional<String> schema = string(f, "schema", path, false, node);
       Optional<String> table = string(f, "table", path, false, node);
       Optional<String> outPath = string(f, "path", path, false, node);
+      Optional<String> fileName = string(f, "file_name", path, false, node);
+      fileName
+          .filter(fn -> fn.contains("/") || fn.contains("\\") || fn.equals("..") || fn.equals("."))
+          .ifPresent(
+              fn ->
+                  problem(
+                      f.get("file_name"),
+                      path + ".file_name",
+                      "'"
+                          + fn
+                          + "' is not a plain file name (the directory is the run's output"
+                          + " directory; use 'path' for a full path)"));
       Optional<Sink.Connection> config = Optional.empty();
       if (type.isPresent()) {
         SinkType t = type.get();
         Set<String> allowedHere =
             switch (t) {
               case PRINT -> Set.of();
-              case FILESYSTEM -> Set.of("path");
+              case FILESYSTEM -> Set.of("path", "file_name");
               case DATASET -> Set.of("primary_key");
               case POSTGRES -> Set.of("database", "schema", "table", "primary_key", "config");
             };
-        for (String k : List.of("database", "schema", "table", "primary_key", "path", "config")) {
+        for (String k :
+            List.of("database", "schema", "table", "primary_key", "path", "file_name", "config")) {
           if (f.containsKey(k) && !allowedHere.contains(k)) {
             problem(
                 f.get(k),
@@ -519,8 +760,14 @@ public final class ManuscriptParser {
                 "'" + k + "' does not apply to a " + t.yamlName() + " sink");
           }
         }
-        if (t == SinkType.FILESYSTEM && outPath.isEmpty() && !f.containsKey("path")) {
-          problem(node, path + ".path", "missing required field 'path' for a filesystem sink");
+        if (t == SinkType.FILESYSTEM && !f.containsKey("path") && !f.containsKey("file_name")) {
+          problem(
+              node,
+              path + ".path",
+              "missing required field 'path' (or Chainbase's 'file_name') for a filesystem sink");
+        }
+        if (t == SinkType.FILESYSTEM && f.containsKey("path") && f.containsKey("file_name")) {
+          problem(f.get("file_name"), path + ".file_name", "give either 'path' or 'file_name'");
         }
         if (t == SinkType.POSTGRES) {
           for (String k : List.of("database", "table")) {
@@ -558,6 +805,7 @@ public final class ManuscriptParser {
               table,
               primaryKey,
               outPath,
+              fileName,
               config,
               location(node)));
     }
@@ -672,6 +920,17 @@ public final class ManuscriptParser {
 
   /** {@code '1 hour'}, {@code '30 seconds'}, {@code '5m'}, or ISO-8601 such as {@code 'PT1H'}. */
   public static Optional<Duration> parseInterval(String text) {
+    Matcher sql = SQL_INTERVAL.matcher(text);
+    if (sql.matches()) {
+      long n = Long.parseLong(sql.group(1));
+      return Optional.of(
+          switch (sql.group(2).toUpperCase(Locale.ROOT)) {
+            case "SECOND" -> Duration.ofSeconds(n);
+            case "MINUTE" -> Duration.ofMinutes(n);
+            case "HOUR" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+          });
+    }
     Matcher m = INTERVAL.matcher(text);
     if (m.matches()) {
       long n;
@@ -694,6 +953,18 @@ public final class ManuscriptParser {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
+  }
+
+  /** The SQL with a trailing {@code ;} (as Chainbase's examples end) blanked out. */
+  static String trailingSemicolon(String sql) {
+    int end = sql.length();
+    while (end > 0 && Character.isWhitespace(sql.charAt(end - 1))) {
+      end--;
+    }
+    if (end > 0 && sql.charAt(end - 1) == ';') {
+      return sql.substring(0, end - 1) + " " + sql.substring(end);
+    }
+    return sql;
   }
 
   private static List<String> sorted(Set<String> s) {

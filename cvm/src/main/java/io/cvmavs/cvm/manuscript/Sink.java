@@ -10,7 +10,9 @@ import java.util.Optional;
  * @param schema PostgreSQL schema, default {@code public} (postgres)
  * @param table PostgreSQL table (postgres)
  * @param primaryKey upsert key (postgres, required) or ordering key (dataset, optional)
- * @param path output file (filesystem)
+ * @param path output file (filesystem): JSON lines
+ * @param fileName Chainbase's filesystem output (filesystem): a file of debezium-json rows in the
+ *     run's output directory
  * @param config connection settings (postgres)
  */
 public record Sink(
@@ -22,6 +24,7 @@ public record Sink(
     Optional<String> table,
     List<String> primaryKey,
     Optional<String> path,
+    Optional<String> fileName,
     Optional<Connection> config,
     Location location) {
   public Sink {

@@ -23,6 +23,18 @@ public final class JsonFileSink {
   private JsonFileSink() {}
 
   public static void write(String sinkName, SinkRows rows, Path path) {
+    write(sinkName, rows, path, false);
+  }
+
+  /**
+   * Chainbase's filesystem sink format: one debezium-json change event per row, {@code
+   * {"before":null,"after":{row},"op":"c"}}.
+   */
+  public static void writeDebezium(String sinkName, SinkRows rows, Path path) {
+    write(sinkName, rows, path, true);
+  }
+
+  private static void write(String sinkName, SinkRows rows, Path path, boolean debezium) {
     Path target = path.toAbsolutePath();
     try {
       Files.createDirectories(target.getParent());
@@ -45,6 +57,13 @@ public final class JsonFileSink {
               case byte[] b -> o.put(c, "0x" + HexFormat.of().formatHex(b));
               default -> o.put(c, SinkValues.text(row[i]));
             }
+          }
+          if (debezium) {
+            ObjectNode event = JSON.createObjectNode();
+            event.putNull("before");
+            event.set("after", o);
+            event.put("op", "c");
+            o = event;
           }
           w.write(JSON.writeValueAsString(o));
           w.write('\n');

@@ -56,6 +56,7 @@ public final class PostgresSink {
     props.setProperty("user", c.username());
     props.setProperty("password", c.password());
     props.setProperty("connectTimeout", "10");
+    createDatabaseIfMissing(sink, c, props);
     try (Connection conn = DriverManager.getConnection(jdbcUrl(sink), props)) {
       conn.setAutoCommit(false);
       try (Statement st = conn.createStatement()) {
@@ -95,6 +96,44 @@ public final class PostgresSink {
               + ") failed: "
               + e.getMessage()
               + (next != null ? " / " + next.getMessage() : ""),
+          e);
+    }
+  }
+
+  /**
+   * Creates the sink's database when the server does not have it (as Chainbase's sink does),
+   * through the {@code postgres} maintenance database. Two runs creating it at once are fine: the
+   * loser's "already exists" is ignored.
+   */
+  static void createDatabaseIfMissing(Sink sink, Sink.Connection c, Properties props) {
+    String database = sink.database().orElseThrow();
+    String admin = "jdbc:postgresql://" + c.host() + ":" + c.port() + "/postgres";
+    try (Connection conn = DriverManager.getConnection(admin, props);
+        PreparedStatement exists =
+            conn.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      exists.setString(1, database);
+      if (exists.executeQuery().next()) {
+        return;
+      }
+      try (Statement st = conn.createStatement()) {
+        st.execute("CREATE DATABASE " + quote(database));
+      } catch (SQLException e) {
+        if (!"42P04".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
+          throw e;
+        }
+      }
+    } catch (SQLException e) {
+      throw new SinkException(
+          "postgres sink '"
+              + sink.name()
+              + "': database '"
+              + database
+              + "' does not exist on "
+              + c.host()
+              + ":"
+              + c.port()
+              + " and creating it failed: "
+              + e.getMessage(),
           e);
     }
   }

@@ -197,12 +197,7 @@ public final class AbiCodec {
    */
   AbiCodec(String abiJson, boolean fastPath) {
     this.fastPath = fastPath;
-    JsonNode root;
-    try {
-      root = JSON.readTree(abiJson);
-    } catch (JsonProcessingException e) {
-      throw new UdfException("the ABI is not JSON: " + e.getOriginalMessage());
-    }
+    JsonNode root = parse(abiJson);
     List<JsonNode> entries = new ArrayList<>();
     if (root != null && root.isArray()) {
       root.forEach(entries::add);
@@ -245,6 +240,40 @@ public final class AbiCodec {
         functionsBySelector.put(hash.substring(0, 10), new Entry(name, params));
       }
     }
+  }
+
+  /**
+   * The ABI's JSON. Chainbase's examples write it inside a YAML folded block with backslash-escaped
+   * quotes ({@code {\"anonymous\":false,...}}), which YAML keeps as they are and Flink SQL string
+   * literals do not unescape: such text is read with {@code \"} as {@code "} and {@code \\} as
+   * {@code \}.
+   */
+  static JsonNode parse(String abiJson) {
+    try {
+      return JSON.readTree(abiJson);
+    } catch (JsonProcessingException e) {
+      if (abiJson.contains("\\\"")) {
+        try {
+          return JSON.readTree(
+              abiJson.replace("\\\\", "\u0000").replace("\\\"", "\"").replace("\u0000", "\\"));
+        } catch (JsonProcessingException unescaped) {
+          // report the original problem
+        }
+      }
+      throw new UdfException("the ABI is not JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /** Whether the ABI has a (non-anonymous) event with this topic0. */
+  public boolean hasEvent(String topic0) {
+    return topic0 != null && eventsByTopic.containsKey(topic0.toLowerCase(Locale.ROOT));
+  }
+
+  /** Whether the ABI has a function with the input's selector. */
+  public boolean hasFunction(String input) {
+    return input != null
+        && input.length() >= 10
+        && functionsBySelector.containsKey(input.substring(0, 10).toLowerCase(Locale.ROOT));
   }
 
   @SuppressWarnings("unchecked")

@@ -2,15 +2,24 @@ package io.cvmavs.cvm.udf;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ScalarFunction;
 
 /**
  * {@code Decode_Function(abiJson, input)}: transaction input decoded against the ABI as a JSON
  * object with the function name under {@code "function"} and the arguments by name, or NULL for
- * another selector.
+ * another selector. Input the function does not fit, or an ABI that does not parse, is NULL and
+ * counted ({@link UdfFailures}).
  */
 public class DecodeFunction extends ScalarFunction {
-  private transient Map<String, AbiCodec> codecs;
+  private final UdfFailures failures = new UdfFailures("Decode_Function");
+  private transient Map<String, Optional<AbiCodec>> codecs;
+
+  @Override
+  public void open(FunctionContext context) {
+    failures.open(context);
+  }
 
   public String eval(String abi, String input) {
     if (abi == null) {
@@ -19,6 +28,27 @@ public class DecodeFunction extends ScalarFunction {
     if (codecs == null) {
       codecs = new HashMap<>();
     }
-    return codecs.computeIfAbsent(abi, AbiCodec::new).decodeFunction(input).orElse(null);
+    Optional<AbiCodec> codec =
+        codecs.computeIfAbsent(
+            abi,
+            a -> {
+              try {
+                return Optional.of(new AbiCodec(a));
+              } catch (RuntimeException e) {
+                return Optional.empty();
+              }
+            });
+    if (codec.isEmpty()) {
+      return failures.nullRow();
+    }
+    try {
+      Optional<String> decoded = codec.get().decodeFunction(input);
+      if (decoded.isEmpty() && codec.get().hasFunction(input)) {
+        return failures.nullRow();
+      }
+      return decoded.orElse(null);
+    } catch (RuntimeException e) {
+      return failures.nullRow();
+    }
   }
 }

@@ -264,7 +264,8 @@ class ManuscriptRunnerTest {
             """);
     assertThatThrownBy(() -> RUNNER.run(m, RunOptions.range(0, 1)))
         .isInstanceOf(EngineException.class)
-        .hasMessageContaining("transform 'typo' (test.yaml:10:5) does not compile")
+        .hasMessageContaining(
+            "test.yaml:11:17: transforms[1].sql: transform 'typo' does not compile")
         .hasMessageContaining("no_such_column");
   }
 

@@ -100,6 +100,17 @@ class CvmHttpApiTest {
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.body().path("problems").get(0).asText())
         .isEqualTo("request body:3:10: sources: a manuscript needs at least one source");
+    Reply badSql =
+        send(
+            "POST",
+            "/manuscripts",
+            "name: x\nspecVersion: v1.0.0\nsources:\n  - {name: l, type: dataset, dataset:"
+                + " eth.transaction_logs}\ntransforms:\n  - {name: t, sql: SELECT nope FROM l}\n"
+                + "sinks:\n  - {name: d, type: dataset, from: t}\n");
+    assertThat(badSql.status()).isEqualTo(400);
+    assertThat(badSql.body().path("problems").get(0).asText())
+        .startsWith("request body:6:27: transforms[0].sql: transform 't' does not compile:")
+        .contains("nope");
 
     // Only a dataset sink: this unit test touches no external service.
     String yaml = io.cvmavs.cvm.engine.ManuscriptRunnerTestAccess.DECODE;

@@ -124,7 +124,7 @@ class ManuscriptParserTest {
     assertThat(p).hasSize(2);
     assertThat(p.get(0).toString())
         .isEqualTo(
-            "m.yaml:7:5: sources[0].fliter: unknown field 'fliter' (allowed: [dataset, filter, name, size, slide, step, timecol, type])");
+            "m.yaml:7:5: sources[0].fliter: unknown field 'fliter' (allowed: [cache-rows, cache-ttl, dataset, filter, name, parallelism, size, slide, step, timecol, type])");
     assertThat(p.get(1).line()).isEqualTo(12);
     assertThat(p.get(1).field()).isEqualTo("sinks[0].colour");
   }
@@ -182,7 +182,7 @@ class ManuscriptParserTest {
             "m.yaml:2:14: specVersion: unsupported spec version 'v2' (supported: [v0.1.0, v1.0.0])",
             "m.yaml:3:14: parallelism: must be an integer from 1 to 256, got 'zero'",
             "m.yaml:6:11: sources[0].type: unknown source type 'stream' (expected one of [dataset, tumble_window_dataset, hop_window_dataset, cumulative_window_dataset, lookup_dataset])",
-            "m.yaml:7:14: sources[0].dataset: expected <chain>.<table> with table one of [blocks, token_transfers, transaction_logs, transactions], got 'eth.receipts'",
+            "m.yaml:7:14: sources[0].dataset: expected <chain>.<table> with table one of [blocks, contracts, token_metas, token_transfers, trace_calls, transaction_logs, transactions], got 'eth.receipts'",
             "m.yaml:8:11: sources[1].name: the name 'A' is already used by another source or transform (names are case-insensitive in SQL)",
             "m.yaml:12:5: transforms[0].sql: missing required field 'sql'",
             "m.yaml:16:11: sinks[0].from: 'nowhere' is neither a source nor a transform of this manuscript",

@@ -43,6 +43,13 @@ final class CvmOptions {
   int segmentBlocks;
 
   @Option(
+      names = "--traces",
+      description =
+          "Also ingest <chain>.contracts, <chain>.trace_calls and <chain>.token_metas (needs"
+              + " debug_traceBlockByNumber or trace_block on the node).")
+  boolean traces;
+
+  @Option(
       names = "--flink",
       paramLabel = "HOST:PORT",
       description = "REST endpoint of a remote Flink 2.1 cluster (default: an embedded cluster).")
@@ -82,18 +89,20 @@ final class CvmOptions {
               progress.println(msg);
               progress.flush();
             });
-    return new Ingestor(
-        new Web3jChainSource(web3j, retry),
-        store,
-        chain,
-        segmentBlocks,
-        confirmations,
-        4,
-        line -> {
-          progress.println(line);
-          progress.flush();
-        },
-        System::nanoTime);
+    Ingestor ingestor =
+        new Ingestor(
+            traces ? new Web3jChainSource(rpc, retry) : new Web3jChainSource(web3j, retry),
+            store,
+            chain,
+            segmentBlocks,
+            confirmations,
+            4,
+            line -> {
+              progress.println(line);
+              progress.flush();
+            },
+            System::nanoTime);
+    return traces ? ingestor.withTraces() : ingestor;
   }
 
   FlinkRuntime runtime() {

@@ -59,7 +59,7 @@ public final class ManuscriptCommand implements Runnable {
       name = "validate",
       mixinStandardHelpOptions = true,
       description =
-          "Parse and validate a manuscript; print every problem with file, line and field.")
+          "Parse and validate a manuscript and compile its SQL; print every problem with file, line and field.")
   public static final class Validate implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -69,6 +69,7 @@ public final class ManuscriptCommand implements Runnable {
     @Override
     public Integer call() {
       Manuscript m = new ManuscriptParser().parse(file);
+      ManuscriptRunner.compile(m); // SQL errors with the transform's file line and column
       spec.commandLine()
           .getOut()
           .printf(
