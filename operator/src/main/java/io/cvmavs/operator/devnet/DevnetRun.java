@@ -6,6 +6,9 @@ import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.keystore.BlsKeystore;
 import io.cvmavs.crypto.keystore.EcdsaKeystore;
 import io.cvmavs.crypto.keystore.ScryptParams;
+import io.cvmavs.cvm.task.AttestedManuscript;
+import io.cvmavs.cvm.task.BlockSchedule;
+import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.localnet.process.FreePort;
@@ -25,7 +28,6 @@ import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvm.CvmBlockOptions;
 import io.cvmavs.operator.monitor.MonitorService;
-import io.cvmavs.operator.node.CvmBlockComputer;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.taskgen.TaskGenerator;
 import java.io.IOException;
@@ -130,8 +132,25 @@ final class DevnetRun implements AutoCloseable {
 
   DevnetSummary run(Path deploymentFile) throws Exception {
     Deployments d = Deployments.read(deploymentFile);
-    byte[] manuscriptHash =
-        Hash.sha3(CvmBlockOptions.DEVNET_MANUSCRIPT_TEXT.getBytes(StandardCharsets.UTF_8));
+    // The attested manuscript: ERC-20 decode + volume per token and sender, run on Flink by every
+    // node, the challenger and the task generator (one warm mini-cluster in this JVM).
+    Path manuscriptFile =
+        Files.write(
+            settings.workDirectory().resolve(CvmBlockOptions.DEVNET_MANUSCRIPT_FILE),
+            CvmBlockOptions.devnetManuscript());
+    List<AttestedManuscript> manuscripts =
+        List.of(
+            AttestedManuscript.load(
+                "eth", manuscriptFile.toString(), Files.readAllBytes(manuscriptFile)));
+    manuscripts
+        .get(0)
+        .refusal()
+        .ifPresent(
+            reason -> {
+              throw new IllegalStateException(
+                  "the devnet's manuscript cannot be attested: " + reason);
+            });
+    byte[] manuscriptHash = manuscripts.get(0).hash();
     int aggregatorAccount = settings.operators() + 2;
     int activityAccount = settings.operators() + 1;
 
@@ -205,7 +224,7 @@ final class DevnetRun implements AutoCloseable {
     long genesis = anvil.blockNumber() + 5 + settings.operators();
     NodeCommand.Options nodeOptions =
         new NodeCommand.Options(
-            manuscriptHash,
+            manuscripts,
             Optional.of(genesis),
             settings.span(),
             Duration.ofMillis(500),
@@ -245,7 +264,7 @@ final class DevnetRun implements AutoCloseable {
             OperatorConfigLoader.load(challengerConfig),
             anvil.account(challengerAccount).credentials().getEcKeyPair(),
             new ChallengerCommand.Options(
-                manuscriptHash, Optional.of(genesis), settings.span(), Duration.ofMillis(500)),
+                manuscripts, Optional.of(genesis), settings.span(), Duration.ofMillis(500)),
             a -> {
               if (a.status() != Action.Status.INTENT) {
                 step(
@@ -263,9 +282,10 @@ final class DevnetRun implements AutoCloseable {
             + " signature",
         anvil.account(challengerAccount).address());
 
-    CvmBlockComputer cvm =
-        new CvmBlockComputer(
-            new CvmBlockComputer.Settings("eth", genesis, settings.span(), manuscriptHash),
+    CvmTaskComputer cvm =
+        new CvmTaskComputer(
+            new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, settings.span())),
+            manuscripts,
             anvil.web3j(),
             settings.workDirectory().resolve("task-generator-cvm"));
     step("node API and metrics of every component:");

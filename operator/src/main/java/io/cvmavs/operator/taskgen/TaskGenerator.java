@@ -1,12 +1,13 @@
 package io.cvmavs.operator.taskgen;
 
+import io.cvmavs.cvm.CvmException;
 import io.cvmavs.cvm.block.CvmBlock;
+import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.operator.chain.ChainException;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerReader;
 import io.cvmavs.operator.chain.TaskManagerWriter;
 import io.cvmavs.operator.chain.Transactor;
-import io.cvmavs.operator.node.CvmBlockComputer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -129,7 +130,7 @@ public final class TaskGenerator implements AutoCloseable {
 
   private final Settings settings;
   private final Chain chain;
-  private final CvmBlockComputer cvm;
+  private final CvmTaskComputer cvm;
   private final ScheduledExecutorService scheduler;
   private final Consumer<Created> listener;
   private final java.util.function.LongSupplier clock;
@@ -140,7 +141,7 @@ public final class TaskGenerator implements AutoCloseable {
   public TaskGenerator(
       Settings settings,
       Chain chain,
-      CvmBlockComputer cvm,
+      CvmTaskComputer cvm,
       ScheduledExecutorService scheduler,
       Consumer<Created> listener) {
     this(settings, chain, cvm, scheduler, listener, System::currentTimeMillis);
@@ -152,7 +153,7 @@ public final class TaskGenerator implements AutoCloseable {
   public TaskGenerator(
       Settings settings,
       Chain chain,
-      CvmBlockComputer cvm,
+      CvmTaskComputer cvm,
       ScheduledExecutorService scheduler,
       Consumer<Created> listener,
       java.util.function.LongSupplier clock) {
@@ -203,7 +204,7 @@ public final class TaskGenerator implements AutoCloseable {
   private void safeStep() {
     try {
       step();
-    } catch (ChainException | io.cvmavs.operator.node.NodeException e) {
+    } catch (ChainException | CvmException e) {
       LOG.warn("task generator: {} (retrying at the next tick)", e.getMessage());
     } catch (RuntimeException e) {
       LOG.error("task generator step failed (retrying at the next tick)", e);
@@ -226,14 +227,14 @@ public final class TaskGenerator implements AutoCloseable {
     int made = 0;
     long head = chain.blockNumber();
     while (!done() && head >= rangeEnd(nextHeight) + settings.confirmations()) {
-      CvmBlock block = cvm.block(nextHeight);
+      CvmBlock block = cvm.block(settings.manuscriptHash(), nextHeight);
       CvmTask task;
       try {
         task =
             chain.createTask(
                 nextHeight,
                 settings.manuscriptHash(),
-                CvmBlockComputer.inputCommitmentHash(block.header().input()),
+                CvmTaskComputer.inputCommitmentHash(block.header().input()),
                 settings.quorumNumbers(),
                 settings.thresholdPercent());
       } catch (RuntimeException e) {

@@ -8,6 +8,8 @@ import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.keystore.BlsKeystore;
 import io.cvmavs.crypto.keystore.EcdsaKeystore;
 import io.cvmavs.crypto.keystore.ScryptParams;
+import io.cvmavs.cvm.task.BlockSchedule;
+import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
@@ -20,6 +22,7 @@ import io.cvmavs.operator.chain.TaskManagerReader;
 import io.cvmavs.operator.chain.TaskManagerWriter;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import io.cvmavs.operator.registration.OperatorRegistration;
 import io.cvmavs.operator.registration.RegistrationContracts;
 import io.cvmavs.operator.registration.RegistrationStep;
@@ -60,7 +63,7 @@ class AttestationLatencyIT {
             java.util.Map.of("AVS_AGGREGATOR", anvil.account(9).address()));
     Deployments d = Deployments.read(deploymentFile);
     long deploymentBlock = Long.parseLong(d.values().get("deploymentBlock"));
-    byte[] manuscriptHash = Hash.sha3("name: identity\n".getBytes());
+    byte[] manuscriptHash = AvsLocalnet.MANUSCRIPT_HASH;
     URI rpc = URI.create(anvil.rpcUrl());
     Transactor deployer =
         ChainAccess.open(
@@ -121,7 +124,7 @@ class AttestationLatencyIT {
                 c,
                 bls,
                 new NodeCommand.Options(
-                    manuscriptHash,
+                    AvsLocalnet.manuscripts(),
                     Optional.of(deploymentBlock + 1),
                     SPAN,
                     Duration.ofSeconds(2),
@@ -130,20 +133,21 @@ class AttestationLatencyIT {
       String tm = d.address("CvmTaskManager");
       TaskManagerWriter generator = new TaskManagerWriter(deployer, tm);
       TaskManagerReader reader = new TaskManagerReader(deployer, tm);
-      CvmBlockComputer cvm =
-          new CvmBlockComputer(
-              new CvmBlockComputer.Settings("eth", deploymentBlock + 1, SPAN, manuscriptHash),
+      CvmTaskComputer cvm =
+          new CvmTaskComputer(
+              new CvmTaskComputer.Settings("eth", new BlockSchedule(deploymentBlock + 1, SPAN)),
+              AvsLocalnet.manuscripts(),
               anvil.web3j(),
               dir.resolve("generator"));
       List<Long> blocks = new ArrayList<>();
       List<Long> millis = new ArrayList<>();
       for (long h = 0; h < 5; h++) {
-        var block = cvm.block(h);
+        var block = cvm.block(manuscriptHash, h);
         CvmTask task =
             generator.createTask(
                 h,
                 manuscriptHash,
-                CvmBlockComputer.inputCommitmentHash(block.header().input()),
+                CvmTaskComputer.inputCommitmentHash(block.header().input()),
                 new byte[] {0},
                 67);
         long start = System.nanoTime();
