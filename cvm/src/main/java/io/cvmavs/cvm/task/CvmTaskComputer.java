@@ -13,6 +13,7 @@ import io.cvmavs.cvm.ingest.Retry;
 import io.cvmavs.cvm.ingest.SegmentStore;
 import io.cvmavs.cvm.ingest.SourceCommitment;
 import io.cvmavs.cvm.ingest.Web3jChainSource;
+import io.cvmavs.cvm.proof.CanonicalDataset;
 import io.cvmavs.cvm.proof.CanonicalEncoding;
 import io.cvmavs.cvm.proof.DatasetMerkleTree;
 import io.cvmavs.cvm.proof.Keccak;
@@ -28,7 +29,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 
@@ -45,6 +53,10 @@ import org.web3j.protocol.core.DefaultBlockParameter;
  * in height order; calls are serialised.
  */
 public final class CvmTaskComputer implements TaskComputer {
+  private static final Logger LOG = LoggerFactory.getLogger(CvmTaskComputer.class);
+  private static final ExecutorService FLINK_LANE =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cvm-flink").daemon().factory());
+
   /** Where CVM blocks come from: the chain ingested and the block schedule. */
   public record Settings(String chain, BlockSchedule schedule) {}
 
@@ -282,11 +294,74 @@ public final class CvmTaskComputer implements TaskComputer {
   }
 
   private CvmBlock build(Chain chain, long height, Optional<CvmBlockHeader> parent) {
+    long started = System.nanoTime();
     SourceCommitment source = ingest(height);
-    var datasets =
-        chain.manuscript.datasets(store, this::runner, source.fromBlock(), source.toBlock());
-    return new CvmBlockBuilder(Clock.systemUTC())
-        .build(parent, chain.manuscript.hash(), source, datasets, timestampOf(source.toBlock()));
+    long ingested = System.nanoTime();
+    long[] job = new long[2];
+    Map<String, CanonicalDataset> datasets;
+    if (chain.manuscript.passThrough()) {
+      datasets =
+          chain.manuscript.datasets(store, this::runner, source.fromBlock(), source.toBlock());
+    } else {
+      datasets =
+          onFlinkLane(
+              () -> {
+                job[0] = System.nanoTime();
+                try {
+                  return chain.manuscript.datasets(
+                      store, this::runner, source.fromBlock(), source.toBlock());
+                } finally {
+                  job[1] = System.nanoTime();
+                }
+              });
+    }
+    CvmBlock block =
+        new CvmBlockBuilder(Clock.systemUTC())
+            .build(
+                parent, chain.manuscript.hash(), source, datasets, timestampOf(source.toBlock()));
+    LOG.info(
+        "CVM block {} of {} built in {} ms: ingest {} ms, {} (chain blocks {}-{}, {} records)",
+        height,
+        chain.manuscript.file(),
+        millis(System.nanoTime() - started),
+        millis(ingested - started),
+        chain.manuscript.passThrough()
+            ? "stored rows"
+            : "Flink job "
+                + millis(job[1] - job[0])
+                + " ms after "
+                + millis(job[0] - ingested)
+                + " ms in the Flink lane",
+        source.fromBlock(),
+        source.toBlock(),
+        datasets.values().stream().mapToInt(CanonicalDataset::size).sum());
+    return block;
+  }
+
+  private static long millis(long nanos) {
+    return nanos / 1_000_000;
+  }
+
+  /**
+   * Runs Flink work on the process's one Flink lane: a single platform thread, so jobs of every CVM
+   * in the process (node, challenger, task generator share one warm runtime) run one at a time.
+   * Planning a job loads classes through Flink's user-code class loader; several virtual threads
+   * doing that at once pinned both carriers of a 2-core machine and deadlocked the devnet.
+   */
+  private static <T> T onFlinkLane(Callable<T> work) {
+    Future<T> result = FLINK_LANE.submit(work);
+    try {
+      return result.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new CvmException("the Flink job failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      result.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new CvmException("interrupted while waiting for a Flink job", e);
+    }
   }
 
   private ManuscriptRunner runner() {

@@ -341,12 +341,8 @@ final class DevnetRun implements AutoCloseable {
     TaskGenerator.Created c = created.take();
     CvmTask task = c.task();
     step(
-        "task %d created for CVM block %d (chain blocks %d..%d, %d records)",
-        task.taskIndex(),
-        task.cvmBlockHeight(),
-        c.block().header().input().fromBlock(),
-        c.block().header().input().toBlock(),
-        c.block().datasets().values().stream().mapToInt(ds -> ds.size()).sum());
+        "task %d created for CVM block %d (chain blocks %d..%d)",
+        task.taskIndex(), task.cvmBlockHeight(), c.input().fromBlock(), c.input().toBlock());
     return awaitResponse(reader, aggregator, task, c.createdAtMillis(), window);
   }
 

@@ -1,7 +1,7 @@
 package io.cvmavs.operator.taskgen;
 
 import io.cvmavs.cvm.CvmException;
-import io.cvmavs.cvm.block.CvmBlock;
+import io.cvmavs.cvm.block.InputCommitment;
 import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.operator.chain.ChainException;
 import io.cvmavs.operator.chain.CvmTask;
@@ -125,8 +125,11 @@ public final class TaskGenerator implements AutoCloseable {
     }
   }
 
-  /** One created task and the CVM block it references. */
-  public record Created(CvmTask task, CvmBlock block, long createdAtMillis) {}
+  /**
+   * One created task and the input of the CVM block it references (the generator commits to the
+   * input only; the operators compute the result).
+   */
+  public record Created(CvmTask task, InputCommitment input, long createdAtMillis) {}
 
   private final Settings settings;
   private final Chain chain;
@@ -227,14 +230,14 @@ public final class TaskGenerator implements AutoCloseable {
     int made = 0;
     long head = chain.blockNumber();
     while (!done() && head >= rangeEnd(nextHeight) + settings.confirmations()) {
-      CvmBlock block = cvm.block(settings.manuscriptHash(), nextHeight);
+      InputCommitment input = cvm.input(nextHeight);
       CvmTask task;
       try {
         task =
             chain.createTask(
                 nextHeight,
                 settings.manuscriptHash(),
-                CvmTaskComputer.inputCommitmentHash(block.header().input()),
+                CvmTaskComputer.inputCommitmentHash(input),
                 settings.quorumNumbers(),
                 settings.thresholdPercent());
       } catch (RuntimeException e) {
@@ -246,12 +249,12 @@ public final class TaskGenerator implements AutoCloseable {
           "task {} created for CVM block {} (chain blocks {}..{})",
           task.taskIndex(),
           nextHeight,
-          block.header().input().fromBlock(),
-          block.header().input().toBlock());
+          input.fromBlock(),
+          input.toBlock());
       nextHeight++;
       created++;
       made++;
-      listener.accept(new Created(task, block, at));
+      listener.accept(new Created(task, input, at));
     }
     return made;
   }

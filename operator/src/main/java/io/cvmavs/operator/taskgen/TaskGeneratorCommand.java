@@ -115,8 +115,8 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
                       "task %d created for CVM block %d (chain blocks %d..%d)%n",
                       created.task().taskIndex(),
                       created.task().cvmBlockHeight(),
-                      created.block().header().input().fromBlock(),
-                      created.block().header().input().toBlock());
+                      created.input().fromBlock(),
+                      created.input().toBlock());
                   out.flush();
                 })
             .start()) {
