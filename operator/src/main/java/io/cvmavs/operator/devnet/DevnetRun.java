@@ -133,7 +133,8 @@ final class DevnetRun implements AutoCloseable {
   DevnetSummary run(Path deploymentFile) throws Exception {
     Deployments d = Deployments.read(deploymentFile);
     // The attested manuscript: ERC-20 decode + volume per token and sender, run on Flink by every
-    // node, the challenger and the task generator (one warm mini-cluster in this JVM).
+    // node and the challenger (one warm mini-cluster in this JVM); the task generator only commits
+    // to each range's input.
     Path manuscriptFile =
         Files.write(
             settings.workDirectory().resolve(CvmBlockOptions.DEVNET_MANUSCRIPT_FILE),
