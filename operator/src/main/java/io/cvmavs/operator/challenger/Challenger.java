@@ -1,13 +1,16 @@
 package io.cvmavs.operator.challenger;
 
+import io.cvmavs.cvm.CvmException;
+import io.cvmavs.cvm.task.TaskComputer;
+import io.cvmavs.cvm.task.TaskRefusedException;
+import io.cvmavs.operator.aggregator.AggregatorClient;
 import io.cvmavs.operator.aggregator.Evidence;
 import io.cvmavs.operator.chain.Bytes32;
 import io.cvmavs.operator.chain.ChainException;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskResponse;
-import io.cvmavs.operator.node.NodeException;
-import io.cvmavs.operator.node.ResponseComputer;
+import io.cvmavs.operator.cvm.CvmTasks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +64,7 @@ public final class Challenger implements AutoCloseable {
 
   private final Settings settings;
   private final ChallengerChain chain;
-  private final ResponseComputer cvm;
+  private final TaskComputer cvm;
   private final EvidenceSource evidence;
   private final ChallengerStateStore state;
   private final ScheduledExecutorService scheduler;
@@ -80,7 +83,7 @@ public final class Challenger implements AutoCloseable {
   public Challenger(
       Settings settings,
       ChallengerChain chain,
-      ResponseComputer cvm,
+      TaskComputer cvm,
       EvidenceSource evidence,
       Path dataDirectory,
       ScheduledExecutorService scheduler,
@@ -104,7 +107,7 @@ public final class Challenger implements AutoCloseable {
   private void safeStep() {
     try {
       step();
-    } catch (ChainException | NodeException e) {
+    } catch (ChainException | CvmException | AggregatorClient.Unavailable e) {
       LOG.warn("challenger: {} (retrying at the next tick)", e.getMessage());
     } catch (RuntimeException e) {
       LOG.error("challenger step failed (retrying at the next tick)", e);
@@ -125,7 +128,7 @@ public final class Challenger implements AutoCloseable {
   private void phase(String name, Runnable r) {
     try {
       r.run();
-    } catch (ChainException | NodeException e) {
+    } catch (ChainException | CvmException | AggregatorClient.Unavailable e) {
       LOG.warn("challenger {}: {} (again at the next tick)", name, e.getMessage());
     }
   }
@@ -408,10 +411,10 @@ public final class Challenger implements AutoCloseable {
       return Optional.of(cached);
     }
     try {
-      TaskResponse r = cvm.compute(task);
+      TaskResponse r = CvmTasks.response(cvm.compute(CvmTasks.input(task)));
       ownResults.put(task.taskIndex(), r);
       return Optional.of(r);
-    } catch (NodeException.TaskMismatch e) {
+    } catch (TaskRefusedException e) {
       LOG.warn("task {}: cannot judge: {}", task.taskIndex(), e.getMessage());
       return Optional.empty();
     }

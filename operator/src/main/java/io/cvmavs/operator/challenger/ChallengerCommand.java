@@ -1,5 +1,9 @@
 package io.cvmavs.operator.challenger;
 
+import io.cvmavs.cvm.task.AttestedManuscript;
+import io.cvmavs.cvm.task.BlockSchedule;
+import io.cvmavs.cvm.task.CvmTaskComputer;
+import io.cvmavs.operator.aggregator.AggregatorClient;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.command.CliContext;
@@ -13,11 +17,10 @@ import io.cvmavs.operator.monitoring.InstrumentedHttpService;
 import io.cvmavs.operator.monitoring.Monitoring;
 import io.cvmavs.operator.monitoring.ServiceRegistry;
 import io.cvmavs.operator.monitoring.ServiceStatus;
-import io.cvmavs.operator.node.AggregatorClient;
-import io.cvmavs.operator.node.CvmBlockComputer;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -62,7 +65,11 @@ public final class ChallengerCommand implements Callable<Integer> {
 
   /** Challenger options that are not in operator.yaml. */
   public record Options(
-      byte[] manuscriptHash, Optional<Long> genesisBlock, long span, Duration poll) {}
+      List<AttestedManuscript> manuscripts, Optional<Long> genesisBlock, long span, Duration poll) {
+    public Options {
+      manuscripts = List.copyOf(manuscripts);
+    }
+  }
 
   /** A running challenger; {@link #close()} stops it. */
   public record Running(
@@ -91,10 +98,11 @@ public final class ChallengerCommand implements Callable<Integer> {
             new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics), key, c.chainId());
     long deploymentBlock = c.startBlock();
     Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);
-    CvmBlockComputer cvm =
-        new CvmBlockComputer(
-            new CvmBlockComputer.Settings(
-                "eth", o.genesisBlock().orElse(deploymentBlock + 1), o.span(), o.manuscriptHash()),
+    CvmTaskComputer cvm =
+        new CvmTaskComputer(
+            new CvmTaskComputer.Settings(
+                "eth", new BlockSchedule(o.genesisBlock().orElse(deploymentBlock + 1), o.span())),
+            o.manuscripts(),
             ingestWeb3j,
             c.dataDirectory().resolve("challenger-cvm"));
     ChainChallengerPorts chain =
@@ -167,7 +175,7 @@ public final class ChallengerCommand implements Callable<Integer> {
     ECKeyPair key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     Options o =
         new Options(
-            cvm.manuscriptHash(), cvm.genesisBlock(), cvm.span(), Duration.ofMillis(pollMillis));
+            cvm.manuscripts("eth"), cvm.genesisBlock(), cvm.span(), Duration.ofMillis(pollMillis));
     var out = spec.commandLine().getOut();
     try (Running running =
         start(

@@ -3,6 +3,9 @@ package io.cvmavs.operator.devnet;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.bindings.CToken;
 import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.cvm.task.AttestedManuscript;
+import io.cvmavs.cvm.task.BlockSchedule;
+import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.process.FreePort;
 import io.cvmavs.localnet.process.RepoLayout;
@@ -21,7 +24,6 @@ import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvm.CvmBlockOptions;
 import io.cvmavs.operator.monitor.MonitorService;
-import io.cvmavs.operator.node.CvmBlockComputer;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.taskgen.TaskGenerator;
 import java.io.IOException;
@@ -29,6 +31,7 @@ import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -129,8 +132,26 @@ final class DevnetRun implements AutoCloseable {
             settings.workDirectory(),
             SeededOperators.Passwords.DEVNET,
             commandLines);
-    byte[] manuscriptHash =
-        Hash.sha3(CvmBlockOptions.DEVNET_MANUSCRIPT_TEXT.getBytes(StandardCharsets.UTF_8));
+    // The attested manuscript: ERC-20 decode + volume per token and sender, run on Flink by every
+    // node and the challenger (one warm mini-cluster in this JVM); the task generator only commits
+    // to each range's input.
+    Path manuscriptFile =
+        Files.write(
+            settings.workDirectory().resolve(CvmBlockOptions.DEVNET_MANUSCRIPT_FILE),
+            CvmBlockOptions.devnetManuscript());
+    List<AttestedManuscript> manuscripts =
+        List.of(
+            AttestedManuscript.load(
+                "eth", manuscriptFile.toString(), Files.readAllBytes(manuscriptFile)));
+    manuscripts
+        .get(0)
+        .refusal()
+        .ifPresent(
+            reason -> {
+              throw new IllegalStateException(
+                  "the devnet's manuscript cannot be attested: " + reason);
+            });
+    byte[] manuscriptHash = manuscripts.get(0).hash();
     int aggregatorAccount = settings.operators() + 2;
     int activityAccount = settings.operators() + 1;
 
@@ -197,7 +218,7 @@ final class DevnetRun implements AutoCloseable {
     long genesis = anvil.blockNumber() + 5 + settings.operators();
     NodeCommand.Options nodeOptions =
         new NodeCommand.Options(
-            manuscriptHash,
+            manuscripts,
             Optional.of(genesis),
             settings.span(),
             Duration.ofMillis(500),
@@ -235,7 +256,7 @@ final class DevnetRun implements AutoCloseable {
             OperatorConfigLoader.load(challengerConfig),
             anvil.account(challengerAccount).credentials().getEcKeyPair(),
             new ChallengerCommand.Options(
-                manuscriptHash, Optional.of(genesis), settings.span(), Duration.ofMillis(500)),
+                manuscripts, Optional.of(genesis), settings.span(), Duration.ofMillis(500)),
             a -> {
               if (a.status() != Action.Status.INTENT) {
                 step(
@@ -253,9 +274,10 @@ final class DevnetRun implements AutoCloseable {
             + " signature",
         anvil.account(challengerAccount).address());
 
-    CvmBlockComputer cvm =
-        new CvmBlockComputer(
-            new CvmBlockComputer.Settings("eth", genesis, settings.span(), manuscriptHash),
+    CvmTaskComputer cvm =
+        new CvmTaskComputer(
+            new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, settings.span())),
+            manuscripts,
             anvil.web3j(),
             settings.workDirectory().resolve("task-generator-cvm"));
     step("node API and metrics of every component:");
@@ -311,12 +333,8 @@ final class DevnetRun implements AutoCloseable {
     TaskGenerator.Created c = created.take();
     CvmTask task = c.task();
     step(
-        "task %d created for CVM block %d (chain blocks %d..%d, %d records)",
-        task.taskIndex(),
-        task.cvmBlockHeight(),
-        c.block().header().input().fromBlock(),
-        c.block().header().input().toBlock(),
-        c.block().datasets().values().stream().mapToInt(ds -> ds.size()).sum());
+        "task %d created for CVM block %d (chain blocks %d..%d)",
+        task.taskIndex(), task.cvmBlockHeight(), c.input().fromBlock(), c.input().toBlock());
     return awaitResponse(reader, aggregator, task, c.createdAtMillis(), window);
   }
 

@@ -1,8 +1,8 @@
 package io.cvmavs.operator.devnet;
 
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskResponse;
-import io.cvmavs.operator.node.ResponseComputer;
+import io.cvmavs.cvm.task.TaskComputer;
+import io.cvmavs.cvm.task.TaskInput;
+import io.cvmavs.cvm.task.TaskResult;
 import java.nio.charset.StandardCharsets;
 import org.web3j.crypto.Hash;
 
@@ -12,21 +12,20 @@ import org.web3j.crypto.Hash;
  * Everything else — slashing protection, signing, sending to the aggregator — is the real node's,
  * so the wrong result is signed exactly once per task and becomes attributable evidence.
  */
-final class FaultyComputer implements ResponseComputer {
-  private final ResponseComputer honest;
+final class FaultyComputer implements TaskComputer {
+  private final TaskComputer honest;
 
-  FaultyComputer(ResponseComputer honest) {
+  FaultyComputer(TaskComputer honest) {
     this.honest = honest;
   }
 
   @Override
-  public TaskResponse compute(CvmTask task) {
-    TaskResponse right = honest.compute(task);
+  public TaskResult compute(TaskInput task) {
+    TaskResult right = honest.compute(task);
     byte[] wrongRoot =
         Hash.sha3(
             concat(right.datasetRoot(), "devnet --faulty".getBytes(StandardCharsets.US_ASCII)));
-    return new TaskResponse(
-        right.referenceTaskIndex(), right.cvmBlockHash(), wrongRoot, right.stateRoot());
+    return new TaskResult(right.taskIndex(), right.cvmBlockHash(), wrongRoot, right.stateRoot());
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

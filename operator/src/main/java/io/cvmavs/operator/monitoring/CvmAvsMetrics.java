@@ -233,6 +233,7 @@ public final class CvmAvsMetrics {
       case "expired", "already-responded" -> taskMissed(taskIndex, label(outcome));
       case "refused-slashing-protection" -> taskRefused(taskIndex, "slashing_protection");
       case "refused-by-aggregator" -> taskRefused(taskIndex, "aggregator");
+      case "refused-manuscript" -> taskRefused(taskIndex, "manuscript");
       default -> taskRefused(taskIndex, label(outcome));
     }
   }

@@ -1,12 +1,18 @@
 package io.cvmavs.operator.node;
 
 import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.cvm.task.AttestedManuscript;
+import io.cvmavs.cvm.task.BlockSchedule;
+import io.cvmavs.cvm.task.CvmTaskComputer;
+import io.cvmavs.cvm.task.TaskComputer;
+import io.cvmavs.cvm.task.TaskRefusedException;
+import io.cvmavs.cvm.task.TaskResult;
+import io.cvmavs.operator.aggregator.AggregatorClient;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.CoreReader;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.RegistryReader;
 import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.ConfigException;
@@ -88,38 +94,32 @@ public final class NodeCommand implements Callable<Integer> {
 
   /** Node options that are not in operator.yaml. */
   public record Options(
-      byte[] manuscriptHash,
+      List<AttestedManuscript> manuscripts,
       Optional<Long> genesisBlock,
       long span,
       Duration poll,
       boolean subscribe,
-      long confirmations,
-      String manuscriptName) {
-    /** Without a manuscript file name (in-process nodes: devnet, tests). */
-    public Options(
-        byte[] manuscriptHash,
-        Optional<Long> genesisBlock,
-        long span,
-        Duration poll,
-        boolean subscribe,
-        long confirmations) {
-      this(manuscriptHash, genesisBlock, span, poll, subscribe, confirmations, "");
-    }
-
-    /** What the node attests, for its startup line and refusals: file (if any) and keccak256. */
-    public String manuscript() {
-      String hash = io.cvmavs.operator.cvm.CvmBlockOptions.describe(manuscriptHash);
-      return manuscriptName.isEmpty() ? hash : manuscriptName + " (keccak256 " + hash + ")";
+      long confirmations) {
+    public Options {
+      manuscripts = List.copyOf(manuscripts);
+      if (manuscripts.isEmpty()) {
+        throw new IllegalArgumentException("a node attests at least one manuscript");
+      }
     }
 
     /** With the task generator's default of 2 confirmations. */
     public Options(
-        byte[] manuscriptHash,
+        List<AttestedManuscript> manuscripts,
         Optional<Long> genesisBlock,
         long span,
         Duration poll,
         boolean subscribe) {
-      this(manuscriptHash, genesisBlock, span, poll, subscribe, 2);
+      this(manuscripts, genesisBlock, span, poll, subscribe, 2);
+    }
+
+    /** What the node attests, for its startup line and refusals: each file and its keccak256. */
+    public String manuscript() {
+      return CvmBlockOptions.describe(manuscripts);
     }
   }
 
@@ -164,7 +164,7 @@ public final class NodeCommand implements Callable<Integer> {
    * Options)}.
    */
   public static Running start(
-      OperatorConfig c, BlsKeyPair bls, Options o, UnaryOperator<ResponseComputer> wrap) {
+      OperatorConfig c, BlsKeyPair bls, Options o, UnaryOperator<TaskComputer> wrap) {
     return start(c, bls, o, DEFAULT_STALE_TASK, wrap);
   }
 
@@ -181,7 +181,7 @@ public final class NodeCommand implements Callable<Integer> {
       BlsKeyPair bls,
       Options o,
       Duration staleTaskAfter,
-      UnaryOperator<ResponseComputer> wrap) {
+      UnaryOperator<TaskComputer> wrap) {
     DataDirectoryLock lock = DataDirectoryLock.acquire(c.dataDirectory());
     try {
       return start(c, bls, o, staleTaskAfter, wrap, lock);
@@ -196,7 +196,7 @@ public final class NodeCommand implements Callable<Integer> {
       BlsKeyPair bls,
       Options o,
       Duration staleTaskAfter,
-      UnaryOperator<ResponseComputer> wrap,
+      UnaryOperator<TaskComputer> wrap,
       DataDirectoryLock lock) {
     CvmAvsMetrics metrics = CvmAvsMetrics.prometheus(CvmAvsMetrics.AVS_NAME);
     // Reads only: the node sends no transactions, so a throw-away key is the `from` of its calls.
@@ -215,12 +215,23 @@ public final class NodeCommand implements Callable<Integer> {
     TaskManagerReader tasks = new TaskManagerReader(rpc, taskManager);
     Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);
     Path data = c.dataDirectory();
-    CvmBlockComputer computer =
-        new CvmBlockComputer(
-            new CvmBlockComputer.Settings(
-                "eth", o.genesisBlock().orElse(deploymentBlock + 1), o.span(), o.manuscriptHash()),
+    CvmTaskComputer computer =
+        new CvmTaskComputer(
+            new CvmTaskComputer.Settings(
+                "eth", new BlockSchedule(o.genesisBlock().orElse(deploymentBlock + 1), o.span())),
+            o.manuscripts(),
             ingestWeb3j,
             data.resolve("cvm"));
+    for (AttestedManuscript m : o.manuscripts()) {
+      m.refusal()
+          .ifPresent(
+              reason ->
+                  LOG.warn(
+                      "[{}] manuscript {} cannot be attested; tasks naming it are refused: {}",
+                      c.nodeName(),
+                      m.describe(),
+                      reason));
+    }
     AtomicReference<ServiceStatus> cvmState = new AtomicReference<>(ServiceStatus.INITIALIZING);
     FileSlashingProtectionStore protection = FileSlashingProtectionStore.open(data);
     SlashingProtectedSigner signer =
@@ -422,19 +433,20 @@ public final class NodeCommand implements Callable<Integer> {
   }
 
   /** Times each re-execution and keeps the CVM's health: Up after a completed one. */
-  private static ResponseComputer metered(
-      ResponseComputer computer,
+  private static TaskComputer metered(
+      TaskComputer computer,
       CvmAvsMetrics metrics,
       AtomicReference<ServiceStatus> state,
       String manuscript) {
     return task -> {
       try {
-        TaskResponse r = metrics.timeCvm(() -> computer.compute(task));
+        TaskResult r = metrics.timeCvm(() -> computer.compute(task));
         state.set(ServiceStatus.UP);
         return r;
-      } catch (NodeException.TaskMismatch e) {
+      } catch (TaskRefusedException e) {
         state.set(ServiceStatus.UP); // the CVM worked; the task was not ours to sign
-        throw new NodeException.TaskMismatch(e.getMessage() + " [attesting " + manuscript + "]");
+        throw new TaskRefusedException(
+            e.reason(), e.getMessage() + " [attesting " + manuscript + "]");
       } catch (RuntimeException e) {
         state.set(ServiceStatus.DOWN);
         throw e;
@@ -489,13 +501,12 @@ public final class NodeCommand implements Callable<Integer> {
     BlsKeyPair bls = new KeystoreAccess(CliContext.of(spec)).openBls(c.blsKeystore());
     Options o =
         new Options(
-            cvm.manuscriptHash(),
+            cvm.manuscripts("eth"),
             cvm.genesisBlock(),
             cvm.span(),
             Duration.ofMillis(pollMillis),
             true,
-            confirmations,
-            cvm.manuscriptName());
+            confirmations);
     try (Running running =
         start(c, bls, o, Duration.ofMinutes(staleTaskMinutes), UnaryOperator.identity())) {
       spec.commandLine()

@@ -12,13 +12,6 @@ public class NodeException extends OperatorException {
     super(message, cause);
   }
 
-  /** The task does not match what this node computes from its own data: it must not sign. */
-  public static final class TaskMismatch extends NodeException {
-    public TaskMismatch(String message) {
-      super(message);
-    }
-  }
-
   /** Another node holds the data directory's lock: this one must not start. */
   public static final class DataDirectoryInUse extends NodeException {
     public DataDirectoryInUse(String message) {

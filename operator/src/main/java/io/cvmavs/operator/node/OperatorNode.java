@@ -2,10 +2,15 @@ package io.cvmavs.operator.node;
 
 import io.cvmavs.common.retry.Backoff;
 import io.cvmavs.crypto.bn254.G1Point;
+import io.cvmavs.cvm.task.TaskComputer;
+import io.cvmavs.cvm.task.TaskRefusedException;
+import io.cvmavs.operator.aggregator.AggregatorClient;
+import io.cvmavs.operator.aggregator.SignatureDelivery;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.cvm.CvmTasks;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.cvmavs.operator.signer.AttestationRequest;
 import io.cvmavs.operator.signer.AttestationSigner;
@@ -32,7 +37,7 @@ import org.web3j.protocol.websocket.WebSocketService;
  * The operator node: learns of tasks from {@code NewTaskCreated} (a WebSocket subscription for low
  * latency, and an {@code eth_getLogs} backfill from the last processed block, persisted, that runs
  * at start and every {@code pollInterval} — so a dropped subscription or a restart never loses a
- * task), re-computes each task with its own {@link ResponseComputer}, signs only its own result
+ * task), re-computes each task with its own CVM ({@link TaskComputer}), signs only its own result
  * through the (slashing-protected) signer, and sends the signature to the aggregator. The cursor
  * only moves past a block once every task in it has a final outcome.
  */
@@ -74,7 +79,7 @@ public final class OperatorNode implements AutoCloseable {
 
   private final Settings settings;
   private final TaskEvents events;
-  private final ResponseComputer computer;
+  private final TaskComputer computer;
   private final AttestationSigner signer;
   private final SignatureDelivery aggregator;
   private final NodeStateStore store;
@@ -99,12 +104,13 @@ public final class OperatorNode implements AutoCloseable {
 
   /** Outcomes by which this node declined to sign a task it re-executed or tried to deliver. */
   public static final java.util.Set<String> REFUSALS =
-      java.util.Set.of("mismatch", "refused-slashing-protection", "refused-by-aggregator");
+      java.util.Set.of(
+          "mismatch", "refused-manuscript", "refused-slashing-protection", "refused-by-aggregator");
 
   public OperatorNode(
       Settings settings,
       TaskEvents events,
-      ResponseComputer computer,
+      TaskComputer computer,
       AttestationSigner signer,
       SignatureDelivery aggregator,
       Path dataDirectory,
@@ -332,7 +338,7 @@ public final class OperatorNode implements AutoCloseable {
             started);
         return;
       }
-      TaskResponse response = computer.compute(task);
+      TaskResponse response = CvmTasks.response(computer.compute(CvmTasks.input(task)));
       G1Point signature =
           signer.sign(AttestationRequest.of(settings.chainId(), settings.taskManager(), response));
       AggregatorClient.Answer answer =
@@ -344,9 +350,11 @@ public final class OperatorNode implements AutoCloseable {
       } else {
         finish(task, "refused-by-aggregator", answer.code() + ": " + answer.message(), started);
       }
-    } catch (NodeException.TaskMismatch e) {
+    } catch (TaskRefusedException e) {
+      // Not ours to sign: a foreign input or manuscript ("mismatch"), or a configured manuscript
+      // this node cannot attest ("refused-manuscript"). Recorded in the journal and the metrics.
       LOG.warn("[{}] not signing task {}: {}", settings.name(), index, e.getMessage());
-      finish(task, "mismatch", e.getMessage(), started);
+      finish(task, refusalOutcome(e), e.getMessage(), started);
     } catch (SlashingProtectionException e) {
       LOG.error(
           "[{}] slashing protection refused task {}: {}", settings.name(), index, e.getMessage());
@@ -363,6 +371,13 @@ public final class OperatorNode implements AutoCloseable {
     } finally {
       inFlight.remove(index);
     }
+  }
+
+  /** The journal and metrics outcome of a refusal by the CVM. */
+  static String refusalOutcome(TaskRefusedException e) {
+    return e.reason() == TaskRefusedException.Reason.UNRUNNABLE_MANUSCRIPT
+        ? "refused-manuscript"
+        : "mismatch";
   }
 
   private void finish(CvmTask task, String outcome, String detail, long started) {

@@ -1,12 +1,13 @@
 package io.cvmavs.operator.taskgen;
 
-import io.cvmavs.cvm.block.CvmBlock;
+import io.cvmavs.cvm.CvmException;
+import io.cvmavs.cvm.block.InputCommitment;
+import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.operator.chain.ChainException;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerReader;
 import io.cvmavs.operator.chain.TaskManagerWriter;
 import io.cvmavs.operator.chain.Transactor;
-import io.cvmavs.operator.node.CvmBlockComputer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -124,19 +125,25 @@ public final class TaskGenerator implements AutoCloseable {
     }
   }
 
-  /** The CVM blocks the generator tasks (STYLE 5: a port; {@link CvmBlockComputer#block} is it). */
+  /**
+   * The inputs of the CVM blocks the generator tasks (STYLE 5: a port; {@link
+   * CvmTaskComputer#input} is it).
+   */
   @FunctionalInterface
-  public interface Blocks {
-    /** CVM block {@code height}, built from the chain data of its range. */
-    CvmBlock block(long height);
+  public interface Inputs {
+    /** The input commitment of CVM block {@code height} (its chain range and source data). */
+    InputCommitment input(long height);
   }
 
-  /** One created task and the CVM block it references. */
-  public record Created(CvmTask task, CvmBlock block, long createdAtMillis) {}
+  /**
+   * One created task and the input of the CVM block it references (the generator commits to the
+   * input only; the operators compute the result).
+   */
+  public record Created(CvmTask task, InputCommitment input, long createdAtMillis) {}
 
   private final Settings settings;
   private final Chain chain;
-  private final Blocks cvm;
+  private final Inputs cvm;
   private final ScheduledExecutorService scheduler;
   private final Consumer<Created> listener;
   private final java.util.function.LongSupplier clock;
@@ -147,10 +154,10 @@ public final class TaskGenerator implements AutoCloseable {
   public TaskGenerator(
       Settings settings,
       Chain chain,
-      CvmBlockComputer cvm,
+      CvmTaskComputer cvm,
       ScheduledExecutorService scheduler,
       Consumer<Created> listener) {
-    this(settings, chain, cvm::block, scheduler, listener, System::currentTimeMillis);
+    this(settings, chain, cvm::input, scheduler, listener, System::currentTimeMillis);
   }
 
   /**
@@ -159,21 +166,21 @@ public final class TaskGenerator implements AutoCloseable {
   public TaskGenerator(
       Settings settings,
       Chain chain,
-      CvmBlockComputer cvm,
+      CvmTaskComputer cvm,
       ScheduledExecutorService scheduler,
       Consumer<Created> listener,
       java.util.function.LongSupplier clock) {
-    this(settings, chain, cvm::block, scheduler, listener, clock);
+    this(settings, chain, cvm::input, scheduler, listener, clock);
   }
 
   /**
-   * @param cvm the CVM blocks to task
+   * @param cvm the inputs of the CVM blocks to task
    * @param clock milliseconds for {@link Created#createdAtMillis()}
    */
   public TaskGenerator(
       Settings settings,
       Chain chain,
-      Blocks cvm,
+      Inputs cvm,
       ScheduledExecutorService scheduler,
       Consumer<Created> listener,
       java.util.function.LongSupplier clock) {
@@ -224,7 +231,7 @@ public final class TaskGenerator implements AutoCloseable {
   private void safeStep() {
     try {
       step();
-    } catch (ChainException | io.cvmavs.operator.node.NodeException e) {
+    } catch (ChainException | CvmException e) {
       LOG.warn("task generator: {} (retrying at the next tick)", e.getMessage());
     } catch (RuntimeException e) {
       LOG.error("task generator step failed (retrying at the next tick)", e);
@@ -247,14 +254,14 @@ public final class TaskGenerator implements AutoCloseable {
     int made = 0;
     long head = chain.blockNumber();
     while (!done() && head >= rangeEnd(nextHeight) + settings.confirmations()) {
-      CvmBlock block = cvm.block(nextHeight);
+      InputCommitment input = cvm.input(nextHeight);
       CvmTask task;
       try {
         task =
             chain.createTask(
                 nextHeight,
                 settings.manuscriptHash(),
-                CvmBlockComputer.inputCommitmentHash(block.header().input()),
+                CvmTaskComputer.inputCommitmentHash(input),
                 settings.quorumNumbers(),
                 settings.thresholdPercent());
       } catch (RuntimeException e) {
@@ -266,12 +273,12 @@ public final class TaskGenerator implements AutoCloseable {
           "task {} created for CVM block {} (chain blocks {}..{})",
           task.taskIndex(),
           nextHeight,
-          block.header().input().fromBlock(),
-          block.header().input().toBlock());
+          input.fromBlock(),
+          input.toBlock());
       nextHeight++;
       created++;
       made++;
-      listener.accept(new Created(task, block, at));
+      listener.accept(new Created(task, input, at));
     }
     return made;
   }

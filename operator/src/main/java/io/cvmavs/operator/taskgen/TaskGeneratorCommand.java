@@ -1,5 +1,7 @@
 package io.cvmavs.operator.taskgen;
 
+import io.cvmavs.cvm.task.BlockSchedule;
+import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.command.CliContext;
@@ -7,9 +9,9 @@ import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvm.CvmBlockOptions;
 import io.cvmavs.operator.keys.KeystoreAccess;
-import io.cvmavs.operator.node.CvmBlockComputer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -68,6 +70,15 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
           spec.commandLine(),
           "--threshold must be 1..100, --cvm-span >= 1 and --confirmations >= 0");
     }
+    var manuscript = cvm.manuscripts("eth").get(0);
+    if (manuscript.refusal().isPresent()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--manuscript "
+              + manuscript.file()
+              + " cannot be attested, so no task may name it: "
+              + manuscript.refusal().get());
+    }
     OperatorConfig c = OperatorConfigLoader.load(config);
     var key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     Transactor tx = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
@@ -93,8 +104,9 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
                     Duration.ofMillis(pollMillis),
                     OptionalLong.empty()),
                 TaskGenerator.Chain.of(tx, taskManager),
-                new CvmBlockComputer(
-                    new CvmBlockComputer.Settings("eth", genesis, span, manuscriptHash),
+                new CvmTaskComputer(
+                    new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, span)),
+                    List.of(manuscript),
                     ingest,
                     c.dataDirectory().resolve("task-generator-cvm")),
                 scheduler,
@@ -103,8 +115,8 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
                       "task %d created for CVM block %d (chain blocks %d..%d)%n",
                       created.task().taskIndex(),
                       created.task().cvmBlockHeight(),
-                      created.block().header().input().fromBlock(),
-                      created.block().header().input().toBlock());
+                      created.input().fromBlock(),
+                      created.input().toBlock());
                   out.flush();
                 })
             .start()) {

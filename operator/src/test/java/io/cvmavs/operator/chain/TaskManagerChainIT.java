@@ -15,42 +15,6 @@ import org.web3j.crypto.Hash;
 /** The hand-written task-manager ABI against the real contract on anvil. */
 @WithAnvil
 class TaskManagerChainIT {
-  /** A node signs only its own result: foreign manuscripts and input commitments are refused. */
-  @Test
-  void cvmBlockComputerRefusesTasksThatDifferFromItsOwnBlock(
-      AnvilNode anvil, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-    ForgeDeploy.deploy(anvil); // chain activity (token transfers) to build blocks from
-    byte[] manuscript = Hash.sha3("m".getBytes());
-    io.cvmavs.operator.node.CvmBlockComputer node =
-        new io.cvmavs.operator.node.CvmBlockComputer(
-            new io.cvmavs.operator.node.CvmBlockComputer.Settings("eth", 1, 5, manuscript),
-            anvil.web3j(),
-            dir.resolve("node"));
-    io.cvmavs.operator.node.CvmBlockComputer other =
-        new io.cvmavs.operator.node.CvmBlockComputer(
-            new io.cvmavs.operator.node.CvmBlockComputer.Settings("eth", 1, 5, manuscript),
-            anvil.web3j(),
-            dir.resolve("other"));
-    var block = other.block(1);
-    byte[] input =
-        io.cvmavs.operator.node.CvmBlockComputer.inputCommitmentHash(block.header().input());
-    CvmTask honest = new CvmTask(0, 1, manuscript, input, new byte[] {0}, 67, 10);
-    TaskResponse response = node.compute(honest);
-    assertThat(response.cvmBlockHash()).isEqualTo(block.header().hash());
-    assertThat(response.stateRoot()).isEqualTo(block.header().stateRoot());
-    assertThat(block.header().input().fromBlock()).isEqualTo(6);
-
-    CvmTask wrongInput = new CvmTask(1, 1, manuscript, Hash.sha3(input), new byte[] {0}, 67, 10);
-    assertThatThrownBy(() -> node.compute(wrongInput))
-        .isInstanceOf(io.cvmavs.operator.node.NodeException.TaskMismatch.class)
-        .hasMessageContaining("input commitment");
-    CvmTask wrongManuscript =
-        new CvmTask(2, 1, Hash.sha3("other".getBytes()), input, new byte[] {0}, 67, 10);
-    assertThatThrownBy(() -> node.compute(wrongManuscript))
-        .isInstanceOf(io.cvmavs.operator.node.NodeException.TaskMismatch.class)
-        .hasMessageContaining("manuscript");
-  }
-
   @Test
   void encodingsAgreeWithTheContract(AnvilNode anvil) {
     Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));

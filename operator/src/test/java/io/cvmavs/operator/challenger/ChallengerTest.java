@@ -3,6 +3,7 @@ package io.cvmavs.operator.challenger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.operator.aggregator.Evidence;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerAbi;
@@ -10,7 +11,6 @@ import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.fakes.FakeAvs;
 import io.cvmavs.operator.fakes.ManualClock;
 import io.cvmavs.operator.fakes.ManualScheduler;
-import io.cvmavs.operator.node.ResponseComputer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ class ChallengerTest {
         FakeAvs.bytes32("state-" + t.cvmBlockHeight()));
   }
 
-  private final ResponseComputer cvm = FakeAvs.honestCvm(cannotJudge);
+  private final TaskComputer cvm = FakeAvs.honestCvm(cannotJudge);
 
   private Challenger challenger() {
     return new Challenger(

@@ -5,6 +5,9 @@ import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
 import io.cvmavs.crypto.bn254.G2Prepared;
+import io.cvmavs.cvm.task.TaskComputer;
+import io.cvmavs.cvm.task.TaskRefusedException;
+import io.cvmavs.cvm.task.TaskResult;
 import io.cvmavs.operator.aggregator.AggregatorPorts;
 import io.cvmavs.operator.aggregator.Evidence;
 import io.cvmavs.operator.aggregator.OperatorSetLoader;
@@ -18,9 +21,7 @@ import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.challenger.Action;
 import io.cvmavs.operator.challenger.ChallengerChain;
-import io.cvmavs.operator.node.NodeException;
 import io.cvmavs.operator.node.OperatorNode;
-import io.cvmavs.operator.node.ResponseComputer;
 import io.cvmavs.operator.taskgen.TaskGenerator;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -507,13 +508,16 @@ public final class FakeAvs
    * An honest CVM: {@link #rightResponse} for every task, except the tasks in {@code cannotJudge}
    * (read when asked), whose inputs differ from its own data.
    */
-  public static ResponseComputer honestCvm(java.util.Set<Long> cannotJudge) {
+  public static TaskComputer honestCvm(java.util.Set<Long> cannotJudge) {
     return task -> {
       if (cannotJudge.contains(task.taskIndex())) {
-        throw new NodeException.TaskMismatch(
+        throw new TaskRefusedException(
+            TaskRefusedException.Reason.INPUT_MISMATCH,
             "input commitment differs from this CVM's data (test)");
       }
-      return rightResponse(task);
+      long h = task.cvmBlockHeight();
+      return new TaskResult(
+          task.taskIndex(), bytes32("block-" + h), bytes32("dataset-" + h), bytes32("state-" + h));
     };
   }
 }

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.cvm.block.CvmBlock;
+import io.cvmavs.cvm.task.AttestedManuscript;
+import io.cvmavs.cvm.task.BlockSchedule;
+import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
@@ -13,10 +17,11 @@ import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerReader;
 import io.cvmavs.operator.chain.TaskManagerWriter;
+import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.cvm.CvmTasks;
 import io.cvmavs.operator.devnet.SeededOperators;
-import io.cvmavs.operator.node.CvmBlockComputer;
 import io.cvmavs.operator.node.NodeCommand;
 import java.math.BigInteger;
 import java.net.URI;
@@ -41,8 +46,27 @@ public final class AvsLocalnet {
   public static final long SPAN = 10;
   public static final Duration WAIT = Duration.ofSeconds(90);
   public static final int AGGREGATOR_ACCOUNT = 9;
+
+  /**
+   * The fixture's manuscript: the range's token_transfers as they are (a pass-through manuscript,
+   * so in-process nodes need no Flink job).
+   */
   public static final byte[] MANUSCRIPT =
-      "name: identity\n# the attested dataset is the range's token_transfers\n".getBytes();
+      """
+      name: identity
+      specVersion: v1.0.0
+      sources:
+        - name: transfers
+          type: dataset
+          dataset: eth.token_transfers
+      sinks:
+        - name: token_transfers
+          type: dataset
+          from: transfers
+          primary_key: [block_number, log_index]
+      """
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   public static final byte[] MANUSCRIPT_HASH = Hash.sha3(MANUSCRIPT);
 
   /** The fixture's keystore passwords (handed to the CLI through its environment). */
@@ -56,7 +80,7 @@ public final class AvsLocalnet {
   private final long deploymentBlock;
   private final SeededOperators seeded;
   private Transactor generatorTx;
-  private CvmBlockComputer generatorCvm;
+  private GeneratorCvm generatorCvm;
 
   private AvsLocalnet(AnvilNode anvil, Path dir, Path deploymentFile) {
     this.anvil = anvil;
@@ -169,7 +193,29 @@ public final class AvsLocalnet {
   /** Node options for in-process nodes: the fixture's manuscript and CVM genesis. */
   public NodeCommand.Options nodeOptions(Duration poll, boolean subscribe) {
     return new NodeCommand.Options(
-        MANUSCRIPT_HASH, Optional.of(deploymentBlock + 1), SPAN, poll, subscribe);
+        manuscripts(), Optional.of(deploymentBlock + 1), SPAN, poll, subscribe);
+  }
+
+  /** {@link #MANUSCRIPT}, loaded as a CVM attests it. */
+  public static List<AttestedManuscript> manuscripts() {
+    return List.of(AttestedManuscript.load("eth", "manuscript.yaml", MANUSCRIPT));
+  }
+
+  /**
+   * The task generator's CVM over the fixture's manuscript, answering in the task manager's types.
+   */
+  public record GeneratorCvm(CvmTaskComputer computer) {
+    public long rangeEnd(long height) {
+      return computer.rangeEnd(height);
+    }
+
+    public CvmBlock block(long height) {
+      return computer.block(MANUSCRIPT_HASH, height);
+    }
+
+    public TaskResponse compute(CvmTask task) {
+      return CvmTasks.response(computer.compute(CvmTasks.input(task)));
+    }
   }
 
   /** Runs the {@code cvm-avs} CLI in-process; asserts exit code 0 and returns stdout. */
@@ -208,13 +254,15 @@ public final class AvsLocalnet {
   }
 
   /** The task generator's own CVM block computer (its own copy of the chain data). */
-  public synchronized CvmBlockComputer generatorCvm() {
+  public synchronized GeneratorCvm generatorCvm() {
     if (generatorCvm == null) {
       generatorCvm =
-          new CvmBlockComputer(
-              new CvmBlockComputer.Settings("eth", deploymentBlock + 1, SPAN, MANUSCRIPT_HASH),
-              anvil.web3j(),
-              dir.resolve("generator-cvm"));
+          new GeneratorCvm(
+              new CvmTaskComputer(
+                  new CvmTaskComputer.Settings("eth", new BlockSchedule(deploymentBlock + 1, SPAN)),
+                  manuscripts(),
+                  anvil.web3j(),
+                  dir.resolve("generator-cvm")));
     }
     return generatorCvm;
   }
@@ -234,7 +282,7 @@ public final class AvsLocalnet {
         .createTask(
             height,
             MANUSCRIPT_HASH,
-            CvmBlockComputer.inputCommitmentHash(block.header().input()),
+            CvmTaskComputer.inputCommitmentHash(block.header().input()),
             new byte[] {0},
             67);
   }

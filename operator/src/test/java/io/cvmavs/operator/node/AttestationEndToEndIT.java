@@ -109,7 +109,7 @@ class AttestationEndToEndIT {
     // Task generator (account 0) builds CVM blocks from its own copy of the chain data.
     String tm = net.taskManager();
     TaskManagerReader reader = net.reader();
-    CvmBlockComputer generatorCvm = net.generatorCvm();
+    AvsLocalnet.GeneratorCvm generatorCvm = net.generatorCvm();
     List<CvmTask> tasks = new ArrayList<>();
     List<Long> latencies = new ArrayList<>();
     try {

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.cvm.task.BlockSchedule;
+import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
@@ -50,7 +52,7 @@ class AttestationLatencyIT {
             anvil, deploymentFile, dir, AvsLocalnet.PASSWORDS, CvmAvsCommand::commandLine);
     Deployments d = Deployments.read(deploymentFile);
     long deploymentBlock = Long.parseLong(d.values().get("deploymentBlock"));
-    byte[] manuscriptHash = Hash.sha3("name: identity\n".getBytes());
+    byte[] manuscriptHash = AvsLocalnet.MANUSCRIPT_HASH;
     URI rpc = URI.create(anvil.rpcUrl());
     Transactor deployer =
         ChainAccess.open(
@@ -106,7 +108,7 @@ class AttestationLatencyIT {
                 c,
                 bls,
                 new NodeCommand.Options(
-                    manuscriptHash,
+                    AvsLocalnet.manuscripts(),
                     Optional.of(deploymentBlock + 1),
                     SPAN,
                     Duration.ofSeconds(2),
@@ -115,20 +117,21 @@ class AttestationLatencyIT {
       String tm = d.address("CvmTaskManager");
       TaskManagerWriter generator = new TaskManagerWriter(deployer, tm);
       TaskManagerReader reader = new TaskManagerReader(deployer, tm);
-      CvmBlockComputer cvm =
-          new CvmBlockComputer(
-              new CvmBlockComputer.Settings("eth", deploymentBlock + 1, SPAN, manuscriptHash),
+      CvmTaskComputer cvm =
+          new CvmTaskComputer(
+              new CvmTaskComputer.Settings("eth", new BlockSchedule(deploymentBlock + 1, SPAN)),
+              AvsLocalnet.manuscripts(),
               anvil.web3j(),
               dir.resolve("generator"));
       List<Long> blocks = new ArrayList<>();
       List<Long> millis = new ArrayList<>();
       for (long h = 0; h < 5; h++) {
-        var block = cvm.block(h);
+        var block = cvm.block(manuscriptHash, h);
         CvmTask task =
             generator.createTask(
                 h,
                 manuscriptHash,
-                CvmBlockComputer.inputCommitmentHash(block.header().input()),
+                CvmTaskComputer.inputCommitmentHash(block.header().input()),
                 new byte[] {0},
                 67);
         long start = System.nanoTime();

@@ -3,6 +3,7 @@ package io.cvmavs.operator.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,13 +48,16 @@ class NodeHealthIT {
           Hash.sha3(CvmBlockOptions.DEVNET_MANUSCRIPT_TEXT.getBytes(StandardCharsets.UTF_8));
       NodeCommand.Options options =
           new NodeCommand.Options(
-              devnet,
+              List.of(
+                  AttestedManuscript.load(
+                      "eth",
+                      "devnet.manuscript",
+                      CvmBlockOptions.DEVNET_MANUSCRIPT_TEXT.getBytes(StandardCharsets.UTF_8))),
               Optional.of(net.deploymentBlock() + 1),
               AvsLocalnet.SPAN,
               Duration.ofMillis(500),
               true,
-              2,
-              "devnet.manuscript");
+              2);
       try (NodeCommand.Running running =
           NodeCommand.start(
               OperatorConfigLoader.load(config), AvsLocalnet.operatorKey(1), options)) {

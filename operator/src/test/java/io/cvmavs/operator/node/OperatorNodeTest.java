@@ -3,8 +3,11 @@ package io.cvmavs.operator.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.operator.aggregator.Aggregator;
+import io.cvmavs.operator.aggregator.AggregatorClient;
 import io.cvmavs.operator.aggregator.AggregatorException;
+import io.cvmavs.operator.aggregator.SignatureDelivery;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerAbi;
 import io.cvmavs.operator.chain.TaskResponse;
@@ -57,7 +60,7 @@ class OperatorNodeTest {
     return FakeAvs.rightResponse(t);
   }
 
-  private final ResponseComputer cvm = FakeAvs.honestCvm(mismatching);
+  private final TaskComputer cvm = FakeAvs.honestCvm(mismatching);
 
   /** An aggregator that accepts everything and counts what it was sent. */
   private static SignatureDelivery accepting(AtomicInteger delivered) {
@@ -245,7 +248,8 @@ class OperatorNodeTest {
             0,
             (i, r, op, sig) -> {
               if (calls.incrementAndGet() == 1) {
-                throw new NodeException("aggregator did not take task " + i + " (test)");
+                throw new AggregatorClient.Unavailable(
+                    "aggregator did not take task " + i + " (test)");
               }
               return new AggregatorClient.Answer(true, 0, "accepted", 1);
             });

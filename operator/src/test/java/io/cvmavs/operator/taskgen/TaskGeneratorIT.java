@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cvmavs.contracts.Deployments;
+import io.cvmavs.cvm.task.BlockSchedule;
+import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
@@ -11,7 +13,7 @@ import io.cvmavs.operator.chain.ChainException;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.chain.TaskManagerReader;
 import io.cvmavs.operator.chain.Transactor;
-import io.cvmavs.operator.node.CvmBlockComputer;
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Hash;
 
 /**
  * The task generator against a real anvil and the real contracts: one task per finished CVM block;
@@ -30,7 +31,7 @@ import org.web3j.crypto.Hash;
  */
 @WithAnvil
 class TaskGeneratorIT {
-  private static final byte[] MANUSCRIPT = Hash.sha3("taskgen-it".getBytes());
+  private static final byte[] MANUSCRIPT = AvsLocalnet.MANUSCRIPT_HASH;
 
   @TempDir Path dir;
 
@@ -104,8 +105,9 @@ class TaskGeneratorIT {
             Duration.ofSeconds(1),
             OptionalLong.of(maxTasks)),
         TaskGenerator.Chain.of(tx, taskManager),
-        new CvmBlockComputer(
-            new CvmBlockComputer.Settings("eth", genesis, 2, MANUSCRIPT),
+        new CvmTaskComputer(
+            new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, 2)),
+            AvsLocalnet.manuscripts(),
             anvil.web3j(),
             dir.resolve("cvm-" + System.nanoTime())),
         scheduler,

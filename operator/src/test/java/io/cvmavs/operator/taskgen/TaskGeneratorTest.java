@@ -2,24 +2,21 @@ package io.cvmavs.operator.taskgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cvmavs.cvm.block.CvmBlock;
-import io.cvmavs.cvm.block.CvmBlockHeader;
 import io.cvmavs.cvm.block.InputCommitment;
+import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.fakes.FakeAvs;
 import io.cvmavs.operator.fakes.ManualClock;
 import io.cvmavs.operator.fakes.ManualScheduler;
-import io.cvmavs.operator.node.CvmBlockComputer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link TaskGenerator} on the fake task manager ({@link FakeAvs}) with CVM blocks made here (their
- * input commitment names the block's chain range), a manual clock and scheduler. No anvil; {@code
+ * {@link TaskGenerator} on the fake task manager ({@link FakeAvs}) with CVM block inputs made here
+ * (each names its block's chain range), a manual clock and scheduler. No anvil; {@code
  * TaskGeneratorIT} runs it against the contracts with the real CVM.
  */
 class TaskGeneratorTest {
@@ -32,19 +29,10 @@ class TaskGeneratorTest {
   private final List<TaskGenerator.Created> created = new ArrayList<>();
   private final List<Long> built = new ArrayList<>();
 
-  private CvmBlock block(long height) {
+  private InputCommitment input(long height) {
     built.add(height);
     long from = GENESIS + height * SPAN;
-    return new CvmBlock(
-        new CvmBlockHeader(
-            height,
-            CvmBlockHeader.ZERO_HASH,
-            new InputCommitment("eth", from, from + SPAN - 1, FakeAvs.bytes32("src-" + height)),
-            MANUSCRIPT,
-            List.of(),
-            new byte[32],
-            0),
-        Map.of());
+    return new InputCommitment("eth", from, from + SPAN - 1, FakeAvs.bytes32("src-" + height));
   }
 
   private TaskGenerator generator(long confirmations, OptionalLong maxTasks) {
@@ -60,7 +48,7 @@ class TaskGeneratorTest {
             Duration.ofSeconds(1),
             maxTasks),
         chain,
-        this::block,
+        this::input,
         scheduler,
         created::add,
         clock::millis);
@@ -88,8 +76,7 @@ class TaskGeneratorTest {
     assertThat(task.cvmBlockHeight()).isZero();
     assertThat(task.manuscriptHash()).isEqualTo(MANUSCRIPT);
     assertThat(task.quorumThresholdPercentage()).isEqualTo(66);
-    assertThat(task.inputCommitment())
-        .isEqualTo(CvmBlockComputer.inputCommitmentHash(block(0).header().input()));
+    assertThat(task.inputCommitment()).isEqualTo(CvmTaskComputer.inputCommitmentHash(input(0)));
     assertThat(created).hasSize(1);
     assertThat(created.get(0).createdAtMillis()).isEqualTo(clock.millis());
     assertThat(g.step()).as("never twice").isZero();

@@ -1,4 +1,4 @@
-package io.cvmavs.operator.node;
+package io.cvmavs.operator.aggregator;
 
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.operator.chain.TaskResponse;
@@ -12,7 +12,8 @@ public interface SignatureDelivery {
   /**
    * Delivers one signature; a refusal comes back as an answer with the aggregator's code.
    *
-   * @throws NodeException the aggregator could not be reached (the node tries again later)
+   * @throws AggregatorClient.Unavailable the aggregator could not be reached (the node tries again
+   *     later)
    */
   AggregatorClient.Answer submit(
       long taskIndex, TaskResponse response, String operatorId, G1Point signature);

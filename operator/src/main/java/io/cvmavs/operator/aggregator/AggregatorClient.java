@@ -1,4 +1,4 @@
-package io.cvmavs.operator.node;
+package io.cvmavs.operator.aggregator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +23,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * error with an application code) are returned, not retried: they will not change on a re-send.
  */
 public final class AggregatorClient implements SignatureDelivery {
+  /**
+   * The aggregator could not be reached or did not answer usefully (after the retries); the message
+   * names it (credentials redacted) and the task.
+   */
+  public static final class Unavailable extends RuntimeException {
+    public Unavailable(String message) {
+      super(message);
+    }
+
+    public Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** The aggregator's answer: accepted, or refused with a code and message. */
   public record Answer(boolean accepted, int code, String message, int signers) {}
 
@@ -82,12 +96,12 @@ public final class AggregatorClient implements SignatureDelivery {
           sleeper.sleep(backoff.delay(attempt));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new NodeException(
+          throw new Unavailable(
               "interrupted while sending task " + taskIndex + " to the aggregator", e);
         }
       }
     }
-    throw new NodeException(
+    throw new Unavailable(
         "aggregator "
             + OperatorConfigLoader.redact(url.toString())
             + " did not take task "
@@ -102,22 +116,22 @@ public final class AggregatorClient implements SignatureDelivery {
    * {@code aggregator_evidence}: dissenting signatures and equivocations about tasks from {@code
    * fromTaskIndex} on (one attempt; the challenger asks again at its next step).
    */
-  public io.cvmavs.operator.aggregator.Evidence evidence(long fromTaskIndex) {
+  public Evidence evidence(long fromTaskIndex) {
     ObjectNode params = JSON.createObjectNode();
     params.put("fromTaskIndex", fromTaskIndex);
     try {
       JsonNode reply = call("aggregator_evidence", params);
       JsonNode error = reply.path("error");
       if (!error.isMissingNode() && !error.isNull()) {
-        throw new NodeException(
+        throw new Unavailable(
             "aggregator "
                 + OperatorConfigLoader.redact(url.toString())
                 + " refused aggregator_evidence: "
                 + error.path("message").asText());
       }
-      return io.cvmavs.operator.aggregator.Evidence.fromJson(reply.path("result"));
+      return Evidence.fromJson(reply.path("result"));
     } catch (IOException | IllegalArgumentException e) {
-      throw new NodeException(
+      throw new Unavailable(
           "cannot read evidence from aggregator "
               + OperatorConfigLoader.redact(url.toString())
               + ": "
