@@ -1,11 +1,11 @@
 package io.cvmavs.operator.aggregator;
 
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Prepared;
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.RegistryReader;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;

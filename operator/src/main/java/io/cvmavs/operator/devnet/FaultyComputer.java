@@ -1,7 +1,7 @@
 package io.cvmavs.operator.devnet;
 
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.operator.node.ResponseComputer;
 import java.nio.charset.StandardCharsets;
 import org.web3j.crypto.Hash;

@@ -1,6 +1,6 @@
 package io.cvmavs.operator.monitor;
 
-import io.cvmavs.operator.chain.Abi;
+import io.cvmavs.chain.abi.Abi;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HexFormat;

@@ -1,7 +1,7 @@
 package io.cvmavs.operator.monitor;
 
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerAbi;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerAbi;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

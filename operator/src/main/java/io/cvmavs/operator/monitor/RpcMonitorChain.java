@@ -1,9 +1,9 @@
 package io.cvmavs.operator.monitor;
 
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.ChainException;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import java.math.BigInteger;
 import java.net.URI;

@@ -1,5 +1,8 @@
 package io.cvmavs.operator.node;
 
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.cvm.block.CvmBlock;
 import io.cvmavs.cvm.block.CvmBlockBuilder;
 import io.cvmavs.cvm.block.CvmBlockHeader;
@@ -12,9 +15,6 @@ import io.cvmavs.cvm.ingest.SourceCommitment;
 import io.cvmavs.cvm.ingest.Web3jChainSource;
 import io.cvmavs.cvm.proof.CanonicalDataset;
 import io.cvmavs.cvm.proof.CanonicalEncoding;
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskResponse;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.cvmavs.operator.node;
 
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.avs.TaskManagerReader;
+import io.cvmavs.chain.avs.TaskResponse;
+import io.cvmavs.chain.core.CoreReader;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.crypto.bls.BlsKeyPair;
-import io.cvmavs.operator.chain.ChainAccess;
-import io.cvmavs.operator.chain.CoreReader;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.TaskResponse;
-import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.ConfigException;
 import io.cvmavs.operator.config.OperatorConfig;

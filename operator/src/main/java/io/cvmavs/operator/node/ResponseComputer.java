@@ -1,7 +1,7 @@
 package io.cvmavs.operator.node;
 
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskResponse;
 
 /**
  * Re-executes a task with the node's own CVM and data.

@@ -2,8 +2,8 @@ package io.cvmavs.operator.registration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cvmavs.operator.chain.ChainAccess;
-import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import java.nio.file.Path;

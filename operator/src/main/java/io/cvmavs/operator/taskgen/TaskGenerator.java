@@ -1,11 +1,11 @@
 package io.cvmavs.operator.taskgen;
 
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerReader;
+import io.cvmavs.chain.avs.TaskManagerWriter;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.cvm.block.CvmBlock;
-import io.cvmavs.operator.chain.ChainException;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.TaskManagerWriter;
-import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.node.CvmBlockComputer;
 import java.time.Duration;
 import java.util.Arrays;

@@ -3,14 +3,14 @@ package io.cvmavs.operator.taskgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerReader;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
-import io.cvmavs.operator.chain.ChainException;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.node.CvmBlockComputer;
 import java.nio.file.Path;
 import java.time.Duration;
