@@ -2,6 +2,7 @@ package io.cvmavs.chain.avs;
 
 import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Abi;
+import io.cvmavs.chain.abi.Events;
 import io.cvmavs.chain.abi.Words;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.crypto.bn254.G1Point;
@@ -27,8 +28,7 @@ import org.web3j.protocol.core.methods.response.Log;
 
 /** Views and events of {@code CvmRegistry}: operator ids, pubkeys, checkpointed stakes, APKs. */
 public final class RegistryReader {
-  public static final String NEW_PUBKEY_REGISTRATION_TOPIC =
-      Abi.topic("NewPubkeyRegistration(address,(uint256,uint256),(uint256[2],uint256[2]))");
+  public static final String NEW_PUBKEY_REGISTRATION_TOPIC = Events.NEW_PUBKEY_REGISTRATION.topic();
 
   private final Transactor rpc;
   private final String registry;

@@ -1,7 +1,7 @@
 package io.cvmavs.chain.avs;
 
 import io.cvmavs.chain.ChainException;
-import io.cvmavs.chain.abi.Abi;
+import io.cvmavs.chain.abi.Events;
 import io.cvmavs.chain.abi.Numbers;
 import io.cvmavs.chain.abi.Words;
 import java.math.BigInteger;
@@ -17,28 +17,25 @@ import org.web3j.utils.Numeric;
  * record per event and its decoder. Every record carries the log's block and transaction.
  */
 public final class SlashingEvents {
-  static final String R = TaskManagerAbi.RESPONSE_TUPLE;
-
-  public static final String CHALLENGE_RAISED = "ChallengeRaised(uint256,uint32,address," + R + ")";
+  public static final String CHALLENGE_RAISED = Events.CHALLENGE_RAISED.canonical();
   public static final String SIGNATURE_CHALLENGE_RAISED =
-      "SignatureChallengeRaised(uint256,uint32,address,address," + R + "," + R + ")";
-  public static final String SLASHING_REQUEST_VETOED =
-      "SlashingRequestVetoed(uint256,uint32,uint256)";
+      Events.SIGNATURE_CHALLENGE_RAISED.canonical();
+  public static final String SLASHING_REQUEST_VETOED = Events.SLASHING_REQUEST_VETOED.canonical();
   public static final String SLASHING_REQUEST_FULFILLED =
-      "SlashingRequestFulfilled(uint256,uint32,uint256)";
+      Events.SLASHING_REQUEST_FULFILLED.canonical();
   public static final String OPERATOR_SLASHED_FOR_WRONG_RESULT =
-      "OperatorSlashedForWrongResult(uint256,address,uint8)";
-  public static final String EQUIVOCATION_SLASHED = "EquivocationSlashed(uint32,address,address)";
+      Events.OPERATOR_SLASHED_FOR_WRONG_RESULT.canonical();
+  public static final String EQUIVOCATION_SLASHED = Events.EQUIVOCATION_SLASHED.canonical();
 
-  public static final String CHALLENGE_RAISED_TOPIC = Abi.topic(CHALLENGE_RAISED);
+  public static final String CHALLENGE_RAISED_TOPIC = Events.CHALLENGE_RAISED.topic();
   public static final String SIGNATURE_CHALLENGE_RAISED_TOPIC =
-      Abi.topic(SIGNATURE_CHALLENGE_RAISED);
-  public static final String SLASHING_REQUEST_VETOED_TOPIC = Abi.topic(SLASHING_REQUEST_VETOED);
+      Events.SIGNATURE_CHALLENGE_RAISED.topic();
+  public static final String SLASHING_REQUEST_VETOED_TOPIC = Events.SLASHING_REQUEST_VETOED.topic();
   public static final String SLASHING_REQUEST_FULFILLED_TOPIC =
-      Abi.topic(SLASHING_REQUEST_FULFILLED);
+      Events.SLASHING_REQUEST_FULFILLED.topic();
   public static final String OPERATOR_SLASHED_FOR_WRONG_RESULT_TOPIC =
-      Abi.topic(OPERATOR_SLASHED_FOR_WRONG_RESULT);
-  public static final String EQUIVOCATION_SLASHED_TOPIC = Abi.topic(EQUIVOCATION_SLASHED);
+      Events.OPERATOR_SLASHED_FOR_WRONG_RESULT.topic();
+  public static final String EQUIVOCATION_SLASHED_TOPIC = Events.EQUIVOCATION_SLASHED.topic();
 
   private SlashingEvents() {}
 

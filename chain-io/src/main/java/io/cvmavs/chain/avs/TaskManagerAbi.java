@@ -2,6 +2,7 @@ package io.cvmavs.chain.avs;
 
 import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Abi;
+import io.cvmavs.chain.abi.Events;
 import io.cvmavs.chain.abi.Numbers;
 import io.cvmavs.chain.abi.Words;
 import io.cvmavs.crypto.bn254.G1Point;
@@ -106,14 +107,13 @@ public final class TaskManagerAbi {
   public static final String RESPONSE_COUNT = "responseCount()";
 
   /** {@code NewTaskCreated(uint32 indexed taskIndex, Task task)}. */
-  public static final String NEW_TASK_CREATED = "NewTaskCreated(uint32," + TASK_TUPLE + ")";
+  public static final String NEW_TASK_CREATED = Events.NEW_TASK_CREATED.canonical();
 
   /** {@code TaskResponded(uint32 indexed taskIndex, TaskResponse, TaskResponseMetadata)}. */
-  public static final String TASK_RESPONDED =
-      "TaskResponded(uint32," + RESPONSE_TUPLE + "," + METADATA_TUPLE + ")";
+  public static final String TASK_RESPONDED = Events.TASK_RESPONDED.canonical();
 
-  public static final String NEW_TASK_CREATED_TOPIC = topic(NEW_TASK_CREATED);
-  public static final String TASK_RESPONDED_TOPIC = topic(TASK_RESPONDED);
+  public static final String NEW_TASK_CREATED_TOPIC = Events.NEW_TASK_CREATED.topic();
+  public static final String TASK_RESPONDED_TOPIC = Events.TASK_RESPONDED.topic();
 
   private TaskManagerAbi() {}
 
@@ -435,13 +435,49 @@ public final class TaskManagerAbi {
    * records only their hash). Checks the ids against {@code hashOfNonSigners}.
    */
   static List<byte[]> nonSignerIdsFromCalldata(String input, byte[] hashOfNonSigners) {
-    String sel = selector(RESPOND_TO_TASK);
-    if (input == null || !input.toLowerCase(java.util.Locale.ROOT).startsWith(sel)) {
+    if (!isRespondToTask(input)) {
       throw new ChainException(
           "transaction input is not a respondToTask call: " + Abi.abbreviate(input));
     }
+    List<byte[]> ids = decodeNonSignerIds(input);
+    if (!java.util.Arrays.equals(hashOfNonSigners(ids), hashOfNonSigners)) {
+      throw new ChainException(
+          "non-signers in the respondToTask calldata do not hash to the recorded hashOfNonSigners "
+              + io.cvmavs.chain.abi.Bytes32.hex(hashOfNonSigners));
+    }
+    return ids;
+  }
+
+  /**
+   * The non-signer operatorIds (in calldata order) of {@code input}, or empty if it is not a direct
+   * {@code respondToTask} call (e.g. sent through a multisig) or cannot be decoded. The caller
+   * checks them against the recorded {@code hashOfNonSigners}.
+   */
+  public static java.util.Optional<List<byte[]>> nonSignerIds(String input) {
+    if (!isRespondToTask(input)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(decodeNonSignerIds(input));
+    } catch (RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  private static boolean isRespondToTask(String input) {
+    return input != null
+        && input.toLowerCase(java.util.Locale.ROOT).startsWith(selector(RESPOND_TO_TASK));
+  }
+
+  /**
+   * {@code nonSignerStakesAndSignature.nonSignerPubkeys}, each as {@code operatorId = keccak256(x ‖
+   * y)}. Argument layout: {@code task} is dynamic (offset in word 0), {@code taskResponse} four
+   * static words (1..4), {@code nonSignerStakesAndSignature} dynamic (offset in word 5), whose
+   * first field is the offset of the {@code G1Point[]}.
+   */
+  private static List<byte[]> decodeNonSignerIds(String input) {
+    String sel = selector(RESPOND_TO_TASK);
     Words w = new Words("0x" + input.substring(sel.length()), "respondToTask calldata");
-    // Head: task offset, response (4 static words), nonSignerStakesAndSignature offset.
     int tuple = w.offset(5 * 32);
     int keys = tuple + w.offset(tuple);
     int n = w.offset(keys);
@@ -449,11 +485,6 @@ public final class TaskManagerAbi {
     for (int j = 0; j < n; j++) {
       G1Point pk = G1Point.of(w.word(keys + 32 + 64 * j), w.word(keys + 64 + 64 * j));
       ids.add(io.cvmavs.crypto.bls.Bls.operatorId(pk));
-    }
-    if (!java.util.Arrays.equals(hashOfNonSigners(ids), hashOfNonSigners)) {
-      throw new ChainException(
-          "non-signers in the respondToTask calldata do not hash to the recorded hashOfNonSigners "
-              + io.cvmavs.chain.abi.Bytes32.hex(hashOfNonSigners));
     }
     return ids;
   }

@@ -1,5 +1,9 @@
 package io.cvmavs.stake.chain;
 
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Abi;
+import io.cvmavs.chain.abi.Events;
+import io.cvmavs.chain.abi.Words;
 import io.cvmavs.stake.chain.StakeSnapshot.OperatorState;
 import io.cvmavs.stake.chain.StakeSnapshot.StrategyInfo;
 import io.cvmavs.stake.config.PriceSource;
@@ -44,10 +48,8 @@ import org.web3j.protocol.core.methods.response.Log;
  * </ol>
  */
 public final class RpcStakeReader implements StakeReader {
-  static final String OPERATOR_SLASHED =
-      Abi.topic("OperatorSlashed(address,(address,uint32),address[],uint256[],string)");
-  static final String OPERATOR_STAKE_SLASHED =
-      Abi.topic("OperatorStakeSlashed(address,uint256,uint256,uint256)");
+  static final String OPERATOR_SLASHED = Events.OPERATOR_SLASHED.topic();
+  static final String OPERATOR_STAKE_SLASHED = Events.OPERATOR_STAKE_SLASHED.topic();
   private static final BigInteger WAD = BigInteger.TEN.pow(18);
 
   private final BatchRpc rpc;
@@ -81,6 +83,14 @@ public final class RpcStakeReader implements StakeReader {
 
   @Override
   public StakeSnapshot read(long block, long jailFromBlock) {
+    try {
+      return readAt(block, jailFromBlock);
+    } catch (ChainException e) {
+      throw new ChainReadException(e.getMessage(), e);
+    }
+  }
+
+  private StakeSnapshot readAt(long block, long jailFromBlock) {
     // ---- round 1
     List<Request<?, ? extends Response<?>>> r1 = new ArrayList<>();
     List<String> w1 = new ArrayList<>();
@@ -139,7 +149,7 @@ public final class RpcStakeReader implements StakeReader {
     List<Response<?>> a1 = rpc.round(r1, w1);
 
     List<String> members = new ArrayList<>(new TreeSet<>(words(a1, 0, w1).addressArray()));
-    Abi.Words sp = words(a1, 1, w1);
+    Words sp = words(a1, 1, w1);
     int[] spArray = sp.array(0, 2);
     List<String> strategies = new ArrayList<>();
     List<BigInteger> multipliers = new ArrayList<>();
@@ -156,7 +166,7 @@ public final class RpcStakeReader implements StakeReader {
     Map<String, BigInteger> feedAnswers = new LinkedHashMap<>();
     int i = 4;
     for (String feed : feeds) {
-      Abi.Words round = words(a1, i, w1);
+      Words round = words(a1, i, w1);
       BigInteger answer = round.int256(32);
       long updatedAt = round.uint(96).longValue();
       int decimals = words(a1, i + 1, w1).uint(0).intValueExact();
@@ -185,7 +195,7 @@ public final class RpcStakeReader implements StakeReader {
     Set<String> slashed = new TreeSet<>();
     if (jail) {
       for (Log log : logs(a1.get(i))) {
-        Abi.Words data = new Abi.Words("OperatorSlashed event", log.getData());
+        Words data = new Words(log.getData(), "OperatorSlashed event");
         if (data.address(32).equals(avs) && data.uint(64).longValue() == config.operatorSetId()) {
           slashed.add(data.address(0));
         }
@@ -338,7 +348,7 @@ public final class RpcStakeReader implements StakeReader {
     return out;
   }
 
-  private static Abi.Words words(List<Response<?>> answers, int index, List<String> what) {
+  private static Words words(List<Response<?>> answers, int index, List<String> what) {
     EthCall call = (EthCall) answers.get(index);
     if (call.isReverted()) {
       throw new ChainReadException(what.get(index) + " reverted: " + call.getRevertReason());
@@ -349,6 +359,6 @@ public final class RpcStakeReader implements StakeReader {
           what.get(index)
               + " returned no data (wrong address, or no contract there at that block)");
     }
-    return new Abi.Words(what.get(index), value);
+    return new Words(value, what.get(index));
   }
 }

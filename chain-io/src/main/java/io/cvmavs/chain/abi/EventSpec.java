@@ -1,9 +1,8 @@
-package io.cvmavs.operator.monitor;
+package io.cvmavs.chain.abi;
 
-import io.cvmavs.chain.abi.Abi;
+import io.cvmavs.chain.ChainException;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,8 @@ import org.web3j.protocol.core.methods.response.Log;
  * (names and {@code indexed} removed). Supported parameter types: {@code uintN}, {@code intN} (as
  * unsigned words), {@code address}, {@code bool}, {@code bytes32}, {@code string}, {@code bytes},
  * dynamic arrays of static elements ({@code T[]}) and static tuples of static elements; that covers
- * every event the monitor watches. Decoded values: {@link BigInteger} for integers, lower-case
+ * every event in {@link Events} but the task events (whose tuples hold {@code bytes}; {@code
+ * TaskManagerAbi} decodes those). Decoded values: {@link BigInteger} for integers, lower-case
  * 0x-hex strings for addresses and bytes, {@link Boolean}, {@link String}, {@link List} for arrays
  * and tuples.
  */
@@ -68,7 +68,7 @@ public record EventSpec(String name, List<Param> params, String canonical, Strin
         }
       }
     } catch (RuntimeException e) {
-      throw new MonitorException(
+      throw new ChainException(
           "cannot decode " + canonical + " in transaction " + log.getTransactionHash(), e);
     }
     return out;
@@ -174,12 +174,11 @@ public record EventSpec(String name, List<Param> params, String canonical, Strin
     throw new IllegalArgumentException("unbalanced parentheses in " + s);
   }
 
-  static byte[] bytes(String hex) {
-    String h = hex == null ? "" : hex.startsWith("0x") ? hex.substring(2) : hex;
-    return HexFormat.of().parseHex(h);
+  private static byte[] bytes(String hex) {
+    return Numbers.bytes(hex == null ? "" : hex);
   }
 
-  static String hex(byte[] b) {
-    return "0x" + HexFormat.of().formatHex(b);
+  private static String hex(byte[] b) {
+    return Numbers.hex(b);
   }
 }
