@@ -1,9 +1,9 @@
 package io.cvmavs.chain.avs;
 
-import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.abi.Events;
 import io.cvmavs.chain.abi.Words;
+import io.cvmavs.chain.rpc.LogScanner;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
@@ -21,10 +21,6 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.abi.datatypes.generated.Uint96;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.Log;
 
 /** Views and events of {@code CvmRegistry}: operator ids, pubkeys, checkpointed stakes, APKs. */
 public final class RegistryReader {
@@ -32,10 +28,12 @@ public final class RegistryReader {
 
   private final Transactor rpc;
   private final String registry;
+  private final LogScanner logs;
 
   public RegistryReader(Transactor rpc, String registry) {
     this.rpc = rpc;
     this.registry = registry;
+    this.logs = new LogScanner(rpc.web3j());
   }
 
   /** A registered BLS key (from {@code NewPubkeyRegistration}). */
@@ -202,21 +200,12 @@ public final class RegistryReader {
 
   /** Every {@code NewPubkeyRegistration} in [fromBlock, toBlock]. */
   public List<PubkeyRegistration> pubkeyRegistrations(long fromBlock, long toBlock) {
-    EthFilter filter =
-        new EthFilter(
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)),
-            registry);
-    filter.addSingleTopic(NEW_PUBKEY_REGISTRATION_TOPIC);
-    EthLog result =
-        Transactor.rpc(
-            () -> rpc.web3j().ethGetLogs(filter).send(), "eth_getLogs NewPubkeyRegistration");
-    if (result.hasError()) {
-      throw new ChainException(
-          "eth_getLogs NewPubkeyRegistration: " + Transactor.errorText(result.getError()));
-    }
-    return result.getLogs().stream()
-        .map(r -> (Log) r.get())
+    return logs
+        .logs(
+            LogScanner.Query.of("NewPubkeyRegistration", registry, NEW_PUBKEY_REGISTRATION_TOPIC),
+            fromBlock,
+            toBlock)
+        .stream()
         .map(
             log -> {
               Words w = new Words(log.getData(), "NewPubkeyRegistration");

@@ -4,25 +4,25 @@ import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.abi.Numbers;
 import io.cvmavs.chain.abi.Words;
+import io.cvmavs.chain.rpc.LogScanner;
 import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
 import java.util.List;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint32;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 
 /** Views and events of {@code CvmTaskManager}. */
 public final class TaskManagerReader {
   private final Transactor rpc;
   private final String taskManager;
+  private final LogScanner logs;
 
   public TaskManagerReader(Transactor rpc, String taskManager) {
     this.rpc = rpc;
     this.taskManager = taskManager;
+    this.logs = new LogScanner(rpc.web3j());
   }
 
   public String address() {
@@ -89,29 +89,20 @@ public final class TaskManagerReader {
         .toList();
   }
 
-  /** The task with this index, from its {@code NewTaskCreated} event (searched from fromBlock). */
+  /**
+   * The task with this index, from its {@code NewTaskCreated} event (searched from fromBlock to the
+   * head in bounded ranges, stopping at the first).
+   */
   public java.util.Optional<CvmTask> findTask(long taskIndex, long fromBlock) {
-    EthFilter filter =
-        new EthFilter(
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
-            org.web3j.protocol.core.DefaultBlockParameterName.LATEST,
-            taskManager);
-    filter.addSingleTopic(TaskManagerAbi.NEW_TASK_CREATED_TOPIC);
-    filter.addSingleTopic(
-        Numbers.hex(org.web3j.utils.Numeric.toBytesPadded(BigInteger.valueOf(taskIndex), 32)));
-    EthLog result =
-        Transactor.rpc(() -> rpc.web3j().ethGetLogs(filter).send(), "eth_getLogs NewTaskCreated");
-    if (result.hasError()) {
-      throw new ChainException(
-          "eth_getLogs NewTaskCreated("
-              + taskIndex
-              + "): "
-              + Transactor.errorText(result.getError()));
-    }
-    return result.getLogs().stream()
-        .map(r -> (Log) r.get())
-        .map(TaskManagerAbi::decodeNewTaskCreated)
-        .findFirst();
+    LogScanner.Query q =
+        LogScanner.Query.of(
+                "NewTaskCreated(" + taskIndex + ")",
+                taskManager,
+                TaskManagerAbi.NEW_TASK_CREATED_TOPIC)
+            .andTopic(
+                Numbers.hex(
+                    org.web3j.utils.Numeric.toBytesPadded(BigInteger.valueOf(taskIndex), 32)));
+    return logs.firstUpToHead(q, fromBlock).map(TaskManagerAbi::decodeNewTaskCreated);
   }
 
   /** {@code config()}: windows, slash amounts and the challenge bond. */
@@ -223,38 +214,16 @@ public final class TaskManagerReader {
         .toList();
   }
 
-  /**
-   * Blocks per {@code eth_getLogs} request: public RPC providers refuse wider ranges (limits of 1k
-   * to 10k blocks are common), so long scans are split.
-   */
-  public static final long MAX_LOG_RANGE = 2_000;
-
   private List<Log> logs(String topic, long fromBlock, long toBlock) {
-    List<Log> out = new java.util.ArrayList<>();
-    for (long from = fromBlock; from <= toBlock; from += MAX_LOG_RANGE) {
-      out.addAll(logsInRange(topic, from, Math.min(toBlock, from + MAX_LOG_RANGE - 1)));
-    }
-    return out;
+    return logs.logs(LogScanner.Query.of(eventName(topic), taskManager, topic), fromBlock, toBlock);
   }
 
-  private List<Log> logsInRange(String topic, long fromBlock, long toBlock) {
-    EthFilter filter =
-        new EthFilter(
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)),
-            taskManager);
-    filter.addSingleTopic(topic);
-    EthLog result = Transactor.rpc(() -> rpc.web3j().ethGetLogs(filter).send(), "eth_getLogs");
-    if (result.hasError()) {
-      throw new ChainException(
-          "eth_getLogs "
-              + fromBlock
-              + ".."
-              + toBlock
-              + ": "
-              + Transactor.errorText(result.getError()));
-    }
-    return result.getLogs().stream().map(r -> (Log) r.get()).toList();
+  private static String eventName(String topic) {
+    return io.cvmavs.chain.abi.Events.all().stream()
+        .filter(e -> e.topic().equalsIgnoreCase(topic))
+        .map(io.cvmavs.chain.abi.EventSpec::name)
+        .findFirst()
+        .orElse(topic);
   }
 
   private byte[] bytes32(String data, String what) {

@@ -3,6 +3,7 @@ package io.cvmavs.operator.monitor;
 import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.rpc.LogScanner;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import java.math.BigInteger;
@@ -17,9 +18,7 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthBlock;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.Transaction;
 import org.web3j.protocol.http.HttpService;
@@ -33,6 +32,7 @@ public final class RpcMonitorChain implements MonitorChain {
   private final Web3j web3j;
   private final long chainId;
   private final RegistryReader registry;
+  private final LogScanner scanner;
   private final Map<Long, Long> timestamps = new ConcurrentHashMap<>();
   private final List<RegistryReader.PubkeyRegistration> registrations = new ArrayList<>();
   private long registrationsScannedTo;
@@ -52,6 +52,7 @@ public final class RpcMonitorChain implements MonitorChain {
       throw new MonitorException("cannot create the read-only account", e);
     }
     this.registry = new RegistryReader(Transactor.of(web3j, none, chainId), registryAddress);
+    this.scanner = new LogScanner(web3j);
     this.registrationsScannedTo = fromBlock - 1;
   }
 
@@ -89,21 +90,9 @@ public final class RpcMonitorChain implements MonitorChain {
 
   @Override
   public List<Log> logs(List<String> addresses, List<String> topics, long from, long to) {
-    EthFilter filter =
-        new EthFilter(
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(to)),
-            addresses);
-    filter.addOptionalTopics(topics.toArray(String[]::new));
-    EthLog result =
-        Transactor.rpcCall(
-            () -> web3j.ethGetLogs(filter).send(), "eth_getLogs " + from + ".." + to);
-    if (result.hasError()) {
-      throw new ChainException(
-          "eth_getLogs " + from + ".." + to + ": " + result.getError().getMessage());
-    }
-    return result.getLogs().stream()
-        .map(r -> (Log) r.get())
+    return scanner
+        .logs(new LogScanner.Query("monitor", addresses, List.of(topics)), from, to)
+        .stream()
         .sorted(
             Comparator.comparing((Log l) -> l.getBlockNumber()).thenComparing(l -> l.getLogIndex()))
         .toList();

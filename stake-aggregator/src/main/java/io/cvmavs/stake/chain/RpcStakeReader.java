@@ -4,6 +4,7 @@ import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.abi.Events;
 import io.cvmavs.chain.abi.Words;
+import io.cvmavs.chain.rpc.LogScanner;
 import io.cvmavs.stake.chain.StakeSnapshot.OperatorState;
 import io.cvmavs.stake.chain.StakeSnapshot.StrategyInfo;
 import io.cvmavs.stake.config.PriceSource;
@@ -27,10 +28,8 @@ import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
-import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthCall;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 
 /**
@@ -40,8 +39,9 @@ import org.web3j.protocol.core.methods.response.Log;
  * <ol>
  *   <li>operator-set members ({@code AllocationManager.getMembers}), strategies and multipliers
  *       ({@code CvmRegistry.strategyParams}, {@code quorumConfig}), the block header, every
- *       configured price feed ({@code latestRoundData}, {@code decimals}) and the slashing events
- *       of the jail window ({@code OperatorSlashed}, {@code OperatorStakeSlashed});
+ *       configured price feed ({@code latestRoundData}, {@code decimals}); then the slashing events
+ *       of the jail window ({@code OperatorSlashed}, {@code OperatorStakeSlashed}) through {@link
+ *       LogScanner} (bounded ranges, outside the batch);
  *   <li>slashable shares ({@code getMinimumSlashableStake}, {@code operatorsPerCall} operators per
  *       call), {@code CStaking.operatorStake} and {@code consensusKeyOf} per operator, and {@code
  *       sharesToUnderlyingView(1e18)} of feed-priced strategies.
@@ -58,6 +58,7 @@ public final class RpcStakeReader implements StakeReader {
   private final String registry;
   private final String avs;
   private final String cStaking;
+  private final LogScanner logs;
 
   public RpcStakeReader(BatchRpc rpc, StakeConfig config) {
     this.rpc = rpc;
@@ -66,6 +67,7 @@ public final class RpcStakeReader implements StakeReader {
     this.registry = config.contract(StakeConfig.REGISTRY);
     this.avs = config.contract(StakeConfig.SERVICE_MANAGER).toLowerCase(Locale.ROOT);
     this.cStaking = config.contract(StakeConfig.C_STAKING);
+    this.logs = new LogScanner(rpc.web3j());
   }
 
   @Override
@@ -136,16 +138,6 @@ public final class RpcStakeReader implements StakeReader {
       w1.add("decimals() of feed " + feed);
     }
     boolean jail = jailFromBlock < block;
-    if (jail) {
-      r1.add(
-          rpc.web3j()
-              .ethGetLogs(filter(allocationManager, OPERATOR_SLASHED, jailFromBlock + 1, block)));
-      w1.add("eth_getLogs(OperatorSlashed)");
-      r1.add(
-          rpc.web3j()
-              .ethGetLogs(filter(cStaking, OPERATOR_STAKE_SLASHED, jailFromBlock + 1, block)));
-      w1.add("eth_getLogs(OperatorStakeSlashed)");
-    }
     List<Response<?>> a1 = rpc.round(r1, w1);
 
     List<String> members = new ArrayList<>(new TreeSet<>(words(a1, 0, w1).addressArray()));
@@ -194,13 +186,23 @@ public final class RpcStakeReader implements StakeReader {
     }
     Set<String> slashed = new TreeSet<>();
     if (jail) {
-      for (Log log : logs(a1.get(i))) {
+      // eth_getLogs outside the batch: the scanner splits the jail window into ranges the
+      // provider accepts.
+      for (Log log :
+          logs.logs(
+              LogScanner.Query.of("OperatorSlashed", allocationManager, OPERATOR_SLASHED),
+              jailFromBlock + 1,
+              block)) {
         Words data = new Words(log.getData(), "OperatorSlashed event");
         if (data.address(32).equals(avs) && data.uint(64).longValue() == config.operatorSetId()) {
           slashed.add(data.address(0));
         }
       }
-      for (Log log : logs(a1.get(i + 1))) {
+      for (Log log :
+          logs.logs(
+              LogScanner.Query.of("OperatorStakeSlashed", cStaking, OPERATOR_STAKE_SLASHED),
+              jailFromBlock + 1,
+              block)) {
         String topic = log.getTopics().get(1);
         slashed.add(("0x" + topic.substring(topic.length() - 40)).toLowerCase(Locale.ROOT));
       }
@@ -332,20 +334,6 @@ public final class RpcStakeReader implements StakeReader {
     if (s instanceof PriceSource.Feed f) {
       feeds.add(f.address().toLowerCase(Locale.ROOT));
     }
-  }
-
-  private static EthFilter filter(String address, String topic, long from, long to) {
-    EthFilter f = new EthFilter(BatchRpc.at(from), BatchRpc.at(to), address);
-    f.addSingleTopic(topic);
-    return f;
-  }
-
-  private static List<Log> logs(Response<?> response) {
-    List<Log> out = new ArrayList<>();
-    for (EthLog.LogResult<?> r : ((EthLog) response).getLogs()) {
-      out.add((Log) r.get());
-    }
-    return out;
   }
 
   private static Words words(List<Response<?>> answers, int index, List<String> what) {
