@@ -4,6 +4,7 @@ import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.abi.Events;
 import io.cvmavs.chain.abi.Words;
 import io.cvmavs.chain.rpc.LogScanner;
+import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
@@ -26,14 +27,19 @@ import org.web3j.abi.datatypes.generated.Uint96;
 public final class RegistryReader {
   public static final String NEW_PUBKEY_REGISTRATION_TOPIC = Events.NEW_PUBKEY_REGISTRATION.topic();
 
-  private final Transactor rpc;
+  private final RpcClient rpc;
   private final String registry;
   private final LogScanner logs;
 
-  public RegistryReader(Transactor rpc, String registry) {
+  /** Reads as {@code tx}'s account ({@link Transactor#reader()}). */
+  public RegistryReader(Transactor tx, String registry) {
+    this(tx.reader(), registry);
+  }
+
+  public RegistryReader(RpcClient rpc, String registry) {
     this.rpc = rpc;
     this.registry = registry;
-    this.logs = new LogScanner(rpc.web3j());
+    this.logs = rpc.logs();
   }
 
   /** A registered BLS key (from {@code NewPubkeyRegistration}). */

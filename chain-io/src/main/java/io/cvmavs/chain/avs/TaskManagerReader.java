@@ -5,6 +5,7 @@ import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.abi.Numbers;
 import io.cvmavs.chain.abi.Words;
 import io.cvmavs.chain.rpc.LogScanner;
+import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
 import java.util.List;
@@ -15,14 +16,19 @@ import org.web3j.protocol.core.methods.response.Log;
 
 /** Views and events of {@code CvmTaskManager}. */
 public final class TaskManagerReader {
-  private final Transactor rpc;
+  private final RpcClient rpc;
   private final String taskManager;
   private final LogScanner logs;
 
-  public TaskManagerReader(Transactor rpc, String taskManager) {
+  /** Reads as {@code tx}'s account ({@link Transactor#reader()}). */
+  public TaskManagerReader(Transactor tx, String taskManager) {
+    this(tx.reader(), taskManager);
+  }
+
+  public TaskManagerReader(RpcClient rpc, String taskManager) {
     this.rpc = rpc;
     this.taskManager = taskManager;
-    this.logs = new LogScanner(rpc.web3j());
+    this.logs = rpc.logs();
   }
 
   public String address() {

@@ -2,6 +2,7 @@ package io.cvmavs.chain.core;
 
 import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.abi.Words;
+import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
 import java.util.List;
@@ -20,11 +21,16 @@ import org.web3j.abi.datatypes.generated.Uint64;
  * the devnet stand-ins and on EigenLayer's deployment.
  */
 public final class CoreReader {
-  private final Transactor rpc;
+  private final RpcClient rpc;
   private final String delegationManager;
   private final String allocationManager;
 
-  public CoreReader(Transactor rpc, String delegationManager, String allocationManager) {
+  /** Reads as {@code tx}'s account ({@link Transactor#reader()}). */
+  public CoreReader(Transactor tx, String delegationManager, String allocationManager) {
+    this(tx.reader(), delegationManager, allocationManager);
+  }
+
+  public CoreReader(RpcClient rpc, String delegationManager, String allocationManager) {
     this.rpc = rpc;
     this.delegationManager = delegationManager;
     this.allocationManager = allocationManager;

@@ -12,7 +12,10 @@ import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.http.HttpService;
 
-/** Opens a JSON-RPC connection for one account and checks the chain id. */
+/**
+ * Opens a JSON-RPC connection and checks the chain id: keyless for reading ({@link #read}), for one
+ * account to send transactions ({@link #open}).
+ */
 public final class ChainAccess {
   /** anvil's chain id; devnet conveniences (mining, funding) are refused elsewhere. */
   public static final long DEVNET_CHAIN_ID = 31337;
@@ -23,6 +26,17 @@ public final class ChainAccess {
 
   private ChainAccess() {}
 
+  /** Keyless reads: connects and checks the chain id (no account, nothing can be signed). */
+  public static RpcClient read(URI rpcUrl, Optional<Long> expectedChainId) {
+    return read(new HttpService(rpcUrl.toString()), expectedChainId);
+  }
+
+  /** As {@link #read(URI, Optional)} over {@code service} (e.g. an instrumented one). */
+  public static RpcClient read(HttpService service, Optional<Long> expectedChainId) {
+    Web3j web3j = Web3j.build(service);
+    return new RpcClient(web3j, chainId(web3j, service, expectedChainId));
+  }
+
   public static Transactor open(URI rpcUrl, ECKeyPair key, Optional<Long> expectedChainId) {
     return open(new HttpService(rpcUrl.toString()), key, expectedChainId);
   }
@@ -30,8 +44,12 @@ public final class ChainAccess {
   /** As {@link #open(URI, ECKeyPair, Optional)} over {@code service} (e.g. an instrumented one). */
   public static Transactor open(
       HttpService service, ECKeyPair key, Optional<Long> expectedChainId) {
-    String rpcUrl = RpcUrls.redact(service.getUrl());
     Web3j web3j = Web3j.build(service);
+    return Transactor.of(web3j, Credentials.create(key), chainId(web3j, service, expectedChainId));
+  }
+
+  private static long chainId(Web3j web3j, HttpService service, Optional<Long> expectedChainId) {
+    String rpcUrl = RpcUrls.redact(service.getUrl());
     long chainId =
         Transactor.rpc(() -> web3j.ethChainId().send(), "eth_chainId " + rpcUrl)
             .getChainId()
@@ -43,7 +61,7 @@ public final class ChainAccess {
               throw new ChainException(
                   rpcUrl + " serves chain " + chainId + " but the configuration says " + id);
             });
-    return Transactor.of(web3j, Credentials.create(key), chainId);
+    return chainId;
   }
 
   public static ECKeyPair devnetDeployer() {

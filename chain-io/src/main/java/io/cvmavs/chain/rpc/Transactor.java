@@ -18,7 +18,6 @@ import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
-import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -66,6 +65,7 @@ public final class Transactor {
   private final Duration receiptTimeout;
   private final Duration pollInterval;
   private final FeePolicy fees;
+  private final RpcClient reader;
   private BigInteger nextNonce;
   private final java.util.concurrent.atomic.AtomicLong bumps =
       new java.util.concurrent.atomic.AtomicLong();
@@ -92,6 +92,8 @@ public final class Transactor {
     this.receiptTimeout = receiptTimeout;
     this.pollInterval = pollInterval;
     this.fees = fees;
+    this.reader =
+        new RpcClient(web3j, chainId, Optional.of(credentials.getAddress()), new LogScanner(web3j));
   }
 
   /**
@@ -141,25 +143,21 @@ public final class Transactor {
     return credentials.getAddress();
   }
 
+  /**
+   * Keyless reads over this connection, with this account as {@code eth_call}'s {@code from}: what
+   * every reader takes.
+   */
+  public RpcClient reader() {
+    return reader;
+  }
+
   /** {@code eth_call} at the latest block. */
   public String call(String to, String data, String what) {
-    return call(to, data, DefaultBlockParameterName.LATEST, what);
+    return reader.call(to, data, what);
   }
 
   public String call(String to, String data, DefaultBlockParameter block, String what) {
-    EthCall r =
-        rpc(
-            () ->
-                web3j
-                    .ethCall(Transaction.createEthCallTransaction(address(), to, data), block)
-                    .send(),
-            what);
-    if (r.hasError() || r.isReverted()) {
-      throw new ChainException.Reverted(
-          what + " reverted: " + (r.hasError() ? errorText(r.getError()) : r.getRevertReason()),
-          false);
-    }
-    return r.getValue();
+    return reader.call(to, data, block, what);
   }
 
   /** Sends a transaction with no value and waits for its receipt. */

@@ -1,6 +1,7 @@
 package io.cvmavs.chain.staking;
 
 import io.cvmavs.chain.abi.Abi;
+import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
 import java.util.List;
@@ -12,10 +13,15 @@ import org.web3j.abi.datatypes.generated.Uint256;
 
 /** Views of {@code CStaking} and of ERC-20 balances ({@code $C}, the strategy's token). */
 public final class StakingReader {
-  private final Transactor rpc;
+  private final RpcClient rpc;
   private final String cStaking;
 
-  public StakingReader(Transactor rpc, String cStaking) {
+  /** Reads as {@code tx}'s account ({@link Transactor#reader()}). */
+  public StakingReader(Transactor tx, String cStaking) {
+    this(tx.reader(), cStaking);
+  }
+
+  public StakingReader(RpcClient rpc, String cStaking) {
     this.rpc = rpc;
     this.cStaking = cStaking;
   }

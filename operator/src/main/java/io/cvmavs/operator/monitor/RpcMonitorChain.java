@@ -3,9 +3,10 @@ package io.cvmavs.operator.monitor;
 import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.LogScanner;
+import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.rpc.Transactor;
-import io.cvmavs.operator.config.OperatorConfigLoader;
 import java.math.BigInteger;
 import java.net.URI;
 import java.util.ArrayList;
@@ -14,20 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.Transaction;
-import org.web3j.protocol.http.HttpService;
 
-/**
- * {@link MonitorChain} over JSON-RPC. Watch-only: the shared {@link RegistryReader} wants a {@link
- * Transactor}, which is given a throwaway in-memory key that never signs anything (only {@code
- * eth_call} goes through it).
- */
+/** {@link MonitorChain} over JSON-RPC. Watch-only: keyless reads ({@link ChainAccess#read}). */
 public final class RpcMonitorChain implements MonitorChain {
   private final Web3j web3j;
   private final long chainId;
@@ -38,21 +32,11 @@ public final class RpcMonitorChain implements MonitorChain {
   private long registrationsScannedTo;
 
   public RpcMonitorChain(URI rpcUrl, String registryAddress, long fromBlock) {
-    this.web3j = Web3j.build(new HttpService(rpcUrl.toString()));
-    this.chainId =
-        Transactor.rpcCall(
-                () -> web3j.ethChainId().send(),
-                "eth_chainId " + OperatorConfigLoader.redact(rpcUrl.toString()))
-            .getChainId()
-            .longValueExact();
-    Credentials none;
-    try {
-      none = Credentials.create(Keys.createEcKeyPair());
-    } catch (java.security.GeneralSecurityException e) {
-      throw new MonitorException("cannot create the read-only account", e);
-    }
-    this.registry = new RegistryReader(Transactor.of(web3j, none, chainId), registryAddress);
-    this.scanner = new LogScanner(web3j);
+    RpcClient rpc = ChainAccess.read(rpcUrl, java.util.Optional.empty());
+    this.web3j = rpc.web3j();
+    this.chainId = rpc.chainId();
+    this.registry = new RegistryReader(rpc, registryAddress);
+    this.scanner = rpc.logs();
     this.registrationsScannedTo = fromBlock - 1;
   }
 

@@ -6,7 +6,7 @@ import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.chain.core.CoreReader;
 import io.cvmavs.chain.rpc.ChainAccess;
-import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.ConfigException;
@@ -43,7 +43,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -199,17 +198,10 @@ public final class NodeCommand implements Callable<Integer> {
       UnaryOperator<ResponseComputer> wrap,
       DataDirectoryLock lock) {
     CvmAvsMetrics metrics = CvmAvsMetrics.prometheus(CvmAvsMetrics.AVS_NAME);
-    // Reads only: the node sends no transactions, so a throw-away key is the `from` of its calls.
-    Transactor rpc;
-    try {
-      rpc =
-          ChainAccess.open(
-              new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics),
-              Keys.createEcKeyPair(),
-              c.chainId());
-    } catch (java.security.GeneralSecurityException e) {
-      throw new NodeException("cannot create a key for read calls: " + e.getMessage(), e);
-    }
+    // Reads only: the node sends no transactions, so it holds no Ethereum key.
+    RpcClient rpc =
+        ChainAccess.read(
+            new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics), c.chainId());
     long deploymentBlock = c.startBlock();
     String taskManager = c.address("CvmTaskManager");
     TaskManagerReader tasks = new TaskManagerReader(rpc, taskManager);
@@ -444,7 +436,7 @@ public final class NodeCommand implements Callable<Integer> {
 
   /** The operator's stake per quorum; slashed when its max magnitude fell below 1 (WAD). */
   private static ChainGauges.Source chainGaugeSource(
-      OperatorConfig c, Transactor rpc, String operatorIdHex) {
+      OperatorConfig c, RpcClient rpc, String operatorIdHex) {
     RegistryReader registry = new RegistryReader(rpc, c.address("CvmRegistry"));
     byte[] operatorId = HexFormat.of().parseHex(operatorIdHex.substring(2));
     Optional<CoreReader> core;

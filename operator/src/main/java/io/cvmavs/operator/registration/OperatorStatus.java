@@ -7,7 +7,7 @@ import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.core.CoreReader;
-import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.staking.StakingReader;
 import java.math.BigInteger;
 
@@ -17,7 +17,7 @@ public final class OperatorStatus {
 
   private OperatorStatus() {}
 
-  public static ObjectNode read(RegistrationContracts c, Transactor rpc, String operator) {
+  public static ObjectNode read(RegistrationContracts c, RpcClient rpc, String operator) {
     CoreReader core = new CoreReader(rpc, c.delegationManager(), c.allocationManager());
     RegistryReader registry = new RegistryReader(rpc, c.registry());
     StakingReader staking = new StakingReader(rpc, c.cStaking());
