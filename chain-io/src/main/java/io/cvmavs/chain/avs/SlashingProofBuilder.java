@@ -3,13 +3,9 @@ package io.cvmavs.chain.avs;
 import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
-import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,20 +13,20 @@ import java.util.Set;
  * reference block: each operator's checkpoint indices ({@code stakeIndices} of {@link
  * SignatureProof} and {@link EquivocationProof}, {@code fulfilSignatureChallenge}), and the signer
  * sets of {@code fulfilSlashingRequest} — per task quorum, the operators active at {@code
- * taskCreatedBlock} minus the non-signers, operatorIds ascending, each with its stake index.
- * Operators are discovered from {@code NewPubkeyRegistration} events from {@code fromBlock} (the
- * deployment block) on.
+ * taskCreatedBlock} minus the non-signers, operatorIds ascending, each with its stake index. The
+ * operator sets come from {@link OperatorSetReader}.
  */
 public final class SlashingProofBuilder {
-  private static final Comparator<byte[]> ASCENDING =
-      (a, b) -> new BigInteger(1, a).compareTo(new BigInteger(1, b));
-
   private final RegistryReader registry;
-  private final long fromBlock;
+  private final OperatorSetReader operatorSets;
 
   public SlashingProofBuilder(RegistryReader registry, long fromBlock) {
-    this.registry = registry;
-    this.fromBlock = fromBlock;
+    this(new OperatorSetReader(registry, fromBlock));
+  }
+
+  public SlashingProofBuilder(OperatorSetReader operatorSets) {
+    this.registry = operatorSets.registry();
+    this.operatorSets = operatorSets;
   }
 
   /** The operator's checkpoint index in each task quorum at the reference block (0 if none). */
@@ -74,25 +70,14 @@ public final class SlashingProofBuilder {
     long ref = task.taskCreatedBlock();
     Set<String> nonSigners = new HashSet<>();
     nonSignerIds.forEach(id -> nonSigners.add(Bytes32.hex(id)));
-    Map<String, byte[]> candidates = new LinkedHashMap<>();
-    for (RegistryReader.PubkeyRegistration r : registry.pubkeyRegistrations(fromBlock, ref)) {
-      String id = Bytes32.hex(r.operatorId());
-      if (!nonSigners.contains(id)) {
-        candidates.put(id, r.operatorId());
-      }
-    }
-    List<byte[]> sorted = new ArrayList<>(candidates.values());
-    sorted.sort(ASCENDING);
     List<SignerSet> sets = new ArrayList<>();
     for (byte q : task.quorumNumbers()) {
-      int quorum = q & 0xff;
       List<byte[]> ids = new ArrayList<>();
       List<Long> indices = new ArrayList<>();
-      for (byte[] id : sorted) {
-        long index = registry.stakeIndexAtBlock(id, quorum, ref);
-        if (registry.stakeAtIndex(id, quorum, ref, index).active()) {
-          ids.add(id);
-          indices.add(index);
+      for (OperatorSetReader.Member m : operatorSets.members(q & 0xff, ref)) {
+        if (!nonSigners.contains(Bytes32.hex(m.operatorId()))) {
+          ids.add(m.operatorId());
+          indices.add(m.stakeIndex());
         }
       }
       sets.add(new SignerSet(ids, indices));

@@ -2,6 +2,7 @@ package io.cvmavs.operator.monitor;
 
 import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.OperatorSetReader;
 import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.LogScanner;
@@ -9,7 +10,6 @@ import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +28,7 @@ public final class RpcMonitorChain implements MonitorChain {
   private final RegistryReader registry;
   private final LogScanner scanner;
   private final Map<Long, Long> timestamps = new ConcurrentHashMap<>();
-  private final List<RegistryReader.PubkeyRegistration> registrations = new ArrayList<>();
-  private long registrationsScannedTo;
+  private final OperatorSetReader operatorSets;
 
   public RpcMonitorChain(URI rpcUrl, String registryAddress, long fromBlock) {
     RpcClient rpc = ChainAccess.read(rpcUrl, java.util.Optional.empty());
@@ -37,7 +36,7 @@ public final class RpcMonitorChain implements MonitorChain {
     this.chainId = rpc.chainId();
     this.registry = new RegistryReader(rpc, registryAddress);
     this.scanner = rpc.logs();
-    this.registrationsScannedTo = fromBlock - 1;
+    this.operatorSets = new OperatorSetReader(registry, fromBlock);
   }
 
   @Override
@@ -93,30 +92,17 @@ public final class RpcMonitorChain implements MonitorChain {
     return tx.getInput();
   }
 
-  private synchronized List<RegistryReader.PubkeyRegistration> registrationsUpTo(long block) {
-    if (block > registrationsScannedTo) {
-      registrations.addAll(
-          registry.pubkeyRegistrations(Math.max(0, registrationsScannedTo + 1), block));
-      registrationsScannedTo = block;
-    }
-    return registrations.stream().filter(r -> r.block() <= block).toList();
-  }
-
   @Override
   public Map<String, Member> operatorSetAt(long block, byte[] quorumNumbers) {
     Map<String, Member> out = new LinkedHashMap<>();
-    for (RegistryReader.PubkeyRegistration r : registrationsUpTo(block)) {
+    for (RegistryReader.PubkeyRegistration r : operatorSets.registrations(block)) {
       BigInteger stake = BigInteger.ZERO;
       boolean active = false;
       for (byte q : quorumNumbers) {
-        try {
-          RegistryReader.StakeUpdate u = registry.stakeAtBlock(r.operatorId(), q & 0xff, block);
-          if (u.active()) {
-            active = true;
-            stake = stake.add(u.stake());
-          }
-        } catch (ChainException e) {
-          // No stake checkpoint at or before the block: not a member then.
+        var m = operatorSets.member(r, q & 0xff, block);
+        if (m.isPresent()) {
+          active = true;
+          stake = stake.add(m.get().stake());
         }
       }
       if (active) {
@@ -130,7 +116,7 @@ public final class RpcMonitorChain implements MonitorChain {
   @Override
   public Stakes currentStakes() {
     Map<String, Member> out = new LinkedHashMap<>();
-    for (RegistryReader.PubkeyRegistration r : registrationsUpTo(head())) {
+    for (RegistryReader.PubkeyRegistration r : operatorSets.registrations(head())) {
       String id = Bytes32.hex(r.operatorId());
       out.put(
           id,
@@ -145,7 +131,7 @@ public final class RpcMonitorChain implements MonitorChain {
   @Override
   public Map<String, String> registeredOperators() {
     Map<String, String> out = new LinkedHashMap<>();
-    for (RegistryReader.PubkeyRegistration r : registrationsUpTo(head())) {
+    for (RegistryReader.PubkeyRegistration r : operatorSets.registrations(head())) {
       out.put(Bytes32.hex(r.operatorId()), r.operator().toLowerCase(java.util.Locale.ROOT));
     }
     return out;
