@@ -1,5 +1,6 @@
-package io.cvmavs.stake.chain;
+package io.cvmavs.chain.rpc;
 
+import io.cvmavs.chain.ChainException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -18,9 +19,9 @@ import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * JSON-RPC batches (one HTTP request carries up to {@code maxCallsPerRequest} calls; the requests
- * of one round go out concurrently). Counts HTTP requests and rounds (sequential dependency steps)
- * so benchmarks can report round trips. Thread-safe.
+ * JSON-RPC batches, chain-io's batching utility (one HTTP request carries up to {@code
+ * maxCallsPerRequest} calls; the requests of one round go out concurrently). Counts HTTP requests
+ * and rounds (sequential dependency steps) so benchmarks can report round trips. Thread-safe.
  */
 public final class BatchRpc implements AutoCloseable {
   /** One {@code eth_call}: what it is (for errors), target, calldata. */
@@ -51,7 +52,7 @@ public final class BatchRpc implements AutoCloseable {
     return rounds.get();
   }
 
-  static DefaultBlockParameter at(long block) {
+  public static DefaultBlockParameter at(long block) {
     return DefaultBlockParameter.valueOf(BigInteger.valueOf(block));
   }
 
@@ -65,8 +66,8 @@ public final class BatchRpc implements AutoCloseable {
    * Sends {@code requests} as one round, in JSON-RPC batches of at most {@code maxCallsPerRequest};
    * answers in request order.
    *
-   * @throws ChainReadException if a request fails or returns a JSON-RPC error ({@code what} names
-   *     each request for the message)
+   * @throws ChainException if a request fails or returns a JSON-RPC error ({@code what} names each
+   *     request for the message)
    */
   public List<Response<?>> round(
       List<Request<?, ? extends Response<?>>> requests, List<String> what) {
@@ -85,20 +86,20 @@ public final class BatchRpc implements AutoCloseable {
       try {
         r = f.join();
       } catch (CompletionException e) {
-        throw new ChainReadException(
+        throw new ChainException(
             "JSON-RPC batch to " + service.getUrl() + " failed: " + e.getCause().getMessage(),
             e.getCause());
       }
       out.addAll(r.getResponses());
     }
     if (out.size() != requests.size()) {
-      throw new ChainReadException(
+      throw new ChainException(
           "JSON-RPC batch answered " + out.size() + " of " + requests.size() + " requests");
     }
     for (int i = 0; i < out.size(); i++) {
       Response<?> r = out.get(i);
       if (r.hasError()) {
-        throw new ChainReadException(
+        throw new ChainException(
             what.get(i)
                 + " failed: "
                 + r.getError().getMessage()

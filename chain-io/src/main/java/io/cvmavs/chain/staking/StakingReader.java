@@ -1,6 +1,7 @@
 package io.cvmavs.chain.staking;
 
 import io.cvmavs.chain.abi.Abi;
+import io.cvmavs.chain.rpc.BatchRpc;
 import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
@@ -11,8 +12,14 @@ import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 
-/** Views of {@code CStaking} and of ERC-20 balances ({@code $C}, the strategy's token). */
+/**
+ * The one reader of {@code $C} staking: views of {@code CStaking} and of ERC-20 balances ({@code
+ * $C}, the strategy's token), one at a time over an {@link RpcClient}, or as {@link BatchRpc.Call}s
+ * pinned to a block for a batch (the stake aggregator reads every operator in one round).
+ */
 public final class StakingReader {
+  public static final String OPERATOR_STAKE = "operatorStake(address)";
+  public static final String CONSENSUS_KEY_OF = "consensusKeyOf(address)";
   private final RpcClient rpc;
   private final String cStaking;
 
@@ -27,18 +34,33 @@ public final class StakingReader {
   }
 
   public BigInteger operatorStake(String operator) {
-    return uint(cStaking, "operatorStake(address)", new Address(operator));
+    return uint(cStaking, OPERATOR_STAKE, new Address(operator));
   }
 
   public byte[] consensusKeyOf(String operator) {
-    String sig = "consensusKeyOf(address)";
     return ((Bytes32)
             Abi.decode(
-                    rpc.call(cStaking, Abi.call(sig, List.of(new Address(operator))), sig),
-                    sig,
+                    rpc.call(cStaking, operatorCall(CONSENSUS_KEY_OF, operator), CONSENSUS_KEY_OF),
+                    CONSENSUS_KEY_OF,
                     new TypeReference<Bytes32>() {})
                 .get(0))
         .getValue();
+  }
+
+  /** {@code CStaking.operatorStake(operator)} for a batch (decode with {@code Words.uint(0)}). */
+  public static BatchRpc.Call operatorStakeCall(String cStaking, String operator) {
+    return new BatchRpc.Call("operatorStake", cStaking, operatorCall(OPERATOR_STAKE, operator));
+  }
+
+  /**
+   * {@code CStaking.consensusKeyOf(operator)} for a batch (decode with {@code Words.bytes32(0)}).
+   */
+  public static BatchRpc.Call consensusKeyCall(String cStaking, String operator) {
+    return new BatchRpc.Call("consensusKeyOf", cStaking, operatorCall(CONSENSUS_KEY_OF, operator));
+  }
+
+  private static String operatorCall(String signature, String operator) {
+    return Abi.call(signature, List.of(new Address(operator)));
   }
 
   public BigInteger balanceOf(String token, String account) {

@@ -4,7 +4,9 @@ import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.abi.Events;
 import io.cvmavs.chain.abi.Words;
+import io.cvmavs.chain.rpc.BatchRpc;
 import io.cvmavs.chain.rpc.LogScanner;
+import io.cvmavs.chain.staking.StakingReader;
 import io.cvmavs.stake.chain.StakeSnapshot.OperatorState;
 import io.cvmavs.stake.chain.StakeSnapshot.StrategyInfo;
 import io.cvmavs.stake.config.PriceSource;
@@ -236,21 +238,9 @@ public final class RpcStakeReader implements StakeReader {
       chunks++;
     }
     for (String m : members) {
-      r2.add(
-          rpc.ethCall(
-              new BatchRpc.Call(
-                  "operatorStake",
-                  cStaking,
-                  Abi.call("operatorStake(address)", List.of(new Address(m)))),
-              block));
+      r2.add(rpc.ethCall(StakingReader.operatorStakeCall(cStaking, m), block));
       w2.add("CStaking.operatorStake(" + m + ")");
-      r2.add(
-          rpc.ethCall(
-              new BatchRpc.Call(
-                  "consensusKeyOf",
-                  cStaking,
-                  Abi.call("consensusKeyOf(address)", List.of(new Address(m)))),
-              block));
+      r2.add(rpc.ethCall(StakingReader.consensusKeyCall(cStaking, m), block));
       w2.add("CStaking.consensusKeyOf(" + m + ")");
     }
     List<Integer> feedPriced = new ArrayList<>();
