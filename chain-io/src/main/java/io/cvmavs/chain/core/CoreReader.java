@@ -117,13 +117,7 @@ public final class CoreReader {
 
   /** {@code DEALLOCATION_DELAY()}: blocks a deallocation (or a deregistration) stays slashable. */
   public long deallocationDelay() {
-    String sig = "DEALLOCATION_DELAY()";
-    return ((Uint32)
-            Abi.decode(
-                    rpc.call(allocationManager, Abi.call(sig, List.of()), sig),
-                    sig,
-                    new TypeReference<Uint32>() {})
-                .get(0))
+    return rpc.view(allocationManager, "DEALLOCATION_DELAY()", new TypeReference<Uint32>() {})
         .getValue()
         .longValueExact();
   }
@@ -157,23 +151,11 @@ public final class CoreReader {
   }
 
   private boolean bool(String to, String sig, Type<?>... params) {
-    return ((Bool)
-            Abi.decode(
-                    rpc.call(to, Abi.call(sig, List.of(params)), sig),
-                    sig,
-                    new TypeReference<Bool>() {})
-                .get(0))
-        .getValue();
+    return rpc.view(to, sig, new TypeReference<Bool>() {}, params).getValue();
   }
 
   private BigInteger uint(String to, String sig, Type<?>... params) {
-    return ((Uint256)
-            Abi.decode(
-                    rpc.call(to, Abi.call(sig, List.of(params)), sig),
-                    sig,
-                    new TypeReference<Uint256>() {})
-                .get(0))
-        .getValue();
+    return rpc.view(to, sig, new TypeReference<Uint256>() {}, params).getValue();
   }
 
   static Uint64 wad(BigInteger v) {

@@ -1,7 +1,11 @@
 package io.cvmavs.chain.rpc;
 
 import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Abi;
+import java.util.List;
 import java.util.Optional;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Type;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -46,6 +50,18 @@ public final class RpcClient {
 
   public long blockNumber() {
     return logs.head();
+  }
+
+  /**
+   * {@code eth_call} of {@code signature(params)} at the latest block, its return data decoded as
+   * one value of {@code out}'s type; {@code signature} names the call in errors.
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends Type<?>> T view(
+      String to, String signature, TypeReference<T> out, Type<?>... params) {
+    return (T)
+        Abi.decode(call(to, Abi.call(signature, List.of(params)), signature), signature, out)
+            .get(0);
   }
 
   /** {@code eth_call} at the latest block. */

@@ -101,23 +101,16 @@ public final class Transactor {
    * transaction of ours is still in the pool.
    */
   public boolean hasPending() {
-    BigInteger pending =
-        rpc(
-                () ->
-                    web3j
-                        .ethGetTransactionCount(address(), DefaultBlockParameterName.PENDING)
-                        .send(),
-                "eth_getTransactionCount pending")
-            .getTransactionCount();
-    BigInteger latest =
-        rpc(
-                () ->
-                    web3j
-                        .ethGetTransactionCount(address(), DefaultBlockParameterName.LATEST)
-                        .send(),
-                "eth_getTransactionCount latest")
-            .getTransactionCount();
-    return pending.compareTo(latest) > 0;
+    return transactionCount(DefaultBlockParameterName.PENDING, "eth_getTransactionCount pending")
+            .compareTo(
+                transactionCount(
+                    DefaultBlockParameterName.LATEST, "eth_getTransactionCount latest"))
+        > 0;
+  }
+
+  private BigInteger transactionCount(DefaultBlockParameterName block, String what) {
+    return rpc(() -> web3j.ethGetTransactionCount(address(), block).send(), what)
+        .getTransactionCount();
   }
 
   /** Replacement transactions sent so far (fee bumps). */
@@ -314,14 +307,7 @@ public final class Transactor {
 
   /** The nonce for the next transaction: ours, or the node's pending count if that is ahead. */
   private BigInteger nonce(String what) {
-    BigInteger pending =
-        rpc(
-                () ->
-                    web3j
-                        .ethGetTransactionCount(address(), DefaultBlockParameterName.PENDING)
-                        .send(),
-                what)
-            .getTransactionCount();
+    BigInteger pending = transactionCount(DefaultBlockParameterName.PENDING, what);
     if (nextNonce != null && pending.compareTo(nextNonce) < 0) {
       // Our last transaction left the pool without being mined: reuse its nonce, or every later
       // transaction would wait behind the gap.

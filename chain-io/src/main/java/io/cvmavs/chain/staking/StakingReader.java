@@ -38,12 +38,8 @@ public final class StakingReader {
   }
 
   public byte[] consensusKeyOf(String operator) {
-    return ((Bytes32)
-            Abi.decode(
-                    rpc.call(cStaking, operatorCall(CONSENSUS_KEY_OF, operator), CONSENSUS_KEY_OF),
-                    CONSENSUS_KEY_OF,
-                    new TypeReference<Bytes32>() {})
-                .get(0))
+    return rpc.view(
+            cStaking, CONSENSUS_KEY_OF, new TypeReference<Bytes32>() {}, new Address(operator))
         .getValue();
   }
 
@@ -68,12 +64,6 @@ public final class StakingReader {
   }
 
   private BigInteger uint(String to, String sig, Type<?>... params) {
-    return ((Uint256)
-            Abi.decode(
-                    rpc.call(to, Abi.call(sig, List.of(params)), sig),
-                    sig,
-                    new TypeReference<Uint256>() {})
-                .get(0))
-        .getValue();
+    return rpc.view(to, sig, new TypeReference<Uint256>() {}, params).getValue();
   }
 }
