@@ -14,12 +14,13 @@ import java.util.stream.Stream;
 
 /**
  * What forge compiled ({@code contracts/out/*.sol/*.json}): every event as {@code
- * Name(types)[indexed flags]} and every function signature, over all artifacts (interfaces,
- * stand-ins, mocks and ours).
+ * Name(types)[indexed flags]}, every function and custom-error signature, over all artifacts
+ * (interfaces, stand-ins, mocks and ours).
  */
 final class Artifacts {
   final Set<String> events = new HashSet<>();
   final Set<String> functions = new HashSet<>();
+  final Set<String> errors = new HashSet<>();
 
   static Artifacts load() {
     Path out = RepoLayout.locate().root().resolve("contracts/out");
@@ -32,6 +33,8 @@ final class Artifacts {
         for (JsonNode item : root.path("abi")) {
           if ("event".equals(item.path("type").asText())) {
             a.events.add(event(item.path("name").asText(), item.path("inputs")));
+          } else if ("error".equals(item.path("type").asText())) {
+            a.errors.add(item.path("name").asText() + canonical(item.path("inputs")));
           }
         }
       }
