@@ -1,17 +1,17 @@
 package io.cvmavs.operator.aggregator;
 
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.NonSignerStakesAndSignature;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.avs.TaskManagerAbi;
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.common.retry.Backoff;
 import io.cvmavs.crypto.CryptoException;
 import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.ChainException;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.NonSignerStakesAndSignature;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.TaskManagerAbi;
-import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import java.math.BigInteger;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.cvmavs.operator.aggregator;
 
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.NonSignerStakesAndSignature;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.NonSignerStakesAndSignature;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.avs.TaskResponse;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package io.cvmavs.operator.aggregator;
 
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.common.http.HttpServerBootstrap;
-import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

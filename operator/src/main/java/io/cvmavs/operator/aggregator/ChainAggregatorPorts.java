@@ -1,12 +1,12 @@
 package io.cvmavs.operator.aggregator;
 
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.NonSignerStakesAndSignature;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.TaskManagerWriter;
-import io.cvmavs.operator.chain.TaskResponse;
-import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.NonSignerStakesAndSignature;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.avs.TaskManagerReader;
+import io.cvmavs.chain.avs.TaskManagerWriter;
+import io.cvmavs.chain.avs.TaskResponse;
+import io.cvmavs.chain.rpc.Transactor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;

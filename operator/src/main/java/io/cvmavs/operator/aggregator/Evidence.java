@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskResponse;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.cvmavs.operator.aggregator;
 
-import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.chain.avs.CvmTask;
 
 /** Loads the operator set of a task's quorums at its reference block. */
 @FunctionalInterface

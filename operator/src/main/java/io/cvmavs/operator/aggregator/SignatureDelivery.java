@@ -1,7 +1,7 @@
 package io.cvmavs.operator.aggregator;
 
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.crypto.bn254.G1Point;
-import io.cvmavs.operator.chain.TaskResponse;
 
 /**
  * Where the node sends its signature (STYLE 5: a port): the aggregator's {@code

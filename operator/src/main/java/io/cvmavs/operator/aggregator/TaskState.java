@@ -1,7 +1,7 @@
 package io.cvmavs.operator.aggregator;
 
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,20 +1,21 @@
 package io.cvmavs.operator.challenger;
 
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Abi;
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.OperatorSetReader;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.avs.SignatureProof;
+import io.cvmavs.chain.avs.SlashingProofBuilder;
+import io.cvmavs.chain.avs.SlashingRequest;
+import io.cvmavs.chain.avs.TaskManagerAbi;
+import io.cvmavs.chain.avs.TaskManagerReader;
+import io.cvmavs.chain.avs.TaskManagerWriter;
+import io.cvmavs.chain.avs.TaskResponse;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.operator.aggregator.Evidence;
-import io.cvmavs.operator.chain.Abi;
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.ChainException;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.SignatureProof;
-import io.cvmavs.operator.chain.SlashingProofBuilder;
-import io.cvmavs.operator.chain.SlashingRequest;
-import io.cvmavs.operator.chain.TaskManagerAbi;
-import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.TaskManagerWriter;
-import io.cvmavs.operator.chain.TaskResponse;
-import io.cvmavs.operator.chain.Transactor;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -37,6 +38,7 @@ public final class ChainChallengerPorts implements ChallengerChain {
   private final TaskManagerWriter writer;
   private final RegistryReader registry;
   private final SlashingProofBuilder proofs;
+  private final OperatorSetReader operatorSets;
   private final long fromBlock;
   private final Map<String, RegistryReader.PubkeyRegistration> keys = new HashMap<>();
   private final Map<Long, CvmTask> tasks =
@@ -47,7 +49,6 @@ public final class ChainChallengerPorts implements ChallengerChain {
               return size() > 4096;
             }
           });
-  private long keysScannedTo;
 
   public ChainChallengerPorts(Transactor tx, String taskManager, String registry, long fromBlock) {
     this.tx = tx;
@@ -55,9 +56,9 @@ public final class ChainChallengerPorts implements ChallengerChain {
     this.reader = new TaskManagerReader(tx, taskManager);
     this.writer = new TaskManagerWriter(tx, taskManager);
     this.registry = new RegistryReader(tx, registry);
-    this.proofs = new SlashingProofBuilder(this.registry, fromBlock);
+    this.operatorSets = new OperatorSetReader(this.registry, fromBlock);
+    this.proofs = new SlashingProofBuilder(operatorSets);
     this.fromBlock = fromBlock;
-    this.keysScannedTo = fromBlock - 1;
   }
 
   /** The account that raises challenges and receives returned bonds. */
@@ -232,12 +233,9 @@ public final class ChainChallengerPorts implements ChallengerChain {
     String id = operatorId.toLowerCase(java.util.Locale.ROOT);
     RegistryReader.PubkeyRegistration k = keys.get(id);
     if (k == null) {
-      long head = reader.blockNumber();
-      for (RegistryReader.PubkeyRegistration r :
-          registry.pubkeyRegistrations(keysScannedTo + 1, head)) {
+      for (RegistryReader.PubkeyRegistration r : operatorSets.registrations(reader.blockNumber())) {
         keys.put(Bytes32.hex(r.operatorId()), r);
       }
-      keysScannedTo = head;
       k = keys.get(id);
     }
     if (k == null) {

@@ -1,15 +1,15 @@
 package io.cvmavs.operator.challenger;
 
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerAbi;
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.cvm.CvmException;
 import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.cvm.task.TaskRefusedException;
 import io.cvmavs.operator.aggregator.AggregatorClient;
 import io.cvmavs.operator.aggregator.Evidence;
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.ChainException;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerAbi;
-import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.cvm.CvmTasks;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -373,8 +373,8 @@ public final class Challenger implements AutoCloseable {
   /** The contract's TaskAlreadyChallenged / SignatureAlreadyChallenged custom errors. */
   private static final List<String> ALREADY_CHALLENGED =
       List.of(
-          io.cvmavs.operator.chain.Abi.selector("TaskAlreadyChallenged(uint32)"),
-          io.cvmavs.operator.chain.Abi.selector("SignatureAlreadyChallenged(uint32,address)"));
+          io.cvmavs.chain.abi.Abi.selector("TaskAlreadyChallenged(uint32)"),
+          io.cvmavs.chain.abi.Abi.selector("SignatureAlreadyChallenged(uint32,address)"));
 
   private static boolean alreadyChallenged(ChainException.Reverted r) {
     String m = r.getMessage() == null ? "" : r.getMessage().toLowerCase(java.util.Locale.ROOT);

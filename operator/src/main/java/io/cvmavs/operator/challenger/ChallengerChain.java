@@ -1,9 +1,9 @@
 package io.cvmavs.operator.challenger;
 
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerAbi;
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.operator.aggregator.Evidence;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerAbi;
-import io.cvmavs.operator.chain.TaskResponse;
 import java.util.List;
 import java.util.Optional;
 

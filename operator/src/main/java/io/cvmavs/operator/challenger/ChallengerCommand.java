@@ -1,11 +1,11 @@
 package io.cvmavs.operator.challenger;
 
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.BlockSchedule;
 import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.operator.aggregator.AggregatorClient;
-import io.cvmavs.operator.chain.ChainAccess;
-import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;

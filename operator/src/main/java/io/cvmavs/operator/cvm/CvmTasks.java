@@ -1,9 +1,9 @@
 package io.cvmavs.operator.cvm;
 
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.cvm.task.TaskInput;
 import io.cvmavs.cvm.task.TaskResult;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskResponse;
 
 /**
  * The operator's task manager types ↔ the CVM's task values: a task on chain becomes the CVM's

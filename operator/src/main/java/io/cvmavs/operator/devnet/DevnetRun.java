@@ -1,5 +1,11 @@
 package io.cvmavs.operator.devnet;
 
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerAbi;
+import io.cvmavs.chain.avs.TaskManagerReader;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.bindings.CToken;
 import io.cvmavs.crypto.bls.BlsKeyPair;
@@ -11,12 +17,6 @@ import io.cvmavs.localnet.process.FreePort;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.Aggregator;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.ChainAccess;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerAbi;
-import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.challenger.Action;
 import io.cvmavs.operator.challenger.Challenger;
 import io.cvmavs.operator.challenger.ChallengerCommand;

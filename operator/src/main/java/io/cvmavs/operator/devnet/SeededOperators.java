@@ -1,5 +1,6 @@
 package io.cvmavs.operator.devnet;
 
+import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.keystore.BlsKeystore;
 import io.cvmavs.crypto.keystore.EcdsaKeystore;
@@ -8,7 +9,6 @@ import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
-import io.cvmavs.operator.chain.Bytes32;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import java.io.IOException;

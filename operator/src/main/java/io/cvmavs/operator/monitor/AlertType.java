@@ -1,67 +1,34 @@
 package io.cvmavs.operator.monitor;
 
+import io.cvmavs.chain.abi.EventSpec;
+import io.cvmavs.chain.abi.Events;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Every chain event the monitor turns into an alert: one line each (the event as declared in the
- * contract's interface, which contract emits it, its severity). Adding an event is adding a line;
+ * Every chain event the monitor turns into an alert: one line each (the event from chain-io's one
+ * list {@link Events}, which contract emits it, its severity). Adding an event is adding a line;
  * {@link EventSpec} derives the topic and the decoder. The well-known parameter names {@code
  * operator}, {@code operatorId}, {@code taskIndex} and {@code requestId} fill the alert's fields of
  * the same names.
  */
 public enum AlertType {
-  OPERATOR_SLASHED(
-      Contract.ALLOCATION_MANAGER,
-      Severity.CRITICAL,
-      "OperatorSlashed(address operator, (address,uint32) operatorSet, address[] strategies,"
-          + " uint256[] wadSlashed, string description)"),
-  C_STAKE_SLASHED(
-      Contract.C_STAKING,
-      Severity.CRITICAL,
-      "OperatorStakeSlashed(address indexed operator, uint256 wad, uint256 activeSlashed,"
-          + " uint256 unbondingSlashed)"),
-  EQUIVOCATION_SLASHED(
-      Contract.TASK_MANAGER,
-      Severity.CRITICAL,
-      "EquivocationSlashed(uint32 indexed taskIndex, address indexed operator, address reporter)"),
+  OPERATOR_SLASHED(Contract.ALLOCATION_MANAGER, Severity.CRITICAL, Events.OPERATOR_SLASHED),
+  C_STAKE_SLASHED(Contract.C_STAKING, Severity.CRITICAL, Events.OPERATOR_STAKE_SLASHED),
+  EQUIVOCATION_SLASHED(Contract.TASK_MANAGER, Severity.CRITICAL, Events.EQUIVOCATION_SLASHED),
   OPERATOR_SLASHED_FOR_WRONG_RESULT(
-      Contract.TASK_MANAGER,
-      Severity.CRITICAL,
-      "OperatorSlashedForWrongResult(uint256 indexed requestId, address indexed operator,"
-          + " uint8 quorumNumber)"),
-  CHALLENGE_RAISED(
-      Contract.TASK_MANAGER,
-      Severity.WARNING,
-      "ChallengeRaised(uint256 indexed requestId, uint32 indexed taskIndex,"
-          + " address indexed challenger, (uint32,bytes32,bytes32,bytes32) claimedResponse)"),
+      Contract.TASK_MANAGER, Severity.CRITICAL, Events.OPERATOR_SLASHED_FOR_WRONG_RESULT),
+  CHALLENGE_RAISED(Contract.TASK_MANAGER, Severity.WARNING, Events.CHALLENGE_RAISED),
   SIGNATURE_CHALLENGE_RAISED(
-      Contract.TASK_MANAGER,
-      Severity.WARNING,
-      "SignatureChallengeRaised(uint256 indexed requestId, uint32 indexed taskIndex,"
-          + " address indexed operator, address challenger,"
-          + " (uint32,bytes32,bytes32,bytes32) signedResponse,"
-          + " (uint32,bytes32,bytes32,bytes32) claimedResponse)"),
-  SLASHING_REQUEST_VETOED(
-      Contract.TASK_MANAGER,
-      Severity.INFO,
-      "SlashingRequestVetoed(uint256 indexed requestId, uint32 indexed taskIndex,"
-          + " uint256 bondForfeited)"),
+      Contract.TASK_MANAGER, Severity.WARNING, Events.SIGNATURE_CHALLENGE_RAISED),
+  SLASHING_REQUEST_VETOED(Contract.TASK_MANAGER, Severity.INFO, Events.SLASHING_REQUEST_VETOED),
   SLASHING_REQUEST_FULFILLED(
-      Contract.TASK_MANAGER,
-      Severity.CRITICAL,
-      "SlashingRequestFulfilled(uint256 indexed requestId, uint32 indexed taskIndex,"
-          + " uint256 operatorsSlashed)"),
+      Contract.TASK_MANAGER, Severity.CRITICAL, Events.SLASHING_REQUEST_FULFILLED),
   LIVENESS_THRESHOLD_REACHED(
-      Contract.TASK_MANAGER,
-      Severity.WARNING,
-      "LivenessThresholdReached(bytes32 indexed operatorId, uint16 missedStreak)"),
+      Contract.TASK_MANAGER, Severity.WARNING, Events.LIVENESS_THRESHOLD_REACHED),
   OPERATOR_EJECTED_FOR_LIVENESS(
-      Contract.TASK_MANAGER,
-      Severity.CRITICAL,
-      "OperatorEjectedForLiveness(address indexed operator, bytes32 indexed operatorId,"
-          + " uint16 missedStreak)");
+      Contract.TASK_MANAGER, Severity.CRITICAL, Events.OPERATOR_EJECTED_FOR_LIVENESS);
 
   /** Alert severities, lowest first. */
   public enum Severity {
@@ -91,10 +58,10 @@ public enum AlertType {
   public final Severity severity;
   public final EventSpec event;
 
-  AlertType(Contract contract, Severity severity, String declaration) {
+  AlertType(Contract contract, Severity severity, EventSpec event) {
     this.contract = contract;
     this.severity = severity;
-    this.event = EventSpec.parse(declaration);
+    this.event = event;
   }
 
   /** The alert's {@code type} in JSON: the enum name in lower case. */

@@ -1,9 +1,11 @@
 package io.cvmavs.operator.monitor;
 
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerAbi;
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerAbi;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -240,14 +242,14 @@ public final class Monitor {
 
   /** Non-signers from the calldata, checked against the recorded {@code hashOfNonSigners}. */
   private Optional<List<String>> nonSigners(TaskManagerAbi.TaskResponded r) {
-    String recorded = EventSpec.hex(r.hashOfNonSigners());
-    if (recorded.equals(RespondCalldata.hashOfNonSigners(List.of()))) {
+    if (Arrays.equals(r.hashOfNonSigners(), TaskManagerAbi.hashOfNonSigners(List.of()))) {
       return Optional.of(List.of());
     }
-    Optional<List<String>> ids =
-        RespondCalldata.nonSignerIds(chain.transactionInput(r.transactionHash()));
-    if (ids.isPresent() && RespondCalldata.hashOfNonSigners(ids.get()).equals(recorded)) {
-      return ids;
+    Optional<List<byte[]>> ids =
+        TaskManagerAbi.nonSignerIds(chain.transactionInput(r.transactionHash()));
+    if (ids.isPresent()
+        && Arrays.equals(TaskManagerAbi.hashOfNonSigners(ids.get()), r.hashOfNonSigners())) {
+      return Optional.of(ids.get().stream().map(Bytes32::hex).toList());
     }
     LOG.warn(
         "task {}: non-signers of response {} cannot be read from its calldata; the task is left"

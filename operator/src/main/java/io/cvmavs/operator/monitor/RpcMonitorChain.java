@@ -1,58 +1,42 @@
 package io.cvmavs.operator.monitor;
 
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.ChainException;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.Transactor;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.OperatorSetReader;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.LogScanner;
+import io.cvmavs.chain.rpc.RpcClient;
+import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthBlock;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.Transaction;
-import org.web3j.protocol.http.HttpService;
 
-/**
- * {@link MonitorChain} over JSON-RPC. Watch-only: the shared {@link RegistryReader} wants a {@link
- * Transactor}, which is given a throwaway in-memory key that never signs anything (only {@code
- * eth_call} goes through it).
- */
+/** {@link MonitorChain} over JSON-RPC. Watch-only: keyless reads ({@link ChainAccess#read}). */
 public final class RpcMonitorChain implements MonitorChain {
   private final Web3j web3j;
   private final long chainId;
   private final RegistryReader registry;
+  private final LogScanner scanner;
   private final Map<Long, Long> timestamps = new ConcurrentHashMap<>();
-  private final List<RegistryReader.PubkeyRegistration> registrations = new ArrayList<>();
-  private long registrationsScannedTo;
+  private final OperatorSetReader operatorSets;
 
   public RpcMonitorChain(URI rpcUrl, String registryAddress, long fromBlock) {
-    this.web3j = Web3j.build(new HttpService(rpcUrl.toString()));
-    this.chainId =
-        Transactor.rpcCall(
-                () -> web3j.ethChainId().send(),
-                "eth_chainId " + OperatorConfigLoader.redact(rpcUrl.toString()))
-            .getChainId()
-            .longValueExact();
-    Credentials none;
-    try {
-      none = Credentials.create(Keys.createEcKeyPair());
-    } catch (java.security.GeneralSecurityException e) {
-      throw new MonitorException("cannot create the read-only account", e);
-    }
-    this.registry = new RegistryReader(Transactor.of(web3j, none, chainId), registryAddress);
-    this.registrationsScannedTo = fromBlock - 1;
+    RpcClient rpc = ChainAccess.read(rpcUrl, java.util.Optional.empty());
+    this.web3j = rpc.web3j();
+    this.chainId = rpc.chainId();
+    this.registry = new RegistryReader(rpc, registryAddress);
+    this.scanner = rpc.logs();
+    this.operatorSets = new OperatorSetReader(registry, fromBlock);
   }
 
   @Override
@@ -89,21 +73,9 @@ public final class RpcMonitorChain implements MonitorChain {
 
   @Override
   public List<Log> logs(List<String> addresses, List<String> topics, long from, long to) {
-    EthFilter filter =
-        new EthFilter(
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(to)),
-            addresses);
-    filter.addOptionalTopics(topics.toArray(String[]::new));
-    EthLog result =
-        Transactor.rpcCall(
-            () -> web3j.ethGetLogs(filter).send(), "eth_getLogs " + from + ".." + to);
-    if (result.hasError()) {
-      throw new ChainException(
-          "eth_getLogs " + from + ".." + to + ": " + result.getError().getMessage());
-    }
-    return result.getLogs().stream()
-        .map(r -> (Log) r.get())
+    return scanner
+        .logs(new LogScanner.Query("monitor", addresses, List.of(topics)), from, to)
+        .stream()
         .sorted(
             Comparator.comparing((Log l) -> l.getBlockNumber()).thenComparing(l -> l.getLogIndex()))
         .toList();
@@ -120,30 +92,17 @@ public final class RpcMonitorChain implements MonitorChain {
     return tx.getInput();
   }
 
-  private synchronized List<RegistryReader.PubkeyRegistration> registrationsUpTo(long block) {
-    if (block > registrationsScannedTo) {
-      registrations.addAll(
-          registry.pubkeyRegistrations(Math.max(0, registrationsScannedTo + 1), block));
-      registrationsScannedTo = block;
-    }
-    return registrations.stream().filter(r -> r.block() <= block).toList();
-  }
-
   @Override
   public Map<String, Member> operatorSetAt(long block, byte[] quorumNumbers) {
     Map<String, Member> out = new LinkedHashMap<>();
-    for (RegistryReader.PubkeyRegistration r : registrationsUpTo(block)) {
+    for (RegistryReader.PubkeyRegistration r : operatorSets.registrations(block)) {
       BigInteger stake = BigInteger.ZERO;
       boolean active = false;
       for (byte q : quorumNumbers) {
-        try {
-          RegistryReader.StakeUpdate u = registry.stakeAtBlock(r.operatorId(), q & 0xff, block);
-          if (u.active()) {
-            active = true;
-            stake = stake.add(u.stake());
-          }
-        } catch (ChainException e) {
-          // No stake checkpoint at or before the block: not a member then.
+        var m = operatorSets.member(r, q & 0xff, block);
+        if (m.isPresent()) {
+          active = true;
+          stake = stake.add(m.get().stake());
         }
       }
       if (active) {
@@ -157,7 +116,7 @@ public final class RpcMonitorChain implements MonitorChain {
   @Override
   public Stakes currentStakes() {
     Map<String, Member> out = new LinkedHashMap<>();
-    for (RegistryReader.PubkeyRegistration r : registrationsUpTo(head())) {
+    for (RegistryReader.PubkeyRegistration r : operatorSets.registrations(head())) {
       String id = Bytes32.hex(r.operatorId());
       out.put(
           id,
@@ -172,7 +131,7 @@ public final class RpcMonitorChain implements MonitorChain {
   @Override
   public Map<String, String> registeredOperators() {
     Map<String, String> out = new LinkedHashMap<>();
-    for (RegistryReader.PubkeyRegistration r : registrationsUpTo(head())) {
+    for (RegistryReader.PubkeyRegistration r : operatorSets.registrations(head())) {
       out.put(Bytes32.hex(r.operatorId()), r.operator().toLowerCase(java.util.Locale.ROOT));
     }
     return out;

@@ -1,5 +1,11 @@
 package io.cvmavs.operator.node;
 
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.avs.TaskManagerReader;
+import io.cvmavs.chain.core.CoreReader;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.BlockSchedule;
@@ -8,12 +14,6 @@ import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.cvm.task.TaskRefusedException;
 import io.cvmavs.cvm.task.TaskResult;
 import io.cvmavs.operator.aggregator.AggregatorClient;
-import io.cvmavs.operator.chain.ChainAccess;
-import io.cvmavs.operator.chain.CoreReader;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.ConfigException;
 import io.cvmavs.operator.config.OperatorConfig;
@@ -49,7 +49,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -199,17 +198,10 @@ public final class NodeCommand implements Callable<Integer> {
       UnaryOperator<TaskComputer> wrap,
       DataDirectoryLock lock) {
     CvmAvsMetrics metrics = CvmAvsMetrics.prometheus(CvmAvsMetrics.AVS_NAME);
-    // Reads only: the node sends no transactions, so a throw-away key is the `from` of its calls.
-    Transactor rpc;
-    try {
-      rpc =
-          ChainAccess.open(
-              new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics),
-              Keys.createEcKeyPair(),
-              c.chainId());
-    } catch (java.security.GeneralSecurityException e) {
-      throw new NodeException("cannot create a key for read calls: " + e.getMessage(), e);
-    }
+    // Reads only: the node sends no transactions, so it holds no Ethereum key.
+    RpcClient rpc =
+        ChainAccess.read(
+            new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics), c.chainId());
     long deploymentBlock = c.startBlock();
     String taskManager = c.address("CvmTaskManager");
     TaskManagerReader tasks = new TaskManagerReader(rpc, taskManager);
@@ -456,7 +448,7 @@ public final class NodeCommand implements Callable<Integer> {
 
   /** The operator's stake per quorum; slashed when its max magnitude fell below 1 (WAD). */
   private static ChainGauges.Source chainGaugeSource(
-      OperatorConfig c, Transactor rpc, String operatorIdHex) {
+      OperatorConfig c, RpcClient rpc, String operatorIdHex) {
     RegistryReader registry = new RegistryReader(rpc, c.address("CvmRegistry"));
     byte[] operatorId = HexFormat.of().parseHex(operatorIdHex.substring(2));
     Optional<CoreReader> core;

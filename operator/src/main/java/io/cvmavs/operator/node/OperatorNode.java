@@ -1,14 +1,14 @@
 package io.cvmavs.operator.node;
 
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerAbi;
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.common.retry.Backoff;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.cvm.task.TaskRefusedException;
 import io.cvmavs.operator.aggregator.AggregatorClient;
 import io.cvmavs.operator.aggregator.SignatureDelivery;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerAbi;
-import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvm.CvmTasks;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;

@@ -1,7 +1,7 @@
 package io.cvmavs.operator.registration;
 
-import io.cvmavs.operator.chain.ChainAccess;
-import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;

@@ -1,11 +1,11 @@
 package io.cvmavs.operator.registration;
 
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.CoreReader;
-import io.cvmavs.operator.chain.CoreWriter;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.RegistryWriter;
-import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.avs.RegistryWriter;
+import io.cvmavs.chain.core.CoreReader;
+import io.cvmavs.chain.core.CoreWriter;
+import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,15 +1,15 @@
 package io.cvmavs.operator.registration;
 
+import io.cvmavs.chain.avs.RegistrationData;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.core.CoreReader;
+import io.cvmavs.chain.core.CoreWriter;
+import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.chain.staking.StakingReader;
+import io.cvmavs.chain.staking.StakingWriter;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.bls.ProofOfPossession;
 import io.cvmavs.crypto.bn254.G1Point;
-import io.cvmavs.operator.chain.CoreReader;
-import io.cvmavs.operator.chain.CoreWriter;
-import io.cvmavs.operator.chain.RegistrationData;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.StakingReader;
-import io.cvmavs.operator.chain.StakingWriter;
-import io.cvmavs.operator.chain.Transactor;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -250,7 +250,7 @@ public final class OperatorRegistration {
                   + ", socket "
                   + request.socket()
                   + ", operatorId "
-                  + io.cvmavs.operator.chain.Bytes32.hex(blsKey.operatorId())));
+                  + io.cvmavs.chain.abi.Bytes32.hex(blsKey.operatorId())));
     }
     return steps;
   }

@@ -3,12 +3,12 @@ package io.cvmavs.operator.registration;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.CoreReader;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.StakingReader;
-import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.avs.TaskManagerReader;
+import io.cvmavs.chain.core.CoreReader;
+import io.cvmavs.chain.rpc.RpcClient;
+import io.cvmavs.chain.staking.StakingReader;
 import java.math.BigInteger;
 
 /** {@code operator status}: what the chain says about one operator, as JSON. */
@@ -17,7 +17,7 @@ public final class OperatorStatus {
 
   private OperatorStatus() {}
 
-  public static ObjectNode read(RegistrationContracts c, Transactor rpc, String operator) {
+  public static ObjectNode read(RegistrationContracts c, RpcClient rpc, String operator) {
     CoreReader core = new CoreReader(rpc, c.delegationManager(), c.allocationManager());
     RegistryReader registry = new RegistryReader(rpc, c.registry());
     StakingReader staking = new StakingReader(rpc, c.cStaking());

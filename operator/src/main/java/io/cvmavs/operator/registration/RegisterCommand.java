@@ -1,11 +1,11 @@
 package io.cvmavs.operator.registration;
 
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.keystore.Ed25519Keystore;
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.ChainAccess;
-import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;

@@ -1,8 +1,8 @@
 package io.cvmavs.operator.registration;
 
-import io.cvmavs.operator.chain.Abi;
-import io.cvmavs.operator.chain.ChainException;
-import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Abi;
+import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,8 +2,8 @@ package io.cvmavs.operator.registration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cvmavs.operator.chain.ChainAccess;
-import io.cvmavs.operator.chain.Transactor;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import java.nio.file.Path;
@@ -33,8 +33,8 @@ public final class StatusCommand implements Callable<Integer> {
     String operator =
         Keys.toChecksumAddress(
             new ObjectMapper().readTree(c.ecdsaKeystore().toFile()).path("address").asText());
-    // Reads only: a throw-away key is the `from` of the calls and signs nothing.
-    Transactor rpc = ChainAccess.open(c.ethRpcUrl(), Keys.createEcKeyPair(), c.chainId());
+    // Reads only: no key.
+    RpcClient rpc = ChainAccess.read(c.ethRpcUrl(), c.chainId());
     spec.commandLine()
         .getOut()
         .println(

@@ -1,7 +1,7 @@
 package io.cvmavs.operator.signer;
 
-import io.cvmavs.operator.chain.TaskManagerAbi;
-import io.cvmavs.operator.chain.TaskResponse;
+import io.cvmavs.chain.avs.TaskManagerAbi;
+import io.cvmavs.chain.avs.TaskResponse;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;

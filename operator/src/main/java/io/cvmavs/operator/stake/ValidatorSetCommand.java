@@ -1,9 +1,9 @@
 package io.cvmavs.operator.stake;
 
+import io.cvmavs.chain.rpc.BatchRpc;
 import io.cvmavs.stake.aggregate.AggregateResult;
 import io.cvmavs.stake.aggregate.ReportFormat;
 import io.cvmavs.stake.aggregate.StakeAggregator;
-import io.cvmavs.stake.chain.BatchRpc;
 import io.cvmavs.stake.chain.RpcStakeReader;
 import io.cvmavs.stake.config.StakeConfig;
 import io.cvmavs.stake.config.StakeConfigLoader;

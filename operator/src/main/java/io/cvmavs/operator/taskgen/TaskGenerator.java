@@ -1,13 +1,13 @@
 package io.cvmavs.operator.taskgen;
 
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerReader;
+import io.cvmavs.chain.avs.TaskManagerWriter;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.cvm.CvmException;
 import io.cvmavs.cvm.block.InputCommitment;
 import io.cvmavs.cvm.task.CvmTaskComputer;
-import io.cvmavs.operator.chain.ChainException;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerReader;
-import io.cvmavs.operator.chain.TaskManagerWriter;
-import io.cvmavs.operator.chain.Transactor;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

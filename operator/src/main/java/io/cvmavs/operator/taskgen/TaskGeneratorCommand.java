@@ -1,9 +1,9 @@
 package io.cvmavs.operator.taskgen;
 
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.cvm.task.BlockSchedule;
 import io.cvmavs.cvm.task.CvmTaskComputer;
-import io.cvmavs.operator.chain.ChainAccess;
-import io.cvmavs.operator.chain.Transactor;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;

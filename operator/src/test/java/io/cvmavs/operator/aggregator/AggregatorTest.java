@@ -2,10 +2,10 @@ package io.cvmavs.operator.aggregator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerAbi;
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.crypto.bls.BlsKeyPair;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerAbi;
-import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.fakes.FakeAvs;
 import io.cvmavs.operator.fakes.ManualClock;
 import io.cvmavs.operator.fakes.ManualScheduler;

@@ -3,7 +3,7 @@ package io.cvmavs.operator.aggregator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cvmavs.operator.chain.CvmTask;
+import io.cvmavs.chain.avs.CvmTask;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

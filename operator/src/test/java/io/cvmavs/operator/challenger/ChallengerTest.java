@@ -2,12 +2,12 @@ package io.cvmavs.operator.challenger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerAbi;
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.operator.aggregator.Evidence;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerAbi;
-import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.fakes.FakeAvs;
 import io.cvmavs.operator.fakes.ManualClock;
 import io.cvmavs.operator.fakes.ManualScheduler;

@@ -3,7 +3,7 @@ package io.cvmavs.operator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cvmavs.operator.chain.ChainAccess;
+import io.cvmavs.chain.rpc.ChainAccess;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Optional;

@@ -1,5 +1,12 @@
 package io.cvmavs.operator.fakes;
 
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.NonSignerStakesAndSignature;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.avs.TaskManagerAbi;
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.bn254.G1Point;
@@ -12,13 +19,6 @@ import io.cvmavs.operator.aggregator.AggregatorPorts;
 import io.cvmavs.operator.aggregator.Evidence;
 import io.cvmavs.operator.aggregator.OperatorSetLoader;
 import io.cvmavs.operator.aggregator.OperatorSetSnapshot;
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.ChainException;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.NonSignerStakesAndSignature;
-import io.cvmavs.operator.chain.RegistryReader;
-import io.cvmavs.operator.chain.TaskManagerAbi;
-import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.challenger.Action;
 import io.cvmavs.operator.challenger.ChallengerChain;
 import io.cvmavs.operator.node.OperatorNode;

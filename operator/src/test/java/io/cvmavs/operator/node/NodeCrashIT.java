@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvmavs.chain.avs.CvmTask;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.process.LocalProcess;
@@ -12,7 +13,6 @@ import io.cvmavs.localnet.process.ProcessSpec;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.Aggregator;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
-import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import io.cvmavs.operator.signer.FileSlashingProtectionStore;
 import java.io.IOException;

@@ -3,12 +3,12 @@ package io.cvmavs.operator.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.CvmTask;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvm.CvmBlockOptions;
 import io.cvmavs.operator.localnet.AvsLocalnet;

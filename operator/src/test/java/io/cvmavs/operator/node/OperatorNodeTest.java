@@ -2,15 +2,15 @@ package io.cvmavs.operator.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.TaskManagerAbi;
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.operator.aggregator.Aggregator;
 import io.cvmavs.operator.aggregator.AggregatorClient;
 import io.cvmavs.operator.aggregator.AggregatorException;
 import io.cvmavs.operator.aggregator.SignatureDelivery;
-import io.cvmavs.operator.chain.CvmTask;
-import io.cvmavs.operator.chain.TaskManagerAbi;
-import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.fakes.FakeAvs;
 import io.cvmavs.operator.fakes.ManualClock;
 import io.cvmavs.operator.fakes.ManualScheduler;

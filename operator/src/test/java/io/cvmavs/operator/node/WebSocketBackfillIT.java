@@ -3,10 +3,10 @@ package io.cvmavs.operator.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cvmavs.chain.avs.CvmTask;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
-import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import io.cvmavs.operator.localnet.TcpProxy;

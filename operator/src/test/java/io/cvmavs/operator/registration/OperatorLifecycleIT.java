@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.operator.chain.ChainAccess;
 import io.cvmavs.operator.devnet.SeededOperators;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.math.BigInteger;

@@ -2,12 +2,12 @@ package io.cvmavs.operator.registration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.core.CoreReader;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.staking.StakingWriter;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.operator.chain.Bytes32;
-import io.cvmavs.operator.chain.ChainAccess;
-import io.cvmavs.operator.chain.CoreReader;
-import io.cvmavs.operator.chain.StakingWriter;
 import io.cvmavs.operator.devnet.SeededOperators;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.math.BigInteger;

@@ -2,11 +2,11 @@ package io.cvmavs.operator.signer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
-import io.cvmavs.operator.chain.TaskResponse;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.cvmavs.operator.signer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.crypto.bls.BlsKeyPair;
-import io.cvmavs.operator.chain.TaskResponse;
 import io.cvmavs.operator.cli.CvmAvsCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,10 +3,10 @@ package io.cvmavs.operator.signer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.bn254.G1Point;
-import io.cvmavs.operator.chain.TaskResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

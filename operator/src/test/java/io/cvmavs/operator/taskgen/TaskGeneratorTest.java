@@ -2,9 +2,9 @@ package io.cvmavs.operator.taskgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cvmavs.chain.avs.CvmTask;
 import io.cvmavs.cvm.block.InputCommitment;
 import io.cvmavs.cvm.task.CvmTaskComputer;
-import io.cvmavs.operator.chain.CvmTask;
 import io.cvmavs.operator.fakes.FakeAvs;
 import io.cvmavs.operator.fakes.ManualClock;
 import io.cvmavs.operator.fakes.ManualScheduler;

@@ -1,5 +1,12 @@
 package io.cvmavs.stake.chain;
 
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Abi;
+import io.cvmavs.chain.abi.Events;
+import io.cvmavs.chain.abi.Words;
+import io.cvmavs.chain.rpc.BatchRpc;
+import io.cvmavs.chain.rpc.LogScanner;
+import io.cvmavs.chain.staking.StakingReader;
 import io.cvmavs.stake.chain.StakeSnapshot.OperatorState;
 import io.cvmavs.stake.chain.StakeSnapshot.StrategyInfo;
 import io.cvmavs.stake.config.PriceSource;
@@ -23,10 +30,8 @@ import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
-import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthCall;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 
 /**
@@ -36,18 +41,17 @@ import org.web3j.protocol.core.methods.response.Log;
  * <ol>
  *   <li>operator-set members ({@code AllocationManager.getMembers}), strategies and multipliers
  *       ({@code CvmRegistry.strategyParams}, {@code quorumConfig}), the block header, every
- *       configured price feed ({@code latestRoundData}, {@code decimals}) and the slashing events
- *       of the jail window ({@code OperatorSlashed}, {@code OperatorStakeSlashed});
+ *       configured price feed ({@code latestRoundData}, {@code decimals}); then the slashing events
+ *       of the jail window ({@code OperatorSlashed}, {@code OperatorStakeSlashed}) through {@link
+ *       LogScanner} (bounded ranges, outside the batch);
  *   <li>slashable shares ({@code getMinimumSlashableStake}, {@code operatorsPerCall} operators per
  *       call), {@code CStaking.operatorStake} and {@code consensusKeyOf} per operator, and {@code
  *       sharesToUnderlyingView(1e18)} of feed-priced strategies.
  * </ol>
  */
 public final class RpcStakeReader implements StakeReader {
-  static final String OPERATOR_SLASHED =
-      Abi.topic("OperatorSlashed(address,(address,uint32),address[],uint256[],string)");
-  static final String OPERATOR_STAKE_SLASHED =
-      Abi.topic("OperatorStakeSlashed(address,uint256,uint256,uint256)");
+  static final String OPERATOR_SLASHED = Events.OPERATOR_SLASHED.topic();
+  static final String OPERATOR_STAKE_SLASHED = Events.OPERATOR_STAKE_SLASHED.topic();
   private static final BigInteger WAD = BigInteger.TEN.pow(18);
 
   private final BatchRpc rpc;
@@ -56,6 +60,7 @@ public final class RpcStakeReader implements StakeReader {
   private final String registry;
   private final String avs;
   private final String cStaking;
+  private final LogScanner logs;
 
   public RpcStakeReader(BatchRpc rpc, StakeConfig config) {
     this.rpc = rpc;
@@ -64,6 +69,7 @@ public final class RpcStakeReader implements StakeReader {
     this.registry = config.contract(StakeConfig.REGISTRY);
     this.avs = config.contract(StakeConfig.SERVICE_MANAGER).toLowerCase(Locale.ROOT);
     this.cStaking = config.contract(StakeConfig.C_STAKING);
+    this.logs = new LogScanner(rpc.web3j());
   }
 
   @Override
@@ -81,6 +87,14 @@ public final class RpcStakeReader implements StakeReader {
 
   @Override
   public StakeSnapshot read(long block, long jailFromBlock) {
+    try {
+      return readAt(block, jailFromBlock);
+    } catch (ChainException e) {
+      throw new ChainReadException(e.getMessage(), e);
+    }
+  }
+
+  private StakeSnapshot readAt(long block, long jailFromBlock) {
     // ---- round 1
     List<Request<?, ? extends Response<?>>> r1 = new ArrayList<>();
     List<String> w1 = new ArrayList<>();
@@ -126,20 +140,10 @@ public final class RpcStakeReader implements StakeReader {
       w1.add("decimals() of feed " + feed);
     }
     boolean jail = jailFromBlock < block;
-    if (jail) {
-      r1.add(
-          rpc.web3j()
-              .ethGetLogs(filter(allocationManager, OPERATOR_SLASHED, jailFromBlock + 1, block)));
-      w1.add("eth_getLogs(OperatorSlashed)");
-      r1.add(
-          rpc.web3j()
-              .ethGetLogs(filter(cStaking, OPERATOR_STAKE_SLASHED, jailFromBlock + 1, block)));
-      w1.add("eth_getLogs(OperatorStakeSlashed)");
-    }
     List<Response<?>> a1 = rpc.round(r1, w1);
 
     List<String> members = new ArrayList<>(new TreeSet<>(words(a1, 0, w1).addressArray()));
-    Abi.Words sp = words(a1, 1, w1);
+    Words sp = words(a1, 1, w1);
     int[] spArray = sp.array(0, 2);
     List<String> strategies = new ArrayList<>();
     List<BigInteger> multipliers = new ArrayList<>();
@@ -156,7 +160,7 @@ public final class RpcStakeReader implements StakeReader {
     Map<String, BigInteger> feedAnswers = new LinkedHashMap<>();
     int i = 4;
     for (String feed : feeds) {
-      Abi.Words round = words(a1, i, w1);
+      Words round = words(a1, i, w1);
       BigInteger answer = round.int256(32);
       long updatedAt = round.uint(96).longValue();
       int decimals = words(a1, i + 1, w1).uint(0).intValueExact();
@@ -184,13 +188,23 @@ public final class RpcStakeReader implements StakeReader {
     }
     Set<String> slashed = new TreeSet<>();
     if (jail) {
-      for (Log log : logs(a1.get(i))) {
-        Abi.Words data = new Abi.Words("OperatorSlashed event", log.getData());
+      // eth_getLogs outside the batch: the scanner splits the jail window into ranges the
+      // provider accepts.
+      for (Log log :
+          logs.logs(
+              LogScanner.Query.of("OperatorSlashed", allocationManager, OPERATOR_SLASHED),
+              jailFromBlock + 1,
+              block)) {
+        Words data = new Words(log.getData(), "OperatorSlashed event");
         if (data.address(32).equals(avs) && data.uint(64).longValue() == config.operatorSetId()) {
           slashed.add(data.address(0));
         }
       }
-      for (Log log : logs(a1.get(i + 1))) {
+      for (Log log :
+          logs.logs(
+              LogScanner.Query.of("OperatorStakeSlashed", cStaking, OPERATOR_STAKE_SLASHED),
+              jailFromBlock + 1,
+              block)) {
         String topic = log.getTopics().get(1);
         slashed.add(("0x" + topic.substring(topic.length() - 40)).toLowerCase(Locale.ROOT));
       }
@@ -224,21 +238,9 @@ public final class RpcStakeReader implements StakeReader {
       chunks++;
     }
     for (String m : members) {
-      r2.add(
-          rpc.ethCall(
-              new BatchRpc.Call(
-                  "operatorStake",
-                  cStaking,
-                  Abi.call("operatorStake(address)", List.of(new Address(m)))),
-              block));
+      r2.add(rpc.ethCall(StakingReader.operatorStakeCall(cStaking, m), block));
       w2.add("CStaking.operatorStake(" + m + ")");
-      r2.add(
-          rpc.ethCall(
-              new BatchRpc.Call(
-                  "consensusKeyOf",
-                  cStaking,
-                  Abi.call("consensusKeyOf(address)", List.of(new Address(m)))),
-              block));
+      r2.add(rpc.ethCall(StakingReader.consensusKeyCall(cStaking, m), block));
       w2.add("CStaking.consensusKeyOf(" + m + ")");
     }
     List<Integer> feedPriced = new ArrayList<>();
@@ -324,21 +326,7 @@ public final class RpcStakeReader implements StakeReader {
     }
   }
 
-  private static EthFilter filter(String address, String topic, long from, long to) {
-    EthFilter f = new EthFilter(BatchRpc.at(from), BatchRpc.at(to), address);
-    f.addSingleTopic(topic);
-    return f;
-  }
-
-  private static List<Log> logs(Response<?> response) {
-    List<Log> out = new ArrayList<>();
-    for (EthLog.LogResult<?> r : ((EthLog) response).getLogs()) {
-      out.add((Log) r.get());
-    }
-    return out;
-  }
-
-  private static Abi.Words words(List<Response<?>> answers, int index, List<String> what) {
+  private static Words words(List<Response<?>> answers, int index, List<String> what) {
     EthCall call = (EthCall) answers.get(index);
     if (call.isReverted()) {
       throw new ChainReadException(what.get(index) + " reverted: " + call.getRevertReason());
@@ -349,6 +337,6 @@ public final class RpcStakeReader implements StakeReader {
           what.get(index)
               + " returned no data (wrong address, or no contract there at that block)");
     }
-    return new Abi.Words(what.get(index), value);
+    return new Words(value, what.get(index));
   }
 }

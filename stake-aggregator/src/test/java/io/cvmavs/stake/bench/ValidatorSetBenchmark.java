@@ -1,5 +1,6 @@
 package io.cvmavs.stake.bench;
 
+import io.cvmavs.chain.rpc.BatchRpc;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.bindings.CvmServiceManager;
 import io.cvmavs.contracts.bindings.StrategyBase;
@@ -12,7 +13,6 @@ import io.cvmavs.localnet.anvil.AnvilOptions;
 import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.stake.aggregate.EpochSet;
 import io.cvmavs.stake.aggregate.StakeAggregator;
-import io.cvmavs.stake.chain.BatchRpc;
 import io.cvmavs.stake.chain.RpcStakeReader;
 import io.cvmavs.stake.config.StakeConfig;
 import io.cvmavs.stake.config.StakeConfigLoader;

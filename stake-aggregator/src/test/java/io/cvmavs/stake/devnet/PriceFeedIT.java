@@ -4,6 +4,7 @@ import static io.cvmavs.stake.devnet.DevnetStakeDriver.E18;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cvmavs.chain.rpc.BatchRpc;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.bindings.DevnetPriceFeed;
 import io.cvmavs.localnet.anvil.AnvilNode;
@@ -11,7 +12,6 @@ import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.stake.aggregate.EpochSet;
 import io.cvmavs.stake.aggregate.StakeAggregator;
-import io.cvmavs.stake.chain.BatchRpc;
 import io.cvmavs.stake.chain.ChainReadException;
 import io.cvmavs.stake.chain.RpcStakeReader;
 import io.cvmavs.stake.config.StakeConfig;

@@ -3,6 +3,7 @@ package io.cvmavs.stake.devnet;
 import static io.cvmavs.stake.devnet.DevnetStakeDriver.E18;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cvmavs.chain.rpc.BatchRpc;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
@@ -12,7 +13,6 @@ import io.cvmavs.stake.aggregate.EpochSet;
 import io.cvmavs.stake.aggregate.OperatorReport;
 import io.cvmavs.stake.aggregate.ReportFormat;
 import io.cvmavs.stake.aggregate.StakeAggregator;
-import io.cvmavs.stake.chain.BatchRpc;
 import io.cvmavs.stake.chain.RpcStakeReader;
 import io.cvmavs.stake.config.StakeConfig;
 import io.cvmavs.stake.config.StakeConfigLoader;

@@ -1,0 +1,108 @@
+package io.cvmavs.chain.abi;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every contract event this code reads, once: each as declared in the contract's interface
+ * (parameter names and {@code indexed} kept), from which {@link EventSpec} derives the canonical
+ * signature, the topic and a decoder. {@code EventsTest} checks each against forge's compiled
+ * artifacts, {@code indexed} flags included.
+ */
+public final class Events {
+  private Events() {}
+
+  // ---------------------------------------------------------------- CvmTaskManager
+
+  /** {@code NewTaskCreated(uint32 indexed taskIndex, Task task)}. */
+  public static final EventSpec NEW_TASK_CREATED =
+      EventSpec.parse(
+          "NewTaskCreated(uint32 indexed taskIndex,"
+              + " (uint64,bytes32,bytes32,bytes,uint32,uint32) task)");
+
+  /** {@code TaskResponded(uint32 indexed taskIndex, TaskResponse, TaskResponseMetadata)}. */
+  public static final EventSpec TASK_RESPONDED =
+      EventSpec.parse(
+          "TaskResponded(uint32 indexed taskIndex, (uint32,bytes32,bytes32,bytes32) taskResponse,"
+              + " (uint32,bytes32,uint96[],uint96[]) taskResponseMetadata)");
+
+  public static final EventSpec EQUIVOCATION_SLASHED =
+      EventSpec.parse(
+          "EquivocationSlashed(uint32 indexed taskIndex, address indexed operator,"
+              + " address reporter)");
+
+  public static final EventSpec CHALLENGE_RAISED =
+      EventSpec.parse(
+          "ChallengeRaised(uint256 indexed requestId, uint32 indexed taskIndex,"
+              + " address indexed challenger, (uint32,bytes32,bytes32,bytes32) claimedResponse)");
+
+  public static final EventSpec SIGNATURE_CHALLENGE_RAISED =
+      EventSpec.parse(
+          "SignatureChallengeRaised(uint256 indexed requestId, uint32 indexed taskIndex,"
+              + " address indexed operator, address challenger,"
+              + " (uint32,bytes32,bytes32,bytes32) signedResponse,"
+              + " (uint32,bytes32,bytes32,bytes32) claimedResponse)");
+
+  public static final EventSpec SLASHING_REQUEST_VETOED =
+      EventSpec.parse(
+          "SlashingRequestVetoed(uint256 indexed requestId, uint32 indexed taskIndex,"
+              + " uint256 bondForfeited)");
+
+  public static final EventSpec SLASHING_REQUEST_FULFILLED =
+      EventSpec.parse(
+          "SlashingRequestFulfilled(uint256 indexed requestId, uint32 indexed taskIndex,"
+              + " uint256 operatorsSlashed)");
+
+  public static final EventSpec OPERATOR_SLASHED_FOR_WRONG_RESULT =
+      EventSpec.parse(
+          "OperatorSlashedForWrongResult(uint256 indexed requestId, address indexed operator,"
+              + " uint8 quorumNumber)");
+
+  public static final EventSpec LIVENESS_THRESHOLD_REACHED =
+      EventSpec.parse("LivenessThresholdReached(bytes32 indexed operatorId, uint16 missedStreak)");
+
+  public static final EventSpec OPERATOR_EJECTED_FOR_LIVENESS =
+      EventSpec.parse(
+          "OperatorEjectedForLiveness(address indexed operator, bytes32 indexed operatorId,"
+              + " uint16 missedStreak)");
+
+  // ---------------------------------------------------------------- CvmRegistry
+
+  /** {@code NewPubkeyRegistration(address indexed operator, G1Point, G2Point)}. */
+  public static final EventSpec NEW_PUBKEY_REGISTRATION =
+      EventSpec.parse(
+          "NewPubkeyRegistration(address indexed operator, (uint256,uint256) pubkeyG1,"
+              + " (uint256[2],uint256[2]) pubkeyG2)");
+
+  // ---------------------------------------------------------------- EigenLayer core
+
+  /** {@code AllocationManager}'s slash of an operator in an operator set. */
+  public static final EventSpec OPERATOR_SLASHED =
+      EventSpec.parse(
+          "OperatorSlashed(address operator, (address,uint32) operatorSet, address[] strategies,"
+              + " uint256[] wadSlashed, string description)");
+
+  // ---------------------------------------------------------------- CStaking
+
+  public static final EventSpec OPERATOR_STAKE_SLASHED =
+      EventSpec.parse(
+          "OperatorStakeSlashed(address indexed operator, uint256 wad, uint256 activeSlashed,"
+              + " uint256 unbondingSlashed)");
+
+  /** Every event above, in declaration order. */
+  public static List<EventSpec> all() {
+    List<EventSpec> out = new ArrayList<>();
+    for (Field f : Events.class.getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == EventSpec.class) {
+        try {
+          out.add((EventSpec) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+}

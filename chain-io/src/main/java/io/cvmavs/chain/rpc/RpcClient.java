@@ -1,0 +1,91 @@
+package io.cvmavs.chain.rpc;
+
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Abi;
+import java.util.List;
+import java.util.Optional;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthCall;
+
+/**
+ * Keyless JSON-RPC access for every reader: {@code eth_call} (at the latest or a given block), the
+ * head, and {@code eth_getLogs} through one {@link LogScanner}. Reading never needs a key ({@link
+ * ChainAccess#read}); a {@link Transactor} hands its readers one that names its account as {@code
+ * from} ({@link Transactor#reader()}), so a view that looks at {@code msg.sender} sees the sender.
+ */
+public final class RpcClient {
+  private final Web3j web3j;
+  private final long chainId;
+  private final Optional<String> from;
+  private final LogScanner logs;
+
+  public RpcClient(Web3j web3j, long chainId) {
+    this(web3j, chainId, Optional.empty(), new LogScanner(web3j));
+  }
+
+  RpcClient(Web3j web3j, long chainId, Optional<String> from, LogScanner logs) {
+    this.web3j = web3j;
+    this.chainId = chainId;
+    this.from = from;
+    this.logs = logs;
+  }
+
+  public Web3j web3j() {
+    return web3j;
+  }
+
+  public long chainId() {
+    return chainId;
+  }
+
+  /** The one scanner of this connection: bounded {@code eth_getLogs} ranges. */
+  public LogScanner logs() {
+    return logs;
+  }
+
+  public long blockNumber() {
+    return logs.head();
+  }
+
+  /**
+   * {@code eth_call} of {@code signature(params)} at the latest block, its return data decoded as
+   * one value of {@code out}'s type; {@code signature} names the call in errors.
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends Type<?>> T view(
+      String to, String signature, TypeReference<T> out, Type<?>... params) {
+    return (T)
+        Abi.decode(call(to, Abi.call(signature, List.of(params)), signature), signature, out)
+            .get(0);
+  }
+
+  /** {@code eth_call} at the latest block. */
+  public String call(String to, String data, String what) {
+    return call(to, data, DefaultBlockParameterName.LATEST, what);
+  }
+
+  /** {@code eth_call} at {@code block}; a revert is a {@link ChainException.Reverted}. */
+  public String call(String to, String data, DefaultBlockParameter block, String what) {
+    EthCall r =
+        Transactor.rpc(
+            () ->
+                web3j
+                    .ethCall(
+                        Transaction.createEthCallTransaction(from.orElse(null), to, data), block)
+                    .send(),
+            what);
+    if (r.hasError() || r.isReverted()) {
+      throw new ChainException.Reverted(
+          what
+              + " reverted: "
+              + (r.hasError() ? Transactor.errorText(r.getError()) : r.getRevertReason()),
+          false);
+    }
+    return r.getValue();
+  }
+}
