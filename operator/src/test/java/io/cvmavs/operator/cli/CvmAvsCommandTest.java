@@ -46,8 +46,8 @@ class CvmAvsCommandTest {
       System.setErr(stderr);
     }
     assertThat(out.toString().replaceAll("\\s+", " "))
-        .contains("The devnet attests the text 'cvm-avs devnet: ERC-20 token transfers'")
-        .contains("printf '%s' 'cvm-avs devnet: ERC-20 token transfers'");
+        .contains("--manuscript=FILE [--manuscript=FILE]...")
+        .contains("The devnet attests devnet-erc20-volume.yaml, written into its run folder");
     assertThat(picocliWarnings.toString()).as("picocli's own warnings").doesNotContain("WARN");
   }
 
