@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The S3 backend against a real S3-compatible server (s3rver, its own process on 127.0.0.1). */
 @WithStorageServers
-class S3BackendIT {
-  static S3Backend backend(S3Server server) {
+public class S3BackendIT {
+  public static S3Backend backend(S3Server server) {
     return new S3Backend(
         "s3",
         S3Backend.client(

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class BlockGroupTest {
+public class BlockGroupTest {
   static final List<CvmBlock> CHAIN = TestBlocks.chain(6, 50, 1);
 
   @Test
@@ -168,10 +168,10 @@ class BlockGroupTest {
     }
   }
 
-  static final class MutableClock extends Clock {
+  public static final class MutableClock extends Clock {
     Instant now = Instant.ofEpochSecond(1_700_000_000);
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
       now = now.plus(d);
     }
 
