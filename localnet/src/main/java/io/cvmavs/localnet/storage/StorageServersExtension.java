@@ -15,7 +15,7 @@ public final class StorageServersExtension implements ParameterResolver {
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == S3Server.class || type == ArLocal.class;
+    return type == S3Server.class || type == ArLocal.class || type == IpfsDaemon.class;
   }
 
   @Override
@@ -28,6 +28,11 @@ public final class StorageServersExtension implements ParameterResolver {
     if (parameter.getParameter().getType() == S3Server.class) {
       return store
           .getOrComputeIfAbsent("s3", k -> new Stored(S3Server.start(LOGS, BUCKET)), Stored.class)
+          .server();
+    }
+    if (parameter.getParameter().getType() == IpfsDaemon.class) {
+      return store
+          .getOrComputeIfAbsent("ipfs", k -> new Stored(IpfsDaemon.start(LOGS)), Stored.class)
           .server();
     }
     return store

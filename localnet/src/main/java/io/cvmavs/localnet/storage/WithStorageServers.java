@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Injects real storage servers as parameters, one of each kind per test class, started on first use
  * and stopped after the class: {@link S3Server} (s3rver, bucket {@code cvm-groups}) and {@link
- * ArLocal} (arlocal). Logs in {@code target/localnet/}.
+ * ArLocal} (arlocal), {@link IpfsDaemon} (the Helia Kubo-RPC test daemon). Logs in {@code
+ * target/localnet/}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
