@@ -70,6 +70,11 @@ public final class LocalDiskBackend implements StorageBackend {
   }
 
   @Override
+  public Optional<String> locatorFor(byte[] file) {
+    return Optional.of(StorageBackend.sha256Hex(file));
+  }
+
+  @Override
   public boolean exists(String locator) {
     return Files.isRegularFile(path(locator));
   }

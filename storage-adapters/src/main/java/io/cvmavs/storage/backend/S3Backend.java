@@ -175,6 +175,11 @@ public final class S3Backend implements StorageBackend, AutoCloseable {
   }
 
   @Override
+  public Optional<String> locatorFor(byte[] file) {
+    return Optional.of(key(StorageBackend.sha256Hex(file)));
+  }
+
+  @Override
   public boolean exists(String locator) {
     try {
       return head(locator).isPresent();

@@ -31,6 +31,15 @@ public interface StorageBackend {
 
   boolean exists(String locator);
 
+  /**
+   * Where {@code file} will be once put, when that follows from its content alone
+   * (content-addressed backends); empty otherwise (Arweave: the id comes from a signature). Lets a
+   * group's header name the previous group's locators before the previous group is uploaded.
+   */
+  default Optional<String> locatorFor(byte[] file) {
+    return Optional.empty();
+  }
+
   /** SHA-256 as lower-case hex. */
   static String sha256Hex(byte[] data) {
     try {

@@ -100,6 +100,11 @@ public final class IpfsBackend implements StorageBackend {
   }
 
   @Override
+  public Optional<String> locatorFor(byte[] file) {
+    return Optional.of(UnixFsCid.of(file));
+  }
+
+  @Override
   public boolean exists(String cid) {
     if (!cid.matches("b[a-z2-7]{20,}")) {
       throw new BackendException("'" + cid + "' is not a CIDv1 in base32", false);

@@ -11,6 +11,7 @@ import io.cvmavs.storage.backend.BackendException;
 import io.cvmavs.storage.backend.Receipt;
 import io.cvmavs.storage.backend.StorageBackend;
 import io.cvmavs.storage.group.BlockGroup;
+import io.cvmavs.storage.group.PreviousLocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -91,7 +92,56 @@ public final class Outbox {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot persist group " + hash + " in the outbox", e);
     }
+    signArweave(hash, file);
     return hash;
+  }
+
+  /**
+   * Signs (once) the Arweave transactions of a group now, so its id is known; a gateway that is
+   * down leaves it to the first upload attempt.
+   */
+  private void signArweave(String hash, byte[] file) {
+    ObjectNode root = readState(hash);
+    for (Map.Entry<String, StorageBackend> e : backends.entrySet()) {
+      ObjectNode s = (ObjectNode) root.get("backends").get(e.getKey());
+      if (e.getValue() instanceof ArweaveBackend arweave && s != null && !s.has("tx")) {
+        try {
+          s.set("tx", arweave.prepare(file).toJson(null));
+          writeState(hash, root);
+        } catch (BackendException ex) {
+          // signed at the first upload attempt instead
+        }
+      }
+    }
+  }
+
+  /**
+   * The locators of a group on every backend that has or will have one — receipts, the signed
+   * Arweave transaction's id, or the content address — sorted by backend name: the next group's
+   * {@code previous} entries ({@link io.cvmavs.storage.group.GroupPacker}'s supplier).
+   */
+  public List<PreviousLocator> locators(String fileHash) {
+    JsonNode per = readState(fileHash).get("backends");
+    byte[] file = null;
+    List<PreviousLocator> out = new ArrayList<>();
+    for (String name : new java.util.TreeSet<>(backends.keySet())) {
+      JsonNode s = per.path(name);
+      String locator = null;
+      if (s.has("receipt")) {
+        locator = s.get("receipt").get("locator").asText();
+      } else if (s.has("tx")) {
+        locator = s.get("tx").get("id").asText();
+      } else {
+        if (file == null) {
+          file = readGroup(fileHash);
+        }
+        locator = backends.get(name).locatorFor(file).orElse(null);
+      }
+      if (locator != null) {
+        out.add(new PreviousLocator(name, locator));
+      }
+    }
+    return out;
   }
 
   /** What one {@link #runOnce} did. */

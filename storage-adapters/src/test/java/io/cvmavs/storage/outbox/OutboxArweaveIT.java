@@ -68,7 +68,34 @@ class OutboxArweaveIT {
         .singleElement()
         .satisfies(r -> assertThat(r.locator()).isEqualTo(txId));
 
+    // the next group names this one on every backend, Arweave by the signed transaction's id
+    BlockGroup next =
+        BlockGroup.pack(
+            1,
+            TestBlocks.MANUSCRIPT,
+            TestBlocks.chain(6, 20, 8).subList(4, 6),
+            restarted.locators(hash));
+    assertThat(next.header().previousOn("arweave")).isEqualTo(txId);
+    String nextHash = restarted.enqueue(next);
+    String nextTx =
+        restarted.locators(nextHash).stream()
+            .filter(p -> p.backend().equals("arweave"))
+            .findFirst()
+            .orElseThrow()
+            .locator();
+    assertThat(restarted.runOnce().failures()).isEmpty();
+    assertThat(arweave.transaction(nextTx).orElseThrow().tag("Last-Group-Tx")).isEqualTo(txId);
+
     arlocal.mine(1);
+    for (StorageBackend b : backends) {
+      // walking back from the newest group's locator alone (Last-Group-Tx on Arweave)
+      String newest = restarted.receipts(nextHash).get(b.name()).locator();
+      try (CvmBlockStore store = CvmBlockStore.open(dir.resolve("walk-" + b.name()))) {
+        Recovery.Result walked = Recovery.walkBack(b, newest, store);
+        assertThat(walked.groups()).as(b.name()).isEqualTo(2);
+        assertThat(walked.blocksAppended()).as(b.name()).isEqualTo(6);
+      }
+    }
     for (StorageBackend b : backends) {
       Receipt r = restarted.receipts(hash).get(b.name());
       try (CvmBlockStore store = CvmBlockStore.open(dir.resolve("node-" + b.name()))) {

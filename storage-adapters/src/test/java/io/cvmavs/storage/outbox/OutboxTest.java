@@ -8,6 +8,7 @@ import io.cvmavs.storage.backend.LocalDiskBackend;
 import io.cvmavs.storage.backend.StorageBackend;
 import io.cvmavs.storage.group.BlockGroup;
 import io.cvmavs.storage.group.BlockGroupTest;
+import io.cvmavs.storage.group.PreviousLocator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,11 @@ class OutboxTest {
     BlockGroup g = BlockGroup.pack(1, TestBlocks.MANUSCRIPT, TestBlocks.chain(2, 10, 3), List.of());
     String hash = outbox.enqueue(g);
     assertThat(outbox.enqueue(g)).isEqualTo(hash);
+    // content-addressed locators are known before any upload: the next group's header can name them
+    assertThat(outbox.locators(hash))
+        .containsExactly(
+            new PreviousLocator("local", g.fileHashHex()),
+            new PreviousLocator("mirror", g.fileHashHex()));
 
     Outbox.Run first = outbox.runOnce();
     assertThat(first.stored())
