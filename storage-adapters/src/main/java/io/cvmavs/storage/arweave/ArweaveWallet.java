@@ -1,0 +1,155 @@
+package io.cvmavs.storage.arweave;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.common.durable.DurableFiles;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.security.spec.RSAKeyGenParameterSpec;
+import java.security.spec.RSAPrivateCrtKeySpec;
+import java.util.Base64;
+
+/**
+ * An Arweave wallet: an RSA-4096 key as a JWK ({@code kty, n, e, d, p, q, dp, dq, qi}, base64url),
+ * the format arweave-js and the Arweave wallet tools read and write. Signs with RSASSA-PSS
+ * (SHA-256, MGF1-SHA-256, 32-byte salt); the address is base64url(SHA-256(n)).
+ */
+public final class ArweaveWallet {
+  static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  static final Base64.Decoder UNB64 = Base64.getUrlDecoder();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RSAPrivateCrtKey key;
+
+  private ArweaveWallet(RSAPrivateCrtKey key) {
+    this.key = key;
+  }
+
+  /** A fresh RSA-4096 key with exponent 65537. */
+  public static ArweaveWallet generate() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(new RSAKeyGenParameterSpec(4096, RSAKeyGenParameterSpec.F4));
+      return new ArweaveWallet((RSAPrivateCrtKey) g.generateKeyPair().getPrivate());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads a JWK file; the message names the missing or malformed field. */
+  public static ArweaveWallet read(Path jwkFile) {
+    try {
+      return fromJwk(JSON.readTree(Files.readAllBytes(jwkFile)));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "cannot read the Arweave key " + jwkFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static ArweaveWallet fromJwk(JsonNode jwk) {
+    if (!"RSA".equals(jwk.path("kty").asText())) {
+      throw new IllegalArgumentException("JWK field 'kty' must be \"RSA\"");
+    }
+    try {
+      RSAPrivateCrtKeySpec spec =
+          new RSAPrivateCrtKeySpec(
+              big(jwk, "n"),
+              big(jwk, "e"),
+              big(jwk, "d"),
+              big(jwk, "p"),
+              big(jwk, "q"),
+              big(jwk, "dp"),
+              big(jwk, "dq"),
+              big(jwk, "qi"));
+      RSAPrivateCrtKey k = (RSAPrivateCrtKey) KeyFactory.getInstance("RSA").generatePrivate(spec);
+      if (k.getModulus().bitLength() != 4096) {
+        throw new IllegalArgumentException(
+            "JWK field 'n' has " + k.getModulus().bitLength() + " bits; Arweave keys have 4096");
+      }
+      return new ArweaveWallet(k);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("JWK is not a valid RSA private key: " + e.getMessage());
+    }
+  }
+
+  private static BigInteger big(JsonNode jwk, String field) {
+    JsonNode v = jwk.get(field);
+    if (v == null || !v.isTextual()) {
+      throw new IllegalArgumentException("JWK field '" + field + "' is missing");
+    }
+    return new BigInteger(1, UNB64.decode(v.asText()));
+  }
+
+  /** Writes the JWK (owner-only permissions; refuses to overwrite). */
+  public void write(Path jwkFile) throws IOException {
+    DurableFiles.createNew(jwkFile, JSON.writeValueAsBytes(jwk()), true);
+  }
+
+  public ObjectNode jwk() {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("kty", "RSA");
+    n.put("n", b64(key.getModulus()));
+    n.put("e", b64(key.getPublicExponent()));
+    n.put("d", b64(key.getPrivateExponent()));
+    n.put("p", b64(key.getPrimeP()));
+    n.put("q", b64(key.getPrimeQ()));
+    n.put("dp", b64(key.getPrimeExponentP()));
+    n.put("dq", b64(key.getPrimeExponentQ()));
+    n.put("qi", b64(key.getCrtCoefficient()));
+    return n;
+  }
+
+  /** The owner field: the modulus n, 512 bytes big-endian. */
+  public byte[] owner() {
+    return unsigned(key.getModulus(), 512);
+  }
+
+  public String address() {
+    try {
+      return B64.encodeToString(MessageDigest.getInstance("SHA-256").digest(owner()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** RSASSA-PSS (SHA-256, MGF1-SHA-256, salt 32) over {@code message}; 512 bytes. */
+  public byte[] sign(byte[] message) {
+    try {
+      Signature s = Signature.getInstance("RSASSA-PSS");
+      s.setParameter(PSS);
+      s.initSign(key);
+      s.update(message);
+      return s.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("RSA-PSS signing failed: " + e.getMessage(), e);
+    }
+  }
+
+  static final PSSParameterSpec PSS =
+      new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
+
+  private static String b64(BigInteger v) {
+    byte[] b = v.toByteArray();
+    int off = b.length > 1 && b[0] == 0 ? 1 : 0;
+    return B64.encodeToString(java.util.Arrays.copyOfRange(b, off, b.length));
+  }
+
+  static byte[] unsigned(BigInteger v, int length) {
+    byte[] b = v.toByteArray();
+    byte[] out = new byte[length];
+    int copy = Math.min(b.length, length);
+    System.arraycopy(b, b.length - copy, out, length - copy, copy);
+    return out;
+  }
+}
