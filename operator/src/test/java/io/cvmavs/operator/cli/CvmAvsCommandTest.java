@@ -137,6 +137,8 @@ class CvmAvsCommandTest {
           "cvm-avs slashing-protection import",
           "cvm-avs stake",
           "cvm-avs stake validator-set",
+          "cvm-avs light",
+          "cvm-avs light verify",
           "cvm-avs devnet",
           "cvm-avs help");
 
