@@ -81,7 +81,7 @@ final class CommitVerifier {
                 + " of the set is "
                 + val.addressHex());
       }
-      check(i, sig, val);
+      check(i, sig, val, vals.publicPoint(i));
       tallied += val.votingPower();
       if (tallied > needed) {
         return tallied;
@@ -110,12 +110,12 @@ final class CommitVerifier {
       if (val == null) {
         continue;
       }
-      int index = trusted.validators().indexOf(val);
+      int index = trusted.indexOf(val);
       if (!seen.add(index)) {
         throw new InvalidCommitException(
             "validator " + val.addressHex() + " signed the commit twice");
       }
-      check(i, sig, val);
+      check(i, sig, val, trusted.publicPoint(index));
       tallied += val.votingPower();
       if (tallied > needed) {
         return tallied;
@@ -124,7 +124,8 @@ final class CommitVerifier {
     return -1;
   }
 
-  private void check(int index, CommitSig sig, Validator val) throws InvalidCommitException {
+  private void check(int index, CommitSig sig, Validator val, Ed25519.PublicPoint key)
+      throws InvalidCommitException {
     if (verified.contains(index)) {
       return;
     }
@@ -139,8 +140,12 @@ final class CommitVerifier {
               + signature.length
               + " bytes, not 64");
     }
+    if (key == null) {
+      throw new InvalidCommitException(
+          "validator " + val.addressHex() + " has an invalid Ed25519 public key");
+    }
     byte[] message = signBytes(sig);
-    if (!Ed25519.verify(signature, 0, val.publicKey(), 0, message, 0, message.length)) {
+    if (!Ed25519.verify(signature, 0, key, message, 0, message.length)) {
       throw new InvalidCommitException(
           "signature " + index + " of validator " + val.addressHex() + " does not verify");
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A validator set in CometBFT's canonical order (voting power descending, then address ascending) —
@@ -20,6 +21,12 @@ public final class ValidatorSet {
 
   private final List<Validator> validators;
   private final long totalVotingPower;
+
+  /**
+   * Decoded public keys, filled on first use (decoding is a square root per key: worth doing once
+   * per set).
+   */
+  private final Ed25519.PublicPoint[] points;
 
   /**
    * An empty set is allowed (a faulty header may name one; it can never sign).
@@ -49,6 +56,25 @@ public final class ValidatorSet {
     }
     this.validators = List.copyOf(sorted);
     this.totalVotingPower = total;
+    this.points = new Ed25519.PublicPoint[sorted.size()];
+  }
+
+  /**
+   * The decoded Ed25519 key of validator {@code index}, or {@code null} if the key is not a valid
+   * point.
+   */
+  Ed25519.PublicPoint publicPoint(int index) {
+    Ed25519.PublicPoint p = points[index];
+    if (p == null) {
+      p = Ed25519.validatePublicKeyPartialExport(validators.get(index).publicKey(), 0);
+      points[index] = p;
+    }
+    return p;
+  }
+
+  /** The index of {@code v} in this set. */
+  int indexOf(Validator v) {
+    return validators.indexOf(v);
   }
 
   public List<Validator> validators() {
