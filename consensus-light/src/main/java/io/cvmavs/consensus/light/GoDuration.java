@@ -58,4 +58,26 @@ public final class GoDuration {
     }
     return negative ? d.negated() : d;
   }
+
+  /**
+   * Go's notation for {@code d} ({@code 336h0m0s}, {@code 23m20s}, {@code 10s}, {@code 0.5s});
+   * parse() reads it back.
+   */
+  public static String format(Duration d) {
+    if (d.isNegative()) {
+      return "-" + format(d.negated());
+    }
+    StringBuilder b = new StringBuilder();
+    long hours = d.toHours();
+    if (hours > 0) {
+      b.append(hours).append('h').append(d.toMinutesPart()).append('m');
+    } else if (d.toMinutesPart() > 0) {
+      b.append(d.toMinutesPart()).append('m');
+    }
+    b.append(d.toSecondsPart());
+    if (d.toNanosPart() > 0) {
+      b.append('.').append(String.format("%09d", d.toNanosPart()).replaceAll("0+$", ""));
+    }
+    return b.append('s').toString();
+  }
 }

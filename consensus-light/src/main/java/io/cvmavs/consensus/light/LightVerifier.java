@@ -90,7 +90,7 @@ public final class LightVerifier {
               + " expired at "
               + expires
               + " (trusting period "
-              + options.trustingPeriod()
+              + GoDuration.format(options.trustingPeriod())
               + "), now is "
               + now);
     }
@@ -121,7 +121,7 @@ public final class LightVerifier {
               + " is from the future (now "
               + now
               + ", max clock drift "
-              + options.maxClockDrift()
+              + GoDuration.format(options.maxClockDrift())
               + ")");
     }
 
@@ -163,11 +163,11 @@ public final class LightVerifier {
               + u.height()
               + " verified from trusted header "
               + t.height()
-              + ", signed by "
+              + ": valid signatures of "
               + power
               + " of "
               + untrusted.validators().totalVotingPower()
-              + " voting power");
+              + " voting power checked (more than 2/3)");
     } catch (CommitVerifier.InvalidCommitException e) {
       return Result.invalid("commit for header " + u.height() + ": " + e.getMessage());
     }

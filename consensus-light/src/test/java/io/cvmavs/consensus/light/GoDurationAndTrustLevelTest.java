@@ -26,6 +26,19 @@ class GoDurationAndTrustLevelTest {
   }
 
   @Test
+  void formatIsGosNotationAndParsesBack() {
+    assertThat(GoDuration.format(Duration.ofDays(14))).isEqualTo("336h0m0s");
+    assertThat(GoDuration.format(Duration.ofSeconds(1400))).isEqualTo("23m20s");
+    assertThat(GoDuration.format(Duration.ofSeconds(10))).isEqualTo("10s");
+    assertThat(GoDuration.format(Duration.ofMillis(500))).isEqualTo("0.5s");
+    assertThat(GoDuration.format(Duration.ZERO)).isEqualTo("0s");
+    for (Duration d :
+        new Duration[] {Duration.ofNanos(1_234_567_891_011L), Duration.ofHours(25).plusNanos(7)}) {
+      assertThat(GoDuration.parse(GoDuration.format(d))).isEqualTo(d);
+    }
+  }
+
+  @Test
   void trustLevels() {
     assertThat(TrustLevel.parse("1/3")).isEqualTo(TrustLevel.ONE_THIRD);
     assertThat(TrustLevel.parse(" 2 / 3 ")).isEqualTo(new TrustLevel(2, 3));
