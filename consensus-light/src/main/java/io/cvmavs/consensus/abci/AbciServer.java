@@ -1,6 +1,7 @@
 package io.cvmavs.consensus.abci;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.cvmavs.common.net.HostPort;
 import io.cvmavs.consensus.proto.abci.Request;
 import io.cvmavs.consensus.proto.abci.Response;
 import java.io.BufferedInputStream;
@@ -69,6 +70,19 @@ public final class AbciServer implements AutoCloseable {
           new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
           DEFAULT_MAX_FRAME_BYTES,
           16);
+    }
+
+    /**
+     * Listen on {@code listen} ({@code host:port} as parsed by {@link HostPort}; CometBFT's {@code
+     * proxy_app} names it) with the default limits. A host other than loopback exposes the
+     * application: configure that on purpose.
+     */
+    public static Settings listen(HostPort listen) {
+      String host = listen.host();
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      return new Settings(new InetSocketAddress(host, listen.port()), DEFAULT_MAX_FRAME_BYTES, 16);
     }
 
     public Settings withMaxFrameBytes(int max) {

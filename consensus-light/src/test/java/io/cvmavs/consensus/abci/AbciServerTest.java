@@ -367,6 +367,26 @@ class AbciServerTest {
    * Bytes read until the server closed the connection (a reset, when our unread bytes were dropped,
    * counts).
    */
+  @Test
+  void listensOnAHostPortFromConfiguration() throws IOException {
+    try (AbciServer other =
+            AbciServer.start(
+                app,
+                AbciServer.Settings.listen(io.cvmavs.common.net.HostPort.parse("127.0.0.1:0")));
+        AbciClient client = AbciClient.connect(other.address())) {
+      assertThat(other.address().getAddress().isLoopbackAddress()).isTrue();
+      assertThat(
+              client
+                  .call(
+                      Request.newBuilder()
+                          .setEcho(RequestEcho.newBuilder().setMessage("hp"))
+                          .build())
+                  .getEcho()
+                  .getMessage())
+          .isEqualTo("hp");
+    }
+  }
+
   private static int readUntilClosed(InputStream in) throws IOException {
     int n = 0;
     try {
