@@ -28,6 +28,9 @@ public final class ValidatorSet {
    */
   private final Ed25519.PublicPoint[] points;
 
+  /** The set's hash, computed on first use (the set is immutable). */
+  private volatile byte[] hash;
+
   /**
    * An empty set is allowed (a faulty header may name one; it can never sign).
    *
@@ -104,6 +107,15 @@ public final class ValidatorSet {
    * order.
    */
   public byte[] hash() {
+    byte[] h = hash;
+    if (h == null) {
+      h = computeHash();
+      hash = h;
+    }
+    return h.clone();
+  }
+
+  private byte[] computeHash() {
     List<byte[]> leaves = new ArrayList<>(validators.size());
     for (Validator v : validators) {
       leaves.add(v.hashLeaf());
