@@ -173,6 +173,49 @@ public final class LightVerifier {
     }
   }
 
+  /**
+   * Checks a block offered as the root of trust (a height and hash the user got out of band): its
+   * header hashes to {@code expectedHash}, its commit signs that header, its validator set matches
+   * the header and signed more than 2/3. It must still be within the trusting period at {@code
+   * now}.
+   */
+  public static Result verifyTrustRoot(
+      LightBlock root, byte[] expectedHash, Options options, Instant now) {
+    SignedHeader sh = root.signedHeader();
+    byte[] hash = HeaderHash.of(sh.header());
+    if (!Arrays.equals(hash, expectedHash)) {
+      return Result.invalid(
+          "header "
+              + sh.height()
+              + " hashes to "
+              + LightJson.hex(hash)
+              + ", not the trusted hash "
+              + LightJson.hex(expectedHash));
+    }
+    Instant expires = instant(sh.header().getTime()).plus(options.trustingPeriod());
+    if (!expires.isAfter(now)) {
+      return Result.invalid("trusted header " + sh.height() + " expired at " + expires);
+    }
+    if (root.validators() == null || root.validators().size() == 0) {
+      return Result.invalid("header " + sh.height() + " comes with no validator set");
+    }
+    Result malformed = validateBasic(sh, sh, root.validators());
+    if (malformed != null) {
+      return malformed;
+    }
+    try {
+      long power = new CommitVerifier(sh.chainId(), sh.commit()).verifyLight(root.validators());
+      if (power < 0) {
+        return Result.invalid(
+            "validators holding more than 2/3 of the power did not sign header " + sh.height());
+      }
+    } catch (CommitVerifier.InvalidCommitException e) {
+      return Result.invalid("commit for header " + sh.height() + ": " + e.getMessage());
+    }
+    return Result.success(
+        "header " + sh.height() + " matches the trusted hash and is signed by more than 2/3");
+  }
+
   private static Result validateBasic(SignedHeader t, SignedHeader u, ValidatorSet vals) {
     if (!u.chainId().equals(t.chainId())) {
       return Result.invalid(

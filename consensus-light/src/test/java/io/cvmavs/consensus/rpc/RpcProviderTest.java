@@ -3,22 +3,11 @@ package io.cvmavs.consensus.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
-import io.cvmavs.consensus.TestData;
 import io.cvmavs.consensus.light.Bisection;
 import io.cvmavs.consensus.light.GoDuration;
 import io.cvmavs.consensus.light.LightBlock;
 import io.cvmavs.consensus.light.LightJson;
 import io.cvmavs.consensus.light.LightVerifier;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,57 +23,18 @@ import org.junit.jupiter.api.Test;
  * binary can run here.
  */
 class RpcProviderTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private HttpServer server;
+  private CelestiaNode node;
   private RpcProvider provider;
 
   @BeforeEach
   void start() throws Exception {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          JsonNode request = JSON.readTree(exchange.getRequestBody());
-          String method = request.path("method").asText();
-          String height = request.path("params").path("height").asText();
-          Path file =
-              TestData.cometbft(
-                  "celestia-mocha-4",
-                  height,
-                  method.equals("commit") ? "commit.json" : "validators_1.json");
-          ObjectNode answer;
-          if (Files.exists(file)) {
-            answer = (ObjectNode) JSON.readTree(file.toFile());
-          } else {
-            answer = JSON.createObjectNode().put("jsonrpc", "2.0");
-            answer
-                .putObject("error")
-                .put("code", -32603)
-                .put("message", "Internal error")
-                .put(
-                    "data",
-                    "height "
-                        + height
-                        + " must be less than or equal to the current blockchain height");
-          }
-          answer.set("id", request.get("id"));
-          byte[] body = answer.toString().getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    server.start();
-    provider =
-        new RpcProvider(
-            new CometRpcClient(
-                URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-                Duration.ofSeconds(10)));
+    node = new CelestiaNode();
+    provider = new RpcProvider(new CometRpcClient(node.uri(), Duration.ofSeconds(10)));
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
+    node.close();
   }
 
   @Test
@@ -108,6 +58,6 @@ class RpcProviderTest {
   void missingHeightIsTheNodesError() {
     assertThatThrownBy(() -> provider.lightBlock(12345))
         .isInstanceOf(RpcException.class)
-        .hasMessageContaining("must be less than or equal to the current blockchain height");
+        .hasMessageContaining("height 12345 is not available");
   }
 }
