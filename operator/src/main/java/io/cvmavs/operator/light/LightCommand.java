@@ -9,13 +9,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "light",
     mixinStandardHelpOptions = true,
-    description = "CometBFT light client: verify headers against a trusted one.",
-    subcommands = {LightVerifyCommand.class})
+    description = "CometBFT light client: verify headers against a trusted one, follow a node.",
+    subcommands = {LightVerifyCommand.class, LightSyncCommand.class})
 public final class LightCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: verify.");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command: verify or sync.");
   }
 }

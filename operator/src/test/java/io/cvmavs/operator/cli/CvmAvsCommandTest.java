@@ -139,6 +139,7 @@ class CvmAvsCommandTest {
           "cvm-avs stake validator-set",
           "cvm-avs light",
           "cvm-avs light verify",
+          "cvm-avs light sync",
           "cvm-avs devnet",
           "cvm-avs help");
 

@@ -123,4 +123,55 @@ class LightCommandTest {
     assertThat(run("light", "verify", "--trusted", "t.json")).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required options");
   }
+
+  @Test
+  void syncRefusesBadArgumentsAndReportsAnUnreachableNode() {
+    assertThat(
+            run(
+                "light",
+                "sync",
+                "--rpc",
+                "http://127.0.0.1:1",
+                "--trusted-height",
+                "5",
+                "--trusted-hash",
+                "AB",
+                "--trusting-period",
+                "two weeks"))
+        .as(err.toString())
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("not a Go duration");
+    assertThat(
+            run(
+                "light",
+                "sync",
+                "--rpc",
+                "http://127.0.0.1:1",
+                "--trusted-height",
+                "5",
+                "--trusted-hash",
+                "AB",
+                "--trusting-period",
+                "336h",
+                "--to",
+                "3"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--to 3 must be above --trusted-height 5");
+    assertThat(
+            run(
+                "light",
+                "sync",
+                "--rpc",
+                "http://127.0.0.1:1",
+                "--trusted-height",
+                "5",
+                "--trusted-hash",
+                "AB",
+                "--trusting-period",
+                "336h",
+                "--to",
+                "9"))
+        .isEqualTo(1);
+    assertThat(out.toString()).contains("commit at http://127.0.0.1:1");
+  }
 }
