@@ -9,6 +9,7 @@ import io.cvmavs.operator.cvm.IngestCommand;
 import io.cvmavs.operator.cvm.ManuscriptCommand;
 import io.cvmavs.operator.devnet.DevnetCommand;
 import io.cvmavs.operator.keys.KeysCommand;
+import io.cvmavs.operator.light.LightCommand;
 import io.cvmavs.operator.monitor.MonitorCommand;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.registration.OperatorCommand;
@@ -49,6 +50,7 @@ import picocli.CommandLine.Spec;
       MonitorCommand.class,
       SlashingProtectionCommand.class,
       StakeCommand.class,
+      LightCommand.class,
       DevnetCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -137,6 +137,9 @@ class CvmAvsCommandTest {
           "cvm-avs slashing-protection import",
           "cvm-avs stake",
           "cvm-avs stake validator-set",
+          "cvm-avs light",
+          "cvm-avs light verify",
+          "cvm-avs light sync",
           "cvm-avs devnet",
           "cvm-avs help");
 

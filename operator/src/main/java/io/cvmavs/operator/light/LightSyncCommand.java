@@ -1,0 +1,112 @@
+package io.cvmavs.operator.light;
+
+import io.cvmavs.consensus.light.GoDuration;
+import io.cvmavs.consensus.light.LightVerifier;
+import io.cvmavs.consensus.light.TrustLevel;
+import io.cvmavs.consensus.rpc.CometRpcClient;
+import io.cvmavs.consensus.rpc.LightSyncTool;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs light sync --rpc URL --trusted-height H --trusted-hash X --trusting-period D [--to
+ * N]}: {@link LightSyncTool}.
+ */
+@Command(
+    name = "sync",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Verify a CometBFT node's headers from a trusted height and hash (got out of band), by bisection.",
+      "Prints one JSON line per verified header {\"height\", \"hash\", \"time\"}; with --to stops there,",
+      "otherwise follows the node's latest height until interrupted."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done",
+      "1:the node failed (the JSON line says how)",
+      "2:unusable arguments",
+      "4:a header was INVALID (the JSON line says why)"
+    })
+public final class LightSyncCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--rpc",
+      required = true,
+      paramLabel = "URL",
+      description = "The node's RPC, e.g. http://127.0.0.1:26657.")
+  URI rpc;
+
+  @Option(names = "--trusted-height", required = true, paramLabel = "H")
+  long trustedHeight;
+
+  @Option(
+      names = "--trusted-hash",
+      required = true,
+      paramLabel = "HEX",
+      description = "Block hash at the trusted height.")
+  String trustedHash;
+
+  @Option(
+      names = "--trusting-period",
+      required = true,
+      paramLabel = "DURATION",
+      description = "Go duration, e.g. 336h0m0s.")
+  String trustingPeriod;
+
+  @Option(
+      names = "--to",
+      paramLabel = "N",
+      description = "Stop at this height (default: follow the latest).")
+  Long to;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      defaultValue = "1s",
+      description = "Polling interval when following (default 1s).")
+  String interval;
+
+  @Option(
+      names = "--trust-level",
+      paramLabel = "N/D",
+      description = "Default 1/3; within [1/3, 1].")
+  String trustLevel;
+
+  @Option(names = "--max-clock-drift", paramLabel = "DURATION", description = "Default 10s.")
+  String maxClockDrift;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    LightVerifier.Options options;
+    Duration poll;
+    CometRpcClient client;
+    try {
+      options =
+          new LightVerifier.Options(
+              GoDuration.parse(trustingPeriod),
+              maxClockDrift == null
+                  ? LightVerifier.DEFAULT_MAX_CLOCK_DRIFT
+                  : GoDuration.parse(maxClockDrift),
+              trustLevel == null ? TrustLevel.ONE_THIRD : TrustLevel.parse(trustLevel));
+      poll = GoDuration.parse(interval);
+      client = new CometRpcClient(rpc, Duration.ofSeconds(30));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (to != null && to <= trustedHeight) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--to " + to + " must be above --trusted-height " + trustedHeight);
+    }
+    LightSyncTool tool = new LightSyncTool(client, Instant::now, spec.commandLine().getOut());
+    return tool.run(
+        new LightSyncTool.Settings(trustedHeight, trustedHash, options, to, poll), () -> false);
+  }
+}

@@ -1,0 +1,82 @@
+package io.cvmavs.operator.light;
+
+import io.cvmavs.consensus.light.LightVerifyTool;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs light verify --trusted T.json --untrusted U.json --trusting-period D --now RFC3339
+ * [--trust-level N/D] [--max-clock-drift D]}: {@link LightVerifyTool}.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Verify an untrusted CometBFT header against a trusted one (VerifyAdjacent / VerifyNonAdjacent).",
+      "Each file is {\"signed_header\": …, \"validator_set\": …, \"next_validator_set\": …} in the shapes",
+      "CometBFT's RPC returns (/commit's signed_header, /validators' {validators: [...]}); the trusted",
+      "file needs next_validator_set, the untrusted one validator_set.",
+      "Prints one JSON line {\"verdict\": …, \"reason\": …}."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:SUCCESS",
+      "2:unusable input (verdict null; the reason names the file and field)",
+      "3:NOT_ENOUGH_TRUST",
+      "4:INVALID"
+    })
+public final class LightVerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--trusted",
+      required = true,
+      paramLabel = "T.json",
+      description = "The trusted light block.")
+  Path trusted;
+
+  @Option(
+      names = "--untrusted",
+      required = true,
+      paramLabel = "U.json",
+      description = "The light block to verify.")
+  Path untrusted;
+
+  @Option(
+      names = "--trusting-period",
+      required = true,
+      paramLabel = "DURATION",
+      description = "Go duration, e.g. 336h0m0s or 1400s.")
+  String trustingPeriod;
+
+  @Option(
+      names = "--now",
+      required = true,
+      paramLabel = "RFC3339",
+      description = "The current time.")
+  String now;
+
+  @Option(
+      names = "--trust-level",
+      paramLabel = "N/D",
+      description = "Default 1/3; within [1/3, 1].")
+  String trustLevel;
+
+  @Option(names = "--max-clock-drift", paramLabel = "DURATION", description = "Default 10s.")
+  String maxClockDrift;
+
+  @Override
+  public Integer call() {
+    LightVerifyTool.Outcome outcome =
+        LightVerifyTool.run(
+            new LightVerifyTool.Arguments(
+                trusted, untrusted, trustingPeriod, now, trustLevel, maxClockDrift));
+    spec.commandLine().getOut().println(outcome.line());
+    spec.commandLine().getOut().flush();
+    return outcome.exitCode();
+  }
+}
