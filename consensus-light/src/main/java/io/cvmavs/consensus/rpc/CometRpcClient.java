@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  * _commit, abci_query, tx_search and subscribe. Every answer's id is checked against the request's;
  * a JSON-RPC error becomes an {@link RpcException} carrying its code, message and data.
  */
-public final class CometRpcClient {
+public final class CometRpcClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int VALIDATORS_PER_PAGE = 100;
 
@@ -383,6 +383,12 @@ public final class CometRpcClient {
         s.sendClose(WebSocket.NORMAL_CLOSURE, "unsubscribe").orTimeout(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** Closes the HTTP client (its connections and selector thread). */
+  @Override
+  public void close() {
+    http.close();
   }
 
   private static ObjectNode heightParam(Long height) {

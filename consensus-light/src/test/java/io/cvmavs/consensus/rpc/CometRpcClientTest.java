@@ -16,11 +16,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The RPC client against {@link RecordedNode}, which replays a real CometBFT v0.38 node's answers
  * (no CometBFT binary can run here). Expected values are read off the recordings by hand.
  */
+// Network tests: a hang (once seen under heavy machine load, cause not found) fails the test
+// instead of the build.
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CometRpcClientTest {
   private RecordedNode node;
   private CometRpcClient client;

@@ -16,10 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code light sync} against {@link CelestiaNode} (recorded mocha-4 commits and validator sets).
  */
+// Network tests: a hang (once seen under heavy machine load, cause not found) fails the test
+// instead of the build.
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LightSyncToolTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HASH_10000 =

@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Light blocks over HTTP JSON-RPC from a server on 127.0.0.1 that answers {@code commit} and {@code
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * for a height it has no recording of — as a node does for a height it does not have. No CometBFT
  * binary can run here.
  */
+// Network tests: a hang (once seen under heavy machine load, cause not found) fails the test
+// instead of the build.
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RpcProviderTest {
   private CelestiaNode node;
   private RpcProvider provider;

@@ -85,9 +85,12 @@ public final class LightSyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (to != null && to <= trustedHeight) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--to " + to + " must be above --trusted-height " + trustedHeight);
+    }
     LightVerifier.Options options;
     Duration poll;
-    CometRpcClient client;
     try {
       options =
           new LightVerifier.Options(
@@ -97,16 +100,19 @@ public final class LightSyncCommand implements Callable<Integer> {
                   : GoDuration.parse(maxClockDrift),
               trustLevel == null ? TrustLevel.ONE_THIRD : TrustLevel.parse(trustLevel));
       poll = GoDuration.parse(interval);
-      client = new CometRpcClient(rpc, Duration.ofSeconds(30));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    if (to != null && to <= trustedHeight) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--to " + to + " must be above --trusted-height " + trustedHeight);
+    CometRpcClient client;
+    try {
+      client = new CometRpcClient(rpc, Duration.ofSeconds(30));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--rpc: " + e.getMessage());
     }
-    LightSyncTool tool = new LightSyncTool(client, Instant::now, spec.commandLine().getOut());
-    return tool.run(
-        new LightSyncTool.Settings(trustedHeight, trustedHash, options, to, poll), () -> false);
+    try (client) {
+      LightSyncTool tool = new LightSyncTool(client, Instant::now, spec.commandLine().getOut());
+      return tool.run(
+          new LightSyncTool.Settings(trustedHeight, trustedHash, options, to, poll), () -> false);
+    }
   }
 }
