@@ -12,6 +12,7 @@ import io.cvmavs.cvm.manuscript.Source;
 import io.cvmavs.cvm.manuscript.Transform;
 import io.cvmavs.cvm.manuscript.Window;
 import io.cvmavs.cvm.proof.CanonicalDataset;
+import io.cvmavs.cvm.proof.CanonicalDecoding;
 import io.cvmavs.cvm.proof.ProofException;
 import io.cvmavs.cvm.sink.JsonFileSink;
 import io.cvmavs.cvm.sink.PostgresSink;
@@ -101,16 +102,16 @@ public final class ManuscriptRunner {
           throw new EngineException(p.toString(), e);
         }
       }
-      Map<String, SinkRows> collected = new HashMap<>();
+      Map<String, Collected> collected = new HashMap<>();
       Map<String, Long> rowsPerSink = new LinkedHashMap<>();
       Map<String, CanonicalDataset> datasets = new LinkedHashMap<>();
       for (Sink sink : m.sinks()) {
-        SinkRows rows =
+        Collected result =
             collected.computeIfAbsent(sink.from(), from -> collect(session, from, sink));
         switch (sink.type()) {
           case DATASET -> {
-            for (int c = 0; c < rows.types().size(); c++) {
-              LogicalTypeRoot root = rows.types().get(c).getTypeRoot();
+            for (int c = 0; c < result.types().size(); c++) {
+              LogicalTypeRoot root = result.types().get(c).getTypeRoot();
               if (root == LogicalTypeRoot.FLOAT || root == LogicalTypeRoot.DOUBLE) {
                 // Floating-point sums depend on the order rows arrive in, which varies with
                 // parallelism: an
@@ -121,7 +122,7 @@ public final class ManuscriptRunner {
                         + "' ("
                         + sink.location()
                         + "): column '"
-                        + rows.columns().get(c)
+                        + result.columns().get(c)
                         + "' is "
                         + root
                         + "; attested datasets must be deterministic, use DECIMAL (e.g. CAST(x AS DECIMAL(38, 18)))");
@@ -129,7 +130,10 @@ public final class ManuscriptRunner {
             }
             try {
               CanonicalDataset ds =
-                  CanonicalDataset.of(rows.columns(), sink.primaryKey(), rows.rows());
+                  result.records() != null
+                      ? CanonicalDataset.ofRecords(
+                          result.columns(), sink.primaryKey(), result.records())
+                      : CanonicalDataset.of(result.columns(), sink.primaryKey(), result.rows());
               datasets.put(sink.name(), ds);
               rowsPerSink.put(sink.name(), (long) ds.size());
             } catch (ProofException e) {
@@ -139,10 +143,12 @@ public final class ManuscriptRunner {
             }
           }
           case PRINT -> {
+            SinkRows rows = result.sinkRows();
             PrintSink.write(sink.name(), rows, options.printTo());
             rowsPerSink.put(sink.name(), (long) rows.rows().size());
           }
           case FILESYSTEM -> {
+            SinkRows rows = result.sinkRows();
             if (sink.fileName().isPresent()) {
               JsonFileSink.writeDebezium(
                   sink.name(), rows, options.outputDirectory().resolve(sink.fileName().get()));
@@ -151,7 +157,8 @@ public final class ManuscriptRunner {
             }
             rowsPerSink.put(sink.name(), (long) rows.rows().size());
           }
-          case POSTGRES -> rowsPerSink.put(sink.name(), PostgresSink.write(sink, rows));
+          case POSTGRES ->
+              rowsPerSink.put(sink.name(), PostgresSink.write(sink, result.sinkRows()));
         }
       }
       return new RunResult(
@@ -455,7 +462,51 @@ public final class ManuscriptRunner {
     };
   }
 
-  private SinkRows collect(FlinkRuntime.Session session, String from, Sink sink) {
+  /**
+   * A relation's result: canonical records as the tasks wrote them (embedded runs; rows decoded
+   * only when a non-dataset sink asks) or rows from the collect path ({@code records} null).
+   */
+  private static final class Collected {
+    private final List<String> columns;
+    private final List<LogicalType> types;
+    private final List<byte[]> records;
+    private List<Object[]> rows;
+
+    Collected(List<String> columns, List<LogicalType> types, List<byte[]> records, List<Object[]> rows) {
+      this.columns = columns;
+      this.types = types;
+      this.records = records;
+      this.rows = rows;
+    }
+
+    List<String> columns() {
+      return columns;
+    }
+
+    List<LogicalType> types() {
+      return types;
+    }
+
+    List<byte[]> records() {
+      return records;
+    }
+
+    List<Object[]> rows() {
+      if (rows == null) {
+        rows = new ArrayList<>(records.size());
+        for (byte[] r : records) {
+          rows.add(CanonicalDecoding.decode(r));
+        }
+      }
+      return rows;
+    }
+
+    SinkRows sinkRows() {
+      return new SinkRows(columns, types, rows());
+    }
+  }
+
+  private Collected collect(FlinkRuntime.Session session, String from, Sink sink) {
     StreamTableEnvironment tEnv = session.tEnv();
     Table table = tEnv.from(from);
     ResolvedSchema schema = table.getResolvedSchema();
@@ -465,7 +516,6 @@ public final class ManuscriptRunner {
             .map(Column::getDataType)
             .map(DataType::getLogicalType)
             .toList();
-    List<Object[]> rows;
     if (runtime.isEmbedded()) {
       Path dir;
       try {
@@ -491,11 +541,9 @@ public final class ManuscriptRunner {
                 + rootMessage(e),
             e);
       }
-      rows = RecordFileSink.readAndDelete(dir);
-    } else {
-      rows = collectOverRest(table, from, sink);
+      return new Collected(columns, types, RecordFileSink.readAndDelete(dir), null);
     }
-    return new SinkRows(columns, types, rows);
+    return new Collected(columns, types, null, collectOverRest(table, from, sink));
   }
 
   /**

@@ -119,6 +119,41 @@ public final class AbiCodec {
   }
 
   /**
+   * The word {@code hex[at, at + 64)} as a long when it is plain hex digits with a value below
+   * 2^63, else -1 (the caller then reads it as a BigInteger, which also judges odd characters).
+   */
+  private static long smallNonNegative(String hex, int at) {
+    for (int i = at; i < at + 48; i++) {
+      if (hex.charAt(i) != '0') {
+        return -1;
+      }
+    }
+    if (Character.digit(hex.charAt(at + 48), 16) > 7) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = at + 48; i < at + 64; i++) {
+      int digit = Character.digit(hex.charAt(i), 16);
+      if (digit < 0) {
+        return -1;
+      }
+      v = (v << 4) | digit;
+    }
+    return v;
+  }
+
+  /** Appends {@link #lower lower(hex, from, to)} without the intermediate string when it can. */
+  private static StringBuilder appendHex(StringBuilder out, String hex, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = hex.charAt(i);
+      if (c >= 'A' && c <= 'F') {
+        return out.append(lower(hex, from, to));
+      }
+    }
+    return out.append(hex, from, to);
+  }
+
+  /**
    * Decodes an event of static elementary parameters word by word; the JSON matches the web3j path.
    */
   private static Optional<String> decodeStatic(Entry event, String[] topics, String data) {
@@ -136,14 +171,17 @@ public final class AbiCodec {
     int topic = 0;
     int word = 0;
     for (Param p : event.inputs()) {
-      String w;
+      String src; // the 64 hex digits of the word are src[at, at + 64)
+      int at;
       if (p.indexed()) {
         if (topic >= topics.length || topics[topic] == null || topics[topic].length() != 66) {
           return Optional.empty();
         }
-        w = topics[topic++].substring(2);
+        src = topics[topic++];
+        at = 2;
       } else {
-        w = d.substring(2 + 64 * word, 2 + 64 * (word + 1));
+        src = d;
+        at = 2 + 64 * word;
         word++;
       }
       if (out.length() > 1) {
@@ -152,11 +190,22 @@ public final class AbiCodec {
       out.append(p.jsonName()).append(':');
       try {
         switch (p.kind()) {
-          case ADDRESS -> out.append("\"0x").append(lower(w, 24, 64)).append('"');
-          case BOOL -> out.append(new java.math.BigInteger(w, 16).signum() != 0);
-          case FIXED_BYTES -> out.append("\"0x").append(lower(w, 0, 2 * p.width())).append('"');
+          case ADDRESS -> appendHex(out.append("\"0x"), src, at + 24, at + 64).append('"');
+          case BOOL -> out.append(new java.math.BigInteger(src.substring(at, at + 64), 16).signum() != 0);
+          case FIXED_BYTES ->
+              appendHex(out.append("\"0x"), src, at, at + 2 * p.width()).append('"');
           case INT, UINT -> {
-            java.math.BigInteger v = new java.math.BigInteger(w, 16);
+            long small = smallNonNegative(src, at);
+            if (small >= 0) {
+              // below 2^63, so non-negative for either signedness: no BigInteger
+              int bits = 64 - Long.numberOfLeadingZeros(small);
+              if (bits > (p.kind() == Kind.INT ? p.width() - 1 : p.width())) {
+                return null; // wider than the declared type: web3j's reading decides
+              }
+              out.append('"').append(small).append('"');
+              break;
+            }
+            java.math.BigInteger v = new java.math.BigInteger(src.substring(at, at + 64), 16);
             boolean signed = p.kind() == Kind.INT;
             if (signed && v.compareTo(TWO_255) >= 0) {
               v = v.subtract(TWO_256);
