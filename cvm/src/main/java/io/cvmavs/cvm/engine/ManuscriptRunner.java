@@ -472,7 +472,8 @@ public final class ManuscriptRunner {
     private final List<byte[]> records;
     private List<Object[]> rows;
 
-    Collected(List<String> columns, List<LogicalType> types, List<byte[]> records, List<Object[]> rows) {
+    Collected(
+        List<String> columns, List<LogicalType> types, List<byte[]> records, List<Object[]> rows) {
       this.columns = columns;
       this.types = types;
       this.records = records;

@@ -78,8 +78,8 @@ public final class CanonicalDataset {
 
   /**
    * The same dataset as {@link #of} over the decoded {@code records}, from records already in
-   * canonical encoding (as an engine's tasks write them): nothing is decoded or re-encoded, the sort
-   * keys are the key fields' bytes cut out of each record, and {@link #row} decodes on demand.
+   * canonical encoding (as an engine's tasks write them): nothing is decoded or re-encoded, the
+   * sort keys are the key fields' bytes cut out of each record, and {@link #row} decodes on demand.
    *
    * @throws ProofException when a record is malformed or its field count is not the schema's
    */

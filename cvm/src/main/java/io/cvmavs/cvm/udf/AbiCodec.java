@@ -191,7 +191,8 @@ public final class AbiCodec {
       try {
         switch (p.kind()) {
           case ADDRESS -> appendHex(out.append("\"0x"), src, at + 24, at + 64).append('"');
-          case BOOL -> out.append(new java.math.BigInteger(src.substring(at, at + 64), 16).signum() != 0);
+          case BOOL ->
+              out.append(new java.math.BigInteger(src.substring(at, at + 64), 16).signum() != 0);
           case FIXED_BYTES ->
               appendHex(out.append("\"0x"), src, at, at + 2 * p.width()).append('"');
           case INT, UINT -> {

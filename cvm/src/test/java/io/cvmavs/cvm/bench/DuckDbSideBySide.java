@@ -26,8 +26,8 @@ import org.duckdb.DuckDBConnection;
  * DuckDB root must equal the Flink job's.
  *
  * <p>DuckDB reads {@code value} as its low 128 bits (it has no 256-bit integer, and casts hex
- * strings only to 64-bit integers, so two halves) and keeps only
- * logs whose high 128 bits are zero, which every generated log satisfies; the CVM decodes all 256.
+ * strings only to 64-bit integers, so two halves) and keeps only logs whose high 128 bits are zero,
+ * which every generated log satisfies; the CVM decodes all 256.
  */
 final class DuckDbSideBySide {
   private static final String QUERY =
@@ -62,7 +62,8 @@ final class DuckDbSideBySide {
               + " address VARCHAR, data VARCHAR, topic0 VARCHAR, topic1 VARCHAR, topic2 VARCHAR,"
               + " topic3 VARCHAR)");
       try (DuckDBAppender a =
-          c.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "logs")) {
+          c.unwrap(DuckDBConnection.class)
+              .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "logs")) {
         for (Object[] r : rows) {
           a.beginRow();
           a.append((Long) r[0]);

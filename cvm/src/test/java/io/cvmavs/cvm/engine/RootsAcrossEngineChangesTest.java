@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Dataset roots pinned across engine changes: three manuscripts (decode with three JSON fields;
- * a DECIMAL aggregate; raw decoded JSON, timestamps and NULLs without a primary key) over the
- * seeded {@link GeneratedLogs}, read from memory and from stored segments, at parallelism 1 and 2.
- * The pinned values were computed by the engine before the throughput work (commit {@code ec48c05}:
- * no object reuse, rows decoded and re-encoded on the client, {@code Decode_Event} through
- * BigInteger) by running {@link #main} against that commit's classes; every later engine must
- * produce the same bytes.
+ * Dataset roots pinned across engine changes: three manuscripts (decode with three JSON fields; a
+ * DECIMAL aggregate; raw decoded JSON, timestamps and NULLs without a primary key) over the seeded
+ * {@link GeneratedLogs}, read from memory and from stored segments, at parallelism 1 and 2. The
+ * pinned values were computed by the engine before the throughput work (commit {@code ec48c05}: no
+ * object reuse, rows decoded and re-encoded on the client, {@code Decode_Event} through BigInteger)
+ * by running {@link #main} against that commit's classes; every later engine must produce the same
+ * bytes.
  */
 class RootsAcrossEngineChangesTest {
   static final String AGGREGATE =
@@ -112,9 +112,11 @@ class RootsAcrossEngineChangesTest {
         .forEach(
             (name, m) -> {
               for (int p : new int[] {1, 2}) {
-                assertThat(root(memory, m, p)).as("%s from memory, p=%d", name, p)
+                assertThat(root(memory, m, p))
+                    .as("%s from memory, p=%d", name, p)
                     .isEqualTo(PINNED.get(name));
-                assertThat(root(stored, m, p)).as("%s from segments, p=%d", name, p)
+                assertThat(root(stored, m, p))
+                    .as("%s from segments, p=%d", name, p)
                     .isEqualTo(PINNED.get(name));
               }
             });
