@@ -142,8 +142,65 @@ public final class AbiCodec {
     return v;
   }
 
+  /**
+   * The fast path's output buffer: strings are copied in bulk ({@link String#getChars}), where
+   * {@code StringBuilder.append(CharSequence, int, int)} goes character by character.
+   */
+  private static final class Chars {
+    private char[] chars;
+    private int length;
+
+    Chars(int capacity) {
+      chars = new char[capacity];
+    }
+
+    private void ensure(int extra) {
+      if (length + extra > chars.length) {
+        chars = java.util.Arrays.copyOf(chars, Math.max(2 * chars.length, length + extra));
+      }
+    }
+
+    Chars append(char c) {
+      ensure(1);
+      chars[length++] = c;
+      return this;
+    }
+
+    Chars append(String s, int from, int to) {
+      ensure(to - from);
+      s.getChars(from, to, chars, length);
+      length += to - from;
+      return this;
+    }
+
+    Chars append(String s) {
+      return append(s, 0, s.length());
+    }
+
+    Chars append(boolean b) {
+      return append(String.valueOf(b));
+    }
+
+    Chars append(long v) {
+      return append(Long.toString(v));
+    }
+
+    Chars append(Object o) {
+      return append(String.valueOf(o));
+    }
+
+    int length() {
+      return length;
+    }
+
+    @Override
+    public String toString() {
+      return new String(chars, 0, length);
+    }
+  }
+
   /** Appends {@link #lower lower(hex, from, to)} without the intermediate string when it can. */
-  private static StringBuilder appendHex(StringBuilder out, String hex, int from, int to) {
+  private static Chars appendHex(Chars out, String hex, int from, int to) {
     for (int i = from; i < to; i++) {
       char c = hex.charAt(i);
       if (c >= 'A' && c <= 'F') {
@@ -167,7 +224,7 @@ public final class AbiCodec {
     if (!d.startsWith("0x") || d.length() < 2 + 64 * dataWords) {
       return Optional.empty();
     }
-    StringBuilder out = new StringBuilder(64 + 80 * event.inputs().size()).append('{');
+    Chars out = new Chars(64 + 80 * event.inputs().size()).append('{');
     int topic = 0;
     int word = 0;
     for (Param p : event.inputs()) {

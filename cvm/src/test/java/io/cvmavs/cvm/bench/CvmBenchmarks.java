@@ -92,6 +92,7 @@ public final class CvmBenchmarks {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long gcBefore = gcMillis();
     for (int i = 0; i < rounds; i++) {
       long c = os.getProcessCpuTime();
       long t = System.nanoTime();
@@ -99,6 +100,7 @@ public final class CvmBenchmarks {
       nanos.add(System.nanoTime() - t);
       cpu.add(os.getProcessCpuTime() - c);
     }
+    long gcPerRound = (gcMillis() - gcBefore) / rounds;
     nanos.sort(null);
     cpu.sort(null);
     double best = nanos.get(0) / 1e6;
@@ -106,7 +108,7 @@ public final class CvmBenchmarks {
     Timing timing = new Timing(nanos.get(0), cpu.get(0));
     System.out.printf(
         "%-52s best %8.1f ms  median %8.1f ms  cpu %8.1f ms  (%,.0f %s/s at best, %,.0f %s per"
-            + " CPU-s; load %.1f)%n",
+            + " CPU-s; GC %d ms/round; load %.1f)%n",
         name,
         best,
         median,
@@ -115,8 +117,19 @@ public final class CvmBenchmarks {
         unit,
         timing.perCpuSecond(units),
         unit,
+        gcPerRound,
         os.getSystemLoadAverage());
     return timing;
+  }
+
+  /** Collection time of every collector so far (G1's pauses and concurrent cycles). */
+  static long gcMillis() {
+    long ms = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc :
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms;
   }
 
   /** Transfer-shaped records: (transaction_hash, log_index, block_number, from, to, amount). */
