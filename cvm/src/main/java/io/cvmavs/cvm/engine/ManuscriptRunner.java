@@ -43,9 +43,12 @@ import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
@@ -275,15 +278,22 @@ public final class ManuscriptRunner {
     TypeInformation<?>[] types =
         table.columns().stream().map(c -> typeInfo(c.type())).toArray(TypeInformation<?>[]::new);
     RowTypeInfo rowType = new RowTypeInfo(types, table.columnNames().toArray(String[]::new));
-    DataStream<Row> stream;
+    DataStream<?> stream;
     Optional<List<SegmentStore.SegmentPart>> parts =
         data.parts(s.chain(), table, options.fromBlock(), options.toBlock());
     if (parts.isPresent()) {
-      // Tasks read the stored files themselves: nothing but file names travels in the job.
+      // Tasks read the stored files themselves: nothing but file names travels in the job; rows
+      // are built as Flink's internal RowData straight from the stored bytes.
       List<Tuple4<String, Long, Long, Long>> refs = new ArrayList<>();
       for (SegmentStore.SegmentPart p : parts.get()) {
         refs.add(Tuple4.of(p.file(), p.keepFrom(), p.keepTo(), p.fileRows()));
       }
+      LogicalType[] logical =
+          table.columns().stream()
+              .map(c -> dataType(c.type()).getLogicalType())
+              .toArray(LogicalType[]::new);
+      InternalTypeInfo<RowData> internalType =
+          InternalTypeInfo.of(RowType.of(logical, table.columnNames().toArray(String[]::new)));
       stream =
           refs.isEmpty()
               ? null
@@ -292,7 +302,10 @@ public final class ManuscriptRunner {
                   .fromData(refs, Types.TUPLE(Types.STRING, Types.LONG, Types.LONG, Types.LONG))
                   .name(s.dataset() + " segments")
                   .rebalance()
-                  .flatMap(new ReadSegmentPart(), rowType)
+                  .flatMap(
+                      new ReadSegmentPart(
+                          table.columns().stream().map(ChainTable.Column::type).toList()),
+                      internalType)
                   .setParallelism(Math.min(jobParallelism, s.parallelism().orElse(jobParallelism)))
                   .name(s.dataset());
     } else {
@@ -311,7 +324,7 @@ public final class ManuscriptRunner {
    * Chainbase aliases and {@code __proc_time} the manuscript names, the filter, the window.
    */
   private static void registerViews(
-      StreamTableEnvironment tEnv, Source s, DataStream<Row> stream, Set<String> referenced) {
+      StreamTableEnvironment tEnv, Source s, DataStream<?> stream, Set<String> referenced) {
     ChainTable table = ChainTable.of(s.table()).orElseThrow();
     String raw = "__raw_" + s.name();
     if (stream == null) {
