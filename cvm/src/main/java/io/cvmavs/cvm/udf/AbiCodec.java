@@ -95,9 +95,30 @@ public final class AbiCodec {
     }
   }
 
-  private record Entry(String name, List<Param> inputs, boolean staticOnly) {
+  /**
+   * An ABI entry; {@code jsonCapacity} bounds the fast path's JSON for well-formed logs (braces;
+   * per parameter its name, colon, comma and the longest value of its kind) so its buffer is
+   * allocated once at the right size.
+   */
+  private record Entry(String name, List<Param> inputs, boolean staticOnly, int jsonCapacity) {
     Entry(String name, List<Param> inputs) {
-      this(name, inputs, inputs.stream().allMatch(p -> p.kind() != Kind.OTHER));
+      this(
+          name,
+          inputs,
+          inputs.stream().allMatch(p -> p.kind() != Kind.OTHER),
+          2
+              + inputs.stream()
+                  .mapToInt(
+                      p ->
+                          p.jsonName().length()
+                              + 2
+                              + switch (p.kind()) {
+                                case ADDRESS -> 44;
+                                case BOOL -> 5;
+                                case FIXED_BYTES -> 4 + 2 * p.width();
+                                default -> 81; // sign, 78 digits, quotes
+                              })
+                  .sum());
     }
   }
 
@@ -224,7 +245,7 @@ public final class AbiCodec {
     if (!d.startsWith("0x") || d.length() < 2 + 64 * dataWords) {
       return Optional.empty();
     }
-    Chars out = new Chars(64 + 80 * event.inputs().size()).append('{');
+    Chars out = new Chars(event.jsonCapacity()).append('{');
     int topic = 0;
     int word = 0;
     for (Param p : event.inputs()) {
