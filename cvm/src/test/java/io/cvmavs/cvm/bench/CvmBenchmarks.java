@@ -363,7 +363,7 @@ public final class CvmBenchmarks {
           measure(
               "Flink ERC-20 decode manuscript, " + n / 1000 + "k logs, p=" + p + " (+root)",
               1,
-              2,
+              Integer.getInteger("cvm.bench.rounds", 2),
               n,
               "rows",
               () -> {
@@ -374,6 +374,9 @@ public final class CvmBenchmarks {
                       "expected " + n + " rows, got " + result.rowsPerSink());
                 }
               }));
+    }
+    if (!Boolean.parseBoolean(System.getProperty("cvm.bench.duckdb", "true"))) {
+      return;
     }
     flinkRoot = runner.run(m, RunOptions.range(0, blocks - 1).withParallelism(1)).datasetRoot();
     Map<String, Timing> duck = DuckDbSideBySide.run(allRows, TOKEN, n, dir, flinkRoot);
