@@ -48,7 +48,18 @@ public final class CvmBenchmarks {
 
   private CvmBenchmarks() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable e) {
+      // the embedded Flink cluster's threads would otherwise keep the JVM alive after a failure
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  static void run(String[] args) throws Exception {
     String which = args.length > 0 ? args[0] : "all";
     System.out.printf(
         "cvm benchmarks on %d cores, %s%n",
@@ -68,7 +79,6 @@ public final class CvmBenchmarks {
     if (which.equals("ingest") || which.equals("all")) {
       ingest(args.length > 2 ? Integer.parseInt(args[2]) : 300);
     }
-    System.exit(0);
   }
 
   interface Body {
