@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # cvm benchmark harness (docs/BENCHMARKS.md, "## cvm"). Usage: cvm/bench.sh [merkle|decode|block|flink [LOGS]|ingest|all]
-# Builds the test classes, then runs io.cvmavs.cvm.bench.CvmBenchmarks in its own JVM (Flink cannot run inside Maven).
+# `flink LOGS` also runs DuckDB (org.duckdb:duckdb_jdbc, test scope) on the same rows and prints both in rows per
+# CPU-second with the ratio. Builds the test classes, then runs io.cvmavs.cvm.bench.CvmBenchmarks in its own JVM (Flink cannot run inside Maven).
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 # shellcheck source=bin/jdk.sh

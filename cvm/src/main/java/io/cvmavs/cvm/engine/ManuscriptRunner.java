@@ -12,6 +12,7 @@ import io.cvmavs.cvm.manuscript.Source;
 import io.cvmavs.cvm.manuscript.Transform;
 import io.cvmavs.cvm.manuscript.Window;
 import io.cvmavs.cvm.proof.CanonicalDataset;
+import io.cvmavs.cvm.proof.CanonicalDecoding;
 import io.cvmavs.cvm.proof.ProofException;
 import io.cvmavs.cvm.sink.JsonFileSink;
 import io.cvmavs.cvm.sink.PostgresSink;
@@ -42,9 +43,12 @@ import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
@@ -101,16 +105,16 @@ public final class ManuscriptRunner {
           throw new EngineException(p.toString(), e);
         }
       }
-      Map<String, SinkRows> collected = new HashMap<>();
+      Map<String, Collected> collected = new HashMap<>();
       Map<String, Long> rowsPerSink = new LinkedHashMap<>();
       Map<String, CanonicalDataset> datasets = new LinkedHashMap<>();
       for (Sink sink : m.sinks()) {
-        SinkRows rows =
+        Collected result =
             collected.computeIfAbsent(sink.from(), from -> collect(session, from, sink));
         switch (sink.type()) {
           case DATASET -> {
-            for (int c = 0; c < rows.types().size(); c++) {
-              LogicalTypeRoot root = rows.types().get(c).getTypeRoot();
+            for (int c = 0; c < result.types().size(); c++) {
+              LogicalTypeRoot root = result.types().get(c).getTypeRoot();
               if (root == LogicalTypeRoot.FLOAT || root == LogicalTypeRoot.DOUBLE) {
                 // Floating-point sums depend on the order rows arrive in, which varies with
                 // parallelism: an
@@ -121,7 +125,7 @@ public final class ManuscriptRunner {
                         + "' ("
                         + sink.location()
                         + "): column '"
-                        + rows.columns().get(c)
+                        + result.columns().get(c)
                         + "' is "
                         + root
                         + "; attested datasets must be deterministic, use DECIMAL (e.g. CAST(x AS DECIMAL(38, 18)))");
@@ -129,7 +133,10 @@ public final class ManuscriptRunner {
             }
             try {
               CanonicalDataset ds =
-                  CanonicalDataset.of(rows.columns(), sink.primaryKey(), rows.rows());
+                  result.records() != null
+                      ? CanonicalDataset.ofRecords(
+                          result.columns(), sink.primaryKey(), result.records())
+                      : CanonicalDataset.of(result.columns(), sink.primaryKey(), result.rows());
               datasets.put(sink.name(), ds);
               rowsPerSink.put(sink.name(), (long) ds.size());
             } catch (ProofException e) {
@@ -139,10 +146,12 @@ public final class ManuscriptRunner {
             }
           }
           case PRINT -> {
+            SinkRows rows = result.sinkRows();
             PrintSink.write(sink.name(), rows, options.printTo());
             rowsPerSink.put(sink.name(), (long) rows.rows().size());
           }
           case FILESYSTEM -> {
+            SinkRows rows = result.sinkRows();
             if (sink.fileName().isPresent()) {
               JsonFileSink.writeDebezium(
                   sink.name(), rows, options.outputDirectory().resolve(sink.fileName().get()));
@@ -151,7 +160,8 @@ public final class ManuscriptRunner {
             }
             rowsPerSink.put(sink.name(), (long) rows.rows().size());
           }
-          case POSTGRES -> rowsPerSink.put(sink.name(), PostgresSink.write(sink, rows));
+          case POSTGRES ->
+              rowsPerSink.put(sink.name(), PostgresSink.write(sink, result.sinkRows()));
         }
       }
       return new RunResult(
@@ -268,15 +278,22 @@ public final class ManuscriptRunner {
     TypeInformation<?>[] types =
         table.columns().stream().map(c -> typeInfo(c.type())).toArray(TypeInformation<?>[]::new);
     RowTypeInfo rowType = new RowTypeInfo(types, table.columnNames().toArray(String[]::new));
-    DataStream<Row> stream;
+    DataStream<?> stream;
     Optional<List<SegmentStore.SegmentPart>> parts =
         data.parts(s.chain(), table, options.fromBlock(), options.toBlock());
     if (parts.isPresent()) {
-      // Tasks read the stored files themselves: nothing but file names travels in the job.
+      // Tasks read the stored files themselves: nothing but file names travels in the job; rows
+      // are built as Flink's internal RowData straight from the stored bytes.
       List<Tuple4<String, Long, Long, Long>> refs = new ArrayList<>();
       for (SegmentStore.SegmentPart p : parts.get()) {
         refs.add(Tuple4.of(p.file(), p.keepFrom(), p.keepTo(), p.fileRows()));
       }
+      LogicalType[] logical =
+          table.columns().stream()
+              .map(c -> dataType(c.type()).getLogicalType())
+              .toArray(LogicalType[]::new);
+      InternalTypeInfo<RowData> internalType =
+          InternalTypeInfo.of(RowType.of(logical, table.columnNames().toArray(String[]::new)));
       stream =
           refs.isEmpty()
               ? null
@@ -285,7 +302,10 @@ public final class ManuscriptRunner {
                   .fromData(refs, Types.TUPLE(Types.STRING, Types.LONG, Types.LONG, Types.LONG))
                   .name(s.dataset() + " segments")
                   .rebalance()
-                  .flatMap(new ReadSegmentPart(), rowType)
+                  .flatMap(
+                      new ReadSegmentPart(
+                          table.columns().stream().map(ChainTable.Column::type).toList()),
+                      internalType)
                   .setParallelism(Math.min(jobParallelism, s.parallelism().orElse(jobParallelism)))
                   .name(s.dataset());
     } else {
@@ -304,7 +324,7 @@ public final class ManuscriptRunner {
    * Chainbase aliases and {@code __proc_time} the manuscript names, the filter, the window.
    */
   private static void registerViews(
-      StreamTableEnvironment tEnv, Source s, DataStream<Row> stream, Set<String> referenced) {
+      StreamTableEnvironment tEnv, Source s, DataStream<?> stream, Set<String> referenced) {
     ChainTable table = ChainTable.of(s.table()).orElseThrow();
     String raw = "__raw_" + s.name();
     if (stream == null) {
@@ -455,7 +475,52 @@ public final class ManuscriptRunner {
     };
   }
 
-  private SinkRows collect(FlinkRuntime.Session session, String from, Sink sink) {
+  /**
+   * A relation's result: canonical records as the tasks wrote them (embedded runs; rows decoded
+   * only when a non-dataset sink asks) or rows from the collect path ({@code records} null).
+   */
+  private static final class Collected {
+    private final List<String> columns;
+    private final List<LogicalType> types;
+    private final List<byte[]> records;
+    private List<Object[]> rows;
+
+    Collected(
+        List<String> columns, List<LogicalType> types, List<byte[]> records, List<Object[]> rows) {
+      this.columns = columns;
+      this.types = types;
+      this.records = records;
+      this.rows = rows;
+    }
+
+    List<String> columns() {
+      return columns;
+    }
+
+    List<LogicalType> types() {
+      return types;
+    }
+
+    List<byte[]> records() {
+      return records;
+    }
+
+    List<Object[]> rows() {
+      if (rows == null) {
+        rows = new ArrayList<>(records.size());
+        for (byte[] r : records) {
+          rows.add(CanonicalDecoding.decode(r));
+        }
+      }
+      return rows;
+    }
+
+    SinkRows sinkRows() {
+      return new SinkRows(columns, types, rows());
+    }
+  }
+
+  private Collected collect(FlinkRuntime.Session session, String from, Sink sink) {
     StreamTableEnvironment tEnv = session.tEnv();
     Table table = tEnv.from(from);
     ResolvedSchema schema = table.getResolvedSchema();
@@ -465,7 +530,6 @@ public final class ManuscriptRunner {
             .map(Column::getDataType)
             .map(DataType::getLogicalType)
             .toList();
-    List<Object[]> rows;
     if (runtime.isEmbedded()) {
       Path dir;
       try {
@@ -491,11 +555,9 @@ public final class ManuscriptRunner {
                 + rootMessage(e),
             e);
       }
-      rows = RecordFileSink.readAndDelete(dir);
-    } else {
-      rows = collectOverRest(table, from, sink);
+      return new Collected(columns, types, RecordFileSink.readAndDelete(dir), null);
     }
-    return new SinkRows(columns, types, rows);
+    return new Collected(columns, types, null, collectOverRest(table, from, sink));
   }
 
   /**

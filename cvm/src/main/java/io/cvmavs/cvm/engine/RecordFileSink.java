@@ -1,6 +1,5 @@
 package io.cvmavs.cvm.engine;
 
-import io.cvmavs.cvm.proof.CanonicalDecoding;
 import io.cvmavs.cvm.sink.SinkRows;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -64,11 +63,11 @@ final class RecordFileSink implements Sink<Row> {
   }
 
   /**
-   * Reads back every row the tasks wrote into {@code directory}, then deletes the files and the
-   * directory.
+   * Reads back every record the tasks wrote into {@code directory} (canonical encodings, not
+   * decoded), then deletes the files and the directory.
    */
-  static List<Object[]> readAndDelete(Path directory) {
-    List<Object[]> rows = new ArrayList<>();
+  static List<byte[]> readAndDelete(Path directory) {
+    List<byte[]> rows = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "part-*.rec")) {
       for (Path f : files) {
         try (InputStream raw = Files.newInputStream(f);
@@ -83,7 +82,7 @@ final class RecordFileSink implements Sink<Row> {
             }
             byte[] record = new byte[len];
             in.readFully(record);
-            rows.add(CanonicalDecoding.decode(record));
+            rows.add(record);
           }
         }
         Files.delete(f);

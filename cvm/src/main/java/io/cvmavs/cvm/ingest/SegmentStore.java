@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cvmavs.common.durable.DurableFiles;
 import io.cvmavs.cvm.proof.CanonicalDecoding;
+import io.cvmavs.cvm.proof.CanonicalEncoding;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -308,6 +309,29 @@ public final class SegmentStore implements ChainData {
           long block = (Long) row[0];
           if (block >= part.keepFrom() && block <= part.keepTo()) {
             rows.accept(row);
+          }
+        });
+  }
+
+  /**
+   * Reads one part as {@link #readPart} does, handing on each kept row's canonical record without
+   * decoding it (block_number, the first field, is read in place).
+   */
+  public static void readPartRecords(SegmentPart part, Consumer<byte[]> records) {
+    forEachRecord(
+        Path.of(part.file()),
+        part.fileRows(),
+        record -> {
+          if (record.length < 13 || record[4] != CanonicalEncoding.INTEGER) {
+            throw new IngestException(
+                "segment file " + part.file() + ": a record does not start with its block number");
+          }
+          long block = 0;
+          for (int i = 5; i < 13; i++) {
+            block = (block << 8) | (record[i] & 0xff);
+          }
+          if (block >= part.keepFrom() && block <= part.keepTo()) {
+            records.accept(record);
           }
         });
   }

@@ -42,10 +42,9 @@ public final class CanonicalDecoding {
       case CanonicalEncoding.NULL -> null;
       case CanonicalEncoding.BOOLEAN -> in.get() != 0;
       case CanonicalEncoding.INTEGER -> in.getLong();
-      case CanonicalEncoding.DECIMAL ->
-          new BigDecimal(new String(bytes(in), StandardCharsets.US_ASCII));
+      case CanonicalEncoding.DECIMAL -> new BigDecimal(text(in, StandardCharsets.US_ASCII));
       case CanonicalEncoding.DOUBLE -> Double.longBitsToDouble(in.getLong());
-      case CanonicalEncoding.STRING -> new String(bytes(in), StandardCharsets.UTF_8);
+      case CanonicalEncoding.STRING -> text(in, StandardCharsets.UTF_8);
       case CanonicalEncoding.BYTES -> bytes(in);
       case CanonicalEncoding.TIMESTAMP -> {
         long micros = in.getLong();
@@ -61,13 +60,25 @@ public final class CanonicalDecoding {
     };
   }
 
-  private static byte[] bytes(ByteBuffer in) {
+  /** A length-prefixed text field, decoded straight from the record (no intermediate copy). */
+  private static String text(ByteBuffer in, java.nio.charset.Charset charset) {
+    int len = length(in);
+    String s = new String(in.array(), in.arrayOffset() + in.position(), len, charset);
+    in.position(in.position() + len);
+    return s;
+  }
+
+  private static int length(ByteBuffer in) {
     int len = in.getInt();
     if (len < 0 || len > in.remaining()) {
       throw new ProofException(
           "a field claims " + len + " bytes but " + in.remaining() + " remain");
     }
-    byte[] b = new byte[len];
+    return len;
+  }
+
+  private static byte[] bytes(ByteBuffer in) {
+    byte[] b = new byte[length(in)];
     in.get(b);
     return b;
   }

@@ -95,9 +95,30 @@ public final class AbiCodec {
     }
   }
 
-  private record Entry(String name, List<Param> inputs, boolean staticOnly) {
+  /**
+   * An ABI entry; {@code jsonCapacity} bounds the fast path's JSON for well-formed logs (braces;
+   * per parameter its name, colon, comma and the longest value of its kind) so its buffer is
+   * allocated once at the right size.
+   */
+  private record Entry(String name, List<Param> inputs, boolean staticOnly, int jsonCapacity) {
     Entry(String name, List<Param> inputs) {
-      this(name, inputs, inputs.stream().allMatch(p -> p.kind() != Kind.OTHER));
+      this(
+          name,
+          inputs,
+          inputs.stream().allMatch(p -> p.kind() != Kind.OTHER),
+          2
+              + inputs.stream()
+                  .mapToInt(
+                      p ->
+                          p.jsonName().length()
+                              + 2
+                              + switch (p.kind()) {
+                                case ADDRESS -> 44;
+                                case BOOL -> 5;
+                                case FIXED_BYTES -> 4 + 2 * p.width();
+                                default -> 81; // sign, 78 digits, quotes
+                              })
+                  .sum());
     }
   }
 
@@ -119,6 +140,98 @@ public final class AbiCodec {
   }
 
   /**
+   * The word {@code hex[at, at + 64)} as a long when it is plain hex digits with a value below
+   * 2^63, else -1 (the caller then reads it as a BigInteger, which also judges odd characters).
+   */
+  private static long smallNonNegative(String hex, int at) {
+    for (int i = at; i < at + 48; i++) {
+      if (hex.charAt(i) != '0') {
+        return -1;
+      }
+    }
+    if (Character.digit(hex.charAt(at + 48), 16) > 7) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = at + 48; i < at + 64; i++) {
+      int digit = Character.digit(hex.charAt(i), 16);
+      if (digit < 0) {
+        return -1;
+      }
+      v = (v << 4) | digit;
+    }
+    return v;
+  }
+
+  /**
+   * The fast path's output buffer: strings are copied in bulk ({@link String#getChars}), where
+   * {@code StringBuilder.append(CharSequence, int, int)} goes character by character.
+   */
+  private static final class Chars {
+    private char[] chars;
+    private int length;
+
+    Chars(int capacity) {
+      chars = new char[capacity];
+    }
+
+    private void ensure(int extra) {
+      if (length + extra > chars.length) {
+        chars = java.util.Arrays.copyOf(chars, Math.max(2 * chars.length, length + extra));
+      }
+    }
+
+    Chars append(char c) {
+      ensure(1);
+      chars[length++] = c;
+      return this;
+    }
+
+    Chars append(String s, int from, int to) {
+      ensure(to - from);
+      s.getChars(from, to, chars, length);
+      length += to - from;
+      return this;
+    }
+
+    Chars append(String s) {
+      return append(s, 0, s.length());
+    }
+
+    Chars append(boolean b) {
+      return append(String.valueOf(b));
+    }
+
+    Chars append(long v) {
+      return append(Long.toString(v));
+    }
+
+    Chars append(Object o) {
+      return append(String.valueOf(o));
+    }
+
+    int length() {
+      return length;
+    }
+
+    @Override
+    public String toString() {
+      return new String(chars, 0, length);
+    }
+  }
+
+  /** Appends {@link #lower lower(hex, from, to)} without the intermediate string when it can. */
+  private static Chars appendHex(Chars out, String hex, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = hex.charAt(i);
+      if (c >= 'A' && c <= 'F') {
+        return out.append(lower(hex, from, to));
+      }
+    }
+    return out.append(hex, from, to);
+  }
+
+  /**
    * Decodes an event of static elementary parameters word by word; the JSON matches the web3j path.
    */
   private static Optional<String> decodeStatic(Entry event, String[] topics, String data) {
@@ -132,18 +245,21 @@ public final class AbiCodec {
     if (!d.startsWith("0x") || d.length() < 2 + 64 * dataWords) {
       return Optional.empty();
     }
-    StringBuilder out = new StringBuilder(64 + 80 * event.inputs().size()).append('{');
+    Chars out = new Chars(event.jsonCapacity()).append('{');
     int topic = 0;
     int word = 0;
     for (Param p : event.inputs()) {
-      String w;
+      String src; // the 64 hex digits of the word are src[at, at + 64)
+      int at;
       if (p.indexed()) {
         if (topic >= topics.length || topics[topic] == null || topics[topic].length() != 66) {
           return Optional.empty();
         }
-        w = topics[topic++].substring(2);
+        src = topics[topic++];
+        at = 2;
       } else {
-        w = d.substring(2 + 64 * word, 2 + 64 * (word + 1));
+        src = d;
+        at = 2 + 64 * word;
         word++;
       }
       if (out.length() > 1) {
@@ -152,11 +268,23 @@ public final class AbiCodec {
       out.append(p.jsonName()).append(':');
       try {
         switch (p.kind()) {
-          case ADDRESS -> out.append("\"0x").append(lower(w, 24, 64)).append('"');
-          case BOOL -> out.append(new java.math.BigInteger(w, 16).signum() != 0);
-          case FIXED_BYTES -> out.append("\"0x").append(lower(w, 0, 2 * p.width())).append('"');
+          case ADDRESS -> appendHex(out.append("\"0x"), src, at + 24, at + 64).append('"');
+          case BOOL ->
+              out.append(new java.math.BigInteger(src.substring(at, at + 64), 16).signum() != 0);
+          case FIXED_BYTES ->
+              appendHex(out.append("\"0x"), src, at, at + 2 * p.width()).append('"');
           case INT, UINT -> {
-            java.math.BigInteger v = new java.math.BigInteger(w, 16);
+            long small = smallNonNegative(src, at);
+            if (small >= 0) {
+              // below 2^63, so non-negative for either signedness: no BigInteger
+              int bits = 64 - Long.numberOfLeadingZeros(small);
+              if (bits > (p.kind() == Kind.INT ? p.width() - 1 : p.width())) {
+                return null; // wider than the declared type: web3j's reading decides
+              }
+              out.append('"').append(small).append('"');
+              break;
+            }
+            java.math.BigInteger v = new java.math.BigInteger(src.substring(at, at + 64), 16);
             boolean signed = p.kind() == Kind.INT;
             if (signed && v.compareTo(TWO_255) >= 0) {
               v = v.subtract(TWO_256);

@@ -48,7 +48,18 @@ public final class CvmBenchmarks {
 
   private CvmBenchmarks() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable e) {
+      // the embedded Flink cluster's threads would otherwise keep the JVM alive after a failure
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  static void run(String[] args) throws Exception {
     String which = args.length > 0 ? args[0] : "all";
     System.out.printf(
         "cvm benchmarks on %d cores, %s%n",
@@ -68,14 +79,20 @@ public final class CvmBenchmarks {
     if (which.equals("ingest") || which.equals("all")) {
       ingest(args.length > 2 ? Integer.parseInt(args[2]) : 300);
     }
-    System.exit(0);
   }
 
   interface Body {
     void run() throws Exception;
   }
 
-  static void measure(String name, int warmups, int rounds, long units, String unit, Body body)
+  /** The best wall-clock and the best process-CPU time of a benchmark's measured rounds. */
+  record Timing(long wallNanos, long cpuNanos) {
+    double perCpuSecond(long units) {
+      return units / (cpuNanos / 1e9);
+    }
+  }
+
+  static Timing measure(String name, int warmups, int rounds, long units, String unit, Body body)
       throws Exception {
     for (int i = 0; i < warmups; i++) {
       body.run();
@@ -85,6 +102,7 @@ public final class CvmBenchmarks {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long gcBefore = gcMillis();
     for (int i = 0; i < rounds; i++) {
       long c = os.getProcessCpuTime();
       long t = System.nanoTime();
@@ -92,19 +110,36 @@ public final class CvmBenchmarks {
       nanos.add(System.nanoTime() - t);
       cpu.add(os.getProcessCpuTime() - c);
     }
+    long gcPerRound = (gcMillis() - gcBefore) / rounds;
     nanos.sort(null);
     cpu.sort(null);
     double best = nanos.get(0) / 1e6;
     double median = nanos.get(nanos.size() / 2) / 1e6;
+    Timing timing = new Timing(nanos.get(0), cpu.get(0));
     System.out.printf(
-        "%-52s best %8.1f ms  median %8.1f ms  cpu %8.1f ms  (%,.0f %s/s at best; load %.1f)%n",
+        "%-52s best %8.1f ms  median %8.1f ms  cpu %8.1f ms  (%,.0f %s/s at best, %,.0f %s per"
+            + " CPU-s; GC %d ms/round; load %.1f)%n",
         name,
         best,
         median,
         cpu.get(0) / 1e6,
         units / (best / 1000.0),
         unit,
+        timing.perCpuSecond(units),
+        unit,
+        gcPerRound,
         os.getSystemLoadAverage());
+    return timing;
+  }
+
+  /** Collection time of every collector so far (G1's pauses and concurrent cycles). */
+  static long gcMillis() {
+    long ms = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc :
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms;
   }
 
   /** Transfer-shaped records: (transaction_hash, log_index, block_number, from, to, amount). */
@@ -244,6 +279,7 @@ public final class CvmBenchmarks {
     Random r = new Random(4);
     HexFormat hex = HexFormat.of();
     long t0 = System.nanoTime();
+    List<Object[]> allRows = new ArrayList<>(n);
     for (int a = 0; a < blocks; a += 500) {
       int b = Math.min(blocks - 1, a + 499);
       List<Object[]> rows = new ArrayList<>();
@@ -270,6 +306,7 @@ public final class CvmBenchmarks {
               });
         }
       }
+      allRows.addAll(rows);
       Map<ChainTable, List<Object[]>> tables = new EnumMap<>(ChainTable.class);
       tables.put(ChainTable.TRANSACTION_LOGS, rows);
       store.write("bench", a, b, "0x" + a, "0x" + (b + 1), tables);
@@ -320,22 +357,50 @@ public final class CvmBenchmarks {
             () -> runner.run(v, RunOptions.range(0, blocks - 1).withParallelism(1)));
       }
     }
+    measure(
+        "Flink job fixed cost: same manuscript, 1 block (200 logs), p=1",
+        2,
+        3,
+        perBlock,
+        "rows",
+        () -> runner.run(m, RunOptions.range(0, 0).withParallelism(1)));
+    Map<Integer, Timing> flink = new java.util.TreeMap<>();
+    byte[] flinkRoot = null;
     for (int p : new int[] {1, 2}) {
       int parallelism = p;
-      measure(
-          "Flink ERC-20 decode manuscript, " + n / 1000 + "k logs, p=" + p + " (+root)",
-          1,
-          2,
-          n,
-          "rows",
-          () -> {
-            RunResult result =
-                runner.run(m, RunOptions.range(0, blocks - 1).withParallelism(parallelism));
-            if (result.rowsPerSink().get("out") != n) {
-              throw new IllegalStateException(
-                  "expected " + n + " rows, got " + result.rowsPerSink());
-            }
-          });
+      flink.put(
+          p,
+          measure(
+              "Flink ERC-20 decode manuscript, " + n / 1000 + "k logs, p=" + p + " (+root)",
+              1,
+              Integer.getInteger("cvm.bench.rounds", 2),
+              n,
+              "rows",
+              () -> {
+                RunResult result =
+                    runner.run(m, RunOptions.range(0, blocks - 1).withParallelism(parallelism));
+                if (result.rowsPerSink().get("out") != n) {
+                  throw new IllegalStateException(
+                      "expected " + n + " rows, got " + result.rowsPerSink());
+                }
+              }));
+    }
+    if (!Boolean.parseBoolean(System.getProperty("cvm.bench.duckdb", "true"))) {
+      return;
+    }
+    flinkRoot = runner.run(m, RunOptions.range(0, blocks - 1).withParallelism(1)).datasetRoot();
+    Map<String, Timing> duck = DuckDbSideBySide.run(allRows, TOKEN, n, dir, flinkRoot);
+    System.out.printf("side by side, %,d logs (rows per CPU-second; ratio = Flink / DuckDB):%n", n);
+    for (Map.Entry<Integer, Timing> f : flink.entrySet()) {
+      for (Map.Entry<String, Timing> d : duck.entrySet()) {
+        System.out.printf(
+            "  Flink p=%d %,9.0f vs DuckDB %-26s %,9.0f  ratio %.2f%n",
+            f.getKey(),
+            f.getValue().perCpuSecond(n),
+            d.getKey(),
+            d.getValue().perCpuSecond(n),
+            f.getValue().perCpuSecond(n) / d.getValue().perCpuSecond(n));
+      }
     }
   }
 

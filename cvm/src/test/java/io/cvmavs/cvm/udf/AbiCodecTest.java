@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.FunctionEncoder;
@@ -91,6 +92,31 @@ class AbiCodecTest {
       assertThat(fast.decodeEvent(topic0, topic(ALICE), deltaTopic, null, data))
           .isPresent()
           .isEqualTo(slow.decodeEvent(topic0, topic(ALICE), deltaTopic, null, data));
+    }
+    // Words below 2^63 (read without BigInteger on the fast path), in lower and upper case.
+    for (int i = 0; i < 300; i++) {
+      long small = (random.nextLong() >>> 1) >>> random.nextInt(63);
+      String deltaTopic =
+          "0x"
+              + TypeEncoder.encode(
+                  new org.web3j.abi.datatypes.generated.Int256(BigInteger.valueOf(small)));
+      String data =
+          "0x"
+              + FunctionEncoder.encodeConstructor(
+                  List.of(
+                      new org.web3j.abi.datatypes.generated.Int8(random.nextInt(128)),
+                      new Bool(random.nextBoolean()),
+                      new org.web3j.abi.datatypes.generated.Bytes4(
+                          new byte[] {(byte) 0xab, (byte) i, 3, (byte) 0xfe}),
+                      new org.web3j.abi.datatypes.generated.Uint128(
+                          BigInteger.valueOf(small >>> random.nextInt(64))),
+                      new Uint256(BigInteger.valueOf(small))));
+      String upper = i % 2 == 0 ? data : "0x" + data.substring(2).toUpperCase(Locale.ROOT);
+      String who =
+          i % 3 == 0 ? topic(ALICE) : "0x" + topic(ALICE).substring(2).toUpperCase(Locale.ROOT);
+      assertThat(fast.decodeEvent(topic0, who, deltaTopic, null, upper))
+          .isPresent()
+          .isEqualTo(slow.decodeEvent(topic0, who, deltaTopic, null, upper));
     }
     // A word wider than its declared type is read the way web3j reads it, on both paths.
     String wide =
