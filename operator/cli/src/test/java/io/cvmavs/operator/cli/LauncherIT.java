@@ -32,7 +32,7 @@ class LauncherIT {
 
   @Test
   void theJarStartsWithoutTheRestrictedMethodWarning() throws Exception {
-    Path jar = RepoLayout.locate().root().resolve("operator/target/cvm-avs.jar");
+    Path jar = RepoLayout.locate().root().resolve("operator/cli/target/cvm-avs.jar");
     List<String> printed =
         serveUntilListening(
             List.of(

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * ports.
  */
 class MonitoringFilesTest {
-  private static final Path DIR = Path.of("monitoring");
+  private static final Path DIR = Path.of("..", "monitoring");
   private static final Pattern METRIC = Pattern.compile("\\b(?:eigen|cvm_avs)_[a-zA-Z0-9_]+");
 
   @Test

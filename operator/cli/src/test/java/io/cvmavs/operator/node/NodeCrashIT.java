@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The node as a real OS process ({@code java -jar operator/target/cvm-avs.jar node}, on the JDK
+ * The node as a real OS process ({@code java -jar operator/cli/target/cvm-avs.jar node}, on the JDK
  * {@code bin/jdk.sh} picks), killed with SIGKILL as soon as its slashing-protection journal holds
  * the record for a task (the signature is being made or on its way to the aggregator), then two
  * more tasks are created while it is down and it is restarted on the same data directory. Checks:
@@ -48,7 +48,7 @@ class NodeCrashIT {
   void sigkillMidTaskThenRestartSignsNothingTwiceAndMissesNothing(AnvilNode anvil)
       throws Exception {
     RepoLayout repo = RepoLayout.locate();
-    Path jar = repo.root().resolve("operator/target/cvm-avs.jar");
+    Path jar = repo.root().resolve("operator/cli/target/cvm-avs.jar");
     assertThat(jar).as("the shaded jar (built at the package phase)").isRegularFile();
     AvsLocalnet net = AvsLocalnet.deploy(anvil, dir, "crash");
     Path manuscript = Files.write(dir.resolve("manuscript.yaml"), AvsLocalnet.MANUSCRIPT);
@@ -153,7 +153,7 @@ class NodeCrashIT {
             log,
             () -> Files.exists(log) && Files.readString(log).contains("running (Ctrl-C stops)"),
             Duration.ofMinutes(2),
-            " (build it: bin/mvn -pl operator -am package)"));
+            " (build it: bin/mvn -pl operator/cli -am package)"));
   }
 
   private static List<String> nodeCommand(
@@ -162,7 +162,7 @@ class NodeCrashIT {
         "bash",
         "-c",
         ". \"$0/bin/jdk.sh\" && exec \"$JAVA_HOME/bin/java\" -jar"
-            + " \"$0/operator/target/cvm-avs.jar\" \"$@\"",
+            + " \"$0/operator/cli/target/cvm-avs.jar\" \"$@\"",
         repo.root().toString(),
         "node",
         "--config",

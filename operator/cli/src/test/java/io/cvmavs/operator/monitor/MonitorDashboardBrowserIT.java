@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the page loads, lists the three operators (one of them slashed before the monitor started), shows
  * a new response pushed over SSE without a reload, every operator's Status cell — the one that says
  * {@code slashed} — is on screen without scrolling, and a screenshot is saved as {@code
- * operator/target/monitor-dashboard.png}. Skips (with the reason) only if {@code
+ * operator/cli/target/monitor-dashboard.png}. Skips (with the reason) only if {@code
  * tools/toolchain/ensure-chromium.sh} reports that Chromium cannot be installed.
  */
 @WithAnvil
@@ -64,7 +64,7 @@ class MonitorDashboardBrowserIT {
         Process browser =
             new ProcessBuilder(
                     "node",
-                    root.resolve("operator/src/test/browser/dashboard-check.cjs").toString(),
+                    root.resolve("operator/cli/src/test/browser/dashboard-check.cjs").toString(),
                     root.resolve("node_modules").toString(),
                     monitor.dashboardUrl().orElseThrow().toString(),
                     "3",
