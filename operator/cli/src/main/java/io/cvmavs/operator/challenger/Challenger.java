@@ -10,7 +10,7 @@ import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.cvm.task.TaskRefusedException;
 import io.cvmavs.operator.aggregator.AggregatorClient;
 import io.cvmavs.operator.aggregator.Evidence;
-import io.cvmavs.operator.cvm.CvmTasks;
+import io.cvmavs.operator.cvmtasks.CvmTasks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import io.cvmavs.operator.aggregator.AggregatorClient;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
-import io.cvmavs.operator.cvm.CvmBlockOptions;
+import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.cvmavs.operator.monitoring.HealthChecks;

@@ -22,7 +22,7 @@ import io.cvmavs.operator.challenger.Challenger;
 import io.cvmavs.operator.challenger.ChallengerCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfigLoader;
-import io.cvmavs.operator.cvm.CvmBlockOptions;
+import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.monitor.MonitorService;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.taskgen.TaskGenerator;

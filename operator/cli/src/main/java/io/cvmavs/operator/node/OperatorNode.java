@@ -10,7 +10,7 @@ import io.cvmavs.cvm.task.TaskRefusedException;
 import io.cvmavs.operator.aggregator.AggregatorClient;
 import io.cvmavs.operator.aggregator.SignatureDelivery;
 import io.cvmavs.operator.config.OperatorConfigLoader;
-import io.cvmavs.operator.cvm.CvmTasks;
+import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.cvmavs.operator.signer.AttestationRequest;
 import io.cvmavs.operator.signer.AttestationSigner;

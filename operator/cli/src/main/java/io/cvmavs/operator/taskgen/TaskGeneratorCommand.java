@@ -7,7 +7,7 @@ import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
-import io.cvmavs.operator.cvm.CvmBlockOptions;
+import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.nio.file.Path;
 import java.time.Duration;

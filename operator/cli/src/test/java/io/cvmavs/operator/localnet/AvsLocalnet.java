@@ -20,7 +20,7 @@ import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.cli.CvmAvsCommand;
-import io.cvmavs.operator.cvm.CvmTasks;
+import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.devnet.SeededOperators;
 import io.cvmavs.operator.node.NodeCommand;
 import java.math.BigInteger;

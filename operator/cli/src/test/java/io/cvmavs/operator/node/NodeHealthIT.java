@@ -10,7 +10,7 @@ import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.config.OperatorConfigLoader;
-import io.cvmavs.operator.cvm.CvmBlockOptions;
+import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.cvmavs.operator.cvm;
+package io.cvmavs.operator.cvmtasks;
 
 import io.cvmavs.cvm.task.AttestedManuscript;
 import java.io.IOException;

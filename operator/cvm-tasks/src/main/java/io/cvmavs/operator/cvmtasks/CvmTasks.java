@@ -1,4 +1,4 @@
-package io.cvmavs.operator.cvm;
+package io.cvmavs.operator.cvmtasks;
 
 import io.cvmavs.chain.avs.CvmTask;
 import io.cvmavs.chain.avs.TaskResponse;
