@@ -5,6 +5,7 @@ import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.common.net.HostPort;
+import io.cvmavs.operator.aggregatorapi.RpcError;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;

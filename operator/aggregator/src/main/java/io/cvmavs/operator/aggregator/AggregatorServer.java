@@ -2,6 +2,8 @@ package io.cvmavs.operator.aggregator;
 
 import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.common.http.HttpServerBootstrap;
+import io.cvmavs.operator.aggregatorapi.AggregatorException;
+import io.cvmavs.operator.aggregatorapi.RpcError;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

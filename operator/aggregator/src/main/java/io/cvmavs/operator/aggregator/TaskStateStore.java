@@ -3,16 +3,14 @@ package io.cvmavs.operator.aggregator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cvmavs.chain.abi.Bytes32;
-import io.cvmavs.chain.avs.CvmTask;
-import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.common.durable.DurableFiles;
+import io.cvmavs.operator.aggregatorapi.Evidence;
+import io.cvmavs.operator.aggregatorapi.TaskJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -44,7 +42,7 @@ final class TaskStateStore {
 
   void save(TaskState s) {
     ObjectNode n = JSON.createObjectNode();
-    n.set("task", taskJson(s.task));
+    n.set("task", TaskJson.taskJson(s.task));
     n.put("status", s.status.name());
     n.put("submittingDigest", s.submittingDigest);
     n.put("transactionHash", s.transactionHash);
@@ -54,7 +52,7 @@ final class TaskStateStore {
     ObjectNode responses = n.putObject("responses");
     for (Map.Entry<String, TaskState.ResponseSignatures> e : s.byDigest.entrySet()) {
       ObjectNode r = responses.putObject(e.getKey());
-      r.set("response", responseJson(e.getValue().response));
+      r.set("response", TaskJson.responseJson(e.getValue().response));
       ObjectNode sigs = r.putObject("signatures");
       e.getValue().signatures.forEach(sigs::put);
     }
@@ -67,7 +65,7 @@ final class TaskStateStore {
       for (Path f :
           files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
         JsonNode n = JSON.readTree(f.toFile());
-        TaskState s = new TaskState(task(n.path("task")));
+        TaskState s = new TaskState(TaskJson.task(n.path("task")));
         s.status = TaskState.Status.valueOf(n.path("status").asText());
         s.submittingDigest =
             n.path("submittingDigest").isNull() ? null : n.path("submittingDigest").asText(null);
@@ -81,7 +79,8 @@ final class TaskStateStore {
             .forEachRemaining(
                 e -> {
                   TaskState.ResponseSignatures rs =
-                      new TaskState.ResponseSignatures(response(e.getValue().path("response")));
+                      new TaskState.ResponseSignatures(
+                          TaskJson.response(e.getValue().path("response")));
                   e.getValue()
                       .path("signatures")
                       .fields()
@@ -153,45 +152,5 @@ final class TaskStateStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target, e);
     }
-  }
-
-  static ObjectNode taskJson(CvmTask t) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("taskIndex", t.taskIndex());
-    n.put("cvmBlockHeight", t.cvmBlockHeight());
-    n.put("manuscriptHash", Bytes32.hex(t.manuscriptHash()));
-    n.put("inputCommitment", Bytes32.hex(t.inputCommitment()));
-    n.put("quorumNumbers", "0x" + HexFormat.of().formatHex(t.quorumNumbers()));
-    n.put("quorumThresholdPercentage", t.quorumThresholdPercentage());
-    n.put("taskCreatedBlock", t.taskCreatedBlock());
-    return n;
-  }
-
-  static CvmTask task(JsonNode n) {
-    return new CvmTask(
-        n.path("taskIndex").asLong(),
-        n.path("cvmBlockHeight").asLong(),
-        Bytes32.parse("manuscriptHash", n.path("manuscriptHash").asText()),
-        Bytes32.parse("inputCommitment", n.path("inputCommitment").asText()),
-        HexFormat.of().parseHex(n.path("quorumNumbers").asText().substring(2)),
-        n.path("quorumThresholdPercentage").asLong(),
-        n.path("taskCreatedBlock").asLong());
-  }
-
-  static ObjectNode responseJson(TaskResponse r) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("referenceTaskIndex", r.referenceTaskIndex());
-    n.put("cvmBlockHash", Bytes32.hex(r.cvmBlockHash()));
-    n.put("datasetRoot", Bytes32.hex(r.datasetRoot()));
-    n.put("stateRoot", Bytes32.hex(r.stateRoot()));
-    return n;
-  }
-
-  static TaskResponse response(JsonNode n) {
-    return new TaskResponse(
-        n.path("referenceTaskIndex").asLong(),
-        Bytes32.parse("cvmBlockHash", n.path("cvmBlockHash").asText()),
-        Bytes32.parse("datasetRoot", n.path("datasetRoot").asText()),
-        Bytes32.parse("stateRoot", n.path("stateRoot").asText()));
   }
 }

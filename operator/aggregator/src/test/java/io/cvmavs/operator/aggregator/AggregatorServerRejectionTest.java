@@ -2,6 +2,7 @@ package io.cvmavs.operator.aggregator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cvmavs.operator.aggregatorapi.RpcError;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.cvmavs.operator.monitoring.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -15,7 +15,7 @@ import io.cvmavs.chain.avs.TaskManagerWriter;
 import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.crypto.bn254.G1Point;
-import io.cvmavs.operator.aggregator.Evidence;
+import io.cvmavs.operator.aggregatorapi.Evidence;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.HexFormat;

@@ -3,7 +3,7 @@ package io.cvmavs.operator.challenger;
 import io.cvmavs.chain.avs.CvmTask;
 import io.cvmavs.chain.avs.TaskManagerAbi;
 import io.cvmavs.chain.avs.TaskResponse;
-import io.cvmavs.operator.aggregator.Evidence;
+import io.cvmavs.operator.aggregatorapi.Evidence;
 import java.util.List;
 import java.util.Optional;
 

@@ -5,7 +5,7 @@ import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.BlockSchedule;
 import io.cvmavs.cvm.task.CvmTaskComputer;
-import io.cvmavs.operator.aggregator.AggregatorClient;
+import io.cvmavs.operator.aggregatorapi.AggregatorClient;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;

@@ -7,7 +7,7 @@ import io.cvmavs.chain.avs.TaskManagerAbi;
 import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.TaskComputer;
-import io.cvmavs.operator.aggregator.Evidence;
+import io.cvmavs.operator.aggregatorapi.Evidence;
 import io.cvmavs.operator.fakes.FakeAvs;
 import io.cvmavs.operator.fakes.ManualClock;
 import io.cvmavs.operator.fakes.ManualScheduler;

@@ -15,7 +15,7 @@ import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
-import io.cvmavs.operator.aggregator.RpcError;
+import io.cvmavs.operator.aggregatorapi.RpcError;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import io.cvmavs.operator.signer.AttestationRequest;

@@ -13,7 +13,7 @@ import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.cvm.task.TaskRefusedException;
 import io.cvmavs.cvm.task.TaskResult;
-import io.cvmavs.operator.aggregator.AggregatorClient;
+import io.cvmavs.operator.aggregatorapi.AggregatorClient;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.ConfigException;
 import io.cvmavs.operator.config.OperatorConfig;

@@ -1,4 +1,4 @@
-package io.cvmavs.operator.aggregator;
+package io.cvmavs.operator.aggregatorapi;
 
 /**
  * The aggregator's JSON-RPC errors. Standard JSON-RPC 2.0 codes for malformed requests; one code

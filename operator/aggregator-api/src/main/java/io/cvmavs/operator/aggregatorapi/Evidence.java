@@ -1,4 +1,4 @@
-package io.cvmavs.operator.aggregator;
+package io.cvmavs.operator.aggregatorapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,9 +46,9 @@ public record Evidence(List<Dissent> dissents, List<Equivocation> equivocations)
     ArrayNode d = root.putArray("dissents");
     for (Dissent x : dissents) {
       ObjectNode n = d.addObject();
-      n.set("task", TaskStateStore.taskJson(x.task()));
+      n.set("task", TaskJson.taskJson(x.task()));
       n.put("operatorId", x.operatorId());
-      n.set("response", TaskStateStore.responseJson(x.response()));
+      n.set("response", TaskJson.responseJson(x.response()));
       n.put("signature", x.signature());
     }
     ArrayNode e = root.putArray("equivocations");
@@ -58,24 +58,24 @@ public record Evidence(List<Dissent> dissents, List<Equivocation> equivocations)
     return root;
   }
 
-  static ObjectNode equivocationJson(Equivocation x) {
+  public static ObjectNode equivocationJson(Equivocation x) {
     ObjectNode n = JSON.createObjectNode();
-    n.set("task", TaskStateStore.taskJson(x.task()));
+    n.set("task", TaskJson.taskJson(x.task()));
     n.put("operatorId", x.operatorId());
-    n.set("responseA", TaskStateStore.responseJson(x.responseA()));
+    n.set("responseA", TaskJson.responseJson(x.responseA()));
     n.put("signatureA", x.signatureA());
-    n.set("responseB", TaskStateStore.responseJson(x.responseB()));
+    n.set("responseB", TaskJson.responseJson(x.responseB()));
     n.put("signatureB", x.signatureB());
     return n;
   }
 
-  static Equivocation equivocation(JsonNode n) {
+  public static Equivocation equivocation(JsonNode n) {
     return new Equivocation(
-        TaskStateStore.task(n.path("task")),
+        TaskJson.task(n.path("task")),
         n.path("operatorId").asText(),
-        TaskStateStore.response(n.path("responseA")),
+        TaskJson.response(n.path("responseA")),
         n.path("signatureA").asText(),
-        TaskStateStore.response(n.path("responseB")),
+        TaskJson.response(n.path("responseB")),
         n.path("signatureB").asText());
   }
 
@@ -91,9 +91,9 @@ public record Evidence(List<Dissent> dissents, List<Equivocation> equivocations)
       for (JsonNode n : root.path("dissents")) {
         dissents.add(
             new Dissent(
-                TaskStateStore.task(n.path("task")),
+                TaskJson.task(n.path("task")),
                 n.path("operatorId").asText(),
-                TaskStateStore.response(n.path("response")),
+                TaskJson.response(n.path("response")),
                 n.path("signature").asText()));
       }
       for (JsonNode n : root.path("equivocations")) {

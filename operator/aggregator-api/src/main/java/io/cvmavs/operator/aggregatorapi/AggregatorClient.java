@@ -1,4 +1,4 @@
-package io.cvmavs.operator.aggregator;
+package io.cvmavs.operator.aggregatorapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

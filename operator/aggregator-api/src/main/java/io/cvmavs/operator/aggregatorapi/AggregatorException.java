@@ -1,4 +1,4 @@
-package io.cvmavs.operator.aggregator;
+package io.cvmavs.operator.aggregatorapi;
 
 import io.cvmavs.operator.OperatorException;
 

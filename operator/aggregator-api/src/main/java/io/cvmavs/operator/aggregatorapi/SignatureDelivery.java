@@ -1,4 +1,4 @@
-package io.cvmavs.operator.aggregator;
+package io.cvmavs.operator.aggregatorapi;
 
 import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.crypto.bn254.G1Point;
