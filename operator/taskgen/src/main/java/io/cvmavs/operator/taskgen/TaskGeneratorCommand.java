@@ -1,0 +1,134 @@
+package io.cvmavs.operator.taskgen;
+
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.cvm.task.BlockSchedule;
+import io.cvmavs.cvm.task.CvmTaskComputer;
+import io.cvmavs.operator.command.CliContext;
+import io.cvmavs.operator.config.OperatorConfig;
+import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
+import io.cvmavs.operator.keys.KeystoreAccess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs task-generator --config F --manuscript M}: the AVS's task generator. The
+ * configuration's ECDSA key must hold the task manager's task-generator role.
+ */
+@Command(
+    name = "task-generator",
+    mixinStandardHelpOptions = true,
+    description =
+        "Create one on-chain task per finished CVM block (AVS side; task-generator role).")
+public final class TaskGeneratorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "operator.yaml of the task-generator account")
+  Path config;
+
+  @Mixin CvmBlockOptions cvm;
+
+  @Option(
+      names = "--threshold",
+      description = "Quorum threshold percentage of each task (default ${DEFAULT-VALUE}).")
+  long threshold = 66;
+
+  @Option(
+      names = "--confirmations",
+      description =
+          "Chain blocks to wait after a CVM block's range before tasking it (default"
+              + " ${DEFAULT-VALUE}; raise it on chains that reorganise).")
+  long confirmations = 2;
+
+  @Option(names = "--poll-ms", description = "Step interval (default ${DEFAULT-VALUE}).")
+  long pollMillis = 1000;
+
+  @Override
+  public Integer call() throws Exception {
+    long span = cvm.span();
+    if (threshold < 1 || threshold > 100 || span < 1 || confirmations < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--threshold must be 1..100, --cvm-span >= 1 and --confirmations >= 0");
+    }
+    var manuscript = cvm.manuscripts("eth").get(0);
+    if (manuscript.refusal().isPresent()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--manuscript "
+              + manuscript.file()
+              + " cannot be attested, so no task may name it: "
+              + manuscript.refusal().get());
+    }
+    OperatorConfig c = OperatorConfigLoader.load(config);
+    var key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
+    Transactor tx = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
+    long deploymentBlock = c.startBlock();
+    long genesis = cvm.genesisBlock().orElse(deploymentBlock + 1);
+    byte[] manuscriptHash = cvm.manuscriptHash();
+    String taskManager = c.address("CvmTaskManager");
+    Web3j ingest = Web3j.build(new HttpService(c.ethRpcUrl().toString()));
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("task-generator").daemon().factory());
+    var out = spec.commandLine().getOut();
+    try (TaskGenerator generator =
+        new TaskGenerator(
+                new TaskGenerator.Settings(
+                    manuscriptHash,
+                    new byte[] {0},
+                    threshold,
+                    genesis,
+                    span,
+                    confirmations,
+                    deploymentBlock,
+                    Duration.ofMillis(pollMillis),
+                    OptionalLong.empty()),
+                TaskGenerator.Chain.of(tx, taskManager),
+                new CvmTaskComputer(
+                    new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, span)),
+                    List.of(manuscript),
+                    ingest,
+                    c.dataDirectory().resolve("task-generator-cvm")),
+                scheduler,
+                created -> {
+                  out.printf(
+                      "task %d created for CVM block %d (chain blocks %d..%d)%n",
+                      created.task().taskIndex(),
+                      created.task().cvmBlockHeight(),
+                      created.input().fromBlock(),
+                      created.input().toBlock());
+                  out.flush();
+                })
+            .start()) {
+      out.println("task generator running from CVM block genesis " + genesis + " (Ctrl-C stops)");
+      out.flush();
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    } finally {
+      scheduler.shutdownNow();
+      ingest.shutdown();
+    }
+    return 0;
+  }
+}
