@@ -131,20 +131,9 @@ final class FlatTower {
     Fp.addL(s, 8, s, 8, r, ro + 4);
   }
 
-  /** Multiplication by ξ = 9 + u: (9a0 − a1) + (a0 + 9a1)u. */
+  /** Multiplication by ξ = 9 + u: (9a0 − a1) + (a0 + 9a1)u, one reduction per coefficient. */
   void fp2MulByXi(long[] a, int ao, long[] r, int ro) {
-    long[] s = s2;
-    Fp.addL(a, ao, a, ao, s, 0);
-    Fp.addL(s, 0, s, 0, s, 0);
-    Fp.addL(s, 0, s, 0, s, 0);
-    Fp.addL(s, 0, a, ao, s, 0);
-    Fp.addL(a, ao + 4, a, ao + 4, s, 4);
-    Fp.addL(s, 4, s, 4, s, 4);
-    Fp.addL(s, 4, s, 4, s, 4);
-    Fp.addL(s, 4, a, ao + 4, s, 4);
-    Fp.subL(s, 0, a, ao + 4, s, 8);
-    Fp.addL(a, ao, s, 4, r, ro + 4);
-    System.arraycopy(s, 8, r, ro, 4);
+    Fp.mulXiL(a, ao, r, ro);
   }
 
   static void fp2MulByFp(long[] a, int ao, long[] f, int fo, long[] r, int ro) {

@@ -1,0 +1,91 @@
+package io.cvmavs.crypto.bn254;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Randomised differential tests: every optimised routine against the straightforward path it
+ * replaced (kept as the reference) and against {@code BigInteger}, on random inputs and on the edge
+ * values of the limb representation (0, 1, p − 1, p − 2, values with a full top limb).
+ */
+class OptimisedPathsTest {
+  private static final BigInteger P = Fp.P;
+  private final Random rnd = new Random(2026);
+
+  /** Raw limb values (Montgomery form is irrelevant for linear maps) worth hitting on purpose. */
+  private static List<BigInteger> edgeLimbValues() {
+    List<BigInteger> v = new ArrayList<>();
+    v.add(BigInteger.ZERO);
+    v.add(BigInteger.ONE);
+    v.add(BigInteger.TWO);
+    v.add(BigInteger.valueOf(9));
+    v.add(P.subtract(BigInteger.ONE));
+    v.add(P.subtract(BigInteger.TWO));
+    v.add(P.subtract(BigInteger.valueOf(9)));
+    v.add(P.shiftRight(1));
+    v.add(P.shiftRight(1).add(BigInteger.ONE));
+    v.add(P.divide(BigInteger.valueOf(9)));
+    v.add(P.divide(BigInteger.valueOf(9)).add(BigInteger.ONE));
+    v.add(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE));
+    v.add(BigInteger.ONE.shiftLeft(192));
+    v.add(BigInteger.ONE.shiftLeft(253));
+    for (int k = 1; k < 9; k++) {
+      // just below and above k·p/9: where the quotient of 9x changes
+      BigInteger m = P.multiply(BigInteger.valueOf(k)).divide(BigInteger.valueOf(9));
+      v.add(m);
+      v.add(m.add(BigInteger.ONE));
+    }
+    return v;
+  }
+
+  private static Fp raw(BigInteger v) {
+    return new Fp(
+        v.longValue(),
+        v.shiftRight(64).longValue(),
+        v.shiftRight(128).longValue(),
+        v.shiftRight(192).longValue());
+  }
+
+  private static BigInteger rawValue(Fp f) {
+    BigInteger v = BigInteger.ZERO;
+    long[] l = {f.l3, f.l2, f.l1, f.l0};
+    for (long limb : l) {
+      v = v.shiftLeft(64).or(new BigInteger(Long.toUnsignedString(limb)));
+    }
+    return v;
+  }
+
+  private void checkMulByXi(BigInteger x, BigInteger y) {
+    Fp2 a = new Fp2(raw(x), raw(y));
+    long[] fa = FlatTower.flat(a);
+    long[] r = new long[8];
+    Fp.mulXiL(fa, 0, r, 0);
+    Fp2 got = FlatTower.loadFp2(r, 0);
+    // the old chain of modular additions, kept in the immutable class
+    assertThat(got).as("ξ·(%s, %s)", x, y).isEqualTo(a.mulByXi());
+    BigInteger nine = BigInteger.valueOf(9);
+    assertThat(rawValue(got.c0)).isEqualTo(x.multiply(nine).subtract(y).mod(P));
+    assertThat(rawValue(got.c1)).isEqualTo(y.multiply(nine).add(x).mod(P));
+    // in place
+    Fp.mulXiL(fa, 0, fa, 0);
+    assertThat(FlatTower.loadFp2(fa, 0)).isEqualTo(got);
+  }
+
+  @Test
+  void mulByXiMatchesTheAdditionChainAndBigInteger() {
+    List<BigInteger> edge = edgeLimbValues();
+    for (BigInteger x : edge) {
+      for (BigInteger y : edge) {
+        checkMulByXi(x, y);
+      }
+    }
+    for (int i = 0; i < 20_000; i++) {
+      checkMulByXi(new BigInteger(256, rnd).mod(P), new BigInteger(256, rnd).mod(P));
+    }
+  }
+}
