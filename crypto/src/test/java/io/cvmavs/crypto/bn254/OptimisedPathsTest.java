@@ -108,4 +108,43 @@ class OptimisedPathsTest {
       assertThat(inv.mul(a)).isEqualTo(Fp.ONE);
     }
   }
+
+  @Test
+  void g2SubgroupCheckByEndomorphismIsExactlyMembership() {
+    // the argument in G2Point.isInSubgroup needs h square-free with these prime factors, r ∤ h
+    BigInteger product = BigInteger.ONE;
+    for (BigInteger ell : TwistPoints.COFACTOR_PRIMES) {
+      assertThat(ell.isProbablePrime(100)).isTrue();
+      product = product.multiply(ell);
+    }
+    assertThat(product).isEqualTo(TwistPoints.COFACTOR);
+    assertThat(TwistPoints.COFACTOR.mod(Bn254.R).signum()).isNotZero();
+    // the map vanishes on G2 (a generator suffices; random multiples as well)
+    assertThat(G2Point.GENERATOR.isInSubgroup()).isTrue();
+    assertThat(G2Point.INFINITY.isInSubgroup()).isTrue();
+    for (int i = 0; i < 20; i++) {
+      G2Point q = G2Point.GENERATOR.mul(new BigInteger(256, rnd));
+      assertThat(q.isInSubgroup()).isTrue();
+      assertThat(q.negate().isInSubgroup()).isTrue();
+    }
+    // ... and on no point of order ℓ for any prime ℓ | h, alone or added to a point of G2
+    for (BigInteger ell : TwistPoints.COFACTOR_PRIMES) {
+      for (int i = 0; i < 3; i++) {
+        G2Point t = TwistPoints.ofCofactorOrder(ell, rnd);
+        assertThat(t.isInSubgroupByOrder()).isFalse();
+        assertThat(t.isInSubgroup()).as("order-%s point", ell).isFalse();
+        G2Point mixed = t.add(G2Point.GENERATOR.mul(new BigInteger(256, rnd)));
+        assertThat(mixed.isInSubgroup()).as("G2 + order-%s point", ell).isFalse();
+        assertThatThrownBy(() -> G2Point.fromEvmBytes(mixed.toEvmBytes()))
+            .hasMessageContaining("not in the order-r subgroup");
+      }
+    }
+    // random twist points: the two tests agree
+    for (int i = 0; i < 50; i++) {
+      G2Point t = TwistPoints.random(rnd);
+      assertThat(t.isInSubgroup()).isEqualTo(t.isInSubgroupByOrder()).isFalse();
+      G2Point cleared = TwistPoints.mulUnreduced(t, TwistPoints.COFACTOR);
+      assertThat(cleared.isInSubgroup()).isEqualTo(cleared.isInSubgroupByOrder()).isTrue();
+    }
+  }
 }
