@@ -38,6 +38,7 @@ final class FlatTower {
   }
 
   private final long[] s2 = new long[3 * 4 + 4];
+  private final long[] sw = new long[24];
   private final long[] s6 = new long[8 * FP2];
   private final long[] s12 = new long[4 * FP6];
   private final long[] sl = new long[2 * FP2];
@@ -108,8 +109,16 @@ final class FlatTower {
     System.arraycopy(a, ao, r, ro, len);
   }
 
-  /** Karatsuba: (a0b0 − a1b1) + ((a0 + a1)(b0 + b1) − a0b0 − a1b1)u. */
+  /**
+   * Karatsuba with lazy reduction: (a0b0 − a1b1) + ((a0 + a1)(b0 + b1) − a0b0 − a1b1)u, the
+   * products combined at full width and reduced once per coefficient ({@link Fp#fp2MulL}).
+   */
   void fp2Mul(long[] a, int ao, long[] b, int bo, long[] r, int ro) {
+    Fp.fp2MulL(a, ao, b, bo, r, ro, sw);
+  }
+
+  /** The same product with three reduced products and modular additions (test reference). */
+  void fp2MulKaratsuba(long[] a, int ao, long[] b, int bo, long[] r, int ro) {
     long[] s = s2;
     Fp.addL(a, ao, a, ao + 4, s, 0);
     Fp.addL(b, bo, b, bo + 4, s, 4);

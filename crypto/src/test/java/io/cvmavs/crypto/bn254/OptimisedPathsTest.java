@@ -147,4 +147,44 @@ class OptimisedPathsTest {
       assertThat(cleared.isInSubgroup()).isEqualTo(cleared.isInSubgroupByOrder()).isTrue();
     }
   }
+
+  private void checkFp2Mul(FlatTower t, Fp2 a, Fp2 b) {
+    long[] fa = FlatTower.flat(a);
+    long[] fb = FlatTower.flat(b);
+    long[] lazy = new long[8];
+    long[] old = new long[8];
+    t.fp2Mul(fa, 0, fb, 0, lazy, 0);
+    t.fp2MulKaratsuba(fa, 0, fb, 0, old, 0);
+    assertThat(lazy).as("(%s)·(%s)", a, b).isEqualTo(old);
+    assertThat(FlatTower.loadFp2(lazy, 0)).isEqualTo(a.mul(b));
+    // in place, both operands
+    long[] x = fa.clone();
+    t.fp2Mul(x, 0, fb, 0, x, 0);
+    assertThat(x).isEqualTo(old);
+    long[] y = fb.clone();
+    t.fp2Mul(fa, 0, y, 0, y, 0);
+    assertThat(y).isEqualTo(old);
+  }
+
+  @Test
+  void lazyFp2ProductMatchesReducedKaratsuba() {
+    FlatTower t = new FlatTower();
+    List<BigInteger> edge = edgeLimbValues();
+    // edge limb values in all four coefficient positions (the real part's sign flips around them)
+    for (BigInteger x : edge) {
+      for (BigInteger y : edge) {
+        checkFp2Mul(t, new Fp2(raw(x), raw(y)), new Fp2(raw(y), raw(x)));
+        checkFp2Mul(t, new Fp2(raw(x), raw(x)), new Fp2(raw(y), raw(y)));
+        checkFp2Mul(t, new Fp2(raw(x), raw(P.subtract(BigInteger.ONE))), new Fp2(raw(y), raw(y)));
+      }
+    }
+    for (int i = 0; i < 20_000; i++) {
+      checkFp2Mul(t, FieldTest.randomFp2(rnd), FieldTest.randomFp2(rnd));
+    }
+    // the square through the product path
+    for (int i = 0; i < 1_000; i++) {
+      Fp2 a = FieldTest.randomFp2(rnd);
+      checkFp2Mul(t, a, a);
+    }
+  }
 }
