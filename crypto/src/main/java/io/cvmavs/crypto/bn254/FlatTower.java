@@ -506,6 +506,136 @@ final class FlatTower {
     fp12Conj(r, r);
   }
 
+  // ---------------------------------------------------------------- G2 sums
+
+  private final long[] sg = new long[10 * FP2];
+
+  private static boolean isZero2(long[] a, int ao) {
+    long acc = 0;
+    for (int i = 0; i < FP2; i++) {
+      acc |= a[ao + i];
+    }
+    return acc == 0;
+  }
+
+  /**
+   * Σ points in Jacobian coordinates (mixed additions, madd-2007-bl / dbl-2009-l as in {@link
+   * G2Jacobian}) on flat limbs: the sum of many public keys without an object per operation.
+   */
+  G2Jacobian sumG2(Iterable<G2Point> points) {
+    long[] acc = new long[3 * FP2]; // X, Y, Z; Z = 0 is infinity
+    long[] q = new long[2 * FP2];
+    boolean infinity = true;
+    for (G2Point p : points) {
+      if (p.isInfinity()) {
+        continue;
+      }
+      store(p.x, q, 0);
+      store(p.y, q, FP2);
+      if (infinity) {
+        System.arraycopy(q, 0, acc, 0, 2 * FP2);
+        store(Fp2.ONE, acc, 2 * FP2);
+        infinity = false;
+        continue;
+      }
+      infinity = !maddG2(acc, q);
+    }
+    if (infinity) {
+      return G2Jacobian.INFINITY;
+    }
+    return new G2Jacobian(loadFp2(acc, 0), loadFp2(acc, FP2), loadFp2(acc, 2 * FP2));
+  }
+
+  /** acc += q (q affine, acc not infinity); false if the sum is infinity. */
+  private boolean maddG2(long[] acc, long[] q) {
+    long[] s = sg;
+    final int x = 0;
+    final int y = FP2;
+    final int z = 2 * FP2;
+    final int z1z1 = 0;
+    final int u2 = FP2;
+    final int s2 = 2 * FP2;
+    final int h = 3 * FP2;
+    final int r = 4 * FP2;
+    final int hh = 5 * FP2;
+    final int i = 6 * FP2;
+    final int j = 7 * FP2;
+    final int v = 8 * FP2;
+    final int t = 9 * FP2;
+    fp2Sqr(acc, z, s, z1z1);
+    fp2Mul(q, 0, s, z1z1, s, u2);
+    fp2Mul(q, FP2, acc, z, s, s2);
+    fp2Mul(s, s2, s, z1z1, s, s2);
+    fp2Sub(s, u2, acc, x, s, h);
+    fp2Sub(s, s2, acc, y, s, r);
+    fp2Add(s, r, s, r, s, r);
+    if (isZero2(s, h)) {
+      if (isZero2(s, r)) {
+        dblG2(acc);
+        return true;
+      }
+      return false;
+    }
+    fp2Sqr(s, h, s, hh);
+    fp2Add(s, hh, s, hh, s, i);
+    fp2Add(s, i, s, i, s, i);
+    fp2Mul(s, h, s, i, s, j);
+    fp2Mul(acc, x, s, i, s, v);
+    // Z3 = (Z1 + H)² − Z1Z1 − HH (before Y1, X1 are overwritten; Z1 is not needed after)
+    fp2Add(acc, z, s, h, s, t);
+    fp2Sqr(s, t, s, t);
+    fp2Sub(s, t, s, z1z1, s, t);
+    fp2Sub(s, t, s, hh, acc, z);
+    // Y3 = r(V − X3) − 2·Y1·J, X3 = r² − J − 2V
+    fp2Mul(acc, y, s, j, s, i); // Y1·J (I is no longer needed)
+    fp2Sqr(s, r, s, t);
+    fp2Sub(s, t, s, j, s, t);
+    fp2Sub(s, t, s, v, s, t);
+    fp2Sub(s, t, s, v, acc, x);
+    fp2Sub(s, v, acc, x, s, v);
+    fp2Mul(s, r, s, v, s, v);
+    fp2Add(s, i, s, i, s, i);
+    fp2Sub(s, v, s, i, acc, y);
+    return true;
+  }
+
+  /** acc = 2·acc (dbl-2009-l; acc not infinity, and y ≠ 0 since G2 has odd order). */
+  private void dblG2(long[] acc) {
+    long[] s = sg;
+    final int x = 0;
+    final int y = FP2;
+    final int z = 2 * FP2;
+    final int a = 0;
+    final int b = FP2;
+    final int c = 2 * FP2;
+    final int d = 3 * FP2;
+    final int e = 4 * FP2;
+    final int f = 5 * FP2;
+    final int t = 6 * FP2;
+    fp2Sqr(acc, x, s, a);
+    fp2Sqr(acc, y, s, b);
+    fp2Sqr(s, b, s, c);
+    fp2Add(acc, x, s, b, s, d);
+    fp2Sqr(s, d, s, d);
+    fp2Sub(s, d, s, a, s, d);
+    fp2Sub(s, d, s, c, s, d);
+    fp2Add(s, d, s, d, s, d);
+    fp2Add(s, a, s, a, s, e);
+    fp2Add(s, e, s, a, s, e);
+    fp2Sqr(s, e, s, f);
+    // Z3 = 2·Y1·Z1 first (Y1 is overwritten below)
+    fp2Mul(acc, y, acc, z, s, t);
+    fp2Add(s, t, s, t, acc, z);
+    fp2Sub(s, f, s, d, s, t);
+    fp2Sub(s, t, s, d, acc, x);
+    fp2Sub(s, d, acc, x, s, t);
+    fp2Mul(s, e, s, t, s, t);
+    fp2Add(s, c, s, c, s, c);
+    fp2Add(s, c, s, c, s, c);
+    fp2Add(s, c, s, c, s, c);
+    fp2Sub(s, t, s, c, acc, y);
+  }
+
   // ---------------------------------------------------------------- G2 line coefficients
 
   private static final long[] HALF = limbs(Fp.of(2).inverse());

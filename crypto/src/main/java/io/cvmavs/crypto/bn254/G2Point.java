@@ -175,6 +175,14 @@ public final class G2Point {
     return G2Jacobian.of(this).addAffine(q).toAffine();
   }
 
+  /**
+   * The sum of the given points (e.g. an aggregate public key), with one inversion at the end;
+   * infinity for none.
+   */
+  public static G2Point sum(Iterable<G2Point> points) {
+    return new FlatTower().sumG2(points).toAffine();
+  }
+
   public G2Point negate() {
     return isInfinity() ? this : new G2Point(x, y.neg());
   }

@@ -187,4 +187,53 @@ class OptimisedPathsTest {
       checkFp2Mul(t, a, a);
     }
   }
+
+  /** The object path G2Point.sum replaced: one immutable Jacobian point per addition. */
+  private static G2Point sumByObjects(List<G2Point> points) {
+    G2Jacobian acc = G2Jacobian.INFINITY;
+    for (G2Point p : points) {
+      acc = acc.addAffine(p);
+    }
+    return acc.toAffine();
+  }
+
+  @Test
+  void flatG2SumMatchesObjectAdditions() {
+    assertThat(G2Point.sum(List.of())).isEqualTo(G2Point.INFINITY);
+    G2Point g = G2Point.GENERATOR;
+    G2Point p = g.mul(new BigInteger(256, rnd));
+    List<List<G2Point>> cases = new ArrayList<>();
+    cases.add(List.of(p));
+    cases.add(List.of(G2Point.INFINITY));
+    cases.add(List.of(p, p)); // doubling inside the mixed addition
+    cases.add(List.of(p, p, p, p.negate())); // doubling, then more
+    cases.add(List.of(p, p.negate())); // cancels to infinity
+    cases.add(List.of(p, p.negate(), g)); // restarts after infinity
+    cases.add(List.of(G2Point.INFINITY, p, G2Point.INFINITY, g, G2Point.INFINITY));
+    cases.add(List.of(p, g, p.add(g).negate())); // three points summing to infinity
+    cases.add(List.of(p, p, p.mul(BigInteger.TWO).negate(), p));
+    // twist points outside G2 (the formulas do not care)
+    G2Point t = TwistPoints.random(rnd);
+    cases.add(List.of(t, t, p, t.negate()));
+    for (int i = 0; i < 200; i++) {
+      int n = 1 + rnd.nextInt(40);
+      List<G2Point> pts = new ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        int pick = rnd.nextInt(10);
+        if (pick == 0) {
+          pts.add(G2Point.INFINITY);
+        } else if (pick == 1 && !pts.isEmpty()) {
+          pts.add(pts.get(rnd.nextInt(pts.size())));
+        } else if (pick == 2 && !pts.isEmpty()) {
+          pts.add(pts.get(rnd.nextInt(pts.size())).negate());
+        } else {
+          pts.add(g.mul(new BigInteger(256, rnd)));
+        }
+      }
+      cases.add(pts);
+    }
+    for (List<G2Point> c : cases) {
+      assertThat(G2Point.sum(c)).as("sum of %s", c).isEqualTo(sumByObjects(c));
+    }
+  }
 }
