@@ -236,4 +236,61 @@ class OptimisedPathsTest {
       assertThat(G2Point.sum(c)).as("sum of %s", c).isEqualTo(sumByObjects(c));
     }
   }
+
+  private static BigInteger digitsValue(int[] digits) {
+    BigInteger v = BigInteger.ZERO;
+    for (int i = digits.length - 1; i >= 0; i--) {
+      v = v.shiftLeft(1).add(BigInteger.valueOf(digits[i]));
+    }
+    return v;
+  }
+
+  @Test
+  void widthWNafIsAValidRecodingOfK() {
+    List<BigInteger> ks = new ArrayList<>();
+    ks.add(BigInteger.valueOf(Bn254.U));
+    ks.add(BigInteger.ONE);
+    ks.add(BigInteger.valueOf(7));
+    ks.add(BigInteger.valueOf(255));
+    for (int i = 0; i < 200; i++) {
+      ks.add(new BigInteger(1 + rnd.nextInt(256), rnd).add(BigInteger.ONE));
+    }
+    for (BigInteger k : ks) {
+      assertThat(Bn254.wnaf(k, 2)).isEqualTo(Bn254.naf(k));
+      for (int w = 2; w <= 6; w++) {
+        int[] d = Bn254.wnaf(k, w);
+        assertThat(digitsValue(d)).as("wNAF_%d(%s)", w, k).isEqualTo(k);
+        assertThat(d[d.length - 1]).isPositive();
+        int lastNonZero = -w;
+        for (int i = 0; i < d.length; i++) {
+          if (d[i] != 0) {
+            assertThat(Math.abs(d[i]) % 2).isEqualTo(1);
+            assertThat(Math.abs(d[i])).isLessThan(1 << (w - 1));
+            assertThat(i - lastNonZero).as("gap in wNAF_%d(%s)", w, k).isGreaterThanOrEqualTo(w);
+            lastNonZero = i;
+          }
+        }
+      }
+    }
+    assertThat(FlatTower.U_WNAF4).isEqualTo(Bn254.wnaf(BigInteger.valueOf(Bn254.U), 4));
+  }
+
+  @Test
+  void windowedExpByUMatchesTheNafPath() {
+    FlatTower t = new FlatTower();
+    List<Fp12> xs = new ArrayList<>();
+    xs.add(Fp12.ONE);
+    for (int i = 0; i < 30; i++) {
+      xs.add(Pairing.easyPart(FieldTest.randomFp12(rnd)));
+    }
+    for (Fp12 x : xs) {
+      long[] a = FlatTower.flat(x);
+      long[] windowed = new long[FlatTower.FP12];
+      long[] naf = new long[FlatTower.FP12];
+      t.expByNegU(a, windowed);
+      t.expByNegUNaf(a, naf);
+      assertThat(windowed).isEqualTo(naf);
+      assertThat(FlatTower.toFp12(windowed)).isEqualTo(Pairing.expByNegU(x));
+    }
+  }
 }
