@@ -1271,8 +1271,8 @@ public final class Fp {
   /**
    * F_p2 product with lazy reduction: r = a·b for a = a0 + a1·u, b = b0 + b1·u (u² = −1), each at
    * offsets o, o + 4. The three Karatsuba products are taken at full width (a0·b0, a1·b1 and (a0 +
-   * a1)(b0 + b1) with unreduced sums below 2^255), combined at full width (a0·b0 − a1·b1, plus p²
-   * when negative; the cross term a0·b1 + a1·b0 is never negative and below 2p²), and reduced once
+   * a1)(b0 + b1) with unreduced sums below 2^255), combined at full width (a0·b0 + p² − a1·b1,
+   * never negative; the cross term a0·b1 + a1·b0 is never negative and below 2p²), and reduced once
    * per coefficient: two Montgomery reductions instead of three, and no modular additions. Both
    * inputs to each reduction are below 2p² < p·R. {@code w} is a 24-long scratch buffer; the output
    * may alias an input.
@@ -1313,22 +1313,17 @@ public final class Fp {
       bw2 = ((~dd & z) | ((~dd | z) & ee)) >>> 63;
       w[16 + i] = ee;
     }
-    // real part: w[0..] −= w[8..]; on a borrow add p² (the wrap-around mod 2^512 cancels)
+    // real part: a0·b0 + (p² − a1·b1), in [0, 2p²) since a1·b1 < p²: no sign to test
     bw = 0;
+    long cy = 0;
     for (int i = 0; i < 8; i++) {
-      long x = w[i];
+      long x = P_SQUARED[i];
       long y = w[8 + i];
       long dd = x - y - bw;
       bw = ((~x & y) | ((~x | y) & dd)) >>> 63;
-      w[i] = dd;
-    }
-    long mask = -bw;
-    long cy = 0;
-    for (int i = 0; i < 8; i++) {
-      long x = w[i];
-      long y = P_SQUARED[i] & mask;
-      long sum = x + y + cy;
-      cy = ((x & y) | ((x | y) & ~sum)) >>> 63;
+      long z = w[i];
+      long sum = z + dd + cy;
+      cy = ((z & dd) | ((z | dd) & ~sum)) >>> 63;
       w[i] = sum;
     }
     redc512(w, 0, r, ro);
