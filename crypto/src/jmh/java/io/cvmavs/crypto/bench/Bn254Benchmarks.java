@@ -7,6 +7,7 @@ import io.cvmavs.crypto.bn254.Bn254;
 import io.cvmavs.crypto.bn254.Fp12;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
+import io.cvmavs.crypto.bn254.G2Prepared;
 import io.cvmavs.crypto.bn254.Pairing;
 import java.math.BigInteger;
 import java.security.SecureRandom;
@@ -48,6 +49,8 @@ public class Bn254Benchmarks {
   private List<byte[]> batchDigests;
   private List<G1Point> batchSigs;
   private SecureRandom secureRandom;
+  private G2Prepared preparedKey;
+  private byte[] keyEvmBytes;
 
   @Setup
   public void setup() {
@@ -79,6 +82,8 @@ public class Bn254Benchmarks {
       batch.add(new Bls.BatchItem(kp.publicKeyG2(), m, kp.sign(m)));
     }
     secureRandom = new SecureRandom();
+    preparedKey = G2Prepared.of(key.publicKeyG2());
+    keyEvmBytes = key.publicKeyG2().toEvmBytes();
   }
 
   @Benchmark
@@ -114,6 +119,18 @@ public class Bn254Benchmarks {
   @Benchmark
   public boolean verify() {
     return Bls.verify(key.publicKeyG2(), digest, signature);
+  }
+
+  /** Verification with the signer's key prepared once (an aggregator keeps registered keys so). */
+  @Benchmark
+  public boolean verifyPreparedKey() {
+    return Bls.verify(preparedKey, digest, signature);
+  }
+
+  /** Parsing a G2 public key: curve equation and subgroup check. */
+  @Benchmark
+  public G2Point g2Decode() {
+    return G2Point.fromEvmBytes(keyEvmBytes);
   }
 
   @Benchmark

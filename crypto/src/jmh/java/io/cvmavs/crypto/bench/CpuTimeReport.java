@@ -6,6 +6,7 @@ import io.cvmavs.crypto.bls.HashToG1;
 import io.cvmavs.crypto.bn254.Bn254;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
+import io.cvmavs.crypto.bn254.G2Prepared;
 import io.cvmavs.crypto.bn254.Pairing;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -57,6 +58,8 @@ public final class CpuTimeReport {
       batch.add(new Bls.BatchItem(kp.publicKeyG2(), m, kp.sign(m)));
     }
     SecureRandom secureRandom = new SecureRandom();
+    G2Prepared preparedKey = G2Prepared.of(key.publicKeyG2());
+    byte[] keyEvmBytes = key.publicKeyG2().toEvmBytes();
     System.out.printf("%-34s %12s %12s%n", "operation", "cpu us/op", "wall us/op");
     for (int round = 0; round < 2; round++) {
       boolean report = round == 1; // the first round warms up the JIT
@@ -71,6 +74,8 @@ public final class CpuTimeReport {
       time(report, "hashToG1", 3000, () -> HashToG1.hash(digest));
       time(report, "sign", 1000, () -> key.sign(digest));
       time(report, "verify", 300, () -> Bls.verify(key.publicKeyG2(), digest, signature));
+      time(report, "verifyPreparedKey", 300, () -> Bls.verify(preparedKey, digest, signature));
+      time(report, "g2Decode", 1000, () -> G2Point.fromEvmBytes(keyEvmBytes));
       time(
           report,
           "aggregateVerify100SameMessage",

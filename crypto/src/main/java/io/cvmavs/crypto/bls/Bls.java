@@ -4,7 +4,6 @@ import io.cvmavs.crypto.MalformedEncodingException;
 import io.cvmavs.crypto.bn254.Bn254;
 import io.cvmavs.crypto.bn254.G1Jacobian;
 import io.cvmavs.crypto.bn254.G1Point;
-import io.cvmavs.crypto.bn254.G2Jacobian;
 import io.cvmavs.crypto.bn254.G2Point;
 import io.cvmavs.crypto.bn254.G2Prepared;
 import io.cvmavs.crypto.bn254.Pairing;
@@ -54,11 +53,7 @@ public final class Bls {
   }
 
   public static G2Point aggregatePublicKeysG2(Collection<G2Point> keys) {
-    G2Jacobian acc = G2Jacobian.INFINITY;
-    for (G2Point k : keys) {
-      acc = acc.addAffine(k);
-    }
-    return acc.toAffine();
+    return G2Point.sum(keys);
   }
 
   /**

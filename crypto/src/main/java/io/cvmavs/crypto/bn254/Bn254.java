@@ -20,6 +20,34 @@ public final class Bn254 {
 
   private Bn254() {}
 
+  /**
+   * Width-w NAF of k > 0, least significant digit first: digits are 0 or odd with |d| < 2^(w−1),
+   * and any w consecutive digits hold at most one non-zero digit.
+   */
+  static int[] wnaf(BigInteger k, int w) {
+    int[] digits = new int[k.bitLength() + 1];
+    BigInteger window = BigInteger.ONE.shiftLeft(w);
+    BigInteger n = k;
+    int i = 0;
+    while (n.signum() > 0) {
+      if (n.testBit(0)) {
+        int d = n.mod(window).intValue();
+        if (d >= 1 << (w - 1)) {
+          d -= 1 << w;
+        }
+        digits[i] = d;
+        n = n.subtract(BigInteger.valueOf(d));
+      }
+      n = n.shiftRight(1);
+      i++;
+    }
+    int len = digits.length;
+    while (len > 1 && digits[len - 1] == 0) {
+      len--;
+    }
+    return java.util.Arrays.copyOf(digits, len);
+  }
+
   /** Non-adjacent form of k > 0, least significant digit first (digits in {−1, 0, 1}). */
   static int[] naf(BigInteger k) {
     int[] digits = new int[k.bitLength() + 1];

@@ -38,6 +38,7 @@ final class FlatTower {
   }
 
   private final long[] s2 = new long[3 * 4 + 4];
+  private final long[] sw = new long[24];
   private final long[] s6 = new long[8 * FP2];
   private final long[] s12 = new long[4 * FP6];
   private final long[] sl = new long[2 * FP2];
@@ -108,8 +109,16 @@ final class FlatTower {
     System.arraycopy(a, ao, r, ro, len);
   }
 
-  /** Karatsuba: (a0b0 − a1b1) + ((a0 + a1)(b0 + b1) − a0b0 − a1b1)u. */
+  /**
+   * Karatsuba with lazy reduction: (a0b0 − a1b1) + ((a0 + a1)(b0 + b1) − a0b0 − a1b1)u, the
+   * products combined at full width and reduced once per coefficient ({@link Fp#fp2MulL}).
+   */
   void fp2Mul(long[] a, int ao, long[] b, int bo, long[] r, int ro) {
+    Fp.fp2MulL(a, ao, b, bo, r, ro, sw);
+  }
+
+  /** The same product with three reduced products and modular additions (test reference). */
+  void fp2MulKaratsuba(long[] a, int ao, long[] b, int bo, long[] r, int ro) {
     long[] s = s2;
     Fp.addL(a, ao, a, ao + 4, s, 0);
     Fp.addL(b, bo, b, bo + 4, s, 4);
@@ -131,20 +140,9 @@ final class FlatTower {
     Fp.addL(s, 8, s, 8, r, ro + 4);
   }
 
-  /** Multiplication by ξ = 9 + u: (9a0 − a1) + (a0 + 9a1)u. */
+  /** Multiplication by ξ = 9 + u: (9a0 − a1) + (a0 + 9a1)u, one reduction per coefficient. */
   void fp2MulByXi(long[] a, int ao, long[] r, int ro) {
-    long[] s = s2;
-    Fp.addL(a, ao, a, ao, s, 0);
-    Fp.addL(s, 0, s, 0, s, 0);
-    Fp.addL(s, 0, s, 0, s, 0);
-    Fp.addL(s, 0, a, ao, s, 0);
-    Fp.addL(a, ao + 4, a, ao + 4, s, 4);
-    Fp.addL(s, 4, s, 4, s, 4);
-    Fp.addL(s, 4, s, 4, s, 4);
-    Fp.addL(s, 4, a, ao + 4, s, 4);
-    Fp.subL(s, 0, a, ao + 4, s, 8);
-    Fp.addL(a, ao, s, 4, r, ro + 4);
-    System.arraycopy(s, 8, r, ro, 4);
+    Fp.mulXiL(a, ao, r, ro);
   }
 
   static void fp2MulByFp(long[] a, int ao, long[] f, int fo, long[] r, int ro) {
@@ -489,11 +487,46 @@ final class FlatTower {
    */
   private static final int[] U_NAF = Bn254.naf(java.math.BigInteger.valueOf(Bn254.U));
 
+  /** Width-4 signed digits of u (0, ±1, ±3, ±5, ±7): 14 non-zero digits. */
+  static final int[] U_WNAF4 = Bn254.wnaf(java.math.BigInteger.valueOf(Bn254.U), 4);
+
   /**
-   * r = a^(−u) for a in the cyclotomic subgroup, where the inverse is the conjugate (so the signed
-   * digits cost nothing extra). r must not alias a.
+   * r = a^(−u) for a in the cyclotomic subgroup, where the inverse is the conjugate (so negative
+   * digits cost nothing extra), by a width-4 NAF: a, a³, a⁵, a⁷ precomputed (one squaring, three
+   * products), then 62 squarings and 13 products instead of the NAF's 23. r must not alias a.
    */
-  private void expByNegU(long[] a, long[] r) {
+  void expByNegU(long[] a, long[] r) {
+    long[][] pos = new long[4][FP12];
+    long[][] neg = new long[4][FP12];
+    long[] a2 = new long[FP12];
+    System.arraycopy(a, 0, pos[0], 0, FP12);
+    fp12CyclotomicSqr(a, a2);
+    for (int i = 1; i < 4; i++) {
+      fp12Mul(pos[i - 1], a2, pos[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+      fp12Conj(pos[i], neg[i]);
+    }
+    int[] digits = U_WNAF4;
+    int top = digits[digits.length - 1];
+    System.arraycopy(top > 0 ? pos[(top - 1) >> 1] : neg[(-top - 1) >> 1], 0, r, 0, FP12);
+    for (int i = digits.length - 2; i >= 0; i--) {
+      fp12CyclotomicSqr(r, r);
+      int d = digits[i];
+      if (d > 0) {
+        fp12Mul(r, pos[(d - 1) >> 1], r);
+      } else if (d < 0) {
+        fp12Mul(r, neg[(-d - 1) >> 1], r);
+      }
+    }
+    fp12Conj(r, r);
+  }
+
+  /**
+   * The same power by the plain NAF of u (the path {@link #expByNegU} replaced; test reference). r
+   * must not alias a.
+   */
+  void expByNegUNaf(long[] a, long[] r) {
     long[] aInv = new long[FP12];
     fp12Conj(a, aInv);
     System.arraycopy(a, 0, r, 0, FP12);
@@ -506,6 +539,136 @@ final class FlatTower {
       }
     }
     fp12Conj(r, r);
+  }
+
+  // ---------------------------------------------------------------- G2 sums
+
+  private final long[] sg = new long[10 * FP2];
+
+  private static boolean isZero2(long[] a, int ao) {
+    long acc = 0;
+    for (int i = 0; i < FP2; i++) {
+      acc |= a[ao + i];
+    }
+    return acc == 0;
+  }
+
+  /**
+   * Σ points in Jacobian coordinates (mixed additions, madd-2007-bl / dbl-2009-l as in {@link
+   * G2Jacobian}) on flat limbs: the sum of many public keys without an object per operation.
+   */
+  G2Jacobian sumG2(Iterable<G2Point> points) {
+    long[] acc = new long[3 * FP2]; // X, Y, Z; Z = 0 is infinity
+    long[] q = new long[2 * FP2];
+    boolean infinity = true;
+    for (G2Point p : points) {
+      if (p.isInfinity()) {
+        continue;
+      }
+      store(p.x, q, 0);
+      store(p.y, q, FP2);
+      if (infinity) {
+        System.arraycopy(q, 0, acc, 0, 2 * FP2);
+        store(Fp2.ONE, acc, 2 * FP2);
+        infinity = false;
+        continue;
+      }
+      infinity = !maddG2(acc, q);
+    }
+    if (infinity) {
+      return G2Jacobian.INFINITY;
+    }
+    return new G2Jacobian(loadFp2(acc, 0), loadFp2(acc, FP2), loadFp2(acc, 2 * FP2));
+  }
+
+  /** acc += q (q affine, acc not infinity); false if the sum is infinity. */
+  private boolean maddG2(long[] acc, long[] q) {
+    long[] s = sg;
+    final int x = 0;
+    final int y = FP2;
+    final int z = 2 * FP2;
+    final int z1z1 = 0;
+    final int u2 = FP2;
+    final int s2 = 2 * FP2;
+    final int h = 3 * FP2;
+    final int r = 4 * FP2;
+    final int hh = 5 * FP2;
+    final int i = 6 * FP2;
+    final int j = 7 * FP2;
+    final int v = 8 * FP2;
+    final int t = 9 * FP2;
+    fp2Sqr(acc, z, s, z1z1);
+    fp2Mul(q, 0, s, z1z1, s, u2);
+    fp2Mul(q, FP2, acc, z, s, s2);
+    fp2Mul(s, s2, s, z1z1, s, s2);
+    fp2Sub(s, u2, acc, x, s, h);
+    fp2Sub(s, s2, acc, y, s, r);
+    fp2Add(s, r, s, r, s, r);
+    if (isZero2(s, h)) {
+      if (isZero2(s, r)) {
+        dblG2(acc);
+        return true;
+      }
+      return false;
+    }
+    fp2Sqr(s, h, s, hh);
+    fp2Add(s, hh, s, hh, s, i);
+    fp2Add(s, i, s, i, s, i);
+    fp2Mul(s, h, s, i, s, j);
+    fp2Mul(acc, x, s, i, s, v);
+    // Z3 = (Z1 + H)² − Z1Z1 − HH (before Y1, X1 are overwritten; Z1 is not needed after)
+    fp2Add(acc, z, s, h, s, t);
+    fp2Sqr(s, t, s, t);
+    fp2Sub(s, t, s, z1z1, s, t);
+    fp2Sub(s, t, s, hh, acc, z);
+    // Y3 = r(V − X3) − 2·Y1·J, X3 = r² − J − 2V
+    fp2Mul(acc, y, s, j, s, i); // Y1·J (I is no longer needed)
+    fp2Sqr(s, r, s, t);
+    fp2Sub(s, t, s, j, s, t);
+    fp2Sub(s, t, s, v, s, t);
+    fp2Sub(s, t, s, v, acc, x);
+    fp2Sub(s, v, acc, x, s, v);
+    fp2Mul(s, r, s, v, s, v);
+    fp2Add(s, i, s, i, s, i);
+    fp2Sub(s, v, s, i, acc, y);
+    return true;
+  }
+
+  /** acc = 2·acc (dbl-2009-l; acc not infinity, and y ≠ 0 since G2 has odd order). */
+  private void dblG2(long[] acc) {
+    long[] s = sg;
+    final int x = 0;
+    final int y = FP2;
+    final int z = 2 * FP2;
+    final int a = 0;
+    final int b = FP2;
+    final int c = 2 * FP2;
+    final int d = 3 * FP2;
+    final int e = 4 * FP2;
+    final int f = 5 * FP2;
+    final int t = 6 * FP2;
+    fp2Sqr(acc, x, s, a);
+    fp2Sqr(acc, y, s, b);
+    fp2Sqr(s, b, s, c);
+    fp2Add(acc, x, s, b, s, d);
+    fp2Sqr(s, d, s, d);
+    fp2Sub(s, d, s, a, s, d);
+    fp2Sub(s, d, s, c, s, d);
+    fp2Add(s, d, s, d, s, d);
+    fp2Add(s, a, s, a, s, e);
+    fp2Add(s, e, s, a, s, e);
+    fp2Sqr(s, e, s, f);
+    // Z3 = 2·Y1·Z1 first (Y1 is overwritten below)
+    fp2Mul(acc, y, acc, z, s, t);
+    fp2Add(s, t, s, t, acc, z);
+    fp2Sub(s, f, s, d, s, t);
+    fp2Sub(s, t, s, d, acc, x);
+    fp2Sub(s, d, acc, x, s, t);
+    fp2Mul(s, e, s, t, s, t);
+    fp2Add(s, c, s, c, s, c);
+    fp2Add(s, c, s, c, s, c);
+    fp2Add(s, c, s, c, s, c);
+    fp2Sub(s, t, s, c, acc, y);
   }
 
   // ---------------------------------------------------------------- G2 line coefficients

@@ -45,6 +45,16 @@ public final class G2Jacobian {
     return new G2Jacobian(x, y.neg(), z);
   }
 
+  /**
+   * The twisted Frobenius ψ (on G2 it is multiplication by p), in Jacobian coordinates: (X̄·c_x,
+   * Ȳ·c_y, Z̄) with the constants of {@link G2Prepared#psi}; conjugation commutes with the division
+   * by Z² and Z³.
+   */
+  G2Jacobian psi() {
+    return new G2Jacobian(
+        x.conjugate().mul(G2Prepared.PSI_X), y.conjugate().mul(G2Prepared.PSI_Y), z.conjugate());
+  }
+
   /** dbl-2009-l. */
   public G2Jacobian dbl() {
     if (isInfinity()) {

@@ -144,13 +144,43 @@ public final class G2Point {
     return x.isZero() && y.isZero();
   }
 
-  /** r·this = infinity. */
+  private static final BigInteger U = BigInteger.valueOf(Bn254.U);
+
+  /**
+   * Membership in G2 by the endomorphism test of El Housni–Guillevic–Piellard (ePrint 2022/348,
+   * §5.1, for BN254): Q ∈ G2 iff [u + 1]Q + ψ([u]Q) + ψ²([u]Q) = ψ³([2u]Q). One 63-bit scalar
+   * multiplication instead of the 254-bit [r]Q. The left minus the right side is an endomorphism of
+   * the cyclic group E'(F_p2) of square-free order h·r; its kernel is exactly G2 when it vanishes
+   * on a generator of G2 and on no point of order ℓ for each prime ℓ | h. The tests check exactly
+   * that (and agreement with {@link #isInSubgroupByOrder} on random twist points).
+   */
   boolean isInSubgroup() {
+    if (isInfinity()) {
+      return true;
+    }
+    G2Jacobian q = G2Jacobian.of(this);
+    G2Jacobian uq = q.mul(U);
+    G2Jacobian psiUq = uq.psi();
+    G2Jacobian lhs = uq.add(q).add(psiUq).add(psiUq.psi());
+    G2Jacobian rhs = uq.dbl().psi().psi().psi();
+    return lhs.equalsPoint(rhs);
+  }
+
+  /** r·this = infinity: the definition, kept as the reference for {@link #isInSubgroup}. */
+  boolean isInSubgroupByOrder() {
     return G2Jacobian.of(this).mul(Bn254.R).isInfinity();
   }
 
   public G2Point add(G2Point q) {
     return G2Jacobian.of(this).addAffine(q).toAffine();
+  }
+
+  /**
+   * The sum of the given points (e.g. an aggregate public key), with one inversion at the end;
+   * infinity for none.
+   */
+  public static G2Point sum(Iterable<G2Point> points) {
+    return new FlatTower().sumG2(points).toAffine();
   }
 
   public G2Point negate() {

@@ -14,6 +14,7 @@ import io.cvmavs.crypto.bn254.Fp2;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
 import io.cvmavs.crypto.bn254.Pairing;
+import io.cvmavs.crypto.bn254.TwistPoints;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import java.io.IOException;
@@ -227,6 +228,16 @@ class Bn254PrecompileIT {
       bad.add(concat(g1, q));
       // G1 side off the curve
       bad.add(concat(offCurveG1(), G2Point.GENERATOR.toEvmBytes()));
+    }
+    // a point of each prime order ℓ dividing the twist's cofactor, alone and added to a point of
+    // G2: exactly the points an incomplete subgroup check would let through
+    Random twistRnd = new Random(7);
+    for (BigInteger ell : TwistPoints.COFACTOR_PRIMES) {
+      for (int i = 0; i < 3; i++) {
+        G2Point t = TwistPoints.ofCofactorOrder(ell, twistRnd);
+        bad.add(concat(g1, t.toEvmBytes()));
+        bad.add(concat(g1, t.add(G2Point.GENERATOR.mul(scalar())).toEvmBytes()));
+      }
     }
     byte[] coordinateTooBig = G2Point.GENERATOR.toEvmBytes();
     System.arraycopy(word(Bn254.P), 0, coordinateTooBig, 0, 32);
