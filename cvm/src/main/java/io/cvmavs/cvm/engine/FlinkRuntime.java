@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -64,6 +65,12 @@ public final class FlinkRuntime implements AutoCloseable {
     conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     conf.set(RestOptions.ADDRESS, "127.0.0.1");
     conf.set(RestOptions.BIND_PORT, "0");
+    // Every other listener of the mini-cluster (the BLOB server, the task manager's data exchange)
+    // binds the wildcard address unless told otherwise: keep them all on loopback.
+    conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+    conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+    conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+    conf.set(TaskManagerOptions.HOST, "127.0.0.1");
     conf.set(TaskManagerOptions.NUM_TASK_SLOTS, EMBEDDED_SLOTS);
     MiniCluster cluster =
         new MiniCluster(
