@@ -144,7 +144,7 @@ public final class Aggregator {
     }
     String opId = operatorId.toLowerCase(java.util.Locale.ROOT);
     TaskState state = state(taskIndex);
-    checkOpen(state);
+    checkNotExpired(state);
     OperatorSetSnapshot snapshot = snapshot(state);
     OperatorSetSnapshot.Member member =
         snapshot
@@ -186,7 +186,11 @@ public final class Aggregator {
     String digestHex = Bytes32.hex(digest);
     String sigHex = "0x" + HexFormat.of().formatHex(signature);
     synchronized (this) {
-      checkOpen(state);
+      checkNotExpired(state);
+      if (state.status == TaskState.Status.SUBMITTING
+          || state.status == TaskState.Status.RESPONDED) {
+        throw keepLate(state, opId, response, digestHex, sigHex);
+      }
       String previous = state.digestByOperator.get(opId);
       if (previous != null) {
         if (previous.equals(digestHex)) {
@@ -306,14 +310,59 @@ public final class Aggregator {
     }
   }
 
-  private void checkOpen(TaskState s) {
-    if (s.status == TaskState.Status.RESPONDED || s.status == TaskState.Status.SUBMITTING) {
-      throw RpcError.TASK_EXPIRED.error(
-          "task "
-              + s.task.taskIndex()
-              + " is already "
-              + s.status.name().toLowerCase(java.util.Locale.ROOT));
+  /**
+   * A verified signature that arrived after the aggregation closed (the task is submitting or
+   * responded). One over a response other than the aggregated one is kept as dissent evidence (what
+   * {@link #evidence} hands the challenger once the task is responded), or as equivocation evidence
+   * if the operator already signed another response; one over the aggregated response, or a repeat,
+   * is not recorded. Either way the node gets the refusal it already handles ({@link
+   * RpcError#TASK_EXPIRED}), so it does not retry. Caller holds the lock.
+   */
+  private AggregatorException keepLate(
+      TaskState s, String opId, TaskResponse response, String digestHex, String sigHex) {
+    long taskIndex = s.task.taskIndex();
+    String closed =
+        "task " + taskIndex + " is already " + s.status.name().toLowerCase(java.util.Locale.ROOT);
+    String previous = s.digestByOperator.get(opId);
+    if (s.submittingDigest == null
+        || digestHex.equals(s.submittingDigest)
+        || digestHex.equals(previous)) {
+      return RpcError.TASK_EXPIRED.error(closed);
     }
+    if (previous != null) {
+      TaskState.ResponseSignatures earlier = s.byDigest.get(previous);
+      store.saveEquivocation(
+          new Evidence.Equivocation(
+              s.task, opId, earlier.response, earlier.signatures.get(opId), response, sigHex));
+      LOG.warn(
+          "task {}: operator {} signed two different responses (the second late); evidence kept",
+          taskIndex,
+          opId);
+      return RpcError.TASK_EXPIRED.error(
+          closed + "; this signature and the earlier one are kept as equivocation evidence");
+    }
+    s.byDigest
+        .computeIfAbsent(digestHex, d -> new TaskState.ResponseSignatures(response))
+        .signatures
+        .put(opId, sigHex);
+    s.digestByOperator.put(opId, digestHex);
+    store.save(s);
+    LOG.warn(
+        "task {}: late signature of operator {} over response {} (not the aggregated {}); kept as"
+            + " dissent evidence",
+        taskIndex,
+        opId,
+        digestHex,
+        s.submittingDigest);
+    return RpcError.TASK_EXPIRED.error(
+        closed + "; this signature over another response is kept as dissent evidence");
+  }
+
+  /**
+   * Refuses a task that failed or whose response window has ended. A submitting or responded task
+   * within its window still takes signatures, as evidence only (see {@link #keepLate}).
+   */
+  private void checkNotExpired(TaskState s) {
     long deadline = s.task.taskCreatedBlock() + settings.responseWindowBlocks();
     if (s.status == TaskState.Status.FAILED || clock.currentBlock() >= deadline) {
       throw RpcError.TASK_EXPIRED.error(

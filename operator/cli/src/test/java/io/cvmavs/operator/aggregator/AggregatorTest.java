@@ -299,4 +299,105 @@ class AggregatorTest {
     assertThat(chain.respondCalls()).isEqualTo(1);
     assertThat(chain.response(task.taskIndex()).orElseThrow().response()).isEqualTo(r);
   }
+
+  /** Operators 1 and 2 sign {@code r}; the response lands after the window. */
+  private CvmTask responded(TaskResponse[] out) {
+    CvmTask task = chain.addTask(0, 66);
+    TaskResponse r = response(task, "good");
+    submit(0, task, r);
+    submit(1, task, r);
+    scheduler.advance(WINDOW);
+    assertThat(aggregator.status(task.taskIndex()).orElseThrow().status()).isEqualTo("RESPONDED");
+    out[0] = r;
+    return task;
+  }
+
+  @Test
+  void aLateSignatureOverAnotherResponseIsRefusedButKeptAsDissentEvidenceOnce() {
+    TaskResponse[] r = new TaskResponse[1];
+    CvmTask task = responded(r);
+    TaskResponse wrong = response(task, "wrong");
+
+    assertThat(refusal(() -> submit(2, task, wrong))).isEqualTo(RpcError.TASK_EXPIRED);
+    List<Evidence.Dissent> dissents = aggregator.evidence(0).dissents();
+    assertThat(dissents).hasSize(1);
+    assertThat(dissents.get(0).operatorId()).isEqualTo(FakeAvs.id(keys.get(2)));
+    assertThat(dissents.get(0).response()).isEqualTo(wrong);
+    assertThat(dissents.get(0).signature())
+        .isEqualTo("0x" + java.util.HexFormat.of().formatHex(sign(keys.get(2), wrong)));
+
+    assertThat(refusal(() -> submit(2, task, wrong)))
+        .as("a repeat is refused the same way")
+        .isEqualTo(RpcError.TASK_EXPIRED);
+    assertThat(aggregator.evidence(0).dissents()).as("and not recorded twice").hasSize(1);
+    assertThat(chain.respondCalls()).as("the landed response is untouched").isEqualTo(1);
+
+    Aggregator after = newAggregator(new ManualScheduler(new ManualClock()));
+    after.resume();
+    assertThat(after.evidence(0).dissents()).as("kept on disk").isEqualTo(dissents);
+  }
+
+  @Test
+  void aLateSignatureThatDoesNotVerifyIsRefusedAndNeverRecorded() {
+    TaskResponse[] r = new TaskResponse[1];
+    CvmTask task = responded(r);
+    TaskResponse wrong = response(task, "wrong");
+    BlsKeyPair outsider = FakeAvs.key(99);
+
+    assertThat(
+            refusal(
+                () ->
+                    aggregator.submitSignature(
+                        task.taskIndex(),
+                        wrong,
+                        FakeAvs.id(keys.get(2)),
+                        sign(keys.get(1), wrong))))
+        .as("another operator's signature")
+        .isEqualTo(RpcError.BAD_SIGNATURE);
+    assertThat(
+            refusal(
+                () ->
+                    aggregator.submitSignature(
+                        task.taskIndex(), wrong, FakeAvs.id(keys.get(2)), sign(keys.get(2), r[0]))))
+        .as("a signature over another response than the one sent")
+        .isEqualTo(RpcError.BAD_SIGNATURE);
+    assertThat(
+            refusal(
+                () ->
+                    aggregator.submitSignature(
+                        task.taskIndex(), wrong, FakeAvs.id(outsider), sign(outsider, wrong))))
+        .isEqualTo(RpcError.UNKNOWN_OPERATOR);
+    assertThat(
+            refusal(
+                () ->
+                    aggregator.submitSignature(
+                        task.taskIndex(), wrong, FakeAvs.id(keys.get(2)), new byte[64])))
+        .isEqualTo(RpcError.BAD_POINT);
+    assertThat(aggregator.evidence(0).dissents()).isEmpty();
+    assertThat(aggregator.status(task.taskIndex()).orElseThrow().signersByDigest()).hasSize(1);
+  }
+
+  @Test
+  void aLateSignatureOverTheAggregatedResponseIsRefusedAndNotEvidence() {
+    TaskResponse[] r = new TaskResponse[1];
+    CvmTask task = responded(r);
+    assertThat(refusal(() -> submit(2, task, r[0]))).isEqualTo(RpcError.TASK_EXPIRED);
+    assertThat(aggregator.evidence(0).dissents()).isEmpty();
+    assertThat(aggregator.status(task.taskIndex()).orElseThrow().signersByDigest())
+        .containsExactly(
+            java.util.Map.entry(
+                io.cvmavs.chain.abi.Bytes32.hex(
+                    TaskManagerAbi.responseDigest(FakeAvs.CHAIN_ID, FakeAvs.TASK_MANAGER, r[0])),
+                2));
+  }
+
+  @Test
+  void aLateSignatureAfterTheResponseWindowIsRefusedAndNotRecorded() {
+    TaskResponse[] r = new TaskResponse[1];
+    CvmTask task = responded(r);
+    chain.mine(task.taskCreatedBlock() + 100 - chain.currentBlock());
+    assertThat(refusal(() -> submit(2, task, response(task, "wrong"))))
+        .isEqualTo(RpcError.TASK_EXPIRED);
+    assertThat(aggregator.evidence(0).dissents()).isEmpty();
+  }
 }
