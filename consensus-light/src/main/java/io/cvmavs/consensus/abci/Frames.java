@@ -1,10 +1,10 @@
 package io.cvmavs.consensus.abci;
 
 import com.google.protobuf.MessageLite;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * ABCI socket framing of CometBFT v0.38: each message is an unsigned varint (protobuf base-128)
@@ -14,6 +14,12 @@ import java.io.OutputStream;
 public final class Frames {
   /** The longest unsigned varint of a 64-bit value. */
   private static final int MAX_VARINT_BYTES = 10;
+
+  /**
+   * The body buffer's first size: a frame's buffer grows (doubling, up to its declared length) only
+   * as its bytes arrive, so a peer cannot make us allocate {@code maxBytes} with a 5-byte prefix.
+   */
+  static final int INITIAL_BODY_BUFFER = 64 * 1024;
 
   private Frames() {}
 
@@ -74,23 +80,27 @@ public final class Frames {
               + maxBytes
               + " bytes");
     }
-    byte[] body = new byte[(int) length];
-    try {
-      readFully(in, body);
-    } catch (EOFException e) {
-      throw new FrameException("stream ended inside a frame of " + length + " bytes", e);
+    byte[] body = readBody(in, (int) length);
+    if (body == null) {
+      throw new FrameException("stream ended inside a frame of " + length + " bytes");
     }
     return body;
   }
 
-  private static void readFully(InputStream in, byte[] buffer) throws IOException {
+  /** The next {@code length} bytes, or {@code null} if the stream ends first. */
+  private static byte[] readBody(InputStream in, int length) throws IOException {
+    byte[] buffer = new byte[Math.min(length, INITIAL_BODY_BUFFER)];
     int off = 0;
-    while (off < buffer.length) {
+    while (off < length) {
+      if (off == buffer.length) {
+        buffer = Arrays.copyOf(buffer, (int) Math.min(length, 2L * buffer.length));
+      }
       int n = in.read(buffer, off, buffer.length - off);
       if (n < 0) {
-        throw new EOFException();
+        return null;
       }
       off += n;
     }
+    return buffer;
   }
 }

@@ -75,7 +75,7 @@ public final class CometRpcClient implements AutoCloseable {
     try {
       response = this.http.send(http, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new RpcException(method + " at " + base + ": " + e.getMessage(), 0, e);
+      throw new RpcException(method + " at " + base + ": " + describe(e), 0, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RpcException(method + " at " + base + ": interrupted", 0, e);
@@ -88,6 +88,19 @@ public final class CometRpcClient implements AutoCloseable {
           method + " at " + base + ": HTTP " + response.statusCode() + ", body is not JSON", 0, e);
     }
     return result(method, id, body);
+  }
+
+  /**
+   * An I/O failure as text: the JDK's HTTP client throws e.g. a {@code ConnectException} without a
+   * message for a refused connection, so the class (and the cause, when there is one) is named.
+   */
+  static String describe(IOException e) {
+    String text = e.toString();
+    Throwable cause = e.getCause();
+    if (e.getMessage() == null && cause != null && cause != e) {
+      text += " (" + cause + ")";
+    }
+    return text;
   }
 
   private RpcException shape(String method, String problem) {

@@ -59,6 +59,13 @@ public final class LightSyncTool {
     } catch (IllegalArgumentException e) {
       return error(2, "--trusted-hash '" + s.trustedHash() + "' is not hex");
     }
+    if (expected.length != 32) {
+      return error(
+          2,
+          "--trusted-hash must be a 32-byte header hash (64 hex digits), got "
+              + expected.length
+              + " bytes");
+    }
     RpcProvider provider = new RpcProvider(rpc);
     try {
       LightBlock trusted = provider.lightBlock(s.trustedHeight());

@@ -66,6 +66,52 @@ class FramesTest {
     assertThat(Frames.read(in, 1 << 20)).as("clean end of stream").isNull();
   }
 
+  /** Records the largest read the frame reader asks for: its body buffer's size at that time. */
+  private static final class LargestRead extends FilterInputStream {
+    int largest;
+
+    LargestRead(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      largest = Math.max(largest, len);
+      return super.read(b, off, len);
+    }
+  }
+
+  @Test
+  void maxSizePrefixWithoutBodyDoesNotAllocateTheDeclaredLength() throws IOException {
+    // The largest cap a caller can pass: the old reader allocated 2 GiB here before any body byte.
+    int max = Integer.MAX_VALUE;
+    ByteArrayOutputStream prefix = new ByteArrayOutputStream();
+    Frames.writeVarint(prefix, max);
+    assertThat(prefix.size()).isEqualTo(5);
+    LargestRead in = new LargestRead(new ByteArrayInputStream(prefix.toByteArray()));
+    assertThatThrownBy(() -> Frames.read(in, max))
+        .isInstanceOf(FrameException.class)
+        .hasMessage("stream ended inside a frame of " + max + " bytes");
+    assertThat(in.largest).isEqualTo(Frames.INITIAL_BODY_BUFFER).isLessThan(max);
+  }
+
+  @Test
+  void bodyLargerThanTheFirstBufferGrowsAsItArrives() throws IOException {
+    byte[] body = new byte[5 * Frames.INITIAL_BODY_BUFFER + 123];
+    new Random(7).nextBytes(body);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Frames.writeVarint(out, body.length);
+    out.write(body);
+    LargestRead in = new LargestRead(new ByteArrayInputStream(out.toByteArray()));
+    assertThat(Frames.read(in, body.length)).isEqualTo(body);
+    assertThat(in.largest).isLessThan(body.length);
+    // Ends one byte short: refused, not padded.
+    byte[] cut = Arrays.copyOf(out.toByteArray(), out.size() - 1);
+    assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(cut), body.length))
+        .isInstanceOf(FrameException.class)
+        .hasMessage("stream ended inside a frame of " + body.length + " bytes");
+  }
+
   @Test
   void emptyFrameIsAnEmptyBody() throws IOException {
     assertThat(Frames.read(new ByteArrayInputStream(new byte[] {0}), 10)).isEmpty();

@@ -128,7 +128,8 @@ class CometRpcClientTest {
         new CometRpcClient(java.net.URI.create("http://127.0.0.1:1"), Duration.ofSeconds(2));
     assertThatThrownBy(nowhere::status)
         .isInstanceOf(RpcException.class)
-        .hasMessageContaining("status at http://127.0.0.1:1");
+        .hasMessageContaining("status at http://127.0.0.1:1: java.net.ConnectException")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotEndWith(": null"));
   }
 
   @Test

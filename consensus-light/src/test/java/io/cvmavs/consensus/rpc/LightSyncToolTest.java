@@ -118,5 +118,17 @@ class LightSyncToolTest {
                 new LightSyncTool.Settings(10000, "zz", OPTIONS, 10500L, Duration.ofMillis(10)),
                 () -> false))
         .isEqualTo(2);
+    // Hex, but not a 32-byte hash (one byte short, one byte over, empty): unusable, the node is not
+    // asked.
+    for (String hash : new String[] {HASH_10000.substring(2), HASH_10000 + "00", ""}) {
+      assertThat(
+              tool.run(
+                  new LightSyncTool.Settings(10000, hash, OPTIONS, 10500L, Duration.ofMillis(10)),
+                  () -> false))
+          .as(hash)
+          .isEqualTo(2);
+      assertThat(lines().getLast().get("reason").asText())
+          .contains("--trusted-hash must be a 32-byte header hash (64 hex digits)");
+    }
   }
 }

@@ -325,7 +325,7 @@ public final class CvmTaskComputer implements TaskComputer {
         new CvmBlockBuilder(Clock.systemUTC())
             .build(
                 parent, chain.manuscript.hash(), source, datasets, timestampOf(source.toBlock()));
-    LOG.info(
+    LOG.debug(
         "CVM block {} of {} built in {} ms: ingest {} ms, {} (chain blocks {}-{}, {} records)",
         height,
         chain.manuscript.file(),

@@ -1,11 +1,14 @@
 package io.cvmavs.storage.backend;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -29,9 +32,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Block groups as S3 objects {@code <prefix>groups/<sha256 hex>.cvmg} (AWS SDK v2, synchronous).
  * Every request body carries a {@code Content-MD5} that the server checks; files larger than {@code
  * partSize} go up as a multipart upload (parts of {@code partSize}, each with its MD5; aborted on
- * failure). A put of an object already present with the same size is skipped; a get checks size and
- * SHA-256 against the receipt. The SDK's own CRC checksums are only sent when required, which S3
- * and S3-compatible servers (MinIO, s3rver) all accept.
+ * failure). A put of an object already present with the same size and an ETag that is these bytes'
+ * MD5 is skipped (any other object at the key is overwritten: the key names the SHA-256, so it can
+ * only be a corrupted copy); a get checks size and SHA-256 against the receipt. The SDK's own CRC
+ * checksums are only sent when required, which S3 and S3-compatible servers (MinIO, s3rver) all
+ * accept.
  */
 public final class S3Backend implements StorageBackend, AutoCloseable {
   public static final long MIN_PART = 5L << 20;
@@ -102,7 +107,7 @@ public final class S3Backend implements StorageBackend, AutoCloseable {
     Receipt receipt = new Receipt(name, key, file.length, hash);
     try {
       Optional<HeadObjectResponse> head = head(key);
-      if (head.isPresent() && head.get().contentLength() == file.length) {
+      if (head.isPresent() && sameContent(head.get(), file)) {
         return receipt;
       }
       if (file.length <= partSize) {
@@ -117,6 +122,38 @@ public final class S3Backend implements StorageBackend, AutoCloseable {
       throw new BackendException(
           "S3 put of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), true, e);
     }
+  }
+
+  /**
+   * Whether the stored object is {@code file}: same size and an ETag that is the MD5 of these bytes
+   * — the whole file's (single-part upload; s3rver for multipart too) or S3's multipart form, the
+   * MD5 of the parts' MD5s and {@code -<parts>} for this backend's part size. A corrupted or
+   * foreign object of the same size, or one whose ETag is no MD5 (e.g. SSE-KMS), is uploaded again.
+   */
+  private boolean sameContent(HeadObjectResponse head, byte[] file) {
+    if (head.contentLength() == null || head.contentLength() != file.length) {
+      return false;
+    }
+    String etag = head.eTag();
+    if (etag == null) {
+      return false;
+    }
+    etag = etag.replace("\"", "").toLowerCase(Locale.ROOT);
+    if (etag.equals(HexFormat.of().formatHex(md5Bytes(file, 0, file.length)))) {
+      return true;
+    }
+    if (file.length <= partSize) {
+      return false;
+    }
+    ByteArrayOutputStream partDigests = new ByteArrayOutputStream();
+    int parts = 0;
+    for (long off = 0; off < file.length; off += partSize, parts++) {
+      int len = (int) Math.min(partSize, file.length - off);
+      partDigests.writeBytes(md5Bytes(file, (int) off, len));
+    }
+    byte[] composite = partDigests.toByteArray();
+    return etag.equals(
+        HexFormat.of().formatHex(md5Bytes(composite, 0, composite.length)) + "-" + parts);
   }
 
   private void multipart(String key, byte[] file) {
@@ -203,10 +240,14 @@ public final class S3Backend implements StorageBackend, AutoCloseable {
   }
 
   private static String md5(byte[] data, int off, int len) {
+    return Base64.getEncoder().encodeToString(md5Bytes(data, off, len));
+  }
+
+  private static byte[] md5Bytes(byte[] data, int off, int len) {
     try {
       MessageDigest md = MessageDigest.getInstance("MD5");
       md.update(data, off, len);
-      return Base64.getEncoder().encodeToString(md.digest());
+      return md.digest();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

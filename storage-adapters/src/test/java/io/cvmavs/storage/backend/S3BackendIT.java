@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The S3 backend against a real S3-compatible server (s3rver, its own process on 127.0.0.1). */
 @WithStorageServers
@@ -55,6 +57,41 @@ public class S3BackendIT {
       new SplittableRandom(3).nextBytes(big);
       Receipt r = s3.put(big);
       assertThat(s3.get(r)).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
+    }
+  }
+
+  /** Overwrites {@code locator} with other bytes of the same size, as a corrupted copy would be. */
+  private static void corrupt(S3Server server, String locator, byte[] file) {
+    byte[] wrong = file.clone();
+    wrong[wrong.length / 2] ^= 0x01;
+    try (S3Client raw =
+        S3Backend.client(
+            Optional.of(URI.create(server.endpoint())),
+            "us-east-1",
+            S3Backend.staticCredentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY),
+            true)) {
+      raw.putObject(r -> r.bucket(server.bucket()).key(locator), RequestBody.fromBytes(wrong));
+    }
+  }
+
+  @Test
+  void aCorruptedSameSizeObjectIsUploadedAgain(S3Server server) {
+    try (S3Backend s3 = backend(server)) {
+      byte[] file =
+          BlockGroup.pack(1, TestBlocks.MANUSCRIPT, TestBlocks.chain(2, 30, 11), List.of()).bytes();
+      Receipt r = s3.put(file);
+      corrupt(server, r.locator(), file);
+      assertThatThrownBy(() -> s3.get(r)).isInstanceOf(BackendException.class);
+      assertThat(s3.put(file)).isEqualTo(r);
+      assertThat(s3.get(r)).hasValueSatisfying(b -> assertThat(b).isEqualTo(file));
+
+      byte[] big = new byte[(int) (S3Backend.MIN_PART + 4321)];
+      new SplittableRandom(5).nextBytes(big);
+      Receipt rb = s3.put(big);
+      corrupt(server, rb.locator(), big);
+      assertThatThrownBy(() -> s3.get(rb)).isInstanceOf(BackendException.class);
+      assertThat(s3.put(big)).isEqualTo(rb);
+      assertThat(s3.get(rb)).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
     }
   }
 

@@ -166,12 +166,28 @@ class LightCommandTest {
                 "--trusted-height",
                 "5",
                 "--trusted-hash",
-                "AB",
+                "AB".repeat(32),
                 "--trusting-period",
                 "336h",
                 "--to",
                 "9"))
         .isEqualTo(1);
     assertThat(out.toString()).contains("commit at http://127.0.0.1:1");
+    assertThat(
+            run(
+                "light",
+                "sync",
+                "--rpc",
+                "http://127.0.0.1:1",
+                "--trusted-height",
+                "5",
+                "--trusted-hash",
+                "AB",
+                "--trusting-period",
+                "336h",
+                "--to",
+                "9"))
+        .isEqualTo(2);
+    assertThat(out.toString()).contains("--trusted-hash must be a 32-byte header hash");
   }
 }
