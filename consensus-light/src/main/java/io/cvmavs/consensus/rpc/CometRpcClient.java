@@ -56,7 +56,13 @@ public final class CometRpcClient implements AutoCloseable {
     }
     this.base = base;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    // CometBFT's RPC speaks HTTP/1.1; the JDK's default (HTTP/2 with an h2c upgrade on plain http)
+    // only adds an upgrade round trip a node never accepts.
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .build();
   }
 
   /** Calls {@code method} with named {@code params}; returns the JSON-RPC {@code result}. */
