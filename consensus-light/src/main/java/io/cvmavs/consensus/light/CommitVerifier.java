@@ -91,12 +91,24 @@ final class CommitVerifier {
   }
 
   /**
-   * The power of {@code trusted} validators (looked up by address) that signed, if it exceeds
-   * {@code level} of their total.
+   * How much of a trusted set's power signed a commit, against what the trust level needs.
    *
-   * @return the tallied power, or -1 if it does not exceed the trust level
+   * @param signed the tallied power (when {@link #enough()}, tallying stopped once it was)
+   * @param needed the power the signers must exceed ({@code level} of {@code total}, rounded down)
+   * @param total the trusted set's total power
    */
-  long verifyLightTrusting(ValidatorSet trusted, TrustLevel level) throws InvalidCommitException {
+  record TrustTally(long signed, long needed, long total) {
+    boolean enough() {
+      return signed > needed;
+    }
+  }
+
+  /**
+   * The power of {@code trusted} validators (looked up by address) that signed, and whether it
+   * exceeds {@code level} of their total.
+   */
+  TrustTally verifyLightTrusting(ValidatorSet trusted, TrustLevel level)
+      throws InvalidCommitException {
     long needed =
         Math.multiplyExact(trusted.totalVotingPower(), level.numerator()) / level.denominator();
     long tallied = 0;
@@ -118,10 +130,10 @@ final class CommitVerifier {
       check(i, sig, val, trusted.publicPoint(index));
       tallied += val.votingPower();
       if (tallied > needed) {
-        return tallied;
+        return new TrustTally(tallied, needed, trusted.totalVotingPower());
       }
     }
-    return -1;
+    return new TrustTally(tallied, needed, trusted.totalVotingPower());
   }
 
   private void check(int index, CommitSig sig, Validator val, Ed25519.PublicPoint key)

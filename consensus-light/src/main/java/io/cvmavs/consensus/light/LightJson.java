@@ -85,7 +85,7 @@ public final class LightJson {
     Commit.Builder c =
         Commit.newBuilder()
             .setHeight(integer(n, "height", where))
-            .setRound(Math.toIntExact(integer(n, "round", where)))
+            .setRound(int32(n, "round", where))
             .setBlockId(blockId(required(n, "block_id", where), where + ".block_id"));
     JsonNode sigs = n.get("signatures");
     if (sigs == null || sigs.isNull()) {
@@ -151,7 +151,7 @@ public final class LightJson {
     JsonNode parts = n.has("parts") ? n.get("parts") : n.get("part_set_header");
     PartSetHeader.Builder psh = PartSetHeader.newBuilder();
     if (parts != null && !parts.isNull()) {
-      psh.setTotal(Math.toIntExact(integer(parts, "total", where + ".parts")))
+      psh.setTotal(int32(parts, "total", where + ".parts"))
           .setHash(hex(parts, "hash", where + ".parts"));
     }
     return BlockID.newBuilder().setHash(hex(n, "hash", where)).setPartSetHeader(psh).build();
@@ -187,6 +187,14 @@ public final class LightJson {
       }
     }
     throw new InputException(where + "." + field + ": expected an integer");
+  }
+
+  private static int int32(JsonNode n, String field, String where) throws InputException {
+    long v = integer(n, field, where);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new InputException(where + "." + field + ": " + v + " does not fit in 32 bits");
+    }
+    return (int) v;
   }
 
   private static long uint(JsonNode n, String field, String where) throws InputException {

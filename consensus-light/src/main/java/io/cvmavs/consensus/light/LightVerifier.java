@@ -1,6 +1,8 @@
 package io.cvmavs.consensus.light;
 
 import com.google.protobuf.Timestamp;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -137,16 +139,23 @@ public final class LightVerifier {
                   + LightJson.hex(t.header().getNextValidatorsHash().toByteArray()));
         }
       } else {
-        long trustedPower =
+        CommitVerifier.TrustTally tally =
             commit.verifyLightTrusting(trusted.nextValidators(), options.trustLevel());
-        if (trustedPower < 0) {
+        if (!tally.enough()) {
           return Result.notEnoughTrust(
-              "validators holding more than "
+              "validators of the trusted set holding "
+                  + tally.signed()
+                  + " of its "
+                  + tally.total()
+                  + " voting power ("
+                  + percent(tally.signed(), tally.total())
+                  + ") signed header "
+                  + u.height()
+                  + "; trust level "
                   + options.trustLevel()
-                  + " of the trusted set's power "
-                  + trusted.nextValidators().totalVotingPower()
-                  + " did not sign header "
-                  + u.height());
+                  + " needs more than "
+                  + tally.needed()
+                  + " — verify an intermediate header first");
         }
       }
       long power = commit.verifyLight(untrusted.validators());
@@ -214,6 +223,17 @@ public final class LightVerifier {
     }
     return Result.success(
         "header " + sh.height() + " matches the trusted hash and is signed by more than 2/3");
+  }
+
+  private static String percent(long part, long whole) {
+    return whole == 0
+        ? "0%"
+        : BigDecimal.valueOf(part)
+                .multiply(BigDecimal.valueOf(100))
+                .divide(BigDecimal.valueOf(whole), 1, RoundingMode.DOWN)
+                .stripTrailingZeros()
+                .toPlainString()
+            + "%";
   }
 
   private static Result validateBasic(SignedHeader t, SignedHeader u, ValidatorSet vals) {

@@ -1,5 +1,7 @@
 package io.cvmavs.consensus.light;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 /**
  * {@code cvm-avs light verify}: one verification of an untrusted light block against a trusted one,
@@ -26,6 +29,10 @@ public final class LightVerifyTool {
   public static final int EXIT_INVALID = 4;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Jackson's location text inside its messages ("[Source: REDACTED …; line: 1, column: 1]"). */
+  private static final Pattern JACKSON_LOCATION =
+      Pattern.compile("\\[Source: [^;\\]]*; line: (?<line>\\d+), column: (?<column>\\d+)\\]");
 
   /**
    * The command's arguments as typed.
@@ -67,23 +74,24 @@ public final class LightVerifyTool {
     LightBlock trusted;
     LightBlock untrusted;
     try {
-      trusted = LightJson.lightBlock(read(args.trusted()), args.trusted().toString());
-      untrusted = LightJson.lightBlock(read(args.untrusted()), args.untrusted().toString());
+      trusted = lightBlock(args.trusted());
+      untrusted = lightBlock(args.untrusted());
     } catch (InputException e) {
       return unusable(e.getMessage());
     }
     if (trusted.nextValidators() == null) {
       return unusable(
-          args.trusted() + ": next_validator_set: missing (the trusted block needs it)");
+          inFile(args.trusted(), "$.next_validator_set: missing (the trusted block needs it)"));
     }
     if (untrusted.validators() == null) {
-      return unusable(args.untrusted() + ": validator_set: missing (the untrusted block needs it)");
+      return unusable(
+          inFile(args.untrusted(), "$.validator_set: missing (the untrusted block needs it)"));
     }
     Result result;
     try {
       result = LightVerifier.verify(trusted, untrusted, options, now);
     } catch (IllegalArgumentException e) {
-      return unusable(args.trusted() + ": " + e.getMessage());
+      return unusable(inFile(args.trusted(), "$.next_validator_set: " + e.getMessage()));
     }
     int code =
         switch (result.verdict()) {
@@ -102,16 +110,82 @@ public final class LightVerifyTool {
     }
   }
 
-  private static JsonNode read(Path file) throws InputException {
+  /** The reason for a required option picocli found missing (or any other usage error). */
+  public static Outcome usageError(String message) {
+    return unusable(message);
+  }
+
+  /** "file T.json: at $.a.b: what is wrong", the form every input error takes. */
+  private static String inFile(Path file, String pathAndProblem) {
+    return "file " + file + ": at " + pathAndProblem;
+  }
+
+  private static LightBlock lightBlock(Path file) throws InputException {
+    JsonNode root = read(file);
     try {
-      return JSON.readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
-      throw new InputException(file + ": no such file", e);
-    } catch (JsonProcessingException e) {
-      throw new InputException(file + ": not JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new InputException(file + ": cannot read: " + e.getMessage(), e);
+      return LightJson.lightBlock(root, "$");
+    } catch (InputException e) {
+      throw new InputException(inFile(file, e.getMessage()), e);
     }
+  }
+
+  private static JsonNode read(Path file) throws InputException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new InputException("file " + file + ": no such file", e);
+    } catch (IOException e) {
+      throw new InputException("file " + file + ": cannot read: " + e.getMessage(), e);
+    }
+    try (JsonParser parser = JSON.createParser(text)) {
+      JsonNode root = JSON.readTree(parser);
+      if (root == null || root.isMissingNode()) {
+        throw new InputException("file " + file + ": empty (expected a JSON object)");
+      }
+      return root;
+    } catch (JsonProcessingException e) {
+      throw new InputException(notJson(file, e), e);
+    } catch (IOException e) {
+      throw new InputException("file " + file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * "file T.json: not JSON at line 1, column 19 (in $.signed_header): Unexpected end-of-input …" —
+   * Jackson's own "[Source: …; line: …, column: …]" location text replaced by plain words.
+   */
+  private static String notJson(Path file, JsonProcessingException e) {
+    StringBuilder b = new StringBuilder("file ").append(file).append(": not JSON");
+    JsonLocation at = e.getLocation();
+    if (at != null && at.getLineNr() > 0) {
+      b.append(" at line ").append(at.getLineNr()).append(", column ").append(at.getColumnNr());
+    }
+    if (e.getProcessor() instanceof JsonParser p && p.getParsingContext() != null) {
+      String pointer = p.getParsingContext().pathAsPointer().toString();
+      b.append(" (in ").append(jsonPath(pointer)).append(')');
+    }
+    String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    message =
+        JACKSON_LOCATION.matcher(message).replaceAll("line ${line}, column ${column}").strip();
+    return b.append(": ").append(message).toString();
+  }
+
+  /** A JSON pointer ({@code /signed_header/commit/signatures/0}) as {@code $.signed_header…[0]}. */
+  private static String jsonPath(String pointer) {
+    StringBuilder b = new StringBuilder("$");
+    if (pointer.isEmpty()) {
+      return b.toString();
+    }
+    for (String part : pointer.substring(1).split("/", -1)) {
+      String name = part.replace("~1", "/").replace("~0", "~");
+      if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+        b.append('[').append(name).append(']');
+      } else {
+        b.append('.').append(name);
+      }
+    }
+    return b.toString();
   }
 
   private static Outcome unusable(String reason) {

@@ -48,6 +48,9 @@ class LightVerifyToolTest {
     LightVerifyTool.Outcome expired = run(trusted, untrusted, "1400s", now, null, null);
     assertThat(expired.exitCode()).isEqualTo(4);
     assertThat(JSON.readTree(expired.line()).get("verdict").asText()).isEqualTo("INVALID");
+    assertThat(JSON.readTree(expired.line()).get("reason").asText())
+        .contains("trusting period 23m20s")
+        .doesNotContain("PT");
 
     Path far = write("far.json", CelestiaFixtures.lightBlockFile(157000, false));
     LightVerifyTool.Outcome notEnough =
@@ -55,6 +58,11 @@ class LightVerifyToolTest {
     assertThat(notEnough.exitCode()).as(notEnough.line()).isEqualTo(3);
     assertThat(JSON.readTree(notEnough.line()).get("verdict").asText())
         .isEqualTo("NOT_ENOUGH_TRUST");
+    // how much of the trusted set signed versus what the trust level needs
+    assertThat(JSON.readTree(notEnough.line()).get("reason").asText())
+        .containsPattern(
+            "holding \\d+ of its \\d+ voting power \\([0-9.]+%\\) signed header 157000")
+        .containsPattern("trust level 1/1 needs more than \\d+");
 
     ObjectNode tampered = CelestiaFixtures.lightBlockFile(10500, false);
     CelestiaTest.flipSignature(tampered, 1);
@@ -111,13 +119,62 @@ class LightVerifyToolTest {
                 "validator_set: missing"),
             new Case(
                 run(trusted, write("bh.json", badHex), "336h", now, null, null),
-                "signed_header.header.app_hash: 'XYZ' is not hex"));
+                "at $.signed_header.header.app_hash: 'XYZ' is not hex"));
     for (Case c : cases) {
       assertThat(c.outcome().exitCode()).as(c.outcome().line()).isEqualTo(2);
       JsonNode line = JSON.readTree(c.outcome().line());
       assertThat(line.get("verdict").isNull()).isTrue();
       assertThat(line.get("reason").asText()).contains(c.reason());
     }
+  }
+
+  /**
+   * Every unusable-input reason names the file and, for a field, its JSON path in plain words:
+   * {@code file T.json: at $.signed_header.header.height: …}, never Jackson's "[Source: …]" text.
+   */
+  @Test
+  void unusableInputReasonsNameFileAndJsonPath() throws Exception {
+    Path trusted = write("t.json", CelestiaFixtures.lightBlockFile(10000, true));
+    String now = "2023-09-07T13:00:00Z";
+    ObjectNode badHeight = CelestiaFixtures.lightBlockFile(10001, false);
+    ((ObjectNode) badHeight.get("signed_header").get("header")).put("height", "ten");
+    Path u = write("u.json", badHeight);
+    assertThat(
+            JSON.readTree(run(trusted, u, "336h", now, null, null).line()).get("reason").asText())
+        .isEqualTo("file " + u + ": at $.signed_header.header.height: 'ten' is not an integer");
+
+    ObjectNode bigRound = CelestiaFixtures.lightBlockFile(10001, false);
+    ((ObjectNode) bigRound.get("signed_header").get("commit")).put("round", 1L << 40);
+    LightVerifyTool.Outcome round =
+        run(trusted, write("r.json", bigRound), "336h", now, null, null);
+    assertThat(round.exitCode()).isEqualTo(2);
+    assertThat(JSON.readTree(round.line()).get("reason").asText())
+        .contains("at $.signed_header.commit.round: 1099511627776 does not fit in 32 bits");
+
+    ObjectNode noNext = CelestiaFixtures.lightBlockFile(10000, false);
+    Path nn = write("nn.json", noNext);
+    Path good = write("good.json", CelestiaFixtures.lightBlockFile(10001, false));
+    assertThat(JSON.readTree(run(nn, good, "336h", now, null, null).line()).get("reason").asText())
+        .isEqualTo(
+            "file " + nn + ": at $.next_validator_set: missing (the trusted block needs it)");
+
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, "{\"signed_header\": {\"header\": [1, 2,");
+    String reason =
+        JSON.readTree(run(trusted, broken, "336h", now, null, null).line()).get("reason").asText();
+    assertThat(reason)
+        .startsWith("file " + broken + ": not JSON at line 1, column ")
+        .contains("(in $.signed_header.header[")
+        .doesNotContain("Source")
+        .doesNotContain("REDACTED");
+
+    Path empty = dir.resolve("empty.json");
+    Files.writeString(empty, "  ");
+    assertThat(
+            JSON.readTree(run(trusted, empty, "336h", now, null, null).line())
+                .get("reason")
+                .asText())
+        .isEqualTo("file " + empty + ": empty (expected a JSON object)");
   }
 
   /** The CLI path gives the model's verdict on every step of all 41 model-based vector files. */

@@ -10,6 +10,7 @@ import io.cvmavs.operator.cvm.ManuscriptCommand;
 import io.cvmavs.operator.devnet.DevnetCommand;
 import io.cvmavs.operator.keys.KeysCommand;
 import io.cvmavs.operator.light.LightCommand;
+import io.cvmavs.operator.light.LightVerifyCommand;
 import io.cvmavs.operator.monitor.MonitorCommand;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.registration.OperatorCommand;
@@ -114,6 +115,12 @@ public final class CvmAvsCommand implements Runnable, CliRoot {
     CommandLine commandLine = problem.getCommandLine();
     PrintWriter err = commandLine.getErr();
     String message = problem.getMessage();
+    if (commandLine.getCommand() instanceof LightVerifyCommand verify) {
+      // light verify answers every unusable input with its one JSON line on stdout
+      err.println("Run '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
+      err.flush();
+      return verify.usageError(message);
+    }
     if (problem instanceof CommandLine.UnmatchedArgumentException unmatched
         && !unmatched.getUnmatched().isEmpty()
         && !unmatched.getUnmatched().getFirst().startsWith("-")

@@ -71,10 +71,21 @@ public final class LightVerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LightVerifyTool.Outcome outcome =
+    return print(
         LightVerifyTool.run(
             new LightVerifyTool.Arguments(
-                trusted, untrusted, trustingPeriod, now, trustLevel, maxClockDrift));
+                trusted, untrusted, trustingPeriod, now, trustLevel, maxClockDrift)));
+  }
+
+  /**
+   * A usage error picocli found (a missing required option, an unknown one): the same {@code
+   * {"verdict": null, …}} line and exit code 2 as any other unusable input.
+   */
+  public int usageError(String message) {
+    return print(LightVerifyTool.usageError(message));
+  }
+
+  private int print(LightVerifyTool.Outcome outcome) {
     spec.commandLine().getOut().println(outcome.line());
     spec.commandLine().getOut().flush();
     return outcome.exitCode();

@@ -120,8 +120,28 @@ class LightCommandTest {
                 "2023-09-07T12:50:00Z"))
         .isEqualTo(2);
     assertThat(JSON.readTree(out.toString()).get("reason").asText()).contains("no such file");
+    assertThat(JSON.readTree(out.toString()).get("verdict").isNull()).isTrue();
+  }
+
+  /** A missing required option is unusable input too: the JSON line on stdout, exit code 2. */
+  @Test
+  void missingOrUnknownOptionsPrintTheJsonLine() throws Exception {
     assertThat(run("light", "verify", "--trusted", "t.json")).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing required options");
+    String[] lines = out.toString().strip().split("\n");
+    assertThat(lines).hasSize(1);
+    JsonNode line = JSON.readTree(lines[0]);
+    assertThat(line.get("verdict").isNull()).isTrue();
+    assertThat(line.get("reason").asText())
+        .contains("Missing required options")
+        .contains("--untrusted")
+        .contains("--trusting-period")
+        .contains("--now");
+    assertThat(err.toString()).contains("light verify --help");
+    assertThat(err.toString()).doesNotContain("Usage:");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("light", "verify", "--colour", "red")).isEqualTo(2);
+    assertThat(JSON.readTree(out.toString().strip()).get("reason").asText()).contains("--colour");
   }
 
   @Test
