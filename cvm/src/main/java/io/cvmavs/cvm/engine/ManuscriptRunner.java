@@ -237,6 +237,12 @@ public final class ManuscriptRunner {
   private static final java.util.regex.Pattern SQL_POSITION =
       java.util.regex.Pattern.compile("line (\\d+), column (\\d+)");
 
+  /** Calcite's "From line 1, column 8 to line 1, column 10: " and " at line 1, column 8". */
+  private static final java.util.regex.Pattern SQL_POSITION_TEXT =
+      java.util.regex.Pattern.compile(
+          "(?i)(?:\\bfrom line \\d+, column \\d+ to line \\d+, column \\d+:\\s*"
+              + "|\\s*\\bat line \\d+, column \\d+(?=[.:,\\s]|$))");
+
   /** A transform's SQL error at its file line and column. */
   static Problem sqlProblem(Manuscript m, Transform t, RuntimeException e) {
     String message = rootMessage(e);
@@ -258,6 +264,9 @@ public final class ManuscriptRunner {
         break;
       }
     }
+    // the problem carries the one position (in the YAML file): Calcite's own, relative to the SQL
+    // text, would be a second and different one
+    message = SQL_POSITION_TEXT.matcher(message).replaceAll("").strip();
     int index = m.transforms().indexOf(t);
     return new Problem(
         at.file(),

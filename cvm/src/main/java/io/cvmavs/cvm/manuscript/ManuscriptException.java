@@ -16,6 +16,20 @@ public class ManuscriptException extends CvmException {
     this.problems = List.copyOf(problems);
   }
 
+  private ManuscriptException(String message, Problem problem, Throwable cause) {
+    super(message, cause);
+    this.problems = List.of(problem);
+  }
+
+  /**
+   * The manuscript file cannot be read at all ({@code no such file: PATH}, {@code cannot read PATH:
+   * …}): {@code message} is the whole message, with no position; {@link #problems()} holds it as
+   * one problem of {@code file}.
+   */
+  public static ManuscriptException unreadable(String file, String message, Throwable cause) {
+    return new ManuscriptException(message, new Problem(file, 0, 0, "", message), cause);
+  }
+
   public List<Problem> problems() {
     return problems;
   }
@@ -34,16 +48,13 @@ public class ManuscriptException extends CvmException {
 
   /**
    * One problem: {@code file:line:column: field: reason}. Line and column are 1-based; 0 when
-   * unknown.
+   * unknown, and then left out ({@code file: reason}).
    */
   public record Problem(String file, int line, int column, String field, String reason) {
     @Override
     public String toString() {
       return file
-          + ":"
-          + line
-          + ":"
-          + column
+          + (line > 0 ? ":" + line + ":" + column : "")
           + ": "
           + (field.isEmpty() ? "" : field + ": ")
           + reason;

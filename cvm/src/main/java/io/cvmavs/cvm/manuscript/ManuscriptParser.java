@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -108,10 +109,11 @@ public final class ManuscriptParser {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw ManuscriptException.unreadable(file.toString(), "no such file: " + file, null);
     } catch (IOException e) {
-      throw new ManuscriptException(
-          List.of(
-              new Problem(file.toString(), 0, 0, "", "cannot read the file: " + e.getMessage())));
+      throw ManuscriptException.unreadable(
+          file.toString(), "cannot read " + file + ": " + e.getMessage(), e);
     }
     return parse(file.toString(), bytes);
   }

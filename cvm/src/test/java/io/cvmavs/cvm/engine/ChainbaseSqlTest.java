@@ -202,7 +202,9 @@ class ChainbaseSqlTest {
     assertThatThrownBy(() -> ManuscriptRunner.compile(m))
         .isInstanceOf(ManuscriptException.class)
         .hasMessageContaining("c.yaml:11:14: transforms[1].sql: transform 'bad' does not compile:")
-        .hasMessageContaining("no_such_column");
+        .hasMessageContaining("no_such_column")
+        // one position, the file's: not Calcite's "From line 2, column 8 to …" besides
+        .hasMessageNotContainingAny("line 2", "column 8", "From line");
     Manuscript keyed =
         parse(
             """
@@ -218,6 +220,24 @@ class ChainbaseSqlTest {
             """);
     assertThatThrownBy(() -> ManuscriptRunner.compile(keyed))
         .hasMessageContaining("c.yaml:7:35: transforms[0].sql:")
-        .hasMessageContaining("NoSuchUdf");
+        .hasMessageContaining("NoSuchUdf")
+        .hasMessageNotContainingAny("line 1", "column 35");
+    Manuscript syntax =
+        parse(
+            """
+            name: v
+            specVersion: v0.1.0
+            sources:
+              - {name: tt, type: dataset, dataset: eth.token_transfers}
+            transforms:
+              - name: ok
+                sql: SELECT contract_address FROM tt WHERE WHERE
+            sinks:
+              - {name: out, type: print, from: ok}
+            """);
+    assertThatThrownBy(() -> ManuscriptRunner.compile(syntax))
+        .hasMessageContaining("c.yaml:7:")
+        .hasMessageContaining("transforms[0].sql: transform 'ok' does not compile:")
+        .hasMessageNotContaining("at line 1");
   }
 }

@@ -393,6 +393,14 @@ class ManuscriptParserTest {
   void unreadableFileIsReported() {
     assertThatThrownBy(() -> parser.parse(Path.of("/nonexistent/m.yaml")))
         .isInstanceOf(ManuscriptException.class)
-        .hasMessageContaining("/nonexistent/m.yaml:0:0: cannot read the file");
+        .hasMessage("no such file: /nonexistent/m.yaml");
+  }
+
+  @Test
+  void aProblemWithoutAPositionShowsNone() {
+    assertThatThrownBy(() -> parser.parse("bin.yaml", new byte[] {(byte) 0xff, (byte) 0xfe}))
+        .isInstanceOf(ManuscriptException.class)
+        .hasMessageContaining("bin.yaml: the file is not UTF-8")
+        .hasMessageNotContaining(":0:0");
   }
 }

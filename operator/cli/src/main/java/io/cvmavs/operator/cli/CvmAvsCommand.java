@@ -1,5 +1,7 @@
 package io.cvmavs.operator.cli;
 
+import io.cvmavs.cvm.CvmException;
+import io.cvmavs.operator.OperatorException;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.challenger.ChallengerCommand;
 import io.cvmavs.operator.command.CliContext;
@@ -149,11 +151,21 @@ public final class CvmAvsCommand implements Runnable, CliRoot {
     }
     if (root.getCommand() instanceof CvmAvsCommand command && command.debug) {
       failure.printStackTrace(err);
-    } else {
+    } else if (debugShowsMore(failure)) {
       err.println("(run with --debug for the stack trace)");
     }
     err.flush();
     return EXIT_FAILURE;
+  }
+
+  /**
+   * Whether --debug would add to the message: not for a refusal of ours (a {@link CvmException} or
+   * {@link OperatorException} without a cause), whose message already says what and where and whose
+   * stack trace only shows our own frames; yes for anything unexpected or with an underlying cause.
+   */
+  static boolean debugShowsMore(Throwable failure) {
+    boolean refusal = failure instanceof CvmException || failure instanceof OperatorException;
+    return !refusal || failure.getCause() != null;
   }
 
   private static String describe(Throwable failure) {

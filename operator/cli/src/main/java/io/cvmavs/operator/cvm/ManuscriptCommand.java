@@ -59,7 +59,13 @@ public final class ManuscriptCommand implements Runnable {
       name = "validate",
       mixinStandardHelpOptions = true,
       description =
-          "Parse and validate a manuscript and compile its SQL; print every problem with file, line and field.")
+          "Parse and validate a manuscript and compile its SQL; print every problem with file, line and field.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+        "0:the manuscript is valid",
+        "1:refused (every problem as file:line:column: field: reason) or no such file",
+        "2:usage error (missing FILE, unknown option)"
+      })
   public static final class Validate implements Callable<Integer> {
     @Spec CommandSpec spec;
 

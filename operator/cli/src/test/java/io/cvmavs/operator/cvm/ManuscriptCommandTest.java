@@ -2,6 +2,7 @@ package io.cvmavs.operator.cvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cvmavs.operator.cli.CvmAvsCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -56,6 +57,60 @@ class ManuscriptCommandTest {
     assertThat(err.toString())
         .contains(file + ":3:10: sources: a manuscript needs at least one source")
         .contains(file + ":5:1: colour: unknown field 'colour'");
+  }
+
+  /** Through the real command line and its failure handler, as a user sees it. */
+  private int cli(String... args) {
+    CommandLine cl = CvmAvsCommand.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void aMissingFileSaysSoWithExitCode1() {
+    Path file = dir.resolve("absent.yaml");
+    assertThat(cli("manuscript", "validate", file.toString())).isEqualTo(1);
+    assertThat(err.toString().strip())
+        .isEqualTo("cvm-avs manuscript validate: error: no such file: " + file);
+  }
+
+  @Test
+  void aRefusalEndsWithItsProblemsNotADebugHint() throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "name: m\nspecVersion: v1.0.0\nsources: []\nsinks: []\ncolour: red\n");
+    assertThat(cli("manuscript", "validate", file.toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).endsWith(file + ":5:1: colour: unknown field 'colour'");
+    assertThat(err.toString()).doesNotContain("--debug");
+  }
+
+  @Test
+  void anSqlErrorShowsOnePosition() throws IOException {
+    Path file = dir.resolve("sql.yaml");
+    Files.writeString(
+        file,
+        """
+        name: m
+        specVersion: v1.0.0
+        sources:
+          - {name: logs, type: dataset, dataset: eth.transaction_logs}
+        transforms:
+          - name: t
+            sql: SELECT no_such_column FROM logs
+        sinks:
+          - {name: out, type: dataset, from: t}
+        """);
+    assertThat(cli("manuscript", "validate", file.toString())).isEqualTo(1);
+    String problem =
+        err.toString()
+            .lines()
+            .filter(l -> l.contains("does not compile"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(problem.strip())
+        .startsWith(file + ":7:17: transforms[0].sql: transform 't' does not compile: ");
+    assertThat(problem).doesNotContainPattern("line \\d+, column \\d+");
+    assertThat(err.toString()).doesNotContain("--debug");
   }
 
   @Test
