@@ -65,6 +65,24 @@ public final class TaskManagerReader {
     return !new BigInteger(1, taskResponseHash(taskIndex)).equals(BigInteger.ZERO);
   }
 
+  /** {@code equivocationSlashed(taskIndex, operator)}: whether that equivocation was slashed. */
+  public boolean equivocationSlashed(long taskIndex, String operator) {
+    String what = "equivocationSlashed(" + taskIndex + ", " + operator + ")";
+    return new Words(
+                rpc.call(
+                    taskManager,
+                    Abi.call(
+                        "equivocationSlashed(uint32,address)",
+                        java.util.List.of(
+                            new Uint32(BigInteger.valueOf(taskIndex)),
+                            new org.web3j.abi.datatypes.Address(operator))),
+                    what),
+                what)
+            .word(0)
+            .signum()
+        != 0;
+  }
+
   /** {@code liveness(operatorId)}: consecutive missed responses and the ejectable flag. */
   public record Liveness(long lastMissedResponse, int missedStreak, boolean ejectable) {}
 

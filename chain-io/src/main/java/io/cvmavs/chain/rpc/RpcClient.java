@@ -64,6 +64,16 @@ public final class RpcClient {
             .get(0);
   }
 
+  /**
+   * The code at {@code address} at the latest block ({@code eth_getCode}), {@code 0x} when none.
+   */
+  public String code(String address) {
+    return Transactor.rpc(
+            () -> web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send(),
+            "eth_getCode " + address)
+        .getCode();
+  }
+
   /** {@code eth_call} at the latest block. */
   public String call(String to, String data, String what) {
     return call(to, data, DefaultBlockParameterName.LATEST, what);

@@ -33,6 +33,30 @@ public final class StakingWriter {
         "CStaking.stake");
   }
 
+  /** {@code unstake(operator, shares)}: starts the withdrawal of {@code shares}. */
+  public TransactionReceipt unstake(String operator, BigInteger shares) {
+    return tx.send(
+        cStaking,
+        Abi.call("unstake(address,uint256)", List.of(new Address(operator), new Uint256(shares))),
+        "CStaking.unstake");
+  }
+
+  /** Owner only: {@code setSlasher(slasher)}. */
+  public TransactionReceipt setSlasher(String slasher) {
+    return tx.send(
+        cStaking,
+        Abi.call("setSlasher(address)", List.of(new Address(slasher))),
+        "CStaking.setSlasher");
+  }
+
+  /** The slasher only: {@code slash(operator, wad)}. */
+  public TransactionReceipt slash(String operator, BigInteger wad) {
+    return tx.send(
+        cStaking,
+        Abi.call("slash(address,uint256)", List.of(new Address(operator), new Uint256(wad))),
+        "CStaking.slash");
+  }
+
   public TransactionReceipt approve(String token, String spender, BigInteger amount) {
     return tx.send(
         token,

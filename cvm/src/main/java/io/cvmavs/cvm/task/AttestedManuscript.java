@@ -112,6 +112,11 @@ public final class AttestedManuscript {
     return hash.clone();
   }
 
+  /** The manuscript's {@code name}; empty when it cannot be attested here. */
+  public Optional<String> name() {
+    return attested.map(Manuscript::name);
+  }
+
   /** The file as configured. */
   public String file() {
     return file;

@@ -1,48 +1,39 @@
 package io.cvmavs.stake.devnet;
 
+import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.avs.RegistrationData;
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.avs.SlasherWriter;
+import io.cvmavs.chain.core.CoreWriter;
+import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.chain.staking.StakingWriter;
 import io.cvmavs.contracts.Deployments;
-import io.cvmavs.contracts.bindings.AllocationManager;
-import io.cvmavs.contracts.bindings.CStaking;
-import io.cvmavs.contracts.bindings.CToken;
-import io.cvmavs.contracts.bindings.CvmRegistry;
-import io.cvmavs.contracts.bindings.CvmSlasher;
-import io.cvmavs.contracts.bindings.DelegationManager;
-import io.cvmavs.contracts.bindings.DevnetToken;
-import io.cvmavs.contracts.bindings.StrategyManager;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.bn254.G1Point;
-import io.cvmavs.crypto.bn254.G2Point;
 import io.cvmavs.stake.StakeException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.datatypes.DynamicStruct;
-import org.web3j.abi.datatypes.StaticStruct;
-import org.web3j.abi.datatypes.Utf8String;
-import org.web3j.abi.datatypes.generated.StaticArray2;
-import org.web3j.abi.datatypes.generated.Uint256;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
-import org.web3j.tx.gas.StaticGasProvider;
-import org.web3j.utils.Numeric;
 
 /**
- * Drives the devnet contracts from Java through the generated bindings, in the order of {@code
- * contracts/test/utils/CvmFixture.sol}: deposit into the strategy, register as an EigenLayer
- * operator, allocate to operator set 0, bind a consensus key and stake {@code $C}, register with
- * the AVS (BLS key + proof of possession).
+ * Drives the devnet contracts from Java through chain-io's writers (one {@link Transactor} per
+ * account), in the order of {@code contracts/test/utils/CvmFixture.sol}: deposit into the strategy,
+ * register as an EigenLayer operator, allocate to operator set 0, bind a consensus key and stake
+ * {@code $C}, register with the AVS (BLS key + proof of possession).
  */
 public final class DevnetStakeDriver {
   public static final BigInteger E18 = BigInteger.TEN.pow(18);
-  private static final StaticGasProvider GAS =
-      new StaticGasProvider(BigInteger.valueOf(2_000_000_000L), BigInteger.valueOf(15_000_000));
 
   private final Web3j web3j;
   private final Deployments d;
   private final Credentials deployer;
+  private final Map<String, Transactor> accounts = new HashMap<>();
   private boolean slasherAllowed;
 
   public DevnetStakeDriver(Web3j web3j, Deployments deployments, Credentials deployer) {
@@ -69,49 +60,34 @@ public final class DevnetStakeDriver {
 
   /** Deposits {@code restake} dETH, registers as an EigenLayer operator, allocates all to set 0. */
   public void eigenOperator(Credentials op, BigInteger restake) {
+    String token = d.address("UnderlyingToken");
     if (restake.signum() > 0) {
-      tx(
-          DevnetToken.load(d.address("UnderlyingToken"), web3j, deployer, GAS)
-              .mint(op.getAddress(), restake));
-      tx(
-          DevnetToken.load(d.address("UnderlyingToken"), web3j, op, GAS)
-              .approve(d.address("StrategyManager"), restake));
-      tx(
-          StrategyManager.load(d.address("StrategyManager"), web3j, op, GAS)
-              .depositIntoStrategy(strategy(), d.address("UnderlyingToken"), restake));
+      tx(() -> staking(deployer).mint(token, op.getAddress(), restake));
+      tx(() -> staking(op).approve(token, d.address("StrategyManager"), restake));
+      tx(() -> core(op).depositIntoStrategy(strategy(), token, restake));
     }
-    tx(
-        DelegationManager.load(d.address("DelegationManager"), web3j, op, GAS)
-            .registerAsOperator(
-                "0x0000000000000000000000000000000000000000", BigInteger.ZERO, "ipfs://op"));
+    tx(() -> core(op).registerAsOperator(0, "ipfs://op"));
     allocate(op, E18);
   }
 
   public void allocate(Credentials op, BigInteger magnitudeWad) {
-    tx(
-        AllocationManager.load(d.address("AllocationManager"), web3j, op, GAS)
-            .modifyAllocations(
-                op.getAddress(),
-                List.of(
-                    new AllocationManager.AllocateParams(
-                        new AllocationManager.OperatorSet(avs(), BigInteger.ZERO),
-                        List.of(strategy()),
-                        List.of(magnitudeWad)))));
+    tx(() -> core(op).modifyAllocation(avs(), 0, strategy(), magnitudeWad));
   }
 
   public void setConsensusKey(Credentials op, byte[] key) {
-    tx(CStaking.load(d.address("CStaking"), web3j, op, GAS).setConsensusKey(key));
+    tx(() -> staking(op).setConsensusKey(key));
   }
 
   /** Mints {@code amount} $C to {@code staker} and stakes it to {@code operator}. */
   public void stakeC(Credentials staker, String operator, BigInteger amount) {
-    tx(CToken.load(d.address("CToken"), web3j, deployer, GAS).mint(staker.getAddress(), amount));
-    tx(CToken.load(d.address("CToken"), web3j, staker, GAS).approve(d.address("CStaking"), amount));
-    tx(CStaking.load(d.address("CStaking"), web3j, staker, GAS).stake(operator, amount));
+    String cToken = d.address("CToken");
+    tx(() -> staking(deployer).mint(cToken, staker.getAddress(), amount));
+    tx(() -> staking(staker).approve(cToken, d.address("CStaking"), amount));
+    tx(() -> staking(staker).stake(operator, amount));
   }
 
   public void unstakeC(Credentials staker, String operator, BigInteger shares) {
-    tx(CStaking.load(d.address("CStaking"), web3j, staker, GAS).unstake(operator, shares));
+    tx(() -> staking(staker).unstake(operator, shares));
   }
 
   /** Registers {@code op} with the AVS in operator set 0 (BLS key from {@code blsSeed}). */
@@ -120,55 +96,19 @@ public final class DevnetStakeDriver {
         BlsKeyPair.fromSecret(
             new BigInteger(1, Hash.sha3(("bls-" + blsSeed).getBytes(StandardCharsets.US_ASCII)))
                 .mod(io.cvmavs.crypto.bn254.Bn254.R));
-    CvmRegistry.G1Point h;
-    try {
-      h =
-          CvmRegistry.load(d.address("CvmRegistry"), web3j, op, GAS)
-              .pubkeyRegistrationMessageHash(op.getAddress())
-              .send();
-    } catch (Exception e) {
-      throw new StakeException(
-          "reading pubkeyRegistrationMessageHash failed: " + e.getMessage(), e);
-    }
-    G1Point sigma = key.signPoint(G1Point.of(h.X, h.Y));
-    byte[] g2 = new byte[G2Point.ENCODED_LENGTH];
-    key.publicKeyG2().writeEvmTo(g2, 0);
-    G1Point pk1 = key.publicKeyG1();
-    DynamicStruct params =
-        new DynamicStruct(
-            new Utf8String("127.0.0.1:9000"),
-            new StaticStruct(
-                new StaticStruct(new Uint256(sigma.x()), new Uint256(sigma.y())),
-                new StaticStruct(new Uint256(pk1.x()), new Uint256(pk1.y())),
-                new StaticStruct(
-                    new StaticArray2<>(Uint256.class, word(g2, 0), word(g2, 1)),
-                    new StaticArray2<>(Uint256.class, word(g2, 2), word(g2, 3)))));
-    byte[] data = Numeric.hexStringToByteArray(FunctionEncoder.encodeConstructor(List.of(params)));
-    tx(
-        AllocationManager.load(d.address("AllocationManager"), web3j, op, GAS)
-            .registerForOperatorSets(
-                op.getAddress(),
-                new AllocationManager.RegisterParams(avs(), List.of(BigInteger.ZERO), data)));
-  }
-
-  private static void tx(org.web3j.protocol.core.RemoteFunctionCall<?> call) {
-    try {
-      call.send();
-    } catch (Exception e) {
-      throw new StakeException("devnet transaction failed: " + e.getMessage(), e);
-    }
-  }
-
-  private static Uint256 word(byte[] b, int i) {
-    return new Uint256(new BigInteger(1, Arrays.copyOfRange(b, 32 * i, 32 * i + 32)));
+    G1Point h =
+        tx(
+            () ->
+                new RegistryReader(account(op).reader(), d.address("CvmRegistry"))
+                    .pubkeyRegistrationMessageHash(op.getAddress()));
+    byte[] data =
+        RegistrationData.encode(
+            "127.0.0.1:9000", key.signPoint(h), key.publicKeyG1(), key.publicKeyG2());
+    tx(() -> core(op).registerForOperatorSets(avs(), List.of(0L), data));
   }
 
   public void deregister(Credentials op) {
-    tx(
-        AllocationManager.load(d.address("AllocationManager"), web3j, op, GAS)
-            .deregisterFromOperatorSets(
-                new AllocationManager.DeregisterParams(
-                    op.getAddress(), avs(), List.of(BigInteger.ZERO))));
+    tx(() -> core(op).deregisterFromOperatorSets(avs(), List.of(0L)));
   }
 
   /**
@@ -177,18 +117,41 @@ public final class DevnetStakeDriver {
    * deployer) put the deployer on the router's allow-list.
    */
   public void slashRestaked(String operator, BigInteger wad) {
-    CvmSlasher router = CvmSlasher.load(d.address("CvmSlasher"), web3j, deployer, GAS);
+    SlasherWriter router = new SlasherWriter(account(deployer), d.address("CvmSlasher"));
     if (!slasherAllowed) {
-      tx(router.setAllowed(deployer.getAddress(), true));
+      tx(() -> router.setAllowed(deployer.getAddress(), true));
       slasherAllowed = true;
     }
-    tx(router.slashOperator(operator, BigInteger.ZERO, wad, "stake-aggregator IT"));
+    tx(() -> router.slashOperator(operator, 0, wad, "stake-aggregator IT"));
   }
 
   /** Slashes $C stake: the CStaking owner makes the deployer the slasher first. */
   public void slashC(String operator, BigInteger wad) {
-    CStaking c = CStaking.load(d.address("CStaking"), web3j, deployer, GAS);
-    tx(c.setSlasher(deployer.getAddress()));
-    tx(c.slash(operator, wad));
+    tx(() -> staking(deployer).setSlasher(deployer.getAddress()));
+    tx(() -> staking(deployer).slash(operator, wad));
+  }
+
+  private synchronized Transactor account(Credentials who) {
+    return accounts.computeIfAbsent(who.getAddress(), a -> Transactor.of(web3j, who, d.chainId()));
+  }
+
+  private CoreWriter core(Credentials who) {
+    return new CoreWriter(
+        account(who),
+        d.address("DelegationManager"),
+        d.address("StrategyManager"),
+        d.address("AllocationManager"));
+  }
+
+  private StakingWriter staking(Credentials who) {
+    return new StakingWriter(account(who), d.address("CStaking"));
+  }
+
+  private static <T> T tx(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (ChainException e) {
+      throw new StakeException("devnet transaction failed: " + e.getMessage(), e);
+    }
   }
 }

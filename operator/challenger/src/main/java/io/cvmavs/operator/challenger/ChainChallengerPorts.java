@@ -1,7 +1,6 @@
 package io.cvmavs.operator.challenger;
 
 import io.cvmavs.chain.ChainException;
-import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.chain.avs.CvmTask;
 import io.cvmavs.chain.avs.OperatorSetReader;
@@ -16,14 +15,11 @@ import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.operator.aggregatorapi.Evidence;
-import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.web3j.abi.datatypes.Address;
-import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
@@ -200,7 +196,7 @@ public final class ChainChallengerPorts implements ChallengerChain {
   @Override
   public Optional<String> slashEquivocation(Evidence.Equivocation e) {
     RegistryReader.PubkeyRegistration key = key(e.operatorId());
-    if (equivocationSlashed(e.task().taskIndex(), key.operator())) {
+    if (reader.equivocationSlashed(e.task().taskIndex(), key.operator())) {
       return Optional.empty();
     }
     TransactionReceipt r =
@@ -215,18 +211,6 @@ public final class ChainChallengerPorts implements ChallengerChain {
                 point(e.signatureA(), "signatureA"),
                 point(e.signatureB(), "signatureB")));
     return Optional.of(r.getTransactionHash());
-  }
-
-  private boolean equivocationSlashed(long taskIndex, String operator) {
-    String data =
-        Abi.call(
-            "equivocationSlashed(uint32,address)",
-            List.of(new Uint32(BigInteger.valueOf(taskIndex)), new Address(operator)));
-    String out = tx.call(taskManager, data, "equivocationSlashed");
-    if (out == null || out.length() < 66) {
-      throw new ChainException("equivocationSlashed: unexpected answer " + out);
-    }
-    return org.web3j.utils.Numeric.toBigInt(out).signum() != 0;
   }
 
   private synchronized RegistryReader.PubkeyRegistration key(String operatorId) {

@@ -1,5 +1,6 @@
 package io.cvmavs.operator.cvm;
 
+import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.common.net.HostPort;
 import io.cvmavs.common.retry.Sleeper;
 import io.cvmavs.cvm.engine.FlinkRuntime;
@@ -8,8 +9,10 @@ import io.cvmavs.cvm.ingest.Retry;
 import io.cvmavs.cvm.ingest.SegmentStore;
 import io.cvmavs.cvm.ingest.Web3jChainSource;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -77,8 +80,6 @@ final class CvmOptions {
   }
 
   Ingestor ingestor(String rpc, String chain, SegmentStore store, PrintWriter progress) {
-    org.web3j.protocol.Web3j web3j =
-        org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(rpc));
     Retry retry =
         new Retry(
             6,
@@ -91,7 +92,13 @@ final class CvmOptions {
             });
     Ingestor ingestor =
         new Ingestor(
-            traces ? new Web3jChainSource(rpc, retry) : new Web3jChainSource(web3j, retry),
+            // blocks and receipts over chain-io's keyless connection (it checks the endpoint
+            // answers eth_chainId first); traces need the cvm's own JSON-RPC client (cvm does not
+            // depend on chain-io)
+            traces
+                ? new Web3jChainSource(rpc, retry)
+                : new Web3jChainSource(
+                    ChainAccess.read(URI.create(rpc), Optional.empty()).web3j(), retry),
             store,
             chain,
             segmentBlocks,

@@ -152,6 +152,9 @@ final class DevnetRun implements AutoCloseable {
                   "the devnet's manuscript cannot be attested: " + reason);
             });
     byte[] manuscriptHash = manuscripts.get(0).hash();
+    step(
+        "attested manuscript: %s, %s",
+        manuscripts.get(0).name().orElseThrow(), manuscripts.get(0).describe());
     int aggregatorAccount = settings.operators() + 2;
     int activityAccount = settings.operators() + 1;
 
@@ -194,6 +197,11 @@ final class DevnetRun implements AutoCloseable {
           config, Hash.sha3(("devnet consensus key " + i).getBytes(StandardCharsets.UTF_8)));
       keys.add(bls);
       configs.add(config);
+      if (i <= settings.faulty()) { // faulty on purpose: its slashing alerts are expected
+        monitor
+            .monitor()
+            .expectSlashingOf(anvil.account(i).address(), Bytes32.hex(bls.operatorId()));
+      }
       step(
           "operator %d registered: %s, operatorId %s",
           i, anvil.account(i).address(), Bytes32.hex(bls.operatorId()));

@@ -95,7 +95,7 @@ public final class RegisterCommand implements Callable<Integer> {
     }
     RegistrationContracts contracts = RegistrationContracts.from(c);
     RegistrationPreflight.check(
-            RegistrationPreflight.Chain.of(operator),
+            RegistrationPreflight.Chain.of(operator.reader()),
             contracts,
             deployment.map(Deployments::chainId).or(c::chainId),
             deployment.map(d -> "deployment_file " + d.source()).orElse(c.source().toString()))

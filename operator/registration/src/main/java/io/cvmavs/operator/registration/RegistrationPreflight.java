@@ -1,8 +1,7 @@
 package io.cvmavs.operator.registration;
 
 import io.cvmavs.chain.ChainException;
-import io.cvmavs.chain.abi.Abi;
-import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.chain.rpc.RpcClient;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +14,6 @@ import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Bool;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.Uint;
-import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
  * Read-only checks before {@code operator register} sends anything: the RPC serves the chain the
@@ -44,7 +42,8 @@ public final class RegistrationPreflight {
     /** A {@code bool}-returning view, as {@link #addressView}. */
     Optional<Boolean> boolView(String contract, String signature, String... args);
 
-    static Chain of(Transactor rpc) {
+    /** Over a keyless reader ({@code ChainAccess.read} or a {@code Transactor}'s reader). */
+    static Chain of(RpcClient rpc) {
       return new Chain() {
         @Override
         public long chainId() {
@@ -53,33 +52,26 @@ public final class RegistrationPreflight {
 
         @Override
         public String code(String address) {
-          return Transactor.rpcCall(
-                  () -> rpc.web3j().ethGetCode(address, DefaultBlockParameterName.LATEST).send(),
-                  "eth_getCode " + address)
-              .getCode();
+          return rpc.code(address);
         }
 
         @Override
         public Optional<String> addressView(String contract, String signature, String... args) {
-          try {
-            String data =
-                rpc.call(contract, Abi.call(signature, arguments(signature, args)), signature);
-            return Optional.of(
-                ((Address) Abi.decode(data, signature, new TypeReference<Address>() {}).get(0))
-                    .getValue());
-          } catch (ChainException e) {
-            return Optional.empty();
-          }
+          return view(contract, signature, new TypeReference<Address>() {}, args)
+              .map(Address::getValue);
         }
 
         @Override
         public Optional<Boolean> boolView(String contract, String signature, String... args) {
+          return view(contract, signature, new TypeReference<Bool>() {}, args).map(Bool::getValue);
+        }
+
+        private <T extends Type<?>> Optional<T> view(
+            String contract, String signature, TypeReference<T> out, String... args) {
           try {
-            String data =
-                rpc.call(contract, Abi.call(signature, arguments(signature, args)), signature);
             return Optional.of(
-                ((Bool) Abi.decode(data, signature, new TypeReference<Bool>() {}).get(0))
-                    .getValue());
+                rpc.view(
+                    contract, signature, out, arguments(signature, args).toArray(Type<?>[]::new)));
           } catch (ChainException e) {
             return Optional.empty();
           }
@@ -94,7 +86,7 @@ public final class RegistrationPreflight {
    * The ABI values of {@code args} for the static parameter types of {@code signature} (a tuple's
    * fields in order: a static tuple encodes exactly as its fields).
    */
-  static List<Type> arguments(String signature, String... args) {
+  static List<Type<?>> arguments(String signature, String... args) {
     String inside = signature.substring(signature.indexOf('(') + 1, signature.lastIndexOf(')'));
     List<String> types =
         inside.isEmpty() ? List.of() : List.of(inside.replace("(", "").replace(")", "").split(","));
@@ -102,7 +94,7 @@ public final class RegistrationPreflight {
       throw new IllegalArgumentException(
           signature + " takes " + types.size() + " values, given " + args.length);
     }
-    List<Type> out = new ArrayList<>();
+    List<Type<?>> out = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String t = types.get(i);
       if (t.equals("address")) {

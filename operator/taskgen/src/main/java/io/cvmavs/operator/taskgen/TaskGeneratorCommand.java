@@ -17,8 +17,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,7 +84,6 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
     long genesis = cvm.genesisBlock().orElse(deploymentBlock + 1);
     byte[] manuscriptHash = cvm.manuscriptHash();
     String taskManager = c.address("CvmTaskManager");
-    Web3j ingest = Web3j.build(new HttpService(c.ethRpcUrl().toString()));
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("task-generator").daemon().factory());
@@ -107,7 +104,7 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
                 new CvmTaskComputer(
                     new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, span)),
                     List.of(manuscript),
-                    ingest,
+                    tx.web3j(), // the CVM ingests over the same (chain-id-checked) connection
                     c.dataDirectory().resolve("task-generator-cvm")),
                 scheduler,
                 created -> {

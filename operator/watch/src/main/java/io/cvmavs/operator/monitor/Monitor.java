@@ -61,6 +61,7 @@ public final class Monitor {
   private AlertStateStore.State state;
   private long position;
   private Map<String, String> addressById;
+  private final ConsoleLevel consoleLevel = new ConsoleLevel();
 
   public Monitor(
       MonitorChain chain,
@@ -289,11 +290,23 @@ public final class Monitor {
     }
   }
 
-  private static void log(Alert a) {
+  /**
+   * Marks operators (0x address or operatorId) whose slashing is expected — the devnet's operators
+   * made faulty on purpose ({@link ConsoleLevel}).
+   */
+  public void expectSlashingOf(String... operatorAddressesOrIds) {
+    consoleLevel.expect(operatorAddressesOrIds);
+  }
+
+  private void log(Alert a) {
     String line = "ALERT " + a.consoleLine();
-    switch (a.type().severity) {
-      case CRITICAL -> LOG.error(line);
-      case WARNING -> LOG.warn(line);
+    switch (consoleLevel.of(a)) {
+      case ERROR -> LOG.error(line);
+      case WARN ->
+          LOG.warn(
+              a.type().severity == AlertType.Severity.CRITICAL
+                  ? line + " (expected: the operator was made faulty on purpose)"
+                  : line);
       default -> LOG.info(line);
     }
   }
