@@ -186,49 +186,61 @@ public final class TaskManagerReader {
 
   /** {@code ChallengeRaised} events in [fromBlock, toBlock]. */
   public List<SlashingEvents.ChallengeRaised> challengesRaised(long fromBlock, long toBlock) {
-    return logs(SlashingEvents.CHALLENGE_RAISED_TOPIC, fromBlock, toBlock).stream()
-        .map(SlashingEvents::decodeChallengeRaised)
-        .toList();
+    return events(
+        SlashingEvents.CHALLENGE_RAISED_TOPIC,
+        SlashingEvents::decodeChallengeRaised,
+        fromBlock,
+        toBlock);
   }
 
   /** {@code SignatureChallengeRaised} events in [fromBlock, toBlock]. */
   public List<SlashingEvents.SignatureChallengeRaised> signatureChallengesRaised(
       long fromBlock, long toBlock) {
-    return logs(SlashingEvents.SIGNATURE_CHALLENGE_RAISED_TOPIC, fromBlock, toBlock).stream()
-        .map(SlashingEvents::decodeSignatureChallengeRaised)
-        .toList();
+    return events(
+        SlashingEvents.SIGNATURE_CHALLENGE_RAISED_TOPIC,
+        SlashingEvents::decodeSignatureChallengeRaised,
+        fromBlock,
+        toBlock);
   }
 
   /** {@code SlashingRequestVetoed} events in [fromBlock, toBlock]. */
   public List<SlashingEvents.SlashingRequestVetoed> slashingRequestsVetoed(
       long fromBlock, long toBlock) {
-    return logs(SlashingEvents.SLASHING_REQUEST_VETOED_TOPIC, fromBlock, toBlock).stream()
-        .map(SlashingEvents::decodeSlashingRequestVetoed)
-        .toList();
+    return events(
+        SlashingEvents.SLASHING_REQUEST_VETOED_TOPIC,
+        SlashingEvents::decodeSlashingRequestVetoed,
+        fromBlock,
+        toBlock);
   }
 
   /** {@code SlashingRequestFulfilled} events in [fromBlock, toBlock]. */
   public List<SlashingEvents.SlashingRequestFulfilled> slashingRequestsFulfilled(
       long fromBlock, long toBlock) {
-    return logs(SlashingEvents.SLASHING_REQUEST_FULFILLED_TOPIC, fromBlock, toBlock).stream()
-        .map(SlashingEvents::decodeSlashingRequestFulfilled)
-        .toList();
+    return events(
+        SlashingEvents.SLASHING_REQUEST_FULFILLED_TOPIC,
+        SlashingEvents::decodeSlashingRequestFulfilled,
+        fromBlock,
+        toBlock);
   }
 
   /** {@code OperatorSlashedForWrongResult} events in [fromBlock, toBlock]. */
   public List<SlashingEvents.OperatorSlashedForWrongResult> operatorsSlashedForWrongResult(
       long fromBlock, long toBlock) {
-    return logs(SlashingEvents.OPERATOR_SLASHED_FOR_WRONG_RESULT_TOPIC, fromBlock, toBlock).stream()
-        .map(SlashingEvents::decodeOperatorSlashedForWrongResult)
-        .toList();
+    return events(
+        SlashingEvents.OPERATOR_SLASHED_FOR_WRONG_RESULT_TOPIC,
+        SlashingEvents::decodeOperatorSlashedForWrongResult,
+        fromBlock,
+        toBlock);
   }
 
   /** {@code EquivocationSlashed} events in [fromBlock, toBlock]. */
   public List<SlashingEvents.EquivocationSlashed> equivocationsSlashed(
       long fromBlock, long toBlock) {
-    return logs(SlashingEvents.EQUIVOCATION_SLASHED_TOPIC, fromBlock, toBlock).stream()
-        .map(SlashingEvents::decodeEquivocationSlashed)
-        .toList();
+    return events(
+        SlashingEvents.EQUIVOCATION_SLASHED_TOPIC,
+        SlashingEvents::decodeEquivocationSlashed,
+        fromBlock,
+        toBlock);
   }
 
   /** {@code TaskResponded} events in [fromBlock, toBlock]. */
@@ -236,6 +248,12 @@ public final class TaskManagerReader {
     return logs(TaskManagerAbi.TASK_RESPONDED_TOPIC, fromBlock, toBlock).stream()
         .map(TaskManagerAbi::decodeTaskResponded)
         .toList();
+  }
+
+  /** The events of {@code topic} in [fromBlock, toBlock], each decoded by {@code decode}. */
+  private <T> List<T> events(
+      String topic, java.util.function.Function<Log, T> decode, long fromBlock, long toBlock) {
+    return logs(topic, fromBlock, toBlock).stream().map(decode).toList();
   }
 
   private List<Log> logs(String topic, long fromBlock, long toBlock) {

@@ -41,16 +41,29 @@ public final class LightVerifier {
     public Options {
       if (trustingPeriod.isNegative() || trustingPeriod.isZero()) {
         throw new IllegalArgumentException(
-            "trusting period must be positive, got " + trustingPeriod);
+            "trusting period must be positive, got " + GoDuration.format(trustingPeriod));
       }
       if (maxClockDrift.isNegative()) {
         throw new IllegalArgumentException(
-            "max clock drift must not be negative, got " + maxClockDrift);
+            "max clock drift must not be negative, got " + GoDuration.format(maxClockDrift));
       }
     }
 
     public static Options of(Duration trustingPeriod) {
       return new Options(trustingPeriod, DEFAULT_MAX_CLOCK_DRIFT, TrustLevel.ONE_THIRD);
+    }
+
+    /**
+     * The options as typed on a command line: Go durations and {@code N/D}; a {@code null} drift or
+     * level is the default (10 s, 1/3).
+     *
+     * @throws IllegalArgumentException naming the value that is wrong
+     */
+    public static Options parse(String trustingPeriod, String maxClockDrift, String trustLevel) {
+      return new Options(
+          GoDuration.parse(trustingPeriod),
+          maxClockDrift == null ? DEFAULT_MAX_CLOCK_DRIFT : GoDuration.parse(maxClockDrift),
+          trustLevel == null ? TrustLevel.ONE_THIRD : TrustLevel.parse(trustLevel));
     }
   }
 

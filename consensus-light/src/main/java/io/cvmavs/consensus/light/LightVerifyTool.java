@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -59,14 +58,9 @@ public final class LightVerifyTool {
     LightVerifier.Options options;
     Instant now;
     try {
-      Duration trustingPeriod = GoDuration.parse(args.trustingPeriod());
-      Duration drift =
-          args.maxClockDrift() == null
-              ? LightVerifier.DEFAULT_MAX_CLOCK_DRIFT
-              : GoDuration.parse(args.maxClockDrift());
-      TrustLevel level =
-          args.trustLevel() == null ? TrustLevel.ONE_THIRD : TrustLevel.parse(args.trustLevel());
-      options = new LightVerifier.Options(trustingPeriod, drift, level);
+      options =
+          LightVerifier.Options.parse(
+              args.trustingPeriod(), args.maxClockDrift(), args.trustLevel());
       now = parseNow(args.now());
     } catch (IllegalArgumentException e) {
       return unusable(e.getMessage());

@@ -110,6 +110,12 @@ class LightVerifyToolTest {
                 run(trusted, untrusted, "336h", "yesterday", null, null), "not an RFC 3339 time"),
             new Case(run(trusted, untrusted, "336h", now, "1/4", null), "must be within [1/3, 1]"),
             new Case(
+                run(trusted, untrusted, "0s", now, null, null),
+                "trusting period must be positive, got 0s"),
+            new Case(
+                run(trusted, untrusted, "336h", now, null, "-1m30s"),
+                "max clock drift must not be negative, got -1m30s"),
+            new Case(
                 run(trusted, untrusted, "336h", now, "one third", null), "not of the form N/D"),
             new Case(
                 run(write("nn.json", noNext), untrusted, "336h", now, null, null),

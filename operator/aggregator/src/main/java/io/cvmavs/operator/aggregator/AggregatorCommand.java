@@ -143,21 +143,10 @@ public final class AggregatorCommand implements Callable<Integer> {
               () -> new AggregatorServer(vertx, aggregator, metrics).listen(host, port).await());
       ServiceRegistry services =
           new ServiceRegistry()
-              .register(
-                  "rpc",
-                  "Ethereum RPC",
-                  "eth_blockNumber answers on eth_rpc_url",
-                  true,
-                  HealthChecks.cached(
-                      HealthChecks.answers(tasks::blockNumber),
-                      Duration.ofSeconds(5),
-                      System::currentTimeMillis))
-              .register(
-                  "keys",
+              .registerEthRpc(tasks::blockNumber)
+              .registerKeys(
                   "Aggregator key",
-                  "the ECDSA key of the aggregator role is decrypted (" + account.address() + ")",
-                  false,
-                  HealthChecks.constant(ServiceStatus.UP))
+                  "the ECDSA key of the aggregator role is decrypted (" + account.address() + ")")
               .register(
                   "json-rpc",
                   "Signature endpoint",

@@ -16,7 +16,6 @@ import io.cvmavs.operator.monitoring.HealthChecks;
 import io.cvmavs.operator.monitoring.InstrumentedHttpService;
 import io.cvmavs.operator.monitoring.Monitoring;
 import io.cvmavs.operator.monitoring.ServiceRegistry;
-import io.cvmavs.operator.monitoring.ServiceStatus;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,21 +132,10 @@ public final class ChallengerCommand implements Callable<Integer> {
     try {
       ServiceRegistry services =
           new ServiceRegistry()
-              .register(
-                  "rpc",
-                  "Ethereum RPC",
-                  "eth_blockNumber answers on eth_rpc_url",
-                  true,
-                  HealthChecks.cached(
-                      HealthChecks.answers(chain::blockNumber),
-                      Duration.ofSeconds(5),
-                      System::currentTimeMillis))
-              .register(
-                  "keys",
+              .registerEthRpc(chain::blockNumber)
+              .registerKeys(
                   "Challenger key",
-                  "the ECDSA key that pays challenge bonds is decrypted (" + chain.address() + ")",
-                  false,
-                  HealthChecks.constant(ServiceStatus.UP))
+                  "the ECDSA key that pays challenge bonds is decrypted (" + chain.address() + ")")
               .register(
                   "aggregator",
                   "Aggregator evidence",

@@ -2,7 +2,6 @@ package io.cvmavs.operator.light;
 
 import io.cvmavs.consensus.light.GoDuration;
 import io.cvmavs.consensus.light.LightVerifier;
-import io.cvmavs.consensus.light.TrustLevel;
 import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.consensus.rpc.LightSyncTool;
 import java.net.URI;
@@ -11,6 +10,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,12 +54,7 @@ public final class LightSyncCommand implements Callable<Integer> {
       description = "Block hash at the trusted height.")
   String trustedHash;
 
-  @Option(
-      names = "--trusting-period",
-      required = true,
-      paramLabel = "DURATION",
-      description = "Go duration, e.g. 336h0m0s.")
-  String trustingPeriod;
+  @Mixin TrustOptions trust;
 
   @Option(
       names = "--to",
@@ -74,15 +69,6 @@ public final class LightSyncCommand implements Callable<Integer> {
       description = "Polling interval when following (default 1s).")
   String interval;
 
-  @Option(
-      names = "--trust-level",
-      paramLabel = "N/D",
-      description = "Default 1/3; within [1/3, 1].")
-  String trustLevel;
-
-  @Option(names = "--max-clock-drift", paramLabel = "DURATION", description = "Default 10s.")
-  String maxClockDrift;
-
   @Override
   public Integer call() throws InterruptedException {
     if (to != null && to <= trustedHeight) {
@@ -92,13 +78,7 @@ public final class LightSyncCommand implements Callable<Integer> {
     LightVerifier.Options options;
     Duration poll;
     try {
-      options =
-          new LightVerifier.Options(
-              GoDuration.parse(trustingPeriod),
-              maxClockDrift == null
-                  ? LightVerifier.DEFAULT_MAX_CLOCK_DRIFT
-                  : GoDuration.parse(maxClockDrift),
-              trustLevel == null ? TrustLevel.ONE_THIRD : TrustLevel.parse(trustLevel));
+      options = trust.parse();
       poll = GoDuration.parse(interval);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -4,6 +4,7 @@ import io.cvmavs.consensus.light.LightVerifyTool;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,34 +48,25 @@ public final class LightVerifyCommand implements Callable<Integer> {
   Path untrusted;
 
   @Option(
-      names = "--trusting-period",
-      required = true,
-      paramLabel = "DURATION",
-      description = "Go duration, e.g. 336h0m0s or 1400s.")
-  String trustingPeriod;
-
-  @Option(
       names = "--now",
       required = true,
       paramLabel = "RFC3339",
       description = "The current time.")
   String now;
 
-  @Option(
-      names = "--trust-level",
-      paramLabel = "N/D",
-      description = "Default 1/3; within [1/3, 1].")
-  String trustLevel;
-
-  @Option(names = "--max-clock-drift", paramLabel = "DURATION", description = "Default 10s.")
-  String maxClockDrift;
+  @Mixin TrustOptions trust;
 
   @Override
   public Integer call() {
     return print(
         LightVerifyTool.run(
             new LightVerifyTool.Arguments(
-                trusted, untrusted, trustingPeriod, now, trustLevel, maxClockDrift)));
+                trusted,
+                untrusted,
+                trust.trustingPeriod,
+                now,
+                trust.trustLevel,
+                trust.maxClockDrift)));
   }
 
   /**

@@ -296,7 +296,10 @@ class ChallengeChainIT {
     EquivocationProof proof =
         proofs.equivocationProof(
             task, op.publicKeyG1(), op.publicKeyG2(), op.sign(digest(a)), op.sign(digest(b)));
+    assertThat(reader.equivocationSlashed(task.taskIndex(), addresses.get(2))).isFalse();
     TransactionReceipt receipt = challenger.slashEquivocation(task, a, b, proof);
+    assertThat(reader.equivocationSlashed(task.taskIndex(), addresses.get(2))).isTrue();
+    assertThat(reader.equivocationSlashed(task.taskIndex(), addresses.get(1))).isFalse();
     assertThat(
             SlashingEvents.inReceipt(
                 receipt,

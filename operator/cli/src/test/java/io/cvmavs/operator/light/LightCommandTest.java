@@ -10,6 +10,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -144,70 +146,34 @@ class LightCommandTest {
     assertThat(JSON.readTree(out.toString().strip()).get("reason").asText()).contains("--colour");
   }
 
+  /** {@code light sync} against a port nothing listens on, from trusted height 5. */
+  private int sync(String trustedHash, String trustingPeriod, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "light",
+                "sync",
+                "--rpc",
+                "http://127.0.0.1:1",
+                "--trusted-height",
+                "5",
+                "--trusted-hash",
+                trustedHash,
+                "--trusting-period",
+                trustingPeriod));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
+  }
+
   @Test
   void syncRefusesBadArgumentsAndReportsAnUnreachableNode() {
-    assertThat(
-            run(
-                "light",
-                "sync",
-                "--rpc",
-                "http://127.0.0.1:1",
-                "--trusted-height",
-                "5",
-                "--trusted-hash",
-                "AB",
-                "--trusting-period",
-                "two weeks"))
-        .as(err.toString())
-        .isEqualTo(2);
+    assertThat(sync("AB", "two weeks")).as(err.toString()).isEqualTo(2);
     assertThat(err.toString()).contains("not a Go duration");
-    assertThat(
-            run(
-                "light",
-                "sync",
-                "--rpc",
-                "http://127.0.0.1:1",
-                "--trusted-height",
-                "5",
-                "--trusted-hash",
-                "AB",
-                "--trusting-period",
-                "336h",
-                "--to",
-                "3"))
-        .isEqualTo(2);
+    assertThat(sync("AB", "336h", "--to", "3")).isEqualTo(2);
     assertThat(err.toString()).contains("--to 3 must be above --trusted-height 5");
-    assertThat(
-            run(
-                "light",
-                "sync",
-                "--rpc",
-                "http://127.0.0.1:1",
-                "--trusted-height",
-                "5",
-                "--trusted-hash",
-                "AB".repeat(32),
-                "--trusting-period",
-                "336h",
-                "--to",
-                "9"))
-        .isEqualTo(1);
+    assertThat(sync("AB".repeat(32), "336h", "--to", "9")).isEqualTo(1);
     assertThat(out.toString()).contains("commit at http://127.0.0.1:1");
-    assertThat(
-            run(
-                "light",
-                "sync",
-                "--rpc",
-                "http://127.0.0.1:1",
-                "--trusted-height",
-                "5",
-                "--trusted-hash",
-                "AB",
-                "--trusting-period",
-                "336h",
-                "--to",
-                "9"))
-        .isEqualTo(2);
+    assertThat(sync("AB", "336h", "--to", "9")).isEqualTo(2);
     assertThat(out.toString()).contains("--trusted-hash must be a 32-byte header hash");
   }
 }

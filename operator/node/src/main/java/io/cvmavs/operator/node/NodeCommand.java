@@ -269,15 +269,7 @@ public final class NodeCommand implements Callable<Integer> {
     node.metrics(metrics);
     long started = System.currentTimeMillis();
     ServiceRegistry services = new ServiceRegistry();
-    services.register(
-        "rpc",
-        "Ethereum RPC",
-        "eth_blockNumber answers on eth_rpc_url",
-        true,
-        HealthChecks.cached(
-            HealthChecks.answers(tasks::blockNumber),
-            Duration.ofSeconds(5),
-            System::currentTimeMillis));
+    services.registerEthRpc(tasks::blockNumber);
     if (o.subscribe()) {
       services.register(
           "ws-subscription",
@@ -293,12 +285,8 @@ public final class NodeCommand implements Callable<Integer> {
         false,
         HealthChecks.recent(
             metrics::lastTaskSeenMillis, started, staleTaskAfter, System::currentTimeMillis));
-    services.register(
-        "keys",
-        "BLS key",
-        "the BLS key is decrypted (operator " + signer.operatorId() + ")",
-        false,
-        HealthChecks.constant(ServiceStatus.UP));
+    services.registerKeys(
+        "BLS key", "the BLS key is decrypted (operator " + signer.operatorId() + ")");
     services.register(
         "aggregator",
         "Aggregator",

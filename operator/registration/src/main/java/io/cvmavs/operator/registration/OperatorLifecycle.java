@@ -41,14 +41,8 @@ public final class OperatorLifecycle {
     String me = operator.address();
     String avs = contracts.serviceManager();
     long set = contracts.operatorSetId();
-    CoreReader core =
-        new CoreReader(operator, contracts.delegationManager(), contracts.allocationManager());
-    CoreWriter coreTx =
-        new CoreWriter(
-            operator,
-            contracts.delegationManager(),
-            contracts.strategyManager(),
-            contracts.allocationManager());
+    CoreReader core = contracts.coreReader(operator.reader());
+    CoreWriter coreTx = contracts.coreWriter(operator);
     RegistryReader registry = new RegistryReader(operator, contracts.registry());
     long delay = core.deallocationDelay();
     List<RegistrationStep> steps = new ArrayList<>();

@@ -99,14 +99,8 @@ public final class OperatorRegistration {
 
   private List<RegistrationStep> register(Request request, List<RegistrationStep> steps) {
     String me = operator.address();
-    CoreReader core =
-        new CoreReader(operator, contracts.delegationManager(), contracts.allocationManager());
-    CoreWriter coreTx =
-        new CoreWriter(
-            operator,
-            contracts.delegationManager(),
-            contracts.strategyManager(),
-            contracts.allocationManager());
+    CoreReader core = contracts.coreReader(operator.reader());
+    CoreWriter coreTx = contracts.coreWriter(operator);
     StakingReader staking = new StakingReader(operator, contracts.cStaking());
     StakingWriter stakingTx = new StakingWriter(operator, contracts.cStaking());
     RegistryReader registry = new RegistryReader(operator, contracts.registry());

@@ -18,7 +18,7 @@ public final class OperatorStatus {
   private OperatorStatus() {}
 
   public static ObjectNode read(RegistrationContracts c, RpcClient rpc, String operator) {
-    CoreReader core = new CoreReader(rpc, c.delegationManager(), c.allocationManager());
+    CoreReader core = c.coreReader(rpc);
     RegistryReader registry = new RegistryReader(rpc, c.registry());
     StakingReader staking = new StakingReader(rpc, c.cStaking());
     TaskManagerReader tasks = new TaskManagerReader(rpc, c.taskManager());

@@ -1,5 +1,9 @@
 package io.cvmavs.operator.registration;
 
+import io.cvmavs.chain.core.CoreReader;
+import io.cvmavs.chain.core.CoreWriter;
+import io.cvmavs.chain.rpc.RpcClient;
+import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.operator.config.OperatorConfig;
 
 /** The addresses registration touches (deploy script names). */
@@ -29,5 +33,15 @@ public record RegistrationContracts(
         c.address("CvmRegistry"),
         c.address("CvmTaskManager"),
         0);
+  }
+
+  /** The EigenLayer core reads of these contracts. */
+  public CoreReader coreReader(RpcClient rpc) {
+    return new CoreReader(rpc, delegationManager, allocationManager);
+  }
+
+  /** The EigenLayer core transactions of these contracts, sent by {@code sender}. */
+  public CoreWriter coreWriter(Transactor sender) {
+    return new CoreWriter(sender, delegationManager, strategyManager, allocationManager);
   }
 }

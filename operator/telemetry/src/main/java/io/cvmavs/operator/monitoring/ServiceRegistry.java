@@ -1,11 +1,13 @@
 package io.cvmavs.operator.monitoring;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,25 @@ public final class ServiceRegistry {
     }
     services.add(s);
     return this;
+  }
+
+  /**
+   * The critical {@code rpc} component every process has: up while {@code blockNumber} answers
+   * ({@code eth_blockNumber} on eth_rpc_url), checked at most every 5 s.
+   */
+  public ServiceRegistry registerEthRpc(LongSupplier blockNumber) {
+    return register(
+        "rpc",
+        "Ethereum RPC",
+        "eth_blockNumber answers on eth_rpc_url",
+        true,
+        HealthChecks.cached(
+            HealthChecks.answers(blockNumber), Duration.ofSeconds(5), System::currentTimeMillis));
+  }
+
+  /** The {@code keys} component: a key decrypted before the process started (always up). */
+  public ServiceRegistry registerKeys(String name, String description) {
+    return register("keys", name, description, false, HealthChecks.constant(ServiceStatus.UP));
   }
 
   /** Runs every check (may block). */
