@@ -1,9 +1,7 @@
 package io.cvmavs.chain.avs;
 
-import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
-import java.util.List;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Bool;
 import org.web3j.abi.datatypes.Utf8String;
@@ -27,24 +25,20 @@ public final class SlasherWriter {
 
   /** Owner only: {@code setAllowed(account, allowed)}. */
   public TransactionReceipt setAllowed(String account, boolean allowed) {
-    return tx.send(
-        slasher,
-        Abi.call("setAllowed(address,bool)", List.of(new Address(account), new Bool(allowed))),
-        "CvmSlasher.setAllowed");
+    return tx.invoke(
+        slasher, "CvmSlasher", "setAllowed(address,bool)", new Address(account), new Bool(allowed));
   }
 
   /** An allowed account only: slashes {@code wad} of every strategy of the operator set. */
   public TransactionReceipt slashOperator(
       String operator, long operatorSetId, BigInteger wad, String description) {
-    return tx.send(
+    return tx.invoke(
         slasher,
-        Abi.call(
-            "slashOperator(address,uint32,uint256,string)",
-            List.of(
-                new Address(operator),
-                new Uint32(operatorSetId),
-                new Uint256(wad),
-                new Utf8String(description))),
-        "CvmSlasher.slashOperator");
+        "CvmSlasher",
+        "slashOperator(address,uint32,uint256,string)",
+        new Address(operator),
+        new Uint32(operatorSetId),
+        new Uint256(wad),
+        new Utf8String(description));
   }
 }

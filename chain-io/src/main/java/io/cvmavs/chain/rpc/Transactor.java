@@ -1,6 +1,7 @@
 package io.cvmavs.chain.rpc;
 
 import io.cvmavs.chain.ChainException;
+import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.abi.Numbers;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.abi.datatypes.Type;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
@@ -151,6 +153,17 @@ public final class Transactor {
 
   public String call(String to, String data, DefaultBlockParameter block, String what) {
     return reader.call(to, data, block, what);
+  }
+
+  /**
+   * Sends {@code signature(args)} to {@code to} with no value and waits for its receipt; errors
+   * name it {@code contract.function} ({@code CStaking.stake}).
+   */
+  public TransactionReceipt invoke(String to, String contract, String signature, Type<?>... args) {
+    return send(
+        to,
+        Abi.call(signature, List.of(args)),
+        contract + "." + signature.substring(0, signature.indexOf('(')));
   }
 
   /** Sends a transaction with no value and waits for its receipt. */

@@ -1,9 +1,7 @@
 package io.cvmavs.chain.staking;
 
-import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
-import java.util.List;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
@@ -20,55 +18,42 @@ public final class StakingWriter {
   }
 
   public TransactionReceipt setConsensusKey(byte[] consensusKey) {
-    return tx.send(
-        cStaking,
-        Abi.call("setConsensusKey(bytes32)", List.of(new Bytes32(consensusKey))),
-        "CStaking.setConsensusKey");
+    return tx.invoke(cStaking, "CStaking", "setConsensusKey(bytes32)", new Bytes32(consensusKey));
   }
 
   public TransactionReceipt stake(String operator, BigInteger amount) {
-    return tx.send(
-        cStaking,
-        Abi.call("stake(address,uint256)", List.of(new Address(operator), new Uint256(amount))),
-        "CStaking.stake");
+    return tx.invoke(
+        cStaking, "CStaking", "stake(address,uint256)", new Address(operator), new Uint256(amount));
   }
 
   /** {@code unstake(operator, shares)}: starts the withdrawal of {@code shares}. */
   public TransactionReceipt unstake(String operator, BigInteger shares) {
-    return tx.send(
+    return tx.invoke(
         cStaking,
-        Abi.call("unstake(address,uint256)", List.of(new Address(operator), new Uint256(shares))),
-        "CStaking.unstake");
+        "CStaking",
+        "unstake(address,uint256)",
+        new Address(operator),
+        new Uint256(shares));
   }
 
   /** Owner only: {@code setSlasher(slasher)}. */
   public TransactionReceipt setSlasher(String slasher) {
-    return tx.send(
-        cStaking,
-        Abi.call("setSlasher(address)", List.of(new Address(slasher))),
-        "CStaking.setSlasher");
+    return tx.invoke(cStaking, "CStaking", "setSlasher(address)", new Address(slasher));
   }
 
   /** The slasher only: {@code slash(operator, wad)}. */
   public TransactionReceipt slash(String operator, BigInteger wad) {
-    return tx.send(
-        cStaking,
-        Abi.call("slash(address,uint256)", List.of(new Address(operator), new Uint256(wad))),
-        "CStaking.slash");
+    return tx.invoke(
+        cStaking, "CStaking", "slash(address,uint256)", new Address(operator), new Uint256(wad));
   }
 
   public TransactionReceipt approve(String token, String spender, BigInteger amount) {
-    return tx.send(
-        token,
-        Abi.call("approve(address,uint256)", List.of(new Address(spender), new Uint256(amount))),
-        "ERC20.approve");
+    return tx.invoke(
+        token, "ERC20", "approve(address,uint256)", new Address(spender), new Uint256(amount));
   }
 
   /** Devnet only: {@code DevnetToken.mint} (owner) or {@code CToken.mint} (minter role). */
   public TransactionReceipt mint(String token, String to, BigInteger amount) {
-    return tx.send(
-        token,
-        Abi.call("mint(address,uint256)", List.of(new Address(to), new Uint256(amount))),
-        "mint");
+    return tx.invoke(token, "token", "mint(address,uint256)", new Address(to), new Uint256(amount));
   }
 }

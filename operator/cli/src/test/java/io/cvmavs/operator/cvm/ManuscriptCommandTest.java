@@ -12,22 +12,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code manuscript validate} through picocli (no Flink involved). */
+/**
+ * {@code manuscript validate} through the real command line (SQL compiled on the planner, no job).
+ */
 class ManuscriptCommandTest {
   @TempDir Path dir;
   final StringWriter out = new StringWriter();
   final StringWriter err = new StringWriter();
 
+  /** {@code cvm-avs manuscript ARGS} through the real command line and its failure handler. */
   int run(String... args) {
-    CommandLine cl = new CommandLine(new ManuscriptCommand());
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    cl.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("error: " + e.getMessage());
-          return 1;
-        });
-    return cl.execute(args);
+    CommandLine cl = CvmAvsCommand.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 1];
+    all[0] = "manuscript";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return cl.execute(all);
   }
 
   @Test
@@ -59,18 +60,10 @@ class ManuscriptCommandTest {
         .contains(file + ":5:1: colour: unknown field 'colour'");
   }
 
-  /** Through the real command line and its failure handler, as a user sees it. */
-  private int cli(String... args) {
-    CommandLine cl = CvmAvsCommand.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
-  }
-
   @Test
   void aMissingFileSaysSoWithExitCode1() {
     Path file = dir.resolve("absent.yaml");
-    assertThat(cli("manuscript", "validate", file.toString())).isEqualTo(1);
+    assertThat(run("validate", file.toString())).isEqualTo(1);
     assertThat(err.toString().strip())
         .isEqualTo("cvm-avs manuscript validate: error: no such file: " + file);
   }
@@ -79,7 +72,7 @@ class ManuscriptCommandTest {
   void aRefusalEndsWithItsProblemsNotADebugHint() throws IOException {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "name: m\nspecVersion: v1.0.0\nsources: []\nsinks: []\ncolour: red\n");
-    assertThat(cli("manuscript", "validate", file.toString())).isEqualTo(1);
+    assertThat(run("validate", file.toString())).isEqualTo(1);
     assertThat(err.toString().strip()).endsWith(file + ":5:1: colour: unknown field 'colour'");
     assertThat(err.toString()).doesNotContain("--debug");
   }
@@ -100,7 +93,7 @@ class ManuscriptCommandTest {
         sinks:
           - {name: out, type: dataset, from: t}
         """);
-    assertThat(cli("manuscript", "validate", file.toString())).isEqualTo(1);
+    assertThat(run("validate", file.toString())).isEqualTo(1);
     String problem =
         err.toString()
             .lines()

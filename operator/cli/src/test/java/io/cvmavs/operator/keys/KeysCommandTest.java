@@ -39,6 +39,20 @@ class KeysCommandTest {
   private StringWriter out;
   private StringWriter err;
 
+  /** {@code keys import --type TYPE --from FROM --out OUT --light-kdf}. */
+  private int importKey(String type, Path from, Path out) {
+    return run(
+        "keys",
+        "import",
+        "--type",
+        type,
+        "--from",
+        from.toString(),
+        "--out",
+        out.toString(),
+        "--light-kdf");
+  }
+
   private int run(String... args) {
     out = new StringWriter();
     err = new StringWriter();
@@ -206,18 +220,7 @@ class KeysCommandTest {
     assertThat(key).doesNotExist();
     env.put("OPERATOR_ECDSA_KEY_PASSWORD", "1234567");
     Path secret = Files.writeString(dir.resolve("ecdsa.hex"), "0x" + "11".repeat(32));
-    assertThat(
-            run(
-                "keys",
-                "import",
-                "--type",
-                "ecdsa",
-                "--from",
-                secret.toString(),
-                "--out",
-                key.toString(),
-                "--light-kdf"))
-        .isEqualTo(2);
+    assertThat(importKey("ecdsa", secret, key)).isEqualTo(2);
     assertThat(err.toString()).contains("at least 8");
     assertThat(key).doesNotExist();
   }
@@ -229,19 +232,7 @@ class KeysCommandTest {
     String privateKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
     Path secret = Files.writeString(dir.resolve("ecdsa.hex"), privateKey + "\n");
     Path key = dir.resolve("imported.ecdsa.json");
-    assertThat(
-            run(
-                "keys",
-                "import",
-                "--type",
-                "ecdsa",
-                "--from",
-                secret.toString(),
-                "--out",
-                key.toString(),
-                "--light-kdf"))
-        .as(err.toString())
-        .isZero();
+    assertThat(importKey("ecdsa", secret, key)).as(err.toString()).isZero();
     assertThat(stdoutJson().get("address").asText())
         .isEqualToIgnoringCase("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
     assertThat(out.toString() + Files.readString(key)).doesNotContain(privateKey.substring(2));
@@ -257,38 +248,14 @@ class KeysCommandTest {
     io.cvmavs.crypto.bls.BlsKeyPair expected = io.cvmavs.crypto.bls.BlsKeyPair.fromSecret(sk);
     Path decimal = Files.writeString(dir.resolve("bls.txt"), sk.toString());
     Path key = dir.resolve("imported.bls.json");
-    assertThat(
-            run(
-                "keys",
-                "import",
-                "--type",
-                "bls",
-                "--from",
-                decimal.toString(),
-                "--out",
-                key.toString(),
-                "--light-kdf"))
-        .as(err.toString())
-        .isZero();
+    assertThat(importKey("bls", decimal, key)).as(err.toString()).isZero();
     assertThat(run("keys", "show", key.toString())).as(err.toString()).isZero();
     assertThat(stdoutJson().get("operatorId").asText())
         .isEqualTo(Numeric.toHexString(expected.operatorId()));
     // The same secret in hex gives the same key.
     Path hex = Files.writeString(dir.resolve("bls.hex"), "0x" + sk.toString(16));
     Path key2 = dir.resolve("imported2.bls.json");
-    assertThat(
-            run(
-                "keys",
-                "import",
-                "--type",
-                "bls",
-                "--from",
-                hex.toString(),
-                "--out",
-                key2.toString(),
-                "--light-kdf"))
-        .as(err.toString())
-        .isZero();
+    assertThat(importKey("bls", hex, key2)).as(err.toString()).isZero();
     assertThat(stdoutJson().get("operatorId").asText())
         .isEqualTo(Numeric.toHexString(expected.operatorId()));
   }
@@ -298,19 +265,7 @@ class KeysCommandTest {
     env.put("OPERATOR_ED25519_KEY_PASSWORD", ED25519_PASSWORD);
     Path seed = Files.writeString(dir.resolve("seed.hex"), RFC8032_SEED);
     Path key = dir.resolve("a.ed25519.json");
-    assertThat(
-            run(
-                "keys",
-                "import",
-                "--type",
-                "ed25519",
-                "--from",
-                seed.toString(),
-                "--out",
-                key.toString(),
-                "--light-kdf"))
-        .as(err.toString())
-        .isZero();
+    assertThat(importKey("ed25519", seed, key)).as(err.toString()).isZero();
     assertThat(stdoutJson().get("publicKey").asText()).isEqualTo(RFC8032_PUBLIC);
     assertThat(run("keys", "show", key.toString())).as(err.toString()).isZero();
     assertThat(stdoutJson().get("publicKey").asText()).isEqualTo(RFC8032_PUBLIC);
@@ -329,36 +284,13 @@ class KeysCommandTest {
             + "\"}}";
     Path cometFile = Files.writeString(dir.resolve("priv_validator_key.json"), comet);
     Path key2 = dir.resolve("b.ed25519.json");
-    assertThat(
-            run(
-                "keys",
-                "import",
-                "--type",
-                "ed25519",
-                "--from",
-                cometFile.toString(),
-                "--out",
-                key2.toString(),
-                "--light-kdf"))
-        .as(err.toString())
-        .isZero();
+    assertThat(importKey("ed25519", cometFile, key2)).as(err.toString()).isZero();
     assertThat(stdoutJson().get("publicKey").asText()).isEqualTo(RFC8032_PUBLIC);
 
     // A seed+public key pair that does not belong together is refused, without echoing it.
     both[63] ^= 1;
     Path bad = Files.writeString(dir.resolve("bad.hex"), Numeric.toHexStringNoPrefix(both));
-    assertThat(
-            run(
-                "keys",
-                "import",
-                "--type",
-                "ed25519",
-                "--from",
-                bad.toString(),
-                "--out",
-                dir.resolve("c.json").toString(),
-                "--light-kdf"))
-        .isEqualTo(2);
+    assertThat(importKey("ed25519", bad, dir.resolve("c.json"))).isEqualTo(2);
     assertThat(err.toString()).contains("not the public key").doesNotContain(RFC8032_SEED);
     assertThat(dir.resolve("c.json")).doesNotExist();
   }
@@ -368,45 +300,15 @@ class KeysCommandTest {
     env.put("OPERATOR_ECDSA_KEY_PASSWORD", ECDSA_PASSWORD);
     String secret = "0x" + "zz".repeat(32);
     Path file = Files.writeString(dir.resolve("bad.hex"), secret);
-    assertThat(
-            run(
-                "keys",
-                "import",
-                "--type",
-                "ecdsa",
-                "--from",
-                file.toString(),
-                "--out",
-                dir.resolve("k.json").toString()))
-        .isEqualTo(2);
+    assertThat(importKey("ecdsa", file, dir.resolve("k.json"))).isEqualTo(2);
     assertThat(err.toString())
         .contains("--from")
         .contains("not an ECDSA private key in hex")
         .doesNotContain("zzzz");
     Files.writeString(file, "0x" + "11".repeat(31));
-    assertThat(
-            run(
-                "keys",
-                "import",
-                "--type",
-                "ecdsa",
-                "--from",
-                file.toString(),
-                "--out",
-                dir.resolve("k.json").toString()))
-        .isEqualTo(2);
+    assertThat(importKey("ecdsa", file, dir.resolve("k.json"))).isEqualTo(2);
     assertThat(err.toString()).contains("holds 31 bytes");
-    assertThat(
-            run(
-                "keys",
-                "import",
-                "--type",
-                "ecdsa",
-                "--from",
-                dir.resolve("nope").toString(),
-                "--out",
-                dir.resolve("k.json").toString()))
-        .isEqualTo(2);
+    assertThat(importKey("ecdsa", dir.resolve("nope"), dir.resolve("k.json"))).isEqualTo(2);
     assertThat(err.toString()).contains("cannot read");
     assertThat(dir.resolve("k.json")).doesNotExist();
   }

@@ -124,7 +124,7 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
       stop.await();
     } finally {
       scheduler.shutdownNow();
-      ingest.shutdown();
+      tx.web3j().shutdown();
     }
     return 0;
   }
