@@ -3,13 +3,13 @@ package io.cvmavs.operator.challenger;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.cvm.task.AttestedManuscript;
-import io.cvmavs.cvm.task.BlockSchedule;
 import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.operator.aggregatorapi.AggregatorClient;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
+import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.cvmavs.operator.monitoring.HealthChecks;
@@ -98,9 +98,10 @@ public final class ChallengerCommand implements Callable<Integer> {
     long deploymentBlock = c.startBlock();
     Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);
     CvmTaskComputer cvm =
-        new CvmTaskComputer(
-            new CvmTaskComputer.Settings(
-                "eth", new BlockSchedule(o.genesisBlock().orElse(deploymentBlock + 1), o.span())),
+        CvmTasks.computer(
+            o.genesisBlock(),
+            deploymentBlock,
+            o.span(),
             o.manuscripts(),
             ingestWeb3j,
             c.dataDirectory().resolve("challenger-cvm"));

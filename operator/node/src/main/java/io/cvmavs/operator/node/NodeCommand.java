@@ -8,7 +8,6 @@ import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.AttestedManuscript;
-import io.cvmavs.cvm.task.BlockSchedule;
 import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.cvm.task.TaskRefusedException;
@@ -19,6 +18,7 @@ import io.cvmavs.operator.config.ConfigException;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
+import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.operator.monitoring.ChainGauges;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
@@ -208,9 +208,10 @@ public final class NodeCommand implements Callable<Integer> {
     Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);
     Path data = c.dataDirectory();
     CvmTaskComputer computer =
-        new CvmTaskComputer(
-            new CvmTaskComputer.Settings(
-                "eth", new BlockSchedule(o.genesisBlock().orElse(deploymentBlock + 1), o.span())),
+        CvmTasks.computer(
+            o.genesisBlock(),
+            deploymentBlock,
+            o.span(),
             o.manuscripts(),
             ingestWeb3j,
             data.resolve("cvm"));
