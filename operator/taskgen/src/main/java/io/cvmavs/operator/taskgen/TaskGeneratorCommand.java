@@ -2,16 +2,16 @@ package io.cvmavs.operator.taskgen;
 
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
-import io.cvmavs.cvm.task.BlockSchedule;
-import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
+import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -101,8 +101,10 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
                     Duration.ofMillis(pollMillis),
                     OptionalLong.empty()),
                 TaskGenerator.Chain.of(tx, taskManager),
-                new CvmTaskComputer(
-                    new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, span)),
+                CvmTasks.computer(
+                    Optional.of(genesis),
+                    deploymentBlock,
+                    span,
                     List.of(manuscript),
                     tx.web3j(), // the CVM ingests over the same (chain-id-checked) connection
                     c.dataDirectory().resolve("task-generator-cvm")),
