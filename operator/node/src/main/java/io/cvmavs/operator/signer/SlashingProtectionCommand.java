@@ -19,11 +19,8 @@ import picocli.CommandLine.Spec;
 public final class SlashingProtectionCommand {
   private SlashingProtectionCommand() {}
 
-  @Command(
-      name = "export",
-      mixinStandardHelpOptions = true,
-      description = "Write every record to a JSON file.")
-  static final class Export implements Callable<Integer> {
+  /** What both subcommands take: the node's data directory, whose journal they read or extend. */
+  abstract static class OnDataDir implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(
@@ -32,7 +29,13 @@ public final class SlashingProtectionCommand {
         paramLabel = "DIR",
         description = "The node's data directory.")
     Path dataDir;
+  }
 
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = "Write every record to a JSON file.")
+  static final class Export extends OnDataDir {
     @Option(
         names = "--to",
         required = true,
@@ -54,16 +57,7 @@ public final class SlashingProtectionCommand {
       name = "import",
       mixinStandardHelpOptions = true,
       description = "Add the records of an export; all-or-nothing, refused on any conflict.")
-  static final class Import implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(
-        names = "--data-dir",
-        required = true,
-        paramLabel = "DIR",
-        description = "The node's data directory.")
-    Path dataDir;
-
+  static final class Import extends OnDataDir {
     @Option(
         names = "--from",
         required = true,
