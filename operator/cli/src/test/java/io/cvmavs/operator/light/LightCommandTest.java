@@ -142,7 +142,21 @@ class LightCommandTest {
     assertThat(err.toString()).doesNotContain("Usage:");
 
     out.getBuffer().setLength(0);
-    assertThat(run("light", "verify", "--colour", "red")).isEqualTo(2);
+    assertThat(
+            run(
+                "light",
+                "verify",
+                "--trusted",
+                "t.json",
+                "--untrusted",
+                "u.json",
+                "--trusting-period",
+                "1h",
+                "--now",
+                "2023-09-07T12:50:00Z",
+                "--colour",
+                "red"))
+        .isEqualTo(2);
     assertThat(JSON.readTree(out.toString().strip()).get("reason").asText()).contains("--colour");
   }
 
