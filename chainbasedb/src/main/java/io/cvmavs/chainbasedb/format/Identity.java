@@ -50,7 +50,7 @@ public record Identity(Kind kind, String chain, String address) {
           return k;
         }
       }
-      throw new FormatException(
+      throw new BadIdentityException(
           field,
           "identity '"
               + text
@@ -69,11 +69,11 @@ public record Identity(Kind kind, String chain, String address) {
   /** Parses and validates an identity string; errors name {@code field}. */
   public static Identity parse(String text, String field) {
     if (text == null) {
-      throw new FormatException(field, "identity is missing");
+      throw new BadIdentityException(field, "identity is missing");
     }
     String[] parts = text.split(":", -1);
     if (parts.length != 3) {
-      throw new FormatException(
+      throw new BadIdentityException(
           field, "identity '" + text + "' is not <kind>:<chain>:<address> (3 parts)");
     }
     Kind kind = Kind.of(parts[0], field, text);
@@ -89,7 +89,7 @@ public record Identity(Kind kind, String chain, String address) {
 
   private static void check(Kind kind, String chain, String address, String field, String text) {
     if (!kind.chains.contains(chain)) {
-      throw new FormatException(
+      throw new BadIdentityException(
           field,
           "identity '"
               + text
@@ -105,30 +105,30 @@ public record Identity(Kind kind, String chain, String address) {
       case "eth", "cvm" -> checkEvmAddress(address, field, text);
       case "near" -> {
         if (address.length() != 64 || !isLowerHex(address)) {
-          throw new FormatException(
+          throw new BadIdentityException(
               field,
               "identity '"
                   + text
                   + "': a near address is 64 lower-case hex characters (an Ed25519 public key)");
         }
       }
-      default -> throw new FormatException(field, "identity '" + text + "': unknown chain");
+      default -> throw new BadIdentityException(field, "identity '" + text + "': unknown chain");
     }
   }
 
   private static void checkEvmAddress(String address, String field, String text) {
     if (address.length() != 42 || !address.startsWith("0x")) {
-      throw new FormatException(
+      throw new BadIdentityException(
           field, "identity '" + text + "': the address is 0x followed by 40 hex characters");
     }
     String hex = address.substring(2);
     if (!hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-      throw new FormatException(
+      throw new BadIdentityException(
           field, "identity '" + text + "': the address has a non-hex character");
     }
     boolean mixed = !hex.equals(hex.toLowerCase(Locale.ROOT)) && !hex.equals(hex.toUpperCase(Locale.ROOT));
     if (mixed && !Keys.toChecksumAddress(hex).substring(2).equals(hex)) {
-      throw new FormatException(
+      throw new BadIdentityException(
           field, "identity '" + text + "': the mixed-case address fails its EIP-55 checksum");
     }
   }

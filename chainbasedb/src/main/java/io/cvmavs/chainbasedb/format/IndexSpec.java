@@ -97,11 +97,11 @@ public record IndexSpec(String name, Kind kind, List<String> fields, int dimensi
     }
   }
 
-  void write(Plain.Writer w) {
+  public void write(Plain.Writer w) {
     w.string(name).string(kind.wire).list(fields, Plain.Writer::string).u32(dimension).string(metric);
   }
 
-  static IndexSpec read(Plain.Reader r, String field) {
+  public static IndexSpec read(Plain.Reader r, String field) {
     String name = r.string(field + ".name", 256);
     Kind kind = Kind.parse(r.string(field + ".kind", 64), field + ".kind");
     List<String> fields = r.list(field + ".fields", 8, f -> r.string(f, 600));

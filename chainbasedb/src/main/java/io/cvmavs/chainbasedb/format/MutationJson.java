@@ -370,7 +370,7 @@ public final class MutationJson {
   private static Identity identity(JsonNode n, String f, Identity.Kind kind) {
     Identity id = Identity.parse(textNode(n, f), f);
     if (id.kind() != kind) {
-      throw new FormatException(f, "expected a " + kind.prefix() + " identity, got " + id);
+      throw new BadIdentityException(f, "expected a " + kind.prefix() + " identity, got " + id);
     }
     return id;
   }

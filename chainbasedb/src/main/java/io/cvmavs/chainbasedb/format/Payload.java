@@ -63,7 +63,7 @@ public sealed interface Payload {
       Plain.Reader r, String field, Identity.Kind kind) {
     Identity id = Identity.parse(r.string(field, 256), field);
     if (id.kind() != kind) {
-      throw new FormatException(field, "expected a " + kind.prefix() + " identity, got " + id);
+      throw new BadIdentityException(field, "expected a " + kind.prefix() + " identity, got " + id);
     }
     return id;
   }
@@ -324,7 +324,7 @@ public sealed interface Payload {
       byte[] amount = r.fixed(f + ".amount", 32);
       Identity to = identity(r, f + ".to", Identity.Kind.USER);
       if (!to.chain().equals("eth")) {
-        throw new FormatException(f + ".to", "withdrawals go to an eth account, got " + to);
+        throw new BadIdentityException(f + ".to", "withdrawals go to an eth account, got " + to);
       }
       return new Withdrawal(amount, to);
     }
