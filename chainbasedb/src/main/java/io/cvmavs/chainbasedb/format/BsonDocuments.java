@@ -17,8 +17,8 @@ import org.bson.json.JsonWriterSettings;
 /**
  * Documents are BSON (bsonspec.org 1.1) through {@code org.mongodb:bson}. A document is accepted
  * only if it decodes completely and re-encodes to exactly the same bytes, so a signed document has
- * one byte form. Its JSON form is MongoDB Extended JSON v2 in canonical mode, which keeps every BSON
- * type ({@code {"$numberInt": "1"}}), so JSON → BSON gives back the signed bytes.
+ * one byte form. Its JSON form is MongoDB Extended JSON v2 in canonical mode, which keeps every
+ * BSON type ({@code {"$numberInt": "1"}}), so JSON → BSON gives back the signed bytes.
  */
 public final class BsonDocuments {
   /** Largest document accepted (bytes). */

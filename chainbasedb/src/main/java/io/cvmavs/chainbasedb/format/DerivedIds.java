@@ -9,7 +9,8 @@ import java.util.HexFormat;
  *
  * <ul>
  *   <li>database: {@code db3_db:cvm:0x} + the last 20 bytes of SHA-256(UTF-8(sender identity) ‖
- *       UINT64 nonce ‖ UINT32 item), item = the payload's position in its group (0 when not a group);
+ *       UINT64 nonce ‖ UINT32 item), item = the payload's position in its group (0 when not a
+ *       group);
  *   <li>document: the first 16 bytes of SHA-256(signing root ‖ UINT32 item ‖ UINT32 index), index =
  *       the document's position in its ADD_DOCUMENTS payload.
  * </ul>

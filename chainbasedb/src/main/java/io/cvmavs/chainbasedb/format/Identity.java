@@ -6,9 +6,9 @@ import java.util.Set;
 import org.web3j.crypto.Keys;
 
 /**
- * A typed DB3 identity {@code <kind>:<chain>:<address>}, e.g. {@code
- * db3_user:eth:0xf78c…} (docs/DB3-FORMAT.md §4). The canonical form is lower case; an {@code
- * eth}/{@code cvm} address in mixed case is accepted only with a correct EIP-55 checksum.
+ * A typed DB3 identity {@code <kind>:<chain>:<address>}, e.g. {@code db3_user:eth:0xf78c…}
+ * (docs/DB3-FORMAT.md §4). The canonical form is lower case; an {@code eth}/{@code cvm} address in
+ * mixed case is accepted only with a correct EIP-55 checksum.
  *
  * <table>
  *   <caption>kinds and chains</caption>
@@ -126,7 +126,8 @@ public record Identity(Kind kind, String chain, String address) {
       throw new BadIdentityException(
           field, "identity '" + text + "': the address has a non-hex character");
     }
-    boolean mixed = !hex.equals(hex.toLowerCase(Locale.ROOT)) && !hex.equals(hex.toUpperCase(Locale.ROOT));
+    boolean mixed =
+        !hex.equals(hex.toLowerCase(Locale.ROOT)) && !hex.equals(hex.toUpperCase(Locale.ROOT));
     if (mixed && !Keys.toChecksumAddress(hex).substring(2).equals(hex)) {
       throw new BadIdentityException(
           field, "identity '" + text + "': the mixed-case address fails its EIP-55 checksum");

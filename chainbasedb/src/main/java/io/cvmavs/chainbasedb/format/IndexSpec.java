@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 public record IndexSpec(String name, Kind kind, List<String> fields, int dimension, String metric) {
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
-  static final Pattern FIELD_PATH = Pattern.compile("[A-Za-z0-9_]{1,64}(\\.[A-Za-z0-9_]{1,64}){0,7}");
+  static final Pattern FIELD_PATH =
+      Pattern.compile("[A-Za-z0-9_]{1,64}(\\.[A-Za-z0-9_]{1,64}){0,7}");
 
   /** Index kinds, encoded as their lower-case names (Parquet ENUM). */
   public enum Kind {
@@ -49,10 +50,13 @@ public record IndexSpec(String name, Kind kind, List<String> fields, int dimensi
     return new IndexSpec(name, Kind.ORDERED_INDEX, List.of(fields), 0, "");
   }
 
-  /** Checks the name, kind-specific field count, dimension and metric; errors name {@code field}. */
+  /**
+   * Checks the name, kind-specific field count, dimension and metric; errors name {@code field}.
+   */
   public void validate(String field) {
     if (!NAME.matcher(name).matches()) {
-      throw new FormatException(field + ".name", "index name '" + name + "' is not [A-Za-z0-9_]{1,64}");
+      throw new FormatException(
+          field + ".name", "index name '" + name + "' is not [A-Za-z0-9_]{1,64}");
     }
     for (int i = 0; i < fields.size(); i++) {
       if (!FIELD_PATH.matcher(fields.get(i)).matches()) {
@@ -98,7 +102,11 @@ public record IndexSpec(String name, Kind kind, List<String> fields, int dimensi
   }
 
   public void write(Plain.Writer w) {
-    w.string(name).string(kind.wire).list(fields, Plain.Writer::string).u32(dimension).string(metric);
+    w.string(name)
+        .string(kind.wire)
+        .list(fields, Plain.Writer::string)
+        .u32(dimension)
+        .string(metric);
   }
 
   public static IndexSpec read(Plain.Reader r, String field) {
@@ -107,7 +115,8 @@ public record IndexSpec(String name, Kind kind, List<String> fields, int dimensi
     List<String> fields = r.list(field + ".fields", 8, f -> r.string(f, 600));
     long dim = r.u32(field + ".dimension");
     String metric = r.string(field + ".metric", 16);
-    IndexSpec spec = new IndexSpec(name, kind, fields, (int) Math.min(dim, Integer.MAX_VALUE), metric);
+    IndexSpec spec =
+        new IndexSpec(name, kind, fields, (int) Math.min(dim, Integer.MAX_VALUE), metric);
     spec.validate(field);
     return spec;
   }

@@ -132,7 +132,8 @@ public final class Mutation {
    */
   public static Mutation decode(byte[] bytes) {
     if (bytes.length > MAX_ENCODED) {
-      throw new FormatException("mutation", bytes.length + " bytes exceed the limit " + MAX_ENCODED);
+      throw new FormatException(
+          "mutation", bytes.length + " bytes exceed the limit " + MAX_ENCODED);
     }
     Plain.Reader r = new Plain.Reader(bytes);
     long version = r.u32("version");
@@ -166,7 +167,14 @@ public final class Mutation {
 
   @Override
   public String toString() {
-    return "Mutation[" + type + " chain=" + paymentChain + " nonce=" + Long.toUnsignedString(nonce)
-        + " root=" + HexFormat.of().formatHex(signingRoot()) + "]";
+    return "Mutation["
+        + type
+        + " chain="
+        + paymentChain
+        + " nonce="
+        + Long.toUnsignedString(nonce)
+        + " root="
+        + HexFormat.of().formatHex(signingRoot())
+        + "]";
   }
 }

@@ -125,7 +125,8 @@ public final class MutationJson {
         }
       }
       case Payload.Deposit c ->
-          o.put("amount", new BigInteger(1, c.amount()).toString()).put("bridge_tx", hex(c.bridgeTx()));
+          o.put("amount", new BigInteger(1, c.amount()).toString())
+              .put("bridge_tx", hex(c.bridgeTx()));
       case Payload.Withdrawal c ->
           o.put("amount", new BigInteger(1, c.amount()).toString()).put("to", c.to().toString());
       case Payload.Group g -> {
@@ -212,7 +213,8 @@ public final class MutationJson {
                     (n, x) -> {
                       fields(n, x, Set.of("id", "document"));
                       return new Payload.Update(
-                          docId(n.get("id"), x + ".id"), document(n.get("document"), x + ".document"));
+                          docId(n.get("id"), x + ".id"),
+                          document(n.get("document"), x + ".document"));
                     }));
           }
           case DEPOSIT -> {
@@ -239,13 +241,15 @@ public final class MutationJson {
                       fields(n, x, Set.of("type", "data"));
                       MutationType t = MutationType.parse(text(n, "type", x), x + ".type");
                       if (t == MutationType.GROUP) {
-                        throw new FormatException(x + ".type", "a MutationGroup cannot contain a group");
+                        throw new FormatException(
+                            x + ".type", "a MutationGroup cannot contain a group");
                       }
                       return payload(t, n.get("data"), x + ".data");
                     }));
           }
         };
-    // The binary decoder is the one place that checks every rule: run the canonical bytes through it.
+    // The binary decoder is the one place that checks every rule: run the canonical bytes through
+    // it.
     return Payload.decode(type, p.encode(), f);
   }
 

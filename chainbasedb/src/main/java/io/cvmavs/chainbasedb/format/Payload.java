@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The decoded {@code data} of a mutation, one record per {@link MutationType}
- * (docs/DB3-FORMAT.md §3). {@link #encode()} gives the canonical bytes that are signed; {@link
- * #decode} checks every field and names the one that is wrong.
+ * The decoded {@code data} of a mutation, one record per {@link MutationType} (docs/DB3-FORMAT.md
+ * §3). {@link #encode()} gives the canonical bytes that are signed; {@link #decode} checks every
+ * field and names the one that is wrong.
  */
 public sealed interface Payload {
   /** Largest number of documents (or ids) in one DML payload. */
@@ -59,8 +59,7 @@ public sealed interface Payload {
     }
   }
 
-  private static Identity identity(
-      Plain.Reader r, String field, Identity.Kind kind) {
+  private static Identity identity(Plain.Reader r, String field, Identity.Kind kind) {
     Identity id = Identity.parse(r.string(field, 256), field);
     if (id.kind() != kind) {
       throw new BadIdentityException(field, "expected a " + kind.prefix() + " identity, got " + id);

@@ -93,7 +93,8 @@ public final class Plain {
     private void need(String field, int n) {
       if (n < 0 || in.length - pos < n) {
         throw new FormatException(
-            field, "truncated: needs " + n + " bytes at offset " + pos + ", " + remaining() + " left");
+            field,
+            "truncated: needs " + n + " bytes at offset " + pos + ", " + remaining() + " left");
       }
     }
 

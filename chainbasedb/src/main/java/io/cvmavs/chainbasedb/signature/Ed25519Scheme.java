@@ -23,7 +23,8 @@ public final class Ed25519Scheme implements SignatureScheme {
 
   public static byte[] sign(byte[] seed, byte[] root) {
     byte[] sig = new byte[64];
-    new Ed25519PrivateKeyParameters(seed, 0).sign(Ed25519.Algorithm.Ed25519, null, root, 0, 32, sig, 0);
+    new Ed25519PrivateKeyParameters(seed, 0)
+        .sign(Ed25519.Algorithm.Ed25519, null, root, 0, 32, sig, 0);
     return sig;
   }
 

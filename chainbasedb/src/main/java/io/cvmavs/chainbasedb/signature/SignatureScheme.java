@@ -11,8 +11,8 @@ public interface SignatureScheme {
   String chain();
 
   /**
-   * Checks {@code signature} (and {@code publicKey}, null when absent) over the 32-byte signing root
-   * and returns the sender's {@code db3_user} identity.
+   * Checks {@code signature} (and {@code publicKey}, null when absent) over the 32-byte signing
+   * root and returns the sender's {@code db3_user} identity.
    *
    * @throws SignatureException naming {@code sender_signature} or {@code sender_public_key}
    */

@@ -36,8 +36,8 @@ import org.rocksdb.WriteOptions;
  *   <li>{@link #checkSession()} for CheckTx (a scratch layer over the committed state that
  *       accumulates the mempool's accepted mutations, so a sender's nonce n+1 passes after n);
  *   <li>{@link #apply(long, List)} for FinalizeBlock: the mutations of block {@code height} in
- *       order; refused ones are skipped with their code; one synced RocksDB write per block; returns
- *       the new state root for the app hash.
+ *       order; refused ones are skipped with their code; one synced RocksDB write per block;
+ *       returns the new state root for the app hash.
  * </ul>
  *
  * Reads: {@link #document}, {@link #range}, {@link #prefix}. Reads and CheckTx may run concurrently
@@ -69,7 +69,9 @@ public final class ChainbaseDb implements AutoCloseable {
     Options options = new Options().setCreateIfMissing(true);
     try {
       Files.createDirectories(dir);
-      ChainbaseDb s = new ChainbaseDb(options, RocksDB.open(options, dir.toString()), new MutationValidator(chainId));
+      ChainbaseDb s =
+          new ChainbaseDb(
+              options, RocksDB.open(options, dir.toString()), new MutationValidator(chainId));
       s.load();
       return s;
     } catch (RocksDBException | IOException e) {
@@ -160,10 +162,10 @@ public final class ChainbaseDb implements AutoCloseable {
   public record BlockResult(long height, byte[] stateRoot, List<TxResult> results) {}
 
   /**
-   * Applies the mutations of block {@code height} (= {@link #height()} + 1) in order. Signatures are
-   * checked in parallel first; nonces, permissions and writes then run in block order. A refused
-   * mutation changes nothing. The block's writes, index entries, root buckets and the height go to
-   * RocksDB in one synced batch.
+   * Applies the mutations of block {@code height} (= {@link #height()} + 1) in order. Signatures
+   * are checked in parallel first; nonces, permissions and writes then run in block order. A
+   * refused mutation changes nothing. The block's writes, index entries, root buckets and the
+   * height go to RocksDB in one synced batch.
    */
   public synchronized BlockResult apply(long height, List<byte[]> mutations) {
     if (height != this.height + 1) {
@@ -312,8 +314,9 @@ public final class ChainbaseDb implements AutoCloseable {
   public record Hit(byte[] id, Identity owner, byte[] bson) {}
 
   /**
-   * Documents of {@code collection} whose index tuple t satisfies low ≤ t[0..k) ≤ high (strict where
-   * a bound is exclusive; null = unbounded), in index order, then by id; at most {@code limit}.
+   * Documents of {@code collection} whose index tuple t satisfies low ≤ t[0..k) ≤ high (strict
+   * where a bound is exclusive; null = unbounded), in index order, then by id; at most {@code
+   * limit}.
    */
   public List<Hit> range(
       Identity dbId, String collection, String index, Bound low, Bound high, int limit) {
@@ -324,7 +327,10 @@ public final class ChainbaseDb implements AutoCloseable {
         c.indexes().stream()
             .filter(s -> s.name().equals(index))
             .findFirst()
-            .orElseThrow(() -> new StoreException("collection '" + collection + "' has no index '" + index + "'"));
+            .orElseThrow(
+                () ->
+                    new StoreException(
+                        "collection '" + collection + "' has no index '" + index + "'"));
     checkBound(spec, low, "low");
     checkBound(spec, high, "high");
     byte[] prefix = StateKeys.indexPrefix(dbId, collection, index);
@@ -381,13 +387,26 @@ public final class ChainbaseDb implements AutoCloseable {
     }
     if (b.values().isEmpty() || b.values().size() > spec.fields().size()) {
       throw new StoreException(
-          which + " bound has " + b.values().size() + " values; index '" + spec.name() + "' has "
-              + spec.fields().size() + " fields (give 1.." + spec.fields().size() + ")");
+          which
+              + " bound has "
+              + b.values().size()
+              + " values; index '"
+              + spec.name()
+              + "' has "
+              + spec.fields().size()
+              + " fields (give 1.."
+              + spec.fields().size()
+              + ")");
     }
     for (int i = 0; i < b.values().size(); i++) {
       if (!io.cvmavs.chainbasedb.format.IndexValues.indexable(b.values().get(i))) {
         throw new StoreException(
-            which + " bound value " + i + " has type " + b.values().get(i).getBsonType() + ", not indexable");
+            which
+                + " bound value "
+                + i
+                + " has type "
+                + b.values().get(i).getBsonType()
+                + ", not indexable");
       }
     }
   }

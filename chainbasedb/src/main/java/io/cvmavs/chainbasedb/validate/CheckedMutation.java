@@ -8,4 +8,5 @@ import io.cvmavs.chainbasedb.format.Payload;
  * A mutation whose encoding, chain id and signature are checked (the stateless half of CheckTx):
  * its sender is known, its payload decoded.
  */
-public record CheckedMutation(Mutation mutation, byte[] signingRoot, Identity sender, Payload payload) {}
+public record CheckedMutation(
+    Mutation mutation, byte[] signingRoot, Identity sender, Payload payload) {}

@@ -20,10 +20,10 @@ import org.bson.BsonDocument;
  * <ol>
  *   <li>{@link #checkStateless}: encoding, version, chain id, payment chain, type, every payload
  *       field, identities, signature — pure, thread-safe, run in parallel over a block;
- *   <li>{@link #apply}: nonce (exactly the previous + 1: no replay, no gap) and permissions, then the
- *       writes, item by item on a {@link StateWriter} so a group's later items see its earlier ones.
- *       The caller runs it on a scratch layer and drops the layer on a {@link Refusal}: nothing of a
- *       refused mutation is applied and its nonce is not used.
+ *   <li>{@link #apply}: nonce (exactly the previous + 1: no replay, no gap) and permissions, then
+ *       the writes, item by item on a {@link StateWriter} so a group's later items see its earlier
+ *       ones. The caller runs it on a scratch layer and drops the layer on a {@link Refusal}:
+ *       nothing of a refused mutation is applied and its nonce is not used.
  * </ol>
  *
  * Permissions: anyone creates a database (and owns it); only the owner adds members and creates
@@ -35,7 +35,9 @@ import org.bson.BsonDocument;
 public final class MutationValidator {
   private final long chainId;
 
-  /** @param chainId the CVM chain network id that mutations must carry in {@code chain_id} */
+  /**
+   * @param chainId the CVM chain network id that mutations must carry in {@code chain_id}
+   */
   public MutationValidator(long chainId) {
     this.chainId = chainId;
   }
@@ -68,10 +70,13 @@ public final class MutationValidator {
     byte[] root = m.signingRoot();
     Identity sender;
     try {
-      sender = SignatureScheme.forChain(m.paymentChain()).verify(root, m.signature(), m.publicKey());
+      sender =
+          SignatureScheme.forChain(m.paymentChain()).verify(root, m.signature(), m.publicKey());
     } catch (SignatureException e) {
       throw new Refusal(
-          e.field().equals("sender_public_key") ? RefusalCode.BAD_PUBLIC_KEY : RefusalCode.BAD_SIGNATURE,
+          e.field().equals("sender_public_key")
+              ? RefusalCode.BAD_PUBLIC_KEY
+              : RefusalCode.BAD_SIGNATURE,
           e.field(),
           messageOf(e));
     }
@@ -102,15 +107,25 @@ public final class MutationValidator {
       throw new Refusal(
           RefusalCode.NONCE_REPLAYED,
           "nonce",
-          "nonce " + Long.toUnsignedString(nonce) + " of " + cm.sender() + " is already used (next: "
-              + Long.toUnsignedString(expected) + ")");
+          "nonce "
+              + Long.toUnsignedString(nonce)
+              + " of "
+              + cm.sender()
+              + " is already used (next: "
+              + Long.toUnsignedString(expected)
+              + ")");
     }
     if (nonce != expected) {
       throw new Refusal(
           RefusalCode.NONCE_GAP,
           "nonce",
-          "nonce " + Long.toUnsignedString(nonce) + " of " + cm.sender() + " skips ahead (next: "
-              + Long.toUnsignedString(expected) + ")");
+          "nonce "
+              + Long.toUnsignedString(nonce)
+              + " of "
+              + cm.sender()
+              + " skips ahead (next: "
+              + Long.toUnsignedString(expected)
+              + ")");
     }
     List<Payload> items = cm.payload().items();
     boolean group = cm.payload() instanceof Payload.Group;
@@ -135,7 +150,8 @@ public final class MutationValidator {
         if (st.database(addr).isPresent()) {
           throw new Refusal(RefusalCode.ALREADY_EXISTS, f, "database " + addr + " exists");
         }
-        st.putDatabase(new StateModel.Database(addr, sender, c.name(), c.description(), null, null));
+        st.putDatabase(
+            new StateModel.Database(addr, sender, c.name(), c.description(), null, null));
         for (Identity m : c.members()) {
           st.putMember(addr, m);
         }
@@ -146,7 +162,8 @@ public final class MutationValidator {
           throw new Refusal(RefusalCode.ALREADY_EXISTS, f, "database " + addr + " exists");
         }
         checkAbi(c.abiJson(), f + ".abi");
-        st.putDatabase(new StateModel.Database(addr, sender, c.name(), "", c.contract(), c.abiJson()));
+        st.putDatabase(
+            new StateModel.Database(addr, sender, c.name(), "", c.contract(), c.abiJson()));
       }
       case Payload.CreateCollection c -> {
         StateModel.Database db = ownedDatabase(st, c.db(), sender, f);
@@ -158,7 +175,9 @@ public final class MutationValidator {
         }
         if (st.collection(c.db(), c.name()).isPresent()) {
           throw new Refusal(
-              RefusalCode.ALREADY_EXISTS, f + ".name", "collection '" + c.name() + "' exists in " + c.db());
+              RefusalCode.ALREADY_EXISTS,
+              f + ".name",
+              "collection '" + c.name() + "' exists in " + c.db());
         }
         for (int i = 0; i < c.indexes().size(); i++) {
           IndexSpec s = c.indexes().get(i);
@@ -166,7 +185,8 @@ public final class MutationValidator {
             throw new Refusal(
                 RefusalCode.NOT_SUPPORTED,
                 f + ".indexes[" + i + "].kind",
-                s.kind().wire() + " is part of the format but this ChainbaseDB builds ordered_index only");
+                s.kind().wire()
+                    + " is part of the format but this ChainbaseDB builds ordered_index only");
           }
         }
         st.putCollection(new StateModel.Collection(c.db(), c.name(), c.indexes()));
@@ -175,7 +195,9 @@ public final class MutationValidator {
         StateModel.Database db = ownedDatabase(st, c.db(), sender, f);
         if (c.member().equals(db.owner()) || st.isMember(c.db(), c.member())) {
           throw new Refusal(
-              RefusalCode.ALREADY_EXISTS, f + ".member", c.member() + " already writes to " + c.db());
+              RefusalCode.ALREADY_EXISTS,
+              f + ".member",
+              c.member() + " already writes to " + c.db());
         }
         st.putMember(c.db(), c.member());
       }
@@ -273,7 +295,11 @@ public final class MutationValidator {
                     new Refusal(
                         RefusalCode.NO_SUCH_DOCUMENT,
                         f,
-                        "no document " + java.util.HexFormat.of().formatHex(id) + " in '" + c.name() + "'"));
+                        "no document "
+                            + java.util.HexFormat.of().formatHex(id)
+                            + " in '"
+                            + c.name()
+                            + "'"));
     if (!doc.owner().equals(sender)) {
       throw new Refusal(
           RefusalCode.NOT_DOCUMENT_OWNER,

@@ -1,8 +1,8 @@
 package io.cvmavs.chainbasedb.validate;
 
 /**
- * Why CheckTx (or FinalizeBlock) refuses a mutation; {@link #code()} is the ABCI response code (0 is
- * success and never used here).
+ * Why CheckTx (or FinalizeBlock) refuses a mutation; {@link #code()} is the ABCI response code (0
+ * is success and never used here).
  */
 public enum RefusalCode {
   MALFORMED(1),
