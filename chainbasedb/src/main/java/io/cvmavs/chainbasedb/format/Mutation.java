@@ -138,12 +138,12 @@ public final class Mutation {
     Plain.Reader r = new Plain.Reader(bytes);
     long version = r.u32("version");
     if (version != VERSION) {
-      throw new FormatException("version", "unsupported version " + version + " (this node: 1)");
+      throw new UnsupportedValueException("version", "unsupported version " + version + " (this node: 1)");
     }
     long chainId = r.u64("chain_id");
     String chain = r.string("sender_payment_chain_id", 32);
     if (!PAYMENT_CHAINS.contains(chain)) {
-      throw new FormatException(
+      throw new UnsupportedValueException(
           "sender_payment_chain_id", "unknown payment chain '" + chain + "' (eth, near)");
     }
     long nonce = r.u64("nonce");

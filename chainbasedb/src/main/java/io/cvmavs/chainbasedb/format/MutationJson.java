@@ -67,12 +67,12 @@ public final class MutationJson {
             "data"));
     long version = u64(o, "version", "");
     if (version != Mutation.VERSION) {
-      throw new FormatException("version", "unsupported version " + version + " (this node: 1)");
+      throw new UnsupportedValueException("version", "unsupported version " + version + " (this node: 1)");
     }
     long chainId = u64(o, "chain_id", "");
     String chain = text(o, "sender_payment_chain_id", "");
     if (!Mutation.PAYMENT_CHAINS.contains(chain)) {
-      throw new FormatException(
+      throw new UnsupportedValueException(
           "sender_payment_chain_id", "unknown payment chain '" + chain + "' (eth, near)");
     }
     long nonce = u64(o, "nonce", "");

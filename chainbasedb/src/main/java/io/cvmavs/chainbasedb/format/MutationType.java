@@ -41,6 +41,6 @@ public enum MutationType {
         return t;
       }
     }
-    throw new FormatException(field, "unknown mutation type '" + name + "'");
+    throw new UnsupportedValueException(field, "unknown mutation type '" + name + "'");
   }
 }

@@ -9,6 +9,7 @@ import io.cvmavs.chainbasedb.format.IndexSpec;
 import io.cvmavs.chainbasedb.format.IndexValues;
 import io.cvmavs.chainbasedb.format.Mutation;
 import io.cvmavs.chainbasedb.format.Payload;
+import io.cvmavs.chainbasedb.format.UnsupportedValueException;
 import io.cvmavs.chainbasedb.signature.SignatureException;
 import io.cvmavs.chainbasedb.signature.SignatureScheme;
 import java.util.List;
@@ -64,8 +65,10 @@ public final class MutationValidator {
       payload = m.payload();
     } catch (BadIdentityException e) {
       throw new Refusal(RefusalCode.BAD_IDENTITY, e.field(), messageOf(e));
-    } catch (FormatException e) {
+    } catch (UnsupportedValueException e) {
       throw new Refusal(codeFor(e.field()), e.field(), messageOf(e));
+    } catch (FormatException e) {
+      throw new Refusal(RefusalCode.MALFORMED, e.field(), messageOf(e));
     }
     byte[] root = m.signingRoot();
     Identity sender;
