@@ -48,7 +48,8 @@ public final class Db3Fixtures {
 
   public String randomString() {
     String[] parts = {"", "a", "ab", "b", "a\u0000", "\u00e9", "z", "aa"};
-    return parts[rnd.nextInt(parts.length)] + (rnd.nextInt(4) == 0 ? parts[rnd.nextInt(parts.length)] : "");
+    return parts[rnd.nextInt(parts.length)]
+        + (rnd.nextInt(4) == 0 ? parts[rnd.nextInt(parts.length)] : "");
   }
 
   /** A document with fields a, b, c (sometimes missing) and a payload string. */

@@ -138,7 +138,8 @@ public final class Mutation {
     Plain.Reader r = new Plain.Reader(bytes);
     long version = r.u32("version");
     if (version != VERSION) {
-      throw new UnsupportedValueException("version", "unsupported version " + version + " (this node: 1)");
+      throw new UnsupportedValueException(
+          "version", "unsupported version " + version + " (this node: 1)");
     }
     long chainId = r.u64("chain_id");
     String chain = r.string("sender_payment_chain_id", 32);

@@ -67,7 +67,8 @@ public final class MutationJson {
             "data"));
     long version = u64(o, "version", "");
     if (version != Mutation.VERSION) {
-      throw new UnsupportedValueException("version", "unsupported version " + version + " (this node: 1)");
+      throw new UnsupportedValueException(
+          "version", "unsupported version " + version + " (this node: 1)");
     }
     long chainId = u64(o, "chain_id", "");
     String chain = text(o, "sender_payment_chain_id", "");

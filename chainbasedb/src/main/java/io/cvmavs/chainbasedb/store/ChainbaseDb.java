@@ -358,6 +358,9 @@ public final class ChainbaseDb implements AutoCloseable {
         ids.add(Arrays.copyOfRange(k, k.length - 16, k.length));
       }
     }
+    if (ids.isEmpty()) {
+      return out;
+    }
     List<byte[]> keys = new ArrayList<>(ids.size());
     for (byte[] id : ids) {
       keys.add(StateKeys.document(dbId, collection, id));

@@ -46,13 +46,15 @@ class RefusalTest {
     member = fx.nearSigner();
     stranger = fx.ethSigner();
     Mutation create =
-        owner.sign(CHAIN, 1, new Payload.CreateDatabase("app", "", List.of(member.identity()), List.of()));
+        owner.sign(
+            CHAIN, 1, new Payload.CreateDatabase("app", "", List.of(member.identity()), List.of()));
     dbId = DerivedIds.database(owner.identity(), 1, 0);
     Mutation coll =
         owner.sign(
             CHAIN,
             2,
-            new Payload.CreateCollection(dbId, "people", List.of(IndexSpec.ordered("by_age", "age"))));
+            new Payload.CreateCollection(
+                dbId, "people", List.of(IndexSpec.ordered("by_age", "age"))));
     Mutation add = owner.sign(CHAIN, 3, addDocs("{\"age\": 1}"));
     ownerDoc = DerivedIds.document(add.signingRoot(), 0, 0);
     ownerNonce = 3;
@@ -66,9 +68,7 @@ class RefusalTest {
 
   private Payload.AddDocuments addDocs(String... json) {
     return new Payload.AddDocuments(
-        dbId,
-        "people",
-        Arrays.stream(json).map(j -> BsonDocuments.fromJson(j, "doc")).toList());
+        dbId, "people", Arrays.stream(json).map(j -> BsonDocuments.fromJson(j, "doc")).toList());
   }
 
   private void applyOk(Mutation... ms) {
@@ -128,8 +128,7 @@ class RefusalTest {
     Refusal r = refused(m, RefusalCode.MALFORMED, "data.documents[0]");
     assertThat(r.detail()).contains("BSON");
     // A name that breaks the naming rule.
-    byte[] badName =
-        new Plain.Writer().string("has space").string("").u32(0).u32(0).toBytes();
+    byte[] badName = new Plain.Writer().string("has space").string("").u32(0).u32(0).toBytes();
     refused(
         owner.sign(raw(owner, ownerNonce + 1, MutationType.CREATE_DATABASE, badName)),
         RefusalCode.MALFORMED,
@@ -150,7 +149,8 @@ class RefusalTest {
     return new Mutation(Mutation.VERSION, CHAIN, s.chain(), nonce, new byte[0], null, type, data);
   }
 
-  private static byte[] envelope(long version, long chain, String payChain, String type, byte[] data) {
+  private static byte[] envelope(
+      long version, long chain, String payChain, String type, byte[] data) {
     return new Plain.Writer()
         .u32(version)
         .u64(chain)
@@ -166,11 +166,21 @@ class RefusalTest {
   @Test
   void unsupportedVersionUnknownChainAndType() {
     byte[] data = new Payload.CreateDatabase("x", "", List.of(), List.of()).encode();
-    refused(envelope(2, CHAIN, "eth", "CREATE_DATABASE", data), RefusalCode.UNSUPPORTED_VERSION, "version");
-    refused(envelope(1, CHAIN, "btc", "CREATE_DATABASE", data), RefusalCode.UNKNOWN_PAYMENT_CHAIN, "sender_payment_chain_id");
-    refused(envelope(1, CHAIN, "eth", "DROP_TABLE", data), RefusalCode.UNKNOWN_MUTATION_TYPE, "type");
+    refused(
+        envelope(2, CHAIN, "eth", "CREATE_DATABASE", data),
+        RefusalCode.UNSUPPORTED_VERSION,
+        "version");
+    refused(
+        envelope(1, CHAIN, "btc", "CREATE_DATABASE", data),
+        RefusalCode.UNKNOWN_PAYMENT_CHAIN,
+        "sender_payment_chain_id");
+    refused(
+        envelope(1, CHAIN, "eth", "DROP_TABLE", data), RefusalCode.UNKNOWN_MUTATION_TYPE, "type");
     byte[] groupWithBadType = new Plain.Writer().u32(1).string("DROP_TABLE").bytes(data).toBytes();
-    refused(envelope(1, CHAIN, "eth", "GROUP", groupWithBadType), RefusalCode.UNKNOWN_MUTATION_TYPE, "data.items[0].type");
+    refused(
+        envelope(1, CHAIN, "eth", "GROUP", groupWithBadType),
+        RefusalCode.UNKNOWN_MUTATION_TYPE,
+        "data.items[0].type");
   }
 
   @Test
@@ -188,10 +198,14 @@ class RefusalTest {
     byte[] v29 = sig.clone();
     v29[64] = 29;
     refused(m.withSignature(v29, null), RefusalCode.BAD_SIGNATURE, "sender_signature");
-    refused(m.withSignature(Arrays.copyOf(sig, 64), null), RefusalCode.BAD_SIGNATURE, "sender_signature");
+    refused(
+        m.withSignature(Arrays.copyOf(sig, 64), null),
+        RefusalCode.BAD_SIGNATURE,
+        "sender_signature");
     // High s (the malleable twin of a valid signature): refused by EIP-2.
     java.math.BigInteger n =
-        new java.math.BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
+        new java.math.BigInteger(
+            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
     java.math.BigInteger s = new java.math.BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
     byte[] high = sig.clone();
     byte[] hs = n.subtract(s).toByteArray();
@@ -207,14 +221,16 @@ class RefusalTest {
     // who is neither owner nor member.
     Mutation other = member.sign(CHAIN, 1, addDocs("{\"age\": 3}"));
     refused(
-        new Mutation(1, CHAIN, "near", 1, other.signature(), other.publicKey(), nm.type(), nm.data()),
+        new Mutation(
+            1, CHAIN, "near", 1, other.signature(), other.publicKey(), nm.type(), nm.data()),
         RefusalCode.BAD_SIGNATURE,
         "sender_signature");
     Mutation first = owner.sign(CHAIN, 1, addDocs("{\"age\": 2}"));
     Mutation otherEth = owner.sign(CHAIN, 1, addDocs("{\"age\": 3}"));
     Refusal r =
         refused(
-            new Mutation(1, CHAIN, "eth", 1, otherEth.signature(), null, first.type(), first.data()),
+            new Mutation(
+                1, CHAIN, "eth", 1, otherEth.signature(), null, first.type(), first.data()),
             RefusalCode.NOT_DATABASE_MEMBER,
             "data.db");
     assertThat(r.detail()).doesNotContain(owner.identity().address());
@@ -223,10 +239,17 @@ class RefusalTest {
   @Test
   void badPublicKeys() {
     Mutation m = owner.sign(CHAIN, ownerNonce + 1, addDocs("{\"age\": 2}"));
-    refused(m.withSignature(m.signature(), new byte[64]), RefusalCode.BAD_PUBLIC_KEY, "sender_public_key");
+    refused(
+        m.withSignature(m.signature(), new byte[64]),
+        RefusalCode.BAD_PUBLIC_KEY,
+        "sender_public_key");
     Mutation nm = member.sign(CHAIN, 1, addDocs("{\"age\": 2}"));
-    refused(nm.withSignature(nm.signature(), null), RefusalCode.BAD_PUBLIC_KEY, "sender_public_key");
-    refused(nm.withSignature(nm.signature(), new byte[31]), RefusalCode.BAD_PUBLIC_KEY, "sender_public_key");
+    refused(
+        nm.withSignature(nm.signature(), null), RefusalCode.BAD_PUBLIC_KEY, "sender_public_key");
+    refused(
+        nm.withSignature(nm.signature(), new byte[31]),
+        RefusalCode.BAD_PUBLIC_KEY,
+        "sender_public_key");
   }
 
   // ---------------------------------------------------------------- identity
@@ -250,7 +273,11 @@ class RefusalTest {
               "data.members[0]");
       assertThat(r.detail()).as(bad).contains("identity").containsAnyOf(bad, "db3_db");
     }
-    byte[] member = new Plain.Writer().string(dbId.toString()).string("db3_user:eth:0xzz00000000000000000000000000000000000001").toBytes();
+    byte[] member =
+        new Plain.Writer()
+            .string(dbId.toString())
+            .string("db3_user:eth:0xzz00000000000000000000000000000000000001")
+            .toBytes();
     refused(
         owner.sign(raw(owner, ownerNonce + 1, MutationType.ADD_DATABASE_MEMBER, member)),
         RefusalCode.BAD_IDENTITY,
@@ -264,7 +291,8 @@ class RefusalTest {
     Mutation m = owner.sign(CHAIN, ownerNonce + 1, addDocs("{\"age\": 2}"));
     applyOk(m);
     refused(m, RefusalCode.NONCE_REPLAYED, "nonce");
-    refused(owner.sign(CHAIN, ownerNonce + 3, addDocs("{\"age\": 2}")), RefusalCode.NONCE_GAP, "nonce");
+    refused(
+        owner.sign(CHAIN, ownerNonce + 3, addDocs("{\"age\": 2}")), RefusalCode.NONCE_GAP, "nonce");
     refused(owner.sign(CHAIN, 0, addDocs("{\"age\": 2}")), RefusalCode.NONCE_REPLAYED, "nonce");
     // A refused mutation does not use its nonce.
     applyOk(owner.sign(CHAIN, ownerNonce + 2, addDocs("{\"age\": 9}")));
@@ -275,8 +303,10 @@ class RefusalTest {
     ChainbaseDb.CheckSession s = db.checkSession();
     s.check(owner.sign(CHAIN, ownerNonce + 1, addDocs("{\"age\": 2}")).encode());
     s.check(owner.sign(CHAIN, ownerNonce + 2, addDocs("{\"age\": 2}")).encode());
-    assertThatThrownBy(() -> s.check(owner.sign(CHAIN, ownerNonce + 2, addDocs("{\"age\": 5}")).encode()))
-        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.code()).isEqualTo(RefusalCode.NONCE_REPLAYED));
+    assertThatThrownBy(
+            () -> s.check(owner.sign(CHAIN, ownerNonce + 2, addDocs("{\"age\": 5}")).encode()))
+        .isInstanceOfSatisfying(
+            Refusal.class, r -> assertThat(r.code()).isEqualTo(RefusalCode.NONCE_REPLAYED));
   }
 
   // ---------------------------------------------------------------- existence and permissions
@@ -285,15 +315,25 @@ class RefusalTest {
   void missingDatabaseCollectionDocument() {
     Identity nowhere = DerivedIds.database(stranger.identity(), 99, 0);
     refused(
-        owner.sign(CHAIN, ownerNonce + 1, new Payload.AddDocuments(nowhere, "people", List.of(BsonDocuments.fromJson("{}", "d")))),
+        owner.sign(
+            CHAIN,
+            ownerNonce + 1,
+            new Payload.AddDocuments(
+                nowhere, "people", List.of(BsonDocuments.fromJson("{}", "d")))),
         RefusalCode.NO_SUCH_DATABASE,
         "data.db");
     refused(
-        owner.sign(CHAIN, ownerNonce + 1, new Payload.AddDocuments(dbId, "ghosts", List.of(BsonDocuments.fromJson("{}", "d")))),
+        owner.sign(
+            CHAIN,
+            ownerNonce + 1,
+            new Payload.AddDocuments(dbId, "ghosts", List.of(BsonDocuments.fromJson("{}", "d")))),
         RefusalCode.NO_SUCH_COLLECTION,
         "data.collection");
     refused(
-        owner.sign(CHAIN, ownerNonce + 1, new Payload.DeleteDocuments(dbId, "people", List.of(ownerDoc, new byte[16]))),
+        owner.sign(
+            CHAIN,
+            ownerNonce + 1,
+            new Payload.DeleteDocuments(dbId, "people", List.of(ownerDoc, new byte[16]))),
         RefusalCode.NO_SUCH_DOCUMENT,
         "data.ids[1]");
   }
@@ -308,7 +348,10 @@ class RefusalTest {
         member.sign(CHAIN, 1, new Payload.AddDatabaseMember(dbId, stranger.identity())),
         RefusalCode.NOT_DATABASE_OWNER,
         "data.db");
-    refused(stranger.sign(CHAIN, 1, addDocs("{\"age\": 5}")), RefusalCode.NOT_DATABASE_MEMBER, "data.db");
+    refused(
+        stranger.sign(CHAIN, 1, addDocs("{\"age\": 5}")),
+        RefusalCode.NOT_DATABASE_MEMBER,
+        "data.db");
     // A member may add documents.
     applyOk(member.sign(CHAIN, 1, addDocs("{\"age\": 5}")));
   }
@@ -324,7 +367,10 @@ class RefusalTest {
             CHAIN,
             1,
             new Payload.UpdateDocuments(
-                dbId, "people", List.of(new Payload.Update(ownerDoc, BsonDocuments.fromJson("{\"age\": 7}", "d"))))),
+                dbId,
+                "people",
+                List.of(
+                    new Payload.Update(ownerDoc, BsonDocuments.fromJson("{\"age\": 7}", "d"))))),
         RefusalCode.NOT_DOCUMENT_OWNER,
         "data.updates[0].id");
     applyOk(
@@ -332,9 +378,15 @@ class RefusalTest {
             CHAIN,
             ownerNonce + 1,
             new Payload.UpdateDocuments(
-                dbId, "people", List.of(new Payload.Update(ownerDoc, BsonDocuments.fromJson("{\"age\": 7}", "d"))))));
-    assertThat(BsonDocuments.toJson(db.document(dbId, "people", ownerDoc).orElseThrow().bson())).contains("\"7\"");
-    applyOk(owner.sign(CHAIN, ownerNonce + 2, new Payload.DeleteDocuments(dbId, "people", List.of(ownerDoc))));
+                dbId,
+                "people",
+                List.of(
+                    new Payload.Update(ownerDoc, BsonDocuments.fromJson("{\"age\": 7}", "d"))))));
+    assertThat(BsonDocuments.toJson(db.document(dbId, "people", ownerDoc).orElseThrow().bson()))
+        .contains("\"7\"");
+    applyOk(
+        owner.sign(
+            CHAIN, ownerNonce + 2, new Payload.DeleteDocuments(dbId, "people", List.of(ownerDoc))));
     assertThat(db.document(dbId, "people", ownerDoc)).isEmpty();
   }
 
@@ -373,7 +425,8 @@ class RefusalTest {
             new Payload.CreateCollection(
                 dbId,
                 "vectors",
-                List.of(new IndexSpec("emb", IndexSpec.Kind.VECTOR_INDEX, List.of("v"), 4, "cosine")))),
+                List.of(
+                    new IndexSpec("emb", IndexSpec.Kind.VECTOR_INDEX, List.of("v"), 4, "cosine")))),
         RefusalCode.NOT_SUPPORTED,
         "data.indexes[0].kind");
     refused(
@@ -384,7 +437,9 @@ class RefusalTest {
                 "nft",
                 "",
                 List.of(),
-                List.of(Identity.parse("db3_permission:eth:0x0000000000000000000000000000000000000abc", "p")))),
+                List.of(
+                    Identity.parse(
+                        "db3_permission:eth:0x0000000000000000000000000000000000000abc", "p")))),
         RefusalCode.NOT_SUPPORTED,
         "data.permission_list");
   }
@@ -398,7 +453,8 @@ class RefusalTest {
             new Payload.Group(
                 List.of(
                     addDocs("{\"age\": 40}"),
-                    new Payload.AddDocuments(dbId, "ghosts", List.of(BsonDocuments.fromJson("{}", "d"))))));
+                    new Payload.AddDocuments(
+                        dbId, "ghosts", List.of(BsonDocuments.fromJson("{}", "d"))))));
     refused(g, RefusalCode.NO_SUCH_COLLECTION, "data.items[1].data.collection");
     assertThat(db.document(dbId, "people", DerivedIds.document(g.signingRoot(), 0, 0))).isEmpty();
     assertThat(db.range(dbId, "people", "by_age", null, null, 100)).hasSize(1);
