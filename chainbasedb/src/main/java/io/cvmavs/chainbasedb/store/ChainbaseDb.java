@@ -1,0 +1,433 @@
+package io.cvmavs.chainbasedb.store;
+
+import io.cvmavs.chainbasedb.format.Identity;
+import io.cvmavs.chainbasedb.format.IndexSpec;
+import io.cvmavs.chainbasedb.validate.CheckedMutation;
+import io.cvmavs.chainbasedb.validate.MutationValidator;
+import io.cvmavs.chainbasedb.validate.Refusal;
+import io.cvmavs.chainbasedb.validate.StateModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.bson.BsonValue;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * ChainbaseDB: databases, collections and BSON documents on RocksDB, with ordered indexes and a
+ * deterministic state root (docs/DB3-FORMAT.md §9). The CVM chain app calls:
+ *
+ * <ul>
+ *   <li>{@link #checkSession()} for CheckTx (a scratch layer over the committed state that
+ *       accumulates the mempool's accepted mutations, so a sender's nonce n+1 passes after n);
+ *   <li>{@link #apply(long, List)} for FinalizeBlock: the mutations of block {@code height} in
+ *       order; refused ones are skipped with their code; one synced RocksDB write per block;
+ *       returns the new state root for the app hash.
+ * </ul>
+ *
+ * Reads: {@link #document}, {@link #range}, {@link #prefix}. Reads and CheckTx may run concurrently
+ * with each other; {@code apply} is serialised.
+ */
+public final class ChainbaseDb implements AutoCloseable {
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private static final byte[] HEIGHT = StateKeys.meta("height");
+
+  private final Options options;
+  private final RocksDB db;
+  private final WriteOptions syncWrite;
+  private final MutationValidator validator;
+  private final StateRoot root = new StateRoot();
+  private volatile long height;
+
+  private ChainbaseDb(Options options, RocksDB db, MutationValidator validator) {
+    this.options = options;
+    this.db = db;
+    this.syncWrite = new WriteOptions().setSync(true);
+    this.validator = validator;
+  }
+
+  /** Opens (or creates) the store at {@code dir} for the CVM chain {@code chainId}. */
+  public static ChainbaseDb open(Path dir, long chainId) {
+    Options options = new Options().setCreateIfMissing(true);
+    try {
+      Files.createDirectories(dir);
+      ChainbaseDb s =
+          new ChainbaseDb(
+              options, RocksDB.open(options, dir.toString()), new MutationValidator(chainId));
+      s.load();
+      return s;
+    } catch (RocksDBException | IOException e) {
+      options.close();
+      throw new StoreException("cannot open ChainbaseDB at " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void load() throws RocksDBException {
+    byte[] h = db.get(HEIGHT);
+    height = h == null ? 0 : StateKeys.readU64(h);
+    Map<Integer, byte[]> buckets = new HashMap<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(new byte[] {StateKeys.BUCKET}); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k[0] != StateKeys.BUCKET) {
+          break;
+        }
+        buckets.put(((k[1] & 0xFF) << 8) | (k[2] & 0xFF), it.value());
+      }
+    }
+    root.update(buckets);
+  }
+
+  public MutationValidator validator() {
+    return validator;
+  }
+
+  /** The last applied block height (0 before the first). */
+  public long height() {
+    return height;
+  }
+
+  /** The state root after {@link #height()}. */
+  public synchronized byte[] stateRoot() {
+    return root.root();
+  }
+
+  private byte[] committed(byte[] key) {
+    try {
+      return db.get(key);
+    } catch (RocksDBException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
+    }
+  }
+
+  // ------------------------------------------------------------------ CheckTx
+
+  /**
+   * A CheckTx session over the committed state: each accepted mutation's writes stay in the
+   * session, so later checks see them (the mempool's view). Start a new session after each commit.
+   */
+  public CheckSession checkSession() {
+    return new CheckSession(new Layer(this::committed));
+  }
+
+  /** CheckTx against the committed state and the mutations this session accepted. */
+  public final class CheckSession {
+    private final Layer pending;
+
+    private CheckSession(Layer pending) {
+      this.pending = pending;
+    }
+
+    /**
+     * @return the checked mutation
+     * @throws Refusal with the code and the field at fault; the session is unchanged
+     */
+    public synchronized CheckedMutation check(byte[] encoded) {
+      CheckedMutation cm = validator.checkStateless(encoded);
+      Layer tx = new Layer(pending);
+      validator.apply(cm, tx);
+      tx.mergeIntoParent();
+      return cm;
+    }
+  }
+
+  // ------------------------------------------------------------------ FinalizeBlock
+
+  /** Outcome of one mutation in a block: refusal empty when applied. */
+  public record TxResult(int index, Optional<Refusal> refusal) {
+    public int code() {
+      return refusal.map(r -> r.code().code()).orElse(0);
+    }
+  }
+
+  /** A block's outcome: the new state root and one result per mutation. */
+  public record BlockResult(long height, byte[] stateRoot, List<TxResult> results) {}
+
+  /**
+   * Applies the mutations of block {@code height} (= {@link #height()} + 1) in order. Signatures
+   * are checked in parallel first; nonces, permissions and writes then run in block order. A
+   * refused mutation changes nothing. The block's writes, index entries, root buckets and the
+   * height go to RocksDB in one synced batch.
+   */
+  public synchronized BlockResult apply(long height, List<byte[]> mutations) {
+    if (height != this.height + 1) {
+      throw new StoreException(
+          "block " + height + " does not follow the last applied block " + this.height);
+    }
+    List<Object> checked =
+        mutations.parallelStream()
+            .map(
+                m -> {
+                  try {
+                    return (Object) validator.checkStateless(m);
+                  } catch (Refusal r) {
+                    return r;
+                  }
+                })
+            .toList();
+    Layer block = new Layer(this::committed);
+    List<TxResult> results = new ArrayList<>(mutations.size());
+    for (int i = 0; i < checked.size(); i++) {
+      if (checked.get(i) instanceof Refusal r) {
+        results.add(new TxResult(i, Optional.of(r)));
+        continue;
+      }
+      Layer tx = new Layer(block);
+      try {
+        validator.apply((CheckedMutation) checked.get(i), tx);
+        tx.mergeIntoParent();
+        results.add(new TxResult(i, Optional.empty()));
+      } catch (Refusal r) {
+        results.add(new TxResult(i, Optional.of(r)));
+      }
+    }
+    commit(block, height);
+    return new BlockResult(height, root.root(), List.copyOf(results));
+  }
+
+  private void commit(Layer block, long newHeight) {
+    Map<Integer, TreeMap<byte[], byte[]>> leafChanges = new TreeMap<>();
+    try (WriteBatch batch = new WriteBatch()) {
+      for (Map.Entry<byte[], byte[]> e : block.writes().entrySet()) {
+        byte[] k = e.getKey();
+        byte[] v = e.getValue();
+        if (v == Layer.DELETED) {
+          batch.delete(k);
+        } else {
+          batch.put(k, v);
+        }
+        if (k[0] == StateKeys.STATE) {
+          byte[] kh = StateRoot.sha256(k);
+          leafChanges
+              .computeIfAbsent(StateRoot.bucketOf(kh), b -> new TreeMap<>(Arrays::compareUnsigned))
+              .put(kh, v == Layer.DELETED ? Layer.DELETED : StateRoot.sha256(v));
+        }
+      }
+      Map<Integer, byte[]> bucketHashes = new HashMap<>();
+      for (Map.Entry<Integer, TreeMap<byte[], byte[]>> b : leafChanges.entrySet()) {
+        byte[] prefix = {StateKeys.LEAF, (byte) (b.getKey() >> 8), (byte) (int) b.getKey()};
+        SortedMap<byte[], byte[]> pairs = readBucket(prefix);
+        for (Map.Entry<byte[], byte[]> c : b.getValue().entrySet()) {
+          byte[] leafKey = concat(prefix, c.getKey());
+          if (c.getValue() == Layer.DELETED) {
+            pairs.remove(c.getKey());
+            batch.delete(leafKey);
+          } else {
+            pairs.put(c.getKey(), c.getValue());
+            batch.put(leafKey, c.getValue());
+          }
+        }
+        byte[] h = StateRoot.bucketHash(pairs);
+        bucketHashes.put(b.getKey(), h);
+        batch.put(new byte[] {StateKeys.BUCKET, prefix[1], prefix[2]}, h);
+      }
+      batch.put(HEIGHT, StateKeys.u64(newHeight));
+      db.write(syncWrite, batch);
+      root.update(bucketHashes);
+      height = newHeight;
+    } catch (RocksDBException e) {
+      throw new StoreException("cannot write block " + newHeight + ": " + e.getMessage(), e);
+    }
+  }
+
+  private SortedMap<byte[], byte[]> readBucket(byte[] prefix) {
+    SortedMap<byte[], byte[]> out = new TreeMap<>(Arrays::compareUnsigned);
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (!startsWith(k, prefix)) {
+          break;
+        }
+        out.put(Arrays.copyOfRange(k, prefix.length, k.length), it.value());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Recomputes the state root from a full scan of the state (not from the stored buckets): an
+   * integrity check, and the reference for the incremental root in tests.
+   */
+  public byte[] recomputeStateRoot() {
+    List<Map.Entry<byte[], byte[]>> all = new ArrayList<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(new byte[] {StateKeys.STATE}); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k[0] != StateKeys.STATE) {
+          break;
+        }
+        all.add(new AbstractMap.SimpleImmutableEntry<>(k, it.value()));
+      }
+    }
+    return StateRoot.fromScratch(all);
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  public Optional<StateModel.Database> database(Identity db) {
+    return new Layer(this::committed).database(db);
+  }
+
+  public Optional<StateModel.Collection> collection(Identity db, String name) {
+    return new Layer(this::committed).collection(db, name);
+  }
+
+  /** KV by id. */
+  public Optional<StateModel.Document> document(Identity db, String collection, byte[] id) {
+    return new Layer(this::committed).document(db, collection, id);
+  }
+
+  /** A bound on the leading index fields: k ≤ the index's field count values. */
+  public record Bound(List<BsonValue> values, boolean inclusive) {
+    public Bound {
+      values = List.copyOf(values);
+    }
+
+    public static Bound inclusive(BsonValue... values) {
+      return new Bound(List.of(values), true);
+    }
+
+    public static Bound exclusive(BsonValue... values) {
+      return new Bound(List.of(values), false);
+    }
+  }
+
+  /** One query result: the document id, its owner and its BSON. */
+  public record Hit(byte[] id, Identity owner, byte[] bson) {}
+
+  /**
+   * Documents of {@code collection} whose index tuple t satisfies low ≤ t[0..k) ≤ high (strict
+   * where a bound is exclusive; null = unbounded), in index order, then by id; at most {@code
+   * limit}.
+   */
+  public List<Hit> range(
+      Identity dbId, String collection, String index, Bound low, Bound high, int limit) {
+    StateModel.Collection c =
+        collection(dbId, collection)
+            .orElseThrow(() -> new StoreException("no collection '" + collection + "' in " + dbId));
+    IndexSpec spec =
+        c.indexes().stream()
+            .filter(s -> s.name().equals(index))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new StoreException(
+                        "collection '" + collection + "' has no index '" + index + "'"));
+    checkBound(spec, low, "low");
+    checkBound(spec, high, "high");
+    byte[] prefix = StateKeys.indexPrefix(dbId, collection, index);
+    byte[] start;
+    if (low == null) {
+      start = prefix;
+    } else {
+      byte[] p = concat(prefix, OrderedKeys.encode(low.values()));
+      start = low.inclusive() ? p : OrderedKeys.successor(p);
+    }
+    byte[] end;
+    if (high == null) {
+      end = OrderedKeys.successor(prefix);
+    } else {
+      byte[] p = concat(prefix, OrderedKeys.encode(high.values()));
+      end = high.inclusive() ? OrderedKeys.successor(p) : p;
+    }
+    List<Hit> out = new ArrayList<>(Math.min(limit, 1024));
+    List<byte[]> ids = new ArrayList<>();
+    try (Slice upper = new Slice(end);
+        ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+        RocksIterator it = db.newIterator(ro)) {
+      for (it.seek(start); it.isValid() && ids.size() < limit; it.next()) {
+        byte[] k = it.key();
+        ids.add(Arrays.copyOfRange(k, k.length - 16, k.length));
+      }
+    }
+    if (ids.isEmpty()) {
+      return out;
+    }
+    List<byte[]> keys = new ArrayList<>(ids.size());
+    for (byte[] id : ids) {
+      keys.add(StateKeys.document(dbId, collection, id));
+    }
+    try {
+      List<byte[]> values = db.multiGetAsList(keys);
+      for (int i = 0; i < ids.size(); i++) {
+        StateModel.Document d = StateKeys.decodeDocument(values.get(i));
+        out.add(new Hit(ids.get(i), d.owner(), d.bson()));
+      }
+    } catch (RocksDBException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** Documents whose first k index values equal {@code values}. */
+  public List<Hit> prefix(
+      Identity dbId, String collection, String index, List<BsonValue> values, int limit) {
+    Bound b = new Bound(values, true);
+    return range(dbId, collection, index, b, b, limit);
+  }
+
+  private static void checkBound(IndexSpec spec, Bound b, String which) {
+    if (b == null) {
+      return;
+    }
+    if (b.values().isEmpty() || b.values().size() > spec.fields().size()) {
+      throw new StoreException(
+          which
+              + " bound has "
+              + b.values().size()
+              + " values; index '"
+              + spec.name()
+              + "' has "
+              + spec.fields().size()
+              + " fields (give 1.."
+              + spec.fields().size()
+              + ")");
+    }
+    for (int i = 0; i < b.values().size(); i++) {
+      if (!io.cvmavs.chainbasedb.format.IndexValues.indexable(b.values().get(i))) {
+        throw new StoreException(
+            which
+                + " bound value "
+                + i
+                + " has type "
+                + b.values().get(i).getBsonType()
+                + ", not indexable");
+      }
+    }
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static boolean startsWith(byte[] k, byte[] p) {
+    return k.length >= p.length && Arrays.equals(k, 0, p.length, p, 0, p.length);
+  }
+
+  @Override
+  public synchronized void close() {
+    syncWrite.close();
+    db.close();
+    options.close();
+  }
+}
