@@ -131,9 +131,10 @@ contract CvmCheckpoints is Ownable, ICvmCheckpoints {
                     && conflicting.nextValidatorSetHash == accepted.nextValidatorSetHash)
         ) revert NotEquivocation();
         ValidatorSetInfo storage set = _sets[setId];
-        if (setId > currentSetId || set.startHeight > h || (setId < currentSetId && _sets[setId + 1].startHeight <= h)) revert WrongValidatorSet(
-            setId, h
-        );
+        if (setId > currentSetId || set.startHeight > h || (setId < currentSetId && _sets[setId + 1].startHeight <= h))
+        {
+            revert WrongValidatorSet(setId, h);
+        }
 
         BN254.G1Point memory apk = _signersApk(setId, set, nonSignerIndices, false);
         _verify(_digest(conflicting), apk, apkG2, sigma);
