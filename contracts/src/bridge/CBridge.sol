@@ -70,6 +70,7 @@ contract CBridge is Ownable, ICBridge {
 
     /// @inheritdoc ICBridge
     function claimWithdrawal(
+        uint64 checkpointIndex,
         ICvmCheckpointsTypes.Checkpoint calldata cp,
         uint64 nonce,
         address recipient,
@@ -84,7 +85,7 @@ contract CBridge is Ownable, ICBridge {
             CvmAccumulator.computeRoot(CvmAccumulator.withdrawalLeaf(nonce, recipient, amount), nonce, siblings)
                 != cp.withdrawalsRoot
         ) revert InvalidWithdrawalProof(nonce);
-        if (!checkpoints.isAccepted(cp)) revert CheckpointNotAccepted(cp.height);
+        if (!checkpoints.isAccepted(checkpointIndex, cp)) revert CheckpointNotAccepted(checkpointIndex);
 
         uint64 period = uint64(block.timestamp / periodSeconds);
         uint256 withdrawn = period == _period ? _withdrawnInPeriod : 0;

@@ -29,9 +29,16 @@ contract CvmCheckpoints is Ownable, ICvmCheckpoints {
     /// @notice Share of each allocation slashed for one equivocation (WAD).
     uint256 public immutable equivocationSlashWad;
 
+    /// @inheritdoc ICvmCheckpoints
+    uint256 public constant HISTORY = 1024;
+    /// @dev Marks a history slot written ahead of time (`prefillHistory`); no keccak256 output is this value.
+    bytes32 internal constant PREFILLED = bytes32(uint256(1));
+
     // One slot: read and written by every submission.
     uint64 public latestHeight;
     uint64 public currentSetId;
+    /// @inheritdoc ICvmCheckpoints
+    uint64 public checkpointCount;
     bool internal _initialised;
     bool internal _rotationPending;
 
@@ -40,7 +47,10 @@ contract CvmCheckpoints is Ownable, ICvmCheckpoints {
 
     mapping(uint64 setId => ValidatorSetInfo) internal _sets;
     mapping(uint64 setId => mapping(uint256 index => ValidatorEntry)) internal _entries;
-    mapping(uint64 height => bytes32 digest) internal _digests;
+    /// @dev Digest of accepted checkpoint `index` at `index % HISTORY` (a ring: the last HISTORY checkpoints).
+    bytes32[HISTORY] internal _history;
+    /// @inheritdoc ICvmCheckpoints
+    uint256 public historyPrefilled;
     /// @notice Whether `operatorId` was already slashed for equivocating at `height`.
     mapping(uint64 height => mapping(bytes32 operatorId => bool)) public equivocationSlashed;
 
@@ -89,9 +99,11 @@ contract CvmCheckpoints is Ownable, ICvmCheckpoints {
         bytes32 digest = _digest(cp);
         _verify(digest, apk, apkG2, sigma);
 
-        _digests[cp.height] = digest;
+        uint64 index = checkpointCount;
+        _history[index % HISTORY] = digest;
+        checkpointCount = index + 1;
         latestHeight = cp.height;
-        emit CheckpointAccepted(cp.height, digest, cp.cumulativeRoot, cp.withdrawalsRoot, cp.nextValidatorSetHash);
+        emit CheckpointAccepted(index, cp.height, digest, cp.cumulativeRoot, cp.withdrawalsRoot);
         if (cp.nextValidatorSetHash != set.hash) {
             _rotationPending = true;
             pendingSetHash = cp.nextValidatorSetHash;
@@ -114,6 +126,7 @@ contract CvmCheckpoints is Ownable, ICvmCheckpoints {
 
     /// @inheritdoc ICvmCheckpoints
     function reportEquivocation(
+        uint64 acceptedIndex,
         Checkpoint calldata accepted,
         Checkpoint calldata conflicting,
         uint64 setId,
@@ -122,7 +135,7 @@ contract CvmCheckpoints is Ownable, ICvmCheckpoints {
         uint256[] calldata nonSignerIndices
     ) external {
         uint64 h = accepted.height;
-        if (_digests[h] != _digest(accepted) || _digests[h] == bytes32(0)) revert CheckpointNotAccepted(h);
+        if (!_isAccepted(acceptedIndex, accepted)) revert CheckpointNotAccepted(acceptedIndex);
         if (
             conflicting.height != h
                 || (conflicting.appHash == accepted.appHash
@@ -165,14 +178,32 @@ contract CvmCheckpoints is Ownable, ICvmCheckpoints {
     }
 
     /// @inheritdoc ICvmCheckpoints
-    function isAccepted(Checkpoint calldata cp) external view returns (bool) {
-        bytes32 stored = _digests[cp.height];
-        return stored != bytes32(0) && stored == _digest(cp);
+    function isAccepted(uint64 index, Checkpoint calldata cp) external view returns (bool) {
+        return _isAccepted(index, cp);
     }
 
     /// @inheritdoc ICvmCheckpoints
-    function acceptedDigest(uint64 height) external view returns (bytes32) {
-        return _digests[height];
+    function acceptedDigest(uint64 index) external view returns (bytes32) {
+        return _retained(index) ? _history[index % HISTORY] : bytes32(0);
+    }
+
+    /// @inheritdoc ICvmCheckpoints
+    function prefillHistory(uint256 count) external {
+        uint256 from = historyPrefilled;
+        uint256 to = from + count > HISTORY ? HISTORY : from + count;
+        for (uint256 i = from; i < to; ++i) {
+            if (_history[i] == bytes32(0)) _history[i] = PREFILLED;
+        }
+        historyPrefilled = to;
+    }
+
+    function _retained(uint64 index) internal view returns (bool) {
+        uint64 count = checkpointCount;
+        return index < count && count - index <= HISTORY;
+    }
+
+    function _isAccepted(uint64 index, Checkpoint calldata cp) internal view returns (bool) {
+        return _retained(index) && _history[index % HISTORY] == _digest(cp);
     }
 
     /// @inheritdoc ICvmCheckpoints
@@ -267,8 +298,14 @@ contract CvmCheckpoints is Ownable, ICvmCheckpoints {
             total += e.power;
             _entries[setId][i] = e;
         }
+        if (total > type(uint128).max) revert TotalPowerTooLarge(total);
         _sets[setId] = ValidatorSetInfo({
-            hash: setHash, totalPower: total, apkX: apk.X, apkY: apk.Y, startHeight: startHeight, size: uint32(n)
+            hash: setHash,
+            apkX: apk.X,
+            apkY: apk.Y,
+            totalPower: uint128(total),
+            startHeight: startHeight,
+            size: uint32(n)
         });
         emit ValidatorSetCommitted(setId, setHash, startHeight, total);
     }

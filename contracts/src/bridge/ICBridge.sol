@@ -12,8 +12,8 @@ interface ICBridgeErrors {
     error NotGuardian(address caller);
     /// @notice Withdrawal `nonce` was already claimed.
     error AlreadyClaimed(uint64 nonce);
-    /// @notice The checkpoint at `height` is not the accepted one of its height.
-    error CheckpointNotAccepted(uint64 height);
+    /// @notice `cp` is not accepted checkpoint number `index` (or that one is no longer retained).
+    error CheckpointNotAccepted(uint64 index);
     /// @notice The proof does not lead from the withdrawal's leaf to the checkpoint's withdrawals root.
     error InvalidWithdrawalProof(uint64 nonce);
     /// @notice This claim would bring period `period`'s withdrawals from `withdrawn` past `limit`.
@@ -41,8 +41,10 @@ interface ICBridge is ICBridgeErrors, ICBridgeEvents {
     function deposit(bytes32 cvmRecipient, uint256 amount) external returns (uint64 nonce);
 
     /// @notice Anyone: pays withdrawal `nonce` (`amount` to `recipient`) once, given its accumulator proof (sibling
-    ///         hashes bottom up; trailing empty-subtree siblings may be left out) against `cp.withdrawalsRoot`.
+    ///         hashes bottom up; trailing empty-subtree siblings may be left out) against `cp.withdrawalsRoot`, `cp`
+    ///         being accepted checkpoint number `checkpointIndex` (any retained one that covers the withdrawal).
     function claimWithdrawal(
+        uint64 checkpointIndex,
         ICvmCheckpointsTypes.Checkpoint calldata cp,
         uint64 nonce,
         address recipient,

@@ -25,9 +25,9 @@ interface ICvmCheckpointsTypes {
     ///         reads O(1) storage.
     struct ValidatorSetInfo {
         bytes32 hash;
-        uint256 totalPower;
         uint256 apkX;
         uint256 apkY;
+        uint128 totalPower; // one slot with startHeight and size: a checkpoint with non-signers reads it once
         uint64 startHeight; // first CVM height this set signs
         uint32 size;
     }
@@ -39,6 +39,8 @@ interface ICvmCheckpointsErrors {
     /// @notice The entries are empty, not strictly ascending by operatorId at `index`, have a zero power or a key at
     ///         infinity there.
     error InvalidValidatorEntry(uint256 index);
+    /// @notice The powers of a set add up to `total`, more than 2^128 − 1.
+    error TotalPowerTooLarge(uint256 total);
     /// @notice Genesis start height 0 (CometBFT heights start at 1).
     error InvalidStartHeight();
     /// @notice `height` is not above the last accepted height `latest`.
@@ -53,8 +55,8 @@ interface ICvmCheckpointsErrors {
     /// @notice Signers hold `signedPower` of `totalPower`, not strictly more than two thirds.
     error QuorumNotReached(uint256 signedPower, uint256 totalPower);
     error InvalidSignature();
-    /// @notice No accepted checkpoint at `height` has these fields.
-    error CheckpointNotAccepted(uint64 height);
+    /// @notice Checkpoint `index` is not these fields, or no longer retained (only the last HISTORY are).
+    error CheckpointNotAccepted(uint64 index);
     /// @notice The two checkpoints do not conflict in a field every honest validator signs identically at one height
     ///         (appHash, cumulativeRoot, withdrawalsRoot, nextValidatorSetHash), or are at different heights.
     error NotEquivocation();
@@ -65,8 +67,9 @@ interface ICvmCheckpointsErrors {
 
 interface ICvmCheckpointsEvents {
     event ValidatorSetCommitted(uint64 indexed setId, bytes32 indexed setHash, uint64 startHeight, uint256 totalPower);
+    /// @notice Checkpoint number `index` (0, 1, 2, …; consumers pass it back to prove against this checkpoint).
     event CheckpointAccepted(
-        uint64 indexed height, bytes32 digest, bytes32 cumulativeRoot, bytes32 withdrawalsRoot, bytes32 nextSetHash
+        uint64 indexed index, uint64 indexed height, bytes32 digest, bytes32 cumulativeRoot, bytes32 withdrawalsRoot
     );
     event RotationRequired(uint64 indexed height, bytes32 indexed nextSetHash);
     /// @notice A signer of a checkpoint conflicting with the accepted one at `height` was slashed (`operator` = 0:
@@ -99,7 +102,9 @@ interface ICvmCheckpoints is ICvmCheckpointsTypes, ICvmCheckpointsErrors, ICvmCh
     /// @notice Anyone: `conflicting` (signed by the non-`nonSignerIndices` entries of set `setId`, no quorum needed)
     ///         differs from the accepted checkpoint `accepted` at the same height in a state field → every such
     ///         signer that is an operator of the AVS registry is slashed once per height through the slasher router.
+    ///         `accepted` is checkpoint number `acceptedIndex` (still retained).
     function reportEquivocation(
+        uint64 acceptedIndex,
         Checkpoint calldata accepted,
         Checkpoint calldata conflicting,
         uint64 setId,
@@ -112,11 +117,24 @@ interface ICvmCheckpoints is ICvmCheckpointsTypes, ICvmCheckpointsErrors, ICvmCh
     ///         withdrawalsRoot, nextValidatorSetHash)).
     function checkpointDigest(Checkpoint calldata cp) external view returns (bytes32);
 
-    /// @notice Whether `cp` is the accepted checkpoint of its height.
-    function isAccepted(Checkpoint calldata cp) external view returns (bool);
+    /// @notice Whether `cp` is accepted checkpoint number `index` and still retained (the last HISTORY are).
+    function isAccepted(uint64 index, Checkpoint calldata cp) external view returns (bool);
 
-    /// @notice Digest of the accepted checkpoint at `height` (0: none).
-    function acceptedDigest(uint64 height) external view returns (bytes32);
+    /// @notice Digest of accepted checkpoint number `index` (0: none, or no longer retained).
+    function acceptedDigest(uint64 index) external view returns (bytes32);
+
+    /// @notice Anyone: writes a placeholder into the next `count` empty history slots, so that checkpoints landing
+    ///         there later overwrite a non-zero slot (≈ 5k gas instead of ≈ 22k). Pays ≈ 22k per slot now.
+    function prefillHistory(uint256 count) external;
+
+    /// @notice How many history slots `prefillHistory` has gone through (of HISTORY).
+    function historyPrefilled() external view returns (uint256);
+
+    /// @notice Number of accepted checkpoints; the next one gets this index.
+    function checkpointCount() external view returns (uint64);
+
+    /// @notice How many of the latest checkpoints are kept for proofs and equivocation evidence.
+    function HISTORY() external view returns (uint256);
 
     /// @notice keccak256(VALIDATOR_SET_TYPEHASH ‖ x1 ‖ y1 ‖ p1 ‖ x2 ‖ …).
     function validatorSetHash(ValidatorEntry[] calldata entries) external pure returns (bytes32);

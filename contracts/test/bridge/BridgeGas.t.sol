@@ -27,10 +27,13 @@ contract BridgeGas_SubmitCheckpoint is Test, ICvmCheckpointsTypes {
         }
         cps.setGenesisValidatorSet(s.entries, 1);
         // One checkpoint before, so the latest-height slot is non-zero as in steady state.
-        _submit(1, new uint256[](0), "");
+        _submit(1, new uint256[](0), "", false);
     }
 
-    function _submit(uint64 height, uint256[] memory nonSigners, string memory name) internal {
+    /// @dev Every case but the fresh-slot one overwrites a non-zero history slot, as every checkpoint does after
+    ///      the first HISTORY (or from the start after `prefillHistory`).
+    function _submit(uint64 height, uint256[] memory nonSigners, string memory name, bool prefilled) internal {
+        if (prefilled) cps.prefillHistory(4);
         Checkpoint memory cp = Checkpoint({
             height: height,
             appHash: keccak256(abi.encode("app", height)),
@@ -48,7 +51,7 @@ contract BridgeGas_SubmitCheckpoint is Test, ICvmCheckpointsTypes {
         uint256 cdGas = _calldataGas(abi.encodeCall(cps.submitCheckpoint, (cp, sigma, apkG2, nonSigners)));
         vm.snapshotValue("bridge", string.concat(name, "_calldataGas"), cdGas);
         vm.snapshotValue("bridge", string.concat(name, "_wholeTx"), 21_000 + cdGas + exec);
-        assertTrue(cps.isAccepted(cp));
+        assertTrue(cps.isAccepted(cps.checkpointCount() - 1, cp));
     }
 
     function _calldataGas(bytes memory cd) internal pure returns (uint256 g) {
@@ -64,19 +67,24 @@ contract BridgeGas_SubmitCheckpoint is Test, ICvmCheckpointsTypes {
         }
     }
 
+    /// @notice Before the ring slot was ever written (the first HISTORY checkpoints without `prefillHistory`).
+    function test_Gas_Submit100Validators0NonSignersFreshHistorySlot() public {
+        _submit(2, _nonSigners(0), "submitCheckpoint_100v_0ns_freshSlot", false);
+    }
+
     function test_Gas_Submit100Validators0NonSigners() public {
-        _submit(2, _nonSigners(0), "submitCheckpoint_100v_0ns");
+        _submit(2, _nonSigners(0), "submitCheckpoint_100v_0ns", true);
     }
 
     function test_Gas_Submit100Validators1NonSigner() public {
-        _submit(2, _nonSigners(1), "submitCheckpoint_100v_1ns");
+        _submit(2, _nonSigners(1), "submitCheckpoint_100v_1ns", true);
     }
 
     function test_Gas_Submit100Validators10NonSigners() public {
-        _submit(2, _nonSigners(10), "submitCheckpoint_100v_10ns");
+        _submit(2, _nonSigners(10), "submitCheckpoint_100v_10ns", true);
     }
 
     function test_Gas_Submit100Validators33NonSigners() public {
-        _submit(2, _nonSigners(33), "submitCheckpoint_100v_33ns");
+        _submit(2, _nonSigners(33), "submitCheckpoint_100v_33ns", true);
     }
 }

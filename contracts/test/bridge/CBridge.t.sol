@@ -71,6 +71,11 @@ abstract contract CBridgeTestBase is Test, ICvmCheckpointsTypes, ICBridgeEvents 
         cps.submitCheckpoint(cp, sigma, apkG2, CheckpointKeys.none());
     }
 
+    /// @dev One checkpoint per height from height 1 on: checkpoint index = height − 1.
+    function _idx(Checkpoint memory cp) internal pure returns (uint64) {
+        return cp.height - 1;
+    }
+
     function _proof(uint64 nonce) internal view returns (bytes32[] memory p) {
         (, p) = NaiveAccumulator.rootAndProof(leaves, nonce);
     }
@@ -143,11 +148,11 @@ contract CBridge_ClaimWithdrawal is CBridgeTestBase {
         Checkpoint memory cp = _checkpoint();
         vm.expectEmit(address(bridge));
         emit WithdrawalClaimed(n1, alice, 4 ether, cp.height);
-        bridge.claimWithdrawal(cp, n1, alice, 4 ether, _proof(n1));
+        bridge.claimWithdrawal(_idx(cp), cp, n1, alice, 4 ether, _proof(n1));
         assertTrue(bridge.isClaimed(n1));
         assertEq(c.balanceOf(alice), 5000 ether + 4 ether);
         // 3 leaves: 2 siblings suffice (the other 30 are empty subtrees).
-        bridge.claimWithdrawal(cp, 2, bob, 5 ether, NaiveAccumulator.shorten(_proof(2), 2));
+        bridge.claimWithdrawal(_idx(cp), cp, 2, bob, 5 ether, NaiveAccumulator.shorten(_proof(2), 2));
         assertEq(c.balanceOf(bob), 5 ether);
         assertEq(bridge.withdrawnInCurrentPeriod(), 9 ether);
     }
@@ -157,28 +162,30 @@ contract CBridge_ClaimWithdrawal is CBridgeTestBase {
         _checkpoint();
         _burn(alice, 1 ether);
         Checkpoint memory later = _checkpoint();
-        bridge.claimWithdrawal(later, n, bob, 3 ether, _proof(n));
+        bridge.claimWithdrawal(_idx(later), later, n, bob, 3 ether, _proof(n));
         assertEq(c.balanceOf(bob), 3 ether);
     }
 
     function test_Revert_WhenClaimedTwice() public {
         uint64 n = _burn(bob, 3 ether);
         Checkpoint memory cp = _checkpoint();
-        bridge.claimWithdrawal(cp, n, bob, 3 ether, _proof(n));
+        bridge.claimWithdrawal(_idx(cp), cp, n, bob, 3 ether, _proof(n));
         _burn(alice, 1 ether);
         Checkpoint memory later = _checkpoint();
         bytes32[] memory p = _proof(n);
         vm.expectRevert(abi.encodeWithSelector(ICBridgeErrors.AlreadyClaimed.selector, n));
-        bridge.claimWithdrawal(later, n, bob, 3 ether, p);
+        bridge.claimWithdrawal(_idx(later), later, n, bob, 3 ether, p);
     }
 
     function test_Revert_WhenTheCheckpointIsNotAccepted() public {
         uint64 n = _burn(bob, 3 ether);
         Checkpoint memory cp = _checkpoint();
-        cp.appHash = bytes32(uint256(1)); // same withdrawals root, but not what the validators signed
         bytes32[] memory p = _proof(n);
-        vm.expectRevert(abi.encodeWithSelector(ICBridgeErrors.CheckpointNotAccepted.selector, cp.height));
-        bridge.claimWithdrawal(cp, n, bob, 3 ether, p);
+        vm.expectRevert(abi.encodeWithSelector(ICBridgeErrors.CheckpointNotAccepted.selector, 1));
+        bridge.claimWithdrawal(1, cp, n, bob, 3 ether, p); // the right fields, the wrong index
+        cp.appHash = bytes32(uint256(1)); // same withdrawals root, but not what the validators signed
+        vm.expectRevert(abi.encodeWithSelector(ICBridgeErrors.CheckpointNotAccepted.selector, 0));
+        bridge.claimWithdrawal(_idx(cp), cp, n, bob, 3 ether, p);
     }
 
     function test_Revert_WhenTheWithdrawalIsNotCoveredByTheCheckpoint() public {
@@ -186,7 +193,7 @@ contract CBridge_ClaimWithdrawal is CBridgeTestBase {
         uint64 n = _burn(bob, 3 ether); // burned after the checkpoint
         bytes32[] memory p = _proof(n);
         vm.expectRevert(abi.encodeWithSelector(ICBridgeErrors.InvalidWithdrawalProof.selector, n));
-        bridge.claimWithdrawal(cp, n, bob, 3 ether, p);
+        bridge.claimWithdrawal(_idx(cp), cp, n, bob, 3 ether, p);
     }
 
     function test_Revert_WhenAmountRecipientOrNonceDiffer() public {
@@ -195,11 +202,11 @@ contract CBridge_ClaimWithdrawal is CBridgeTestBase {
         Checkpoint memory cp = _checkpoint();
         bytes32[] memory p = _proof(n);
         vm.expectRevert(abi.encodeWithSelector(ICBridgeErrors.InvalidWithdrawalProof.selector, n));
-        bridge.claimWithdrawal(cp, n, bob, 4 ether, p);
+        bridge.claimWithdrawal(_idx(cp), cp, n, bob, 4 ether, p);
         vm.expectRevert(abi.encodeWithSelector(ICBridgeErrors.InvalidWithdrawalProof.selector, n));
-        bridge.claimWithdrawal(cp, n, alice, 3 ether, p);
+        bridge.claimWithdrawal(_idx(cp), cp, n, alice, 3 ether, p);
         vm.expectRevert(abi.encodeWithSelector(ICBridgeErrors.InvalidWithdrawalProof.selector, 1));
-        bridge.claimWithdrawal(cp, 1, bob, 3 ether, p);
+        bridge.claimWithdrawal(_idx(cp), cp, 1, bob, 3 ether, p);
     }
 
     function test_Revert_WhenTheProofIsLongerThan32() public {
@@ -207,7 +214,7 @@ contract CBridge_ClaimWithdrawal is CBridgeTestBase {
         Checkpoint memory cp = _checkpoint();
         bytes32[] memory p = new bytes32[](33);
         vm.expectRevert(abi.encodeWithSelector(CvmAccumulator.MalformedAccumulatorProof.selector, n, 33));
-        bridge.claimWithdrawal(cp, n, bob, 3 ether, p);
+        bridge.claimWithdrawal(_idx(cp), cp, n, bob, 3 ether, p);
     }
 
     function test_Revert_WhenPaused() public {
@@ -217,9 +224,9 @@ contract CBridge_ClaimWithdrawal is CBridgeTestBase {
         bridge.pause();
         bytes32[] memory p = _proof(n);
         vm.expectRevert(ICBridgeErrors.BridgePaused.selector);
-        bridge.claimWithdrawal(cp, n, bob, 3 ether, p);
+        bridge.claimWithdrawal(_idx(cp), cp, n, bob, 3 ether, p);
         bridge.unpause();
-        bridge.claimWithdrawal(cp, n, bob, 3 ether, p);
+        bridge.claimWithdrawal(_idx(cp), cp, n, bob, 3 ether, p);
     }
 
     function test_Revert_WhenThePeriodLimitWouldBeExceeded() public {
@@ -227,14 +234,14 @@ contract CBridge_ClaimWithdrawal is CBridgeTestBase {
         uint64 a = _burn(bob, 600 ether);
         uint64 b = _burn(bob, 500 ether);
         Checkpoint memory cp = _checkpoint();
-        bridge.claimWithdrawal(cp, a, bob, 600 ether, _proof(a));
+        bridge.claimWithdrawal(_idx(cp), cp, a, bob, 600 ether, _proof(a));
         bytes32[] memory p = _proof(b);
         vm.expectRevert(
             abi.encodeWithSelector(ICBridgeErrors.WithdrawalLimitExceeded.selector, 10, 600 ether, 500 ether, LIMIT)
         );
-        bridge.claimWithdrawal(cp, b, bob, 500 ether, p);
+        bridge.claimWithdrawal(_idx(cp), cp, b, bob, 500 ether, p);
         vm.warp(11 days); // next period
-        bridge.claimWithdrawal(cp, b, bob, 500 ether, p);
+        bridge.claimWithdrawal(_idx(cp), cp, b, bob, 500 ether, p);
         assertEq(bridge.withdrawnInCurrentPeriod(), 500 ether);
     }
 
@@ -251,8 +258,8 @@ contract CBridge_ClaimWithdrawal is CBridgeTestBase {
         bytes32[] memory bad = _proof(n);
         bad[level] = bytes32(uint256(bad[level]) ^ 1);
         vm.expectRevert(abi.encodeWithSelector(ICBridgeErrors.InvalidWithdrawalProof.selector, n));
-        bridge.claimWithdrawal(cp, n, to, 1 ether + n, bad);
-        bridge.claimWithdrawal(cp, n, to, 1 ether + n, p);
+        bridge.claimWithdrawal(_idx(cp), cp, n, to, 1 ether + n, bad);
+        bridge.claimWithdrawal(_idx(cp), cp, n, to, 1 ether + n, p);
         assertEq(c.balanceOf(to), 1 ether + n);
     }
 }

@@ -189,13 +189,15 @@ contract CvmCheckpoints_SubmitCheckpoint is CheckpointsTestBase, ICvmCheckpoints
         Checkpoint memory cp = _cp(5);
         bytes32 d = CheckpointKeys.digest(CHAIN, cp);
         vm.expectEmit(address(cps));
-        emit CheckpointAccepted(5, d, cp.cumulativeRoot, cp.withdrawalsRoot, cp.nextValidatorSetHash);
+        emit CheckpointAccepted(0, 5, d, cp.cumulativeRoot, cp.withdrawalsRoot);
         _submit(set0, cp, CheckpointKeys.none());
         assertEq(cps.latestHeight(), 5);
-        assertEq(cps.acceptedDigest(5), d);
-        assertTrue(cps.isAccepted(cp));
+        assertEq(cps.checkpointCount(), 1);
+        assertEq(cps.acceptedDigest(0), d);
+        assertTrue(cps.isAccepted(0, cp));
+        assertFalse(cps.isAccepted(1, cp));
         cp.appHash = bytes32(uint256(1));
-        assertFalse(cps.isAccepted(cp));
+        assertFalse(cps.isAccepted(0, cp));
     }
 
     function test_AcceptsWithNonSignersBelowOneThird() public {
@@ -348,7 +350,7 @@ contract CvmCheckpoints_SubmitCheckpoint is CheckpointsTestBase, ICvmCheckpoints
             vm.expectRevert(abi.encodeWithSelector(ICvmCheckpointsErrors.QuorumNotReached.selector, 406 - missing, 406));
         }
         cps.submitCheckpoint(cp, sigma, apkG2, ns);
-        if (missing * 3 < 406) assertEq(cps.acceptedDigest(height), CheckpointKeys.digest(CHAIN, cp));
+        if (missing * 3 < 406) assertEq(cps.acceptedDigest(0), CheckpointKeys.digest(CHAIN, cp));
     }
 
     function testFuzz_RejectsATamperedField(uint8 field, bytes32 value) public {
@@ -418,7 +420,7 @@ contract CvmCheckpoints_RotateValidatorSet is CheckpointsTestBase, ICvmCheckpoin
         vm.expectRevert(ICvmCheckpointsErrors.InvalidSignature.selector);
         cps.submitCheckpoint(cp, sigma, apkG2, CheckpointKeys.none());
         _submit(set1, cp, _list(4));
-        assertTrue(cps.isAccepted(cp));
+        assertTrue(cps.isAccepted(1, cp));
     }
 
     function test_Revert_WhenNoRotationIsPending() public {
@@ -467,8 +469,62 @@ contract CvmCheckpoints_Views is CheckpointsTestBase {
         assertEq(cps.validatorSetHash(e), CheckpointKeys.setHash(e));
     }
 
-    function test_IsAcceptedIsFalseForAnUnacceptedHeight() public view {
-        assertFalse(cps.isAccepted(_cp(1)));
-        assertEq(cps.acceptedDigest(1), bytes32(0));
+    function test_IsAcceptedIsFalseForAnUnacceptedIndex() public view {
+        assertFalse(cps.isAccepted(0, _cp(1)));
+        assertEq(cps.acceptedDigest(0), bytes32(0));
+    }
+}
+
+contract CvmCheckpoints_TotalPower is CheckpointsTestBase {
+    function test_Revert_WhenTotalPowerExceeds128Bits() public {
+        uint256[] memory powers = new uint256[](2);
+        (powers[0], powers[1]) = (type(uint128).max, 1);
+        CheckpointKeys.Set memory s = CheckpointKeys.makeSet(60, 2, powers);
+        CvmCheckpoints c = new CvmCheckpoints(owner, CHAIN, ICvmRegistry(address(1)), ICvmSlasher(address(1)), 0, 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(ICvmCheckpointsErrors.TotalPowerTooLarge.selector, uint256(type(uint128).max) + 1)
+        );
+        vm.prank(owner);
+        c.setGenesisValidatorSet(s.entries, 1);
+    }
+}
+
+contract CvmCheckpoints_History is CheckpointsTestBase {
+    /// @dev Signs with the whole set; apkG2 is the same for every checkpoint, so it is computed once.
+    function _submitMany(uint64 fromHeight, uint256 n) internal {
+        uint256 sum;
+        for (uint256 i; i < set0.sks.length; ++i) {
+            sum = addmod(sum, set0.sks[i], BN254.FR_MODULUS);
+        }
+        (, BN254.G2Point memory apkG2) = CheckpointKeys.sign(set0, CheckpointKeys.none(), bytes32(0));
+        for (uint256 i; i < n; ++i) {
+            Checkpoint memory cp = _cp(uint64(fromHeight + i));
+            BN254.G1Point memory sigma = BN254.scalarMul(BN254.hashToG1(CheckpointKeys.digest(CHAIN, cp)), sum);
+            cps.submitCheckpoint(cp, sigma, apkG2, CheckpointKeys.none());
+        }
+    }
+
+    function test_KeepsTheLastHistoryCheckpoints() public {
+        uint256 history = cps.HISTORY();
+        _submitMany(1, history + 1);
+        assertEq(cps.checkpointCount(), history + 1);
+        // Index 0 (height 1) was overwritten by index HISTORY (height HISTORY + 1); index 1 is the oldest kept.
+        assertFalse(cps.isAccepted(0, _cp(1)));
+        assertEq(cps.acceptedDigest(0), bytes32(0));
+        assertTrue(cps.isAccepted(1, _cp(2)));
+        assertTrue(cps.isAccepted(uint64(history), _cp(uint64(history + 1))));
+        assertFalse(cps.isAccepted(uint64(history + 1), _cp(uint64(history + 1))));
+    }
+
+    function test_PrefillWritesPlaceholdersThatNoCheckpointMatches() public {
+        _submitMany(1, 1);
+        cps.prefillHistory(3);
+        assertEq(cps.historyPrefilled(), 3);
+        assertTrue(cps.isAccepted(0, _cp(1)), "an accepted checkpoint's slot is left alone");
+        assertEq(cps.acceptedDigest(1), bytes32(0), "placeholders are not retained checkpoints");
+        cps.prefillHistory(type(uint256).max - 10);
+        assertEq(cps.historyPrefilled(), cps.HISTORY());
+        _submitMany(2, 2);
+        assertTrue(cps.isAccepted(2, _cp(3)));
     }
 }
