@@ -7,8 +7,9 @@ import {IDelegationManager} from "../src/interfaces/core/IDelegationManager.sol"
 import {IPermissionController} from "../src/interfaces/core/IPermissionController.sol";
 import {IStrategy} from "../src/interfaces/core/IStrategy.sol";
 import {IStrategyManager} from "../src/interfaces/core/IStrategyManager.sol";
+import {BridgeDeployer} from "./BridgeDeployer.sol";
 import {CvmDeployer} from "./CvmDeployer.sol";
-import {Script} from "forge-std/Script.sol";
+import {Script, console} from "forge-std/Script.sol";
 
 /// @title Deploy — deploys the devnet EigenLayer core stand-ins (or uses given core addresses) and the CVM AVS,
 ///        then writes a flat JSON of addresses and config for the Java side.
@@ -24,7 +25,9 @@ import {Script} from "forge-std/Script.sol";
 ///         ALLOCATION_CONFIGURATION_DELAY_BLOCKS (stand-ins only; the JSON carries the delays read from the
 ///         AllocationManager in use). On anvil (chain 31337) CHALLENGE_WINDOW_BLOCKS and
 ///         VETO_WINDOW_BLOCKS default to 20 and 4 (1-second devnet blocks) instead of 100 and 50.
-contract Deploy is Script, CvmDeployer {
+///         Bridge (issue 19, BridgeDeployer): CVM_CHAIN_ID (default "cvm-1"), BRIDGE_GUARDIAN (default the owner),
+///         BRIDGE_PERIOD_SECONDS (86400), BRIDGE_PERIOD_LIMIT_WEI (1e24), CHECKPOINT_EQUIVOCATION_SLASH_WAD (0.5e18).
+contract Deploy is Script, CvmDeployer, BridgeDeployer {
     /// @notice The deployment of the last `run()` (for tests that run the script in-process).
     Deployment internal _last;
     string public lastOutPath;
@@ -36,6 +39,9 @@ contract Deploy is Script, CvmDeployer {
         CoreAddresses memory core = _coreFromEnv();
         uint256 startBlock = block.number;
         Deployment memory d = deployAll(cfg, core, deployer);
+        // ---- bridge (issue 19) ----
+        _lastBridge = deployBridge(d, _bridgeConfigFromEnv(cfg.owner), deployer);
+        // ---- end bridge ----
         vm.stopBroadcast();
         _last = d;
         lastOutPath = _write(d, cfg, deployer, startBlock);
@@ -44,6 +50,33 @@ contract Deploy is Script, CvmDeployer {
     function lastDeployment() external view returns (Deployment memory) {
         return _last;
     }
+
+    // ---- bridge (issue 19) ----
+    BridgeDeployment internal _lastBridge;
+
+    function lastBridgeDeployment() external view returns (BridgeDeployment memory) {
+        return _lastBridge;
+    }
+
+    function _bridgeConfigFromEnv(address owner) internal view returns (BridgeConfig memory c) {
+        c = defaultBridgeConfig(owner);
+        c.cvmChainId = vm.envOr("CVM_CHAIN_ID", c.cvmChainId);
+        c.guardian = vm.envOr("BRIDGE_GUARDIAN", c.guardian);
+        c.periodSeconds = uint64(vm.envOr("BRIDGE_PERIOD_SECONDS", uint256(c.periodSeconds)));
+        c.periodLimit = vm.envOr("BRIDGE_PERIOD_LIMIT_WEI", c.periodLimit);
+        c.equivocationSlashWad = vm.envOr("CHECKPOINT_EQUIVOCATION_SLASH_WAD", c.equivocationSlashWad);
+    }
+
+    function _writeBridge(string memory k) internal {
+        vm.serializeAddress(k, "CvmCheckpoints", address(_lastBridge.checkpoints));
+        vm.serializeAddress(k, "CBridge", address(_lastBridge.bridge));
+        vm.serializeAddress(k, "CvmCheckpointVerifier", address(_lastBridge.verifier));
+        vm.serializeBool(k, "checkpointsMaySlash", _lastBridge.slasherAllowed);
+        if (!_lastBridge.slasherAllowed) {
+            console.log("Deploy: the AVS owner must call CvmSlasher.setAllowed(CvmCheckpoints, true)");
+        }
+    }
+    // ---- end bridge ----
 
     /// @notice anvil's chain id: the devnet, which runs at 1-second blocks and finishes a faulty-operator run in
     ///         about a minute, so its challenge and veto windows default to a few blocks.
@@ -145,6 +178,7 @@ contract Deploy is Script, CvmDeployer {
         // stand-in defaults of the config.
         vm.serializeUint(k, "deallocationDelay", d.core.allocationManager.DEALLOCATION_DELAY());
         vm.serializeUint(k, "allocationConfigurationDelay", d.core.allocationManager.ALLOCATION_CONFIGURATION_DELAY());
+        _writeBridge(k); // bridge (issue 19)
         string memory json = vm.serializeUint(k, "unbondingPeriod", cfg.unbondingPeriod);
 
         path = vm.envOr("DEPLOYMENTS_OUT", string.concat("deployments/", vm.toString(block.chainid), ".json"));

@@ -73,6 +73,11 @@ contract Deploy_Run is Test {
         assertTrue(d.slasher.isAllowed(address(d.taskManager)));
         assertEq(json.readUint(".deallocationDelay"), 11);
         assertEq(json.readUint(".allocationConfigurationDelay"), 3);
+        // bridge (issue 19; wiring checked in test/bridge/BridgeDeploy.t.sol)
+        assertEq(json.readAddress(".CvmCheckpoints"), address(script.lastBridgeDeployment().checkpoints));
+        assertEq(json.readAddress(".CBridge"), address(script.lastBridgeDeployment().bridge));
+        assertEq(json.readAddress(".CvmCheckpointVerifier"), address(script.lastBridgeDeployment().verifier));
+        assertTrue(json.readBool(".checkpointsMaySlash"));
         _usesGivenCoreAddresses(d);
     }
 

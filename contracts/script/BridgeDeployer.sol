@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {CBridge} from "../src/bridge/CBridge.sol";
+import {CvmCheckpointVerifier} from "../src/bridge/CvmCheckpointVerifier.sol";
+import {CvmCheckpoints} from "../src/bridge/CvmCheckpoints.sol";
+import {ICvmCheckpoints} from "../src/bridge/ICvmCheckpoints.sol";
+import {CvmDeployer} from "./CvmDeployer.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+/// @title BridgeDeployer — deploys the bridge contracts (issue 19) next to an AVS deployment.
+/// @notice CvmCheckpoints (owner = the AVS owner; the genesis validator set is set later by the owner, once the CVM
+///         chain's BLS set is known), CBridge over the AVS's `$C`, CvmCheckpointVerifier. The checkpoints contract is
+///         put on the slasher router's allow-list when the broadcaster owns the router; otherwise the owner must call
+///         `CvmSlasher.setAllowed(checkpoints, true)` (the deploy script says so).
+abstract contract BridgeDeployer {
+    struct BridgeConfig {
+        string cvmChainId; // the CVM chain's CometBFT chain id string
+        address owner;
+        address guardian;
+        uint64 periodSeconds;
+        uint256 periodLimit; // $C wei per period
+        uint256 equivocationSlashWad;
+    }
+
+    struct BridgeDeployment {
+        CvmCheckpoints checkpoints;
+        CBridge bridge;
+        CvmCheckpointVerifier verifier;
+        bool slasherAllowed;
+    }
+
+    function defaultBridgeConfig(address owner) internal pure returns (BridgeConfig memory c) {
+        c.cvmChainId = "cvm-1";
+        c.owner = owner;
+        c.guardian = owner;
+        c.periodSeconds = 1 days;
+        c.periodLimit = 1_000_000 ether;
+        c.equivocationSlashWad = 0.5e18;
+    }
+
+    function deployBridge(CvmDeployer.Deployment memory d, BridgeConfig memory c, address broadcaster)
+        internal
+        returns (BridgeDeployment memory b)
+    {
+        b.checkpoints = new CvmCheckpoints(
+            c.owner, c.cvmChainId, d.registry, d.slasher, d.quorumNumber, c.equivocationSlashWad
+        );
+        b.bridge = new CBridge(
+            c.owner,
+            IERC20(address(d.cToken)),
+            ICvmCheckpoints(address(b.checkpoints)),
+            c.guardian,
+            c.periodSeconds,
+            c.periodLimit
+        );
+        b.verifier = new CvmCheckpointVerifier(ICvmCheckpoints(address(b.checkpoints)));
+        if (d.slasher.owner() == broadcaster) {
+            d.slasher.setAllowed(address(b.checkpoints), true);
+            b.slasherAllowed = true;
+        }
+    }
+}
