@@ -43,7 +43,8 @@ public final class RewardsAbi {
   public static final String FEE_ESCROW =
       "escrow(uint32,(uint64,bytes32,bytes32,bytes,uint32,uint32),address,uint96,address)";
   public static final String FEE_RELEASE = "release(uint32)";
-  public static final String FEE_REFUND = "refund(uint32,(uint64,bytes32,bytes32,bytes,uint32,uint32))";
+  public static final String FEE_REFUND =
+      "refund(uint32,(uint64,bytes32,bytes32,bytes,uint32,uint32))";
   public static final String FEE_TOTALS = "totals(address)";
 
   /** {@code StrategyAndMultiplier}. */
@@ -86,7 +87,10 @@ public final class RewardsAbi {
           new DynamicArray<>(
               OperatorRewardStruct.class,
               s.rewards().stream()
-                  .map(r -> new OperatorRewardStruct(new Address(r.operator()), new Uint256(r.amount())))
+                  .map(
+                      r ->
+                          new OperatorRewardStruct(
+                              new Address(r.operator()), new Uint256(r.amount())))
                   .toList()),
           new Uint32(s.startTimestamp()),
           new Uint32(s.duration()),
@@ -135,8 +139,7 @@ public final class RewardsAbi {
           new Uint32(c.earnerIndex()),
           new DynamicBytes(c.earnerProof()),
           new EarnerLeafStruct(new Address(c.earner()), new Bytes32(c.earnerTokenRoot())),
-          new DynamicArray<>(
-              Uint32.class, t.stream().map(x -> new Uint32(x.leafIndex())).toList()),
+          new DynamicArray<>(Uint32.class, t.stream().map(x -> new Uint32(x.leafIndex())).toList()),
           new DynamicArray<>(
               DynamicBytes.class, t.stream().map(x -> new DynamicBytes(x.proof())).toList()),
           new DynamicArray<>(

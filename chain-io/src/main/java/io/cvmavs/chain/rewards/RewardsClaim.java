@@ -4,9 +4,9 @@ import java.math.BigInteger;
 import java.util.List;
 
 /**
- * EigenLayer's {@code RewardsMerkleClaim}: the earner leaf (earner, root of its token tree) with its
- * proof in the distribution tree of root {@code rootIndex}, and per token the token leaf with its
- * proof in the earner's token tree. Proofs are concatenated 32-byte siblings, bottom up.
+ * EigenLayer's {@code RewardsMerkleClaim}: the earner leaf (earner, root of its token tree) with
+ * its proof in the distribution tree of root {@code rootIndex}, and per token the token leaf with
+ * its proof in the earner's token tree. Proofs are concatenated 32-byte siblings, bottom up.
  */
 public record RewardsClaim(
     long rootIndex,
@@ -21,5 +21,6 @@ public record RewardsClaim(
   }
 
   /** One token leaf and its proof in the earner's token tree. */
-  public record TokenClaim(long leafIndex, byte[] proof, String token, BigInteger cumulativeEarnings) {}
+  public record TokenClaim(
+      long leafIndex, byte[] proof, String token, BigInteger cumulativeEarnings) {}
 }

@@ -17,8 +17,8 @@ import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * The one keyless reader of the rewards flow: the coordinator's parameters, roots and claimed sums,
- * the submissions made for an AVS and the fee escrow's books, over an {@link RpcClient}. Event scans
- * go through {@link LogScanner} (bounded ranges).
+ * the submissions made for an AVS and the fee escrow's books, over an {@link RpcClient}. Event
+ * scans go through {@link LogScanner} (bounded ranges).
  */
 public final class RewardsReader {
   private final RpcClient rpc;
@@ -76,7 +76,8 @@ public final class RewardsReader {
   }
 
   public BigInteger cumulativeClaimed(String earner, String token) {
-    return uint(coordinator(), RewardsAbi.CUMULATIVE_CLAIMED, new Address(earner), new Address(token));
+    return uint(
+        coordinator(), RewardsAbi.CUMULATIVE_CLAIMED, new Address(earner), new Address(token));
   }
 
   public FeeTotals feeTotals(String token) {

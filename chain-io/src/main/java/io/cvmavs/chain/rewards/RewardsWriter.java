@@ -15,9 +15,9 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * Transactions of the rewards flow, each through the one {@link Transactor}: the service manager's
- * submission (rewards initiator), the coordinator's {@code submitRoot} (rewards updater: the devnet's
- * local root poster) and {@code processClaim} (earner or its claimer), and the fee escrow's {@code
- * escrow} / {@code release} / {@code refund}.
+ * submission (rewards initiator), the coordinator's {@code submitRoot} (rewards updater: the
+ * devnet's local root poster) and {@code processClaim} (earner or its claimer), and the fee
+ * escrow's {@code escrow} / {@code release} / {@code refund}.
  */
 public final class RewardsWriter {
   private final Transactor tx;

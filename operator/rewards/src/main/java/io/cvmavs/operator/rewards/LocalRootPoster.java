@@ -34,7 +34,10 @@ public final class LocalRootPoster {
   /** A posted root: its index, end timestamp and the tree to claim against. */
   public record Posted(long rootIndex, long calculationEnd, DistributionTree tree) {}
 
-  /** Cumulative earnings (earner → token → amount) of the submissions in {@code [fromBlock, toBlock]}. */
+  /**
+   * Cumulative earnings (earner → token → amount) of the submissions in {@code [fromBlock,
+   * toBlock]}.
+   */
   public Map<String, Map<String, BigInteger>> cumulative(long toBlock) {
     Map<String, Map<String, BigInteger>> out = new HashMap<>();
     for (RewardsReader.Submitted s : reader.submissions(avs, fromBlock, toBlock)) {

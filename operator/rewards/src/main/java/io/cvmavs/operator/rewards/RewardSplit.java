@@ -12,8 +12,8 @@ import java.util.TreeMap;
 /**
  * Splits a period's pool among operators by their share of the stake that signed the period's
  * responded tasks: operator o gets {@code floor(pool × Σ_tasks signed(o) / Σ_tasks Σ_ops signed)}.
- * Operators in {@code excluded} (slashed for the period: the faulty) get nothing and do not count in
- * the denominator, so the honest share the whole pool; a non-signer earns nothing for that task.
+ * Operators in {@code excluded} (slashed for the period: the faulty) get nothing and do not count
+ * in the denominator, so the honest share the whole pool; a non-signer earns nothing for that task.
  * Rounding dust stays in the pool (it is not submitted). The result is sorted by address (the
  * coordinator requires strictly ascending operators) and has no zero amounts (it refuses those).
  */
@@ -26,7 +26,9 @@ public final class RewardSplit {
       throw new IllegalArgumentException("reward pool must not be negative: " + pool);
     }
     Set<String> out =
-        excluded.stream().map(a -> a.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
+        excluded.stream()
+            .map(a -> a.toLowerCase(Locale.ROOT))
+            .collect(java.util.stream.Collectors.toSet());
     TreeMap<String, BigInteger> weight = new TreeMap<>();
     BigInteger total = BigInteger.ZERO;
     for (SignedTask t : tasks) {

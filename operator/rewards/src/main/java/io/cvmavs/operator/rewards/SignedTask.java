@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * One responded task as the chain records it: the time of its response and, for each operator in
- * its aggregate signature (members at the reference block minus the recorded non-signers), the stake
- * it signed with (summed over the task's quorums, weights at the reference block). Operators are
- * lower-case addresses.
+ * its aggregate signature (members at the reference block minus the recorded non-signers), the
+ * stake it signed with (summed over the task's quorums, weights at the reference block). Operators
+ * are lower-case addresses.
  */
 public record SignedTask(long taskIndex, long respondedTimestamp, Map<String, BigInteger> signers) {
   public SignedTask {

@@ -55,8 +55,7 @@ class RewardPeriodTest {
 
   @Test
   void refusesABadIntervalOrPeriod() {
-    assertThatThrownBy(
-            () -> RewardPeriod.latestComplete(5, new RewardsReader.Rules(0, 1, 1, 0), 0))
+    assertThatThrownBy(() -> RewardPeriod.latestComplete(5, new RewardsReader.Rules(0, 1, 1, 0), 0))
         .hasMessageContaining("interval");
     assertThatThrownBy(() -> new RewardPeriod(10, 0)).hasMessageContaining("duration > 0");
   }

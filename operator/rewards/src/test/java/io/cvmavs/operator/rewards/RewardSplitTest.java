@@ -42,8 +42,7 @@ class RewardSplitTest {
   @Test
   void nothingWhenNobodySigned() {
     assertThat(RewardSplit.split(e(1), List.of(), Set.of())).isEmpty();
-    assertThat(
-            RewardSplit.split(e(1), List.of(new SignedTask(0, 1, Map.of(F, e(1)))), Set.of(F)))
+    assertThat(RewardSplit.split(e(1), List.of(new SignedTask(0, 1, Map.of(F, e(1)))), Set.of(F)))
         .isEmpty();
   }
 
@@ -57,7 +56,8 @@ class RewardSplitTest {
       BigInteger b = new BigInteger(70, rnd).add(BigInteger.ONE);
       List<OperatorReward> r =
           RewardSplit.split(pool, List.of(new SignedTask(0, 1, Map.of(A, a, B, b))), Set.of());
-      BigInteger sum = r.stream().map(OperatorReward::amount).reduce(BigInteger.ZERO, BigInteger::add);
+      BigInteger sum =
+          r.stream().map(OperatorReward::amount).reduce(BigInteger.ZERO, BigInteger::add);
       assertThat(sum).isLessThanOrEqualTo(pool);
       assertThat(pool.subtract(sum)).isLessThan(BigInteger.TWO);
       for (OperatorReward x : r) {

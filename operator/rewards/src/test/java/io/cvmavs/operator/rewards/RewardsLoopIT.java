@@ -44,11 +44,14 @@ class RewardsLoopIT {
     Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
     RewardsContracts at =
         new RewardsContracts(
-            d.address("CvmServiceManager"), d.address("RewardsCoordinator"), d.address("CvmTaskFees"));
+            d.address("CvmServiceManager"),
+            d.address("RewardsCoordinator"),
+            d.address("CvmTaskFees"));
     String cToken = d.address("CToken").toLowerCase(Locale.ROOT);
     String sm = at.serviceManager();
     long fromBlock = Long.parseLong(d.values().get("deploymentBlock"));
-    Transactor deployer = Transactor.of(anvil.web3j(), anvil.account(0).credentials(), anvil.chainId());
+    Transactor deployer =
+        Transactor.of(anvil.web3j(), anvil.account(0).credentials(), anvil.chainId());
     RewardsWriter writer = new RewardsWriter(deployer, at);
     RewardsReader reader = new RewardsReader(deployer.reader(), at);
     StakingWriter tokens = new StakingWriter(deployer, d.address("CStaking"));
@@ -71,7 +74,8 @@ class RewardsLoopIT {
     assertThat(reader.feeTotals(cToken))
         .isEqualTo(new RewardsReader.FeeTotals(E18, BigInteger.ZERO, E18, BigInteger.ZERO));
 
-    // The reward pool (released fees; minted here since releasing needs BLS operators: forge covers it).
+    // The reward pool (released fees; minted here since releasing needs BLS operators: forge covers
+    // it).
     BigInteger pool = E18.multiply(BigInteger.valueOf(9));
     tokens.mint(cToken, sm, pool);
 
@@ -79,8 +83,10 @@ class RewardsLoopIT {
     assertThat(rules.calculationIntervalSeconds()).isEqualTo(10);
     anvil.increaseTime(60);
     anvil.mine(1);
-    long now = anvil.web3j().ethGetBlockByNumber(
-                org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
+    long now =
+        anvil
+            .web3j()
+            .ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
             .sendAsync()
             .join()
             .getBlock()
@@ -105,8 +111,11 @@ class RewardsLoopIT {
     RewardsSubmission sent = submitter.submit(period, pool, tasks, Set.of(faulty)).orElseThrow();
     assertThat(sent.total()).isEqualTo(pool);
 
-    List<RewardsReader.Submitted> seen = reader.submissions(sm, fromBlock, anvil.web3j().ethBlockNumber()
-        .sendAsync().join().getBlockNumber().longValueExact());
+    List<RewardsReader.Submitted> seen =
+        reader.submissions(
+            sm,
+            fromBlock,
+            anvil.web3j().ethBlockNumber().sendAsync().join().getBlockNumber().longValueExact());
     assertThat(seen).hasSize(1);
     assertThat(seen.getFirst().operatorSetId()).isZero();
     assertThat(seen.getFirst().submission()).isEqualTo(sent);
@@ -124,7 +133,8 @@ class RewardsLoopIT {
     for (int i = 1; i <= 2; i++) {
       Transactor op = Transactor.of(anvil.web3j(), anvil.account(i).credentials(), anvil.chainId());
       String earner = op.address().toLowerCase(Locale.ROOT);
-      new RewardsWriter(op, at).processClaim(posted.tree().claim(earner, posted.rootIndex()), earner);
+      new RewardsWriter(op, at)
+          .processClaim(posted.tree().claim(earner, posted.rootIndex()), earner);
       BigInteger expected = earner.equals(a) ? six : three;
       assertThat(balances.balanceOf(cToken, earner)).as(earner).isEqualTo(expected);
       assertThat(reader.cumulativeClaimed(earner, cToken)).isEqualTo(expected);
@@ -133,8 +143,7 @@ class RewardsLoopIT {
         .hasMessageContaining("not in the distribution tree");
     // A claim of another earner's leaf by the wrong account is refused by the contract.
     Transactor op2 = Transactor.of(anvil.web3j(), anvil.account(2).credentials(), anvil.chainId());
-    assertThatThrownBy(
-            () -> new RewardsWriter(op2, at).processClaim(posted.tree().claim(a, 0), b))
+    assertThatThrownBy(() -> new RewardsWriter(op2, at).processClaim(posted.tree().claim(a, 0), b))
         .isInstanceOf(ChainException.class);
     assertThat(Optional.of(balances.balanceOf(cToken, at.rewardsCoordinator())))
         .contains(BigInteger.ZERO);
