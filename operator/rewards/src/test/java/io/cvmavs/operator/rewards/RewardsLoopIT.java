@@ -128,6 +128,17 @@ class RewardsLoopIT {
     assertThat(posted.tree().earners()).containsExactlyInAnyOrder(a, b);
     anvil.mine(1);
 
+    // The operator's view before claiming (what `cvm-avs rewards` prints).
+    var before = RewardsCommand.report(reader, at, a, cToken, fromBlock);
+    assertThat(before.get("earned").asText())
+        .isEqualTo(E18.multiply(BigInteger.valueOf(6)).toString());
+    assertThat(before.get("claimed").asText()).isEqualTo("0");
+    assertThat(before.get("unclaimed").asText()).isEqualTo(before.get("earned").asText());
+    assertThat(before.get("submissions")).hasSize(1);
+    assertThat(before.get("distribution_roots").asLong()).isEqualTo(1);
+    assertThat(RewardsCommand.report(reader, at, faulty, cToken, fromBlock).get("earned").asText())
+        .isEqualTo("0");
+
     BigInteger six = E18.multiply(BigInteger.valueOf(6));
     BigInteger three = E18.multiply(BigInteger.valueOf(3));
     for (int i = 1; i <= 2; i++) {
@@ -139,6 +150,9 @@ class RewardsLoopIT {
       assertThat(balances.balanceOf(cToken, earner)).as(earner).isEqualTo(expected);
       assertThat(reader.cumulativeClaimed(earner, cToken)).isEqualTo(expected);
     }
+    var after = RewardsCommand.report(reader, at, a, cToken, fromBlock);
+    assertThat(after.get("claimed").asText()).isEqualTo(six.toString());
+    assertThat(after.get("unclaimed").asText()).isEqualTo("0");
     assertThatThrownBy(() -> posted.tree().claim(faulty, posted.rootIndex()))
         .hasMessageContaining("not in the distribution tree");
     // A claim of another earner's leaf by the wrong account is refused by the contract.
