@@ -47,10 +47,9 @@ public record LivenessSla(
         + ejectionAt
         + " ("
         + missesLeft()
-        + " left); "
-        + responsesSinceLastMiss
-        + " of "
-        + responses
-        + " responses signed since the last miss";
+        + " left)"
+        + (responsesSinceLastMiss == responses
+            ? "; never missed"
+            : "; last miss " + responsesSinceLastMiss + " responses ago");
   }
 }
