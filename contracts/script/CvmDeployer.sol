@@ -4,12 +4,14 @@ pragma solidity ^0.8.27;
 import {CvmRegistry} from "../src/avs/CvmRegistry.sol";
 import {CvmServiceManager} from "../src/avs/CvmServiceManager.sol";
 import {CvmSlasher} from "../src/avs/CvmSlasher.sol";
+import {CvmTaskFees} from "../src/avs/CvmTaskFees.sol";
 import {CvmTaskManager} from "../src/avs/CvmTaskManager.sol";
 import {AVSDirectory} from "../src/core/AVSDirectory.sol";
 import {AllocationManager} from "../src/core/AllocationManager.sol";
 import {DelegationManager} from "../src/core/DelegationManager.sol";
 import {DevnetToken} from "../src/core/DevnetToken.sol";
 import {PermissionController} from "../src/core/PermissionController.sol";
+import {RewardsCoordinator} from "../src/core/RewardsCoordinator.sol";
 import {StrategyBase} from "../src/core/StrategyBase.sol";
 import {StrategyManager} from "../src/core/StrategyManager.sol";
 import {ICStaking} from "../src/interfaces/avs/ICStaking.sol";
@@ -21,6 +23,7 @@ import {IAVSDirectory} from "../src/interfaces/core/IAVSDirectory.sol";
 import {IAllocationManager} from "../src/interfaces/core/IAllocationManager.sol";
 import {IDelegationManager} from "../src/interfaces/core/IDelegationManager.sol";
 import {IPermissionController} from "../src/interfaces/core/IPermissionController.sol";
+import {IRewardsCoordinator} from "../src/interfaces/core/IRewardsCoordinator.sol";
 import {IStrategy} from "../src/interfaces/core/IStrategy.sol";
 import {IStrategyManager} from "../src/interfaces/core/IStrategyManager.sol";
 import {CStaking} from "../src/staking/CStaking.sol";
@@ -32,6 +35,7 @@ import {
     ITransparentUpgradeableProxy,
     TransparentUpgradeableProxy
 } from "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {CommonBase} from "forge-std/Base.sol";
 
@@ -83,6 +87,81 @@ abstract contract CvmDeployer is CommonBase {
         CStaking cStaking;
         CvmVerifier verifier;
         uint8 quorumNumber;
+        // rewards (issue 21): EigenLayer's RewardsCoordinator (stand-in, given, or none) and the task-fee escrow
+        IRewardsCoordinator rewardsCoordinator;
+        CvmTaskFees taskFees;
+    }
+
+    // ------------------------------------------------------------------ rewards (issue 21)
+
+    /// @notice The RewardsCoordinator stand-in's parameters and the rewards roles. `coordinator`: an existing
+    ///         RewardsCoordinator to use with a given core (zero: none); with the stand-in core it is deployed.
+    struct RewardsConfig {
+        IRewardsCoordinator coordinator;
+        address rewardsInitiator;
+        address rewardsUpdater;
+        uint32 calculationIntervalSeconds;
+        uint32 maxRewardsDuration;
+        uint32 maxRetroactiveLength;
+        uint32 genesisRewardsTimestamp;
+        uint32 activationDelay;
+        uint16 defaultSplitBips;
+    }
+
+    /// @dev Set by the Deploy script from env before `deployAll`; unset: `defaultRewardsConfig(admin)`.
+    RewardsConfig internal rewardsCfg;
+    bool internal rewardsCfgSet;
+
+    /// @notice Devnet defaults: 10-second calculation interval (EigenLayer mainnet: 1 day), 7-day maximum duration,
+    ///         30-day retroactive limit, genesis 0, no activation delay, default operator split 10 %; the deployer
+    ///         initiates submissions and posts roots (the devnet's local root poster).
+    function defaultRewardsConfig(address deployer) internal pure returns (RewardsConfig memory r) {
+        r.rewardsInitiator = deployer;
+        r.rewardsUpdater = deployer;
+        r.calculationIntervalSeconds = 10;
+        r.maxRewardsDuration = 7 days;
+        r.maxRetroactiveLength = 30 days;
+        r.genesisRewardsTimestamp = 0;
+        r.activationDelay = 0;
+        r.defaultSplitBips = 1000;
+    }
+
+    /// @dev Runs while `admin` still owns the service manager. Fees are accepted in `$C`; released fees go to the
+    ///      service manager, which pays submissions from its balance.
+    function _deployRewards(Deployment memory d, DeployConfig memory cfg, EmptyContract empty, address admin) internal {
+        RewardsConfig memory r = rewardsCfgSet ? rewardsCfg : defaultRewardsConfig(admin);
+        if (d.coreStandIns) {
+            d.rewardsCoordinator = IRewardsCoordinator(_proxy(empty, admin));
+            _upgrade(
+                address(d.rewardsCoordinator),
+                address(
+                    new RewardsCoordinator(
+                        d.core.allocationManager,
+                        d.core.strategyManager,
+                        d.core.permissionController,
+                        r.calculationIntervalSeconds,
+                        r.maxRewardsDuration,
+                        r.maxRetroactiveLength,
+                        r.genesisRewardsTimestamp
+                    )
+                ),
+                abi.encodeCall(
+                    RewardsCoordinator.initialize, (admin, r.rewardsUpdater, r.activationDelay, r.defaultSplitBips)
+                )
+            );
+        } else {
+            d.rewardsCoordinator = r.coordinator;
+        }
+        d.taskFees = CvmTaskFees(_proxy(empty, admin));
+        IERC20[] memory accepted = new IERC20[](1);
+        accepted[0] = IERC20(address(d.cToken));
+        _upgrade(
+            address(d.taskFees),
+            address(new CvmTaskFees(ICvmTaskManager(address(d.taskManager)))),
+            abi.encodeCall(CvmTaskFees.initialize, (cfg.owner, address(d.serviceManager), accepted))
+        );
+        if (address(d.rewardsCoordinator) != address(0)) d.serviceManager.setRewardsCoordinator(d.rewardsCoordinator);
+        d.serviceManager.setRewardsInitiator(r.rewardsInitiator);
     }
 
     /// @notice Devnet defaults: every role is `deployer`; 0-block allocation delays so tests need no rolling.
@@ -245,6 +324,7 @@ abstract contract CvmDeployer is CommonBase {
         ICvmRegistryTypes.StrategyParams[] memory sp = new ICvmRegistryTypes.StrategyParams[](1);
         sp[0] = ICvmRegistryTypes.StrategyParams({strategy: d.core.strategy, multiplier: cfg.strategyMultiplier});
         d.quorumNumber = d.serviceManager.createQuorum(cfg.quorum, sp);
+        _deployRewards(d, cfg, empty, admin);
         if (cfg.owner != admin) d.serviceManager.transferOwnership(cfg.owner);
     }
 

@@ -5,6 +5,7 @@ import {IAVSDirectory} from "../src/interfaces/core/IAVSDirectory.sol";
 import {IAllocationManager} from "../src/interfaces/core/IAllocationManager.sol";
 import {IDelegationManager} from "../src/interfaces/core/IDelegationManager.sol";
 import {IPermissionController} from "../src/interfaces/core/IPermissionController.sol";
+import {IRewardsCoordinator} from "../src/interfaces/core/IRewardsCoordinator.sol";
 import {IStrategy} from "../src/interfaces/core/IStrategy.sol";
 import {IStrategyManager} from "../src/interfaces/core/IStrategyManager.sol";
 import {BridgeDeployer} from "./BridgeDeployer.sol";
@@ -37,6 +38,7 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         (, address deployer,) = vm.readCallers();
         DeployConfig memory cfg = _configFromEnv(deployer);
         CoreAddresses memory core = _coreFromEnv();
+        _rewardsConfigFromEnv(deployer);
         uint256 startBlock = block.number;
         Deployment memory d = deployAll(cfg, core, deployer);
         // ---- bridge (issue 19) ----
@@ -119,6 +121,42 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
             uint32(vm.envOr("ALLOCATION_CONFIGURATION_DELAY_BLOCKS", uint256(c.allocationConfigurationDelay)));
     }
 
+    // ------------------------------------------------------------------ rewards (issue 21)
+
+    /// @dev AVS_REWARDS_INITIATOR, REWARDS_UPDATER (the root poster; stand-in only), CORE_REWARDS_COORDINATOR (with
+    ///      CORE_*), REWARDS_CALCULATION_INTERVAL_SECONDS, REWARDS_MAX_DURATION_SECONDS,
+    ///      REWARDS_MAX_RETROACTIVE_SECONDS, REWARDS_GENESIS_TIMESTAMP, REWARDS_ACTIVATION_DELAY_SECONDS.
+    function _rewardsConfigFromEnv(address deployer) internal {
+        RewardsConfig memory r = defaultRewardsConfig(deployer);
+        r.coordinator = IRewardsCoordinator(vm.envOr("CORE_REWARDS_COORDINATOR", address(0)));
+        r.rewardsInitiator = vm.envOr("AVS_REWARDS_INITIATOR", r.rewardsInitiator);
+        r.rewardsUpdater = vm.envOr("REWARDS_UPDATER", r.rewardsUpdater);
+        r.calculationIntervalSeconds =
+            uint32(vm.envOr("REWARDS_CALCULATION_INTERVAL_SECONDS", uint256(r.calculationIntervalSeconds)));
+        r.maxRewardsDuration = uint32(vm.envOr("REWARDS_MAX_DURATION_SECONDS", uint256(r.maxRewardsDuration)));
+        r.maxRetroactiveLength = uint32(vm.envOr("REWARDS_MAX_RETROACTIVE_SECONDS", uint256(r.maxRetroactiveLength)));
+        r.genesisRewardsTimestamp = uint32(vm.envOr("REWARDS_GENESIS_TIMESTAMP", uint256(r.genesisRewardsTimestamp)));
+        r.activationDelay = uint32(vm.envOr("REWARDS_ACTIVATION_DELAY_SECONDS", uint256(r.activationDelay)));
+        rewardsCfg = r;
+        rewardsCfgSet = true;
+    }
+
+    /// @dev The rewards keys of the deployments JSON (zero coordinator: none, e.g. a given core without
+    ///      CORE_REWARDS_COORDINATOR).
+    function _writeRewards(string memory k, Deployment memory d) internal {
+        vm.serializeAddress(k, "RewardsCoordinator", address(d.rewardsCoordinator));
+        vm.serializeAddress(k, "CvmTaskFees", address(d.taskFees));
+        vm.serializeAddress(k, "feeToken", address(d.cToken));
+        vm.serializeAddress(k, "rewardsInitiator", d.serviceManager.rewardsInitiator());
+        if (address(d.rewardsCoordinator) != address(0)) {
+            vm.serializeAddress(k, "rewardsUpdater", d.rewardsCoordinator.rewardsUpdater());
+            vm.serializeUint(k, "calculationIntervalSeconds", d.rewardsCoordinator.CALCULATION_INTERVAL_SECONDS());
+            vm.serializeUint(k, "maxRewardsDuration", d.rewardsCoordinator.MAX_REWARDS_DURATION());
+            vm.serializeUint(k, "maxRetroactiveLength", d.rewardsCoordinator.MAX_RETROACTIVE_LENGTH());
+            vm.serializeUint(k, "genesisRewardsTimestamp", d.rewardsCoordinator.GENESIS_REWARDS_TIMESTAMP());
+        }
+    }
+
     function _coreFromEnv() internal view returns (CoreAddresses memory c) {
         c.delegationManager = IDelegationManager(vm.envOr("CORE_DELEGATION_MANAGER", address(0)));
         c.strategyManager = IStrategyManager(vm.envOr("CORE_STRATEGY_MANAGER", address(0)));
@@ -179,6 +217,7 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         vm.serializeUint(k, "deallocationDelay", d.core.allocationManager.DEALLOCATION_DELAY());
         vm.serializeUint(k, "allocationConfigurationDelay", d.core.allocationManager.ALLOCATION_CONFIGURATION_DELAY());
         _writeBridge(k); // bridge (issue 19)
+        _writeRewards(k, d);
         string memory json = vm.serializeUint(k, "unbondingPeriod", cfg.unbondingPeriod);
 
         path = vm.envOr("DEPLOYMENTS_OUT", string.concat("deployments/", vm.toString(block.chainid), ".json"));

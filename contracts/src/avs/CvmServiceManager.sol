@@ -7,12 +7,18 @@ import {ICvmSlasher} from "../interfaces/avs/ICvmSlasher.sol";
 import {IAVSDirectory} from "../interfaces/core/IAVSDirectory.sol";
 import {IAllocationManager, IAllocationManagerTypes} from "../interfaces/core/IAllocationManager.sol";
 import {IPermissionController} from "../interfaces/core/IPermissionController.sol";
+import {IRewardsCoordinator, IRewardsCoordinatorTypes} from "../interfaces/core/IRewardsCoordinator.sol";
 import {IStrategy} from "../interfaces/core/IStrategy.sol";
+import {OperatorSet} from "../libraries/OperatorSetLib.sol";
 import {OwnableUpgradeable} from "@openzeppelin/contracts-upgradeable/access/OwnableUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 /// @title CvmServiceManager — the CVM AVS's identity towards EigenLayer (see ICvmServiceManager).
 contract CvmServiceManager is Initializable, OwnableUpgradeable, ICvmServiceManager {
+    using SafeERC20 for IERC20;
+
     IAllocationManager public immutable allocationManager;
     IAVSDirectory public immutable avsDirectory;
     IPermissionController public immutable permissionController;
@@ -23,7 +29,12 @@ contract CvmServiceManager is Initializable, OwnableUpgradeable, ICvmServiceMana
     address public pauser;
     bool public paused;
 
-    uint256[48] private __gap;
+    /// @inheritdoc ICvmServiceManager
+    IRewardsCoordinator public rewardsCoordinator;
+    /// @inheritdoc ICvmServiceManager
+    address public rewardsInitiator;
+
+    uint256[46] private __gap;
 
     constructor(
         IAllocationManager allocationManager_,
@@ -128,5 +139,41 @@ contract CvmServiceManager is Initializable, OwnableUpgradeable, ICvmServiceMana
         if (msg.sender != pauser) revert OnlyPauser(msg.sender);
         paused = paused_;
         emit PausedSet(paused_);
+    }
+
+    // ---------------------------------------------------------------- rewards (issue 21)
+
+    /// @inheritdoc ICvmServiceManager
+    function createOperatorDirectedOperatorSetRewardsSubmission(
+        uint32 operatorSetId,
+        IRewardsCoordinatorTypes.OperatorDirectedRewardsSubmission[] calldata submissions
+    ) external {
+        if (msg.sender != rewardsInitiator) {
+            revert OnlyRewardsInitiator(msg.sender);
+        }
+        IRewardsCoordinator coordinator = rewardsCoordinator;
+        if (address(coordinator) == address(0)) revert RewardsCoordinatorNotSet();
+        for (uint256 i; i < submissions.length; ++i) {
+            uint256 total;
+            for (uint256 j; j < submissions[i].operatorRewards.length; ++j) {
+                total += submissions[i].operatorRewards[j].amount;
+            }
+            submissions[i].token.safeIncreaseAllowance(address(coordinator), total);
+        }
+        coordinator.createOperatorDirectedOperatorSetRewardsSubmission(
+            OperatorSet({avs: address(this), id: operatorSetId}), submissions
+        );
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function setRewardsInitiator(address newRewardsInitiator) external onlyOwner {
+        emit RewardsInitiatorUpdated(rewardsInitiator, newRewardsInitiator);
+        rewardsInitiator = newRewardsInitiator;
+    }
+
+    /// @inheritdoc ICvmServiceManager
+    function setRewardsCoordinator(IRewardsCoordinator coordinator) external onlyOwner {
+        rewardsCoordinator = coordinator;
+        emit RewardsCoordinatorSet(address(coordinator));
     }
 }

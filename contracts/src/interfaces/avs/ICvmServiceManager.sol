@@ -3,6 +3,7 @@ pragma solidity ^0.8.27;
 
 import {IAVSDirectory} from "../core/IAVSDirectory.sol";
 import {IAllocationManager} from "../core/IAllocationManager.sol";
+import {IRewardsCoordinator, IRewardsCoordinatorTypes} from "../core/IRewardsCoordinator.sol";
 import {ISignatureUtilsMixinTypes} from "../core/ISignatureUtilsMixin.sol";
 import {ICvmRegistry, ICvmRegistryTypes} from "./ICvmRegistry.sol";
 
@@ -11,12 +12,18 @@ interface ICvmServiceManagerErrors {
     error OnlyEjector(address caller);
     error ServicePaused();
     error OnlyOperatorOrOwner(address caller, address operator);
+    // rewards (issue 21)
+    error OnlyRewardsInitiator(address caller);
+    error RewardsCoordinatorNotSet();
 }
 
 interface ICvmServiceManagerEvents {
     event PauserSet(address pauser);
     event PausedSet(bool paused);
     event OperatorEjected(address indexed operator, uint32[] operatorSetIds);
+    // rewards (issue 21); EigenLayer's ServiceManagerBase event name
+    event RewardsInitiatorUpdated(address prevRewardsInitiator, address newRewardsInitiator);
+    event RewardsCoordinatorSet(address rewardsCoordinator);
 }
 
 /// @title ICvmServiceManager — the AVS's identity towards EigenLayer.
@@ -68,4 +75,25 @@ interface ICvmServiceManager is ISignatureUtilsMixinTypes, ICvmServiceManagerErr
     function allocationManager() external view returns (IAllocationManager);
 
     function avsDirectory() external view returns (IAVSDirectory);
+
+    // ---------------------------------------------------------------- rewards (issue 21)
+
+    /// @notice Rewards initiator: pays an EigenLayer operator-directed rewards submission for operator set
+    ///         `operatorSetId` of this AVS out of this contract's balance (the reward pool: released task fees and
+    ///         any emission sent here). Approves the coordinator for each submission's sum and calls
+    ///         `createOperatorDirectedOperatorSetRewardsSubmission`, which enforces EigenLayer's rules.
+    function createOperatorDirectedOperatorSetRewardsSubmission(
+        uint32 operatorSetId,
+        IRewardsCoordinatorTypes.OperatorDirectedRewardsSubmission[] calldata submissions
+    ) external;
+
+    /// @notice Owner: sets who may call the submission.
+    function setRewardsInitiator(address newRewardsInitiator) external;
+
+    /// @notice Owner: sets EigenLayer's RewardsCoordinator (the devnet stand-in or the core's own).
+    function setRewardsCoordinator(IRewardsCoordinator coordinator) external;
+
+    function rewardsInitiator() external view returns (address);
+
+    function rewardsCoordinator() external view returns (IRewardsCoordinator);
 }

@@ -91,6 +91,44 @@ public final class Events {
           "OperatorStakeSlashed(address indexed operator, uint256 wad, uint256 activeSlashed,"
               + " uint256 unbondingSlashed)");
 
+  // ---------------------------------------------------------------- CvmTaskFees (issue 21)
+
+  public static final EventSpec FEE_ESCROWED =
+      EventSpec.parse(
+          "FeeEscrowed(uint32 indexed taskIndex, address indexed payer, address indexed token,"
+              + " uint256 amount, address refundCollector, uint32 deadlineBlock)");
+
+  public static final EventSpec FEE_RELEASED =
+      EventSpec.parse(
+          "FeeReleased(uint32 indexed taskIndex, address indexed token, address rewardPool,"
+              + " uint256 amount)");
+
+  public static final EventSpec FEE_REFUNDED =
+      EventSpec.parse(
+          "FeeRefunded(uint32 indexed taskIndex, address indexed token, address refundCollector,"
+              + " uint256 amount)");
+
+  // ---------------------------------------------------------------- RewardsCoordinator (issue 21)
+
+  /** EigenLayer's event; the submission tuple is {@code OperatorDirectedRewardsSubmission}. */
+  public static final EventSpec OPERATOR_DIRECTED_OPERATOR_SET_REWARDS_SUBMISSION_CREATED =
+      EventSpec.parse(
+          "OperatorDirectedOperatorSetRewardsSubmissionCreated(address indexed caller,"
+              + " bytes32 indexed operatorDirectedRewardsSubmissionHash,"
+              + " (address,uint32) operatorSet, uint256 submissionNonce,"
+              + " ((address,uint96)[],address,(address,uint256)[],uint32,uint32,string)"
+              + " operatorDirectedRewardsSubmission)");
+
+  public static final EventSpec DISTRIBUTION_ROOT_SUBMITTED =
+      EventSpec.parse(
+          "DistributionRootSubmitted(uint32 indexed rootIndex, bytes32 indexed root,"
+              + " uint32 indexed rewardsCalculationEndTimestamp, uint32 activatedAt)");
+
+  public static final EventSpec REWARDS_CLAIMED =
+      EventSpec.parse(
+          "RewardsClaimed(bytes32 root, address indexed earner, address indexed claimer,"
+              + " address indexed recipient, address token, uint256 claimedAmount)");
+
   /** Every event above, in declaration order. */
   public static List<EventSpec> all() {
     List<EventSpec> out = new ArrayList<>();

@@ -176,7 +176,7 @@ public final class TaskManagerAbi {
       this.taskCreatedBlock = taskCreatedBlock;
     }
 
-    static TaskStruct of(CvmTask t) {
+    public static TaskStruct of(CvmTask t) {
       return new TaskStruct(
           new Uint64(t.cvmBlockHeight()),
           new Bytes32(t.manuscriptHash()),

@@ -16,6 +16,7 @@ import io.cvmavs.operator.light.LightVerifyCommand;
 import io.cvmavs.operator.monitor.MonitorCommand;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.registration.OperatorCommand;
+import io.cvmavs.operator.rewards.RewardsCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
 import io.cvmavs.operator.stake.StakeCommand;
 import io.cvmavs.operator.taskgen.TaskGeneratorCommand;
@@ -53,6 +54,7 @@ import picocli.CommandLine.Spec;
       MonitorCommand.class,
       SlashingProtectionCommand.class,
       StakeCommand.class,
+      RewardsCommand.class,
       LightCommand.class,
       DevnetCommand.class,
       CommandLine.HelpCommand.class

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.LivenessSla;
 import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.core.CoreReader;
@@ -65,6 +66,18 @@ public final class OperatorStatus {
       out.put("missed_attestations_streak", l.missedStreak());
       out.put("ejectable", l.ejectable());
       out.put("ejected", l.ejectable() && !member);
+      // issue 21: the liveness rule as an SLA ("x in a row, ejection at z"), warning one miss
+      // before
+      LivenessSla sla =
+          LivenessSla.of(l, tasks.config().maxMissedResponses(), tasks.responseCount());
+      ObjectNode sn = out.putObject("liveness_sla");
+      sn.put("missed_in_a_row", sla.currentStreak());
+      sn.put("ejection_at", sla.ejectionAt());
+      sn.put("misses_left", sla.missesLeft());
+      sn.put("responses_after_last_miss", sla.responsesSinceLastMiss());
+      sn.put("responses", sla.responses());
+      sn.put("warning", sla.warning());
+      sn.put("summary", sla.summary());
     }
     out.put("block", block);
     return out;

@@ -1,0 +1,103 @@
+package io.cvmavs.operator.rewards;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.chain.rewards.RewardsContracts;
+import io.cvmavs.chain.rewards.RewardsReader;
+import io.cvmavs.chain.rewards.RewardsSubmission;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.RpcClient;
+import io.cvmavs.operator.config.OperatorConfig;
+import io.cvmavs.operator.config.OperatorConfigLoader;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs rewards --config F}: what the AVS submitted to EigenLayer for this operator
+ * (earned), what it claimed, and what is left to claim once a root covers it (read-only, no key).
+ */
+@Command(
+    name = "rewards",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print the operator's rewards: amounts submitted to EigenLayer's RewardsCoordinator for it"
+            + " (earned), claimed, and unclaimed, per submission (no password needed).")
+public final class RewardsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    OperatorConfig c = OperatorConfigLoader.load(config);
+    String operator =
+        new ObjectMapper()
+            .readTree(c.ecdsaKeystore().toFile())
+            .path("address")
+            .asText()
+            .toLowerCase(Locale.ROOT);
+    if (!operator.startsWith("0x")) {
+      operator = "0x" + operator;
+    }
+    RpcClient rpc = ChainAccess.read(c.ethRpcUrl(), c.chainId());
+    RewardsContracts at =
+        new RewardsContracts(
+            c.address("CvmServiceManager"),
+            c.address("RewardsCoordinator"),
+            c.address("CvmTaskFees"));
+    ObjectNode out =
+        report(new RewardsReader(rpc, at), at, operator, c.address("CToken"), c.startBlock());
+    spec.commandLine()
+        .getOut()
+        .println(
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+    return 0;
+  }
+
+  /**
+   * The report for {@code operator} in {@code token}, scanning submissions from {@code fromBlock}.
+   */
+  public static ObjectNode report(
+      RewardsReader reader, RewardsContracts at, String operator, String token, long fromBlock) {
+    String op = operator.toLowerCase(Locale.ROOT);
+    String tk = token.toLowerCase(Locale.ROOT);
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    out.put("operator", op);
+    out.put("token", tk);
+    BigInteger earned = BigInteger.ZERO;
+    ArrayNode subs = out.putArray("submissions");
+    for (RewardsReader.Submitted s :
+        reader.submissions(at.serviceManager(), fromBlock, reader.head())) {
+      if (!s.submission().token().equalsIgnoreCase(tk)) {
+        continue;
+      }
+      for (RewardsSubmission.OperatorReward r : s.submission().rewards()) {
+        if (r.operator().equalsIgnoreCase(op)) {
+          earned = earned.add(r.amount());
+          subs.addObject()
+              .put("start", s.submission().startTimestamp())
+              .put("duration", s.submission().duration())
+              .put("amount", r.amount().toString())
+              .put("tx", s.txHash());
+        }
+      }
+    }
+    BigInteger claimed = reader.cumulativeClaimed(op, tk);
+    out.put("earned", earned.toString());
+    out.put("claimed", claimed.toString());
+    out.put("unclaimed", earned.subtract(claimed).max(BigInteger.ZERO).toString());
+    out.put("distribution_roots", reader.distributionRootsLength());
+    out.put("roots_cover_until", reader.currRewardsCalculationEndTimestamp());
+    out.put("operator_split_bips", reader.defaultOperatorSplitBips());
+    return out;
+  }
+}
