@@ -7,6 +7,7 @@ import {IDelegationManager} from "../src/interfaces/core/IDelegationManager.sol"
 import {IPermissionController} from "../src/interfaces/core/IPermissionController.sol";
 import {IStrategy} from "../src/interfaces/core/IStrategy.sol";
 import {IStrategyManager} from "../src/interfaces/core/IStrategyManager.sol";
+import {AnchorRegistry} from "../src/storage/AnchorRegistry.sol";
 import {CvmDeployer} from "./CvmDeployer.sol";
 import {Script} from "forge-std/Script.sol";
 
@@ -17,7 +18,7 @@ import {Script} from "forge-std/Script.sol";
 ///         core: CORE_DELEGATION_MANAGER, CORE_STRATEGY_MANAGER, CORE_AVS_DIRECTORY, CORE_ALLOCATION_MANAGER,
 ///         CORE_PERMISSION_CONTROLLER, CORE_STRATEGY (all six, or none for stand-ins);
 ///         roles (default: the deployer): AVS_OWNER, AVS_PAUSER, AVS_TASK_GENERATOR, AVS_AGGREGATOR,
-///         AVS_VETO_COMMITTEE, AVS_TREASURY; config: AVS_METADATA_URI, TASK_RESPONSE_WINDOW_BLOCKS,
+///         AVS_VETO_COMMITTEE, AVS_TREASURY, AVS_ANCHOR_SUBMITTER; config: AVS_METADATA_URI, TASK_RESPONSE_WINDOW_BLOCKS,
 ///         CHALLENGE_WINDOW_BLOCKS, VETO_WINDOW_BLOCKS, MAX_MISSED_RESPONSES, CHALLENGE_BOND_WEI,
 ///         EQUIVOCATION_SLASH_WAD, WRONG_RESULT_SLASH_WAD, QUORUM_MAX_OPERATORS, QUORUM_MIN_STAKE,
 ///         C_STAKE_MULTIPLIER, STRATEGY_MULTIPLIER, UNBONDING_PERIOD_SECONDS, DEALLOCATION_DELAY_BLOCKS,
@@ -36,10 +37,23 @@ contract Deploy is Script, CvmDeployer {
         CoreAddresses memory core = _coreFromEnv();
         uint256 startBlock = block.number;
         Deployment memory d = deployAll(cfg, core, deployer);
+        // ---- storage anchors (issue 18) ----
+        anchorRegistry = new AnchorRegistry(cfg.owner, vm.envOr("AVS_ANCHOR_SUBMITTER", deployer));
+        // ---- end storage anchors ----
         vm.stopBroadcast();
         _last = d;
         lastOutPath = _write(d, cfg, deployer, startBlock);
     }
+
+    // ---- storage anchors (issue 18): the receipts of stored CVM block groups; AVS_ANCHOR_SUBMITTER (default: the
+    //      deployer) is the one account allowed to anchor, the owner (AVS_OWNER) may replace it ----
+    AnchorRegistry public anchorRegistry;
+
+    function _writeAnchors(string memory k) internal {
+        vm.serializeAddress(k, "AnchorRegistry", address(anchorRegistry));
+        vm.serializeAddress(k, "anchorSubmitter", anchorRegistry.submitter());
+    }
+    // ---- end storage anchors ----
 
     function lastDeployment() external view returns (Deployment memory) {
         return _last;
@@ -126,6 +140,7 @@ contract Deploy is Script, CvmDeployer {
         vm.serializeAddress(k, "CvmTaskManager", address(d.taskManager));
         vm.serializeAddress(k, "CvmSlasher", address(d.slasher));
         vm.serializeAddress(k, "CvmVerifier", address(d.verifier));
+        _writeAnchors(k);
         vm.serializeUint(k, "quorumNumber", d.quorumNumber);
         vm.serializeUint(k, "operatorSetId", d.quorumNumber);
         vm.serializeAddress(k, "owner", cfg.owner);
