@@ -6,7 +6,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 /// @title AnchorRegistry — the on-chain receipts of stored CVM block groups (docs/STORAGE.md "Anchors").
 /// @notice The AVS's anchoring service packs finalised CVM blocks into block groups, stores each on its backends
 ///         (local disk, S3, Arweave, IPFS) and records here, per group: the heights it covers, its group hash
-///         (SHA-256 of the uncompressed payload), the Arweave `data_root` of the file (256 KiB chunks), the audit
+///         (SHA-256 of the uncompressed payload), the file's size, the Arweave `data_root` of the file (256 KiB chunks), the audit
 ///         root (8 KiB chunks, the tree `StorageAudit` checks) and keccak256 of the per-backend locators, whose bytes
 ///         are in the event only. A node with an empty disk rebuilds its block store from these events alone.
 ///         Groups of one stream (a manuscript's chain) are contiguous: each starts at the height after the last
@@ -17,6 +17,7 @@ contract AnchorRegistry is Ownable {
         uint64 firstHeight;
         uint64 lastHeight;
         uint64 blockNumber;
+        uint64 fileSize;
         bytes32 stream;
         bytes32 dataRoot;
         bytes32 auditRoot;
@@ -40,6 +41,7 @@ contract AnchorRegistry is Ownable {
         uint64 indexed firstHeight,
         bytes32 indexed groupHash,
         uint64 lastHeight,
+        uint64 fileSize,
         bytes32 dataRoot,
         bytes32 auditRoot,
         bytes32 locatorsHash,
@@ -52,6 +54,7 @@ contract AnchorRegistry is Ownable {
     error HeightsNotContiguous(uint64 firstHeight, uint64 expected);
     error EmptyRange(uint64 firstHeight, uint64 lastHeight);
     error ZeroRoot();
+    error ZeroFileSize();
     error NoLocators();
 
     constructor(address owner_, address submitter_) Ownable(owner_) {
@@ -65,11 +68,13 @@ contract AnchorRegistry is Ownable {
 
     /// @notice Records one group's receipt.
     /// @param stream the chain the group belongs to (the manuscript hash of its blocks)
+    /// @param fileSize the group file's size in bytes (fixes its chunk counts for audits)
     /// @param locators per-backend locators as encoded in docs/STORAGE.md "Anchors" (emitted, hashed into storage)
     function anchor(
         bytes32 stream,
         uint64 firstHeight,
         uint64 lastHeight,
+        uint64 fileSize,
         bytes32 groupHash,
         bytes32 dataRoot,
         bytes32 auditRoot,
@@ -82,13 +87,16 @@ contract AnchorRegistry is Ownable {
         uint64 expected = nextHeight[stream];
         if (firstHeight != expected) revert HeightsNotContiguous(firstHeight, expected);
         if (groupHash == bytes32(0) || dataRoot == bytes32(0) || auditRoot == bytes32(0)) revert ZeroRoot();
+        if (fileSize == 0) revert ZeroFileSize();
         if (locators.length == 0) revert NoLocators();
         bytes32 locatorsHash = keccak256(locators);
         _anchors[groupHash] =
-            Anchor(firstHeight, lastHeight, uint64(block.number), stream, dataRoot, auditRoot, locatorsHash);
+            Anchor(firstHeight, lastHeight, uint64(block.number), fileSize, stream, dataRoot, auditRoot, locatorsHash);
         nextHeight[stream] = lastHeight + 1;
         ++groupCount[stream];
-        emit GroupAnchored(stream, firstHeight, groupHash, lastHeight, dataRoot, auditRoot, locatorsHash, locators);
+        emit GroupAnchored(
+            stream, firstHeight, groupHash, lastHeight, fileSize, dataRoot, auditRoot, locatorsHash, locators
+        );
     }
 
     /// @notice The receipt of a group; `blockNumber` is 0 if it was never anchored.

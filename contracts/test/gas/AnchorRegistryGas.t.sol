@@ -32,13 +32,13 @@ contract AnchorRegistryGas is Test {
     function test_AnchorGas() public {
         bytes memory locators = _locators();
         vm.prank(submitter);
-        registry.anchor(STREAM, 0, 99, keccak256("g0"), keccak256("d0"), keccak256("a0"), locators);
+        registry.anchor(STREAM, 0, 99, 1_200_000, keccak256("g0"), keccak256("d0"), keccak256("a0"), locators);
         vm.snapshotGasLastCall("anchorRegistry", "anchorGroup_first");
         vm.prank(submitter);
-        registry.anchor(STREAM, 100, 199, keccak256("g1"), keccak256("d1"), keccak256("a1"), locators);
+        registry.anchor(STREAM, 100, 199, 1_200_000, keccak256("g1"), keccak256("d1"), keccak256("a1"), locators);
         vm.snapshotGasLastCall("anchorRegistry", "anchorGroup_next");
         bytes memory cd = abi.encodeCall(
-            registry.anchor, (STREAM, 100, 199, keccak256("g1"), keccak256("d1"), keccak256("a1"), locators)
+            registry.anchor, (STREAM, 100, 199, 1_200_000, keccak256("g1"), keccak256("d1"), keccak256("a1"), locators)
         );
         uint256 cdGas;
         for (uint256 i; i < cd.length; ++i) {

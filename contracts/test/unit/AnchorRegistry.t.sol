@@ -18,7 +18,7 @@ contract AnchorRegistry_Base is Test {
 
     function _anchor(uint64 first, uint64 last, bytes32 groupHash) internal {
         vm.prank(submitter);
-        registry.anchor(STREAM, first, last, groupHash, keccak256("data"), keccak256("audit"), LOCATORS);
+        registry.anchor(STREAM, first, last, 1000, groupHash, keccak256("data"), keccak256("audit"), LOCATORS);
     }
 }
 
@@ -26,7 +26,7 @@ contract AnchorRegistry_Anchor is AnchorRegistry_Base {
     function test_AnchorsContiguousGroupsAndEmitsTheReceipt() public {
         vm.expectEmit(true, true, true, true, address(registry));
         emit AnchorRegistry.GroupAnchored(
-            STREAM, 0, keccak256("g0"), 9, keccak256("data"), keccak256("audit"), keccak256(LOCATORS), LOCATORS
+            STREAM, 0, keccak256("g0"), 9, 1000, keccak256("data"), keccak256("audit"), keccak256(LOCATORS), LOCATORS
         );
         _anchor(0, 9, keccak256("g0"));
         _anchor(10, 10, keccak256("g1"));
@@ -37,6 +37,7 @@ contract AnchorRegistry_Anchor is AnchorRegistry_Base {
         assertEq(a.lastHeight, 10);
         assertEq(a.blockNumber, block.number);
         assertEq(a.stream, STREAM);
+        assertEq(a.fileSize, 1000);
         assertEq(a.auditRoot, keccak256("audit"));
         assertEq(a.locatorsHash, keccak256(LOCATORS));
         assertEq(registry.anchorOf(keccak256("never")).blockNumber, 0);
@@ -45,7 +46,7 @@ contract AnchorRegistry_Anchor is AnchorRegistry_Base {
     function test_StreamsAreIndependent() public {
         _anchor(0, 4, keccak256("g0"));
         vm.prank(submitter);
-        registry.anchor(keccak256("other"), 0, 2, keccak256("o0"), keccak256("d"), keccak256("a"), LOCATORS);
+        registry.anchor(keccak256("other"), 0, 2, 1000, keccak256("o0"), keccak256("d"), keccak256("a"), LOCATORS);
         assertEq(registry.nextHeight(keccak256("other")), 3);
         assertEq(registry.nextHeight(STREAM), 5);
     }
@@ -53,7 +54,7 @@ contract AnchorRegistry_Anchor is AnchorRegistry_Base {
     function test_Revert_When_NotSubmitter() public {
         vm.expectRevert(abi.encodeWithSelector(AnchorRegistry.NotSubmitter.selector, owner));
         vm.prank(owner);
-        registry.anchor(STREAM, 0, 1, keccak256("g0"), keccak256("d"), keccak256("a"), LOCATORS);
+        registry.anchor(STREAM, 0, 1, 1000, keccak256("g0"), keccak256("d"), keccak256("a"), LOCATORS);
     }
 
     function test_Revert_When_AlreadyAnchored() public {
@@ -82,13 +83,19 @@ contract AnchorRegistry_Anchor is AnchorRegistry_Base {
     function test_Revert_When_ZeroRoot() public {
         vm.expectRevert(AnchorRegistry.ZeroRoot.selector);
         vm.prank(submitter);
-        registry.anchor(STREAM, 0, 1, keccak256("g0"), bytes32(0), keccak256("a"), LOCATORS);
+        registry.anchor(STREAM, 0, 1, 1000, keccak256("g0"), bytes32(0), keccak256("a"), LOCATORS);
+    }
+
+    function test_Revert_When_ZeroFileSize() public {
+        vm.expectRevert(AnchorRegistry.ZeroFileSize.selector);
+        vm.prank(submitter);
+        registry.anchor(STREAM, 0, 1, 0, keccak256("g0"), keccak256("d"), keccak256("a"), LOCATORS);
     }
 
     function test_Revert_When_NoLocators() public {
         vm.expectRevert(AnchorRegistry.NoLocators.selector);
         vm.prank(submitter);
-        registry.anchor(STREAM, 0, 1, keccak256("g0"), keccak256("d"), keccak256("a"), "");
+        registry.anchor(STREAM, 0, 1, 1000, keccak256("g0"), keccak256("d"), keccak256("a"), "");
     }
 
     function testFuzz_AnyContiguousSplitIsAcceptedAndAnyOtherStartRefused(uint8[8] memory lengths, uint64 wrong)
@@ -101,7 +108,7 @@ contract AnchorRegistry_Anchor is AnchorRegistry_Base {
             if (wrong != next) {
                 vm.expectRevert(abi.encodeWithSelector(AnchorRegistry.HeightsNotContiguous.selector, wrong, next));
                 vm.prank(submitter);
-                registry.anchor(STREAM, wrong, wrong, g, keccak256("d"), keccak256("a"), LOCATORS);
+                registry.anchor(STREAM, wrong, wrong, 1000, g, keccak256("d"), keccak256("a"), LOCATORS);
             }
             _anchor(next, last, g);
             next = last + 1;

@@ -91,6 +91,15 @@ public final class Events {
           "OperatorStakeSlashed(address indexed operator, uint256 wad, uint256 activeSlashed,"
               + " uint256 unbondingSlashed)");
 
+  // ---------------------------------------------------------------- AnchorRegistry (storage)
+
+  /** A stored CVM block group's receipt ({@code storage-adapters}' anchoring service). */
+  public static final EventSpec GROUP_ANCHORED =
+      EventSpec.parse(
+          "GroupAnchored(bytes32 indexed stream, uint64 indexed firstHeight,"
+              + " bytes32 indexed groupHash, uint64 lastHeight, uint64 fileSize, bytes32 dataRoot,"
+              + " bytes32 auditRoot, bytes32 locatorsHash, bytes locators)");
+
   /** Every event above, in declaration order. */
   public static List<EventSpec> all() {
     List<EventSpec> out = new ArrayList<>();
