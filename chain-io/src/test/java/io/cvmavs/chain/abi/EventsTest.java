@@ -15,10 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The one event list, and every function or custom-error signature written as a string in the main
- * sources of chain-io and of the modules that use it (stake-aggregator, storage-adapters, operator),
- * against forge's
- * compiled artifacts: a typo, a changed parameter or a moved {@code indexed} fails here, not on a
- * chain.
+ * sources of chain-io and of the modules that use it (stake-aggregator, storage-adapters,
+ * operator), against forge's compiled artifacts: a typo, a changed parameter or a moved {@code
+ * indexed} fails here, not on a chain.
  */
 class EventsTest {
   private static final Artifacts ARTIFACTS = Artifacts.load();

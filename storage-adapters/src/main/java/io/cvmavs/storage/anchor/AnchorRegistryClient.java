@@ -60,7 +60,12 @@ public final class AnchorRegistryClient {
 
   /** The stored receipt of a group, empty if it was never anchored. */
   public Optional<OnChain> anchorOf(byte[] groupHash) {
-    String data = Abi.call(ANCHOR_OF, List.of(new org.web3j.abi.datatypes.generated.Bytes32(Bytes32.check("groupHash", groupHash))));
+    String data =
+        Abi.call(
+            ANCHOR_OF,
+            List.of(
+                new org.web3j.abi.datatypes.generated.Bytes32(
+                    Bytes32.check("groupHash", groupHash))));
     List<Type> v =
         Abi.decode(
             reader.call(address, data, "AnchorRegistry.anchorOf"),
@@ -91,7 +96,11 @@ public final class AnchorRegistryClient {
 
   /** The height the next group of {@code stream} must start at. */
   public long nextHeight(byte[] stream) {
-    String data = Abi.call(NEXT_HEIGHT, List.of(new org.web3j.abi.datatypes.generated.Bytes32(Bytes32.check("stream", stream))));
+    String data =
+        Abi.call(
+            NEXT_HEIGHT,
+            List.of(
+                new org.web3j.abi.datatypes.generated.Bytes32(Bytes32.check("stream", stream))));
     List<Type> v =
         Abi.decode(
             reader.call(address, data, "AnchorRegistry.nextHeight"),
@@ -134,9 +143,12 @@ public final class AnchorRegistryClient {
                 new Uint64(s.firstHeight()),
                 new Uint64(s.lastHeight()),
                 new Uint64(s.fileSize()),
-                new org.web3j.abi.datatypes.generated.Bytes32(Bytes32.check("groupHash", s.groupHash())),
-                new org.web3j.abi.datatypes.generated.Bytes32(Bytes32.check("dataRoot", s.dataRoot())),
-                new org.web3j.abi.datatypes.generated.Bytes32(Bytes32.check("auditRoot", s.auditRoot())),
+                new org.web3j.abi.datatypes.generated.Bytes32(
+                    Bytes32.check("groupHash", s.groupHash())),
+                new org.web3j.abi.datatypes.generated.Bytes32(
+                    Bytes32.check("dataRoot", s.dataRoot())),
+                new org.web3j.abi.datatypes.generated.Bytes32(
+                    Bytes32.check("auditRoot", s.auditRoot())),
                 new DynamicBytes(s.locators())));
     return tx.send(
         address,

@@ -44,8 +44,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * from the height after the last closed group; a group the outbox holds but the state does not
  * (closed just before a crash) is discarded, so its blocks are packed once. An anchor is never sent
  * twice: before sending, the registry is asked whether the group hash is already anchored (a crash
- * after the transaction was mined), and nothing is sent while the account has a transaction
- * pending (the Transactor bumps its fee with the same nonce). Not thread-safe: one loop owns a data
+ * after the transaction was mined), and nothing is sent while the account has a transaction pending
+ * (the Transactor bumps its fee with the same nonce). Not thread-safe: one loop owns a data
  * directory.
  */
 public final class AnchoringService {
@@ -400,7 +400,8 @@ public final class AnchoringService {
 
   private void saveState() {
     try {
-      DurableFiles.replace(stateFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+      DurableFiles.replace(
+          stateFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the anchoring state " + stateFile, e);
     }

@@ -18,10 +18,7 @@ public final class GroupAudit {
 
   /** The challenge drawn over the anchored file size, and the verified answer. */
   public record Result(
-      AnchoredGroup group,
-      String holder,
-      AuditChallenge challenge,
-      AuditVerifier.Outcome outcome) {
+      AnchoredGroup group, String holder, AuditChallenge challenge, AuditVerifier.Outcome outcome) {
     public boolean passed() {
       return outcome.passed();
     }

@@ -13,7 +13,8 @@ import java.util.TreeSet;
 public record ReplicationPolicy(Set<String> required) {
   public ReplicationPolicy {
     if (required.isEmpty()) {
-      throw new IllegalArgumentException("the replication policy must require at least one backend");
+      throw new IllegalArgumentException(
+          "the replication policy must require at least one backend");
     }
     required = Set.copyOf(new TreeSet<>(required));
   }
