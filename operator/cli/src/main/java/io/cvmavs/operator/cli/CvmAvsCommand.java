@@ -15,6 +15,8 @@ import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.registration.OperatorCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
 import io.cvmavs.operator.stake.StakeCommand;
+import io.cvmavs.operator.storage.AnchorCommand;
+import io.cvmavs.operator.storage.StorageCommand;
 import io.cvmavs.operator.taskgen.TaskGeneratorCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +53,8 @@ import picocli.CommandLine.Spec;
       SlashingProtectionCommand.class,
       StakeCommand.class,
       LightCommand.class,
+      AnchorCommand.class,
+      StorageCommand.class,
       DevnetCommand.class,
       CommandLine.HelpCommand.class
     },
