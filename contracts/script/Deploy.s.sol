@@ -9,6 +9,7 @@ import {IRewardsCoordinator} from "../src/interfaces/core/IRewardsCoordinator.so
 import {IStrategy} from "../src/interfaces/core/IStrategy.sol";
 import {IStrategyManager} from "../src/interfaces/core/IStrategyManager.sol";
 import {BridgeDeployer} from "./BridgeDeployer.sol";
+import {AnchorRegistry} from "../src/storage/AnchorRegistry.sol";
 import {CvmDeployer} from "./CvmDeployer.sol";
 import {Script, console} from "forge-std/Script.sol";
 
@@ -19,7 +20,7 @@ import {Script, console} from "forge-std/Script.sol";
 ///         core: CORE_DELEGATION_MANAGER, CORE_STRATEGY_MANAGER, CORE_AVS_DIRECTORY, CORE_ALLOCATION_MANAGER,
 ///         CORE_PERMISSION_CONTROLLER, CORE_STRATEGY (all six, or none for stand-ins);
 ///         roles (default: the deployer): AVS_OWNER, AVS_PAUSER, AVS_TASK_GENERATOR, AVS_AGGREGATOR,
-///         AVS_VETO_COMMITTEE, AVS_TREASURY; config: AVS_METADATA_URI, TASK_RESPONSE_WINDOW_BLOCKS,
+///         AVS_VETO_COMMITTEE, AVS_TREASURY, AVS_ANCHOR_SUBMITTER; config: AVS_METADATA_URI, TASK_RESPONSE_WINDOW_BLOCKS,
 ///         CHALLENGE_WINDOW_BLOCKS, VETO_WINDOW_BLOCKS, MAX_MISSED_RESPONSES, CHALLENGE_BOND_WEI,
 ///         EQUIVOCATION_SLASH_WAD, WRONG_RESULT_SLASH_WAD, QUORUM_MAX_OPERATORS, QUORUM_MIN_STAKE,
 ///         C_STAKE_MULTIPLIER, STRATEGY_MULTIPLIER, UNBONDING_PERIOD_SECONDS, DEALLOCATION_DELAY_BLOCKS,
@@ -44,10 +45,23 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         // ---- bridge (issue 19) ----
         _lastBridge = deployBridge(d, _bridgeConfigFromEnv(cfg.owner), deployer);
         // ---- end bridge ----
+        // ---- storage anchors (issue 18) ----
+        anchorRegistry = new AnchorRegistry(cfg.owner, vm.envOr("AVS_ANCHOR_SUBMITTER", deployer));
+        // ---- end storage anchors ----
         vm.stopBroadcast();
         _last = d;
         lastOutPath = _write(d, cfg, deployer, startBlock);
     }
+
+    // ---- storage anchors (issue 18): the receipts of stored CVM block groups; AVS_ANCHOR_SUBMITTER (default: the
+    //      deployer) is the one account allowed to anchor, the owner (AVS_OWNER) may replace it ----
+    AnchorRegistry public anchorRegistry;
+
+    function _writeAnchors(string memory k) internal {
+        vm.serializeAddress(k, "AnchorRegistry", address(anchorRegistry));
+        vm.serializeAddress(k, "anchorSubmitter", anchorRegistry.submitter());
+    }
+    // ---- end storage anchors ----
 
     function lastDeployment() external view returns (Deployment memory) {
         return _last;
@@ -197,6 +211,7 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         vm.serializeAddress(k, "CvmTaskManager", address(d.taskManager));
         vm.serializeAddress(k, "CvmSlasher", address(d.slasher));
         vm.serializeAddress(k, "CvmVerifier", address(d.verifier));
+        _writeAnchors(k);
         vm.serializeUint(k, "quorumNumber", d.quorumNumber);
         vm.serializeUint(k, "operatorSetId", d.quorumNumber);
         vm.serializeAddress(k, "owner", cfg.owner);

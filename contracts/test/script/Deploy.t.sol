@@ -5,6 +5,7 @@ import {CvmDeployer} from "../../script/CvmDeployer.sol";
 import {Deploy} from "../../script/Deploy.s.sol";
 import {IAllocationManager} from "../../src/interfaces/core/IAllocationManager.sol";
 import {OperatorSet} from "../../src/libraries/OperatorSetLib.sol";
+import {AnchorRegistry} from "../../src/storage/AnchorRegistry.sol";
 import {stdJson} from "forge-std/StdJson.sol";
 import {Test} from "forge-std/Test.sol";
 
@@ -105,5 +106,17 @@ contract Deploy_Run is Test {
         vm.setEnv("CORE_DELEGATION_MANAGER", "");
         vm.setEnv("DEALLOCATION_DELAY_BLOCKS", "50");
         vm.setEnv("ALLOCATION_CONFIGURATION_DELAY_BLOCKS", "0");
+    }
+
+    // ---- storage anchors (issue 18) ----
+    function test_DeploysTheAnchorRegistryWithItsSubmitter() public {
+        vm.setEnv("AVS_ANCHOR_SUBMITTER", vm.toString(address(0x5B)));
+        (, string memory json) = _run();
+        AnchorRegistry registry = AnchorRegistry(json.readAddress(".AnchorRegistry"));
+        assertGt(address(registry).code.length, 0);
+        assertEq(registry.submitter(), address(0x5B));
+        assertEq(json.readAddress(".anchorSubmitter"), address(0x5B));
+        assertEq(registry.owner(), json.readAddress(".owner"));
+        vm.setEnv("AVS_ANCHOR_SUBMITTER", "");
     }
 }

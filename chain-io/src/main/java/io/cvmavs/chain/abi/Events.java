@@ -128,6 +128,14 @@ public final class Events {
       EventSpec.parse(
           "RewardsClaimed(bytes32 root, address indexed earner, address indexed claimer,"
               + " address indexed recipient, address token, uint256 claimedAmount)");
+  // ---------------------------------------------------------------- AnchorRegistry (storage)
+
+  /** A stored CVM block group's receipt ({@code storage-adapters}' anchoring service). */
+  public static final EventSpec GROUP_ANCHORED =
+      EventSpec.parse(
+          "GroupAnchored(bytes32 indexed stream, uint64 indexed firstHeight,"
+              + " bytes32 indexed groupHash, uint64 lastHeight, uint64 fileSize, bytes32 dataRoot,"
+              + " bytes32 auditRoot, bytes32 locatorsHash, bytes locators)");
 
   /** Every event above, in declaration order. */
   public static List<EventSpec> all() {

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The one event list, and every function or custom-error signature written as a string in the main
- * sources of chain-io and of the modules that use it (stake-aggregator, operator), against forge's
- * compiled artifacts: a typo, a changed parameter or a moved {@code indexed} fails here, not on a
- * chain.
+ * sources of chain-io and of the modules that use it (stake-aggregator, storage-adapters,
+ * operator), against forge's compiled artifacts: a typo, a changed parameter or a moved {@code
+ * indexed} fails here, not on a chain.
  */
 class EventsTest {
   private static final Artifacts ARTIFACTS = Artifacts.load();
@@ -50,7 +50,7 @@ class EventsTest {
     List<String> found = new ArrayList<>();
     TreeSet<String> unknown = new TreeSet<>();
     // operator/ holds several modules (operator/<module>/src/main/java): every one is read.
-    for (String module : List.of("chain-io", "stake-aggregator", "operator")) {
+    for (String module : List.of("chain-io", "stake-aggregator", "storage-adapters", "operator")) {
       try (Stream<Path> files = Files.walk(root.resolve(module))) {
         for (Path f :
             files

@@ -233,6 +233,20 @@ public final class Outbox {
     return readState(fileHash);
   }
 
+  /**
+   * Removes a group nobody will anchor (a group closed before a crash whose closing was never
+   * recorded by its owner, who packs those blocks again): its state first, then its file.
+   */
+  public void discard(String fileHash) {
+    try {
+      Files.deleteIfExists(state.resolve(fileHash + ".json"));
+      DurableFiles.syncDirectory(state);
+      Files.deleteIfExists(groups.resolve(fileHash + ".cvmg"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove group " + fileHash + " from the outbox", e);
+    }
+  }
+
   /** File hashes of the groups in the outbox. */
   public List<String> groupHashes() {
     try (Stream<Path> files = Files.list(state)) {

@@ -51,6 +51,87 @@ public final class Recovery {
     return apply(groups, store, bytes, start);
   }
 
+  /**
+   * What an on-chain anchor says about one group: where it is on the backend and what its content
+   * must hash to (heights, group hash, Arweave data root and audit root of the whole file).
+   */
+  public record Expected(
+      String locator,
+      long firstHeight,
+      long lastHeight,
+      long fileSize,
+      byte[] groupHash,
+      byte[] dataRoot,
+      byte[] auditRoot) {}
+
+  /**
+   * From anchors (oldest first): each file is fetched by its locator and must match its anchor —
+   * heights, group hash, and the data and audit roots, which together bind every byte of the file —
+   * before its blocks are applied; a mismatch names the group and the field.
+   */
+  public static Result fromAnchors(
+      StorageBackend backend, List<Expected> anchors, CvmBlockStore store) {
+    long start = System.nanoTime();
+    List<BlockGroup> groups = new ArrayList<>();
+    long bytes = 0;
+    for (Expected e : anchors) {
+      String what =
+          "group at heights "
+              + e.firstHeight()
+              + ".."
+              + e.lastHeight()
+              + " ("
+              + backend.name()
+              + " "
+              + e.locator()
+              + ")";
+      byte[] file =
+          backend
+              .get(e.locator())
+              .orElseThrow(
+                  () -> new BackendException(backend.name() + " does not have the " + what, true));
+      bytes += file.length;
+      if (file.length != e.fileSize()) {
+        throw new BackendException(
+            what
+                + ": "
+                + file.length
+                + " bytes, the anchor says "
+                + e.fileSize()
+                + (file.length < e.fileSize() ? " (truncated download)" : ""),
+            true);
+      }
+      BlockGroup g = BlockGroup.parse(file);
+      if (g.header().firstHeight() != e.firstHeight()
+          || g.header().lastHeight() != e.lastHeight()) {
+        throw new GroupFormatException(
+            what
+                + ": the file holds heights "
+                + g.header().firstHeight()
+                + ".."
+                + g.header().lastHeight());
+      }
+      mustEqual(what, "group hash", g.header().groupHash(), e.groupHash());
+      mustEqual(what, "data root", g.dataRoot(), e.dataRoot());
+      mustEqual(what, "audit root", g.auditRoot(), e.auditRoot());
+      groups.add(g);
+    }
+    return apply(groups, store, bytes, start);
+  }
+
+  private static void mustEqual(String what, String field, byte[] have, byte[] anchored) {
+    if (!java.util.Arrays.equals(have, anchored)) {
+      throw new GroupFormatException(
+          what
+              + ": its "
+              + field
+              + " "
+              + java.util.HexFormat.of().formatHex(have)
+              + " differs from the anchored "
+              + java.util.HexFormat.of().formatHex(anchored));
+    }
+  }
+
   /** Walking back from {@code newestLocator} until a group names no previous one on the backend. */
   public static Result walkBack(StorageBackend backend, String newestLocator, CvmBlockStore store) {
     long start = System.nanoTime();

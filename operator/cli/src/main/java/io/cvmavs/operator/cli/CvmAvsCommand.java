@@ -19,6 +19,8 @@ import io.cvmavs.operator.registration.OperatorCommand;
 import io.cvmavs.operator.rewards.RewardsCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
 import io.cvmavs.operator.stake.StakeCommand;
+import io.cvmavs.operator.storage.AnchorCommand;
+import io.cvmavs.operator.storage.StorageCommand;
 import io.cvmavs.operator.taskgen.TaskGeneratorCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,6 +58,8 @@ import picocli.CommandLine.Spec;
       StakeCommand.class,
       RewardsCommand.class,
       LightCommand.class,
+      AnchorCommand.class,
+      StorageCommand.class,
       DevnetCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -272,6 +272,10 @@ public final class DevnetCommand implements Callable<Integer> {
                 out, "%d task(s) were not responded", summary.tasks().size() - summary.responded());
             return CliRoot.EXIT_FAILURE;
           }
+          if (!summary.storageAsExpected()) {
+            step(out, "storage anchoring, audit or recovery did not complete (lines above)");
+            return CliRoot.EXIT_FAILURE;
+          }
           if (!summary.slashingAsExpected() || !summary.challengesSettled()) {
             step(
                 out,

@@ -37,6 +37,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -119,6 +120,11 @@ final class DevnetRun implements AutoCloseable {
   }
 
   static int accountsNeeded(int operators) {
+    return operators + 5;
+  }
+
+  /** The account that anchors stored block groups (the AnchorRegistry's submitter). */
+  static int anchorAccount(int operators) {
     return operators + 4;
   }
 
@@ -327,13 +333,53 @@ final class DevnetRun implements AutoCloseable {
       generator.close();
     }
     Slashing slashing = awaitChallenges(challenger.challenger(), reader, d, keys);
+    Optional<DevnetAnchoring.Outcome> storage =
+        anchorBlocks(cvm, manuscriptFile, manuscriptHash, outcomes, d);
     return new DevnetSummary(
         settings.operators(),
         outcomes,
         challenger.challenger().totals().challengesRaised(),
         faultyNames(),
         slashing.slashed(),
-        slashing.complete());
+        slashing.complete(),
+        storage);
+  }
+
+  /**
+   * Issue 18: the attested CVM blocks (0 to the highest tasked height) anchored to local disk and
+   * S3, one audit, and an empty store recovered from the anchors ({@link DevnetAnchoring}).
+   */
+  private Optional<DevnetAnchoring.Outcome> anchorBlocks(
+      CvmTaskComputer cvm,
+      Path manuscriptFile,
+      byte[] manuscriptHash,
+      List<DevnetSummary.Task> outcomes,
+      Deployments d) {
+    long last = outcomes.stream().mapToLong(DevnetSummary.Task::cvmHeight).max().orElse(-1);
+    if (last < 0) {
+      return Optional.empty();
+    }
+    DevnetAnchoring anchoring =
+        new DevnetAnchoring(anvil, settings.workDirectory().resolve("anchor"), m -> step("%s", m));
+    running.add(anchoring);
+    try {
+      List<io.cvmavs.cvm.block.CvmBlock> blocks = new ArrayList<>();
+      for (long h = 0; h <= last; h++) {
+        blocks.add(cvm.block(manuscriptHash, h));
+      }
+      step("anchoring CVM blocks 0..%d to local disk and S3 (AnchorRegistry)", last);
+      return Optional.of(
+          anchoring.run(
+              Files.readAllBytes(manuscriptFile),
+              manuscriptHash,
+              blocks,
+              d.address("AnchorRegistry"),
+              anchorAccount(settings.operators()),
+              Long.parseLong(d.values().getOrDefault("deploymentBlock", "0"))));
+    } catch (Exception e) {
+      step("anchoring failed: %s", e.getMessage());
+      return Optional.of(new DevnetAnchoring.Outcome(0, 0, "-", false, "-", false));
+    }
   }
 
   /** Waits for the next task the generator creates, prints it and waits for its response. */
@@ -518,7 +564,8 @@ final class DevnetRun implements AutoCloseable {
         anvil,
         operators + 2,
         out,
-        logDir.resolve("forge-deploy-" + UUID.randomUUID().toString().substring(0, 8) + ".log"));
+        logDir.resolve("forge-deploy-" + UUID.randomUUID().toString().substring(0, 8) + ".log"),
+        Map.of("AVS_ANCHOR_SUBMITTER", anvil.account(anchorAccount(operators)).address()));
   }
 
   @Override

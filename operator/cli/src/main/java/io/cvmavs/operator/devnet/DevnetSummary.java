@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a devnet run did: per task, and the totals the summary table and {@code --summary-json}
@@ -19,7 +20,8 @@ public record DevnetSummary(
     long challenges,
     List<String> faultyOperators,
     List<String> slashedOperators,
-    boolean challengesSettled) {
+    boolean challengesSettled,
+    Optional<DevnetAnchoring.Outcome> storage) {
   /**
    * One task: created for CVM block {@code cvmHeight}; {@code latencyMillis} from its creation
    * being mined to the {@code TaskResponded} being seen (-1 if never responded); {@code
@@ -33,6 +35,17 @@ public record DevnetSummary(
       long latencyMillis,
       long responseGas,
       int signers) {}
+
+  /**
+   * Every group anchored, the audit passed and the recovery rebuilt the same chain (or none ran).
+   */
+  public boolean storageAsExpected() {
+    return storage.isEmpty()
+        || (storage.get().groups() > 0
+            && storage.get().anchored() == storage.get().groups()
+            && storage.get().auditPassed()
+            && storage.get().recovered());
+  }
 
   /** Exactly the faulty operators were slashed (none when none was faulty). */
   public boolean slashingAsExpected() {
@@ -106,6 +119,12 @@ public record DevnetSummary(
         "operators slashed",
         slashedOperators.isEmpty() ? "none" : String.join(", ", slashedOperators),
         slashingAsExpected() ? "  (as expected)" : "  (EXPECTED " + faultyOperators + ")");
+    storage.ifPresent(
+        st -> {
+          out.printf("  %-32s %d of %d%n", "block groups anchored", st.anchored(), st.groups());
+          out.printf("  %-32s %s%n", "storage audit", st.audit());
+          out.printf("  %-32s %s%n", "recovery from anchors", st.recovery());
+        });
     out.println();
   }
 
@@ -128,6 +147,16 @@ public record DevnetSummary(
     faultyOperators.forEach(root.putArray("faulty_operators")::add);
     slashedOperators.forEach(root.putArray("slashed_operators")::add);
     root.put("slashing_as_expected", slashingAsExpected());
+    storage.ifPresent(
+        st -> {
+          ObjectNode n = root.putObject("storage");
+          n.put("groups", st.groups());
+          n.put("groups_anchored", st.anchored());
+          n.put("audit", st.audit());
+          n.put("audit_passed", st.auditPassed());
+          n.put("recovery", st.recovery());
+          n.put("recovered", st.recovered());
+        });
     ArrayNode list = root.putArray("tasks");
     for (Task t : tasks) {
       ObjectNode n = list.addObject();

@@ -154,13 +154,21 @@ public final class SeededOperators {
    */
   public static Path deploy(
       RepoLayout repo, AnvilNode anvil, int aggregatorAccount, Path deploymentFile, Path log) {
+    return deploy(repo, anvil, aggregatorAccount, deploymentFile, log, Map.of());
+  }
+
+  /** As above, with further variables for the script (e.g. {@code AVS_ANCHOR_SUBMITTER}). */
+  public static Path deploy(
+      RepoLayout repo,
+      AnvilNode anvil,
+      int aggregatorAccount,
+      Path deploymentFile,
+      Path log,
+      Map<String, String> extraEnv) {
+    Map<String, String> env = new java.util.HashMap<>(extraEnv);
+    env.put("AVS_AGGREGATOR", anvil.account(aggregatorAccount).address());
     return ForgeDeploy.deploy(
-        repo,
-        anvil.rpcUrl(),
-        anvil.account(0).privateKeyHex(),
-        deploymentFile,
-        log,
-        Map.of("AVS_AGGREGATOR", anvil.account(aggregatorAccount).address()));
+        repo, anvil.rpcUrl(), anvil.account(0).privateKeyHex(), deploymentFile, log, env);
   }
 
   public Path deploymentFile() {

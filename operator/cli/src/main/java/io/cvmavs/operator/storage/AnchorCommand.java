@@ -1,0 +1,170 @@
+package io.cvmavs.operator.storage;
+
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.common.retry.Backoff;
+import io.cvmavs.cvm.block.CvmBlockStore;
+import io.cvmavs.operator.command.CliContext;
+import io.cvmavs.operator.keys.KeystoreAccess;
+import io.cvmavs.storage.anchor.AnchorConfig;
+import io.cvmavs.storage.anchor.AnchorConfigException;
+import io.cvmavs.storage.anchor.AnchorRegistryClient;
+import io.cvmavs.storage.anchor.AnchoringService;
+import io.cvmavs.storage.backend.BackendException;
+import io.cvmavs.storage.backend.StorageBackend;
+import io.cvmavs.storage.outbox.Outbox;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs anchor}: the anchoring service ({@link AnchoringService}) from {@code
+ * anchor.yaml}: packs the block store's blocks into groups, stores them on the configured backends
+ * and records each group's receipt in the {@code AnchorRegistry}.
+ */
+@Command(
+    name = "anchor",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Anchor CVM blocks: pack them into block groups, store them on the configured backends",
+      "(local disk, S3, Arweave, IPFS) and record each group's receipt in the AnchorRegistry.",
+      "The submitter's ECDSA keystore password: OPERATOR_ECDSA_KEY_PASSWORD, else a prompt."
+    })
+public final class AnchorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "anchor.yaml (see storage-adapters/README.md).")
+  Path config;
+
+  @Option(
+      names = "--once",
+      description =
+          "Pack everything stored now (closing the open group), upload, anchor, and exit;"
+              + " exit 1 if a group is left unanchored.")
+  boolean once;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    AnchorConfig c = AnchorConfig.load(config);
+    Path keystore =
+        c.submitterKeystore()
+            .orElseThrow(
+                () ->
+                    new AnchorConfigException(
+                        c.file() + ": field 'submitter_keystore' is required to anchor"));
+    List<StorageBackend> backends = c.openBackends(CliContext.of(spec).environment());
+    for (StorageBackend b : backends) {
+      try {
+        AnchorConfig.probe(b);
+      } catch (BackendException e) {
+        // retried by the outbox while the others proceed
+        out.println("[anchor] warning: " + e.getMessage());
+      }
+    }
+    Transactor tx =
+        ChainAccess.open(
+            c.ethRpcUrl(),
+            new KeystoreAccess(CliContext.of(spec)).openEcdsa(keystore),
+            c.chainId());
+    AnchorRegistryClient registry = new AnchorRegistryClient(tx.reader(), c.registry());
+    String submitter = registry.submitter();
+    if (!submitter.equalsIgnoreCase(tx.address())) {
+      throw new AnchorConfigException(
+          c.file()
+              + ": the keystore's account "
+              + tx.address()
+              + " is not the AnchorRegistry's submitter "
+              + submitter);
+    }
+    try (CvmBlockStore store = CvmBlockStore.open(c.blockStore())) {
+      byte[] stream = StorageSetup.stream(c, store);
+      AnchoringService service =
+          new AnchoringService(
+              new AnchoringService.Settings(
+                  c.dataDir(), c.cvmChainId(), stream, c.groupTargetBytes(), c.groupMaxAge()),
+              AnchoringService.BlockSource.of(store, stream),
+              new Outbox(
+                  c.dataDir().resolve("outbox"),
+                  backends,
+                  Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                  Clock.systemUTC()),
+              c.replication(),
+              registry,
+              tx,
+              Clock.systemUTC());
+      out.printf(
+          "[anchor] stream %s → %d backend(s), registry %s%n",
+          StorageSetup.shortHex(stream), backends.size(), c.registry());
+      out.flush();
+      if (once) {
+        print(out, service.flush());
+        long left = service.groups().stream().filter(g -> !g.anchored()).count();
+        if (left > 0) {
+          out.printf("[anchor] %d group(s) not anchored yet (see the lines above)%n", left);
+          return 1;
+        }
+        return 0;
+      }
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread main = Thread.currentThread();
+      Thread hook =
+          new Thread(
+              () -> {
+                stop.set(true);
+                main.interrupt();
+              });
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        service.run(
+            c.pollInterval(),
+            stop::get,
+            step -> print(out, step),
+            e -> {
+              out.println("[anchor] " + e.getMessage());
+              out.flush();
+            });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 0;
+    }
+  }
+
+  static void print(PrintWriter out, AnchoringService.Step step) {
+    for (AnchoringService.GroupStatus g : step.closed()) {
+      out.printf(
+          "[anchor] group %d..%d closed: %d bytes, group hash %s%n",
+          g.firstHeight(), g.lastHeight(), g.size(), StorageSetup.shortHex(g.groupHash()));
+    }
+    step.stored()
+        .forEach(
+            r -> out.printf("[anchor] stored on %s: %s%n", r.backend(), abbreviate(r.locator())));
+    step.failures().forEach(f -> out.println("[anchor] " + f));
+    for (AnchoringService.GroupStatus g : step.anchored()) {
+      out.printf(
+          "[anchor] group %d..%d anchored in block %d%s%n",
+          g.firstHeight(),
+          g.lastHeight(),
+          g.anchorBlock(),
+          g.anchorTx().map(t -> " (tx " + abbreviate(t) + ")").orElse(" (found on chain)"));
+    }
+    out.flush();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 20 ? s.substring(0, 18) + "…" : s;
+  }
+}

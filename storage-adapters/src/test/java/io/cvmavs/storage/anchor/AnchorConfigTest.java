@@ -1,0 +1,84 @@
+package io.cvmavs.storage.anchor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnchorConfigTest {
+  @TempDir Path dir;
+
+  static final String GOOD =
+      """
+      eth_rpc_url: http://127.0.0.1:8545
+      anchor_registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+      block_store: blocks
+      data_dir: anchor
+      replication: [local]
+      backends:
+        - name: local
+          type: local
+          dir: groups
+        - name: s3
+          type: s3
+          endpoint: http://127.0.0.1:4568
+          bucket: cvm-groups
+      """;
+
+  Path write(String yaml) throws Exception {
+    return Files.writeString(dir.resolve("anchor.yaml"), yaml);
+  }
+
+  @Test
+  void readsAGoodFile() throws Exception {
+    AnchorConfig c = AnchorConfig.load(write(GOOD));
+    assertThat(c.registry()).isEqualTo("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+    assertThat(c.blockStore()).isEqualTo(dir.resolve("blocks"));
+    assertThat(c.backends()).extracting(AnchorConfig.Backend::name).containsExactly("local", "s3");
+    assertThat(c.replication().required()).containsExactly("local");
+    assertThat(c.groupTargetBytes()).isEqualTo(1 << 20);
+    assertThat(c.openBackends(Map.of("AWS_ACCESS_KEY_ID", "k", "AWS_SECRET_ACCESS_KEY", "s")::get))
+        .hasSize(2);
+  }
+
+  @Test
+  void refusesBadFilesNamingThePlace() throws Exception {
+    Path f = write(GOOD.replace("data_dir: anchor", "data_dir: anchor\nblok_store: x"));
+    assertThatThrownBy(() -> AnchorConfig.load(f))
+        .hasMessageStartingWith(f + ":6:1: unknown field 'blok_store'");
+    Path g = write(GOOD.replace("dir: groups", "dir: groups\n      api: http://x"));
+    assertThatThrownBy(() -> AnchorConfig.load(g))
+        .hasMessageContaining("backends[0] (local): field 'api' does not apply to a local backend");
+    Path h = write(GOOD.replace("replication: [local]", "replication: [ipfs]"));
+    assertThatThrownBy(() -> AnchorConfig.load(h))
+        .hasMessageContaining(
+            "field 'replication': replication requires backend 'ipfs', which is not configured");
+    Path i = write(GOOD.replace("name: s3", "name: local"));
+    assertThatThrownBy(() -> AnchorConfig.load(i))
+        .hasMessageContaining("a second backend named 'local'");
+    Path j =
+        write(
+            GOOD.replace("anchor_registry: \"0x5FbDB2315678afecb367f032d93F642f64180aa3\"\n", ""));
+    assertThatThrownBy(() -> AnchorConfig.load(j))
+        .hasMessage(j + ": no AnchorRegistry address: set deployment_file or anchor_registry");
+    Path k = write(GOOD.replace("type: s3", "type: ftp"));
+    assertThatThrownBy(() -> AnchorConfig.load(k))
+        .hasMessageContaining("type must be one of local, s3, arweave, ipfs, got 'ftp'");
+    Path l = write(GOOD.replace("http://127.0.0.1:4568", "127.0.0.1:4568"));
+    assertThatThrownBy(() -> AnchorConfig.load(l))
+        .hasMessageContaining(
+            "field 'backends[1].endpoint': '127.0.0.1:4568' is not an http(s) URL");
+  }
+
+  @Test
+  void s3WithoutCredentialsIsRefusedNamingTheVariables() throws Exception {
+    AnchorConfig c = AnchorConfig.load(write(GOOD));
+    assertThatThrownBy(() -> c.openBackends(Map.<String, String>of()::get))
+        .hasMessageContaining(
+            "backend 's3': set the S3 credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  }
+}
