@@ -8,8 +8,8 @@ import {IPermissionController} from "../src/interfaces/core/IPermissionControlle
 import {IRewardsCoordinator} from "../src/interfaces/core/IRewardsCoordinator.sol";
 import {IStrategy} from "../src/interfaces/core/IStrategy.sol";
 import {IStrategyManager} from "../src/interfaces/core/IStrategyManager.sol";
-import {BridgeDeployer} from "./BridgeDeployer.sol";
 import {AnchorRegistry} from "../src/storage/AnchorRegistry.sol";
+import {BridgeDeployer} from "./BridgeDeployer.sol";
 import {CvmDeployer} from "./CvmDeployer.sol";
 import {Script, console} from "forge-std/Script.sol";
 
