@@ -2,6 +2,7 @@ package io.cvmavs.operator.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
@@ -13,13 +14,17 @@ class ConsoleLevelTest {
   private static final String FAULTY_ID = "0x" + "ab".repeat(32);
 
   private static Alert alert(AlertType type, String operator, String operatorId) {
+    return alert(type, operator, operatorId, null);
+  }
+
+  private static Alert alert(AlertType type, String operator, String operatorId, Long request) {
     return new Alert(
         "31337:0x01:0",
         type,
         operator,
         operatorId,
         null,
-        null,
+        request == null ? null : BigInteger.valueOf(request),
         "0x01",
         1,
         0,
@@ -27,6 +32,23 @@ class ConsoleLevelTest {
         31337,
         "m",
         Map.of());
+  }
+
+  @Test
+  void aRequestsFulfilmentIsExpectedWhenItsOperatorsAllWere() {
+    ConsoleLevel level = new ConsoleLevel();
+    level.expect(FAULTY);
+    assertThat(level.of(alert(AlertType.SLASHING_REQUEST_FULFILLED, null, null, 1L)))
+        .as("nothing known about request 1 yet")
+        .isEqualTo(Level.ERROR);
+    level.of(alert(AlertType.SIGNATURE_CHALLENGE_RAISED, FAULTY, null, 2L));
+    assertThat(level.of(alert(AlertType.SLASHING_REQUEST_FULFILLED, null, null, 2L)))
+        .isEqualTo(Level.WARN);
+    level.of(alert(AlertType.OPERATOR_SLASHED_FOR_WRONG_RESULT, FAULTY, null, 3L));
+    level.of(alert(AlertType.OPERATOR_SLASHED_FOR_WRONG_RESULT, HONEST, null, 3L));
+    assertThat(level.of(alert(AlertType.SLASHING_REQUEST_FULFILLED, null, null, 3L)))
+        .as("request 3 slashed an operator nobody expected")
+        .isEqualTo(Level.ERROR);
   }
 
   @Test
