@@ -19,6 +19,9 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.bson.BsonValue;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -51,14 +54,17 @@ public final class ChainbaseDb implements AutoCloseable {
   private static final byte[] HEIGHT = StateKeys.meta("height");
 
   private final Options options;
+  private final List<AutoCloseable> resources;
   private final RocksDB db;
   private final WriteOptions syncWrite;
   private final MutationValidator validator;
   private final StateRoot root = new StateRoot();
   private volatile long height;
 
-  private ChainbaseDb(Options options, RocksDB db, MutationValidator validator) {
+  private ChainbaseDb(
+      Options options, List<AutoCloseable> resources, RocksDB db, MutationValidator validator) {
     this.options = options;
+    this.resources = resources;
     this.db = db;
     this.syncWrite = new WriteOptions().setSync(true);
     this.validator = validator;
@@ -66,16 +72,37 @@ public final class ChainbaseDb implements AutoCloseable {
 
   /** Opens (or creates) the store at {@code dir} for the CVM chain {@code chainId}. */
   public static ChainbaseDb open(Path dir, long chainId) {
-    Options options = new Options().setCreateIfMissing(true);
+    // Bloom filters for the point reads (documents by id, nonces), a shared block cache with index
+    // and
+    // filter blocks in it, and L0 compaction early so that range scans merge few files.
+    BloomFilter filter = new BloomFilter(10);
+    LRUCache cache = new LRUCache(64L << 20);
+    BlockBasedTableConfig table =
+        new BlockBasedTableConfig()
+            .setFilterPolicy(filter)
+            .setBlockCache(cache)
+            .setCacheIndexAndFilterBlocks(true)
+            .setPinL0FilterAndIndexBlocksInCache(true);
+    Options options =
+        new Options()
+            .setCreateIfMissing(true)
+            .setTableFormatConfig(table)
+            .setLevel0FileNumCompactionTrigger(2)
+            .setMaxBackgroundJobs(2);
     try {
       Files.createDirectories(dir);
       ChainbaseDb s =
           new ChainbaseDb(
-              options, RocksDB.open(options, dir.toString()), new MutationValidator(chainId));
+              options,
+              List.of(filter, cache),
+              RocksDB.open(options, dir.toString()),
+              new MutationValidator(chainId));
       s.load();
       return s;
     } catch (RocksDBException | IOException e) {
       options.close();
+      filter.close();
+      cache.close();
       throw new StoreException("cannot open ChainbaseDB at " + dir + ": " + e.getMessage(), e);
     }
   }
@@ -205,7 +232,8 @@ public final class ChainbaseDb implements AutoCloseable {
 
   private void commit(Layer block, long newHeight) {
     Map<Integer, TreeMap<byte[], byte[]>> leafChanges = new TreeMap<>();
-    try (WriteBatch batch = new WriteBatch()) {
+    try (WriteBatch batch = new WriteBatch();
+        RocksIterator leaves = db.newIterator()) {
       for (Map.Entry<byte[], byte[]> e : block.writes().entrySet()) {
         byte[] k = e.getKey();
         byte[] v = e.getValue();
@@ -224,7 +252,7 @@ public final class ChainbaseDb implements AutoCloseable {
       Map<Integer, byte[]> bucketHashes = new HashMap<>();
       for (Map.Entry<Integer, TreeMap<byte[], byte[]>> b : leafChanges.entrySet()) {
         byte[] prefix = {StateKeys.LEAF, (byte) (b.getKey() >> 8), (byte) (int) b.getKey()};
-        SortedMap<byte[], byte[]> pairs = readBucket(prefix);
+        SortedMap<byte[], byte[]> pairs = readBucket(leaves, prefix);
         for (Map.Entry<byte[], byte[]> c : b.getValue().entrySet()) {
           byte[] leafKey = concat(prefix, c.getKey());
           if (c.getValue() == Layer.DELETED) {
@@ -248,16 +276,15 @@ public final class ChainbaseDb implements AutoCloseable {
     }
   }
 
-  private SortedMap<byte[], byte[]> readBucket(byte[] prefix) {
+  /** The committed leaves of one bucket; buckets are read in ascending order with one iterator. */
+  private static SortedMap<byte[], byte[]> readBucket(RocksIterator it, byte[] prefix) {
     SortedMap<byte[], byte[]> out = new TreeMap<>(Arrays::compareUnsigned);
-    try (RocksIterator it = db.newIterator()) {
-      for (it.seek(prefix); it.isValid(); it.next()) {
-        byte[] k = it.key();
-        if (!startsWith(k, prefix)) {
-          break;
-        }
-        out.put(Arrays.copyOfRange(k, prefix.length, k.length), it.value());
+    for (it.seek(prefix); it.isValid(); it.next()) {
+      byte[] k = it.key();
+      if (!startsWith(k, prefix)) {
+        break;
       }
+      out.put(Arrays.copyOfRange(k, prefix.length, k.length), it.value());
     }
     return out;
   }
@@ -429,5 +456,12 @@ public final class ChainbaseDb implements AutoCloseable {
     syncWrite.close();
     db.close();
     options.close();
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        throw new StoreException("cannot release a RocksDB resource: " + e.getMessage(), e);
+      }
+    }
   }
 }
