@@ -132,8 +132,9 @@ contract CvmCheckpoints is Ownable, ICvmCheckpoints {
         uint64 setId,
         BN254.G1Point calldata sigma,
         BN254.G2Point calldata apkG2,
-        uint256[] calldata nonSignerIndices
-    ) external {
+        uint256[] calldata nonSignerIndices,
+        uint256 maxSlashes
+    ) external returns (uint256 processed) {
         uint64 h = accepted.height;
         if (!_isAccepted(acceptedIndex, accepted)) revert CheckpointNotAccepted(acceptedIndex);
         if (
@@ -155,7 +156,7 @@ contract CvmCheckpoints is Ownable, ICvmCheckpoints {
         // Effects before each interaction: the per-height flag is set before the slasher is called.
         uint256 size = set.size;
         uint256 next; // position in nonSignerIndices
-        for (uint256 i; i < size; ++i) {
+        for (uint256 i; i < size && processed < maxSlashes; ++i) {
             if (next < nonSignerIndices.length && nonSignerIndices[next] == i) {
                 ++next;
                 continue;
@@ -164,6 +165,7 @@ contract CvmCheckpoints is Ownable, ICvmCheckpoints {
             bytes32 operatorId = keccak256(abi.encode(e.g1x, e.g1y));
             if (equivocationSlashed[h][operatorId]) continue;
             equivocationSlashed[h][operatorId] = true;
+            ++processed;
             address operator = registry.getOperatorFromId(operatorId);
             emit EquivocationSlashed(h, operatorId, operator);
             if (operator != address(0)) {

@@ -102,7 +102,10 @@ interface ICvmCheckpoints is ICvmCheckpointsTypes, ICvmCheckpointsErrors, ICvmCh
     /// @notice Anyone: `conflicting` (signed by the non-`nonSignerIndices` entries of set `setId`, no quorum needed)
     ///         differs from the accepted checkpoint `accepted` at the same height in a state field → every such
     ///         signer that is an operator of the AVS registry is slashed once per height through the slasher router.
-    ///         `accepted` is checkpoint number `acceptedIndex` (still retained).
+    ///         `accepted` is checkpoint number `acceptedIndex` (still retained). At most `maxSlashes` signers not yet
+    ///         slashed for this height are processed per call (in set order), so a large set's evidence can be
+    ///         submitted in several transactions (each slash through the router and the AllocationManager costs ≈ 210k gas: docs/BENCHMARKS.md);
+    ///         returns how many were processed.
     function reportEquivocation(
         uint64 acceptedIndex,
         Checkpoint calldata accepted,
@@ -110,8 +113,9 @@ interface ICvmCheckpoints is ICvmCheckpointsTypes, ICvmCheckpointsErrors, ICvmCh
         uint64 setId,
         BN254.G1Point calldata sigma,
         BN254.G2Point calldata apkG2,
-        uint256[] calldata nonSignerIndices
-    ) external;
+        uint256[] calldata nonSignerIndices,
+        uint256 maxSlashes
+    ) external returns (uint256 processed);
 
     /// @notice keccak256(abi.encode(CHECKPOINT_TYPEHASH, cvmChainId, height, appHash, cvmBlockHash, cumulativeRoot,
     ///         withdrawalsRoot, nextValidatorSetHash)).

@@ -6,6 +6,7 @@ import {ICvmCheckpointsTypes} from "../../src/bridge/ICvmCheckpoints.sol";
 import {ICvmRegistry} from "../../src/interfaces/avs/ICvmRegistry.sol";
 import {ICvmSlasher} from "../../src/interfaces/avs/ICvmSlasher.sol";
 import {BN254} from "../../src/libraries/BN254.sol";
+import {CvmFixture} from "../utils/CvmFixture.sol";
 import {CheckpointKeys} from "./BridgeTestUtils.sol";
 import {Test} from "forge-std/Test.sol";
 
@@ -86,5 +87,53 @@ contract BridgeGas_SubmitCheckpoint is Test, ICvmCheckpointsTypes {
 
     function test_Gas_Submit100Validators33NonSigners() public {
         _submit(2, _nonSigners(33), "submitCheckpoint_100v_33ns", true);
+    }
+}
+
+/// @notice Gas of `reportEquivocation` against the real AVS: signature check plus 1 and 4 slashes through the slasher
+///         router and the AllocationManager stand-in (snapshots/bridge.json, execution gas).
+contract BridgeGas_ReportEquivocation is CvmFixture, ICvmCheckpointsTypes {
+    string internal constant CHAIN = "cvm-1";
+    CvmCheckpoints internal cps;
+    CheckpointKeys.Set internal set;
+
+    function setUp() public override {
+        super.setUp();
+        _addOperators(4);
+        cps = new CvmCheckpoints(address(this), CHAIN, d.registry, d.slasher, 0, 0.5e18);
+        d.slasher.setAllowed(address(cps), true);
+        CheckpointKeys.Set memory s = CheckpointKeys.makeSet(1, 4, new uint256[](0));
+        for (uint256 i; i < 4; ++i) {
+            set.sks.push(s.sks[i]);
+            set.entries.push(s.entries[i]);
+        }
+        cps.setGenesisValidatorSet(s.entries, 1);
+    }
+
+    function _cp(string memory app) internal view returns (Checkpoint memory) {
+        return Checkpoint(7, keccak256(bytes(app)), 0, 0, 0, CheckpointKeys.setHash(set.entries));
+    }
+
+    function _measure(uint256 maxSlashes, string memory name) internal {
+        Checkpoint memory a = _cp("a");
+        (BN254.G1Point memory sigma, BN254.G2Point memory apkG2) =
+            CheckpointKeys.sign(set, CheckpointKeys.none(), CheckpointKeys.digest(CHAIN, a));
+        cps.submitCheckpoint(a, sigma, apkG2, CheckpointKeys.none());
+        Checkpoint memory b = _cp("b");
+        (sigma, apkG2) = CheckpointKeys.sign(set, CheckpointKeys.none(), CheckpointKeys.digest(CHAIN, b));
+        vm.cool(address(cps));
+        vm.cool(address(d.slasher));
+        vm.cool(address(d.registry));
+        vm.cool(address(d.core.allocationManager));
+        cps.reportEquivocation(0, a, b, 0, sigma, apkG2, CheckpointKeys.none(), maxSlashes);
+        vm.snapshotGasLastCall("bridge", name);
+    }
+
+    function test_Gas_ReportEquivocation1Slash() public {
+        _measure(1, "reportEquivocation_1slash");
+    }
+
+    function test_Gas_ReportEquivocation4Slashes() public {
+        _measure(4, "reportEquivocation_4slashes");
     }
 }

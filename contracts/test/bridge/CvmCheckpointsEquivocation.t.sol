@@ -69,7 +69,7 @@ contract CvmCheckpoints_ReportEquivocation is CvmFixture, ICvmCheckpointsTypes, 
         }
         vm.expectEmit(address(cps));
         emit EquivocationSlashed(7, CheckpointKeys.id(set.entries[0]), _operatorOf(0));
-        cps.reportEquivocation(0, accepted, bad, 0, sigma, apkG2, _one(2));
+        cps.reportEquivocation(0, accepted, bad, 0, sigma, apkG2, _one(2), 100);
         for (uint256 i; i < 4; ++i) {
             uint64 afterMag = d.core.allocationManager.getMaxMagnitude(_operatorOf(i), d.core.strategy);
             if (i == 2) {
@@ -81,15 +81,26 @@ contract CvmCheckpoints_ReportEquivocation is CvmFixture, ICvmCheckpointsTypes, 
             }
         }
         // The same evidence again slashes nobody twice; a second conflicting checkpoint reaches only the new signer.
-        cps.reportEquivocation(0, accepted, bad, 0, sigma, apkG2, _one(2));
+        cps.reportEquivocation(0, accepted, bad, 0, sigma, apkG2, _one(2), 100);
         Checkpoint memory bad2 = _cp(7, "another forged app hash");
         (sigma, apkG2) = _sign(bad2, CheckpointKeys.none(), false);
-        cps.reportEquivocation(0, accepted, bad2, 0, sigma, apkG2, CheckpointKeys.none());
+        cps.reportEquivocation(0, accepted, bad2, 0, sigma, apkG2, CheckpointKeys.none(), 100);
         for (uint256 i; i < 4; ++i) {
             assertEq(
                 d.core.allocationManager.getMaxMagnitude(_operatorOf(i), d.core.strategy), before[i] / 2, "once each"
             );
         }
+    }
+
+    function test_SlashesInBatchesOfMaxSlashes() public {
+        Checkpoint memory bad = _cp(7, "forged app hash");
+        (BN254.G1Point memory sigma, BN254.G2Point memory apkG2) = _sign(bad, CheckpointKeys.none(), false);
+        assertEq(cps.reportEquivocation(0, accepted, bad, 0, sigma, apkG2, CheckpointKeys.none(), 3), 3);
+        assertTrue(cps.equivocationSlashed(7, CheckpointKeys.id(set.entries[2])));
+        assertFalse(cps.equivocationSlashed(7, CheckpointKeys.id(set.entries[3])), "not yet: set order, 3 per call");
+        assertEq(cps.reportEquivocation(0, accepted, bad, 0, sigma, apkG2, CheckpointKeys.none(), 3), 1);
+        assertTrue(cps.equivocationSlashed(7, CheckpointKeys.id(set.entries[3])));
+        assertEq(cps.reportEquivocation(0, accepted, bad, 0, sigma, apkG2, CheckpointKeys.none(), 3), 0);
     }
 
     function test_AKeyThatIsNoOperatorIsReportedWithoutSlash() public {
@@ -108,16 +119,16 @@ contract CvmCheckpoints_ReportEquivocation is CvmFixture, ICvmCheckpointsTypes, 
         (sigma, apkG2) = CheckpointKeys.sign(s, CheckpointKeys.none(), CheckpointKeys.digest(CHAIN, b));
         vm.expectEmit(address(c));
         emit EquivocationSlashed(3, CheckpointKeys.id(s.entries[0]), address(0));
-        c.reportEquivocation(0, a, b, 0, sigma, apkG2, CheckpointKeys.none());
+        c.reportEquivocation(0, a, b, 0, sigma, apkG2, CheckpointKeys.none(), 100);
     }
 
     function test_Revert_WhenTheAcceptedCheckpointIsNotAcceptedAtThatIndex() public {
         Checkpoint memory bad = _cp(7, "x");
         (BN254.G1Point memory sigma, BN254.G2Point memory apkG2) = _sign(bad, CheckpointKeys.none(), false);
         vm.expectRevert(abi.encodeWithSelector(ICvmCheckpointsErrors.CheckpointNotAccepted.selector, 1));
-        cps.reportEquivocation(1, accepted, bad, 0, sigma, apkG2, CheckpointKeys.none());
+        cps.reportEquivocation(1, accepted, bad, 0, sigma, apkG2, CheckpointKeys.none(), 100);
         vm.expectRevert(abi.encodeWithSelector(ICvmCheckpointsErrors.CheckpointNotAccepted.selector, 0));
-        cps.reportEquivocation(0, bad, accepted, 0, sigma, apkG2, CheckpointKeys.none());
+        cps.reportEquivocation(0, bad, accepted, 0, sigma, apkG2, CheckpointKeys.none(), 100);
     }
 
     function test_Revert_WhenOnlyTheCvmBlockHashDiffers() public {
@@ -126,21 +137,21 @@ contract CvmCheckpoints_ReportEquivocation is CvmFixture, ICvmCheckpointsTypes, 
         other.cvmBlockHash = keccak256("round 1 block");
         (BN254.G1Point memory sigma, BN254.G2Point memory apkG2) = _sign(other, CheckpointKeys.none(), false);
         vm.expectRevert(ICvmCheckpointsErrors.NotEquivocation.selector);
-        cps.reportEquivocation(0, accepted, other, 0, sigma, apkG2, CheckpointKeys.none());
+        cps.reportEquivocation(0, accepted, other, 0, sigma, apkG2, CheckpointKeys.none(), 100);
     }
 
     function test_Revert_WhenTheHeightsDiffer() public {
         Checkpoint memory other = _cp(8, "other");
         (BN254.G1Point memory sigma, BN254.G2Point memory apkG2) = _sign(other, CheckpointKeys.none(), false);
         vm.expectRevert(ICvmCheckpointsErrors.NotEquivocation.selector);
-        cps.reportEquivocation(0, accepted, other, 0, sigma, apkG2, CheckpointKeys.none());
+        cps.reportEquivocation(0, accepted, other, 0, sigma, apkG2, CheckpointKeys.none(), 100);
     }
 
     function test_Revert_WhenTheSetDidNotSignThatHeight() public {
         Checkpoint memory bad = _cp(7, "x");
         (BN254.G1Point memory sigma, BN254.G2Point memory apkG2) = _sign(bad, CheckpointKeys.none(), false);
         vm.expectRevert(abi.encodeWithSelector(ICvmCheckpointsErrors.WrongValidatorSet.selector, 1, 7));
-        cps.reportEquivocation(0, accepted, bad, 1, sigma, apkG2, CheckpointKeys.none());
+        cps.reportEquivocation(0, accepted, bad, 1, sigma, apkG2, CheckpointKeys.none(), 100);
     }
 
     function test_Revert_WhenAnEarlierSetIsNamedForALaterHeight() public {
@@ -159,12 +170,12 @@ contract CvmCheckpoints_ReportEquivocation is CvmFixture, ICvmCheckpointsTypes, 
         b9.nextValidatorSetHash = r.nextValidatorSetHash;
         (sigma, apkG2) = _sign(b9, CheckpointKeys.none(), false); // signed by set 0, which no longer signs 9
         vm.expectRevert(abi.encodeWithSelector(ICvmCheckpointsErrors.WrongValidatorSet.selector, 0, 9));
-        cps.reportEquivocation(2, a9, b9, 0, sigma, apkG2, CheckpointKeys.none());
+        cps.reportEquivocation(2, a9, b9, 0, sigma, apkG2, CheckpointKeys.none(), 100);
         // Set 0 did sign height 8: a conflicting height-8 checkpoint by set 0 is evidence.
         Checkpoint memory b8 = _cp(8, "b8");
         b8.nextValidatorSetHash = r.nextValidatorSetHash;
         (sigma, apkG2) = _sign(b8, CheckpointKeys.none(), false);
-        cps.reportEquivocation(1, r, b8, 0, sigma, apkG2, CheckpointKeys.none());
+        cps.reportEquivocation(1, r, b8, 0, sigma, apkG2, CheckpointKeys.none(), 100);
         assertTrue(cps.equivocationSlashed(8, CheckpointKeys.id(set.entries[0])));
     }
 
@@ -172,7 +183,7 @@ contract CvmCheckpoints_ReportEquivocation is CvmFixture, ICvmCheckpointsTypes, 
         Checkpoint memory bad = _cp(7, "x");
         (BN254.G1Point memory sigma, BN254.G2Point memory apkG2) = _sign(bad, _one(1), false);
         vm.expectRevert(ICvmCheckpointsErrors.InvalidSignature.selector);
-        cps.reportEquivocation(0, accepted, bad, 0, sigma, apkG2, CheckpointKeys.none());
+        cps.reportEquivocation(0, accepted, bad, 0, sigma, apkG2, CheckpointKeys.none(), 100);
     }
 
     function test_Revert_WhenTheCheckpointsContractIsNotAllowedToSlash() public {
@@ -180,6 +191,6 @@ contract CvmCheckpoints_ReportEquivocation is CvmFixture, ICvmCheckpointsTypes, 
         Checkpoint memory bad = _cp(7, "x");
         (BN254.G1Point memory sigma, BN254.G2Point memory apkG2) = _sign(bad, CheckpointKeys.none(), false);
         vm.expectRevert(abi.encodeWithSelector(ICvmSlasherErrors.NotAllowedToSlash.selector, address(cps)));
-        cps.reportEquivocation(0, accepted, bad, 0, sigma, apkG2, CheckpointKeys.none());
+        cps.reportEquivocation(0, accepted, bad, 0, sigma, apkG2, CheckpointKeys.none(), 100);
     }
 }
