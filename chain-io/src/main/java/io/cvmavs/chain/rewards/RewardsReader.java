@@ -111,6 +111,26 @@ public final class RewardsReader {
     return out;
   }
 
+  /**
+   * What the AVS {@code avs} submitted to {@code operator} in {@code token} in {@code [fromBlock,
+   * toBlock]} (the operator-directed amounts; its stakers' part is decided by EigenLayer's split).
+   */
+  public BigInteger earnedBy(
+      String avs, String operator, String token, long fromBlock, long toBlock) {
+    BigInteger sum = BigInteger.ZERO;
+    for (Submitted s : submissions(avs, fromBlock, toBlock)) {
+      if (!s.submission().token().equalsIgnoreCase(token)) {
+        continue;
+      }
+      for (RewardsSubmission.OperatorReward r : s.submission().rewards()) {
+        if (r.operator().equalsIgnoreCase(operator)) {
+          sum = sum.add(r.amount());
+        }
+      }
+    }
+    return sum;
+  }
+
   /** Fee events of the escrow ({@code FeeEscrowed}, {@code FeeReleased}, {@code FeeRefunded}). */
   public List<Map<String, Object>> feeEvents(
       io.cvmavs.chain.abi.EventSpec event, long fromBlock, long toBlock) {

@@ -40,6 +40,10 @@ class OperatorLifecycleIT {
     // update-socket
     JsonNode status = status(net, op1);
     assertThat(status.path("socket").asText()).isEqualTo("127.0.0.1:9001");
+    // issue 21: the liveness rule as the chain publishes it (no response yet: nothing missed)
+    assertThat(status.path("liveness_sla").path("ejection_at").asInt()).isEqualTo(3);
+    assertThat(status.path("liveness_sla").path("missed_in_a_row").asInt()).isZero();
+    assertThat(status.path("liveness_sla").path("warning").asBoolean()).isFalse();
     assertThat(net.cli("operator", "update-socket", "--config", op1))
         .contains("skipped  updateSocket")
         .contains("is already 127.0.0.1:9001");

@@ -4,6 +4,8 @@ import io.cvmavs.chain.avs.CvmTask;
 import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.core.CoreReader;
+import io.cvmavs.chain.rewards.RewardsContracts;
+import io.cvmavs.chain.rewards.RewardsReader;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.crypto.bls.BlsKeyPair;
@@ -325,6 +327,7 @@ public final class NodeCommand implements Callable<Integer> {
         0,
         60,
         TimeUnit.SECONDS);
+    scheduleFeesEarned(c, rpc, registry, signer.operatorId(), deploymentBlock, scheduler, metrics);
     node.start();
     LOG.info("[{}] attesting manuscript {}", c.nodeName(), o.manuscript());
     // Build each CVM block as soon as its chain range has ended, before its task exists.
@@ -433,6 +436,48 @@ public final class NodeCommand implements Callable<Integer> {
         throw e;
       }
     };
+  }
+
+  /**
+   * {@code eigen_fees_earned_total{token="C"}} (issue 21): what the AVS submitted to this operator,
+   * polled every 60 s; only when the deployment has a RewardsCoordinator and the fee escrow.
+   */
+  private static void scheduleFeesEarned(
+      OperatorConfig c,
+      RpcClient rpc,
+      RegistryReader registry,
+      String operatorIdHex,
+      long fromBlock,
+      ScheduledExecutorService scheduler,
+      CvmAvsMetrics metrics) {
+    RewardsReader reader;
+    String avs;
+    String token;
+    try {
+      avs = c.address("CvmServiceManager");
+      token = c.address("CToken");
+      reader =
+          new RewardsReader(
+              rpc,
+              new RewardsContracts(avs, c.address("RewardsCoordinator"), c.address("CvmTaskFees")));
+    } catch (ConfigException e) {
+      LOG.info("no RewardsCoordinator in the deployment: eigen_fees_earned_total stays 0");
+      return;
+    }
+    byte[] id = HexFormat.of().parseHex(operatorIdHex.substring(2));
+    scheduler.scheduleWithFixedDelay(
+        new FeesEarned(
+            reader,
+            avs,
+            () -> registry.operatorFromId(id),
+            token,
+            "C",
+            fromBlock,
+            rpc::blockNumber,
+            metrics::feesEarned),
+        0,
+        60,
+        TimeUnit.SECONDS);
   }
 
   /** The operator's stake per quorum; slashed when its max magnitude fell below 1 (WAD). */

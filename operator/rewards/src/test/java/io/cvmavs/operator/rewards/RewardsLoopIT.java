@@ -120,6 +120,10 @@ class RewardsLoopIT {
     assertThat(seen.getFirst().operatorSetId()).isZero();
     assertThat(seen.getFirst().submission()).isEqualTo(sent);
     assertThat(balances.balanceOf(cToken, sm)).isZero();
+    long head = anvil.web3j().ethBlockNumber().sendAsync().join().getBlockNumber().longValueExact();
+    assertThat(reader.earnedBy(sm, a, cToken, fromBlock, head))
+        .isEqualTo(E18.multiply(BigInteger.valueOf(6)));
+    assertThat(reader.earnedBy(sm, faulty, cToken, fromBlock, head)).isZero();
 
     LocalRootPoster poster = new LocalRootPoster(reader, writer, sm, fromBlock);
     LocalRootPoster.Posted posted = poster.post(period.end()).orElseThrow();
