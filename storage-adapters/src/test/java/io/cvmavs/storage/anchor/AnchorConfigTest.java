@@ -49,8 +49,8 @@ class AnchorConfigTest {
   void refusesBadFilesNamingThePlace() throws Exception {
     Path f = write(GOOD.replace("data_dir: anchor", "data_dir: anchor\nblok_store: x"));
     assertThatThrownBy(() -> AnchorConfig.load(f))
-        .hasMessageStartingWith(f + ":6:1: unknown field 'blok_store'");
-    Path g = write(GOOD.replace("dir: groups", "dir: groups\n      api: http://x"));
+        .hasMessageStartingWith(f + ":5:1: unknown field 'blok_store'");
+    Path g = write(GOOD.replace("dir: groups", "dir: groups\n    api: http://x"));
     assertThatThrownBy(() -> AnchorConfig.load(g))
         .hasMessageContaining("backends[0] (local): field 'api' does not apply to a local backend");
     Path h = write(GOOD.replace("replication: [local]", "replication: [ipfs]"));

@@ -97,6 +97,12 @@ class DevnetCommandIT {
     assertThat(json.path("slashing_as_expected").asBoolean()).isTrue();
     assertThat(json.path("challenges_settled").asBoolean()).isTrue();
     assertThat(json.path("challenges_raised").asInt()).isEqualTo(2);
+    // issue 18: the attested blocks anchored, one audit passed, an empty store recovered
+    assertThat(json.path("storage").path("groups").asInt()).isPositive();
+    assertThat(json.path("storage").path("groups_anchored").asInt())
+        .isEqualTo(json.path("storage").path("groups").asInt());
+    assertThat(json.path("storage").path("audit_passed").asBoolean()).isTrue();
+    assertThat(json.path("storage").path("recovered").asBoolean()).isTrue();
     assertThat(printed)
         .contains("operators slashed")
         .contains("(as expected)")
