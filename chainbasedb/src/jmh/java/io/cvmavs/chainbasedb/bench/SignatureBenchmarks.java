@@ -51,7 +51,7 @@ public class SignatureBenchmarks {
     edPub = Ed25519Scheme.publicKey(seed);
   }
 
-  /** This module's recovery: one GLV sumOfTwoMultiplies (BouncyCastle). */
+  /** This module's recovery: one GLV sumOfTwoMultiplies (BouncyCastle), with its strict checks. */
   @Benchmark
   public byte[] secp256k1RecoverBouncyCastleGlv() {
     return EthPersonalSign.recover(digest, ethSig);

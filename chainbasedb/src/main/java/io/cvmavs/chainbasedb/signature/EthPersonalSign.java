@@ -23,8 +23,9 @@ import org.web3j.crypto.Sign;
  * db3_user:eth:<address>}.
  *
  * <p>Recovery computes Q = r⁻¹(s·R − e·G) with one BouncyCastle {@code sumOfTwoMultiplies} on the
- * secp256k1 curve with its GLV endomorphism (CustomNamedCurves), about twice as fast as web3j's
- * {@code Sign.recoverFromSignature}; tests compare both and the EVM's ecrecover.
+ * secp256k1 curve with its GLV endomorphism (CustomNamedCurves). It costs the same as web3j's
+ * {@code Sign} recovery (measured: docs/BENCHMARKS.md); what it adds is the strict checks (v,
+ * range, low s) with field-naming errors. Tests compare it with web3j and with the EVM's ecrecover.
  */
 public final class EthPersonalSign implements SignatureScheme {
   public static final EthPersonalSign INSTANCE = new EthPersonalSign();

@@ -19,9 +19,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.bson.BsonValue;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -54,17 +51,14 @@ public final class ChainbaseDb implements AutoCloseable {
   private static final byte[] HEIGHT = StateKeys.meta("height");
 
   private final Options options;
-  private final List<AutoCloseable> resources;
   private final RocksDB db;
   private final WriteOptions syncWrite;
   private final MutationValidator validator;
   private final StateRoot root = new StateRoot();
   private volatile long height;
 
-  private ChainbaseDb(
-      Options options, List<AutoCloseable> resources, RocksDB db, MutationValidator validator) {
+  private ChainbaseDb(Options options, RocksDB db, MutationValidator validator) {
     this.options = options;
-    this.resources = resources;
     this.db = db;
     this.syncWrite = new WriteOptions().setSync(true);
     this.validator = validator;
@@ -72,37 +66,19 @@ public final class ChainbaseDb implements AutoCloseable {
 
   /** Opens (or creates) the store at {@code dir} for the CVM chain {@code chainId}. */
   public static ChainbaseDb open(Path dir, long chainId) {
-    // Bloom filters for the point reads (documents by id, nonces), a shared block cache with index
-    // and
-    // filter blocks in it, and L0 compaction early so that range scans merge few files.
-    BloomFilter filter = new BloomFilter(10);
-    LRUCache cache = new LRUCache(64L << 20);
-    BlockBasedTableConfig table =
-        new BlockBasedTableConfig()
-            .setFilterPolicy(filter)
-            .setBlockCache(cache)
-            .setCacheIndexAndFilterBlocks(true)
-            .setPinL0FilterAndIndexBlocksInCache(true);
-    Options options =
-        new Options()
-            .setCreateIfMissing(true)
-            .setTableFormatConfig(table)
-            .setLevel0FileNumCompactionTrigger(2)
-            .setMaxBackgroundJobs(2);
+    // RocksDB defaults. Tried and measured worse (docs/BENCHMARKS.md): bloom filters + a block
+    // cache
+    // holding index/filter blocks + L0 compaction at 2 files.
+    Options options = new Options().setCreateIfMissing(true);
     try {
       Files.createDirectories(dir);
       ChainbaseDb s =
           new ChainbaseDb(
-              options,
-              List.of(filter, cache),
-              RocksDB.open(options, dir.toString()),
-              new MutationValidator(chainId));
+              options, RocksDB.open(options, dir.toString()), new MutationValidator(chainId));
       s.load();
       return s;
     } catch (RocksDBException | IOException e) {
       options.close();
-      filter.close();
-      cache.close();
       throw new StoreException("cannot open ChainbaseDB at " + dir + ": " + e.getMessage(), e);
     }
   }
@@ -456,12 +432,5 @@ public final class ChainbaseDb implements AutoCloseable {
     syncWrite.close();
     db.close();
     options.close();
-    for (AutoCloseable r : resources) {
-      try {
-        r.close();
-      } catch (Exception e) {
-        throw new StoreException("cannot release a RocksDB resource: " + e.getMessage(), e);
-      }
-    }
   }
 }
