@@ -1,6 +1,5 @@
 package io.cvmavs.chain.rewards;
 
-import java.math.BigInteger;
 import java.util.List;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.DynamicArray;
@@ -151,9 +150,5 @@ public final class RewardsAbi {
                               new Address(x.token()), new Uint256(x.cumulativeEarnings())))
                   .toList()));
     }
-  }
-
-  static BigInteger u(long v) {
-    return BigInteger.valueOf(v);
   }
 }
