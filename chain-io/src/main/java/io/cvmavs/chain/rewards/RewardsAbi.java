@@ -38,6 +38,7 @@ public final class RewardsAbi {
   public static final String ROOTS_LENGTH = "getDistributionRootsLength()";
   public static final String CUMULATIVE_CLAIMED = "cumulativeClaimed(address,address)";
   public static final String DEFAULT_SPLIT = "defaultOperatorSplitBips()";
+  public static final String CURRENT_ROOT = "getCurrentDistributionRoot()";
 
   public static final String FEE_ESCROW =
       "escrow(uint32,(uint64,bytes32,bytes32,bytes,uint32,uint32),address,uint96,address)";
