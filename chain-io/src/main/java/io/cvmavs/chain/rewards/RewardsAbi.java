@@ -1,6 +1,5 @@
 package io.cvmavs.chain.rewards;
 
-import java.math.BigInteger;
 import java.util.List;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.DynamicArray;
@@ -39,6 +38,7 @@ public final class RewardsAbi {
   public static final String ROOTS_LENGTH = "getDistributionRootsLength()";
   public static final String CUMULATIVE_CLAIMED = "cumulativeClaimed(address,address)";
   public static final String DEFAULT_SPLIT = "defaultOperatorSplitBips()";
+  public static final String CURRENT_ROOT = "getCurrentDistributionRoot()";
 
   public static final String FEE_ESCROW =
       "escrow(uint32,(uint64,bytes32,bytes32,bytes,uint32,uint32),address,uint96,address)";
@@ -151,9 +151,5 @@ public final class RewardsAbi {
                               new Address(x.token()), new Uint256(x.cumulativeEarnings())))
                   .toList()));
     }
-  }
-
-  static BigInteger u(long v) {
-    return BigInteger.valueOf(v);
   }
 }

@@ -71,6 +71,21 @@ public final class RewardsReader {
     return uint(coordinator(), RewardsAbi.ROOTS_LENGTH).longValueExact();
   }
 
+  /** {@code getCurrentDistributionRoot().root} (the latest posted root; zero when none). */
+  public byte[] currentRoot() {
+    if (distributionRootsLength() == 0) {
+      return new byte[32];
+    }
+    Words w =
+        new Words(
+            rpc.call(
+                coordinator(),
+                Abi.call(RewardsAbi.CURRENT_ROOT, List.of()),
+                "RewardsCoordinator.getCurrentDistributionRoot"),
+            "RewardsCoordinator.getCurrentDistributionRoot");
+    return w.bytes32(0);
+  }
+
   public int defaultOperatorSplitBips() {
     return uint(coordinator(), RewardsAbi.DEFAULT_SPLIT).intValueExact();
   }

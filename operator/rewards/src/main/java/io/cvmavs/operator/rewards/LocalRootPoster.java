@@ -65,4 +65,31 @@ public final class LocalRootPoster {
     writer.submitRoot(tree.root(), calculationEnd);
     return Optional.of(new Posted(index, calculationEnd, tree));
   }
+
+  /**
+   * Devnet: rebuilds the tree of everything submitted up to the head and, if its root is the latest
+   * posted one (the local root poster's), returns {@code earner}'s claim against it. Against
+   * EigenLayer's own coordinator the proofs come from its rewards service, and this refuses.
+   */
+  public RewardsClaimOrReason claimFor(String earner) {
+    Map<String, Map<String, BigInteger>> cumulative = cumulative(reader.head());
+    long roots = reader.distributionRootsLength();
+    if (roots == 0 || cumulative.isEmpty()) {
+      return new RewardsClaimOrReason(null, "no distribution root or no submission yet");
+    }
+    DistributionTree tree = new DistributionTree(cumulative);
+    if (!java.util.Arrays.equals(tree.root(), reader.currentRoot())) {
+      return new RewardsClaimOrReason(
+          null,
+          "the latest root is not the tree of the submissions so far (a newer submission, or a root"
+              + " from EigenLayer's rewards service, whose proofs this command cannot build)");
+    }
+    if (!tree.earners().contains(earner.toLowerCase(java.util.Locale.ROOT))) {
+      return new RewardsClaimOrReason(null, "nothing submitted for " + earner);
+    }
+    return new RewardsClaimOrReason(tree.claim(earner, roots - 1), null);
+  }
+
+  /** A claim, or why there is none. */
+  public record RewardsClaimOrReason(io.cvmavs.chain.rewards.RewardsClaim claim, String reason) {}
 }

@@ -36,6 +36,13 @@ public final class RewardsCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
   Path config;
 
+  @Option(
+      names = "--claim",
+      description =
+          "Devnet: claim what the latest root (the local root poster's) holds for the operator, to"
+              + " itself (ECDSA key; password from OPERATOR_ECDSA_KEY_PASSWORD or a prompt).")
+  boolean claim;
+
   @Override
   public Integer call() throws Exception {
     OperatorConfig c = OperatorConfigLoader.load(config);

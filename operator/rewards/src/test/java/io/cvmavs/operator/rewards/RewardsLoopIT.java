@@ -144,6 +144,11 @@ class RewardsLoopIT {
         .isEqualTo("0");
 
     BigInteger six = E18.multiply(BigInteger.valueOf(6));
+    // `cvm-avs rewards --claim` rebuilds the same tree from the submissions and finds the posted
+    // root.
+    assertThat(poster.claimFor(a).claim().earnerIndex())
+        .isEqualTo(posted.tree().claim(a, 0).earnerIndex());
+    assertThat(poster.claimFor(faulty).reason()).contains("nothing submitted");
     BigInteger three = E18.multiply(BigInteger.valueOf(3));
     for (int i = 1; i <= 2; i++) {
       Transactor op = Transactor.of(anvil.web3j(), anvil.account(i).credentials(), anvil.chainId());
