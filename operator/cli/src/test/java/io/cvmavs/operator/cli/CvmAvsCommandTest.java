@@ -140,6 +140,10 @@ class CvmAvsCommandTest {
           "cvm-avs light",
           "cvm-avs light verify",
           "cvm-avs light sync",
+          "cvm-avs anchor",
+          "cvm-avs storage",
+          "cvm-avs storage recover",
+          "cvm-avs storage audit",
           "cvm-avs devnet",
           "cvm-avs help");
 
