@@ -128,6 +128,7 @@ public final class Events {
       EventSpec.parse(
           "RewardsClaimed(bytes32 root, address indexed earner, address indexed claimer,"
               + " address indexed recipient, address token, uint256 claimedAmount)");
+
   // ---------------------------------------------------------------- AnchorRegistry (storage)
 
   /** A stored CVM block group's receipt ({@code storage-adapters}' anchoring service). */
