@@ -21,8 +21,8 @@ import java.util.List;
  * (Merkle over SHA-256 of each transaction), last-commit hash (Merkle over each {@code CommitSig}'s
  * protobuf bytes), consensus hash (SHA-256 of {@code HashedParams{block max bytes, max gas}}),
  * last-results hash (Merkle over each {@code ExecTxResult} reduced to code, data, gas wanted, gas
- * used), evidence hash (no evidence: the empty Merkle root), and the BFT block time (weighted median
- * of the last commit's vote times).
+ * used), evidence hash (no evidence: the empty Merkle root), and the BFT block time (weighted
+ * median of the last commit's vote times).
  */
 public final class ChainHashes {
   /** Go's zero {@code time.Time} (0001-01-01T00:00:00Z), which an absent vote carries. */

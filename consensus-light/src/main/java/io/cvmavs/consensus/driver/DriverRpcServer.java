@@ -106,9 +106,15 @@ public final class DriverRpcServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      answer(ex);
+    }
+  }
+
+  private void answer(HttpExchange ex) throws IOException {
     JsonNode id = F.numberNode(-1);
     ObjectNode answer = F.objectNode().put("jsonrpc", "2.0");
-    try (ex) {
+    try {
       String method;
       JsonNode params;
       if ("POST".equals(ex.getRequestMethod())) {
@@ -151,12 +157,20 @@ public final class DriverRpcServer implements AutoCloseable {
       send(ex, 200, answer);
     } catch (RpcError e) {
       answer.set("id", id);
-      answer.putObject("error").put("code", e.code).put("message", e.getMessage()).put("data", e.data);
+      answer
+          .putObject("error")
+          .put("code", e.code)
+          .put("message", e.getMessage())
+          .put("data", e.data);
       send(ex, e.code == -32601 ? 404 : 500, answer);
     } catch (RuntimeException e) {
       LOG.warn("RPC request failed", e);
       answer.set("id", id);
-      answer.putObject("error").put("code", -32603).put("message", "Internal error").put("data", e.toString());
+      answer
+          .putObject("error")
+          .put("code", -32603)
+          .put("message", "Internal error")
+          .put("data", e.toString());
       send(ex, 500, answer);
     }
   }
@@ -205,7 +219,10 @@ public final class DriverRpcServer implements AutoCloseable {
     }
     if (height > latest) {
       throw RpcError.internal(
-          "height " + height + " must be less than or equal to the current blockchain height " + latest);
+          "height "
+              + height
+              + " must be less than or equal to the current blockchain height "
+              + latest);
     }
     return height;
   }
@@ -215,7 +232,11 @@ public final class DriverRpcServer implements AutoCloseable {
     ObjectNode r = F.objectNode();
     ObjectNode node = r.putObject("node_info");
     node.putObject("protocol_version").put("p2p", "8").put("block", "11").put("app", "0");
-    node.put("id", HexFormat.of().formatHex(ChainHashes.sha256(driver.chainId().getBytes(StandardCharsets.UTF_8)), 0, 20));
+    node.put(
+        "id",
+        HexFormat.of()
+            .formatHex(
+                ChainHashes.sha256(driver.chainId().getBytes(StandardCharsets.UTF_8)), 0, 20));
     node.put("listen_addr", "");
     node.put("network", driver.chainId());
     node.put("version", "0.38.17");
@@ -228,11 +249,15 @@ public final class DriverRpcServer implements AutoCloseable {
     sync.put("latest_block_hash", last.map(b -> hex(b.blockId().getHash())).orElse(""));
     sync.put("latest_app_hash", last.map(b -> hex(b.finalizeResponse().getAppHash())).orElse(""));
     sync.put("latest_block_height", Long.toString(latest));
-    sync.put("latest_block_time", last.map(b -> time(b.header().getTime())).orElse(driver.genesisTime().toString()));
+    sync.put(
+        "latest_block_time",
+        last.map(b -> time(b.header().getTime())).orElse(driver.genesisTime().toString()));
     sync.put("earliest_block_hash", first.map(b -> hex(b.blockId().getHash())).orElse(""));
     sync.put("earliest_app_hash", first.map(b -> hex(b.header().getAppHash())).orElse(""));
     sync.put("earliest_block_height", first.isPresent() ? "1" : "0");
-    sync.put("earliest_block_time", first.map(b -> time(b.header().getTime())).orElse(driver.genesisTime().toString()));
+    sync.put(
+        "earliest_block_time",
+        first.map(b -> time(b.header().getTime())).orElse(driver.genesisTime().toString()));
     sync.put("catching_up", false);
     ObjectNode vi = r.putObject("validator_info");
     vi.put("address", "");
@@ -270,7 +295,8 @@ public final class DriverRpcServer implements AutoCloseable {
     JsonNode hp = params.get("height");
     long height;
     try {
-      height = hp == null || hp.isNull() || hp.asText().isEmpty() ? latest : Long.parseLong(hp.asText());
+      height =
+          hp == null || hp.isNull() || hp.asText().isEmpty() ? latest : Long.parseLong(hp.asText());
     } catch (NumberFormatException e) {
       throw RpcError.invalidParams("height '" + hp.asText() + "' is not an integer");
     }
@@ -279,8 +305,15 @@ public final class DriverRpcServer implements AutoCloseable {
     }
     final long h = height;
     ProposerPriorities set =
-        driver.validatorsAt(h).orElseThrow(() -> RpcError.internal(
-            "height " + h + " must be less than or equal to the current blockchain height " + (latest + 1)));
+        driver
+            .validatorsAt(h)
+            .orElseThrow(
+                () ->
+                    RpcError.internal(
+                        "height "
+                            + h
+                            + " must be less than or equal to the current blockchain height "
+                            + (latest + 1)));
     int perPage = intParam(params, "per_page", 30);
     perPage = perPage <= 0 ? 30 : Math.min(perPage, 100);
     int total = set.entries().size();
@@ -297,7 +330,8 @@ public final class DriverRpcServer implements AutoCloseable {
     for (ProposerPriorities.Entry e : set.entries().subList(from, to)) {
       ObjectNode v = list.addObject();
       v.put("address", LightJson.hex(e.address()));
-      v.putObject("pub_key").put("type", "tendermint/PubKeyEd25519")
+      v.putObject("pub_key")
+          .put("type", "tendermint/PubKeyEd25519")
           .put("value", Base64.getEncoder().encodeToString(e.publicKey()));
       v.put("voting_power", Long.toString(e.power()));
       v.put("proposer_priority", Long.toString(e.priority()));
@@ -318,16 +352,19 @@ public final class DriverRpcServer implements AutoCloseable {
     try {
       height = params.hasNonNull("height") ? Long.parseLong(params.get("height").asText()) : 0;
     } catch (NumberFormatException e) {
-      throw RpcError.invalidParams("height '" + params.get("height").asText() + "' is not an integer");
+      throw RpcError.invalidParams(
+          "height '" + params.get("height").asText() + "' is not an integer");
     }
     ResponseQuery q;
     try {
-      q = driver.query(RequestQuery.newBuilder()
-          .setPath(params.path("path").asText(""))
-          .setData(ByteString.copyFrom(data))
-          .setHeight(height)
-          .setProve(params.path("prove").asBoolean(false))
-          .build());
+      q =
+          driver.query(
+              RequestQuery.newBuilder()
+                  .setPath(params.path("path").asText(""))
+                  .setData(ByteString.copyFrom(data))
+                  .setHeight(height)
+                  .setProve(params.path("prove").asBoolean(false))
+                  .build());
     } catch (IOException e) {
       throw RpcError.internal(e.getMessage());
     }
@@ -337,8 +374,14 @@ public final class DriverRpcServer implements AutoCloseable {
     resp.put("log", q.getLog());
     resp.put("info", q.getInfo());
     resp.put("index", Long.toString(q.getIndex()));
-    resp.put("key", q.getKey().isEmpty() ? null : Base64.getEncoder().encodeToString(q.getKey().toByteArray()));
-    resp.put("value", q.getValue().isEmpty() ? null : Base64.getEncoder().encodeToString(q.getValue().toByteArray()));
+    resp.put(
+        "key",
+        q.getKey().isEmpty() ? null : Base64.getEncoder().encodeToString(q.getKey().toByteArray()));
+    resp.put(
+        "value",
+        q.getValue().isEmpty()
+            ? null
+            : Base64.getEncoder().encodeToString(q.getValue().toByteArray()));
     resp.putNull("proofOps");
     resp.put("height", Long.toString(q.getHeight()));
     resp.put("codespace", q.getCodespace());
@@ -371,7 +414,9 @@ public final class DriverRpcServer implements AutoCloseable {
   }
 
   private StoredBlock stored(long height) throws RpcError {
-    return driver.block(height).orElseThrow(() -> RpcError.internal("no block at height " + height));
+    return driver
+        .block(height)
+        .orElseThrow(() -> RpcError.internal("no block at height " + height));
   }
 
   private static int intParam(JsonNode params, String field, int dflt) throws RpcError {

@@ -74,8 +74,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * <b>A test harness, not a consensus engine.</b> Drives N validators' ABCI++ applications over
- * the real socket protocol (four connections each, as CometBFT opens them) in the order CometBFT
+ * <b>A test harness, not a consensus engine.</b> Drives N validators' ABCI++ applications over the
+ * real socket protocol (four connections each, as CometBFT opens them) in the order CometBFT
  * v0.38's ABCI++ specification lays down, so a devnet runs where no CometBFT binary can: one
  * process plays every node's consensus reactor, holds every validator's Ed25519 key and signs its
  * votes. There is no networking between validators, no gossip, no locking rules, no evidence —
@@ -93,13 +93,13 @@ import org.slf4j.LoggerFactory;
  * effect at H+2. Headers carry every field CometBFT fills, so {@code LightVerifier} accepts the
  * chain.
  *
- * <p>A validator whose connection fails or times out is marked down and absent from votes; at
- * every height the driver tries to reconnect it and performs CometBFT's handshake ({@code Info},
- * then {@code InitChain} if it is at height 0, then {@code FinalizeBlock} + {@code Commit} for
- * each block it is missing, checking the app hash after each).
+ * <p>A validator whose connection fails or times out is marked down and absent from votes; at every
+ * height the driver tries to reconnect it and performs CometBFT's handshake ({@code Info}, then
+ * {@code InitChain} if it is at height 0, then {@code FinalizeBlock} + {@code Commit} for each
+ * block it is missing, checking the app hash after each).
  *
- * <p>Not thread-safe for stepping: one thread calls {@link #step()} (or {@link #runEvery});
- * {@link #submitTx}, {@link #query} and the read accessors may be called from others.
+ * <p>Not thread-safe for stepping: one thread calls {@link #step()} (or {@link #runEvery}); {@link
+ * #submitTx}, {@link #query} and the read accessors may be called from others.
  */
 public final class LocalConsensusDriver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalConsensusDriver.class);
@@ -126,8 +126,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
   /**
    * The network's genesis and the driver's timing.
    *
-   * @param callTimeout how long a validator may take to answer one request before it counts as
-   *     down (CometBFT's propose/prevote timeouts play this role)
+   * @param callTimeout how long a validator may take to answer one request before it counts as down
+   *     (CometBFT's propose/prevote timeouts play this role)
    * @param roundsPerStep rounds tried by one {@link #step()} before it returns without a block
    */
   public record Settings(
@@ -145,7 +145,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
         throw new IllegalArgumentException("genesis needs at least one node with positive power");
       }
       if (chainId == null || chainId.isEmpty() || chainId.length() > 50) {
-        throw new IllegalArgumentException("chain id must be 1-50 characters, got '" + chainId + "'");
+        throw new IllegalArgumentException(
+            "chain id must be 1-50 characters, got '" + chainId + "'");
       }
       if (roundsPerStep <= 0) {
         throw new IllegalArgumentException("roundsPerStep must be positive");
@@ -153,8 +154,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
     }
 
     /**
-     * Defaults: genesis now (millisecond precision), CometBFT's default params with vote
-     * extensions enabled from height 1, empty app state, 5 s per call, 10 rounds per step.
+     * Defaults: genesis now (millisecond precision), CometBFT's default params with vote extensions
+     * enabled from height 1, empty app state, 5 s per call, 10 rounds per step.
      */
     public static Settings of(String chainId, List<NodeSpec> nodes) {
       Clock clock = Clock.systemUTC();
@@ -171,7 +172,14 @@ public final class LocalConsensusDriver implements AutoCloseable {
 
     public Settings withCallTimeout(Duration timeout) {
       return new Settings(
-          chainId, genesisTime, consensusParams, appStateBytes, nodes, timeout, roundsPerStep, clock);
+          chainId,
+          genesisTime,
+          consensusParams,
+          appStateBytes,
+          nodes,
+          timeout,
+          roundsPerStep,
+          clock);
     }
 
     public Settings withAppStateBytes(ByteString state) {
@@ -242,7 +250,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
 
   // Consensus state after the last decided height (CometBFT's sm.State).
   private volatile long lastHeight;
-  private BlockID lastBlockId = BlockID.newBuilder().setPartSetHeader(PartSetHeader.getDefaultInstance()).build();
+  private BlockID lastBlockId =
+      BlockID.newBuilder().setPartSetHeader(PartSetHeader.getDefaultInstance()).build();
   private Commit lastCommit = Commit.getDefaultInstance();
   private ExtendedCommitInfo lastExtendedCommit = ExtendedCommitInfo.getDefaultInstance();
   private ByteString appHash = ByteString.EMPTY;
@@ -391,7 +400,9 @@ public final class LocalConsensusDriver implements AutoCloseable {
     if (u.getPubKey().getSumCase() != PublicKey.SumCase.ED25519
         || u.getPubKey().getEd25519().size() != 32) {
       throw new IllegalArgumentException(
-          "validator update with a " + u.getPubKey().getSumCase() + " key: only Ed25519 is accepted");
+          "validator update with a "
+              + u.getPubKey().getSumCase()
+              + " key: only Ed25519 is accepted");
     }
     byte[] pk = u.getPubKey().getEd25519().toByteArray();
     return new ProposerPriorities.Entry(Validator.addressOf(pk), pk, u.getPower(), 0);
@@ -400,8 +411,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
   // ------------------------------------------------------------------ stepping
 
   /**
-   * Decides the next height: tries up to {@code roundsPerStep} rounds (reconnecting down
-   * validators first).
+   * Decides the next height: tries up to {@code roundsPerStep} rounds (reconnecting down validators
+   * first).
    *
    * @return the decided block, or empty when no round committed (the next call goes on with the
    *     following rounds of the same height, as CometBFT does)
@@ -462,7 +473,11 @@ public final class LocalConsensusDriver implements AutoCloseable {
     Node proposer = nodeOf(proposerEntry.address());
     Instant proposedAt = Instant.now(settings.clock());
     if (proposer == null || !proposer.up()) {
-      return fail(height, r, proposerHex, Outcome.PROPOSER_UNAVAILABLE,
+      return fail(
+          height,
+          r,
+          proposerHex,
+          Outcome.PROPOSER_UNAVAILABLE,
           proposer == null ? "no node holds the proposer's key" : proposer.downReason);
     }
     Timestamp time =
@@ -485,7 +500,10 @@ public final class LocalConsensusDriver implements AutoCloseable {
     List<ByteString> txs;
     try {
       txs =
-          callOne(proposer, Conn.CONSENSUS, Request.newBuilder().setPrepareProposal(prepare).build())
+          callOne(
+                  proposer,
+                  Conn.CONSENSUS,
+                  Request.newBuilder().setPrepareProposal(prepare).build())
               .getPrepareProposal()
               .getTxsList();
     } catch (IOException e) {
@@ -494,8 +512,15 @@ public final class LocalConsensusDriver implements AutoCloseable {
     }
     long bytes = txs.stream().mapToLong(ByteString::size).sum();
     if (bytes > maxTxBytes) {
-      return fail(height, r, proposerHex, Outcome.PROPOSAL_INVALID,
-          "PrepareProposal returned " + bytes + " bytes of transactions, over max_tx_bytes " + maxTxBytes);
+      return fail(
+          height,
+          r,
+          proposerHex,
+          Outcome.PROPOSAL_INVALID,
+          "PrepareProposal returned "
+              + bytes
+              + " bytes of transactions, over max_tx_bytes "
+              + maxTxBytes);
     }
     Header header =
         Header.newBuilder()
@@ -508,7 +533,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
             .setDataHash(ByteString.copyFrom(ChainHashes.dataHash(txs)))
             .setValidatorsHash(ByteString.copyFrom(lightSet(validators).hash()))
             .setNextValidatorsHash(ByteString.copyFrom(nextSet.hash()))
-            .setConsensusHash(ByteString.copyFrom(ChainHashes.consensusHash(settings.consensusParams())))
+            .setConsensusHash(
+                ByteString.copyFrom(ChainHashes.consensusHash(settings.consensusParams())))
             .setAppHash(appHash)
             .setLastResultsHash(lastResultsHash)
             .setEvidenceHash(ByteString.copyFrom(ChainHashes.emptyEvidenceHash()))
@@ -552,7 +578,11 @@ public final class LocalConsensusDriver implements AutoCloseable {
       }
     }
     if (acceptedPower * 3 <= total * 2) {
-      return fail(height, r, proposerHex, Outcome.REJECTED,
+      return fail(
+          height,
+          r,
+          proposerHex,
+          Outcome.REJECTED,
           "ProcessProposal accepted by " + acceptedPower + " of " + total + " voting power");
     }
 
@@ -594,14 +624,19 @@ public final class LocalConsensusDriver implements AutoCloseable {
         }
       }
       Map<Node, io.cvmavs.consensus.proto.abci.Response> checks =
-          onAllRaw(verifiers, Conn.CONSENSUS, n -> verify, "VerifyVoteExtension at height " + height);
+          onAllRaw(
+              verifiers, Conn.CONSENSUS, n -> verify, "VerifyVoteExtension at height " + height);
       boolean rejected = false;
       for (var e : checks.entrySet()) {
         if (e.getValue().getVerifyVoteExtension().getStatus()
             != ResponseVerifyVoteExtension.VerifyStatus.ACCEPT) {
           rejected = true;
-          LOG.warn("height {} round {}: {} rejected the vote extension of {}",
-              height, r, e.getKey().spec.name(), voter.spec.name());
+          LOG.warn(
+              "height {} round {}: {} rejected the vote extension of {}",
+              height,
+              r,
+              e.getKey().spec.name(),
+              voter.spec.name());
         }
       }
       if (!rejected) {
@@ -634,7 +669,9 @@ public final class LocalConsensusDriver implements AutoCloseable {
         continue;
       }
       byte[] sig =
-          n.spec.key().sign(VoteSignBytes.precommit(settings.chainId(), height, r, blockId, voteTime));
+          n.spec
+              .key()
+              .sign(VoteSignBytes.precommit(settings.chainId(), height, r, blockId, voteTime));
       byte[] extSig =
           n.spec.key().sign(VoteSignBytes.voteExtension(settings.chainId(), height, r, ext));
       commit.addSignatures(
@@ -652,12 +689,19 @@ public final class LocalConsensusDriver implements AutoCloseable {
       committedPower += v.power();
     }
     if (committedPower * 3 <= total * 2) {
-      return fail(height, r, proposerHex, Outcome.NO_COMMIT,
-          "precommits with valid vote extensions from " + committedPower + " of " + total + " voting power");
+      return fail(
+          height,
+          r,
+          proposerHex,
+          Outcome.NO_COMMIT,
+          "precommits with valid vote extensions from "
+              + committedPower
+              + " of "
+              + total
+              + " voting power");
     }
     rounds.add(new RoundRecord(height, r, proposerHex, Outcome.COMMITTED, ""));
-    return Optional.of(
-        decide(header, blockId, txs, commit.build(), extended.build(), proposedAt));
+    return Optional.of(decide(header, blockId, txs, commit.build(), extended.build(), proposedAt));
   }
 
   private StoredBlock decide(
@@ -700,8 +744,13 @@ public final class LocalConsensusDriver implements AutoCloseable {
         continue;
       }
       if (!f.getAppHash().equals(agreed)) {
-        n.markDown("app hash " + HEX.formatHex(f.getAppHash().toByteArray()) + " at height "
-            + height + " differs from the others' " + HEX.formatHex(agreed.toByteArray()));
+        n.markDown(
+            "app hash "
+                + HEX.formatHex(f.getAppHash().toByteArray())
+                + " at height "
+                + height
+                + " differs from the others' "
+                + HEX.formatHex(agreed.toByteArray()));
         continue;
       }
       if (response == null) {
@@ -709,7 +758,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
       }
       committers.add(n);
     }
-    Request commitRequest = Request.newBuilder().setCommit(RequestCommit.getDefaultInstance()).build();
+    Request commitRequest =
+        Request.newBuilder().setCommit(RequestCommit.getDefaultInstance()).build();
     onAllRaw(committers, Conn.CONSENSUS, n -> commitRequest, "Commit at height " + height);
 
     // CometBFT's updateState: the updates returned at H change the set of H+2.
@@ -723,12 +773,25 @@ public final class LocalConsensusDriver implements AutoCloseable {
         afterNext = afterNext.update(changes);
       } catch (IllegalArgumentException e) {
         throw new DriverException(
-            "height " + height + ": FinalizeBlock returned invalid validator updates: " + e.getMessage(), e);
+            "height "
+                + height
+                + ": FinalizeBlock returned invalid validator updates: "
+                + e.getMessage(),
+            e);
       }
     }
     afterNext = afterNext.increment(1);
     StoredBlock block =
-        new StoredBlock(header, blockId, txs, lastCommit, commit, validators, nextValidators, finalize, response);
+        new StoredBlock(
+            header,
+            blockId,
+            txs,
+            lastCommit,
+            commit,
+            validators,
+            nextValidators,
+            finalize,
+            response);
     blocks.put(height, block);
     lastValidators = validators;
     validators = nextValidators;
@@ -741,15 +804,20 @@ public final class LocalConsensusDriver implements AutoCloseable {
     lastHeight = height;
     updateMempool(txs);
     Duration took = Duration.between(proposedAt, Instant.now(settings.clock()));
-    LOG.info("height {} decided: {} txs, app hash {}, {} ms from proposal", height, txs.size(),
-        HEX.formatHex(agreed.toByteArray()), took.toMillis());
+    LOG.info(
+        "height {} decided: {} txs, app hash {}, {} ms from proposal",
+        height,
+        txs.size(),
+        HEX.formatHex(agreed.toByteArray()),
+        took.toMillis());
     for (StepListener l : listeners) {
       l.decided(block, took);
     }
     return block;
   }
 
-  private Optional<StoredBlock> fail(long height, int r, String proposer, Outcome outcome, String why) {
+  private Optional<StoredBlock> fail(
+      long height, int r, String proposer, Outcome outcome, String why) {
     LOG.info("height {} round {} (proposer {}): {} — {}", height, r, proposer, outcome, why);
     rounds.add(new RoundRecord(height, r, proposer, outcome, why));
     return Optional.empty();
@@ -759,14 +827,16 @@ public final class LocalConsensusDriver implements AutoCloseable {
   private static CommitInfo commitInfo(ExtendedCommitInfo extended) {
     CommitInfo.Builder b = CommitInfo.newBuilder().setRound(extended.getRound());
     for (ExtendedVoteInfo v : extended.getVotesList()) {
-      b.addVotes(VoteInfo.newBuilder().setValidator(v.getValidator()).setBlockIdFlag(v.getBlockIdFlag()));
+      b.addVotes(
+          VoteInfo.newBuilder().setValidator(v.getValidator()).setBlockIdFlag(v.getBlockIdFlag()));
     }
     return b.build();
   }
 
   /**
-   * CometBFT's {@code MaxDataBytes} without evidence: the block limit minus the block overhead (11),
-   * the largest header (626) and the largest commit of {@code validators} signatures (94 + 109 each).
+   * CometBFT's {@code MaxDataBytes} without evidence: the block limit minus the block overhead
+   * (11), the largest header (626) and the largest commit of {@code validators} signatures (94 +
+   * 109 each).
    */
   private long maxDataBytes(int validatorCount) {
     long max = settings.consensusParams().getBlock().getMaxBytes();
@@ -776,7 +846,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
   /**
    * The driver's block encoding for the part-set header (one part): the header, then the last
    * commit, then the transactions, each uvarint-length-prefixed. Not CometBFT's {@code Block}
-   * protobuf: the light client does not check part sets, and the block hash (the header's) is exact.
+   * protobuf: the light client does not check part sets, and the block hash (the header's) is
+   * exact.
    */
   private byte[] blockBytes(Header header, List<ByteString> txs) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -816,7 +887,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
       ResponseInfo info = info(c);
       long appHeight = info.getLastBlockHeight();
       if (appHeight > lastHeight) {
-        throw new IOException("app is at height " + appHeight + ", ahead of the chain at " + lastHeight);
+        throw new IOException(
+            "app is at height " + appHeight + ", ahead of the chain at " + lastHeight);
       }
       if (appHeight == 0) {
         List<ValidatorUpdate> genesisUpdates = new ArrayList<>();
@@ -827,31 +899,47 @@ public final class LocalConsensusDriver implements AutoCloseable {
         }
         ResponseInitChain init = initChain(c, genesisUpdates);
         if (!init.getAppHash().equals(genesisAppHash)) {
-          throw new IOException("InitChain app hash " + HEX.formatHex(init.getAppHash().toByteArray())
-              + " differs from genesis " + HEX.formatHex(genesisAppHash.toByteArray()));
+          throw new IOException(
+              "InitChain app hash "
+                  + HEX.formatHex(init.getAppHash().toByteArray())
+                  + " differs from genesis "
+                  + HEX.formatHex(genesisAppHash.toByteArray()));
         }
       } else if (!info.getLastBlockAppHash().equals(appHashAfter(appHeight))) {
-        throw new IOException("app hash " + HEX.formatHex(info.getLastBlockAppHash().toByteArray())
-            + " at height " + appHeight + " differs from the chain's "
-            + HEX.formatHex(appHashAfter(appHeight).toByteArray()));
+        throw new IOException(
+            "app hash "
+                + HEX.formatHex(info.getLastBlockAppHash().toByteArray())
+                + " at height "
+                + appHeight
+                + " differs from the chain's "
+                + HEX.formatHex(appHashAfter(appHeight).toByteArray()));
       }
       Request commit = Request.newBuilder().setCommit(RequestCommit.getDefaultInstance()).build();
       for (long h = appHeight + 1; h <= lastHeight; h++) {
         StoredBlock b = blocks.get(h);
         ResponseFinalizeBlock f =
-            c.call(Conn.CONSENSUS, Request.newBuilder().setFinalizeBlock(b.finalizeRequest()).build())
+            c.call(
+                    Conn.CONSENSUS,
+                    Request.newBuilder().setFinalizeBlock(b.finalizeRequest()).build())
                 .getFinalizeBlock();
         if (!f.getAppHash().equals(appHashAfter(h))) {
-          throw new IOException("replaying height " + h + " gave app hash "
-              + HEX.formatHex(f.getAppHash().toByteArray()) + ", the chain has "
-              + HEX.formatHex(appHashAfter(h).toByteArray()));
+          throw new IOException(
+              "replaying height "
+                  + h
+                  + " gave app hash "
+                  + HEX.formatHex(f.getAppHash().toByteArray())
+                  + ", the chain has "
+                  + HEX.formatHex(appHashAfter(h).toByteArray()));
         }
         c.call(Conn.CONSENSUS, commit);
       }
       n.conns = c;
       n.downReason = "";
-      LOG.info("validator {} reconnected: handshake from height {} replayed {} blocks",
-          n.spec.name(), appHeight, lastHeight - appHeight);
+      LOG.info(
+          "validator {} reconnected: handshake from height {} replayed {} blocks",
+          n.spec.name(),
+          appHeight,
+          lastHeight - appHeight);
     } catch (IOException e) {
       c.close();
       String reason = "handshake failed: " + e.getMessage();
@@ -889,10 +977,14 @@ public final class LocalConsensusDriver implements AutoCloseable {
     Node n = firstUp();
     ResponseCheckTx r;
     try {
-      r = n.connections()
-          .call(Conn.MEMPOOL, Request.newBuilder()
-              .setCheckTx(RequestCheckTx.newBuilder().setTx(t).setType(CheckTxType.NEW)).build())
-          .getCheckTx();
+      r =
+          n.connections()
+              .call(
+                  Conn.MEMPOOL,
+                  Request.newBuilder()
+                      .setCheckTx(RequestCheckTx.newBuilder().setTx(t).setType(CheckTxType.NEW))
+                      .build())
+              .getCheckTx();
     } catch (AppConnections.AppException e) {
       throw e;
     } catch (IOException e) {
@@ -957,9 +1049,15 @@ public final class LocalConsensusDriver implements AutoCloseable {
     }
     for (ByteString tx : rest) {
       try {
-        ResponseCheckTx r = n.connections().call(Conn.MEMPOOL, Request.newBuilder()
-            .setCheckTx(RequestCheckTx.newBuilder().setTx(tx).setType(CheckTxType.RECHECK)).build())
-            .getCheckTx();
+        ResponseCheckTx r =
+            n.connections()
+                .call(
+                    Conn.MEMPOOL,
+                    Request.newBuilder()
+                        .setCheckTx(
+                            RequestCheckTx.newBuilder().setTx(tx).setType(CheckTxType.RECHECK))
+                        .build())
+                .getCheckTx();
         if (r.getCode() != 0) {
           synchronized (mempool) {
             mempool.remove(ByteString.copyFrom(ChainHashes.sha256(tx.toByteArray())));
@@ -991,7 +1089,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
 
   private io.cvmavs.consensus.proto.abci.Response callOne(Node n, Conn conn, Request r)
       throws IOException {
-    Map<Node, io.cvmavs.consensus.proto.abci.Response> m = onAllRaw(List.of(n), conn, x -> r, r.getValueCase().name());
+    Map<Node, io.cvmavs.consensus.proto.abci.Response> m =
+        onAllRaw(List.of(n), conn, x -> r, r.getValueCase().name());
     io.cvmavs.consensus.proto.abci.Response res = m.get(n);
     if (res == null) {
       throw new IOException(n.spec.name() + ": " + n.downReason);

@@ -17,9 +17,9 @@ import java.util.Map;
  *       and lowest priority exceeds {@code 2 × total power}, divide every priority (truncating
  *       toward zero) by {@code ceil(spread / (2 × total))}; then centre — subtract the average
  *       priority (floor division, as Go's {@code big.Int.Div} for a positive divisor); then {@code
- *       times} times: add each validator's power to its priority and take the highest priority (ties:
- *       the lower address) as proposer, whose priority drops by the total power. Sums clip at the
- *       int64 range.
+ *       times} times: add each validator's power to its priority and take the highest priority
+ *       (ties: the lower address) as proposer, whose priority drops by the total power. Sums clip
+ *       at the int64 range.
  *   <li>A new set ({@link #create}) is incremented once, so its proposer is set.
  *   <li>{@link #update validator updates}: power 0 removes; an existing validator keeps its
  *       priority; a new one starts at {@code -(T + T/8)} with {@code T} the total after the updates
@@ -75,7 +75,13 @@ public final class ProposerPriorities {
 
     @Override
     public String toString() {
-      return "Entry[" + java.util.HexFormat.of().formatHex(address) + ", " + power + ", " + priority + "]";
+      return "Entry["
+          + java.util.HexFormat.of().formatHex(address)
+          + ", "
+          + power
+          + ", "
+          + priority
+          + "]";
     }
   }
 
@@ -211,7 +217,12 @@ public final class ProposerPriorities {
       if (c == null) {
         merged.add(e);
       } else if (c.power() > 0) {
-        merged.add(new Entry(e.address, c.publicKey != null ? c.publicKey : e.publicKey, c.power(), e.priority()));
+        merged.add(
+            new Entry(
+                e.address,
+                c.publicKey != null ? c.publicKey : e.publicKey,
+                c.power(),
+                e.priority()));
       }
     }
     for (Entry c : changes) {
