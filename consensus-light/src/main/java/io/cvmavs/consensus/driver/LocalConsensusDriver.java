@@ -260,6 +260,7 @@ public final class LocalConsensusDriver implements AutoCloseable {
   private ProposerPriorities validators;
   private ProposerPriorities nextValidators;
   private ByteString genesisAppHash;
+  private long appVersion;
   private int round;
   private volatile Thread loop;
   private volatile boolean closed;
@@ -311,6 +312,9 @@ public final class LocalConsensusDriver implements AutoCloseable {
                   + info.getLastBlockHeight()
                   + " but the driver starts a new chain at genesis (it keeps no block store on"
                   + " disk): give it an empty state");
+        }
+        if (genesisAppHash == null) {
+          appVersion = info.getAppVersion();
         }
         ResponseInitChain init = initChain(c, genesisUpdates);
         List<ValidatorUpdate> vals =
@@ -524,7 +528,7 @@ public final class LocalConsensusDriver implements AutoCloseable {
     }
     Header header =
         Header.newBuilder()
-            .setVersion(Consensus.newBuilder().setBlock(BLOCK_PROTOCOL))
+            .setVersion(Consensus.newBuilder().setBlock(BLOCK_PROTOCOL).setApp(appVersion))
             .setChainId(settings.chainId())
             .setHeight(height)
             .setTime(time)
