@@ -257,7 +257,7 @@ public final class LocalConsensusDriver implements AutoCloseable {
   private ByteString appHash = ByteString.EMPTY;
   private ByteString lastResultsHash;
   private ProposerPriorities lastValidators;
-  private ProposerPriorities validators;
+  private volatile ProposerPriorities validators;
   private ProposerPriorities nextValidators;
   private ByteString genesisAppHash;
   private long appVersion;
@@ -363,7 +363,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
   }
 
   private ResponseInfo info(AppConnections c) throws IOException {
-    return c.call(
+    return timed(
+            c,
             Conn.QUERY,
             Request.newBuilder()
                 .setInfo(
@@ -378,7 +379,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
 
   private ResponseInitChain initChain(AppConnections c, List<ValidatorUpdate> genesisUpdates)
       throws IOException {
-    return c.call(
+    return timed(
+            c,
             Conn.CONSENSUS,
             Request.newBuilder()
                 .setInitChain(
@@ -922,7 +924,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
       for (long h = appHeight + 1; h <= lastHeight; h++) {
         StoredBlock b = blocks.get(h);
         ResponseFinalizeBlock f =
-            c.call(
+            timed(
+                    c,
                     Conn.CONSENSUS,
                     Request.newBuilder().setFinalizeBlock(b.finalizeRequest()).build())
                 .getFinalizeBlock();
@@ -935,7 +938,7 @@ public final class LocalConsensusDriver implements AutoCloseable {
                   + ", the chain has "
                   + HEX.formatHex(appHashAfter(h).toByteArray()));
         }
-        c.call(Conn.CONSENSUS, commit);
+        timed(c, Conn.CONSENSUS, commit);
       }
       n.conns = c;
       n.downReason = "";
@@ -982,8 +985,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
     ResponseCheckTx r;
     try {
       r =
-          n.connections()
-              .call(
+          timed(
+                  n.connections(),
                   Conn.MEMPOOL,
                   Request.newBuilder()
                       .setCheckTx(RequestCheckTx.newBuilder().setTx(t).setType(CheckTxType.NEW))
@@ -1006,7 +1009,7 @@ public final class LocalConsensusDriver implements AutoCloseable {
   /** Forwards a query to the first reachable node's query connection. */
   public ResponseQuery query(RequestQuery q) throws IOException {
     Node n = firstUp();
-    return n.connections().call(Conn.QUERY, Request.newBuilder().setQuery(q).build()).getQuery();
+    return timed(n.connections(), Conn.QUERY, Request.newBuilder().setQuery(q).build()).getQuery();
   }
 
   private Node firstUp() throws IOException {
@@ -1054,8 +1057,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
     for (ByteString tx : rest) {
       try {
         ResponseCheckTx r =
-            n.connections()
-                .call(
+            timed(
+                    n.connections(),
                     Conn.MEMPOOL,
                     Request.newBuilder()
                         .setCheckTx(
@@ -1147,6 +1150,30 @@ public final class LocalConsensusDriver implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * One call with the call timeout; on timeout the connections are closed (the caller marks the
+   * node down) and an IOException is thrown.
+   */
+  private io.cvmavs.consensus.proto.abci.Response timed(AppConnections c, Conn conn, Request r)
+      throws IOException {
+    Future<io.cvmavs.consensus.proto.abci.Response> f = calls.submit(() -> c.call(conn, r));
+    try {
+      return f.get(settings.callTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(r.getValueCase() + " failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      c.close();
+      throw new IOException(r.getValueCase() + ": no answer within " + settings.callTimeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(r.getValueCase() + ": interrupted", e);
+    }
   }
 
   // ------------------------------------------------------------------ reads

@@ -66,7 +66,9 @@ final class KvStoreApp implements Application {
   enum Mode {
     HONEST,
     BYZANTINE_PROPOSER,
-    BAD_EXTENSION
+    BAD_EXTENSION,
+    /** The first PrepareProposal sleeps 3 s (over the tests' call timeout) before answering. */
+    HANGS_ONCE_IN_PREPARE
   }
 
   /** What a node keeps across a restart: the committed state. */
@@ -84,6 +86,7 @@ final class KvStoreApp implements Application {
   private TreeMap<String, String> pending;
   private byte[] pendingHash;
   private long pendingHeight;
+  private boolean hung;
 
   KvStoreApp(Mode mode, Disk disk) {
     this.mode = mode;
@@ -136,6 +139,14 @@ final class KvStoreApp implements Application {
   public ResponsePrepareProposal prepareProposal(RequestPrepareProposal request) {
     calls.add("PrepareProposal@" + request.getHeight());
     prepares.add(request);
+    if (mode == Mode.HANGS_ONCE_IN_PREPARE && !hung) {
+      hung = true;
+      try {
+        Thread.sleep(3_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     ResponsePrepareProposal.Builder r = ResponsePrepareProposal.newBuilder();
     for (ByteString tx : request.getTxsList()) {
       if (invalid(tx) == null) {

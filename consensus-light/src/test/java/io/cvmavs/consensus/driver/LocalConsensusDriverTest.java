@@ -44,6 +44,12 @@ class LocalConsensusDriverTest {
   }
 
   private LocalNet start(List<Long> powers, IntFunction<KvStoreApp.Mode> modes) throws Exception {
+    return start(powers, modes, Duration.ofSeconds(5), null);
+  }
+
+  private LocalNet start(
+      List<Long> powers, IntFunction<KvStoreApp.Mode> modes, Duration timeout, Duration interval)
+      throws Exception {
     apps = new KvStoreApp[powers.size()];
     disks = new KvStoreApp.Disk[powers.size()];
     for (int i = 0; i < disks.length; i++) {
@@ -53,7 +59,8 @@ class LocalConsensusDriverTest {
         LocalNet.start(
             LocalNet.Settings.of(
                     "driver-test", powers, i -> apps[i] = new KvStoreApp(modes.apply(i), disks[i]))
-                .withCallTimeout(Duration.ofSeconds(5)));
+                .withCallTimeout(timeout)
+                .withBlockInterval(interval));
     return net;
   }
 
@@ -310,6 +317,73 @@ class LocalConsensusDriverTest {
       }
     }
     assertThat(b2.height()).isEqualTo(2);
+  }
+
+  @Test
+  void aProposerThatDoesNotAnswerInTimeIsSkippedAndRejoins() throws Exception {
+    start(
+        List.of(10L, 10L, 10L, 10L),
+        i -> i == 1 ? KvStoreApp.Mode.HANGS_ONCE_IN_PREPARE : KvStoreApp.Mode.HONEST,
+        Duration.ofMillis(500),
+        null);
+    LocalConsensusDriver d = net.driver();
+    byte[] slow = net.key(1).address();
+    long skippedAt = -1;
+    for (int h = 1; h <= 6; h++) {
+      ProposerPriorities set = d.validatorsAt(h).orElseThrow();
+      StoredBlock b = step();
+      if (skippedAt < 0 && Arrays.equals(set.proposer().address(), slow)) {
+        skippedAt = h;
+        assertThat(d.rounds())
+            .filteredOn(r -> r.height() == b.height())
+            .extracting(RoundRecord::outcome)
+            .containsExactly(
+                RoundRecord.Outcome.PROPOSER_UNAVAILABLE, RoundRecord.Outcome.COMMITTED);
+        assertThat(b.header().getProposerAddress().toByteArray())
+            .isEqualTo(set.increment(1).proposer().address());
+      }
+    }
+    assertThat(skippedAt).isPositive();
+    // Once its 3 s sleep ends, the handshake (which also times out while the app is stuck)
+    // reconnects it, and it signs again.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              StoredBlock b = step();
+              return b.commit().getSignatures(indexOf(b.validators(), slow)).getBlockIdFlag()
+                  == BlockIDFlag.BLOCK_ID_FLAG_COMMIT;
+            });
+    assertThat(apps[1].disk().height).isEqualTo(d.latestHeight());
+    assertThat(apps[1].disk().appHash).isEqualTo(apps[0].disk().appHash);
+  }
+
+  @Test
+  void runsInTheBackgroundAtTheBlockIntervalWhileAValidatorIsKilledAndRestarted() throws Exception {
+    start(
+        List.of(10L, 10L, 10L, 10L),
+        i -> KvStoreApp.Mode.HONEST,
+        Duration.ofSeconds(5),
+        Duration.ofMillis(20));
+    LocalConsensusDriver d = net.driver();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> d.latestHeight() >= 5);
+    net.kill(0);
+    long killedAt = d.latestHeight();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> d.latestHeight() >= killedAt + 5);
+    net.restart(0);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.isUp(0));
+    long h = d.latestHeight();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> d.latestHeight() >= h + 3);
+    net.close();
+    assertThat(apps[0].disk().height).isEqualTo(apps[1].disk().height);
+    assertThat(apps[0].disk().appHash).isEqualTo(apps[1].disk().appHash);
   }
 
   static int indexOf(ProposerPriorities set, byte[] address) {
