@@ -112,6 +112,10 @@ class DriverRpcServerTest {
     JsonNode page2 = get(http, "/validators?height=2&page=2&per_page=4");
     assertThat(page2.path("result").path("count").asText()).isEqualTo("2");
     assertThat(page2.path("result").path("total").asText()).isEqualTo("6");
+    JsonNode unknown = get(http, "/no_such_method");
+    assertThat(unknown.path("error").path("code").asInt()).isEqualTo(-32601);
+    JsonNode badHeight = get(http, "/block?height=abc");
+    assertThat(badHeight.path("error").path("data").asText()).contains("'abc' is not an integer");
     JsonNode block = get(http, "/block?height=2");
     assertThat(block.path("result").path("block").path("last_commit").path("signatures"))
         .hasSize(6);

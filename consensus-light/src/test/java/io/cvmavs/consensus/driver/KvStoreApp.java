@@ -68,7 +68,12 @@ final class KvStoreApp implements Application {
     BYZANTINE_PROPOSER,
     BAD_EXTENSION,
     /** The first PrepareProposal sleeps 3 s (over the tests' call timeout) before answering. */
-    HANGS_ONCE_IN_PREPARE
+    HANGS_ONCE_IN_PREPARE,
+    /**
+     * The first Commit at height 3 throws before persisting (a crash between FinalizeBlock and
+     * Commit).
+     */
+    FAILS_ONCE_IN_COMMIT
   }
 
   /** What a node keeps across a restart: the committed state. */
@@ -87,6 +92,7 @@ final class KvStoreApp implements Application {
   private byte[] pendingHash;
   private long pendingHeight;
   private boolean hung;
+  private boolean failedCommit;
 
   KvStoreApp(Mode mode, Disk disk) {
     this.mode = mode;
@@ -235,6 +241,11 @@ final class KvStoreApp implements Application {
   @Override
   public ResponseCommit commit(RequestCommit request) {
     calls.add("Commit@" + pendingHeight);
+    if (mode == Mode.FAILS_ONCE_IN_COMMIT && pendingHeight == 3 && !failedCommit) {
+      failedCommit = true;
+      pending = null;
+      throw new IllegalStateException("simulated crash before Commit persisted height 3");
+    }
     disk.state = pending;
     disk.appHash = pendingHash;
     disk.height = pendingHeight;

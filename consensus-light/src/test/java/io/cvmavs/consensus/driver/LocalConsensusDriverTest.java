@@ -386,6 +386,28 @@ class LocalConsensusDriverTest {
     assertThat(apps[0].disk().appHash).isEqualTo(apps[1].disk().appHash);
   }
 
+  @Test
+  void aCommitThatFailsIsRecoveredByHandshakeReplayToTheSameAppHash() throws Exception {
+    start(
+        List.of(10L, 10L, 10L, 10L),
+        i -> i == 2 ? KvStoreApp.Mode.FAILS_ONCE_IN_COMMIT : KvStoreApp.Mode.HONEST);
+    LocalConsensusDriver d = net.driver();
+    for (int h = 1; h <= 3; h++) {
+      d.submitTx(("c" + h + "=" + h).getBytes(StandardCharsets.UTF_8));
+      step();
+    }
+    assertThat(d.isUp(2)).isFalse();
+    assertThat(d.downReason(2)).contains("simulated crash");
+    assertThat(apps[2].disk().height).isEqualTo(2);
+    step(); // the same app object, still listening: Info says 2, height 3 is replayed
+    assertThat(d.isUp(2)).isTrue();
+    assertThat(apps[2].consensusCalls())
+        .containsSubsequence(
+            "FinalizeBlock@3", "Commit@3", "FinalizeBlock@3", "Commit@3", "ProcessProposal@4");
+    assertThat(apps[2].disk().height).isEqualTo(4);
+    assertThat(apps[2].disk().appHash).isEqualTo(apps[0].disk().appHash);
+  }
+
   static int indexOf(ProposerPriorities set, byte[] address) {
     for (int i = 0; i < set.entries().size(); i++) {
       if (Arrays.equals(set.entries().get(i).address(), address)) {
