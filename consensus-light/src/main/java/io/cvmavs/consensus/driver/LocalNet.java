@@ -47,6 +47,10 @@ public final class LocalNet implements AutoCloseable {
       return new Settings(chainId, powers, apps, interval, rpcPort, callTimeout);
     }
 
+    public Settings withRpcPort(int port) {
+      return new Settings(chainId, powers, apps, blockInterval, port, callTimeout);
+    }
+
     public Settings withCallTimeout(Duration timeout) {
       return new Settings(chainId, powers, apps, blockInterval, rpcPort, timeout);
     }
