@@ -67,7 +67,7 @@ final class KvStoreApp implements Application {
     HONEST,
     BYZANTINE_PROPOSER,
     BAD_EXTENSION,
-    /** The first PrepareProposal sleeps 3 s (over the tests' call timeout) before answering. */
+    /** The first PrepareProposal sleeps 4 s (over the tests' call timeout) before answering. */
     HANGS_ONCE_IN_PREPARE,
     /**
      * The first Commit at height 3 throws before persisting (a crash between FinalizeBlock and
@@ -148,7 +148,7 @@ final class KvStoreApp implements Application {
     if (mode == Mode.HANGS_ONCE_IN_PREPARE && !hung) {
       hung = true;
       try {
-        Thread.sleep(3_000);
+        Thread.sleep(4_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -324,7 +324,7 @@ class LocalConsensusDriverTest {
     start(
         List.of(10L, 10L, 10L, 10L),
         i -> i == 1 ? KvStoreApp.Mode.HANGS_ONCE_IN_PREPARE : KvStoreApp.Mode.HONEST,
-        Duration.ofMillis(500),
+        Duration.ofMillis(1500),
         null);
     LocalConsensusDriver d = net.driver();
     byte[] slow = net.key(1).address();
@@ -344,7 +344,7 @@ class LocalConsensusDriverTest {
       }
     }
     assertThat(skippedAt).isPositive();
-    // Once its 3 s sleep ends, the handshake (which also times out while the app is stuck)
+    // Once its 4 s sleep ends, the handshake (which also times out while the app is stuck)
     // reconnects it, and it signs again.
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(20))
