@@ -1261,15 +1261,8 @@ public final class LocalConsensusDriver implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    Thread t = loop;
-    if (t != null) {
-      t.interrupt();
-      try {
-        t.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    // A height being decided finishes first (stepping holds the lock), so no app is left between
+    // FinalizeBlock and Commit by the driver itself; then the loop's sleep is interrupted.
     synchronized (stepLock) {
       for (Node n : nodes) {
         AppConnections c = n.conns;
@@ -1278,6 +1271,15 @@ public final class LocalConsensusDriver implements AutoCloseable {
           c.close();
         }
         n.downReason = "driver closed";
+      }
+    }
+    Thread t = loop;
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     calls.shutdownNow();
