@@ -38,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * A CometBFT-RPC-compatible HTTP JSON-RPC server over a {@link LocalConsensusDriver}'s chain, in
  * the JSON shapes a CometBFT v0.38 node answers: {@code status}, {@code health}, {@code block},
  * {@code commit}, {@code validators} (paged), {@code abci_query} (forwarded to a validator's query
- * connection) and {@code broadcast_tx_sync} (CheckTx into the driver's mempool). Requests are
- * JSON-RPC 2.0 POSTs to {@code /} or CometBFT's URI form ({@code GET /block?height=5}). Binds
- * 127.0.0.1 unless another address is given. No WebSocket {@code /subscribe}, no {@code tx_search}
- * (no indexer), no {@code broadcast_tx_commit}.
+ * connection) and {@code broadcast_tx_sync} (CheckTx into the driver's mempool) and {@code
+ * broadcast_tx_commit} (waits up to 10 s for the block). Requests are JSON-RPC 2.0 POSTs to {@code
+ * /} or CometBFT's URI form ({@code GET /block?height=5}). Binds 127.0.0.1 unless another address
+ * is given. No WebSocket {@code /subscribe}, no {@code tx_search} (no indexer).
  */
 public final class DriverRpcServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DriverRpcServer.class);
@@ -193,6 +193,7 @@ public final class DriverRpcServer implements AutoCloseable {
       case "validators" -> validators(params);
       case "abci_query" -> abciQuery(params);
       case "broadcast_tx_sync" -> broadcastTxSync(params);
+      case "broadcast_tx_commit" -> broadcastTxCommit(params);
       default -> throw new RpcError(-32601, "Method not found", method);
     };
   }
@@ -411,6 +412,73 @@ public final class DriverRpcServer implements AutoCloseable {
     r.put("codespace", c.getCodespace());
     r.put("hash", LightJson.hex(ChainHashes.sha256(tx)));
     return r;
+  }
+
+  /**
+   * CheckTx, then wait (up to 10 s, CometBFT's {@code timeout_broadcast_tx_commit}) for a block
+   * holding the transaction; answers its FinalizeBlock result.
+   */
+  private JsonNode broadcastTxCommit(JsonNode params) throws RpcError {
+    byte[] tx;
+    try {
+      tx = Base64.getDecoder().decode(params.path("tx").asText(""));
+    } catch (IllegalArgumentException e) {
+      throw RpcError.invalidParams("tx is not base64");
+    }
+    if (tx.length == 0) {
+      throw RpcError.invalidParams("tx is empty");
+    }
+    ByteString wanted = ByteString.copyFrom(tx);
+    long from = driver.latestHeight() + 1;
+    ResponseCheckTx c;
+    try {
+      c = driver.submitTx(tx);
+    } catch (IOException e) {
+      throw RpcError.internal(e.getMessage());
+    }
+    ObjectNode r = F.objectNode();
+    ObjectNode check = r.putObject("check_tx");
+    check.put("code", c.getCode());
+    check.put("log", c.getLog());
+    check.put("codespace", c.getCodespace());
+    check.put("gas_wanted", Long.toString(c.getGasWanted()));
+    check.put("gas_used", Long.toString(c.getGasUsed()));
+    r.put("hash", LightJson.hex(ChainHashes.sha256(tx)));
+    if (c.getCode() != 0) {
+      r.putObject("tx_result");
+      r.put("height", "0");
+      return r;
+    }
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    long h = from;
+    while (System.nanoTime() < deadline) {
+      while (h <= driver.latestHeight()) {
+        StoredBlock b = driver.block(h).orElseThrow();
+        int index = b.txs().indexOf(wanted);
+        if (index >= 0) {
+          var res = b.finalizeResponse().getTxResults(index);
+          ObjectNode t = r.putObject("tx_result");
+          t.put("code", res.getCode());
+          t.put("data", Base64.getEncoder().encodeToString(res.getData().toByteArray()));
+          t.put("log", res.getLog());
+          t.put("info", res.getInfo());
+          t.put("gas_wanted", Long.toString(res.getGasWanted()));
+          t.put("gas_used", Long.toString(res.getGasUsed()));
+          t.putArray("events");
+          t.put("codespace", res.getCodespace());
+          r.put("height", Long.toString(h));
+          return r;
+        }
+        h++;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw RpcError.internal("interrupted");
+      }
+    }
+    throw RpcError.internal("timed out waiting for tx to be included in a block");
   }
 
   private StoredBlock stored(long height) throws RpcError {

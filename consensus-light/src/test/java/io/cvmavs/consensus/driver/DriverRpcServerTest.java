@@ -131,6 +131,20 @@ class DriverRpcServerTest {
   }
 
   @Test
+  void broadcastTxCommitWaitsForTheBlock() throws Exception {
+    net.driver().runEvery(Duration.ofMillis(50));
+    RpcTypes.TxCommit c = rpc.broadcastTxCommit("fruit=apple".getBytes(StandardCharsets.UTF_8));
+    assertThat(c.checkTxCode()).isZero();
+    assertThat(c.txResultCode()).isZero();
+    assertThat(c.height()).isPositive();
+    assertThat(net.driver().block(c.height()).orElseThrow().txs())
+        .contains(com.google.protobuf.ByteString.copyFromUtf8("fruit=apple"));
+    RpcTypes.TxCommit refused = rpc.broadcastTxCommit("nope".getBytes(StandardCharsets.UTF_8));
+    assertThat(refused.checkTxCode()).isEqualTo(1);
+    assertThat(refused.height()).isZero();
+  }
+
+  @Test
   void lightSyncFollowsTheDrivenChainByBisection() throws Exception {
     steps(4);
     // Validators 0-2 leave and 5 goes from 5 to 200: the genesis set's members then hold 35 of its
