@@ -87,6 +87,19 @@ final class TestChain implements AutoCloseable {
       long blocksPerCvmBlock,
       Optional<ValidatorSource> source,
       long epochLength) {
+    this(dir, validators, power, engine, 100, blocksPerCvmBlock, source, epochLength, MANUSCRIPT);
+  }
+
+  TestChain(
+      Path dir,
+      int validators,
+      long power,
+      CvmEngine engine,
+      long scheduleGenesis,
+      long blocksPerCvmBlock,
+      Optional<ValidatorSource> source,
+      long epochLength,
+      byte[] manuscript) {
     this.dir = dir;
     List<BlsValidator> set = new ArrayList<>();
     for (int i = 0; i < validators; i++) {
@@ -98,7 +111,16 @@ final class TestChain implements AutoCloseable {
     }
     BlsValidatorSet genesisSet = source.isPresent() ? source.get().epochSet(0) : BlsValidatorSet.of(set);
     genesis =
-        new GenesisState("eth", 100, blocksPerCvmBlock, 0, epochLength, 99, 0, List.of(MANUSCRIPT), genesisSet);
+        new GenesisState(
+            "eth",
+            scheduleGenesis,
+            blocksPerCvmBlock,
+            0,
+            epochLength,
+            scheduleGenesis - 1,
+            0,
+            List.of(manuscript),
+            genesisSet);
     for (int i = 0; i < nodes.size(); i++) {
       nodes.get(i).dir = dir.resolve("node" + i);
       open(i);
@@ -109,7 +131,14 @@ final class TestChain implements AutoCloseable {
               .setAppStateBytes(ByteString.copyFrom(genesis.toJsonBytes()))
               .build());
     }
-    ethFinal.set(99);
+    ethFinal.set(scheduleGenesis - 1);
+  }
+
+  /** Restarts node {@code i}'s app with another CVM. */
+  void setEngine(int i, CvmEngine engine) {
+    nodes.get(i).app.close();
+    nodes.get(i).engine = engine;
+    open(i);
   }
 
   void open(int i) {
