@@ -47,8 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The CVM chain app's {@code FinalizeBlock} of a block carrying one CVM block of {@code records}
  * token-transfer-shaped records (≈ 230 bytes each): decode, per-field checks, the dataset root
  * recomputed from every record, header/state-root checks, accumulator append, app hash. Not
- * committed (each invocation finalises the same height again). Target (issue 17): ≤ 100 ms for
- * 20k records.
+ * committed (each invocation finalises the same height again). Target (issue 17): ≤ 100 ms for 20k
+ * records.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -77,10 +77,13 @@ public class FinalizeBlockBenchmark {
       vs.add(new BlsValidator(ConsensusKey.of(key), kp.publicKeyG1(), kp.publicKeyG2(), 10));
     }
     GenesisState g =
-        new GenesisState("eth", 0, 100, 0, 1000, 1_000, 0, List.of(manuscript), BlsValidatorSet.of(vs));
+        new GenesisState(
+            "eth", 0, 100, 0, 1000, 1_000, 0, List.of(manuscript), BlsValidatorSet.of(vs));
     app =
         CvmChainApp.open(
-            dir, new CvmChainApp.Settings(Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), records));
+            dir,
+            new CvmChainApp.Settings(
+                Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), records));
     app.initChain(
         RequestInitChain.newBuilder()
             .setChainId("bench")
@@ -103,7 +106,14 @@ public class FinalizeBlockBenchmark {
     }
     CanonicalDataset ds =
         CanonicalDataset.of(
-            List.of("block_number", "log_index", "transaction_hash", "from_address", "to_address", "value", "token_address"),
+            List.of(
+                "block_number",
+                "log_index",
+                "transaction_hash",
+                "from_address",
+                "to_address",
+                "value",
+                "token_address"),
             List.of("block_number", "log_index"),
             rows);
     DatasetEntry e = new DatasetEntry("transfers", ds.size(), ds.root(), ds.schemaHash());
@@ -114,11 +124,13 @@ public class FinalizeBlockBenchmark {
             new InputCommitment("eth", 0, 99, Keccak.hash(new byte[] {1})),
             manuscript,
             List.of(e),
-            CvmBlockHeader.nextStateRoot(CvmBlockHeader.ZERO_HASH, CvmBlockHeader.datasetsRoot(List.of(e))),
+            CvmBlockHeader.nextStateRoot(
+                CvmBlockHeader.ZERO_HASH, CvmBlockHeader.datasetsRoot(List.of(e))),
             1_700_000_000L);
     byte[] tx =
         TxCodec.envelope(
-            TxEnvelope.newBuilder().setCvmBlock(TxCodec.cvmBlock(new CvmBlock(h, Map.of("transfers", ds)))));
+            TxEnvelope.newBuilder()
+                .setCvmBlock(TxCodec.cvmBlock(new CvmBlock(h, Map.of("transfers", ds)))));
     request =
         RequestFinalizeBlock.newBuilder().setHeight(1).addTxs(ByteString.copyFrom(tx)).build();
     if (app.finalizeBlock(request).getTxResults(0).getCode() != 0) {

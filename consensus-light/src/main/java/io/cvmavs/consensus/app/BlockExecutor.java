@@ -94,7 +94,11 @@ final class BlockExecutor {
    * @throws TxRefusedException in strict mode, naming the transaction and field
    */
   Result execute(
-      AppState base, List<ByteString> txs, long height, List<Misbehavior> misbehaviour, boolean strict) {
+      AppState base,
+      List<ByteString> txs,
+      long height,
+      List<Misbehavior> misbehaviour,
+      boolean strict) {
     if (height != base.height + 1) {
       throw new TxRefusedException(
           TxRefusedException.INVALID,
@@ -122,7 +126,8 @@ final class BlockExecutor {
         switch (env.getKindCase()) {
           case ETHEREUM_FINALITY -> applyFinality(w, env.getEthereumFinality(), at, r);
           case CERTIFICATE -> applyCertificate(w, env.getCertificate(), txs.get(i), at, r);
-          case VALIDATOR_SET -> pendingSet = applyValidatorSet(w, env.getValidatorSet(), at, strict, r);
+          case VALIDATOR_SET ->
+              pendingSet = applyValidatorSet(w, env.getValidatorSet(), at, strict, r);
           case CVM_BLOCK -> applyCvmBlock(w, env.getCvmBlock(), at, strict, r);
           case KIND_NOT_SET -> throw new IllegalStateException("decode refuses KIND_NOT_SET");
         }
@@ -152,7 +157,8 @@ final class BlockExecutor {
               .uint(Math.max(0, m.getTime().getSeconds()))
               .uint(Math.max(0, m.getTotalVotingPower()))
               .bytes();
-      w.misbehaviourRoot = AbiWords.of().bytes32(w.misbehaviourRoot).bytes32(Keccak.hash(rec)).keccak();
+      w.misbehaviourRoot =
+          AbiWords.of().bytes32(w.misbehaviourRoot).bytes32(Keccak.hash(rec)).keccak();
       r.records.put(AppStore.key("misb/", w.misbehaviourCount), m.toByteArray());
       w.misbehaviourCount++;
       r.events.add(
@@ -199,7 +205,8 @@ final class BlockExecutor {
       String ea = at + ": ethereum_finality.extensions[" + i + "]";
       int idx =
           set.indexOfAddress(e.getValidatorAddress().toByteArray())
-              .orElseThrow(() -> invalid(ea, "validator_address is not a validator of " + f.getHeight()));
+              .orElseThrow(
+                  () -> invalid(ea, "validator_address is not a validator of " + f.getHeight()));
       if (!signers.add(idx)) {
         throw invalid(ea, "validator_address repeated");
       }
@@ -266,7 +273,11 @@ final class BlockExecutor {
     Checkpoint cp = w.lastCheckpoint;
     if (cp == null || c.getHeight() != cp.height()) {
       throw invalid(
-          at, "certificate.height " + c.getHeight() + " is not the last checkpoint's height " + w.height);
+          at,
+          "certificate.height "
+              + c.getHeight()
+              + " is not the last checkpoint's height "
+              + w.height);
     }
     Checkpoint claimed =
         new Checkpoint(
@@ -283,7 +294,12 @@ final class BlockExecutor {
     byte[] bitmap = c.getSignerBitmap().toByteArray();
     if (bitmap.length != (set.size() + 7) / 8) {
       throw invalid(
-          at, "certificate.signer_bitmap has " + bitmap.length + " bytes for " + set.size() + " validators");
+          at,
+          "certificate.signer_bitmap has "
+              + bitmap.length
+              + " bytes for "
+              + set.size()
+              + " validators");
     }
     for (int i = set.size(); i < bitmap.length * 8; i++) {
       if (BlsValidatorSet.bit(bitmap, i)) {
@@ -314,10 +330,13 @@ final class BlockExecutor {
     }
     long boundary = w.epochGenesisBlock + u.getEpoch() * w.epochLengthBlocks;
     if (u.getEthBlock() != boundary) {
-      throw invalid(at, "validator_set.eth_block " + u.getEthBlock() + " is not epoch boundary " + boundary);
+      throw invalid(
+          at, "validator_set.eth_block " + u.getEthBlock() + " is not epoch boundary " + boundary);
     }
     if (boundary > w.ethFinalHeight) {
-      throw invalid(at, "validator_set.eth_block " + boundary + " is above the final height " + w.ethFinalHeight);
+      throw invalid(
+          at,
+          "validator_set.eth_block " + boundary + " is above the final height " + w.ethFinalHeight);
     }
     List<BlsValidator> vs = new ArrayList<>();
     for (int i = 0; i < u.getValidatorsCount(); i++) {
@@ -332,12 +351,14 @@ final class BlockExecutor {
     if (strict) {
       ValidatorSource source =
           validators.orElseThrow(
-              () -> invalid(at, "this node has no validator source to check epoch " + u.getEpoch()));
+              () ->
+                  invalid(at, "this node has no validator source to check epoch " + u.getEpoch()));
       BlsValidatorSet own;
       try {
         own = source.epochSet(u.getEpoch());
       } catch (RuntimeException e) {
-        throw invalid(at, "cannot compute epoch " + u.getEpoch() + " to compare: " + e.getMessage());
+        throw invalid(
+            at, "cannot compute epoch " + u.getEpoch() + " to compare: " + e.getMessage());
       }
       if (!own.equals(set)) {
         throw invalid(at, "validator_set differs from this node's set of epoch " + u.getEpoch());
@@ -346,7 +367,12 @@ final class BlockExecutor {
     w.epoch = u.getEpoch();
     r.validatorUpdates = ValidatorSetDiff.diff(w.nextSet.cometSet(), set.cometSet());
     r.events.add(
-        event("validator_set", "epoch", Long.toString(u.getEpoch()), "size", Integer.toString(set.size())));
+        event(
+            "validator_set",
+            "epoch",
+            Long.toString(u.getEpoch()),
+            "size",
+            Integer.toString(set.size())));
     return set;
   }
 
@@ -357,7 +383,8 @@ final class BlockExecutor {
       throw invalid(at, "cvm_block.manuscript_hash 0x" + mhex + " is not registered");
     }
     if (b.getHeight() != head.nextHeight()) {
-      throw invalid(at, "cvm_block.height " + b.getHeight() + " is not the next height " + head.nextHeight());
+      throw invalid(
+          at, "cvm_block.height " + b.getHeight() + " is not the next height " + head.nextHeight());
     }
     if (!Arrays.equals(b.getParentHash().toByteArray(), head.headHash())) {
       throw invalid(at, "cvm_block.parent_hash is not the manuscript's head");
@@ -369,10 +396,19 @@ final class BlockExecutor {
     long to = from + w.blocksPerCvmBlock - 1;
     if (b.getFromBlock() != from || b.getToBlock() != to) {
       throw invalid(
-          at, "cvm_block range " + b.getFromBlock() + "-" + b.getToBlock() + " is not the schedule's " + from + "-" + to);
+          at,
+          "cvm_block range "
+              + b.getFromBlock()
+              + "-"
+              + b.getToBlock()
+              + " is not the schedule's "
+              + from
+              + "-"
+              + to);
     }
     if (to > w.ethFinalHeight) {
-      throw invalid(at, "cvm_block.to_block " + to + " is above the agreed final height " + w.ethFinalHeight);
+      throw invalid(
+          at, "cvm_block.to_block " + to + " is above the agreed final height " + w.ethFinalHeight);
     }
     for (int i = 0; i < b.getDatasetsCount(); i++) {
       Dataset d = b.getDatasets(i);
@@ -385,18 +421,21 @@ final class BlockExecutor {
       }
     }
     CvmBlockHeader header = TxCodec.header(b);
-    byte[] expectedState = CvmBlockHeader.nextStateRoot(head.headStateRoot(), header.datasetsRoot());
+    byte[] expectedState =
+        CvmBlockHeader.nextStateRoot(head.headStateRoot(), header.datasetsRoot());
     if (!Arrays.equals(expectedState, header.stateRoot())) {
       throw invalid(at, "cvm_block.state_root does not follow the manuscript's head state root");
     }
     byte[] hash = header.hash();
     if (strict) {
-      CvmEngine e = engine.orElseThrow(() -> invalid(at, "this node has no CVM engine to re-execute"));
+      CvmEngine e =
+          engine.orElseThrow(() -> invalid(at, "this node has no CVM engine to re-execute"));
       CvmBlock own;
       try {
         own = e.block(b.getManuscriptHash().toByteArray(), b.getHeight(), from, to);
       } catch (CvmException | IllegalStateException ex) {
-        throw invalid(at, "this node cannot build CVM block " + b.getHeight() + ": " + ex.getMessage());
+        throw invalid(
+            at, "this node cannot build CVM block " + b.getHeight() + ": " + ex.getMessage());
       }
       if (!Arrays.equals(own.hash(), hash)) {
         throw invalid(
@@ -411,10 +450,10 @@ final class BlockExecutor {
     }
     long cvmHeight = w.cvmBlocks.count();
     byte[] datasetRoot = CvmTaskComputer.datasetRoot(header);
-    w.cvmBlocks.append(
-        AbiWords.of().uint(cvmHeight).bytes32(hash).bytes32(datasetRoot).keccak());
+    w.cvmBlocks.append(AbiWords.of().uint(cvmHeight).bytes32(hash).bytes32(datasetRoot).keccak());
     w.manuscripts.put(
-        mhex, new ManuscriptHead(head.manuscriptHash(), b.getHeight() + 1, hash, header.stateRoot()));
+        mhex,
+        new ManuscriptHead(head.manuscriptHash(), b.getHeight() + 1, hash, header.stateRoot()));
     CvmBlockTx.Builder stored = b.toBuilder();
     for (int i = 0; i < stored.getDatasetsCount(); i++) {
       stored.setDatasets(i, stored.getDatasets(i).toBuilder().clearRecords());

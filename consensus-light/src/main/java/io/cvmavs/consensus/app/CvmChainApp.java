@@ -221,7 +221,10 @@ public final class CvmChainApp implements Application, AutoCloseable {
       TxEnvelope env = TxCodec.decode(request.getTx().toByteArray());
       String log = env.getKindCase() + " transactions are put in blocks by proposers only";
       LOG.debug("CheckTx refused: {}", log);
-      return ResponseCheckTx.newBuilder().setCode(TxRefusedException.PROPOSER_ONLY).setLog(log).build();
+      return ResponseCheckTx.newBuilder()
+          .setCode(TxRefusedException.PROPOSER_ONLY)
+          .setLog(log)
+          .build();
     } catch (TxRefusedException e) {
       LOG.info("CheckTx refused (code {}): {}", e.code(), e.getMessage());
       return ResponseCheckTx.newBuilder().setCode(e.code()).setLog(e.getMessage()).build();
@@ -259,9 +262,14 @@ public final class CvmChainApp implements Application, AutoCloseable {
                   ValidatorSetUpdate.Builder u =
                       ValidatorSetUpdate.newBuilder().setEpoch(next).setEthBlock(boundary);
                   set.entries().forEach(v -> u.addValidators(TxCodec.entry(v)));
-                  txs.add(ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setValidatorSet(u))));
+                  txs.add(
+                      ByteString.copyFrom(
+                          TxCodec.envelope(TxEnvelope.newBuilder().setValidatorSet(u))));
                 } catch (RuntimeException e) {
-                  LOG.warn("PrepareProposal: cannot read the validator set of epoch {}: {}", next, e.getMessage());
+                  LOG.warn(
+                      "PrepareProposal: cannot read the validator set of epoch {}: {}",
+                      next,
+                      e.getMessage());
                 }
               }
             });
@@ -271,7 +279,11 @@ public final class CvmChainApp implements Application, AutoCloseable {
     long used = 0;
     for (ByteString tx : txs) {
       if (used + tx.size() > budget) {
-        LOG.warn("PrepareProposal {}: a {} byte transaction does not fit max_tx_bytes {}", request.getHeight(), tx.size(), budget);
+        LOG.warn(
+            "PrepareProposal {}: a {} byte transaction does not fit max_tx_bytes {}",
+            request.getHeight(),
+            tx.size(),
+            budget);
         continue;
       }
       used += tx.size();
@@ -288,13 +300,16 @@ public final class CvmChainApp implements Application, AutoCloseable {
     byte[] digest = cp.digest(s.chainIdForDigest);
     BlsValidatorSet set = s.signingSet;
     EthereumFinality.Builder f =
-        EthereumFinality.newBuilder().setHeight(s.height).setRound(request.getLocalLastCommit().getRound());
+        EthereumFinality.newBuilder()
+            .setHeight(s.height)
+            .setRound(request.getLocalLastCommit().getRound());
     byte[] bitmap = new byte[(set.size() + 7) / 8];
     List<G1Point> sigs = new ArrayList<>();
     List<long[]> reports = new ArrayList<>();
     long power = 0;
     for (ExtendedVoteInfo v : request.getLocalLastCommit().getVotesList()) {
-      if (v.getBlockIdFlag() != BlockIDFlag.BLOCK_ID_FLAG_COMMIT || v.getVoteExtension().isEmpty()) {
+      if (v.getBlockIdFlag() != BlockIDFlag.BLOCK_ID_FLAG_COMMIT
+          || v.getVoteExtension().isEmpty()) {
         continue;
       }
       byte[] address = v.getValidator().getAddress().toByteArray();
@@ -308,12 +323,14 @@ public final class CvmChainApp implements Application, AutoCloseable {
         ve = TxCodec.decodeExtension(v.getVoteExtension().toByteArray(), "vote_extension");
         G1Point sig = TxCodec.g1("bls_signature", ve.getBlsSignature());
         if (!Bls.verify(val.g2(), digest, sig)) {
-          LOG.warn("PrepareProposal: extension of {} does not verify; left out", HEX.formatHex(address));
+          LOG.warn(
+              "PrepareProposal: extension of {} does not verify; left out", HEX.formatHex(address));
           continue;
         }
         sigs.add(sig);
       } catch (RuntimeException e) {
-        LOG.warn("PrepareProposal: extension of {} refused: {}", HEX.formatHex(address), e.getMessage());
+        LOG.warn(
+            "PrepareProposal: extension of {} refused: {}", HEX.formatHex(address), e.getMessage());
         continue;
       }
       bitmap[idx.get() / 8] |= (byte) (1 << (idx.get() % 8));
@@ -372,16 +389,25 @@ public final class CvmChainApp implements Application, AutoCloseable {
       return Optional.empty();
     }
     try {
-      CvmBlock block = settings.engine().get().block(best.manuscriptHash(), best.nextHeight(), from, to);
+      CvmBlock block =
+          settings.engine().get().block(best.manuscriptHash(), best.nextHeight(), from, to);
       long records = block.header().datasets().stream().mapToLong(d -> d.recordCount()).sum();
       if (records > settings.maxBlockRecords()) {
-        LOG.warn("PrepareProposal: CVM block {} has {} records, more than {}; not proposed", best.nextHeight(), records, settings.maxBlockRecords());
+        LOG.warn(
+            "PrepareProposal: CVM block {} has {} records, more than {}; not proposed",
+            best.nextHeight(),
+            records,
+            settings.maxBlockRecords());
         return Optional.empty();
       }
       CvmBlockTx tx = TxCodec.cvmBlock(block);
-      return Optional.of(ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(tx))));
+      return Optional.of(
+          ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(tx))));
     } catch (RuntimeException e) {
-      LOG.warn("PrepareProposal: the CVM cannot build block {} yet: {}", best.nextHeight(), e.getMessage());
+      LOG.warn(
+          "PrepareProposal: the CVM cannot build block {} yet: {}",
+          best.nextHeight(),
+          e.getMessage());
       return Optional.empty();
     }
   }
@@ -425,7 +451,11 @@ public final class CvmChainApp implements Application, AutoCloseable {
       eth = settings.ethereum().finalizedBlock();
     } catch (RuntimeException e) {
       eth = s.ethFinalHeight;
-      LOG.warn("ExtendVote {}: Ethereum finality unavailable ({}); reporting {}", request.getHeight(), e.getMessage(), eth);
+      LOG.warn(
+          "ExtendVote {}: Ethereum finality unavailable ({}); reporting {}",
+          request.getHeight(),
+          e.getMessage(),
+          eth);
     }
     G1Point sig = settings.blsKey().get().sign(cp.digest(s.chainIdForDigest));
     VoteExtension ve =
@@ -443,22 +473,31 @@ public final class CvmChainApp implements Application, AutoCloseable {
     try {
       AppState s = requireGenesis();
       if (request.getHeight() != s.height + 1) {
-        throw new AppException("extension for height " + request.getHeight() + " at committed height " + s.height);
+        throw new AppException(
+            "extension for height " + request.getHeight() + " at committed height " + s.height);
       }
       BlsValidator v =
           s.currentSet
               .indexOfAddress(request.getValidatorAddress().toByteArray())
               .map(i -> s.currentSet.entries().get(i))
-              .orElseThrow(() -> new AppException("validator " + who + " is not in the set of " + request.getHeight()));
-      VoteExtension ve = TxCodec.decodeExtension(request.getVoteExtension().toByteArray(), "vote_extension");
+              .orElseThrow(
+                  () ->
+                      new AppException(
+                          "validator " + who + " is not in the set of " + request.getHeight()));
+      VoteExtension ve =
+          TxCodec.decodeExtension(request.getVoteExtension().toByteArray(), "vote_extension");
       byte[] cvmHash = proposals.get(request.getHash());
       if (cvmHash == null) {
-        throw new AppException("block 0x" + HEX.formatHex(request.getHash().toByteArray()) + " was not processed here");
+        throw new AppException(
+            "block 0x"
+                + HEX.formatHex(request.getHash().toByteArray())
+                + " was not processed here");
       }
       Checkpoint cp = BlockExecutor.checkpoint(s, request.getHeight(), cvmHash);
       G1Point sig = TxCodec.g1("vote_extension.bls_signature", ve.getBlsSignature());
       if (!Bls.verify(v.g2(), cp.digest(s.chainIdForDigest), sig)) {
-        throw new AppException("vote_extension.bls_signature does not verify over checkpoint " + request.getHeight());
+        throw new AppException(
+            "vote_extension.bls_signature does not verify over checkpoint " + request.getHeight());
       }
       return ResponseVerifyVoteExtension.newBuilder()
           .setStatus(ResponseVerifyVoteExtension.VerifyStatus.ACCEPT)
@@ -475,7 +514,8 @@ public final class CvmChainApp implements Application, AutoCloseable {
   public ResponseFinalizeBlock finalizeBlock(RequestFinalizeBlock request) {
     AppState s = requireGenesis();
     BlockExecutor.Result r =
-        executor.execute(s, request.getTxsList(), request.getHeight(), request.getMisbehaviorList(), false);
+        executor.execute(
+            s, request.getTxsList(), request.getHeight(), request.getMisbehaviorList(), false);
     pending = r;
     ResponseFinalizeBlock.Builder out =
         ResponseFinalizeBlock.newBuilder()
@@ -490,7 +530,12 @@ public final class CvmChainApp implements Application, AutoCloseable {
     }
     for (int i = 0; i < r.txResults.size(); i++) {
       if (r.txResults.get(i).getCode() != 0) {
-        LOG.warn("FinalizeBlock {}: tx {} refused (code {}): {}", request.getHeight(), i, r.txResults.get(i).getCode(), r.txResults.get(i).getLog());
+        LOG.warn(
+            "FinalizeBlock {}: tx {} refused (code {}): {}",
+            request.getHeight(),
+            i,
+            r.txResults.get(i).getCode(),
+            r.txResults.get(i).getLog());
       }
     }
     return out.build();
@@ -515,11 +560,17 @@ public final class CvmChainApp implements Application, AutoCloseable {
       byte[] value;
       if (path.startsWith("/cvm/block/")) {
         long h = Long.parseLong(path.substring("/cvm/block/".length()));
-        byte[] raw = store.get(AppStore.key("cvm/", h)).orElseThrow(() -> new AppException("no CVM block at CVM height " + h));
+        byte[] raw =
+            store
+                .get(AppStore.key("cvm/", h))
+                .orElseThrow(() -> new AppException("no CVM block at CVM height " + h));
         value = cvmBlockJson(h, CvmBlockTx.parseFrom(raw));
       } else if (path.startsWith("/certificate/")) {
         long h = Long.parseLong(path.substring("/certificate/".length()));
-        byte[] raw = store.get(AppStore.key("cert/", h)).orElseThrow(() -> new AppException("no certificate of height " + h));
+        byte[] raw =
+            store
+                .get(AppStore.key("cert/", h))
+                .orElseThrow(() -> new AppException("no certificate of height " + h));
         value = certificateJson(Certificate.parseFrom(raw));
       } else if (path.equals("/validators/bls")) {
         ObjectNode o = JSON.createObjectNode();
@@ -545,9 +596,15 @@ public final class CvmChainApp implements Application, AutoCloseable {
         value = JSON.writeValueAsBytes(o);
       } else {
         throw new AppException(
-            "unknown query path '" + path + "' (known: /cvm/block/<h>, /certificate/<h>, /validators/bls, /state/root)");
+            "unknown query path '"
+                + path
+                + "' (known: /cvm/block/<h>, /certificate/<h>, /validators/bls, /state/root)");
       }
-      return ResponseQuery.newBuilder().setCode(0).setValue(ByteString.copyFrom(value)).setHeight(s.height).build();
+      return ResponseQuery.newBuilder()
+          .setCode(0)
+          .setValue(ByteString.copyFrom(value))
+          .setHeight(s.height)
+          .build();
     } catch (AppException | NumberFormatException | java.io.IOException e) {
       return ResponseQuery.newBuilder().setCode(1).setLog(path + ": " + e.getMessage()).build();
     }
@@ -585,9 +642,11 @@ public final class CvmChainApp implements Application, AutoCloseable {
     o.put("cvm_block_hash", "0x" + HEX.formatHex(c.getCvmBlockHash().toByteArray()));
     o.put("cumulative_root", "0x" + HEX.formatHex(c.getCumulativeRoot().toByteArray()));
     o.put("withdrawals_root", "0x" + HEX.formatHex(c.getWithdrawalsRoot().toByteArray()));
-    o.put("next_validator_set_hash", "0x" + HEX.formatHex(c.getNextValidatorSetHash().toByteArray()));
+    o.put(
+        "next_validator_set_hash", "0x" + HEX.formatHex(c.getNextValidatorSetHash().toByteArray()));
     o.put("aggregate_signature", "0x" + HEX.formatHex(c.getAggregateSignature().toByteArray()));
-    o.put("aggregate_public_key_g2", "0x" + HEX.formatHex(c.getAggregatePublicKeyG2().toByteArray()));
+    o.put(
+        "aggregate_public_key_g2", "0x" + HEX.formatHex(c.getAggregatePublicKeyG2().toByteArray()));
     o.put("signer_bitmap", "0x" + HEX.formatHex(c.getSignerBitmap().toByteArray()));
     return JSON.writeValueAsBytes(o);
   }
@@ -613,7 +672,9 @@ public final class CvmChainApp implements Application, AutoCloseable {
 
   @Override
   public ResponseOfferSnapshot offerSnapshot(RequestOfferSnapshot request) {
-    return ResponseOfferSnapshot.newBuilder().setResult(ResponseOfferSnapshot.Result.REJECT).build();
+    return ResponseOfferSnapshot.newBuilder()
+        .setResult(ResponseOfferSnapshot.Result.REJECT)
+        .build();
   }
 
   @Override
@@ -623,7 +684,9 @@ public final class CvmChainApp implements Application, AutoCloseable {
 
   @Override
   public ResponseApplySnapshotChunk applySnapshotChunk(RequestApplySnapshotChunk request) {
-    return ResponseApplySnapshotChunk.newBuilder().setResult(ResponseApplySnapshotChunk.Result.ABORT).build();
+    return ResponseApplySnapshotChunk.newBuilder()
+        .setResult(ResponseApplySnapshotChunk.Result.ABORT)
+        .build();
   }
 
   private AppState requireGenesis() {

@@ -62,7 +62,14 @@ public record GenesisState(
     fields(
         root,
         "app_state",
-        Set.of("chain", "schedule", "epochs", "eth_final_height", "epoch", "manuscripts", "validators"));
+        Set.of(
+            "chain",
+            "schedule",
+            "epochs",
+            "eth_final_height",
+            "epoch",
+            "manuscripts",
+            "validators"));
     JsonNode schedule = object(root, "schedule", "app_state");
     fields(schedule, "app_state.schedule", Set.of("genesis_block", "blocks_per_cvm_block"));
     JsonNode epochs = object(root, "epochs", "app_state");
@@ -124,7 +131,9 @@ public record GenesisState(
     o.putObject("schedule")
         .put("genesis_block", scheduleGenesisBlock)
         .put("blocks_per_cvm_block", blocksPerCvmBlock);
-    o.putObject("epochs").put("genesis_block", epochGenesisBlock).put("length_blocks", epochLengthBlocks);
+    o.putObject("epochs")
+        .put("genesis_block", epochGenesisBlock)
+        .put("length_blocks", epochLengthBlocks);
     o.put("eth_final_height", ethFinalHeight);
     o.put("epoch", epoch);
     ArrayNode ms = o.putArray("manuscripts");

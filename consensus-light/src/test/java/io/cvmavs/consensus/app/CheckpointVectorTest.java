@@ -66,16 +66,26 @@ class CheckpointVectorTest {
       cvm.append(cvmLeaf(h));
     }
     IncrementalMerkleTree withdrawals = new IncrementalMerkleTree();
-    Checkpoint cp = new Checkpoint(42, k("app"), k("cvm"), cvm.root(), withdrawals.root(), set.hash());
+    Checkpoint cp =
+        new Checkpoint(42, k("app"), k("cvm"), cvm.root(), withdrawals.root(), set.hash());
     byte[] digest = cp.digest(CHAIN_ID);
     G1Point sig = BlsKeyPair.fromSecret(BigInteger.ONE).sign(digest);
 
     System.out.println("checkpoint vector (chain id " + CHAIN_ID + "):");
-    System.out.println("  CHECKPOINT_TYPEHASH    0x" + HEX.formatHex(Checkpoint.CHECKPOINT_TYPEHASH));
-    System.out.println("  VALIDATOR_SET_TYPEHASH 0x" + HEX.formatHex(BlsValidatorSet.VALIDATOR_SET_TYPEHASH));
-    System.out.println("  cvmChainId             0x" + HEX.formatHex(Checkpoint.cvmChainId(CHAIN_ID)));
+    System.out.println(
+        "  CHECKPOINT_TYPEHASH    0x" + HEX.formatHex(Checkpoint.CHECKPOINT_TYPEHASH));
+    System.out.println(
+        "  VALIDATOR_SET_TYPEHASH 0x" + HEX.formatHex(BlsValidatorSet.VALIDATOR_SET_TYPEHASH));
+    System.out.println(
+        "  cvmChainId             0x" + HEX.formatHex(Checkpoint.cvmChainId(CHAIN_ID)));
     for (BlsValidator v : set.entries()) {
-      System.out.println("  set entry operatorId 0x" + HEX.formatHex(v.operatorId()) + " g1x " + v.g1().x() + " power " + v.power());
+      System.out.println(
+          "  set entry operatorId 0x"
+              + HEX.formatHex(v.operatorId())
+              + " g1x "
+              + v.g1().x()
+              + " power "
+              + v.power());
     }
     System.out.println("  validatorSetHash       0x" + HEX.formatHex(set.hash()));
     System.out.println("  cumulativeRoot (3)     0x" + HEX.formatHex(cvm.root()));
@@ -97,7 +107,8 @@ class CheckpointVectorTest {
                 new Bytes32(withdrawals.root()),
                 new Bytes32(set.hash())));
     assertThat(digest).isEqualTo(expected);
-    assertThat(Bls.verify(BlsKeyPair.fromSecret(BigInteger.ONE).publicKeyG2(), digest, sig)).isTrue();
+    assertThat(Bls.verify(BlsKeyPair.fromSecret(BigInteger.ONE).publicKeyG2(), digest, sig))
+        .isTrue();
 
     // Pinned (README): a change here breaks the bridge's cross-check.
     assertThat(HEX.formatHex(Checkpoint.CHECKPOINT_TYPEHASH)).isEqualTo(PINNED_TYPEHASH);
@@ -122,9 +133,11 @@ class CheckpointVectorTest {
   void validatorSetHashMatchesAnIndependentEncoding() {
     BlsValidatorSet set = vectorSet();
     List<BlsValidator> sorted = new ArrayList<>(set.entries());
-    sorted.sort((a, b) -> Arrays.compareUnsigned(
-        Hash.sha3(web3jEncode(new Uint256(a.g1().x()), new Uint256(a.g1().y()))),
-        Hash.sha3(web3jEncode(new Uint256(b.g1().x()), new Uint256(b.g1().y())))));
+    sorted.sort(
+        (a, b) ->
+            Arrays.compareUnsigned(
+                Hash.sha3(web3jEncode(new Uint256(a.g1().x()), new Uint256(a.g1().y()))),
+                Hash.sha3(web3jEncode(new Uint256(b.g1().x()), new Uint256(b.g1().y())))));
     assertThat(sorted).isEqualTo(set.entries());
     List<Type<?>> words = new ArrayList<>();
     words.add(new Bytes32(k(BlsValidatorSet.VALIDATOR_SET_TYPE)));
@@ -137,7 +150,8 @@ class CheckpointVectorTest {
     // signer bitmap and quorum: strictly more than 2/3
     assertThat(set.isQuorum(40)).isFalse();
     assertThat(set.isQuorum(41)).isTrue();
-    assertThat(set.power(new byte[] {0b101})).isEqualTo(set.entries().get(0).power() + set.entries().get(2).power());
+    assertThat(set.power(new byte[] {0b101}))
+        .isEqualTo(set.entries().get(0).power() + set.entries().get(2).power());
   }
 
   @Test
@@ -146,7 +160,9 @@ class CheckpointVectorTest {
     List<byte[]> leaves = new ArrayList<>();
     assertThat(t.root()).isEqualTo(IncrementalMerkleTree.zero(32));
     for (int n = 0; n < 70; n++) {
-      assertThat(t.root()).as("%d leaves", n).isEqualTo(IncrementalMerkleTree.rootOf(leaves, 0, null));
+      assertThat(t.root())
+          .as("%d leaves", n)
+          .isEqualTo(IncrementalMerkleTree.rootOf(leaves, 0, null));
       byte[] leaf = cvmLeaf(n);
       leaves.add(leaf);
       t.append(leaf);
@@ -156,7 +172,10 @@ class CheckpointVectorTest {
       byte[] root = IncrementalMerkleTree.rootOf(leaves, i, proof);
       byte[] node = leaves.get(i);
       for (int h = 0; h < 32; h++) {
-        node = ((i >> h) & 1) == 0 ? IncrementalMerkleTree.node(node, proof[h]) : IncrementalMerkleTree.node(proof[h], node);
+        node =
+            ((i >> h) & 1) == 0
+                ? IncrementalMerkleTree.node(node, proof[h])
+                : IncrementalMerkleTree.node(proof[h], node);
       }
       assertThat(node).isEqualTo(root).isEqualTo(t.root());
     }

@@ -46,14 +46,17 @@ class CvmChainAppTest {
   }
 
   @Test
-  void validatorsFinaliseCvmBlocksAndASecondAppFedTheSameBlocksReachesTheSameHashes() throws Exception {
+  void validatorsFinaliseCvmBlocksAndASecondAppFedTheSameBlocksReachesTheSameHashes()
+      throws Exception {
     List<TestChain.Outcome> outcomes = new ArrayList<>();
-    try (TestChain chain = new TestChain(dir.resolve("chain"), 4, 10, new SyntheticEngine(50, 0), 10)) {
+    try (TestChain chain =
+        new TestChain(dir.resolve("chain"), 4, 10, new SyntheticEngine(50, 0), 10)) {
       for (int i = 0; i < 6; i++) {
         chain.ethFinal.addAndGet(10);
         outcomes.add(chain.step());
       }
-      // Height 1: nothing to certify yet; the nodes' final height (109) is not agreed until height 2.
+      // Height 1: nothing to certify yet; the nodes' final height (109) is not agreed until height
+      // 2.
       assertThat(outcomes.get(0).txs()).isEmpty();
       // Height 2: finality and certificate of height 1, then CVM block 0 (Ethereum 100-109).
       assertThat(outcomes.get(1).txs().stream().map(t -> decode(t).getKindCase()))
@@ -84,7 +87,11 @@ class CvmChainAppTest {
           CvmChainApp.open(
               dir.resolve("other"),
               new CvmChainApp.Settings(
-                  java.util.Optional.empty(), () -> 0L, java.util.Optional.empty(), java.util.Optional.empty(), 1))) {
+                  java.util.Optional.empty(),
+                  () -> 0L,
+                  java.util.Optional.empty(),
+                  java.util.Optional.empty(),
+                  1))) {
         other.initChain(
             RequestInitChain.newBuilder()
                 .setChainId(TestChain.CHAIN_ID)
@@ -94,7 +101,10 @@ class CvmChainAppTest {
         for (int i = 0; i < outcomes.size(); i++) {
           ResponseFinalizeBlock r =
               other.finalizeBlock(
-                  TestChain.finalizeRequest(i + 1, outcomes.get(i).txs(), TestChain.blockHash(i + 1, outcomes.get(i).txs())));
+                  TestChain.finalizeRequest(
+                      i + 1,
+                      outcomes.get(i).txs(),
+                      TestChain.blockHash(i + 1, outcomes.get(i).txs())));
           other.commit(RequestCommit.getDefaultInstance());
           assertThat(r.getAppHash().toByteArray()).isEqualTo(outcomes.get(i).appHash());
           assertThat(r.getTxResultsList()).allMatch(t -> t.getCode() == 0);
@@ -115,17 +125,38 @@ class CvmChainAppTest {
       List<ByteString> txs = proposer.app.prepareProposal(chain.prepareRequest(h)).getTxsList();
       ByteString hash = TestChain.blockHash(h, txs);
       TestChain.Node crashing = chain.nodes.get(0);
-      byte[] first = crashing.app.finalizeBlock(TestChain.finalizeRequest(h, txs, hash)).getAppHash().toByteArray();
+      byte[] first =
+          crashing
+              .app
+              .finalizeBlock(TestChain.finalizeRequest(h, txs, hash))
+              .getAppHash()
+              .toByteArray();
       crashing.app.close(); // the process dies before Commit
       chain.open(0);
-      assertThat(crashing.app.info(RequestInfo.getDefaultInstance()).getLastBlockHeight()).isEqualTo(h - 1);
-      byte[] replayed = crashing.app.finalizeBlock(TestChain.finalizeRequest(h, txs, hash)).getAppHash().toByteArray();
+      assertThat(crashing.app.info(RequestInfo.getDefaultInstance()).getLastBlockHeight())
+          .isEqualTo(h - 1);
+      byte[] replayed =
+          crashing
+              .app
+              .finalizeBlock(TestChain.finalizeRequest(h, txs, hash))
+              .getAppHash()
+              .toByteArray();
       crashing.app.commit(RequestCommit.getDefaultInstance());
       TestChain.Node other = chain.nodes.get(1);
-      byte[] honest = other.app.finalizeBlock(TestChain.finalizeRequest(h, txs, hash)).getAppHash().toByteArray();
+      byte[] honest =
+          other
+              .app
+              .finalizeBlock(TestChain.finalizeRequest(h, txs, hash))
+              .getAppHash()
+              .toByteArray();
       other.app.commit(RequestCommit.getDefaultInstance());
       assertThat(replayed).isEqualTo(first).isEqualTo(honest);
-      assertThat(crashing.app.info(RequestInfo.getDefaultInstance()).getLastBlockAppHash().toByteArray())
+      assertThat(
+              crashing
+                  .app
+                  .info(RequestInfo.getDefaultInstance())
+                  .getLastBlockAppHash()
+                  .toByteArray())
           .isEqualTo(honest);
     }
   }
@@ -146,7 +177,8 @@ class CvmChainAppTest {
       assertThat(TestChain.process(byzantine, h, txs, hash)).isEqualTo(ProposalStatus.ACCEPT);
       for (int i = 0; i < 4; i++) {
         if (chain.nodes.get(i) != byzantine) {
-          assertThat(TestChain.process(chain.nodes.get(i), h, txs, hash)).isEqualTo(ProposalStatus.REJECT);
+          assertThat(TestChain.process(chain.nodes.get(i), h, txs, hash))
+              .isEqualTo(ProposalStatus.REJECT);
         }
       }
 
@@ -155,17 +187,23 @@ class CvmChainAppTest {
       List<ByteString> good = honest.app.prepareProposal(chain.prepareRequest(h)).getTxsList();
       TxEnvelope env = decode(good.get(good.size() - 1));
       CvmBlockTx.Builder b = env.getCvmBlock().toBuilder();
-      b.setDatasets(0, b.getDatasets(0).toBuilder().setRecords(0, ByteString.copyFromUtf8("forged")));
+      b.setDatasets(
+          0, b.getDatasets(0).toBuilder().setRecords(0, ByteString.copyFromUtf8("forged")));
       List<ByteString> forged = new ArrayList<>(good.subList(0, good.size() - 1));
       forged.add(ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(b))));
-      assertThat(TestChain.process(honest, h, forged, TestChain.blockHash(h, forged))).isEqualTo(ProposalStatus.REJECT);
-      ResponseFinalizeBlock r = honest.app.finalizeBlock(TestChain.finalizeRequest(h, forged, TestChain.blockHash(h, forged)));
+      assertThat(TestChain.process(honest, h, forged, TestChain.blockHash(h, forged)))
+          .isEqualTo(ProposalStatus.REJECT);
+      ResponseFinalizeBlock r =
+          honest.app.finalizeBlock(
+              TestChain.finalizeRequest(h, forged, TestChain.blockHash(h, forged)));
       assertThat(r.getTxResults(forged.size() - 1).getCode()).isEqualTo(TxRefusedException.INVALID);
-      assertThat(r.getTxResults(forged.size() - 1).getLog()).contains("datasets[0].root is not the root of its records");
+      assertThat(r.getTxResults(forged.size() - 1).getLog())
+          .contains("datasets[0].root is not the root of its records");
 
       // A proposal without the previous height's certificate is rejected.
       List<ByteString> bare = List.of(good.get(good.size() - 1));
-      assertThat(TestChain.process(honest, h, bare, TestChain.blockHash(h, bare))).isEqualTo(ProposalStatus.REJECT);
+      assertThat(TestChain.process(honest, h, bare, TestChain.blockHash(h, bare)))
+          .isEqualTo(ProposalStatus.REJECT);
     }
   }
 
@@ -178,26 +216,67 @@ class CvmChainAppTest {
       TestChain.Node proposer = chain.nodes.get((int) (h % 4));
       List<ByteString> txs = proposer.app.prepareProposal(chain.prepareRequest(h)).getTxsList();
       ByteString hash = TestChain.blockHash(h, txs);
-      chain.nodes.forEach(n -> assertThat(TestChain.process(n, h, txs, hash)).isEqualTo(ProposalStatus.ACCEPT));
+      chain.nodes.forEach(
+          n -> assertThat(TestChain.process(n, h, txs, hash)).isEqualTo(ProposalStatus.ACCEPT));
       TestChain.Node a = chain.nodes.get(0);
       TestChain.Node b = chain.nodes.get(1);
       TestChain.Node verifier = chain.nodes.get(2);
-      ByteString extA = a.app.extendVote(io.cvmavs.consensus.proto.abci.RequestExtendVote.newBuilder().setHeight(h).setHash(hash).addAllTxs(txs).build()).getVoteExtension();
-      ByteString extB = b.app.extendVote(io.cvmavs.consensus.proto.abci.RequestExtendVote.newBuilder().setHeight(h).setHash(hash).addAllTxs(txs).build()).getVoteExtension();
-      assertThat(TestChain.verify(verifier, h, hash, a.address(), extA)).isEqualTo(VerifyStatus.ACCEPT);
+      ByteString extA =
+          a.app
+              .extendVote(
+                  io.cvmavs.consensus.proto.abci.RequestExtendVote.newBuilder()
+                      .setHeight(h)
+                      .setHash(hash)
+                      .addAllTxs(txs)
+                      .build())
+              .getVoteExtension();
+      ByteString extB =
+          b.app
+              .extendVote(
+                  io.cvmavs.consensus.proto.abci.RequestExtendVote.newBuilder()
+                      .setHeight(h)
+                      .setHash(hash)
+                      .addAllTxs(txs)
+                      .build())
+              .getVoteExtension();
+      assertThat(TestChain.verify(verifier, h, hash, a.address(), extA))
+          .isEqualTo(VerifyStatus.ACCEPT);
       // b's signature claimed by a
-      assertThat(TestChain.verify(verifier, h, hash, a.address(), extB)).isEqualTo(VerifyStatus.REJECT);
+      assertThat(TestChain.verify(verifier, h, hash, a.address(), extB))
+          .isEqualTo(VerifyStatus.REJECT);
       // unknown signer
-      assertThat(TestChain.verify(verifier, h, hash, new byte[20], extA)).isEqualTo(VerifyStatus.REJECT);
+      assertThat(TestChain.verify(verifier, h, hash, new byte[20], extA))
+          .isEqualTo(VerifyStatus.REJECT);
       // malformed bytes, unknown version, signature not a curve point
-      assertThat(TestChain.verify(verifier, h, hash, a.address(), ByteString.copyFromUtf8("garbage"))).isEqualTo(VerifyStatus.REJECT);
+      assertThat(
+              TestChain.verify(verifier, h, hash, a.address(), ByteString.copyFromUtf8("garbage")))
+          .isEqualTo(VerifyStatus.REJECT);
       VoteExtension parsed = VoteExtension.parseFrom(extA);
-      assertThat(TestChain.verify(verifier, h, hash, a.address(), parsed.toBuilder().setVersion(2).build().toByteString())).isEqualTo(VerifyStatus.REJECT);
+      assertThat(
+              TestChain.verify(
+                  verifier,
+                  h,
+                  hash,
+                  a.address(),
+                  parsed.toBuilder().setVersion(2).build().toByteString()))
+          .isEqualTo(VerifyStatus.REJECT);
       byte[] notPoint = new byte[64];
       notPoint[63] = 5;
-      assertThat(TestChain.verify(verifier, h, hash, a.address(), parsed.toBuilder().setBlsSignature(ByteString.copyFrom(notPoint)).build().toByteString())).isEqualTo(VerifyStatus.REJECT);
+      assertThat(
+              TestChain.verify(
+                  verifier,
+                  h,
+                  hash,
+                  a.address(),
+                  parsed.toBuilder()
+                      .setBlsSignature(ByteString.copyFrom(notPoint))
+                      .build()
+                      .toByteString()))
+          .isEqualTo(VerifyStatus.REJECT);
       // a signature over another block's checkpoint
-      assertThat(TestChain.verify(verifier, h, TestChain.blockHash(h, List.of()), a.address(), extA)).isEqualTo(VerifyStatus.REJECT);
+      assertThat(
+              TestChain.verify(verifier, h, TestChain.blockHash(h, List.of()), a.address(), extA))
+          .isEqualTo(VerifyStatus.REJECT);
     }
   }
 
@@ -205,27 +284,49 @@ class CvmChainAppTest {
   void malformedAndUnknownTransactionsAreRefusedWithACodeNamingTheField() {
     try (TestChain chain = new TestChain(dir, 4, 10, new SyntheticEngine(10, 0), 10)) {
       CvmChainApp app = chain.nodes.get(0).app;
-      ResponseCheckTx garbage = app.checkTx(RequestCheckTx.newBuilder().setTx(ByteString.copyFrom(new byte[] {(byte) 0xff, 1, 2})).build());
+      ResponseCheckTx garbage =
+          app.checkTx(
+              RequestCheckTx.newBuilder()
+                  .setTx(ByteString.copyFrom(new byte[] {(byte) 0xff, 1, 2}))
+                  .build());
       assertThat(garbage.getCode()).isEqualTo(TxRefusedException.MALFORMED);
       assertThat(garbage.getLog()).contains("not a cvmavs.app.v1.TxEnvelope");
-      ResponseCheckTx v2 = app.checkTx(RequestCheckTx.newBuilder().setTx(TxEnvelope.newBuilder().setVersion(2).build().toByteString()).build());
+      ResponseCheckTx v2 =
+          app.checkTx(
+              RequestCheckTx.newBuilder()
+                  .setTx(TxEnvelope.newBuilder().setVersion(2).build().toByteString())
+                  .build());
       assertThat(v2.getCode()).isEqualTo(TxRefusedException.UNKNOWN);
       assertThat(v2.getLog()).contains("tx.version");
-      ResponseCheckTx noKind = app.checkTx(RequestCheckTx.newBuilder().setTx(TxEnvelope.newBuilder().setVersion(1).build().toByteString()).build());
+      ResponseCheckTx noKind =
+          app.checkTx(
+              RequestCheckTx.newBuilder()
+                  .setTx(TxEnvelope.newBuilder().setVersion(1).build().toByteString())
+                  .build());
       assertThat(noKind.getLog()).contains("tx.kind");
-      CvmBlockTx shortParent = CvmBlockTx.newBuilder().setParentHash(ByteString.copyFrom(new byte[31])).build();
-      ResponseCheckTx bad = app.checkTx(RequestCheckTx.newBuilder().setTx(ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(shortParent)))).build());
+      CvmBlockTx shortParent =
+          CvmBlockTx.newBuilder().setParentHash(ByteString.copyFrom(new byte[31])).build();
+      ResponseCheckTx bad =
+          app.checkTx(
+              RequestCheckTx.newBuilder()
+                  .setTx(
+                      ByteString.copyFrom(
+                          TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(shortParent))))
+                  .build());
       assertThat(bad.getCode()).isEqualTo(TxRefusedException.MALFORMED);
       assertThat(bad.getLog()).contains("cvm_block.parent_hash: must be 32 bytes, got 31");
 
       // In a decided block: the bad transaction gets its code, the block still executes.
       List<ByteString> txs = List.of(ByteString.copyFromUtf8("\u00ff\u00ff"));
-      ResponseFinalizeBlock r = app.finalizeBlock(TestChain.finalizeRequest(1, txs, TestChain.blockHash(1, txs)));
+      ResponseFinalizeBlock r =
+          app.finalizeBlock(TestChain.finalizeRequest(1, txs, TestChain.blockHash(1, txs)));
       assertThat(r.getTxResults(0).getCode()).isEqualTo(TxRefusedException.MALFORMED);
       assertThat(r.getTxResults(0).getLog()).contains("block 1 tx 0");
-      assertThat(TestChain.process(chain.nodes.get(1), 1, txs, TestChain.blockHash(1, txs))).isEqualTo(ProposalStatus.REJECT);
+      assertThat(TestChain.process(chain.nodes.get(1), 1, txs, TestChain.blockHash(1, txs)))
+          .isEqualTo(ProposalStatus.REJECT);
       // FinalizeBlock out of order is an error, not a silent skip.
-      assertThatThrownBy(() -> app.finalizeBlock(TestChain.finalizeRequest(5, List.of(), ByteString.EMPTY)))
+      assertThatThrownBy(
+              () -> app.finalizeBlock(TestChain.finalizeRequest(5, List.of(), ByteString.EMPTY)))
           .isInstanceOf(AppException.class)
           .hasMessageContaining("does not follow the committed height 0");
     }
@@ -235,7 +336,8 @@ class CvmChainAppTest {
   void genesisRefusesUnknownFieldsAndMismatchedValidators() {
     assertThatThrownBy(() -> GenesisState.parse("{\"chain\":\"eth\",\"extra\":1}".getBytes()))
         .hasMessageContaining("app_state.extra: unknown field");
-    assertThatThrownBy(() -> GenesisState.parse("[1]".getBytes())).hasMessageContaining("must be a JSON object");
+    assertThatThrownBy(() -> GenesisState.parse("[1]".getBytes()))
+        .hasMessageContaining("must be a JSON object");
   }
 
   @Test
@@ -250,9 +352,12 @@ class CvmChainAppTest {
             client.callAll(
                 List.of(
                     Request.newBuilder().setInfo(RequestInfo.getDefaultInstance()).build(),
-                    Request.newBuilder().setQuery(RequestQuery.newBuilder().setPath("/state/root")).build()));
+                    Request.newBuilder()
+                        .setQuery(RequestQuery.newBuilder().setPath("/state/root"))
+                        .build()));
         assertThat(rs.get(0).getInfo().getLastBlockHeight()).isEqualTo(1);
-        assertThat(rs.get(0).getInfo().getLastBlockAppHash().toByteArray()).isEqualTo(app.appHash());
+        assertThat(rs.get(0).getInfo().getLastBlockAppHash().toByteArray())
+            .isEqualTo(app.appHash());
         JsonNode root = JSON.readTree(rs.get(1).getQuery().getValue().toByteArray());
         assertThat(root.get("height").asLong()).isEqualTo(1);
         Response fb =

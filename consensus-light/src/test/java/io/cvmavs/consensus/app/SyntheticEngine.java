@@ -32,24 +32,34 @@ final class SyntheticEngine implements CvmEngine {
   }
 
   @Override
-  public synchronized CvmBlock block(byte[] manuscriptHash, long height, long fromBlock, long toBlock) {
+  public synchronized CvmBlock block(
+      byte[] manuscriptHash, long height, long fromBlock, long toBlock) {
     calls++;
-    CvmBlockHeader parent =
-        height == 0 ? null : built.get(key(manuscriptHash, height - 1));
+    CvmBlockHeader parent = height == 0 ? null : built.get(key(manuscriptHash, height - 1));
     if (height > 0 && parent == null) {
-      parent = block(manuscriptHash, height - 1, fromBlock - (toBlock - fromBlock + 1), fromBlock - 1).header();
+      parent =
+          block(manuscriptHash, height - 1, fromBlock - (toBlock - fromBlock + 1), fromBlock - 1)
+              .header();
     }
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < recordsPerBlock; i++) {
       long block = fromBlock + i % (toBlock - fromBlock + 1);
-      rows.add(new Object[] {block, (long) i, "0x" + Long.toHexString(block * 1_000_003L + i * 31L + salt)});
+      rows.add(
+          new Object[] {
+            block, (long) i, "0x" + Long.toHexString(block * 1_000_003L + i * 31L + salt)
+          });
     }
     CanonicalDataset ds =
-        CanonicalDataset.of(List.of("block_number", "log_index", "value"), List.of("block_number", "log_index"), rows);
+        CanonicalDataset.of(
+            List.of("block_number", "log_index", "value"),
+            List.of("block_number", "log_index"),
+            rows);
     DatasetEntry e = new DatasetEntry("transfers", ds.size(), ds.root(), ds.schemaHash());
     byte[] parentState = parent == null ? CvmBlockHeader.ZERO_HASH : parent.stateRoot();
-    byte[] state = CvmBlockHeader.nextStateRoot(parentState, CvmBlockHeader.datasetsRoot(List.of(e)));
-    byte[] sourceRoot = Keccak.hash(ByteBuffer.allocate(16).putLong(fromBlock).putLong(toBlock).array());
+    byte[] state =
+        CvmBlockHeader.nextStateRoot(parentState, CvmBlockHeader.datasetsRoot(List.of(e)));
+    byte[] sourceRoot =
+        Keccak.hash(ByteBuffer.allocate(16).putLong(fromBlock).putLong(toBlock).array());
     CvmBlockHeader h =
         new CvmBlockHeader(
             height,

@@ -58,12 +58,29 @@ class TaskComputerEngineIT {
     assertThat(m.passThrough()).isFalse();
     TaskComputerEngine cvmA =
         new TaskComputerEngine(
-            new CvmTaskComputer(new CvmTaskComputer.Settings("eth", schedule), List.of(m), anvil.web3j(), dir.resolve("cvm-a")));
+            new CvmTaskComputer(
+                new CvmTaskComputer.Settings("eth", schedule),
+                List.of(m),
+                anvil.web3j(),
+                dir.resolve("cvm-a")));
     TaskComputerEngine cvmB =
         new TaskComputerEngine(
-            new CvmTaskComputer(new CvmTaskComputer.Settings("eth", schedule), List.of(m), anvil.web3j(), dir.resolve("cvm-b")));
+            new CvmTaskComputer(
+                new CvmTaskComputer.Settings("eth", schedule),
+                List.of(m),
+                anvil.web3j(),
+                dir.resolve("cvm-b")));
     try (TestChain chain =
-        new TestChain(dir.resolve("chain"), 4, 10, cvmA, 1, 5, Optional.empty(), 1000, Keccak.hash(MANUSCRIPT))) {
+        new TestChain(
+            dir.resolve("chain"),
+            4,
+            10,
+            cvmA,
+            1,
+            5,
+            Optional.empty(),
+            1000,
+            Keccak.hash(MANUSCRIPT))) {
       chain.setEngine(2, cvmB);
       chain.setEngine(3, cvmB);
       for (int i = 0; i < 5; i++) {
@@ -74,12 +91,17 @@ class TaskComputerEngineIT {
       assertThat(app.state().cvmBlocks.count()).isGreaterThanOrEqualTo(3);
       JsonNode block =
           new ObjectMapper()
-              .readTree(app.query(RequestQuery.newBuilder().setPath("/cvm/block/1").build()).getValue().toByteArray());
+              .readTree(
+                  app.query(RequestQuery.newBuilder().setPath("/cvm/block/1").build())
+                      .getValue()
+                      .toByteArray());
       assertThat(block.get("from_block").asLong()).isEqualTo(6);
       assertThat(block.get("to_block").asLong()).isEqualTo(10);
       assertThat(block.get("datasets").get(0).get("record_count").asLong()).isEqualTo(5);
       assertThat(block.get("hash").asText())
-          .isEqualTo("0x" + HexFormat.of().formatHex(cvmB.block(Keccak.hash(MANUSCRIPT), 1, 6, 10).hash()));
+          .isEqualTo(
+              "0x"
+                  + HexFormat.of().formatHex(cvmB.block(Keccak.hash(MANUSCRIPT), 1, 6, 10).hash()));
     }
   }
 }

@@ -109,7 +109,8 @@ final class TestChain implements AutoCloseable {
       nodes.add(n);
       set.add(new BlsValidator(n.key(), n.bls.publicKeyG1(), n.bls.publicKeyG2(), power));
     }
-    BlsValidatorSet genesisSet = source.isPresent() ? source.get().epochSet(0) : BlsValidatorSet.of(set);
+    BlsValidatorSet genesisSet =
+        source.isPresent() ? source.get().epochSet(0) : BlsValidatorSet.of(set);
     genesis =
         new GenesisState(
             "eth",
@@ -124,12 +125,15 @@ final class TestChain implements AutoCloseable {
     for (int i = 0; i < nodes.size(); i++) {
       nodes.get(i).dir = dir.resolve("node" + i);
       open(i);
-      nodes.get(i).app.initChain(
-          RequestInitChain.newBuilder()
-              .setChainId(CHAIN_ID)
-              .setInitialHeight(1)
-              .setAppStateBytes(ByteString.copyFrom(genesis.toJsonBytes()))
-              .build());
+      nodes
+          .get(i)
+          .app
+          .initChain(
+              RequestInitChain.newBuilder()
+                  .setChainId(CHAIN_ID)
+                  .setInitialHeight(1)
+                  .setAppStateBytes(ByteString.copyFrom(genesis.toJsonBytes()))
+                  .build());
     }
     ethFinal.set(scheduleGenesis - 1);
   }
@@ -147,7 +151,11 @@ final class TestChain implements AutoCloseable {
         CvmChainApp.open(
             n.dir,
             new CvmChainApp.Settings(
-                Optional.of(n.bls), ethFinal::get, Optional.ofNullable(n.engine), n.validators, 1_000_000));
+                Optional.of(n.bls),
+                ethFinal::get,
+                Optional.ofNullable(n.engine),
+                n.validators,
+                1_000_000));
   }
 
   /** One height: returns the txs the proposer chose and the common app hash. */
@@ -183,7 +191,9 @@ final class TestChain implements AutoCloseable {
     List<ByteString> txs = proposer.app.prepareProposal(prepareRequest(h)).getTxsList();
     ByteString hash = blockHash(h, txs);
     for (Node n : nodes) {
-      assertThat(process(n, h, txs, hash)).as("ProcessProposal at " + h).isEqualTo(ResponseProcessProposal.ProposalStatus.ACCEPT);
+      assertThat(process(n, h, txs, hash))
+          .as("ProcessProposal at " + h)
+          .isEqualTo(ResponseProcessProposal.ProposalStatus.ACCEPT);
     }
     List<ExtendedVoteInfo> votes = new ArrayList<>();
     BlsValidatorSet voting = nodes.get(0).app.state().currentSet;
@@ -192,9 +202,13 @@ final class TestChain implements AutoCloseable {
         continue;
       }
       ByteString ext =
-          n.app.extendVote(RequestExtendVote.newBuilder().setHeight(h).setHash(hash).addAllTxs(txs).build()).getVoteExtension();
+          n.app
+              .extendVote(
+                  RequestExtendVote.newBuilder().setHeight(h).setHash(hash).addAllTxs(txs).build())
+              .getVoteExtension();
       for (Node v : nodes) {
-        assertThat(verify(v, h, hash, n.address(), ext)).isEqualTo(ResponseVerifyVoteExtension.VerifyStatus.ACCEPT);
+        assertThat(verify(v, h, hash, n.address(), ext))
+            .isEqualTo(ResponseVerifyVoteExtension.VerifyStatus.ACCEPT);
       }
       votes.add(signedVote(n, h, 0, ext));
     }
@@ -215,13 +229,16 @@ final class TestChain implements AutoCloseable {
     return RequestFinalizeBlock.newBuilder().setHeight(h).addAllTxs(txs).setHash(hash).build();
   }
 
-  static ResponseProcessProposal.ProposalStatus process(Node n, long h, List<ByteString> txs, ByteString hash) {
+  static ResponseProcessProposal.ProposalStatus process(
+      Node n, long h, List<ByteString> txs, ByteString hash) {
     return n.app
-        .processProposal(RequestProcessProposal.newBuilder().setHeight(h).addAllTxs(txs).setHash(hash).build())
+        .processProposal(
+            RequestProcessProposal.newBuilder().setHeight(h).addAllTxs(txs).setHash(hash).build())
         .getStatus();
   }
 
-  static ResponseVerifyVoteExtension.VerifyStatus verify(Node v, long h, ByteString hash, byte[] address, ByteString ext) {
+  static ResponseVerifyVoteExtension.VerifyStatus verify(
+      Node v, long h, ByteString hash, byte[] address, ByteString ext) {
     return v.app
         .verifyVoteExtension(
             RequestVerifyVoteExtension.newBuilder()
@@ -233,13 +250,16 @@ final class TestChain implements AutoCloseable {
         .getStatus();
   }
 
-  /** The ExtendedVoteInfo CometBFT would hand the next proposer, signed with the node's Ed25519 key. */
+  /**
+   * The ExtendedVoteInfo CometBFT would hand the next proposer, signed with the node's Ed25519 key.
+   */
   ExtendedVoteInfo signedVote(Node n, long h, int round, ByteString ext) {
     byte[] msg = BlockExecutor.extensionSignBytes(ext, h, round, CHAIN_ID);
     byte[] sig = new byte[64];
     Ed25519.sign(n.edSecret, 0, msg, 0, msg.length, sig, 0);
     return ExtendedVoteInfo.newBuilder()
-        .setValidator(Validator.newBuilder().setAddress(ByteString.copyFrom(n.address())).setPower(10))
+        .setValidator(
+            Validator.newBuilder().setAddress(ByteString.copyFrom(n.address())).setPower(10))
         .setVoteExtension(ext)
         .setExtensionSignature(ByteString.copyFrom(sig))
         .setBlockIdFlag(BlockIDFlag.BLOCK_ID_FLAG_COMMIT)

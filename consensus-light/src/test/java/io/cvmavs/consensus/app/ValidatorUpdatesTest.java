@@ -59,9 +59,13 @@ class ValidatorUpdatesTest {
             for (int i = 0; i < 5; i++) {
               ops.add(
                   new StakeSnapshot.OperatorState(
-                      operator(i), Optional.of(nodes.get(i).edPublic.clone()), s.get(i), List.of()));
+                      operator(i),
+                      Optional.of(nodes.get(i).edPublic.clone()),
+                      s.get(i),
+                      List.of()));
             }
-            return new StakeSnapshot(block, 1_700_000_000L + block, List.of(), E18, ops, Set.of(), E18);
+            return new StakeSnapshot(
+                block, 1_700_000_000L + block, List.of(), E18, ops, Set.of(), E18);
           }
 
           @Override
@@ -88,7 +92,8 @@ class ValidatorUpdatesTest {
     BlsKeyDirectory keys =
         (operator, block) -> {
           TestChain.Node n = nodes.get(Integer.parseInt(operator.substring(operator.length() - 1)));
-          return Optional.of(new BlsKeyDirectory.BlsPublicKeys(n.bls.publicKeyG1(), n.bls.publicKeyG2()));
+          return Optional.of(
+              new BlsKeyDirectory.BlsPublicKeys(n.bls.publicKeyG1(), n.bls.publicKeyG2()));
         };
     StakeAggregatorSource source = new StakeAggregatorSource(aggregator, keys);
 
@@ -106,7 +111,11 @@ class ValidatorUpdatesTest {
         chain.ethFinal.addAndGet(20); // 119, 139, 159, ...
         TestChain.Outcome o = chain.step();
         boolean proposed =
-            o.txs().stream().anyMatch(t -> TxCodec.decode(t.toByteArray()).getKindCase() == TxEnvelope.KindCase.VALIDATOR_SET);
+            o.txs().stream()
+                .anyMatch(
+                    t ->
+                        TxCodec.decode(t.toByteArray()).getKindCase()
+                            == TxEnvelope.KindCase.VALIDATOR_SET);
         if (proposed) {
           assertThat(chain.nodes.get(0).app.state().ethFinalHeight).isGreaterThanOrEqualTo(150);
           withUpdates = o.responses().get(0);
@@ -120,13 +129,18 @@ class ValidatorUpdatesTest {
       for (ValidatorUpdate u : withUpdates.getValidatorUpdatesList()) {
         got.add(
             new io.cvmavs.stake.validator.ValidatorUpdate(
-                io.cvmavs.stake.validator.ConsensusKey.of(u.getPubKey().getEd25519().toByteArray()), u.getPower()));
+                io.cvmavs.stake.validator.ConsensusKey.of(u.getPubKey().getEd25519().toByteArray()),
+                u.getPower()));
       }
       assertThat(got).isEqualTo(expected);
       // Every power obeys the 40% cap the aggregator applied.
-      epoch1.entries().forEach(v -> assertThat(v.power() * 10_000).isLessThanOrEqualTo(4000L * epoch1.totalPower()));
+      epoch1
+          .entries()
+          .forEach(
+              v -> assertThat(v.power() * 10_000).isLessThanOrEqualTo(4000L * epoch1.totalPower()));
 
-      // The BLS set follows CometBFT: next set at once, current after H+2 (the removed node still votes at H+1).
+      // The BLS set follows CometBFT: next set at once, current after H+2 (the removed node still
+      // votes at H+1).
       assertThat(chain.nodes.get(0).app.state().nextSet).isEqualTo(epoch1);
       assertThat(chain.nodes.get(0).app.state().currentSet).isEqualTo(chain.genesis.validators());
       chain.step();

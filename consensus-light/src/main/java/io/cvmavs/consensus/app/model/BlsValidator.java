@@ -16,7 +16,8 @@ public record BlsValidator(ConsensusKey consensusKey, G1Point g1, G2Point g2, lo
       throw new AppException("a validator needs a consensus key and both BLS public keys");
     }
     if (power <= 0) {
-      throw new AppException("validator " + consensusKey + " has power " + power + " (must be > 0)");
+      throw new AppException(
+          "validator " + consensusKey + " has power " + power + " (must be > 0)");
     }
     g1.requireNotInfinity("BLS public key (G1) of " + consensusKey);
     g2.requireNotInfinity("BLS public key (G2) of " + consensusKey);

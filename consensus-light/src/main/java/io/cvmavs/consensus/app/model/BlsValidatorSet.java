@@ -58,7 +58,8 @@ public final class BlsValidatorSet {
         throw new AppException("duplicate BLS key " + v.g1() + " in the validator set");
       }
       if (!keys.add(v.consensusKey())) {
-        throw new AppException("duplicate consensus key " + v.consensusKey() + " in the validator set");
+        throw new AppException(
+            "duplicate consensus key " + v.consensusKey() + " in the validator set");
       }
       total += v.power();
       if (total > ValidatorSet.MAX_TOTAL_VOTING_POWER) {

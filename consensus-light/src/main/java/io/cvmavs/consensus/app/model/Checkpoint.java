@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * What validators sign at CometBFT height {@code height} (ExtendVote for H), exactly as
- * {@code checkpoint-spec.md} defines it:
+ * What validators sign at CometBFT height {@code height} (ExtendVote for H), exactly as {@code
+ * checkpoint-spec.md} defines it:
  *
  * <pre>
  * digest = keccak256(abi.encode(CHECKPOINT_TYPEHASH, keccak256(bytes(chainId)), height, appHash,

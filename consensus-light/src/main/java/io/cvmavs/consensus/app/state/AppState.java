@@ -29,9 +29,7 @@ public final class AppState {
   /** Schema of {@link #encode()}. */
   private static final int FORMAT = 1;
 
-  /**
-   * Leaves of the app-hash Merkle tree, in this order (README): the index is the leaf position.
-   */
+  /** Leaves of the app-hash Merkle tree, in this order (README): the index is the leaf position. */
   public static final List<String> COMPONENTS =
       List.of(
           "height",
@@ -102,7 +100,10 @@ public final class AppState {
     l.add(withdrawals.root());
     AbiWords m = AbiWords.of();
     for (ManuscriptHead h : manuscripts.values()) {
-      m.bytes32(h.manuscriptHash()).uint(h.nextHeight()).bytes32(h.headHash()).bytes32(h.headStateRoot());
+      m.bytes32(h.manuscriptHash())
+          .uint(h.nextHeight())
+          .bytes32(h.headHash())
+          .bytes32(h.headStateRoot());
     }
     l.add(m.keccak());
     l.add(signingSet.hash());
@@ -210,8 +211,7 @@ public final class AppState {
       s.withdrawals = IncrementalMerkleTree.readFrom(in);
       int n = in.readInt();
       for (int i = 0; i < n; i++) {
-        ManuscriptHead h =
-            new ManuscriptHead(read32(in), in.readLong(), read32(in), read32(in));
+        ManuscriptHead h = new ManuscriptHead(read32(in), in.readLong(), read32(in), read32(in));
         s.manuscripts.put(HexFormat.of().formatHex(h.manuscriptHash()), h);
       }
       s.signingSet = readSet(in);
@@ -265,7 +265,9 @@ public final class AppState {
         throw new IOException("validator entry length " + len + " out of range");
       }
       try {
-        vs.add(TxCodec.validator(BlsValidatorEntry.parseFrom(in.readNBytes(len)), "state.set[" + i + "]"));
+        vs.add(
+            TxCodec.validator(
+                BlsValidatorEntry.parseFrom(in.readNBytes(len)), "state.set[" + i + "]"));
       } catch (InvalidProtocolBufferException e) {
         throw new IOException("validator entry " + i + ": " + e.getMessage());
       }

@@ -56,9 +56,7 @@ public final class AppStore implements AutoCloseable {
     return get(STATE).map(AppState::decode);
   }
 
-  /**
-   * Writes {@code state} and {@code records} (key → value) in one synced batch.
-   */
+  /** Writes {@code state} and {@code records} (key → value) in one synced batch. */
   public void commit(AppState state, Map<byte[], byte[]> records) {
     try (WriteBatch batch = new WriteBatch();
         WriteOptions sync = new WriteOptions().setSync(true)) {

@@ -4,7 +4,8 @@ package io.cvmavs.consensus.app.state;
  * One registered manuscript's chain of CVM blocks on the CVM chain: the next CVM height it expects,
  * the hash and state root of its last finalised block (zeros before its first).
  */
-public record ManuscriptHead(byte[] manuscriptHash, long nextHeight, byte[] headHash, byte[] headStateRoot) {
+public record ManuscriptHead(
+    byte[] manuscriptHash, long nextHeight, byte[] headHash, byte[] headStateRoot) {
   public ManuscriptHead {
     manuscriptHash = manuscriptHash.clone();
     headHash = headHash.clone();

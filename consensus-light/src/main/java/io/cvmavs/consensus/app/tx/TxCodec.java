@@ -64,7 +64,8 @@ public final class TxCodec {
       case VALIDATOR_SET -> checkValidatorSet(env.getValidatorSet());
       case KIND_NOT_SET ->
           throw new TxRefusedException(
-              TxRefusedException.UNKNOWN, "tx.kind: not set (or a kind this version does not know)");
+              TxRefusedException.UNKNOWN,
+              "tx.kind: not set (or a kind this version does not know)");
     }
     return env;
   }
@@ -98,8 +99,7 @@ public final class TxCodec {
     }
     if (b.getFromBlock() > b.getToBlock()) {
       throw malformed(
-          "cvm_block.from_block",
-          b.getFromBlock() + " is after to_block " + b.getToBlock());
+          "cvm_block.from_block", b.getFromBlock() + " is after to_block " + b.getToBlock());
     }
     if (b.getDatasetsCount() == 0) {
       throw malformed("cvm_block.datasets", "empty");

@@ -3,8 +3,8 @@ package io.cvmavs.consensus.app.tx;
 import io.cvmavs.consensus.app.model.AppException;
 
 /**
- * A transaction or vote extension was refused: {@link #code()} is the ABCI result code, the
- * message names the field and the reason.
+ * A transaction or vote extension was refused: {@link #code()} is the ABCI result code, the message
+ * names the field and the reason.
  */
 public final class TxRefusedException extends AppException {
   /** Bytes that are not a {@code TxEnvelope} / {@code VoteExtension}, or a missing/bad field. */
