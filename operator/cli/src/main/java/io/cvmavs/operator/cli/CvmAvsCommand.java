@@ -4,6 +4,7 @@ import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.challenger.ChallengerCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.command.CliRoot;
+import io.cvmavs.operator.consensus.ConsensusCommand;
 import io.cvmavs.operator.cvm.CvmCommand;
 import io.cvmavs.operator.cvm.IngestCommand;
 import io.cvmavs.operator.cvm.ManuscriptCommand;
@@ -51,6 +52,7 @@ import picocli.CommandLine.Spec;
       SlashingProtectionCommand.class,
       StakeCommand.class,
       LightCommand.class,
+      ConsensusCommand.class,
       DevnetCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -140,6 +140,8 @@ class CvmAvsCommandTest {
           "cvm-avs light",
           "cvm-avs light verify",
           "cvm-avs light sync",
+          "cvm-avs consensus",
+          "cvm-avs consensus genesis",
           "cvm-avs devnet",
           "cvm-avs help");
 
