@@ -622,10 +622,14 @@ public final class LocalConsensusDriver implements AutoCloseable {
                       .setHeight(height)
                       .setVoteExtension(ext))
               .build();
+      // Only validators that accepted the proposal verify: one that REJECTed it (prevoted nil)
+      // would refuse every extension of a block it did not process, and with the driver's one
+      // network-wide view that would drop every precommit (in CometBFT its refusal only affects
+      // its own vote set).
       List<Node> verifiers = new ArrayList<>();
       for (ProposerPriorities.Entry v : validators.entries()) {
         Node n = nodeOf(v.address());
-        if (n != null && n != voter && n.up()) {
+        if (n != null && n != voter && n.up() && accepted.contains(n)) {
           verifiers.add(n);
         }
       }

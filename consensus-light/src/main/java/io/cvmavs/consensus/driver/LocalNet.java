@@ -27,6 +27,8 @@ public final class LocalNet implements AutoCloseable {
    * @param blockInterval pause between heights when running in the background ({@code null}: the
    *     caller steps the driver itself)
    * @param rpcPort the RPC server's port on 127.0.0.1 (0: any free port)
+   * @param keys each node's Ed25519 consensus key (empty: random keys)
+   * @param appState the genesis {@code app_state} bytes InitChain carries
    */
   public record Settings(
       String chainId,
@@ -34,25 +36,51 @@ public final class LocalNet implements AutoCloseable {
       IntFunction<Application> apps,
       Duration blockInterval,
       int rpcPort,
-      Duration callTimeout) {
+      Duration callTimeout,
+      List<ValidatorKey> keys,
+      com.google.protobuf.ByteString appState) {
     public Settings {
       powers = List.copyOf(powers);
+      keys = List.copyOf(keys);
+      if (!keys.isEmpty() && keys.size() != powers.size()) {
+        throw new IllegalArgumentException(
+            keys.size() + " consensus keys for " + powers.size() + " nodes");
+      }
     }
 
     public static Settings of(String chainId, List<Long> powers, IntFunction<Application> apps) {
-      return new Settings(chainId, powers, apps, null, 0, Duration.ofSeconds(5));
+      return new Settings(
+          chainId,
+          powers,
+          apps,
+          null,
+          0,
+          Duration.ofSeconds(5),
+          List.of(),
+          com.google.protobuf.ByteString.EMPTY);
     }
 
     public Settings withBlockInterval(Duration interval) {
-      return new Settings(chainId, powers, apps, interval, rpcPort, callTimeout);
+      return new Settings(chainId, powers, apps, interval, rpcPort, callTimeout, keys, appState);
     }
 
     public Settings withRpcPort(int port) {
-      return new Settings(chainId, powers, apps, blockInterval, port, callTimeout);
+      return new Settings(chainId, powers, apps, blockInterval, port, callTimeout, keys, appState);
     }
 
     public Settings withCallTimeout(Duration timeout) {
-      return new Settings(chainId, powers, apps, blockInterval, rpcPort, timeout);
+      return new Settings(chainId, powers, apps, blockInterval, rpcPort, timeout, keys, appState);
+    }
+
+    /** The nodes' consensus keys (e.g. the operators' registered Ed25519 keys), in node order. */
+    public Settings withKeys(List<ValidatorKey> consensusKeys) {
+      return new Settings(
+          chainId, powers, apps, blockInterval, rpcPort, callTimeout, consensusKeys, appState);
+    }
+
+    /** The genesis {@code app_state} (e.g. the CVM chain's {@code GenesisState} JSON). */
+    public Settings withAppState(com.google.protobuf.ByteString state) {
+      return new Settings(chainId, powers, apps, blockInterval, rpcPort, callTimeout, keys, state);
     }
   }
 
@@ -79,7 +107,8 @@ public final class LocalNet implements AutoCloseable {
         net.servers[i] =
             AbciServer.start(settings.apps().apply(i), AbciServer.Settings.loopback(0));
         net.addresses[i] = net.servers[i].address();
-        ValidatorKey key = ValidatorKey.random(random);
+        ValidatorKey key =
+            settings.keys().isEmpty() ? ValidatorKey.random(random) : settings.keys().get(i);
         net.keys.add(key);
         specs.add(
             new LocalConsensusDriver.NodeSpec(
@@ -88,7 +117,8 @@ public final class LocalNet implements AutoCloseable {
       net.driver =
           LocalConsensusDriver.start(
               LocalConsensusDriver.Settings.of(settings.chainId(), specs)
-                  .withCallTimeout(settings.callTimeout()));
+                  .withCallTimeout(settings.callTimeout())
+                  .withAppStateBytes(settings.appState()));
       net.rpc = DriverRpcServer.start(net.driver, settings.rpcPort());
       if (settings.blockInterval() != null) {
         net.driver.runEvery(settings.blockInterval());
