@@ -113,6 +113,51 @@ public final class ConsensusGenesisCommand implements Callable<Integer> {
       hashes.add(Keccak.hash(Files.readAllBytes(m)));
     }
     StakeConfig cfg = StakeConfigLoader.load(stakeConfig);
+    {
+      Genesis genesis = genesis(cfg, block, hashes, cvmGenesisBlock, blocksPerCvmBlock);
+      GenesisState app = genesis.app();
+      BlsValidatorSet set = app.validators();
+      Map<String, String> names = genesis.names();
+      long epoch = app.epoch();
+      long boundary = genesis.boundary();
+      DurableFiles.replace(
+          out,
+          CometGenesis.text(CometGenesis.json(chainId, time, app, names))
+              .getBytes(StandardCharsets.UTF_8));
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "wrote %s: %d validators (epoch %d, Ethereum block %d), %d manuscripts%n",
+              out, set.size(), epoch, boundary, hashes.size());
+      for (BlsValidator v : set.entries()) {
+        spec.commandLine()
+            .getErr()
+            .printf("  %s power %d%n", v.consensusKey().addressHex(), v.power());
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * The CVM chain's genesis from live contracts (what this command writes; the devnet starts its
+   * chain with it too).
+   *
+   * @param app the app state: the stake aggregator's set of the epoch containing {@code block} with
+   *     each validator's registered BLS keys
+   * @param names operator address per consensus key hex
+   * @param boundary the Ethereum block the set was read at
+   */
+  public record Genesis(GenesisState app, Map<String, String> names, long boundary) {}
+
+  /**
+   * @param block Ethereum block whose epoch's set is used ({@code null}: latest)
+   */
+  public static Genesis genesis(
+      StakeConfig cfg,
+      Long block,
+      List<byte[]> manuscriptHashes,
+      long cvmGenesisBlock,
+      long blocksPerCvmBlock) {
     try (BatchRpc batch = new BatchRpc(cfg.ethRpcUrl().toString(), cfg.maxCallsPerRequest())) {
       StakeAggregator aggregator = new StakeAggregator(new RpcStakeReader(batch, cfg), cfg);
       RpcClient rpc = ChainAccess.read(cfg.ethRpcUrl(), Optional.empty());
@@ -147,23 +192,9 @@ public final class ConsensusGenesisCommand implements Callable<Integer> {
               cfg.epochLengthBlocks(),
               Math.max(0, cvmGenesisBlock - 1),
               epoch,
-              hashes,
+              manuscriptHashes,
               set);
-      DurableFiles.replace(
-          out,
-          CometGenesis.text(CometGenesis.json(chainId, time, app, names))
-              .getBytes(StandardCharsets.UTF_8));
-      spec.commandLine()
-          .getErr()
-          .printf(
-              "wrote %s: %d validators (epoch %d, Ethereum block %d), %d manuscripts%n",
-              out, set.size(), epoch, boundary, hashes.size());
-      for (BlsValidator v : set.entries()) {
-        spec.commandLine()
-            .getErr()
-            .printf("  %s power %d%n", v.consensusKey().addressHex(), v.power());
-      }
+      return new Genesis(app, names, boundary);
     }
-    return 0;
   }
 }

@@ -8,6 +8,7 @@ import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.bindings.CToken;
+import io.cvmavs.consensus.driver.ValidatorKey;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.BlockSchedule;
@@ -102,6 +103,8 @@ final class DevnetRun implements AutoCloseable {
   private Aggregator aggregator;
   private long window;
   private SeededOperators seeded;
+  private DevnetConsensus consensus;
+  private boolean consensusOk;
 
   /**
    * @param commandLines makes a {@code cvm-avs} command line with a given context (the root's
@@ -186,12 +189,18 @@ final class DevnetRun implements AutoCloseable {
         aggregator.port(), anvil.account(aggregatorAccount).address());
 
     List<BlsKeyPair> keys = new ArrayList<>();
+    List<ValidatorKey> consensusKeys = new ArrayList<>();
     List<Path> configs = new ArrayList<>();
     for (int i = 1; i <= settings.operators(); i++) {
       BlsKeyPair bls = BlsKeyPair.generate(new SecureRandom());
       Path config = writeConfig("operator-" + i, i, bls, aggregator.port());
-      seeded.register(
-          config, Hash.sha3(("devnet consensus key " + i).getBytes(StandardCharsets.UTF_8)));
+      // The operator's CVM chain validator key (Ed25519; the devnet's consensus driver signs with
+      // it): its public key is what the operator registers as its consensus key.
+      ValidatorKey consensusKey =
+          ValidatorKey.fromSeed(
+              Hash.sha3(("devnet consensus key " + i).getBytes(StandardCharsets.UTF_8)));
+      seeded.register(config, consensusKey.publicKey());
+      consensusKeys.add(consensusKey);
       keys.add(bls);
       configs.add(config);
       step(
@@ -224,14 +233,23 @@ final class DevnetRun implements AutoCloseable {
             Duration.ofMillis(500),
             true,
             0); // the devnet's task generator tasks at once too (anvil does not reorganise)
+    List<DevnetConsensus.Member> validators = new ArrayList<>();
     for (int i = 0; i < settings.operators(); i++) {
       boolean faulty = i < settings.faulty();
+      java.util.concurrent.atomic.AtomicReference<CvmTaskComputer> computer =
+          new java.util.concurrent.atomic.AtomicReference<>();
       running.add(
           NodeCommand.start(
               OperatorConfigLoader.load(configs.get(i)),
               keys.get(i),
               nodeOptions,
-              faulty ? FaultyComputer::new : UnaryOperator.identity()));
+              honest -> {
+                computer.set((CvmTaskComputer) honest);
+                return faulty ? new FaultyComputer(honest) : honest;
+              }));
+      validators.add(
+          new DevnetConsensus.Member(
+              "operator-" + (i + 1), consensusKeys.get(i), keys.get(i), computer.get(), faulty));
     }
     step(
         "%d operator nodes running (WebSocket subscription + backfill)%s",
@@ -243,6 +261,19 @@ final class DevnetRun implements AutoCloseable {
                 settings.faulty() == 1 ? "" : "s",
                 String.join(", ", faultyNames()),
                 settings.faulty() == 1 ? "s" : ""));
+
+    // The CVM chain: one validator per operator, its app in this JVM on its node's CVM.
+    consensus =
+        DevnetConsensus.start(
+            anvil,
+            deploymentFile,
+            settings.workDirectory(),
+            manuscriptHash,
+            genesis,
+            settings.span(),
+            validators,
+            line -> step("%s", line));
+    running.add(consensus);
 
     int challengerAccount = settings.operators() + 3;
     Path challengerConfig =
@@ -319,6 +350,7 @@ final class DevnetRun implements AutoCloseable {
       generator.close();
     }
     Slashing slashing = awaitChallenges(challenger.challenger(), reader, d, keys);
+    consensusOk = consensus.summarise();
     return new DevnetSummary(
         settings.operators(),
         outcomes,
@@ -326,6 +358,14 @@ final class DevnetRun implements AutoCloseable {
         faultyNames(),
         slashing.slashed(),
         slashing.complete());
+  }
+
+  /**
+   * The CVM chain finalised CVM blocks with certificates, its killed validator caught up and the
+   * light client verified its head (after {@link #run}).
+   */
+  boolean consensusOk() {
+    return consensusOk;
   }
 
   /** Waits for the next task the generator creates, prints it and waits for its response. */
