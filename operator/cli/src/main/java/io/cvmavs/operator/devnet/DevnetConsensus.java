@@ -35,7 +35,11 @@ final class DevnetConsensus implements AutoCloseable {
 
   /** One operator's validator. */
   record Member(
-      String name, ValidatorKey consensusKey, BlsKeyPair bls, CvmTaskComputer cvm, boolean faulty) {}
+      String name,
+      ValidatorKey consensusKey,
+      BlsKeyPair bls,
+      CvmTaskComputer cvm,
+      boolean faulty) {}
 
   private final CvmChainNet chain;
   private final List<Member> members;
@@ -94,8 +98,7 @@ final class DevnetConsensus implements AutoCloseable {
                 .formatted(anvil.rpcUrl(), deploymentFile.toAbsolutePath()));
     StakeConfig cfg = StakeConfigLoader.load(stakeYaml);
     ConsensusGenesisCommand.Genesis g =
-        ConsensusGenesisCommand.genesis(
-            cfg, null, List.of(manuscriptHash), cvmGenesisBlock, span);
+        ConsensusGenesisCommand.genesis(cfg, null, List.of(manuscriptHash), cvmGenesisBlock, span);
     GenesisState genesis = g.app();
     List<CvmChainNet.Validator> validators = new ArrayList<>();
     for (Member m : members) {
