@@ -455,7 +455,9 @@ public final class CvmChainApp implements Application, AutoCloseable {
       return ResponseProcessProposal.newBuilder()
           .setStatus(ResponseProcessProposal.ProposalStatus.ACCEPT)
           .build();
-    } catch (TxRefusedException e) {
+    } catch (
+        RuntimeException
+            e) { // TxRefusedException names the tx and field; anything else is a bug here
       LOG.warn("ProcessProposal {} REJECT: {}", request.getHeight(), e.getMessage());
       return ResponseProcessProposal.newBuilder()
           .setStatus(ResponseProcessProposal.ProposalStatus.REJECT)
