@@ -28,7 +28,6 @@ import io.cvmavs.consensus.proto.types.CanonicalVoteExtension;
 import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
-import io.cvmavs.cvm.CvmException;
 import io.cvmavs.cvm.block.CvmBlock;
 import io.cvmavs.cvm.block.CvmBlockHeader;
 import io.cvmavs.cvm.proof.DatasetMerkleTree;
@@ -433,7 +432,8 @@ final class BlockExecutor {
       CvmBlock own;
       try {
         own = e.block(b.getManuscriptHash().toByteArray(), b.getHeight(), from, to);
-      } catch (CvmException | IllegalStateException ex) {
+      } catch (
+          RuntimeException ex) { // CvmException, an RPC failure: this node cannot confirm the block
         throw invalid(
             at, "this node cannot build CVM block " + b.getHeight() + ": " + ex.getMessage());
       }

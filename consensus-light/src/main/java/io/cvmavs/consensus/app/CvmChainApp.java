@@ -14,6 +14,7 @@ import io.cvmavs.consensus.app.model.Checkpoint;
 import io.cvmavs.consensus.app.state.AppState;
 import io.cvmavs.consensus.app.state.AppStore;
 import io.cvmavs.consensus.app.state.ManuscriptHead;
+import io.cvmavs.consensus.app.state.Snapshots;
 import io.cvmavs.consensus.app.tx.TxCodec;
 import io.cvmavs.consensus.app.tx.TxRefusedException;
 import io.cvmavs.consensus.app.validators.ValidatorSource;
@@ -46,6 +47,7 @@ import io.cvmavs.consensus.proto.abci.ResponsePrepareProposal;
 import io.cvmavs.consensus.proto.abci.ResponseProcessProposal;
 import io.cvmavs.consensus.proto.abci.ResponseQuery;
 import io.cvmavs.consensus.proto.abci.ResponseVerifyVoteExtension;
+import io.cvmavs.consensus.proto.abci.Snapshot;
 import io.cvmavs.consensus.proto.abci.ValidatorUpdate;
 import io.cvmavs.consensus.proto.app.Certificate;
 import io.cvmavs.consensus.proto.app.CvmBlockTx;
@@ -62,6 +64,7 @@ import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
 import io.cvmavs.cvm.block.CvmBlock;
 import io.cvmavs.stake.validator.ConsensusKey;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -103,7 +106,37 @@ public final class CvmChainApp implements Application, AutoCloseable {
       EthereumHead ethereum,
       Optional<CvmEngine> engine,
       Optional<ValidatorSource> validators,
-      int maxBlockRecords) {}
+      int maxBlockRecords,
+      long snapshotInterval,
+      int snapshotChunkBytes) {
+    /** Without snapshots. */
+    public Settings(
+        Optional<BlsKeyPair> blsKey,
+        EthereumHead ethereum,
+        Optional<CvmEngine> engine,
+        Optional<ValidatorSource> validators,
+        int maxBlockRecords) {
+      this(blsKey, ethereum, engine, validators, maxBlockRecords, 0, 1 << 20);
+    }
+
+    /** Takes a snapshot every {@code interval} heights (the newest two are kept). */
+    public Settings withSnapshots(long interval, int chunkBytes) {
+      if (interval < 0 || chunkBytes < 1) {
+        throw new AppException("snapshot interval must be >= 0 and chunk size >= 1");
+      }
+      return new Settings(
+          blsKey, ethereum, engine, validators, maxBlockRecords, interval, chunkBytes);
+    }
+  }
+
+  private static final byte[] SNAPSHOT_PREFIX = AppStore.bytes("snap");
+  private static final String SNAPSHOT_META = "snapm/";
+  private static final String SNAPSHOT_CHUNK = "snapc/";
+
+  /** A snapshot being restored: what CometBFT offered and the chunks applied so far. */
+  private record Restore(Snapshot snapshot, byte[] appHash, byte[][] chunks) {}
+
+  private Restore restoring;
 
   private final AppStore store;
   private final Settings settings;
@@ -422,7 +455,9 @@ public final class CvmChainApp implements Application, AutoCloseable {
       return ResponseProcessProposal.newBuilder()
           .setStatus(ResponseProcessProposal.ProposalStatus.ACCEPT)
           .build();
-    } catch (TxRefusedException e) {
+    } catch (
+        RuntimeException
+            e) { // TxRefusedException names the tx and field; anything else is a bug here
       LOG.warn("ProcessProposal {} REJECT: {}", request.getHeight(), e.getMessage());
       return ResponseProcessProposal.newBuilder()
           .setStatus(ResponseProcessProposal.ProposalStatus.REJECT)
@@ -549,7 +584,37 @@ public final class CvmChainApp implements Application, AutoCloseable {
     store.commit(pending.state, pending.records);
     committed = pending.state;
     pending = null;
+    if (settings.snapshotInterval() > 0 && committed.height % settings.snapshotInterval() == 0) {
+      takeSnapshot();
+    }
     return ResponseCommit.getDefaultInstance();
+  }
+
+  private void takeSnapshot() {
+    Snapshots.Snapshot snap =
+        Snapshots.make(
+            committed.height, store.entriesExcept(SNAPSHOT_PREFIX), settings.snapshotChunkBytes());
+    Map<byte[], byte[]> puts = AppStore.records();
+    ByteBuffer meta = ByteBuffer.allocate(4 + snap.metadata().length + 32);
+    meta.putInt(snap.chunks().size()).put(snap.metadata()).put(snap.hash());
+    puts.put(AppStore.key(SNAPSHOT_META, snap.height()), meta.array());
+    for (int i = 0; i < snap.chunks().size(); i++) {
+      puts.put(chunkKey(snap.height(), i), snap.chunks().get(i));
+    }
+    List<byte[]> deletes = new ArrayList<>();
+    List<byte[]> metas = store.keys(AppStore.bytes(SNAPSHOT_META));
+    for (int i = 0; i < metas.size() - 1; i++) { // keep the newest stored one and the new one
+      long h = ByteBuffer.wrap(metas.get(i), SNAPSHOT_META.length(), 8).getLong();
+      deletes.add(metas.get(i));
+      deletes.addAll(store.keys(AppStore.key(SNAPSHOT_CHUNK, h)));
+    }
+    store.write(puts, deletes);
+    LOG.info("snapshot of height {}: {} chunks", snap.height(), snap.chunks().size());
+  }
+
+  private static byte[] chunkKey(long height, int index) {
+    byte[] p = AppStore.key(SNAPSHOT_CHUNK, height);
+    return ByteBuffer.allocate(p.length + 4).put(p).putInt(index).array();
   }
 
   @Override
@@ -667,26 +732,131 @@ public final class CvmChainApp implements Application, AutoCloseable {
 
   @Override
   public ResponseListSnapshots listSnapshots(RequestListSnapshots request) {
-    return ResponseListSnapshots.getDefaultInstance();
+    ResponseListSnapshots.Builder r = ResponseListSnapshots.newBuilder();
+    for (byte[] key : store.keys(AppStore.bytes(SNAPSHOT_META))) {
+      long h = ByteBuffer.wrap(key, SNAPSHOT_META.length(), 8).getLong();
+      ByteBuffer meta = ByteBuffer.wrap(store.get(key).orElseThrow());
+      int chunks = meta.getInt();
+      byte[] metadata = new byte[chunks * 32];
+      byte[] hash = new byte[32];
+      meta.get(metadata).get(hash);
+      r.addSnapshots(
+          Snapshot.newBuilder()
+              .setHeight(h)
+              .setFormat(Snapshots.FORMAT)
+              .setChunks(chunks)
+              .setHash(ByteString.copyFrom(hash))
+              .setMetadata(ByteString.copyFrom(metadata)));
+    }
+    return r.build();
   }
 
   @Override
   public ResponseOfferSnapshot offerSnapshot(RequestOfferSnapshot request) {
-    return ResponseOfferSnapshot.newBuilder()
-        .setResult(ResponseOfferSnapshot.Result.REJECT)
-        .build();
+    Snapshot s = request.getSnapshot();
+    ResponseOfferSnapshot.Result result;
+    if (committed != null && committed.height > 0) {
+      LOG.warn("OfferSnapshot refused: this app already has height {}", committed.height);
+      result = ResponseOfferSnapshot.Result.ABORT;
+    } else if (s.getFormat() != Snapshots.FORMAT) {
+      result = ResponseOfferSnapshot.Result.REJECT_FORMAT;
+    } else if (s.getChunks() < 1
+        || s.getMetadata().size() != 32L * s.getChunks()
+        || !java.util.Arrays.equals(
+            Snapshots.sha256(s.getMetadata().toByteArray()), s.getHash().toByteArray())
+        || request.getAppHash().size() != 32) {
+      LOG.warn(
+          "OfferSnapshot of height {} refused: metadata does not hash to the snapshot hash",
+          s.getHeight());
+      result = ResponseOfferSnapshot.Result.REJECT;
+    } else {
+      restoring = new Restore(s, request.getAppHash().toByteArray(), new byte[s.getChunks()][]);
+      result = ResponseOfferSnapshot.Result.ACCEPT;
+    }
+    return ResponseOfferSnapshot.newBuilder().setResult(result).build();
   }
 
   @Override
   public ResponseLoadSnapshotChunk loadSnapshotChunk(RequestLoadSnapshotChunk request) {
-    return ResponseLoadSnapshotChunk.getDefaultInstance();
+    if (request.getFormat() != Snapshots.FORMAT) {
+      return ResponseLoadSnapshotChunk.getDefaultInstance();
+    }
+    return ResponseLoadSnapshotChunk.newBuilder()
+        .setChunk(
+            ByteString.copyFrom(
+                store.get(chunkKey(request.getHeight(), request.getChunk())).orElse(new byte[0])))
+        .build();
   }
 
   @Override
   public ResponseApplySnapshotChunk applySnapshotChunk(RequestApplySnapshotChunk request) {
-    return ResponseApplySnapshotChunk.newBuilder()
-        .setResult(ResponseApplySnapshotChunk.Result.ABORT)
-        .build();
+    Restore r = restoring;
+    if (r == null || request.getIndex() >= r.chunks().length) {
+      return ResponseApplySnapshotChunk.newBuilder()
+          .setResult(ResponseApplySnapshotChunk.Result.ABORT)
+          .build();
+    }
+    int i = request.getIndex();
+    byte[] expected = r.snapshot().getMetadata().substring(32 * i, 32 * i + 32).toByteArray();
+    if (!java.util.Arrays.equals(Snapshots.sha256(request.getChunk().toByteArray()), expected)) {
+      LOG.warn(
+          "snapshot chunk {} from '{}' does not match its hash; refetching",
+          i,
+          request.getSender());
+      ResponseApplySnapshotChunk.Builder b =
+          ResponseApplySnapshotChunk.newBuilder()
+              .setResult(ResponseApplySnapshotChunk.Result.RETRY)
+              .addRefetchChunks(i);
+      if (!request.getSender().isEmpty()) {
+        b.addRejectSenders(request.getSender());
+      }
+      return b.build();
+    }
+    r.chunks()[i] = request.getChunk().toByteArray();
+    for (byte[] c : r.chunks()) {
+      if (c == null) {
+        return ResponseApplySnapshotChunk.newBuilder()
+            .setResult(ResponseApplySnapshotChunk.Result.ACCEPT)
+            .build();
+      }
+    }
+    restoring = null;
+    try {
+      Map<byte[], byte[]> entries = Snapshots.entries(List.of(r.chunks()));
+      byte[] stateBytes = null;
+      for (Map.Entry<byte[], byte[]> e : entries.entrySet()) {
+        if (java.util.Arrays.equals(e.getKey(), AppStore.bytes("state"))) {
+          stateBytes = e.getValue();
+        }
+      }
+      if (stateBytes == null) {
+        throw new AppException("the snapshot holds no state");
+      }
+      AppState s = AppState.decode(stateBytes);
+      if (s.height != r.snapshot().getHeight()
+          || !java.util.Arrays.equals(s.appHash, r.appHash())
+          || !java.util.Arrays.equals(s.computeAppHash(), r.appHash())) {
+        throw new AppException(
+            "the restored state (height "
+                + s.height
+                + ") does not hash to the trusted app hash of height "
+                + r.snapshot().getHeight());
+      }
+      store.write(entries, List.of());
+      committed = s;
+      pending = null;
+      executor = executor(s.chainIdForDigest);
+      LOG.info(
+          "restored height {} from a snapshot, app hash 0x{}", s.height, HEX.formatHex(s.appHash));
+      return ResponseApplySnapshotChunk.newBuilder()
+          .setResult(ResponseApplySnapshotChunk.Result.ACCEPT)
+          .build();
+    } catch (AppException e) {
+      LOG.warn("snapshot of height {} refused: {}", r.snapshot().getHeight(), e.getMessage());
+      return ResponseApplySnapshotChunk.newBuilder()
+          .setResult(ResponseApplySnapshotChunk.Result.REJECT_SNAPSHOT)
+          .build();
+    }
   }
 
   private AppState requireGenesis() {

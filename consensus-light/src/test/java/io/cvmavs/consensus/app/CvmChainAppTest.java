@@ -12,23 +12,31 @@ import io.cvmavs.consensus.app.model.AppException;
 import io.cvmavs.consensus.app.tx.TxCodec;
 import io.cvmavs.consensus.app.tx.TxRefusedException;
 import io.cvmavs.consensus.proto.abci.Request;
+import io.cvmavs.consensus.proto.abci.RequestApplySnapshotChunk;
 import io.cvmavs.consensus.proto.abci.RequestCheckTx;
 import io.cvmavs.consensus.proto.abci.RequestCommit;
 import io.cvmavs.consensus.proto.abci.RequestFinalizeBlock;
 import io.cvmavs.consensus.proto.abci.RequestInfo;
 import io.cvmavs.consensus.proto.abci.RequestInitChain;
+import io.cvmavs.consensus.proto.abci.RequestListSnapshots;
+import io.cvmavs.consensus.proto.abci.RequestLoadSnapshotChunk;
+import io.cvmavs.consensus.proto.abci.RequestOfferSnapshot;
 import io.cvmavs.consensus.proto.abci.RequestQuery;
 import io.cvmavs.consensus.proto.abci.Response;
+import io.cvmavs.consensus.proto.abci.ResponseApplySnapshotChunk;
 import io.cvmavs.consensus.proto.abci.ResponseCheckTx;
 import io.cvmavs.consensus.proto.abci.ResponseFinalizeBlock;
+import io.cvmavs.consensus.proto.abci.ResponseOfferSnapshot;
 import io.cvmavs.consensus.proto.abci.ResponseProcessProposal.ProposalStatus;
 import io.cvmavs.consensus.proto.abci.ResponseVerifyVoteExtension.VerifyStatus;
+import io.cvmavs.consensus.proto.abci.Snapshot;
 import io.cvmavs.consensus.proto.app.CvmBlockTx;
 import io.cvmavs.consensus.proto.app.TxEnvelope;
 import io.cvmavs.consensus.proto.app.VoteExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -369,6 +377,94 @@ class CvmChainAppTest {
         client.call(Request.newBuilder().setCommit(RequestCommit.getDefaultInstance()).build());
         assertThat(app.height()).isEqualTo(2);
       }
+    }
+  }
+
+  @Test
+  void aNewNodeRestoresFromCheckedSnapshotChunksAndContinues() throws Exception {
+    TestChain.snapshotInterval = 3;
+    try (TestChain chain =
+        new TestChain(dir.resolve("chain"), 4, 10, new SyntheticEngine(40, 0), 10)) {
+      for (int i = 0; i < 6; i++) {
+        chain.ethFinal.addAndGet(10);
+        chain.step();
+      }
+      CvmChainApp source = chain.nodes.get(1).app;
+      List<Snapshot> listed =
+          source.listSnapshots(RequestListSnapshots.getDefaultInstance()).getSnapshotsList();
+      assertThat(listed).extracting(Snapshot::getHeight).containsExactly(3L, 6L);
+      Snapshot snap = listed.get(1);
+      assertThat(snap.getChunks()).isGreaterThan(1);
+      byte[] trusted = source.appHash();
+
+      try (CvmChainApp fresh =
+          CvmChainApp.open(
+              dir.resolve("fresh"),
+              new CvmChainApp.Settings(
+                  Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), 1))) {
+        fresh.initChain(
+            RequestInitChain.newBuilder()
+                .setChainId(TestChain.CHAIN_ID)
+                .setInitialHeight(1)
+                .setAppStateBytes(ByteString.copyFrom(chain.genesis.toJsonBytes()))
+                .build());
+        // a snapshot whose metadata does not hash to its hash is refused
+        RequestOfferSnapshot.Builder offer =
+            RequestOfferSnapshot.newBuilder()
+                .setSnapshot(snap.toBuilder().setHash(ByteString.copyFrom(new byte[32])))
+                .setAppHash(ByteString.copyFrom(trusted));
+        assertThat(fresh.offerSnapshot(offer.build()).getResult())
+            .isEqualTo(ResponseOfferSnapshot.Result.REJECT);
+        assertThat(fresh.offerSnapshot(offer.setSnapshot(snap).build()).getResult())
+            .isEqualTo(ResponseOfferSnapshot.Result.ACCEPT);
+        for (int i = 0; i < snap.getChunks(); i++) {
+          ByteString chunk =
+              source
+                  .loadSnapshotChunk(
+                      RequestLoadSnapshotChunk.newBuilder()
+                          .setHeight(snap.getHeight())
+                          .setFormat(snap.getFormat())
+                          .setChunk(i)
+                          .build())
+                  .getChunk();
+          if (i == 1) { // a tampered copy from a bad peer first
+            ResponseApplySnapshotChunk bad =
+                fresh.applySnapshotChunk(
+                    RequestApplySnapshotChunk.newBuilder()
+                        .setIndex(i)
+                        .setChunk(chunk.concat(ByteString.copyFromUtf8("x")))
+                        .setSender("peer-bad")
+                        .build());
+            assertThat(bad.getResult()).isEqualTo(ResponseApplySnapshotChunk.Result.RETRY);
+            assertThat(bad.getRefetchChunksList()).containsExactly(1);
+            assertThat(bad.getRejectSendersList()).containsExactly("peer-bad");
+          }
+          ResponseApplySnapshotChunk ok =
+              fresh.applySnapshotChunk(
+                  RequestApplySnapshotChunk.newBuilder()
+                      .setIndex(i)
+                      .setChunk(chunk)
+                      .setSender("peer-good")
+                      .build());
+          assertThat(ok.getResult()).isEqualTo(ResponseApplySnapshotChunk.Result.ACCEPT);
+        }
+        assertThat(fresh.info(RequestInfo.getDefaultInstance()).getLastBlockHeight()).isEqualTo(6);
+        assertThat(fresh.appHash()).isEqualTo(trusted);
+        assertThat(query(fresh, "/cvm/block/0").get("from_block").asLong()).isEqualTo(100);
+
+        // it follows the chain from there
+        chain.ethFinal.addAndGet(10);
+        TestChain.Outcome next = chain.step();
+        byte[] h =
+            fresh
+                .finalizeBlock(
+                    TestChain.finalizeRequest(7, next.txs(), TestChain.blockHash(7, next.txs())))
+                .getAppHash()
+                .toByteArray();
+        assertThat(h).isEqualTo(next.appHash());
+      }
+    } finally {
+      TestChain.snapshotInterval = 0;
     }
   }
 

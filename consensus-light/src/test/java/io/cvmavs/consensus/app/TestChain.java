@@ -47,6 +47,10 @@ final class TestChain implements AutoCloseable {
   final Path dir;
   final GenesisState genesis;
   List<ExtendedVoteInfo> lastExtensions = List.of();
+
+  /** Every node snapshots at heights divisible by this (0: never). */
+  static long snapshotInterval = 0;
+
   int lastRound;
 
   /** One validator: its keys and its app. */
@@ -151,11 +155,12 @@ final class TestChain implements AutoCloseable {
         CvmChainApp.open(
             n.dir,
             new CvmChainApp.Settings(
-                Optional.of(n.bls),
-                ethFinal::get,
-                Optional.ofNullable(n.engine),
-                n.validators,
-                1_000_000));
+                    Optional.of(n.bls),
+                    ethFinal::get,
+                    Optional.ofNullable(n.engine),
+                    n.validators,
+                    1_000_000)
+                .withSnapshots(snapshotInterval, 700));
   }
 
   /** One height: returns the txs the proposer chose and the common app hash. */

@@ -94,6 +94,55 @@ public final class AppStore implements AutoCloseable {
     return out;
   }
 
+  /** Every key/value whose key does not start with {@code excludedPrefix}, in key order. */
+  public Map<byte[], byte[]> entriesExcept(byte[] excludedPrefix) {
+    Map<byte[], byte[]> out = new LinkedHashMap<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k.length >= excludedPrefix.length
+            && Arrays.equals(
+                k, 0, excludedPrefix.length, excludedPrefix, 0, excludedPrefix.length)) {
+          continue;
+        }
+        out.put(k, it.value());
+      }
+    }
+    return out;
+  }
+
+  /** Writes {@code puts} and deletes {@code deletes} in one synced batch. */
+  public void write(Map<byte[], byte[]> puts, List<byte[]> deletes) {
+    try (WriteBatch batch = new WriteBatch();
+        WriteOptions sync = new WriteOptions().setSync(true)) {
+      for (byte[] d : deletes) {
+        batch.delete(d);
+      }
+      for (Map.Entry<byte[], byte[]> e : puts.entrySet()) {
+        batch.put(e.getKey(), e.getValue());
+      }
+      db.write(sync, batch);
+    } catch (RocksDBException e) {
+      throw new AppException("cannot write the app store: " + e.getMessage(), e);
+    }
+  }
+
+  /** Keys under {@code prefix}, in key order. */
+  public List<byte[]> keys(byte[] prefix) {
+    List<byte[]> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k.length < prefix.length
+            || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+          break;
+        }
+        out.add(k);
+      }
+    }
+    return out;
+  }
+
   /** {@code prefix ‖ uint64 big-endian n}: keys that sort by number. */
   public static byte[] key(String prefix, long n) {
     byte[] p = bytes(prefix);
