@@ -5,6 +5,7 @@ import io.cvmavs.consensus.app.engine.CvmEngine;
 import io.cvmavs.consensus.app.engine.TaskComputerEngine;
 import io.cvmavs.consensus.devnet.CvmChainNet;
 import io.cvmavs.consensus.devnet.FaultyEngine;
+import io.cvmavs.consensus.driver.RoundRecord;
 import io.cvmavs.consensus.driver.ValidatorKey;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.CvmTaskComputer;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -45,10 +47,13 @@ final class DevnetConsensus implements AutoCloseable {
   private final List<Member> members;
   private final Consumer<String> step;
   private final Thread drill;
+  private final Path details;
   private volatile String drillOutcome = "no validator was killed (fewer than 4 validators)";
   private volatile boolean drillOk;
 
-  private DevnetConsensus(CvmChainNet chain, List<Member> members, Consumer<String> step) {
+  private DevnetConsensus(
+      CvmChainNet chain, List<Member> members, Consumer<String> step, Path details) {
+    this.details = details;
     this.chain = chain;
     this.members = members;
     this.step = step;
@@ -119,17 +124,12 @@ final class DevnetConsensus implements AutoCloseable {
                 dir.resolve("data"),
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(30)));
-    DevnetConsensus c = new DevnetConsensus(chain, members, step);
-    LOG.info(
-        "CVM chain genesis: {} validators of the stake aggregator's set at block {}: {}",
-        genesis.validators().size(),
-        g.boundary(),
-        genesis.validators());
+    DevnetConsensus c = new DevnetConsensus(chain, members, step, dir.resolve("chain.log"));
     step.accept(
         String.format(
             "CVM chain: %d validators (stake aggregator's set, operators' Ed25519 + BLS keys),"
-                + " local consensus driver, RPC %s",
-            genesis.validators().size(), chain.rpc()));
+                + " local consensus driver, RPC %s; details in %s",
+            genesis.validators().size(), chain.rpc(), dir.resolve("chain.log")));
     if (c.drill != null) {
       c.drill.start();
     }
@@ -144,7 +144,6 @@ final class DevnetConsensus implements AutoCloseable {
       awaitHeight(3);
       chain.kill(v);
       long killedAt = chain.driver().latestHeight();
-      LOG.info("CVM chain: validator {} killed at height {}", name, killedAt);
       awaitHeight(killedAt + 3);
       chain.restart(v);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -156,7 +155,6 @@ final class DevnetConsensus implements AutoCloseable {
                       + " height %d)",
                   name, killedAt, killedAt + 3, chain.app(v).height());
           drillOk = true;
-          LOG.info("CVM chain: {}", drillOutcome);
           return;
         }
         Thread.sleep(200);
@@ -182,11 +180,18 @@ final class DevnetConsensus implements AutoCloseable {
    * @return the chain finalised CVM blocks, the drill's validator caught up and the light client
    *     verified the head
    */
-  boolean summarise() throws Exception {
+  boolean summarise(int cvmBlocksAttested) throws Exception {
     if (drill != null) {
       drill.join(Duration.ofSeconds(20));
     }
+    // The chain shares the nodes' CVMs (one Flink lane per JVM), so it trails the attestations:
+    // give it at most 15 s to finalise the CVM blocks the AVS attested (at least one).
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     CvmChainNet.Status s = chain.status();
+    while (s.cvmBlocks() < Math.max(1, cvmBlocksAttested) && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      s = chain.status();
+    }
     String hash = s.appHash().length() > 12 ? s.appHash().substring(0, 12) + "…" : s.appHash();
     step.accept(
         String.format(
@@ -201,7 +206,7 @@ final class DevnetConsensus implements AutoCloseable {
             faulty > 0 ? " (wrong CVM blocks proposed by the faulty validator)" : "",
             drillOutcome));
     CvmChainNet.LightSync sync = chain.lightSync(s.height());
-    LOG.info("light sync output:\n{}", sync.output());
+    writeDetails(s, sync);
     boolean synced = sync.exitCode() == 0 && sync.height() == s.height();
     step.accept(
         synced
@@ -217,6 +222,51 @@ final class DevnetConsensus implements AutoCloseable {
         && (drill == null || drillOk)
         && s.certificates() > 0
         && rejectedAsExpected;
+  }
+
+  /** Every round, every decided block, the drill and the light sync's output: the run's log. */
+  private void writeDetails(CvmChainNet.Status s, CvmChainNet.LightSync sync) {
+    StringBuilder b = new StringBuilder();
+    b.append("CVM chain ").append(chain.driver().chainId()).append(", RPC ").append(chain.rpc());
+    b.append("\nvalidators:\n");
+    for (int i = 0; i < members.size(); i++) {
+      b.append(
+          String.format(
+              "  %s address %s%s%n",
+              members.get(i).name(),
+              chain.driver().addressHex(i),
+              members.get(i).faulty() ? " (faulty: proposes wrong CVM blocks)" : ""));
+    }
+    b.append("rounds:\n");
+    for (RoundRecord r : chain.driver().rounds()) {
+      b.append(
+          String.format(
+              "  height %d round %d proposer %s %s %s%n",
+              r.height(), r.round(), r.proposer(), r.outcome(), r.detail()));
+    }
+    b.append("blocks:\n");
+    for (long h = 1; h <= s.height(); h++) {
+      chain
+          .driver()
+          .block(h)
+          .ifPresent(
+              blk ->
+                  b.append(
+                      String.format(
+                          "  height %d: %d txs, app hash after %s%n",
+                          blk.height(),
+                          blk.txs().size(),
+                          HexFormat.of()
+                              .formatHex(blk.finalizeResponse().getAppHash().toByteArray()))));
+    }
+    b.append("status: ").append(s).append('\n');
+    b.append("drill: ").append(drillOutcome).append('\n');
+    b.append("light sync (exit ").append(sync.exitCode()).append("):\n").append(sync.output());
+    try {
+      Files.writeString(details, b.toString());
+    } catch (java.io.IOException e) {
+      LOG.warn("cannot write {}: {}", details, e.getMessage());
+    }
   }
 
   @Override

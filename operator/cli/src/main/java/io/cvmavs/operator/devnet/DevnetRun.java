@@ -349,7 +349,8 @@ final class DevnetRun implements AutoCloseable {
       generator.close();
     }
     Slashing slashing = awaitChallenges(challenger.challenger(), reader, d, keys);
-    consensusOk = consensus.summarise();
+    consensusOk =
+        consensus.summarise((int) outcomes.stream().filter(DevnetSummary.Task::responded).count());
     return new DevnetSummary(
         settings.operators(),
         outcomes,
