@@ -204,7 +204,11 @@ final class DevnetConsensus implements AutoCloseable {
         String.format(
             "CVM chain: %d round(s) REJECTED%s; %s",
             s.rejectedRounds(),
-            faulty > 0 ? " (wrong CVM blocks proposed by the faulty validator)" : "",
+            faulty == 0
+                ? ""
+                : s.rejectedRounds() > 0
+                    ? " (wrong CVM blocks of the faulty validator)"
+                    : " (the faulty validator proposed no CVM block this run)",
             drillOutcome));
     CvmChainNet.LightSync sync = chain.lightSync(s.height());
     writeDetails(s, sync);
@@ -217,12 +221,9 @@ final class DevnetConsensus implements AutoCloseable {
             : String.format(
                 "CVM chain: light sync FAILED (exit %d): %s",
                 sync.exitCode(), sync.output().strip()));
-    boolean rejectedAsExpected = faulty == 0 || s.rejectedRounds() > 0;
-    return s.cvmBlocks() > 0
-        && synced
-        && (drill == null || drillOk)
-        && s.certificates() > 0
-        && rejectedAsExpected;
+    // A REJECTed round needs the faulty validator to be the proposer when a CVM block is due; in a
+    // short run that may not happen, so it is reported but not required (CvmChainNetIT forces it).
+    return s.cvmBlocks() > 0 && synced && (drill == null || drillOk) && s.certificates() > 0;
   }
 
   /** Every round, every decided block, the drill and the light sync's output: the run's log. */
