@@ -65,6 +65,9 @@ final class DevnetRun implements AutoCloseable {
    */
   static final int THRESHOLD_PERCENT = 66;
 
+  /** The CVM chain runs when the devnet has at least this many operators (its validators). */
+  static final int MIN_CHAIN_VALIDATORS = 4;
+
   /** The most faulty operators of {@code operators} (equal stakes) that still leave a quorum. */
   static int maxFaulty(int operators) {
     return operators - (operators * THRESHOLD_PERCENT + 99) / 100;
@@ -261,18 +264,26 @@ final class DevnetRun implements AutoCloseable {
                 String.join(", ", faultyNames()),
                 settings.faulty() == 1 ? "s" : ""));
 
-    // The CVM chain: one validator per operator, its app in this JVM on its node's CVM.
-    consensus =
-        DevnetConsensus.start(
-            anvil,
-            deploymentFile,
-            settings.workDirectory(),
-            manuscriptHash,
-            genesis,
-            settings.span(),
-            validators,
-            line -> step("%s", line));
-    running.add(consensus);
+    // The CVM chain: one validator per operator, its app in this JVM on its node's CVM. With fewer
+    // than 4 validators one faulty or killed validator would stop it (no > 2/3 left), so it needs
+    // 4.
+    if (settings.operators() >= MIN_CHAIN_VALIDATORS) {
+      consensus =
+          DevnetConsensus.start(
+              anvil,
+              deploymentFile,
+              settings.workDirectory(),
+              manuscriptHash,
+              genesis,
+              settings.span(),
+              validators,
+              line -> step("%s", line));
+      running.add(consensus);
+    } else {
+      step(
+          "CVM chain not started: it needs %d validators (one per operator), --operators is %d",
+          MIN_CHAIN_VALIDATORS, settings.operators());
+    }
 
     int challengerAccount = settings.operators() + 3;
     Path challengerConfig =
@@ -351,8 +362,9 @@ final class DevnetRun implements AutoCloseable {
     Slashing slashing = awaitChallenges(challenger.challenger(), reader, d, keys);
     try {
       consensusOk =
-          consensus.summarise(
-              (int) outcomes.stream().filter(DevnetSummary.Task::responded).count());
+          consensus == null
+              || consensus.summarise(
+                  (int) outcomes.stream().filter(DevnetSummary.Task::responded).count());
     } catch (Exception e) {
       step("CVM chain: its summary failed: %s", e.getMessage());
       consensusOk = false;
