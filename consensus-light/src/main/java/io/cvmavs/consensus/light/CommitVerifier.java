@@ -1,16 +1,8 @@
 package io.cvmavs.consensus.light;
 
-import io.cvmavs.consensus.proto.types.BlockID;
 import io.cvmavs.consensus.proto.types.BlockIDFlag;
-import io.cvmavs.consensus.proto.types.CanonicalBlockID;
-import io.cvmavs.consensus.proto.types.CanonicalPartSetHeader;
-import io.cvmavs.consensus.proto.types.CanonicalVote;
 import io.cvmavs.consensus.proto.types.Commit;
 import io.cvmavs.consensus.proto.types.CommitSig;
-import io.cvmavs.consensus.proto.types.SignedMsgType;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.Set;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
@@ -166,28 +158,7 @@ final class CommitVerifier {
 
   /** The bytes a validator signed for its precommit in this commit. */
   byte[] signBytes(CommitSig sig) {
-    BlockID id = commit.getBlockId();
-    CanonicalVote vote =
-        CanonicalVote.newBuilder()
-            .setType(SignedMsgType.SIGNED_MSG_TYPE_PRECOMMIT)
-            .setHeight(commit.getHeight())
-            .setRound(commit.getRound())
-            .setBlockId(
-                CanonicalBlockID.newBuilder()
-                    .setHash(id.getHash())
-                    .setPartSetHeader(
-                        CanonicalPartSetHeader.newBuilder()
-                            .setTotal(id.getPartSetHeader().getTotal())
-                            .setHash(id.getPartSetHeader().getHash())))
-            .setTimestamp(sig.getTimestamp())
-            .setChainId(chainId)
-            .build();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(vote.getSerializedSize() + 2);
-    try {
-      vote.writeDelimitedTo(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return VoteSignBytes.precommit(
+        chainId, commit.getHeight(), commit.getRound(), commit.getBlockId(), sig.getTimestamp());
   }
 }

@@ -6,6 +6,7 @@ import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.challenger.ChallengerCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.command.CliRoot;
+import io.cvmavs.operator.consensus.ConsensusCommand;
 import io.cvmavs.operator.cvm.CvmCommand;
 import io.cvmavs.operator.cvm.IngestCommand;
 import io.cvmavs.operator.cvm.ManuscriptCommand;
@@ -60,6 +61,7 @@ import picocli.CommandLine.Spec;
       LightCommand.class,
       AnchorCommand.class,
       StorageCommand.class,
+      ConsensusCommand.class,
       DevnetCommand.class,
       CommandLine.HelpCommand.class
     },

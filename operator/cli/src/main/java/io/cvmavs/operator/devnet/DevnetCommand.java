@@ -74,9 +74,10 @@ public final class DevnetCommand implements Callable<Integer> {
 
   @Option(
       names = "--operators",
-      defaultValue = "3",
+      defaultValue = "4",
       description =
-          "Operators to create, register and run (default: ${DEFAULT-VALUE}; 0 = deploy only).")
+          "Operators to create, register and run, each also a CVM chain validator (default:"
+              + " ${DEFAULT-VALUE}: the chain's kill/restart drill needs 4; 0 = deploy only).")
   int operators;
 
   @Option(
@@ -274,6 +275,10 @@ public final class DevnetCommand implements Callable<Integer> {
           }
           if (!summary.storageAsExpected()) {
             step(out, "storage anchoring, audit or recovery did not complete (lines above)");
+            return CliRoot.EXIT_FAILURE;
+          }
+          if (!run.consensusOk()) {
+            step(out, "the CVM chain did not do what it should (see the CVM chain lines above)");
             return CliRoot.EXIT_FAILURE;
           }
           if (!summary.slashingAsExpected() || !summary.challengesSettled()) {

@@ -6,6 +6,7 @@ import io.cvmavs.chain.avs.TaskManagerAbi;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.consensus.driver.ValidatorKey;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.bindings.CToken;
 import io.cvmavs.crypto.bls.BlsKeyPair;
@@ -42,7 +43,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import org.web3j.crypto.Hash;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.TransactionManager;
@@ -65,6 +65,9 @@ final class DevnetRun implements AutoCloseable {
    * faulty operator of three cannot stop a response.
    */
   static final int THRESHOLD_PERCENT = 66;
+
+  /** The CVM chain runs when the devnet has at least this many operators (its validators). */
+  static final int MIN_CHAIN_VALIDATORS = 4;
 
   /** The most faulty operators of {@code operators} (equal stakes) that still leave a quorum. */
   static int maxFaulty(int operators) {
@@ -103,6 +106,8 @@ final class DevnetRun implements AutoCloseable {
   private Aggregator aggregator;
   private long window;
   private SeededOperators seeded;
+  private DevnetConsensus consensus;
+  private boolean consensusOk;
 
   /**
    * @param commandLines makes a {@code cvm-avs} command line with a given context (the root's
@@ -195,12 +200,18 @@ final class DevnetRun implements AutoCloseable {
         aggregator.port(), anvil.account(aggregatorAccount).address());
 
     List<BlsKeyPair> keys = new ArrayList<>();
+    List<ValidatorKey> consensusKeys = new ArrayList<>();
     List<Path> configs = new ArrayList<>();
     for (int i = 1; i <= settings.operators(); i++) {
       BlsKeyPair bls = BlsKeyPair.generate(new SecureRandom());
       Path config = writeConfig("operator-" + i, i, bls, aggregator.port());
-      seeded.register(
-          config, Hash.sha3(("devnet consensus key " + i).getBytes(StandardCharsets.UTF_8)));
+      // The operator's CVM chain validator key (Ed25519; the devnet's consensus driver signs with
+      // it): its public key is what the operator registers as its consensus key.
+      ValidatorKey consensusKey =
+          ValidatorKey.fromSeed(
+              Hash.sha3(("devnet consensus key " + i).getBytes(StandardCharsets.UTF_8)));
+      seeded.register(config, consensusKey.publicKey());
+      consensusKeys.add(consensusKey);
       keys.add(bls);
       configs.add(config);
       if (i <= settings.faulty()) { // faulty on purpose: its slashing alerts are expected
@@ -238,14 +249,23 @@ final class DevnetRun implements AutoCloseable {
             Duration.ofMillis(500),
             true,
             0); // the devnet's task generator tasks at once too (anvil does not reorganise)
+    List<DevnetConsensus.Member> validators = new ArrayList<>();
     for (int i = 0; i < settings.operators(); i++) {
       boolean faulty = i < settings.faulty();
+      java.util.concurrent.atomic.AtomicReference<CvmTaskComputer> computer =
+          new java.util.concurrent.atomic.AtomicReference<>();
       running.add(
           NodeCommand.start(
               OperatorConfigLoader.load(configs.get(i)),
               keys.get(i),
               nodeOptions,
-              faulty ? FaultyComputer::new : UnaryOperator.identity()));
+              honest -> {
+                computer.set((CvmTaskComputer) honest);
+                return faulty ? new FaultyComputer(honest) : honest;
+              }));
+      validators.add(
+          new DevnetConsensus.Member(
+              "operator-" + (i + 1), consensusKeys.get(i), keys.get(i), computer.get(), faulty));
     }
     step(
         "%d operator nodes running (WebSocket subscription + backfill)%s",
@@ -257,6 +277,27 @@ final class DevnetRun implements AutoCloseable {
                 settings.faulty() == 1 ? "" : "s",
                 String.join(", ", faultyNames()),
                 settings.faulty() == 1 ? "s" : ""));
+
+    // The CVM chain: one validator per operator, its app in this JVM on its node's CVM. With fewer
+    // than 4 validators one faulty or killed validator would stop it (no > 2/3 left), so it needs
+    // 4.
+    if (settings.operators() >= MIN_CHAIN_VALIDATORS) {
+      consensus =
+          DevnetConsensus.start(
+              anvil,
+              deploymentFile,
+              settings.workDirectory(),
+              manuscriptHash,
+              genesis,
+              settings.span(),
+              validators,
+              line -> step("%s", line));
+      running.add(consensus);
+    } else {
+      step(
+          "CVM chain not started: it needs %d validators (one per operator), --operators is %d",
+          MIN_CHAIN_VALIDATORS, settings.operators());
+    }
 
     int challengerAccount = settings.operators() + 3;
     Path challengerConfig =
@@ -335,6 +376,15 @@ final class DevnetRun implements AutoCloseable {
     Slashing slashing = awaitChallenges(challenger.challenger(), reader, d, keys);
     Optional<DevnetAnchoring.Outcome> storage =
         anchorBlocks(cvm, manuscriptFile, manuscriptHash, outcomes, d);
+    try {
+      consensusOk =
+          consensus == null
+              || consensus.summarise(
+                  (int) outcomes.stream().filter(DevnetSummary.Task::responded).count());
+    } catch (Exception e) {
+      step("CVM chain: its summary failed: %s", e.getMessage());
+      consensusOk = false;
+    }
     return new DevnetSummary(
         settings.operators(),
         outcomes,
@@ -380,6 +430,14 @@ final class DevnetRun implements AutoCloseable {
       step("anchoring failed: %s", e.getMessage());
       return Optional.of(new DevnetAnchoring.Outcome(0, 0, "-", false, "-", false));
     }
+  }
+
+  /**
+   * The CVM chain finalised CVM blocks with certificates, its killed validator caught up and the
+   * light client verified its head (after {@link #run}).
+   */
+  boolean consensusOk() {
+    return consensusOk;
   }
 
   /** Waits for the next task the generator creates, prints it and waits for its response. */

@@ -144,6 +144,8 @@ class CvmAvsCommandTest {
           "cvm-avs storage",
           "cvm-avs storage recover",
           "cvm-avs storage audit",
+          "cvm-avs consensus",
+          "cvm-avs consensus genesis",
           "cvm-avs devnet",
           "cvm-avs help");
 

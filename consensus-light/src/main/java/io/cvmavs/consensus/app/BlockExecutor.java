@@ -1,0 +1,502 @@
+package io.cvmavs.consensus.app;
+
+import com.google.protobuf.ByteString;
+import io.cvmavs.consensus.app.engine.CvmEngine;
+import io.cvmavs.consensus.app.model.AbiWords;
+import io.cvmavs.consensus.app.model.BlsValidator;
+import io.cvmavs.consensus.app.model.BlsValidatorSet;
+import io.cvmavs.consensus.app.model.Checkpoint;
+import io.cvmavs.consensus.app.state.AppState;
+import io.cvmavs.consensus.app.state.AppStore;
+import io.cvmavs.consensus.app.state.ManuscriptHead;
+import io.cvmavs.consensus.app.tx.TxCodec;
+import io.cvmavs.consensus.app.tx.TxRefusedException;
+import io.cvmavs.consensus.app.validators.ValidatorSource;
+import io.cvmavs.consensus.proto.abci.Event;
+import io.cvmavs.consensus.proto.abci.EventAttribute;
+import io.cvmavs.consensus.proto.abci.ExecTxResult;
+import io.cvmavs.consensus.proto.abci.Misbehavior;
+import io.cvmavs.consensus.proto.app.Certificate;
+import io.cvmavs.consensus.proto.app.CvmBlockTx;
+import io.cvmavs.consensus.proto.app.Dataset;
+import io.cvmavs.consensus.proto.app.EthereumFinality;
+import io.cvmavs.consensus.proto.app.SignedExtension;
+import io.cvmavs.consensus.proto.app.TxEnvelope;
+import io.cvmavs.consensus.proto.app.ValidatorSetUpdate;
+import io.cvmavs.consensus.proto.app.VoteExtension;
+import io.cvmavs.consensus.proto.types.CanonicalVoteExtension;
+import io.cvmavs.crypto.bls.Bls;
+import io.cvmavs.crypto.bn254.G1Point;
+import io.cvmavs.crypto.bn254.G2Point;
+import io.cvmavs.cvm.block.CvmBlock;
+import io.cvmavs.cvm.block.CvmBlockHeader;
+import io.cvmavs.cvm.proof.DatasetMerkleTree;
+import io.cvmavs.cvm.proof.Keccak;
+import io.cvmavs.cvm.task.CvmTaskComputer;
+import io.cvmavs.stake.validator.ValidatorSetDiff;
+import io.cvmavs.stake.validator.ValidatorUpdate;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * Applies one block's transactions to a copy of the committed state — the one code path of
+ * ProcessProposal (strict: any bad transaction rejects the block, and CVM blocks and validator sets
+ * are recomputed and compared) and FinalizeBlock (a bad transaction gets its code and changes
+ * nothing). Never reads Ethereum itself: the engine and the validator source are only consulted in
+ * strict (ProcessProposal) mode.
+ */
+final class BlockExecutor {
+  /** Transaction kinds in the order a block must carry them, each at most once. */
+  private static final List<TxEnvelope.KindCase> ORDER =
+      List.of(
+          TxEnvelope.KindCase.ETHEREUM_FINALITY,
+          TxEnvelope.KindCase.CERTIFICATE,
+          TxEnvelope.KindCase.VALIDATOR_SET,
+          TxEnvelope.KindCase.CVM_BLOCK);
+
+  /** What a block did: the new state, records to store with it, per-tx results, updates. */
+  static final class Result {
+    final AppState state;
+    final Map<byte[], byte[]> records = AppStore.records();
+    final List<ExecTxResult> txResults = new ArrayList<>();
+    final List<Event> events = new ArrayList<>();
+    List<ValidatorUpdate> validatorUpdates = List.of();
+    byte[] cvmBlockHash = new byte[32];
+
+    Result(AppState state) {
+      this.state = state;
+    }
+  }
+
+  private final String chainId;
+  private final Optional<CvmEngine> engine;
+  private final Optional<ValidatorSource> validators;
+
+  BlockExecutor(String chainId, Optional<CvmEngine> engine, Optional<ValidatorSource> validators) {
+    this.chainId = chainId;
+    this.engine = engine;
+    this.validators = validators;
+  }
+
+  /**
+   * @param strict ProcessProposal: throw on the first bad transaction and on a missing certificate;
+   *     compare CVM blocks and validator sets with this node's own
+   * @throws TxRefusedException in strict mode, naming the transaction and field
+   */
+  Result execute(
+      AppState base,
+      List<ByteString> txs,
+      long height,
+      List<Misbehavior> misbehaviour,
+      boolean strict) {
+    if (height != base.height + 1) {
+      throw new TxRefusedException(
+          TxRefusedException.INVALID,
+          "block " + height + " does not follow the committed height " + base.height);
+    }
+    Result r = new Result(base.copy());
+    AppState w = r.state;
+    BlsValidatorSet pendingSet = null;
+    int lastKind = -1;
+    Set<TxEnvelope.KindCase> seen = new HashSet<>();
+    for (int i = 0; i < txs.size(); i++) {
+      String at = "block " + height + " tx " + i;
+      try {
+        TxEnvelope env;
+        try {
+          env = TxCodec.decode(txs.get(i).toByteArray());
+        } catch (TxRefusedException e) {
+          throw new TxRefusedException(e.code(), at + ": " + e.getMessage());
+        }
+        int kind = ORDER.indexOf(env.getKindCase());
+        if (kind <= lastKind || !seen.add(env.getKindCase())) {
+          throw invalid(at, env.getKindCase() + " out of order or repeated (order: " + ORDER + ")");
+        }
+        lastKind = kind;
+        switch (env.getKindCase()) {
+          case ETHEREUM_FINALITY -> applyFinality(w, env.getEthereumFinality(), at, r);
+          case CERTIFICATE -> applyCertificate(w, env.getCertificate(), txs.get(i), at, r);
+          case VALIDATOR_SET ->
+              pendingSet = applyValidatorSet(w, env.getValidatorSet(), at, strict, r);
+          case CVM_BLOCK -> applyCvmBlock(w, env.getCvmBlock(), at, strict, r);
+          case KIND_NOT_SET -> throw new IllegalStateException("decode refuses KIND_NOT_SET");
+        }
+        r.txResults.add(ExecTxResult.newBuilder().setCode(0).build());
+      } catch (TxRefusedException e) {
+        if (strict) {
+          throw e;
+        }
+        r.txResults.add(ExecTxResult.newBuilder().setCode(e.code()).setLog(e.getMessage()).build());
+      }
+    }
+    if (strict && base.lastCheckpoint != null) {
+      for (TxEnvelope.KindCase k :
+          List.of(TxEnvelope.KindCase.ETHEREUM_FINALITY, TxEnvelope.KindCase.CERTIFICATE)) {
+        if (!seen.contains(k)) {
+          throw invalid(
+              "block " + height, "carries no " + k + " for height " + base.height + " (required)");
+        }
+      }
+    }
+    for (Misbehavior m : misbehaviour) {
+      byte[] rec =
+          AbiWords.of()
+              .uint(m.getTypeValue())
+              .bytes32(Arrays.copyOf(m.getValidator().getAddress().toByteArray(), 32))
+              .uint(Math.max(0, m.getHeight()))
+              .uint(Math.max(0, m.getTime().getSeconds()))
+              .uint(Math.max(0, m.getTotalVotingPower()))
+              .bytes();
+      w.misbehaviourRoot =
+          AbiWords.of().bytes32(w.misbehaviourRoot).bytes32(Keccak.hash(rec)).keccak();
+      r.records.put(AppStore.key("misb/", w.misbehaviourCount), m.toByteArray());
+      w.misbehaviourCount++;
+      r.events.add(
+          event(
+              "misbehavior",
+              "type",
+              m.getType().name(),
+              "validator",
+              HexFormat.of().withUpperCase().formatHex(m.getValidator().getAddress().toByteArray()),
+              "height",
+              Long.toString(m.getHeight())));
+    }
+    Checkpoint checkpoint = checkpoint(base, height, r.cvmBlockHash);
+    w.signingSet = base.currentSet;
+    w.currentSet = base.nextSet;
+    w.nextSet = pendingSet != null ? pendingSet : base.nextSet;
+    w.height = height;
+    w.lastCheckpoint = checkpoint;
+    w.appHash = w.computeAppHash();
+    return r;
+  }
+
+  /** The checkpoint of {@code height} over the state committed at {@code height - 1}. */
+  static Checkpoint checkpoint(AppState base, long height, byte[] cvmBlockHash) {
+    return new Checkpoint(
+        height,
+        base.appHash(),
+        cvmBlockHash,
+        base.cvmBlocks.root(),
+        base.withdrawals.root(),
+        base.nextSet.hash());
+  }
+
+  private void applyFinality(AppState w, EthereumFinality f, String at, Result r) {
+    if (f.getHeight() != w.height) {
+      throw invalid(
+          at, "ethereum_finality.height " + f.getHeight() + " is not the last height " + w.height);
+    }
+    BlsValidatorSet set = w.signingSet;
+    Set<Integer> signers = new HashSet<>();
+    List<long[]> reports = new ArrayList<>();
+    for (int i = 0; i < f.getExtensionsCount(); i++) {
+      SignedExtension e = f.getExtensions(i);
+      String ea = at + ": ethereum_finality.extensions[" + i + "]";
+      int idx =
+          set.indexOfAddress(e.getValidatorAddress().toByteArray())
+              .orElseThrow(
+                  () -> invalid(ea, "validator_address is not a validator of " + f.getHeight()));
+      if (!signers.add(idx)) {
+        throw invalid(ea, "validator_address repeated");
+      }
+      BlsValidator v = set.entries().get(idx);
+      byte[] signBytes =
+          extensionSignBytes(e.getVoteExtension(), f.getHeight(), f.getRound(), chainId);
+      if (!Ed25519.verify(
+          e.getExtensionSignature().toByteArray(),
+          0,
+          v.consensusKey().bytes(),
+          0,
+          signBytes,
+          0,
+          signBytes.length)) {
+        throw invalid(ea, "extension_signature does not verify with the validator's Ed25519 key");
+      }
+      VoteExtension ve = TxCodec.decodeExtension(e.getVoteExtension().toByteArray(), ea);
+      reports.add(new long[] {ve.getEthFinalHeight(), v.power()});
+    }
+    long agreed = agreedHeight(reports, set);
+    if (agreed < 0) {
+      throw invalid(at, "the extensions carry no more than 2/3 of the power of " + f.getHeight());
+    }
+    w.ethFinalHeight = Math.max(w.ethFinalHeight, agreed);
+    r.events.add(event("eth_finality", "height", Long.toString(w.ethFinalHeight)));
+  }
+
+  /**
+   * The highest Ethereum height that validators with more than 2/3 of the power reported as final
+   * (each reported height counts for every lower one), or -1 without quorum.
+   */
+  static long agreedHeight(List<long[]> reports, BlsValidatorSet set) {
+    List<long[]> sorted = new ArrayList<>(reports);
+    sorted.sort((a, b) -> Long.compare(b[0], a[0]));
+    long power = 0;
+    for (long[] rep : sorted) {
+      power += rep[1];
+      if (set.isQuorum(power)) {
+        return rep[0];
+      }
+    }
+    return -1;
+  }
+
+  /** CometBFT's vote-extension sign bytes: the uvarint-length-prefixed CanonicalVoteExtension. */
+  static byte[] extensionSignBytes(ByteString extension, long height, int round, String chainId) {
+    CanonicalVoteExtension c =
+        CanonicalVoteExtension.newBuilder()
+            .setExtension(extension)
+            .setHeight(height)
+            .setRound(round)
+            .setChainId(chainId)
+            .build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      c.writeDelimitedTo(out);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private void applyCertificate(AppState w, Certificate c, ByteString raw, String at, Result r) {
+    Checkpoint cp = w.lastCheckpoint;
+    if (cp == null || c.getHeight() != cp.height()) {
+      throw invalid(
+          at,
+          "certificate.height "
+              + c.getHeight()
+              + " is not the last checkpoint's height "
+              + w.height);
+    }
+    Checkpoint claimed =
+        new Checkpoint(
+            c.getHeight(),
+            c.getAppHash().toByteArray(),
+            c.getCvmBlockHash().toByteArray(),
+            c.getCumulativeRoot().toByteArray(),
+            c.getWithdrawalsRoot().toByteArray(),
+            c.getNextValidatorSetHash().toByteArray());
+    if (!claimed.equals(cp)) {
+      throw invalid(at, "certificate fields differ from checkpoint " + cp);
+    }
+    BlsValidatorSet set = w.signingSet;
+    byte[] bitmap = c.getSignerBitmap().toByteArray();
+    if (bitmap.length != (set.size() + 7) / 8) {
+      throw invalid(
+          at,
+          "certificate.signer_bitmap has "
+              + bitmap.length
+              + " bytes for "
+              + set.size()
+              + " validators");
+    }
+    for (int i = set.size(); i < bitmap.length * 8; i++) {
+      if (BlsValidatorSet.bit(bitmap, i)) {
+        throw invalid(at, "certificate.signer_bitmap sets bit " + i + " beyond the set");
+      }
+    }
+    if (!set.isQuorum(set.power(bitmap))) {
+      throw invalid(at, "certificate signers hold no more than 2/3 of the power");
+    }
+    G2Point apk = TxCodec.g2("certificate.aggregate_public_key_g2", c.getAggregatePublicKeyG2());
+    if (!apk.equals(set.aggregateG2(bitmap))) {
+      throw invalid(at, "certificate.aggregate_public_key_g2 is not the sum of the signers' keys");
+    }
+    G1Point sig = TxCodec.g1("certificate.aggregate_signature", c.getAggregateSignature());
+    if (!Bls.verify(apk, cp.digest(chainId), sig)) {
+      throw invalid(at, "certificate.aggregate_signature does not verify");
+    }
+    w.lastCertificateHeight = c.getHeight();
+    w.lastCertificateHash = Keccak.hash(c.toByteArray());
+    r.records.put(AppStore.key("cert/", c.getHeight()), c.toByteArray());
+    r.events.add(event("certificate", "height", Long.toString(c.getHeight())));
+  }
+
+  private BlsValidatorSet applyValidatorSet(
+      AppState w, ValidatorSetUpdate u, String at, boolean strict, Result r) {
+    if (u.getEpoch() != w.epoch + 1) {
+      throw invalid(at, "validator_set.epoch " + u.getEpoch() + " is not " + (w.epoch + 1));
+    }
+    long boundary = w.epochGenesisBlock + u.getEpoch() * w.epochLengthBlocks;
+    if (u.getEthBlock() != boundary) {
+      throw invalid(
+          at, "validator_set.eth_block " + u.getEthBlock() + " is not epoch boundary " + boundary);
+    }
+    if (boundary > w.ethFinalHeight) {
+      throw invalid(
+          at,
+          "validator_set.eth_block " + boundary + " is above the final height " + w.ethFinalHeight);
+    }
+    List<BlsValidator> vs = new ArrayList<>();
+    for (int i = 0; i < u.getValidatorsCount(); i++) {
+      vs.add(TxCodec.validator(u.getValidators(i), "validator_set.validators[" + i + "]"));
+    }
+    BlsValidatorSet set;
+    try {
+      set = BlsValidatorSet.of(vs);
+    } catch (RuntimeException e) {
+      throw invalid(at, "validator_set: " + e.getMessage());
+    }
+    if (strict) {
+      ValidatorSource source =
+          validators.orElseThrow(
+              () ->
+                  invalid(at, "this node has no validator source to check epoch " + u.getEpoch()));
+      BlsValidatorSet own;
+      try {
+        own = source.epochSet(u.getEpoch());
+      } catch (RuntimeException e) {
+        throw invalid(
+            at, "cannot compute epoch " + u.getEpoch() + " to compare: " + e.getMessage());
+      }
+      if (!own.equals(set)) {
+        throw invalid(at, "validator_set differs from this node's set of epoch " + u.getEpoch());
+      }
+    }
+    w.epoch = u.getEpoch();
+    r.validatorUpdates = ValidatorSetDiff.diff(w.nextSet.cometSet(), set.cometSet());
+    r.events.add(
+        event(
+            "validator_set",
+            "epoch",
+            Long.toString(u.getEpoch()),
+            "size",
+            Integer.toString(set.size())));
+    return set;
+  }
+
+  private void applyCvmBlock(AppState w, CvmBlockTx b, String at, boolean strict, Result r) {
+    String mhex = HexFormat.of().formatHex(b.getManuscriptHash().toByteArray());
+    ManuscriptHead head = w.manuscripts.get(mhex);
+    if (head == null) {
+      throw invalid(at, "cvm_block.manuscript_hash 0x" + mhex + " is not registered");
+    }
+    if (b.getHeight() != head.nextHeight()) {
+      throw invalid(
+          at, "cvm_block.height " + b.getHeight() + " is not the next height " + head.nextHeight());
+    }
+    if (!Arrays.equals(b.getParentHash().toByteArray(), head.headHash())) {
+      throw invalid(at, "cvm_block.parent_hash is not the manuscript's head");
+    }
+    if (!b.getChain().equals(w.chain)) {
+      throw invalid(at, "cvm_block.chain '" + b.getChain() + "' is not '" + w.chain + "'");
+    }
+    long from = w.scheduleGenesisBlock + b.getHeight() * w.blocksPerCvmBlock;
+    long to = from + w.blocksPerCvmBlock - 1;
+    if (b.getFromBlock() != from || b.getToBlock() != to) {
+      throw invalid(
+          at,
+          "cvm_block range "
+              + b.getFromBlock()
+              + "-"
+              + b.getToBlock()
+              + " is not the schedule's "
+              + from
+              + "-"
+              + to);
+    }
+    if (to > w.ethFinalHeight) {
+      throw invalid(
+          at, "cvm_block.to_block " + to + " is above the agreed final height " + w.ethFinalHeight);
+    }
+    for (int i = 0; i < b.getDatasetsCount(); i++) {
+      Dataset d = b.getDatasets(i);
+      List<byte[]> records = new ArrayList<>(d.getRecordsCount());
+      for (ByteString rec : d.getRecordsList()) {
+        records.add(rec.toByteArray());
+      }
+      if (!Arrays.equals(DatasetMerkleTree.ofRecords(records).root(), d.getRoot().toByteArray())) {
+        throw invalid(at, "cvm_block.datasets[" + i + "].root is not the root of its records");
+      }
+    }
+    CvmBlockHeader header = TxCodec.header(b);
+    byte[] expectedState =
+        CvmBlockHeader.nextStateRoot(head.headStateRoot(), header.datasetsRoot());
+    if (!Arrays.equals(expectedState, header.stateRoot())) {
+      throw invalid(at, "cvm_block.state_root does not follow the manuscript's head state root");
+    }
+    byte[] hash = header.hash();
+    if (strict) {
+      CvmEngine e =
+          engine.orElseThrow(() -> invalid(at, "this node has no CVM engine to re-execute"));
+      CvmBlock own;
+      try {
+        own = e.block(b.getManuscriptHash().toByteArray(), b.getHeight(), from, to);
+      } catch (
+          RuntimeException ex) { // CvmException, an RPC failure: this node cannot confirm the block
+        throw invalid(
+            at, "this node cannot build CVM block " + b.getHeight() + ": " + ex.getMessage());
+      }
+      if (!Arrays.equals(own.hash(), hash)) {
+        throw invalid(
+            at,
+            "cvm_block "
+                + b.getHeight()
+                + " hash 0x"
+                + HexFormat.of().formatHex(hash)
+                + " differs from this node's 0x"
+                + HexFormat.of().formatHex(own.hash()));
+      }
+    }
+    long cvmHeight = w.cvmBlocks.count();
+    byte[] datasetRoot = CvmTaskComputer.datasetRoot(header);
+    w.cvmBlocks.append(AbiWords.of().uint(cvmHeight).bytes32(hash).bytes32(datasetRoot).keccak());
+    w.manuscripts.put(
+        mhex,
+        new ManuscriptHead(head.manuscriptHash(), b.getHeight() + 1, hash, header.stateRoot()));
+    CvmBlockTx.Builder stored = b.toBuilder();
+    for (int i = 0; i < stored.getDatasetsCount(); i++) {
+      stored.setDatasets(i, stored.getDatasets(i).toBuilder().clearRecords());
+    }
+    r.records.put(AppStore.key("cvm/", cvmHeight), stored.build().toByteArray());
+    r.cvmBlockHash = hash;
+    r.events.add(
+        event(
+            "cvm_block",
+            "cvm_height",
+            Long.toString(cvmHeight),
+            "manuscript",
+            "0x" + mhex,
+            "height",
+            Long.toString(b.getHeight()),
+            "hash",
+            "0x" + HexFormat.of().formatHex(hash)));
+  }
+
+  /** The CVM block hash a proposal carries (zeros if none or undecodable). */
+  static byte[] cvmBlockHashOf(List<ByteString> txs) {
+    for (ByteString tx : txs) {
+      try {
+        TxEnvelope env = TxCodec.decode(tx.toByteArray());
+        if (env.hasCvmBlock()) {
+          return TxCodec.header(env.getCvmBlock()).hash();
+        }
+      } catch (RuntimeException e) {
+        // A malformed transaction has no CVM block; ProcessProposal rejects the proposal.
+      }
+    }
+    return new byte[32];
+  }
+
+  static Event event(String type, String... kv) {
+    Event.Builder e = Event.newBuilder().setType(type);
+    for (int i = 0; i + 1 < kv.length; i += 2) {
+      e.addAttributes(EventAttribute.newBuilder().setKey(kv[i]).setValue(kv[i + 1]).setIndex(true));
+    }
+    return e.build();
+  }
+
+  private static TxRefusedException invalid(String at, String reason) {
+    return new TxRefusedException(TxRefusedException.INVALID, at + ": " + reason);
+  }
+}

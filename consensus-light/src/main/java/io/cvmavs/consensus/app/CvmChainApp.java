@@ -1,0 +1,873 @@
+package io.cvmavs.consensus.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.cvmavs.consensus.abci.Application;
+import io.cvmavs.consensus.app.engine.CvmEngine;
+import io.cvmavs.consensus.app.engine.EthereumHead;
+import io.cvmavs.consensus.app.model.AppException;
+import io.cvmavs.consensus.app.model.BlsValidator;
+import io.cvmavs.consensus.app.model.BlsValidatorSet;
+import io.cvmavs.consensus.app.model.Checkpoint;
+import io.cvmavs.consensus.app.state.AppState;
+import io.cvmavs.consensus.app.state.AppStore;
+import io.cvmavs.consensus.app.state.ManuscriptHead;
+import io.cvmavs.consensus.app.state.Snapshots;
+import io.cvmavs.consensus.app.tx.TxCodec;
+import io.cvmavs.consensus.app.tx.TxRefusedException;
+import io.cvmavs.consensus.app.validators.ValidatorSource;
+import io.cvmavs.consensus.proto.abci.ExtendedVoteInfo;
+import io.cvmavs.consensus.proto.abci.RequestApplySnapshotChunk;
+import io.cvmavs.consensus.proto.abci.RequestCheckTx;
+import io.cvmavs.consensus.proto.abci.RequestCommit;
+import io.cvmavs.consensus.proto.abci.RequestExtendVote;
+import io.cvmavs.consensus.proto.abci.RequestFinalizeBlock;
+import io.cvmavs.consensus.proto.abci.RequestInfo;
+import io.cvmavs.consensus.proto.abci.RequestInitChain;
+import io.cvmavs.consensus.proto.abci.RequestListSnapshots;
+import io.cvmavs.consensus.proto.abci.RequestLoadSnapshotChunk;
+import io.cvmavs.consensus.proto.abci.RequestOfferSnapshot;
+import io.cvmavs.consensus.proto.abci.RequestPrepareProposal;
+import io.cvmavs.consensus.proto.abci.RequestProcessProposal;
+import io.cvmavs.consensus.proto.abci.RequestQuery;
+import io.cvmavs.consensus.proto.abci.RequestVerifyVoteExtension;
+import io.cvmavs.consensus.proto.abci.ResponseApplySnapshotChunk;
+import io.cvmavs.consensus.proto.abci.ResponseCheckTx;
+import io.cvmavs.consensus.proto.abci.ResponseCommit;
+import io.cvmavs.consensus.proto.abci.ResponseExtendVote;
+import io.cvmavs.consensus.proto.abci.ResponseFinalizeBlock;
+import io.cvmavs.consensus.proto.abci.ResponseInfo;
+import io.cvmavs.consensus.proto.abci.ResponseInitChain;
+import io.cvmavs.consensus.proto.abci.ResponseListSnapshots;
+import io.cvmavs.consensus.proto.abci.ResponseLoadSnapshotChunk;
+import io.cvmavs.consensus.proto.abci.ResponseOfferSnapshot;
+import io.cvmavs.consensus.proto.abci.ResponsePrepareProposal;
+import io.cvmavs.consensus.proto.abci.ResponseProcessProposal;
+import io.cvmavs.consensus.proto.abci.ResponseQuery;
+import io.cvmavs.consensus.proto.abci.ResponseVerifyVoteExtension;
+import io.cvmavs.consensus.proto.abci.Snapshot;
+import io.cvmavs.consensus.proto.abci.ValidatorUpdate;
+import io.cvmavs.consensus.proto.app.Certificate;
+import io.cvmavs.consensus.proto.app.CvmBlockTx;
+import io.cvmavs.consensus.proto.app.EthereumFinality;
+import io.cvmavs.consensus.proto.app.SignedExtension;
+import io.cvmavs.consensus.proto.app.TxEnvelope;
+import io.cvmavs.consensus.proto.app.ValidatorSetUpdate;
+import io.cvmavs.consensus.proto.app.VoteExtension;
+import io.cvmavs.consensus.proto.crypto.PublicKey;
+import io.cvmavs.consensus.proto.types.BlockIDFlag;
+import io.cvmavs.crypto.bls.Bls;
+import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.crypto.bn254.G1Point;
+import io.cvmavs.crypto.bn254.G2Point;
+import io.cvmavs.cvm.block.CvmBlock;
+import io.cvmavs.stake.validator.ConsensusKey;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CVM chain application: a deterministic ABCI++ state machine over RocksDB that finalises CVM
+ * blocks with the dual-staked validator set and has every checkpoint signed with BLS (module
+ * README, "CVM chain application"). Outside data enters only through consensus: vote extensions
+ * carry each validator's Ethereum final height and its BLS signature over the checkpoint; the next
+ * proposer puts what more than 2/3 of the power reported into its block, with the aggregate
+ * certificate, the epoch's validator set and the next CVM block; FinalizeBlock reads nothing but
+ * the block and the committed state.
+ *
+ * <p>The ABCI server calls one method at a time, so the app is not otherwise synchronised.
+ */
+public final class CvmChainApp implements Application, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CvmChainApp.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HexFormat HEX = HexFormat.of();
+
+  /**
+   * What this node brings besides its state.
+   *
+   * @param blsKey this validator's BLS key (empty on a non-validator node: it extends votes with
+   *     nothing)
+   * @param ethereum this node's view of Ethereum finality (ExtendVote only)
+   * @param engine the CVM (PrepareProposal and ProcessProposal only)
+   * @param validators the stake aggregator's sets (PrepareProposal and ProcessProposal only)
+   * @param maxBlockRecords a CVM block with more dataset records is not proposed
+   */
+  public record Settings(
+      Optional<BlsKeyPair> blsKey,
+      EthereumHead ethereum,
+      Optional<CvmEngine> engine,
+      Optional<ValidatorSource> validators,
+      int maxBlockRecords,
+      long snapshotInterval,
+      int snapshotChunkBytes) {
+    /** Without snapshots. */
+    public Settings(
+        Optional<BlsKeyPair> blsKey,
+        EthereumHead ethereum,
+        Optional<CvmEngine> engine,
+        Optional<ValidatorSource> validators,
+        int maxBlockRecords) {
+      this(blsKey, ethereum, engine, validators, maxBlockRecords, 0, 1 << 20);
+    }
+
+    /** Takes a snapshot every {@code interval} heights (the newest two are kept). */
+    public Settings withSnapshots(long interval, int chunkBytes) {
+      if (interval < 0 || chunkBytes < 1) {
+        throw new AppException("snapshot interval must be >= 0 and chunk size >= 1");
+      }
+      return new Settings(
+          blsKey, ethereum, engine, validators, maxBlockRecords, interval, chunkBytes);
+    }
+  }
+
+  private static final byte[] SNAPSHOT_PREFIX = AppStore.bytes("snap");
+  private static final String SNAPSHOT_META = "snapm/";
+  private static final String SNAPSHOT_CHUNK = "snapc/";
+
+  /** A snapshot being restored: what CometBFT offered and the chunks applied so far. */
+  private record Restore(Snapshot snapshot, byte[] appHash, byte[][] chunks) {}
+
+  private Restore restoring;
+
+  private final AppStore store;
+  private final Settings settings;
+  private AppState committed;
+  private BlockExecutor.Result pending;
+  private BlockExecutor executor;
+
+  /** CVM block hash of each proposal seen in ProcessProposal (block hash → hash), newest 64. */
+  private final Map<ByteString, byte[]> proposals =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteString, byte[]> eldest) {
+          return size() > 64;
+        }
+      };
+
+  private CvmChainApp(AppStore store, Settings settings) {
+    this.store = store;
+    this.settings = settings;
+    this.committed = store.load().orElse(null);
+    if (committed != null) {
+      this.executor = executor(committed.chainIdForDigest);
+      LOG.info(
+          "CVM chain app: committed height {}, app hash 0x{}",
+          committed.height,
+          HEX.formatHex(committed.appHash));
+    }
+  }
+
+  /** Opens (or creates) the app's RocksDB under {@code dir}. */
+  public static CvmChainApp open(Path dir, Settings settings) {
+    return new CvmChainApp(AppStore.open(dir), settings);
+  }
+
+  private BlockExecutor executor(String chainId) {
+    return new BlockExecutor(chainId, settings.engine(), settings.validators());
+  }
+
+  /** The last committed state's height (0 before genesis). */
+  public long height() {
+    return committed == null ? 0 : committed.height;
+  }
+
+  /** The last committed app hash (empty before genesis). */
+  public byte[] appHash() {
+    return committed == null ? new byte[0] : committed.appHash();
+  }
+
+  /** The last committed state (a copy). */
+  public AppState state() {
+    return requireGenesis().copy();
+  }
+
+  @Override
+  public ResponseInfo info(RequestInfo request) {
+    ResponseInfo.Builder r = ResponseInfo.newBuilder().setVersion("cvm-avs/1").setAppVersion(1);
+    if (committed != null) {
+      r.setLastBlockHeight(committed.height)
+          .setLastBlockAppHash(ByteString.copyFrom(committed.appHash));
+    }
+    return r.build();
+  }
+
+  @Override
+  public ResponseInitChain initChain(RequestInitChain request) {
+    GenesisState g = GenesisState.parse(request.getAppStateBytes().toByteArray());
+    if (request.getValidatorsCount() > 0) {
+      List<io.cvmavs.stake.validator.Validator> comet = new ArrayList<>();
+      for (ValidatorUpdate u : request.getValidatorsList()) {
+        if (!u.getPubKey().hasEd25519()) {
+          throw new AppException("genesis validator without an Ed25519 key: " + u);
+        }
+        comet.add(
+            new io.cvmavs.stake.validator.Validator(
+                ConsensusKey.of(u.getPubKey().getEd25519().toByteArray()), u.getPower()));
+      }
+      if (!io.cvmavs.stake.validator.ValidatorSet.of(comet).equals(g.validators().cometSet())) {
+        throw new AppException(
+            "genesis validators differ from app_state.validators (keys and powers must match)");
+      }
+    }
+    AppState s = new AppState();
+    s.height = Math.max(0, request.getInitialHeight() - 1);
+    s.chainIdForDigest = request.getChainId();
+    s.chain = g.chain();
+    s.scheduleGenesisBlock = g.scheduleGenesisBlock();
+    s.blocksPerCvmBlock = g.blocksPerCvmBlock();
+    s.epochGenesisBlock = g.epochGenesisBlock();
+    s.epochLengthBlocks = g.epochLengthBlocks();
+    s.ethFinalHeight = g.ethFinalHeight();
+    s.epoch = g.epoch();
+    for (byte[] m : g.manuscripts()) {
+      s.manuscripts.put(HEX.formatHex(m), ManuscriptHead.fresh(m));
+    }
+    s.signingSet = g.validators();
+    s.currentSet = g.validators();
+    s.nextSet = g.validators();
+    s.appHash = s.computeAppHash();
+    store.commit(s, AppStore.records());
+    committed = s;
+    pending = null;
+    executor = executor(request.getChainId());
+    LOG.info(
+        "CVM chain {} initialised: {} validators, {} manuscripts, app hash 0x{}",
+        request.getChainId(),
+        g.validators().size(),
+        g.manuscripts().size(),
+        HEX.formatHex(s.appHash));
+    return ResponseInitChain.newBuilder().setAppHash(ByteString.copyFrom(s.appHash)).build();
+  }
+
+  @Override
+  public ResponseCheckTx checkTx(RequestCheckTx request) {
+    try {
+      TxEnvelope env = TxCodec.decode(request.getTx().toByteArray());
+      String log = env.getKindCase() + " transactions are put in blocks by proposers only";
+      LOG.debug("CheckTx refused: {}", log);
+      return ResponseCheckTx.newBuilder()
+          .setCode(TxRefusedException.PROPOSER_ONLY)
+          .setLog(log)
+          .build();
+    } catch (TxRefusedException e) {
+      LOG.info("CheckTx refused (code {}): {}", e.code(), e.getMessage());
+      return ResponseCheckTx.newBuilder().setCode(e.code()).setLog(e.getMessage()).build();
+    }
+  }
+
+  @Override
+  public ResponsePrepareProposal prepareProposal(RequestPrepareProposal request) {
+    AppState s = requireGenesis();
+    List<ByteString> txs = new ArrayList<>();
+    long ethFinal = s.ethFinalHeight;
+    if (s.lastCheckpoint != null) {
+      Optional<Aggregated> agg = aggregate(s, request);
+      if (agg.isPresent()) {
+        txs.add(agg.get().finality);
+        txs.add(agg.get().certificate);
+        ethFinal = Math.max(ethFinal, agg.get().agreedHeight);
+      } else {
+        LOG.warn(
+            "PrepareProposal {}: the extensions of height {} carry no 2/3 quorum; proposing without finality",
+            request.getHeight(),
+            s.height);
+      }
+    }
+    final long finalHeight = ethFinal;
+    settings
+        .validators()
+        .ifPresent(
+            source -> {
+              long next = s.epoch + 1;
+              long boundary = s.epochGenesisBlock + next * s.epochLengthBlocks;
+              if (boundary <= finalHeight) {
+                try {
+                  BlsValidatorSet set = source.epochSet(next);
+                  ValidatorSetUpdate.Builder u =
+                      ValidatorSetUpdate.newBuilder().setEpoch(next).setEthBlock(boundary);
+                  set.entries().forEach(v -> u.addValidators(TxCodec.entry(v)));
+                  txs.add(
+                      ByteString.copyFrom(
+                          TxCodec.envelope(TxEnvelope.newBuilder().setValidatorSet(u))));
+                } catch (RuntimeException e) {
+                  LOG.warn(
+                      "PrepareProposal: cannot read the validator set of epoch {}: {}",
+                      next,
+                      e.getMessage());
+                }
+              }
+            });
+    nextCvmBlock(s, finalHeight).ifPresent(txs::add);
+    long budget = request.getMaxTxBytes() > 0 ? request.getMaxTxBytes() : Long.MAX_VALUE;
+    List<ByteString> out = new ArrayList<>();
+    long used = 0;
+    for (ByteString tx : txs) {
+      if (used + tx.size() > budget) {
+        LOG.warn(
+            "PrepareProposal {}: a {} byte transaction does not fit max_tx_bytes {}",
+            request.getHeight(),
+            tx.size(),
+            budget);
+        continue;
+      }
+      used += tx.size();
+      out.add(tx);
+    }
+    return ResponsePrepareProposal.newBuilder().addAllTxs(out).build();
+  }
+
+  /** The finality and certificate transactions built from the previous height's extensions. */
+  private record Aggregated(ByteString finality, ByteString certificate, long agreedHeight) {}
+
+  private Optional<Aggregated> aggregate(AppState s, RequestPrepareProposal request) {
+    Checkpoint cp = s.lastCheckpoint;
+    byte[] digest = cp.digest(s.chainIdForDigest);
+    BlsValidatorSet set = s.signingSet;
+    EthereumFinality.Builder f =
+        EthereumFinality.newBuilder()
+            .setHeight(s.height)
+            .setRound(request.getLocalLastCommit().getRound());
+    byte[] bitmap = new byte[(set.size() + 7) / 8];
+    List<G1Point> sigs = new ArrayList<>();
+    List<long[]> reports = new ArrayList<>();
+    long power = 0;
+    for (ExtendedVoteInfo v : request.getLocalLastCommit().getVotesList()) {
+      if (v.getBlockIdFlag() != BlockIDFlag.BLOCK_ID_FLAG_COMMIT
+          || v.getVoteExtension().isEmpty()) {
+        continue;
+      }
+      byte[] address = v.getValidator().getAddress().toByteArray();
+      Optional<Integer> idx = set.indexOfAddress(address);
+      if (idx.isEmpty() || BlsValidatorSet.bit(bitmap, idx.get())) {
+        continue;
+      }
+      BlsValidator val = set.entries().get(idx.get());
+      VoteExtension ve;
+      try {
+        ve = TxCodec.decodeExtension(v.getVoteExtension().toByteArray(), "vote_extension");
+        G1Point sig = TxCodec.g1("bls_signature", ve.getBlsSignature());
+        if (!Bls.verify(val.g2(), digest, sig)) {
+          LOG.warn(
+              "PrepareProposal: extension of {} does not verify; left out", HEX.formatHex(address));
+          continue;
+        }
+        sigs.add(sig);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "PrepareProposal: extension of {} refused: {}", HEX.formatHex(address), e.getMessage());
+        continue;
+      }
+      bitmap[idx.get() / 8] |= (byte) (1 << (idx.get() % 8));
+      power += val.power();
+      reports.add(new long[] {ve.getEthFinalHeight(), val.power()});
+      f.addExtensions(
+          SignedExtension.newBuilder()
+              .setValidatorAddress(ByteString.copyFrom(address))
+              .setVoteExtension(v.getVoteExtension())
+              .setExtensionSignature(v.getExtensionSignature()));
+    }
+    if (!set.isQuorum(power)) {
+      return Optional.empty();
+    }
+    G2Point apk = set.aggregateG2(bitmap);
+    Certificate c =
+        Certificate.newBuilder()
+            .setHeight(cp.height())
+            .setAppHash(ByteString.copyFrom(cp.appHash()))
+            .setCvmBlockHash(ByteString.copyFrom(cp.cvmBlockHash()))
+            .setCumulativeRoot(ByteString.copyFrom(cp.cumulativeRoot()))
+            .setWithdrawalsRoot(ByteString.copyFrom(cp.withdrawalsRoot()))
+            .setNextValidatorSetHash(ByteString.copyFrom(cp.nextValidatorSetHash()))
+            .setAggregateSignature(ByteString.copyFrom(Bls.aggregateSignatures(sigs).toBytes()))
+            .setAggregatePublicKeyG2(ByteString.copyFrom(apk.toEvmBytes()))
+            .setSignerBitmap(ByteString.copyFrom(bitmap))
+            .build();
+    return Optional.of(
+        new Aggregated(
+            ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setEthereumFinality(f))),
+            ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setCertificate(c))),
+            BlockExecutor.agreedHeight(reports, set)));
+  }
+
+  /**
+   * The next CVM block whose Ethereum range ends at or below {@code ethFinal}: of the registered
+   * manuscripts, the one whose next range ends first (then by manuscript hash); at most one per
+   * CometBFT block, so the checkpoint names one CVM block hash.
+   */
+  private Optional<ByteString> nextCvmBlock(AppState s, long ethFinal) {
+    if (settings.engine().isEmpty()) {
+      return Optional.empty();
+    }
+    ManuscriptHead best = null;
+    for (ManuscriptHead h : s.manuscripts.values()) {
+      if (best == null || h.nextHeight() < best.nextHeight()) {
+        best = h;
+      }
+    }
+    if (best == null) {
+      return Optional.empty();
+    }
+    long from = s.scheduleGenesisBlock + best.nextHeight() * s.blocksPerCvmBlock;
+    long to = from + s.blocksPerCvmBlock - 1;
+    if (to > ethFinal) {
+      return Optional.empty();
+    }
+    try {
+      CvmBlock block =
+          settings.engine().get().block(best.manuscriptHash(), best.nextHeight(), from, to);
+      long records = block.header().datasets().stream().mapToLong(d -> d.recordCount()).sum();
+      if (records > settings.maxBlockRecords()) {
+        LOG.warn(
+            "PrepareProposal: CVM block {} has {} records, more than {}; not proposed",
+            best.nextHeight(),
+            records,
+            settings.maxBlockRecords());
+        return Optional.empty();
+      }
+      CvmBlockTx tx = TxCodec.cvmBlock(block);
+      return Optional.of(
+          ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(tx))));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "PrepareProposal: the CVM cannot build block {} yet: {}",
+          best.nextHeight(),
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public ResponseProcessProposal processProposal(RequestProcessProposal request) {
+    AppState s = requireGenesis();
+    try {
+      BlockExecutor.Result r =
+          executor.execute(s, request.getTxsList(), request.getHeight(), List.of(), true);
+      proposals.put(request.getHash(), r.cvmBlockHash);
+      return ResponseProcessProposal.newBuilder()
+          .setStatus(ResponseProcessProposal.ProposalStatus.ACCEPT)
+          .build();
+    } catch (
+        RuntimeException
+            e) { // TxRefusedException names the tx and field; anything else is a bug here
+      LOG.warn("ProcessProposal {} REJECT: {}", request.getHeight(), e.getMessage());
+      return ResponseProcessProposal.newBuilder()
+          .setStatus(ResponseProcessProposal.ProposalStatus.REJECT)
+          .build();
+    }
+  }
+
+  /** The checkpoint this node signs at {@code height} for a proposal carrying {@code txs}. */
+  public Checkpoint checkpoint(long height, List<ByteString> txs) {
+    AppState s = requireGenesis();
+    if (height != s.height + 1) {
+      throw new AppException("checkpoint " + height + " asked at committed height " + s.height);
+    }
+    return BlockExecutor.checkpoint(s, height, BlockExecutor.cvmBlockHashOf(txs));
+  }
+
+  @Override
+  public ResponseExtendVote extendVote(RequestExtendVote request) {
+    if (settings.blsKey().isEmpty()) {
+      return ResponseExtendVote.getDefaultInstance();
+    }
+    AppState s = requireGenesis();
+    Checkpoint cp = checkpoint(request.getHeight(), request.getTxsList());
+    long eth;
+    try {
+      eth = settings.ethereum().finalizedBlock();
+    } catch (RuntimeException e) {
+      eth = s.ethFinalHeight;
+      LOG.warn(
+          "ExtendVote {}: Ethereum finality unavailable ({}); reporting {}",
+          request.getHeight(),
+          e.getMessage(),
+          eth);
+    }
+    G1Point sig = settings.blsKey().get().sign(cp.digest(s.chainIdForDigest));
+    VoteExtension ve =
+        VoteExtension.newBuilder()
+            .setVersion(TxCodec.VERSION)
+            .setEthFinalHeight(eth)
+            .setBlsSignature(ByteString.copyFrom(sig.toBytes()))
+            .build();
+    return ResponseExtendVote.newBuilder().setVoteExtension(ve.toByteString()).build();
+  }
+
+  @Override
+  public ResponseVerifyVoteExtension verifyVoteExtension(RequestVerifyVoteExtension request) {
+    String who = HEX.formatHex(request.getValidatorAddress().toByteArray());
+    try {
+      AppState s = requireGenesis();
+      if (request.getHeight() != s.height + 1) {
+        throw new AppException(
+            "extension for height " + request.getHeight() + " at committed height " + s.height);
+      }
+      BlsValidator v =
+          s.currentSet
+              .indexOfAddress(request.getValidatorAddress().toByteArray())
+              .map(i -> s.currentSet.entries().get(i))
+              .orElseThrow(
+                  () ->
+                      new AppException(
+                          "validator " + who + " is not in the set of " + request.getHeight()));
+      VoteExtension ve =
+          TxCodec.decodeExtension(request.getVoteExtension().toByteArray(), "vote_extension");
+      byte[] cvmHash = proposals.get(request.getHash());
+      if (cvmHash == null) {
+        throw new AppException(
+            "block 0x"
+                + HEX.formatHex(request.getHash().toByteArray())
+                + " was not processed here");
+      }
+      Checkpoint cp = BlockExecutor.checkpoint(s, request.getHeight(), cvmHash);
+      G1Point sig = TxCodec.g1("vote_extension.bls_signature", ve.getBlsSignature());
+      if (!Bls.verify(v.g2(), cp.digest(s.chainIdForDigest), sig)) {
+        throw new AppException(
+            "vote_extension.bls_signature does not verify over checkpoint " + request.getHeight());
+      }
+      return ResponseVerifyVoteExtension.newBuilder()
+          .setStatus(ResponseVerifyVoteExtension.VerifyStatus.ACCEPT)
+          .build();
+    } catch (AppException | io.cvmavs.crypto.CryptoException e) {
+      LOG.warn("VerifyVoteExtension REJECT from {}: {}", who, e.getMessage());
+      return ResponseVerifyVoteExtension.newBuilder()
+          .setStatus(ResponseVerifyVoteExtension.VerifyStatus.REJECT)
+          .build();
+    }
+  }
+
+  @Override
+  public ResponseFinalizeBlock finalizeBlock(RequestFinalizeBlock request) {
+    AppState s = requireGenesis();
+    BlockExecutor.Result r =
+        executor.execute(
+            s, request.getTxsList(), request.getHeight(), request.getMisbehaviorList(), false);
+    pending = r;
+    ResponseFinalizeBlock.Builder out =
+        ResponseFinalizeBlock.newBuilder()
+            .addAllTxResults(r.txResults)
+            .addAllEvents(r.events)
+            .setAppHash(ByteString.copyFrom(r.state.appHash));
+    for (io.cvmavs.stake.validator.ValidatorUpdate u : r.validatorUpdates) {
+      out.addValidatorUpdates(
+          ValidatorUpdate.newBuilder()
+              .setPubKey(PublicKey.newBuilder().setEd25519(ByteString.copyFrom(u.pubKey().bytes())))
+              .setPower(u.power()));
+    }
+    for (int i = 0; i < r.txResults.size(); i++) {
+      if (r.txResults.get(i).getCode() != 0) {
+        LOG.warn(
+            "FinalizeBlock {}: tx {} refused (code {}): {}",
+            request.getHeight(),
+            i,
+            r.txResults.get(i).getCode(),
+            r.txResults.get(i).getLog());
+      }
+    }
+    return out.build();
+  }
+
+  @Override
+  public ResponseCommit commit(RequestCommit request) {
+    if (pending == null) {
+      throw new AppException("Commit without a FinalizeBlock to commit");
+    }
+    store.commit(pending.state, pending.records);
+    committed = pending.state;
+    pending = null;
+    if (settings.snapshotInterval() > 0 && committed.height % settings.snapshotInterval() == 0) {
+      takeSnapshot();
+    }
+    return ResponseCommit.getDefaultInstance();
+  }
+
+  private void takeSnapshot() {
+    Snapshots.Snapshot snap =
+        Snapshots.make(
+            committed.height, store.entriesExcept(SNAPSHOT_PREFIX), settings.snapshotChunkBytes());
+    Map<byte[], byte[]> puts = AppStore.records();
+    ByteBuffer meta = ByteBuffer.allocate(4 + snap.metadata().length + 32);
+    meta.putInt(snap.chunks().size()).put(snap.metadata()).put(snap.hash());
+    puts.put(AppStore.key(SNAPSHOT_META, snap.height()), meta.array());
+    for (int i = 0; i < snap.chunks().size(); i++) {
+      puts.put(chunkKey(snap.height(), i), snap.chunks().get(i));
+    }
+    List<byte[]> deletes = new ArrayList<>();
+    List<byte[]> metas = store.keys(AppStore.bytes(SNAPSHOT_META));
+    for (int i = 0; i < metas.size() - 1; i++) { // keep the newest stored one and the new one
+      long h = ByteBuffer.wrap(metas.get(i), SNAPSHOT_META.length(), 8).getLong();
+      deletes.add(metas.get(i));
+      deletes.addAll(store.keys(AppStore.key(SNAPSHOT_CHUNK, h)));
+    }
+    store.write(puts, deletes);
+    LOG.info("snapshot of height {}: {} chunks", snap.height(), snap.chunks().size());
+  }
+
+  private static byte[] chunkKey(long height, int index) {
+    byte[] p = AppStore.key(SNAPSHOT_CHUNK, height);
+    return ByteBuffer.allocate(p.length + 4).put(p).putInt(index).array();
+  }
+
+  @Override
+  public ResponseQuery query(RequestQuery request) {
+    String path = request.getPath();
+    try {
+      AppState s = requireGenesis();
+      byte[] value;
+      if (path.startsWith("/cvm/block/")) {
+        long h = Long.parseLong(path.substring("/cvm/block/".length()));
+        byte[] raw =
+            store
+                .get(AppStore.key("cvm/", h))
+                .orElseThrow(() -> new AppException("no CVM block at CVM height " + h));
+        value = cvmBlockJson(h, CvmBlockTx.parseFrom(raw));
+      } else if (path.startsWith("/certificate/")) {
+        long h = Long.parseLong(path.substring("/certificate/".length()));
+        byte[] raw =
+            store
+                .get(AppStore.key("cert/", h))
+                .orElseThrow(() -> new AppException("no certificate of height " + h));
+        value = certificateJson(Certificate.parseFrom(raw));
+      } else if (path.equals("/validators/bls")) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("height", s.height + 1);
+        o.set("validators", setJson(s.currentSet));
+        o.put("hash", "0x" + HEX.formatHex(s.currentSet.hash()));
+        o.set("next_validators", setJson(s.nextSet));
+        o.put("next_hash", "0x" + HEX.formatHex(s.nextSet.hash()));
+        value = JSON.writeValueAsBytes(o);
+      } else if (path.equals("/state/root")) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("height", s.height);
+        o.put("app_hash", "0x" + HEX.formatHex(s.appHash));
+        ObjectNode c = o.putObject("components");
+        List<byte[]> leaves = s.componentLeaves();
+        for (int i = 0; i < leaves.size(); i++) {
+          c.put(AppState.COMPONENTS.get(i), "0x" + HEX.formatHex(leaves.get(i)));
+        }
+        o.put("eth_final_height", s.ethFinalHeight);
+        o.put("epoch", s.epoch);
+        o.put("cvm_blocks", s.cvmBlocks.count());
+        o.put("misbehaviour_count", s.misbehaviourCount);
+        value = JSON.writeValueAsBytes(o);
+      } else {
+        throw new AppException(
+            "unknown query path '"
+                + path
+                + "' (known: /cvm/block/<h>, /certificate/<h>, /validators/bls, /state/root)");
+      }
+      return ResponseQuery.newBuilder()
+          .setCode(0)
+          .setValue(ByteString.copyFrom(value))
+          .setHeight(s.height)
+          .build();
+    } catch (AppException | NumberFormatException | java.io.IOException e) {
+      return ResponseQuery.newBuilder().setCode(1).setLog(path + ": " + e.getMessage()).build();
+    }
+  }
+
+  private static byte[] cvmBlockJson(long cvmHeight, CvmBlockTx b) throws java.io.IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("cvm_height", cvmHeight);
+    o.put("hash", "0x" + HEX.formatHex(TxCodec.header(b).hash()));
+    o.put("manuscript_hash", "0x" + HEX.formatHex(b.getManuscriptHash().toByteArray()));
+    o.put("height", b.getHeight());
+    o.put("parent_hash", "0x" + HEX.formatHex(b.getParentHash().toByteArray()));
+    o.put("chain", b.getChain());
+    o.put("from_block", b.getFromBlock());
+    o.put("to_block", b.getToBlock());
+    o.put("source_root", "0x" + HEX.formatHex(b.getSourceRoot().toByteArray()));
+    o.put("state_root", "0x" + HEX.formatHex(b.getStateRoot().toByteArray()));
+    o.put("timestamp", b.getTimestamp());
+    ArrayNode ds = o.putArray("datasets");
+    b.getDatasetsList()
+        .forEach(
+            d ->
+                ds.addObject()
+                    .put("name", d.getName())
+                    .put("record_count", d.getRecordCount())
+                    .put("root", "0x" + HEX.formatHex(d.getRoot().toByteArray()))
+                    .put("schema_hash", "0x" + HEX.formatHex(d.getSchemaHash().toByteArray())));
+    return JSON.writeValueAsBytes(o);
+  }
+
+  private static byte[] certificateJson(Certificate c) throws java.io.IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("height", c.getHeight());
+    o.put("app_hash", "0x" + HEX.formatHex(c.getAppHash().toByteArray()));
+    o.put("cvm_block_hash", "0x" + HEX.formatHex(c.getCvmBlockHash().toByteArray()));
+    o.put("cumulative_root", "0x" + HEX.formatHex(c.getCumulativeRoot().toByteArray()));
+    o.put("withdrawals_root", "0x" + HEX.formatHex(c.getWithdrawalsRoot().toByteArray()));
+    o.put(
+        "next_validator_set_hash", "0x" + HEX.formatHex(c.getNextValidatorSetHash().toByteArray()));
+    o.put("aggregate_signature", "0x" + HEX.formatHex(c.getAggregateSignature().toByteArray()));
+    o.put(
+        "aggregate_public_key_g2", "0x" + HEX.formatHex(c.getAggregatePublicKeyG2().toByteArray()));
+    o.put("signer_bitmap", "0x" + HEX.formatHex(c.getSignerBitmap().toByteArray()));
+    return JSON.writeValueAsBytes(o);
+  }
+
+  private static ArrayNode setJson(BlsValidatorSet set) {
+    ArrayNode a = JSON.createArrayNode();
+    for (BlsValidator v : set.entries()) {
+      a.addObject()
+          .put("operator_id", "0x" + HEX.formatHex(v.operatorId()))
+          .put("consensus_key", v.consensusKey().hex())
+          .put("address", v.consensusKey().addressHex())
+          .put("g1", "0x" + HEX.formatHex(v.g1().toBytes()))
+          .put("g2", "0x" + HEX.formatHex(v.g2().toEvmBytes()))
+          .put("power", v.power());
+    }
+    return a;
+  }
+
+  @Override
+  public ResponseListSnapshots listSnapshots(RequestListSnapshots request) {
+    ResponseListSnapshots.Builder r = ResponseListSnapshots.newBuilder();
+    for (byte[] key : store.keys(AppStore.bytes(SNAPSHOT_META))) {
+      long h = ByteBuffer.wrap(key, SNAPSHOT_META.length(), 8).getLong();
+      ByteBuffer meta = ByteBuffer.wrap(store.get(key).orElseThrow());
+      int chunks = meta.getInt();
+      byte[] metadata = new byte[chunks * 32];
+      byte[] hash = new byte[32];
+      meta.get(metadata).get(hash);
+      r.addSnapshots(
+          Snapshot.newBuilder()
+              .setHeight(h)
+              .setFormat(Snapshots.FORMAT)
+              .setChunks(chunks)
+              .setHash(ByteString.copyFrom(hash))
+              .setMetadata(ByteString.copyFrom(metadata)));
+    }
+    return r.build();
+  }
+
+  @Override
+  public ResponseOfferSnapshot offerSnapshot(RequestOfferSnapshot request) {
+    Snapshot s = request.getSnapshot();
+    ResponseOfferSnapshot.Result result;
+    if (committed != null && committed.height > 0) {
+      LOG.warn("OfferSnapshot refused: this app already has height {}", committed.height);
+      result = ResponseOfferSnapshot.Result.ABORT;
+    } else if (s.getFormat() != Snapshots.FORMAT) {
+      result = ResponseOfferSnapshot.Result.REJECT_FORMAT;
+    } else if (s.getChunks() < 1
+        || s.getMetadata().size() != 32L * s.getChunks()
+        || !java.util.Arrays.equals(
+            Snapshots.sha256(s.getMetadata().toByteArray()), s.getHash().toByteArray())
+        || request.getAppHash().size() != 32) {
+      LOG.warn(
+          "OfferSnapshot of height {} refused: metadata does not hash to the snapshot hash",
+          s.getHeight());
+      result = ResponseOfferSnapshot.Result.REJECT;
+    } else {
+      restoring = new Restore(s, request.getAppHash().toByteArray(), new byte[s.getChunks()][]);
+      result = ResponseOfferSnapshot.Result.ACCEPT;
+    }
+    return ResponseOfferSnapshot.newBuilder().setResult(result).build();
+  }
+
+  @Override
+  public ResponseLoadSnapshotChunk loadSnapshotChunk(RequestLoadSnapshotChunk request) {
+    if (request.getFormat() != Snapshots.FORMAT) {
+      return ResponseLoadSnapshotChunk.getDefaultInstance();
+    }
+    return ResponseLoadSnapshotChunk.newBuilder()
+        .setChunk(
+            ByteString.copyFrom(
+                store.get(chunkKey(request.getHeight(), request.getChunk())).orElse(new byte[0])))
+        .build();
+  }
+
+  @Override
+  public ResponseApplySnapshotChunk applySnapshotChunk(RequestApplySnapshotChunk request) {
+    Restore r = restoring;
+    if (r == null || request.getIndex() >= r.chunks().length) {
+      return ResponseApplySnapshotChunk.newBuilder()
+          .setResult(ResponseApplySnapshotChunk.Result.ABORT)
+          .build();
+    }
+    int i = request.getIndex();
+    byte[] expected = r.snapshot().getMetadata().substring(32 * i, 32 * i + 32).toByteArray();
+    if (!java.util.Arrays.equals(Snapshots.sha256(request.getChunk().toByteArray()), expected)) {
+      LOG.warn(
+          "snapshot chunk {} from '{}' does not match its hash; refetching",
+          i,
+          request.getSender());
+      ResponseApplySnapshotChunk.Builder b =
+          ResponseApplySnapshotChunk.newBuilder()
+              .setResult(ResponseApplySnapshotChunk.Result.RETRY)
+              .addRefetchChunks(i);
+      if (!request.getSender().isEmpty()) {
+        b.addRejectSenders(request.getSender());
+      }
+      return b.build();
+    }
+    r.chunks()[i] = request.getChunk().toByteArray();
+    for (byte[] c : r.chunks()) {
+      if (c == null) {
+        return ResponseApplySnapshotChunk.newBuilder()
+            .setResult(ResponseApplySnapshotChunk.Result.ACCEPT)
+            .build();
+      }
+    }
+    restoring = null;
+    try {
+      Map<byte[], byte[]> entries = Snapshots.entries(List.of(r.chunks()));
+      byte[] stateBytes = null;
+      for (Map.Entry<byte[], byte[]> e : entries.entrySet()) {
+        if (java.util.Arrays.equals(e.getKey(), AppStore.bytes("state"))) {
+          stateBytes = e.getValue();
+        }
+      }
+      if (stateBytes == null) {
+        throw new AppException("the snapshot holds no state");
+      }
+      AppState s = AppState.decode(stateBytes);
+      if (s.height != r.snapshot().getHeight()
+          || !java.util.Arrays.equals(s.appHash, r.appHash())
+          || !java.util.Arrays.equals(s.computeAppHash(), r.appHash())) {
+        throw new AppException(
+            "the restored state (height "
+                + s.height
+                + ") does not hash to the trusted app hash of height "
+                + r.snapshot().getHeight());
+      }
+      store.write(entries, List.of());
+      committed = s;
+      pending = null;
+      executor = executor(s.chainIdForDigest);
+      LOG.info(
+          "restored height {} from a snapshot, app hash 0x{}", s.height, HEX.formatHex(s.appHash));
+      return ResponseApplySnapshotChunk.newBuilder()
+          .setResult(ResponseApplySnapshotChunk.Result.ACCEPT)
+          .build();
+    } catch (AppException e) {
+      LOG.warn("snapshot of height {} refused: {}", r.snapshot().getHeight(), e.getMessage());
+      return ResponseApplySnapshotChunk.newBuilder()
+          .setResult(ResponseApplySnapshotChunk.Result.REJECT_SNAPSHOT)
+          .build();
+    }
+  }
+
+  private AppState requireGenesis() {
+    if (committed == null) {
+      throw new AppException("the chain has no genesis yet (InitChain first)");
+    }
+    return committed;
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}

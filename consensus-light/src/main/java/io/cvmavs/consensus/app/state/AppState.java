@@ -1,0 +1,277 @@
+package io.cvmavs.consensus.app.state;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.cvmavs.consensus.app.model.AbiWords;
+import io.cvmavs.consensus.app.model.AppException;
+import io.cvmavs.consensus.app.model.BlsValidator;
+import io.cvmavs.consensus.app.model.BlsValidatorSet;
+import io.cvmavs.consensus.app.model.Checkpoint;
+import io.cvmavs.consensus.app.model.IncrementalMerkleTree;
+import io.cvmavs.consensus.app.tx.TxCodec;
+import io.cvmavs.consensus.proto.app.BlsValidatorEntry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The CVM chain's consensus state after a committed height (module README, "App state and app
+ * hash"). Mutable: {@code FinalizeBlock} works on a {@link #copy()} of the committed state, so a
+ * block that is never committed leaves nothing behind. Its byte encoding ({@link #encode}) is what
+ * the store keeps; the app hash is {@link #appHash()}.
+ */
+public final class AppState {
+  /** Schema of {@link #encode()}. */
+  private static final int FORMAT = 1;
+
+  /** Leaves of the app-hash Merkle tree, in this order (README): the index is the leaf position. */
+  public static final List<String> COMPONENTS =
+      List.of(
+          "height",
+          "config",
+          "cvmBlocksRoot",
+          "cvmBlockCount",
+          "withdrawalsRoot",
+          "manuscripts",
+          "signingSet",
+          "currentSet",
+          "nextSet",
+          "ethFinalHeight",
+          "epoch",
+          "lastCheckpoint",
+          "lastCertificate",
+          "misbehaviour");
+
+  public long height;
+  public String chain;
+  public long scheduleGenesisBlock;
+  public long blocksPerCvmBlock;
+  public long epochGenesisBlock;
+  public long epochLengthBlocks;
+  public long ethFinalHeight;
+  public long epoch;
+  public IncrementalMerkleTree cvmBlocks = new IncrementalMerkleTree();
+  public IncrementalMerkleTree withdrawals = new IncrementalMerkleTree();
+
+  /** Registered manuscripts by lower-case hex hash. */
+  public TreeMap<String, ManuscriptHead> manuscripts = new TreeMap<>();
+
+  /** The set that signed {@link #lastCheckpoint} (the validators of {@link #height}). */
+  public BlsValidatorSet signingSet;
+
+  /** The validators of {@code height + 1}. */
+  public BlsValidatorSet currentSet;
+
+  /** The validators of {@code height + 2}: the next checkpoint's {@code nextValidatorSetHash}. */
+  public BlsValidatorSet nextSet;
+
+  /** The checkpoint of {@link #height} (null at genesis). */
+  public Checkpoint lastCheckpoint;
+
+  public long lastCertificateHeight;
+  public byte[] lastCertificateHash = new byte[32];
+  public long misbehaviourCount;
+  public byte[] misbehaviourRoot = new byte[32];
+  public byte[] appHash = new byte[32];
+
+  public AppState copy() {
+    return decode(encode());
+  }
+
+  /** The leaves of the app-hash tree, in {@link #COMPONENTS} order. */
+  public List<byte[]> componentLeaves() {
+    List<byte[]> l = new ArrayList<>();
+    l.add(AbiWords.of().uint(height).bytes());
+    l.add(
+        AbiWords.of()
+            .bytes32(AbiWords.keccak(chain))
+            .uint(scheduleGenesisBlock)
+            .uint(blocksPerCvmBlock)
+            .uint(epochGenesisBlock)
+            .uint(epochLengthBlocks)
+            .keccak());
+    l.add(cvmBlocks.root());
+    l.add(AbiWords.of().uint(cvmBlocks.count()).bytes());
+    l.add(withdrawals.root());
+    AbiWords m = AbiWords.of();
+    for (ManuscriptHead h : manuscripts.values()) {
+      m.bytes32(h.manuscriptHash())
+          .uint(h.nextHeight())
+          .bytes32(h.headHash())
+          .bytes32(h.headStateRoot());
+    }
+    l.add(m.keccak());
+    l.add(signingSet.hash());
+    l.add(currentSet.hash());
+    l.add(nextSet.hash());
+    l.add(AbiWords.of().uint(ethFinalHeight).bytes());
+    l.add(AbiWords.of().uint(epoch).bytes());
+    l.add(lastCheckpoint == null ? new byte[32] : lastCheckpoint.digest(chainIdForDigest));
+    l.add(AbiWords.of().uint(lastCertificateHeight).bytes32(lastCertificateHash).keccak());
+    l.add(AbiWords.of().uint(misbehaviourCount).bytes32(misbehaviourRoot).keccak());
+    return l;
+  }
+
+  /** The CometBFT chain id (set at InitChain); part of the checkpoint digest. */
+  public String chainIdForDigest = "";
+
+  /**
+   * The app hash: the root of a binary keccak Merkle tree over the 16 leaves {@link
+   * #componentLeaves()} padded with zero words (node = keccak256(left ‖ right)).
+   */
+  public byte[] computeAppHash() {
+    List<byte[]> level = new ArrayList<>(componentLeaves());
+    while (level.size() < 16) {
+      level.add(new byte[32]);
+    }
+    while (level.size() > 1) {
+      List<byte[]> up = new ArrayList<>();
+      for (int i = 0; i < level.size(); i += 2) {
+        up.add(IncrementalMerkleTree.node(level.get(i), level.get(i + 1)));
+      }
+      level = up;
+    }
+    return level.get(0);
+  }
+
+  public byte[] appHash() {
+    return appHash.clone();
+  }
+
+  public byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(FORMAT);
+      out.writeLong(height);
+      out.writeUTF(chain);
+      out.writeUTF(chainIdForDigest);
+      out.writeLong(scheduleGenesisBlock);
+      out.writeLong(blocksPerCvmBlock);
+      out.writeLong(epochGenesisBlock);
+      out.writeLong(epochLengthBlocks);
+      out.writeLong(ethFinalHeight);
+      out.writeLong(epoch);
+      cvmBlocks.writeTo(out);
+      withdrawals.writeTo(out);
+      out.writeInt(manuscripts.size());
+      for (ManuscriptHead h : manuscripts.values()) {
+        out.write(h.manuscriptHash());
+        out.writeLong(h.nextHeight());
+        out.write(h.headHash());
+        out.write(h.headStateRoot());
+      }
+      writeSet(out, signingSet);
+      writeSet(out, currentSet);
+      writeSet(out, nextSet);
+      out.writeBoolean(lastCheckpoint != null);
+      if (lastCheckpoint != null) {
+        out.writeLong(lastCheckpoint.height());
+        out.write(lastCheckpoint.appHash());
+        out.write(lastCheckpoint.cvmBlockHash());
+        out.write(lastCheckpoint.cumulativeRoot());
+        out.write(lastCheckpoint.withdrawalsRoot());
+        out.write(lastCheckpoint.nextValidatorSetHash());
+      }
+      out.writeLong(lastCertificateHeight);
+      out.write(lastCertificateHash);
+      out.writeLong(misbehaviourCount);
+      out.write(misbehaviourRoot);
+      out.write(appHash);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory cannot fail", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * @throws AppException when the bytes are not a state this version wrote
+   */
+  public static AppState decode(byte[] bytes) {
+    AppState s = new AppState();
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      int format = in.readInt();
+      if (format != FORMAT) {
+        throw new AppException("stored app state has format " + format + ", expected " + FORMAT);
+      }
+      s.height = in.readLong();
+      s.chain = in.readUTF();
+      s.chainIdForDigest = in.readUTF();
+      s.scheduleGenesisBlock = in.readLong();
+      s.blocksPerCvmBlock = in.readLong();
+      s.epochGenesisBlock = in.readLong();
+      s.epochLengthBlocks = in.readLong();
+      s.ethFinalHeight = in.readLong();
+      s.epoch = in.readLong();
+      s.cvmBlocks = IncrementalMerkleTree.readFrom(in);
+      s.withdrawals = IncrementalMerkleTree.readFrom(in);
+      int n = in.readInt();
+      for (int i = 0; i < n; i++) {
+        ManuscriptHead h = new ManuscriptHead(read32(in), in.readLong(), read32(in), read32(in));
+        s.manuscripts.put(HexFormat.of().formatHex(h.manuscriptHash()), h);
+      }
+      s.signingSet = readSet(in);
+      s.currentSet = readSet(in);
+      s.nextSet = readSet(in);
+      if (in.readBoolean()) {
+        s.lastCheckpoint =
+            new Checkpoint(
+                in.readLong(), read32(in), read32(in), read32(in), read32(in), read32(in));
+      }
+      s.lastCertificateHeight = in.readLong();
+      s.lastCertificateHash = read32(in);
+      s.misbehaviourCount = in.readLong();
+      s.misbehaviourRoot = read32(in);
+      s.appHash = read32(in);
+      if (in.available() != 0) {
+        throw new AppException("stored app state has " + in.available() + " trailing bytes");
+      }
+    } catch (IOException e) {
+      throw new AppException("stored app state is truncated or corrupt: " + e.getMessage(), e);
+    }
+    return s;
+  }
+
+  private static byte[] read32(DataInputStream in) throws IOException {
+    byte[] b = in.readNBytes(32);
+    if (b.length != 32) {
+      throw new IOException("truncated 32-byte field");
+    }
+    return b;
+  }
+
+  private static void writeSet(DataOutputStream out, BlsValidatorSet set) throws IOException {
+    out.writeInt(set.size());
+    for (BlsValidator v : set.entries()) {
+      byte[] e = TxCodec.entry(v).toByteArray();
+      out.writeInt(e.length);
+      out.write(e);
+    }
+  }
+
+  private static BlsValidatorSet readSet(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 1 || n > 100_000) {
+      throw new IOException("validator set size " + n + " out of range");
+    }
+    List<BlsValidator> vs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int len = in.readInt();
+      if (len < 0 || len > 4096) {
+        throw new IOException("validator entry length " + len + " out of range");
+      }
+      try {
+        vs.add(
+            TxCodec.validator(
+                BlsValidatorEntry.parseFrom(in.readNBytes(len)), "state.set[" + i + "]"));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IOException("validator entry " + i + ": " + e.getMessage());
+      }
+    }
+    return BlsValidatorSet.of(vs);
+  }
+}

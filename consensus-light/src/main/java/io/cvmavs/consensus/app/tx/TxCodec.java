@@ -1,0 +1,291 @@
+package io.cvmavs.consensus.app.tx;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.cvmavs.consensus.app.model.BlsValidator;
+import io.cvmavs.consensus.proto.app.BlsValidatorEntry;
+import io.cvmavs.consensus.proto.app.Certificate;
+import io.cvmavs.consensus.proto.app.CvmBlockTx;
+import io.cvmavs.consensus.proto.app.Dataset;
+import io.cvmavs.consensus.proto.app.EthereumFinality;
+import io.cvmavs.consensus.proto.app.SignedExtension;
+import io.cvmavs.consensus.proto.app.TxEnvelope;
+import io.cvmavs.consensus.proto.app.ValidatorSetUpdate;
+import io.cvmavs.consensus.proto.app.VoteExtension;
+import io.cvmavs.crypto.CryptoException;
+import io.cvmavs.crypto.bn254.G1Point;
+import io.cvmavs.crypto.bn254.G2Point;
+import io.cvmavs.cvm.block.CvmBlock;
+import io.cvmavs.cvm.block.CvmBlockHeader;
+import io.cvmavs.cvm.block.DatasetEntry;
+import io.cvmavs.cvm.block.InputCommitment;
+import io.cvmavs.cvm.proof.CanonicalDataset;
+import io.cvmavs.stake.StakeException;
+import io.cvmavs.stake.validator.ConsensusKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The application's transaction and vote-extension encoding ({@code cvmavs/app/v1/app.proto},
+ * version 1): decoding checks every field and names the first bad one; encoding of the CVM types.
+ */
+public final class TxCodec {
+  public static final int VERSION = 1;
+
+  private TxCodec() {}
+
+  /**
+   * Decodes and checks the shape of one transaction (not its validity against the state).
+   *
+   * @throws TxRefusedException {@code MALFORMED} or {@code UNKNOWN}, naming the field
+   */
+  public static TxEnvelope decode(byte[] tx) {
+    TxEnvelope env;
+    try {
+      env = TxEnvelope.parseFrom(tx);
+    } catch (InvalidProtocolBufferException e) {
+      throw new TxRefusedException(
+          TxRefusedException.MALFORMED, "tx: not a cvmavs.app.v1.TxEnvelope: " + e.getMessage());
+    }
+    if (!env.getUnknownFields().asMap().isEmpty()) {
+      throw new TxRefusedException(
+          TxRefusedException.UNKNOWN,
+          "tx: unknown field(s) " + env.getUnknownFields().asMap().keySet() + " in TxEnvelope");
+    }
+    if (env.getVersion() != VERSION) {
+      throw new TxRefusedException(
+          TxRefusedException.UNKNOWN,
+          "tx.version: " + env.getVersion() + " is not a known version (" + VERSION + ")");
+    }
+    switch (env.getKindCase()) {
+      case ETHEREUM_FINALITY -> checkFinality(env.getEthereumFinality());
+      case CVM_BLOCK -> checkCvmBlock(env.getCvmBlock());
+      case CERTIFICATE -> checkCertificate(env.getCertificate());
+      case VALIDATOR_SET -> checkValidatorSet(env.getValidatorSet());
+      case KIND_NOT_SET ->
+          throw new TxRefusedException(
+              TxRefusedException.UNKNOWN,
+              "tx.kind: not set (or a kind this version does not know)");
+    }
+    return env;
+  }
+
+  private static void checkFinality(EthereumFinality f) {
+    if (f.getHeight() < 1) {
+      throw malformed("ethereum_finality.height", "must be >= 1, got " + f.getHeight());
+    }
+    if (f.getRound() < 0) {
+      throw malformed("ethereum_finality.round", "must be >= 0, got " + f.getRound());
+    }
+    if (f.getExtensionsCount() == 0) {
+      throw malformed("ethereum_finality.extensions", "empty");
+    }
+    for (int i = 0; i < f.getExtensionsCount(); i++) {
+      SignedExtension e = f.getExtensions(i);
+      String at = "ethereum_finality.extensions[" + i + "]";
+      length(at + ".validator_address", e.getValidatorAddress(), 20);
+      length(at + ".extension_signature", e.getExtensionSignature(), 64);
+      decodeExtension(e.getVoteExtension().toByteArray(), at + ".vote_extension");
+    }
+  }
+
+  private static void checkCvmBlock(CvmBlockTx b) {
+    length("cvm_block.parent_hash", b.getParentHash(), 32);
+    length("cvm_block.source_root", b.getSourceRoot(), 32);
+    length("cvm_block.manuscript_hash", b.getManuscriptHash(), 32);
+    length("cvm_block.state_root", b.getStateRoot(), 32);
+    if (b.getChain().isEmpty()) {
+      throw malformed("cvm_block.chain", "empty");
+    }
+    if (b.getFromBlock() > b.getToBlock()) {
+      throw malformed(
+          "cvm_block.from_block", b.getFromBlock() + " is after to_block " + b.getToBlock());
+    }
+    if (b.getDatasetsCount() == 0) {
+      throw malformed("cvm_block.datasets", "empty");
+    }
+    for (int i = 0; i < b.getDatasetsCount(); i++) {
+      Dataset d = b.getDatasets(i);
+      String at = "cvm_block.datasets[" + i + "]";
+      if (d.getName().isEmpty()) {
+        throw malformed(at + ".name", "empty");
+      }
+      if (i > 0 && b.getDatasets(i - 1).getName().compareTo(d.getName()) >= 0) {
+        throw malformed(at + ".name", "datasets must be sorted by name without duplicates");
+      }
+      length(at + ".root", d.getRoot(), 32);
+      length(at + ".schema_hash", d.getSchemaHash(), 32);
+      if (d.getRecordCount() != d.getRecordsCount()) {
+        throw malformed(
+            at + ".record_count",
+            d.getRecordCount() + " but the block carries " + d.getRecordsCount() + " records");
+      }
+    }
+  }
+
+  private static void checkCertificate(Certificate c) {
+    if (c.getHeight() < 1) {
+      throw malformed("certificate.height", "must be >= 1, got " + c.getHeight());
+    }
+    length("certificate.app_hash", c.getAppHash(), 32);
+    length("certificate.cvm_block_hash", c.getCvmBlockHash(), 32);
+    length("certificate.cumulative_root", c.getCumulativeRoot(), 32);
+    length("certificate.withdrawals_root", c.getWithdrawalsRoot(), 32);
+    length("certificate.next_validator_set_hash", c.getNextValidatorSetHash(), 32);
+    g1("certificate.aggregate_signature", c.getAggregateSignature());
+    g2("certificate.aggregate_public_key_g2", c.getAggregatePublicKeyG2());
+    if (c.getSignerBitmap().isEmpty()) {
+      throw malformed("certificate.signer_bitmap", "empty");
+    }
+  }
+
+  private static void checkValidatorSet(ValidatorSetUpdate u) {
+    if (u.getValidatorsCount() == 0) {
+      throw malformed("validator_set.validators", "empty");
+    }
+    for (int i = 0; i < u.getValidatorsCount(); i++) {
+      validator(u.getValidators(i), "validator_set.validators[" + i + "]");
+    }
+  }
+
+  /** The validator an entry describes. */
+  public static BlsValidator validator(BlsValidatorEntry e, String at) {
+    length(at + ".consensus_key", e.getConsensusKey(), 32);
+    if (e.getPower() <= 0) {
+      throw malformed(at + ".power", "must be > 0, got " + e.getPower());
+    }
+    try {
+      return new BlsValidator(
+          ConsensusKey.of(e.getConsensusKey().toByteArray()),
+          g1(at + ".g1", e.getG1()),
+          g2(at + ".g2", e.getG2()),
+          e.getPower());
+    } catch (StakeException | CryptoException ex) {
+      throw malformed(at, ex.getMessage());
+    }
+  }
+
+  public static BlsValidatorEntry entry(BlsValidator v) {
+    return BlsValidatorEntry.newBuilder()
+        .setConsensusKey(ByteString.copyFrom(v.consensusKey().bytes()))
+        .setG1(ByteString.copyFrom(v.g1().toBytes()))
+        .setG2(ByteString.copyFrom(v.g2().toEvmBytes()))
+        .setPower(v.power())
+        .build();
+  }
+
+  /**
+   * Decodes a vote extension.
+   *
+   * @throws TxRefusedException {@code MALFORMED} / {@code UNKNOWN} naming the field under {@code
+   *     at}
+   */
+  public static VoteExtension decodeExtension(byte[] bytes, String at) {
+    VoteExtension ve;
+    try {
+      ve = VoteExtension.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw malformed(at, "not a cvmavs.app.v1.VoteExtension: " + e.getMessage());
+    }
+    if (!ve.getUnknownFields().asMap().isEmpty()) {
+      throw new TxRefusedException(
+          TxRefusedException.UNKNOWN,
+          at + ": unknown field(s) " + ve.getUnknownFields().asMap().keySet());
+    }
+    if (ve.getVersion() != VERSION) {
+      throw new TxRefusedException(
+          TxRefusedException.UNKNOWN, at + ".version: " + ve.getVersion() + " is not " + VERSION);
+    }
+    g1(at + ".bls_signature", ve.getBlsSignature());
+    return ve;
+  }
+
+  public static G1Point g1(String at, ByteString bytes) {
+    length(at, bytes, G1Point.ENCODED_LENGTH);
+    try {
+      return G1Point.fromBytes(bytes.toByteArray()).requireNotInfinity(at);
+    } catch (CryptoException e) {
+      throw malformed(at, e.getMessage());
+    }
+  }
+
+  public static G2Point g2(String at, ByteString bytes) {
+    length(at, bytes, G2Point.ENCODED_LENGTH);
+    try {
+      return G2Point.fromEvmBytes(bytes.toByteArray()).requireNotInfinity(at);
+    } catch (CryptoException e) {
+      throw malformed(at, e.getMessage());
+    }
+  }
+
+  /** A CVM block as a transaction (header fields and every dataset's records in order). */
+  public static CvmBlockTx cvmBlock(CvmBlock block) {
+    CvmBlockHeader h = block.header();
+    CvmBlockTx.Builder b =
+        CvmBlockTx.newBuilder()
+            .setHeight(h.height())
+            .setParentHash(ByteString.copyFrom(h.parentHash()))
+            .setChain(h.input().chain())
+            .setFromBlock(h.input().fromBlock())
+            .setToBlock(h.input().toBlock())
+            .setSourceRoot(ByteString.copyFrom(h.input().sourceRoot()))
+            .setManuscriptHash(ByteString.copyFrom(h.manuscriptHash()))
+            .setStateRoot(ByteString.copyFrom(h.stateRoot()))
+            .setTimestamp(h.timestamp());
+    for (DatasetEntry e : h.datasets()) {
+      Dataset.Builder d =
+          Dataset.newBuilder()
+              .setName(e.name())
+              .setRecordCount(e.recordCount())
+              .setRoot(ByteString.copyFrom(e.root()))
+              .setSchemaHash(ByteString.copyFrom(e.schemaHash()));
+      CanonicalDataset data = block.datasets().get(e.name());
+      if (data == null || data.size() != e.recordCount()) {
+        throw new TxRefusedException(
+            TxRefusedException.MALFORMED,
+            "CVM block " + h.height() + ": dataset '" + e.name() + "' records missing");
+      }
+      for (int i = 0; i < data.size(); i++) {
+        d.addRecords(ByteString.copyFrom(data.record(i)));
+      }
+      b.addDatasets(d);
+    }
+    return b.build();
+  }
+
+  /** The header a CVM block transaction carries (records are not needed for its hash). */
+  public static CvmBlockHeader header(CvmBlockTx b) {
+    List<DatasetEntry> entries = new ArrayList<>();
+    for (Dataset d : b.getDatasetsList()) {
+      entries.add(
+          new DatasetEntry(
+              d.getName(),
+              d.getRecordCount(),
+              d.getRoot().toByteArray(),
+              d.getSchemaHash().toByteArray()));
+    }
+    return new CvmBlockHeader(
+        b.getHeight(),
+        b.getParentHash().toByteArray(),
+        new InputCommitment(
+            b.getChain(), b.getFromBlock(), b.getToBlock(), b.getSourceRoot().toByteArray()),
+        b.getManuscriptHash().toByteArray(),
+        entries,
+        b.getStateRoot().toByteArray(),
+        b.getTimestamp());
+  }
+
+  public static byte[] envelope(TxEnvelope.Builder b) {
+    return b.setVersion(VERSION).build().toByteArray();
+  }
+
+  private static void length(String field, ByteString value, int expected) {
+    if (value.size() != expected) {
+      throw malformed(field, "must be " + expected + " bytes, got " + value.size());
+    }
+  }
+
+  private static TxRefusedException malformed(String field, String reason) {
+    return new TxRefusedException(TxRefusedException.MALFORMED, field + ": " + reason);
+  }
+}

@@ -1,0 +1,99 @@
+package io.cvmavs.consensus.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cvmavs.consensus.app.model.AbiWords;
+import io.cvmavs.consensus.app.model.BlsValidator;
+import io.cvmavs.consensus.app.model.BlsValidatorSet;
+import io.cvmavs.consensus.app.model.Checkpoint;
+import io.cvmavs.consensus.app.model.IncrementalMerkleTree;
+import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.stake.validator.ConsensusKey;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Hash;
+
+/**
+ * The Java side of the checkpoint encoding against the Solidity side: the worked vector of
+ * docs/BRIDGE.md, computed by the bridge contracts (pinned in
+ * contracts/test/bridge/CvmCheckpointVector.t.sol and recomputed with cast), recomputed here from
+ * the same inputs with the app's own classes. Both sides were written independently from one
+ * spec; a difference means a checkpoint the CVM chain signs would not verify on Ethereum.
+ */
+class BridgeVectorTest {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final BigInteger R =
+      new BigInteger(
+          "21888242871839275222246405745257275088548364400416034343698204186575808495617");
+
+  private static byte[] k(String s) {
+    return Hash.sha3(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** keccak256(abi.encode("cvm-avs bls test key", i)) mod r, as the Solidity test derives it. */
+  private static BigInteger testSecret(int i) {
+    byte[] text = "cvm-avs bls test key".getBytes(StandardCharsets.UTF_8);
+    byte[] data = new byte[32 * 4];
+    data[31] = 0x40; // offset of the string
+    data[63] = (byte) i;
+    data[95] = (byte) text.length;
+    System.arraycopy(text, 0, data, 96, text.length);
+    return new BigInteger(1, Hash.sha3(data)).mod(R);
+  }
+
+  private static byte[] address(int n) {
+    byte[] word = new byte[32];
+    word[31] = (byte) n;
+    return word;
+  }
+
+  @Test
+  void theBridgeContractsWorkedVectorIsReproduced() {
+    List<BlsValidator> vs = new ArrayList<>();
+    long[] powers = {10, 20, 30};
+    for (int i = 1; i <= 3; i++) {
+      BlsKeyPair kp = BlsKeyPair.fromSecret(testSecret(i));
+      byte[] consensus = new byte[32];
+      consensus[31] = (byte) i;
+      vs.add(
+          new BlsValidator(
+              ConsensusKey.of(consensus), kp.publicKeyG1(), kp.publicKeyG2(), powers[i - 1]));
+    }
+    BlsValidatorSet set = BlsValidatorSet.of(vs);
+    assertThat(set.entries().get(0).g1().x().toString(16))
+        .isEqualTo("7e232bb699257c74a20e7cea432c8fe8a2c5c40788f4c5130fdba10f8b884ed");
+
+    IncrementalMerkleTree blocks = new IncrementalMerkleTree();
+    for (long h = 1; h <= 3; h++) {
+      blocks.append(
+          AbiWords.of().uint(h).bytes32(k("cvm block " + h)).bytes32(k("dataset " + h)).keccak());
+    }
+    IncrementalMerkleTree withdrawals = new IncrementalMerkleTree();
+    for (int nonce = 0; nonce < 3; nonce++) {
+      withdrawals.append(
+          AbiWords.of()
+              .uint(nonce)
+              .bytes32(address(10 + nonce))
+              .uint(BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(nonce + 1)))
+              .keccak());
+    }
+    Checkpoint cp =
+        new Checkpoint(
+            42, k("app"), k("cvm block 3"), blocks.root(), withdrawals.root(), set.hash());
+
+    assertThat(HEX.formatHex(set.hash()))
+        .isEqualTo("ca7b5e32eda5f77a3a24458f60657783d671e182190b6a9d64ed146d70830ea1");
+    assertThat(HEX.formatHex(blocks.root()))
+        .isEqualTo("54e3a050df14ca98ed76c5e9cb574a13a976aca592a85d968cccc6976d630e9b");
+    assertThat(HEX.formatHex(withdrawals.root()))
+        .isEqualTo("669bff1d84664087a7df18903faaa86f9d85fbfe11222d71a30b500a500f5ae6");
+    assertThat(HEX.formatHex(Checkpoint.cvmChainId("cvm-1")))
+        .isEqualTo("fe40cfa40ef4ef67de4bf66eecb9d17fd0e7d2c80e6e2066842c208625a3a8b5");
+    assertThat(HEX.formatHex(cp.digest("cvm-1")))
+        .isEqualTo("6a79a2569770f2c825bb32ec7bdc677a0dfe949ca0c1ececaddf1c501e55e217");
+  }
+}
