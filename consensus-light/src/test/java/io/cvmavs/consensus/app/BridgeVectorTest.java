@@ -21,8 +21,8 @@ import org.web3j.crypto.Hash;
  * The Java side of the checkpoint encoding against the Solidity side: the worked vector of
  * docs/BRIDGE.md, computed by the bridge contracts (pinned in
  * contracts/test/bridge/CvmCheckpointVector.t.sol and recomputed with cast), recomputed here from
- * the same inputs with the app's own classes. Both sides were written independently from one
- * spec; a difference means a checkpoint the CVM chain signs would not verify on Ethereum.
+ * the same inputs with the app's own classes. Both sides were written independently from one spec;
+ * a difference means a checkpoint the CVM chain signs would not verify on Ethereum.
  */
 class BridgeVectorTest {
   private static final HexFormat HEX = HexFormat.of();
