@@ -137,6 +137,7 @@ class CvmAvsCommandTest {
           "cvm-avs slashing-protection import",
           "cvm-avs stake",
           "cvm-avs stake validator-set",
+          "cvm-avs rewards",
           "cvm-avs light",
           "cvm-avs light verify",
           "cvm-avs light sync",
