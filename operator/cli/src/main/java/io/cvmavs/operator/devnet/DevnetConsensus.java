@@ -175,6 +175,23 @@ final class DevnetConsensus implements AutoCloseable {
     }
   }
 
+  /** What the devnet's summary shows of the CVM chain ({@link #summarise}'s figures). */
+  record Outcome(
+      long height,
+      long cvmBlocks,
+      int validators,
+      int certificates,
+      long rejectedRounds,
+      long lightSyncedTo,
+      boolean ok) {}
+
+  private Outcome outcome;
+
+  /** The figures of the last {@link #summarise}, if it ran. */
+  java.util.Optional<Outcome> outcome() {
+    return java.util.Optional.ofNullable(outcome);
+  }
+
   /**
    * Prints the chain's summary lines and one {@code light sync} from height 1 to the head.
    *
@@ -223,7 +240,17 @@ final class DevnetConsensus implements AutoCloseable {
                 sync.exitCode(), sync.output().strip()));
     // A REJECTed round needs the faulty validator to be the proposer when a CVM block is due; in a
     // short run that may not happen, so it is reported but not required (CvmChainNetIT forces it).
-    return s.cvmBlocks() > 0 && synced && (drill == null || drillOk) && s.certificates() > 0;
+    boolean ok = s.cvmBlocks() > 0 && synced && (drill == null || drillOk) && s.certificates() > 0;
+    outcome =
+        new Outcome(
+            s.height(),
+            s.cvmBlocks(),
+            s.validators(),
+            s.certificates(),
+            s.rejectedRounds(),
+            synced ? sync.height() : -1,
+            ok);
+    return ok;
   }
 
   /** Every round, every decided block, the drill and the light sync's output: the run's log. */

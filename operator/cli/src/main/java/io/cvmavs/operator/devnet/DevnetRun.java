@@ -392,7 +392,8 @@ final class DevnetRun implements AutoCloseable {
         faultyNames(),
         slashing.slashed(),
         slashing.complete(),
-        storage);
+        storage,
+        consensus == null ? Optional.empty() : consensus.outcome());
   }
 
   /**

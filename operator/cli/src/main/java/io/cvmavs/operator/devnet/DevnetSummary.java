@@ -21,7 +21,8 @@ public record DevnetSummary(
     List<String> faultyOperators,
     List<String> slashedOperators,
     boolean challengesSettled,
-    Optional<DevnetAnchoring.Outcome> storage) {
+    Optional<DevnetAnchoring.Outcome> storage,
+    Optional<DevnetConsensus.Outcome> chain) {
   /**
    * One task: created for CVM block {@code cvmHeight}; {@code latencyMillis} from its creation
    * being mined to the {@code TaskResponded} being seen (-1 if never responded); {@code
@@ -125,6 +126,19 @@ public record DevnetSummary(
           out.printf("  %-32s %s%n", "storage audit", st.audit());
           out.printf("  %-32s %s%n", "recovery from anchors", st.recovery());
         });
+    chain.ifPresent(
+        c -> {
+          out.printf(
+              "  %-32s %d CVM blocks by %d validators, height %d%n",
+              "CVM chain finalised", c.cvmBlocks(), c.validators(), c.height());
+          out.printf(
+              "  %-32s %d certificates, %d round(s) rejected%n",
+              "CVM chain checkpoints", c.certificates(), c.rejectedRounds());
+          out.printf(
+              "  %-32s %s%n",
+              "light client",
+              c.lightSyncedTo() < 0 ? "FAILED" : "verified 1 → " + c.lightSyncedTo());
+        });
     out.println();
   }
 
@@ -156,6 +170,17 @@ public record DevnetSummary(
           n.put("audit_passed", st.auditPassed());
           n.put("recovery", st.recovery());
           n.put("recovered", st.recovered());
+        });
+    chain.ifPresent(
+        c -> {
+          ObjectNode n = root.putObject("cvm_chain");
+          n.put("height", c.height());
+          n.put("cvm_blocks", c.cvmBlocks());
+          n.put("validators", c.validators());
+          n.put("certificates", c.certificates());
+          n.put("rejected_rounds", c.rejectedRounds());
+          n.put("light_synced_to", c.lightSyncedTo());
+          n.put("ok", c.ok());
         });
     ArrayNode list = root.putArray("tasks");
     for (Task t : tasks) {

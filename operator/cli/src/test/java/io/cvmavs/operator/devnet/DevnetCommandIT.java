@@ -28,10 +28,10 @@ import picocli.CommandLine;
 
 /**
  * {@code cvm-avs devnet --faulty 1} in-process — the README's main job — with a real anvil and the
- * real forge deploy script: three operators registered, one of them signing wrong results; both CVM
- * blocks attested on chain by the two honest ones; the challenger gets exactly the faulty operator
- * slashed (read back from {@code OperatorSlashedForWrongResult} events); the summary JSON says so;
- * anvil is stopped afterwards.
+ * real forge deploy script: four operators registered (the CVM chain's four validators), one of
+ * them signing wrong results; both CVM blocks attested on chain by the three honest ones; the
+ * challenger gets exactly the faulty operator slashed (read back from {@code
+ * OperatorSlashedForWrongResult} events); the summary JSON says so; anvil is stopped afterwards.
  */
 class DevnetCommandIT {
   @Test
@@ -60,7 +60,7 @@ class DevnetCommandIT {
             "--port",
             "0",
             "--operators",
-            "3",
+            "4",
             "--faulty",
             "1",
             "--blocks",
@@ -89,7 +89,7 @@ class DevnetCommandIT {
     assertThat(json.path("tasks_created").asInt()).isEqualTo(2);
     assertThat(json.path("tasks_responded").asInt()).isEqualTo(2);
     for (JsonNode task : json.path("tasks")) {
-      assertThat(task.path("signers").asInt()).as("honest signers of %s", task).isEqualTo(2);
+      assertThat(task.path("signers").asInt()).as("honest signers of %s", task).isEqualTo(3);
       assertThat(task.path("response_gas").asLong()).isPositive();
     }
     assertThat(json.path("faulty_operators").toString()).isEqualTo("[\"operator-1\"]");
@@ -103,6 +103,17 @@ class DevnetCommandIT {
         .isEqualTo(json.path("storage").path("groups").asInt());
     assertThat(json.path("storage").path("audit_passed").asBoolean()).isTrue();
     assertThat(json.path("storage").path("recovered").asBoolean()).isTrue();
+    // issue 17: 4 operators = 4 CVM chain validators; CVM blocks finalised with certificates, the
+    // light client verified the head, and the summary table says so
+    JsonNode chain = json.path("cvm_chain");
+    assertThat(chain.path("validators").asInt()).as("%s", chain).isEqualTo(4);
+    assertThat(chain.path("cvm_blocks").asLong()).as("%s", chain).isPositive();
+    assertThat(chain.path("certificates").asInt()).as("%s", chain).isPositive();
+    assertThat(chain.path("light_synced_to").asLong())
+        .as("%s", chain)
+        .isEqualTo(chain.path("height").asLong());
+    assertThat(chain.path("ok").asBoolean()).isTrue();
+    assertThat(printed).contains("CVM chain finalised").contains("light client");
     assertThat(printed)
         .contains("operators slashed")
         .contains("(as expected)")
