@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvmavs.consensus.app.GenesisState;
-import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.proof.Keccak;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.operator.stake.TwoStakedOperators;
 import io.cvmavs.stake.devnet.DevnetStakeDriver;
 import io.cvmavs.stake.validator.ConsensusKey;
 import java.io.PrintWriter;
@@ -29,40 +28,13 @@ import picocli.CommandLine;
 /** {@code consensus genesis} in-process against live devnet contracts on a real anvil. */
 @WithAnvil
 class ConsensusGenesisCommandIT {
-  private static final BigInteger E18 = DevnetStakeDriver.E18;
-
   @Test
   void writesTheCometGenesisWithTheAggregatorsSetAndRegisteredBlsKeys(
       AnvilNode anvil, @TempDir Path dir) throws Exception {
-    Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
-    DevnetStakeDriver chain =
-        new DevnetStakeDriver(anvil.web3j(), d, anvil.account(0).credentials());
-    Credentials a = anvil.account(1).credentials();
-    Credentials b = anvil.account(2).credentials();
-    chain.eigenOperator(a, E18.multiply(BigInteger.valueOf(100)));
-    chain.setConsensusKey(a, DevnetStakeDriver.consensusKey(11));
-    chain.stakeC(a, a.getAddress(), E18.multiply(BigInteger.valueOf(20)));
-    chain.registerWithAvs(a, 11);
-    chain.eigenOperator(b, BigInteger.ZERO);
-    chain.setConsensusKey(b, DevnetStakeDriver.consensusKey(12));
-    chain.stakeC(b, b.getAddress(), E18.multiply(BigInteger.valueOf(40)));
-    chain.registerWithAvs(b, 12);
-    long block = anvil.blockNumber();
-
-    Path config = dir.resolve("stake.yaml");
-    Files.writeString(
-        config,
-        """
-        eth_rpc_url: %s
-        deployment_file: %s
-        epoch: {genesis_block: 0, length_blocks: 1}
-        power: {unit: 1}
-        prices:
-          c_per_eth: {value: "4"}
-          strategies:
-            default: {value: "1"}
-        """
-            .formatted(anvil.rpcUrl(), d.source().toAbsolutePath()));
+    TwoStakedOperators seeded = TwoStakedOperators.seed(anvil, dir);
+    Credentials a = seeded.a();
+    long block = seeded.block();
+    Path config = seeded.stakeConfig();
     Path manuscript = dir.resolve("m.yaml");
     Files.writeString(manuscript, "name: m\n");
     Path out = dir.resolve("genesis.json");

@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cvmavs.contracts.Deployments;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.stake.devnet.DevnetStakeDriver;
 import io.cvmavs.stake.validator.ConsensusKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Credentials;
 import picocli.CommandLine;
 
 /** {@code stake validator-set} in-process against live devnet contracts on a real anvil. */
@@ -28,35 +24,9 @@ class StakeCommandIT {
   @Test
   void printsSetUpdatesAndSecurityFromLiveContracts(AnvilNode anvil, @TempDir Path dir)
       throws Exception {
-    Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
-    DevnetStakeDriver chain =
-        new DevnetStakeDriver(anvil.web3j(), d, anvil.account(0).credentials());
-    Credentials a = anvil.account(1).credentials();
-    Credentials b = anvil.account(2).credentials();
-    chain.eigenOperator(a, E18.multiply(BigInteger.valueOf(100)));
-    chain.setConsensusKey(a, DevnetStakeDriver.consensusKey(11));
-    chain.stakeC(a, a.getAddress(), E18.multiply(BigInteger.valueOf(20)));
-    chain.registerWithAvs(a, 11);
-    chain.eigenOperator(b, BigInteger.ZERO);
-    chain.setConsensusKey(b, DevnetStakeDriver.consensusKey(12));
-    chain.stakeC(b, b.getAddress(), E18.multiply(BigInteger.valueOf(40)));
-    chain.registerWithAvs(b, 12);
-    long block = anvil.blockNumber();
-
-    Path config = dir.resolve("stake.yaml");
-    Files.writeString(
-        config,
-        """
-        eth_rpc_url: %s
-        deployment_file: %s
-        epoch: {genesis_block: 0, length_blocks: 1}
-        power: {unit: 1}
-        prices:
-          c_per_eth: {value: "4"}
-          strategies:
-            default: {value: "1"}
-        """
-            .formatted(anvil.rpcUrl(), d.source().toAbsolutePath()));
+    TwoStakedOperators seeded = TwoStakedOperators.seed(anvil, dir);
+    long block = seeded.block();
+    Path config = seeded.stakeConfig();
 
     String json =
         run("validator-set", "--config", config.toString(), "--block", "" + block, "--json");
