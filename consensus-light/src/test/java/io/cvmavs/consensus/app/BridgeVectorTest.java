@@ -30,10 +30,6 @@ class BridgeVectorTest {
       new BigInteger(
           "21888242871839275222246405745257275088548364400416034343698204186575808495617");
 
-  private static byte[] k(String s) {
-    return Hash.sha3(s.getBytes(StandardCharsets.UTF_8));
-  }
-
   /** keccak256(abi.encode("cvm-avs bls test key", i)) mod r, as the Solidity test derives it. */
   private static BigInteger testSecret(int i) {
     byte[] text = "cvm-avs bls test key".getBytes(StandardCharsets.UTF_8);
@@ -70,7 +66,11 @@ class BridgeVectorTest {
     IncrementalMerkleTree blocks = new IncrementalMerkleTree();
     for (long h = 1; h <= 3; h++) {
       blocks.append(
-          AbiWords.of().uint(h).bytes32(k("cvm block " + h)).bytes32(k("dataset " + h)).keccak());
+          AbiWords.of()
+              .uint(h)
+              .bytes32(CheckpointVectorTest.k("cvm block " + h))
+              .bytes32(CheckpointVectorTest.k("dataset " + h))
+              .keccak());
     }
     IncrementalMerkleTree withdrawals = new IncrementalMerkleTree();
     for (int nonce = 0; nonce < 3; nonce++) {
@@ -83,7 +83,12 @@ class BridgeVectorTest {
     }
     Checkpoint cp =
         new Checkpoint(
-            42, k("app"), k("cvm block 3"), blocks.root(), withdrawals.root(), set.hash());
+            42,
+            CheckpointVectorTest.k("app"),
+            CheckpointVectorTest.k("cvm block 3"),
+            blocks.root(),
+            withdrawals.root(),
+            set.hash());
 
     assertThat(HEX.formatHex(set.hash()))
         .isEqualTo("ca7b5e32eda5f77a3a24458f60657783d671e182190b6a9d64ed146d70830ea1");

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * finalised with the same app hash.
  */
 @WithAnvil
-class TaskComputerEngineIT {
-  static final byte[] MANUSCRIPT =
+public class TaskComputerEngineIT {
+  public static final byte[] MANUSCRIPT =
       """
       name: block_hashes
       specVersion: v1.0.0

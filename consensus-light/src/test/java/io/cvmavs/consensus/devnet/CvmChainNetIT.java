@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cvmavs.consensus.app.CvmChainApp;
 import io.cvmavs.consensus.app.GenesisState;
+import io.cvmavs.consensus.app.TaskComputerEngineIT;
 import io.cvmavs.consensus.app.engine.CvmEngine;
 import io.cvmavs.consensus.app.engine.TaskComputerEngine;
 import io.cvmavs.consensus.app.model.BlsValidator;
@@ -48,24 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @WithAnvil
 class CvmChainNetIT {
-  static final byte[] MANUSCRIPT =
-      """
-      name: block_hashes
-      specVersion: v1.0.0
-      sources:
-        - name: blocks
-          type: dataset
-          dataset: eth.blocks
-      transforms:
-        - name: picked
-          sql: SELECT block_number, block_hash, parent_hash FROM blocks
-      sinks:
-        - name: block_hashes
-          type: dataset
-          from: picked
-          primary_key: [block_number]
-      """
-          .getBytes(StandardCharsets.UTF_8);
+  /** The same block-hashes manuscript the engine IT runs. */
+  static final byte[] MANUSCRIPT = TaskComputerEngineIT.MANUSCRIPT;
 
   @TempDir Path dir;
 

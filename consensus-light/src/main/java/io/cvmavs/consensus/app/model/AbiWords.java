@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * Solidity {@code abi.encode} of static values only (each value one 32-byte word: unsigned integers
  * left-padded, {@code bytes32} as is, addresses left-padded) and keccak256 over it — the whole of
- * what the checkpoint spec needs. Not a general ABI codec (chain-io's is, over web3j types, and is
- * not a dependency of this module); {@code CheckpointTest} cross-checks these bytes against web3j's
- * encoder.
+ * what the checkpoint spec needs, as raw bytes for hashing. chain-io's {@code Abi} encodes calls
+ * over web3j types into hex strings for RPC; the app hashes thousands of these words per block and
+ * never sends them, so it keeps this byte-level form. {@code CheckpointVectorTest} cross-checks
+ * these bytes against web3j's encoder.
  */
 public final class AbiWords {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
