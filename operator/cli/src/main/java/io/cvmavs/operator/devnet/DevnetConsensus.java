@@ -193,12 +193,11 @@ final class DevnetConsensus implements AutoCloseable {
   }
 
   /**
-   * Prints the chain's summary lines and one {@code light sync} from height 1 to the head.
-   *
-   * @return the chain finalised CVM blocks, the drill's validator caught up and the light client
-   *     verified the head
+   * Prints the chain's summary lines and one {@code light sync} from height 1 to the head. Its
+   * figures, and whether the chain finalised CVM blocks with certificates, the drill's validator
+   * caught up and the light client verified the head, are {@link #outcome}.
    */
-  boolean summarise(int cvmBlocksAttested) throws Exception {
+  void summarise(int cvmBlocksAttested) throws Exception {
     if (drill != null) {
       drill.join(Duration.ofSeconds(20));
     }
@@ -250,7 +249,6 @@ final class DevnetConsensus implements AutoCloseable {
             s.rejectedRounds(),
             synced ? sync.height() : -1,
             ok);
-    return ok;
   }
 
   /** Every round, every decided block, the drill and the light sync's output: the run's log. */
