@@ -546,7 +546,13 @@ final class DevnetRun implements AutoCloseable {
       Thread.sleep(100);
     }
     long latency = System.currentTimeMillis() - createdAtMillis;
+    // The response's log and receipt can trail the state read that saw it by a moment on anvil:
+    // look again for up to 2 s before printing no figure.
     long gas = responseGas(reader, task);
+    for (int i = 0; gas < 0 && i < 20; i++) {
+      Thread.sleep(100);
+      gas = responseGas(reader, task);
+    }
     int signers = signers(aggregator, task);
     step(
         "task %d responded on chain in %.2f s, signed by %d/%d operators, %s gas",
