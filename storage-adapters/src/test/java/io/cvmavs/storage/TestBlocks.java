@@ -9,9 +9,6 @@ import io.cvmavs.cvm.proof.CanonicalDataset;
 import io.cvmavs.cvm.proof.Keccak;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +35,7 @@ public final class TestBlocks {
     for (int i = 0; i < addresses.length; i++) {
       addresses[i] = String.format("0x%016x%016x%08x", random.nextLong(), random.nextLong(), i);
     }
-    CvmBlockBuilder builder =
-        new CvmBlockBuilder(Clock.fixed(Instant.ofEpochSecond(1_700_000_000), ZoneOffset.UTC));
+    CvmBlockBuilder builder = new CvmBlockBuilder();
     List<CvmBlock> out = new ArrayList<>();
     Optional<CvmBlockHeader> parent = Optional.empty();
     for (int b = 0; b < count; b++) {

@@ -4,7 +4,6 @@ import io.cvmavs.cvm.engine.RunResult;
 import io.cvmavs.cvm.ingest.SourceCommitment;
 import io.cvmavs.cvm.manuscript.Manuscript;
 import io.cvmavs.cvm.proof.CanonicalDataset;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,26 +11,24 @@ import java.util.Optional;
 
 /**
  * Builds the next CVM block of a manuscript from a run's datasets and the source commitment of its
- * block range. The timestamp comes from the injected clock; everything else is a function of the
- * inputs, so two operators with the same parent, inputs and timestamp build the same block hash.
+ * block range. The block is a function of its inputs only: every builder (node, challenger, {@code
+ * cvm serve}, {@code cvm prove}) passes the timestamp of the range's last chain block (e.g. {@link
+ * io.cvmavs.cvm.ingest.SegmentStore#blockTimestamp}), never the wall clock, so all honest builders
+ * get the same block hash.
  */
 public final class CvmBlockBuilder {
-  private final Clock clock;
-
-  public CvmBlockBuilder(Clock clock) {
-    this.clock = clock;
-  }
 
   /**
    * @param parent the previous block's header; empty for the first block (height 0)
+   * @param timestamp seconds since the epoch of the range's last chain block
    */
   public CvmBlock build(
       Optional<CvmBlockHeader> parent,
       Manuscript manuscript,
       SourceCommitment source,
-      RunResult run) {
-    return build(
-        parent, manuscript.hash(), source, run.datasets(), clock.instant().getEpochSecond());
+      RunResult run,
+      long timestamp) {
+    return build(parent, manuscript.hash(), source, run.datasets(), timestamp);
   }
 
   public CvmBlock build(

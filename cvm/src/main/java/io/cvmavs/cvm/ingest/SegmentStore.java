@@ -367,6 +367,24 @@ public final class SegmentStore implements ChainData {
     return out;
   }
 
+  /**
+   * The timestamp (seconds since the epoch, UTC) of the stored chain block {@code block}: what a
+   * CVM block over a range ending at {@code block} carries, so every builder gets the same hash.
+   */
+  public long blockTimestamp(String chain, long block) {
+    List<Object[]> rows = read(chain, ChainTable.BLOCKS, block, block);
+    int column = ChainTable.BLOCKS.columnNames().indexOf("block_timestamp");
+    if (rows.size() != 1 || !(rows.get(0)[column] instanceof java.time.LocalDateTime t)) {
+      throw new IngestException(
+          "chain block "
+              + block
+              + " of '"
+              + chain
+              + "' has no stored timestamp (its blocks row is missing): ingest it again");
+    }
+    return t.toEpochSecond(java.time.ZoneOffset.UTC);
+  }
+
   /** The source data commitment of {@code [from, to]}, recomputed from the stored records. */
   public SourceCommitment commitment(String chain, long from, long to) {
     return SourceCommitment.of(chain, from, to, readAll(chain, from, to));

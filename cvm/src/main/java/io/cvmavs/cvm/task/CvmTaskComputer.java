@@ -20,7 +20,6 @@ import io.cvmavs.cvm.proof.Keccak;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -322,7 +321,7 @@ public final class CvmTaskComputer implements TaskComputer {
               });
     }
     CvmBlock block =
-        new CvmBlockBuilder(Clock.systemUTC())
+        new CvmBlockBuilder()
             .build(
                 parent, chain.manuscript.hash(), source, datasets, timestampOf(source.toBlock()));
     LOG.debug(

@@ -241,7 +241,7 @@ public final class CvmBenchmarks {
 
   static void block() throws Exception {
     List<Object[]> rows = transferRows(20_000, 3);
-    CvmBlockBuilder builder = new CvmBlockBuilder(java.time.Clock.systemUTC());
+    CvmBlockBuilder builder = new CvmBlockBuilder();
     SourceCommitment source = SourceCommitment.of("eth", 0, 99, Map.of());
     measure(
         "CVM block: 100 blocks x 200 logs, build + prove all",

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cvmavs.cvm.proof.Keccak;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -18,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CvmBlockStoreTest {
   @TempDir Path dir;
   static final byte[] MANUSCRIPT = "name: m\n".getBytes(StandardCharsets.UTF_8);
-  final CvmBlockBuilder builder =
-      new CvmBlockBuilder(Clock.fixed(Instant.ofEpochSecond(1_700_000_000), ZoneOffset.UTC));
+  final CvmBlockBuilder builder = new CvmBlockBuilder();
 
   CvmBlock block(Optional<CvmBlockHeader> parent, long from, long to) {
     return builder.build(

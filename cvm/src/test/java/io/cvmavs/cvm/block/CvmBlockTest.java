@@ -9,9 +9,6 @@ import io.cvmavs.cvm.proof.CanonicalDataset;
 import io.cvmavs.cvm.proof.CanonicalEncoding;
 import io.cvmavs.cvm.proof.InclusionProof;
 import io.cvmavs.cvm.proof.Keccak;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class CvmBlockTest {
   static final byte[] MANUSCRIPT = Keccak.hash("manuscript".getBytes());
-  final CvmBlockBuilder builder =
-      new CvmBlockBuilder(Clock.fixed(Instant.ofEpochSecond(1_700_000_000), ZoneOffset.UTC));
+  final CvmBlockBuilder builder = new CvmBlockBuilder();
 
   static CanonicalDataset transfers(long fromBlock, long toBlock, int perBlock) {
     List<Object[]> rows = new ArrayList<>();

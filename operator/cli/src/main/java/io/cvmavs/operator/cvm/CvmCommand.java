@@ -15,7 +15,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -52,7 +51,7 @@ public final class CvmCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Build the CVM block of a manuscript over a block range and print one record's proof as JSON.",
-        "The block is the first of its chain (height 0); its timestamp is --timestamp or now."
+        "The block is the first of its chain (height 0); its timestamp is --timestamp or that of the range's last chain block (as served blocks)."
       })
   public static final class Prove implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -78,7 +77,10 @@ public final class CvmCommand implements Runnable {
         description = "Primary-key values of the record, in key order.")
     List<String> key;
 
-    @Option(names = "--timestamp", description = "Block timestamp in seconds (default: now).")
+    @Option(
+        names = "--timestamp",
+        description =
+            "Block timestamp in seconds (default: the range's last chain block, as every CVM builder).")
     Long timestamp;
 
     @Override
@@ -94,17 +96,17 @@ public final class CvmCommand implements Runnable {
       RunResult run =
           new ManuscriptRunner(options.runtime(), store)
               .run(
-                  m,
+                  m.datasetsOnly(), // a proof never writes the manuscript's side-effect sinks
                   RunOptions.range(range.from, range.to)
                       .printingTo(new PrintStream(System.err, true, StandardCharsets.UTF_8)));
       CvmBlock block =
-          new CvmBlockBuilder(Clock.systemUTC())
+          new CvmBlockBuilder()
               .build(
                   Optional.empty(),
                   m.hash(),
                   store.commitment(chain, range.from, range.to),
                   run.datasets(),
-                  timestamp != null ? timestamp : Clock.systemUTC().instant().getEpochSecond());
+                  timestamp != null ? timestamp : store.blockTimestamp(chain, range.to));
       CanonicalDataset ds = run.datasets().get(dataset);
       if (ds == null) {
         throw new IllegalArgumentException(

@@ -25,9 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -213,8 +210,7 @@ class StorageCommandIT {
   /** Consecutive blocks of MANUSCRIPT from the CVM's own builder, a few transfer rows each. */
   static List<CvmBlock> blocks(int count) {
     SplittableRandom random = new SplittableRandom(3);
-    CvmBlockBuilder builder =
-        new CvmBlockBuilder(Clock.fixed(Instant.ofEpochSecond(1_700_000_000), ZoneOffset.UTC));
+    CvmBlockBuilder builder = new CvmBlockBuilder();
     List<CvmBlock> out = new ArrayList<>();
     Optional<CvmBlockHeader> parent = Optional.empty();
     for (int b = 0; b < count; b++) {
