@@ -14,10 +14,8 @@ import io.cvmavs.cvm.manuscript.Window;
 import io.cvmavs.cvm.proof.CanonicalDataset;
 import io.cvmavs.cvm.proof.CanonicalDecoding;
 import io.cvmavs.cvm.proof.ProofException;
-import io.cvmavs.cvm.sink.JsonFileSink;
-import io.cvmavs.cvm.sink.PostgresSink;
-import io.cvmavs.cvm.sink.PrintSink;
 import io.cvmavs.cvm.sink.SinkRows;
+import io.cvmavs.cvm.sink.SinkTransaction;
 import io.cvmavs.cvm.udf.Udfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,29 +143,64 @@ public final class ManuscriptRunner {
                   e);
             }
           }
-          case PRINT -> {
-            SinkRows rows = result.sinkRows();
-            PrintSink.write(sink.name(), rows, options.printTo());
-            rowsPerSink.put(sink.name(), (long) rows.rows().size());
-          }
-          case FILESYSTEM -> {
-            SinkRows rows = result.sinkRows();
-            if (sink.fileName().isPresent()) {
-              JsonFileSink.writeDebezium(
-                  sink.name(), rows, options.outputDirectory().resolve(sink.fileName().get()));
-            } else {
-              JsonFileSink.write(sink.name(), rows, Path.of(sink.path().orElseThrow()));
-            }
-            rowsPerSink.put(sink.name(), (long) rows.rows().size());
-          }
-          case POSTGRES ->
-              rowsPerSink.put(sink.name(), PostgresSink.write(sink, result.sinkRows()));
+          default ->
+              // side-effect sinks: written below, once every sink's rows are computed
+              rowsPerSink.put(sink.name(), 0L);
         }
       }
+      writeSideEffects(m, options, collected, rowsPerSink);
       return new RunResult(
           rowsPerSink, datasets, parallelism, Duration.ofNanos(nanoClock.getAsLong() - start));
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Writes the side-effect sinks (print, filesystem, postgres) of a run whose every sink's rows are
+   * already computed, all-or-nothing through one {@link SinkTransaction}: a failing sink leaves
+   * every table and file of the run as it was. A {@code per_range} postgres sink gets the run's
+   * block range as two extra key columns.
+   */
+  private static void writeSideEffects(
+      Manuscript m,
+      RunOptions options,
+      Map<String, Collected> collected,
+      Map<String, Long> rowsPerSink) {
+    if (m.sinks().stream().noneMatch(Sink::sideEffect)) {
+      return;
+    }
+    try (SinkTransaction tx = new SinkTransaction()) {
+      for (Sink sink : m.sinks()) {
+        if (!sink.sideEffect()) {
+          continue;
+        }
+        SinkRows rows = collected.get(sink.from()).sinkRows();
+        long written =
+            switch (sink.type()) {
+              case PRINT -> tx.print(sink.name(), rows);
+              case FILESYSTEM ->
+                  sink.fileName().isPresent()
+                      ? tx.file(
+                          sink.name(),
+                          rows,
+                          options.outputDirectory().resolve(sink.fileName().get()),
+                          true)
+                      : tx.file(sink.name(), rows, Path.of(sink.path().orElseThrow()), false);
+              case POSTGRES -> {
+                if (sink.perRange()) {
+                  List<String> key = new java.util.ArrayList<>(sink.primaryKey());
+                  key.addAll(Sink.RANGE_COLUMNS);
+                  yield tx.postgres(
+                      sink, rows.withRange(options.fromBlock(), options.toBlock()), key);
+                }
+                yield tx.postgres(sink, rows, sink.primaryKey());
+              }
+              case DATASET -> throw new IllegalStateException("not a side-effect sink");
+            };
+        rowsPerSink.put(sink.name(), written);
+      }
+      tx.commit(options.printTo());
     }
   }
 

@@ -63,4 +63,14 @@ public record Manuscript(
   public List<Sink> datasetSinks() {
     return sinks.stream().filter(s -> s.type() == SinkType.DATASET).toList();
   }
+
+  /**
+   * This manuscript with only its {@code dataset} sinks (same file and hash): what building or
+   * proving an attested block runs, so it never writes the side-effect sinks (postgres, filesystem,
+   * print) of the data team's own runs.
+   */
+  public Manuscript datasetsOnly() {
+    return new Manuscript(
+        file, name, specVersion, parallelism, sources, transforms, datasetSinks(), hash);
+  }
 }

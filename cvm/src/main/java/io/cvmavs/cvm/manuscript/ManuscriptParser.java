@@ -696,7 +696,8 @@ public final class ManuscriptParser {
                   "primary_key",
                   "path",
                   "file_name",
-                  "config"));
+                  "config",
+                  "per_range"));
       if (f == null) {
         return Optional.empty();
       }
@@ -743,6 +744,15 @@ public final class ManuscriptParser {
                           + fn
                           + "' is not a plain file name (the directory is the run's output"
                           + " directory; use 'path' for a full path)"));
+      boolean perRange = false;
+      Optional<String> perRangeText = string(f, "per_range", path, false, node);
+      if (perRangeText.isPresent()) {
+        if (perRangeText.get().equals("true") || perRangeText.get().equals("false")) {
+          perRange = Boolean.parseBoolean(perRangeText.get());
+        } else {
+          problem(f.get("per_range"), path + ".per_range", "expected true or false");
+        }
+      }
       Optional<Sink.Connection> config = Optional.empty();
       if (type.isPresent()) {
         SinkType t = type.get();
@@ -751,10 +761,19 @@ public final class ManuscriptParser {
               case PRINT -> Set.of();
               case FILESYSTEM -> Set.of("path", "file_name");
               case DATASET -> Set.of("primary_key");
-              case POSTGRES -> Set.of("database", "schema", "table", "primary_key", "config");
+              case POSTGRES ->
+                  Set.of("database", "schema", "table", "primary_key", "config", "per_range");
             };
         for (String k :
-            List.of("database", "schema", "table", "primary_key", "path", "file_name", "config")) {
+            List.of(
+                "database",
+                "schema",
+                "table",
+                "primary_key",
+                "path",
+                "file_name",
+                "config",
+                "per_range")) {
           if (f.containsKey(k) && !allowedHere.contains(k)) {
             problem(
                 f.get(k),
@@ -809,6 +828,7 @@ public final class ManuscriptParser {
               outPath,
               fileName,
               config,
+              perRange,
               location(node)));
     }
 

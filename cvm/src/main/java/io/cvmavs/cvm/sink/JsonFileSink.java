@@ -36,6 +36,20 @@ public final class JsonFileSink {
 
   private static void write(String sinkName, SinkRows rows, Path path, boolean debezium) {
     Path target = path.toAbsolutePath();
+    Path tmp = stage(sinkName, rows, target, debezium);
+    try {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new SinkException(
+          "filesystem sink '" + sinkName + "' cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes the rows to a synced temporary file next to {@code target} and returns it; the caller
+   * moves it over the target (or deletes it when the run fails).
+   */
+  static Path stage(String sinkName, SinkRows rows, Path target, boolean debezium) {
     try {
       Files.createDirectories(target.getParent());
       Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
@@ -69,7 +83,11 @@ public final class JsonFileSink {
           w.write('\n');
         }
       }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      try (java.nio.channels.FileChannel ch =
+          java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      return tmp;
     } catch (IOException e) {
       throw new SinkException(
           "filesystem sink '" + sinkName + "' cannot write " + target + ": " + e.getMessage(), e);

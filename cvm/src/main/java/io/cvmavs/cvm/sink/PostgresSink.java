@@ -20,8 +20,10 @@ import org.apache.flink.table.types.logical.LogicalType;
 /**
  * {@code type: postgres}: creates {@code schema.table} if missing (columns typed from the Flink
  * schema, primary key from {@code primary_key}) and upserts the rows ({@code INSERT ... ON CONFLICT
- * (key) DO UPDATE}) in one transaction, in canonical order, through JDBC. Re-running a manuscript
- * over the same blocks leaves the table unchanged.
+ * (key) DO UPDATE}) in canonical order, through JDBC, inside the run's {@link SinkTransaction}:
+ * every postgres sink of a run on the same database shares one transaction, committed only after
+ * every sink of the run was written. Re-running a manuscript over the same blocks leaves the table
+ * unchanged.
  */
 public final class PostgresSink {
   private static final int BATCH = 1000;
@@ -29,15 +31,59 @@ public final class PostgresSink {
   private PostgresSink() {}
 
   public static String jdbcUrl(Sink sink) {
-    Sink.Connection c =
-        sink.config().orElse(new Sink.Connection("127.0.0.1", 5432, "postgres", ""));
+    Sink.Connection c = connection(sink);
     return "jdbc:postgresql://" + c.host() + ":" + c.port() + "/" + sink.database().orElseThrow();
   }
 
-  /** Upserts {@code rows}; returns the number of rows written. */
+  /** Upserts {@code rows} in a transaction of its own; returns the number of rows written. */
   public static long write(Sink sink, SinkRows rows) {
+    try (SinkTransaction tx = new SinkTransaction()) {
+      long written = tx.postgres(sink, rows, sink.primaryKey());
+      tx.commit();
+      return written;
+    }
+  }
+
+  static Properties properties(Sink.Connection c) {
+    Properties props = new Properties();
+    props.setProperty("user", c.username());
+    props.setProperty("password", c.password());
+    props.setProperty("connectTimeout", "10");
+    return props;
+  }
+
+  static Sink.Connection connection(Sink sink) {
+    return sink.config().orElse(new Sink.Connection("127.0.0.1", 5432, "postgres", ""));
+  }
+
+  /** Opens a connection to the sink's database (created when missing), not auto-committing. */
+  static Connection open(Sink sink) {
+    Sink.Connection c = connection(sink);
+    Properties props = properties(c);
+    createDatabaseIfMissing(sink, c, props);
+    try {
+      Connection conn = DriverManager.getConnection(jdbcUrl(sink), props);
+      conn.setAutoCommit(false);
+      return conn;
+    } catch (SQLException e) {
+      throw new SinkException(
+          "postgres sink '"
+              + sink.name()
+              + "' cannot connect to "
+              + jdbcUrl(sink)
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Creates the table if missing and upserts {@code rows} by {@code key} on {@code conn}, without
+   * committing; returns the number of rows written.
+   */
+  static long writeIn(Connection conn, Sink sink, SinkRows rows, List<String> key) {
     String table = quote(sink.schema().orElse("public")) + "." + quote(sink.table().orElseThrow());
-    for (String k : sink.primaryKey()) {
+    for (String k : key) {
       if (!rows.columns().contains(k)) {
         throw new SinkException(
             "postgres sink '"
@@ -50,22 +96,13 @@ public final class PostgresSink {
                 + rows.columns());
       }
     }
-    Sink.Connection c =
-        sink.config().orElse(new Sink.Connection("127.0.0.1", 5432, "postgres", ""));
-    Properties props = new Properties();
-    props.setProperty("user", c.username());
-    props.setProperty("password", c.password());
-    props.setProperty("connectTimeout", "10");
-    createDatabaseIfMissing(sink, c, props);
-    try (Connection conn = DriverManager.getConnection(jdbcUrl(sink), props)) {
-      conn.setAutoCommit(false);
+    try {
       try (Statement st = conn.createStatement()) {
         st.execute("CREATE SCHEMA IF NOT EXISTS " + quote(sink.schema().orElse("public")));
-        st.execute(createTable(table, rows, sink.primaryKey()));
+        st.execute(createTable(table, rows, key));
       }
       long written = 0;
-      try (PreparedStatement ps =
-          conn.prepareStatement(upsert(table, rows.columns(), sink.primaryKey()))) {
+      try (PreparedStatement ps = conn.prepareStatement(upsert(table, rows.columns(), key))) {
         int pending = 0;
         for (Object[] row : rows.canonicallySorted().rows()) {
           for (int i = 0; i < row.length; i++) {
@@ -82,7 +119,6 @@ public final class PostgresSink {
           ps.executeBatch();
         }
       }
-      conn.commit();
       return written;
     } catch (SQLException e) {
       SQLException next = e.getNextException();

@@ -19,6 +19,26 @@ public record SinkRows(List<String> columns, List<LogicalType> types, List<Objec
     rows = List.copyOf(rows);
   }
 
+  /**
+   * These rows with the run's block range appended as two BIGINT columns ({@link
+   * io.cvmavs.cvm.manuscript.Sink#RANGE_COLUMNS}), for a {@code per_range} sink.
+   */
+  public SinkRows withRange(long fromBlock, long toBlock) {
+    List<String> cols = new ArrayList<>(columns);
+    cols.addAll(io.cvmavs.cvm.manuscript.Sink.RANGE_COLUMNS);
+    List<LogicalType> ts = new ArrayList<>(types);
+    ts.add(new org.apache.flink.table.types.logical.BigIntType(false));
+    ts.add(new org.apache.flink.table.types.logical.BigIntType(false));
+    List<Object[]> out = new ArrayList<>(rows.size());
+    for (Object[] r : rows) {
+      Object[] wide = java.util.Arrays.copyOf(r, r.length + 2);
+      wide[r.length] = fromBlock;
+      wide[r.length + 1] = toBlock;
+      out.add(wide);
+    }
+    return new SinkRows(cols, ts, out);
+  }
+
   public SinkRows canonicallySorted() {
     record Keyed(byte[] key, Object[] row) {}
     List<Keyed> keyed = new ArrayList<>(rows.size());
