@@ -1,5 +1,6 @@
 package io.cvmavs.cvm.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,79 +17,196 @@ import io.cvmavs.cvm.block.RecordProofJson;
 import io.cvmavs.cvm.engine.ManuscriptRunner;
 import io.cvmavs.cvm.engine.RunOptions;
 import io.cvmavs.cvm.engine.RunResult;
+import io.cvmavs.cvm.ingest.SegmentStore;
 import io.cvmavs.cvm.ingest.SourceCommitment;
 import io.cvmavs.cvm.manuscript.Manuscript;
 import io.cvmavs.cvm.manuscript.ManuscriptException;
 import io.cvmavs.cvm.manuscript.ManuscriptParser;
+import io.cvmavs.cvm.manuscript.Sink;
 import io.cvmavs.cvm.manuscript.Source;
 import io.cvmavs.cvm.proof.CanonicalDataset;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The CVM interface over HTTP (Vert.x), bound to 127.0.0.1 unless told otherwise:
+ * The CVM interface over HTTP (Vert.x), bound to 127.0.0.1 unless configured otherwise. Routes,
+ * parameters and answers are in {@code cvm-openapi.json} (served at {@code /openapi.json}, checked
+ * against the router by {@code CvmHttpApiTest}) and in cvm/README.md.
  *
- * <pre>
- * POST /manuscripts                                   body: manuscript YAML → 201 {manuscriptHash, name, datasets}
- * GET  /manuscripts                                   → [{manuscriptHash, name, height}]
- * POST /manuscripts/{hash}/blocks                     body: {"fromBlock":N,"toBlock":M} → runs the manuscript over the
- *                                                     range, builds and stores the next block → 201 header
- * GET  /manuscripts/{hash}/blocks/{height}            → header
- * GET  /blocks/{hash}                                 → header
- * GET  /blocks/{hash}/datasets/{name}/records?offset=&amp;limit=   → {total, records: [{index, values, record}]}
- * GET  /blocks/{hash}/datasets/{name}/records/{index}/proof      → record proof (as `cvm-avs cvm prove`)
- * GET  /blocks/{hash}/datasets/{name}/query?column=value...      → records whose columns equal the values (text)
- * GET  /events                                        → server-sent events: "block" with each new header
- * </pre>
+ * <p>Safety: writes (POST) need an API key ({@code Authorization: Bearer KEY} or {@code
+ * X-Api-Key}); every client (its key, else its address) has a request budget per minute; a
+ * submitted manuscript may only have {@code dataset} sinks or side-effect sinks whose names the
+ * configuration allows, and is parsed with no environment ({@code ${env.X}} is refused, never
+ * expanded); building a block runs only the dataset sinks; reads are bounded in page size and time.
+ * Every error is JSON {@code {"error", "field", "reason"}} with a 4xx for client mistakes; a 500
+ * carries a reference to the server log, never a stack trace, and messages are stripped of server
+ * paths.
  *
- * Errors are JSON {@code {"error": ..., "problems": [...]}} with 400 (bad input), 404 (unknown),
- * 409 (does not extend the chain) or 500. Runs and store access happen on worker threads; the event
- * loop never blocks.
+ * <p>Runs and store access happen on worker threads; the event loop never blocks.
  */
 public final class CvmHttpApi extends VerticleBase {
-  /** Source data of a block range: {@link io.cvmavs.cvm.ingest.SegmentStore#commitment} is one. */
-  @FunctionalInterface
-  public interface SourceCommitments {
-    SourceCommitment of(String chain, long fromBlock, long toBlock);
+  private static final Logger LOG = LoggerFactory.getLogger(CvmHttpApi.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final List<String> MANUSCRIPT_TYPES =
+      List.of("application/yaml", "text/yaml", "application/json");
+  private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\$\\{\\s*env\\.");
+  private static final Pattern SERVER_PATH =
+      Pattern.compile("(?<![\\w.:])/(?:[\\w.@+-]+/)+[\\w.@+-]*");
+  private static final int REPLAY_BUFFER = 1024;
+
+  /**
+   * The ingested chain data a block is built over: a range's source commitment, the timestamp of a
+   * chain block (a block's timestamp is its range's last chain block's, never the wall clock), and
+   * the blocks of a range that were not ingested.
+   */
+  public interface ChainRanges {
+    SourceCommitment commitment(String chain, long fromBlock, long toBlock);
+
+    long blockTimestamp(String chain, long block);
+
+    /** Sub-ranges {@code [from, to]} of the range that are not ingested (empty: all are). */
+    List<long[]> gaps(String chain, long fromBlock, long toBlock);
+
+    static ChainRanges of(SegmentStore store) {
+      return new ChainRanges() {
+        @Override
+        public SourceCommitment commitment(String chain, long fromBlock, long toBlock) {
+          return store.commitment(chain, fromBlock, toBlock);
+        }
+
+        @Override
+        public long blockTimestamp(String chain, long block) {
+          return store.blockTimestamp(chain, block);
+        }
+
+        @Override
+        public List<long[]> gaps(String chain, long fromBlock, long toBlock) {
+          return store.gaps(chain, fromBlock, toBlock);
+        }
+      };
+    }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * The server's settings.
+   *
+   * @param apiKeys keys that may write; none: the server refuses every write (403)
+   * @param allowedSinks names of side-effect sinks (print, filesystem, postgres) a submitted
+   *     manuscript may carry; the server never runs them (blocks run only dataset sinks), they are
+   *     stored for the data team's own {@code manuscript run}
+   * @param requestsPerMinute each client's request budget (burst of the same size)
+   * @param maxPageSize the largest {@code limit} a read accepts
+   * @param readTimeout how long a read may take before it is answered with 503
+   */
+  public record Config(
+      String host,
+      int port,
+      ApiKeys apiKeys,
+      Set<String> allowedSinks,
+      int requestsPerMinute,
+      int maxPageSize,
+      Duration readTimeout) {
+    public Config {
+      allowedSinks = Set.copyOf(allowedSinks);
+      if (maxPageSize < 1
+          || requestsPerMinute < 1
+          || readTimeout.isNegative()
+          || readTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "page size, request budget and read timeout must be positive");
+      }
+    }
+
+    /** Loopback defaults: 600 requests per minute, pages of at most 1000, reads of at most 10 s. */
+    public static Config of(String host, int port, ApiKeys apiKeys) {
+      return new Config(host, port, apiKeys, Set.of(), 600, 1000, Duration.ofSeconds(10));
+    }
+
+    public Config withAllowedSinks(Set<String> names) {
+      return new Config(host, port, apiKeys, names, requestsPerMinute, maxPageSize, readTimeout);
+    }
+
+    public Config withLimits(int perMinute, int pageSize, Duration timeout) {
+      return new Config(host, port, apiKeys, allowedSinks, perMinute, pageSize, timeout);
+    }
+  }
+
+  private record Event(long id, String manuscriptHash, long height, String data) {}
+
+  /** One SSE connection; replayed events go out before live ones, none twice. */
+  private static final class Subscriber {
+    final HttpServerResponse response;
+    final String manuscript; // null: every manuscript
+    long lastHeight = -1; // per-manuscript streams
+    long lastId; // global stream
+    boolean replaying = true;
+    final List<Event> pending = new ArrayList<>();
+
+    Subscriber(HttpServerResponse response, String manuscript) {
+      this.response = response;
+      this.manuscript = manuscript;
+    }
+  }
 
   private final CvmBlockStore store;
   private final ManuscriptRunner runner;
-  private final SourceCommitments sources;
-  private final CvmBlockBuilder builder;
-  private final String host;
-  private final int port;
-  private final Set<HttpServerResponse> subscribers = new CopyOnWriteArraySet<>();
+  private final ChainRanges chain;
+  private final Config config;
+  private final RateLimiter limiter;
+  private final CvmBlockBuilder builder = new CvmBlockBuilder();
+  private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
+  private final Deque<Event> recent = new ArrayDeque<>();
+  private final AtomicLong eventIds = new AtomicLong();
+  private final AtomicLong errorRefs = new AtomicLong();
   private final HttpServerBootstrap http = new HttpServerBootstrap();
+  private Router router;
 
+  public CvmHttpApi(
+      CvmBlockStore store, ManuscriptRunner runner, ChainRanges chain, Config config) {
+    this(store, runner, chain, config, System::nanoTime);
+  }
+
+  /** With an injected clock for the rate limit. */
   public CvmHttpApi(
       CvmBlockStore store,
       ManuscriptRunner runner,
-      SourceCommitments sources,
-      CvmBlockBuilder builder,
-      String host,
-      int port) {
+      ChainRanges chain,
+      Config config,
+      LongSupplier nanoTime) {
     this.store = store;
     this.runner = runner;
-    this.sources = sources;
-    this.builder = builder;
-    this.host = host;
-    this.port = port;
+    this.chain = chain;
+    this.config = config;
+    this.limiter = new RateLimiter(config.requestsPerMinute(), nanoTime);
   }
 
   /** The port the server listens on (after start). */
@@ -96,86 +214,195 @@ public final class CvmHttpApi extends VerticleBase {
     return http.port();
   }
 
+  /** The router (after start), for tests that compare it with the OpenAPI document. */
+  Router router() {
+    return router;
+  }
+
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
+    router.route().handler(this::rateLimit);
     router.route().handler(BodyHandler.create().setBodyLimit(4 * 1024 * 1024));
+    router.get("/openapi.json").handler(this::openApi);
     router
         .post("/manuscripts")
         .handler(
-            ctx ->
-                blocking(
-                    ctx,
-                    201,
-                    () ->
-                        register(
-                            ctx.body().buffer() == null
-                                ? new byte[0]
-                                : ctx.body().buffer().getBytes())));
-    router.get("/manuscripts").handler(ctx -> blocking(ctx, 200, this::listManuscripts));
+            ctx -> {
+              authorize(ctx);
+              contentType(ctx, MANUSCRIPT_TYPES);
+              byte[] body =
+                  ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+              write(ctx, 201, () -> register(body));
+            });
+    router.get("/manuscripts").handler(ctx -> read(ctx, this::listManuscripts));
+    router.get("/manuscripts/:hash").handler(this::manuscriptYaml);
     router
         .post("/manuscripts/:hash/blocks")
         .handler(
-            ctx ->
-                blocking(
-                    ctx, 201, () -> produceBlock(ctx.pathParam("hash"), ctx.body().asString())));
+            ctx -> {
+              authorize(ctx);
+              contentType(ctx, List.of("application/json"));
+              String body = ctx.body().asString();
+              write(ctx, 201, () -> produceBlock(ctx.pathParam("hash"), body));
+            });
+    router.get("/manuscripts/:hash/blocks").handler(ctx -> read(ctx, () -> listBlocks(ctx)));
+    router
+        .get("/manuscripts/:hash/blocks/latest")
+        .handler(ctx -> read(ctx, () -> latest(ctx.pathParam("hash"))));
     router
         .get("/manuscripts/:hash/blocks/:height")
         .handler(
-            ctx ->
-                blocking(
-                    ctx, 200, () -> blockAtHeight(ctx.pathParam("hash"), ctx.pathParam("height"))));
+            ctx -> read(ctx, () -> blockAtHeight(ctx.pathParam("hash"), ctx.pathParam("height"))));
+    router
+        .get("/manuscripts/:hash/datasets/:name/records")
+        .handler(ctx -> read(ctx, () -> recordsAcrossBlocks(ctx)));
+    router.get("/manuscripts/:hash/events").handler(ctx -> subscribe(ctx, ctx.pathParam("hash")));
     router
         .get("/blocks/:hash")
-        .handler(ctx -> blocking(ctx, 200, () -> HeaderJson.write(header(ctx.pathParam("hash")))));
+        .handler(ctx -> read(ctx, () -> HeaderJson.write(header(ctx.pathParam("hash")))));
     router
         .get("/blocks/:hash/datasets/:name/records")
-        .handler(ctx -> blocking(ctx, 200, () -> records(ctx)));
+        .handler(ctx -> read(ctx, () -> records(ctx)));
     router
         .get("/blocks/:hash/datasets/:name/records/:index/proof")
-        .handler(ctx -> blocking(ctx, 200, () -> proof(ctx)));
-    router
-        .get("/blocks/:hash/datasets/:name/query")
-        .handler(ctx -> blocking(ctx, 200, () -> query(ctx)));
-    router.get("/events").handler(this::subscribe);
-    return http.listen(vertx, router, host, port);
+        .handler(ctx -> read(ctx, () -> proof(ctx)));
+    router.get("/blocks/:hash/datasets/:name/query").handler(ctx -> read(ctx, () -> records(ctx)));
+    router.get("/events").handler(ctx -> subscribe(ctx, null));
+    router.route().failureHandler(this::failure);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, this::failure);
+    }
+    return http.listen(vertx, router, config.host(), config.port());
   }
 
   @Override
   public Future<?> stop() {
-    subscribers.forEach(r -> r.end());
+    subscribers.forEach(s -> s.response.end());
     return http.close();
   }
 
-  /** A request that failed with an HTTP status. */
-  static final class HttpError extends RuntimeException {
-    final int status;
-    final List<String> problems;
-
-    HttpError(int status, String message, List<String> problems) {
-      super(message);
-      this.status = status;
-      this.problems = problems;
-    }
-
-    HttpError(int status, String message) {
-      this(status, message, List.of());
-    }
-  }
+  // ---------------------------------------------------------------- request plumbing
 
   @FunctionalInterface
   interface Work {
-    JsonNode run() throws Exception;
+    Object run() throws Exception;
   }
 
-  private void blocking(RoutingContext ctx, int status, Work work) {
+  /** A result that is not JSON: a body with its content type. */
+  record Raw(String contentType, String body) {}
+
+  private void rateLimit(RoutingContext ctx) {
+    String client = clientId(ctx);
+    long wait = limiter.acquire(client);
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(wait));
+      send(
+          ctx.response(),
+          429,
+          error(
+              "too many requests",
+              null,
+              "this client may send "
+                  + config.requestsPerMinute()
+                  + " requests a minute; retry in "
+                  + wait
+                  + " s"));
+      return;
+    }
+    ctx.next();
+  }
+
+  private String clientId(RoutingContext ctx) {
+    Optional<String> key = presentedKey(ctx);
+    if (key.isPresent()) {
+      Optional<Integer> match = config.apiKeys().match(key.get());
+      if (match.isPresent()) {
+        return "key#" + match.get();
+      }
+    }
+    return "addr:"
+        + (ctx.request().remoteAddress() == null
+            ? "?"
+            : ctx.request().remoteAddress().hostAddress());
+  }
+
+  private static Optional<String> presentedKey(RoutingContext ctx) {
+    String auth = ctx.request().getHeader("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.of(auth.substring(7).strip());
+    }
+    return Optional.ofNullable(ctx.request().getHeader("X-Api-Key")).map(String::strip);
+  }
+
+  private void authorize(RoutingContext ctx) {
+    if (config.apiKeys().isEmpty()) {
+      throw new HttpError(
+          403,
+          "writes are disabled",
+          null,
+          "this server has no API keys configured, so it takes no writes");
+    }
+    Optional<String> key = presentedKey(ctx);
+    if (key.isEmpty() || config.apiKeys().match(key.get()).isEmpty()) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      throw new HttpError(
+          401,
+          key.isEmpty() ? "missing API key" : "invalid API key",
+          "Authorization",
+          "writes need 'Authorization: Bearer KEY' (or 'X-Api-Key: KEY') with a key of this server");
+    }
+  }
+
+  private static void contentType(RoutingContext ctx, List<String> accepted) {
+    String given = ctx.request().getHeader("Content-Type");
+    String type = given == null ? "" : given.split(";")[0].strip().toLowerCase(Locale.ROOT);
+    if (!accepted.contains(type)) {
+      throw new HttpError(
+          415,
+          "unsupported content type",
+          "Content-Type",
+          "send "
+              + String.join(", ", accepted)
+              + " (got "
+              + (given == null ? "none" : "'" + type + "'")
+              + ")");
+    }
+  }
+
+  private void write(RoutingContext ctx, int status, Work work) {
     vertx
         .executeBlocking(work::run, false)
-        .onSuccess(json -> send(ctx.response(), status, json))
+        .onSuccess(body -> send(ctx, status, body))
         .onFailure(e -> fail(ctx.response(), e));
   }
 
+  private void read(RoutingContext ctx, Work work) {
+    vertx
+        .executeBlocking(work::run, false)
+        .timeout(config.readTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onSuccess(body -> send(ctx, 200, body))
+        .onFailure(e -> fail(ctx.response(), e));
+  }
+
+  private void send(RoutingContext ctx, int status, Object body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (body instanceof Raw raw) {
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", raw.contentType())
+          .end(raw.body());
+    } else {
+      send(ctx.response(), status, (JsonNode) body);
+    }
+  }
+
   private static void send(HttpServerResponse response, int status, JsonNode body) {
+    if (response.ended()) {
+      return;
+    }
     try {
       response
           .setStatusCode(status)
@@ -186,30 +413,138 @@ public final class CvmHttpApi extends VerticleBase {
     }
   }
 
-  private static void fail(HttpServerResponse response, Throwable e) {
+  private static ObjectNode error(String error, String field, String reason) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", error);
+    body.put("field", field);
+    body.put("reason", reason);
+    return body;
+  }
+
+  /** Router failures (a handler threw, or Vert.x answered 404/405/413 itself) as JSON. */
+  private void failure(RoutingContext ctx) {
+    if (ctx.failure() != null) {
+      fail(ctx.response(), ctx.failure());
+      return;
+    }
+    int status = ctx.statusCode() < 0 ? 500 : ctx.statusCode();
+    ObjectNode body =
+        switch (status) {
+          case 404 ->
+              error(
+                  "not found",
+                  "path",
+                  "no route "
+                      + ctx.request().method()
+                      + " "
+                      + ctx.request().path()
+                      + " (routes: /openapi.json)");
+          case 405 ->
+              error(
+                  "method not allowed",
+                  "method",
+                  ctx.request().method() + " is not served on " + ctx.request().path());
+          case 413 -> error("request too large", "body", "the body may have at most 4 MiB");
+          default -> error("request failed", null, "HTTP " + status);
+        };
+    send(ctx.response(), status, body);
+  }
+
+  private void fail(HttpServerResponse response, Throwable e) {
     int status;
-    List<String> problems = List.of();
+    ObjectNode body;
     if (e instanceof HttpError he) {
       status = he.status;
-      problems = he.problems;
+      body = error(he.getMessage(), he.field, he.reason);
+      he.problems.forEach(body.putArray("problems")::add);
     } else if (e instanceof ManuscriptException me) {
       status = 400;
-      problems = me.problems().stream().map(Object::toString).toList();
-    } else if (e instanceof BlockException) {
+      List<String> problems = me.problems().stream().map(Object::toString).toList();
+      body =
+          error(
+              "invalid manuscript",
+              me.problems().isEmpty() ? "body" : me.problems().get(0).field(),
+              scrub(problems.isEmpty() ? me.getMessage() : problems.get(0)));
+      problems.forEach(p -> body.withArray("problems").add(scrub(p)));
+    } else if (e instanceof JsonProcessingException je) {
+      status = 400;
+      body = error("invalid JSON", "body", je.getOriginalMessage());
+    } else if (e instanceof TimeoutException
+        || e.getClass().getSimpleName().endsWith("TimeoutException")) {
+      status = 503;
+      body =
+          error(
+              "read timed out",
+              null,
+              "the read took longer than "
+                  + config.readTimeout().toMillis()
+                  + " ms; narrow it (filters, limit)");
+    } else if (e instanceof BlockException be) {
       status = 409;
+      body = error("conflict", null, scrub(be.getMessage()));
     } else if (e instanceof CvmException || e instanceof IllegalArgumentException) {
       status = 400;
+      body = error("refused", null, scrub(String.valueOf(e.getMessage())));
     } else {
       status = 500;
+      long ref = errorRefs.incrementAndGet();
+      LOG.error("CVM HTTP request failed (reference {})", ref, e);
+      body = error("internal error", null, "see the server log, reference " + ref);
     }
-    ObjectNode body = JSON.createObjectNode();
-    body.put("error", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-    problems.forEach(body.putArray("problems")::add);
     send(response, status, body);
   }
 
+  /** Replaces absolute filesystem paths in a message, so no server path reaches a client. */
+  static String scrub(String message) {
+    return message == null ? null : SERVER_PATH.matcher(message).replaceAll("<path>");
+  }
+
+  // ---------------------------------------------------------------- manuscripts and blocks
+
+  private void openApi(RoutingContext ctx) {
+    try (InputStream in = CvmHttpApi.class.getResourceAsStream("cvm-openapi.json")) {
+      ctx.response()
+          .putHeader("Content-Type", "application/json")
+          .end(Buffer.buffer(in.readAllBytes()));
+    } catch (IOException | NullPointerException e) {
+      fail(ctx.response(), new IllegalStateException("the OpenAPI document is missing", e));
+    }
+  }
+
   private JsonNode register(byte[] yaml) {
-    Manuscript m = new ManuscriptParser().parse("request body", yaml);
+    String text = new String(yaml, StandardCharsets.UTF_8);
+    Matcher env = ENV_PLACEHOLDER.matcher(text);
+    if (env.find()) {
+      int line = (int) text.substring(0, env.start()).chars().filter(c -> c == '\n').count() + 1;
+      throw new HttpError(
+          400,
+          "invalid manuscript",
+          "body",
+          "line "
+              + line
+              + ": ${env.…} placeholders are not expanded in manuscripts sent over HTTP");
+    }
+    Manuscript m = parse("request body", yaml);
+    List<String> refused = new ArrayList<>();
+    for (int i = 0; i < m.sinks().size(); i++) {
+      Sink s = m.sinks().get(i);
+      if (s.sideEffect() && !config.allowedSinks().contains(s.name())) {
+        refused.add("sinks[" + i + "] '" + s.name() + "' (" + s.type().yamlName() + ")");
+      }
+    }
+    if (!refused.isEmpty()) {
+      throw new HttpError(
+          400,
+          "sink not allowed",
+          refused.get(0).substring(0, refused.get(0).indexOf(' ')),
+          "manuscripts sent over HTTP may only have dataset sinks"
+              + (config.allowedSinks().isEmpty()
+                  ? ""
+                  : " or the sinks this server allows "
+                      + new java.util.TreeSet<>(config.allowedSinks()))
+              + "; refused: "
+              + String.join(", ", refused));
+    }
     ManuscriptRunner.compile(m); // SQL errors with line and column, before anything is stored
     byte[] hash = store.putManuscript(yaml);
     ObjectNode out = JSON.createObjectNode();
@@ -219,12 +554,33 @@ public final class CvmHttpApi extends VerticleBase {
     return out;
   }
 
+  /** Parses with no environment: a client's manuscript never sees the server's. */
+  private static Manuscript parse(String file, byte[] yaml) {
+    return new ManuscriptParser(Map.of()).parse(file, yaml);
+  }
+
+  private byte[] manuscriptBytes(byte[] hash) {
+    return store
+        .manuscript(hash)
+        .orElseThrow(
+            () ->
+                new HttpError(
+                    404, "unknown manuscript", "hash", "no manuscript " + HeaderJson.hex(hash)));
+  }
+
   private Manuscript manuscript(byte[] hash) {
-    byte[] yaml =
-        store
-            .manuscript(hash)
-            .orElseThrow(() -> new HttpError(404, "no manuscript " + HeaderJson.hex(hash)));
-    return new ManuscriptParser().parse(HeaderJson.hex(hash), yaml);
+    return parse(HeaderJson.hex(hash), manuscriptBytes(hash));
+  }
+
+  private void manuscriptYaml(RoutingContext ctx) {
+    read(
+        ctx,
+        () ->
+            new Raw(
+                "application/yaml",
+                new String(
+                    manuscriptBytes(unhex(ctx.pathParam("hash"), "hash")),
+                    StandardCharsets.UTF_8)));
   }
 
   private JsonNode listManuscripts() {
@@ -245,19 +601,35 @@ public final class CvmHttpApi extends VerticleBase {
   }
 
   private JsonNode produceBlock(String hashHex, String body) throws IOException {
-    byte[] hash = unhex(hashHex);
+    byte[] hash = unhex(hashHex, "hash");
     Manuscript m = manuscript(hash);
     JsonNode req = JSON.readTree(body == null || body.isBlank() ? "{}" : body);
-    if (!req.path("fromBlock").canConvertToLong() || !req.path("toBlock").canConvertToLong()) {
-      throw new HttpError(400, "the body must be {\"fromBlock\": N, \"toBlock\": M}");
+    for (String f : List.of("fromBlock", "toBlock")) {
+      if (!req.path(f).canConvertToLong()
+          || !req.path(f).isIntegralNumber()
+          || req.path(f).asLong() < 0) {
+        throw new HttpError(
+            400,
+            "invalid block range",
+            f,
+            "the body must be {\"fromBlock\": N, \"toBlock\": M} with 0 <= N <= M");
+      }
     }
     long from = req.get("fromBlock").asLong();
     long to = req.get("toBlock").asLong();
+    if (to < from) {
+      throw new HttpError(
+          400, "invalid block range", "toBlock", "toBlock " + to + " is below fromBlock " + from);
+    }
     Set<String> chains = m.sources().stream().map(Source::chain).collect(Collectors.toSet());
     if (chains.size() != 1) {
       throw new HttpError(
-          400, "manuscript reads several chains " + chains + "; a block covers one");
+          400,
+          "manuscript reads several chains",
+          "sources",
+          "it reads " + chains + "; a block covers one");
     }
+    String chainName = chains.iterator().next();
     Optional<CvmBlockHeader> head = store.head(hash);
     if (head.isPresent() && from != head.get().input().toBlock() + 1) {
       throw new HttpError(
@@ -265,45 +637,99 @@ public final class CvmHttpApi extends VerticleBase {
           "the next block must start at block "
               + (head.get().input().toBlock() + 1)
               + ", not "
-              + from);
+              + from,
+          "fromBlock",
+          "blocks of a manuscript cover consecutive ranges");
+    }
+    List<long[]> gaps = chain.gaps(chainName, from, to);
+    if (!gaps.isEmpty()) {
+      throw new HttpError(
+          404,
+          "blocks not ingested",
+          "toBlock",
+          "chain '"
+              + chainName
+              + "' blocks "
+              + gaps.stream().map(g -> g[0] + "-" + g[1]).collect(Collectors.joining(", "))
+              + " are not ingested on this server");
     }
     RunResult run =
         runner.run(
-            m,
+            m.datasetsOnly(), // building an attested block never writes side-effect sinks
             RunOptions.range(from, to)
                 .printingTo(new PrintStream(java.io.OutputStream.nullOutputStream())));
-    SourceCommitment source = sources.of(chains.iterator().next(), from, to);
-    CvmBlock block = builder.build(head, m, source, run);
+    SourceCommitment source = chain.commitment(chainName, from, to);
+    CvmBlock block = builder.build(head, m, source, run, chain.blockTimestamp(chainName, to));
     store.append(block);
     ObjectNode header = HeaderJson.write(block.header());
-    publish(header);
+    publish(hashHex.toLowerCase(Locale.ROOT), block.header().height(), header);
     return header;
   }
 
-  private JsonNode blockAtHeight(String manuscriptHex, String heightText) {
-    long height;
-    try {
-      height = Long.parseLong(heightText);
-    } catch (NumberFormatException e) {
-      throw new HttpError(400, "height must be a number, got '" + heightText + "'");
+  private JsonNode listBlocks(RoutingContext ctx) {
+    byte[] m = unhex(ctx.pathParam("hash"), "hash");
+    manuscriptBytes(m);
+    int limit = limit(ctx, 20);
+    long top = store.head(m).map(CvmBlockHeader::height).orElse(-1L);
+    List<String> before = ctx.queryParam("before");
+    if (!before.isEmpty()) {
+      top = Math.min(top, longParam(before.get(0), "before") - 1);
     }
-    byte[] blockHash =
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode blocks = out.putArray("blocks");
+    long h = top;
+    for (; h >= 0 && blocks.size() < limit; h--) {
+      blocks.add(
+          HeaderJson.write(store.header(store.blockHashAt(m, h).orElseThrow()).orElseThrow()));
+    }
+    if (h >= 0) {
+      out.put("next", "before=" + (h + 1));
+    } else {
+      out.putNull("next");
+    }
+    return out;
+  }
+
+  private JsonNode latest(String manuscriptHex) {
+    byte[] m = unhex(manuscriptHex, "hash");
+    manuscriptBytes(m);
+    return HeaderJson.write(
         store
-            .blockHashAt(unhex(manuscriptHex), height)
+            .head(m)
             .orElseThrow(
                 () ->
-                    new HttpError(404, "manuscript " + manuscriptHex + " has no block " + height));
+                    new HttpError(
+                        404,
+                        "no blocks yet",
+                        "hash",
+                        "manuscript " + manuscriptHex + " has no block yet")));
+  }
+
+  private JsonNode blockAtHeight(String manuscriptHex, String heightText) {
+    long height = longParam(heightText, "height");
+    byte[] blockHash =
+        store
+            .blockHashAt(unhex(manuscriptHex, "hash"), height)
+            .orElseThrow(
+                () ->
+                    new HttpError(
+                        404,
+                        "unknown block",
+                        "height",
+                        "manuscript " + manuscriptHex + " has no block " + height));
     return HeaderJson.write(store.header(blockHash).orElseThrow());
   }
 
   private CvmBlockHeader header(String hashHex) {
     return store
-        .header(unhex(hashHex))
-        .orElseThrow(() -> new HttpError(404, "no block " + hashHex));
+        .header(unhex(hashHex, "hash"))
+        .orElseThrow(() -> new HttpError(404, "unknown block", "hash", "no block " + hashHex));
   }
 
   private CvmBlock block(String hashHex) {
-    return store.block(unhex(hashHex)).orElseThrow(() -> new HttpError(404, "no block " + hashHex));
+    return store
+        .block(unhex(hashHex, "hash"))
+        .orElseThrow(() -> new HttpError(404, "unknown block", "hash", "no block " + hashHex));
   }
 
   private static CanonicalDataset dataset(CvmBlock block, String name) {
@@ -311,6 +737,8 @@ public final class CvmHttpApi extends VerticleBase {
     if (ds == null) {
       throw new HttpError(
           404,
+          "unknown dataset",
+          "name",
           "block "
               + block.header().height()
               + " has no dataset '"
@@ -322,113 +750,421 @@ public final class CvmHttpApi extends VerticleBase {
     return ds;
   }
 
-  private JsonNode records(RoutingContext ctx) {
-    CanonicalDataset ds = dataset(block(ctx.pathParam("hash")), ctx.pathParam("name"));
-    int offset = intParam(ctx, "offset", 0);
-    int limit = Math.min(intParam(ctx, "limit", 100), 10_000);
+  // ---------------------------------------------------------------- records
+
+  /** A matching record: where it is, and its values. */
+  private record Hit(long height, String blockHash, int index, Object[] row, byte[] record) {}
+
+  private JsonNode recordsOrCsv(
+      RoutingContext ctx,
+      List<String> columns,
+      List<Hit> page,
+      long total,
+      String next,
+      boolean acrossBlocks) {
+    if (csv(ctx)) {
+      StringBuilder sb = new StringBuilder();
+      List<String> header = new ArrayList<>();
+      if (acrossBlocks) {
+        header.add("height");
+      }
+      header.add("index");
+      header.addAll(columns);
+      sb.append(header.stream().map(CvmHttpApi::csvField).collect(Collectors.joining(",")))
+          .append("\r\n");
+      for (Hit h : page) {
+        List<String> fields = new ArrayList<>();
+        if (acrossBlocks) {
+          fields.add(Long.toString(h.height()));
+        }
+        fields.add(Integer.toString(h.index()));
+        for (JsonNode v : RecordProofJson.values(h.record())) {
+          fields.add(v.isNull() ? "" : v.asText());
+        }
+        sb.append(fields.stream().map(CvmHttpApi::csvField).collect(Collectors.joining(",")))
+            .append("\r\n");
+      }
+      throw new CsvAnswer(sb.toString());
+    }
     ObjectNode out = JSON.createObjectNode();
-    out.put("total", ds.size());
-    ds.columns().forEach(out.putArray("columns")::add);
+    if (total >= 0) {
+      out.put("total", total);
+    }
+    columns.forEach(out.putArray("columns")::add);
     ArrayNode records = out.putArray("records");
-    for (int i = offset; i < Math.min(ds.size(), offset + limit); i++) {
-      records.add(record(ds, i));
+    for (Hit h : page) {
+      ObjectNode r = records.addObject();
+      if (acrossBlocks) {
+        r.put("height", h.height());
+        r.put("blockHash", h.blockHash());
+      }
+      r.put("index", h.index());
+      r.set("values", RecordProofJson.values(h.record()));
+      r.put("record", HeaderJson.hex(h.record()));
+    }
+    out.put("matched", page.size());
+    if (next != null) {
+      out.put("next", next);
+    } else {
+      out.putNull("next");
     }
     return out;
   }
 
-  private static ObjectNode record(CanonicalDataset ds, int i) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("index", i);
-    r.set("values", RecordProofJson.values(ds.record(i)));
-    r.put("record", HeaderJson.hex(ds.record(i)));
-    return r;
+  /** Carries a CSV answer out of the JSON-typed record code. */
+  private static final class CsvAnswer extends RuntimeException {
+    final String body;
+
+    CsvAnswer(String body) {
+      super(null, null, false, false);
+      this.body = body;
+    }
+  }
+
+  private static boolean csv(RoutingContext ctx) {
+    List<String> format = ctx.queryParam("format");
+    if (!format.isEmpty()) {
+      return switch (format.get(0)) {
+        case "csv" -> true;
+        case "json" -> false;
+        default ->
+            throw new HttpError(
+                400, "invalid format", "format", "use json or csv, got '" + format.get(0) + "'");
+      };
+    }
+    String accept = ctx.request().getHeader("Accept");
+    return accept != null && accept.contains("text/csv");
+  }
+
+  static String csvField(String s) {
+    if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
+      return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+    return s;
+  }
+
+  private Object records(RoutingContext ctx) {
+    CvmBlock block = block(ctx.pathParam("hash"));
+    CanonicalDataset ds = dataset(block, ctx.pathParam("name"));
+    RecordQuery query = RecordQuery.parse(ctx.queryParams().entries(), ds.columns());
+    int offset = offset(ctx);
+    int limit = limit(ctx, 100);
+    long deadline = System.nanoTime() + config.readTimeout().toNanos();
+    List<Hit> hits = new ArrayList<>();
+    String blockHash = HeaderJson.hex(block.header().hash());
+    for (int i = 0; i < ds.size(); i++) {
+      checkDeadline(i, deadline);
+      Object[] row = ds.row(i);
+      if (query.matches(row)) {
+        hits.add(new Hit(block.header().height(), blockHash, i, row, null));
+      }
+    }
+    if (query.ordered()) {
+      hits.sort((a, b) -> query.comparator().compare(a.row(), b.row()));
+    }
+    List<Hit> page =
+        hits.subList(Math.min(offset, hits.size()), Math.min(hits.size(), offset + limit)).stream()
+            .map(h -> new Hit(h.height(), h.blockHash(), h.index(), h.row(), ds.record(h.index())))
+            .toList();
+    String next = offset + limit < hits.size() ? "offset=" + (offset + limit) : null;
+    return answer(() -> recordsOrCsv(ctx, ds.columns(), page, hits.size(), next, false));
+  }
+
+  /**
+   * Records of one dataset across every block of a manuscript, filtered and ordered, a page at a
+   * time. The cursor pins the head height of the first page, so later blocks do not shift pages.
+   */
+  private Object recordsAcrossBlocks(RoutingContext ctx) {
+    byte[] m = unhex(ctx.pathParam("hash"), "hash");
+    Manuscript manuscript = manuscript(m);
+    String name = ctx.pathParam("name");
+    if (manuscript.datasetSinks().stream().noneMatch(s -> s.name().equals(name))) {
+      throw new HttpError(
+          404,
+          "unknown dataset",
+          "name",
+          "manuscript " + ctx.pathParam("hash") + " has no dataset '" + name + "'");
+    }
+    int limit = limit(ctx, 100);
+    long top;
+    long offset;
+    List<String> cursor = ctx.queryParam("cursor");
+    if (cursor.isEmpty()) {
+      top = store.head(m).map(CvmBlockHeader::height).orElse(-1L);
+      offset = 0;
+    } else {
+      long[] c = decodeCursor(cursor.get(0));
+      top = c[0];
+      offset = c[1];
+    }
+    long deadline = System.nanoTime() + config.readTimeout().toNanos();
+    List<String> columns = null;
+    RecordQuery query = null;
+    List<Hit> hits = new ArrayList<>();
+    Map<String, CanonicalDataset> datasets = new java.util.HashMap<>();
+    long scanned = 0;
+    for (long h = 0; h <= top; h++) {
+      CvmBlock block = store.block(store.blockHashAt(m, h).orElseThrow()).orElseThrow();
+      CanonicalDataset ds = dataset(block, name);
+      if (columns == null) {
+        columns = ds.columns();
+        query = RecordQuery.parse(ctx.queryParams().entries(), columns);
+      }
+      String blockHash = HeaderJson.hex(block.header().hash());
+      datasets.put(blockHash, ds);
+      for (int i = 0; i < ds.size(); i++) {
+        checkDeadline(scanned++, deadline);
+        Object[] row = ds.row(i);
+        if (query.matches(row)) {
+          hits.add(new Hit(h, blockHash, i, row, null));
+        }
+      }
+      if (!query.ordered() && hits.size() > offset + limit) {
+        break; // natural order: the page is complete
+      }
+    }
+    if (columns == null) {
+      columns = List.of();
+      RecordQuery.parse(ctx.queryParams().entries(), columns);
+    }
+    if (query != null && query.ordered()) {
+      RecordQuery q = query;
+      hits.sort((a, b) -> q.comparator().compare(a.row(), b.row()));
+    }
+    int from = (int) Math.min(offset, hits.size());
+    int to = (int) Math.min(hits.size(), offset + limit);
+    List<Hit> page =
+        hits.subList(from, to).stream()
+            .map(
+                h ->
+                    new Hit(
+                        h.height(),
+                        h.blockHash(),
+                        h.index(),
+                        h.row(),
+                        datasets.get(h.blockHash()).record(h.index())))
+            .toList();
+    String next = to < hits.size() ? encodeCursor(top, to) : null;
+    List<String> cols = columns;
+    return answer(() -> recordsOrCsv(ctx, cols, page, -1, next, true));
+  }
+
+  private static Object answer(java.util.function.Supplier<JsonNode> json) {
+    try {
+      return json.get();
+    } catch (CsvAnswer csv) {
+      return new Raw("text/csv; charset=utf-8", csv.body);
+    }
+  }
+
+  private static String encodeCursor(long top, long offset) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(("v1:" + top + ":" + offset).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static long[] decodeCursor(String cursor) {
+    try {
+      String[] p =
+          new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(":");
+      if (p.length == 3 && p[0].equals("v1")) {
+        long top = Long.parseLong(p[1]);
+        long offset = Long.parseLong(p[2]);
+        if (top >= -1 && offset >= 0) {
+          return new long[] {top, offset};
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the error below
+    }
+    throw new HttpError(
+        400, "invalid cursor", "cursor", "pass the 'next' value of the previous page unchanged");
+  }
+
+  private static void checkDeadline(long i, long deadline) {
+    if ((i & 1023) == 0 && System.nanoTime() > deadline) {
+      throw new HttpError(
+          503, "read timed out", null, "the scan took too long; narrow it (filters, limit)");
+    }
   }
 
   private JsonNode proof(RoutingContext ctx) throws IOException {
     CvmBlock block = block(ctx.pathParam("hash"));
-    dataset(block, ctx.pathParam("name"));
-    int index = intParam(ctx.pathParam("index"), "index");
-    if (index < 0 || index >= block.datasets().get(ctx.pathParam("name")).size()) {
-      throw new HttpError(404, "dataset '" + ctx.pathParam("name") + "' has no record " + index);
+    CanonicalDataset ds = dataset(block, ctx.pathParam("name"));
+    long index = longParam(ctx.pathParam("index"), "index");
+    if (index < 0 || index >= ds.size()) {
+      throw new HttpError(
+          404,
+          "unknown record",
+          "index",
+          "dataset '"
+              + ctx.pathParam("name")
+              + "' has no record "
+              + index
+              + " (it has "
+              + ds.size()
+              + ")");
     }
-    return JSON.readTree(RecordProofJson.write(block.prove(ctx.pathParam("name"), index)));
+    return JSON.readTree(RecordProofJson.write(block.prove(ctx.pathParam("name"), (int) index)));
   }
 
-  private JsonNode query(RoutingContext ctx) {
-    CanonicalDataset ds = dataset(block(ctx.pathParam("hash")), ctx.pathParam("name"));
-    Map<Integer, String> where = new java.util.HashMap<>();
-    for (Map.Entry<String, String> p : ctx.queryParams()) {
-      int column = ds.columns().indexOf(p.getKey());
-      if (column < 0) {
-        throw new HttpError(
-            400,
-            "'"
-                + p.getKey()
-                + "' is not a column of '"
-                + ctx.pathParam("name")
-                + "' "
-                + ds.columns());
-      }
-      where.put(column, p.getValue());
+  private int offset(RoutingContext ctx) {
+    List<String> v = ctx.queryParam("offset");
+    if (v.isEmpty()) {
+      return 0;
     }
-    ObjectNode out = JSON.createObjectNode();
-    ArrayNode records = out.putArray("records");
-    for (int i = 0; i < ds.size(); i++) {
-      Object[] row = ds.row(i);
-      boolean match =
-          where.entrySet().stream()
-              .allMatch(w -> String.valueOf(row[w.getKey()]).equalsIgnoreCase(w.getValue()));
-      if (match) {
-        records.add(record(ds, i));
-      }
+    long o = longParam(v.get(0), "offset");
+    if (o < 0 || o > Integer.MAX_VALUE) {
+      throw new HttpError(
+          400,
+          "invalid offset",
+          "offset",
+          "must be between 0 and " + Integer.MAX_VALUE + ", got " + v.get(0));
     }
-    out.put("matched", records.size());
-    return out;
+    return (int) o;
   }
 
-  private void subscribe(RoutingContext ctx) {
+  private int limit(RoutingContext ctx, int fallback) {
+    List<String> v = ctx.queryParam("limit");
+    if (v.isEmpty()) {
+      return Math.min(fallback, config.maxPageSize());
+    }
+    long l = longParam(v.get(0), "limit");
+    if (l < 1 || l > config.maxPageSize()) {
+      throw new HttpError(
+          400,
+          "invalid limit",
+          "limit",
+          "must be between 1 and " + config.maxPageSize() + ", got " + v.get(0));
+    }
+    return (int) l;
+  }
+
+  private static long longParam(String text, String name) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new HttpError(400, "invalid " + name, name, "must be an integer, got '" + text + "'");
+    }
+  }
+
+  private static byte[] unhex(String hex, String field) {
+    try {
+      byte[] b = HeaderJson.unhex(hex);
+      if (b.length == 32) {
+        return b;
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the error below
+    }
+    throw new HttpError(
+        400, "invalid hash", field, "expected a 32-byte hex hash, got '" + hex + "'");
+  }
+
+  // ---------------------------------------------------------------- server-sent events
+
+  /**
+   * {@code GET /events} (every manuscript; event ids are a sequence of this server process,
+   * replayed from the last {@value #REPLAY_BUFFER} events) and {@code GET
+   * /manuscripts/{hash}/events} (event id = block height, replayed from the store, so a client that
+   * reconnects with {@code Last-Event-ID} misses nothing even across a server restart).
+   */
+  private void subscribe(RoutingContext ctx, String manuscriptHex) {
+    String manuscript = manuscriptHex == null ? null : HeaderJson.hex(unhex(manuscriptHex, "hash"));
+    String lastHeader = ctx.request().getHeader("Last-Event-ID");
+    long last = -1;
+    if (lastHeader != null && !lastHeader.isBlank()) {
+      last = longParam(lastHeader.strip(), "Last-Event-ID");
+    }
     HttpServerResponse response = ctx.response();
     response
         .setChunked(true)
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache");
     response.write(": subscribed\n\n");
-    subscribers.add(response);
-    response.closeHandler(v -> subscribers.remove(response));
+    Subscriber sub = new Subscriber(response, manuscript);
+    subscribers.add(sub);
+    response.closeHandler(v -> subscribers.remove(sub));
+    long after = last;
+    if (manuscript == null) {
+      sub.lastId = after;
+      List<Event> replay;
+      synchronized (recent) {
+        replay = recent.stream().filter(e -> after >= 0 && e.id() > after).toList();
+      }
+      replay.forEach(e -> deliver(sub, e));
+      finishReplay(sub);
+      return;
+    }
+    sub.lastHeight = after;
+    byte[] m = unhex(manuscript, "hash");
+    vertx
+        .executeBlocking(
+            () -> {
+              List<Event> replay = new ArrayList<>();
+              if (lastHeader == null) {
+                return replay; // a new subscriber gets new blocks only
+              }
+              long top = store.head(m).map(CvmBlockHeader::height).orElse(-1L);
+              for (long h = after + 1; h <= top; h++) {
+                CvmBlockHeader header =
+                    store.header(store.blockHashAt(m, h).orElseThrow()).orElseThrow();
+                replay.add(new Event(h, manuscript, h, HeaderJson.write(header).toString()));
+              }
+              return replay;
+            },
+            false)
+        .onComplete(
+            r -> {
+              if (r.succeeded()) {
+                r.result().forEach(e -> deliver(sub, e));
+              }
+              finishReplay(sub);
+            });
   }
 
-  private void publish(ObjectNode header) {
-    String event = "event: block\ndata: " + header.toString() + "\n\n";
+  private void finishReplay(Subscriber sub) {
+    sub.replaying = false;
+    sub.pending.forEach(e -> deliver(sub, e));
+    sub.pending.clear();
+  }
+
+  /** Writes an event unless the subscriber already has it; runs on the event loop. */
+  private static void deliver(Subscriber sub, Event e) {
+    if (sub.manuscript == null) {
+      if (e.id() <= sub.lastId) {
+        return;
+      }
+      sub.lastId = e.id();
+      sub.response.write("id: " + e.id() + "\nevent: block\ndata: " + e.data() + "\n\n");
+    } else {
+      if (!sub.manuscript.equals(e.manuscriptHash()) || e.height() <= sub.lastHeight) {
+        return;
+      }
+      sub.lastHeight = e.height();
+      sub.response.write("id: " + e.height() + "\nevent: block\ndata: " + e.data() + "\n\n");
+    }
+  }
+
+  private void publish(String manuscriptHex, long height, ObjectNode header) {
+    String manuscript = HeaderJson.hex(unhex(manuscriptHex, "hash"));
+    String data = header.toString();
     vertx.runOnContext(
         v -> {
-          for (HttpServerResponse r : subscribers) {
-            r.write(event);
+          Event e = new Event(eventIds.incrementAndGet(), manuscript, height, data);
+          synchronized (recent) {
+            recent.addLast(e);
+            while (recent.size() > REPLAY_BUFFER) {
+              recent.removeFirst();
+            }
+          }
+          for (Subscriber s : subscribers) {
+            if (s.replaying) {
+              s.pending.add(e);
+            } else {
+              deliver(s, e);
+            }
           }
         });
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback) {
-    List<String> v = ctx.queryParam(name);
-    return v.isEmpty() ? fallback : intParam(v.get(0), name);
-  }
-
-  private static int intParam(String text, String name) {
-    try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      throw new HttpError(400, name + " must be an integer, got '" + text + "'");
-    }
-  }
-
-  private static byte[] unhex(String hex) {
-    try {
-      byte[] b = HeaderJson.unhex(hex);
-      if (b.length != 32) {
-        throw new HttpError(400, "expected a 32-byte hex hash, got '" + hex + "'");
-      }
-      return b;
-    } catch (IllegalArgumentException e) {
-      throw new HttpError(400, "expected a 32-byte hex hash, got '" + hex + "'");
-    }
   }
 }

@@ -15,6 +15,7 @@ public final class Udfs {
           Map.entry("Multiply", BigNumbers.Multiply.class),
           Map.entry("Divide", BigNumbers.Divide.class),
           Map.entry("Pow", BigNumbers.Pow.class),
+          Map.entry("BIG_SUM", BigSum.class),
           Map.entry("Json_Get", JsonFunctions.JsonGet.class),
           Map.entry("Json_Array_Length", JsonFunctions.JsonArrayLength.class),
           Map.entry("FROM_JSON", JsonConversions.FromJson.class),
