@@ -90,8 +90,7 @@ public final class CheckpointsAbi {
   }
 
   static DynamicArray<EntryStruct> entries(List<ValidatorEntry> entries) {
-    return new DynamicArray<>(
-        EntryStruct.class, entries.stream().map(EntryStruct::of).toList());
+    return new DynamicArray<>(EntryStruct.class, entries.stream().map(EntryStruct::of).toList());
   }
 
   static DynamicArray<Uint256> indices(List<Integer> indices) {

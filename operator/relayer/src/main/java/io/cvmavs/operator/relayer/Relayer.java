@@ -177,7 +177,10 @@ public final class Relayer {
       } catch (ChainException.Reverted e) {
         long now = contract.latestHeight();
         if (now >= h) {
-          lost(events, cert, (e.mined() ? "mined revert: " : "refused before sending: ") + e.getMessage());
+          lost(
+              events,
+              cert,
+              (e.mined() ? "mined revert: " : "refused before sending: ") + e.getMessage());
           onChain = now;
           if (rotation) {
             rotateIfPending(events);
@@ -205,10 +208,7 @@ public final class Relayer {
       emit(
           events,
           new Event(
-              Event.Kind.SUBMITTED,
-              h,
-              gas,
-              verified.nonSignerIndices().size() + " non-signers"));
+              Event.Kind.SUBMITTED, h, gas, verified.nonSignerIndices().size() + " non-signers"));
       if (rotation) {
         rotateIfPending(events);
         committed = contract.committedSet();
@@ -219,7 +219,8 @@ public final class Relayer {
   private void lost(List<Event> events, RelayCertificate cert, String why) {
     state = state.lostRace(cert.height(), cert.checkpoint().withdrawalsRoot());
     metrics.lostRace();
-    LOG.info("checkpoint of CVM height {} skipped: another relayer landed it ({})", cert.height(), why);
+    LOG.info(
+        "checkpoint of CVM height {} skipped: another relayer landed it ({})", cert.height(), why);
     emit(events, new Event(Event.Kind.LOST_RACE, cert.height(), 0, why));
   }
 
@@ -259,6 +260,10 @@ public final class Relayer {
     LOG.info("validator set rotated to 0x{} ({} gas)", HexFormat.of().formatHex(pending), gas);
     emit(
         events,
-        new Event(Event.Kind.ROTATED, contract.latestHeight(), gas, "0x" + HexFormat.of().formatHex(pending)));
+        new Event(
+            Event.Kind.ROTATED,
+            contract.latestHeight(),
+            gas,
+            "0x" + HexFormat.of().formatHex(pending)));
   }
 }

@@ -49,7 +49,11 @@ public final class RelayerCommand {
   public static final class Run implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--cvm-rpc", required = true, paramLabel = "URL", description = "CVM chain node RPC")
+    @Option(
+        names = "--cvm-rpc",
+        required = true,
+        paramLabel = "URL",
+        description = "CVM chain node RPC")
     URI cvmRpc;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")

@@ -46,7 +46,8 @@ public final class RelayerLoop implements Runnable {
       } catch (RuntimeException e) {
         failures++;
         wait = backoff.delay(failures);
-        LOG.warn("relayer step failed (attempt {}; next in {}): {}", failures, wait, e.getMessage());
+        LOG.warn(
+            "relayer step failed (attempt {}; next in {}): {}", failures, wait, e.getMessage());
         onError.accept(e);
       }
       try {

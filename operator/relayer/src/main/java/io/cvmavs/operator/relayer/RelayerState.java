@@ -90,7 +90,9 @@ public record RelayerState(
           c,
           number(o, "scanned_height", file),
           number(o, "last_submitted_height", file),
-          root.isEmpty() ? Optional.empty() : Optional.of(HexFormat.of().parseHex(root.substring(2))),
+          root.isEmpty()
+              ? Optional.empty()
+              : Optional.of(HexFormat.of().parseHex(root.substring(2))),
           number(o, "submitted", file),
           number(o, "lost_races", file),
           number(o, "last_gas", file));
@@ -112,7 +114,8 @@ public record RelayerState(
     o.put("lost_races", lostRaces);
     o.put("last_gas", lastGas);
     try {
-      DurableFiles.replace(dir.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+      DurableFiles.replace(
+          dir.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
     } catch (IOException e) {
       throw new RelayerException("cannot write " + dir.resolve(FILE) + ": " + e.getMessage(), e);
     }

@@ -44,8 +44,7 @@ class CertificateCheckTest {
   private static CommittedSet set() {
     List<ValidatorEntry> entries = new ArrayList<>();
     for (int i = 0; i < KEYS.size(); i++) {
-      entries.add(
-          new ValidatorEntry(KEYS.get(i).publicKeyG1(), BigInteger.valueOf(POWERS[i])));
+      entries.add(new ValidatorEntry(KEYS.get(i).publicKeyG1(), BigInteger.valueOf(POWERS[i])));
     }
     return new CommittedSet(7, CommittedSet.hashOf(entries), entries);
   }
@@ -70,12 +69,16 @@ class CertificateCheckTest {
       }
     }
     return new RelayCertificate(
-        cp, Bls.aggregateSignatures(sigs), Bls.aggregatePublicKeysG2(keys), new byte[] {(byte) bitmap});
+        cp,
+        Bls.aggregateSignatures(sigs),
+        Bls.aggregatePublicKeysG2(keys),
+        new byte[] {(byte) bitmap});
   }
 
   @Test
   void everyoneSignedVerifiesWithNoNonSigners() {
-    CertificateCheck.Verified v = CertificateCheck.verify(signed(checkpoint(5), 0b1111), set(), CHAIN);
+    CertificateCheck.Verified v =
+        CertificateCheck.verify(signed(checkpoint(5), 0b1111), set(), CHAIN);
     assertThat(v.nonSignerIndices()).isEmpty();
     assertThat(v.signedPower()).isEqualTo(BigInteger.valueOf(100));
   }
@@ -83,7 +86,8 @@ class CertificateCheckTest {
   @Test
   void theMissingEntriesBecomeTheNonSignerIndices() {
     // 10 + 30 + 40 = 80 of 100 signed; entry 1 (power 20) did not
-    CertificateCheck.Verified v = CertificateCheck.verify(signed(checkpoint(5), 0b1101), set(), CHAIN);
+    CertificateCheck.Verified v =
+        CertificateCheck.verify(signed(checkpoint(5), 0b1101), set(), CHAIN);
     assertThat(v.nonSignerIndices()).containsExactly(1);
     assertThat(v.signedPower()).isEqualTo(BigInteger.valueOf(80));
   }
@@ -105,7 +109,12 @@ class CertificateCheckTest {
     Checkpoint c = good.checkpoint();
     Checkpoint tampered =
         new Checkpoint(
-            c.height(), c.appHash(), c.cvmBlockHash(), c.cumulativeRoot(), k("other"), c.nextValidatorSetHash());
+            c.height(),
+            c.appHash(),
+            c.cvmBlockHash(),
+            c.cumulativeRoot(),
+            k("other"),
+            c.nextValidatorSetHash());
     assertThatThrownBy(
             () ->
                 CertificateCheck.verify(
@@ -119,18 +128,21 @@ class CertificateCheckTest {
 
   @Test
   void anotherChainIdIsRefused() {
-    assertThatThrownBy(() -> CertificateCheck.verify(signed(checkpoint(5), 0b1111), set(), "cvm-other"))
+    assertThatThrownBy(
+            () -> CertificateCheck.verify(signed(checkpoint(5), 0b1111), set(), "cvm-other"))
         .isInstanceOf(RelayerException.Refused.class);
   }
 
   @Test
   void aBitmapClaimingASignerWhoDidNotSignIsRefused() {
-    // signed by 0, 2, 3 but the bitmap claims all four: the G1 aggregate no longer matches σ / apkG2
+    // signed by 0, 2, 3 but the bitmap claims all four: the G1 aggregate no longer matches σ /
+    // apkG2
     RelayCertificate three = signed(checkpoint(5), 0b1101);
     assertThatThrownBy(
             () ->
                 CertificateCheck.verify(
-                    new RelayCertificate(three.checkpoint(), three.sigma(), three.apkG2(), new byte[] {0x0f}),
+                    new RelayCertificate(
+                        three.checkpoint(), three.sigma(), three.apkG2(), new byte[] {0x0f}),
                     set(),
                     CHAIN))
         .isInstanceOf(RelayerException.Refused.class);
@@ -143,7 +155,8 @@ class CertificateCheckTest {
     assertThatThrownBy(
             () ->
                 CertificateCheck.verify(
-                    new RelayCertificate(cert.checkpoint(), cert.sigma(), cert.apkG2(), new byte[] {0x0e}),
+                    new RelayCertificate(
+                        cert.checkpoint(), cert.sigma(), cert.apkG2(), new byte[] {0x0e}),
                     set(),
                     CHAIN))
         .isInstanceOf(RelayerException.Refused.class);
@@ -155,7 +168,8 @@ class CertificateCheckTest {
     assertThatThrownBy(
             () ->
                 CertificateCheck.verify(
-                    new RelayCertificate(cert.checkpoint(), cert.sigma(), cert.apkG2(), new byte[] {0x1f}),
+                    new RelayCertificate(
+                        cert.checkpoint(), cert.sigma(), cert.apkG2(), new byte[] {0x1f}),
                     set(),
                     CHAIN))
         .isInstanceOf(RelayerException.Refused.class)
@@ -198,9 +212,11 @@ class CertificateCheckTest {
     for (String[] r : rows) {
       entries.add(
           new ValidatorEntry(
-              G1Point.of(new BigInteger(r[0], 16), new BigInteger(r[1], 16)), new BigInteger(r[2])));
+              G1Point.of(new BigInteger(r[0], 16), new BigInteger(r[1], 16)),
+              new BigInteger(r[2])));
     }
-    byte[] setHash = hex.parseHex("ca7b5e32eda5f77a3a24458f60657783d671e182190b6a9d64ed146d70830ea1");
+    byte[] setHash =
+        hex.parseHex("ca7b5e32eda5f77a3a24458f60657783d671e182190b6a9d64ed146d70830ea1");
     CommittedSet set = new CommittedSet(0, setHash, entries);
     List<G2Point> g2 = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
@@ -227,7 +243,9 @@ class CertificateCheckTest {
         .isInstanceOf(RelayerException.Refused.class);
   }
 
-  /** keccak256(abi.encode("cvm-avs bls test key", i)) mod r, as the Solidity vector test derives it. */
+  /**
+   * keccak256(abi.encode("cvm-avs bls test key", i)) mod r, as the Solidity vector test derives it.
+   */
   private static BigInteger testSecret(int i) {
     byte[] text = "cvm-avs bls test key".getBytes(StandardCharsets.UTF_8);
     byte[] data = new byte[32 * 4];

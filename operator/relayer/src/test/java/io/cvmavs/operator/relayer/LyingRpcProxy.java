@@ -77,7 +77,8 @@ final class LyingRpcProxy implements AutoCloseable {
     if (!(response instanceof ObjectNode r) || response.path("value").asText().isEmpty()) {
       return answer;
     }
-    ObjectNode cert = (ObjectNode) JSON.readTree(Base64.getDecoder().decode(r.get("value").asText()));
+    ObjectNode cert =
+        (ObjectNode) JSON.readTree(Base64.getDecoder().decode(r.get("value").asText()));
     String root32 = cert.get("withdrawals_root").asText();
     char last = root32.charAt(root32.length() - 1);
     cert.put(

@@ -80,17 +80,22 @@ class RelayerIT {
       Relayer a = relayer(1, dir.resolve("a"), 2, chain.rpc());
       List<Relayer.Event> first = a.step();
       assertThat(first).extracting(Relayer.Event::height).containsExactly(1L, 3L, 5L);
-      assertThat(first).allSatisfy(e -> assertThat(e.kind()).isEqualTo(Relayer.Event.Kind.SUBMITTED));
+      assertThat(first)
+          .allSatisfy(e -> assertThat(e.kind()).isEqualTo(Relayer.Event.Kind.SUBMITTED));
       assertThat(first).allSatisfy(e -> assertThat(e.detail()).isEqualTo("0 non-signers"));
       CheckpointsReader reader = reader();
       assertThat(reader.latestHeight()).isEqualTo(5);
       assertThat(reader.checkpointCount()).isEqualTo(3);
-      first.forEach(e -> System.out.println("[gas] submitCheckpoint, 4 validators, 0 non-signers: " + e.gasUsed()));
+      first.forEach(
+          e ->
+              System.out.println(
+                  "[gas] submitCheckpoint, 4 validators, 0 non-signers: " + e.gasUsed()));
 
       // The contract's digest of what was sent equals the one the validators signed.
       RelayCertificate five =
           CometCvmChain.connect(chain.rpc(), Duration.ofSeconds(5)).certificate(5).orElseThrow();
-      assertThat(reader.checkpointDigest(five.data())).isEqualTo(five.checkpoint().digest(CHAIN_ID));
+      assertThat(reader.checkpointDigest(five.data()))
+          .isEqualTo(five.checkpoint().digest(CHAIN_ID));
 
       byte[] savedAfterFirstPass = Files.readAllBytes(dir.resolve("a").resolve(RelayerState.FILE));
 
@@ -102,7 +107,10 @@ class RelayerIT {
       List<Relayer.Event> second = restarted.step();
       assertThat(second).extracting(Relayer.Event::height).containsExactly(7L, 9L);
       assertThat(second).allSatisfy(e -> assertThat(e.detail()).isEqualTo("1 non-signers"));
-      second.forEach(e -> System.out.println("[gas] submitCheckpoint, 4 validators, 1 non-signer: " + e.gasUsed()));
+      second.forEach(
+          e ->
+              System.out.println(
+                  "[gas] submitCheckpoint, 4 validators, 1 non-signer: " + e.gasUsed()));
       assertThat(reader.latestHeight()).isEqualTo(9);
       long nonce = nonce(1);
       assertThat(nonce).isEqualTo(5);
@@ -153,16 +161,26 @@ class RelayerIT {
               .map(Relayer.Event::height)
               .toList();
       assertThat(new HashSet<>(submitted)).hasSize(submitted.size()); // no height twice
-      assertThat(submitted).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 8).boxed().toList());
+      assertThat(submitted)
+          .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 8).boxed().toList());
       CheckpointsReader reader = reader();
       assertThat(reader.latestHeight()).isEqualTo(8);
       assertThat(reader.checkpointCount()).isEqualTo(8);
       Set<Long> lost = new HashSet<>();
-      events.stream().filter(e -> e.kind() == Relayer.Event.Kind.LOST_RACE).forEach(e -> lost.add(e.height()));
+      events.stream()
+          .filter(e -> e.kind() == Relayer.Event.Kind.LOST_RACE)
+          .forEach(e -> lost.add(e.height()));
       System.out.println(
-          "[race] relayer b: " + b.state().submitted() + " submitted, " + b.state().lostRaces()
-              + " lost; relayer c: " + c.state().submitted() + " submitted, " + c.state().lostRaces()
-              + " lost; lost heights " + lost);
+          "[race] relayer b: "
+              + b.state().submitted()
+              + " submitted, "
+              + b.state().lostRaces()
+              + " lost; relayer c: "
+              + c.state().submitted()
+              + " submitted, "
+              + c.state().lostRaces()
+              + " lost; lost heights "
+              + lost);
       assertThat(b.state().submitted() + c.state().submitted()).isEqualTo(8);
       assertThat(nonce(2) + nonce(3))
           .as("mined transactions of both (a lost race is refused at estimation or reverts once)")
@@ -249,7 +267,13 @@ class RelayerIT {
             genesisSet());
     return CvmChainNet.start(
         new CvmChainNet.Settings(
-            CHAIN_ID, genesis, validators, () -> 0L, dir.resolve("chain"), null, Duration.ofSeconds(30)));
+            CHAIN_ID,
+            genesis,
+            validators,
+            () -> 0L,
+            dir.resolve("chain"),
+            null,
+            Duration.ofSeconds(30)));
   }
 
   private static void steps(CvmChainNet chain, int n) throws Exception {
@@ -276,7 +300,8 @@ class RelayerIT {
   }
 
   private CheckpointsReader reader() {
-    return new CheckpointsReader(ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()), checkpoints);
+    return new CheckpointsReader(
+        ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()), checkpoints);
   }
 
   private long nonce(int account) throws Exception {

@@ -25,7 +25,11 @@ class RelayerStateTest {
   void savedProgressIsReadBackAndNoTempFileIsLeft() throws Exception {
     byte[] root = new byte[32];
     root[0] = 7;
-    RelayerState.initial(CONTRACT).accepted(12, root, 180_000).lostRace(13, root).scanned(15).save(dir);
+    RelayerState.initial(CONTRACT)
+        .accepted(12, root, 180_000)
+        .lostRace(13, root)
+        .scanned(15)
+        .save(dir);
     RelayerState s = RelayerState.load(dir, CONTRACT);
     assertThat(s.scannedHeight()).isEqualTo(15);
     assertThat(s.lastSubmittedHeight()).isEqualTo(12);
