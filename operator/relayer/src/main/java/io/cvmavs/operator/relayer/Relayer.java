@@ -165,10 +165,8 @@ public final class Relayer {
       onChain = contract.latestHeight();
       if (onChain >= h) {
         lost(events, cert, "already on chain before sending");
-        if (rotation) {
-          rotateIfPending(events);
-          committed = contract.committedSet();
-        }
+        rotateIfPending(events); // the winner may have committed a new set (and not rotated)
+        committed = contract.committedSet();
         continue;
       }
       long gas;
@@ -182,10 +180,8 @@ public final class Relayer {
               cert,
               (e.mined() ? "mined revert: " : "refused before sending: ") + e.getMessage());
           onChain = now;
-          if (rotation) {
-            rotateIfPending(events);
-            committed = contract.committedSet();
-          }
+          rotateIfPending(events);
+          committed = contract.committedSet();
           continue;
         }
         throw new RelayerException(

@@ -29,8 +29,8 @@ import org.web3j.crypto.Hash;
 /**
  * Validator-set rotation through the relayer. The CVM chain as the devnet and {@code RelayerIT} run
  * it has no validator updates (its apps run without a {@code ValidatorSource}), so no real chain
- * here can produce a rotating checkpoint: both sides are in-memory fakes. The certificates are
- * real BN254 signatures; the fake contract keeps the contract's ordering rules (heights increase,
+ * here can produce a rotating checkpoint: both sides are in-memory fakes. The certificates are real
+ * BN254 signatures; the fake contract keeps the contract's ordering rules (heights increase,
  * nothing accepted while a rotation is pending, a rotation must hash to the committed next set) and
  * the relayer's local {@link CertificateCheck} — itself cross-checked against forge's worked vector
  * in {@link CertificateCheckTest} — decides what is sent, as against the real contract in {@code
@@ -82,7 +82,7 @@ class RelayerTest {
   }
 
   /** Set A signs 1..3; checkpoint 3 commits set B, which signs from 4 on. */
-  private static final class FakeCvm implements CvmChain {
+  private static class FakeCvm implements CvmChain {
     final Map<Long, RelayCertificate> certs = new HashMap<>();
     long latest;
 
@@ -209,7 +209,52 @@ class RelayerTest {
     contract.latest = 3; // another relayer landed the rotating checkpoint 3 and stopped
     contract.pending = CommittedSet.hashOf(SET_B);
     List<Relayer.Event> events = relayer(cvm, contract, 2).step();
-    assertThat(events).extracting(e -> e.kind() + " " + e.height()).containsExactly("ROTATED 3", "SUBMITTED 4"); // 4: the first checkpoint this relayer sees land
+    assertThat(events)
+        .extracting(e -> e.kind() + " " + e.height())
+        .containsExactly(
+            "ROTATED 3", "SUBMITTED 4"); // 4: the first checkpoint this relayer sees land
+  }
+
+  @Test
+  void theLoopRetriesAFailingStepWithTheBackoffAndPollsAfterAGoodOne() {
+    java.util.concurrent.atomic.AtomicInteger failuresLeft =
+        new java.util.concurrent.atomic.AtomicInteger(2);
+    FakeCvm cvm =
+        new FakeCvm(3) {
+          @Override
+          public long latestHeight() {
+            if (failuresLeft.getAndDecrement() > 0) {
+              throw new RelayerException.CvmRpc("CVM chain down", null);
+            }
+            return super.latestHeight();
+          }
+        };
+    FakeContract contract = new FakeContract();
+    List<java.time.Duration> waits = new ArrayList<>();
+    List<RuntimeException> errors = new ArrayList<>();
+    io.cvmavs.common.retry.Backoff backoff =
+        io.cvmavs.common.retry.Backoff.exponential(
+            java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
+    new RelayerLoop(
+            relayer(cvm, contract, 1),
+            java.time.Duration.ofMillis(500),
+            backoff,
+            d -> {
+              waits.add(d);
+              if (waits.size() == 3) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            errors::add)
+        .run();
+    Thread.interrupted(); // clear the flag the sleeper set
+    assertThat(waits)
+        .containsExactly(
+            java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofSeconds(2),
+            java.time.Duration.ofMillis(500));
+    assertThat(errors).hasSize(2).allSatisfy(e -> assertThat(e).hasMessage("CVM chain down"));
+    assertThat(contract.accepted).containsExactly(1L, 2L);
   }
 
   @Test
