@@ -17,6 +17,7 @@ import io.cvmavs.operator.light.LightVerifyCommand;
 import io.cvmavs.operator.monitor.MonitorCommand;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.registration.OperatorCommand;
+import io.cvmavs.operator.relayer.RelayerCommand;
 import io.cvmavs.operator.rewards.RewardsCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
 import io.cvmavs.operator.stake.StakeCommand;
@@ -62,6 +63,7 @@ import picocli.CommandLine.Spec;
       AnchorCommand.class,
       StorageCommand.class,
       ConsensusCommand.class,
+      RelayerCommand.class,
       DevnetCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -147,6 +147,9 @@ class CvmAvsCommandTest {
           "cvm-avs storage audit",
           "cvm-avs consensus",
           "cvm-avs consensus genesis",
+          "cvm-avs relayer",
+          "cvm-avs relayer run",
+          "cvm-avs relayer status",
           "cvm-avs devnet",
           "cvm-avs help");
 
