@@ -6,13 +6,14 @@ import io.cvmavs.crypto.bn254.G1Jacobian;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
 import io.cvmavs.crypto.bn254.G2Prepared;
+import io.cvmavs.crypto.bn254.MultiScalar;
 import io.cvmavs.crypto.bn254.Pairing;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.web3j.crypto.Hash;
@@ -135,34 +136,60 @@ public final class Bls {
   /**
    * Batch verification of signatures on possibly distinct messages by random linear combination:
    * with random 63-bit odd cᵢ, checks e(Σcᵢσᵢ, −G2) · ∏ e(cᵢ·H(mᵢ), pkᵢ) = 1 (one multi-pairing,
-   * one final exponentiation). True means all signatures are valid except with probability about
-   * 2⁻⁶²; false means at least one is invalid.
+   * one final exponentiation). Σcᵢσᵢ is one multi-scalar multiplication; the signatures over one
+   * digest m (at least {@link #MSM_GROUP} of them) enter as the single pair e(H(m), Σcᵢ·pkᵢ). True
+   * means all signatures are valid except with probability about 2⁻⁶²; false means at least one is
+   * invalid.
    */
   public static boolean verifyBatch(List<BatchItem> items, SecureRandom random) {
     if (items.isEmpty()) {
       return true;
     }
-    G1Point[] ps = new G1Point[items.size() + 1];
-    G2Prepared[] qs = new G2Prepared[items.size() + 1];
-    G1Jacobian sigma = G1Jacobian.INFINITY;
-    // signatures that arrive together are mostly over one digest: hash each digest once
-    Map<ByteBuffer, G1Jacobian> hashes = new HashMap<>();
-    for (int i = 0; i < items.size(); i++) {
+    int n = items.size();
+    long[] c = new long[n];
+    G1Point[] sigs = new G1Point[n];
+    // signatures that arrive together are mostly over one digest: group them by digest
+    Map<ByteBuffer, List<Integer>> byDigest = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
       BatchItem it = items.get(i);
       it.publicKey().point().requireNotInfinity("public key #" + i);
-      it.signature().requireNotInfinity("signature #" + i);
-      BigInteger c = BigInteger.valueOf(random.nextLong() >>> 1 | 1);
-      sigma = sigma.add(it.signature().toJacobian().mul(c));
-      G1Jacobian h =
-          hashes.computeIfAbsent(
-              ByteBuffer.wrap(it.digest().clone()), d -> HashToG1.hash(d.array()).toJacobian());
-      ps[i + 1] = h.mul(c).toAffine();
-      qs[i + 1] = it.publicKey();
+      sigs[i] = it.signature().requireNotInfinity("signature #" + i);
+      c[i] = random.nextLong() >>> 1 | 1;
+      byDigest.computeIfAbsent(ByteBuffer.wrap(it.digest().clone()), d -> new ArrayList<>()).add(i);
     }
-    ps[0] = sigma.toAffine();
-    qs[0] = G2Prepared.NEG_GENERATOR;
-    return Pairing.check(ps, qs);
+    List<G1Point> ps = new ArrayList<>();
+    List<G2Prepared> qs = new ArrayList<>();
+    ps.add(MultiScalar.g1(sigs, c).toAffine());
+    qs.add(G2Prepared.NEG_GENERATOR);
+    for (Map.Entry<ByteBuffer, List<Integer>> g : byDigest.entrySet()) {
+      G1Point h = HashToG1.hash(g.getKey().array());
+      List<Integer> group = g.getValue();
+      if (group.size() < MSM_GROUP) {
+        // ∏ e(cᵢ·H(m), pkᵢ) with the callers' prepared keys
+        for (int i : group) {
+          ps.add(h.toJacobian().mul(BigInteger.valueOf(c[i])).toAffine());
+          qs.add(items.get(i).publicKey());
+        }
+      } else {
+        // = e(H(m), Σ cᵢ·pkᵢ): one multi-scalar multiplication in G2 and one pair
+        G2Point[] keys = new G2Point[group.size()];
+        long[] cs = new long[group.size()];
+        for (int j = 0; j < keys.length; j++) {
+          keys[j] = items.get(group.get(j)).publicKey().point();
+          cs[j] = c[group.get(j)];
+        }
+        ps.add(h);
+        qs.add(G2Prepared.of(MultiScalar.g2(keys, cs).toAffine()));
+      }
+    }
+    return Pairing.check(ps.toArray(G1Point[]::new), qs.toArray(G2Prepared[]::new));
   }
+
+  /**
+   * From this many signatures over one digest on, a batch sums cᵢ·pkᵢ in G2 (one pair) instead of
+   * pairing each prepared key (one pair each).
+   */
+  static final int MSM_GROUP = 4;
 
   /**
    * The items whose signatures do not verify, as ascending indices into {@code items}; empty when

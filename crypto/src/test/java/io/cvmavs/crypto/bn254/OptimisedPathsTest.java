@@ -293,4 +293,41 @@ class OptimisedPathsTest {
       assertThat(FlatTower.toFp12(windowed)).isEqualTo(Pairing.expByNegU(x));
     }
   }
+
+  @Test
+  void multiScalarMatchesTheSumOfScalarMultiplications() {
+    for (int n : new int[] {0, 1, 2, 3, 7, 33, 200}) {
+      G1Point[] p1 = new G1Point[n];
+      G2Point[] p2 = new G2Point[n];
+      long[] k = new long[n];
+      G1Jacobian ref1 = G1Jacobian.INFINITY;
+      G2Jacobian ref2 = G2Jacobian.INFINITY;
+      for (int i = 0; i < n; i++) {
+        // repeated points, zero, one and the largest scalar on purpose
+        p1[i] = i % 5 == 4 ? p1[i - 1] : G1Point.GENERATOR.mul(new BigInteger(200, rnd));
+        p2[i] = i % 5 == 4 ? p2[i - 1] : G2Point.GENERATOR.mul(new BigInteger(200, rnd));
+        k[i] =
+            switch (i % 7) {
+              case 1 -> 0;
+              case 2 -> 1;
+              case 3 -> Long.MAX_VALUE;
+              default -> rnd.nextLong() >>> 1;
+            };
+        ref1 = ref1.add(p1[i].toJacobian().mul(BigInteger.valueOf(k[i])));
+        ref2 = ref2.add(p2[i].toJacobian().mul(BigInteger.valueOf(k[i])));
+      }
+      assertThat(MultiScalar.g1(p1, k).toAffine()).as("G1, n = %d", n).isEqualTo(ref1.toAffine());
+      assertThat(MultiScalar.g2(p2, k).toAffine()).as("G2, n = %d", n).isEqualTo(ref2.toAffine());
+    }
+    // P and −P cancel inside one bucket
+    G1Point a = G1Point.GENERATOR.mul(BigInteger.valueOf(77));
+    assertThat(MultiScalar.g1(new G1Point[] {a, a.negate()}, new long[] {5, 5}).isInfinity())
+        .isTrue();
+    assertThatThrownBy(() -> MultiScalar.g1(new G1Point[] {a}, new long[] {-1}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("scalar #0 is negative");
+    assertThatThrownBy(() -> MultiScalar.g2(new G2Point[0], new long[] {1}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 points and 1 scalars");
+  }
 }
