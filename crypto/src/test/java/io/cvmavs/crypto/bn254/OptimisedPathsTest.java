@@ -330,4 +330,50 @@ class OptimisedPathsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("0 points and 1 scalars");
   }
+
+  @Test
+  void glvMultiplicationMatchesTheWindowMethod() {
+    BigInteger r = Bn254.R;
+    BigInteger lambda = G1Jacobian.Glv.LAMBDA;
+    assertThat(lambda.multiply(lambda).add(lambda).add(BigInteger.ONE).mod(r)).isZero();
+    List<BigInteger> ks = new ArrayList<>();
+    for (BigInteger e :
+        new BigInteger[] {
+          BigInteger.ZERO,
+          BigInteger.ONE,
+          lambda,
+          r.subtract(lambda),
+          r.subtract(BigInteger.ONE),
+          r,
+          r.add(BigInteger.ONE),
+          BigInteger.ONE.shiftLeft(128),
+          BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE),
+          BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE),
+          r.shiftRight(1),
+          lambda.multiply(lambda).mod(r)
+        }) {
+      ks.add(e);
+    }
+    for (int i = 0; i < 200; i++) {
+      ks.add(new BigInteger(256, rnd));
+      ks.add(new BigInteger(1 + rnd.nextInt(256), rnd));
+    }
+    G1Jacobian[] points = {
+      G1Point.GENERATOR.toJacobian(),
+      G1Point.GENERATOR.mul(new BigInteger(250, rnd)).toJacobian(),
+      // a Jacobian point with Z ≠ 1
+      G1Point.GENERATOR.toJacobian().dbl().add(G1Point.GENERATOR.mul(BigInteger.TEN).toJacobian())
+    };
+    for (BigInteger k : ks) {
+      BigInteger[] parts = G1Jacobian.Glv.split(k.mod(r));
+      assertThat(parts[0].add(parts[1].multiply(lambda)).subtract(k).mod(r)).isZero();
+      assertThat(parts[0].abs().bitLength()).as("|k1| of %s", k).isLessThanOrEqualTo(128);
+      assertThat(parts[1].abs().bitLength()).as("|k2| of %s", k).isLessThanOrEqualTo(128);
+      for (G1Jacobian p : points) {
+        assertThat(p.mul(k).toAffine()).as("k = %s", k).isEqualTo(p.mulReference(k).toAffine());
+      }
+    }
+    assertThat(G1Point.GENERATOR.toJacobian().mul(BigInteger.valueOf(-5)).toAffine())
+        .isEqualTo(G1Point.GENERATOR.mul(BigInteger.valueOf(5)).negate());
+  }
 }
