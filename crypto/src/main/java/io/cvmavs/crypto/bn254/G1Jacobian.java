@@ -127,7 +127,7 @@ public final class G1Jacobian {
     if (k.bitLength() <= 128) {
       return mulReference(k);
     }
-    BigInteger[] parts = Glv.split(k.mod(Bn254.R));
+    BigInteger[] parts = Endo.GLV.split(k.mod(Bn254.R));
     G1Jacobian p1 = parts[0].signum() < 0 ? negate() : this;
     G1Jacobian p2 = parts[1].signum() < 0 ? endomorphism().negate() : endomorphism();
     BigInteger k1 = parts[0].abs();
@@ -152,10 +152,10 @@ public final class G1Jacobian {
 
   /** φ(x, y) = (βx, y): multiplication by λ on G1. */
   G1Jacobian endomorphism() {
-    return new G1Jacobian(x.mul(Glv.BETA), y, z);
+    return new G1Jacobian(x.mul(Endo.BETA), y, z);
   }
 
-  private static G1Jacobian[] table(G1Jacobian p) {
+  static G1Jacobian[] table(G1Jacobian p) {
     G1Jacobian[] t = new G1Jacobian[16];
     t[0] = INFINITY;
     t[1] = p;
@@ -165,110 +165,34 @@ public final class G1Jacobian {
     return t;
   }
 
-  private static int nibble(BigInteger k, int w) {
+  static int nibble(BigInteger k, int w) {
     return (k.testBit(4 * w) ? 1 : 0)
         | (k.testBit(4 * w + 1) ? 2 : 0)
         | (k.testBit(4 * w + 2) ? 4 : 0)
         | (k.testBit(4 * w + 3) ? 8 : 0);
   }
 
-  /** The GLV constants, derived (and checked) once from p and r. */
-  static final class Glv {
-    /** A cube root of unity mod r: φ = [λ] on G1. */
-    static final BigInteger LAMBDA;
+  /** GLV constants for G1, in a holder so that they are derived on first use. */
+  static final class Endo {
+    /** The decomposition for φ = [λ] on G1 (λ a cube root of unity mod r). */
+    static final Glv GLV = new Glv(Glv.cubeRoot(Bn254.R));
 
-    /** The cube root of unity in F_p that goes with {@link #LAMBDA}. */
-    static final Fp BETA;
+    /** The cube root of unity β in F_p with φ(x, y) = (βx, y) = [λ](x, y), checked on G1. */
+    static final Fp BETA = beta();
 
-    /** A short basis (a1, b1), (a2, b2) of {(a, b) : a + b·λ ≡ 0 mod r}. */
-    static final BigInteger A1;
+    private Endo() {}
 
-    static final BigInteger B1;
-    static final BigInteger A2;
-    static final BigInteger B2;
-
-    /** The sign of the basis determinant a1·b2 − a2·b1 = ±r. */
-    private static final int DET_SIGN;
-
-    static {
-      BigInteger r = Bn254.R;
-      BigInteger p = Bn254.P;
-      BigInteger lambda = cubeRoot(r);
-      Fp beta = Fp.of(cubeRoot(p));
+    private static Fp beta() {
+      Fp beta = Fp.of(Glv.cubeRoot(Bn254.P));
       G1Jacobian g = G1Point.GENERATOR.toJacobian();
-      G1Jacobian lg = g.mulReference(lambda);
-      if (!new G1Jacobian(g.x.mul(beta), g.y, g.z).equalsPoint(lg)) {
+      G1Jacobian lg = g.mulReference(GLV.lambda);
+      for (int attempt = 0; attempt < 2; attempt++) {
+        if (new G1Jacobian(g.x.mul(beta), g.y, g.z).equalsPoint(lg)) {
+          return beta;
+        }
         beta = beta.square(); // the other non-trivial root goes with this λ
       }
-      if (!new G1Jacobian(g.x.mul(beta), g.y, g.z).equalsPoint(lg)) {
-        throw new IllegalStateException("no cube root of unity in F_p matches λ");
-      }
-      LAMBDA = lambda;
-      BETA = beta;
-      // extended Euclid on (r, λ): rᵢ = sᵢ·r + tᵢ·λ, stopped around √r (GLV, Algorithm 3.74 of the
-      // Guide to ECC): the short vectors are (rᵢ, −tᵢ)
-      BigInteger sqrt = r.sqrt();
-      BigInteger r0 = r;
-      BigInteger r1 = lambda;
-      BigInteger t0 = BigInteger.ZERO;
-      BigInteger t1 = BigInteger.ONE;
-      while (r1.compareTo(sqrt) >= 0) {
-        BigInteger q = r0.divide(r1);
-        BigInteger r2 = r0.subtract(q.multiply(r1));
-        BigInteger t2 = t0.subtract(q.multiply(t1));
-        r0 = r1;
-        r1 = r2;
-        t0 = t1;
-        t1 = t2;
-      }
-      // r1 < √r ≤ r0: v1 = (r1, −t1); v2 = the shorter of (r0, −t0) and the next remainder's
-      BigInteger q = r0.divide(r1);
-      BigInteger r2 = r0.subtract(q.multiply(r1));
-      BigInteger t2 = t0.subtract(q.multiply(t1));
-      A1 = r1;
-      B1 = t1.negate();
-      if (r0.pow(2).add(t0.pow(2)).compareTo(r2.pow(2).add(t2.pow(2))) <= 0) {
-        A2 = r0;
-        B2 = t0.negate();
-      } else {
-        A2 = r2;
-        B2 = t2.negate();
-      }
-      BigInteger det = A1.multiply(B2).subtract(A2.multiply(B1));
-      if (!det.abs().equals(r)) {
-        throw new IllegalStateException("GLV basis does not span the lattice: det " + det);
-      }
-      DET_SIGN = det.signum();
-    }
-
-    private Glv() {}
-
-    /** A non-trivial cube root of unity mod the prime m (m ≡ 1 mod 3). */
-    private static BigInteger cubeRoot(BigInteger m) {
-      BigInteger e = m.subtract(BigInteger.ONE).divide(BigInteger.valueOf(3));
-      for (long h = 2; ; h++) {
-        BigInteger c = BigInteger.valueOf(h).modPow(e, m);
-        if (!c.equals(BigInteger.ONE)) {
-          return c;
-        }
-      }
-    }
-
-    /** k ≡ k₁ + k₂·λ (mod r), |k₁|, |k₂| about √r, for 0 ≤ k < r. */
-    static BigInteger[] split(BigInteger k) {
-      BigInteger r = Bn254.R;
-      // (k, 0) = c1·v1 + c2·v2 over the rationals (Cramer), rounded
-      BigInteger ks = DET_SIGN > 0 ? k : k.negate();
-      BigInteger c1 = roundedDivide(B2.multiply(ks), r);
-      BigInteger c2 = roundedDivide(B1.negate().multiply(ks), r);
-      BigInteger k1 = k.subtract(c1.multiply(A1)).subtract(c2.multiply(A2));
-      BigInteger k2 = c1.multiply(B1).add(c2.multiply(B2)).negate();
-      return new BigInteger[] {k1, k2};
-    }
-
-    private static BigInteger roundedDivide(BigInteger a, BigInteger b) {
-      BigInteger[] qr = a.add(b.shiftRight(1)).divideAndRemainder(b);
-      return qr[1].signum() < 0 ? qr[0].subtract(BigInteger.ONE) : qr[0];
+      throw new IllegalStateException("no cube root of unity in F_p matches λ");
     }
   }
 

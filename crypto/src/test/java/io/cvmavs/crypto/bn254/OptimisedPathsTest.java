@@ -334,7 +334,7 @@ class OptimisedPathsTest {
   @Test
   void glvMultiplicationMatchesTheWindowMethod() {
     BigInteger r = Bn254.R;
-    BigInteger lambda = G1Jacobian.Glv.LAMBDA;
+    BigInteger lambda = G1Jacobian.Endo.GLV.lambda;
     assertThat(lambda.multiply(lambda).add(lambda).add(BigInteger.ONE).mod(r)).isZero();
     List<BigInteger> ks = new ArrayList<>();
     for (BigInteger e :
@@ -365,7 +365,7 @@ class OptimisedPathsTest {
       G1Point.GENERATOR.toJacobian().dbl().add(G1Point.GENERATOR.mul(BigInteger.TEN).toJacobian())
     };
     for (BigInteger k : ks) {
-      BigInteger[] parts = G1Jacobian.Glv.split(k.mod(r));
+      BigInteger[] parts = G1Jacobian.Endo.GLV.split(k.mod(r));
       assertThat(parts[0].add(parts[1].multiply(lambda)).subtract(k).mod(r)).isZero();
       assertThat(parts[0].abs().bitLength()).as("|k1| of %s", k).isLessThanOrEqualTo(128);
       assertThat(parts[1].abs().bitLength()).as("|k2| of %s", k).isLessThanOrEqualTo(128);
@@ -375,5 +375,45 @@ class OptimisedPathsTest {
     }
     assertThat(G1Point.GENERATOR.toJacobian().mul(BigInteger.valueOf(-5)).toAffine())
         .isEqualTo(G1Point.GENERATOR.mul(BigInteger.valueOf(5)).negate());
+  }
+
+  @Test
+  void glsMultiplicationInG2MatchesTheWindowMethod() {
+    BigInteger r = Bn254.R;
+    BigInteger lambda = G2Jacobian.Endo.GLS.lambda;
+    G2Jacobian g = G2Point.GENERATOR.toJacobian();
+    assertThat(g.psi().toAffine()).isEqualTo(g.mul(lambda).toAffine());
+    List<BigInteger> ks = new ArrayList<>();
+    for (BigInteger e :
+        new BigInteger[] {
+          BigInteger.ZERO,
+          BigInteger.ONE,
+          lambda,
+          r.subtract(lambda),
+          r.subtract(BigInteger.ONE),
+          BigInteger.ONE.shiftLeft(128),
+          BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE),
+          r.shiftRight(1)
+        }) {
+      ks.add(e);
+    }
+    for (int i = 0; i < 60; i++) {
+      ks.add(new BigInteger(256, rnd).mod(r));
+      ks.add(new BigInteger(1 + rnd.nextInt(254), rnd));
+    }
+    G2Jacobian[] points = {
+      g, G2Point.GENERATOR.mul(new BigInteger(250, rnd)).toJacobian(), g.dbl().add(g.dbl().dbl())
+    };
+    for (BigInteger k : ks) {
+      BigInteger[] parts = G2Jacobian.Endo.GLS.split(k);
+      assertThat(parts[0].add(parts[1].multiply(lambda)).subtract(k).mod(r)).isZero();
+      assertThat(parts[0].abs().bitLength()).as("|k1| of %s", k).isLessThanOrEqualTo(128);
+      assertThat(parts[1].abs().bitLength()).as("|k2| of %s", k).isLessThanOrEqualTo(128);
+      for (G2Jacobian p : points) {
+        assertThat(p.mulInG2(k).toAffine()).as("k = %s", k).isEqualTo(p.mul(k).toAffine());
+      }
+    }
+    assertThat(G2Point.GENERATOR.mul(r.add(BigInteger.TEN)))
+        .isEqualTo(G2Point.GENERATOR.mul(BigInteger.TEN));
   }
 }
