@@ -60,6 +60,8 @@ public final class CpuTimeReport {
     SecureRandom secureRandom = new SecureRandom();
     G2Prepared preparedKey = G2Prepared.of(key.publicKeyG2());
     byte[] keyEvmBytes = key.publicKeyG2().toEvmBytes();
+    Aggregation200Benchmarks agg = new Aggregation200Benchmarks();
+    agg.setup();
     System.out.printf("%-34s %12s %12s%n", "operation", "cpu us/op", "wall us/op");
     for (int round = 0; round < 2; round++) {
       boolean report = round == 1; // the first round warms up the JIT
@@ -89,6 +91,10 @@ public final class CpuTimeReport {
               Bls.verifyBatch(
                   Bn254Benchmarks.batchOf(batchKeys, batchDigests, batchSigs), secureRandom));
       time(report, "batchVerify100PreparedKeys", 10, () -> Bls.verifyBatch(batch, secureRandom));
+      time(report, "verify200OneByOne (prepared)", 2, agg::verify200OneByOne);
+      time(report, "verify200Batched (same digest)", 10, agg::verify200Batched);
+      time(report, "findOneBadAmong200", 3, agg::findOneBadAmong200);
+      time(report, "aggregateCheck200", 20, agg::aggregateCheck200);
     }
   }
 

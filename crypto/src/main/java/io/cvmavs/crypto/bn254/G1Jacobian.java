@@ -112,10 +112,94 @@ public final class G1Jacobian {
     return new G1Jacobian(x3, y3, z3);
   }
 
-  /** k·this for any non-negative k (4-bit fixed window). */
+  /**
+   * k·this for any non-negative k. Scalars over 128 bits are reduced mod r and split by GLV
+   * (Gallant –Lambert–Vanstone): k ≡ k₁ + k₂·λ (mod r) with |k₁|, |k₂| ≈ √r, where φ(x, y) = (βx,
+   * y) acts on G1 as multiplication by λ (β a cube root of unity in F_p, λ one mod r); then k₁·P +
+   * k₂·φ(P) by one joint 4-bit window: half the doublings. Shorter scalars (batch coefficients)
+   * take the plain window, which {@link #mulReference} keeps and {@code OptimisedPathsTest}
+   * compares against.
+   */
   public G1Jacobian mul(BigInteger k) {
     if (k.signum() < 0) {
       return negate().mul(k.negate());
+    }
+    if (k.bitLength() <= 128) {
+      return mulReference(k);
+    }
+    BigInteger[] parts = Endo.GLV.split(k.mod(Bn254.R));
+    G1Jacobian p1 = parts[0].signum() < 0 ? negate() : this;
+    G1Jacobian p2 = parts[1].signum() < 0 ? endomorphism().negate() : endomorphism();
+    BigInteger k1 = parts[0].abs();
+    BigInteger k2 = parts[1].abs();
+    G1Jacobian[] t1 = table(p1);
+    G1Jacobian[] t2 = table(p2);
+    G1Jacobian acc = INFINITY;
+    int top = (Math.max(k1.bitLength(), k2.bitLength()) + 3) / 4;
+    for (int w = top - 1; w >= 0; w--) {
+      acc = acc.dbl().dbl().dbl().dbl();
+      int n1 = nibble(k1, w);
+      int n2 = nibble(k2, w);
+      if (n1 != 0) {
+        acc = acc.add(t1[n1]);
+      }
+      if (n2 != 0) {
+        acc = acc.add(t2[n2]);
+      }
+    }
+    return acc;
+  }
+
+  /** φ(x, y) = (βx, y): multiplication by λ on G1. */
+  G1Jacobian endomorphism() {
+    return new G1Jacobian(x.mul(Endo.BETA), y, z);
+  }
+
+  static G1Jacobian[] table(G1Jacobian p) {
+    G1Jacobian[] t = new G1Jacobian[16];
+    t[0] = INFINITY;
+    t[1] = p;
+    for (int i = 2; i < 16; i++) {
+      t[i] = (i & 1) == 0 ? t[i / 2].dbl() : t[i - 1].add(p);
+    }
+    return t;
+  }
+
+  static int nibble(BigInteger k, int w) {
+    return (k.testBit(4 * w) ? 1 : 0)
+        | (k.testBit(4 * w + 1) ? 2 : 0)
+        | (k.testBit(4 * w + 2) ? 4 : 0)
+        | (k.testBit(4 * w + 3) ? 8 : 0);
+  }
+
+  /** GLV constants for G1, in a holder so that they are derived on first use. */
+  static final class Endo {
+    /** The decomposition for φ = [λ] on G1 (λ a cube root of unity mod r). */
+    static final Glv GLV = new Glv(Glv.cubeRoot(Bn254.R));
+
+    /** The cube root of unity β in F_p with φ(x, y) = (βx, y) = [λ](x, y), checked on G1. */
+    static final Fp BETA = beta();
+
+    private Endo() {}
+
+    private static Fp beta() {
+      Fp beta = Fp.of(Glv.cubeRoot(Bn254.P));
+      G1Jacobian g = G1Point.GENERATOR.toJacobian();
+      G1Jacobian lg = g.mulReference(GLV.lambda);
+      for (int attempt = 0; attempt < 2; attempt++) {
+        if (new G1Jacobian(g.x.mul(beta), g.y, g.z).equalsPoint(lg)) {
+          return beta;
+        }
+        beta = beta.square(); // the other non-trivial root goes with this λ
+      }
+      throw new IllegalStateException("no cube root of unity in F_p matches λ");
+    }
+  }
+
+  /** k·this for any non-negative k by a 4-bit fixed window (the reference for {@link #mul}). */
+  G1Jacobian mulReference(BigInteger k) {
+    if (k.signum() < 0) {
+      return negate().mulReference(k.negate());
     }
     G1Jacobian[] table = new G1Jacobian[16];
     table[0] = INFINITY;

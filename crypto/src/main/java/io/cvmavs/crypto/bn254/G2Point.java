@@ -187,9 +187,12 @@ public final class G2Point {
     return isInfinity() ? this : new G2Point(x, y.neg());
   }
 
-  /** k·this; the result only depends on k mod r. */
+  /**
+   * k·this; the result only depends on k mod r (points of this class are in G2). By GLS ({@link
+   * G2Jacobian#mulInG2}).
+   */
   public G2Point mul(BigInteger k) {
-    return G2Jacobian.of(this).mul(k.mod(Bn254.R)).toAffine();
+    return G2Jacobian.of(this).mulInG2(k.mod(Bn254.R)).toAffine();
   }
 
   public G2Jacobian toJacobian() {

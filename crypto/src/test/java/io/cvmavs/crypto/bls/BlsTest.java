@@ -10,6 +10,7 @@ import io.cvmavs.crypto.bn254.Bn254;
 import io.cvmavs.crypto.bn254.Fp;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
+import io.cvmavs.crypto.bn254.G2Prepared;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -181,6 +182,58 @@ class BlsTest {
     assertThatThrownBy(() -> Bls.verifyBatch(infSig, sr))
         .isInstanceOf(InvalidPointException.class)
         .hasMessageContaining("signature #2");
+  }
+
+  @Test
+  void badSignaturesAmong200AreFoundByBisection() {
+    byte[] m = digest();
+    List<BlsKeyPair> keys = new ArrayList<>();
+    List<G2Prepared> prepared = new ArrayList<>();
+    List<G1Point> sigs = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      BlsKeyPair k = key();
+      keys.add(k);
+      prepared.add(G2Prepared.of(k.publicKeyG2()));
+      sigs.add(k.sign(m));
+    }
+    SecureRandom sr = new SecureRandom();
+    assertThat(Bls.findInvalidInAggregate(m, prepared, sigs)).isEmpty();
+    assertThat(Bls.findInvalid(items(prepared, m, sigs), sr)).isEmpty();
+
+    // one signature over another digest, one by the wrong key
+    List<G1Point> bad = new ArrayList<>(sigs);
+    bad.set(137, keys.get(137).sign(digest()));
+    bad.set(5, keys.get(6).sign(m));
+    assertThat(Bls.findInvalidInAggregate(m, prepared, bad)).containsExactly(5, 137);
+    assertThat(Bls.findInvalid(items(prepared, m, bad), sr)).containsExactly(5, 137);
+
+    // two invalid signatures that cancel in the sum pass the aggregate (what the chain checks)
+    // but not the batch check, which weighs each signature with its own random coefficient
+    G1Point delta = G1Point.GENERATOR.mul(BigInteger.valueOf(12345));
+    List<G1Point> cancelling = new ArrayList<>(sigs);
+    cancelling.set(10, sigs.get(10).toJacobian().add(delta.toJacobian()).toAffine());
+    cancelling.set(11, sigs.get(11).toJacobian().add(delta.negate().toJacobian()).toAffine());
+    assertThat(Bls.findInvalidInAggregate(m, prepared, cancelling)).isEmpty();
+    assertThat(Bls.findInvalid(items(prepared, m, cancelling), sr)).containsExactly(10, 11);
+
+    // every signature bad: each is named
+    List<G1Point> allBad = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      allBad.add(sigs.get(i + 1));
+    }
+    assertThat(Bls.findInvalidInAggregate(m, prepared.subList(0, 8), allBad))
+        .containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    assertThatThrownBy(() -> Bls.findInvalidInAggregate(m, prepared, sigs.subList(0, 3)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("200 keys and 3 signatures");
+  }
+
+  private static List<Bls.BatchItem> items(List<G2Prepared> keys, byte[] m, List<G1Point> sigs) {
+    List<Bls.BatchItem> items = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      items.add(new Bls.BatchItem(keys.get(i), m, sigs.get(i)));
+    }
+    return items;
   }
 
   @Test

@@ -293,4 +293,127 @@ class OptimisedPathsTest {
       assertThat(FlatTower.toFp12(windowed)).isEqualTo(Pairing.expByNegU(x));
     }
   }
+
+  @Test
+  void multiScalarMatchesTheSumOfScalarMultiplications() {
+    for (int n : new int[] {0, 1, 2, 3, 7, 33, 200}) {
+      G1Point[] p1 = new G1Point[n];
+      G2Point[] p2 = new G2Point[n];
+      long[] k = new long[n];
+      G1Jacobian ref1 = G1Jacobian.INFINITY;
+      G2Jacobian ref2 = G2Jacobian.INFINITY;
+      for (int i = 0; i < n; i++) {
+        // repeated points, zero, one and the largest scalar on purpose
+        p1[i] = i % 5 == 4 ? p1[i - 1] : G1Point.GENERATOR.mul(new BigInteger(200, rnd));
+        p2[i] = i % 5 == 4 ? p2[i - 1] : G2Point.GENERATOR.mul(new BigInteger(200, rnd));
+        k[i] =
+            switch (i % 7) {
+              case 1 -> 0;
+              case 2 -> 1;
+              case 3 -> Long.MAX_VALUE;
+              default -> rnd.nextLong() >>> 1;
+            };
+        ref1 = ref1.add(p1[i].toJacobian().mul(BigInteger.valueOf(k[i])));
+        ref2 = ref2.add(p2[i].toJacobian().mul(BigInteger.valueOf(k[i])));
+      }
+      assertThat(MultiScalar.g1(p1, k).toAffine()).as("G1, n = %d", n).isEqualTo(ref1.toAffine());
+      assertThat(MultiScalar.g2(p2, k).toAffine()).as("G2, n = %d", n).isEqualTo(ref2.toAffine());
+    }
+    // P and −P cancel inside one bucket
+    G1Point a = G1Point.GENERATOR.mul(BigInteger.valueOf(77));
+    assertThat(MultiScalar.g1(new G1Point[] {a, a.negate()}, new long[] {5, 5}).isInfinity())
+        .isTrue();
+    assertThatThrownBy(() -> MultiScalar.g1(new G1Point[] {a}, new long[] {-1}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("scalar #0 is negative");
+    assertThatThrownBy(() -> MultiScalar.g2(new G2Point[0], new long[] {1}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 points and 1 scalars");
+  }
+
+  @Test
+  void glvMultiplicationMatchesTheWindowMethod() {
+    BigInteger r = Bn254.R;
+    BigInteger lambda = G1Jacobian.Endo.GLV.lambda;
+    assertThat(lambda.multiply(lambda).add(lambda).add(BigInteger.ONE).mod(r)).isZero();
+    List<BigInteger> ks = new ArrayList<>();
+    for (BigInteger e :
+        new BigInteger[] {
+          BigInteger.ZERO,
+          BigInteger.ONE,
+          lambda,
+          r.subtract(lambda),
+          r.subtract(BigInteger.ONE),
+          r,
+          r.add(BigInteger.ONE),
+          BigInteger.ONE.shiftLeft(128),
+          BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE),
+          BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE),
+          r.shiftRight(1),
+          lambda.multiply(lambda).mod(r)
+        }) {
+      ks.add(e);
+    }
+    for (int i = 0; i < 200; i++) {
+      ks.add(new BigInteger(256, rnd));
+      ks.add(new BigInteger(1 + rnd.nextInt(256), rnd));
+    }
+    G1Jacobian[] points = {
+      G1Point.GENERATOR.toJacobian(),
+      G1Point.GENERATOR.mul(new BigInteger(250, rnd)).toJacobian(),
+      // a Jacobian point with Z ≠ 1
+      G1Point.GENERATOR.toJacobian().dbl().add(G1Point.GENERATOR.mul(BigInteger.TEN).toJacobian())
+    };
+    for (BigInteger k : ks) {
+      BigInteger[] parts = G1Jacobian.Endo.GLV.split(k.mod(r));
+      assertThat(parts[0].add(parts[1].multiply(lambda)).subtract(k).mod(r)).isZero();
+      assertThat(parts[0].abs().bitLength()).as("|k1| of %s", k).isLessThanOrEqualTo(128);
+      assertThat(parts[1].abs().bitLength()).as("|k2| of %s", k).isLessThanOrEqualTo(128);
+      for (G1Jacobian p : points) {
+        assertThat(p.mul(k).toAffine()).as("k = %s", k).isEqualTo(p.mulReference(k).toAffine());
+      }
+    }
+    assertThat(G1Point.GENERATOR.toJacobian().mul(BigInteger.valueOf(-5)).toAffine())
+        .isEqualTo(G1Point.GENERATOR.mul(BigInteger.valueOf(5)).negate());
+  }
+
+  @Test
+  void glsMultiplicationInG2MatchesTheWindowMethod() {
+    BigInteger r = Bn254.R;
+    BigInteger lambda = G2Jacobian.Endo.GLS.lambda;
+    G2Jacobian g = G2Point.GENERATOR.toJacobian();
+    assertThat(g.psi().toAffine()).isEqualTo(g.mul(lambda).toAffine());
+    List<BigInteger> ks = new ArrayList<>();
+    for (BigInteger e :
+        new BigInteger[] {
+          BigInteger.ZERO,
+          BigInteger.ONE,
+          lambda,
+          r.subtract(lambda),
+          r.subtract(BigInteger.ONE),
+          BigInteger.ONE.shiftLeft(128),
+          BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE),
+          r.shiftRight(1)
+        }) {
+      ks.add(e);
+    }
+    for (int i = 0; i < 60; i++) {
+      ks.add(new BigInteger(256, rnd).mod(r));
+      ks.add(new BigInteger(1 + rnd.nextInt(254), rnd));
+    }
+    G2Jacobian[] points = {
+      g, G2Point.GENERATOR.mul(new BigInteger(250, rnd)).toJacobian(), g.dbl().add(g.dbl().dbl())
+    };
+    for (BigInteger k : ks) {
+      BigInteger[] parts = G2Jacobian.Endo.GLS.split(k);
+      assertThat(parts[0].add(parts[1].multiply(lambda)).subtract(k).mod(r)).isZero();
+      assertThat(parts[0].abs().bitLength()).as("|k1| of %s", k).isLessThanOrEqualTo(128);
+      assertThat(parts[1].abs().bitLength()).as("|k2| of %s", k).isLessThanOrEqualTo(128);
+      for (G2Jacobian p : points) {
+        assertThat(p.mulInG2(k).toAffine()).as("k = %s", k).isEqualTo(p.mul(k).toAffine());
+      }
+    }
+    assertThat(G2Point.GENERATOR.mul(r.add(BigInteger.TEN)))
+        .isEqualTo(G2Point.GENERATOR.mul(BigInteger.TEN));
+  }
 }

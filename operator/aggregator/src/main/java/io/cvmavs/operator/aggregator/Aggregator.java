@@ -12,12 +12,14 @@ import io.cvmavs.crypto.CryptoException;
 import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
+import io.cvmavs.crypto.bn254.G2Prepared;
 import io.cvmavs.operator.aggregatorapi.AggregatorException;
 import io.cvmavs.operator.aggregatorapi.Evidence;
 import io.cvmavs.operator.aggregatorapi.RpcError;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * task's reference block, and once every quorum of the task meets its threshold for one response,
  * waits {@code aggregationWindow} for more signatures (each non-signer costs gas) and submits
  * {@code respondToTask}. When every active operator has signed it submits at once.
+ *
+ * <p>Signatures that arrive together (concurrent callers) are verified as one batch ({@link
+ * BatchingVerifier}); before submission the aggregate of the chosen signatures is checked once, and
+ * if it fails the bad signatures are found by bisection, named in the log and in {@link
+ * #droppedSigners}, and dropped (the task goes back to collecting if the threshold is no longer
+ * met).
  *
  * <p>Thread-safe: verification runs on the caller's thread, state changes under one lock,
  * submissions on the injected scheduler. State is persisted after every change and reloaded by
@@ -77,6 +85,7 @@ public final class Aggregator {
   private final TaskStateStore store;
   private final ScheduledExecutorService scheduler;
   private final Map<Long, TaskState> states = new HashMap<>();
+  private final BatchingVerifier verifier = new BatchingVerifier(new SecureRandom());
   private volatile CvmAvsMetrics metrics = CvmAvsMetrics.disabled();
 
   public Aggregator(
@@ -176,7 +185,7 @@ public final class Aggregator {
     }
     byte[] digest =
         TaskManagerAbi.responseDigest(settings.chainId(), settings.taskManager(), response);
-    if (!Bls.verify(member.prepared(), digest, sig)) {
+    if (!verifier.verify(member.prepared(), digest, sig)) {
       throw RpcError.BAD_SIGNATURE.error(
           "signature of operator "
               + opId
@@ -239,6 +248,11 @@ public final class Aggregator {
       }
       return new Accepted(taskIndex, digestHex, signers, met);
     }
+  }
+
+  /** Signature batches checked so far and the signatures in them (for tests and benches). */
+  long[] verifierStats() {
+    return verifier.batchesAndSignatures();
   }
 
   public synchronized Optional<Status> status(long taskIndex) {
@@ -439,6 +453,9 @@ public final class Aggregator {
         finish(s, TaskState.Status.RESPONDED, null, null);
         return;
       }
+      if (!aggregateVerifies(s, digest)) {
+        return;
+      }
       if (attempt > 1 && submitter.hasPending()) {
         // An earlier attempt timed out but may still land: look again instead of sending twice.
         if (attempt < 20) {
@@ -497,6 +514,89 @@ public final class Aggregator {
         LOG.error("task {}: giving up after {} attempts: {}", taskIndex, attempt, e.toString());
         finish(s, TaskState.Status.FAILED, e.toString(), null);
       }
+    }
+  }
+
+  /**
+   * Operators whose signatures were dropped from a task because the aggregate check before
+   * submission found them invalid (since this process started; the log has them too).
+   */
+  public synchronized List<String> droppedSigners(long taskIndex) {
+    TaskState s = states.get(taskIndex);
+    return s == null ? List.of() : List.copyOf(s.droppedSigners);
+  }
+
+  /**
+   * The aggregate of the signatures over {@code digest} checked once (one pairing). Signatures are
+   * verified when they arrive, but state reloaded from disk is not, and a batch check errs with
+   * probability 2⁻⁶². If it fails, the bad signatures are found by bisection ({@link
+   * Bls#findInvalidInAggregate}), dropped and logged by operator; returns false (and puts the task
+   * back to collecting) when what remains no longer meets the threshold.
+   */
+  private boolean aggregateVerifies(TaskState s, String digest) {
+    OperatorSetSnapshot snap = snapshot(s);
+    List<String> ids = new ArrayList<>();
+    List<G2Prepared> keys = new ArrayList<>();
+    List<G1Point> sigs = new ArrayList<>();
+    List<String> bad = new ArrayList<>();
+    synchronized (this) {
+      s.byDigest
+          .get(digest)
+          .signatures
+          .forEach(
+              (op, hex) -> {
+                OperatorSetSnapshot.Member m = snap.members().get(op);
+                if (m == null || !snap.isActive(m)) {
+                  return; // not part of the aggregate (nonSignerData skips it too)
+                }
+                try {
+                  G1Point sig = G1Point.fromBytes(HexFormat.of().parseHex(hex.substring(2)));
+                  if (sig.isInfinity()) {
+                    bad.add(op);
+                    return;
+                  }
+                  ids.add(op);
+                  keys.add(m.prepared());
+                  sigs.add(sig);
+                } catch (CryptoException | IllegalArgumentException e) {
+                  bad.add(op);
+                }
+              });
+    }
+    for (int i :
+        Bls.findInvalidInAggregate(HexFormat.of().parseHex(digest.substring(2)), keys, sigs)) {
+      bad.add(ids.get(i));
+    }
+    if (bad.isEmpty()) {
+      return true;
+    }
+    synchronized (this) {
+      TaskState.ResponseSignatures r = s.byDigest.get(digest);
+      for (String op : bad) {
+        r.signatures.remove(op);
+        s.digestByOperator.remove(op);
+        s.droppedSigners.add(op);
+      }
+      LOG.error(
+          "task {}: the aggregate over response {} did not verify; the signature(s) of {} do not"
+              + " verify and are dropped",
+          s.task.taskIndex(),
+          digest,
+          bad);
+      if (!r.signatures.isEmpty() && thresholdMet(s, digest)) {
+        store.save(s);
+        return true;
+      }
+      if (r.signatures.isEmpty()) {
+        s.byDigest.remove(digest);
+      }
+      s.status = TaskState.Status.COLLECTING;
+      s.submittingDigest = null;
+      s.submitInFlight = false;
+      s.scheduled = false;
+      store.save(s);
+      LOG.warn("task {}: below the threshold without them; collecting again", s.task.taskIndex());
+      return false;
     }
   }
 

@@ -16,7 +16,11 @@ import java.util.Optional;
 public record OperatorSetSnapshot(
     long referenceBlock, Map<String, Member> members, List<Quorum> quorums) {
 
-  /** A registered operator (by lower-case 0x operatorId) with its keys and per-quorum stakes. */
+  /**
+   * A registered operator (by lower-case 0x operatorId) with its keys and per-quorum stakes; {@code
+   * prepared} (the G2 key ready for pairings) may be null for an operator active in none of the
+   * task's quorums, whose signatures are refused before any check.
+   */
   public record Member(
       String operatorId,
       String address,

@@ -37,6 +37,10 @@ final class TaskState {
   long gasUsed;
   String error;
   transient OperatorSetSnapshot snapshot;
+
+  /** Operators whose signatures the aggregate check found invalid and dropped (not persisted). */
+  final transient java.util.List<String> droppedSigners = new java.util.ArrayList<>();
+
   transient boolean scheduled;
 
   /** A submission attempt chain is running (at most one per task, retries included). */
