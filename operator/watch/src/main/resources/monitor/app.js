@@ -52,7 +52,12 @@
       get('/api/operators'), get('/api/tasks?limit=100'), get('/api/events?limit=100')]);
     fill($('#operators tbody'), operators.map((o) => {
       const status = o.ejected ? ['ejected', 'bad'] : o.slashed ? ['slashed', 'bad']
-        : o.livenessWarning ? ['liveness warning', 'warn'] : ['ok', 'ok'];
+        : o.livenessWarning || (o.sla && (o.sla.warning || o.sla.ejectable)) ? ['liveness warning', 'warn']
+          : ['ok', 'ok'];
+      const sla = o.sla === null ? cell('—', 'wide')
+        : cell(o.sla.missedInARow + ' missed in a row, ejection at ' + o.sla.ejectionAt
+          + ' (' + o.sla.missesLeft + ' left)', 'wide' + (o.sla.warning || o.sla.ejectable ? ' warn' : ''),
+        o.sla.summary);
       const w = o.lastTasks;
       const signed = o.lastSignedTask === null ? null : '#' + o.lastSignedTask + ' at ' + time(o.lastSignedTime);
       return [
@@ -62,6 +67,7 @@
         cell(w.signed + ' / ' + w.missed + ' / ' + w.wrong, 'num'),
         cell(o.last24h.tasks ? pct(o.last24h.attestationRate) : '—', 'num wide'),
         cell(signed === null ? '—' : '#' + o.lastSignedTask + ' ' + time(o.lastSignedTime).slice(11), 'wide', signed),
+        sla,
         hex(o.operatorId, 'wide'),
       ];
     }));

@@ -12,6 +12,8 @@ import java.util.List;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint32;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.Log;
 
 /** Views and events of {@code CvmTaskManager}. */
@@ -87,6 +89,10 @@ public final class TaskManagerReader {
   public record Liveness(long lastMissedResponse, int missedStreak, boolean ejectable) {}
 
   public Liveness liveness(byte[] operatorId) {
+    return liveness(operatorId, DefaultBlockParameterName.LATEST);
+  }
+
+  private Liveness liveness(byte[] operatorId, DefaultBlockParameter block) {
     Words w =
         new Words(
             rpc.call(
@@ -94,10 +100,35 @@ public final class TaskManagerReader {
                 Abi.call(
                     "liveness(bytes32)",
                     java.util.List.of(new org.web3j.abi.datatypes.generated.Bytes32(operatorId))),
+                block,
                 "liveness"),
             "liveness");
     return new Liveness(
         w.word(0).longValueExact(), w.word(32).intValueExact(), w.word(64).signum() != 0);
+  }
+
+  /**
+   * The liveness SLA of {@code operatorId} as the chain published it at the end of block {@code
+   * block}: {@code liveness}, {@code config().maxMissedResponses} and {@code responseCount} read at
+   * that block (so a monitor that replays history sees the streak each response left behind).
+   */
+  public LivenessSla livenessSla(byte[] operatorId, long block) {
+    DefaultBlockParameter at = DefaultBlockParameter.valueOf(BigInteger.valueOf(block));
+    String what = "responseCount at block " + block;
+    long responses =
+        ((Uint32)
+                Abi.decode(
+                        rpc.call(taskManager, TaskManagerAbi.responseCountCall(), at, what),
+                        what,
+                        new TypeReference<Uint32>() {})
+                    .get(0))
+            .getValue()
+            .longValueExact();
+    int max =
+        TaskManagerAbi.decodeConfig(
+                rpc.call(taskManager, TaskManagerAbi.configCall(), at, "config at block " + block))
+            .maxMissedResponses();
+    return LivenessSla.of(liveness(operatorId, at), max, responses);
   }
 
   public long blockNumber() {

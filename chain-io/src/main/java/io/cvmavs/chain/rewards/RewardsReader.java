@@ -95,6 +95,16 @@ public final class RewardsReader {
         coordinator(), RewardsAbi.CUMULATIVE_CLAIMED, new Address(earner), new Address(token));
   }
 
+  /** ERC-20 {@code token.balanceOf(holder)} (e.g. the reward pool the service manager holds). */
+  public BigInteger tokenBalance(String token, String holder) {
+    return uint(token, "balanceOf(address)", new Address(holder));
+  }
+
+  /** ERC-20 {@code token.allowance(owner, spender)}. */
+  public BigInteger tokenAllowance(String token, String owner, String spender) {
+    return uint(token, "allowance(address,address)", new Address(owner), new Address(spender));
+  }
+
   public FeeTotals feeTotals(String token) {
     Words w =
         new Words(

@@ -39,6 +39,7 @@ class RewardSplitFromChainIT {
           new RpcMonitorChain(
               URI.create(anvil.rpcUrl()),
               chain.deployments.address("CvmRegistry"),
+              chain.deployments.address("CvmTaskManager"),
               chain.deploymentBlock());
       List<SignedTask> tasks =
           SignedTasks.fromChain(

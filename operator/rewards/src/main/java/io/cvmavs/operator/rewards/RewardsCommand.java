@@ -23,17 +23,22 @@ import picocli.CommandLine.Spec;
 /**
  * {@code cvm-avs rewards --config F}: what the AVS submitted to EigenLayer for this operator
  * (earned), what it claimed, and what is left to claim once a root covers it (read-only, no key).
+ * {@code cvm-avs rewards run}: the AVS's periodic submitter ({@link RewardsRunCommand}).
  */
 @Command(
     name = "rewards",
     mixinStandardHelpOptions = true,
+    subcommands = RewardsRunCommand.class,
     description =
         "Print the operator's rewards: amounts submitted to EigenLayer's RewardsCoordinator for it"
             + " (earned), claimed, and unclaimed, per submission (no password needed).")
 public final class RewardsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "operator.yaml (required unless a subcommand is given)")
   Path config;
 
   @Option(
@@ -45,6 +50,10 @@ public final class RewardsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (config == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "Missing required option: '--config=FILE'");
+    }
     OperatorConfig c = OperatorConfigLoader.load(config);
     String operator =
         new ObjectMapper()

@@ -1,13 +1,19 @@
 package io.cvmavs.operator.taskgen;
 
+import io.cvmavs.chain.avs.TaskManagerReader;
+import io.cvmavs.chain.rewards.RewardsContracts;
+import io.cvmavs.chain.rewards.RewardsReader;
+import io.cvmavs.chain.rewards.RewardsWriter;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.chain.staking.StakingWriter;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.keys.KeystoreAccess;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +66,28 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
   @Option(names = "--poll-ms", description = "Step interval (default ${DEFAULT-VALUE}).")
   long pollMillis = 1000;
 
+  @Option(
+      names = "--fee",
+      paramLabel = "AMOUNT",
+      description =
+          "Escrow this task fee (token's smallest unit) with every task from the generator's"
+              + " account (CvmTaskFees), and refund the fees of tasks left unanswered.")
+  Optional<BigInteger> fee = Optional.empty();
+
+  @Option(
+      names = "--fee-token",
+      paramLabel = "ADDRESS",
+      description = "Token of --fee (default: the deployment's CToken).")
+  Optional<String> feeToken = Optional.empty();
+
+  @Option(
+      names = "--fee-refund-to",
+      paramLabel = "ADDRESS",
+      description =
+          "Where an unanswered task's fee goes back to: the manuscript owner (default: the"
+              + " generator's account).")
+  Optional<String> feeRefundTo = Optional.empty();
+
   @Override
   public Integer call() throws Exception {
     long span = cvm.span();
@@ -80,6 +108,7 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
     OperatorConfig c = OperatorConfigLoader.load(config);
     var key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     Transactor tx = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
+    Optional<TaskFeeKeeper> fees = fees(c, tx);
     long deploymentBlock = c.startBlock();
     long genesis = cvm.genesisBlock().orElse(deploymentBlock + 1);
     byte[] manuscriptHash = cvm.manuscriptHash();
@@ -100,7 +129,8 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
                     deploymentBlock,
                     Duration.ofMillis(pollMillis),
                     OptionalLong.empty()),
-                TaskGenerator.Chain.of(tx, taskManager),
+                fees.map(f -> f.chain(TaskGenerator.Chain.of(tx, taskManager)))
+                    .orElseGet(() -> TaskGenerator.Chain.of(tx, taskManager)),
                 CvmTasks.computer(
                     Optional.of(genesis),
                     deploymentBlock,
@@ -119,6 +149,20 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
                   out.flush();
                 })
             .start()) {
+      fees.ifPresent(
+          f ->
+              scheduler.scheduleWithFixedDelay(
+                  () -> {
+                    try {
+                      f.step();
+                    } catch (RuntimeException e) {
+                      org.slf4j.LoggerFactory.getLogger(TaskGeneratorCommand.class)
+                          .warn("task fees: {} (retrying at the next tick)", e.getMessage());
+                    }
+                  },
+                  pollMillis,
+                  pollMillis,
+                  java.util.concurrent.TimeUnit.MILLISECONDS));
       out.println("task generator running from CVM block genesis " + genesis + " (Ctrl-C stops)");
       out.flush();
       CountDownLatch stop = new CountDownLatch(1);
@@ -129,5 +173,32 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
       tx.web3j().shutdown();
     }
     return 0;
+  }
+
+  private Optional<TaskFeeKeeper> fees(OperatorConfig c, Transactor tx) {
+    if (fee.isEmpty()) {
+      return Optional.empty();
+    }
+    if (fee.get().signum() <= 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--fee must be > 0");
+    }
+    RewardsContracts at =
+        new RewardsContracts(
+            c.address("CvmServiceManager"),
+            null, // fees need only the escrow
+            c.address("CvmTaskFees"));
+    return Optional.of(
+        new TaskFeeKeeper(
+            new TaskFeeKeeper.Policy(
+                feeToken.orElseGet(() -> c.address("CToken")),
+                fee.get(),
+                feeRefundTo.orElse(tx.address())),
+            tx.address(),
+            at.taskFees(),
+            new RewardsReader(tx.reader(), at),
+            new RewardsWriter(tx, at),
+            new StakingWriter(tx, c.address("CStaking")),
+            new TaskManagerReader(tx, c.address("CvmTaskManager")),
+            c.startBlock()));
   }
 }

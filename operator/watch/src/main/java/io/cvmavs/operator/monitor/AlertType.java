@@ -11,7 +11,8 @@ import java.util.Optional;
  * list {@link Events}, which contract emits it, its severity). Adding an event is adding a line;
  * {@link EventSpec} derives the topic and the decoder. The well-known parameter names {@code
  * operator}, {@code operatorId}, {@code taskIndex} and {@code requestId} fill the alert's fields of
- * the same names.
+ * the same names. {@link #LIVENESS_WARNING} is the one alert no event carries: the monitor derives
+ * it from the task manager's published liveness views after a response ({@link #derived()}).
  */
 public enum AlertType {
   OPERATOR_SLASHED(Contract.ALLOCATION_MANAGER, Severity.CRITICAL, Events.OPERATOR_SLASHED),
@@ -28,7 +29,12 @@ public enum AlertType {
   LIVENESS_THRESHOLD_REACHED(
       Contract.TASK_MANAGER, Severity.WARNING, Events.LIVENESS_THRESHOLD_REACHED),
   OPERATOR_EJECTED_FOR_LIVENESS(
-      Contract.TASK_MANAGER, Severity.CRITICAL, Events.OPERATOR_EJECTED_FOR_LIVENESS);
+      Contract.TASK_MANAGER, Severity.CRITICAL, Events.OPERATOR_EJECTED_FOR_LIVENESS),
+  /**
+   * A response left the operator one consecutive miss short of ejectable (issue 21); raised for the
+   * {@code TaskResponded} log that did it, so its id is that log's id plus the operatorId.
+   */
+  LIVENESS_WARNING(Contract.TASK_MANAGER, Severity.WARNING, null);
 
   /** Alert severities, lowest first. */
   public enum Severity {
@@ -56,6 +62,8 @@ public enum AlertType {
 
   public final Contract contract;
   public final Severity severity;
+
+  /** The chain event, null for a {@link #derived()} alert. */
   public final EventSpec event;
 
   AlertType(Contract contract, Severity severity, EventSpec event) {
@@ -64,18 +72,23 @@ public enum AlertType {
     this.event = event;
   }
 
+  /** Whether the monitor derives this alert from chain reads rather than from one event. */
+  public boolean derived() {
+    return event == null;
+  }
+
   /** The alert's {@code type} in JSON: the enum name in lower case. */
   public String json() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
 
   public static List<String> topics() {
-    return Arrays.stream(values()).map(t -> t.event.topic()).toList();
+    return Arrays.stream(values()).filter(t -> !t.derived()).map(t -> t.event.topic()).toList();
   }
 
   public static Optional<AlertType> of(String contractAddress, String topic0, Addresses a) {
     return Arrays.stream(values())
-        .filter(t -> t.event.topic().equalsIgnoreCase(topic0))
+        .filter(t -> !t.derived() && t.event.topic().equalsIgnoreCase(topic0))
         .filter(t -> a.of(t.contract).equalsIgnoreCase(contractAddress))
         .findFirst();
   }

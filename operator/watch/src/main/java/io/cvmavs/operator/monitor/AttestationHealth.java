@@ -1,5 +1,6 @@
 package io.cvmavs.operator.monitor;
 
+import io.cvmavs.chain.avs.LivenessSla;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -59,6 +60,7 @@ public final class AttestationHealth {
     boolean slashed;
     boolean ejected;
     boolean livenessWarning;
+    LivenessSla sla; // null until read
 
     OperatorView(String operatorId) {
       this.operatorId = operatorId;
@@ -171,6 +173,19 @@ public final class AttestationHealth {
     }
   }
 
+  /** The operatorIds whose health is reported (those the filter admits). */
+  public synchronized List<String> operatorIds() {
+    return operators.values().stream()
+        .filter(o -> filter.admitsDirectly(o.operator, o.operatorId))
+        .map(o -> o.operatorId)
+        .toList();
+  }
+
+  /** The task manager's liveness SLA of operator {@code id} at the head. */
+  public synchronized void sla(String id, LivenessSla sla) {
+    operator(id, null).sla = sla;
+  }
+
   public synchronized void stakes(MonitorChain.Stakes s, long head, long headTime) {
     s.operators().values().forEach(m -> operator(m.operatorId(), m.operator()).stake = m.stake());
     this.totalStake = s.total();
@@ -206,7 +221,8 @@ public final class AttestationHealth {
       Long lastSignedTime,
       boolean slashed,
       boolean ejected,
-      boolean livenessWarning) {}
+      boolean livenessWarning,
+      LivenessSla sla) {}
 
   public synchronized List<OperatorHealth> operators() {
     List<OperatorHealth> out = new ArrayList<>();
@@ -257,7 +273,8 @@ public final class AttestationHealth {
               lastSignedTime,
               o.slashed,
               o.ejected,
-              o.livenessWarning));
+              o.livenessWarning,
+              o.sla));
     }
     return out;
   }
@@ -289,9 +306,30 @@ public final class AttestationHealth {
               .put("lastSignedTime", h.lastSignedTime())
               .put("slashed", h.slashed())
               .put("ejected", h.ejected())
-              .put("livenessWarning", h.livenessWarning()));
+              .put("livenessWarning", h.livenessWarning())
+              .put("sla", slaJson(h.sla())));
     }
     return a;
+  }
+
+  /**
+   * The SLA line: {@code missedInARow}, {@code ejectionAt}, {@code missesLeft}, {@code warning}
+   * (one more miss makes it ejectable), {@code ejectable}, {@code responses}, {@code summary}; null
+   * before the first read.
+   */
+  private static JsonObject slaJson(LivenessSla s) {
+    if (s == null) {
+      return null;
+    }
+    return new JsonObject()
+        .put("missedInARow", s.currentStreak())
+        .put("ejectionAt", s.ejectionAt())
+        .put("missesLeft", s.missesLeft())
+        .put("warning", s.warning())
+        .put("ejectable", s.ejectable())
+        .put("responses", s.responses())
+        .put("responsesAfterLastMiss", s.responsesSinceLastMiss())
+        .put("summary", s.summary());
   }
 
   public synchronized JsonArray tasksJson(int limit) {

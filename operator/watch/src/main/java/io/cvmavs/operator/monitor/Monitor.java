@@ -2,6 +2,7 @@ package io.cvmavs.operator.monitor;
 
 import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.LivenessSla;
 import io.cvmavs.chain.avs.TaskManagerAbi;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -62,6 +63,8 @@ public final class Monitor {
   private long position;
   private Map<String, String> addressById;
   private final ConsoleLevel consoleLevel = new ConsoleLevel();
+  private final Set<String> warned = new java.util.HashSet<>(); // operatorId@block, this range
+  private boolean slaRead;
 
   public Monitor(
       MonitorChain chain,
@@ -146,8 +149,11 @@ public final class Monitor {
     if (position <= head) {
       long to = Math.min(head, position + settings.maxBlockRange() - 1);
       List<Alert> fresh = new ArrayList<>();
+      warned.clear(); // a block is in one range only
+      boolean responses = false;
       for (Log log : chain.logs(contracts, topics, position, to)) {
-        handle(log).ifPresent(fresh::add);
+        handle(log, fresh);
+        responses |= TaskManagerAbi.TASK_RESPONDED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
       }
       position = to + 1;
       more = to < head;
@@ -164,13 +170,19 @@ public final class Monitor {
         store.save(state);
       }
       health.stakes(chain.currentStakes(), to, chain.blockTimestamp(to));
+      if (responses || !slaRead) {
+        for (String id : health.operatorIds()) {
+          health.sla(id, chain.livenessSla(id, to));
+        }
+        slaRead = true;
+      }
       onChange.run();
     }
     deliverPending();
     return more;
   }
 
-  private Optional<Alert> handle(Log log) {
+  private void handle(Log log, List<Alert> fresh) {
     String topic0 = log.getTopics().get(0);
     long block = log.getBlockNumber().longValueExact();
     if (log.getAddress().equalsIgnoreCase(settings.addresses().taskManager())) {
@@ -183,10 +195,11 @@ public final class Monitor {
             chain.blockTimestamp(t.taskCreatedBlock()),
             t.quorumThresholdPercentage(),
             chain.operatorSetAt(t.taskCreatedBlock(), t.quorumNumbers()));
-        return Optional.empty();
+        return;
       }
       if (TaskManagerAbi.TASK_RESPONDED_TOPIC.equalsIgnoreCase(topic0)) {
         TaskManagerAbi.TaskResponded r = TaskManagerAbi.decodeTaskResponded(log);
+        Optional<List<String>> nonSigners = nonSigners(r);
         health.taskResponded(
             r.taskIndex(),
             block,
@@ -194,19 +207,24 @@ public final class Monitor {
             r.transactionHash(),
             r.signedStakeForQuorum(),
             r.totalStakeForQuorum(),
-            nonSigners(r).orElse(null));
-        return Optional.empty();
+            nonSigners.orElse(null));
+        if (block >= state.nextBlock()) {
+          for (String id : nonSigners.orElse(List.of())) {
+            livenessWarning(log, r, id).ifPresent(fresh::add);
+          }
+        }
+        return;
       }
     }
     Optional<AlertType> type = AlertType.of(log.getAddress(), topic0, settings.addresses());
     if (type.isEmpty()) {
-      return Optional.empty();
+      return;
     }
     Map<String, Object> values = type.get().event.decode(log);
     if (type.get() == AlertType.OPERATOR_SLASHED
         && values.get("operatorSet") instanceof List<?> set
         && !String.valueOf(set.get(0)).equalsIgnoreCase(settings.addresses().avs())) {
-      return Optional.empty(); // another AVS's operator set on a shared AllocationManager
+      return; // another AVS's operator set on a shared AllocationManager
     }
     Alert a =
         new Alert(
@@ -224,10 +242,66 @@ public final class Monitor {
             Alert.describe(type.get(), values),
             values);
     if (!admitted(a)) {
-      return Optional.empty(); // an operator outside `operators:`
+      return; // an operator outside `operators:`
     }
     health.event(a);
-    return block >= state.nextBlock() ? Optional.of(a) : Optional.empty();
+    if (block >= state.nextBlock()) {
+      fresh.add(a);
+    }
+  }
+
+  /**
+   * The early liveness alert: after response {@code r} (a miss of {@code operatorId}), the task
+   * manager's liveness views at that block say one more consecutive miss makes the operator
+   * ejectable ({@link LivenessSla#warning()}). Read at the response's block, so a replay gives the
+   * same answer; the id is the response log's plus the operatorId (one per operator and response).
+   * With several responses in one block the views show the block's end state, so the warning can be
+   * skipped when the same block also took the operator past it (the threshold's own alert then
+   * follows).
+   */
+  private Optional<Alert> livenessWarning(
+      Log log, TaskManagerAbi.TaskResponded r, String operatorId) {
+    long block = log.getBlockNumber().longValueExact();
+    LivenessSla sla = chain.livenessSla(operatorId, block);
+    if (!sla.warning() || !warned.add(operatorId + "@" + block)) {
+      return Optional.empty();
+    }
+    if (addressById == null || !addressById.containsKey(operatorId)) {
+      addressById = chain.registeredOperators();
+    }
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("operatorId", operatorId);
+    details.put("taskIndex", BigInteger.valueOf(r.taskIndex()));
+    details.put("missedInARow", BigInteger.valueOf(sla.currentStreak()));
+    details.put("ejectionAt", BigInteger.valueOf(sla.ejectionAt()));
+    details.put("missesLeft", BigInteger.valueOf(sla.missesLeft()));
+    details.put("responses", BigInteger.valueOf(sla.responses()));
+    Alert a =
+        new Alert(
+            chain.chainId()
+                + ":"
+                + log.getTransactionHash()
+                + ":"
+                + log.getLogIndex()
+                + ":"
+                + operatorId,
+            AlertType.LIVENESS_WARNING,
+            addressById.get(operatorId),
+            operatorId,
+            r.taskIndex(),
+            null,
+            log.getTransactionHash(),
+            block,
+            log.getLogIndex().longValueExact(),
+            chain.blockTimestamp(block),
+            chain.chainId(),
+            "LivenessWarning " + sla.summary() + " (one more miss makes it ejectable)",
+            details);
+    if (!admitted(a)) {
+      return Optional.empty();
+    }
+    health.event(a);
+    return Optional.of(a);
   }
 
   private boolean admitted(Alert a) {

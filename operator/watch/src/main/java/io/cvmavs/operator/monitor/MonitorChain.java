@@ -1,5 +1,6 @@
 package io.cvmavs.operator.monitor;
 
+import io.cvmavs.chain.avs.LivenessSla;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
@@ -40,4 +41,10 @@ public interface MonitorChain {
    * only the operatorId, and the other way round.
    */
   Map<String, String> registeredOperators();
+
+  /**
+   * The task manager's liveness SLA of {@code operatorId} (0x hex) at the end of block {@code
+   * block}: the streak of misses, the ejection threshold, whether it is ejectable.
+   */
+  LivenessSla livenessSla(String operatorId, long block);
 }

@@ -46,7 +46,10 @@ public final class MonitorService implements AutoCloseable {
   public static MonitorService start(MonitorConfig config) {
     RpcMonitorChain chain =
         new RpcMonitorChain(
-            config.ethRpcUrl(), config.addresses().get("CvmRegistry"), config.startBlock());
+            config.ethRpcUrl(),
+            config.addresses().get("CvmRegistry"),
+            config.alertAddresses().taskManager(),
+            config.startBlock());
     config
         .chainId()
         .filter(id -> id != chain.chainId())

@@ -2,8 +2,10 @@ package io.cvmavs.operator.monitor;
 
 import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.LivenessSla;
 import io.cvmavs.chain.avs.OperatorSetReader;
 import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.LogScanner;
 import io.cvmavs.chain.rpc.RpcClient;
@@ -29,12 +31,15 @@ public final class RpcMonitorChain implements MonitorChain {
   private final LogScanner scanner;
   private final Map<Long, Long> timestamps = new ConcurrentHashMap<>();
   private final OperatorSetReader operatorSets;
+  private final TaskManagerReader taskManager;
 
-  public RpcMonitorChain(URI rpcUrl, String registryAddress, long fromBlock) {
+  public RpcMonitorChain(
+      URI rpcUrl, String registryAddress, String taskManagerAddress, long fromBlock) {
     RpcClient rpc = ChainAccess.read(rpcUrl, java.util.Optional.empty());
     this.web3j = rpc.web3j();
     this.chainId = rpc.chainId();
     this.registry = new RegistryReader(rpc, registryAddress);
+    this.taskManager = new TaskManagerReader(rpc, taskManagerAddress);
     this.scanner = rpc.logs();
     this.operatorSets = new OperatorSetReader(registry, fromBlock);
   }
@@ -135,5 +140,10 @@ public final class RpcMonitorChain implements MonitorChain {
       out.put(Bytes32.hex(r.operatorId()), r.operator().toLowerCase(java.util.Locale.ROOT));
     }
     return out;
+  }
+
+  @Override
+  public LivenessSla livenessSla(String operatorId, long block) {
+    return taskManager.livenessSla(Bytes32.parse("operatorId", operatorId), block);
   }
 }

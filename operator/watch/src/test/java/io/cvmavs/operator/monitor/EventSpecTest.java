@@ -65,6 +65,9 @@ class EventSpecTest {
             AlertType.Contract.ALLOCATION_MANAGER, "AllocationManager",
             AlertType.Contract.C_STAKING, "CStaking");
     for (AlertType t : AlertType.values()) {
+      if (t.derived()) {
+        continue; // no event: read from the task manager's views
+      }
       Set<String> declared = events(artifact.get(t.contract));
       assertThat(declared).as(t.name()).contains(t.event.canonical());
     }
