@@ -72,27 +72,78 @@ public final class ChainbaseDb implements AutoCloseable {
 
   /** Opens (or creates) the store at {@code dir} for the CVM chain {@code chainId}. */
   public static ChainbaseDb open(Path dir, long chainId) {
+    return open(dir, chainId, true);
+  }
+
+  /**
+   * Opens an existing store with the chain id recorded when it was created (tools that read or
+   * append to a node's store).
+   *
+   * @throws StoreException when {@code dir} holds no ChainbaseDB
+   */
+  public static ChainbaseDb openExisting(Path dir) {
+    if (!Files.isRegularFile(dir.resolve("CURRENT"))) {
+      throw new StoreException("no ChainbaseDB at " + dir + " (no RocksDB CURRENT file)");
+    }
+    return open(dir, -1, false);
+  }
+
+  private static final byte[] CHAIN_ID = StateKeys.meta("chain_id");
+
+  private static ChainbaseDb open(Path dir, long chainId, boolean create) {
     // RocksDB defaults. Tried and measured worse (docs/BENCHMARKS.md): bloom filters + a block
-    // cache
-    // holding index/filter blocks + L0 compaction at 2 files.
-    Options options = new Options().setCreateIfMissing(true);
+    // cache holding index/filter blocks + L0 compaction at 2 files.
+    Options options = new Options().setCreateIfMissing(create);
+    RocksDB rocks;
     try {
       Files.createDirectories(dir);
-      ChainbaseDb s =
-          new ChainbaseDb(
-              options, RocksDB.open(options, dir.toString()), new MutationValidator(chainId), dir);
-      try {
-        s.load();
-        s.vectors.openAll(s.collections(), s::documentRecords, s.height);
-      } catch (RuntimeException e) {
-        s.close();
-        throw e;
-      }
-      return s;
+      rocks = RocksDB.open(options, dir.toString());
     } catch (RocksDBException | IOException e) {
       options.close();
       throw new StoreException("cannot open ChainbaseDB at " + dir + ": " + e.getMessage(), e);
     }
+    long chain;
+    try {
+      byte[] recorded = rocks.get(CHAIN_ID);
+      if (recorded == null) {
+        if (!create) {
+          throw new StoreException(
+              "the ChainbaseDB at " + dir + " records no chain id; open it with its chain id");
+        }
+        try (WriteOptions sync = new WriteOptions().setSync(true)) {
+          rocks.put(sync, CHAIN_ID, StateKeys.u64(chainId));
+        }
+        chain = chainId;
+      } else {
+        chain = StateKeys.readU64(recorded);
+        if (create && chain != chainId) {
+          throw new StoreException(
+              "the ChainbaseDB at "
+                  + dir
+                  + " belongs to chain "
+                  + Long.toUnsignedString(chain)
+                  + ", not "
+                  + Long.toUnsignedString(chainId));
+        }
+      }
+    } catch (RocksDBException | RuntimeException e) {
+      rocks.close();
+      options.close();
+      throw e instanceof StoreException se
+          ? se
+          : new StoreException("cannot open ChainbaseDB at " + dir + ": " + e.getMessage(), e);
+    }
+    ChainbaseDb s = new ChainbaseDb(options, rocks, new MutationValidator(chain), dir);
+    try {
+      s.load();
+      s.vectors.openAll(s.collections(), s::documentRecords, s.height);
+    } catch (RocksDBException | RuntimeException e) {
+      s.close();
+      throw e instanceof StoreException se
+          ? se
+          : new StoreException("cannot open ChainbaseDB at " + dir + ": " + e.getMessage(), e);
+    }
+    return s;
   }
 
   private void load() throws RocksDBException {

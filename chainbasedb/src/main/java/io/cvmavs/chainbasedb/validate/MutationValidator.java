@@ -92,6 +92,20 @@ public final class MutationValidator {
     return new CheckedMutation(m, root, sender, payload);
   }
 
+  /**
+   * The refusal CheckTx gives for a format error (e.g. one found while reading a mutation's JSON
+   * form): the same code and field as for the binary form.
+   */
+  public static Refusal refusalOf(FormatException e) {
+    if (e instanceof BadIdentityException) {
+      return new Refusal(RefusalCode.BAD_IDENTITY, e.field(), messageOf(e));
+    }
+    if (e instanceof UnsupportedValueException) {
+      return new Refusal(codeFor(e.field()), e.field(), messageOf(e));
+    }
+    return new Refusal(RefusalCode.MALFORMED, e.field(), messageOf(e));
+  }
+
   private static String messageOf(RuntimeException e) {
     String msg = e.getMessage();
     int i = msg.indexOf(": ");

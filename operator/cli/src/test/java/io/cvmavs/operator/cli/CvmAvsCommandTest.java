@@ -148,6 +148,10 @@ class CvmAvsCommandTest {
           "cvm-avs consensus",
           "cvm-avs consensus genesis",
           "cvm-avs devnet",
+          "cvm-avs db3",
+          "cvm-avs db3 apply",
+          "cvm-avs db3 query",
+          "cvm-avs db3 root",
           "cvm-avs help");
 
   @Test
