@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,32 +56,94 @@ public final class ChainbaseDb implements AutoCloseable {
   private final WriteOptions syncWrite;
   private final MutationValidator validator;
   private final StateRoot root = new StateRoot();
+  private final VectorIndexes vectors;
   private volatile long height;
 
-  private ChainbaseDb(Options options, RocksDB db, MutationValidator validator) {
+  private ChainbaseDb(Options options, RocksDB db, MutationValidator validator, Path dir) {
     this.options = options;
     this.db = db;
     this.syncWrite = new WriteOptions().setSync(true);
     this.validator = validator;
+    this.vectors = new VectorIndexes(dir.resolve(VECTOR_DIR));
   }
+
+  /** Sub-directory of the store's directory that holds the vector indexes (not RocksDB's). */
+  public static final String VECTOR_DIR = "vector";
 
   /** Opens (or creates) the store at {@code dir} for the CVM chain {@code chainId}. */
   public static ChainbaseDb open(Path dir, long chainId) {
+    return open(dir, chainId, true);
+  }
+
+  /**
+   * Opens an existing store with the chain id recorded when it was created (tools that read or
+   * append to a node's store).
+   *
+   * @throws StoreException when {@code dir} holds no ChainbaseDB
+   */
+  public static ChainbaseDb openExisting(Path dir) {
+    if (!Files.isRegularFile(dir.resolve("CURRENT"))) {
+      throw new StoreException("no ChainbaseDB at " + dir + " (no RocksDB CURRENT file)");
+    }
+    return open(dir, -1, false);
+  }
+
+  private static final byte[] CHAIN_ID = StateKeys.meta("chain_id");
+
+  private static ChainbaseDb open(Path dir, long chainId, boolean create) {
     // RocksDB defaults. Tried and measured worse (docs/BENCHMARKS.md): bloom filters + a block
-    // cache
-    // holding index/filter blocks + L0 compaction at 2 files.
-    Options options = new Options().setCreateIfMissing(true);
+    // cache holding index/filter blocks + L0 compaction at 2 files.
+    Options options = new Options().setCreateIfMissing(create);
+    RocksDB rocks;
     try {
       Files.createDirectories(dir);
-      ChainbaseDb s =
-          new ChainbaseDb(
-              options, RocksDB.open(options, dir.toString()), new MutationValidator(chainId));
-      s.load();
-      return s;
+      rocks = RocksDB.open(options, dir.toString());
     } catch (RocksDBException | IOException e) {
       options.close();
       throw new StoreException("cannot open ChainbaseDB at " + dir + ": " + e.getMessage(), e);
     }
+    long chain;
+    try {
+      byte[] recorded = rocks.get(CHAIN_ID);
+      if (recorded == null) {
+        if (!create) {
+          throw new StoreException(
+              "the ChainbaseDB at " + dir + " records no chain id; open it with its chain id");
+        }
+        try (WriteOptions sync = new WriteOptions().setSync(true)) {
+          rocks.put(sync, CHAIN_ID, StateKeys.u64(chainId));
+        }
+        chain = chainId;
+      } else {
+        chain = StateKeys.readU64(recorded);
+        if (create && chain != chainId) {
+          throw new StoreException(
+              "the ChainbaseDB at "
+                  + dir
+                  + " belongs to chain "
+                  + Long.toUnsignedString(chain)
+                  + ", not "
+                  + Long.toUnsignedString(chainId));
+        }
+      }
+    } catch (RocksDBException | RuntimeException e) {
+      rocks.close();
+      options.close();
+      throw e instanceof StoreException se
+          ? se
+          : new StoreException("cannot open ChainbaseDB at " + dir + ": " + e.getMessage(), e);
+    }
+    ChainbaseDb s = new ChainbaseDb(options, rocks, new MutationValidator(chain), dir);
+    try {
+      s.load();
+      s.vectors.openAll(s.collections(), s::documentRecords, s.height);
+    } catch (RocksDBException | RuntimeException e) {
+      s.close();
+      throw e instanceof StoreException se
+          ? se
+          : new StoreException("cannot open ChainbaseDB at " + dir + ": " + e.getMessage(), e);
+    }
+    return s;
   }
 
   private void load() throws RocksDBException {
@@ -250,6 +313,60 @@ public final class ChainbaseDb implements AutoCloseable {
     } catch (RocksDBException e) {
       throw new StoreException("cannot write block " + newHeight + ": " + e.getMessage(), e);
     }
+    try {
+      vectors.afterCommit(block.writes(), d -> name -> collection(d, name), newHeight);
+    } catch (RuntimeException e) {
+      throw new StoreException(
+          "block "
+              + newHeight
+              + " is committed but its vector index update failed ("
+              + e.getMessage()
+              + "); reopening the store rebuilds the vector indexes from the documents",
+          e);
+    }
+  }
+
+  /** Every collection of the committed state, in key order. */
+  List<StateModel.Collection> collections() {
+    List<StateModel.Collection> out = new ArrayList<>();
+    byte[] prefix = StateKeys.collectionPrefix();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+        Map.Entry<Identity, String> dc = StateKeys.parseCollection(it.key());
+        out.add(StateKeys.decodeCollection(dc.getKey(), dc.getValue(), it.value()));
+      }
+    }
+    return out;
+  }
+
+  /** The committed (id, document record) pairs of a collection in id order; close the stream. */
+  java.util.stream.Stream<Map.Entry<byte[], byte[]>> documentRecords(StateModel.Collection c) {
+    byte[] prefix = StateKeys.documentPrefix(c.db(), c.name());
+    RocksIterator it = db.newIterator();
+    it.seek(prefix);
+    java.util.Iterator<Map.Entry<byte[], byte[]>> iter =
+        new java.util.Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return it.isValid() && startsWith(it.key(), prefix);
+          }
+
+          @Override
+          public Map.Entry<byte[], byte[]> next() {
+            if (!hasNext()) {
+              throw new java.util.NoSuchElementException();
+            }
+            byte[] k = it.key();
+            Map.Entry<byte[], byte[]> e =
+                Map.entry(Arrays.copyOfRange(k, prefix.length, k.length), it.value());
+            it.next();
+            return e;
+          }
+        };
+    return java.util.stream.StreamSupport.stream(
+            java.util.Spliterators.spliteratorUnknownSize(iter, java.util.Spliterator.ORDERED),
+            false)
+        .onClose(it::close);
   }
 
   /** The committed leaves of one bucket; buckets are read in ascending order with one iterator. */
@@ -417,6 +534,326 @@ public final class ChainbaseDb implements AutoCloseable {
     }
   }
 
+  // ------------------------------------------------------------------ vector and graph reads
+
+  /** Largest k, limit or candidate list a vector or graph query takes. */
+  public static final int MAX_RESULTS = 10_000;
+
+  /** Largest number of hops of a traversal or path query. */
+  public static final int MAX_HOPS = 16;
+
+  /** Candidate list of a k-NN search when the caller gives none (recall, docs/BENCHMARKS.md). */
+  public static final int DEFAULT_CANDIDATES = 100;
+
+  /**
+   * A k-NN result: the document, and its exact metric value to the query (see {@link #nearest}).
+   */
+  public record Near(byte[] id, Identity owner, byte[] bson, double score) {}
+
+  private StateModel.Collection existing(Identity dbId, String collection) {
+    return collection(dbId, collection)
+        .orElseThrow(() -> new StoreException("no collection '" + collection + "' in " + dbId));
+  }
+
+  private static IndexSpec indexOf(StateModel.Collection c, String index, IndexSpec.Kind kind) {
+    IndexSpec spec =
+        c.indexes().stream()
+            .filter(s -> s.name().equals(index))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new StoreException(
+                        "collection '" + c.name() + "' has no index '" + index + "'"));
+    if (spec.kind() != kind) {
+      throw new StoreException(
+          "index '" + index + "' is a " + spec.kind().wire() + ", not a " + kind.wire());
+    }
+    return spec;
+  }
+
+  private static void checkCount(String what, int n, int min, int max) {
+    if (n < min || n > max) {
+      throw new StoreException(what + " must be " + min + ".." + max + ", got " + n);
+    }
+  }
+
+  /**
+   * The approximate {@code k} nearest documents to {@code query} by the vector index {@code index}
+   * (HNSW with a candidate list of {@code candidates}), ranked by the exact metric value computed
+   * from each document's current vector: cosine similarity and dot product descending, l2 distance
+   * ascending, ties by id. Results are approximate and may differ between nodes (the graph depends
+   * on history); they are not part of consensus.
+   */
+  public List<Near> nearest(
+      Identity dbId, String collection, String index, float[] query, int k, int candidates) {
+    StateModel.Collection c = existing(dbId, collection);
+    IndexSpec spec = indexOf(c, index, IndexSpec.Kind.VECTOR_INDEX);
+    checkCount("k", k, 1, MAX_RESULTS);
+    checkCount("candidates", candidates, 1, MAX_RESULTS);
+    if (query.length != spec.dimension()) {
+      throw new StoreException(
+          "query vector has "
+              + query.length
+              + " dimensions; index '"
+              + index
+              + "' has "
+              + spec.dimension());
+    }
+    boolean zero = true;
+    for (int i = 0; i < query.length; i++) {
+      if (!Float.isFinite(query[i])) {
+        throw new StoreException("query vector element " + i + " is not finite");
+      }
+      zero &= query[i] == 0f;
+    }
+    if (zero && spec.metric().equals("cosine")) {
+      throw new StoreException("query vector is all zeros, which has no direction (cosine)");
+    }
+    io.cvmavs.chainbasedb.vector.HnswIndex idx = vectors.index(c, spec);
+    List<io.cvmavs.chainbasedb.vector.HnswIndex.Candidate> cands =
+        idx.search(query, Math.max(k, candidates), candidates);
+    List<Near> out = new ArrayList<>(cands.size());
+    List<byte[]> keys = new ArrayList<>(cands.size());
+    for (io.cvmavs.chainbasedb.vector.HnswIndex.Candidate cd : cands) {
+      keys.add(StateKeys.document(dbId, collection, cd.id()));
+    }
+    List<byte[]> values;
+    try {
+      values = keys.isEmpty() ? List.of() : db.multiGetAsList(keys);
+    } catch (RocksDBException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
+    }
+    for (int i = 0; i < cands.size(); i++) {
+      if (values.get(i) == null) {
+        continue; // deleted by a block whose index update is not visible yet
+      }
+      StateModel.Document d = StateKeys.decodeDocument(values.get(i));
+      float[] v =
+          io.cvmavs.chainbasedb.format.IndexValues.vector(
+              spec, io.cvmavs.chainbasedb.format.BsonDocuments.decodeTrusted(d.bson()), "document");
+      if (v == null) {
+        continue;
+      }
+      out.add(new Near(cands.get(i).id(), d.owner(), d.bson(), idx.metric().score(query, v)));
+    }
+    Comparator<Near> byScore = Comparator.comparingDouble(Near::score);
+    if (idx.metric().higherIsNearer()) {
+      byScore = byScore.reversed();
+    }
+    out.sort(byScore.thenComparing(Near::id, Arrays::compareUnsigned));
+    return out.size() > k ? List.copyOf(out.subList(0, k)) : out;
+  }
+
+  /** Which edges a graph query follows from a node. */
+  public enum Direction {
+    /** from the edge's source field to its target field */
+    OUT,
+    /** backwards, target to source */
+    IN,
+    /** both */
+    BOTH
+  }
+
+  /**
+   * An edge of a graph index: its endpoints (integers come back as int64) and the id of the
+   * document that declares it.
+   */
+  public record Edge(BsonValue from, BsonValue to, byte[] id) {}
+
+  /** A node reached by a traversal, with its distance in hops from the start. */
+  public record Reached(BsonValue node, int hops) {}
+
+  /**
+   * The edges at {@code node} in {@code direction}, in (direction, other node, edge id) order; at
+   * most {@code limit}.
+   */
+  public List<Edge> neighbours(
+      Identity dbId,
+      String collection,
+      String index,
+      BsonValue node,
+      Direction direction,
+      int limit) {
+    StateModel.Collection c = existing(dbId, collection);
+    indexOf(c, index, IndexSpec.Kind.GRAPH_INDEX);
+    checkCount("limit", limit, 1, MAX_RESULTS);
+    byte[] n = encodeNode(node, "node");
+    List<Edge> out = new ArrayList<>();
+    adjacent(dbId, collection, index, n, direction, limit, out);
+    return out;
+  }
+
+  private static byte[] encodeNode(BsonValue v, String what) {
+    if (v == null || v.isNull() || !io.cvmavs.chainbasedb.format.IndexValues.indexable(v)) {
+      throw new StoreException(
+          what
+              + " has type "
+              + (v == null ? "none" : v.getBsonType())
+              + "; graph nodes are boolean, integer, double or string values");
+    }
+    return OrderedKeys.encode(List.of(v));
+  }
+
+  /**
+   * The encoded nodes adjacent to {@code node}, at most {@code limit} edges read; when {@code
+   * edges} is non-null the edges are added to it.
+   */
+  private List<byte[]> adjacent(
+      Identity dbId,
+      String collection,
+      String index,
+      byte[] node,
+      Direction direction,
+      int limit,
+      List<Edge> edges) {
+    List<byte[]> out = new ArrayList<>();
+    for (Direction d :
+        direction == Direction.BOTH ? List.of(Direction.OUT, Direction.IN) : List.of(direction)) {
+      byte space = d == Direction.OUT ? StateKeys.INDEX : StateKeys.REVERSE_EDGE;
+      byte[] prefix = StateKeys.edgePrefix(space, dbId, collection, index, node);
+      byte[] end = OrderedKeys.successor(prefix);
+      try (Slice upper = new Slice(end);
+          ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+          RocksIterator it = db.newIterator(ro)) {
+        for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
+          byte[] k = it.key();
+          byte[] other = Arrays.copyOfRange(k, prefix.length, k.length - 16);
+          out.add(other);
+          if (edges != null) {
+            BsonValue self = OrderedKeys.decode(node, 0, new int[1]);
+            BsonValue o = OrderedKeys.decode(other, 0, new int[1]);
+            byte[] id = Arrays.copyOfRange(k, k.length - 16, k.length);
+            edges.add(d == Direction.OUT ? new Edge(self, o, id) : new Edge(o, self, id));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A traversal's outcome: the nodes reached, and whether a limit cut it short. */
+  public record Traversal(List<Reached> nodes, boolean truncated) {}
+
+  /**
+   * Breadth-first from {@code start} up to {@code maxHops}: every node reached (not the start),
+   * ordered by hops, then by value order (§9.2); at most {@code limit} nodes. {@code truncated}
+   * when more were reachable within the hops, or when reading more than {@link #MAX_RESULTS} × 10
+   * edges stopped the search.
+   */
+  public Traversal traverse(
+      Identity dbId,
+      String collection,
+      String index,
+      BsonValue start,
+      Direction direction,
+      int maxHops,
+      int limit) {
+    StateModel.Collection c = existing(dbId, collection);
+    indexOf(c, index, IndexSpec.Kind.GRAPH_INDEX);
+    checkCount("hops", maxHops, 1, MAX_HOPS);
+    checkCount("limit", limit, 1, MAX_RESULTS);
+    byte[] s = encodeNode(start, "start node");
+    java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
+    seen.add(java.nio.ByteBuffer.wrap(s));
+    java.util.TreeSet<byte[]> frontier = new java.util.TreeSet<>(Arrays::compareUnsigned);
+    frontier.add(s);
+    List<Reached> out = new ArrayList<>();
+    long edgeBudget = (long) MAX_RESULTS * 10;
+    for (int hop = 1; hop <= maxHops && !frontier.isEmpty(); hop++) {
+      java.util.TreeSet<byte[]> next = new java.util.TreeSet<>(Arrays::compareUnsigned);
+      for (byte[] n : frontier) {
+        List<byte[]> adj =
+            adjacent(
+                dbId,
+                collection,
+                index,
+                n,
+                direction,
+                (int) Math.min(edgeBudget, MAX_RESULTS * 10),
+                null);
+        edgeBudget -= adj.size();
+        for (byte[] o : adj) {
+          if (seen.add(java.nio.ByteBuffer.wrap(o))) {
+            next.add(o);
+          }
+        }
+        if (edgeBudget <= 0) {
+          break;
+        }
+      }
+      for (byte[] n : next) {
+        if (out.size() == limit) {
+          return new Traversal(out, true);
+        }
+        out.add(new Reached(OrderedKeys.decode(n, 0, new int[1]), hop));
+      }
+      if (edgeBudget <= 0) {
+        return new Traversal(out, true);
+      }
+      frontier = next;
+    }
+    return new Traversal(out, false);
+  }
+
+  /**
+   * A shortest path from {@code from} to {@code to} of at most {@code maxHops} edges (breadth
+   * first; among equally short paths the one through the smallest nodes in value order), as the
+   * list of nodes from {@code from} to {@code to}; empty when there is none within the hops.
+   */
+  public Optional<List<BsonValue>> shortestPath(
+      Identity dbId,
+      String collection,
+      String index,
+      BsonValue from,
+      BsonValue to,
+      Direction direction,
+      int maxHops) {
+    StateModel.Collection c = existing(dbId, collection);
+    indexOf(c, index, IndexSpec.Kind.GRAPH_INDEX);
+    checkCount("hops", maxHops, 1, MAX_HOPS);
+    byte[] s = encodeNode(from, "from");
+    byte[] t = encodeNode(to, "to");
+    if (Arrays.equals(s, t)) {
+      return Optional.of(List.of(OrderedKeys.decode(s, 0, new int[1])));
+    }
+    Map<java.nio.ByteBuffer, byte[]> parent = new HashMap<>();
+    parent.put(java.nio.ByteBuffer.wrap(s), null);
+    java.util.TreeSet<byte[]> frontier = new java.util.TreeSet<>(Arrays::compareUnsigned);
+    frontier.add(s);
+    long edgeBudget = (long) MAX_RESULTS * 10;
+    for (int hop = 1; hop <= maxHops && !frontier.isEmpty() && edgeBudget > 0; hop++) {
+      java.util.TreeSet<byte[]> next = new java.util.TreeSet<>(Arrays::compareUnsigned);
+      for (byte[] n : frontier) {
+        List<byte[]> adj =
+            adjacent(
+                dbId,
+                collection,
+                index,
+                n,
+                direction,
+                (int) Math.min(edgeBudget, MAX_RESULTS * 10),
+                null);
+        edgeBudget -= adj.size();
+        for (byte[] o : adj) {
+          java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(o);
+          if (!parent.containsKey(key)) {
+            parent.put(key, n);
+            if (Arrays.equals(o, t)) {
+              List<BsonValue> path = new ArrayList<>();
+              for (byte[] p = o; p != null; p = parent.get(java.nio.ByteBuffer.wrap(p))) {
+                path.add(0, OrderedKeys.decode(p, 0, new int[1]));
+              }
+              return Optional.of(path);
+            }
+            next.add(o);
+          }
+        }
+      }
+      frontier = next;
+    }
+    return Optional.empty();
+  }
+
   static byte[] concat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
@@ -429,6 +866,7 @@ public final class ChainbaseDb implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    vectors.close();
     syncWrite.close();
     db.close();
     options.close();

@@ -7,11 +7,13 @@ import io.cvmavs.chainbasedb.format.IndexValues;
 import io.cvmavs.chainbasedb.validate.StateModel;
 import io.cvmavs.chainbasedb.validate.StateWriter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 
 /**
  * Uncommitted writes over a parent (another layer, or the committed store): a mutation's writes
@@ -115,7 +117,9 @@ final class Layer implements StateWriter {
     put(StateKeys.document(c.db(), c.name(), id), StateKeys.encodeDocument(doc));
     BsonDocument d = BsonDocuments.decodeTrusted(doc.bson());
     for (IndexSpec s : c.indexes()) {
-      put(indexKey(c, s, d, id), INDEX_ENTRY);
+      for (byte[] k : indexKeys(c, s, d, id)) {
+        put(k, INDEX_ENTRY);
+      }
     }
   }
 
@@ -135,8 +139,33 @@ final class Layer implements StateWriter {
     }
     BsonDocument d = BsonDocuments.decodeTrusted(old.get().bson());
     for (IndexSpec s : c.indexes()) {
-      delete(indexKey(c, s, d, id));
+      for (byte[] k : indexKeys(c, s, d, id)) {
+        delete(k);
+      }
     }
+  }
+
+  /**
+   * The RocksDB entries of one index for one document: an ordered index has one; a graph index has
+   * two (the edge forwards and backwards) when both endpoints are non-null, else none; a vector
+   * index has none (it lives in Lucene, see {@link VectorIndexes}).
+   */
+  static List<byte[]> indexKeys(StateModel.Collection c, IndexSpec s, BsonDocument d, byte[] id) {
+    return switch (s.kind()) {
+      case ORDERED_INDEX -> List.of(indexKey(c, s, d, id));
+      case GRAPH_INDEX -> {
+        List<BsonValue> ends = IndexValues.of(s, d, "document");
+        if (ends.get(0).isNull() || ends.get(1).isNull()) {
+          yield List.of();
+        }
+        byte[] from = OrderedKeys.encode(List.of(ends.get(0)));
+        byte[] to = OrderedKeys.encode(List.of(ends.get(1)));
+        yield List.of(
+            StateKeys.edge(StateKeys.INDEX, c.db(), c.name(), s.name(), from, to, id),
+            StateKeys.edge(StateKeys.REVERSE_EDGE, c.db(), c.name(), s.name(), to, from, id));
+      }
+      case VECTOR_INDEX -> List.of();
+    };
   }
 
   static byte[] indexKey(StateModel.Collection c, IndexSpec s, BsonDocument d, byte[] id) {

@@ -3,6 +3,11 @@ package io.cvmavs.chainbasedb.store;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.bson.BsonBoolean;
+import org.bson.BsonDouble;
+import org.bson.BsonInt64;
+import org.bson.BsonNull;
+import org.bson.BsonString;
 import org.bson.BsonValue;
 
 /**
@@ -85,5 +90,70 @@ public final class OrderedKeys {
       }
     }
     return null;
+  }
+
+  /**
+   * Decodes one value starting at {@code from}; integers come back as int64 (int32 and int64 share
+   * an encoding). Sets {@code end[0]} to the offset after the value.
+   *
+   * @throws IllegalArgumentException on bytes that are not an encoding
+   */
+  static BsonValue decode(byte[] b, int from, int[] end) {
+    if (from >= b.length) {
+      throw new IllegalArgumentException("no value at offset " + from);
+    }
+    int tag = b[from] & 0xFF;
+    switch (tag) {
+      case 0x05 -> {
+        end[0] = from + 1;
+        return BsonNull.VALUE;
+      }
+      case 0x08 -> {
+        end[0] = from + 2;
+        return BsonBoolean.valueOf(b[from + 1] != 0);
+      }
+      case 0x10 -> {
+        end[0] = from + 9;
+        return new BsonInt64(readLong(b, from + 1) ^ Long.MIN_VALUE);
+      }
+      case 0x11 -> {
+        end[0] = from + 9;
+        long x = readLong(b, from + 1);
+        long bits = x < 0 ? x ^ Long.MIN_VALUE : ~x;
+        return new BsonDouble(Double.longBitsToDouble(bits));
+      }
+      case 0x20 -> {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int i = from + 1;
+        while (true) {
+          if (i + 1 >= b.length) {
+            throw new IllegalArgumentException("unterminated string at offset " + from);
+          }
+          if (b[i] == 0) {
+            if (b[i + 1] == 0) {
+              end[0] = i + 2;
+              return new BsonString(out.toString(StandardCharsets.UTF_8));
+            }
+            out.write(0);
+            i += 2;
+          } else {
+            out.write(b[i]);
+            i++;
+          }
+        }
+      }
+      default -> throw new IllegalArgumentException("unknown value tag " + tag + " at " + from);
+    }
+  }
+
+  private static long readLong(byte[] b, int at) {
+    if (at + 8 > b.length) {
+      throw new IllegalArgumentException("truncated number at offset " + at);
+    }
+    long x = 0;
+    for (int i = 0; i < 8; i++) {
+      x = (x << 8) | (b[at + i] & 0xFF);
+    }
+    return x;
   }
 }

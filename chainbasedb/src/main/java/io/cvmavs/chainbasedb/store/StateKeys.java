@@ -7,15 +7,18 @@ import io.cvmavs.chainbasedb.validate.StateModel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Key layout and record encodings in RocksDB (docs/DB3-FORMAT.md §9.1). One key space, split by the
- * first byte: {@code s} state (in the state root), {@code i} ordered-index entries (derived from
- * the state, not in the root), {@code l} root leaves, {@code b} bucket hashes, {@code m} metadata.
+ * first byte: {@code s} state (in the state root), {@code i} ordered-index entries and graph edges
+ * forwards, {@code g} graph edges backwards (both derived from the state, not in the root), {@code
+ * l} root leaves, {@code b} bucket hashes, {@code m} metadata.
  */
 final class StateKeys {
   static final byte STATE = 's';
   static final byte INDEX = 'i';
+  static final byte REVERSE_EDGE = 'g';
   static final byte LEAF = 'l';
   static final byte BUCKET = 'b';
   static final byte META = 'm';
@@ -69,6 +72,70 @@ final class StateKeys {
         .string(collection)
         .string(index)
         .toBytes();
+  }
+
+  /**
+   * A graph edge entry: {@code space} ({@link #INDEX} forwards, {@link #REVERSE_EDGE} backwards) ‖
+   * STRING(db) ‖ STRING(collection) ‖ STRING(index) ‖ node ‖ other node ‖ DOC_ID, nodes in the
+   * ordered-value encoding (self-delimiting).
+   */
+  static byte[] edge(
+      byte space,
+      Identity db,
+      String collection,
+      String index,
+      byte[] node,
+      byte[] other,
+      byte[] id) {
+    return new Plain.Writer()
+        .raw(edgePrefix(space, db, collection, index, node))
+        .raw(other)
+        .raw(id)
+        .toBytes();
+  }
+
+  /** The prefix of the edges of {@code node} (encoded) in one direction. */
+  static byte[] edgePrefix(byte space, Identity db, String collection, String index, byte[] node) {
+    return new Plain.Writer()
+        .raw(new byte[] {space})
+        .string(db.toString())
+        .string(collection)
+        .string(index)
+        .raw(node)
+        .toBytes();
+  }
+
+  /** A document key parsed back. */
+  record DocumentKey(Identity db, String collection, byte[] id) {}
+
+  /** Parses a document key ({@code sd} ‖ STRING(db) ‖ STRING(collection) ‖ DOC_ID). */
+  static DocumentKey parseDocument(byte[] key) {
+    Plain.Reader r = new Plain.Reader(key);
+    r.fixed("prefix", 2);
+    Identity db = Identity.parse(r.string("db", 1 << 20), "db");
+    String collection = r.string("collection", 1 << 20);
+    return new DocumentKey(db, collection, r.fixed("id", 16));
+  }
+
+  static boolean isDocument(byte[] key) {
+    return key.length > 2 && key[0] == STATE && key[1] == 'd';
+  }
+
+  static boolean isCollection(byte[] key) {
+    return key.length > 2 && key[0] == STATE && key[1] == 'C';
+  }
+
+  static byte[] collectionPrefix() {
+    return new byte[] {STATE, 'C'};
+  }
+
+  /** Parses a collection key ({@code sC} ‖ STRING(db) ‖ name) into (db, name). */
+  static Map.Entry<Identity, String> parseCollection(byte[] key) {
+    Plain.Reader r = new Plain.Reader(key);
+    r.fixed("prefix", 2);
+    Identity db = Identity.parse(r.string("db", 1 << 20), "db");
+    String name = new String(r.fixed("name", r.remaining()), StandardCharsets.UTF_8);
+    return Map.entry(db, name);
   }
 
   static byte[] meta(String name) {

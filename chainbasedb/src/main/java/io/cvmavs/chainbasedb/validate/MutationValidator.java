@@ -30,10 +30,16 @@ import org.bson.BsonDocument;
  * Permissions: anyone creates a database (and owns it); only the owner adds members and creates
  * collections; the owner and members add documents; only a document's owner (who added it) updates
  * or deletes it. Not built, refused with NOT_SUPPORTED: Balance mutations (DEPOSIT, WITHDRAWAL),
- * {@code permission_list} (needs ERC-721 reads on Ethereum), graph and vector indexes, writes to an
- * external database.
+ * {@code permission_list} (needs ERC-721 reads on Ethereum), vector indexes of more than {@link
+ * #MAX_VECTOR_DIMENSION} dimensions, writes to an external database.
  */
 public final class MutationValidator {
+  /**
+   * Largest {@code vector_index} dimension built here: Lucene's HNSW format limit (the format
+   * allows 4096).
+   */
+  public static final int MAX_VECTOR_DIMENSION = 1024;
+
   private final long chainId;
 
   /**
@@ -84,6 +90,20 @@ public final class MutationValidator {
           messageOf(e));
     }
     return new CheckedMutation(m, root, sender, payload);
+  }
+
+  /**
+   * The refusal CheckTx gives for a format error (e.g. one found while reading a mutation's JSON
+   * form): the same code and field as for the binary form.
+   */
+  public static Refusal refusalOf(FormatException e) {
+    if (e instanceof BadIdentityException) {
+      return new Refusal(RefusalCode.BAD_IDENTITY, e.field(), messageOf(e));
+    }
+    if (e instanceof UnsupportedValueException) {
+      return new Refusal(codeFor(e.field()), e.field(), messageOf(e));
+    }
+    return new Refusal(RefusalCode.MALFORMED, e.field(), messageOf(e));
   }
 
   private static String messageOf(RuntimeException e) {
@@ -184,12 +204,14 @@ public final class MutationValidator {
         }
         for (int i = 0; i < c.indexes().size(); i++) {
           IndexSpec s = c.indexes().get(i);
-          if (s.kind() != IndexSpec.Kind.ORDERED_INDEX) {
+          if (s.kind() == IndexSpec.Kind.VECTOR_INDEX && s.dimension() > MAX_VECTOR_DIMENSION) {
             throw new Refusal(
                 RefusalCode.NOT_SUPPORTED,
-                f + ".indexes[" + i + "].kind",
-                s.kind().wire()
-                    + " is part of the format but this ChainbaseDB builds ordered_index only");
+                f + ".indexes[" + i + "].dimension",
+                "the format allows up to 4096 but this ChainbaseDB's HNSW (Lucene) builds up to "
+                    + MAX_VECTOR_DIMENSION
+                    + " dimensions, got "
+                    + s.dimension());
           }
         }
         st.putCollection(new StateModel.Collection(c.db(), c.name(), c.indexes()));
@@ -313,12 +335,10 @@ public final class MutationValidator {
 
   private static void checkIndexable(StateModel.Collection c, byte[] bson, String f) {
     BsonDocument doc = BsonDocuments.decodeTrusted(bson);
-    for (IndexSpec s : c.indexes()) {
-      try {
-        IndexValues.of(s, doc, f);
-      } catch (FormatException e) {
-        throw new Refusal(RefusalCode.BAD_DOCUMENT, e.field(), messageOf(e));
-      }
+    try {
+      IndexValues.check(c.indexes(), doc, f);
+    } catch (FormatException e) {
+      throw new Refusal(RefusalCode.BAD_DOCUMENT, e.field(), messageOf(e));
     }
   }
 

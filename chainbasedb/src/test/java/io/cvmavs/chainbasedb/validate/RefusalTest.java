@@ -426,9 +426,14 @@ class RefusalTest {
                 dbId,
                 "vectors",
                 List.of(
-                    new IndexSpec("emb", IndexSpec.Kind.VECTOR_INDEX, List.of("v"), 4, "cosine")))),
+                    new IndexSpec(
+                        "emb",
+                        IndexSpec.Kind.VECTOR_INDEX,
+                        List.of("v"),
+                        MutationValidator.MAX_VECTOR_DIMENSION + 1,
+                        "cosine")))),
         RefusalCode.NOT_SUPPORTED,
-        "data.indexes[0].kind");
+        "data.indexes[0].dimension");
     refused(
         owner.sign(
             CHAIN,
@@ -458,5 +463,52 @@ class RefusalTest {
     refused(g, RefusalCode.NO_SUCH_COLLECTION, "data.items[1].data.collection");
     assertThat(db.document(dbId, "people", DerivedIds.document(g.signingRoot(), 0, 0))).isEmpty();
     assertThat(db.range(dbId, "people", "by_age", null, null, 100)).hasSize(1);
+  }
+
+  @Test
+  void vectorAndGraphFieldsAreChecked() {
+    applyOk(
+        owner.sign(
+            CHAIN,
+            ++ownerNonce,
+            new Payload.CreateCollection(
+                dbId,
+                "things",
+                List.of(
+                    new IndexSpec("emb", IndexSpec.Kind.VECTOR_INDEX, List.of("v"), 3, "cosine"),
+                    new IndexSpec(
+                        "links", IndexSpec.Kind.GRAPH_INDEX, List.of("from", "to"), 0, "")))));
+    record Bad(String json, String field, String detail) {}
+    List<Bad> bad =
+        List.of(
+            new Bad("{\"v\": \"abc\"}", "data.documents[0].v", "STRING"),
+            new Bad("{\"v\": [1, 2]}", "data.documents[0].v", "dimension 3"),
+            new Bad("{\"v\": [1, \"x\", 2]}", "data.documents[0].v[1]", "numbers only"),
+            new Bad("{\"v\": [0, 0.0, 0]}", "data.documents[0].v", "all zeros"),
+            new Bad("{\"v\": [1, 1e300, 0]}", "data.documents[0].v[1]", "finite"),
+            new Bad("{\"from\": [1], \"to\": \"b\"}", "data.documents[0].from", "ARRAY"));
+    for (Bad b : bad) {
+      Refusal r =
+          refused(
+              owner.sign(
+                  CHAIN,
+                  ownerNonce + 1,
+                  new Payload.AddDocuments(
+                      dbId, "things", List.of(BsonDocuments.fromJson(b.json(), "doc")))),
+              RefusalCode.BAD_DOCUMENT,
+              b.field());
+      assertThat(r.detail()).as(b.json()).contains(b.detail());
+    }
+    // Missing vector or one missing endpoint: accepted, just not indexed.
+    applyOk(
+        owner.sign(
+            CHAIN,
+            ++ownerNonce,
+            new Payload.AddDocuments(
+                dbId,
+                "things",
+                List.of(
+                    BsonDocuments.fromJson("{\"from\": \"a\"}", "d"),
+                    BsonDocuments.fromJson("{\"v\": [1, 2, 3], \"from\": 1, \"to\": 2}", "d")))));
   }
 }

@@ -10,6 +10,7 @@ import io.cvmavs.operator.consensus.ConsensusCommand;
 import io.cvmavs.operator.cvm.CvmCommand;
 import io.cvmavs.operator.cvm.IngestCommand;
 import io.cvmavs.operator.cvm.ManuscriptCommand;
+import io.cvmavs.operator.db3.Db3Command;
 import io.cvmavs.operator.devnet.DevnetCommand;
 import io.cvmavs.operator.keys.KeysCommand;
 import io.cvmavs.operator.light.LightCommand;
@@ -65,6 +66,7 @@ import picocli.CommandLine.Spec;
       ConsensusCommand.class,
       RelayerCommand.class,
       DevnetCommand.class,
+      Db3Command.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -174,7 +176,10 @@ public final class CvmAvsCommand implements Runnable, CliRoot {
    * stack trace only shows our own frames; yes for anything unexpected or with an underlying cause.
    */
   static boolean debugShowsMore(Throwable failure) {
-    boolean refusal = failure instanceof CvmException || failure instanceof OperatorException;
+    boolean refusal =
+        failure instanceof CvmException
+            || failure instanceof OperatorException
+            || failure instanceof io.cvmavs.chainbasedb.Db3Exception;
     return !refusal || failure.getCause() != null;
   }
 

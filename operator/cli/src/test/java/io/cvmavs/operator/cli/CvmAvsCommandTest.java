@@ -151,6 +151,10 @@ class CvmAvsCommandTest {
           "cvm-avs relayer run",
           "cvm-avs relayer status",
           "cvm-avs devnet",
+          "cvm-avs db3",
+          "cvm-avs db3 apply",
+          "cvm-avs db3 query",
+          "cvm-avs db3 root",
           "cvm-avs help");
 
   @Test

@@ -1,0 +1,63 @@
+package io.cvmavs.operator.db3;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvmavs.chainbasedb.query.Db3Query;
+import io.cvmavs.chainbasedb.store.ChainbaseDb;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cvm-avs db3 query --db DIR QUERY}: one query in the JSON form ({@link Db3Query}). */
+@Command(
+    name = "query",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run one query on the ChainbaseDB in DIR and print the JSON answer. QUERY is a JSON object",
+      "(or - to read it from stdin), e.g.",
+      "  {\"op\":\"get\",\"db\":\"db3_db:cvm:0x…\",\"collection\":\"people\",\"id\":\"<32 hex>\"}",
+      "  {\"op\":\"range\",…,\"index\":\"by_age\",\"low\":{\"values\":[20]},\"high\":{\"values\":[30]},\"limit\":10}",
+      "  {\"op\":\"prefix\",…,\"index\":\"by_age\",\"values\":[25]}",
+      "  {\"op\":\"knn\",…,\"index\":\"emb\",\"vector\":[0.1,0.2,…],\"k\":10}",
+      "  {\"op\":\"neighbours\",…,\"index\":\"follows\",\"node\":\"alice\",\"direction\":\"out\"}",
+      "  {\"op\":\"hops\",…,\"index\":\"follows\",\"node\":\"alice\",\"hops\":3}",
+      "  {\"op\":\"path\",…,\"index\":\"follows\",\"from\":\"alice\",\"to\":\"carol\",\"max_hops\":6}",
+      "Results are bounded (limit and k at most 1000). See docs/DB3-FORMAT.md §13."
+    })
+public final class Db3QueryCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--db", required = true, paramLabel = "DIR", description = "The ChainbaseDB.")
+  Path dir;
+
+  @Parameters(index = "0", paramLabel = "QUERY", description = "The query (JSON), or -.")
+  String query;
+
+  @Override
+  public Integer call() throws JsonProcessingException {
+    String text = query;
+    if (text.equals("-")) {
+      try {
+        text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new Db3CommandException("cannot read the query from stdin: " + e.getMessage(), e);
+      }
+    }
+    try (ChainbaseDb db = ChainbaseDb.openExisting(dir)) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(new Db3Query(db).run(text)));
+      out.flush();
+      return 0;
+    }
+  }
+}

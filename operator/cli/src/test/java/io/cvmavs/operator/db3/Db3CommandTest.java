@@ -1,0 +1,234 @@
+package io.cvmavs.operator.db3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvmavs.chainbasedb.format.BsonDocuments;
+import io.cvmavs.chainbasedb.format.DerivedIds;
+import io.cvmavs.chainbasedb.format.Identity;
+import io.cvmavs.chainbasedb.format.IndexSpec;
+import io.cvmavs.chainbasedb.format.Mutation;
+import io.cvmavs.chainbasedb.format.MutationJson;
+import io.cvmavs.chainbasedb.format.Payload;
+import io.cvmavs.chainbasedb.signature.MutationSigner;
+import io.cvmavs.operator.cli.CvmAvsCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.ECKeyPair;
+import picocli.CommandLine;
+
+/**
+ * {@code cvm-avs db3 apply|query|root} on a real ChainbaseDB directory: a DDL + DML sequence signed
+ * with an Ethereum key in the JSON form is applied; refused mutations are named with code and field
+ * and leave the state root unchanged (all or nothing) or are skipped ({@code --skip-refused}); get,
+ * range, k-NN and graph queries answer from the store; {@code root --verify} recomputes the root.
+ */
+class Db3CommandTest {
+  private static final long CHAIN = 7;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    CommandLine cli = CvmAvsCommand.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  private Path file(String name, Mutation... ms) throws Exception {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < ms.length; i++) {
+      sb.append(i == 0 ? "" : ",").append(MutationJson.toJson(ms[i]));
+    }
+    Path f = tmp.resolve(name);
+    Files.writeString(f, sb.append("]").toString());
+    return f;
+  }
+
+  private static byte[] doc(String json) {
+    return BsonDocuments.fromJson(json, "doc");
+  }
+
+  private JsonNode query(Path db, String q) throws Exception {
+    assertThat(run("db3", "query", "--db", db.toString(), q)).as(err.toString()).isZero();
+    return JSON.readTree(out.toString());
+  }
+
+  @Test
+  void applyQueryAndRoot() throws Exception {
+    MutationSigner alice = MutationSigner.eth(ECKeyPair.create(BigInteger.valueOf(0xA11CE)));
+    Identity db = DerivedIds.database(alice.identity(), 1, 0);
+    Mutation ddl =
+        alice.sign(
+            CHAIN,
+            1,
+            new Payload.Group(
+                List.of(
+                    new Payload.CreateDatabase("social", "", List.of(), List.of()),
+                    new Payload.CreateCollection(
+                        db,
+                        "people",
+                        List.of(
+                            IndexSpec.ordered("by_age", "age"),
+                            new IndexSpec(
+                                "knows",
+                                IndexSpec.Kind.GRAPH_INDEX,
+                                List.of("name", "knows"),
+                                0,
+                                ""),
+                            new IndexSpec(
+                                "emb", IndexSpec.Kind.VECTOR_INDEX, List.of("emb"), 3, "l2"))))));
+    Mutation dml =
+        alice.sign(
+            CHAIN,
+            2,
+            new Payload.AddDocuments(
+                db,
+                "people",
+                List.of(
+                    doc(
+                        "{\"name\": \"alice\", \"age\": 30, \"knows\": \"bob\", \"emb\": [1, 0, 0]}"),
+                    doc(
+                        "{\"name\": \"bob\", \"age\": 25, \"knows\": \"carol\", \"emb\": [0, 1, 0]}"),
+                    doc(
+                        "{\"name\": \"carol\", \"age\": 41, \"knows\": \"dave\", \"emb\": [0, 0, 1]}"))));
+    Path dir = tmp.resolve("chainbasedb");
+    Path f = file("ok.json", ddl, dml);
+
+    assertThat(run("db3", "apply", "--db", dir.toString(), f.toString()))
+        .isEqualTo(1); // a new store needs --chain-id
+    assertThat(err.toString()).contains("give --chain-id");
+    assertThat(run("db3", "apply", "--db", dir.toString(), "--chain-id", "7", f.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString())
+        .contains("mutation[0]: applied")
+        .contains("mutation[1]: applied")
+        .contains("height 1 state root 0x");
+
+    assertThat(run("db3", "root", "--db", dir.toString(), "--verify")).isZero();
+    String root = out.toString();
+    assertThat(root).contains("chain id 7").contains("height 1").contains("(same)");
+
+    // Refused: a replayed nonce, a bad identity in the JSON form, a write by a non-member.
+    MutationSigner mallory = MutationSigner.eth(ECKeyPair.create(BigInteger.valueOf(0xBAD)));
+    Mutation replay =
+        alice.sign(CHAIN, 2, new Payload.AddDocuments(db, "people", List.of(doc("{}"))));
+    Mutation next =
+        alice.sign(CHAIN, 3, new Payload.AddDocuments(db, "people", List.of(doc("{\"age\": 50}"))));
+    Mutation stranger =
+        mallory.sign(CHAIN, 1, new Payload.AddDocuments(db, "people", List.of(doc("{}"))));
+    Path bad = file("bad.json", replay, next, stranger);
+    assertThat(run("db3", "apply", "--db", dir.toString(), bad.toString())).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("mutation[0]: refused NONCE_REPLAYED (9) at nonce")
+        .contains("mutation[1]: accepted")
+        .contains("mutation[2]: refused NOT_DATABASE_MEMBER (15) at data.db")
+        .contains("nothing applied");
+    assertThat(run("db3", "root", "--db", dir.toString())).isZero();
+    String rootLine = root.lines().filter(l -> l.startsWith("height ")).findFirst().orElseThrow();
+    assertThat(out.toString()).contains(rootLine);
+
+    // A JSON-form error is refused with the binary form's code and field.
+    String json = MutationJson.toJson(next).replace(db.toString(), "db3_db:cvm:0x12");
+    Path badId = tmp.resolve("bad-id.json");
+    Files.writeString(badId, json);
+    assertThat(run("db3", "apply", "--db", dir.toString(), badId.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("mutation[0]: refused BAD_IDENTITY (8) at data.db");
+
+    // --skip-refused applies the accepted one as block 2.
+    assertThat(run("db3", "apply", "--db", dir.toString(), "--skip-refused", bad.toString()))
+        .isEqualTo(1);
+    assertThat(out.toString())
+        .contains("mutation[0]: refused NONCE_REPLAYED")
+        .contains("mutation[1]: applied")
+        .contains("height 2");
+
+    // Another chain id than the store's is refused.
+    assertThat(run("db3", "apply", "--db", dir.toString(), "--chain-id", "8", f.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("belongs to chain 7, not 8");
+
+    String base = "\"db\":\"" + db + "\",\"collection\":\"people\"";
+    String aliceId = HexFormat.of().formatHex(DerivedIds.document(dml.signingRoot(), 0, 0));
+    JsonNode get = query(dir, "{\"op\":\"get\"," + base + ",\"id\":\"" + aliceId + "\"}");
+    assertThat(get.get("found").asBoolean()).isTrue();
+    assertThat(get.at("/document/owner").asText()).isEqualTo(alice.identity().toString());
+    assertThat(get.at("/document/document/name").asText()).isEqualTo("alice");
+
+    JsonNode range =
+        query(
+            dir,
+            "{\"op\":\"range\","
+                + base
+                + ",\"index\":\"by_age\",\"low\":{\"values\":[26]},\"high\":{\"values\":[45]}}");
+    assertThat(range.get("results")).hasSize(2);
+    assertThat(range.at("/results/0/document/name").asText()).isEqualTo("alice");
+    assertThat(range.at("/results/1/document/name").asText()).isEqualTo("carol");
+
+    JsonNode knn =
+        query(
+            dir, "{\"op\":\"knn\"," + base + ",\"index\":\"emb\",\"vector\":[0.1,0.9,0],\"k\":2}");
+    assertThat(knn.at("/results/0/document/name").asText()).isEqualTo("bob");
+    assertThat(knn.at("/results/0/score").asDouble())
+        .isCloseTo(Math.sqrt(0.01 + 0.01), org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(knn.get("results")).hasSize(2);
+
+    JsonNode hops =
+        query(
+            dir,
+            "{\"op\":\"hops\"," + base + ",\"index\":\"knows\",\"node\":\"alice\",\"hops\":2}");
+    assertThat(hops.get("nodes").toString())
+        .isEqualTo("[{\"node\":\"bob\",\"hops\":1},{\"node\":\"carol\",\"hops\":2}]");
+    JsonNode path =
+        query(
+            dir,
+            "{\"op\":\"path\","
+                + base
+                + ",\"index\":\"knows\",\"from\":\"alice\",\"to\":\"dave\"}");
+    assertThat(path.get("path").toString()).isEqualTo("[\"alice\",\"bob\",\"carol\",\"dave\"]");
+    JsonNode in =
+        query(
+            dir,
+            "{\"op\":\"neighbours\","
+                + base
+                + ",\"index\":\"knows\",\"node\":\"carol\",\"direction\":\"in\"}");
+    assertThat(in.at("/edges/0/from").asText()).isEqualTo("bob");
+
+    // Bad queries name the field.
+    assertThat(run("db3", "query", "--db", dir.toString(), "{\"op\":\"nope\"}")).isEqualTo(1);
+    assertThat(err.toString()).contains("op: unknown op 'nope'");
+    assertThat(
+            run(
+                "db3",
+                "query",
+                "--db",
+                dir.toString(),
+                "{\"op\":\"knn\"," + base + ",\"index\":\"emb\",\"vector\":[1,2],\"k\":2}"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("query vector has 2 dimensions; index 'emb' has 3");
+    assertThat(
+            run(
+                "db3",
+                "query",
+                "--db",
+                dir.toString(),
+                "{\"op\":\"range\"," + base + ",\"index\":\"by_age\",\"limit\":5000}"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("limit: an integer 1..1000");
+    assertThat(run("db3", "root", "--db", tmp.resolve("absent").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("no ChainbaseDB at");
+  }
+}
