@@ -37,7 +37,7 @@ import java.util.Random;
 /**
  * Measurement harness for docs/BENCHMARKS.md ("## cvm"). Not a test. Each benchmark runs warm-up
  * rounds, then reports the best and the median of the measured rounds. Run with {@code cvm/bench.sh
- * [merkle|decode|block|flink|ingest|all]}.
+ * [merkle|decode|block|flink|parquet|ingest|all]}.
  */
 public final class CvmBenchmarks {
   static final String ABI =
@@ -75,6 +75,9 @@ public final class CvmBenchmarks {
     }
     if (which.equals("flink") || which.equals("all")) {
       flink(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
+    }
+    if (which.equals("parquet") || which.equals("all")) {
+      parquet(args.length > 1 && !which.equals("all") ? Integer.parseInt(args[1]) : 1_000_000);
     }
     if (which.equals("ingest") || which.equals("all")) {
       ingest(args.length > 2 ? Integer.parseInt(args[2]) : 300);
@@ -402,6 +405,71 @@ public final class CvmBenchmarks {
             f.getValue().perCpuSecond(n) / d.getValue().perCpuSecond(n));
       }
     }
+  }
+
+  /**
+   * Lakehouse tables: {@code n} transaction_logs rows (200 per block, partitions of 100 blocks)
+   * written as Parquet partitions and read back ({@link io.cvmavs.cvm.lake.ParquetTables}).
+   */
+  static void parquet(int n) throws Exception {
+    io.cvmavs.cvm.ingest.ChainTable table = io.cvmavs.cvm.ingest.ChainTable.TRANSACTION_LOGS;
+    Random r = new Random(3);
+    HexFormat hex = HexFormat.of();
+    List<Object[]> rows = new ArrayList<>(n);
+    java.time.LocalDateTime genesis = java.time.LocalDateTime.of(2024, 5, 1, 0, 0);
+    for (int i = 0; i < n; i++) {
+      long block = i / 200;
+      byte[] w = new byte[32];
+      r.nextBytes(w);
+      String word = "0x" + hex.formatHex(w);
+      rows.add(
+          new Object[] {
+            block,
+            genesis.plusSeconds(12 * block),
+            "0x" + Long.toHexString(block),
+            word,
+            (long) (i % 200),
+            (long) (i % 200),
+            TOKEN,
+            word,
+            "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef",
+            word,
+            word,
+            null
+          });
+    }
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cvm-parquet-bench-");
+    io.cvmavs.cvm.lake.ParquetTables tables = new io.cvmavs.cvm.lake.ParquetTables(dir);
+    long lastBlock = (n - 1) / 200;
+    measure(
+        String.format("Parquet write, %,d transaction_logs rows", n),
+        1,
+        3,
+        n,
+        "rows",
+        () -> {
+          for (long a = 0; a <= lastBlock; a += 100) {
+            long from = a;
+            long to = Math.min(lastBlock, a + 99);
+            tables.write(
+                "eth",
+                table,
+                from,
+                to,
+                rows.subList((int) (from * 200), (int) Math.min(n, (to + 1) * 200)));
+          }
+        });
+    measure(
+        String.format("Parquet read, %,d transaction_logs rows", n),
+        1,
+        3,
+        n,
+        "rows",
+        () -> {
+          if (tables.rows("eth", table, 0, lastBlock).size() != n) {
+            throw new IllegalStateException("rows lost");
+          }
+        });
   }
 
   static void ingest(int transfers) throws Exception {

@@ -31,8 +31,13 @@ class FlinkRuntimeLoopbackTest {
   }
 
   private static List<String> listeningAddressesOfThisProcess() throws IOException {
+    return listeningAddresses("self");
+  }
+
+  /** Listening TCP addresses of process {@code pid} ("self" or a number), hex as /proc prints. */
+  static List<String> listeningAddresses(String pid) throws IOException {
     Set<String> inodes = new HashSet<>();
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+    try (Stream<Path> fds = Files.list(Path.of("/proc", pid, "fd"))) {
       for (Path fd : (Iterable<Path>) fds::iterator) {
         try {
           String target = Files.readSymbolicLink(fd).toString();
@@ -45,8 +50,8 @@ class FlinkRuntimeLoopbackTest {
       }
     }
     List<String> out = new ArrayList<>();
-    for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
-      Path p = Path.of(table);
+    for (String table : List.of("tcp", "tcp6")) {
+      Path p = Path.of("/proc", pid, "net", table);
       if (!Files.exists(p)) {
         continue;
       }
@@ -64,7 +69,7 @@ class FlinkRuntimeLoopbackTest {
   /**
    * {@code 0100007F:port} (IPv4 127.x little-endian) or IPv6 {@code ::1} / {@code ::ffff:127.x}.
    */
-  private static boolean isLoopback(String hexAddressAndPort) {
+  static boolean isLoopback(String hexAddressAndPort) {
     String addr = hexAddressAndPort.substring(0, hexAddressAndPort.indexOf(':'));
     if (addr.length() == 8) {
       return addr.endsWith("7F");
