@@ -1,7 +1,9 @@
 package io.cvmavs.cvm.block;
 
+import io.cvmavs.cvm.proof.DatasetRootProof;
 import io.cvmavs.cvm.proof.InclusionProof;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Everything needed to check that a record belongs to a CVM block, given only the block hash: the
@@ -17,6 +19,26 @@ public record RecordProof(
   @Override
   public byte[] record() {
     return record.clone();
+  }
+
+  /**
+   * The proof from this record's dataset root to the {@code datasetRoot} of the task response that
+   * attests the block (see {@link DatasetRootProof}), derived from the header's dataset entries.
+   */
+  public DatasetRootProof datasetProof() {
+    header.dataset(dataset);
+    return DatasetRootProof.of(entries(header), dataset);
+  }
+
+  /** The {@code datasetRoot} a task response attesting this block carries. */
+  public byte[] responseDatasetRoot() {
+    return DatasetRootProof.responseDatasetRoot(entries(header));
+  }
+
+  static List<DatasetRootProof.Entry> entries(CvmBlockHeader header) {
+    return header.datasets().stream()
+        .map(d -> new DatasetRootProof.Entry(d.name(), d.recordCount(), d.root()))
+        .toList();
   }
 
   /**

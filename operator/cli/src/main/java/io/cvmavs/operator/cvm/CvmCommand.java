@@ -83,11 +83,43 @@ public final class CvmCommand implements Runnable {
             "Block timestamp in seconds (default: the range's last chain block, as every CVM builder).")
     Long timestamp;
 
+    @Option(
+        names = "--calldata",
+        description =
+            "Print the ABI calldata (hex) of CvmAttestedRecords.verifyAttestedRecord for this record"
+                + " and the response of --task-index (read from the TaskResponded event of"
+                + " --task-manager) instead of the proof JSON.")
+    boolean calldata;
+
+    @Option(names = "--task-manager", description = "CvmTaskManager address (with --calldata).")
+    String taskManager;
+
+    @Option(names = "--task-index", description = "The responded task (with --calldata).")
+    Long taskIndex;
+
+    @Option(
+        names = "--avs-rpc",
+        description = "JSON-RPC URL of the AVS's chain (with --calldata; default: --rpc).")
+    String avsRpc;
+
+    @Option(
+        names = "--from-block",
+        defaultValue = "0",
+        description =
+            "First block to search for the TaskResponded event (default: ${DEFAULT-VALUE}).")
+    long fromBlock;
+
     @Override
     public Integer call() {
       if ((index == null) == (key == null)) {
         throw new CommandLine.ParameterException(
             spec.commandLine(), "give exactly one of --index and --key");
+      }
+      String chainRpc = avsRpc != null ? avsRpc : range.rpc;
+      if (calldata && (taskManager == null || taskIndex == null || chainRpc == null)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--calldata needs --task-manager, --task-index and --avs-rpc or --rpc");
       }
       Manuscript m = new ManuscriptParser().parse(file);
       String chain = ManuscriptCommand.chainOf(m);
@@ -119,7 +151,16 @@ public final class CvmCommand implements Runnable {
       int i = index != null ? index : findByKey(ds);
       RecordProof proof = block.prove(dataset, i);
       proof.verify(block.hash());
-      spec.commandLine().getOut().println(RecordProofJson.write(proof));
+      if (calldata) {
+        var responded =
+            AttestedResponses.find(
+                java.net.URI.create(chainRpc), taskManager, taskIndex, fromBlock);
+        spec.commandLine()
+            .getOut()
+            .println(AttestedResponses.calldata(taskManager, responded, proof));
+      } else {
+        spec.commandLine().getOut().println(RecordProofJson.write(proof));
+      }
       spec.commandLine().getOut().flush();
       return 0;
     }

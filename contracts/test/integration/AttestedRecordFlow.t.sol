@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {CvmTransferTotals} from "../../src/examples/CvmTransferTotals.sol";
+import {ICvmAttestedRecordsTypes} from "../../src/interfaces/avs/ICvmAttestedRecords.sol";
+import {ICvmTaskManagerTypes} from "../../src/interfaces/avs/ICvmTaskManager.sol";
+import {CvmAttestedRecords} from "../../src/verifiers/CvmAttestedRecords.sol";
+import {CvmFixture} from "../utils/CvmFixture.sol";
+
+/// @notice register → task → BLS-signed response whose `datasetRoot` is the Java block of
+///         `attested-records.json` (two datasets) → every record verifies against the responded task, the example
+///         consumer accepts a transfer total, and each tampering is refused.
+contract AttestedRecordFlow is CvmFixture, ICvmAttestedRecordsTypes {
+    CvmAttestedRecords internal attested;
+    CvmTransferTotals internal consumer;
+    ICvmTaskManagerTypes.Task internal task;
+    ICvmTaskManagerTypes.TaskResponse internal resp;
+    ICvmTaskManagerTypes.TaskResponseMetadata internal meta;
+    uint32 internal idx;
+    string internal json;
+
+    string internal constant TOTALS = ".attested.datasets[1]";
+
+    function setUp() public override {
+        super.setUp();
+        json = vm.readFile(string.concat(vm.projectRoot(), "/cvm/src/test/resources/fixtures/attested-records.json"));
+        attested = new CvmAttestedRecords();
+        consumer =
+            new CvmTransferTotals(attested, d.taskManager, keccak256("manuscript"), "transfer_totals", false, false);
+        _addOperators(4);
+        (ICvmTaskManagerTypes.Task memory t, uint32 i) = _createTask(60);
+        task = t;
+        idx = i;
+        vm.roll(block.number + 1);
+        resp = ICvmTaskManagerTypes.TaskResponse({
+            referenceTaskIndex: idx,
+            cvmBlockHash: vm.parseJsonBytes32(json, ".attested.blockHash"),
+            datasetRoot: vm.parseJsonBytes32(json, ".attested.responseDatasetRoot"),
+            stateRoot: keccak256("state")
+        });
+        _respond(task, resp, _sign(task, resp, _none()));
+        meta = _meta(_none(), 600 ether, 600 ether, uint32(block.number));
+        assertEq(keccak256(abi.encode(resp, meta)), d.taskManager.taskResponseHash(idx), "stored response");
+    }
+
+    function _datasetProof(string memory ds) internal view returns (DatasetProof memory p) {
+        p.name = vm.parseJsonString(json, string.concat(ds, ".name"));
+        p.recordCount = uint64(vm.parseJsonUint(json, string.concat(ds, ".recordCount")));
+        p.leafIndex = vm.parseJsonUint(json, string.concat(ds, ".leafIndex"));
+        p.leafCount = vm.parseJsonUint(json, string.concat(ds, ".leafCount"));
+        p.siblings = vm.parseJsonBytes32Array(json, string.concat(ds, ".siblings"));
+    }
+
+    function _record(string memory ds, uint256 i) internal view returns (bytes memory record, RecordProof memory p) {
+        string memory r = string.concat(ds, ".records[", vm.toString(i), "]");
+        record = vm.parseJsonBytes(json, string.concat(r, ".record"));
+        p.leafIndex = vm.parseJsonUint(json, string.concat(r, ".leafIndex"));
+        p.leafCount = vm.parseJsonUint(json, string.concat(r, ".leafCount"));
+        p.siblings = vm.parseJsonBytes32Array(json, string.concat(r, ".siblings"));
+    }
+
+    function _verify(
+        ICvmTaskManagerTypes.TaskResponse memory r,
+        ICvmTaskManagerTypes.TaskResponseMetadata memory m,
+        DatasetProof memory dp,
+        RecordProof memory rp,
+        bytes memory record
+    ) internal view returns (bool) {
+        return attested.verifyAttestedRecord(d.taskManager, r, m, dp, rp, record);
+    }
+
+    function test_EveryRecordOfEveryDatasetVerifies() public view {
+        uint256 checked;
+        for (uint256 s; s < 2; ++s) {
+            string memory ds = string.concat(".attested.datasets[", vm.toString(s), "]");
+            DatasetProof memory dp = _datasetProof(ds);
+            for (uint256 i; i < dp.recordCount; ++i) {
+                (bytes memory record, RecordProof memory rp) = _record(ds, i);
+                assertTrue(_verify(resp, meta, dp, rp, record), "attested record");
+                checked++;
+            }
+        }
+        assertEq(checked, 8);
+    }
+
+    function test_ConsumerAcceptsAnAttestedTotal() public {
+        (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
+        assertTrue(consumer.accept(task, resp, meta, _datasetProof(TOTALS), rp, record));
+        (uint256 total, uint32 taskIndex, bool known) = consumer.totals(0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC);
+        assertEq(total, 2 ether);
+        assertEq(taskIndex, idx);
+        assertTrue(known);
+    }
+
+    function test_GasOfVerifyAttestedRecord() public {
+        (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
+        DatasetProof memory dp = _datasetProof(TOTALS);
+        attested.verifyAttestedRecord(d.taskManager, resp, meta, dp, rp, record);
+        vm.snapshotGasLastCall("attestedRecords", "verifyAttestedRecord_2datasets_5records");
+        consumer.accept(task, resp, meta, dp, rp, record);
+        vm.snapshotGasLastCall("attestedRecords", "CvmTransferTotals_accept_first");
+    }
+
+    // ------------------------------------------------------------------------------------------------ tampering
+
+    function test_RefusesATamperedRecordOrValue() public view {
+        (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
+        DatasetProof memory dp = _datasetProof(TOTALS);
+        bytes memory longer = bytes.concat(record, hex"00");
+        assertFalse(_verify(resp, meta, dp, rp, longer), "extra byte");
+        // the total "2000000000000000000" → "3000000000000000000": a well-formed record with one value changed
+        bytes memory value = record;
+        uint256 at = 4 + 1 + 4 + 42 + 1 + 4;
+        assertEq(uint8(value[at]), uint8(bytes1("2")));
+        value[at] = "3";
+        assertFalse(_verify(resp, meta, dp, rp, value), "edited value");
+        (bytes memory other,) = _record(TOTALS, 2);
+        assertFalse(_verify(resp, meta, dp, rp, other), "another record with this one's proof");
+    }
+
+    function test_RefusesATamperedSibling() public view {
+        (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
+        DatasetProof memory dp = _datasetProof(TOTALS);
+        rp.siblings[1] = bytes32(uint256(rp.siblings[1]) ^ 1);
+        assertFalse(_verify(resp, meta, dp, rp, record), "record sibling");
+        (, rp) = _record(TOTALS, 1);
+        dp.siblings[0] = bytes32(uint256(dp.siblings[0]) ^ 1);
+        assertFalse(_verify(resp, meta, dp, rp, record), "dataset sibling");
+    }
+
+    function test_RefusesATamperedDatasetEntry() public view {
+        (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
+        DatasetProof memory dp = _datasetProof(TOTALS);
+        dp.name = "token_counts";
+        assertFalse(_verify(resp, meta, dp, rp, record), "name");
+        dp = _datasetProof(TOTALS);
+        dp.recordCount = 6;
+        assertFalse(_verify(resp, meta, dp, rp, record), "record count");
+        dp = _datasetProof(TOTALS);
+        // a proof claiming one dataset, i.e. a dataset root equal to the response's
+        dp.leafCount = 0;
+        dp.leafIndex = 0;
+        dp.siblings = new bytes32[](0);
+        assertFalse(_verify(resp, meta, dp, rp, record), "single-dataset claim");
+    }
+
+    function test_RefusesATamperedResponseOrMeta() public view {
+        (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
+        DatasetProof memory dp = _datasetProof(TOTALS);
+        ICvmTaskManagerTypes.TaskResponse memory r = resp;
+        r.stateRoot = keccak256("other state");
+        assertFalse(_verify(r, meta, dp, rp, record), "stateRoot");
+        r = resp;
+        r.cvmBlockHash = bytes32(0);
+        assertFalse(_verify(r, meta, dp, rp, record), "cvmBlockHash");
+        ICvmTaskManagerTypes.TaskResponseMetadata memory m = meta;
+        m.taskRespondedBlock += 1;
+        assertFalse(_verify(resp, m, dp, rp, record), "taskRespondedBlock");
+        m = meta;
+        m.signedStakeForQuorum = new uint96[](1);
+        assertFalse(_verify(resp, m, dp, rp, record), "signed stake");
+    }
+
+    function test_RefusesAnUnknownTask() public view {
+        (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
+        ICvmTaskManagerTypes.TaskResponse memory r = resp;
+        r.referenceTaskIndex = idx + 1;
+        assertFalse(_verify(r, meta, _datasetProof(TOTALS), rp, record));
+    }
+
+    function test_Revert_WhenTheConsumerGetsAnotherDatasetOrManuscript() public {
+        (bytes memory record, RecordProof memory rp) = _record(".attested.datasets[0]", 0);
+        DatasetProof memory tokens = _datasetProof(".attested.datasets[0]");
+        vm.expectRevert(abi.encodeWithSelector(CvmTransferTotals.WrongDataset.selector, "token_counts"));
+        consumer.accept(task, resp, meta, tokens, rp, record);
+
+        (record, rp) = _record(TOTALS, 1);
+        ICvmTaskManagerTypes.Task memory t = task;
+        t.manuscriptHash = keccak256("another manuscript");
+        vm.expectRevert(abi.encodeWithSelector(CvmTransferTotals.NotTheManuscriptsTask.selector, idx));
+        consumer.accept(t, resp, meta, _datasetProof(TOTALS), rp, record);
+
+        CvmTransferTotals other = new CvmTransferTotals(
+            attested, d.taskManager, keccak256("another manuscript"), "transfer_totals", false, false
+        );
+        vm.expectRevert(abi.encodeWithSelector(CvmTransferTotals.NotTheManuscriptsTask.selector, idx));
+        other.accept(task, resp, meta, _datasetProof(TOTALS), rp, record);
+
+        ICvmTaskManagerTypes.TaskResponse memory r = resp;
+        r.stateRoot = bytes32(0);
+        vm.expectRevert(abi.encodeWithSelector(CvmTransferTotals.RecordNotAttested.selector, idx));
+        consumer.accept(task, r, meta, _datasetProof(TOTALS), rp, record);
+    }
+
+    function test_Revert_WhenTheConsumerNeedsAFinalResponse() public {
+        CvmTransferTotals strict =
+            new CvmTransferTotals(attested, d.taskManager, keccak256("manuscript"), "transfer_totals", false, true);
+        (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
+        DatasetProof memory dp = _datasetProof(TOTALS);
+        assertFalse(attested.isFinal(d.taskManager, meta, idx));
+        vm.expectRevert(abi.encodeWithSelector(CvmTransferTotals.NotFinal.selector, idx));
+        strict.accept(task, resp, meta, dp, rp, record);
+        vm.roll(uint256(meta.taskRespondedBlock) + cfg.taskConfig.challengeWindowBlock + 1);
+        assertTrue(attested.isFinal(d.taskManager, meta, idx));
+        assertTrue(strict.accept(task, resp, meta, dp, rp, record));
+    }
+}
