@@ -281,6 +281,10 @@ public final class DevnetCommand implements Callable<Integer> {
             step(out, "the CVM chain did not do what it should (see the CVM chain lines above)");
             return CliRoot.EXIT_FAILURE;
           }
+          if (!summary.bridgeAsExpected()) {
+            step(out, "no CVM chain checkpoint landed on Ethereum (see the bridge lines above)");
+            return CliRoot.EXIT_FAILURE;
+          }
           if (!summary.slashingAsExpected() || !summary.challengesSettled()) {
             step(
                 out,

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
 final class DevnetConsensus implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DevnetConsensus.class);
 
+  /** The CVM chain's id; the devnet deploys {@code CvmCheckpoints} for it (CVM_CHAIN_ID). */
+  static final String CHAIN_ID = "cvm-devnet-1";
+
   /** One operator's validator. */
   record Member(
       String name,
@@ -118,7 +121,7 @@ final class DevnetConsensus implements AutoCloseable {
     CvmChainNet chain =
         CvmChainNet.start(
             new CvmChainNet.Settings(
-                "cvm-devnet-1",
+                CHAIN_ID,
                 genesis,
                 validators,
                 () -> Math.max(0, anvil.blockNumber() - 5 * span),
@@ -126,6 +129,7 @@ final class DevnetConsensus implements AutoCloseable {
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(30)));
     DevnetConsensus c = new DevnetConsensus(chain, members, step, dir.resolve("chain.log"));
+    c.genesisSet = genesis.validators();
     step.accept(
         String.format(
             "CVM chain: %d validators (stake aggregator's set, operators' Ed25519 + BLS keys),"
@@ -186,6 +190,17 @@ final class DevnetConsensus implements AutoCloseable {
       boolean ok) {}
 
   private Outcome outcome;
+  private io.cvmavs.consensus.app.model.BlsValidatorSet genesisSet;
+
+  /** The genesis BLS set (the bridge's first committed set). */
+  io.cvmavs.consensus.app.model.BlsValidatorSet genesisSet() {
+    return genesisSet;
+  }
+
+  /** The chain's CometBFT-shaped RPC (what the relayer reads). */
+  java.net.URI rpc() {
+    return chain.rpc();
+  }
 
   /** The figures of the last {@link #summarise}, if it ran. */
   java.util.Optional<Outcome> outcome() {

@@ -57,7 +57,8 @@ import picocli.CommandLine;
  * were answered (or their response window passed) — with {@code keepRunning}, the task generator
  * goes on tasking every CVM block after that, followed by {@link #followTasks()}. All components
  * run in this process with the same assembly as their commands. Accounts: 0 deployer and task
- * generator, 1..N operators, N+1 token activity, N+2 aggregator, N+3 challenger.
+ * generator, 1..N operators, N+1 token activity, N+2 aggregator, N+3 challenger, N+4 anchoring, N+5
+ * bridge relayer.
  */
 final class DevnetRun implements AutoCloseable {
   /**
@@ -107,6 +108,7 @@ final class DevnetRun implements AutoCloseable {
   private long window;
   private SeededOperators seeded;
   private DevnetConsensus consensus;
+  private DevnetBridge bridge;
 
   /**
    * @param commandLines makes a {@code cvm-avs} command line with a given context (the root's
@@ -124,6 +126,11 @@ final class DevnetRun implements AutoCloseable {
   }
 
   static int accountsNeeded(int operators) {
+    return operators + 6;
+  }
+
+  /** The account that pays for the bridge relayer's checkpoints. */
+  static int relayerAccount(int operators) {
     return operators + 5;
   }
 
@@ -292,6 +299,20 @@ final class DevnetRun implements AutoCloseable {
               validators,
               line -> step("%s", line));
       running.add(consensus);
+      try {
+        bridge =
+            DevnetBridge.start(
+                anvil,
+                d.address("CvmCheckpoints"),
+                consensus.genesisSet(),
+                consensus.rpc(),
+                relayerAccount(settings.operators()),
+                settings.workDirectory().resolve("relayer"),
+                line -> step("%s", line));
+        running.add(bridge);
+      } catch (RuntimeException e) {
+        step("bridge: the relayer did not start: %s", e.getMessage());
+      }
     } else {
       step(
           "CVM chain not started: it needs %d validators (one per operator), --operators is %d",
@@ -390,7 +411,12 @@ final class DevnetRun implements AutoCloseable {
         slashing.slashed(),
         slashing.complete(),
         storage,
-        consensus == null ? Optional.empty() : consensus.outcome());
+        consensus == null ? Optional.empty() : consensus.outcome(),
+        bridge == null
+            ? consensus == null
+                ? Optional.empty()
+                : Optional.of(new DevnetBridge.Outcome(0, -1, -1))
+            : Optional.of(bridge.outcome()));
   }
 
   /**
@@ -627,7 +653,11 @@ final class DevnetRun implements AutoCloseable {
         operators + 2,
         out,
         logDir.resolve("forge-deploy-" + UUID.randomUUID().toString().substring(0, 8) + ".log"),
-        Map.of("AVS_ANCHOR_SUBMITTER", anvil.account(anchorAccount(operators)).address()));
+        Map.of(
+            "AVS_ANCHOR_SUBMITTER",
+            anvil.account(anchorAccount(operators)).address(),
+            "CVM_CHAIN_ID",
+            DevnetConsensus.CHAIN_ID));
   }
 
   @Override

@@ -22,7 +22,8 @@ public record DevnetSummary(
     List<String> slashedOperators,
     boolean challengesSettled,
     Optional<DevnetAnchoring.Outcome> storage,
-    Optional<DevnetConsensus.Outcome> chain) {
+    Optional<DevnetConsensus.Outcome> chain,
+    Optional<DevnetBridge.Outcome> bridge) {
   /**
    * One task: created for CVM block {@code cvmHeight}; {@code latencyMillis} from its creation
    * being mined to the {@code TaskResponded} being seen (-1 if never responded); {@code
@@ -46,6 +47,13 @@ public record DevnetSummary(
             && storage.get().anchored() == storage.get().groups()
             && storage.get().auditPassed()
             && storage.get().recovered());
+  }
+
+  /**
+   * At least one checkpoint landed on Ethereum (or the CVM chain, and so the bridge, did not run).
+   */
+  public boolean bridgeAsExpected() {
+    return bridge.isEmpty() || bridge.get().relayed() > 0;
   }
 
   /** Exactly the faulty operators were slashed (none when none was faulty). */
@@ -139,6 +147,14 @@ public record DevnetSummary(
               "light client",
               c.lightSyncedTo() < 0 ? "FAILED" : "verified 1 → " + c.lightSyncedTo());
         });
+    bridge.ifPresent(
+        b ->
+            out.printf(
+                "  %-32s %d relayed, last CVM height on Ethereum %s, gas per checkpoint %s%n",
+                "bridge checkpoints",
+                b.relayed(),
+                b.lastHeight() < 0 ? "-" : b.lastHeight(),
+                b.medianGas() < 0 ? "-" : b.medianGas() + " (median)"));
     out.println();
   }
 
@@ -181,6 +197,13 @@ public record DevnetSummary(
           n.put("rejected_rounds", c.rejectedRounds());
           n.put("light_synced_to", c.lightSyncedTo());
           n.put("ok", c.ok());
+        });
+    bridge.ifPresent(
+        b -> {
+          ObjectNode n = root.putObject("bridge");
+          n.put("checkpoints_relayed", b.relayed());
+          n.put("last_height_on_ethereum", b.lastHeight());
+          n.put("gas_per_checkpoint_median", b.medianGas());
         });
     ArrayNode list = root.putArray("tasks");
     for (Task t : tasks) {

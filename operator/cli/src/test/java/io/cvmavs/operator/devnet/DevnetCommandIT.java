@@ -114,6 +114,14 @@ class DevnetCommandIT {
         .isEqualTo(chain.path("height").asLong());
     assertThat(chain.path("ok").asBoolean()).isTrue();
     assertThat(printed).contains("CVM chain finalised").contains("light client");
+    // issue 19: the relayer carried checkpoints to CvmCheckpoints while the devnet ran
+    JsonNode bridge = json.path("bridge");
+    assertThat(bridge.path("checkpoints_relayed").asLong()).as("%s", bridge).isPositive();
+    assertThat(bridge.path("last_height_on_ethereum").asLong()).as("%s", bridge).isPositive();
+    assertThat(bridge.path("gas_per_checkpoint_median").asLong()).as("%s", bridge).isPositive();
+    assertThat(printed)
+        .contains("[devnet] bridge: first checkpoint landed on Ethereum")
+        .contains("bridge checkpoints");
     assertThat(printed)
         .contains("operators slashed")
         .contains("(as expected)")
