@@ -1,13 +1,19 @@
 package io.cvmavs.operator.cvmtasks;
 
 import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.ManuscriptRegistryReader;
+import io.cvmavs.chain.avs.RegisteredManuscript;
 import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.BlockSchedule;
 import io.cvmavs.cvm.task.CvmTaskComputer;
+import io.cvmavs.cvm.task.ManuscriptDirectory;
+import io.cvmavs.cvm.task.ManuscriptFetcher;
+import io.cvmavs.cvm.task.ManuscriptResolver;
 import io.cvmavs.cvm.task.TaskInput;
 import io.cvmavs.cvm.task.TaskResult;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.web3j.protocol.Web3j;
@@ -38,6 +44,61 @@ public final class CvmTasks {
         manuscripts,
         ingest,
         dataDirectory);
+  }
+
+  /**
+   * The on-chain manuscript registry as the CVM reads it: an entry with status {@code NONE} is no
+   * listing.
+   */
+  public static ManuscriptDirectory directory(ManuscriptRegistryReader registry) {
+    return hash ->
+        registry
+            .manuscriptOf(hash)
+            .map(
+                m ->
+                    new ManuscriptDirectory.Listing(
+                        m.contentHash(),
+                        switch (m.status()) {
+                          case ACTIVE -> ManuscriptDirectory.Status.ACTIVE;
+                          case DEPRECATED -> ManuscriptDirectory.Status.DEPRECATED;
+                          case REVOKED -> ManuscriptDirectory.Status.REVOKED;
+                          case NONE -> throw new IllegalStateException("unreachable");
+                        },
+                        m.locator()));
+  }
+
+  /**
+   * Makes {@code computer} resolve task manuscripts through the registry at {@code registry} (issue
+   * 14): fetched files cached under {@code dataDirectory/manuscripts}, {@code file://} locators
+   * only below {@code locatorDirs}, HTTP fetches bounded by 10 s.
+   */
+  public static CvmTaskComputer resolvingFrom(
+      CvmTaskComputer computer,
+      ManuscriptRegistryReader registry,
+      List<Path> locatorDirs,
+      Path dataDirectory) {
+    return computer.resolveFrom(
+        new ManuscriptResolver(
+            directory(registry),
+            new ManuscriptFetcher(locatorDirs, Duration.ofSeconds(10)),
+            dataDirectory.resolve("manuscripts"),
+            "eth"));
+  }
+
+  /**
+   * Whether a task generator may create a task for {@code manuscriptHash}: Active in the registry.
+   */
+  public static Optional<String> notActive(
+      ManuscriptRegistryReader registry, byte[] manuscriptHash) {
+    Optional<RegisteredManuscript> m = registry.manuscriptOf(manuscriptHash);
+    if (m.isEmpty()) {
+      return Optional.of("not registered in CvmManuscriptRegistry " + registry.address());
+    }
+    if (m.get().status() != RegisteredManuscript.Status.ACTIVE) {
+      return Optional.of(
+          m.get().status().label() + " in CvmManuscriptRegistry " + registry.address());
+    }
+    return Optional.empty();
   }
 
   public static TaskInput input(CvmTask task) {

@@ -1,6 +1,7 @@
 package io.cvmavs.operator.node;
 
 import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.ManuscriptRegistryReader;
 import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.core.CoreReader;
@@ -217,6 +218,20 @@ public final class NodeCommand implements Callable<Integer> {
             o.manuscripts(),
             ingestWeb3j,
             data.resolve("cvm"));
+    String manuscriptRegistry = c.addresses().get("CvmManuscriptRegistry");
+    if (manuscriptRegistry != null) {
+      // Issue 14: a task's manuscript is resolved through the registry (fetched from its locator,
+      // both hashes checked, cached under data/cvm/manuscripts); --manuscript files are preloads.
+      CvmTasks.resolvingFrom(
+          computer,
+          new ManuscriptRegistryReader(rpc, manuscriptRegistry),
+          c.manuscriptLocatorDirs(),
+          data.resolve("cvm"));
+      LOG.info(
+          "[{}] resolving task manuscripts through CvmManuscriptRegistry {}",
+          c.nodeName(),
+          manuscriptRegistry);
+    }
     for (AttestedManuscript m : o.manuscripts()) {
       m.refusal()
           .ifPresent(
