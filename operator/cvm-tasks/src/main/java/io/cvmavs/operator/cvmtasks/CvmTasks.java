@@ -86,6 +86,46 @@ public final class CvmTasks {
   }
 
   /**
+   * Every Active manuscript of the registry, resolved as a task's would be (fetched, both hashes
+   * checked, cached under {@code dataDirectory/manuscripts}); one that cannot be resolved is
+   * reported on {@code log} and left out (a task naming it is refused with the reason).
+   */
+  public static List<AttestedManuscript> registered(
+      ManuscriptRegistryReader registry,
+      List<Path> locatorDirs,
+      Path dataDirectory,
+      java.util.function.Consumer<String> log) {
+    ManuscriptResolver resolver =
+        new ManuscriptResolver(
+            directory(registry),
+            new ManuscriptFetcher(locatorDirs, Duration.ofSeconds(10)),
+            dataDirectory.resolve("manuscripts"),
+            "eth");
+    List<AttestedManuscript> out = new java.util.ArrayList<>();
+    for (RegisteredManuscript m : registry.all()) {
+      if (m.status() != RegisteredManuscript.Status.ACTIVE) {
+        continue;
+      }
+      try {
+        AttestedManuscript a = resolver.resolve(m.manuscriptHash());
+        out.add(a);
+        log.accept(
+            "manuscript "
+                + m.hashHex()
+                + " resolved from CvmManuscriptRegistry "
+                + registry.address()
+                + " ("
+                + m.locator()
+                + ")"
+                + a.refusal().map(r -> "; cannot be attested here: " + r).orElse(""));
+      } catch (io.cvmavs.cvm.task.TaskRefusedException e) {
+        log.accept("registered manuscript " + m.hashHex() + " left out: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /**
    * Whether a task generator may create a task for {@code manuscriptHash}: Active in the registry.
    */
   public static Optional<String> notActive(
