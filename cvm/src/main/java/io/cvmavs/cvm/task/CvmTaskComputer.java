@@ -184,7 +184,11 @@ public final class CvmTaskComputer implements TaskComputer {
    * The CVM block of {@code manuscriptHash} at {@code height}, building every missing one first.
    */
   public synchronized CvmBlock block(byte[] manuscriptHash, long height) {
-    Chain chain = registered(manuscriptHash);
+    // Not a signing path: a known manuscript is built without asking the registry again.
+    Chain chain = chains.get(hex(manuscriptHash));
+    if (chain == null) {
+      chain = registered(manuscriptHash);
+    }
     if (chain == null) {
       throw new TaskRefusedException(
           TaskRefusedException.Reason.UNKNOWN_MANUSCRIPT,

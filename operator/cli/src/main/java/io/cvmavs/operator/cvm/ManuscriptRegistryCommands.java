@@ -44,6 +44,33 @@ final class ManuscriptRegistryCommands {
 
   static final String CONTRACT = "CvmManuscriptRegistry";
 
+  /** The registry's custom errors, so a refusal names the error instead of its selector. */
+  static final List<String> ERRORS =
+      List.of(
+          "NotRegistrar(address)",
+          "NotManuscriptOwner(bytes32,address)",
+          "AlreadyRegistered(bytes32)",
+          "UnknownManuscript(bytes32)",
+          "ZeroHash()",
+          "ZeroAddress()",
+          "UnsupportedLocator(string)",
+          "InvalidStatus(bytes32,uint8)",
+          "OwnableUnauthorizedAccount(address)");
+
+  /** {@code e} with the registry error its message carries named (unchanged when none). */
+  static RuntimeException named(io.cvmavs.chain.ChainException e) {
+    String m = String.valueOf(e.getMessage());
+    for (String error : ERRORS) {
+      String selector = io.cvmavs.chain.abi.Abi.selector(error);
+      String bare = selector.startsWith("0x") ? selector.substring(2) : selector;
+      if (m.contains(bare)) {
+        return new io.cvmavs.chain.ChainException(
+            m + " — " + error.substring(0, error.indexOf('(')) + " (" + CONTRACT + ")", e);
+      }
+    }
+    return e;
+  }
+
   static String registryAddress(OperatorConfig c) {
     return c.address(CONTRACT);
   }
@@ -130,8 +157,12 @@ final class ManuscriptRegistryCommands {
               c.chainId());
       try {
         byte[] content = ManuscriptResolver.sha256(bytes);
-        var receipt =
-            new ManuscriptRegistryWriter(tx, registry).register(m.hash(), content, locator);
+        org.web3j.protocol.core.methods.response.TransactionReceipt receipt;
+        try {
+          receipt = new ManuscriptRegistryWriter(tx, registry).register(m.hash(), content, locator);
+        } catch (io.cvmavs.chain.ChainException e) {
+          throw named(e);
+        }
         out.printf(
             "registered manuscript 0x%s (sha256 0x%s) at %s in %s, transaction %s (block %s)%n",
             HexFormat.of().formatHex(m.hash()),
@@ -299,7 +330,12 @@ final class ManuscriptRegistryCommands {
             new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore()),
             c.chainId());
     try {
-      var receipt = write.apply(new ManuscriptRegistryWriter(tx, registryAddress(c)));
+      org.web3j.protocol.core.methods.response.TransactionReceipt receipt;
+      try {
+        receipt = write.apply(new ManuscriptRegistryWriter(tx, registryAddress(c)));
+      } catch (io.cvmavs.chain.ChainException e) {
+        throw named(e);
+      }
       spec.commandLine()
           .getOut()
           .printf("%s, transaction %s%n", done, receipt.getTransactionHash());
