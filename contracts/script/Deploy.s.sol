@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {CvmManuscriptRegistry} from "../src/avs/CvmManuscriptRegistry.sol";
 import {IAVSDirectory} from "../src/interfaces/core/IAVSDirectory.sol";
 import {IAllocationManager} from "../src/interfaces/core/IAllocationManager.sol";
 import {IDelegationManager} from "../src/interfaces/core/IDelegationManager.sol";
@@ -29,6 +30,8 @@ import {Script, console} from "forge-std/Script.sol";
 ///         VETO_WINDOW_BLOCKS default to 20 and 4 (1-second devnet blocks) instead of 100 and 50.
 ///         Bridge (issue 19, BridgeDeployer): CVM_CHAIN_ID (default "cvm-1"), BRIDGE_GUARDIAN (default the owner),
 ///         BRIDGE_PERIOD_SECONDS (86400), BRIDGE_PERIOD_LIMIT_WEI (1e24), CHECKPOINT_EQUIVOCATION_SLASH_WAD (0.5e18).
+///         Manuscript registry (issue 14): `CvmManuscriptRegistry`, owned by AVS_OWNER (who registers and allow-lists
+///         registrars).
 contract Deploy is Script, CvmDeployer, BridgeDeployer {
     /// @notice The deployment of the last `run()` (for tests that run the script in-process).
     Deployment internal _last;
@@ -48,6 +51,9 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         // ---- storage anchors (issue 18) ----
         anchorRegistry = new AnchorRegistry(cfg.owner, vm.envOr("AVS_ANCHOR_SUBMITTER", deployer));
         // ---- end storage anchors ----
+        // ---- manuscript registry (issue 14) ----
+        manuscriptRegistry = new CvmManuscriptRegistry(cfg.owner);
+        // ---- end manuscript registry ----
         vm.stopBroadcast();
         _last = d;
         lastOutPath = _write(d, cfg, deployer, startBlock);
@@ -62,6 +68,11 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         vm.serializeAddress(k, "anchorSubmitter", anchorRegistry.submitter());
     }
     // ---- end storage anchors ----
+
+    // ---- manuscript registry (issue 14): the manuscripts tasks may name; the owner (AVS_OWNER) registers and
+    //      allow-lists further registrars ----
+    CvmManuscriptRegistry public manuscriptRegistry;
+    // ---- end manuscript registry ----
 
     function lastDeployment() external view returns (Deployment memory) {
         return _last;
@@ -212,6 +223,7 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         vm.serializeAddress(k, "CvmSlasher", address(d.slasher));
         vm.serializeAddress(k, "CvmVerifier", address(d.verifier));
         _writeAnchors(k);
+        vm.serializeAddress(k, "CvmManuscriptRegistry", address(manuscriptRegistry)); // issue 14
         vm.serializeUint(k, "quorumNumber", d.quorumNumber);
         vm.serializeUint(k, "operatorSetId", d.quorumNumber);
         vm.serializeAddress(k, "owner", cfg.owner);

@@ -3,6 +3,7 @@ pragma solidity ^0.8.27;
 
 import {CvmDeployer} from "../../script/CvmDeployer.sol";
 import {Deploy} from "../../script/Deploy.s.sol";
+import {CvmManuscriptRegistry} from "../../src/avs/CvmManuscriptRegistry.sol";
 import {IAllocationManager} from "../../src/interfaces/core/IAllocationManager.sol";
 import {OperatorSet} from "../../src/libraries/OperatorSetLib.sol";
 import {AnchorRegistry} from "../../src/storage/AnchorRegistry.sol";
@@ -107,6 +108,17 @@ contract Deploy_Run is Test {
         vm.setEnv("DEALLOCATION_DELAY_BLOCKS", "50");
         vm.setEnv("ALLOCATION_CONFIGURATION_DELAY_BLOCKS", "0");
     }
+
+    // ---- manuscript registry (issue 14) ----
+    function test_DeploysTheManuscriptRegistryOwnedByTheAvsOwner() public {
+        (Deploy script, string memory json) = _run();
+        CvmManuscriptRegistry registry = CvmManuscriptRegistry(json.readAddress(".CvmManuscriptRegistry"));
+        assertEq(address(registry), address(script.manuscriptRegistry()));
+        assertEq(registry.owner(), json.readAddress(".owner"));
+        assertEq(registry.manuscriptCount(), 0);
+    }
+
+    // ---- end manuscript registry ----
 
     // ---- storage anchors (issue 18) ----
     function test_DeploysTheAnchorRegistryWithItsSubmitter() public {

@@ -138,6 +138,24 @@ public final class Events {
               + " bytes32 indexed groupHash, uint64 lastHeight, uint64 fileSize, bytes32 dataRoot,"
               + " bytes32 auditRoot, bytes32 locatorsHash, bytes locators)");
 
+  // ---------------------------------------------------------------- CvmManuscriptRegistry (issue
+  // 14)
+
+  public static final EventSpec MANUSCRIPT_REGISTERED =
+      EventSpec.parse(
+          "ManuscriptRegistered(bytes32 indexed manuscriptHash, address indexed owner,"
+              + " bytes32 contentHash, string locator)");
+
+  public static final EventSpec MANUSCRIPT_DEPRECATED =
+      EventSpec.parse("ManuscriptDeprecated(bytes32 indexed manuscriptHash, address indexed by)");
+
+  public static final EventSpec MANUSCRIPT_REVOKED =
+      EventSpec.parse(
+          "ManuscriptRevoked(bytes32 indexed manuscriptHash, address indexed by, string reason)");
+
+  public static final EventSpec REGISTRAR_SET =
+      EventSpec.parse("RegistrarSet(address indexed registrar, bool allowed)");
+
   /** Every event above, in declaration order. */
   public static List<EventSpec> all() {
     List<EventSpec> out = new ArrayList<>();

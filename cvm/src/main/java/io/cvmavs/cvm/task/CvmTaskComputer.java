@@ -68,6 +68,7 @@ public final class CvmTaskComputer implements TaskComputer {
   private final Map<String, Chain> chains = new LinkedHashMap<>();
   private final Supplier<FlinkRuntime> flink;
   private ManuscriptRunner runner;
+  private ManuscriptResolver resolver;
 
   /** One manuscript's blocks: headers built so far and the most recent blocks whole. */
   private static final class Chain {
@@ -182,13 +183,57 @@ public final class CvmTaskComputer implements TaskComputer {
    * The CVM block of {@code manuscriptHash} at {@code height}, building every missing one first.
    */
   public synchronized CvmBlock block(byte[] manuscriptHash, long height) {
+    // Not a signing path: a known manuscript is built without asking the registry again.
     Chain chain = chains.get(hex(manuscriptHash));
+    if (chain == null) {
+      chain = registered(manuscriptHash);
+    }
     if (chain == null) {
       throw new TaskRefusedException(
           TaskRefusedException.Reason.UNKNOWN_MANUSCRIPT,
           "manuscript 0x" + hex(manuscriptHash) + " is not one this CVM attests");
     }
     return block(chain, height);
+  }
+
+  /**
+   * Resolves manuscripts through the on-chain registry from now on: a task naming a hash that is
+   * not preloaded is fetched, checked and run ({@link ManuscriptResolver#resolve}); a task naming a
+   * preloaded one is refused when the registry lists it as revoked (a preloaded file the registry
+   * does not list stays a local override).
+   */
+  public synchronized CvmTaskComputer resolveFrom(ManuscriptResolver resolver) {
+    this.resolver = resolver;
+    return this;
+  }
+
+  /**
+   * The chain of {@code manuscriptHash}, asking the registry when there is one (null when there is
+   * none and the hash is not preloaded).
+   *
+   * @throws TaskRefusedException revoked, unregistered, fetch failure or hash mismatch
+   */
+  private Chain registered(byte[] manuscriptHash) {
+    String key = hex(manuscriptHash);
+    Chain chain = chains.get(key);
+    if (resolver == null) {
+      return chain;
+    }
+    if (chain != null) {
+      resolver.check(manuscriptHash);
+      return chain;
+    }
+    AttestedManuscript m = resolver.resolve(manuscriptHash);
+    chain = new Chain(m);
+    chains.put(key, chain);
+    LOG.info(
+        "manuscript {} resolved from the registry{}",
+        m.describe(),
+        m.refusal().map(r -> "; cannot be attested here: " + r).orElse(""));
+    if (m.refusal().isEmpty() && !m.passThrough()) {
+      warmUp(flink, m);
+    }
+    return chain;
   }
 
   private CvmBlock block(Chain chain, long height) {
@@ -238,7 +283,7 @@ public final class CvmTaskComputer implements TaskComputer {
   public TaskResult compute(TaskInput task) {
     Chain chain;
     synchronized (this) {
-      chain = chains.get(hex(task.manuscriptHash()));
+      chain = registered(task.manuscriptHash());
     }
     if (chain == null) {
       throw new TaskRefusedException(

@@ -17,7 +17,15 @@ public final class TaskRefusedException extends CvmException {
      */
     UNRUNNABLE_MANUSCRIPT,
     /** The task's input commitment differs from this CVM's own for that block range. */
-    INPUT_MISMATCH
+    INPUT_MISMATCH,
+    /** The manuscript registry has no entry for the task's manuscript (and none is preloaded). */
+    UNREGISTERED_MANUSCRIPT,
+    /** The manuscript registry lists the task's manuscript as revoked. */
+    REVOKED_MANUSCRIPT,
+    /** The registered manuscript could not be fetched from its locator. */
+    MANUSCRIPT_FETCH_FAILED,
+    /** The fetched bytes do not hash to the registered manuscript hash or content hash. */
+    MANUSCRIPT_HASH_MISMATCH
   }
 
   private final Reason reason;

@@ -1,5 +1,6 @@
 package io.cvmavs.operator.challenger;
 
+import io.cvmavs.chain.avs.ManuscriptRegistryReader;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.cvm.task.AttestedManuscript;
@@ -105,6 +106,15 @@ public final class ChallengerCommand implements Callable<Integer> {
             o.manuscripts(),
             ingestWeb3j,
             c.dataDirectory().resolve("challenger-cvm"));
+    String manuscriptRegistry = c.addresses().get("CvmManuscriptRegistry");
+    if (manuscriptRegistry != null) {
+      // Issue 14: re-executes tasks of registered manuscripts too, fetched and checked like a node.
+      CvmTasks.resolvingFrom(
+          cvm,
+          new ManuscriptRegistryReader(account.reader(), manuscriptRegistry),
+          c.manuscriptLocatorDirs(),
+          c.dataDirectory().resolve("challenger-cvm"));
+    }
     ChainChallengerPorts chain =
         new ChainChallengerPorts(
             account, c.address("CvmTaskManager"), c.address("CvmRegistry"), deploymentBlock);

@@ -26,19 +26,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cvm-avs manuscript validate|run}. */
+/** {@code cvm-avs manuscript validate|run|register|list|show|deprecate|revoke}. */
 @Command(
     name = "manuscript",
     mixinStandardHelpOptions = true,
-    description = "Validate and run manuscripts (Chainbase format).",
-    subcommands = {ManuscriptCommand.Validate.class, ManuscriptCommand.Run.class})
+    description =
+        "Validate and run manuscripts (Chainbase format); register them in the AVS manuscript"
+            + " registry.",
+    subcommands = {
+      ManuscriptCommand.Validate.class,
+      ManuscriptCommand.Run.class,
+      ManuscriptRegistryCommands.Register.class,
+      ManuscriptRegistryCommands.ListManuscripts.class,
+      ManuscriptRegistryCommands.Show.class,
+      ManuscriptRegistryCommands.Deprecate.class,
+      ManuscriptRegistryCommands.Revoke.class
+    })
 public final class ManuscriptCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: validate or run.");
+        spec.commandLine(),
+        "Missing command: validate, run, register, list, show, deprecate or revoke.");
   }
 
   /** The single chain a manuscript's sources read. */

@@ -2,6 +2,7 @@ package io.cvmavs.operator.devnet;
 
 import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.ManuscriptRegistryWriter;
 import io.cvmavs.chain.avs.TaskManagerAbi;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.rpc.ChainAccess;
@@ -13,6 +14,7 @@ import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.BlockSchedule;
 import io.cvmavs.cvm.task.CvmTaskComputer;
+import io.cvmavs.cvm.task.ManuscriptResolver;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.process.FreePort;
 import io.cvmavs.localnet.process.RepoLayout;
@@ -172,6 +174,23 @@ final class DevnetRun implements AutoCloseable {
     step(
         "attested manuscript: %s, %s",
         manuscripts.get(0).name().orElseThrow(), manuscripts.get(0).describe());
+    // Issue 14: the AVS owner (account 0) registers it in the manuscript registry with a file://
+    // locator into the run folder; the nodes are given no file and resolve it from the registry.
+    Transactor ownerTx =
+        ChainAccess.open(
+            URI.create(anvil.rpcUrl()),
+            anvil.account(0).credentials().getEcKeyPair(),
+            Optional.of(anvil.chainId()));
+    new ManuscriptRegistryWriter(ownerTx, d.address("CvmManuscriptRegistry"))
+        .register(
+            manuscriptHash,
+            ManuscriptResolver.sha256(Files.readAllBytes(manuscriptFile)),
+            manuscriptFile.toUri().toString());
+    ownerTx.web3j().shutdown();
+    step(
+        "manuscript registered in CvmManuscriptRegistry %s (locator %s); the nodes resolve it"
+            + " from the registry",
+        d.address("CvmManuscriptRegistry"), manuscriptFile.toUri());
     int aggregatorAccount = settings.operators() + 2;
     int activityAccount = settings.operators() + 1;
 
@@ -249,7 +268,7 @@ final class DevnetRun implements AutoCloseable {
     long genesis = anvil.blockNumber() + 5 + settings.operators();
     NodeCommand.Options nodeOptions =
         new NodeCommand.Options(
-            manuscripts,
+            List.of(), // resolved from the manuscript registry (registered above)
             Optional.of(genesis),
             settings.span(),
             Duration.ofMillis(500),
@@ -632,6 +651,7 @@ final class DevnetRun implements AutoCloseable {
             name, nodeApiPort, metricsPort));
     return seeded.write(
         SeededOperators.Operator.of(name, account, bls)
+            .manuscriptLocatorDir(settings.workDirectory())
             .aggregatorPort(aggregatorPort)
             .socketPort(19_000 + account)
             .endpoints(nodeApiPort, metricsPort));

@@ -66,6 +66,7 @@ public final class SeededOperators {
     private OptionalInt nodeApiPort = OptionalInt.empty();
     private OptionalInt metricsPort = OptionalInt.empty();
     private boolean chainId = true;
+    private Optional<Path> manuscriptLocatorDir = Optional.empty();
 
     private Operator(String name, int account, BlsKeyPair bls) {
       this.name = name;
@@ -111,6 +112,12 @@ public final class SeededOperators {
     public Operator endpoints(int nodeApi, int metrics) {
       this.nodeApiPort = OptionalInt.of(nodeApi);
       this.metricsPort = OptionalInt.of(metrics);
+      return this;
+    }
+
+    /** {@code manuscript_locator_dirs: [dir]}: registered file:// manuscripts may be read there. */
+    public Operator manuscriptLocatorDir(Path dir) {
+      this.manuscriptLocatorDir = Optional.of(dir.toAbsolutePath());
       return this;
     }
 
@@ -218,6 +225,7 @@ public final class SeededOperators {
         yaml.add("enable_metrics: false");
       }
       yaml.add("data_dir: data");
+      op.manuscriptLocatorDir.ifPresent(d -> yaml.add("manuscript_locator_dirs: [\"" + d + "\"]"));
       yaml.add("");
       Path config = opDir.resolve("operator.yaml");
       Files.writeString(config, String.join("\n", yaml));

@@ -83,7 +83,12 @@ class DevnetCommandIT {
     assertThat(printed)
         .contains("[devnet] anvil is up")
         .contains("CToken")
-        .contains(deployments.address("CToken"));
+        .contains(deployments.address("CToken"))
+        // issue 14: registered on chain, resolved by the nodes (which then sign: tasks respond)
+        .contains(
+            "manuscript registered in CvmManuscriptRegistry "
+                + deployments.address("CvmManuscriptRegistry"))
+        .contains("the nodes resolve it from the registry");
 
     JsonNode json = new ObjectMapper().readTree(summary.toFile());
     assertThat(json.path("tasks_created").asInt()).isEqualTo(2);

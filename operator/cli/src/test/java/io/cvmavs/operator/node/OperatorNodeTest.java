@@ -167,6 +167,27 @@ class OperatorNodeTest {
   }
 
   @Test
+  void manuscriptRegistryRefusalsHaveTheirOwnJournalOutcomes() {
+    java.util.Map<io.cvmavs.cvm.task.TaskRefusedException.Reason, String> expected =
+        java.util.Map.of(
+            io.cvmavs.cvm.task.TaskRefusedException.Reason.UNREGISTERED_MANUSCRIPT,
+            "refused-manuscript-unregistered",
+            io.cvmavs.cvm.task.TaskRefusedException.Reason.REVOKED_MANUSCRIPT,
+            "refused-manuscript-revoked",
+            io.cvmavs.cvm.task.TaskRefusedException.Reason.MANUSCRIPT_FETCH_FAILED,
+            "refused-manuscript-fetch",
+            io.cvmavs.cvm.task.TaskRefusedException.Reason.MANUSCRIPT_HASH_MISMATCH,
+            "refused-manuscript-hash");
+    expected.forEach(
+        (reason, outcome) -> {
+          String o =
+              OperatorNode.refusalOutcome(new io.cvmavs.cvm.task.TaskRefusedException(reason, "x"));
+          assertThat(o).isEqualTo(outcome);
+          assertThat(OperatorNode.REFUSALS).contains(o);
+        });
+  }
+
+  @Test
   void theNodeRefusesToSignASecondDifferentResponseForATaskItAlreadySigned() {
     AtomicInteger delivered = new AtomicInteger();
     SlashingProtectedSigner signer = signer(0);

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param addresses contract addresses by name ({@code CvmTaskManager}, {@code CvmRegistry}, ...):
  *     the deployment file's, overridden by the file's {@code addresses:} section.
  * @param socket what the operator publishes in the registry for peers to reach it.
+ * @param manuscriptLocatorDirs {@code manuscript_locator_dirs}: the folders a {@code file://}
+ *     locator of the manuscript registry may point into (none: file:// locators are refused)
  * @param notes fields that were read but have no effect here (incredible-squaring fields), each
  *     with the reason; shown by {@code check-config} and logged at load.
  */
@@ -34,6 +36,7 @@ public record OperatorConfig(
     Optional<HostPort> metrics,
     Path dataDirectory,
     Optional<Long> configuredStartBlock,
+    List<Path> manuscriptLocatorDirs,
     List<String> notes) {
 
   /**

@@ -54,7 +54,8 @@ public final class OperatorConfigLoader {
           "CvmServiceManager",
           "CvmRegistry",
           "CvmTaskManager",
-          "CvmVerifier");
+          "CvmVerifier",
+          "CvmManuscriptRegistry");
 
   /** The file's fields as written. Strings are validated and converted by {@link #load}. */
   static final class Raw {
@@ -105,6 +106,9 @@ public final class OperatorConfigLoader {
 
     @JsonProperty("data_dir")
     String dataDir;
+
+    @JsonProperty("manuscript_locator_dirs")
+    List<String> manuscriptLocatorDirs;
 
     // incredible-squaring's operator config names (see operator/README.md, "Bringing an
     // incredible-squaring config"): aliases of ours, or explained when they do not apply.
@@ -320,7 +324,22 @@ public final class OperatorConfigLoader {
           metrics,
           dataDir,
           startBlock,
+          locatorDirs(base),
           List.copyOf(notes));
+    }
+
+    /** {@code manuscript_locator_dirs}: folders registered {@code file://} locators may name. */
+    private List<Path> locatorDirs(Path base) {
+      List<Path> out = new ArrayList<>();
+      if (raw.manuscriptLocatorDirs != null) {
+        for (String d : raw.manuscriptLocatorDirs) {
+          if (d == null || d.isBlank()) {
+            throw new ConfigException(file + ": manuscript_locator_dirs: an entry is empty");
+          }
+          out.add(base.resolve(d).normalize());
+        }
+      }
+      return List.copyOf(out);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.cvmavs.operator.node;
 
 import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.ManuscriptRegistryReader;
 import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.core.CoreReader;
@@ -102,10 +103,8 @@ public final class NodeCommand implements Callable<Integer> {
       boolean subscribe,
       long confirmations) {
     public Options {
+      // Empty: the node attests what the deployment's manuscript registry lists (issue 14).
       manuscripts = List.copyOf(manuscripts);
-      if (manuscripts.isEmpty()) {
-        throw new IllegalArgumentException("a node attests at least one manuscript");
-      }
     }
 
     /** With the task generator's default of 2 confirmations. */
@@ -195,7 +194,7 @@ public final class NodeCommand implements Callable<Integer> {
   private static Running start(
       OperatorConfig c,
       BlsKeyPair bls,
-      Options o,
+      Options given,
       Duration staleTaskAfter,
       UnaryOperator<TaskComputer> wrap,
       DataDirectoryLock lock) {
@@ -209,6 +208,33 @@ public final class NodeCommand implements Callable<Integer> {
     TaskManagerReader tasks = new TaskManagerReader(rpc, taskManager);
     Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);
     Path data = c.dataDirectory();
+    String manuscriptRegistry = c.addresses().get("CvmManuscriptRegistry");
+    List<AttestedManuscript> attested = new java.util.ArrayList<>(given.manuscripts());
+    if (attested.isEmpty() && manuscriptRegistry != null) {
+      // No --manuscript: preload every Active manuscript of the registry this node can fetch, so
+      // their CVM blocks are prebuilt before their tasks appear.
+      attested.addAll(
+          CvmTasks.registered(
+              new ManuscriptRegistryReader(rpc, manuscriptRegistry),
+              c.manuscriptLocatorDirs(),
+              data.resolve("cvm"),
+              line -> LOG.info("[{}] {}", c.nodeName(), line)));
+    }
+    if (attested.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no manuscript to attest: pass --manuscript FILE"
+              + (manuscriptRegistry == null
+                  ? ""
+                  : ", or register one in CvmManuscriptRegistry " + manuscriptRegistry));
+    }
+    Options o =
+        new Options(
+            attested,
+            given.genesisBlock(),
+            given.span(),
+            given.poll(),
+            given.subscribe(),
+            given.confirmations());
     CvmTaskComputer computer =
         CvmTasks.computer(
             o.genesisBlock(),
@@ -217,6 +243,19 @@ public final class NodeCommand implements Callable<Integer> {
             o.manuscripts(),
             ingestWeb3j,
             data.resolve("cvm"));
+    if (manuscriptRegistry != null) {
+      // Issue 14: a task's manuscript is resolved through the registry (fetched from its locator,
+      // both hashes checked, cached under data/cvm/manuscripts); --manuscript files are preloads.
+      CvmTasks.resolvingFrom(
+          computer,
+          new ManuscriptRegistryReader(rpc, manuscriptRegistry),
+          c.manuscriptLocatorDirs(),
+          data.resolve("cvm"));
+      LOG.info(
+          "[{}] resolving task manuscripts through CvmManuscriptRegistry {}",
+          c.nodeName(),
+          manuscriptRegistry);
+    }
     for (AttestedManuscript m : o.manuscripts()) {
       m.refusal()
           .ifPresent(

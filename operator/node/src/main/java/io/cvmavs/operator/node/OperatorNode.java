@@ -105,7 +105,14 @@ public final class OperatorNode implements AutoCloseable {
   /** Outcomes by which this node declined to sign a task it re-executed or tried to deliver. */
   public static final java.util.Set<String> REFUSALS =
       java.util.Set.of(
-          "mismatch", "refused-manuscript", "refused-slashing-protection", "refused-by-aggregator");
+          "mismatch",
+          "refused-manuscript",
+          "refused-manuscript-unregistered",
+          "refused-manuscript-revoked",
+          "refused-manuscript-fetch",
+          "refused-manuscript-hash",
+          "refused-slashing-protection",
+          "refused-by-aggregator");
 
   public OperatorNode(
       Settings settings,
@@ -375,9 +382,15 @@ public final class OperatorNode implements AutoCloseable {
 
   /** The journal and metrics outcome of a refusal by the CVM. */
   static String refusalOutcome(TaskRefusedException e) {
-    return e.reason() == TaskRefusedException.Reason.UNRUNNABLE_MANUSCRIPT
-        ? "refused-manuscript"
-        : "mismatch";
+    return switch (e.reason()) {
+      case UNRUNNABLE_MANUSCRIPT -> "refused-manuscript";
+      // The manuscript registry (issue 14): see ManuscriptResolver.
+      case UNREGISTERED_MANUSCRIPT -> "refused-manuscript-unregistered";
+      case REVOKED_MANUSCRIPT -> "refused-manuscript-revoked";
+      case MANUSCRIPT_FETCH_FAILED -> "refused-manuscript-fetch";
+      case MANUSCRIPT_HASH_MISMATCH -> "refused-manuscript-hash";
+      case UNKNOWN_MANUSCRIPT, INPUT_MISMATCH -> "mismatch";
+    };
   }
 
   private void finish(CvmTask task, String outcome, String detail, long started) {

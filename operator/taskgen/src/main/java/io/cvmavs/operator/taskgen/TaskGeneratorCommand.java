@@ -1,5 +1,7 @@
 package io.cvmavs.operator.taskgen;
 
+import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.ManuscriptRegistryReader;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.rewards.RewardsContracts;
 import io.cvmavs.chain.rewards.RewardsReader;
@@ -113,6 +115,23 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
     long genesis = cvm.genesisBlock().orElse(deploymentBlock + 1);
     byte[] manuscriptHash = cvm.manuscriptHash();
     String taskManager = c.address("CvmTaskManager");
+    // Issue 14: with a manuscript registry in the deployment, tasks name only Active manuscripts
+    // (CvmTaskManager.createTask does not check: it has ~1.1 KiB left below the 24 KiB limit).
+    Optional<ManuscriptRegistryReader> registry =
+        Optional.ofNullable(c.addresses().get("CvmManuscriptRegistry"))
+            .map(a -> new ManuscriptRegistryReader(tx.reader(), a));
+    if (registry.isPresent()) {
+      Optional<String> why = CvmTasks.notActive(registry.get(), manuscriptHash);
+      if (why.isPresent()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--manuscript "
+                + manuscript.describe()
+                + " is "
+                + why.get()
+                + ": register it first (cvm-avs manuscript register)");
+      }
+    }
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("task-generator").daemon().factory());
@@ -129,8 +148,10 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
                     deploymentBlock,
                     Duration.ofMillis(pollMillis),
                     OptionalLong.empty()),
-                fees.map(f -> f.chain(TaskGenerator.Chain.of(tx, taskManager)))
-                    .orElseGet(() -> TaskGenerator.Chain.of(tx, taskManager)),
+                registryChecked(
+                    fees.map(f -> f.chain(TaskGenerator.Chain.of(tx, taskManager)))
+                        .orElseGet(() -> TaskGenerator.Chain.of(tx, taskManager)),
+                    registry),
                 CvmTasks.computer(
                     Optional.of(genesis),
                     deploymentBlock,
@@ -200,5 +221,50 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
             new StakingWriter(tx, c.address("CStaking")),
             new TaskManagerReader(tx, c.address("CvmTaskManager")),
             c.startBlock()));
+  }
+
+  /** Refuses to create a task for a manuscript that is no longer Active in the registry. */
+  static TaskGenerator.Chain registryChecked(
+      TaskGenerator.Chain chain, Optional<ManuscriptRegistryReader> registry) {
+    if (registry.isEmpty()) {
+      return chain;
+    }
+    return new TaskGenerator.Chain() {
+      @Override
+      public long blockNumber() {
+        return chain.blockNumber();
+      }
+
+      @Override
+      public List<CvmTask> newTasks(long fromBlock, long toBlock) {
+        return chain.newTasks(fromBlock, toBlock);
+      }
+
+      @Override
+      public boolean hasPendingTransactions() {
+        return chain.hasPendingTransactions();
+      }
+
+      @Override
+      public CvmTask createTask(
+          long height,
+          byte[] manuscriptHash,
+          byte[] inputCommitment,
+          byte[] quorumNumbers,
+          long thresholdPercent) {
+        Optional<String> why = CvmTasks.notActive(registry.get(), manuscriptHash);
+        if (why.isPresent()) {
+          throw new IllegalStateException(
+              "not creating the task for CVM block "
+                  + height
+                  + ": manuscript 0x"
+                  + java.util.HexFormat.of().formatHex(manuscriptHash)
+                  + " is "
+                  + why.get());
+        }
+        return chain.createTask(
+            height, manuscriptHash, inputCommitment, quorumNumbers, thresholdPercent);
+      }
+    };
   }
 }

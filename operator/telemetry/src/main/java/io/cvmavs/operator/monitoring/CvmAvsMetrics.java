@@ -234,6 +234,10 @@ public final class CvmAvsMetrics {
       case "refused-slashing-protection" -> taskRefused(taskIndex, "slashing_protection");
       case "refused-by-aggregator" -> taskRefused(taskIndex, "aggregator");
       case "refused-manuscript" -> taskRefused(taskIndex, "manuscript");
+      case "refused-manuscript-unregistered" -> taskRefused(taskIndex, "manuscript_unregistered");
+      case "refused-manuscript-revoked" -> taskRefused(taskIndex, "manuscript_revoked");
+      case "refused-manuscript-fetch" -> taskRefused(taskIndex, "manuscript_fetch");
+      case "refused-manuscript-hash" -> taskRefused(taskIndex, "manuscript_hash_mismatch");
       default -> taskRefused(taskIndex, label(outcome));
     }
   }

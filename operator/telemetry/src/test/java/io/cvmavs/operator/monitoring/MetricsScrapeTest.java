@@ -58,6 +58,21 @@ class MetricsScrapeTest {
   }
 
   @Test
+  void manuscriptRegistryRefusalsCountWithTheirReason() throws Exception {
+    metrics.taskOutcome(1, "refused-manuscript-unregistered");
+    metrics.taskOutcome(2, "refused-manuscript-revoked");
+    metrics.taskOutcome(3, "refused-manuscript-fetch");
+    metrics.taskOutcome(4, "refused-manuscript-hash");
+    metrics.taskOutcome(5, "refused-manuscript-revoked");
+    Map<String, PrometheusText.Family> f = scrape();
+    String refused = "cvm_avs_tasks_refused_total";
+    assertThat(value(f, refused, Map.of("reason", "manuscript_unregistered"))).isEqualTo(1);
+    assertThat(value(f, refused, Map.of("reason", "manuscript_revoked"))).isEqualTo(2);
+    assertThat(value(f, refused, Map.of("reason", "manuscript_fetch"))).isEqualTo(1);
+    assertThat(value(f, refused, Map.of("reason", "manuscript_hash_mismatch"))).isEqualTo(1);
+  }
+
+  @Test
   void specMetricsHaveTheSpecNamesTypesAndLabels() throws Exception {
     metrics.declareAllForTests();
     Map<String, PrometheusText.Family> f = scrape();
