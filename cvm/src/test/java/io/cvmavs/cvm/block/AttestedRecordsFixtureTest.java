@@ -186,7 +186,7 @@ class AttestedRecordsFixtureTest {
     tokens.add(new Object[] {"0x5fbdb2315678afecb367f032d93f642f64180aa3", 15L});
     tokens.add(new Object[] {"0xe7f1725e7734ce288f8367e1bb143e90bb3f0512", 2L});
     tokens.add(new Object[] {"0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0", 1L});
-    return new CvmBlockBuilder(java.time.Clock.systemUTC())
+    return new CvmBlockBuilder()
         .build(
             Optional.empty(),
             Keccak.hash("erc20-totals.yaml".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
@@ -290,7 +290,7 @@ class AttestedRecordsFixtureTest {
     CvmBlock two = exampleBlock();
     CanonicalDataset only = two.datasets().get("transfer_totals");
     CvmBlock one =
-        new CvmBlockBuilder(java.time.Clock.systemUTC())
+        new CvmBlockBuilder()
             .build(
                 Optional.empty(),
                 two.header().manuscriptHash(),

@@ -115,7 +115,7 @@ class RecordProofCalldataTest {
   void matchesCastForAOneDatasetBlock() throws Exception {
     CvmBlock two = AttestedRecordsFixtureTest.exampleBlock();
     CvmBlock one =
-        new CvmBlockBuilder(java.time.Clock.systemUTC())
+        new CvmBlockBuilder()
             .build(
                 java.util.Optional.empty(),
                 two.header().manuscriptHash(),

@@ -47,7 +47,7 @@ class RecordProofJsonTest {
               LocalDate.of(2024, 3, 1),
               "x"
             });
-    return new CvmBlockBuilder(java.time.Clock.systemUTC())
+    return new CvmBlockBuilder()
         .build(
             Optional.empty(),
             new byte[32],
