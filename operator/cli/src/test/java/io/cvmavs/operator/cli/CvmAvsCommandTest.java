@@ -143,6 +143,7 @@ class CvmAvsCommandTest {
           "cvm-avs stake",
           "cvm-avs stake validator-set",
           "cvm-avs rewards",
+          "cvm-avs rewards run",
           "cvm-avs light",
           "cvm-avs light verify",
           "cvm-avs light sync",
