@@ -19,6 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +50,14 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
   private final FileChannel channel;
   private final ProcessFileLock lock;
   private final Map<Key, SignedAttestation> records = new LinkedHashMap<>();
-  private String broken;
+  private volatile String broken;
+  private final ExecutorService writer =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "slashing-protection-writer");
+            t.setDaemon(true);
+            return t;
+          });
 
   private FileSlashingProtectionStore(Path journal, ProcessFileLock lock) {
     this.journal = journal;
@@ -270,6 +281,37 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
       lines.append(toJson(a)).append('\n');
     }
     ByteBuffer buffer = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+    // The write runs on the store's own thread, which nothing interrupts: an interrupt that reaches
+    // a thread inside FileChannel.write/force closes the channel (ClosedByInterruptException),
+    // which
+    // also releases the journal's process lock and left every later record failing. The caller's
+    // interrupt is kept and re-asserted once the record is durable (or has failed).
+    Future<Void> write = writer.submit(() -> writeDurably(buffer));
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          write.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof SlashingProtectionException refused) {
+            throw refused;
+          }
+          throw new SlashingProtectionException(
+              "cannot persist to " + journal + ": " + cause, cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private Void writeDurably(ByteBuffer buffer) {
     long sizeBefore = -1;
     try {
       sizeBefore = channel.size();
@@ -277,22 +319,21 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
         channel.write(buffer);
       }
       channel.force(true);
+      return null;
     } catch (IOException e) {
       // Part of the lines may be in the file. Cut them off; if even that fails, stop recording
-      // altogether so no
-      // signature is released on a record that may not be durable.
+      // altogether so no signature is released on a record that may not be durable.
       try {
         if (sizeBefore >= 0) {
           channel.truncate(sizeBefore);
           channel.force(true);
         } else {
-          broken = e.getMessage();
+          broken = e.toString();
         }
       } catch (IOException truncateFailed) {
-        broken = e.getMessage();
+        broken = e.toString();
       }
-      throw new SlashingProtectionException(
-          "cannot persist to " + journal + ": " + e.getMessage(), e);
+      throw new SlashingProtectionException("cannot persist to " + journal + ": " + e, e);
     }
   }
 
@@ -302,6 +343,7 @@ public final class FileSlashingProtectionStore implements SlashingProtectionStor
 
   @Override
   public synchronized void close() {
+    writer.shutdown();
     try {
       lock.close();
     } catch (IOException e) {

@@ -252,4 +252,27 @@ class SlashingProtectionTest {
         .as("chain id is signed")
         .isNotEqualTo(ra.responseDigest());
   }
+
+  /**
+   * A signing thread that is interrupted (a cancelled task, a shutdown) while it records must not
+   * break the journal: an interrupt inside FileChannel.write closes the channel, and every later
+   * record then failed with "cannot persist …: null" until a restart.
+   */
+  @Test
+  void anInterruptedSignerLeavesTheJournalUsable() {
+    String operatorId = new BlsAttestationSigner(KEY).operatorId();
+    try (FileSlashingProtectionStore store = FileSlashingProtectionStore.open(dataDir)) {
+      Thread.currentThread().interrupt();
+      try {
+        store.record(new SignedAttestation(operatorId, request(1, "a")));
+        assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      store.record(new SignedAttestation(operatorId, request(2, "b")));
+    }
+    try (FileSlashingProtectionStore reopened = FileSlashingProtectionStore.open(dataDir)) {
+      assertThat(reopened.all()).hasSize(2);
+    }
+  }
 }
