@@ -130,13 +130,18 @@ class ProveCalldataIT {
                     from, null, null, BigInteger.valueOf(3_000_000), BigInteger.ZERO, bytecode))
             .send();
     assertThat(sent.hasError()).as(String.valueOf(sent.getError())).isFalse();
+    // The shared anvil may mine on an interval: wait for the receipt instead of reading it once.
     var receipt =
-        anvil
-            .web3j()
-            .ethGetTransactionReceipt(sent.getTransactionHash())
-            .send()
-            .getTransactionReceipt();
-    assertThat(receipt).isPresent();
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    anvil
+                        .web3j()
+                        .ethGetTransactionReceipt(sent.getTransactionHash())
+                        .send()
+                        .getTransactionReceipt(),
+                java.util.Optional::isPresent);
     assertThat(receipt.get().isStatusOK()).isTrue();
     return receipt.get().getContractAddress();
   }

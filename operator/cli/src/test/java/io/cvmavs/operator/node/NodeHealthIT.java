@@ -22,11 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Hash;
 
 /**
  * The node API's health of a real node on anvil when the node cannot contribute: a node that
@@ -43,9 +43,8 @@ class NodeHealthIT {
     AvsLocalnet net = AvsLocalnet.deploy(anvil, dir, "health-refuse");
     try (AggregatorCommand.Running aggregator = net.startAggregator(0)) {
       Path config = withNodeApi(net.registerOperator(1, aggregator.port()));
-      // The node attests the devnet's manuscript; the tasks name the fixture's.
-      byte[] devnet =
-          Hash.sha3(CvmBlockOptions.DEVNET_MANUSCRIPT_TEXT.getBytes(StandardCharsets.UTF_8));
+      // The node attests the devnet's manuscript; the tasks name the fixture's, which is not in the
+      // deployment's manuscript registry (issue 14), so the node refuses them as unregistered.
       NodeCommand.Options options =
           new NodeCommand.Options(
               List.of(
@@ -66,18 +65,17 @@ class NodeHealthIT {
         await()
             .atMost(AvsLocalnet.WAIT)
             .until(() -> running.node().outcomes().containsKey(task.taskIndex()));
-        assertThat(running.node().outcomes().get(task.taskIndex()).outcome()).isEqualTo("mismatch");
+        assertThat(running.node().outcomes().get(task.taskIndex()).outcome())
+            .isEqualTo("refused-manuscript-unregistered");
 
         HttpResponse<String> health = get(port, "/eigen/node/health");
         assertThat(health.statusCode()).as(health.body()).isEqualTo(206);
         JsonObject signing = reason(new JsonObject(health.body()), "signing");
         assertThat(signing.getString("status")).isEqualTo("Down");
         assertThat(signing.getString("reason"))
-            .contains("refused task " + task.taskIndex() + " (mismatch)")
-            .contains("names manuscript " + Bytes32.hex(AvsLocalnet.MANUSCRIPT_HASH))
-            .contains("this node runs " + Bytes32.hex(devnet))
-            .contains(CvmBlockOptions.DEVNET_MANUSCRIPT_TEXT)
-            .contains("devnet.manuscript");
+            .contains("refused task " + task.taskIndex() + " (refused-manuscript-unregistered)")
+            .contains(HexFormat.of().formatHex(AvsLocalnet.MANUSCRIPT_HASH))
+            .contains("is not registered in the manuscript registry");
         assertThat(get(port, "/eigen/node/services/signing/health").statusCode()).isEqualTo(503);
       }
     }
