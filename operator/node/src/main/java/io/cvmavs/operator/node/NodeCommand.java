@@ -218,7 +218,14 @@ public final class NodeCommand implements Callable<Integer> {
               new ManuscriptRegistryReader(rpc, manuscriptRegistry),
               c.manuscriptLocatorDirs(),
               data.resolve("cvm"),
-              line -> LOG.info("[{}] {}", c.nodeName(), line)));
+              line -> {
+                // The devnet starts four nodes: a preload line each is detail; a refusal is not.
+                if (line.contains("cannot be attested")) {
+                  LOG.warn("[{}] {}", c.nodeName(), line);
+                } else {
+                  LOG.debug("[{}] {}", c.nodeName(), line);
+                }
+              }));
     }
     if (attested.isEmpty()) {
       throw new IllegalArgumentException(
@@ -251,7 +258,7 @@ public final class NodeCommand implements Callable<Integer> {
           new ManuscriptRegistryReader(rpc, manuscriptRegistry),
           c.manuscriptLocatorDirs(),
           data.resolve("cvm"));
-      LOG.info(
+      LOG.debug(
           "[{}] resolving task manuscripts through CvmManuscriptRegistry {}",
           c.nodeName(),
           manuscriptRegistry);
