@@ -267,6 +267,17 @@ final class ManuscriptRegistryCommands {
     }
   }
 
+  /** The options of a registry write that names one manuscript: deprecate and revoke. */
+  abstract static class WriteByHash implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
+    Path config;
+
+    @Parameters(paramLabel = "HASH", description = "Manuscript hash, 0x…")
+    String hash;
+  }
+
   /** {@code cvm-avs manuscript deprecate HASH --config F}. */
   @Command(
       name = "deprecate",
@@ -275,15 +286,7 @@ final class ManuscriptRegistryCommands {
         "Deprecate a manuscript you registered: no new tasks name it; tasks already created are",
         "still attested. The ECDSA keystore password: OPERATOR_ECDSA_KEY_PASSWORD, else a prompt."
       })
-  static final class Deprecate implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
-
-    @Parameters(paramLabel = "HASH", description = "Manuscript hash, 0x…")
-    String hash;
-
+  static final class Deprecate extends WriteByHash {
     @Override
     public Integer call() {
       byte[] h = parseHash(spec, hash);
@@ -299,15 +302,7 @@ final class ManuscriptRegistryCommands {
         "Revoke a manuscript (AVS owner): nodes refuse every task naming it.",
         "The ECDSA keystore password: OPERATOR_ECDSA_KEY_PASSWORD, else a prompt."
       })
-  static final class Revoke implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
-
-    @Parameters(paramLabel = "HASH", description = "Manuscript hash, 0x…")
-    String hash;
-
+  static final class Revoke extends WriteByHash {
     @Option(names = "--reason", required = true, description = "Why (emitted in the event).")
     String reason;
 
