@@ -459,6 +459,11 @@ final class BlockExecutor {
       stored.setDatasets(i, stored.getDatasets(i).toBuilder().clearRecords());
     }
     r.records.put(AppStore.key("cvm/", cvmHeight), stored.build().toByteArray());
+    // The height that finalises it (w.height is still the previous one here): a checkpoint of
+    // height H covers exactly the CVM blocks finalised up to H - 1 (CvmBlockProofs).
+    r.records.put(
+        AppStore.key(CvmBlockProofs.FINALIZED_AT, cvmHeight),
+        java.nio.ByteBuffer.allocate(8).putLong(w.height + 1).array());
     r.cvmBlockHash = hash;
     r.events.add(
         event(

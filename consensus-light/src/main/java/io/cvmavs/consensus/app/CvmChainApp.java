@@ -623,13 +623,15 @@ public final class CvmChainApp implements Application, AutoCloseable {
     try {
       AppState s = requireGenesis();
       byte[] value;
-      if (path.startsWith("/cvm/block/")) {
+      if (path.startsWith(CvmBlockProofs.PATH)) {
+        value = CvmBlockProofs.query(store, path.substring(CvmBlockProofs.PATH.length()));
+      } else if (path.startsWith("/cvm/block/")) {
         long h = Long.parseLong(path.substring("/cvm/block/".length()));
         byte[] raw =
             store
                 .get(AppStore.key("cvm/", h))
                 .orElseThrow(() -> new AppException("no CVM block at CVM height " + h));
-        value = cvmBlockJson(h, CvmBlockTx.parseFrom(raw));
+        value = cvmBlockJson(h, CvmBlockTx.parseFrom(raw), CvmBlockProofs.finalizedAt(store, h));
       } else if (path.startsWith("/certificate/")) {
         long h = Long.parseLong(path.substring("/certificate/".length()));
         byte[] raw =
@@ -663,7 +665,8 @@ public final class CvmChainApp implements Application, AutoCloseable {
         throw new AppException(
             "unknown query path '"
                 + path
-                + "' (known: /cvm/block/<h>, /certificate/<h>, /validators/bls, /state/root)");
+                + "' (known: /cvm/block/<h>, /cvm/block-proof/<cvmHeight>/<checkpointHeight>,"
+                + " /certificate/<h>, /validators/bls, /state/root)");
       }
       return ResponseQuery.newBuilder()
           .setCode(0)
@@ -675,9 +678,11 @@ public final class CvmChainApp implements Application, AutoCloseable {
     }
   }
 
-  private static byte[] cvmBlockJson(long cvmHeight, CvmBlockTx b) throws java.io.IOException {
+  private static byte[] cvmBlockJson(long cvmHeight, CvmBlockTx b, Optional<Long> finalizedAt)
+      throws java.io.IOException {
     ObjectNode o = JSON.createObjectNode();
     o.put("cvm_height", cvmHeight);
+    finalizedAt.ifPresent(f -> o.put("finalized_height", f));
     o.put("hash", "0x" + HEX.formatHex(TxCodec.header(b).hash()));
     o.put("manuscript_hash", "0x" + HEX.formatHex(b.getManuscriptHash().toByteArray()));
     o.put("height", b.getHeight());

@@ -109,6 +109,45 @@ public final class IncrementalMerkleTree {
   }
 
   /**
+   * The proof of leaf {@code index} of the tree over {@code leaves} as the contracts take it
+   * ({@code CvmAccumulator.computeRoot}): the sibling hashes bottom up, with the top siblings left
+   * out while they are empty subtrees ({@code zero[level]}), so a tree of n &le; 2^k leaves gives at
+   * most k siblings. {@link #rootFromProof} turns it back into the depth-32 root.
+   */
+  public static java.util.List<byte[]> proof(java.util.List<byte[]> leaves, int index) {
+    if (index < 0 || index >= leaves.size()) {
+      throw new AppException(
+          "accumulator leaf " + index + " is not among the " + leaves.size() + " leaves");
+    }
+    byte[][] full = new byte[DEPTH][];
+    rootOf(leaves, index, full);
+    int n = DEPTH;
+    while (n > 0 && Arrays.equals(full[n - 1], ZERO[n - 1])) {
+      n--;
+    }
+    return java.util.List.of(Arrays.copyOf(full, n));
+  }
+
+  /**
+   * The depth-32 root implied by {@code leaf} at {@code index} and a (possibly shortened) proof:
+   * siblings beyond the proof's length are {@code zero[level]}. The same computation as the
+   * contracts' {@code CvmAccumulator.computeRoot}; refuses a proof of more than 32 siblings or an
+   * index that does not fit in 32 bits, as they do.
+   */
+  public static byte[] rootFromProof(byte[] leaf, long index, java.util.List<byte[]> siblings) {
+    if (siblings.size() > DEPTH || index < 0 || index >>> DEPTH != 0) {
+      throw new AppException(
+          "malformed accumulator proof: index " + index + ", " + siblings.size() + " siblings");
+    }
+    byte[] n = leaf;
+    for (int level = 0; level < DEPTH; level++) {
+      byte[] sibling = level < siblings.size() ? siblings.get(level) : ZERO[level];
+      n = ((index >>> level) & 1) == 1 ? node(sibling, n) : node(n, sibling);
+    }
+    return n;
+  }
+
+  /**
    * Root over {@code leaves} computed level by level, the straightforward way — the reference the
    * incremental tree is tested against — and the proof of leaf {@code index} (32 siblings, bottom
    * up) when {@code proofOut} is non-null.
