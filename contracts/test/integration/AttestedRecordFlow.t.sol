@@ -204,4 +204,44 @@ contract AttestedRecordFlow is CvmFixture, ICvmAttestedRecordsTypes {
         assertTrue(attested.isFinal(d.taskManager, meta, idx));
         assertTrue(strict.accept(task, resp, meta, dp, rp, record));
     }
+    /// @notice Issue 16: a response invalidated by a fulfilled wrong-result challenge (the real BLS-signed response of
+    ///         `setUp`, challenged and fulfilled through the task manager) is never final, even after the challenge
+    ///         window, and none of its records verifies any more; the strict consumer refuses them.
+    function test_AResponseInvalidatedByAFulfilledChallengeIsNeitherFinalNorVerified() public {
+        (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
+        DatasetProof memory dp = _datasetProof(TOTALS);
+        assertTrue(_verify(resp, meta, dp, rp, record), "before the challenge");
+
+        vm.prank(challenger);
+        uint256 requestId = d.taskManager.raiseChallenge{value: 1 ether}(task, resp, meta, _response(idx, "right"));
+        vm.roll(block.number + cfg.taskConfig.vetoWindowBlock + 1);
+        d.taskManager.fulfilSlashingRequest(requestId, task, resp, meta, new bytes32[](0), _allSigners());
+        assertTrue(d.taskManager.responseInvalidated(idx));
+
+        assertFalse(_verify(resp, meta, dp, rp, record), "the record of an invalidated response");
+        assertFalse(attested.isFinal(d.taskManager, meta, idx), "invalidated, inside the window");
+        vm.roll(uint256(meta.taskRespondedBlock) + cfg.taskConfig.challengeWindowBlock + 1);
+        assertFalse(attested.isFinal(d.taskManager, meta, idx), "invalidated, after the window");
+
+        CvmTransferTotals strict =
+            new CvmTransferTotals(attested, d.taskManager, keccak256("manuscript"), "transfer_totals", false, true);
+        vm.expectRevert(abi.encodeWithSelector(CvmTransferTotals.RecordNotAttested.selector, idx));
+        strict.accept(task, resp, meta, dp, rp, record);
+    }
+
+    /// @dev The four operators of `setUp` (all signed), sorted by operator id, as `fulfilSlashingRequest` takes them.
+    function _allSigners() internal view returns (ICvmTaskManagerTypes.SignerSet[] memory sets) {
+        bytes32[] memory ids = new bytes32[](4);
+        for (uint256 i; i < 4; ++i) {
+            ids[i] = ops[i].key.id;
+        }
+        for (uint256 i = 1; i < 4; ++i) {
+            for (uint256 j = i; j > 0 && ids[j - 1] > ids[j]; --j) {
+                (ids[j - 1], ids[j]) = (ids[j], ids[j - 1]);
+            }
+        }
+        sets = new ICvmTaskManagerTypes.SignerSet[](1);
+        sets[0].operatorIds = ids;
+        sets[0].stakeIndices = new uint32[](4);
+    }
 }

@@ -132,6 +132,14 @@ public final class Events {
   // ---------------------------------------------------------------- AnchorRegistry (storage)
 
   /** A stored CVM block group's receipt ({@code storage-adapters}' anchoring service). */
+  // ---------------------------------------------------------------- CvmCheckpoints (issue 19)
+
+  /** Checkpoint number {@code index} accepted (consumers prove against {@code (index, cp)}). */
+  public static final EventSpec CHECKPOINT_ACCEPTED =
+      EventSpec.parse(
+          "CheckpointAccepted(uint64 indexed index, uint64 indexed height, bytes32 digest,"
+              + " bytes32 cumulativeRoot, bytes32 withdrawalsRoot)");
+
   public static final EventSpec GROUP_ANCHORED =
       EventSpec.parse(
           "GroupAnchored(bytes32 indexed stream, uint64 indexed firstHeight,"

@@ -35,6 +35,8 @@ public final class CheckpointsAbi {
   public static final String PENDING_SET_HASH = "pendingSetHash()";
   public static final String CHECKPOINT_COUNT = "checkpointCount()";
   public static final String CVM_CHAIN_ID = "cvmChainId()";
+  public static final String IS_ACCEPTED = "isAccepted(uint64," + CHECKPOINT_TUPLE + ")";
+  public static final String HISTORY = "HISTORY()";
 
   private CheckpointsAbi() {}
 

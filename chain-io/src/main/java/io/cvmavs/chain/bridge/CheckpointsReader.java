@@ -2,16 +2,21 @@ package io.cvmavs.chain.bridge;
 
 import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Abi;
+import io.cvmavs.chain.abi.Events;
+import io.cvmavs.chain.abi.Numbers;
 import io.cvmavs.chain.abi.Words;
+import io.cvmavs.chain.rpc.LogScanner;
 import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.crypto.bn254.G1Point;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint64;
+import org.web3j.protocol.core.methods.response.Log;
 
 /** Views of {@code CvmCheckpoints}: the last accepted height, the committed validator sets. */
 public final class CheckpointsReader {
@@ -59,6 +64,55 @@ public final class CheckpointsReader {
   public byte[] checkpointDigest(CheckpointData cp) {
     return words(CheckpointsAbi.CHECKPOINT_DIGEST, new CheckpointsAbi.CheckpointStruct(cp))
         .bytes32(0);
+  }
+
+  /** Whether {@code cp} is accepted checkpoint number {@code index} and still retained. */
+  public boolean isAccepted(long index, CheckpointData cp) {
+    return words(CheckpointsAbi.IS_ACCEPTED, new Uint64(index), new CheckpointsAbi.CheckpointStruct(cp))
+            .uint(0)
+            .signum()
+        != 0;
+  }
+
+  /** How many of the latest checkpoints the contract keeps for proofs ({@code HISTORY}). */
+  public long history() {
+    return words(CheckpointsAbi.HISTORY).uint(0).longValueExact();
+  }
+
+  /** One {@code CheckpointAccepted} event. */
+  public record Accepted(
+      long index,
+      long height,
+      byte[] digest,
+      byte[] cumulativeRoot,
+      byte[] withdrawalsRoot,
+      long block) {}
+
+  /**
+   * {@code CheckpointAccepted} events in [fromBlock, toBlock] ({@code eth_getLogs} in bounded
+   * ranges), in log order (so by index).
+   */
+  public List<Accepted> accepted(long fromBlock, long toBlock) {
+    LogScanner.Query q =
+        LogScanner.Query.of(
+            "CheckpointAccepted", checkpoints, Events.CHECKPOINT_ACCEPTED.topic());
+    List<Accepted> out = new ArrayList<>();
+    for (Log log : rpc.logs().logs(q, fromBlock, toBlock)) {
+      Map<String, Object> e = Events.CHECKPOINT_ACCEPTED.decode(log);
+      out.add(
+          new Accepted(
+              ((BigInteger) e.get("index")).longValueExact(),
+              ((BigInteger) e.get("height")).longValueExact(),
+              Numbers.bytes((String) e.get("digest")),
+              Numbers.bytes((String) e.get("cumulativeRoot")),
+              Numbers.bytes((String) e.get("withdrawalsRoot")),
+              log.getBlockNumber().longValueExact()));
+    }
+    return out;
+  }
+
+  public long blockNumber() {
+    return rpc.blockNumber();
   }
 
   public ValidatorSetInfo validatorSet(long setId) {

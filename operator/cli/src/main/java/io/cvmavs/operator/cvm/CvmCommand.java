@@ -32,14 +32,19 @@ import picocli.CommandLine.Spec;
     name = "cvm",
     mixinStandardHelpOptions = true,
     description = "CVM blocks, record proofs and the CVM HTTP interface.",
-    subcommands = {CvmCommand.Prove.class, CvmCommand.Verify.class, CvmServeCommand.class})
+    subcommands = {
+      CvmCommand.Prove.class,
+      CvmProveCheckpointCommand.class,
+      CvmCommand.Verify.class,
+      CvmServeCommand.class
+    })
 public final class CvmCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: prove, verify or serve.");
+        spec.commandLine(), "Missing command: prove, prove-checkpoint, verify or serve.");
   }
 
   /**

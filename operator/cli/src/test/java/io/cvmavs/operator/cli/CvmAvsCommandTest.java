@@ -130,6 +130,7 @@ class CvmAvsCommandTest {
           "cvm-avs manuscript revoke",
           "cvm-avs cvm",
           "cvm-avs cvm prove",
+          "cvm-avs cvm prove-checkpoint",
           "cvm-avs cvm verify",
           "cvm-avs cvm serve",
           "cvm-avs node",

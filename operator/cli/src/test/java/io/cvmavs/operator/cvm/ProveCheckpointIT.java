@@ -1,0 +1,370 @@
+package io.cvmavs.operator.cvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvmavs.chain.bridge.CheckpointsReader;
+import io.cvmavs.chain.bridge.CheckpointsWriter;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.consensus.app.GenesisState;
+import io.cvmavs.consensus.app.engine.CvmEngine;
+import io.cvmavs.consensus.app.model.BlsValidator;
+import io.cvmavs.consensus.app.model.BlsValidatorSet;
+import io.cvmavs.consensus.devnet.CvmChainNet;
+import io.cvmavs.consensus.driver.ValidatorKey;
+import io.cvmavs.contracts.Deployments;
+import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.cvm.block.CvmBlock;
+import io.cvmavs.cvm.block.CvmBlockHeader;
+import io.cvmavs.cvm.block.DatasetEntry;
+import io.cvmavs.cvm.block.InputCommitment;
+import io.cvmavs.cvm.proof.CanonicalDataset;
+import io.cvmavs.cvm.proof.Keccak;
+import io.cvmavs.localnet.anvil.AnvilNode;
+import io.cvmavs.localnet.anvil.WithAnvil;
+import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.relayer.CometCvmChain;
+import io.cvmavs.operator.relayer.ContractCheckpointChain;
+import io.cvmavs.operator.relayer.Relayer;
+import io.cvmavs.operator.relayer.RelayerMetrics;
+import io.cvmavs.stake.validator.ConsensusKey;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.Transaction;
+
+/**
+ * {@code cvm prove-checkpoint} end to end: the deploy script's contracts on anvil, four real {@code
+ * CvmChainApp}s behind the local consensus driver finalising a CVM block per height (a
+ * deterministic engine stands in for Flink: the records are real canonical datasets, the app
+ * re-checks every root), the real relayer landing their checkpoints; the CLI's calldata makes the
+ * deployed {@code CvmCheckpointVerifier.verifyRecord} return true, and false once the record or the
+ * accumulator proof is changed; the example consumer accepts it; a CVM block no accepted
+ * checkpoint covers yet is refused with the heights named.
+ */
+@WithAnvil
+class ProveCheckpointIT {
+  private static final String CHAIN_ID = "cvm-1"; // the deploy script's default CVM_CHAIN_ID
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path CONSUMER_ARTIFACT =
+      Path.of("../../contracts/out/CvmRecordConsumer.sol/CvmRecordConsumer.json");
+
+  @TempDir Path dir;
+
+  @Test
+  void aRecordOfARelayedCvmBlockVerifiesOnEthereumAndTamperedOnesDoNot(AnvilNode anvil)
+      throws Exception {
+    Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
+    String checkpoints = d.address("CvmCheckpoints");
+    String verifier = d.address("CvmCheckpointVerifier");
+    new CheckpointsWriter(transactor(anvil, 0), checkpoints)
+        .setGenesisValidatorSet(
+            io.cvmavs.operator.relayer.CommittedSet.entriesOf(genesisSet()), 1);
+
+    try (CvmChainNet chain = startChain()) {
+      for (int i = 0; i < 6; i++) { // heights 1..6: CVM block k finalised at height k + 2
+        assertThat(chain.step()).isPresent();
+      }
+      Relayer relayer =
+          new Relayer(
+              new Relayer.Settings(1, dir.resolve("relayer")),
+              CometCvmChain.connect(chain.rpc(), Duration.ofSeconds(10)),
+              new ContractCheckpointChain(transactor(anvil, 1), checkpoints),
+              checkpoints,
+              new RelayerMetrics(new SimpleMeterRegistry()),
+              e -> {});
+      assertThat(relayer.step()).hasSize(5); // checkpoints of heights 1..5: indices 0..4
+      assertThat(
+              new CheckpointsReader(
+                      ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()), checkpoints)
+                  .latestHeight())
+          .isEqualTo(5);
+
+      // CVM block 1 was finalised at height 3: the first checkpoint covering it is height 4.
+      String[] args = {
+        "cvm",
+        "prove-checkpoint",
+        "--cvm-rpc",
+        chain.rpc().toString(),
+        "--eth-rpc",
+        anvil.rpcUrl(),
+        "--checkpoints",
+        checkpoints,
+        "--verifier",
+        verifier,
+        "--cvm-height",
+        "1",
+        "--dataset",
+        "transfers",
+        "--index",
+        "2"
+      };
+      Run ok = cli(args);
+      assertThat(ok.exit).as(ok.err).isZero();
+      JsonNode proof = JSON.readTree(ok.out);
+      assertThat(proof.get("checkpointIndex").asLong()).isEqualTo(3);
+      assertThat(proof.get("checkpoint").get("height").asLong()).isEqualTo(4);
+      assertThat(proof.get("block").get("finalizedHeight").asLong()).isEqualTo(3);
+      assertThat(proof.get("leafCount").asLong()).isEqualTo(5);
+      assertThat(proof.get("blockSiblings")).hasSize(1); // CVM blocks 0 and 1 in the accumulator
+
+      String calldata = proof.get("calldata").get("verifyRecord").asText();
+      assertThat(ethCall(anvil, verifier, calldata)).as("the relayed record").isTrue();
+
+      // The same record found by its bytes gives the same proof.
+      Run byRecord = cli(replace(args, "--index", "2", "--record", proof.get("record").asText()));
+      assertThat(byRecord.exit).as(byRecord.err).isZero();
+      assertThat(JSON.readTree(byRecord.out)).isEqualTo(proof);
+
+      // A changed record byte, a changed accumulator sibling: false.
+      String record = proof.get("record").asText().substring(2);
+      int at = calldata.indexOf(record);
+      assertThat(at).isPositive();
+      String tamperedRecord = flipHexDigit(calldata, at + record.length() - 1);
+      assertThat(ethCall(anvil, verifier, tamperedRecord)).as("a changed record").isFalse();
+      String sibling = proof.get("blockSiblings").get(0).asText().substring(2);
+      int s = calldata.indexOf(sibling);
+      assertThat(s).isPositive();
+      assertThat(ethCall(anvil, verifier, flipHexDigit(calldata, s + 10)))
+          .as("a changed accumulator sibling")
+          .isFalse();
+
+      // The example consumer accepts the record (a transaction) and stores its CVM height.
+      String consumer = deploy(anvil, CONSUMER_ARTIFACT, verifier);
+      var sent =
+          anvil
+              .web3j()
+              .ethSendTransaction(
+                  Transaction.createFunctionCallTransaction(
+                      anvil.account(0).credentials().getAddress(),
+                      null,
+                      null,
+                      BigInteger.valueOf(1_000_000),
+                      consumer,
+                      proof.get("calldata").get("consumerProve").asText()))
+              .send();
+      assertThat(sent.hasError()).as(String.valueOf(sent.getError())).isFalse();
+      var receipt = anvil.awaitReceipt(sent.getTransactionHash(), Duration.ofSeconds(30));
+      assertThat(receipt.isStatusOK()).isTrue();
+      System.out.println(
+          "[gas] CvmRecordConsumer.prove (whole transaction, 2-block accumulator, 5 records): "
+              + receipt.getGasUsed());
+
+      // CVM block 4 was finalised at height 6: no accepted checkpoint covers it yet.
+      Run notYet = cli(replace(args, "--cvm-height", "1", "--cvm-height", "4"));
+      assertThat(notYet.exit).isEqualTo(1);
+      assertThat(notYet.err)
+          .contains("CVM block 4 (finalised at CVM chain height 6)")
+          .contains("not covered by any checkpoint accepted on Ethereum yet")
+          .contains("the latest accepted height is 5")
+          .contains("a checkpoint of height 7 or more must land first");
+
+      Run noDataset = cli(replace(args, "--dataset", "transfers", "--dataset", "nope"));
+      assertThat(noDataset.exit).isEqualTo(1);
+      assertThat(noDataset.err).contains("CVM block 1 has no dataset 'nope' (it has [transfers])");
+      Run noRecord = cli(replace(args, "--index", "2", "--index", "5"));
+      assertThat(noRecord.exit).isEqualTo(1);
+      assertThat(noRecord.err).contains("has 5 records; --index 5 is not one of them");
+    }
+  }
+
+  // ------------------------------------------------------------------ fixtures
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cl = CvmAvsCommand.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static String[] replace(String[] args, String k, String v, String k2, String v2) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals(k) && args[i + 1].equals(v)) {
+        out.add(k2);
+        out.add(v2);
+        i++;
+      } else {
+        out.add(args[i]);
+      }
+    }
+    return out.toArray(String[]::new);
+  }
+
+  private static String flipHexDigit(String hex, int at) {
+    char c = hex.charAt(at);
+    char f = c == '0' ? '1' : '0';
+    return hex.substring(0, at) + f + hex.substring(at + 1);
+  }
+
+  private static List<BlsKeyPair> blsKeys() {
+    List<BlsKeyPair> ks = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ks.add(BlsKeyPair.fromSecret(BigInteger.valueOf(8100 + i)));
+    }
+    return ks;
+  }
+
+  private static ValidatorKey edKey(int i) {
+    return ValidatorKey.fromSeed(Hash.sha3(("prove IT " + i).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static BlsValidatorSet genesisSet() {
+    List<BlsValidator> set = new ArrayList<>();
+    List<BlsKeyPair> bls = blsKeys();
+    for (int i = 0; i < 4; i++) {
+      set.add(
+          new BlsValidator(
+              ConsensusKey.of(edKey(i).publicKey()),
+              bls.get(i).publicKeyG1(),
+              bls.get(i).publicKeyG2(),
+              10));
+    }
+    return BlsValidatorSet.of(set);
+  }
+
+  private CvmChainNet startChain() throws Exception {
+    CvmEngine engine = new FixedEngine();
+    List<CvmChainNet.Validator> validators = new ArrayList<>();
+    List<BlsKeyPair> bls = blsKeys();
+    for (int i = 0; i < 4; i++) {
+      validators.add(new CvmChainNet.Validator("validator-" + i, edKey(i), bls.get(i), engine));
+    }
+    // One manuscript, CVM block h over Ethereum blocks 1 + 5h .. 5 + 5h; the validators call
+    // Ethereum final up to 1000, so a CVM block is due at every height from 2 on.
+    GenesisState genesis =
+        new GenesisState(
+            "eth",
+            1,
+            5,
+            0,
+            1_000_000,
+            0,
+            0,
+            List.of(Hash.sha3("prove IT manuscript".getBytes(StandardCharsets.UTF_8))),
+            genesisSet());
+    return CvmChainNet.start(
+        new CvmChainNet.Settings(
+            CHAIN_ID,
+            genesis,
+            validators,
+            () -> 1000L,
+            dir.resolve("chain"),
+            null,
+            Duration.ofSeconds(30)));
+  }
+
+  /** Five records per block derived from the range, chained headers; the same for every app. */
+  private static final class FixedEngine implements CvmEngine {
+    private final Map<Long, CvmBlock> built = new HashMap<>();
+
+    @Override
+    public synchronized CvmBlock block(byte[] manuscript, long height, long from, long to) {
+      CvmBlock cached = built.get(height);
+      if (cached != null) {
+        return cached;
+      }
+      CvmBlockHeader parent = height == 0 ? null : block(manuscript, height - 1, from - 5, from - 1).header();
+      List<Object[]> rows = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        rows.add(new Object[] {from + i, (long) i, "0x" + Long.toHexString((from + i) * 7919L)});
+      }
+      CanonicalDataset ds =
+          CanonicalDataset.of(
+              List.of("block_number", "log_index", "value"),
+              List.of("block_number", "log_index"),
+              rows);
+      DatasetEntry e = new DatasetEntry("transfers", ds.size(), ds.root(), ds.schemaHash());
+      byte[] parentState = parent == null ? CvmBlockHeader.ZERO_HASH : parent.stateRoot();
+      CvmBlockHeader h =
+          new CvmBlockHeader(
+              height,
+              parent == null ? CvmBlockHeader.ZERO_HASH : parent.hash(),
+              new InputCommitment(
+                  "eth",
+                  from,
+                  to,
+                  Keccak.hash(ByteBuffer.allocate(16).putLong(from).putLong(to).array())),
+              manuscript,
+              List.of(e),
+              CvmBlockHeader.nextStateRoot(parentState, CvmBlockHeader.datasetsRoot(List.of(e))),
+              1_700_000_000L + to * 12);
+      CvmBlock b = new CvmBlock(h, Map.of("transfers", ds));
+      built.put(height, b);
+      return b;
+    }
+  }
+
+  private static Transactor transactor(AnvilNode anvil, int account) {
+    return ChainAccess.open(
+        URI.create(anvil.rpcUrl()),
+        anvil.account(account).credentials().getEcKeyPair(),
+        Optional.of(anvil.chainId()));
+  }
+
+  /** Deploys a forge artifact with one address constructor argument from anvil's account 0. */
+  private static String deploy(AnvilNode anvil, Path artifact, String arg) throws Exception {
+    String bytecode = JSON.readTree(artifact.toFile()).path("bytecode").path("object").asText();
+    assertThat(bytecode).startsWith("0x60");
+    String data = bytecode + "0".repeat(24) + arg.substring(2).toLowerCase();
+    var sent =
+        anvil
+            .web3j()
+            .ethSendTransaction(
+                Transaction.createContractTransaction(
+                    anvil.account(0).credentials().getAddress(),
+                    null,
+                    null,
+                    BigInteger.valueOf(3_000_000),
+                    BigInteger.ZERO,
+                    data))
+            .send();
+    assertThat(sent.hasError()).as(String.valueOf(sent.getError())).isFalse();
+    var receipt = anvil.awaitReceipt(sent.getTransactionHash(), Duration.ofSeconds(30));
+    assertThat(receipt.isStatusOK()).isTrue();
+    return receipt.getContractAddress();
+  }
+
+  private static boolean ethCall(AnvilNode anvil, String to, String data) throws Exception {
+    var result =
+        anvil
+            .web3j()
+            .ethCall(
+                Transaction.createEthCallTransaction(
+                    anvil.account(0).credentials().getAddress(), to, data),
+                DefaultBlockParameterName.LATEST)
+            .send();
+    assertThat(result.hasError()).as(String.valueOf(result.getError())).isFalse();
+    BigInteger word = new BigInteger(result.getValue().substring(2), 16);
+    assertThat(word).isIn(BigInteger.ZERO, BigInteger.ONE);
+    return word.equals(BigInteger.ONE);
+  }
+
+  static String hex(byte[] b) {
+    return "0x" + HexFormat.of().formatHex(b);
+  }
+}
