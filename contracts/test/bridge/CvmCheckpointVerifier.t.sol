@@ -172,3 +172,23 @@ contract CvmRecordConsumer_Prove is CvmCheckpointVerifierTestBase {
         consumer.prove(0, cp, b, bp, bytes.concat(r.record, hex"01"), r.leafIndex, r.leafCount, r.siblings);
     }
 }
+
+/// @notice Gas of the checkpoint path, next to the AVS-task path's `attestedRecords` snapshot (docs/PROOFS.md): a record
+///         of the 5-record dataset (tree 4) in a 10-block accumulator (4 siblings). The accumulator proof costs the same
+///         execution for any accumulator size (32 levels are always hashed); only calldata grows, by 32 bytes per
+///         sibling (⌈log2 blocks⌉ of them).
+contract CvmCheckpointVerifier_Gas is CvmCheckpointVerifierTestBase {
+    function test_GasOfVerifyRecordAndOfTheExampleConsumer() public {
+        uint256 t = 4;
+        RecordProof memory r = _record(t, 1);
+        assertEq(r.leafCount, 5);
+        bytes32[] memory bp = _blockProof(t);
+        assertEq(blockLeaves.length, 10);
+        assertTrue(verifier.verifyRecord(0, cp, _blk(t), bp, r.record, r.leafIndex, r.leafCount, r.siblings));
+        vm.snapshotGasLastCall("checkpointRecords", "verifyRecord_5records_10blocks");
+        CvmRecordConsumer consumer = new CvmRecordConsumer(verifier);
+        consumer.prove(0, cp, _blk(t), bp, r.record, r.leafIndex, r.leafCount, r.siblings);
+        vm.snapshotGasLastCall("checkpointRecords", "CvmRecordConsumer_prove_first");
+        assertEq(consumer.provenAt(keccak256(r.record)), t + 1);
+    }
+}

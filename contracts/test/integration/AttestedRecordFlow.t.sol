@@ -204,6 +204,7 @@ contract AttestedRecordFlow is CvmFixture, ICvmAttestedRecordsTypes {
         assertTrue(attested.isFinal(d.taskManager, meta, idx));
         assertTrue(strict.accept(task, resp, meta, dp, rp, record));
     }
+
     /// @notice Issue 16: a response invalidated by a fulfilled wrong-result challenge (the real BLS-signed response of
     ///         `setUp`, challenged and fulfilled through the task manager) is never final, even after the challenge
     ///         window, and none of its records verifies any more; the strict consumer refuses them.

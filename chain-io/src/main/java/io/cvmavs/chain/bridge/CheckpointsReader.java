@@ -68,7 +68,10 @@ public final class CheckpointsReader {
 
   /** Whether {@code cp} is accepted checkpoint number {@code index} and still retained. */
   public boolean isAccepted(long index, CheckpointData cp) {
-    return words(CheckpointsAbi.IS_ACCEPTED, new Uint64(index), new CheckpointsAbi.CheckpointStruct(cp))
+    return words(
+                CheckpointsAbi.IS_ACCEPTED,
+                new Uint64(index),
+                new CheckpointsAbi.CheckpointStruct(cp))
             .uint(0)
             .signum()
         != 0;
@@ -94,8 +97,7 @@ public final class CheckpointsReader {
    */
   public List<Accepted> accepted(long fromBlock, long toBlock) {
     LogScanner.Query q =
-        LogScanner.Query.of(
-            "CheckpointAccepted", checkpoints, Events.CHECKPOINT_ACCEPTED.topic());
+        LogScanner.Query.of("CheckpointAccepted", checkpoints, Events.CHECKPOINT_ACCEPTED.topic());
     List<Accepted> out = new ArrayList<>();
     for (Log log : rpc.logs().logs(q, fromBlock, toBlock)) {
       Map<String, Object> e = Events.CHECKPOINT_ACCEPTED.decode(log);

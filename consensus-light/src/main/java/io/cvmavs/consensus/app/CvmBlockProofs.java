@@ -22,14 +22,14 @@ import java.util.List;
 /**
  * The query {@code /cvm/block-proof/<cvmHeight>/<checkpointHeight>}: the inclusion proof of a CVM
  * block's accumulator leaf against the {@code cumulativeRoot} of the checkpoint of a CometBFT
- * height, with every field {@code CvmCheckpointVerifier.CvmBlockRef} and the checkpoint struct
- * need (docs/BRIDGE.md, "Dataset records").
+ * height, with every field {@code CvmCheckpointVerifier.CvmBlockRef} and the checkpoint struct need
+ * (docs/BRIDGE.md, "Dataset records").
  *
  * <p>The checkpoint of height H signs the accumulator after H − 1, so it covers exactly the CVM
- * blocks finalised at heights &le; H − 1 (each CVM block records the height that finalised it).
- * The leaves are recomputed from the stored headers ({@code keccak256(abi.encode(uint64
- * cvmHeight, bytes32 blockHash, bytes32 datasetRoot))}, cvmHeight = its position), the root is
- * checked against the stored certificate of H and the proof is verified with {@link
+ * blocks finalised at heights &le; H − 1 (each CVM block records the height that finalised it). The
+ * leaves are recomputed from the stored headers ({@code keccak256(abi.encode(uint64 cvmHeight,
+ * bytes32 blockHash, bytes32 datasetRoot))}, cvmHeight = its position), the root is checked against
+ * the stored certificate of H and the proof is verified with {@link
  * IncrementalMerkleTree#rootFromProof} before anything is answered. O(number of covered CVM blocks)
  * reads per query.
  */
@@ -45,9 +45,7 @@ final class CvmBlockProofs {
 
   /** The CometBFT height that finalised CVM block {@code cvmHeight}, if it is stored. */
   static java.util.Optional<Long> finalizedAt(AppStore store, long cvmHeight) {
-    return store
-        .get(AppStore.key(FINALIZED_AT, cvmHeight))
-        .map(b -> ByteBuffer.wrap(b).getLong());
+    return store.get(AppStore.key(FINALIZED_AT, cvmHeight)).map(b -> ByteBuffer.wrap(b).getLong());
   }
 
   /** Answers {@code <cvmHeight>/<checkpointHeight>} (the path's tail). */
@@ -65,7 +63,9 @@ final class CvmBlockProofs {
             .orElseThrow(
                 () ->
                     new AppException(
-                        "CVM block " + h + " has no recorded finalisation height (stored before"
+                        "CVM block "
+                            + h
+                            + " has no recorded finalisation height (stored before"
                             + " this app version)"));
     if (finalizedAt > checkpointHeight - 1) {
       throw new AppException(

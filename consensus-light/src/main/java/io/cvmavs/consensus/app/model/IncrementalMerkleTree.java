@@ -111,8 +111,8 @@ public final class IncrementalMerkleTree {
   /**
    * The proof of leaf {@code index} of the tree over {@code leaves} as the contracts take it
    * ({@code CvmAccumulator.computeRoot}): the sibling hashes bottom up, with the top siblings left
-   * out while they are empty subtrees ({@code zero[level]}), so a tree of n &le; 2^k leaves gives at
-   * most k siblings. {@link #rootFromProof} turns it back into the depth-32 root.
+   * out while they are empty subtrees ({@code zero[level]}), so a tree of n &le; 2^k leaves gives
+   * at most k siblings. {@link #rootFromProof} turns it back into the depth-32 root.
    */
   public static java.util.List<byte[]> proof(java.util.List<byte[]> leaves, int index) {
     if (index < 0 || index >= leaves.size()) {

@@ -46,9 +46,9 @@ import picocli.CommandLine.Spec;
  * <p>Everything comes from the CVM chain and Ethereum, nothing is re-executed: the block's records
  * from the CometBFT block that finalised it (whose header must hash to the block the app stored),
  * the accumulator proof from the app's {@code /cvm/block-proof} query, the checkpoint's index from
- * {@code CheckpointAccepted} events. Every link is verified locally before anything is printed,
- * the checkpoint with {@code isAccepted} on Ethereum, and with {@code --verifier} the whole proof
- * with an {@code eth_call} of {@code CvmCheckpointVerifier.verifyRecord}.
+ * {@code CheckpointAccepted} events. Every link is verified locally before anything is printed, the
+ * checkpoint with {@code isAccepted} on Ethereum, and with {@code --verifier} the whole proof with
+ * an {@code eth_call} of {@code CvmCheckpointVerifier.verifyRecord}.
  */
 @Command(
     name = "prove-checkpoint",
@@ -139,7 +139,9 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
     }
     try (CometRpcClient cvm = new CometRpcClient(cvmRpc, Duration.ofSeconds(10))) {
       ObjectNode out = prove(cvm, ChainAccess.read(ethRpc, Optional.empty()));
-      spec.commandLine().getOut().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+      spec.commandLine()
+          .getOut()
+          .println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
       spec.commandLine().getOut().flush();
     }
     return 0;
@@ -150,7 +152,9 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
     JsonNode stored = query(cvm, "/cvm/block/" + cvmHeight);
     if (!stored.has("finalized_height")) {
       throw new Refused(
-          "CVM block " + cvmHeight + ": the CVM chain node reports no finalized_height (an older app)");
+          "CVM block "
+              + cvmHeight
+              + ": the CVM chain node reports no finalized_height (an older app)");
     }
     long finalizedAt = stored.get("finalized_height").asLong();
     byte[] blockHash = hex(stored.get("hash").asText(), "/cvm/block hash");
@@ -172,8 +176,13 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
             .orElseThrow(
                 () ->
                     new Refused(
-                        "CVM block " + cvmHeight + " has no dataset '" + dataset + "' (it has "
-                            + names + ")"));
+                        "CVM block "
+                            + cvmHeight
+                            + " has no dataset '"
+                            + dataset
+                            + "' (it has "
+                            + names
+                            + ")"));
     if (tx.getDatasetsCount() != 1) {
       throw new Refused(
           "CVM block "
@@ -192,7 +201,11 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
     byte[] datasetRoot = ds.getRoot().toByteArray();
     if (!Arrays.equals(tree.root(), datasetRoot)) {
       throw new Refused(
-          "dataset '" + dataset + "' of CVM block " + cvmHeight + ": its records do not hash to its root");
+          "dataset '"
+              + dataset
+              + "' of CVM block "
+              + cvmHeight
+              + ": its records do not hash to its root");
     }
     int leafIndex = index != null ? index : find(records);
     if (leafIndex < 0 || leafIndex >= records.size()) {
@@ -363,7 +376,10 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
       }
     }
     throw new Refused(
-        "CVM chain block " + height + " carries no CVM block (the node said CVM block " + cvmHeight
+        "CVM chain block "
+            + height
+            + " carries no CVM block (the node said CVM block "
+            + cvmHeight
             + " was finalised there)");
   }
 
@@ -380,7 +396,8 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
     try {
       q = cvm.abciQuery(path, new byte[0], 0, false);
     } catch (RpcException e) {
-      throw new Refused("CVM chain " + cvmRpc + ": abci_query " + path + " failed: " + e.getMessage());
+      throw new Refused(
+          "CVM chain " + cvmRpc + ": abci_query " + path + " failed: " + e.getMessage());
     }
     if (q.code() != 0) {
       throw new Refused("CVM chain " + cvmRpc + ": " + q.log());
@@ -396,7 +413,8 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
       }
       return b;
     } catch (IllegalArgumentException e) {
-      throw new Refused(what + " '" + s + "' is not " + (what.equals("--record") ? "hex" : "a 32-byte hex hash"));
+      throw new Refused(
+          what + " '" + s + "' is not " + (what.equals("--record") ? "hex" : "a 32-byte hex hash"));
     }
   }
 

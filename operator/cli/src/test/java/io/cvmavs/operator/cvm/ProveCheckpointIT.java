@@ -58,8 +58,8 @@ import org.web3j.protocol.core.methods.request.Transaction;
  * deterministic engine stands in for Flink: the records are real canonical datasets, the app
  * re-checks every root), the real relayer landing their checkpoints; the CLI's calldata makes the
  * deployed {@code CvmCheckpointVerifier.verifyRecord} return true, and false once the record or the
- * accumulator proof is changed; the example consumer accepts it; a CVM block no accepted
- * checkpoint covers yet is refused with the heights named.
+ * accumulator proof is changed; the example consumer accepts it; a CVM block no accepted checkpoint
+ * covers yet is refused with the heights named.
  */
 @WithAnvil
 class ProveCheckpointIT {
@@ -77,8 +77,7 @@ class ProveCheckpointIT {
     String checkpoints = d.address("CvmCheckpoints");
     String verifier = d.address("CvmCheckpointVerifier");
     new CheckpointsWriter(transactor(anvil, 0), checkpoints)
-        .setGenesisValidatorSet(
-            io.cvmavs.operator.relayer.CommittedSet.entriesOf(genesisSet()), 1);
+        .setGenesisValidatorSet(io.cvmavs.operator.relayer.CommittedSet.entriesOf(genesisSet()), 1);
 
     try (CvmChainNet chain = startChain()) {
       for (int i = 0; i < 6; i++) { // heights 1..6: CVM block k finalised at height k + 2
@@ -288,7 +287,8 @@ class ProveCheckpointIT {
       if (cached != null) {
         return cached;
       }
-      CvmBlockHeader parent = height == 0 ? null : block(manuscript, height - 1, from - 5, from - 1).header();
+      CvmBlockHeader parent =
+          height == 0 ? null : block(manuscript, height - 1, from - 5, from - 1).header();
       List<Object[]> rows = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         rows.add(new Object[] {from + i, (long) i, "0x" + Long.toHexString((from + i) * 7919L)});
