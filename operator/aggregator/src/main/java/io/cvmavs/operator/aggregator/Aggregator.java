@@ -265,7 +265,9 @@ public final class Aggregator {
     return verifier.batchesAndSignatures();
   }
 
-  /** fsyncs of the task journals so far (group commit: fewer than signatures; for tests, benches). */
+  /**
+   * fsyncs of the task journals so far (group commit: fewer than signatures; for tests, benches).
+   */
   long journalSyncs() {
     return store.syncs();
   }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -17,10 +16,10 @@ import java.util.zip.CRC32C;
  *
  * <p>Frame (big-endian): magic {@code "CVAJ"} (4 bytes), payload length (4 bytes), CRC32C of the
  * length and the payload (4 bytes), payload. {@link #append} writes frames at the end of the file
- * without waiting for the disk and returns a {@link Ticket}; {@link #sync} returns once the ticket's
- * records are on disk. Concurrent callers of {@link #sync} share fsyncs: one runs, the others wait
- * for it and return if it covered them, so signatures arriving together cost one fsync (group
- * commit). {@link #rewrite} replaces the whole file by one record (compaction) with {@link
+ * without waiting for the disk and returns a {@link Ticket}; {@link #sync} returns once the
+ * ticket's records are on disk. Concurrent callers of {@link #sync} share fsyncs: one runs, the
+ * others wait for it and return if it covered them, so signatures arriving together cost one fsync
+ * (group commit). {@link #rewrite} replaces the whole file by one record (compaction) with {@link
  * DurableFiles#replace}.
  *
  * <p>{@link #read} parses a file after a crash: a damaged frame with nothing intact after it is a

@@ -22,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Aggregator state on disk: one append-only journal per task, {@code <dir>/tasks/task-<index>.journal}
- * ({@link RecordJournal}: length- and CRC32C-framed JSON records), and {@code
- * <dir>/equivocations/task-<index>-<operatorId>.json} per piece of evidence (written with {@link
- * DurableFiles#replace}).
+ * Aggregator state on disk: one append-only journal per task, {@code
+ * <dir>/tasks/task-<index>.journal} ({@link RecordJournal}: length- and CRC32C-framed JSON
+ * records), and {@code <dir>/equivocations/task-<index>-<operatorId>.json} per piece of evidence
+ * (written with {@link DurableFiles#replace}).
  *
  * <p>A journal starts with a {@code snapshot} record (the whole task state) and grows by one {@code
  * sig} record per accepted signature, a {@code status} record per status change and a {@code drop}
@@ -36,12 +36,14 @@ import org.slf4j.LoggerFactory;
  * one snapshot (write, fsync, rename).
  *
  * <p>{@link #loadAll} replays the journals. A crash can only tear the end of a journal (what was
- * appended after the last fsync, never acknowledged): that tail is cut off with a warning naming the
- * file and the byte offset. Damage followed by intact records is not a crash: the intact records on
- * both sides are kept (every one is self-contained; the aggregate check before submission and the
- * chain re-check what they say), the damaged bytes are reported with an error, the file is kept as
- * {@code task-<index>.journal.corrupt} and the journal is rewritten compacted. A {@code
- * task-<index>.json} of the earlier format (one JSON file rewritten per change) is converted.
+ * appended after the last fsync, never acknowledged): that tail is cut off with a warning naming
+ * the file and the byte offset. Damage followed by intact records is not a plain torn tail (the
+ * disk corrupted the file, or wrote later pages of an unsynced tail before earlier ones): the
+ * intact records on both sides are kept (every one is self-contained; the aggregate check before
+ * submission and the chain re-check what they say), the damaged bytes are reported with an error,
+ * the file is kept as {@code task-<index>.journal.corrupt} and the journal is rewritten compacted.
+ * A {@code task-<index>.json} of the earlier format (one JSON file rewritten per change) is
+ * converted.
  */
 final class TaskStateStore {
   private static final Logger LOG = LoggerFactory.getLogger(TaskStateStore.class);
@@ -111,7 +113,8 @@ final class TaskStateStore {
     try {
       j.sync(ticket);
     } catch (IOException e) {
-      throw new UncheckedIOException("aggregator state of task " + taskIndex + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "aggregator state of task " + taskIndex + ": " + e.getMessage(), e);
     }
   }
 
@@ -180,9 +183,11 @@ final class TaskStateStore {
           }
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read aggregator state " + f + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot read aggregator state " + f + ": " + e.getMessage(), e);
       } catch (RuntimeException e) {
-        throw new IllegalStateException("unreadable aggregator state " + f + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "unreadable aggregator state " + f + ": " + e.getMessage(), e);
       }
     }
     return out;
@@ -190,8 +195,7 @@ final class TaskStateStore {
 
   private TaskState loadJournal(Path f) throws IOException {
     RecordJournal.Contents c = RecordJournal.read(Files.readAllBytes(f));
-    List<RecordJournal.Damage> inside =
-        c.damage().stream().filter(d -> !d.tail()).toList();
+    List<RecordJournal.Damage> inside = c.damage().stream().filter(d -> !d.tail()).toList();
     RecordJournal.Damage tail =
         c.damage().stream().filter(RecordJournal.Damage::tail).findFirst().orElse(null);
     if (c.payloads().isEmpty()) {
@@ -305,7 +309,8 @@ final class TaskStateStore {
         }
         s.byDigest
             .computeIfAbsent(
-                digest, d -> new TaskState.ResponseSignatures(TaskJson.response(n.path("response"))))
+                digest,
+                d -> new TaskState.ResponseSignatures(TaskJson.response(n.path("response"))))
             .signatures
             .put(op, n.path("signature").asText());
         s.digestByOperator.put(op, digest);
@@ -382,7 +387,8 @@ final class TaskStateStore {
         .forEachRemaining(
             e -> {
               TaskState.ResponseSignatures rs =
-                  new TaskState.ResponseSignatures(TaskJson.response(e.getValue().path("response")));
+                  new TaskState.ResponseSignatures(
+                      TaskJson.response(e.getValue().path("response")));
               e.getValue()
                   .path("signatures")
                   .fields()

@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * wall time of the phase, the time to respondToTask called from the return of the last
  * submitSignature call (its acknowledgement: negative when the submission, whose fsync covers every
  * signature, went out while the last caller still waited for its own) and from the start of the
- * last call (the last signature's arrival), the batches the verifier formed and the fsyncs of the task's journal (group commit; the journal's
- * creation and the compaction after the response are not counted).
+ * last call (the last signature's arrival), the batches the verifier formed and the fsyncs of the
+ * task's journal (group commit; the journal's creation and the compaction after the response are
+ * not counted).
  *
  * <p>Run: {@code tools/bench/aggregator-200.sh [tasks]}.
  */

@@ -236,8 +236,7 @@ class AggregatorAt200Test {
     // the crash came in the middle of one more append: half a record at the end of the journal
     Path journal = dir.resolve("tasks/task-1.journal");
     byte[] next = RecordJournal.frame(new byte[300]);
-    Files.write(
-        journal, Arrays.copyOf(next, 150), java.nio.file.StandardOpenOption.APPEND);
+    Files.write(journal, Arrays.copyOf(next, 150), java.nio.file.StandardOpenOption.APPEND);
 
     Aggregator second = aggregator(Duration.ofHours(1));
     assertThat(second.resume()).isEqualTo(1);

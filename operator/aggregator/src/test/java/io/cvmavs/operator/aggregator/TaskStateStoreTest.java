@@ -59,7 +59,8 @@ class TaskStateStoreTest {
   private static void sign(TaskStateStore store, TaskState s, int fill, int operator) {
     String d = digest(fill);
     RecordJournal.Ticket t =
-        store.recordSignature(s, d, response(s.task.taskIndex(), fill), op(operator), sig(operator));
+        store.recordSignature(
+            s, d, response(s.task.taskIndex(), fill), op(operator), sig(operator));
     s.byDigest
         .computeIfAbsent(
             d, x -> new TaskState.ResponseSignatures(response(s.task.taskIndex(), fill)))
@@ -117,7 +118,9 @@ class TaskStateStoreTest {
     TaskState loaded = only(new TaskStateStore(dir).loadAll());
     assertThat(json(loaded)).isEqualTo(json(s));
     assertThat(loaded.digestByOperator).isEqualTo(s.digestByOperator);
-    assertThat(Files.size(store.journalFile(1))).as("a clean journal is not rewritten").isEqualTo(before);
+    assertThat(Files.size(store.journalFile(1)))
+        .as("a clean journal is not rewritten")
+        .isEqualTo(before);
   }
 
   @Test
@@ -131,8 +134,7 @@ class TaskStateStoreTest {
     s.submittingDigest = digest(0x33);
     store.compact(s);
 
-    RecordJournal.Contents c =
-        RecordJournal.read(Files.readAllBytes(store.journalFile(2)));
+    RecordJournal.Contents c = RecordJournal.read(Files.readAllBytes(store.journalFile(2)));
     assertThat(c.payloads()).hasSize(1);
     assertThat(c.damage()).isEmpty();
     assertThat(json(only(new TaskStateStore(dir).loadAll()))).isEqualTo(json(s));
@@ -155,8 +157,7 @@ class TaskStateStoreTest {
       if (i == 0) {
         // the snapshot written when the journal was created (state before the first signature)
         TaskState empty = new TaskState(task(5));
-        long first =
-            RecordJournal.read(Files.readAllBytes(store.journalFile(5))).ends().get(0);
+        long first = RecordJournal.read(Files.readAllBytes(store.journalFile(5))).ends().get(0);
         ends.add(first);
         states.add(json(empty));
       }
