@@ -47,8 +47,11 @@ import org.slf4j.LoggerFactory;
  * met).
  *
  * <p>Thread-safe: verification runs on the caller's thread, state changes under one lock,
- * submissions on the injected scheduler. State is persisted after every change and reloaded by
- * {@link #resume()}. A failure of one task is recorded on that task and never stops the others.
+ * submissions on the injected scheduler. Every change is appended to the task's journal ({@link
+ * TaskStateStore}) under the lock; a signature is acknowledged only once its record is on disk
+ * (signatures accepted together share one fsync), and a status change is on disk before anything is
+ * sent. {@link #resume()} replays the journals. A failure of one task is recorded on that task and
+ * never stops the others.
  */
 public final class Aggregator {
   private static final Logger LOG = LoggerFactory.getLogger(Aggregator.class);
@@ -194,6 +197,8 @@ public final class Aggregator {
     }
     String digestHex = Bytes32.hex(digest);
     String sigHex = "0x" + HexFormat.of().formatHex(signature);
+    Accepted accepted;
+    RecordJournal.Ticket written;
     synchronized (this) {
       checkNotExpired(state);
       if (state.status == TaskState.Status.SUBMITTING
@@ -226,13 +231,13 @@ public final class Aggregator {
                 + taskIndex
                 + "; both signatures are kept as equivocation evidence");
       }
+      written = store.recordSignature(state, digestHex, response, opId, sigHex);
       state
           .byDigest
           .computeIfAbsent(digestHex, d -> new TaskState.ResponseSignatures(response))
           .signatures
           .put(opId, sigHex);
       state.digestByOperator.put(opId, digestHex);
-      store.save(state);
       boolean met = thresholdMet(state, digestHex);
       int signers = state.byDigest.get(digestHex).signatures.size();
       long active = snapshot.members().values().stream().filter(snapshot::isActive).count();
@@ -246,13 +251,25 @@ public final class Aggregator {
           scheduleSubmit(state, settings.aggregationWindow());
         }
       }
-      return new Accepted(taskIndex, digestHex, signers, met);
+      accepted = new Accepted(taskIndex, digestHex, signers, met);
     }
+    // Acknowledged only once on disk; signatures accepted together share one fsync. A submission
+    // the threshold scheduled meanwhile writes its own status record and fsyncs it (covering this
+    // one) before respondToTask is sent.
+    store.sync(taskIndex, written);
+    return accepted;
   }
 
   /** Signature batches checked so far and the signatures in them (for tests and benches). */
   long[] verifierStats() {
     return verifier.batchesAndSignatures();
+  }
+
+  /**
+   * fsyncs of the task journals so far (group commit: fewer than signatures; for tests, benches).
+   */
+  long journalSyncs() {
+    return store.syncs();
   }
 
   public synchronized Optional<Status> status(long taskIndex) {
@@ -355,12 +372,13 @@ public final class Aggregator {
       return RpcError.TASK_EXPIRED.error(
           closed + "; this signature and the earlier one are kept as equivocation evidence");
     }
+    RecordJournal.Ticket written = store.recordSignature(s, digestHex, response, opId, sigHex);
     s.byDigest
         .computeIfAbsent(digestHex, d -> new TaskState.ResponseSignatures(response))
         .signatures
         .put(opId, sigHex);
     s.digestByOperator.put(opId, digestHex);
-    store.save(s);
+    store.sync(taskIndex, written); // rare (a late dissent): under the lock
     LOG.warn(
         "task {}: late signature of operator {} over response {} (not the aggregated {}); kept as"
             + " dissent evidence",
@@ -433,6 +451,7 @@ public final class Aggregator {
     try {
       String digest;
       TaskState.ResponseSignatures sigs;
+      RecordJournal.Ticket written = null;
       synchronized (this) {
         if (s.status == TaskState.Status.RESPONDED || s.status == TaskState.Status.FAILED) {
           return;
@@ -445,9 +464,15 @@ public final class Aggregator {
         }
         digest = s.submittingDigest != null ? s.submittingDigest : bestDigest(s);
         sigs = s.byDigest.get(digest);
-        s.status = TaskState.Status.SUBMITTING;
-        s.submittingDigest = digest;
-        store.save(s);
+        if (s.status != TaskState.Status.SUBMITTING || !digest.equals(s.submittingDigest)) {
+          s.status = TaskState.Status.SUBMITTING;
+          s.submittingDigest = digest;
+          written = store.recordStatus(s);
+        }
+      }
+      if (written != null) {
+        // on disk (with every signature recorded before it) before anything is sent
+        store.sync(taskIndex, written);
       }
       if (submitter.isResponded(taskIndex)) {
         finish(s, TaskState.Status.RESPONDED, null, null);
@@ -583,8 +608,9 @@ public final class Aggregator {
           s.task.taskIndex(),
           digest,
           bad);
+      RecordJournal.Ticket dropped = store.recordDropped(s, digest, bad);
       if (!r.signatures.isEmpty() && thresholdMet(s, digest)) {
-        store.save(s);
+        store.sync(s.task.taskIndex(), dropped);
         return true;
       }
       if (r.signatures.isEmpty()) {
@@ -594,7 +620,7 @@ public final class Aggregator {
       s.submittingDigest = null;
       s.submitInFlight = false;
       s.scheduled = false;
-      store.save(s);
+      store.sync(s.task.taskIndex(), store.recordStatus(s));
       LOG.warn("task {}: below the threshold without them; collecting again", s.task.taskIndex());
       return false;
     }
@@ -613,7 +639,7 @@ public final class Aggregator {
     s.submitInFlight = false;
     s.status = status;
     s.error = error;
-    store.save(s);
+    store.compact(s); // done: the journal becomes one snapshot
   }
 
   /** The response with the most signers that meets the threshold. */

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The aggregator's record of one task: verified signatures grouped by response digest, and what
- * happened to it. Mutated only under the aggregator's lock; persisted after every change.
+ * happened to it. Mutated only under the aggregator's lock; every change is appended to the task's
+ * journal ({@link TaskStateStore}).
  */
 final class TaskState {
   enum Status {

@@ -39,8 +39,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the timed phase (the CVM result is shared: one response for all), then hand their signatures in
  * from 16 threads (the server's worker pool). Per task it prints the aggregator's CPU (thread CPU
  * inside submitSignature plus the submission thread's CPU), the process CPU over the phase, the
- * wall time of the phase, the time from the last signature handed in to respondToTask called, and
- * the batches the verifier formed.
+ * wall time of the phase, the time to respondToTask called from the return of the last
+ * submitSignature call (its acknowledgement: negative when the submission, whose fsync covers every
+ * signature, went out while the last caller still waited for its own) and from the start of the
+ * last call (the last signature's arrival), the batches the verifier formed and the fsyncs of the
+ * task's journal (group commit; the journal's creation and the compaction after the response are
+ * not counted).
  *
  * <p>Run: {@code tools/bench/aggregator-200.sh [tasks]}.
  */
@@ -109,14 +113,16 @@ public final class Aggregator200Harness {
         "%d operators, %d tasks, %d CPUs, load average %.1f%n",
         operators, tasks, Runtime.getRuntime().availableProcessors(), OS.getSystemLoadAverage());
     System.out.printf(
-        "%-5s %10s %12s %12s %10s %16s %8s %10s%n",
+        "%-5s %10s %12s %12s %10s %16s %15s %8s %7s %10s%n",
         "task",
         "sign_ms",
         "agg_cpu_ms",
         "proc_cpu_ms",
         "wall_ms",
         "last_sig→resp_ms",
+        "last_in→resp_ms",
         "batches",
+        "fsyncs",
         "heap_MiB");
     for (long t = 1; t <= tasks; t++) {
       byte[] fill = new byte[32];
@@ -132,9 +138,11 @@ public final class Aggregator200Harness {
       }
       long signCpu = THREADS.getCurrentThreadCpuTime() - signCpu0;
       long[] before = agg.verifierStats();
+      long syncs0 = agg.journalSyncs();
       long schedCpu0 = THREADS.getThreadCpuTime(schedulerThread);
       AtomicLong callCpu = new AtomicLong();
       AtomicLong lastSignature = new AtomicLong();
+      AtomicLong lastArrival = new AtomicLong();
       CountDownLatch done = new CountDownLatch(operators);
       long proc0 = OS.getProcessCpuTime();
       long wall0 = System.nanoTime();
@@ -143,6 +151,7 @@ public final class Aggregator200Harness {
         pool.execute(
             () -> {
               long c0 = THREADS.getCurrentThreadCpuTime();
+              lastArrival.accumulateAndGet(System.nanoTime(), Math::max);
               try {
                 agg.submitSignature(
                     task.taskIndex(),
@@ -177,14 +186,16 @@ public final class Aggregator200Harness {
       long[] after = agg.verifierStats();
       Runtime rt = Runtime.getRuntime();
       System.out.printf(
-          "%-5d %10.1f %12.1f %12.1f %10.1f %16.2f %8d %10d%n",
+          "%-5d %10.1f %12.1f %12.1f %10.1f %16.2f %15.2f %8d %7d %10d%n",
           t,
           signCpu / 1e6,
           (callCpu.get() + schedCpu) / 1e6,
           proc / 1e6,
           wall / 1e6,
           (resp[0] - lastSignature.get()) / 1e6,
+          (resp[0] - lastArrival.get()) / 1e6,
           after[0] - before[0],
+          agg.journalSyncs() - syncs0,
           (rt.totalMemory() - rt.freeMemory()) >> 20);
     }
     pool.shutdownNow();
