@@ -283,9 +283,9 @@ public final class ChainBlockSource
                     + (next - 1)
                     + " whose rows were streamed is "
                     + lastHash
-                    + ": the chain reorganised "
+                    + ": the chain reorganised more than "
                     + settings.confirmations()
-                    + " or more blocks deep, below the confirmation depth; rows of blocks from "
+                    + " block(s) deep, below the confirmation depth; rows of blocks from "
                     + (next - 1)
                     + " on may be from the abandoned fork. Stopped; repair the sink's rows and"
                     + " restart with more --confirmations");

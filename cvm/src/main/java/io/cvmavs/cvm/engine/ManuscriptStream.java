@@ -167,7 +167,6 @@ public final class ManuscriptStream {
                 + " only");
       }
     }
-    boolean anyOutput = false;
     for (Sink k : m.sinks()) {
       switch (k.type()) {
         case DATASET ->
@@ -187,7 +186,6 @@ public final class ManuscriptStream {
                     + "): filesystem sinks are written whole per run (manuscript run); a stream"
                     + " writes postgres and print sinks");
         case POSTGRES -> {
-          anyOutput = true;
           if (k.primaryKey().isEmpty()) {
             problems.add(
                 "sink '"
@@ -206,12 +204,10 @@ public final class ManuscriptStream {
                     + " it, aggregates are kept up to date by key");
           }
         }
-        case PRINT -> anyOutput = true;
+        case PRINT -> {}
       }
     }
-    if (!anyOutput && problems.isEmpty()) {
-      problems.add("the manuscript has no postgres or print sink to stream into");
-    }
+    // the parser requires a sink: with no problem left, there is a postgres or print sink
     return problems;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cvmavs.contracts.bindings.CToken;
+import io.cvmavs.cvm.ingest.Retry;
 import io.cvmavs.cvm.ingest.TokenActivity;
 import io.cvmavs.cvm.manuscript.Manuscript;
 import io.cvmavs.cvm.manuscript.ManuscriptParser;
@@ -23,6 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.types.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +38,8 @@ import org.web3j.tx.gas.DefaultGasProvider;
  * job at one confirmation — mined transfers appear as rows; the job cancelled and started again
  * resumes from its checkpoint (its {@code fromBlock} is past every transfer, so only the
  * checkpoint can bring the later ones in) with neither duplicates nor gaps, and a running
- * aggregate continues from its checkpointed state; a reorg below the depth stops the job with the
- * reason.
+ * aggregate continues from its checkpointed state; a reorg below the depth stops the source with the
+ * reason, before it emits a row of the other fork.
  */
 @WithAnvil
 class ManuscriptStreamIT {
@@ -259,59 +262,83 @@ class ManuscriptStreamIT {
   }
 
   @Test
-  void aReorgBelowTheConfirmationDepthStopsTheJobWithTheReason(AnvilNode anvil) throws Exception {
-    String table = "stream_reorg_" + suffix();
-    Manuscript m =
-        manuscript(
-            """
-            name: blocks
-            specVersion: v1.0.0
-            sources:
-              - name: b
-                type: dataset
-                dataset: anvil.blocks
-            transforms:
-              - name: heads
-                sql: SELECT block_number, block_hash FROM b
-            sinks:
-              - name: heads_pg
-                type: postgres
-                from: heads
-                database: test
-                schema: cvm_it
-                table: %s
-                primary_key: block_number
-            """
-                .formatted(table),
-            table);
+  void aReorgBelowTheConfirmationDepthStopsTheSourceWithTheReason(AnvilNode anvil)
+      throws Exception {
+    // the source's reader on its own (no Flink job): what it emits and when it refuses
     String snapshot = anvil.snapshot();
     long from = anvil.blockNumber() + 1;
-    ManuscriptStream.Job job =
-        ManuscriptStream.start(
-            FlinkRuntime.embedded(), m, options(anvil, from, 0, dir.resolve("state-" + table)));
+    ChainBlockSource.Reader reader =
+        new ChainBlockSource.Reader(
+            new ChainBlockSource.Settings(
+                anvil.rpcUrl(),
+                "anvil",
+                io.cvmavs.cvm.ingest.ChainTable.BLOCKS,
+                1,
+                from,
+                Long.MAX_VALUE,
+                Duration.ofMillis(20),
+                false),
+            s -> new io.cvmavs.cvm.ingest.Web3jChainSource(anvil.web3j(), Retry.defaults()));
+    List<Row> out = new ArrayList<>();
+    ReaderOutput<Row> output = new CollectingOutput(out);
     try {
-      anvil.mine(2);
-      await(
-          "both blocks are rows",
-          () -> {
-            try {
-              return rows("SELECT block_number FROM cvm_it." + table).size() == 2;
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          });
-      anvil.revert(snapshot); // the two streamed blocks are abandoned ...
+      reader.addSplits(List.of(new ChainBlockSource.Split(from, "")));
+      anvil.mine(3); // blocks from, from+1 confirmed; from+2 is the head
+      while (out.size() < 2) {
+        reader.isAvailable().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        reader.pollNext(output);
+      }
+      assertThat(out).extracting(r -> r.getField(0)).containsExactly(from, from + 1);
+      assertThat(reader.snapshotState(1))
+          .extracting(ChainBlockSource.Split::nextBlock)
+          .containsExactly(from + 2);
+      anvil.revert(snapshot); // the streamed blocks are abandoned ...
       anvil.increaseTime(7);
-      anvil.mine(3); // ... for a longer fork with other hashes
-      assertThatThrownBy(job::await)
+      anvil.mine(4); // ... for a longer fork with other hashes
+      assertThatThrownBy(
+              () -> {
+                while (true) {
+                  reader.isAvailable().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                  reader.pollNext(output);
+                }
+              })
           .isInstanceOf(EngineException.class)
           .hasMessageContaining("block " + (from + 2) + " has parent")
-          .hasMessageContaining("below the confirmation depth");
+          .hasMessageContaining("more than 1 block(s) deep, below the confirmation depth");
+      assertThat(out).hasSize(2); // nothing of the other fork was emitted
     } finally {
-      if (!job.status().isGloballyTerminalState()) {
-        job.cancel();
-      }
-      sql("DROP TABLE IF EXISTS cvm_it." + table);
+      reader.close();
     }
+  }
+
+  /** A reader output that keeps what it is given. */
+  private record CollectingOutput(List<Row> rows) implements ReaderOutput<Row> {
+    @Override
+    public void collect(Row record) {
+      rows.add(record);
+    }
+
+    @Override
+    public void collect(Row record, long timestamp) {
+      rows.add(record);
+    }
+
+    @Override
+    public void emitWatermark(org.apache.flink.api.common.eventtime.Watermark watermark) {}
+
+    @Override
+    public void markIdle() {}
+
+    @Override
+    public void markActive() {}
+
+    @Override
+    public org.apache.flink.api.connector.source.SourceOutput<Row> createOutputForSplit(
+        String splitId) {
+      return this;
+    }
+
+    @Override
+    public void releaseOutputForSplit(String splitId) {}
   }
 }

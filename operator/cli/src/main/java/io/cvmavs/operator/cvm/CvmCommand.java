@@ -31,15 +31,20 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cvm",
     mixinStandardHelpOptions = true,
-    description = "CVM blocks, record proofs and the CVM HTTP interface.",
-    subcommands = {CvmCommand.Prove.class, CvmCommand.Verify.class, CvmServeCommand.class})
+    description = "CVM blocks, record proofs, the CVM HTTP interface and streaming manuscripts.",
+    subcommands = {
+      CvmCommand.Prove.class,
+      CvmCommand.Verify.class,
+      CvmServeCommand.class,
+      CvmStreamCommand.class
+    })
 public final class CvmCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: prove, verify or serve.");
+        spec.commandLine(), "Missing command: prove, verify, serve or stream.");
   }
 
   /**

@@ -132,6 +132,7 @@ class CvmAvsCommandTest {
           "cvm-avs cvm prove",
           "cvm-avs cvm verify",
           "cvm-avs cvm serve",
+          "cvm-avs cvm stream",
           "cvm-avs node",
           "cvm-avs aggregator",
           "cvm-avs challenger",
