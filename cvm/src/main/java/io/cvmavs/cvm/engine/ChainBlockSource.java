@@ -34,18 +34,16 @@ import org.apache.flink.types.Row;
 /**
  * A Flink source of one chain table's rows, block by block, as blocks reach {@code confirmations}
  * below the head: the streaming counterpart of {@link io.cvmavs.cvm.ingest.Ingestor#follow}, over
- * the same {@link ChainSource} ({@link Web3jChainSource}) and the same rows ({@link
- * RowExtractor}).
+ * the same {@link ChainSource} ({@link Web3jChainSource}) and the same rows ({@link RowExtractor}).
  *
- * <p>One split (the chain), read by one reader; its state is the next block to emit and the hash
- * of the last one emitted, checkpointed by Flink, so a job restored from a checkpoint continues
- * with the first block whose rows were not yet emitted. Every block must link by parent hash to
- * the last one emitted: a block that does not means the chain reorganised below the confirmation
- * depth after its rows were emitted, and the job fails with that message instead of emitting rows
- * of two forks.
+ * <p>One split (the chain), read by one reader; its state is the next block to emit and the hash of
+ * the last one emitted, checkpointed by Flink, so a job restored from a checkpoint continues with
+ * the first block whose rows were not yet emitted. Every block must link by parent hash to the last
+ * one emitted: a block that does not means the chain reorganised below the confirmation depth after
+ * its rows were emitted, and the job fails with that message instead of emitting rows of two forks.
  *
- * <p>The rows of one block are emitted in one {@code pollNext} call, so a checkpoint never splits
- * a block.
+ * <p>The rows of one block are emitted in one {@code pollNext} call, so a checkpoint never splits a
+ * block.
  */
 public final class ChainBlockSource
     implements Source<Row, ChainBlockSource.Split, ChainBlockSource.Split> {
@@ -290,8 +288,7 @@ public final class ChainBlockSource
                     + " on may be from the abandoned fork. Stopped; repair the sink's rows and"
                     + " restart with more --confirmations");
           }
-          List<Object[]> rows =
-              RowExtractor.rows(block).getOrDefault(settings.table(), List.of());
+          List<Object[]> rows = RowExtractor.rows(block).getOrDefault(settings.table(), List.of());
           lastHash = block.block().getHash();
           while (!closed && !fetched.offer(new Fetched(next, lastHash, rows), 100, MILLIS)) {
             // the emitter is behind: wait for room

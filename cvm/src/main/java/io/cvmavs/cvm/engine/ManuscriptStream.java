@@ -26,8 +26,8 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.api.Table;
@@ -38,11 +38,11 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.types.Row;
 
 /**
- * Runs a manuscript whose sinks are not attested (postgres, print) as a continuous Flink
- * streaming job over new chain blocks at a confirmation depth (issue 15 item 4, {@code cvm-avs cvm
- * stream}): each source reads its table block by block from the chain ({@link ChainBlockSource}),
- * the transforms are the manuscript's SQL in streaming mode, and each postgres sink upserts
- * Flink's changelog by its {@code primary_key} ({@link StreamingPostgresSink}).
+ * Runs a manuscript whose sinks are not attested (postgres, print) as a continuous Flink streaming
+ * job over new chain blocks at a confirmation depth (issue 15 item 4, {@code cvm-avs cvm stream}):
+ * each source reads its table block by block from the chain ({@link ChainBlockSource}), the
+ * transforms are the manuscript's SQL in streaming mode, and each postgres sink upserts Flink's
+ * changelog by its {@code primary_key} ({@link StreamingPostgresSink}).
  *
  * <p>Restarts: the job checkpoints every {@code checkpointInterval} into {@code
  * <stateDirectory>/checkpoints} and keeps its last checkpoint when it is cancelled or the process
@@ -52,8 +52,8 @@ import org.apache.flink.types.Row;
  * changed manuscript must start over in a new one.
  *
  * <p>Refused (with every problem named): {@code dataset} sinks (attested per block range, by
- * tasks), filesystem sinks, {@code per_range} sinks (there is no range), window and lookup
- * sources, and the traced tables (contracts, trace_calls, token_metas).
+ * tasks), filesystem sinks, {@code per_range} sinks (there is no range), window and lookup sources,
+ * and the traced tables (contracts, trace_calls, token_metas).
  */
 public final class ManuscriptStream {
   private ManuscriptStream() {}
@@ -122,8 +122,8 @@ public final class ManuscriptStream {
     }
 
     /**
-     * Waits for the job to end (a bounded run reaching its last block, or a failure); a failure
-     * is thrown with its root cause (e.g. a reorg below the confirmation depth).
+     * Waits for the job to end (a bounded run reaching its last block, or a failure); a failure is
+     * thrown with its root cause (e.g. a reorg below the confirmation depth).
      */
     public void await() {
       try {
@@ -218,8 +218,7 @@ public final class ManuscriptStream {
   public static Job start(FlinkRuntime runtime, Manuscript m, Options options) {
     List<String> problems = problems(m);
     if (!problems.isEmpty()) {
-      throw new EngineException(
-          m.file() + " cannot be streamed: " + String.join("; ", problems));
+      throw new EngineException(m.file() + " cannot be streamed: " + String.join("; ", problems));
     }
     Path checkpoints = options.stateDirectory().toAbsolutePath().resolve("checkpoints");
     try {
@@ -231,8 +230,7 @@ public final class ManuscriptStream {
     Optional<Path> resume = latestCheckpoint(checkpoints);
     Map<String, String> conf = new HashMap<>();
     conf.put("execution.checkpointing.dir", checkpoints.toUri().toString());
-    conf.put(
-        "execution.checkpointing.interval", options.checkpointInterval().toMillis() + " ms");
+    conf.put("execution.checkpointing.interval", options.checkpointInterval().toMillis() + " ms");
     conf.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
     conf.put("execution.checkpointing.num-retained", "2");
     // a failure (a reorg below the depth, an unreachable database) ends the job with its reason
@@ -293,7 +291,10 @@ public final class ManuscriptStream {
             case PRINT -> new StreamingPrintSink(k.name(), columns);
             default -> throw new IllegalStateException("refused above: " + k.type());
           };
-      changes.sinkTo(out).name(k.type().name().toLowerCase() + " " + k.name()).uid("sink-" + k.name());
+      changes
+          .sinkTo(out)
+          .name(k.type().name().toLowerCase() + " " + k.name())
+          .uid("sink-" + k.name());
     }
     try {
       JobClient client = session.env().executeAsync("cvm stream " + m.name());

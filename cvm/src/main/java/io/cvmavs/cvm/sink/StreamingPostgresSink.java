@@ -149,6 +149,7 @@ public final class StreamingPostgresSink implements org.apache.flink.api.connect
     private final Connection conn;
     private final String tableName;
     private final int[] keyIndexes;
+
     /** Per key: the row to upsert, or null to delete. */
     private final Map<List<Object>, Object[]> buffered = new LinkedHashMap<>();
 
@@ -161,14 +162,17 @@ public final class StreamingPostgresSink implements org.apache.flink.api.connect
       this.flushIntervalMillis = flushIntervalMillis;
       this.progress = progress;
       this.time = time;
-      this.tableName = PostgresSink.quote(target.schema()) + "." + PostgresSink.quote(target.table());
+      this.tableName =
+          PostgresSink.quote(target.schema()) + "." + PostgresSink.quote(target.table());
       this.keyIndexes = target.key().stream().mapToInt(k -> target.columns().indexOf(k)).toArray();
       this.conn = PostgresSink.open(sink);
       try (Statement st = conn.createStatement()) {
         st.execute("CREATE SCHEMA IF NOT EXISTS " + PostgresSink.quote(target.schema()));
         st.execute(
             PostgresSink.createTable(
-                tableName, new SinkRows(target.columns(), target.types(), List.of()), target.key()));
+                tableName,
+                new SinkRows(target.columns(), target.types(), List.of()),
+                target.key()));
         conn.commit();
       } catch (SQLException e) {
         throw failure(e);
@@ -241,7 +245,9 @@ public final class StreamingPostgresSink implements org.apache.flink.api.connect
               conn.prepareStatement(
                   PostgresSink.upsert(tableName, target.columns(), target.key()))) {
             for (Object[] row :
-                new SinkRows(target.columns(), target.types(), upserts).canonicallySorted().rows()) {
+                new SinkRows(target.columns(), target.types(), upserts)
+                    .canonicallySorted()
+                    .rows()) {
               for (int i = 0; i < row.length; i++) {
                 ps.setObject(i + 1, PostgresSink.jdbcValue(row[i]));
               }

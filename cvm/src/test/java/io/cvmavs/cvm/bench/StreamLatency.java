@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Freshness of a streamed manuscript (issue 15 item 4): a real anvil mining a block every {@code
  * blockTime}, the manuscript {@code anvil.blocks → postgres} streamed at {@code confirmations}, and
- * two observers polling every 5 ms — the chain head (when each block was first seen) and the
- * table (when its row was first visible to another PostgreSQL session). Latency per block = row
- * visible − block seen; p50, p95 and max over the blocks mined after the job's first row (the
+ * two observers polling every 5 ms — the chain head (when each block was first seen) and the table
+ * (when its row was first visible to another PostgreSQL session). Latency per block = row visible −
+ * block seen; p50, p95 and max over {@code blocks} blocks mined after the job's first row (the
  * catch-up of blocks mined while the job was being submitted is left out).
  *
  * <p>{@code cvm/bench.sh stream [BLOCKS] [BLOCK_MS] [CONFIRMATIONS]}; needs anvil and the
@@ -74,14 +74,15 @@ final class StreamLatency {
       Map<Long, Long> seen = new ConcurrentHashMap<>();
       Map<Long, Long> stored = new ConcurrentHashMap<>();
       long start = anvil.blockNumber() + 1;
-      long last = start + blocks + 5;
+      java.util.concurrent.atomic.AtomicBoolean stop =
+          new java.util.concurrent.atomic.AtomicBoolean();
       Thread head =
           Thread.ofPlatform()
               .daemon()
               .start(
                   () -> {
                     long known = start - 1;
-                    while (known < last) {
+                    while (!stop.get()) {
                       long n = anvil.blockNumber();
                       long now = System.nanoTime();
                       for (long b = known + 1; b <= n; b++) {
@@ -100,19 +101,23 @@ final class StreamLatency {
                   anvil.rpcUrl(),
                   confirmations,
                   start,
-                  last,
+                  Long.MAX_VALUE,
                   Duration.ofMillis(20),
                   tmp.resolve("state"),
                   Duration.ofSeconds(2),
                   Duration.ofMillis(20),
                   false));
+      // measured: the blocks mined after the job's first row (the catch-up of the blocks mined
+      // while it was being submitted is left out)
+      long firstMeasured = Long.MAX_VALUE;
+      long lastMeasured = Long.MAX_VALUE;
+      long firstRow = 0;
       long max = start - 1;
       try (Statement st = pg.createStatement()) {
-        while (max < last) {
+        while (max < lastMeasured) {
           long now;
           long n;
-          try (ResultSet rs =
-              st.executeQuery("SELECT max(block_number) FROM cvm_bench." + table)) {
+          try (ResultSet rs = st.executeQuery("SELECT max(block_number) FROM cvm_bench." + table)) {
             now = System.nanoTime();
             rs.next();
             n = rs.getLong(1);
@@ -123,6 +128,11 @@ final class StreamLatency {
             sleep(5);
             continue; // the sink has not created its table yet
           }
+          if (n >= start && firstMeasured == Long.MAX_VALUE) {
+            firstRow = now;
+            firstMeasured = anvil.blockNumber() + 1;
+            lastMeasured = firstMeasured + blocks - 1;
+          }
           for (long b = max + 1; b <= n; b++) {
             stored.putIfAbsent(b, now);
           }
@@ -130,16 +140,12 @@ final class StreamLatency {
           sleep(5);
         }
       }
-      job.await();
+      job.cancel();
+      stop.set(true);
       head.join();
-      long firstRow = stored.values().stream().mapToLong(Long::longValue).min().orElseThrow();
       List<Double> latencies = new ArrayList<>();
-      for (long b = start; b <= last; b++) {
-        Long s = seen.get(b);
-        Long r = stored.get(b);
-        if (s != null && r != null && s > firstRow) {
-          latencies.add((r - s) / 1e6);
-        }
+      for (long b = firstMeasured; b <= lastMeasured; b++) {
+        latencies.add((stored.get(b) - seen.get(b)) / 1e6);
       }
       latencies.sort(null);
       System.out.printf(
@@ -151,7 +157,7 @@ final class StreamLatency {
           latencies.size(),
           percentile(latencies, 0.50),
           percentile(latencies, 0.95),
-          latencies.isEmpty() ? Double.NaN : latencies.getLast(),
+          latencies.getLast(),
           (firstRow - submitted) / 1e9);
       try (Statement st = pg.createStatement()) {
         st.execute("DROP TABLE IF EXISTS cvm_bench." + table);

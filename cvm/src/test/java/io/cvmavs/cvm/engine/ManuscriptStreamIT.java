@@ -33,13 +33,13 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.gas.DefaultGasProvider;
 
 /**
- * Issue 15 item 4 on a real anvil and the real PostgreSQL at 127.0.0.1:5432 (database {@code
- * test}, schema {@code cvm_it}): the ERC-20 decode manuscript (postgres sinks only) as a streaming
- * job at one confirmation — mined transfers appear as rows; the job cancelled and started again
- * resumes from its checkpoint (its {@code fromBlock} is past every transfer, so only the
- * checkpoint can bring the later ones in) with neither duplicates nor gaps, and a running
- * aggregate continues from its checkpointed state; a reorg below the depth stops the source with the
- * reason, before it emits a row of the other fork.
+ * Issue 15 item 4 on a real anvil and the real PostgreSQL at 127.0.0.1:5432 (database {@code test},
+ * schema {@code cvm_it}): the ERC-20 decode manuscript (postgres sinks only) as a streaming job at
+ * one confirmation — mined transfers appear as rows; the job cancelled and started again resumes
+ * from its checkpoint (its {@code fromBlock} is past every transfer, so only the checkpoint can
+ * bring the later ones in) with neither duplicates nor gaps, and a running aggregate continues from
+ * its checkpointed state; a reorg below the depth stops the source with the reason, before it emits
+ * a row of the other fork.
  */
 @WithAnvil
 class ManuscriptStreamIT {
@@ -178,9 +178,7 @@ class ManuscriptStreamIT {
             new DefaultGasProvider());
     for (int i = 0; i < n; i++) {
       TransactionReceipt r =
-          sender
-              .transfer(anvil.account(4 + i % 2).address(), BigInteger.valueOf(1_000 + i))
-              .send();
+          sender.transfer(anvil.account(4 + i % 2).address(), BigInteger.valueOf(1_000 + i)).send();
       for (CToken.TransferEventResponse e : CToken.getTransferEvents(r)) {
         out.add(
             new TokenActivity.Transfer(

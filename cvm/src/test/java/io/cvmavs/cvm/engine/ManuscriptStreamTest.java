@@ -12,7 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What {@link ManuscriptStream} refuses before submitting anything, and which checkpoint it resumes. */
+/**
+ * What {@link ManuscriptStream} refuses before submitting anything, and which checkpoint it
+ * resumes.
+ */
 class ManuscriptStreamTest {
   @TempDir Path dir;
 
@@ -58,9 +61,15 @@ class ManuscriptStreamTest {
                 """);
     List<String> problems = ManuscriptStream.problems(m);
     assertThat(problems).hasSize(5);
-    assertThat(problems.get(0)).startsWith("source 'w' (test.yaml:").contains("TUMBLE_WINDOW_DATASET");
-    assertThat(problems.get(1)).startsWith("source 'c'").contains("eth.contracts is a traced table");
-    assertThat(problems.get(2)).startsWith("sink 'attested'").contains("dataset sinks are attested");
+    assertThat(problems.get(0))
+        .startsWith("source 'w' (test.yaml:")
+        .contains("TUMBLE_WINDOW_DATASET");
+    assertThat(problems.get(1))
+        .startsWith("source 'c'")
+        .contains("eth.contracts is a traced table");
+    assertThat(problems.get(2))
+        .startsWith("sink 'attested'")
+        .contains("dataset sinks are attested");
     assertThat(problems.get(3)).startsWith("sink 'file'").contains("filesystem sinks");
     assertThat(problems.get(4)).startsWith("sink 'ranges'").contains("per_range");
     assertThatThrownBy(

@@ -117,8 +117,8 @@ public final class CvmStreamCommand implements Callable<Integer> {
       first = from;
     } else {
       long head =
-          new Web3jChainSource(ChainAccess.read(URI.create(rpc), Optional.empty()).web3j(),
-                  Retry.defaults())
+          new Web3jChainSource(
+                  ChainAccess.read(URI.create(rpc), Optional.empty()).web3j(), Retry.defaults())
               .latestBlockNumberChecked();
       first = Math.max(0, head - options.confirmations + 1);
     }
