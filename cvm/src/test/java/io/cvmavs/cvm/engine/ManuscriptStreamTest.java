@@ -19,6 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ManuscriptStreamTest {
   @TempDir Path dir;
 
+  // not ManuscriptRunnerTest.parse: that class starts the embedded Flink cluster, which nothing
+  // here needs
+  private static Manuscript parse(String yaml) {
+    return new io.cvmavs.cvm.manuscript.ManuscriptParser(java.util.Map.of())
+        .parse("test.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   private static final String SOURCES =
       """
       name: s
@@ -41,7 +48,7 @@ class ManuscriptStreamTest {
   @Test
   void refusesEverySinkAndSourceItCannotStreamNamingEach() {
     Manuscript m =
-        ManuscriptRunnerTest.parse(
+        parse(
             SOURCES
                 + """
                   - name: attested
@@ -94,7 +101,7 @@ class ManuscriptStreamTest {
   @Test
   void aManuscriptWithPostgresAndPrintSinksOnDatasetSourcesStreams() {
     Manuscript m =
-        ManuscriptRunnerTest.parse(
+        parse(
             """
             name: s
             specVersion: v1.0.0
