@@ -117,6 +117,27 @@ public final class FlinkRuntime implements AutoCloseable {
     return new Session(env, tEnv);
   }
 
+  /**
+   * A fresh streaming-mode session on this runtime with {@code settings} (checkpointing, state
+   * recovery) in the job's configuration.
+   */
+  Session newStreamingSession(int parallelism, java.util.Map<String, String> settings) {
+    Configuration conf = Configuration.fromMap(settings);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createRemoteEnvironment(
+            host, port, conf, jars.toArray(String[]::new));
+    env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+    env.setParallelism(parallelism);
+    // rows of a new block go through at once rather than when a network buffer fills
+    env.setBufferTimeout(5);
+    StreamTableEnvironment tEnv =
+        StreamTableEnvironment.create(
+            env, EnvironmentSettings.newInstance().inStreamingMode().build());
+    tEnv.getConfig().set("table.exec.resource.default-parallelism", String.valueOf(parallelism));
+    tEnv.getConfig().set("table.local-time-zone", "UTC");
+    return new Session(env, tEnv);
+  }
+
   public boolean isEmbedded() {
     return miniCluster != null;
   }

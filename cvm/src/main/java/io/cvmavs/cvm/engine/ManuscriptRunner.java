@@ -365,7 +365,7 @@ public final class ManuscriptRunner {
    * The views of one source: the raw rows (an empty relation when {@code stream} is null), the
    * Chainbase aliases and {@code __proc_time} the manuscript names, the filter, the window.
    */
-  private static void registerViews(
+  static void registerViews(
       StreamTableEnvironment tEnv, Source s, DataStream<?> stream, Set<String> referenced) {
     ChainTable table = ChainTable.of(s.table()).orElseThrow();
     String raw = "__raw_" + s.name();
@@ -501,7 +501,7 @@ public final class ManuscriptRunner {
     return "SELECT * FROM (SELECT " + String.join(", ", cols) + ") WHERE FALSE";
   }
 
-  private static TypeInformation<?> typeInfo(ChainTable.ColumnType t) {
+  static TypeInformation<?> typeInfo(ChainTable.ColumnType t) {
     return switch (t) {
       case BIGINT -> Types.LONG;
       case STRING -> Types.STRING;
@@ -632,7 +632,7 @@ public final class ManuscriptRunner {
     return rows;
   }
 
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable t = e;
     String message = e.getMessage();
     while (t.getCause() != null && t.getCause() != t) {

@@ -230,7 +230,7 @@ public final class PostgresSink {
     };
   }
 
-  private static Object jdbcValue(Object v) {
+  static Object jdbcValue(Object v) {
     return switch (v) {
       case null -> null;
       case LocalDateTime t -> t;

@@ -82,6 +82,12 @@ public final class CvmBenchmarks {
     if (which.equals("ingest") || which.equals("all")) {
       ingest(args.length > 2 ? Integer.parseInt(args[2]) : 300);
     }
+    if (which.equals("stream")) { // not in "all": needs anvil and PostgreSQL
+      StreamLatency.run(
+          args.length > 1 ? Integer.parseInt(args[1]) : 60,
+          args.length > 2 ? Long.parseLong(args[2]) : 1000,
+          args.length > 3 ? Integer.parseInt(args[3]) : 0);
+    }
   }
 
   interface Body {

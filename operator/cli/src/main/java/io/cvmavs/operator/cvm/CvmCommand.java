@@ -31,12 +31,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cvm",
     mixinStandardHelpOptions = true,
-    description = "CVM blocks, record proofs and the CVM HTTP interface.",
+    description = "CVM blocks, record proofs, the CVM HTTP interface and streaming manuscripts.",
     subcommands = {
       CvmCommand.Prove.class,
       CvmProveCheckpointCommand.class,
       CvmCommand.Verify.class,
-      CvmServeCommand.class
+      CvmServeCommand.class,
+      CvmStreamCommand.class
     })
 public final class CvmCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -44,7 +45,7 @@ public final class CvmCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: prove, prove-checkpoint, verify or serve.");
+        spec.commandLine(), "Missing command: prove, prove-checkpoint, verify, serve or stream.");
   }
 
   /**

@@ -133,6 +133,7 @@ class CvmAvsCommandTest {
           "cvm-avs cvm prove-checkpoint",
           "cvm-avs cvm verify",
           "cvm-avs cvm serve",
+          "cvm-avs cvm stream",
           "cvm-avs node",
           "cvm-avs aggregator",
           "cvm-avs challenger",

@@ -1,0 +1,168 @@
+package io.cvmavs.operator.cvm;
+
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.cvm.engine.ManuscriptStream;
+import io.cvmavs.cvm.ingest.Retry;
+import io.cvmavs.cvm.ingest.Web3jChainSource;
+import io.cvmavs.cvm.manuscript.Manuscript;
+import io.cvmavs.cvm.manuscript.ManuscriptParser;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cvm-avs cvm stream FILE --rpc URL [--confirmations N]}: a manuscript with postgres / print
+ * sinks as a continuous Flink streaming job over new blocks ({@link ManuscriptStream}), until
+ * Ctrl-C; started again, it resumes from its last checkpoint.
+ */
+@Command(
+    name = "stream",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a manuscript whose sinks are postgres or print as a streaming job over new chain blocks, as they",
+      "reach --confirmations below the head, until Ctrl-C. Postgres sinks upsert by primary_key. Started again",
+      "with the same --state, it resumes from its last checkpoint: no block skipped, no row written twice."
+    })
+public final class CvmStreamCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin CvmOptions options;
+
+  @Parameters(paramLabel = "FILE", description = "Manuscript YAML file.")
+  Path file;
+
+  @Option(
+      names = "--rpc",
+      required = true,
+      paramLabel = "URL",
+      description = "JSON-RPC endpoint of the chain the manuscript reads.")
+  String rpc;
+
+  @Option(
+      names = "--from",
+      description =
+          "First block when there is no checkpoint to resume from (default: the next block to"
+              + " reach the confirmation depth).")
+  Long from;
+
+  @Option(
+      names = "--to",
+      description = "Last block: the job ends after it (default: run until Ctrl-C).")
+  Long to;
+
+  @Option(
+      names = "--state",
+      paramLabel = "DIR",
+      description =
+          "Checkpoint directory (default: cvm-stream/<manuscript hash> in the data home: "
+              + CvmDataHome.DESCRIPTION
+              + ").")
+  Path state;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "2000",
+      paramLabel = "MS",
+      description = "Milliseconds between checkpoints (default: ${DEFAULT-VALUE}).")
+  long checkpointMillis;
+
+  @Option(
+      names = "--poll",
+      defaultValue = "100",
+      paramLabel = "MS",
+      description = "Milliseconds between reads of the chain head (default: ${DEFAULT-VALUE}).")
+  long pollMillis;
+
+  @Option(
+      names = "--quiet",
+      description = "No progress lines (one per block and one per database commit).")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    if (options.traces) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--traces: a stream reads blocks, transactions and logs only");
+    }
+    if (checkpointMillis < 10 || pollMillis < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--checkpoint-interval must be >= 10 ms and --poll >= 1 ms");
+    }
+    Manuscript m = new ManuscriptParser().parse(file);
+    ManuscriptCommand.chainOf(m);
+    java.util.List<String> problems = ManuscriptStream.problems(m);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          file + " cannot be streamed:\n  " + String.join("\n  ", problems));
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    Path stateDir =
+        state != null
+            ? state
+            : options
+                .inDataHome("cvm-stream")
+                .resolve(HexFormat.of().formatHex(m.hash()).substring(0, 16));
+    long first;
+    if (from != null) {
+      first = from;
+    } else {
+      long head =
+          new Web3jChainSource(
+                  ChainAccess.read(URI.create(rpc), Optional.empty()).web3j(), Retry.defaults())
+              .latestBlockNumberChecked();
+      first = Math.max(0, head - options.confirmations + 1);
+    }
+    ManuscriptStream.Job job =
+        ManuscriptStream.start(
+            options.runtime(),
+            m,
+            new ManuscriptStream.Options(
+                rpc,
+                options.confirmations,
+                first,
+                to != null ? to : Long.MAX_VALUE,
+                Duration.ofMillis(pollMillis),
+                stateDir,
+                Duration.ofMillis(checkpointMillis),
+                Duration.ofMillis(20),
+                !quiet));
+    err.println(
+        "stream "
+            + file.getFileName()
+            + ": job "
+            + job.id()
+            + (job.resumedFrom().isPresent()
+                ? " resumes from " + job.resumedFrom().get()
+                : " starts at block " + first)
+            + ", "
+            + options.confirmations
+            + " confirmations, checkpoints in "
+            + stateDir
+            + (to == null ? " (Ctrl-C to stop)" : ""));
+    err.flush();
+    Thread stopper =
+        new Thread(
+            () -> {
+              if (!job.status().isGloballyTerminalState()) {
+                job.cancel();
+              }
+            },
+            "cvm-stream-stop");
+    Runtime.getRuntime().addShutdownHook(stopper);
+    job.await();
+    Runtime.getRuntime().removeShutdownHook(stopper);
+    err.println("stream " + file.getFileName() + ": reached block " + to + ", done");
+    err.flush();
+    return 0;
+  }
+}
