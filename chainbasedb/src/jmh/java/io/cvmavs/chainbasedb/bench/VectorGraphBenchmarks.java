@@ -38,8 +38,9 @@ import org.web3j.crypto.ECKeyPair;
 /**
  * ChainbaseDB vector and graph queries: k-NN (k = 10) through the Lucene HNSW vector index over
  * random {@code dim}-dimension vectors (recall@10 against brute force over 50 queries printed once
- * at setup, with the segment count), and a 3-hop traversal over a random graph of {@code edges} edges (out-degree 10). The
- * collections are built through signed mutations and FinalizeBlock, as on the chain.
+ * at setup, with the segment count), and a 3-hop traversal over a random graph of {@code edges}
+ * edges (out-degree 10). The collections are built through signed mutations and FinalizeBlock, as
+ * on the chain.
  *
  * <p>Vector data ({@code data}): {@code gaussian} — every element N(0, 1), isotropic, intrinsic
  * dimension = {@code dim}, the worst case for any graph index (the 2nd..10th neighbours of a query
@@ -154,24 +155,23 @@ public class VectorGraphBenchmarks {
         db.apply(db.height() + 1, block);
       }
       long built = System.nanoTime() - t0;
+      int[] lists = {50, 100, 200, 400, 800};
+      double[] rec = recall(50, lists);
+      StringBuilder curve = new StringBuilder();
+      for (int c = 0; c < lists.length; c++) {
+        curve.append(String.format(" %d: %.3f", lists[c], rec[c]));
+      }
       System.err.printf(
-          "%n[vector] %d x %d %s (%s) applied and indexed in %.1f s, %d segment(s); recall@10 ="
-              + " %.3f over 50 queries (candidates %d)%n",
-          docs,
-          dim,
-          data,
-          metric,
-          built / 1e9,
-          db.vectorIndexSegments(dbId, "v", "emb"),
-          recall(50),
-          candidates);
+          "%n[vector] %d x %d %s (%s) applied and indexed in %.1f s, %d segment(s); recall@10 over"
+              + " 50 queries by candidate list:%s%n",
+          docs, dim, data, metric, built / 1e9, db.vectorIndexSegments(dbId, "v", "emb"), curve);
     }
 
     double[][] basis;
 
     /**
-     * A stored vector plus noise of half its spread: N(0, 0.5²) per element (gaussian), A·δ with δ ~
-     * N(0, 0.5²·I₃₂) (lowrank: the query stays near the data's subspace, as embeddings do).
+     * A stored vector plus noise of half its spread: N(0, 0.5²) per element (gaussian), A·δ with δ
+     * ~ N(0, 0.5²·I₃₂) (lowrank: the query stays near the data's subspace, as embeddings do).
      */
     float[] query(Random qr) {
       float[] query = vectors[qr.nextInt(docs)].clone();
@@ -195,12 +195,15 @@ public class VectorGraphBenchmarks {
       return query;
     }
 
-    double recall(int queries) {
+    /**
+     * Mean recall@10 over {@code queries} queries for each candidate list of {@code lists}, against
+     * a brute force in double over the generated vectors (written apart from the index).
+     */
+    double[] recall(int queries, int... lists) {
       Random qr = new Random(99);
-      double sum = 0;
+      double[] sum = new double[lists.length];
       for (int q = 0; q < queries; q++) {
         float[] query = query(qr);
-        // Brute force in double over the generated vectors (written apart from the index).
         double[] best = new double[docs];
         Integer[] order = new Integer[docs];
         for (int i = 0; i < docs; i++) {
@@ -232,21 +235,25 @@ public class VectorGraphBenchmarks {
         for (int i = 0; i < 10; i++) {
           want.add(Arrays.toString(vectors[order[i]]));
         }
-        int hit = 0;
-        for (ChainbaseDb.Near n :
-            db.nearest(dbId, "v", "emb", query, 10, candidates)) {
-          BsonArray a = BsonDocuments.decodeTrusted(n.bson()).getArray("emb");
-          float[] v = new float[dim];
-          for (int j = 0; j < dim; j++) {
-            v[j] = (float) a.get(j).asDouble().getValue();
+        for (int c = 0; c < lists.length; c++) {
+          int hit = 0;
+          for (ChainbaseDb.Near n : db.nearest(dbId, "v", "emb", query, 10, lists[c])) {
+            BsonArray a = BsonDocuments.decodeTrusted(n.bson()).getArray("emb");
+            float[] v = new float[dim];
+            for (int j = 0; j < dim; j++) {
+              v[j] = (float) a.get(j).asDouble().getValue();
+            }
+            if (want.contains(Arrays.toString(v))) {
+              hit++;
+            }
           }
-          if (want.contains(Arrays.toString(v))) {
-            hit++;
-          }
+          sum[c] += hit / 10.0;
         }
-        sum += hit / 10.0;
       }
-      return sum / queries;
+      for (int c = 0; c < lists.length; c++) {
+        sum[c] /= queries;
+      }
+      return sum;
     }
 
     @TearDown(Level.Trial)

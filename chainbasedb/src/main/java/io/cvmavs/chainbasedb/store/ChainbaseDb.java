@@ -582,8 +582,8 @@ public final class ChainbaseDb implements AutoCloseable {
    * HNSW with a candidate list of {@code max(k, candidates)}, the first {@code k} hits by Lucene's
    * similarity (the metric in float on the indexed vector), returned ranked by the exact metric
    * value computed in double from each document's current vector: cosine similarity and dot product
-   * descending, l2 distance ascending, ties by id. Results are approximate and may differ between nodes (the graph depends
-   * on history); they are not part of consensus.
+   * descending, l2 distance ascending, ties by id. Results are approximate and may differ between
+   * nodes (the graph depends on history); they are not part of consensus.
    */
   public List<Near> nearest(
       Identity dbId, String collection, String index, float[] query, int k, int candidates) {
@@ -644,8 +644,7 @@ public final class ChainbaseDb implements AutoCloseable {
           continue;
         }
         out.add(
-            new Near(
-                cands.get(next + i).id(), d.owner(), d.bson(), idx.metric().score(query, v)));
+            new Near(cands.get(next + i).id(), d.owner(), d.bson(), idx.metric().score(query, v)));
       }
       next += take;
     }

@@ -43,10 +43,10 @@ import org.apache.lucene.util.BytesRef;
  * value a caller re-ranks by.
  *
  * <p>Writes ({@link #put}, {@link #delete}) become visible and durable at {@link #commit}, which
- * records the ChainbaseDB height the index reflects ({@link #committedHeight}) and the index
- * {@link #FORMAT} (graph parameters, merge policy, id encoding): an index committed under another
- * format reports height -1 so that its owner rebuilds it. Determinism: one writer thread, a flush
- * every {@link #FLUSH_DOCS} documents (no RAM-triggered flushes), serial merges with a fixed merge
+ * records the ChainbaseDB height the index reflects ({@link #committedHeight}) and the index {@link
+ * #FORMAT} (graph parameters, merge policy, id encoding): an index committed under another format
+ * reports height -1 so that its owner rebuilds it. Determinism: one writer thread, a flush every
+ * {@link #FLUSH_DOCS} documents (no RAM-triggered flushes), serial merges with a fixed merge
  * policy, fixed HNSW parameters ({@link #MAX_CONN}, {@link #BEAM_WIDTH}) and Lucene's fixed HNSW
  * level seed, so the same writes in the same order and commit points give the same segments and
  * graphs. Not thread-safe for writes; searches may run concurrently with writes.

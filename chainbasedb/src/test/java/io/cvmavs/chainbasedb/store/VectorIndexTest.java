@@ -296,7 +296,8 @@ class VectorIndexTest {
     }
     // The layout of the first build: ids as stored fields (no doc values), Lucene's default HNSW
     // parameters, no format in the commit data — at the store's height, so only the format differs.
-    Path vdir = a.resolve(ChainbaseDb.VECTOR_DIR).resolve(VectorIndexes.dirName(h.db(), "items", "emb"));
+    Path vdir =
+        a.resolve(ChainbaseDb.VECTOR_DIR).resolve(VectorIndexes.dirName(h.db(), "items", "emb"));
     try (FSDirectory d = FSDirectory.open(vdir);
         IndexWriter w =
             new IndexWriter(
