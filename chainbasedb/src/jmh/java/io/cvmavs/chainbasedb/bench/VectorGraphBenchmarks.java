@@ -169,6 +169,25 @@ public class VectorGraphBenchmarks {
 
     double[][] basis;
 
+    // CPU time of the benchmark thread per query, per iteration (on a shared machine the wall
+    // clock includes time spent waiting for a core).
+    private static final java.lang.management.ThreadMXBean THREADS =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long ops;
+    long cpuStart;
+
+    @Setup(Level.Iteration)
+    public void iterationStart() {
+      ops = 0;
+      cpuStart = THREADS.getCurrentThreadCpuTime();
+    }
+
+    @TearDown(Level.Iteration)
+    public void iterationEnd() {
+      long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+      System.err.printf(" [cpu %.0f us/op over %d ops]", cpu / 1e3 / Math.max(1, ops), ops);
+    }
+
     /**
      * A stored vector plus noise of half its spread: N(0, 0.5²) per element (gaussian), A·δ with δ
      * ~ N(0, 0.5²·I₃₂) (lowrank: the query stays near the data's subspace, as embeddings do).
@@ -271,6 +290,7 @@ public class VectorGraphBenchmarks {
   @Measurement(iterations = 5, time = 2)
   @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
   public int knn10(VectorState s) {
+    s.ops++;
     return s.db.nearest(s.dbId, "v", "emb", s.query(s.rnd), 10, s.candidates).size();
   }
 
