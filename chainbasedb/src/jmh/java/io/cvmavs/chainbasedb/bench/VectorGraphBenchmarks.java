@@ -38,8 +38,16 @@ import org.web3j.crypto.ECKeyPair;
 /**
  * ChainbaseDB vector and graph queries: k-NN (k = 10) through the Lucene HNSW vector index over
  * random {@code dim}-dimension vectors (recall@10 against brute force over 50 queries printed once
- * at setup), and a 3-hop traversal over a random graph of {@code edges} edges (out-degree 10). The
- * collections are built through signed mutations and FinalizeBlock, as on the chain.
+ * at setup, with the segment count), and a 3-hop traversal over a random graph of {@code edges}
+ * edges (out-degree 10). The collections are built through signed mutations and FinalizeBlock, as
+ * on the chain.
+ *
+ * <p>Vector data ({@code data}): {@code gaussian} — every element N(0, 1), isotropic, intrinsic
+ * dimension = {@code dim}, the worst case for any graph index (the 2nd..10th neighbours of a query
+ * are barely nearer than the rest); {@code lowrank} — {@code A·z + e} with a fixed random {@code
+ * dim × 32} matrix A, z ~ N(0, I₃₂) and e ~ N(0, 0.1²·32·I), a stand-in for text embeddings, whose
+ * intrinsic dimension is far below their width. Queries: a stored vector plus noise of half its
+ * per-element spread (see {@link VectorState#query}).
  */
 public class VectorGraphBenchmarks {
   private static final long CHAIN = 1;
@@ -58,6 +66,12 @@ public class VectorGraphBenchmarks {
 
     @Param({"cosine"})
     public String metric;
+
+    @Param({"gaussian"})
+    public String data;
+
+    @Param({"100"})
+    public int candidates;
 
     Path dir;
     ChainbaseDb db;
@@ -94,6 +108,14 @@ public class VectorGraphBenchmarks {
                                           metric))))))
                   .encode()));
       Random r = new Random(13);
+      int rank = 32;
+      basis = new double[dim][rank];
+      for (double[] row : basis) {
+        for (int t = 0; t < rank; t++) {
+          row[t] = r.nextGaussian();
+        }
+      }
+      double spread = data.equals("lowrank") ? Math.sqrt(rank) : 1;
       vectors = new float[docs][];
       long t0 = System.nanoTime();
       int added = 0;
@@ -104,8 +126,24 @@ public class VectorGraphBenchmarks {
           for (int i = 0; i < 500 && added < docs; i++, added++) {
             float[] v = new float[dim];
             BsonArray a = new BsonArray();
+            double[] z = new double[rank];
+            if (data.equals("lowrank")) {
+              for (int t = 0; t < rank; t++) {
+                z[t] = r.nextGaussian();
+              }
+            } else if (!data.equals("gaussian")) {
+              throw new IllegalArgumentException("data: gaussian or lowrank, not " + data);
+            }
             for (int j = 0; j < dim; j++) {
-              v[j] = (float) r.nextGaussian();
+              if (data.equals("lowrank")) {
+                double x = 0.1 * spread * r.nextGaussian();
+                for (int t = 0; t < rank; t++) {
+                  x += basis[j][t] * z[t];
+                }
+                v[j] = (float) x;
+              } else {
+                v[j] = (float) r.nextGaussian();
+              }
               a.add(new BsonDouble(v[j]));
             }
             vectors[added] = v;
@@ -117,21 +155,74 @@ public class VectorGraphBenchmarks {
         db.apply(db.height() + 1, block);
       }
       long built = System.nanoTime() - t0;
+      int[] lists = {50, 100, 200, 400, 800};
+      double[] rec = recall(50, lists);
+      StringBuilder curve = new StringBuilder();
+      for (int c = 0; c < lists.length; c++) {
+        curve.append(String.format(" %d: %.3f", lists[c], rec[c]));
+      }
       System.err.printf(
-          "%n[vector] %d x %d (%s) applied and indexed in %.1f s; recall@10 = %.3f over 50 queries"
-              + " (candidates %d)%n",
-          docs, dim, metric, built / 1e9, recall(50), ChainbaseDb.DEFAULT_CANDIDATES);
+          "%n[vector] %d x %d %s (%s) applied and indexed in %.1f s, %d segment(s); recall@10 over"
+              + " 50 queries by candidate list:%s%n",
+          docs, dim, data, metric, built / 1e9, db.vectorIndexSegments(dbId, "v", "emb"), curve);
     }
 
-    double recall(int queries) {
-      Random qr = new Random(99);
-      double sum = 0;
-      for (int q = 0; q < queries; q++) {
-        float[] query = vectors[qr.nextInt(docs)].clone();
+    double[][] basis;
+
+    // CPU time of the benchmark thread per query, per iteration (on a shared machine the wall
+    // clock includes time spent waiting for a core).
+    private static final java.lang.management.ThreadMXBean THREADS =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long ops;
+    long cpuStart;
+
+    @Setup(Level.Iteration)
+    public void iterationStart() {
+      ops = 0;
+      cpuStart = THREADS.getCurrentThreadCpuTime();
+    }
+
+    @TearDown(Level.Iteration)
+    public void iterationEnd() {
+      long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+      System.err.printf(" [cpu %.0f us/op over %d ops]", cpu / 1e3 / Math.max(1, ops), ops);
+    }
+
+    /**
+     * A stored vector plus noise of half its spread: N(0, 0.5²) per element (gaussian), A·δ with δ
+     * ~ N(0, 0.5²·I₃₂) (lowrank: the query stays near the data's subspace, as embeddings do).
+     */
+    float[] query(Random qr) {
+      float[] query = vectors[qr.nextInt(docs)].clone();
+      if (data.equals("lowrank")) {
+        double[] d = new double[basis[0].length];
+        for (int t = 0; t < d.length; t++) {
+          d[t] = 0.5 * qr.nextGaussian();
+        }
+        for (int j = 0; j < dim; j++) {
+          double x = 0;
+          for (int t = 0; t < d.length; t++) {
+            x += basis[j][t] * d[t];
+          }
+          query[j] += (float) x;
+        }
+      } else {
         for (int j = 0; j < dim; j++) {
           query[j] += (float) (0.5 * qr.nextGaussian());
         }
-        // Brute force in double over the generated vectors (written apart from the index).
+      }
+      return query;
+    }
+
+    /**
+     * Mean recall@10 over {@code queries} queries for each candidate list of {@code lists}, against
+     * a brute force in double over the generated vectors (written apart from the index).
+     */
+    double[] recall(int queries, int... lists) {
+      Random qr = new Random(99);
+      double[] sum = new double[lists.length];
+      for (int q = 0; q < queries; q++) {
+        float[] query = query(qr);
         double[] best = new double[docs];
         Integer[] order = new Integer[docs];
         for (int i = 0; i < docs; i++) {
@@ -163,21 +254,25 @@ public class VectorGraphBenchmarks {
         for (int i = 0; i < 10; i++) {
           want.add(Arrays.toString(vectors[order[i]]));
         }
-        int hit = 0;
-        for (ChainbaseDb.Near n :
-            db.nearest(dbId, "v", "emb", query, 10, ChainbaseDb.DEFAULT_CANDIDATES)) {
-          BsonArray a = BsonDocuments.decodeTrusted(n.bson()).getArray("emb");
-          float[] v = new float[dim];
-          for (int j = 0; j < dim; j++) {
-            v[j] = (float) a.get(j).asDouble().getValue();
+        for (int c = 0; c < lists.length; c++) {
+          int hit = 0;
+          for (ChainbaseDb.Near n : db.nearest(dbId, "v", "emb", query, 10, lists[c])) {
+            BsonArray a = BsonDocuments.decodeTrusted(n.bson()).getArray("emb");
+            float[] v = new float[dim];
+            for (int j = 0; j < dim; j++) {
+              v[j] = (float) a.get(j).asDouble().getValue();
+            }
+            if (want.contains(Arrays.toString(v))) {
+              hit++;
+            }
           }
-          if (want.contains(Arrays.toString(v))) {
-            hit++;
-          }
+          sum[c] += hit / 10.0;
         }
-        sum += hit / 10.0;
       }
-      return sum / queries;
+      for (int c = 0; c < lists.length; c++) {
+        sum[c] /= queries;
+      }
+      return sum;
     }
 
     @TearDown(Level.Trial)
@@ -187,7 +282,7 @@ public class VectorGraphBenchmarks {
     }
   }
 
-  /** k = 10 nearest to a random stored vector plus noise (candidate list 100). */
+  /** k = 10 nearest to a random stored vector plus noise (candidate list {@code candidates}). */
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -195,11 +290,8 @@ public class VectorGraphBenchmarks {
   @Measurement(iterations = 5, time = 2)
   @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
   public int knn10(VectorState s) {
-    float[] q = s.vectors[s.rnd.nextInt(s.docs)].clone();
-    for (int j = 0; j < q.length; j++) {
-      q[j] += (float) (0.5 * s.rnd.nextGaussian());
-    }
-    return s.db.nearest(s.dbId, "v", "emb", q, 10, ChainbaseDb.DEFAULT_CANDIDATES).size();
+    s.ops++;
+    return s.db.nearest(s.dbId, "v", "emb", s.query(s.rnd), 10, s.candidates).size();
   }
 
   @State(Scope.Benchmark)

@@ -578,11 +578,12 @@ public final class ChainbaseDb implements AutoCloseable {
   }
 
   /**
-   * The approximate {@code k} nearest documents to {@code query} by the vector index {@code index}
-   * (HNSW with a candidate list of {@code candidates}), ranked by the exact metric value computed
-   * from each document's current vector: cosine similarity and dot product descending, l2 distance
-   * ascending, ties by id. Results are approximate and may differ between nodes (the graph depends
-   * on history); they are not part of consensus.
+   * The approximate {@code k} nearest documents to {@code query} by the vector index {@code index}:
+   * HNSW with a candidate list of {@code max(k, candidates)}, the first {@code k} hits by Lucene's
+   * similarity (the metric in float on the indexed vector), returned ranked by the exact metric
+   * value computed in double from each document's current vector: cosine similarity and dot product
+   * descending, l2 distance ascending, ties by id. Results are approximate and may differ between
+   * nodes (the graph depends on history); they are not part of consensus.
    */
   public List<Near> nearest(
       Identity dbId, String collection, String index, float[] query, int k, int candidates) {
@@ -611,37 +612,57 @@ public final class ChainbaseDb implements AutoCloseable {
     }
     io.cvmavs.chainbasedb.vector.HnswIndex idx = vectors.index(c, spec);
     List<io.cvmavs.chainbasedb.vector.HnswIndex.Candidate> cands =
-        idx.search(query, Math.max(k, candidates), candidates);
-    List<Near> out = new ArrayList<>(cands.size());
-    List<byte[]> keys = new ArrayList<>(cands.size());
-    for (io.cvmavs.chainbasedb.vector.HnswIndex.Candidate cd : cands) {
-      keys.add(StateKeys.document(dbId, collection, cd.id()));
-    }
-    List<byte[]> values;
-    try {
-      values = keys.isEmpty() ? List.of() : db.multiGetAsList(keys);
-    } catch (RocksDBException e) {
-      throw new StoreException("read failed: " + e.getMessage(), e);
-    }
-    for (int i = 0; i < cands.size(); i++) {
-      if (values.get(i) == null) {
-        continue; // deleted by a block whose index update is not visible yet
+        idx.search(query, Math.max(k, candidates));
+    // Hits come best first by Lucene's similarity; only the first k (and, for a hit deleted or
+    // emptied by a block whose index update is not visible yet, the next ones) are read back from
+    // RocksDB, decoded and scored exactly.
+    List<Near> out = new ArrayList<>(Math.min(k, cands.size()));
+    int next = 0;
+    while (out.size() < k && next < cands.size()) {
+      int take = Math.min(k - out.size(), cands.size() - next);
+      List<byte[]> keys = new ArrayList<>(take);
+      for (int i = next; i < next + take; i++) {
+        keys.add(StateKeys.document(dbId, collection, cands.get(i).id()));
       }
-      StateModel.Document d = StateKeys.decodeDocument(values.get(i));
-      float[] v =
-          io.cvmavs.chainbasedb.format.IndexValues.vector(
-              spec, io.cvmavs.chainbasedb.format.BsonDocuments.decodeTrusted(d.bson()), "document");
-      if (v == null) {
-        continue;
+      List<byte[]> values;
+      try {
+        values = db.multiGetAsList(keys);
+      } catch (RocksDBException e) {
+        throw new StoreException("read failed: " + e.getMessage(), e);
       }
-      out.add(new Near(cands.get(i).id(), d.owner(), d.bson(), idx.metric().score(query, v)));
+      for (int i = 0; i < take; i++) {
+        if (values.get(i) == null) {
+          continue; // deleted by a block whose index update is not visible yet
+        }
+        StateModel.Document d = StateKeys.decodeDocument(values.get(i));
+        float[] v =
+            io.cvmavs.chainbasedb.format.IndexValues.vector(
+                spec,
+                io.cvmavs.chainbasedb.format.BsonDocuments.decodeTrusted(d.bson()),
+                "document");
+        if (v == null) {
+          continue;
+        }
+        out.add(
+            new Near(cands.get(next + i).id(), d.owner(), d.bson(), idx.metric().score(query, v)));
+      }
+      next += take;
     }
     Comparator<Near> byScore = Comparator.comparingDouble(Near::score);
     if (idx.metric().higherIsNearer()) {
       byScore = byScore.reversed();
     }
     out.sort(byScore.thenComparing(Near::id, Arrays::compareUnsigned));
-    return out.size() > k ? List.copyOf(out.subList(0, k)) : out;
+    return out;
+  }
+
+  /**
+   * Number of Lucene segments of a vector index (one HNSW graph each; a k-NN query searches every
+   * one), for diagnostics and benchmarks.
+   */
+  public int vectorIndexSegments(Identity dbId, String collection, String index) {
+    StateModel.Collection c = existing(dbId, collection);
+    return vectors.index(c, indexOf(c, index, IndexSpec.Kind.VECTOR_INDEX)).segments();
   }
 
   /** Which edges a graph query follows from a node. */

@@ -7,17 +7,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.SerialMergeScheduler;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -36,17 +43,41 @@ import org.apache.lucene.util.BytesRef;
  * value a caller re-ranks by.
  *
  * <p>Writes ({@link #put}, {@link #delete}) become visible and durable at {@link #commit}, which
- * records the ChainbaseDB height the index reflects ({@link #committedHeight}). Determinism: one
- * writer thread, a flush every {@link #FLUSH_DOCS} documents (no RAM-triggered flushes), serial
- * merges and Lucene's fixed HNSW level seed, so the same writes in the same order and commit points
- * give the same segments and graphs. Not thread-safe for writes; searches may run concurrently with
- * writes.
+ * records the ChainbaseDB height the index reflects ({@link #committedHeight}) and the index {@link
+ * #FORMAT} (graph parameters, merge policy, id encoding): an index committed under another format
+ * reports height -1 so that its owner rebuilds it. Determinism: one writer thread, a flush every
+ * {@link #FLUSH_DOCS} documents (no RAM-triggered flushes), serial merges with a fixed merge
+ * policy, fixed HNSW parameters ({@link #MAX_CONN}, {@link #BEAM_WIDTH}) and Lucene's fixed HNSW
+ * level seed, so the same writes in the same order and commit points give the same segments and
+ * graphs. Not thread-safe for writes; searches may run concurrently with writes.
+ *
+ * <p>Query cost: a search runs one HNSW search per segment, so the merge policy keeps few segments
+ * ({@link #SEGMENTS_PER_TIER}); the document id of a hit is read from a doc-values column (no
+ * stored-field block decompression per hit).
  */
 public final class HnswIndex implements AutoCloseable {
   static final int FLUSH_DOCS = 10_000;
+
+  /** HNSW neighbours per node (Lucene's M; layer 0 keeps twice as many). */
+  public static final int MAX_CONN = 32;
+
+  /** HNSW candidate list while inserting (Lucene's beam width, "efConstruction"). */
+  public static final int BEAM_WIDTH = 200;
+
+  /** Segments per tier of the tiered merge policy (Lucene's default is 10). */
+  static final int SEGMENTS_PER_TIER = 2;
+
+  /**
+   * The on-disk format this class writes, recorded in every commit; an index committed under
+   * another value (or before the value existed) is rebuilt by its owner.
+   */
+  public static final String FORMAT =
+      "2;m=" + MAX_CONN + ";beam=" + BEAM_WIDTH + ";tier=" + SEGMENTS_PER_TIER + ";id=dv";
+
   private static final String ID = "id";
   private static final String VECTOR = "v";
   private static final String HEIGHT = "chainbasedb.height";
+  private static final String FORMAT_KEY = "chainbasedb.vector.format";
 
   /** Similarity of a vector index, as named in the index spec. */
   public enum Metric {
@@ -136,10 +167,19 @@ public final class HnswIndex implements AutoCloseable {
     this.metric = metric;
     Files.createDirectories(path);
     this.dir = FSDirectory.open(path);
+    KnnVectorsFormat hnsw = new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH);
     IndexWriterConfig cfg =
         new IndexWriterConfig()
+            .setCodec(
+                new Lucene103Codec() {
+                  @Override
+                  public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                    return hnsw;
+                  }
+                })
             .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
             .setMergeScheduler(new SerialMergeScheduler())
+            .setMergePolicy(new TieredMergePolicy().setSegmentsPerTier(SEGMENTS_PER_TIER))
             .setMaxBufferedDocs(FLUSH_DOCS)
             .setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH)
             .setCommitOnClose(false);
@@ -176,7 +216,10 @@ public final class HnswIndex implements AutoCloseable {
     return metric;
   }
 
-  /** The ChainbaseDB height recorded by the last commit; -1 when never committed. */
+  /**
+   * The ChainbaseDB height recorded by the last commit; -1 when never committed, or committed under
+   * another {@link #FORMAT} (an index written by an older build: rebuild it).
+   */
   public long committedHeight() {
     try {
       if (!DirectoryReader.indexExists(dir)) {
@@ -184,7 +227,10 @@ public final class HnswIndex implements AutoCloseable {
       }
       Map<String, String> data = SegmentInfos.readLatestCommit(dir).getUserData();
       String h = data.get(HEIGHT);
-      return h == null ? -1 : Long.parseLong(h);
+      if (h == null || !FORMAT.equals(data.get(FORMAT_KEY))) {
+        return -1;
+      }
+      return Long.parseLong(h);
     } catch (IOException | NumberFormatException e) {
       return -1;
     }
@@ -197,7 +243,8 @@ public final class HnswIndex implements AutoCloseable {
           "vector has " + vector.length + " dimensions, the index " + dimension);
     }
     Document d = new Document();
-    d.add(new StringField(ID, new BytesRef(id), Field.Store.YES));
+    d.add(new StringField(ID, new BytesRef(id), Field.Store.NO));
+    d.add(new BinaryDocValuesField(ID, new BytesRef(id)));
     d.add(new KnnFloatVectorField(VECTOR, metric.prepare(vector), metric.lucene));
     try {
       writer.updateDocument(new Term(ID, new BytesRef(id)), d);
@@ -226,7 +273,8 @@ public final class HnswIndex implements AutoCloseable {
   /** Makes the writes durable and visible, recording {@code height}. */
   public void commit(long height) {
     try {
-      writer.setLiveCommitData(Map.of(HEIGHT, Long.toString(height)).entrySet());
+      writer.setLiveCommitData(
+          Map.of(HEIGHT, Long.toString(height), FORMAT_KEY, FORMAT).entrySet());
       writer.commit();
       searchers.maybeRefreshBlocking();
     } catch (IOException e) {
@@ -235,38 +283,74 @@ public final class HnswIndex implements AutoCloseable {
   }
 
   /**
-   * The approximate {@code k} nearest committed vectors to {@code query}: Lucene's HNSW search with
-   * a candidate list of {@code max(k, candidates)} (a larger list raises recall), best first, at
-   * most {@code k}.
+   * The approximate nearest committed vectors to {@code query}: Lucene's HNSW search with a
+   * candidate list of {@code candidates} (a larger list raises recall and costs time), at most
+   * {@code candidates} hits, best first by Lucene's similarity (a monotone function of the metric
+   * computed in float on the indexed vector, normalised for cosine).
    */
-  public List<Candidate> search(float[] query, int k, int candidates) {
+  public List<Candidate> search(float[] query, int candidates) {
     if (query.length != dimension) {
       throw new IllegalArgumentException(
           "query has " + query.length + " dimensions, the index " + dimension);
     }
-    int n = Math.max(k, candidates);
     try {
       IndexSearcher s = searchers.acquire();
       try {
-        TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, metric.prepare(query), n), n);
-        StoredFields stored = s.storedFields();
-        List<Candidate> out = new ArrayList<>(Math.min(k, top.scoreDocs.length));
-        for (ScoreDoc sd : top.scoreDocs) {
-          if (out.size() == k) {
-            break;
-          }
-          BytesRef id = stored.document(sd.doc).getBinaryValue(ID);
-          out.add(
-              new Candidate(
-                  java.util.Arrays.copyOfRange(id.bytes, id.offset, id.offset + id.length),
-                  sd.score));
-        }
-        return out;
+        TopDocs top =
+            s.search(
+                new KnnFloatVectorQuery(VECTOR, metric.prepare(query), candidates), candidates);
+        return withIds(s, top.scoreDocs);
       } finally {
         searchers.release(s);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("vector search failed at " + path, e);
+    }
+  }
+
+  /** The hits in their order, with ids read from the doc-values column (forward per segment). */
+  private List<Candidate> withIds(IndexSearcher s, ScoreDoc[] hits) throws IOException {
+    List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+    Integer[] byDoc = new Integer[hits.length];
+    for (int i = 0; i < hits.length; i++) {
+      byDoc[i] = i;
+    }
+    java.util.Arrays.sort(byDoc, (a, b) -> Integer.compare(hits[a].doc, hits[b].doc));
+    byte[][] ids = new byte[hits.length][];
+    int leaf = -1;
+    BinaryDocValues values = null;
+    for (int i : byDoc) {
+      int doc = hits[i].doc;
+      int l = ReaderUtil.subIndex(doc, leaves);
+      if (l != leaf) {
+        leaf = l;
+        values = leaves.get(l).reader().getBinaryDocValues(ID);
+      }
+      int local = doc - leaves.get(l).docBase;
+      if (values == null || !values.advanceExact(local)) {
+        throw new IOException("vector index document " + doc + " has no id (rebuild the index)");
+      }
+      BytesRef id = values.binaryValue();
+      ids[i] = java.util.Arrays.copyOfRange(id.bytes, id.offset, id.offset + id.length);
+    }
+    List<Candidate> out = new ArrayList<>(hits.length);
+    for (int i = 0; i < hits.length; i++) {
+      out.add(new Candidate(ids[i], hits[i].score));
+    }
+    return out;
+  }
+
+  /** Number of segments of the committed index (each is one HNSW graph searched per query). */
+  public int segments() {
+    try {
+      IndexSearcher s = searchers.acquire();
+      try {
+        return s.getIndexReader().leaves().size();
+      } finally {
+        searchers.release(s);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("vector index read failed at " + path, e);
     }
   }
 

@@ -11,6 +11,7 @@ import io.cvmavs.chainbasedb.format.IndexSpec;
 import io.cvmavs.chainbasedb.format.Mutation;
 import io.cvmavs.chainbasedb.format.Payload;
 import io.cvmavs.chainbasedb.signature.MutationSigner;
+import io.cvmavs.chainbasedb.vector.HnswIndex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonDouble;
@@ -271,6 +282,61 @@ class VectorIndexTest {
     deleteTree(b.resolve(ChainbaseDb.VECTOR_DIR));
     try (ChainbaseDb s = ChainbaseDb.open(b, CHAIN)) {
       assertThat(ids(s, h)).isEqualTo(answers.get(0));
+    }
+  }
+
+  @Test
+  void indexWrittenUnderAnOlderFormatIsRebuilt() throws IOException {
+    History h = history(5, "l2", 300, 3);
+    Path a = dir.resolve("a");
+    long height;
+    try (ChainbaseDb s = ChainbaseDb.open(a, CHAIN)) {
+      applyAll(s, h.blocks());
+      height = s.height();
+    }
+    // The layout of the first build: ids as stored fields (no doc values), Lucene's default HNSW
+    // parameters, no format in the commit data — at the store's height, so only the format differs.
+    Path vdir =
+        a.resolve(ChainbaseDb.VECTOR_DIR).resolve(VectorIndexes.dirName(h.db(), "items", "emb"));
+    try (FSDirectory d = FSDirectory.open(vdir);
+        IndexWriter w =
+            new IndexWriter(
+                d, new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE))) {
+      for (Map.Entry<String, float[]> e : h.live().entrySet()) {
+        Document doc = new Document();
+        doc.add(new StringField("id", new BytesRef(HEX.parseHex(e.getKey())), Field.Store.YES));
+        doc.add(new KnnFloatVectorField("v", e.getValue(), VectorSimilarityFunction.EUCLIDEAN));
+        w.addDocument(doc);
+      }
+      w.setLiveCommitData(Map.of("chainbasedb.height", Long.toString(height)).entrySet());
+      w.commit();
+    }
+    try (ChainbaseDb s = ChainbaseDb.open(a, CHAIN)) {
+      assertThat(recall(s, h, "l2", 9)).isGreaterThanOrEqualTo(0.95);
+    }
+    try (FSDirectory d = FSDirectory.open(vdir)) {
+      Map<String, String> data = SegmentInfos.readLatestCommit(d).getUserData();
+      assertThat(data)
+          .containsEntry("chainbasedb.height", Long.toString(height))
+          .containsEntry("chainbasedb.vector.format", HnswIndex.FORMAT);
+    }
+  }
+
+  @Test
+  void manySmallBlocksLeaveFewSegments() {
+    // One Lucene segment per block commit; each segment is one HNSW graph a query must search.
+    // Lucene's default tiered policy lets ~10 equal small segments pile up before merging them.
+    History h = history(6, "cosine", 40, 30);
+    try (ChainbaseDb s = ChainbaseDb.open(dir.resolve("a"), CHAIN)) {
+      int most = 0;
+      for (List<byte[]> b : h.blocks()) {
+        applyAll(s, List.of(b));
+        if (s.height() > 1) {
+          most = Math.max(most, s.vectorIndexSegments(h.db(), "items", "emb"));
+        }
+      }
+      assertThat(most).as("segments after any block").isLessThanOrEqualTo(3);
+      assertThat(recall(s, h, "cosine", 10)).isGreaterThanOrEqualTo(0.95);
     }
   }
 
