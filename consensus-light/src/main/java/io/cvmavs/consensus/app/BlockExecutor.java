@@ -619,6 +619,7 @@ final class BlockExecutor {
             .setAmount(wd.getAmount())
             .setAccount(wd.getAccount())
             .setHeight(height)
+            .setSequence(wd.getSequence())
             .build()
             .toByteArray());
     r.events.add(

@@ -931,6 +931,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
     o.put("amount", new java.math.BigInteger(1, w.getAmount().toByteArray()).toString());
     o.put("account", "0x" + HEX.formatHex(w.getAccount().toByteArray()));
     o.put("height", w.getHeight());
+    o.put("sequence", w.getSequence());
   }
 
   private static long longArg(String[] parts, int i, String what) {
