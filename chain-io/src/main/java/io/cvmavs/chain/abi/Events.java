@@ -157,12 +157,14 @@ public final class Events {
       EventSpec.parse("RegistrarSet(address indexed registrar, bool allowed)");
 
   /** Every event above, in declaration order. */
-  // ---------------------------------------------------------------- CBridge, CvmCheckpoints (issue 19)
+  // ---------------------------------------------------------------- CBridge, CvmCheckpoints (issue
+  // 19)
 
   public static final EventSpec DEPOSITED =
       EventSpec.parse(
           "Deposited(uint64 indexed nonce, address indexed sender, bytes32 indexed cvmRecipient,"
               + " uint256 amount)");
+
   public static final EventSpec WITHDRAWAL_CLAIMED =
       EventSpec.parse(
           "WithdrawalClaimed(uint64 indexed nonce, address indexed recipient, uint256 amount,"

@@ -19,8 +19,8 @@ import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.protocol.core.methods.response.Log;
 
 /**
- * Views and logs of {@code CBridge} (and the one {@code CvmCheckpoints} log a claim needs): deposits
- * by nonce, claimed nonces, the token and the limits.
+ * Views and logs of {@code CBridge} (and the one {@code CvmCheckpoints} log a claim needs):
+ * deposits by nonce, claimed nonces, the token and the limits.
  */
 public final class BridgeReader {
   private final RpcClient rpc;
@@ -70,7 +70,8 @@ public final class BridgeReader {
     return new Words(
             rpc.call(
                 token(),
-                Abi.call("balanceOf(address)", List.of(new org.web3j.abi.datatypes.Address(bridge))),
+                Abi.call(
+                    "balanceOf(address)", List.of(new org.web3j.abi.datatypes.Address(bridge))),
                 "ERC20.balanceOf"),
             "ERC20.balanceOf")
         .uint(0);
@@ -111,8 +112,7 @@ public final class BridgeReader {
   public static long checkpointIndex(
       RpcClient rpc, String checkpoints, long height, long fromBlock, long toBlock) {
     LogScanner.Query q =
-        LogScanner.Query.of(
-                "CheckpointAccepted", checkpoints, Events.CHECKPOINT_ACCEPTED.topic())
+        LogScanner.Query.of("CheckpointAccepted", checkpoints, Events.CHECKPOINT_ACCEPTED.topic())
             .andAnyTopic()
             .andTopic(String.format("0x%064x", height));
     Log log =

@@ -30,7 +30,10 @@ public final class BridgeWriter {
         bridge, "CBridge", BridgeAbi.DEPOSIT, new Bytes32(cvmRecipient), new Uint256(amount));
   }
 
-  /** {@code claimWithdrawal}: the proof is the siblings bottom up (trailing empty ones may be left out). */
+  /**
+   * {@code claimWithdrawal}: the proof is the siblings bottom up (trailing empty ones may be left
+   * out).
+   */
   public TransactionReceipt claimWithdrawal(
       long checkpointIndex,
       CheckpointData cp,

@@ -5,8 +5,8 @@ import io.cvmavs.consensus.app.bridge.BridgeDeposit;
 import io.cvmavs.consensus.app.bridge.DepositSource;
 import io.cvmavs.consensus.app.bridge.Withdrawals;
 import io.cvmavs.consensus.app.engine.CvmEngine;
-import io.cvmavs.consensus.app.model.AppException;
 import io.cvmavs.consensus.app.model.AbiWords;
+import io.cvmavs.consensus.app.model.AppException;
 import io.cvmavs.consensus.app.model.BlsValidator;
 import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.app.model.Checkpoint;
@@ -525,7 +525,10 @@ final class BlockExecutor {
       if (dep.ethBlock() > w.ethFinalHeight) {
         throw invalid(
             da,
-            "eth_block " + dep.ethBlock() + " is above the agreed final height " + w.ethFinalHeight);
+            "eth_block "
+                + dep.ethBlock()
+                + " is above the agreed final height "
+                + w.ethFinalHeight);
       }
       credited.add(dep);
     }

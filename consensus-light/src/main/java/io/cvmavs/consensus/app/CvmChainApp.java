@@ -309,7 +309,8 @@ public final class CvmChainApp implements Application, AutoCloseable {
     try {
       signer = Withdrawals.recover(digest, w.getSignature().toByteArray());
     } catch (AppException e) {
-      throw new TxRefusedException(TxRefusedException.INVALID, "withdraw.signature: " + e.getMessage());
+      throw new TxRefusedException(
+          TxRefusedException.INVALID, "withdraw.signature: " + e.getMessage());
     }
     if (!java.util.Arrays.equals(signer, w.getAccount().toByteArray())) {
       throw new TxRefusedException(
@@ -439,7 +440,9 @@ public final class CvmChainApp implements Application, AutoCloseable {
     }
     // Run them after the block's other transactions; drop the refused ones and run again (a
     // dropped one can strand a later sequence of the same account) until all apply.
-    List<ByteString> accepted = new ArrayList<>(candidates.subList(0, Math.min(candidates.size(), MAX_WITHDRAWALS_PER_BLOCK)));
+    List<ByteString> accepted =
+        new ArrayList<>(
+            candidates.subList(0, Math.min(candidates.size(), MAX_WITHDRAWALS_PER_BLOCK)));
     while (!accepted.isEmpty()) {
       List<ByteString> trial = new ArrayList<>(before);
       trial.addAll(accepted);

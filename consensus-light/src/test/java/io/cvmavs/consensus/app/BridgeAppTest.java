@@ -66,8 +66,7 @@ class BridgeAppTest {
       BridgeDeposit d =
           new BridgeDeposit(events.size(), new byte[20], recipient, amount, block, tx);
       d.sender()[0] = 1;
-      events.add(
-          new BridgeDeposit(d.nonce(), address(0x51), recipient, amount, block, d.txHash()));
+      events.add(new BridgeDeposit(d.nonce(), address(0x51), recipient, amount, block, d.txHash()));
       return events.get(events.size() - 1);
     }
   }
@@ -86,8 +85,7 @@ class BridgeAppTest {
   }
 
   static ByteString withdraw(ECKeyPair signer, byte[] account, long seq, byte[] to, BigInteger v) {
-    byte[] sig =
-        Withdrawals.sign(Withdrawals.digest(TestChain.CHAIN_ID, seq, to, v), signer);
+    byte[] sig = Withdrawals.sign(Withdrawals.digest(TestChain.CHAIN_ID, seq, to, v), signer);
     return ByteString.copyFrom(
         TxCodec.envelope(
             TxEnvelope.newBuilder()
@@ -124,7 +122,9 @@ class BridgeAppTest {
       outcomes.add(chain.step()); // height 1: no finality agreed yet
       outcomes.add(chain.step()); // height 2: final 110 agreed: deposit 0 only
       CvmChainApp app = chain.nodes.get(0).app;
-      assertThat(outcomes.get(1).txs().stream().map(t -> TxCodec.decode(t.toByteArray()).getKindCase()))
+      assertThat(
+              outcomes.get(1).txs().stream()
+                  .map(t -> TxCodec.decode(t.toByteArray()).getKindCase()))
           .containsExactly(
               TxEnvelope.KindCase.ETHEREUM_FINALITY,
               TxEnvelope.KindCase.CERTIFICATE,
@@ -138,10 +138,12 @@ class BridgeAppTest {
       outcomes.add(chain.step()); // height 4: 130 agreed: deposit 1
       JsonNode status = query(app, "/bridge/status");
       assertThat(status.get("next_deposit_nonce").asLong()).isEqualTo(2);
-      assertThat(status.get("supply").asText()).isEqualTo(ETHER.multiply(BigInteger.valueOf(7)).toString());
+      assertThat(status.get("supply").asText())
+          .isEqualTo(ETHER.multiply(BigInteger.valueOf(7)).toString());
       // Credited once: later blocks carry no deposits.
       outcomes.add(chain.step());
-      assertThat(outcomes.get(4).txs()).noneMatch(t -> TxCodec.decode(t.toByteArray()).hasDeposits());
+      assertThat(outcomes.get(4).txs())
+          .noneMatch(t -> TxCodec.decode(t.toByteArray()).hasDeposits());
 
       // Withdraw 3 $C to an Ethereum address; the mempool takes it, the next block burns it.
       byte[] to = address(0xee);
@@ -155,15 +157,18 @@ class BridgeAppTest {
       assertThat(burned.txs()).contains(w);
       assertThat(burned.responses().get(0).getTxResultsList()).allMatch(r -> r.getCode() == 0);
       JsonNode acct = query(app, "/bridge/account/0x" + HEX.formatHex(aliceWord));
-      assertThat(acct.get("balance").asText()).isEqualTo(ETHER.multiply(BigInteger.valueOf(4)).toString());
+      assertThat(acct.get("balance").asText())
+          .isEqualTo(ETHER.multiply(BigInteger.valueOf(4)).toString());
       assertThat(acct.get("sequence").asLong()).isEqualTo(1);
       status = query(app, "/bridge/status");
-      assertThat(status.get("supply").asText()).isEqualTo(ETHER.multiply(BigInteger.valueOf(4)).toString());
+      assertThat(status.get("supply").asText())
+          .isEqualTo(ETHER.multiply(BigInteger.valueOf(4)).toString());
       assertThat(status.get("withdrawn").asText()).isEqualTo(three.toString());
       assertThat(status.get("withdrawals").asLong()).isEqualTo(1);
       byte[] leaf = Withdrawals.leaf(0, to, three);
       assertThat(app.state().withdrawals.root())
-          .isEqualTo(io.cvmavs.consensus.app.model.IncrementalMerkleTree.rootOf(List.of(leaf), 0, null));
+          .isEqualTo(
+              io.cvmavs.consensus.app.model.IncrementalMerkleTree.rootOf(List.of(leaf), 0, null));
 
       // The same transaction again: its sequence is used.
       ResponseCheckTx replay = check(app, w);
@@ -193,7 +198,8 @@ class BridgeAppTest {
       var early =
           app.query(RequestQuery.newBuilder().setPath("/bridge/proof/0/" + burnHeight).build());
       assertThat(early.getCode()).isEqualTo(1);
-      assertThat(early.getLog()).contains("is not covered by the checkpoint of height " + burnHeight);
+      assertThat(early.getLog())
+          .contains("is not covered by the checkpoint of height " + burnHeight);
 
       // A fresh node without any Ethereum access replays the decided blocks to the same hashes.
       try (CvmChainApp other =
@@ -248,19 +254,43 @@ class BridgeAppTest {
       assertThat(good.getDepositsCount()).isEqualTo(2);
 
       // Amount inflated.
-      assertRejected(chain, h, honest, at, d -> d.setDeposits(0, d.getDeposits(0).toBuilder()
-          .setAmount(ByteString.copyFrom(TxCodec.amountBytes(ETHER.multiply(BigInteger.TWO))))));
+      assertRejected(
+          chain,
+          h,
+          honest,
+          at,
+          d ->
+              d.setDeposits(
+                  0,
+                  d.getDeposits(0).toBuilder()
+                      .setAmount(
+                          ByteString.copyFrom(
+                              TxCodec.amountBytes(ETHER.multiply(BigInteger.TWO))))));
       // Recipient changed.
-      assertRejected(chain, h, honest, at, d -> d.setDeposits(1, d.getDeposits(1).toBuilder()
-          .setRecipient(ByteString.copyFrom(Withdrawals.account(addressOf(ALICE))))));
+      assertRejected(
+          chain,
+          h,
+          honest,
+          at,
+          d ->
+              d.setDeposits(
+                  1,
+                  d.getDeposits(1).toBuilder()
+                      .setRecipient(ByteString.copyFrom(Withdrawals.account(addressOf(ALICE))))));
       // A gap: nonce 1 without nonce 0.
       assertRejected(chain, h, honest, at, d -> d.removeDeposits(0));
       // Credited twice in one block.
       assertRejected(chain, h, honest, at, d -> d.addDeposits(d.getDeposits(1)));
       // A deposit that does not exist on Ethereum (nonce 2).
-      assertRejected(chain, h, honest, at, d -> d.addDeposits(d.getDeposits(1).toBuilder().setNonce(2)));
+      assertRejected(
+          chain, h, honest, at, d -> d.addDeposits(d.getDeposits(1).toBuilder().setNonce(2)));
       // A deposit claimed in a block above the agreed final height.
-      assertRejected(chain, h, honest, at, d -> d.setDeposits(1, d.getDeposits(1).toBuilder().setEthBlock(500)));
+      assertRejected(
+          chain,
+          h,
+          honest,
+          at,
+          d -> d.setDeposits(1, d.getDeposits(1).toBuilder().setEthBlock(500)));
 
       // A node that cannot read Ethereum cannot confirm deposits: it rejects.
       try (CvmChainApp blind =
@@ -276,7 +306,12 @@ class BridgeAppTest {
                 .build());
         // (replays height 1, empty, then the honest proposal of 2 is refused for want of a source)
         // Height 1 was empty: same state.
-        assertThat(blind.finalizeBlock(TestChain.finalizeRequest(1, List.of(), TestChain.blockHash(1, List.of()))).getTxResultsCount()).isZero();
+        assertThat(
+                blind
+                    .finalizeBlock(
+                        TestChain.finalizeRequest(1, List.of(), TestChain.blockHash(1, List.of())))
+                    .getTxResultsCount())
+            .isZero();
         blind.commit(RequestCommit.getDefaultInstance());
         var r =
             blind.processProposal(
@@ -291,11 +326,17 @@ class BridgeAppTest {
       // FinalizeBlock (no Ethereum) still refuses a gap with code 3 and changes nothing.
       List<ByteString> gapped = new ArrayList<>(honest);
       Deposits.Builder gb = good.toBuilder().removeDeposits(0);
-      gapped.set(at, ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setDeposits(gb))));
+      gapped.set(
+          at, ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setDeposits(gb))));
       ResponseFinalizeBlock fin =
-          chain.nodes.get(0).app.finalizeBlock(TestChain.finalizeRequest(h, gapped, TestChain.blockHash(h, gapped)));
+          chain
+              .nodes
+              .get(0)
+              .app
+              .finalizeBlock(TestChain.finalizeRequest(h, gapped, TestChain.blockHash(h, gapped)));
       assertThat(fin.getTxResults(at).getCode()).isEqualTo(TxRefusedException.INVALID);
-      assertThat(fin.getTxResults(at).getLog()).contains("nonce 1 is not the next one to credit (0)");
+      assertThat(fin.getTxResults(at).getLog())
+          .contains("nonce 1 is not the next one to credit (0)");
 
       // The honest proposal passes everywhere.
       for (TestChain.Node n : chain.nodes) {
@@ -306,10 +347,17 @@ class BridgeAppTest {
   }
 
   private static void assertRejected(
-      TestChain chain, long h, List<ByteString> honest, int at, UnaryOperator<Deposits.Builder> change) {
+      TestChain chain,
+      long h,
+      List<ByteString> honest,
+      int at,
+      UnaryOperator<Deposits.Builder> change) {
     List<ByteString> txs = new ArrayList<>(honest);
     Deposits.Builder d = TxCodec.decode(honest.get(at).toByteArray()).getDeposits().toBuilder();
-    txs.set(at, ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setDeposits(change.apply(d)))));
+    txs.set(
+        at,
+        ByteString.copyFrom(
+            TxCodec.envelope(TxEnvelope.newBuilder().setDeposits(change.apply(d)))));
     for (TestChain.Node n : chain.nodes) {
       assertThat(TestChain.process(n, h, txs, TestChain.blockHash(h, txs)))
           .isEqualTo(ProposalStatus.REJECT);
@@ -337,14 +385,22 @@ class BridgeAppTest {
       ByteString good = withdraw(ALICE, alice, 0, to, ETHER);
       Withdraw.Builder bad = TxCodec.decode(good.toByteArray()).getWithdraw().toBuilder();
       bad.setRecipient(ByteString.copyFrom(new byte[19]));
-      r = check(app, ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setWithdraw(bad))));
+      r =
+          check(
+              app, ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setWithdraw(bad))));
       assertThat(r.getCode()).isEqualTo(TxRefusedException.MALFORMED);
       assertThat(r.getLog()).contains("withdraw.recipient: must be 20 bytes, got 19");
       // Signed for another chain id: does not recover to the account.
       byte[] sig = Withdrawals.sign(Withdrawals.digest("other-chain", 0, to, ETHER), ALICE);
-      Withdraw.Builder other = TxCodec.decode(good.toByteArray()).getWithdraw().toBuilder()
-          .setSignature(ByteString.copyFrom(sig));
-      assertThat(check(app, ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setWithdraw(other)))).getCode())
+      Withdraw.Builder other =
+          TxCodec.decode(good.toByteArray()).getWithdraw().toBuilder()
+              .setSignature(ByteString.copyFrom(sig));
+      assertThat(
+              check(
+                      app,
+                      ByteString.copyFrom(
+                          TxCodec.envelope(TxEnvelope.newBuilder().setWithdraw(other))))
+                  .getCode())
           .isEqualTo(TxRefusedException.INVALID);
       // Two withdrawals of the whole balance in the mempool: the proposer keeps the first only.
       ByteString second = withdraw(ALICE, alice, 1, to, ETHER);

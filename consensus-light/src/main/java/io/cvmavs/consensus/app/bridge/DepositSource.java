@@ -14,7 +14,8 @@ public interface DepositSource {
    * Deposits with nonce {@code fromNonce}, {@code fromNonce + 1}, … (consecutive, ascending) whose
    * events are in Ethereum blocks at or below {@code finalBlock}, at most {@code max}.
    *
-   * @throws RuntimeException when Ethereum cannot be read (the caller treats it as "cannot confirm")
+   * @throws RuntimeException when Ethereum cannot be read (the caller treats it as "cannot
+   *     confirm")
    */
   List<BridgeDeposit> deposits(long fromNonce, long finalBlock, int max);
 }

@@ -109,7 +109,10 @@ public final class Withdrawals {
     byte[] n = leaf;
     for (int h = 0; h < IncrementalMerkleTree.DEPTH; h++) {
       byte[] s = h < siblings.size() ? siblings.get(h) : IncrementalMerkleTree.zero(h);
-      n = ((index >>> h) & 1) == 0 ? IncrementalMerkleTree.node(n, s) : IncrementalMerkleTree.node(s, n);
+      n =
+          ((index >>> h) & 1) == 0
+              ? IncrementalMerkleTree.node(n, s)
+              : IncrementalMerkleTree.node(s, n);
     }
     return n;
   }

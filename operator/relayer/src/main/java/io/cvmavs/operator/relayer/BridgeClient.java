@@ -99,8 +99,7 @@ public final class BridgeClient {
       String chainId = cvm.status().network();
       long sequence = account(account).path("sequence").asLong();
       long before = cvmStatus().path("withdrawals").asLong();
-      byte[] sig =
-          Withdrawals.sign(Withdrawals.digest(chainId, sequence, recipient, amount), key);
+      byte[] sig = Withdrawals.sign(Withdrawals.digest(chainId, sequence, recipient, amount), key);
       byte[] txBytes =
           TxCodec.envelope(
               TxEnvelope.newBuilder()
@@ -205,7 +204,8 @@ public final class BridgeClient {
       if (bridge.isClaimed(n)) {
         claimed++;
       } else {
-        unclaimed = unclaimed.add(new BigInteger(query("/bridge/withdrawal/" + n).path("amount").asText()));
+        unclaimed =
+            unclaimed.add(new BigInteger(query("/bridge/withdrawal/" + n).path("amount").asText()));
       }
     }
     return new Balance(

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bridge",
     mixinStandardHelpOptions = true,
-    description = "Deposit $C to the CVM chain, withdraw it, claim it on Ethereum, check the bridge.",
+    description =
+        "Deposit $C to the CVM chain, withdraw it, claim it on Ethereum, check the bridge.",
     subcommands = {
       BridgeCommand.Deposit.class,
       BridgeCommand.Withdraw.class,
@@ -88,7 +89,8 @@ public final class BridgeCommand {
         return v;
       } catch (NumberFormatException e) {
         throw new ParameterException(
-            spec.commandLine(), "--amount: expected an integer number of wei > 0, got '" + text + "'");
+            spec.commandLine(),
+            "--amount: expected an integer number of wei > 0, got '" + text + "'");
       }
     }
 
@@ -128,16 +130,18 @@ public final class BridgeCommand {
       OperatorConfig c = OperatorConfigLoader.load(config);
       Transactor tx = transactor(c);
       byte[] account =
-          to.isPresent()
-              ? address(spec, "--to", to.get(), 20, 32)
-              : Numbers.bytes(tx.address());
+          to.isPresent() ? address(spec, "--to", to.get(), 20, 32) : Numbers.bytes(tx.address());
       // A deposit needs no CVM chain node.
       BridgeClient.Deposited d =
           new BridgeClient(tx, c.address("CBridge"), c.address("CvmCheckpoints"), null, fromBlock)
               .deposit(account, v);
       ObjectNode o = JSON.createObjectNode();
       o.put("nonce", d.nonce());
-      o.put("cvm_account", "0x" + Numbers.hex(io.cvmavs.consensus.app.bridge.Withdrawals.account(account)).substring(2));
+      o.put(
+          "cvm_account",
+          "0x"
+              + Numbers.hex(io.cvmavs.consensus.app.bridge.Withdrawals.account(account))
+                  .substring(2));
       o.put("amount", v.toString());
       o.put("tx", d.receipt().getTransactionHash());
       o.put("gas", d.receipt().getGasUsed().longValueExact());
@@ -153,7 +157,11 @@ public final class BridgeCommand {
           "Burn $C on the CVM chain (a Withdraw signed with the key) for an Ethereum address;"
               + " claim it once a checkpoint covering it is on Ethereum.")
   public static final class Withdraw extends Base {
-    @Option(names = "--cvm-rpc", required = true, paramLabel = "URL", description = "CVM chain node RPC")
+    @Option(
+        names = "--cvm-rpc",
+        required = true,
+        paramLabel = "URL",
+        description = "CVM chain node RPC")
     URI cvm;
 
     @Option(names = "--amount", required = true, paramLabel = "WEI", description = "Amount in wei")
@@ -192,7 +200,11 @@ public final class BridgeCommand {
       description =
           "Claim a withdrawal on Ethereum with its proof against CvmCheckpoints' latest checkpoint.")
   public static final class Claim extends Base {
-    @Option(names = "--cvm-rpc", required = true, paramLabel = "URL", description = "CVM chain node RPC")
+    @Option(
+        names = "--cvm-rpc",
+        required = true,
+        paramLabel = "URL",
+        description = "CVM chain node RPC")
     URI cvm;
 
     @Option(names = "--nonce", required = true, paramLabel = "N", description = "Withdrawal nonce")
@@ -220,7 +232,11 @@ public final class BridgeCommand {
           "Both chains' bridge numbers and the conservation check (locked = CVM supply + in"
               + " flight); exit 1 when it does not hold.")
   public static final class Status extends Base {
-    @Option(names = "--cvm-rpc", required = true, paramLabel = "URL", description = "CVM chain node RPC")
+    @Option(
+        names = "--cvm-rpc",
+        required = true,
+        paramLabel = "URL",
+        description = "CVM chain node RPC")
     URI cvm;
 
     @Override

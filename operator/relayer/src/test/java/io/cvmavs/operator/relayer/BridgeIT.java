@@ -72,7 +72,10 @@ class BridgeIT {
 
       // Validators call Ethereum final at anvil's head (anvil has no reorgs).
       CBridgeDepositSource source =
-          new CBridgeDepositSource(new BridgeReader(ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()), bridge), deployBlock);
+          new CBridgeDepositSource(
+              new BridgeReader(
+                  ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()), bridge),
+              deployBlock);
       try (CvmChainNet chain = startChain(anvil, source)) {
         CometRpcClient cvm = new CometRpcClient(chain.rpc(), Duration.ofSeconds(15));
         BridgeClient client = new BridgeClient(user, bridge, checkpoints, cvm, deployBlock);
@@ -93,7 +96,8 @@ class BridgeIT {
 
         // Withdraw 4 $C to account 7 on Ethereum.
         byte[] recipient = Numbers.bytes(anvil.account(7).address());
-        BridgeClient.Withdrawn w = client.withdraw(holder, recipient, C.multiply(BigInteger.valueOf(4)));
+        BridgeClient.Withdrawn w =
+            client.withdraw(holder, recipient, C.multiply(BigInteger.valueOf(4)));
         assertThat(w.nonce()).isZero();
         // And 1 $C more (sequence 1): its claim shows the steady-state cost.
         BridgeClient.Withdrawn w1 = client.withdraw(holder, recipient, C);
@@ -143,13 +147,29 @@ class BridgeIT {
                 new org.web3j.abi.datatypes.generated.Uint256(
                     new io.cvmavs.chain.staking.StakingReader(user, d.address("CStaking"))
                         .balanceOf(token, anvil.account(7).address())))
-            .isEqualTo(new org.web3j.abi.datatypes.generated.Uint256(C.multiply(BigInteger.valueOf(5))));
+            .isEqualTo(
+                new org.web3j.abi.datatypes.generated.Uint256(C.multiply(BigInteger.valueOf(5))));
         // A second claim is refused at estimation (AlreadyClaimed): nothing is sent.
-        long sent = anvil.web3j().ethGetTransactionCount(user.address(), org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send().getTransactionCount().longValueExact();
+        long sent =
+            anvil
+                .web3j()
+                .ethGetTransactionCount(
+                    user.address(), org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
+                .send()
+                .getTransactionCount()
+                .longValueExact();
         assertThatThrownBy(() -> client.claim(0))
             .isInstanceOf(ChainException.Reverted.class)
             .hasMessageContaining("would revert");
-        assertThat(anvil.web3j().ethGetTransactionCount(user.address(), org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send().getTransactionCount().longValueExact()).isEqualTo(sent);
+        assertThat(
+                anvil
+                    .web3j()
+                    .ethGetTransactionCount(
+                        user.address(), org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
+                    .send()
+                    .getTransactionCount()
+                    .longValueExact())
+            .isEqualTo(sent);
 
         BridgeClient.Balance end = client.balance();
         assertThat(end.locked()).isEqualTo(C.multiply(BigInteger.valueOf(5)));
