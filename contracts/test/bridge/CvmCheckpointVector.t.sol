@@ -122,6 +122,17 @@ contract CvmCheckpointVector is Test, ICvmCheckpointsTypes {
         console.log("apkG2.Y[1] (real)      ", vm.toString(bytes32(apkG2.Y[1])));
     }
 
+    /// @notice The CVM chain app's withdrawal proof (Java `BridgeVectorTest`, what `/bridge/proof` returns):
+    ///         withdrawal nonce 1 of the worked vector with its trailing empty siblings left out.
+    function test_WithdrawalProofVector() public view {
+        bytes32[] memory siblings = new bytes32[](2);
+        siblings[0] = 0x49b0cd519b826b375b0a2b093fef3bf3a7dea591dc7d3008ba571490572633de;
+        siblings[1] = 0xae8187e6cfb3503a5224f91d8d5bb562dea26326c702bd74a679d33d1ad06ce0;
+        bytes32 leaf = CvmAccumulator.withdrawalLeaf(1, address(0x0b), 2 ether);
+        assertEq(leaf, 0x133af9e24c3a95091eee040e2c587c78eb1636aa6353c117fe744cf978a30f1b, "leaf");
+        assertEq(this.accumulatorRoot(leaf, 1, siblings), PINNED_WITHDRAWALS_ROOT, "root");
+    }
+
     function accumulatorRoot(bytes32 leaf, uint256 index, bytes32[] calldata siblings) external pure returns (bytes32) {
         return CvmAccumulator.computeRoot(leaf, index, siblings);
     }

@@ -165,6 +165,23 @@ public final class Events {
       EventSpec.parse("RegistrarSet(address indexed registrar, bool allowed)");
 
   /** Every event above, in declaration order. */
+  // ---------------------------------------------------------------- CBridge, CvmCheckpoints (issue
+  // 19)
+
+  public static final EventSpec DEPOSITED =
+      EventSpec.parse(
+          "Deposited(uint64 indexed nonce, address indexed sender, bytes32 indexed cvmRecipient,"
+              + " uint256 amount)");
+
+  public static final EventSpec WITHDRAWAL_CLAIMED =
+      EventSpec.parse(
+          "WithdrawalClaimed(uint64 indexed nonce, address indexed recipient, uint256 amount,"
+              + " uint64 checkpointHeight)");
+  public static final EventSpec CHECKPOINT_ACCEPTED =
+      EventSpec.parse(
+          "CheckpointAccepted(uint64 indexed index, uint64 indexed height, bytes32 digest,"
+              + " bytes32 cumulativeRoot, bytes32 withdrawalsRoot)");
+
   public static List<EventSpec> all() {
     List<EventSpec> out = new ArrayList<>();
     for (Field f : Events.class.getDeclaredFields()) {

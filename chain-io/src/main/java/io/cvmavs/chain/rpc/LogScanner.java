@@ -47,6 +47,13 @@ public final class LogScanner {
       t.add(List.of(topic));
       return new Query(what, addresses, t);
     }
+
+    /** The next topic position matches anything. */
+    public Query andAnyTopic() {
+      List<List<String>> t = new ArrayList<>(topics);
+      t.add(List.of());
+      return new Query(what, addresses, t);
+    }
   }
 
   private final Web3j web3j;

@@ -1,11 +1,16 @@
 package io.cvmavs.consensus.app;
 
 import com.google.protobuf.ByteString;
+import io.cvmavs.consensus.app.bridge.BridgeDeposit;
+import io.cvmavs.consensus.app.bridge.DepositSource;
+import io.cvmavs.consensus.app.bridge.Withdrawals;
 import io.cvmavs.consensus.app.engine.CvmEngine;
 import io.cvmavs.consensus.app.model.AbiWords;
+import io.cvmavs.consensus.app.model.AppException;
 import io.cvmavs.consensus.app.model.BlsValidator;
 import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.app.model.Checkpoint;
+import io.cvmavs.consensus.app.state.Account;
 import io.cvmavs.consensus.app.state.AppState;
 import io.cvmavs.consensus.app.state.AppStore;
 import io.cvmavs.consensus.app.state.ManuscriptHead;
@@ -19,11 +24,14 @@ import io.cvmavs.consensus.proto.abci.Misbehavior;
 import io.cvmavs.consensus.proto.app.Certificate;
 import io.cvmavs.consensus.proto.app.CvmBlockTx;
 import io.cvmavs.consensus.proto.app.Dataset;
+import io.cvmavs.consensus.proto.app.Deposits;
 import io.cvmavs.consensus.proto.app.EthereumFinality;
 import io.cvmavs.consensus.proto.app.SignedExtension;
 import io.cvmavs.consensus.proto.app.TxEnvelope;
 import io.cvmavs.consensus.proto.app.ValidatorSetUpdate;
 import io.cvmavs.consensus.proto.app.VoteExtension;
+import io.cvmavs.consensus.proto.app.Withdraw;
+import io.cvmavs.consensus.proto.app.WithdrawalRecord;
 import io.cvmavs.consensus.proto.types.CanonicalVoteExtension;
 import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bn254.G1Point;
@@ -37,6 +45,7 @@ import io.cvmavs.stake.validator.ValidatorSetDiff;
 import io.cvmavs.stake.validator.ValidatorUpdate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -61,7 +70,15 @@ final class BlockExecutor {
           TxEnvelope.KindCase.ETHEREUM_FINALITY,
           TxEnvelope.KindCase.CERTIFICATE,
           TxEnvelope.KindCase.VALIDATOR_SET,
-          TxEnvelope.KindCase.CVM_BLOCK);
+          TxEnvelope.KindCase.DEPOSITS,
+          TxEnvelope.KindCase.CVM_BLOCK,
+          TxEnvelope.KindCase.WITHDRAW);
+
+  /** Kinds a block may carry more than once (consecutively, in their place of {@link #ORDER}). */
+  private static final Set<TxEnvelope.KindCase> REPEATABLE = Set.of(TxEnvelope.KindCase.WITHDRAW);
+
+  /** At most this many deposits are credited per block. */
+  static final int MAX_DEPOSITS_PER_BLOCK = 256;
 
   /** What a block did: the new state, records to store with it, per-tx results, updates. */
   static final class Result {
@@ -80,11 +97,17 @@ final class BlockExecutor {
   private final String chainId;
   private final Optional<CvmEngine> engine;
   private final Optional<ValidatorSource> validators;
+  private final Optional<DepositSource> deposits;
 
-  BlockExecutor(String chainId, Optional<CvmEngine> engine, Optional<ValidatorSource> validators) {
+  BlockExecutor(
+      String chainId,
+      Optional<CvmEngine> engine,
+      Optional<ValidatorSource> validators,
+      Optional<DepositSource> deposits) {
     this.chainId = chainId;
     this.engine = engine;
     this.validators = validators;
+    this.deposits = deposits;
   }
 
   /**
@@ -118,7 +141,8 @@ final class BlockExecutor {
           throw new TxRefusedException(e.code(), at + ": " + e.getMessage());
         }
         int kind = ORDER.indexOf(env.getKindCase());
-        if (kind <= lastKind || !seen.add(env.getKindCase())) {
+        boolean again = REPEATABLE.contains(env.getKindCase()) && kind == lastKind;
+        if (!again && (kind <= lastKind || !seen.add(env.getKindCase()))) {
           throw invalid(at, env.getKindCase() + " out of order or repeated (order: " + ORDER + ")");
         }
         lastKind = kind;
@@ -128,6 +152,8 @@ final class BlockExecutor {
           case VALIDATOR_SET ->
               pendingSet = applyValidatorSet(w, env.getValidatorSet(), at, strict, r);
           case CVM_BLOCK -> applyCvmBlock(w, env.getCvmBlock(), at, strict, r);
+          case DEPOSITS -> applyDeposits(w, env.getDeposits(), at, strict, r);
+          case WITHDRAW -> applyWithdraw(w, env.getWithdraw(), at, height, r);
           case KIND_NOT_SET -> throw new IllegalStateException("decode refuses KIND_NOT_SET");
         }
         r.txResults.add(ExecTxResult.newBuilder().setCode(0).build());
@@ -476,6 +502,143 @@ final class BlockExecutor {
             Long.toString(b.getHeight()),
             "hash",
             "0x" + HexFormat.of().formatHex(hash)));
+  }
+
+  /**
+   * Credits deposits: nonces from the state's next one with no gap, each in an Ethereum block at or
+   * below the agreed final height; in strict mode each must equal this node's own reading of the
+   * event.
+   */
+  private void applyDeposits(AppState w, Deposits d, String at, boolean strict, Result r) {
+    if (d.getDepositsCount() > MAX_DEPOSITS_PER_BLOCK) {
+      throw invalid(at, "more than " + MAX_DEPOSITS_PER_BLOCK + " deposits in one block");
+    }
+    List<BridgeDeposit> credited = new ArrayList<>();
+    for (int i = 0; i < d.getDepositsCount(); i++) {
+      String da = at + ": deposits.deposits[" + i + "]";
+      BridgeDeposit dep = TxCodec.deposit(d.getDeposits(i), da);
+      long expected = w.depositNonce + i;
+      if (dep.nonce() != expected) {
+        throw invalid(
+            da,
+            "nonce "
+                + dep.nonce()
+                + " is not the next one to credit ("
+                + expected
+                + "): deposits are credited once, in order, with no gap");
+      }
+      if (dep.ethBlock() > w.ethFinalHeight) {
+        throw invalid(
+            da,
+            "eth_block "
+                + dep.ethBlock()
+                + " is above the agreed final height "
+                + w.ethFinalHeight);
+      }
+      credited.add(dep);
+    }
+    if (strict) {
+      DepositSource source =
+          deposits.orElseThrow(
+              () -> invalid(at, "this node has no Ethereum deposit source to check deposits"));
+      List<BridgeDeposit> own;
+      try {
+        own = source.deposits(w.depositNonce, w.ethFinalHeight, credited.size());
+      } catch (RuntimeException e) {
+        throw invalid(at, "cannot read CBridge deposits to compare: " + e.getMessage());
+      }
+      for (int i = 0; i < credited.size(); i++) {
+        if (i >= own.size()) {
+          throw invalid(
+              at,
+              "deposit "
+                  + credited.get(i).nonce()
+                  + " is not final on Ethereum at "
+                  + w.ethFinalHeight
+                  + " in this node's view");
+        }
+        if (!own.get(i).equals(credited.get(i))) {
+          throw invalid(
+              at + ": deposits.deposits[" + i + "]",
+              credited.get(i) + " differs from this node's " + own.get(i));
+        }
+      }
+    }
+    for (BridgeDeposit dep : credited) {
+      Account a = w.account(dep.recipient());
+      w.accounts.put(
+          HexFormat.of().formatHex(dep.recipient()),
+          new Account(a.balance().add(dep.amount()), a.sequence()));
+      w.supply = w.supply.add(dep.amount());
+      w.depositNonce = dep.nonce() + 1;
+      r.events.add(
+          event(
+              "deposit",
+              "nonce",
+              Long.toString(dep.nonce()),
+              "recipient",
+              "0x" + HexFormat.of().formatHex(dep.recipient()),
+              "amount",
+              dep.amount().toString()));
+    }
+  }
+
+  /**
+   * Burns a signed withdrawal: the account's signature and sequence, a balance that covers it; the
+   * leaf {@code (nonce, recipient, amount)} is appended to the withdrawals accumulator with nonce =
+   * its index.
+   */
+  private void applyWithdraw(AppState w, Withdraw wd, String at, long height, Result r) {
+    BigInteger amount = TxCodec.amount("withdraw.amount", wd.getAmount());
+    byte[] recipient = wd.getRecipient().toByteArray();
+    byte[] address = wd.getAccount().toByteArray();
+    byte[] digest = Withdrawals.digest(chainId, wd.getSequence(), recipient, amount);
+    byte[] signer;
+    try {
+      signer = Withdrawals.recover(digest, wd.getSignature().toByteArray());
+    } catch (AppException e) {
+      throw invalid(at, "withdraw.signature: " + e.getMessage());
+    }
+    if (!Arrays.equals(signer, address)) {
+      throw invalid(at, "withdraw.signature is not withdraw.account's");
+    }
+    byte[] account = Withdrawals.account(address);
+    Account a = w.account(account);
+    if (wd.getSequence() != a.sequence()) {
+      throw invalid(
+          at, "withdraw.sequence " + wd.getSequence() + " is not the account's " + a.sequence());
+    }
+    if (a.balance().compareTo(amount) < 0) {
+      throw invalid(
+          at, "withdraw.amount " + amount + " exceeds the account's balance " + a.balance());
+    }
+    long nonce = w.withdrawals.count();
+    w.accounts.put(
+        HexFormat.of().formatHex(account),
+        new Account(a.balance().subtract(amount), a.sequence() + 1));
+    w.supply = w.supply.subtract(amount);
+    w.withdrawn = w.withdrawn.add(amount);
+    w.withdrawals.append(Withdrawals.leaf(nonce, recipient, amount));
+    r.records.put(
+        AppStore.key("wd/", nonce),
+        WithdrawalRecord.newBuilder()
+            .setNonce(nonce)
+            .setRecipient(wd.getRecipient())
+            .setAmount(wd.getAmount())
+            .setAccount(wd.getAccount())
+            .setHeight(height)
+            .setSequence(wd.getSequence())
+            .build()
+            .toByteArray());
+    r.events.add(
+        event(
+            "withdrawal",
+            "nonce",
+            Long.toString(nonce),
+            "recipient",
+            "0x" + HexFormat.of().formatHex(recipient),
+            "amount",
+            amount.toString()));
   }
 
   /** The CVM block hash a proposal carries (zeros if none or undecodable). */

@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.cvmavs.consensus.abci.Application;
+import io.cvmavs.consensus.app.bridge.BridgeDeposit;
+import io.cvmavs.consensus.app.bridge.DepositSource;
+import io.cvmavs.consensus.app.bridge.Withdrawals;
 import io.cvmavs.consensus.app.engine.CvmEngine;
 import io.cvmavs.consensus.app.engine.EthereumHead;
 import io.cvmavs.consensus.app.model.AppException;
 import io.cvmavs.consensus.app.model.BlsValidator;
 import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.app.model.Checkpoint;
+import io.cvmavs.consensus.app.state.Account;
 import io.cvmavs.consensus.app.state.AppState;
 import io.cvmavs.consensus.app.state.AppStore;
 import io.cvmavs.consensus.app.state.ManuscriptHead;
@@ -51,11 +55,14 @@ import io.cvmavs.consensus.proto.abci.Snapshot;
 import io.cvmavs.consensus.proto.abci.ValidatorUpdate;
 import io.cvmavs.consensus.proto.app.Certificate;
 import io.cvmavs.consensus.proto.app.CvmBlockTx;
+import io.cvmavs.consensus.proto.app.Deposits;
 import io.cvmavs.consensus.proto.app.EthereumFinality;
 import io.cvmavs.consensus.proto.app.SignedExtension;
 import io.cvmavs.consensus.proto.app.TxEnvelope;
 import io.cvmavs.consensus.proto.app.ValidatorSetUpdate;
 import io.cvmavs.consensus.proto.app.VoteExtension;
+import io.cvmavs.consensus.proto.app.Withdraw;
+import io.cvmavs.consensus.proto.app.WithdrawalRecord;
 import io.cvmavs.consensus.proto.crypto.PublicKey;
 import io.cvmavs.consensus.proto.types.BlockIDFlag;
 import io.cvmavs.crypto.bls.Bls;
@@ -108,7 +115,8 @@ public final class CvmChainApp implements Application, AutoCloseable {
       Optional<ValidatorSource> validators,
       int maxBlockRecords,
       long snapshotInterval,
-      int snapshotChunkBytes) {
+      int snapshotChunkBytes,
+      Optional<DepositSource> deposits) {
     /** Without snapshots. */
     public Settings(
         Optional<BlsKeyPair> blsKey,
@@ -116,7 +124,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
         Optional<CvmEngine> engine,
         Optional<ValidatorSource> validators,
         int maxBlockRecords) {
-      this(blsKey, ethereum, engine, validators, maxBlockRecords, 0, 1 << 20);
+      this(blsKey, ethereum, engine, validators, maxBlockRecords, 0, 1 << 20, Optional.empty());
     }
 
     /** Takes a snapshot every {@code interval} heights (the newest two are kept). */
@@ -125,9 +133,28 @@ public final class CvmChainApp implements Application, AutoCloseable {
         throw new AppException("snapshot interval must be >= 0 and chunk size >= 1");
       }
       return new Settings(
-          blsKey, ethereum, engine, validators, maxBlockRecords, interval, chunkBytes);
+          blsKey, ethereum, engine, validators, maxBlockRecords, interval, chunkBytes, deposits);
+    }
+
+    /**
+     * Credits {@code CBridge} deposits read through {@code source} (PrepareProposal proposes them,
+     * ProcessProposal compares); without it this node proposes none and rejects blocks with any.
+     */
+    public Settings withDeposits(DepositSource source) {
+      return new Settings(
+          blsKey,
+          ethereum,
+          engine,
+          validators,
+          maxBlockRecords,
+          snapshotInterval,
+          snapshotChunkBytes,
+          Optional.of(source));
     }
   }
+
+  /** At most this many withdrawals are proposed per block. */
+  static final int MAX_WITHDRAWALS_PER_BLOCK = 256;
 
   private static final byte[] SNAPSHOT_PREFIX = AppStore.bytes("snap");
   private static final String SNAPSHOT_META = "snapm/";
@@ -172,7 +199,8 @@ public final class CvmChainApp implements Application, AutoCloseable {
   }
 
   private BlockExecutor executor(String chainId) {
-    return new BlockExecutor(chainId, settings.engine(), settings.validators());
+    return new BlockExecutor(
+        chainId, settings.engine(), settings.validators(), settings.deposits());
   }
 
   /** The last committed state's height (0 before genesis). */
@@ -252,6 +280,10 @@ public final class CvmChainApp implements Application, AutoCloseable {
   public ResponseCheckTx checkTx(RequestCheckTx request) {
     try {
       TxEnvelope env = TxCodec.decode(request.getTx().toByteArray());
+      if (env.hasWithdraw()) {
+        checkWithdraw(requireGenesis(), env.getWithdraw());
+        return ResponseCheckTx.newBuilder().setCode(0).build();
+      }
       String log = env.getKindCase() + " transactions are put in blocks by proposers only";
       LOG.debug("CheckTx refused: {}", log);
       return ResponseCheckTx.newBuilder()
@@ -261,6 +293,39 @@ public final class CvmChainApp implements Application, AutoCloseable {
     } catch (TxRefusedException e) {
       LOG.info("CheckTx refused (code {}): {}", e.code(), e.getMessage());
       return ResponseCheckTx.newBuilder().setCode(e.code()).setLog(e.getMessage()).build();
+    }
+  }
+
+  /**
+   * A withdrawal against the committed state, as far as the mempool can tell: the signature, a
+   * sequence not yet used and a balance that covers it (FinalizeBlock needs the exact sequence).
+   */
+  private void checkWithdraw(AppState s, Withdraw w) {
+    java.math.BigInteger amount = TxCodec.amount("withdraw.amount", w.getAmount());
+    byte[] digest =
+        Withdrawals.digest(
+            s.chainIdForDigest, w.getSequence(), w.getRecipient().toByteArray(), amount);
+    byte[] signer;
+    try {
+      signer = Withdrawals.recover(digest, w.getSignature().toByteArray());
+    } catch (AppException e) {
+      throw new TxRefusedException(
+          TxRefusedException.INVALID, "withdraw.signature: " + e.getMessage());
+    }
+    if (!java.util.Arrays.equals(signer, w.getAccount().toByteArray())) {
+      throw new TxRefusedException(
+          TxRefusedException.INVALID, "withdraw.signature is not withdraw.account's");
+    }
+    Account a = s.account(Withdrawals.account(w.getAccount().toByteArray()));
+    if (w.getSequence() < a.sequence()) {
+      throw new TxRefusedException(
+          TxRefusedException.INVALID,
+          "withdraw.sequence " + w.getSequence() + " is already used (next " + a.sequence() + ")");
+    }
+    if (a.balance().compareTo(amount) < 0) {
+      throw new TxRefusedException(
+          TxRefusedException.INVALID,
+          "withdraw.amount " + amount + " exceeds the account's balance " + a.balance());
     }
   }
 
@@ -306,7 +371,9 @@ public final class CvmChainApp implements Application, AutoCloseable {
                 }
               }
             });
+    nextDeposits(s, finalHeight).ifPresent(txs::add);
     nextCvmBlock(s, finalHeight).ifPresent(txs::add);
+    txs.addAll(withdrawals(s, request, txs));
     long budget = request.getMaxTxBytes() > 0 ? request.getMaxTxBytes() : Long.MAX_VALUE;
     List<ByteString> out = new ArrayList<>();
     long used = 0;
@@ -323,6 +390,79 @@ public final class CvmChainApp implements Application, AutoCloseable {
       out.add(tx);
     }
     return ResponsePrepareProposal.newBuilder().addAllTxs(out).build();
+  }
+
+  /** The deposits final at {@code ethFinal} that are not credited yet (one transaction). */
+  private Optional<ByteString> nextDeposits(AppState s, long ethFinal) {
+    if (settings.deposits().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      List<BridgeDeposit> ds =
+          settings
+              .deposits()
+              .get()
+              .deposits(s.depositNonce, ethFinal, BlockExecutor.MAX_DEPOSITS_PER_BLOCK);
+      if (ds.isEmpty()) {
+        return Optional.empty();
+      }
+      Deposits.Builder d = Deposits.newBuilder();
+      ds.forEach(x -> d.addDeposits(TxCodec.deposit(x)));
+      return Optional.of(
+          ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setDeposits(d))));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "PrepareProposal: cannot read CBridge deposits from nonce {}: {}",
+          s.depositNonce,
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The mempool's withdrawals that apply after {@code before} (run here, never against Ethereum):
+   * one that would be refused — a stale sequence, a spent balance — is left out.
+   */
+  private List<ByteString> withdrawals(
+      AppState s, RequestPrepareProposal request, List<ByteString> before) {
+    List<ByteString> candidates = new ArrayList<>();
+    for (ByteString tx : request.getTxsList()) {
+      try {
+        if (TxCodec.decode(tx.toByteArray()).hasWithdraw()) {
+          candidates.add(tx);
+        }
+      } catch (TxRefusedException e) {
+        // Not ours to propose: the mempool's CheckTx refused it already.
+      }
+    }
+    if (candidates.isEmpty()) {
+      return List.of();
+    }
+    // Run them after the block's other transactions; drop the refused ones and run again (a
+    // dropped one can strand a later sequence of the same account) until all apply.
+    List<ByteString> accepted =
+        new ArrayList<>(
+            candidates.subList(0, Math.min(candidates.size(), MAX_WITHDRAWALS_PER_BLOCK)));
+    while (!accepted.isEmpty()) {
+      List<ByteString> trial = new ArrayList<>(before);
+      trial.addAll(accepted);
+      BlockExecutor.Result r = executor.execute(s, trial, request.getHeight(), List.of(), false);
+      List<ByteString> kept = new ArrayList<>();
+      for (int i = 0; i < accepted.size(); i++) {
+        var result = r.txResults.get(before.size() + i);
+        if (result.getCode() == 0) {
+          kept.add(accepted.get(i));
+        } else {
+          LOG.info(
+              "PrepareProposal {}: withdrawal left out: {}", request.getHeight(), result.getLog());
+        }
+      }
+      if (kept.size() == accepted.size()) {
+        break;
+      }
+      accepted = kept;
+    }
+    return accepted;
   }
 
   /** The finality and certificate transactions built from the previous height's extensions. */
@@ -661,12 +801,16 @@ public final class CvmChainApp implements Application, AutoCloseable {
         o.put("cvm_blocks", s.cvmBlocks.count());
         o.put("misbehaviour_count", s.misbehaviourCount);
         value = JSON.writeValueAsBytes(o);
+      } else if (path.startsWith("/bridge/")) {
+        value = bridgeQuery(s, path.substring("/bridge/".length()));
       } else {
         throw new AppException(
             "unknown query path '"
                 + path
                 + "' (known: /cvm/block/<h>, /cvm/block-proof/<cvmHeight>/<checkpointHeight>,"
-                + " /certificate/<h>, /validators/bls, /state/root)");
+                + " /certificate/<h>, /validators/bls, /state/root,"
+                + " /bridge/status, /bridge/account/<address>, /bridge/withdrawal/<nonce>,"
+                + " /bridge/proof/<nonce>/<checkpoint height>)");
       }
       return ResponseQuery.newBuilder()
           .setCode(0)
@@ -675,6 +819,151 @@ public final class CvmChainApp implements Application, AutoCloseable {
           .build();
     } catch (AppException | NumberFormatException | java.io.IOException e) {
       return ResponseQuery.newBuilder().setCode(1).setLog(path + ": " + e.getMessage()).build();
+    }
+  }
+
+  /** The bridge's queries (module README, "Bridge"). */
+  private byte[] bridgeQuery(AppState s, String rest) throws java.io.IOException {
+    String[] parts = rest.split("/", -1);
+    ObjectNode o = JSON.createObjectNode();
+    switch (parts[0]) {
+      case "status" -> {
+        o.put("height", s.height);
+        o.put("next_deposit_nonce", s.depositNonce);
+        o.put("supply", s.supply.toString());
+        o.put("withdrawn", s.withdrawn.toString());
+        o.put("withdrawals", s.withdrawals.count());
+        o.put("withdrawals_root", "0x" + HEX.formatHex(s.withdrawals.root()));
+        o.put("accounts", s.accounts.size());
+      }
+      case "account" -> {
+        byte[] raw = hexArg(parts, 1, "account");
+        if (raw.length != 20 && raw.length != 32) {
+          throw new AppException("an account is a 20-byte address or a 32-byte word");
+        }
+        byte[] word = Withdrawals.account(raw);
+        Account a = s.account(word);
+        o.put("account", "0x" + HEX.formatHex(word));
+        o.put("balance", a.balance().toString());
+        o.put("sequence", a.sequence());
+      }
+      case "withdrawal" -> {
+        WithdrawalRecord w = withdrawal(longArg(parts, 1, "nonce"));
+        withdrawalJson(o, w);
+      }
+      case "proof" -> {
+        long nonce = longArg(parts, 1, "nonce");
+        long height = longArg(parts, 2, "checkpoint height");
+        Certificate c =
+            Certificate.parseFrom(
+                store
+                    .get(AppStore.key("cert/", height))
+                    .orElseThrow(
+                        () ->
+                            new AppException(
+                                "no certificate of height "
+                                    + height
+                                    + " (a checkpoint is certified in the next block)")));
+        // The checkpoint of H carries the withdrawals root after H-1.
+        List<byte[]> leaves = new ArrayList<>();
+        WithdrawalRecord target = null;
+        for (long n = 0; ; n++) {
+          Optional<byte[]> raw = store.get(AppStore.key("wd/", n));
+          if (raw.isEmpty()) {
+            break;
+          }
+          WithdrawalRecord w = WithdrawalRecord.parseFrom(raw.get());
+          if (w.getHeight() >= height) {
+            break;
+          }
+          leaves.add(
+              Withdrawals.leaf(
+                  n,
+                  w.getRecipient().toByteArray(),
+                  new java.math.BigInteger(1, w.getAmount().toByteArray())));
+          if (n == nonce) {
+            target = w;
+          }
+        }
+        if (target == null) {
+          throw new AppException(
+              "withdrawal "
+                  + nonce
+                  + " is not covered by the checkpoint of height "
+                  + height
+                  + " (it covers nonces below "
+                  + leaves.size()
+                  + "; use a later checkpoint)");
+        }
+        Withdrawals.Proof proof = Withdrawals.proof(leaves, (int) nonce);
+        if (!java.util.Arrays.equals(proof.root(), c.getWithdrawalsRoot().toByteArray())) {
+          throw new AppException(
+              "the stored withdrawals do not reach the withdrawals root of checkpoint " + height);
+        }
+        withdrawalJson(o, target);
+        o.put("leaf", "0x" + HEX.formatHex(leaves.get((int) nonce)));
+        ObjectNode cp = o.putObject("checkpoint");
+        cp.put("height", c.getHeight());
+        cp.put("app_hash", "0x" + HEX.formatHex(c.getAppHash().toByteArray()));
+        cp.put("cvm_block_hash", "0x" + HEX.formatHex(c.getCvmBlockHash().toByteArray()));
+        cp.put("cumulative_root", "0x" + HEX.formatHex(c.getCumulativeRoot().toByteArray()));
+        cp.put("withdrawals_root", "0x" + HEX.formatHex(c.getWithdrawalsRoot().toByteArray()));
+        cp.put(
+            "next_validator_set_hash",
+            "0x" + HEX.formatHex(c.getNextValidatorSetHash().toByteArray()));
+        ArrayNode sib = o.putArray("siblings");
+        proof.siblings().forEach(x -> sib.add("0x" + HEX.formatHex(x)));
+      }
+      default ->
+          throw new AppException(
+              "unknown bridge query '"
+                  + rest
+                  + "' (known: status, account/<address>, withdrawal/<nonce>,"
+                  + " proof/<nonce>/<checkpoint height>)");
+    }
+    return JSON.writeValueAsBytes(o);
+  }
+
+  private WithdrawalRecord withdrawal(long nonce) throws java.io.IOException {
+    return WithdrawalRecord.parseFrom(
+        store
+            .get(AppStore.key("wd/", nonce))
+            .orElseThrow(() -> new AppException("no withdrawal with nonce " + nonce)));
+  }
+
+  private static void withdrawalJson(ObjectNode o, WithdrawalRecord w) {
+    o.put("nonce", w.getNonce());
+    o.put("recipient", "0x" + HEX.formatHex(w.getRecipient().toByteArray()));
+    o.put("amount", new java.math.BigInteger(1, w.getAmount().toByteArray()).toString());
+    o.put("account", "0x" + HEX.formatHex(w.getAccount().toByteArray()));
+    o.put("height", w.getHeight());
+    o.put("sequence", w.getSequence());
+  }
+
+  private static long longArg(String[] parts, int i, String what) {
+    if (parts.length <= i || parts[i].isEmpty()) {
+      throw new AppException("missing " + what);
+    }
+    try {
+      long v = Long.parseLong(parts[i]);
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new AppException(what + " '" + parts[i] + "' is not a number >= 0");
+    }
+  }
+
+  private static byte[] hexArg(String[] parts, int i, String what) {
+    if (parts.length <= i || parts[i].isEmpty()) {
+      throw new AppException("missing " + what);
+    }
+    String h = parts[i].startsWith("0x") ? parts[i].substring(2) : parts[i];
+    try {
+      return HEX.parseHex(h);
+    } catch (IllegalArgumentException e) {
+      throw new AppException(what + " '" + parts[i] + "' is not hex");
     }
   }
 

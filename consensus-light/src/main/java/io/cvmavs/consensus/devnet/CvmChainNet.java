@@ -67,9 +67,43 @@ public final class CvmChainNet implements AutoCloseable {
       EthereumHead ethereum,
       Path dataDirectory,
       Duration blockInterval,
-      Duration callTimeout) {
+      Duration callTimeout,
+      Optional<io.cvmavs.consensus.app.bridge.DepositSource> deposits) {
     public Settings {
       validators = List.copyOf(validators);
+    }
+
+    /** Without the bridge: no validator credits deposits. */
+    public Settings(
+        String chainId,
+        GenesisState genesis,
+        List<Validator> validators,
+        EthereumHead ethereum,
+        Path dataDirectory,
+        Duration blockInterval,
+        Duration callTimeout) {
+      this(
+          chainId,
+          genesis,
+          validators,
+          ethereum,
+          dataDirectory,
+          blockInterval,
+          callTimeout,
+          Optional.empty());
+    }
+
+    /** Every validator reads {@code CBridge} deposits through {@code source} (issue 19). */
+    public Settings withDeposits(io.cvmavs.consensus.app.bridge.DepositSource source) {
+      return new Settings(
+          chainId,
+          genesis,
+          validators,
+          ethereum,
+          dataDirectory,
+          blockInterval,
+          callTimeout,
+          Optional.of(source));
     }
   }
 
@@ -149,15 +183,17 @@ public final class CvmChainNet implements AutoCloseable {
       apps[i] = null;
     }
     Validator v = settings.validators().get(i);
-    apps[i] =
-        CvmChainApp.open(
-            settings.dataDirectory().resolve(v.name()),
-            new CvmChainApp.Settings(
-                Optional.of(v.bls()),
-                settings.ethereum(),
-                Optional.of(v.engine()),
-                Optional.empty(),
-                100_000));
+    CvmChainApp.Settings app =
+        new CvmChainApp.Settings(
+            Optional.of(v.bls()),
+            settings.ethereum(),
+            Optional.of(v.engine()),
+            Optional.empty(),
+            100_000);
+    if (settings.deposits().isPresent()) {
+      app = app.withDeposits(settings.deposits().get());
+    }
+    apps[i] = CvmChainApp.open(settings.dataDirectory().resolve(v.name()), app);
     return apps[i];
   }
 

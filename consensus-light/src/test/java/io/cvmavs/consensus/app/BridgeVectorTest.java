@@ -101,4 +101,36 @@ class BridgeVectorTest {
     assertThat(HEX.formatHex(cp.digest("cvm-1")))
         .isEqualTo("6a79a2569770f2c825bb32ec7bdc677a0dfe949ca0c1ececaddf1c501e55e217");
   }
+
+  /**
+   * The app's withdrawal leaf and its shortened proof (what {@code /bridge/proof} returns) for the
+   * worked vector's withdrawal nonce 1; {@code CvmCheckpointVector.t.sol}'s {@code
+   * test_WithdrawalProofVector} pins the same siblings and reaches the same root in the contract.
+   */
+  @Test
+  void withdrawalLeafAndShortenedProofMatchTheContractVector() {
+    List<byte[]> leaves = new ArrayList<>();
+    for (int nonce = 0; nonce < 3; nonce++) {
+      leaves.add(
+          io.cvmavs.consensus.app.bridge.Withdrawals.leaf(
+              nonce,
+              java.util.Arrays.copyOfRange(address(10 + nonce), 12, 32),
+              BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(nonce + 1))));
+    }
+    assertThat(HEX.formatHex(leaves.get(1)))
+        .isEqualTo("133af9e24c3a95091eee040e2c587c78eb1636aa6353c117fe744cf978a30f1b");
+    var proof = io.cvmavs.consensus.app.bridge.Withdrawals.proof(leaves, 1);
+    assertThat(proof.siblings().stream().map(HEX::formatHex))
+        .containsExactly(
+            "49b0cd519b826b375b0a2b093fef3bf3a7dea591dc7d3008ba571490572633de",
+            "ae8187e6cfb3503a5224f91d8d5bb562dea26326c702bd74a679d33d1ad06ce0");
+    assertThat(HEX.formatHex(proof.root()))
+        .isEqualTo("669bff1d84664087a7df18903faaa86f9d85fbfe11222d71a30b500a500f5ae6");
+    assertThat(
+            io.cvmavs.consensus.app.bridge.Withdrawals.computeRoot(
+                leaves.get(1), 1, proof.siblings()))
+        .isEqualTo(proof.root());
+    // Nonce 2 needs no sibling at level 0 beyond the empty leaf, but level 1 carries leaves 0-1.
+    assertThat(io.cvmavs.consensus.app.bridge.Withdrawals.proof(leaves, 2).siblings()).hasSize(2);
+  }
 }

@@ -53,6 +53,21 @@ final class TestChain implements AutoCloseable {
 
   int lastRound;
 
+  /** Every node's CBridge reading (empty: no node credits deposits). */
+  Optional<io.cvmavs.consensus.app.bridge.DepositSource> deposits = Optional.empty();
+
+  /** User transactions CometBFT's mempool would hand the next proposer (cleared once included). */
+  final List<ByteString> mempool = new ArrayList<>();
+
+  /** Reopens every node's app with {@code source} as its CBridge reading. */
+  void setDeposits(io.cvmavs.consensus.app.bridge.DepositSource source) {
+    deposits = Optional.of(source);
+    for (int i = 0; i < nodes.size(); i++) {
+      nodes.get(i).app.close();
+      open(i);
+    }
+  }
+
   /** One validator: its keys and its app. */
   static final class Node {
     final BlsKeyPair bls;
@@ -151,16 +166,18 @@ final class TestChain implements AutoCloseable {
 
   void open(int i) {
     Node n = nodes.get(i);
-    n.app =
-        CvmChainApp.open(
-            n.dir,
-            new CvmChainApp.Settings(
-                    Optional.of(n.bls),
-                    ethFinal::get,
-                    Optional.ofNullable(n.engine),
-                    n.validators,
-                    1_000_000)
-                .withSnapshots(snapshotInterval, 700));
+    CvmChainApp.Settings settings =
+        new CvmChainApp.Settings(
+                Optional.of(n.bls),
+                ethFinal::get,
+                Optional.ofNullable(n.engine),
+                n.validators,
+                1_000_000)
+            .withSnapshots(snapshotInterval, 700);
+    if (deposits != null && deposits.isPresent()) {
+      settings = settings.withDeposits(deposits.get());
+    }
+    n.app = CvmChainApp.open(n.dir, settings);
   }
 
   /** One height: returns the txs the proposer chose and the common app hash. */
@@ -174,6 +191,7 @@ final class TestChain implements AutoCloseable {
     return RequestPrepareProposal.newBuilder()
         .setHeight(h)
         .setMaxTxBytes(100 << 20)
+        .addAllTxs(mempool)
         .setLocalLastCommit(
             ExtendedCommitInfo.newBuilder().setRound(lastRound).addAllVotes(lastExtensions))
         .build();
@@ -227,6 +245,7 @@ final class TestChain implements AutoCloseable {
     }
     lastExtensions = votes;
     lastRound = 0;
+    mempool.removeAll(txs);
     return new Outcome(txs, rs.get(0).getAppHash().toByteArray(), rs);
   }
 

@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,8 +27,8 @@ import java.util.TreeMap;
  * the store keeps; the app hash is {@link #appHash()}.
  */
 public final class AppState {
-  /** Schema of {@link #encode()}. */
-  private static final int FORMAT = 1;
+  /** Schema of {@link #encode()}: 2 added the bridge fields (a format-1 state has none). */
+  private static final int FORMAT = 2;
 
   /** Leaves of the app-hash Merkle tree, in this order (README): the index is the leaf position. */
   public static final List<String> COMPONENTS =
@@ -45,7 +46,8 @@ public final class AppState {
           "epoch",
           "lastCheckpoint",
           "lastCertificate",
-          "misbehaviour");
+          "misbehaviour",
+          "bridge");
 
   public long height;
   public String chain;
@@ -78,6 +80,22 @@ public final class AppState {
   public long misbehaviourCount;
   public byte[] misbehaviourRoot = new byte[32];
   public byte[] appHash = new byte[32];
+
+  /** The next CBridge deposit nonce to credit (deposits 0 .. depositNonce-1 are credited). */
+  public long depositNonce;
+
+  /** Sum of every account's balance: `$C` on the CVM chain. */
+  public BigInteger supply = BigInteger.ZERO;
+
+  /** Sum of every withdrawal burned (all nonces of {@link #withdrawals}). */
+  public BigInteger withdrawn = BigInteger.ZERO;
+
+  /** Bridged `$C` by CVM account (lower-case hex of the 32-byte account word). */
+  public TreeMap<String, Account> accounts = new TreeMap<>();
+
+  public Account account(byte[] word) {
+    return accounts.getOrDefault(HexFormat.of().formatHex(word), Account.EMPTY);
+  }
 
   public AppState copy() {
     return decode(encode());
@@ -114,7 +132,27 @@ public final class AppState {
     l.add(lastCheckpoint == null ? new byte[32] : lastCheckpoint.digest(chainIdForDigest));
     l.add(AbiWords.of().uint(lastCertificateHeight).bytes32(lastCertificateHash).keccak());
     l.add(AbiWords.of().uint(misbehaviourCount).bytes32(misbehaviourRoot).keccak());
+    l.add(bridgeLeaf());
     return l;
+  }
+
+  /**
+   * {@code keccak256(abi.encode(depositNonce, supply, withdrawn, accountsHash))}, accountsHash =
+   * keccak256 over {@code (account, balance, sequence)} words of every account in account order.
+   */
+  private byte[] bridgeLeaf() {
+    AbiWords a = AbiWords.of();
+    for (var e : accounts.entrySet()) {
+      a.bytes32(HexFormat.of().parseHex(e.getKey()))
+          .uint(e.getValue().balance())
+          .uint(e.getValue().sequence());
+    }
+    return AbiWords.of()
+        .uint(depositNonce)
+        .uint(supply)
+        .uint(withdrawn)
+        .bytes32(a.keccak())
+        .keccak();
   }
 
   /** The CometBFT chain id (set at InitChain); part of the checkpoint digest. */
@@ -182,6 +220,15 @@ public final class AppState {
       out.writeLong(misbehaviourCount);
       out.write(misbehaviourRoot);
       out.write(appHash);
+      out.writeLong(depositNonce);
+      writeUint(out, supply);
+      writeUint(out, withdrawn);
+      out.writeInt(accounts.size());
+      for (var e : accounts.entrySet()) {
+        out.write(HexFormat.of().parseHex(e.getKey()));
+        writeUint(out, e.getValue().balance());
+        out.writeLong(e.getValue().sequence());
+      }
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory cannot fail", e);
     }
@@ -195,7 +242,7 @@ public final class AppState {
     AppState s = new AppState();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int format = in.readInt();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != 1) {
         throw new AppException("stored app state has format " + format + ", expected " + FORMAT);
       }
       s.height = in.readLong();
@@ -227,6 +274,19 @@ public final class AppState {
       s.misbehaviourCount = in.readLong();
       s.misbehaviourRoot = read32(in);
       s.appHash = read32(in);
+      if (format >= 2) {
+        s.depositNonce = in.readLong();
+        s.supply = readUint(in);
+        s.withdrawn = readUint(in);
+        int accounts = in.readInt();
+        if (accounts < 0) {
+          throw new IOException("account count " + accounts + " out of range");
+        }
+        for (int i = 0; i < accounts; i++) {
+          String key = HexFormat.of().formatHex(read32(in));
+          s.accounts.put(key, new Account(readUint(in), in.readLong()));
+        }
+      }
       if (in.available() != 0) {
         throw new AppException("stored app state has " + in.available() + " trailing bytes");
       }
@@ -242,6 +302,14 @@ public final class AppState {
       throw new IOException("truncated 32-byte field");
     }
     return b;
+  }
+
+  private static void writeUint(DataOutputStream out, BigInteger v) throws IOException {
+    out.write(AbiWords.of().uint(v).bytes());
+  }
+
+  private static BigInteger readUint(DataInputStream in) throws IOException {
+    return new BigInteger(1, read32(in));
   }
 
   private static void writeSet(DataOutputStream out, BlsValidatorSet set) throws IOException {

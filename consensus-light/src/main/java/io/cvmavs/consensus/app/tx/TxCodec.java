@@ -2,16 +2,20 @@ package io.cvmavs.consensus.app.tx;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.cvmavs.consensus.app.bridge.BridgeDeposit;
 import io.cvmavs.consensus.app.model.BlsValidator;
 import io.cvmavs.consensus.proto.app.BlsValidatorEntry;
 import io.cvmavs.consensus.proto.app.Certificate;
 import io.cvmavs.consensus.proto.app.CvmBlockTx;
 import io.cvmavs.consensus.proto.app.Dataset;
+import io.cvmavs.consensus.proto.app.Deposit;
+import io.cvmavs.consensus.proto.app.Deposits;
 import io.cvmavs.consensus.proto.app.EthereumFinality;
 import io.cvmavs.consensus.proto.app.SignedExtension;
 import io.cvmavs.consensus.proto.app.TxEnvelope;
 import io.cvmavs.consensus.proto.app.ValidatorSetUpdate;
 import io.cvmavs.consensus.proto.app.VoteExtension;
+import io.cvmavs.consensus.proto.app.Withdraw;
 import io.cvmavs.crypto.CryptoException;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
@@ -22,6 +26,7 @@ import io.cvmavs.cvm.block.InputCommitment;
 import io.cvmavs.cvm.proof.CanonicalDataset;
 import io.cvmavs.stake.StakeException;
 import io.cvmavs.stake.validator.ConsensusKey;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,6 +67,8 @@ public final class TxCodec {
       case CVM_BLOCK -> checkCvmBlock(env.getCvmBlock());
       case CERTIFICATE -> checkCertificate(env.getCertificate());
       case VALIDATOR_SET -> checkValidatorSet(env.getValidatorSet());
+      case DEPOSITS -> checkDeposits(env.getDeposits());
+      case WITHDRAW -> checkWithdraw(env.getWithdraw());
       case KIND_NOT_SET ->
           throw new TxRefusedException(
               TxRefusedException.UNKNOWN,
@@ -146,6 +153,76 @@ public final class TxCodec {
     for (int i = 0; i < u.getValidatorsCount(); i++) {
       validator(u.getValidators(i), "validator_set.validators[" + i + "]");
     }
+  }
+
+  private static void checkDeposits(Deposits d) {
+    if (d.getDepositsCount() == 0) {
+      throw malformed("deposits.deposits", "empty");
+    }
+    for (int i = 0; i < d.getDepositsCount(); i++) {
+      deposit(d.getDeposits(i), "deposits.deposits[" + i + "]");
+    }
+  }
+
+  /** The deposit a transaction entry describes (shape only). */
+  public static BridgeDeposit deposit(Deposit d, String at) {
+    length(at + ".sender", d.getSender(), 20);
+    length(at + ".recipient", d.getRecipient(), 32);
+    length(at + ".eth_tx_hash", d.getEthTxHash(), 32);
+    BigInteger amount = amount(at + ".amount", d.getAmount());
+    if (d.getRecipient().equals(ByteString.copyFrom(new byte[32]))) {
+      throw malformed(at + ".recipient", "is zero");
+    }
+    return new BridgeDeposit(
+        d.getNonce(),
+        d.getSender().toByteArray(),
+        d.getRecipient().toByteArray(),
+        amount,
+        d.getEthBlock(),
+        d.getEthTxHash().toByteArray());
+  }
+
+  public static Deposit deposit(BridgeDeposit d) {
+    return Deposit.newBuilder()
+        .setNonce(d.nonce())
+        .setSender(ByteString.copyFrom(d.sender()))
+        .setRecipient(ByteString.copyFrom(d.recipient()))
+        .setAmount(ByteString.copyFrom(amountBytes(d.amount())))
+        .setEthBlock(d.ethBlock())
+        .setEthTxHash(ByteString.copyFrom(d.txHash()))
+        .build();
+  }
+
+  private static void checkWithdraw(Withdraw w) {
+    length("withdraw.account", w.getAccount(), 20);
+    length("withdraw.recipient", w.getRecipient(), 20);
+    length("withdraw.signature", w.getSignature(), 65);
+    amount("withdraw.amount", w.getAmount());
+    if (w.getRecipient().equals(ByteString.copyFrom(new byte[20]))) {
+      throw malformed("withdraw.recipient", "is the zero address");
+    }
+  }
+
+  /** A uint256 amount field: 32 bytes big-endian, greater than zero. */
+  public static BigInteger amount(String at, ByteString bytes) {
+    length(at, bytes, 32);
+    BigInteger v = new BigInteger(1, bytes.toByteArray());
+    if (v.signum() == 0) {
+      throw malformed(at, "must be > 0");
+    }
+    return v;
+  }
+
+  /** A uint256 as its 32-byte big-endian field. */
+  public static byte[] amountBytes(BigInteger v) {
+    if (v.signum() < 0 || v.bitLength() > 256) {
+      throw malformed("amount", v + " is not a uint256");
+    }
+    byte[] b = v.toByteArray();
+    byte[] w = new byte[32];
+    int n = Math.min(b.length, 32);
+    System.arraycopy(b, b.length - n, w, 32 - n, n);
+    return w;
   }
 
   /** The validator an entry describes. */

@@ -18,6 +18,7 @@ import io.cvmavs.operator.light.LightVerifyCommand;
 import io.cvmavs.operator.monitor.MonitorCommand;
 import io.cvmavs.operator.node.NodeCommand;
 import io.cvmavs.operator.registration.OperatorCommand;
+import io.cvmavs.operator.relayer.BridgeCommand;
 import io.cvmavs.operator.relayer.RelayerCommand;
 import io.cvmavs.operator.rewards.RewardsCommand;
 import io.cvmavs.operator.signer.SlashingProtectionCommand;
@@ -65,6 +66,7 @@ import picocli.CommandLine.Spec;
       StorageCommand.class,
       ConsensusCommand.class,
       RelayerCommand.class,
+      BridgeCommand.class,
       DevnetCommand.class,
       Db3Command.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,55 @@
+package io.cvmavs.consensus.app.bridge;
+
+import io.cvmavs.chain.abi.Numbers;
+import io.cvmavs.chain.bridge.BridgeReader;
+import io.cvmavs.chain.bridge.DepositEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * {@link DepositSource} over chain-io's {@link BridgeReader}: scans {@code Deposited} logs from the
+ * bridge's deployment block up to the final height asked (never past it, so nothing it keeps can be
+ * reorganised away) and remembers them by nonce; each call scans only the blocks it has not seen.
+ * Thread-safe.
+ */
+public final class CBridgeDepositSource implements DepositSource {
+  private final BridgeReader reader;
+  private final TreeMap<Long, BridgeDeposit> seen = new TreeMap<>();
+  private long scannedTo;
+
+  /**
+   * @param fromBlock the first block that can hold a deposit (the bridge's deployment block)
+   */
+  public CBridgeDepositSource(BridgeReader reader, long fromBlock) {
+    this.reader = reader;
+    this.scannedTo = fromBlock - 1;
+  }
+
+  @Override
+  public synchronized List<BridgeDeposit> deposits(long fromNonce, long finalBlock, int max) {
+    if (finalBlock > scannedTo) {
+      for (DepositEvent e : reader.deposits(scannedTo + 1, finalBlock)) {
+        seen.put(
+            e.nonce(),
+            new BridgeDeposit(
+                e.nonce(),
+                Numbers.bytes(e.sender()),
+                e.cvmRecipient(),
+                e.amount(),
+                e.blockNumber(),
+                Numbers.bytes(e.txHash())));
+      }
+      scannedTo = finalBlock;
+    }
+    List<BridgeDeposit> out = new ArrayList<>();
+    for (long n = fromNonce; out.size() < max; n++) {
+      BridgeDeposit d = seen.get(n);
+      if (d == null || d.ethBlock() > finalBlock) {
+        break;
+      }
+      out.add(d);
+    }
+    return out;
+  }
+}
