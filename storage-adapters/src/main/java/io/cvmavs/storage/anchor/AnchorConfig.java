@@ -47,7 +47,9 @@ public record AnchorConfig(
     Duration groupMaxAge,
     Duration pollInterval,
     ReplicationPolicy replication,
-    List<Backend> backends) {
+    List<Backend> backends,
+    Optional<URI> cvmRpcUrl,
+    Optional<Path> manuscriptFile) {
 
   /** One configured backend; {@code at} is {@code file:line:column: } of its entry. */
   public record Backend(String name, String type, Map<String, Object> settings, String at) {}
@@ -97,6 +99,12 @@ public record AnchorConfig(
 
     @JsonProperty("backends")
     List<RawBackend> backends;
+
+    @JsonProperty("cvm_rpc_url")
+    String cvmRpcUrl;
+
+    @JsonProperty("manuscript_file")
+    String manuscriptFile;
   }
 
   static final class RawBackend {
@@ -258,6 +266,16 @@ public record AnchorConfig(
     }
     long cvmChainId =
         raw.cvmChainId == null ? 1 : nonNegative(raw.cvmChainId, parsed, "cvm_chain_id");
+    Optional<URI> cvmRpc =
+        Optional.ofNullable(raw.cvmRpcUrl).map(u -> uri(u, parsed, "cvm_rpc_url"));
+    Optional<Path> manuscriptFile =
+        Optional.ofNullable(raw.manuscriptFile).map(p -> base.resolve(p).normalize());
+    if (cvmRpc.isPresent() && manuscriptFile.isEmpty()) {
+      throw new AnchorConfigException(
+          parsed.where("cvm_rpc_url")
+              + "field 'cvm_rpc_url' needs 'manuscript_file': the CVM chain holds only the"
+              + " manuscript's hash, and every group carries the file");
+    }
     return new AnchorConfig(
         file,
         rpc,
@@ -273,7 +291,9 @@ public record AnchorConfig(
         Duration.ofSeconds(maxAge),
         Duration.ofMillis(poll),
         policy,
-        List.copyOf(backends.values()));
+        List.copyOf(backends.values()),
+        cvmRpc,
+        manuscriptFile);
   }
 
   private static Backend backend(RawBackend r, int i, StrictYaml.Parsed<Raw> parsed) {
