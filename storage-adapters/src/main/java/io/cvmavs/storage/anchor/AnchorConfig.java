@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cvmavs.common.yaml.StrictYaml;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.DeploymentsException;
+import io.cvmavs.crypto.keystore.JwkKeystore;
+import io.cvmavs.crypto.keystore.PasswordSource;
 import io.cvmavs.storage.arweave.ArweaveBackend;
 import io.cvmavs.storage.arweave.ArweaveWallet;
 import io.cvmavs.storage.backend.BackendException;
@@ -371,6 +373,19 @@ public record AnchorConfig(
    * {@code AWS_ACCESS_KEY_ID} / {@code AWS_SECRET_ACCESS_KEY}).
    */
   public List<StorageBackend> openBackends(Function<String, String> env) {
+    return openBackends(
+        env,
+        PasswordSource.envOrPrompt(
+            JwkKeystore.ARWEAVE_PASSWORD_ENV, env, PasswordSource.console()));
+  }
+
+  /**
+   * As {@link #openBackends(Function)}; an Arweave {@code wallet} that is an encrypted JWK keystore
+   * is opened with a password from {@code passwords} (default: {@code ARWEAVE_KEY_PASSWORD}, else a
+   * prompt).
+   */
+  public List<StorageBackend> openBackends(
+      Function<String, String> env, PasswordSource passwords) {
     List<StorageBackend> out = new ArrayList<>();
     Path base = file.toAbsolutePath().getParent();
     for (Backend b : backends) {
@@ -383,7 +398,9 @@ public record AnchorConfig(
               Path wallet = base.resolve((String) s.get("wallet"));
               try {
                 yield new ArweaveBackend(
-                    b.name(), URI.create((String) s.get("gateway")), ArweaveWallet.read(wallet));
+                    b.name(),
+                    URI.create((String) s.get("gateway")),
+                    ArweaveWallet.read(wallet, passwords));
               } catch (RuntimeException e) {
                 throw new AnchorConfigException(
                     b.at() + "backend '" + b.name() + "': wallet " + wallet + ": " + e.getMessage(),
