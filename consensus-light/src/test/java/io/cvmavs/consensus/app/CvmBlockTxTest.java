@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
  * malformed.
  */
 class CvmBlockTxTest {
-  final CvmBlock block =
-      new SyntheticEngine(7, 0).block(Keccak.hash("m".getBytes()), 2, 11, 15);
+  final CvmBlock block = new SyntheticEngine(7, 0).block(Keccak.hash("m".getBytes()), 2, 11, 15);
 
   @Test
   void aBlockRebuiltFromItsTransactionIsTheSameBlock() {
@@ -27,7 +26,9 @@ class CvmBlockTxTest {
         .containsExactly("block_number", "log_index", "value");
     assertThat(tx.getDatasets(0).getPrimaryKeyList()).containsExactly("block_number", "log_index");
     CvmBlock back =
-        TxCodec.block(TxCodec.decode(TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(tx))).getCvmBlock());
+        TxCodec.block(
+            TxCodec.decode(TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(tx)))
+                .getCvmBlock());
     assertThat(back.hash()).isEqualTo(block.hash());
     assertThat(back.datasets().get("transfers").root())
         .isEqualTo(block.datasets().get("transfers").root());
@@ -48,7 +49,8 @@ class CvmBlockTxTest {
     badKey.setDatasets(0, badKey.getDatasets(0).toBuilder().addPrimaryKey("nope"));
     assertThatThrownBy(
             () -> TxCodec.decode(TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(badKey))))
-        .hasMessageContaining("cvm_block.datasets[0].primary_key: 'nope' is not one of the columns");
+        .hasMessageContaining(
+            "cvm_block.datasets[0].primary_key: 'nope' is not one of the columns");
     CvmBlockTx.Builder none = tx.toBuilder();
     none.setDatasets(0, none.getDatasets(0).toBuilder().clearColumns());
     assertThatThrownBy(

@@ -384,8 +384,7 @@ public record AnchorConfig(
    * is opened with a password from {@code passwords} (default: {@code ARWEAVE_KEY_PASSWORD}, else a
    * prompt).
    */
-  public List<StorageBackend> openBackends(
-      Function<String, String> env, PasswordSource passwords) {
+  public List<StorageBackend> openBackends(Function<String, String> env, PasswordSource passwords) {
     List<StorageBackend> out = new ArrayList<>();
     Path base = file.toAbsolutePath().getParent();
     for (Backend b : backends) {

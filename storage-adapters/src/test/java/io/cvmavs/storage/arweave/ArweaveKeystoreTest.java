@@ -30,7 +30,10 @@ class ArweaveKeystoreTest {
     Path ks = dir.resolve("arweave-keystore.json");
     WALLET.writeKeystore(ks, "s3cret-pw".toCharArray(), ScryptParams.LIGHT);
     String text = Files.readString(ks);
-    assertThat(text).contains("\"keyType\":\"jwk\"").contains(WALLET.address()).doesNotContain("\"d\"");
+    assertThat(text)
+        .contains("\"keyType\":\"jwk\"")
+        .contains(WALLET.address())
+        .doesNotContain("\"d\"");
 
     ArweaveWallet back = ArweaveWallet.read(ks, what -> "s3cret-pw".toCharArray());
     assertThat(back.address()).isEqualTo(WALLET.address());

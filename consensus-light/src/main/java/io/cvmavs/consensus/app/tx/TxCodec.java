@@ -278,8 +278,8 @@ public final class TxCodec {
    * The CVM block a transaction carries, rebuilt from its header fields and its datasets' columns,
    * key and records (the inverse of {@link #cvmBlock}); every dataset's root is recomputed.
    *
-   * @throws TxRefusedException (malformed) naming the dataset when its records are not the ones
-   *     its root commits to, or the transaction does not carry them
+   * @throws TxRefusedException (malformed) naming the dataset when its records are not the ones its
+   *     root commits to, or the transaction does not carry them
    */
   public static CvmBlock block(CvmBlockTx b) {
     Map<String, CanonicalDataset> datasets = new LinkedHashMap<>();
@@ -287,7 +287,8 @@ public final class TxCodec {
       Dataset d = b.getDatasets(i);
       String at = "cvm_block " + b.getHeight() + " datasets[" + i + "] '" + d.getName() + "'";
       if (d.getRecordsCount() != d.getRecordCount()) {
-        throw malformed(at, "carries " + d.getRecordsCount() + " of " + d.getRecordCount() + " records");
+        throw malformed(
+            at, "carries " + d.getRecordsCount() + " of " + d.getRecordCount() + " records");
       }
       List<byte[]> records = new ArrayList<>(d.getRecordsCount());
       d.getRecordsList().forEach(r -> records.add(r.toByteArray()));

@@ -38,11 +38,11 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
  * anchoring service packs them into groups on local disk, on an S3 server (s3rver), on Arweave
  * (arlocal, its wallet minted here) and on IPFS (the Helia Kubo-RPC daemon), and records each group
  * in the AnchorRegistry from its own account; then one audit of the newest group against the disk
- * holder, and an empty store rebuilt from the anchors alone (read back from the chain) through
- * each remote backend (arlocal mines one block first, so its transactions are readable). arlocal
- * and the Helia daemon take seconds to start (more under load): {@link #prestart} starts them in
- * the background when the devnet starts, so they are ready by the time the blocks are anchored; if
- * one does not come up, the run anchors without it and says why.
+ * holder, and an empty store rebuilt from the anchors alone (read back from the chain) through each
+ * remote backend (arlocal mines one block first, so its transactions are readable). arlocal and the
+ * Helia daemon take seconds to start (more under load): {@link #prestart} starts them in the
+ * background when the devnet starts, so they are ready by the time the blocks are anchored; if one
+ * does not come up, the run anchors without it and says why.
  */
 final class DevnetAnchoring implements AutoCloseable {
   /**
@@ -63,6 +63,7 @@ final class DevnetAnchoring implements AutoCloseable {
   private final AnvilNode anvil;
   private final Path dir;
   private final Consumer<String> step;
+
   /** How long {@link #run} waits for arlocal and the Helia daemon started by {@link #prestart}. */
   static final Duration SERVERS_WAIT = Duration.ofSeconds(90);
 
@@ -90,7 +91,8 @@ final class DevnetAnchoring implements AutoCloseable {
                   long t0 = System.nanoTime();
                   try {
                     arlocal = ArLocal.start(dir.resolve("servers"));
-                    note.append(String.format("arlocal up in %.1f s", (System.nanoTime() - t0) / 1e9));
+                    note.append(
+                        String.format("arlocal up in %.1f s", (System.nanoTime() - t0) / 1e9));
                   } catch (RuntimeException e) {
                     note.append("arlocal did not start: ").append(e.getMessage());
                   }
@@ -98,7 +100,8 @@ final class DevnetAnchoring implements AutoCloseable {
                   try {
                     ipfs = IpfsDaemon.start(dir.resolve("servers"));
                     note.append(
-                        String.format(", Helia daemon up in %.1f s", (System.nanoTime() - t1) / 1e9));
+                        String.format(
+                            ", Helia daemon up in %.1f s", (System.nanoTime() - t1) / 1e9));
                   } catch (RuntimeException e) {
                     note.append(", the Helia daemon did not start: ").append(e.getMessage());
                   }

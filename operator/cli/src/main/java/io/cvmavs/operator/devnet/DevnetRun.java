@@ -469,8 +469,7 @@ final class DevnetRun implements AutoCloseable {
       for (long h = 0; h <= last; h++) {
         blocks.add(cvm.block(manuscriptHash, h));
       }
-      step(
-          "anchoring CVM blocks 0..%d to local disk, S3, Arweave and IPFS (AnchorRegistry)", last);
+      step("anchoring CVM blocks 0..%d to local disk, S3, Arweave and IPFS (AnchorRegistry)", last);
       return Optional.of(
           anchoring.run(
               Files.readAllBytes(manuscriptFile),

@@ -156,10 +156,7 @@ public final class AnchorCommand implements Callable<Integer> {
    * cvm_rpc_url} is set, else the block store ({@code block_store}).
    */
   record Source(
-      byte[] stream,
-      AnchoringService.BlockSource blocks,
-      String describe,
-      AutoCloseable resource)
+      byte[] stream, AnchoringService.BlockSource blocks, String describe, AutoCloseable resource)
       implements AutoCloseable {
     static Source open(AnchorConfig c) throws java.io.IOException {
       if (c.cvmRpcUrl().isPresent()) {

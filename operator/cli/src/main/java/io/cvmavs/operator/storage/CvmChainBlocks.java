@@ -179,8 +179,8 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
   }
 
   /**
-   * Checks a block store's blocks of this stream against the chain's committed hashes: every
-   * height from 0 to the store's head must be finalised on the chain with the same hash.
+   * Checks a block store's blocks of this stream against the chain's committed hashes: every height
+   * from 0 to the store's head must be finalised on the chain with the same hash.
    *
    * @return how many blocks were checked
    * @throws CvmChainSourceException naming the first height that differs or that the chain has not
@@ -194,8 +194,7 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
       byte[] mine =
           store
               .blockHashAt(stream, h)
-              .orElseThrow(
-                  () -> new CvmChainSourceException("the block store has no block " + at));
+              .orElseThrow(() -> new CvmChainSourceException("the block store has no block " + at));
       byte[] chain = committedHash.get(h);
       if (chain == null) {
         throw new CvmChainSourceException(

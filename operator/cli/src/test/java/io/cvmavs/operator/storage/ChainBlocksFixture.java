@@ -16,10 +16,10 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic CVM for the anchoring tests: block {@code h} of a manuscript is built by the CVM's
- * own {@link CvmBlockBuilder} over 20 transfer rows seeded by the manuscript and height, on the
- * range the chain's schedule gives it, its parent the block before. Every validator asking gets the
- * same block.
+ * A deterministic CVM for the anchoring tests: block {@code h} of a manuscript is built by the
+ * CVM's own {@link CvmBlockBuilder} over 20 transfer rows seeded by the manuscript and height, on
+ * the range the chain's schedule gives it, its parent the block before. Every validator asking gets
+ * the same block.
  */
 final class ChainBlocksFixture implements CvmEngine {
   private final Map<String, CvmBlock> built = new HashMap<>();

@@ -94,12 +94,14 @@ class CvmChainAnchoringIT {
               """
                   .formatted(anvil.rpcUrl(), d.source().toAbsolutePath(), chain.rpc()));
       RpcClient reader = ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty());
-      AnchorRegistryClient registry =
-          new AnchorRegistryClient(reader, d.address("AnchorRegistry"));
+      AnchorRegistryClient registry = new AnchorRegistryClient(reader, d.address("AnchorRegistry"));
       long fromBlock = anvil.blockNumber();
 
       Cli running = new Cli();
-      Thread loop = Thread.ofPlatform().name("anchor-loop").start(() -> running.run("anchor", "--config", config.toString()));
+      Thread loop =
+          Thread.ofPlatform()
+              .name("anchor-loop")
+              .start(() -> running.run("anchor", "--config", config.toString()));
       try {
         awaitNextHeight(registry, 2, running);
         // new heights arrive while it runs
@@ -115,7 +117,8 @@ class CvmChainAnchoringIT {
       } finally {
         stop(loop);
       }
-      assertThat(running.out.toString()).contains("[anchor] reading the CVM chain's finalised blocks at " + chain.rpc());
+      assertThat(running.out.toString())
+          .contains("[anchor] reading the CVM chain's finalised blocks at " + chain.rpc());
       List<AnchoredGroup> anchors =
           registry.anchors(Optional.of(STREAM), fromBlock, reader.blockNumber());
       assertThat(anchors.getFirst().firstHeight()).isZero();
@@ -143,8 +146,14 @@ class CvmChainAnchoringIT {
       Cli recover = new Cli();
       assertThat(
               recover.run(
-                  "storage", "recover", "--config", config.toString(), "--from", "local",
-                  "--into", dir.resolve("recovered").toString()))
+                  "storage",
+                  "recover",
+                  "--config",
+                  config.toString(),
+                  "--from",
+                  "local",
+                  "--into",
+                  dir.resolve("recovered").toString()))
           .as(recover.err.toString())
           .isZero();
       assertThat(recover.out.toString())
@@ -152,8 +161,7 @@ class CvmChainAnchoringIT {
           .contains("4 block(s) match the CVM chain's committed hashes");
       try (CvmBlockStore store = CvmBlockStore.open(dir.resolve("recovered"))) {
         assertThat(store.head(STREAM).orElseThrow().hash())
-            .isEqualTo(
-                new ChainBlocksFixture().chain(STREAM, 4, 1, 5).getLast().hash());
+            .isEqualTo(new ChainBlocksFixture().chain(STREAM, 4, 1, 5).getLast().hash());
       }
     }
   }
@@ -238,8 +246,7 @@ class CvmChainAnchoringIT {
     return anvil
         .web3j()
         .ethGetTransactionCount(
-            anvil.account(0).address(),
-            org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
+            anvil.account(0).address(), org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
         .send()
         .getTransactionCount();
   }

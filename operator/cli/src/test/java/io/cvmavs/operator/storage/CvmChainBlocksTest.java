@@ -48,10 +48,7 @@ class CvmChainBlocksTest {
         if (accepted) {
           committed.add(
               new CvmChainBlocks.Committed(
-                  committed.size(),
-                  b.header().manuscriptHash(),
-                  b.header().height(),
-                  b.hash()));
+                  committed.size(), b.header().manuscriptHash(), b.header().height(), b.hash()));
         }
       }
       blocks.put(++height, txs);
@@ -159,7 +156,8 @@ class CvmChainBlocksTest {
     FakeNode node = new FakeNode();
     CvmBlockTx good = TxCodec.cvmBlock(mine.get(0));
     CvmBlockTx.Builder bad = good.toBuilder();
-    bad.setDatasets(0, bad.getDatasets(0).toBuilder().setRecords(0, good.getDatasets(0).getRecords(1)));
+    bad.setDatasets(
+        0, bad.getDatasets(0).toBuilder().setRecords(0, good.getDatasets(0).getRecords(1)));
     node.blocks.put(1L, List.of(tx(bad.build())));
     node.committed.add(new CvmChainBlocks.Committed(0, STREAM, 0, mine.get(0).hash()));
     node.height = 1;
