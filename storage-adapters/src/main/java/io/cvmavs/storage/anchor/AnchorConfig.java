@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cvmavs.common.yaml.StrictYaml;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.DeploymentsException;
+import io.cvmavs.crypto.keystore.JwkKeystore;
+import io.cvmavs.crypto.keystore.PasswordSource;
 import io.cvmavs.storage.arweave.ArweaveBackend;
 import io.cvmavs.storage.arweave.ArweaveWallet;
 import io.cvmavs.storage.backend.BackendException;
@@ -47,7 +49,9 @@ public record AnchorConfig(
     Duration groupMaxAge,
     Duration pollInterval,
     ReplicationPolicy replication,
-    List<Backend> backends) {
+    List<Backend> backends,
+    Optional<URI> cvmRpcUrl,
+    Optional<Path> manuscriptFile) {
 
   /** One configured backend; {@code at} is {@code file:line:column: } of its entry. */
   public record Backend(String name, String type, Map<String, Object> settings, String at) {}
@@ -97,6 +101,12 @@ public record AnchorConfig(
 
     @JsonProperty("backends")
     List<RawBackend> backends;
+
+    @JsonProperty("cvm_rpc_url")
+    String cvmRpcUrl;
+
+    @JsonProperty("manuscript_file")
+    String manuscriptFile;
   }
 
   static final class RawBackend {
@@ -258,6 +268,16 @@ public record AnchorConfig(
     }
     long cvmChainId =
         raw.cvmChainId == null ? 1 : nonNegative(raw.cvmChainId, parsed, "cvm_chain_id");
+    Optional<URI> cvmRpc =
+        Optional.ofNullable(raw.cvmRpcUrl).map(u -> uri(u, parsed, "cvm_rpc_url"));
+    Optional<Path> manuscriptFile =
+        Optional.ofNullable(raw.manuscriptFile).map(p -> base.resolve(p).normalize());
+    if (cvmRpc.isPresent() && manuscriptFile.isEmpty()) {
+      throw new AnchorConfigException(
+          parsed.where("cvm_rpc_url")
+              + "field 'cvm_rpc_url' needs 'manuscript_file': the CVM chain holds only the"
+              + " manuscript's hash, and every group carries the file");
+    }
     return new AnchorConfig(
         file,
         rpc,
@@ -273,7 +293,9 @@ public record AnchorConfig(
         Duration.ofSeconds(maxAge),
         Duration.ofMillis(poll),
         policy,
-        List.copyOf(backends.values()));
+        List.copyOf(backends.values()),
+        cvmRpc,
+        manuscriptFile);
   }
 
   private static Backend backend(RawBackend r, int i, StrictYaml.Parsed<Raw> parsed) {
@@ -351,6 +373,18 @@ public record AnchorConfig(
    * {@code AWS_ACCESS_KEY_ID} / {@code AWS_SECRET_ACCESS_KEY}).
    */
   public List<StorageBackend> openBackends(Function<String, String> env) {
+    return openBackends(
+        env,
+        PasswordSource.envOrPrompt(
+            JwkKeystore.ARWEAVE_PASSWORD_ENV, env, PasswordSource.console()));
+  }
+
+  /**
+   * As {@link #openBackends(Function)}; an Arweave {@code wallet} that is an encrypted JWK keystore
+   * is opened with a password from {@code passwords} (default: {@code ARWEAVE_KEY_PASSWORD}, else a
+   * prompt).
+   */
+  public List<StorageBackend> openBackends(Function<String, String> env, PasswordSource passwords) {
     List<StorageBackend> out = new ArrayList<>();
     Path base = file.toAbsolutePath().getParent();
     for (Backend b : backends) {
@@ -363,7 +397,9 @@ public record AnchorConfig(
               Path wallet = base.resolve((String) s.get("wallet"));
               try {
                 yield new ArweaveBackend(
-                    b.name(), URI.create((String) s.get("gateway")), ArweaveWallet.read(wallet));
+                    b.name(),
+                    URI.create((String) s.get("gateway")),
+                    ArweaveWallet.read(wallet, passwords));
               } catch (RuntimeException e) {
                 throw new AnchorConfigException(
                     b.at() + "backend '" + b.name() + "': wallet " + wallet + ": " + e.getMessage(),

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmavs.common.durable.DurableFiles;
+import io.cvmavs.crypto.keystore.JwkKeystore;
+import io.cvmavs.crypto.keystore.PasswordSource;
+import io.cvmavs.crypto.keystore.ScryptParams;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -44,6 +47,56 @@ public final class ArweaveWallet {
       return new ArweaveWallet((RSAPrivateCrtKey) g.generateKeyPair().getPrivate());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Reads a wallet file: a plain JWK, or a JWK keystore ({@link JwkKeystore}: encrypted, its
+   * password asked of {@code passwords} only then; the decrypted key must have the address the
+   * keystore declares). The password and the key are never logged.
+   */
+  public static ArweaveWallet read(Path file, PasswordSource passwords) {
+    JsonNode json;
+    try {
+      json = JSON.readTree(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the Arweave key " + file + ": " + e.getMessage(), e);
+    }
+    if (!JwkKeystore.isKeystore(json)) {
+      return read(file);
+    }
+    char[] password = passwords.password("the Arweave keystore " + file);
+    byte[] jwk = JwkKeystore.read(file, password);
+    java.util.Arrays.fill(password, '\0');
+    try {
+      ArweaveWallet w = fromJwk(JSON.readTree(jwk));
+      String declared = JwkKeystore.address(file);
+      if (!declared.equals(w.address())) {
+        throw new IllegalArgumentException(
+            "the Arweave keystore "
+                + file
+                + " declares address "
+                + declared
+                + " but its key's address is "
+                + w.address());
+      }
+      return w;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "the Arweave keystore " + file + " does not hold a JWK: " + e.getMessage(), e);
+    } finally {
+      java.util.Arrays.fill(jwk, (byte) 0);
+    }
+  }
+
+  /** Writes the key as an encrypted JWK keystore (owner-only permissions; never overwrites). */
+  public void writeKeystore(Path file, char[] password, ScryptParams params) throws IOException {
+    byte[] jwk = JSON.writeValueAsBytes(jwk());
+    try {
+      JwkKeystore.write(file, jwk, address(), password, params, new java.security.SecureRandom());
+    } finally {
+      java.util.Arrays.fill(jwk, (byte) 0);
     }
   }
 

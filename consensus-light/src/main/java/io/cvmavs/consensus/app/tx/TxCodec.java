@@ -24,11 +24,16 @@ import io.cvmavs.cvm.block.CvmBlockHeader;
 import io.cvmavs.cvm.block.DatasetEntry;
 import io.cvmavs.cvm.block.InputCommitment;
 import io.cvmavs.cvm.proof.CanonicalDataset;
+import io.cvmavs.cvm.proof.CanonicalEncoding;
+import io.cvmavs.cvm.proof.Keccak;
 import io.cvmavs.stake.StakeException;
 import io.cvmavs.stake.validator.ConsensusKey;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The application's transaction and vote-extension encoding ({@code cvmavs/app/v1/app.proto},
@@ -122,6 +127,19 @@ public final class TxCodec {
       }
       length(at + ".root", d.getRoot(), 32);
       length(at + ".schema_hash", d.getSchemaHash(), 32);
+      if (d.getColumnsCount() == 0) {
+        throw malformed(at + ".columns", "empty (the dataset's column names are required)");
+      }
+      if (!Arrays.equals(
+          Keccak.hash(CanonicalEncoding.encode(d.getColumnsList())),
+          d.getSchemaHash().toByteArray())) {
+        throw malformed(at + ".columns", "do not hash to schema_hash");
+      }
+      for (String k : d.getPrimaryKeyList()) {
+        if (!d.getColumnsList().contains(k)) {
+          throw malformed(at + ".primary_key", "'" + k + "' is not one of the columns");
+        }
+      }
       if (d.getRecordCount() != d.getRecordsCount()) {
         throw malformed(
             at + ".record_count",
@@ -317,6 +335,9 @@ public final class TxCodec {
               .setRoot(ByteString.copyFrom(e.root()))
               .setSchemaHash(ByteString.copyFrom(e.schemaHash()));
       CanonicalDataset data = block.datasets().get(e.name());
+      if (data != null) {
+        d.addAllColumns(data.columns()).addAllPrimaryKey(data.primaryKey());
+      }
       if (data == null || data.size() != e.recordCount()) {
         throw new TxRefusedException(
             TxRefusedException.MALFORMED,
@@ -328,6 +349,41 @@ public final class TxCodec {
       b.addDatasets(d);
     }
     return b.build();
+  }
+
+  /**
+   * The CVM block a transaction carries, rebuilt from its header fields and its datasets' columns,
+   * key and records (the inverse of {@link #cvmBlock}); every dataset's root is recomputed.
+   *
+   * @throws TxRefusedException (malformed) naming the dataset when its records are not the ones its
+   *     root commits to, or the transaction does not carry them
+   */
+  public static CvmBlock block(CvmBlockTx b) {
+    Map<String, CanonicalDataset> datasets = new LinkedHashMap<>();
+    for (int i = 0; i < b.getDatasetsCount(); i++) {
+      Dataset d = b.getDatasets(i);
+      String at = "cvm_block " + b.getHeight() + " datasets[" + i + "] '" + d.getName() + "'";
+      if (d.getRecordsCount() != d.getRecordCount()) {
+        throw malformed(
+            at, "carries " + d.getRecordsCount() + " of " + d.getRecordCount() + " records");
+      }
+      List<byte[]> records = new ArrayList<>(d.getRecordsCount());
+      d.getRecordsList().forEach(r -> records.add(r.toByteArray()));
+      CanonicalDataset ds;
+      try {
+        ds = CanonicalDataset.ofRecords(d.getColumnsList(), d.getPrimaryKeyList(), records);
+      } catch (RuntimeException e) {
+        throw malformed(at, e.getMessage());
+      }
+      if (!Arrays.equals(ds.root(), d.getRoot().toByteArray())) {
+        throw malformed(at + ".root", "is not the root of its records in key order");
+      }
+      if (!Arrays.equals(ds.schemaHash(), d.getSchemaHash().toByteArray())) {
+        throw malformed(at + ".columns", "do not hash to schema_hash");
+      }
+      datasets.put(d.getName(), ds);
+    }
+    return new CvmBlock(header(b), datasets);
   }
 
   /** The header a CVM block transaction carries (records are not needed for its hash). */

@@ -7,6 +7,8 @@ import io.cvmavs.common.retry.Backoff;
 import io.cvmavs.cvm.block.CvmBlock;
 import io.cvmavs.cvm.block.CvmBlockStore;
 import io.cvmavs.localnet.anvil.AnvilNode;
+import io.cvmavs.localnet.storage.ArLocal;
+import io.cvmavs.localnet.storage.IpfsDaemon;
 import io.cvmavs.localnet.storage.S3Server;
 import io.cvmavs.storage.anchor.AnchorRecovery;
 import io.cvmavs.storage.anchor.AnchorRegistryClient;
@@ -14,9 +16,12 @@ import io.cvmavs.storage.anchor.AnchoredGroup;
 import io.cvmavs.storage.anchor.AnchoringService;
 import io.cvmavs.storage.anchor.GroupAudit;
 import io.cvmavs.storage.anchor.ReplicationPolicy;
+import io.cvmavs.storage.arweave.ArweaveBackend;
+import io.cvmavs.storage.arweave.ArweaveWallet;
 import io.cvmavs.storage.backend.LocalDiskBackend;
 import io.cvmavs.storage.backend.S3Backend;
 import io.cvmavs.storage.backend.StorageBackend;
+import io.cvmavs.storage.ipfs.IpfsBackend;
 import io.cvmavs.storage.outbox.Outbox;
 import io.cvmavs.storage.recover.Recovery;
 import java.net.URI;
@@ -30,12 +35,14 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
  * The devnet's storage anchoring (issue 18): the attested CVM blocks go into a block store, the
- * anchoring service packs them into groups on local disk and on an S3 server (s3rver, started
- * here), and records each group in the AnchorRegistry from its own account; then one audit of the
- * newest group against the disk holder, and an empty store rebuilt from the anchors alone (read
- * back from the chain) through S3. Arweave and IPFS stay out of the devnet: their test servers
- * (arlocal, the Helia daemon) add start-up time and arlocal needs mining between upload and read;
- * their round trips run in the storage-adapters ITs.
+ * anchoring service packs them into groups on local disk, on an S3 server (s3rver), on Arweave
+ * (arlocal, its wallet minted here) and on IPFS (the Helia Kubo-RPC daemon), and records each group
+ * in the AnchorRegistry from its own account; then one audit of the newest group against the disk
+ * holder, and an empty store rebuilt from the anchors alone (read back from the chain) through each
+ * remote backend (arlocal mines one block first, so its transactions are readable). arlocal and the
+ * Helia daemon take seconds to start (more under load): {@link #prestart} starts them in the
+ * background when the devnet starts, so they are ready by the time the blocks are anchored; if one
+ * does not come up, the run anchors without it and says why.
  */
 final class DevnetAnchoring implements AutoCloseable {
   /**
@@ -56,12 +63,50 @@ final class DevnetAnchoring implements AutoCloseable {
   private final AnvilNode anvil;
   private final Path dir;
   private final Consumer<String> step;
+
+  /** How long {@link #run} waits for arlocal and the Helia daemon started by {@link #prestart}. */
+  static final Duration SERVERS_WAIT = Duration.ofSeconds(90);
+
   private S3Server s3;
+  private volatile ArLocal arlocal;
+  private volatile IpfsDaemon ipfs;
+  private volatile String serversNote = "arlocal and the Helia daemon were not started";
+  private Thread servers;
 
   DevnetAnchoring(AnvilNode anvil, Path dir, Consumer<String> step) {
     this.anvil = anvil;
     this.dir = dir;
     this.step = step;
+  }
+
+  /** Starts arlocal and the Helia daemon in the background (their logs under the run folder). */
+  void prestart() {
+    servers =
+        Thread.ofPlatform()
+            .daemon()
+            .name("devnet-storage-servers")
+            .start(
+                () -> {
+                  StringBuilder note = new StringBuilder();
+                  long t0 = System.nanoTime();
+                  try {
+                    arlocal = ArLocal.start(dir.resolve("servers"));
+                    note.append(
+                        String.format("arlocal up in %.1f s", (System.nanoTime() - t0) / 1e9));
+                  } catch (RuntimeException e) {
+                    note.append("arlocal did not start: ").append(e.getMessage());
+                  }
+                  long t1 = System.nanoTime();
+                  try {
+                    ipfs = IpfsDaemon.start(dir.resolve("servers"));
+                    note.append(
+                        String.format(
+                            ", Helia daemon up in %.1f s", (System.nanoTime() - t1) / 1e9));
+                  } catch (RuntimeException e) {
+                    note.append(", the Helia daemon did not start: ").append(e.getMessage());
+                  }
+                  serversNote = note.toString();
+                });
   }
 
   Outcome run(
@@ -76,7 +121,23 @@ final class DevnetAnchoring implements AutoCloseable {
     step.accept(
         String.format(
             "s3rver up at %s in %.1f s", s3.endpoint(), (System.nanoTime() - started) / 1e9));
-    List<StorageBackend> backends =
+    long waitStart = System.nanoTime();
+    if (servers != null) {
+      try {
+        servers.join(SERVERS_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    step.accept(
+        String.format(
+            "%s (started in the background; waited %.1f s for them here)",
+            servers != null && servers.isAlive()
+                ? "arlocal / Helia daemon not up within " + SERVERS_WAIT.toSeconds() + " s"
+                : serversNote,
+            (System.nanoTime() - waitStart) / 1e9));
+    List<StorageBackend> backends = new java.util.ArrayList<>();
+    backends.addAll(
         List.of(
             new LocalDiskBackend("local", dir.resolve("groups")),
             new S3Backend(
@@ -88,7 +149,18 @@ final class DevnetAnchoring implements AutoCloseable {
                     true),
                 s3.bucket(),
                 "",
-                S3Backend.MIN_PART));
+                S3Backend.MIN_PART)));
+    ArLocal ar = arlocal;
+    if (ar != null && (servers == null || !servers.isAlive())) {
+      ArweaveWallet wallet = ArweaveWallet.generate();
+      ar.mint(wallet.address(), 1_000_000_000_000L);
+      backends.add(new ArweaveBackend("arweave", URI.create(ar.url()), wallet));
+    }
+    IpfsDaemon node = ipfs;
+    if (node != null && (servers == null || !servers.isAlive())) {
+      backends.add(new IpfsBackend("ipfs", URI.create(node.apiUrl())));
+    }
+    List<String> names = backends.stream().map(StorageBackend::name).toList();
     Transactor tx =
         ChainAccess.open(
             URI.create(anvil.rpcUrl()),
@@ -114,7 +186,7 @@ final class DevnetAnchoring implements AutoCloseable {
                   backends,
                   Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(2)),
                   Clock.systemUTC()),
-              ReplicationPolicy.all(List.of("local", "s3")),
+              ReplicationPolicy.all(names),
               registry,
               tx,
               Clock.systemUTC());
@@ -123,10 +195,11 @@ final class DevnetAnchoring implements AutoCloseable {
       for (AnchoringService.GroupStatus g : service.groups()) {
         step.accept(
             String.format(
-                "group %d..%d: %d B on local+s3, %s",
+                "group %d..%d: %d B on %s, %s",
                 g.firstHeight(),
                 g.lastHeight(),
                 g.size(),
+                String.join("+", names),
                 g.anchored() ? "anchored in block " + g.anchorBlock() : "NOT anchored"));
       }
       groups = service.groups().size();
@@ -153,29 +226,35 @@ final class DevnetAnchoring implements AutoCloseable {
     }
     step.accept("audit " + audit);
 
-    String recovery;
-    boolean recovered = false;
-    try (CvmBlockStore empty = CvmBlockStore.open(dir.resolve("recovered"))) {
-      Recovery.Result r = AnchorRecovery.recover(backends.get(1), onChain, empty);
-      byte[] head = empty.head(manuscriptHash).map(h -> h.hash()).orElse(new byte[32]);
-      recovered =
-          r.blocksAppended() == blocks.size()
-              && !blocks.isEmpty()
-              && java.util.Arrays.equals(head, blocks.getLast().hash());
-      recovery =
-          String.format(
-              "%d blocks from s3 via %d anchors, head %s%s",
-              r.blocksAppended(),
-              onChain.size(),
-              Bytes32.hex(head).substring(0, 10),
-              recovered ? " (matches)" : " (DIFFERS)");
-    } catch (RuntimeException e) {
-      recovery = "FAILED: " + e.getMessage();
+    if (ar != null && names.contains("arweave")) {
+      ar.mine(1); // arlocal serves a transaction's data once it is mined
     }
+    List<String> recoveries = new java.util.ArrayList<>();
+    boolean recovered = true;
+    for (StorageBackend b : backends.subList(1, backends.size())) {
+      try (CvmBlockStore empty = CvmBlockStore.open(dir.resolve("recovered-" + b.name()))) {
+        Recovery.Result r = AnchorRecovery.recover(b, onChain, empty);
+        byte[] head = empty.head(manuscriptHash).map(h -> h.hash()).orElse(new byte[32]);
+        boolean ok =
+            r.blocksAppended() == blocks.size()
+                && !blocks.isEmpty()
+                && java.util.Arrays.equals(head, blocks.getLast().hash());
+        recovered &= ok;
+        recoveries.add(
+            String.format(
+                "%d blocks from %s%s", r.blocksAppended(), b.name(), ok ? "" : " (head DIFFERS)"));
+      } catch (RuntimeException e) {
+        recovered = false;
+        recoveries.add(b.name() + " FAILED: " + e.getMessage());
+      }
+    }
+    String recovery =
+        String.join(", ", recoveries) + String.format(" via %d anchors", onChain.size());
     step.accept("recovered an empty store: " + recovery);
     step.accept(
         String.format(
-            "storage phase took %.1f s (s3rver, anchoring, audit, recovery)",
+            "storage phase took %.1f s (s3rver, waiting for arlocal / Helia, anchoring, audit,"
+                + " recovery)",
             (System.nanoTime() - started) / 1e9));
     return new Outcome(groups, anchored, audit, auditPassed, recovery, recovered);
   }
@@ -199,6 +278,19 @@ final class DevnetAnchoring implements AutoCloseable {
   public void close() {
     if (s3 != null) {
       s3.close();
+    }
+    if (servers != null) {
+      try {
+        servers.join(SERVERS_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (arlocal != null) {
+      arlocal.close();
+    }
+    if (ipfs != null) {
+      ipfs.close();
     }
   }
 }

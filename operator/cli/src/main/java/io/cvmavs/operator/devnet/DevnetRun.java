@@ -110,6 +110,7 @@ final class DevnetRun implements AutoCloseable {
   private long window;
   private SeededOperators seeded;
   private DevnetConsensus consensus;
+  private DevnetAnchoring anchoring;
   private DevnetBridge bridge;
 
   /**
@@ -251,6 +252,11 @@ final class DevnetRun implements AutoCloseable {
 
     anvil.setIntervalMining(settings.blockTime());
     step("anvil now mines a block every %d s", Math.max(1, settings.blockTime().toSeconds()));
+    // issue 18: arlocal and the Helia daemon start now, in the background, for the anchoring phase
+    anchoring =
+        new DevnetAnchoring(anvil, settings.workDirectory().resolve("anchor"), m -> step("%s", m));
+    running.add(anchoring);
+    anchoring.prestart();
     Transactor generatorTx =
         ChainAccess.open(
             URI.create(anvil.rpcUrl()),
@@ -452,15 +458,18 @@ final class DevnetRun implements AutoCloseable {
     if (last < 0) {
       return Optional.empty();
     }
-    DevnetAnchoring anchoring =
-        new DevnetAnchoring(anvil, settings.workDirectory().resolve("anchor"), m -> step("%s", m));
-    running.add(anchoring);
+    if (anchoring == null) {
+      anchoring =
+          new DevnetAnchoring(
+              anvil, settings.workDirectory().resolve("anchor"), m -> step("%s", m));
+      running.add(anchoring);
+    }
     try {
       List<io.cvmavs.cvm.block.CvmBlock> blocks = new ArrayList<>();
       for (long h = 0; h <= last; h++) {
         blocks.add(cvm.block(manuscriptHash, h));
       }
-      step("anchoring CVM blocks 0..%d to local disk and S3 (AnchorRegistry)", last);
+      step("anchoring CVM blocks 0..%d to local disk, S3, Arweave and IPFS (AnchorRegistry)", last);
       return Optional.of(
           anchoring.run(
               Files.readAllBytes(manuscriptFile),

@@ -3,6 +3,7 @@ package io.cvmavs.operator.storage;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.common.retry.Backoff;
+import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.cvm.block.CvmBlockStore;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.keys.KeystoreAccess;
@@ -89,13 +90,13 @@ public final class AnchorCommand implements Callable<Integer> {
               + " is not the AnchorRegistry's submitter "
               + submitter);
     }
-    try (CvmBlockStore store = CvmBlockStore.open(c.blockStore())) {
-      byte[] stream = StorageSetup.stream(c, store);
+    try (Source src = Source.open(c)) {
+      byte[] stream = src.stream();
       AnchoringService service =
           new AnchoringService(
               new AnchoringService.Settings(
                   c.dataDir(), c.cvmChainId(), stream, c.groupTargetBytes(), c.groupMaxAge()),
-              AnchoringService.BlockSource.of(store, stream),
+              src.blocks(),
               new Outbox(
                   c.dataDir().resolve("outbox"),
                   backends,
@@ -105,6 +106,7 @@ public final class AnchorCommand implements Callable<Integer> {
               registry,
               tx,
               Clock.systemUTC());
+      out.printf("[anchor] reading %s%n", src.describe());
       out.printf(
           "[anchor] stream %s → %d backend(s), registry %s%n",
           StorageSetup.shortHex(stream), backends.size(), c.registry());
@@ -138,8 +140,64 @@ public final class AnchorCommand implements Callable<Integer> {
             });
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is shutting down: the hook is running
+        }
       }
       return 0;
+    }
+  }
+
+  /**
+   * Where blocks come from: the CVM chain's finalised blocks over its node's RPC when {@code
+   * cvm_rpc_url} is set, else the block store ({@code block_store}).
+   */
+  record Source(
+      byte[] stream, AnchoringService.BlockSource blocks, String describe, AutoCloseable resource)
+      implements AutoCloseable {
+    static Source open(AnchorConfig c) throws java.io.IOException {
+      if (c.cvmRpcUrl().isPresent()) {
+        byte[] manuscript = java.nio.file.Files.readAllBytes(c.manuscriptFile().orElseThrow());
+        CometRpcClient rpc = new CometRpcClient(c.cvmRpcUrl().get(), Duration.ofSeconds(10));
+        CvmChainBlocks blocks = new CvmChainBlocks(CvmChainBlocks.Node.rpc(rpc), manuscript);
+        if (c.manuscript().isPresent()
+            && !java.util.Arrays.equals(c.manuscript().get(), blocks.stream())) {
+          rpc.close();
+          throw new AnchorConfigException(
+              c.file()
+                  + ": manuscript_file "
+                  + c.manuscriptFile().get()
+                  + " hashes to "
+                  + StorageSetup.shortHex(blocks.stream())
+                  + ", not the configured manuscript "
+                  + StorageSetup.shortHex(c.manuscript().get()));
+        }
+        return new Source(
+            blocks.stream(),
+            blocks,
+            "the CVM chain's finalised blocks at " + c.cvmRpcUrl().get(),
+            rpc);
+      }
+      CvmBlockStore store = CvmBlockStore.open(c.blockStore());
+      try {
+        byte[] stream = StorageSetup.stream(c, store);
+        return new Source(
+            stream,
+            AnchoringService.BlockSource.of(store, stream),
+            "the block store " + c.blockStore(),
+            store);
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      resource.close();
     }
   }
 

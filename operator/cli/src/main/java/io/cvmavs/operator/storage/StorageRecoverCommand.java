@@ -1,6 +1,7 @@
 package io.cvmavs.operator.storage;
 
 import io.cvmavs.chain.rpc.RpcClient;
+import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.cvm.block.CvmBlockStore;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.storage.anchor.AnchorConfig;
@@ -9,7 +10,9 @@ import io.cvmavs.storage.anchor.AnchoredGroup;
 import io.cvmavs.storage.backend.StorageBackend;
 import io.cvmavs.storage.recover.Recovery;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +30,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Rebuild a CVM block store from the AnchorRegistry's receipts and one backend, verifying",
       "every group against its anchor (size, heights, group hash, data and audit roots) and every",
-      "block hash; or, with --walk-from, by walking the groups' previous locators back."
+      "block hash; or, with --walk-from, by walking the groups' previous locators back. With",
+      "cvm_rpc_url in the config, the rebuilt blocks are then checked against the hashes the CVM",
+      "chain committed."
     })
 public final class StorageRecoverCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -58,7 +63,7 @@ public final class StorageRecoverCommand implements Callable<Integer> {
   String walkFrom;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     PrintWriter out = spec.commandLine().getOut();
     AnchorConfig c = AnchorConfig.load(config);
     List<StorageBackend> opened = c.openBackends(CliContext.of(spec).environment());
@@ -80,6 +85,19 @@ public final class StorageRecoverCommand implements Callable<Integer> {
       out.printf(
           "[recover] %d group(s), %d block(s) appended from %s in %d ms (%.0f blocks/s) into %s%n",
           r.groups(), r.blocksAppended(), from, r.millis(), r.blocksPerSecond(), target);
+      if (c.cvmRpcUrl().isPresent()) {
+        // the rebuilt blocks against the hashes the CVM chain committed (anchor.yaml cvm_rpc_url)
+        try (CometRpcClient rpc = new CometRpcClient(c.cvmRpcUrl().get(), Duration.ofSeconds(10))) {
+          CvmChainBlocks chain =
+              new CvmChainBlocks(
+                  CvmChainBlocks.Node.rpc(rpc),
+                  Files.readAllBytes(c.manuscriptFile().orElseThrow()));
+          long checked = chain.verify(store);
+          out.printf(
+              "[recover] %d block(s) match the CVM chain's committed hashes (%s)%n",
+              checked, c.cvmRpcUrl().get());
+        }
+      }
       out.flush();
       return 0;
     }

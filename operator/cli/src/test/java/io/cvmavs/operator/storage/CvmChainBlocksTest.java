@@ -1,0 +1,169 @@
+package io.cvmavs.operator.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cvmavs.consensus.app.tx.TxCodec;
+import io.cvmavs.consensus.proto.app.CvmBlockTx;
+import io.cvmavs.consensus.proto.app.TxEnvelope;
+import io.cvmavs.cvm.block.CvmBlock;
+import io.cvmavs.cvm.block.CvmBlockStore;
+import io.cvmavs.cvm.proof.Keccak;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link CvmChainBlocks} over an in-memory chain node: what the app committed decides what counts
+ * as finalised; blocks are rebuilt from the transactions and checked against the committed hashes.
+ */
+class CvmChainBlocksTest {
+  static final byte[] MANUSCRIPT = "name: chain-source\n".getBytes(StandardCharsets.UTF_8);
+  static final byte[] OTHER = "name: another\n".getBytes(StandardCharsets.UTF_8);
+  static final byte[] STREAM = Keccak.hash(MANUSCRIPT);
+
+  /** CometBFT heights with their transactions; the app's committed CVM blocks in order. */
+  static final class FakeNode implements CvmChainBlocks.Node {
+    final Map<Long, List<byte[]>> blocks = new HashMap<>();
+    final List<CvmChainBlocks.Committed> committed = new ArrayList<>();
+    long height;
+    int reads;
+
+    void add(CvmBlock... cvm) {
+      add(true, cvm);
+    }
+
+    /** A CometBFT block carrying {@code cvm}; {@code accepted}: the app committed them. */
+    void add(boolean accepted, CvmBlock... cvm) {
+      List<byte[]> txs = new ArrayList<>();
+      txs.add(new byte[] {1, 2, 3}); // not a transaction of ours
+      for (CvmBlock b : cvm) {
+        txs.add(tx(TxCodec.cvmBlock(b)));
+        if (accepted) {
+          committed.add(
+              new CvmChainBlocks.Committed(
+                  committed.size(), b.header().manuscriptHash(), b.header().height(), b.hash()));
+        }
+      }
+      blocks.put(++height, txs);
+    }
+
+    @Override
+    public long committedHeight() {
+      return height;
+    }
+
+    @Override
+    public List<byte[]> txs(long h) {
+      reads++;
+      return blocks.get(h);
+    }
+
+    @Override
+    public Optional<CvmChainBlocks.Committed> committed(long cvmHeight) {
+      return cvmHeight < committed.size()
+          ? Optional.of(committed.get((int) cvmHeight))
+          : Optional.empty();
+    }
+  }
+
+  static byte[] tx(CvmBlockTx b) {
+    return TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(b));
+  }
+
+  final ChainBlocksFixture cvm = new ChainBlocksFixture();
+  final List<CvmBlock> mine = cvm.chain(STREAM, 4, 1, 5);
+  final List<CvmBlock> other = cvm.chain(Keccak.hash(OTHER), 2, 1, 5);
+
+  @Test
+  void finalisedBlocksAreThoseTheAppCommittedInChainOrder() {
+    FakeNode node = new FakeNode();
+    node.add();
+    node.add(mine.get(0));
+    node.add(other.get(0));
+    node.add(false, mine.get(2)); // refused by the app (not the next height): not final
+    node.add(mine.get(1));
+    CvmChainBlocks source = new CvmChainBlocks(node, MANUSCRIPT);
+    assertThat(source.finalisedHeight()).isEqualTo(1);
+    assertThat(source.block(0).hash()).isEqualTo(mine.get(0).hash());
+    assertThat(source.block(1).hash()).isEqualTo(mine.get(1).hash());
+    assertThat(source.block(1).datasets().get("transfers").root())
+        .isEqualTo(mine.get(1).datasets().get("transfers").root());
+    assertThat(source.committedHash(1)).contains(mine.get(1).hash());
+    assertThat(source.manuscript()).isEqualTo(MANUSCRIPT);
+
+    // new heights arrive: read from where the scan stopped
+    int reads = node.reads;
+    node.add(other.get(1), mine.get(2));
+    assertThat(source.finalisedHeight()).isEqualTo(2);
+    assertThat(node.reads).isEqualTo(reads + 1);
+    // a block handed out before is read again from its CometBFT block
+    assertThat(source.block(0).hash()).isEqualTo(mine.get(0).hash());
+    assertThatThrownBy(() -> source.block(3))
+        .isInstanceOf(CvmChainSourceException.class)
+        .hasMessageContaining("has not finalised block 3");
+  }
+
+  @Test
+  void aStoreIsCheckedAgainstTheCommittedHashes(@TempDir Path dir) {
+    FakeNode node = new FakeNode();
+    node.add(mine.get(0));
+    node.add(mine.get(1));
+    CvmChainBlocks source = new CvmChainBlocks(node, MANUSCRIPT);
+    try (CvmBlockStore store = CvmBlockStore.open(dir.resolve("a"))) {
+      store.putManuscript(MANUSCRIPT);
+      store.append(mine.get(0));
+      store.append(mine.get(1));
+      assertThat(source.verify(store)).isEqualTo(2);
+      store.append(mine.get(2));
+      assertThatThrownBy(() -> source.verify(store))
+          .hasMessageContaining("block 2 of stream")
+          .hasMessageContaining("is not finalised on the CVM chain (it has finalised 0..1)");
+    }
+    // a store whose block 1 differs from the chain's (another CVM's block on the same range)
+    CvmBlock forged = new ChainBlocksFixture().chain(Keccak.hash(OTHER), 2, 1, 5).get(1);
+    CvmBlock wrong =
+        new CvmBlock(
+            new io.cvmavs.cvm.block.CvmBlockHeader(
+                1,
+                mine.get(0).hash(),
+                mine.get(1).header().input(),
+                STREAM,
+                forged.header().datasets(),
+                io.cvmavs.cvm.block.CvmBlockHeader.nextStateRoot(
+                    mine.get(0).header().stateRoot(),
+                    io.cvmavs.cvm.block.CvmBlockHeader.datasetsRoot(forged.header().datasets())),
+                mine.get(1).header().timestamp()),
+            forged.datasets());
+    try (CvmBlockStore store = CvmBlockStore.open(dir.resolve("b"))) {
+      store.putManuscript(MANUSCRIPT);
+      store.append(mine.get(0));
+      store.append(wrong);
+      assertThatThrownBy(() -> source.verify(store))
+          .hasMessageContaining("block 1 of stream")
+          .hasMessageContaining("but the CVM chain committed");
+    }
+  }
+
+  @Test
+  void aTransactionWhoseRecordsDoNotMatchItsRootIsNamed() {
+    FakeNode node = new FakeNode();
+    CvmBlockTx good = TxCodec.cvmBlock(mine.get(0));
+    CvmBlockTx.Builder bad = good.toBuilder();
+    bad.setDatasets(
+        0, bad.getDatasets(0).toBuilder().setRecords(0, good.getDatasets(0).getRecords(1)));
+    node.blocks.put(1L, List.of(tx(bad.build())));
+    node.committed.add(new CvmChainBlocks.Committed(0, STREAM, 0, mine.get(0).hash()));
+    node.height = 1;
+    assertThatThrownBy(() -> new CvmChainBlocks(node, MANUSCRIPT).finalisedHeight())
+        .isInstanceOf(CvmChainSourceException.class)
+        .hasMessageContaining("CometBFT block 1: its CVM block cannot be rebuilt")
+        .hasMessageContaining("datasets[0] 'transfers'");
+  }
+}
