@@ -177,10 +177,6 @@ public final class Events {
       EventSpec.parse(
           "WithdrawalClaimed(uint64 indexed nonce, address indexed recipient, uint256 amount,"
               + " uint64 checkpointHeight)");
-  public static final EventSpec CHECKPOINT_ACCEPTED =
-      EventSpec.parse(
-          "CheckpointAccepted(uint64 indexed index, uint64 indexed height, bytes32 digest,"
-              + " bytes32 cumulativeRoot, bytes32 withdrawalsRoot)");
 
   public static List<EventSpec> all() {
     List<EventSpec> out = new ArrayList<>();
