@@ -69,6 +69,7 @@ public final class CvmTaskComputer implements TaskComputer {
   private final Supplier<FlinkRuntime> flink;
   private ManuscriptRunner runner;
   private ManuscriptResolver resolver;
+  private volatile JobResults shared;
 
   /** One manuscript's blocks: headers built so far and the most recent blocks whole. */
   private static final class Chain {
@@ -204,6 +205,16 @@ public final class CvmTaskComputer implements TaskComputer {
    */
   public synchronized CvmTaskComputer resolveFrom(ManuscriptResolver resolver) {
     this.resolver = resolver;
+    return this;
+  }
+
+  /**
+   * Shares Flink job results with the other CVMs of this process given the same {@code results}
+   * ({@link JobResults}: keyed by manuscript, range and this CVM's own source root). Blocks are
+   * still built, chained and checked per CVM; only identical jobs are not run twice.
+   */
+  public CvmTaskComputer shareResults(JobResults results) {
+    this.shared = results;
     return this;
   }
 
@@ -349,21 +360,42 @@ public final class CvmTaskComputer implements TaskComputer {
     long ingested = System.nanoTime();
     long[] job = new long[2];
     Map<String, CanonicalDataset> datasets;
+    JobResults results = shared;
+    JobResults.Key key = JobResults.Key.of(chain.manuscript.hash(), source);
+    Optional<Map<String, CanonicalDataset>> reused = Optional.empty();
     if (chain.manuscript.passThrough()) {
       datasets =
           chain.manuscript.datasets(store, this::runner, source.fromBlock(), source.toBlock());
+    } else if (results != null && (reused = results.take(key)).isPresent()) {
+      datasets = reused.get(); // another CVM of this process ran this very job
     } else {
+      java.util.concurrent.atomic.AtomicReference<Map<String, CanonicalDataset>> fromLane =
+          new java.util.concurrent.atomic.AtomicReference<>();
       datasets =
           onFlinkLane(
               () -> {
+                // Queued behind the same job of another CVM: take its result instead.
+                if (results != null) {
+                  Optional<Map<String, CanonicalDataset>> r = results.take(key);
+                  if (r.isPresent()) {
+                    fromLane.set(r.get());
+                    return r.get();
+                  }
+                }
                 job[0] = System.nanoTime();
                 try {
-                  return chain.manuscript.datasets(
-                      store, this::runner, source.fromBlock(), source.toBlock());
+                  Map<String, CanonicalDataset> d =
+                      chain.manuscript.datasets(
+                          store, this::runner, source.fromBlock(), source.toBlock());
+                  if (results != null) {
+                    results.put(key, d);
+                  }
+                  return d;
                 } finally {
                   job[1] = System.nanoTime();
                 }
               });
+      reused = Optional.ofNullable(fromLane.get());
     }
     CvmBlock block =
         new CvmBlockBuilder()
@@ -377,7 +409,9 @@ public final class CvmTaskComputer implements TaskComputer {
         millis(ingested - started),
         chain.manuscript.passThrough()
             ? "stored rows"
-            : "Flink job "
+            : reused.isPresent()
+                ? "the same job's result from another CVM of this process"
+                : "Flink job "
                 + millis(job[1] - job[0])
                 + " ms after "
                 + millis(job[0] - ingested)

@@ -14,6 +14,7 @@ import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.BlockSchedule;
 import io.cvmavs.cvm.task.CvmTaskComputer;
+import io.cvmavs.cvm.task.JobResults;
 import io.cvmavs.cvm.task.ManuscriptResolver;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.process.FreePort;
@@ -110,6 +111,7 @@ final class DevnetRun implements AutoCloseable {
   private long window;
   private SeededOperators seeded;
   private DevnetConsensus consensus;
+  private JobResults jobResults;
   private DevnetBridge bridge;
 
   /**
@@ -275,6 +277,11 @@ final class DevnetRun implements AutoCloseable {
             true,
             0); // the devnet's task generator tasks at once too (anvil does not reorganise)
     List<DevnetConsensus.Member> validators = new ArrayList<>();
+    // The nodes (and through them their CVM chain validators) and the task generator's CVM share
+    // Flink job results: they all run in this JVM on one Flink lane, so each CVM block's job runs
+    // once instead of once per node (every CVM still ingests and checks its own source root, the
+    // key of a shared result). The challenger keeps its own jobs.
+    jobResults = new JobResults(64);
     for (int i = 0; i < settings.operators(); i++) {
       boolean faulty = i < settings.faulty();
       java.util.concurrent.atomic.AtomicReference<CvmTaskComputer> computer =
@@ -285,7 +292,7 @@ final class DevnetRun implements AutoCloseable {
               keys.get(i),
               nodeOptions,
               honest -> {
-                computer.set((CvmTaskComputer) honest);
+                computer.set(((CvmTaskComputer) honest).shareResults(jobResults));
                 return faulty ? new FaultyComputer(honest) : honest;
               }));
       validators.add(
@@ -373,7 +380,8 @@ final class DevnetRun implements AutoCloseable {
             new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, settings.span())),
             manuscripts,
             anvil.web3j(),
-            settings.workDirectory().resolve("task-generator-cvm"));
+            settings.workDirectory().resolve("task-generator-cvm"))
+        .shareResults(jobResults);
     step("node API and metrics of every component:");
     endpoints.forEach(out::println);
     out.flush();
