@@ -71,6 +71,16 @@ public final class CvmTaskComputer implements TaskComputer {
   private ManuscriptResolver resolver;
   private volatile JobResults shared;
 
+  /** Blocks built so far (newest 64), readable without waiting for a build in progress. */
+  private final Map<String, CvmBlock> finished =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, CvmBlock> eldest) {
+              return size() > 64;
+            }
+          });
+
   /** One manuscript's blocks: headers built so far and the most recent blocks whole. */
   private static final class Chain {
     final AttestedManuscript manuscript;
@@ -198,6 +208,15 @@ public final class CvmTaskComputer implements TaskComputer {
   }
 
   /**
+   * The CVM block of {@code manuscriptHash} at {@code height} if this CVM has built it already;
+   * empty otherwise. Never waits (a build in progress holds this computer for as long as its Flink
+   * job takes): for callers that must answer promptly, such as a CVM chain proposer.
+   */
+  public Optional<CvmBlock> built(byte[] manuscriptHash, long height) {
+    return Optional.ofNullable(finished.get(hex(manuscriptHash) + ":" + height));
+  }
+
+  /**
    * Resolves manuscripts through the on-chain registry from now on: a task naming a hash that is
    * not preloaded is fetched, checked and run ({@link ManuscriptResolver#resolve}); a task naming a
    * preloaded one is refused when the registry lists it as revoked (a preloaded file the registry
@@ -263,6 +282,7 @@ public final class CvmTaskComputer implements TaskComputer {
       last = build(chain, h, h == 0 ? Optional.empty() : Optional.of(chain.built.get(h - 1)));
       chain.built.put(h, last.header());
       chain.recent.put(h, last);
+      finished.put(hex(chain.manuscript.hash()) + ":" + h, last);
     }
     return last;
   }

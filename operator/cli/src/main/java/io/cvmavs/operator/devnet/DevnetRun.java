@@ -297,7 +297,12 @@ final class DevnetRun implements AutoCloseable {
               }));
       validators.add(
           new DevnetConsensus.Member(
-              "operator-" + (i + 1), consensusKeys.get(i), keys.get(i), computer.get(), faulty));
+              "operator-" + (i + 1),
+              consensusKeys.get(i),
+              keys.get(i),
+              computer.get(),
+              faulty,
+              anvil.account(i + 1).credentials()));
     }
     step(
         "%d operator nodes running (WebSocket subscription + backfill)%s",
