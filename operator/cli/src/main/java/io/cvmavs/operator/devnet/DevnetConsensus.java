@@ -230,14 +230,23 @@ final class DevnetConsensus implements AutoCloseable {
     step.accept("CVM chain: " + stakeChange + "; the set must follow at the next epoch");
   }
 
-  /** Kills one validator at height 3, restarts it three heights later, waits for its catch-up. */
+  /**
+   * Kills one validator once CVM blocks flow (the first one finalised, or height 20 at the latest),
+   * restarts it three heights later, waits for its catch-up; each step is a console line.
+   */
   private void drill() {
     int v = victim();
     String name = members.get(v).name();
     try {
-      awaitHeight(3);
+      while (chain.driver().latestHeight() < 20 && chain.status().cvmBlocks() == 0) {
+        Thread.sleep(250);
+      }
       chain.kill(v);
       long killedAt = chain.driver().latestHeight();
+      step.accept(
+          String.format(
+              "CVM chain: validator %s killed at height %d (%d CVM blocks finalised so far)",
+              name, killedAt, chain.status().cvmBlocks()));
       awaitHeight(killedAt + 3);
       chain.restart(v);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -249,6 +258,11 @@ final class DevnetConsensus implements AutoCloseable {
                       + " height %d)",
                   name, killedAt, killedAt + 3, chain.app(v).height());
           drillOk = true;
+          step.accept(
+              String.format(
+                  "CVM chain: validator %s restarted at height %d; handshake (Info) + replay of"
+                      + " the blocks it missed: caught up at height %d",
+                  name, killedAt + 3, chain.app(v).height()));
           return;
         }
         Thread.sleep(200);

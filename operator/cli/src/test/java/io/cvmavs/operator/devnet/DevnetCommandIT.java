@@ -137,6 +137,10 @@ class DevnetCommandIT {
         .contains("unstaked 25 $C at Ethereum block")
         .contains("CVM chain: validator set changed")
         .contains("bridge: CvmCheckpoints rotated to the CVM chain's new validator set");
+    // (c): the kill/restart drill while CVM blocks flow, on the console
+    assertThat(printed)
+        .containsPattern("CVM chain: validator operator-1 killed at height \\d+")
+        .contains("caught up at height");
     assertThat(printed)
         .contains("operators slashed")
         .contains("(as expected)")
