@@ -70,7 +70,14 @@ public final class TaskComputerEngine implements CvmEngine {
               + "-"
               + to);
     }
-    return checked(computer.block(manuscriptHash, height), height, fromBlock, toBlock);
+    // A block built already is read without the computer's lock, which a build of a later block
+    // holds for as long as its Flink job waits in the process's lane.
+    java.util.Optional<CvmBlock> built = computer.built(manuscriptHash, height);
+    return checked(
+        built.isPresent() ? built.get() : computer.block(manuscriptHash, height),
+        height,
+        fromBlock,
+        toBlock);
   }
 
   private static CvmBlock checked(CvmBlock block, long height, long fromBlock, long toBlock) {
