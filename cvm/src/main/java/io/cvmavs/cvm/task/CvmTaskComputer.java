@@ -432,10 +432,10 @@ public final class CvmTaskComputer implements TaskComputer {
             : reused.isPresent()
                 ? "the same job's result from another CVM of this process"
                 : "Flink job "
-                + millis(job[1] - job[0])
-                + " ms after "
-                + millis(job[0] - ingested)
-                + " ms in the Flink lane",
+                    + millis(job[1] - job[0])
+                    + " ms after "
+                    + millis(job[0] - ingested)
+                    + " ms in the Flink lane",
         source.fromBlock(),
         source.toBlock(),
         datasets.values().stream().mapToInt(CanonicalDataset::size).sum());

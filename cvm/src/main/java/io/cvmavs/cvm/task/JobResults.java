@@ -17,12 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * this, every CVM block was built four times, one job after another.
  *
  * <p>An entry is keyed by everything a job's output depends on: the manuscript hash (keccak256 of
- * the file the job runs), the chain, the first and last chain block and the <b>source root</b>
- * that the asking CVM computed over its own ingested rows ({@link SourceCommitment}: every row of
- * every chain table of the range). A CVM whose data differs gets another key and runs its own job.
- * Only a CVM's own job fills an entry — never a block received from someone else — so a validator
- * re-executing a proposal still compares it with a result computed here, and a wrong block is
- * still rejected. Entries are immutable datasets; the oldest are dropped beyond {@code capacity}.
+ * the file the job runs), the chain, the first and last chain block and the <b>source root</b> that
+ * the asking CVM computed over its own ingested rows ({@link SourceCommitment}: every row of every
+ * chain table of the range). A CVM whose data differs gets another key and runs its own job. Only a
+ * CVM's own job fills an entry — never a block received from someone else — so a validator
+ * re-executing a proposal still compares it with a result computed here, and a wrong block is still
+ * rejected. Entries are immutable datasets; the oldest are dropped beyond {@code capacity}.
  * Thread-safe.
  */
 public final class JobResults {

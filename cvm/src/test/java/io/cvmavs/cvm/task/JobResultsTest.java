@@ -24,14 +24,14 @@ class JobResultsTest {
                   return row;
                 })
             .toList();
-    return SourceCommitment.of(
-        "eth", from, to, Map.of(ChainTable.BLOCKS, blocks));
+    return SourceCommitment.of("eth", from, to, Map.of(ChainTable.BLOCKS, blocks));
   }
 
   private static Map<String, CanonicalDataset> datasets(String... names) {
     Map<String, CanonicalDataset> out = new LinkedHashMap<>();
     for (String n : names) {
-      out.put(n, CanonicalDataset.of(List.of("a"), List.of("a"), List.<Object[]>of(new Object[] {n})));
+      out.put(
+          n, CanonicalDataset.of(List.of("a"), List.of("a"), List.<Object[]>of(new Object[] {n})));
     }
     return out;
   }

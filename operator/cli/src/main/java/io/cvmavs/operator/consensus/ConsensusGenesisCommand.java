@@ -166,8 +166,7 @@ public final class ConsensusGenesisCommand implements Callable<Integer> {
       BlsValidatorSet set =
           new StakeAggregatorSource(
                   aggregator,
-                  new RegistryBlsKeys(
-                      new RegistryReader(rpc, cfg.contract(StakeConfig.REGISTRY))))
+                  new RegistryBlsKeys(new RegistryReader(rpc, cfg.contract(StakeConfig.REGISTRY))))
               .epochSet(epoch);
       Map<String, String> names = new HashMap<>();
       aggregator

@@ -6,37 +6,37 @@ import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.chain.staking.StakingWriter;
 import io.cvmavs.consensus.app.GenesisState;
-import io.cvmavs.consensus.app.validators.StakeAggregatorSource;
-import io.cvmavs.consensus.app.validators.ValidatorSource;
-import io.cvmavs.contracts.Deployments;
-import io.cvmavs.operator.consensus.RegistryBlsKeys;
-import io.cvmavs.stake.aggregate.StakeAggregator;
-import io.cvmavs.stake.chain.RpcStakeReader;
-import java.math.BigInteger;
-import java.net.URI;
-import java.util.Optional;
-import org.web3j.crypto.Credentials;
 import io.cvmavs.consensus.app.engine.CvmEngine;
 import io.cvmavs.consensus.app.engine.TaskComputerEngine;
+import io.cvmavs.consensus.app.validators.StakeAggregatorSource;
+import io.cvmavs.consensus.app.validators.ValidatorSource;
 import io.cvmavs.consensus.devnet.CvmChainNet;
 import io.cvmavs.consensus.devnet.FaultyEngine;
 import io.cvmavs.consensus.driver.RoundRecord;
 import io.cvmavs.consensus.driver.ValidatorKey;
+import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.operator.consensus.ConsensusGenesisCommand;
+import io.cvmavs.operator.consensus.RegistryBlsKeys;
+import io.cvmavs.stake.aggregate.StakeAggregator;
+import io.cvmavs.stake.chain.RpcStakeReader;
 import io.cvmavs.stake.config.StakeConfig;
 import io.cvmavs.stake.config.StakeConfigLoader;
+import java.math.BigInteger;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
 
 /**
  * The devnet's CVM chain: one {@link io.cvmavs.consensus.app.CvmChainApp} per operator, in this
@@ -69,7 +69,9 @@ final class DevnetConsensus implements AutoCloseable {
    */
   static final long EPOCH_BLOCKS = 10;
 
-  /** $C (wei) the stake-change operator unstakes at the start: its power drops at the next epoch. */
+  /**
+   * $C (wei) the stake-change operator unstakes at the start: its power drops at the next epoch.
+   */
   static final BigInteger UNSTAKE = new BigInteger("25000000000000000000");
 
   private final CvmChainNet chain;
@@ -163,9 +165,9 @@ final class DevnetConsensus implements AutoCloseable {
               m.faulty() ? new FaultyEngine(engine) : engine,
               Optional.of(source)));
     }
-    // Validators report Ethereum final 5 CVM spans behind the head: the nodes share one Flink lane
-    // (attestations took 15-20 s per CVM block here), so by then they have mostly built the
-    // range's CVM block and ProcessProposal compares with a ready one instead of waiting for it.
+    // Validators report Ethereum final 2 CVM spans behind the head. A proposer proposes a CVM block
+    // only once its node's CVM has built it (CvmEngine.ready), so heights never wait for Flink; the
+    // nodes share Flink job results (JobResults), so the other validators have it too by then.
     CvmChainNet chain =
         CvmChainNet.start(
             new CvmChainNet.Settings(
@@ -210,9 +212,7 @@ final class DevnetConsensus implements AutoCloseable {
     try {
       Transactor tx =
           ChainAccess.open(
-              URI.create(anvil.rpcUrl()),
-              m.account().getEcKeyPair(),
-              Optional.of(anvil.chainId()));
+              URI.create(anvil.rpcUrl()), m.account().getEcKeyPair(), Optional.of(anvil.chainId()));
       long block =
           new StakingWriter(tx, cStaking)
               .unstake(m.account().getAddress(), UNSTAKE)

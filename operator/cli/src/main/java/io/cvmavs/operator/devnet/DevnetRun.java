@@ -382,11 +382,11 @@ final class DevnetRun implements AutoCloseable {
 
     CvmTaskComputer cvm =
         new CvmTaskComputer(
-            new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, settings.span())),
-            manuscripts,
-            anvil.web3j(),
-            settings.workDirectory().resolve("task-generator-cvm"))
-        .shareResults(jobResults);
+                new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, settings.span())),
+                manuscripts,
+                anvil.web3j(),
+                settings.workDirectory().resolve("task-generator-cvm"))
+            .shareResults(jobResults);
     step("node API and metrics of every component:");
     endpoints.forEach(out::println);
     out.flush();

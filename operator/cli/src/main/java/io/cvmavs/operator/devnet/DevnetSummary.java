@@ -165,9 +165,7 @@ public record DevnetSummary(
               b.medianGas() < 0 ? "-" : b.medianGas() + " (median)");
           out.printf(
               "  %-32s %d rotateValidatorSet on CvmCheckpoints, %d checkpoint(s) landed after%n",
-              "bridge validator set",
-              b.rotations(),
-              b.relayedAfterRotation());
+              "bridge validator set", b.rotations(), b.relayedAfterRotation());
         });
     out.println();
   }
