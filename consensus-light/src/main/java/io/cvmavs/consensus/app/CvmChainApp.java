@@ -562,8 +562,15 @@ public final class CvmChainApp implements Application, AutoCloseable {
       return Optional.empty();
     }
     try {
-      CvmBlock block =
-          settings.engine().get().block(best.manuscriptHash(), best.nextHeight(), from, to);
+      Optional<CvmBlock> ready =
+          settings.engine().get().ready(best.manuscriptHash(), best.nextHeight(), from, to);
+      if (ready.isEmpty()) {
+        LOG.debug(
+            "PrepareProposal: CVM block {} is not built yet; proposed at a later height",
+            best.nextHeight());
+        return Optional.empty();
+      }
+      CvmBlock block = ready.get();
       long records = block.header().datasets().stream().mapToLong(d -> d.recordCount()).sum();
       if (records > settings.maxBlockRecords()) {
         LOG.warn(

@@ -10,6 +10,7 @@ import io.cvmavs.consensus.app.engine.EthereumHead;
 import io.cvmavs.consensus.app.model.AppException;
 import io.cvmavs.consensus.app.model.BlsValidator;
 import io.cvmavs.consensus.app.tx.TxCodec;
+import io.cvmavs.consensus.app.validators.ValidatorSource;
 import io.cvmavs.consensus.driver.DriverException;
 import io.cvmavs.consensus.driver.LocalConsensusDriver;
 import io.cvmavs.consensus.driver.LocalNet;
@@ -53,7 +54,16 @@ public final class CvmChainNet implements AutoCloseable {
    * (the one registered in the AVS registry) and the CVM it re-executes with.
    */
   public record Validator(
-      String name, ValidatorKey consensusKey, BlsKeyPair bls, CvmEngine engine) {}
+      String name,
+      ValidatorKey consensusKey,
+      BlsKeyPair bls,
+      CvmEngine engine,
+      Optional<ValidatorSource> validatorSource) {
+    /** A validator without a validator source: the chain keeps its genesis set. */
+    public Validator(String name, ValidatorKey consensusKey, BlsKeyPair bls, CvmEngine engine) {
+      this(name, consensusKey, bls, engine, Optional.empty());
+    }
+  }
 
   /**
    * @param genesis the chain's app state; its BLS set must hold every validator (same keys)
@@ -115,7 +125,15 @@ public final class CvmChainNet implements AutoCloseable {
       int validatorsUp,
       String appHash,
       int certificates,
-      long rejectedRounds) {}
+      long rejectedRounds,
+      List<SetChange> setChanges) {}
+
+  /**
+   * A {@code ValidatorSetUpdate} that changed the set: FinalizeBlock of {@code height} returned
+   * {@code updates} CometBFT validator updates (power 0 removes), in effect from {@code height + 2}
+   * ({@code effective}: the driver's block there carries the new validators hash).
+   */
+  public record SetChange(long height, int updates, boolean effective) {}
 
   /** A {@code light sync} from height 1 to {@code height}: exit code and the last line. */
   public record LightSync(int exitCode, long height, String hash, int lines, String output) {}
@@ -188,7 +206,7 @@ public final class CvmChainNet implements AutoCloseable {
             Optional.of(v.bls()),
             settings.ethereum(),
             Optional.of(v.engine()),
-            Optional.empty(),
+            v.validatorSource(),
             100_000);
     if (settings.deposits().isPresent()) {
       app = app.withDeposits(settings.deposits().get());
@@ -244,10 +262,25 @@ public final class CvmChainNet implements AutoCloseable {
     int certificates = 0;
     long cvmBlocks = 0;
     String appHash = "";
+    List<SetChange> changes = new ArrayList<>();
     for (long h = 1; h <= height; h++) {
       Optional<StoredBlock> b = d.block(h);
       if (b.isEmpty()) {
         continue;
+      }
+      int updates = b.get().finalizeResponse().getValidatorUpdatesCount();
+      if (updates > 0) {
+        Optional<StoredBlock> before = d.block(h + 1);
+        Optional<StoredBlock> after = d.block(h + 2);
+        boolean effective =
+            before.isPresent()
+                && after.isPresent()
+                && !before
+                    .get()
+                    .header()
+                    .getValidatorsHash()
+                    .equals(after.get().header().getValidatorsHash());
+        changes.add(new SetChange(h, updates, effective));
       }
       List<ByteString> txs = b.get().txs();
       for (int i = 0; i < txs.size(); i++) {
@@ -275,7 +308,8 @@ public final class CvmChainNet implements AutoCloseable {
     }
     long rejected =
         d.rounds().stream().filter(r -> r.outcome() == RoundRecord.Outcome.REJECTED).count();
-    return new Status(height, cvmBlocks, apps.length, up, appHash, certificates, rejected);
+    return new Status(
+        height, cvmBlocks, apps.length, up, appHash, certificates, rejected, List.copyOf(changes));
   }
 
   /** An {@code abci_query} through the driver's RPC (as a client would ask); JSON answer. */

@@ -20,7 +20,16 @@ public final class FaultyEngine implements CvmEngine {
 
   @Override
   public CvmBlock block(byte[] manuscriptHash, long height, long fromBlock, long toBlock) {
-    CvmBlock right = honest.block(manuscriptHash, height, fromBlock, toBlock);
+    return wrong(honest.block(manuscriptHash, height, fromBlock, toBlock));
+  }
+
+  @Override
+  public java.util.Optional<CvmBlock> ready(
+      byte[] manuscriptHash, long height, long fromBlock, long toBlock) {
+    return honest.ready(manuscriptHash, height, fromBlock, toBlock).map(FaultyEngine::wrong);
+  }
+
+  private static CvmBlock wrong(CvmBlock right) {
     CvmBlockHeader h = right.header();
     return new CvmBlock(
         new CvmBlockHeader(

@@ -69,6 +69,17 @@ public final class CvmTaskComputer implements TaskComputer {
   private final Supplier<FlinkRuntime> flink;
   private ManuscriptRunner runner;
   private ManuscriptResolver resolver;
+  private volatile JobResults shared;
+
+  /** Blocks built so far (newest 64), readable without waiting for a build in progress. */
+  private final Map<String, CvmBlock> finished =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, CvmBlock> eldest) {
+              return size() > 64;
+            }
+          });
 
   /** One manuscript's blocks: headers built so far and the most recent blocks whole. */
   private static final class Chain {
@@ -197,6 +208,15 @@ public final class CvmTaskComputer implements TaskComputer {
   }
 
   /**
+   * The CVM block of {@code manuscriptHash} at {@code height} if this CVM has built it already;
+   * empty otherwise. Never waits (a build in progress holds this computer for as long as its Flink
+   * job takes): for callers that must answer promptly, such as a CVM chain proposer.
+   */
+  public Optional<CvmBlock> built(byte[] manuscriptHash, long height) {
+    return Optional.ofNullable(finished.get(hex(manuscriptHash) + ":" + height));
+  }
+
+  /**
    * Resolves manuscripts through the on-chain registry from now on: a task naming a hash that is
    * not preloaded is fetched, checked and run ({@link ManuscriptResolver#resolve}); a task naming a
    * preloaded one is refused when the registry lists it as revoked (a preloaded file the registry
@@ -204,6 +224,16 @@ public final class CvmTaskComputer implements TaskComputer {
    */
   public synchronized CvmTaskComputer resolveFrom(ManuscriptResolver resolver) {
     this.resolver = resolver;
+    return this;
+  }
+
+  /**
+   * Shares Flink job results with the other CVMs of this process given the same {@code results}
+   * ({@link JobResults}: keyed by manuscript, range and this CVM's own source root). Blocks are
+   * still built, chained and checked per CVM; only identical jobs are not run twice.
+   */
+  public CvmTaskComputer shareResults(JobResults results) {
+    this.shared = results;
     return this;
   }
 
@@ -252,6 +282,7 @@ public final class CvmTaskComputer implements TaskComputer {
       last = build(chain, h, h == 0 ? Optional.empty() : Optional.of(chain.built.get(h - 1)));
       chain.built.put(h, last.header());
       chain.recent.put(h, last);
+      finished.put(hex(chain.manuscript.hash()) + ":" + h, last);
     }
     return last;
   }
@@ -349,21 +380,42 @@ public final class CvmTaskComputer implements TaskComputer {
     long ingested = System.nanoTime();
     long[] job = new long[2];
     Map<String, CanonicalDataset> datasets;
+    JobResults results = shared;
+    JobResults.Key key = JobResults.Key.of(chain.manuscript.hash(), source);
+    Optional<Map<String, CanonicalDataset>> reused = Optional.empty();
     if (chain.manuscript.passThrough()) {
       datasets =
           chain.manuscript.datasets(store, this::runner, source.fromBlock(), source.toBlock());
+    } else if (results != null && (reused = results.take(key)).isPresent()) {
+      datasets = reused.get(); // another CVM of this process ran this very job
     } else {
+      java.util.concurrent.atomic.AtomicReference<Map<String, CanonicalDataset>> fromLane =
+          new java.util.concurrent.atomic.AtomicReference<>();
       datasets =
           onFlinkLane(
               () -> {
+                // Queued behind the same job of another CVM: take its result instead.
+                if (results != null) {
+                  Optional<Map<String, CanonicalDataset>> r = results.take(key);
+                  if (r.isPresent()) {
+                    fromLane.set(r.get());
+                    return r.get();
+                  }
+                }
                 job[0] = System.nanoTime();
                 try {
-                  return chain.manuscript.datasets(
-                      store, this::runner, source.fromBlock(), source.toBlock());
+                  Map<String, CanonicalDataset> d =
+                      chain.manuscript.datasets(
+                          store, this::runner, source.fromBlock(), source.toBlock());
+                  if (results != null) {
+                    results.put(key, d);
+                  }
+                  return d;
                 } finally {
                   job[1] = System.nanoTime();
                 }
               });
+      reused = Optional.ofNullable(fromLane.get());
     }
     CvmBlock block =
         new CvmBlockBuilder()
@@ -377,11 +429,13 @@ public final class CvmTaskComputer implements TaskComputer {
         millis(ingested - started),
         chain.manuscript.passThrough()
             ? "stored rows"
-            : "Flink job "
-                + millis(job[1] - job[0])
-                + " ms after "
-                + millis(job[0] - ingested)
-                + " ms in the Flink lane",
+            : reused.isPresent()
+                ? "the same job's result from another CVM of this process"
+                : "Flink job "
+                    + millis(job[1] - job[0])
+                    + " ms after "
+                    + millis(job[0] - ingested)
+                    + " ms in the Flink lane",
         source.fromBlock(),
         source.toBlock(),
         datasets.values().stream().mapToInt(CanonicalDataset::size).sum());

@@ -18,4 +18,14 @@ public interface CvmEngine {
    * @throws io.cvmavs.cvm.CvmException (or a subclass) when the block cannot be built
    */
   CvmBlock block(byte[] manuscriptHash, long height, long fromBlock, long toBlock);
+
+  /**
+   * The same block, but only if it can be had without waiting for a build: what a proposer's
+   * PrepareProposal asks (CometBFT's proposer must answer within its timeout; a block that is not
+   * ready is proposed at a later height). Empty when not ready. The default builds it.
+   */
+  default java.util.Optional<CvmBlock> ready(
+      byte[] manuscriptHash, long height, long fromBlock, long toBlock) {
+    return java.util.Optional.of(block(manuscriptHash, height, fromBlock, toBlock));
+  }
 }

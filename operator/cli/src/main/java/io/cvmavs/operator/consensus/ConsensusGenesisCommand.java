@@ -9,7 +9,6 @@ import io.cvmavs.consensus.app.CometGenesis;
 import io.cvmavs.consensus.app.GenesisState;
 import io.cvmavs.consensus.app.model.BlsValidator;
 import io.cvmavs.consensus.app.model.BlsValidatorSet;
-import io.cvmavs.consensus.app.validators.BlsKeyDirectory;
 import io.cvmavs.consensus.app.validators.StakeAggregatorSource;
 import io.cvmavs.cvm.proof.Keccak;
 import io.cvmavs.stake.aggregate.StakeAggregator;
@@ -164,19 +163,10 @@ public final class ConsensusGenesisCommand implements Callable<Integer> {
       long at = block != null ? block : rpc.blockNumber();
       long epoch = aggregator.schedule().epochOf(at);
       long boundary = aggregator.schedule().boundary(epoch);
-      Map<String, BlsKeyDirectory.BlsPublicKeys> keys = new HashMap<>();
-      for (RegistryReader.PubkeyRegistration r :
-          new RegistryReader(rpc, cfg.contract(StakeConfig.REGISTRY))
-              .pubkeyRegistrations(0, boundary)) {
-        keys.put(
-            r.operator().toLowerCase(java.util.Locale.ROOT),
-            new BlsKeyDirectory.BlsPublicKeys(r.pubkeyG1(), r.pubkeyG2()));
-      }
       BlsValidatorSet set =
           new StakeAggregatorSource(
                   aggregator,
-                  (operator, b) ->
-                      Optional.ofNullable(keys.get(operator.toLowerCase(java.util.Locale.ROOT))))
+                  new RegistryBlsKeys(new RegistryReader(rpc, cfg.contract(StakeConfig.REGISTRY))))
               .epochSet(epoch);
       Map<String, String> names = new HashMap<>();
       aggregator

@@ -34,14 +34,24 @@ final class DevnetBridge implements AutoCloseable {
   /** A checkpoint at least every this many CVM heights. */
   static final long EVERY = 3;
 
-  /** What the summary shows: checkpoints landed, the contract's last height, gas per checkpoint. */
-  record Outcome(long relayed, long lastHeight, long medianGas) {}
+  /**
+   * What the summary shows: checkpoints landed, the contract's last height, gas per checkpoint,
+   * validator-set rotations ({@code rotateValidatorSet}) and checkpoints landed after the first.
+   */
+  record Outcome(
+      long relayed, long lastHeight, long medianGas, long rotations, long relayedAfterRotation) {
+    Outcome(long relayed, long lastHeight, long medianGas) {
+      this(relayed, lastHeight, medianGas, 0, 0);
+    }
+  }
 
   private final ContractCheckpointChain contract;
   private final CometCvmChain cvm;
   private final Thread loop;
   private final List<Long> gas = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong relayed = new AtomicLong();
+  private final AtomicLong rotations = new AtomicLong();
+  private final AtomicLong relayedAfterRotation = new AtomicLong();
 
   private DevnetBridge(
       ContractCheckpointChain contract, CometCvmChain cvm, Relayer relayer, Consumer<String> step) {
@@ -100,8 +110,20 @@ final class DevnetBridge implements AutoCloseable {
   }
 
   private void onEvent(Relayer.Event e, Consumer<String> step) {
+    if (e.kind() == Relayer.Event.Kind.ROTATED) {
+      long n = rotations.incrementAndGet();
+      step.accept(
+          String.format(
+              "bridge: CvmCheckpoints rotated to the CVM chain's new validator set after CVM height"
+                  + " %d (rotation %d, %d gas)",
+              e.height(), n, e.gasUsed()));
+      return;
+    }
     if (e.kind() != Relayer.Event.Kind.SUBMITTED) {
       return;
+    }
+    if (rotations.get() > 0) {
+      relayedAfterRotation.incrementAndGet();
     }
     gas.add(e.gasUsed());
     if (relayed.incrementAndGet() == 1) {
@@ -116,7 +138,10 @@ final class DevnetBridge implements AutoCloseable {
   Outcome outcome() {
     // The chain has run since before the first task; give a slow first submission 30 s more.
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (relayed.get() == 0 && loop.isAlive() && System.nanoTime() < deadline) {
+    // After a rotation, likewise for the first checkpoint signed by the new set.
+    while ((relayed.get() == 0 || (rotations.get() > 0 && relayedAfterRotation.get() == 0))
+        && loop.isAlive()
+        && System.nanoTime() < deadline) {
       try {
         Thread.sleep(250);
       } catch (InterruptedException e) {
@@ -130,7 +155,12 @@ final class DevnetBridge implements AutoCloseable {
     } catch (RuntimeException e) {
       last = -1;
     }
-    return new Outcome(relayed.get(), last, DevnetSummary.percentile(new ArrayList<>(gas), 50));
+    return new Outcome(
+        relayed.get(),
+        last,
+        DevnetSummary.percentile(new ArrayList<>(gas), 50),
+        rotations.get(),
+        relayedAfterRotation.get());
   }
 
   private void stop() {

@@ -1,27 +1,42 @@
 package io.cvmavs.operator.devnet;
 
+import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.rpc.BatchRpc;
+import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.chain.staking.StakingWriter;
 import io.cvmavs.consensus.app.GenesisState;
 import io.cvmavs.consensus.app.engine.CvmEngine;
 import io.cvmavs.consensus.app.engine.TaskComputerEngine;
+import io.cvmavs.consensus.app.validators.StakeAggregatorSource;
+import io.cvmavs.consensus.app.validators.ValidatorSource;
 import io.cvmavs.consensus.devnet.CvmChainNet;
 import io.cvmavs.consensus.devnet.FaultyEngine;
 import io.cvmavs.consensus.driver.RoundRecord;
 import io.cvmavs.consensus.driver.ValidatorKey;
+import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.operator.consensus.ConsensusGenesisCommand;
+import io.cvmavs.operator.consensus.RegistryBlsKeys;
+import io.cvmavs.stake.aggregate.StakeAggregator;
+import io.cvmavs.stake.chain.RpcStakeReader;
 import io.cvmavs.stake.config.StakeConfig;
 import io.cvmavs.stake.config.StakeConfigLoader;
+import java.math.BigInteger;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
 
 /**
  * The devnet's CVM chain: one {@link io.cvmavs.consensus.app.CvmChainApp} per operator, in this
@@ -44,10 +59,25 @@ final class DevnetConsensus implements AutoCloseable {
       ValidatorKey consensusKey,
       BlsKeyPair bls,
       CvmTaskComputer cvm,
-      boolean faulty) {}
+      boolean faulty,
+      Credentials account) {}
+
+  /**
+   * Stake epochs of the devnet's CVM chain, in Ethereum blocks: short, so that a run sees a stake
+   * change reach the chain (the set of epoch e is read at its first block; the chain adopts it once
+   * that block is agreed final, and CometBFT applies it two heights later).
+   */
+  static final long EPOCH_BLOCKS = 10;
+
+  /**
+   * $C (wei) the stake-change operator unstakes at the start: its power drops at the next epoch.
+   */
+  static final BigInteger UNSTAKE = new BigInteger("25000000000000000000");
 
   private final CvmChainNet chain;
   private final List<Member> members;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private volatile String stakeChange = "no stake change";
   private final Consumer<String> step;
   private final Thread drill;
   private final Path details;
@@ -88,67 +118,135 @@ final class DevnetConsensus implements AutoCloseable {
       throws Exception {
     Path dir = runDirectory.resolve("consensus");
     Files.createDirectories(dir);
-    // The stake aggregator over the devnet's contracts, its epoch the current block (so the set
-    // holds every operator registered so far).
+    // The stake aggregator over the devnet's contracts, epoch 0 starting at the current block (so
+    // its set holds every operator registered so far), then an epoch every EPOCH_BLOCKS blocks.
     Path stakeYaml =
         Files.writeString(
             dir.resolve("stake.yaml"),
             """
             eth_rpc_url: %s
             deployment_file: %s
-            epoch: {genesis_block: 0, length_blocks: 1}
+            epoch: {genesis_block: %d, length_blocks: %d}
             power: {unit: 1}
             prices:
               c_per_eth: {value: "4"}
               strategies:
                 default: {value: "1"}
             """
-                .formatted(anvil.rpcUrl(), deploymentFile.toAbsolutePath()));
+                .formatted(
+                    anvil.rpcUrl(),
+                    deploymentFile.toAbsolutePath(),
+                    anvil.blockNumber(),
+                    EPOCH_BLOCKS));
     StakeConfig cfg = StakeConfigLoader.load(stakeYaml);
     ConsensusGenesisCommand.Genesis g =
         ConsensusGenesisCommand.genesis(cfg, null, List.of(manuscriptHash), cvmGenesisBlock, span);
     GenesisState genesis = g.app();
     List<CvmChainNet.Validator> validators = new ArrayList<>();
+    List<AutoCloseable> resources = new ArrayList<>();
     for (Member m : members) {
       CvmEngine engine = new TaskComputerEngine(m.cvm());
+      // Each validator reads the stake aggregator's set of every new epoch itself (its own RPC
+      // batch client; the registry's BLS keys): the proposer proposes it, the others compare.
+      BatchRpc batch = new BatchRpc(cfg.ethRpcUrl().toString(), cfg.maxCallsPerRequest());
+      resources.add(batch);
+      ValidatorSource source =
+          new StakeAggregatorSource(
+              new StakeAggregator(new RpcStakeReader(batch, cfg), cfg),
+              new RegistryBlsKeys(
+                  new RegistryReader(
+                      ChainAccess.read(cfg.ethRpcUrl(), Optional.empty()),
+                      cfg.contract(StakeConfig.REGISTRY))));
       validators.add(
           new CvmChainNet.Validator(
-              m.name(), m.consensusKey(), m.bls(), m.faulty() ? new FaultyEngine(engine) : engine));
+              m.name(),
+              m.consensusKey(),
+              m.bls(),
+              m.faulty() ? new FaultyEngine(engine) : engine,
+              Optional.of(source)));
     }
-    // Validators report Ethereum final 5 CVM spans behind the head: the nodes share one Flink lane
-    // (attestations took 15-20 s per CVM block here), so by then they have mostly built the
-    // range's CVM block and ProcessProposal compares with a ready one instead of waiting for it.
+    // Validators report Ethereum final 2 CVM spans behind the head. A proposer proposes a CVM block
+    // only once its node's CVM has built it (CvmEngine.ready), so heights never wait for Flink; the
+    // nodes share Flink job results (JobResults), so the other validators have it too by then.
     CvmChainNet chain =
         CvmChainNet.start(
             new CvmChainNet.Settings(
                 CHAIN_ID,
                 genesis,
                 validators,
-                () -> Math.max(0, anvil.blockNumber() - 5 * span),
+                () -> Math.max(0, anvil.blockNumber() - 2 * span),
                 dir.resolve("data"),
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(30)));
     DevnetConsensus c = new DevnetConsensus(chain, members, step, dir.resolve("chain.log"));
+    c.resources.addAll(resources);
     c.genesisSet = genesis.validators();
     step.accept(
         String.format(
             "CVM chain: %d validators (stake aggregator's set, operators' Ed25519 + BLS keys),"
                 + " local consensus driver, RPC %s; details in %s",
             genesis.validators().size(), chain.rpc(), dir.resolve("chain.log")));
+    c.changeStake(anvil, Deployments.read(deploymentFile).address("CStaking"));
     if (c.drill != null) {
       c.drill.start();
     }
     return c;
   }
 
-  /** Kills one validator at height 3, restarts it three heights later, waits for its catch-up. */
+  /**
+   * The run's stake change: the first honest operator that is not the drill's victim unstakes
+   * {@link #UNSTAKE} of its $C (unbonding $C does not count), so its power drops at the next stake
+   * epoch and the CVM chain, then the bridge, must rotate to the new set.
+   */
+  private void changeStake(AnvilNode anvil, String cStaking) {
+    int victim = drill == null ? -1 : victim();
+    Member m = null;
+    for (int i = 0; i < members.size() && m == null; i++) {
+      if (!members.get(i).faulty() && i != victim) {
+        m = members.get(i);
+      }
+    }
+    if (m == null) {
+      return;
+    }
+    try {
+      Transactor tx =
+          ChainAccess.open(
+              URI.create(anvil.rpcUrl()), m.account().getEcKeyPair(), Optional.of(anvil.chainId()));
+      long block =
+          new StakingWriter(tx, cStaking)
+              .unstake(m.account().getAddress(), UNSTAKE)
+              .getBlockNumber()
+              .longValueExact();
+      tx.web3j().shutdown();
+      stakeChange =
+          String.format(
+              "%s unstaked 25 $C at Ethereum block %d (stake epochs of %d blocks)",
+              m.name(), block, EPOCH_BLOCKS);
+    } catch (RuntimeException e) {
+      stakeChange = m.name() + " could not unstake: " + e.getMessage();
+      LOG.warn("devnet stake change failed", e);
+    }
+    step.accept("CVM chain: " + stakeChange + "; the set must follow at the next epoch");
+  }
+
+  /**
+   * Kills one validator once CVM blocks flow (the first one finalised, or height 20 at the latest),
+   * restarts it three heights later, waits for its catch-up; each step is a console line.
+   */
   private void drill() {
     int v = victim();
     String name = members.get(v).name();
     try {
-      awaitHeight(3);
+      while (chain.driver().latestHeight() < 20 && chain.status().cvmBlocks() == 0) {
+        Thread.sleep(250);
+      }
       chain.kill(v);
       long killedAt = chain.driver().latestHeight();
+      step.accept(
+          String.format(
+              "CVM chain: validator %s killed at height %d (%d CVM blocks finalised so far)",
+              name, killedAt, chain.status().cvmBlocks()));
       awaitHeight(killedAt + 3);
       chain.restart(v);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -160,6 +258,11 @@ final class DevnetConsensus implements AutoCloseable {
                       + " height %d)",
                   name, killedAt, killedAt + 3, chain.app(v).height());
           drillOk = true;
+          step.accept(
+              String.format(
+                  "CVM chain: validator %s restarted at height %d; handshake (Info) + replay of"
+                      + " the blocks it missed: caught up at height %d",
+                  name, killedAt + 3, chain.app(v).height()));
           return;
         }
         Thread.sleep(200);
@@ -187,6 +290,8 @@ final class DevnetConsensus implements AutoCloseable {
       int certificates,
       long rejectedRounds,
       long lightSyncedTo,
+      int setChanges,
+      long firstSetChangeHeight,
       boolean ok) {}
 
   private Outcome outcome;
@@ -241,6 +346,7 @@ final class DevnetConsensus implements AutoCloseable {
                     ? " (wrong CVM blocks of the faulty validator)"
                     : " (the faulty validator proposed no CVM block this run)",
             drillOutcome));
+    step.accept(setChangeLine(s));
     CvmChainNet.LightSync sync = chain.lightSync(s.height());
     writeDetails(s, sync);
     boolean synced = sync.exitCode() == 0 && sync.height() == s.height();
@@ -263,7 +369,29 @@ final class DevnetConsensus implements AutoCloseable {
             s.certificates(),
             s.rejectedRounds(),
             synced ? sync.height() : -1,
+            s.setChanges().size(),
+            s.setChanges().isEmpty() ? -1 : s.setChanges().get(0).height(),
             ok);
+  }
+
+  private String setChangeLine(CvmChainNet.Status s) {
+    if (s.setChanges().isEmpty()) {
+      return "CVM chain: validator set unchanged (" + stakeChange + ")";
+    }
+    List<String> at = new ArrayList<>();
+    for (CvmChainNet.SetChange c : s.setChanges()) {
+      at.add(
+          String.format(
+              "height %d (%d update%s, %s at %d)",
+              c.height(),
+              c.updates(),
+              c.updates() == 1 ? "" : "s",
+              c.effective() ? "in effect" : "not yet in effect",
+              c.height() + 2));
+    }
+    return String.format(
+        "CVM chain: validator set changed %d time(s) by stake epoch: %s; %s",
+        s.setChanges().size(), String.join(", ", at), stakeChange);
   }
 
   /** Every round, every decided block, the drill and the light sync's output: the run's log. */
@@ -317,5 +445,12 @@ final class DevnetConsensus implements AutoCloseable {
       drill.interrupt();
     }
     chain.close();
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.debug("closing {}: {}", r, e.getMessage());
+      }
+    }
   }
 }

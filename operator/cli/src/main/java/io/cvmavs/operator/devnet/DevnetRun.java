@@ -14,6 +14,7 @@ import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.BlockSchedule;
 import io.cvmavs.cvm.task.CvmTaskComputer;
+import io.cvmavs.cvm.task.JobResults;
 import io.cvmavs.cvm.task.ManuscriptResolver;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.process.FreePort;
@@ -111,6 +112,7 @@ final class DevnetRun implements AutoCloseable {
   private SeededOperators seeded;
   private DevnetConsensus consensus;
   private DevnetAnchoring anchoring;
+  private JobResults jobResults;
   private DevnetBridge bridge;
 
   /**
@@ -281,6 +283,11 @@ final class DevnetRun implements AutoCloseable {
             true,
             0); // the devnet's task generator tasks at once too (anvil does not reorganise)
     List<DevnetConsensus.Member> validators = new ArrayList<>();
+    // The nodes (and through them their CVM chain validators) and the task generator's CVM share
+    // Flink job results: they all run in this JVM on one Flink lane, so each CVM block's job runs
+    // once instead of once per node (every CVM still ingests and checks its own source root, the
+    // key of a shared result). The challenger keeps its own jobs.
+    jobResults = new JobResults(64);
     for (int i = 0; i < settings.operators(); i++) {
       boolean faulty = i < settings.faulty();
       java.util.concurrent.atomic.AtomicReference<CvmTaskComputer> computer =
@@ -291,12 +298,17 @@ final class DevnetRun implements AutoCloseable {
               keys.get(i),
               nodeOptions,
               honest -> {
-                computer.set((CvmTaskComputer) honest);
+                computer.set(((CvmTaskComputer) honest).shareResults(jobResults));
                 return faulty ? new FaultyComputer(honest) : honest;
               }));
       validators.add(
           new DevnetConsensus.Member(
-              "operator-" + (i + 1), consensusKeys.get(i), keys.get(i), computer.get(), faulty));
+              "operator-" + (i + 1),
+              consensusKeys.get(i),
+              keys.get(i),
+              computer.get(),
+              faulty,
+              anvil.account(i + 1).credentials()));
     }
     step(
         "%d operator nodes running (WebSocket subscription + backfill)%s",
@@ -376,10 +388,11 @@ final class DevnetRun implements AutoCloseable {
 
     CvmTaskComputer cvm =
         new CvmTaskComputer(
-            new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, settings.span())),
-            manuscripts,
-            anvil.web3j(),
-            settings.workDirectory().resolve("task-generator-cvm"));
+                new CvmTaskComputer.Settings("eth", new BlockSchedule(genesis, settings.span())),
+                manuscripts,
+                anvil.web3j(),
+                settings.workDirectory().resolve("task-generator-cvm"))
+            .shareResults(jobResults);
     step("node API and metrics of every component:");
     endpoints.forEach(out::println);
     out.flush();

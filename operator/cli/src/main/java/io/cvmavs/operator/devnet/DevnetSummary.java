@@ -144,17 +144,29 @@ public record DevnetSummary(
               "CVM chain checkpoints", c.certificates(), c.rejectedRounds());
           out.printf(
               "  %-32s %s%n",
+              "CVM chain validator set",
+              c.setChanges() == 0
+                  ? "unchanged"
+                  : String.format(
+                      "changed %d time(s) by stake epoch, first at height %d (in effect at %d)",
+                      c.setChanges(), c.firstSetChangeHeight(), c.firstSetChangeHeight() + 2));
+          out.printf(
+              "  %-32s %s%n",
               "light client",
               c.lightSyncedTo() < 0 ? "FAILED" : "verified 1 → " + c.lightSyncedTo());
         });
     bridge.ifPresent(
-        b ->
-            out.printf(
-                "  %-32s %d relayed, last CVM height on Ethereum %s, gas per checkpoint %s%n",
-                "bridge checkpoints",
-                b.relayed(),
-                b.lastHeight() < 0 ? "-" : b.lastHeight(),
-                b.medianGas() < 0 ? "-" : b.medianGas() + " (median)"));
+        b -> {
+          out.printf(
+              "  %-32s %d relayed, last CVM height on Ethereum %s, gas per checkpoint %s%n",
+              "bridge checkpoints",
+              b.relayed(),
+              b.lastHeight() < 0 ? "-" : b.lastHeight(),
+              b.medianGas() < 0 ? "-" : b.medianGas() + " (median)");
+          out.printf(
+              "  %-32s %d rotateValidatorSet on CvmCheckpoints, %d checkpoint(s) landed after%n",
+              "bridge validator set", b.rotations(), b.relayedAfterRotation());
+        });
     out.println();
   }
 
@@ -196,6 +208,8 @@ public record DevnetSummary(
           n.put("certificates", c.certificates());
           n.put("rejected_rounds", c.rejectedRounds());
           n.put("light_synced_to", c.lightSyncedTo());
+          n.put("validator_set_changes", c.setChanges());
+          n.put("first_set_change_height", c.firstSetChangeHeight());
           n.put("ok", c.ok());
         });
     bridge.ifPresent(
@@ -204,6 +218,8 @@ public record DevnetSummary(
           n.put("checkpoints_relayed", b.relayed());
           n.put("last_height_on_ethereum", b.lastHeight());
           n.put("gas_per_checkpoint_median", b.medianGas());
+          n.put("rotations", b.rotations());
+          n.put("checkpoints_after_rotation", b.relayedAfterRotation());
         });
     ArrayNode list = root.putArray("tasks");
     for (Task t : tasks) {

@@ -127,6 +127,20 @@ class DevnetCommandIT {
     assertThat(printed)
         .contains("[devnet] bridge: first checkpoint landed on Ethereum")
         .contains("bridge checkpoints");
+    // issue 17 (b): the devnet's stake change (an operator unstakes $C at the start) reached the
+    // chain at the next stake epoch (ValidatorSetUpdate, CometBFT updates in effect at H+2), the
+    // relayer rotated CvmCheckpoints to the new set and checkpoints kept landing after it
+    assertThat(chain.path("validator_set_changes").asInt()).as("%s", chain).isPositive();
+    assertThat(bridge.path("rotations").asLong()).as("%s", bridge).isPositive();
+    assertThat(bridge.path("checkpoints_after_rotation").asLong()).as("%s", bridge).isPositive();
+    assertThat(printed)
+        .contains("unstaked 25 $C at Ethereum block")
+        .contains("CVM chain: validator set changed")
+        .contains("bridge: CvmCheckpoints rotated to the CVM chain's new validator set");
+    // (c): the kill/restart drill while CVM blocks flow, on the console
+    assertThat(printed)
+        .containsPattern("CVM chain: validator operator-1 killed at height \\d+")
+        .contains("caught up at height");
     assertThat(printed)
         .contains("operators slashed")
         .contains("(as expected)")
