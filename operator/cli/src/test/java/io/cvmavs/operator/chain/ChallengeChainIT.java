@@ -1,5 +1,6 @@
 package io.cvmavs.operator.chain;
 
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,6 +76,7 @@ class ChallengeChainIT {
     tm = d.address("CvmTaskManager");
     Transactor deployer = ChainAccess.open(rpc, ChainAccess.devnetDeployer(), Optional.of(chainId));
     owner = new TaskManagerWriter(deployer, tm);
+    AvsLocalnet.registerHash(deployer, d, Hash.sha3("manuscript".getBytes()));
     reader = new TaskManagerReader(deployer, tm);
     Transactor challengerTx =
         ChainAccess.open(rpc, anvil.account(5).credentials().getEcKeyPair(), Optional.of(chainId));

@@ -1,5 +1,6 @@
 package io.cvmavs.operator.chain;
 
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,6 +34,7 @@ class TaskManagerChainIT {
     TaskManagerReader reader = new TaskManagerReader(generator, tm);
     TaskManagerWriter writer = new TaskManagerWriter(generator, tm);
     long before = reader.latestTaskNum();
+    AvsLocalnet.registerHash(generator, d, Hash.sha3("manuscript".getBytes()));
 
     CvmTask task =
         writer.createTask(
