@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {CvmManuscriptRegistry} from "../src/avs/CvmManuscriptRegistry.sol";
 import {CvmRegistry} from "../src/avs/CvmRegistry.sol";
 import {CvmServiceManager} from "../src/avs/CvmServiceManager.sol";
 import {CvmSlasher} from "../src/avs/CvmSlasher.sol";
 import {CvmTaskFees} from "../src/avs/CvmTaskFees.sol";
-import {CvmManuscriptRegistry} from "../src/avs/CvmManuscriptRegistry.sol";
 import {CvmTaskManager} from "../src/avs/CvmTaskManager.sol";
 import {AVSDirectory} from "../src/core/AVSDirectory.sol";
 import {AllocationManager} from "../src/core/AllocationManager.sol";

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {CvmManuscriptRegistry} from "../../src/avs/CvmManuscriptRegistry.sol";
+import {ICvmManuscriptRegistry} from "../../src/interfaces/avs/ICvmManuscriptRegistry.sol";
 import {
     ICvmTaskManagerErrors,
     ICvmTaskManagerEvents,
     ICvmTaskManagerTypes
 } from "../../src/interfaces/avs/ICvmTaskManager.sol";
-import {CvmManuscriptRegistry} from "../../src/avs/CvmManuscriptRegistry.sol";
-import {ICvmManuscriptRegistry} from "../../src/interfaces/avs/ICvmManuscriptRegistry.sol";
 import {BN254} from "../../src/libraries/BN254.sol";
 import {BlsTestKeys} from "../utils/BlsTestKeys.sol";
 import {CvmFixture} from "../utils/CvmFixture.sol";

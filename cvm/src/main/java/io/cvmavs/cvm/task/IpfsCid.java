@@ -46,15 +46,15 @@ public final class IpfsCid {
    */
   public static Verdict check(String cid, byte[] bytes) {
     Decoded d = decode(cid);
-    if (d.hashCode == HASH_IDENTITY) {
+    if (d.hashFunction == HASH_IDENTITY) {
       return Arrays.equals(d.digest, bytes)
           ? new Verdict(Verdict.Kind.MATCHES, "")
           : new Verdict(Verdict.Kind.MISMATCH, "the CID's identity hash is not the bytes served");
     }
-    if (d.hashCode != HASH_SHA2_256 || d.digest.length != 32) {
+    if (d.hashFunction != HASH_SHA2_256 || d.digest.length != 32) {
       return new Verdict(
           Verdict.Kind.UNVERIFIABLE,
-          "multihash 0x" + Integer.toHexString(d.hashCode) + " is not sha2-256");
+          "multihash 0x" + Integer.toHexString(d.hashFunction) + " is not sha2-256");
     }
     byte[] expected;
     if (d.codec == CODEC_RAW) {
@@ -83,7 +83,7 @@ public final class IpfsCid {
                 + ", sha2-256)");
   }
 
-  private record Decoded(int codec, int hashCode, byte[] digest) {}
+  private record Decoded(int codec, int hashFunction, byte[] digest) {}
 
   private static Decoded decode(String cid) {
     if (cid.isEmpty()) {
