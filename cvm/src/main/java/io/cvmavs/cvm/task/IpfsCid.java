@@ -23,8 +23,7 @@ public final class IpfsCid {
   private static final int CODEC_DAG_PB = 0x70;
   private static final int HASH_IDENTITY = 0x00;
   private static final int HASH_SHA2_256 = 0x12;
-  private static final String BASE58 =
-      "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  private static final String BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
   private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
   private IpfsCid() {}
@@ -72,7 +71,8 @@ public final class IpfsCid {
       expected = sha256(unixFsFileNode(bytes));
     } else {
       return new Verdict(
-          Verdict.Kind.UNVERIFIABLE, "codec 0x" + Integer.toHexString(d.codec) + " is not raw/dag-pb");
+          Verdict.Kind.UNVERIFIABLE,
+          "codec 0x" + Integer.toHexString(d.codec) + " is not raw/dag-pb");
     }
     return Arrays.equals(expected, d.digest)
         ? new Verdict(Verdict.Kind.MATCHES, "")
@@ -103,7 +103,11 @@ public final class IpfsCid {
             case 'z' -> base58(rest);
             default ->
                 throw new IllegalArgumentException(
-                    "CID " + cid + ": multibase '" + base + "' is not supported (base32 or base58btc)");
+                    "CID "
+                        + cid
+                        + ": multibase '"
+                        + base
+                        + "' is not supported (base32 or base58btc)");
           };
     }
     int[] pos = {0};
@@ -123,7 +127,9 @@ public final class IpfsCid {
     return new Decoded(codec, hash, Arrays.copyOfRange(b, pos[0], b.length));
   }
 
-  /** The dag-pb node of a one-block UnixFS file: PBNode{Data: UnixFS{Type: File, Data, filesize}}. */
+  /**
+   * The dag-pb node of a one-block UnixFS file: PBNode{Data: UnixFS{Type: File, Data, filesize}}.
+   */
   static byte[] unixFsFileNode(byte[] data) {
     ByteArrayOutputStream unixfs = new ByteArrayOutputStream();
     unixfs.write(0x08); // field 1 (Type), varint

@@ -211,8 +211,7 @@ public final class ManuscriptFetcher {
   private byte[] arweave(String locator) throws FetchException {
     String tx = locator.substring("ar://".length());
     if (!ARWEAVE_TX.matcher(tx).matches()) {
-      throw new FetchException(
-          "locator " + locator + ": not ar://TXID (43 base64url characters)");
+      throw new FetchException("locator " + locator + ": not ar://TXID (43 base64url characters)");
     }
     if (gateways.arweave().isEmpty()) {
       throw new FetchException(

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * is this node's side — gateway order, limits, a gateway that serves other bytes, the CID check —
  * which needs a gateway that misbehaves on purpose. The CID decoder is anchored on published
  * vectors: {@code QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o} is {@code ipfs add} of "hello
- * world\n" (CIDv0, one UnixFS block) and {@code bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku}
- * the raw CIDv1 of the empty file (SHA-256 e3b0c442…).
+ * world\n" (CIDv0, one UnixFS block) and {@code
+ * bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku} the raw CIDv1 of the empty file
+ * (SHA-256 e3b0c442…).
  */
 class ManuscriptGatewayTest {
   @TempDir Path dir;
@@ -118,20 +119,19 @@ class ManuscriptGatewayTest {
                 .kind())
         .isEqualTo(IpfsCid.Verdict.Kind.MISMATCH);
     String emptyRaw = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
-    assertThat(IpfsCid.check(emptyRaw, new byte[0]).kind())
-        .isEqualTo(IpfsCid.Verdict.Kind.MATCHES);
+    assertThat(IpfsCid.check(emptyRaw, new byte[0]).kind()).isEqualTo(IpfsCid.Verdict.Kind.MATCHES);
     assertThat(IpfsCid.check(emptyRaw, new byte[1]).kind())
         .isEqualTo(IpfsCid.Verdict.Kind.MISMATCH);
     // identity multihash ("hello world" inline, from the blockstore-core README): the bytes are the
     // digest
     assertThat(
-            IpfsCid.check("bafkqac3imvwgy3zao5xxe3de", "hello world".getBytes(StandardCharsets.UTF_8))
+            IpfsCid.check(
+                    "bafkqac3imvwgy3zao5xxe3de", "hello world".getBytes(StandardCharsets.UTF_8))
                 .kind())
         .isEqualTo(IpfsCid.Verdict.Kind.MATCHES);
     // a dag-pb file larger than one block cannot be checked from its bytes
     byte[] big = new byte[IpfsCid.SINGLE_BLOCK_MAX + 1];
-    assertThat(IpfsCid.check(cidV0(big), big).kind())
-        .isEqualTo(IpfsCid.Verdict.Kind.UNVERIFIABLE);
+    assertThat(IpfsCid.check(cidV0(big), big).kind()).isEqualTo(IpfsCid.Verdict.Kind.UNVERIFIABLE);
     assertThatThrownBy(() -> IpfsCid.check("mAXASIA", new byte[0]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("multibase 'm'");
@@ -187,7 +187,9 @@ class ManuscriptGatewayTest {
     registry.put(
         HexFormat.of().formatHex(Keccak.hash(MANUSCRIPT)),
         new ManuscriptDirectory.Listing(
-            sha256(MANUSCRIPT), ManuscriptDirectory.Status.ACTIVE, "ipfs://" + dirCid + "/bad.yaml"));
+            sha256(MANUSCRIPT),
+            ManuscriptDirectory.Status.ACTIVE,
+            "ipfs://" + dirCid + "/bad.yaml"));
     ManuscriptResolver resolver =
         new ManuscriptResolver(
             h -> Optional.ofNullable(registry.get(HexFormat.of().formatHex(h))),
@@ -228,8 +230,7 @@ class ManuscriptGatewayTest {
     assertThatThrownBy(() -> none.fetch("ar://bNbA3TEQVL60xlgCcqdz4ZPHFZ711cZ3hmkpGttDt_U"))
         .hasMessageContaining("no Arweave gateway configured (manuscript_gateways.ar");
     ManuscriptFetcher f = fetcher(List.of(url(good)), List.of());
-    assertThatThrownBy(() -> f.fetch("ipfs://bafy"))
-        .hasMessageContaining("not ipfs://CID[/path]");
+    assertThatThrownBy(() -> f.fetch("ipfs://bafy")).hasMessageContaining("not ipfs://CID[/path]");
     assertThatThrownBy(() -> f.fetch("ipfs://" + cidV1RawUnchecked() + "/../../etc/passwd"))
         .hasMessageContaining("not ipfs://CID[/path]");
     assertThatThrownBy(

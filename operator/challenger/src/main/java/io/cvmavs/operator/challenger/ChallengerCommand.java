@@ -119,7 +119,7 @@ public final class ChallengerCommand implements Callable<Integer> {
           cvm,
           new ManuscriptRegistryReader(account.reader(), manuscriptRegistry),
           c.manuscriptLocatorDirs(),
-              new ManuscriptFetcher.Gateways(c.ipfsGateways(), c.arweaveGateways()),
+          new ManuscriptFetcher.Gateways(c.ipfsGateways(), c.arweaveGateways()),
           c.dataDirectory().resolve("challenger-cvm"));
     }
     ChainChallengerPorts chain =

@@ -1,6 +1,5 @@
 package io.cvmavs.operator.chain;
 
-import io.cvmavs.operator.localnet.AvsLocalnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,6 +26,7 @@ import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import io.cvmavs.operator.registration.OperatorRegistration;
 import io.cvmavs.operator.registration.RegistrationContracts;
 import io.cvmavs.operator.registration.RegistrationStep;

@@ -1,6 +1,5 @@
 package io.cvmavs.operator.chain;
 
-import io.cvmavs.operator.localnet.AvsLocalnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +15,7 @@ import io.cvmavs.contracts.Deployments;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

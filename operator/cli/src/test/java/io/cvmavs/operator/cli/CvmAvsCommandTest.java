@@ -47,8 +47,9 @@ class CvmAvsCommandTest {
     }
     assertThat(out.toString().replaceAll("\\s+", " "))
         .contains("[--manuscript=FILE]...")
-        .contains("Optional for the node and the challenger when the deployment has a"
-            + " CvmManuscriptRegistry")
+        .contains(
+            "Optional for the node and the challenger when the deployment has a"
+                + " CvmManuscriptRegistry")
         .contains("The devnet attests devnet-erc20-volume.yaml, written into its run folder");
     assertThat(picocliWarnings.toString()).as("picocli's own warnings").doesNotContain("WARN");
   }

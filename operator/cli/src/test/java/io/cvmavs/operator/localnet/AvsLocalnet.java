@@ -25,9 +25,9 @@ import io.cvmavs.operator.cli.CvmAvsCommand;
 import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.devnet.SeededOperators;
 import io.cvmavs.operator.node.NodeCommand;
-import java.math.BigInteger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +115,8 @@ public final class AvsLocalnet {
    * (the AVS owner) for chain-level tests whose tasks name a hash no node fetches: the content hash
    * is SHA-256 of the hash and the locator a {@code file://} path that does not exist.
    */
-  public static void registerHash(Transactor owner, Deployments deployments, byte[] manuscriptHash) {
+  public static void registerHash(
+      Transactor owner, Deployments deployments, byte[] manuscriptHash) {
     new ManuscriptRegistryWriter(owner, deployments.address("CvmManuscriptRegistry"))
         .register(
             manuscriptHash,

@@ -122,11 +122,7 @@ final class MonitorFixture implements AutoCloseable {
   /** A task with a 50 % threshold (two of three equal operators suffice). */
   CvmTask createTask(long height) {
     return generator.createTask(
-        height,
-        MANUSCRIPT_HASH,
-        Hash.sha3(("input-" + height).getBytes()),
-        new byte[] {0},
-        50);
+        height, MANUSCRIPT_HASH, Hash.sha3(("input-" + height).getBytes()), new byte[] {0}, 50);
   }
 
   static TaskResponse response(CvmTask task, String variant) {

@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.chain.avs.CvmTask;
-import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.config.OperatorConfigLoader;
-import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,13 +16,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,5 @@
 package io.cvmavs.operator.taskgen;
 
-import org.web3j.crypto.Hash;
-import io.cvmavs.operator.localnet.AvsLocalnet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cvmavs.chain.avs.CvmTask;
@@ -16,9 +14,11 @@ import io.cvmavs.contracts.Deployments;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.math.BigInteger;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Hash;
 
 /**
  * Issue 21: the task generator escrows the manuscript owner's fee with each task it creates (its

@@ -265,7 +265,7 @@ public final class NodeCommand implements Callable<Integer> {
           computer,
           new ManuscriptRegistryReader(rpc, manuscriptRegistry),
           c.manuscriptLocatorDirs(),
-              new ManuscriptFetcher.Gateways(c.ipfsGateways(), c.arweaveGateways()),
+          new ManuscriptFetcher.Gateways(c.ipfsGateways(), c.arweaveGateways()),
           data.resolve("cvm"));
       LOG.debug(
           "[{}] resolving task manuscripts through CvmManuscriptRegistry {}",

@@ -1,12 +1,11 @@
 package io.cvmavs.operator.rewards;
 
-import org.web3j.crypto.Hash;
-import io.cvmavs.chain.avs.ManuscriptRegistryWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.ManuscriptRegistryWriter;
 import io.cvmavs.chain.avs.TaskManagerWriter;
 import io.cvmavs.chain.rewards.RewardsContracts;
 import io.cvmavs.chain.rewards.RewardsReader;
@@ -26,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Hash;
 
 /**
  * The whole rewards loop on anvil with the deployed contracts: fees escrowed and refunded, a period
