@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {CvmManuscriptRegistry} from "../src/avs/CvmManuscriptRegistry.sol";
 import {CvmRegistry} from "../src/avs/CvmRegistry.sol";
 import {CvmServiceManager} from "../src/avs/CvmServiceManager.sol";
 import {CvmSlasher} from "../src/avs/CvmSlasher.sol";
@@ -90,6 +91,8 @@ abstract contract CvmDeployer is CommonBase {
         // rewards (issue 21): EigenLayer's RewardsCoordinator (stand-in, given, or none) and the task-fee escrow
         IRewardsCoordinator rewardsCoordinator;
         CvmTaskFees taskFees;
+        // manuscripts (issue 14): the registry `createTask` checks
+        CvmManuscriptRegistry manuscriptRegistry;
     }
 
     // ------------------------------------------------------------------ rewards (issue 21)
@@ -266,6 +269,8 @@ abstract contract CvmDeployer is CommonBase {
         d.taskManager = CvmTaskManager(payable(_proxy(empty, admin)));
         d.cStaking = CStaking(_proxy(empty, admin));
         d.slasher = CvmSlasher(_proxy(empty, admin));
+        // The manuscript registry (issue 14) tasks must name an Active manuscript of; owned by the AVS owner.
+        d.manuscriptRegistry = new CvmManuscriptRegistry(cfg.owner);
 
         address[] memory allowed = new address[](1);
         allowed[0] = address(d.taskManager);
@@ -304,7 +309,15 @@ abstract contract CvmDeployer is CommonBase {
             ),
             abi.encodeCall(
                 CvmTaskManager.initialize,
-                (cfg.owner, cfg.taskGenerator, cfg.aggregator, cfg.vetoCommittee, cfg.treasury, cfg.taskConfig)
+                (
+                    cfg.owner,
+                    cfg.taskGenerator,
+                    cfg.aggregator,
+                    cfg.vetoCommittee,
+                    cfg.treasury,
+                    cfg.taskConfig,
+                    d.manuscriptRegistry
+                )
             )
         );
         // The deployer owns the service manager until quorum 0 exists, then hands it to the configured owner.

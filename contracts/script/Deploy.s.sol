@@ -31,7 +31,7 @@ import {Script, console} from "forge-std/Script.sol";
 ///         Bridge (issue 19, BridgeDeployer): CVM_CHAIN_ID (default "cvm-1"), BRIDGE_GUARDIAN (default the owner),
 ///         BRIDGE_PERIOD_SECONDS (86400), BRIDGE_PERIOD_LIMIT_WEI (1e24), CHECKPOINT_EQUIVOCATION_SLASH_WAD (0.5e18).
 ///         Manuscript registry (issue 14): `CvmManuscriptRegistry`, owned by AVS_OWNER (who registers and allow-lists
-///         registrars).
+///         registrars); `CvmTaskManager.createTask` refuses a manuscript that is not Active in it.
 contract Deploy is Script, CvmDeployer, BridgeDeployer {
     /// @notice The deployment of the last `run()` (for tests that run the script in-process).
     Deployment internal _last;
@@ -52,7 +52,7 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         anchorRegistry = new AnchorRegistry(cfg.owner, vm.envOr("AVS_ANCHOR_SUBMITTER", deployer));
         // ---- end storage anchors ----
         // ---- manuscript registry (issue 14) ----
-        manuscriptRegistry = new CvmManuscriptRegistry(cfg.owner);
+        manuscriptRegistry = d.manuscriptRegistry; // deployed with the task manager, which checks it in createTask
         // ---- end manuscript registry ----
         vm.stopBroadcast();
         _last = d;

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.27;
 
 import {ICStaking} from "../interfaces/avs/ICStaking.sol";
+import {ICvmManuscriptRegistry} from "../interfaces/avs/ICvmManuscriptRegistry.sol";
 import {ICvmRegistry, ICvmRegistryTypes} from "../interfaces/avs/ICvmRegistry.sol";
 import {ICvmServiceManager} from "../interfaces/avs/ICvmServiceManager.sol";
 import {ICvmSlasher} from "../interfaces/avs/ICvmSlasher.sol";
@@ -32,11 +33,13 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         address aggregator_,
         address vetoCommittee_,
         address treasury_,
-        Config calldata config_
+        Config calldata config_,
+        ICvmManuscriptRegistry manuscriptRegistry_
     ) external initializer {
         __Ownable_init(initialOwner);
         _setRoles(taskGenerator_, aggregator_, vetoCommittee_, treasury_);
         _setConfig(config_);
+        _setManuscriptRegistry(manuscriptRegistry_);
     }
 
     // ---------------------------------------------------------------- tasks
@@ -60,6 +63,9 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
             uint8 q = uint8(quorumNumbers[i]);
             if (q >= qc || (i != 0 && q <= uint8(quorumNumbers[i - 1]))) revert InvalidQuorumNumbers();
         }
+        ICvmManuscriptRegistry m = manuscriptRegistry;
+        if (address(m) == address(0)) revert ManuscriptRegistryNotSet();
+        if (!m.isActive(manuscriptHash)) revert ManuscriptNotActive(manuscriptHash);
         Task memory task = Task({
             cvmBlockHeight: cvmBlockHeight,
             manuscriptHash: manuscriptHash,
@@ -253,6 +259,11 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
     /// @inheritdoc ICvmTaskManager
     function setConfig(Config calldata config_) external onlyOwner {
         _setConfig(config_);
+    }
+
+    /// @inheritdoc ICvmTaskManager
+    function setManuscriptRegistry(ICvmManuscriptRegistry manuscriptRegistry_) external onlyOwner {
+        _setManuscriptRegistry(manuscriptRegistry_);
     }
 
     // ---------------------------------------------------------------- views
@@ -683,5 +694,11 @@ contract CvmTaskManager is Initializable, OwnableUpgradeable, ReentrancyGuardTra
         _hot.taskResponseWindowBlock = c.taskResponseWindowBlock;
         _hot.maxMissedResponses = c.maxMissedResponses;
         emit ConfigSet(c);
+    }
+
+    function _setManuscriptRegistry(ICvmManuscriptRegistry r) internal {
+        if (address(r) == address(0)) revert ManuscriptRegistryNotSet();
+        manuscriptRegistry = r;
+        emit ManuscriptRegistrySet(address(r));
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.27;
 
 import {ICStaking} from "../interfaces/avs/ICStaking.sol";
+import {ICvmManuscriptRegistry} from "../interfaces/avs/ICvmManuscriptRegistry.sol";
 import {ICvmRegistry} from "../interfaces/avs/ICvmRegistry.sol";
 import {ICvmServiceManager} from "../interfaces/avs/ICvmServiceManager.sol";
 import {ICvmSlasher} from "../interfaces/avs/ICvmSlasher.sol";
@@ -46,6 +47,8 @@ abstract contract CvmTaskManagerStorage is ICvmTaskManager {
     mapping(uint32 taskIndex => mapping(address operator => bool)) public signatureChallenged;
     /// @inheritdoc ICvmTaskManager
     mapping(uint32 taskIndex => mapping(address operator => uint256 requestId)) public wrongResultSlashedBy;
+    /// @inheritdoc ICvmTaskManager
+    ICvmManuscriptRegistry public manuscriptRegistry;
 
     constructor(ICvmRegistry registry_, ICvmServiceManager serviceManager_, ICvmSlasher slasher_, ICStaking cStaking_) {
         registry = registry_;
@@ -54,5 +57,5 @@ abstract contract CvmTaskManagerStorage is ICvmTaskManager {
         cStaking = cStaking_;
     }
 
-    uint256[34] private __gap;
+    uint256[33] private __gap;
 }

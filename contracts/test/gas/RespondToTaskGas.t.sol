@@ -47,6 +47,13 @@ contract RespondToTaskGas is CvmFixture {
 
     bytes32 internal constant IMPL_SLOT = 0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc;
 
+    /// @dev createTask with the manuscript-registry check (issue 14): one cold `isActive` call to the registry.
+    function test_Gas_CreateTask() public {
+        vm.prank(taskGenerator);
+        d.taskManager.createTask(7, keccak256("manuscript"), keccak256("input"), hex"00", 50);
+        vm.snapshotGasLastCall("operations", "createTask");
+    }
+
     function test_Gas_RegisterOperator() public {
         Op memory op = _newOperator(100, RESTAKE, C_STAKE);
         IAllocationManagerTypes.RegisterParams memory p = _registerParams(op);

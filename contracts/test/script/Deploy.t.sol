@@ -4,6 +4,7 @@ pragma solidity ^0.8.27;
 import {CvmDeployer} from "../../script/CvmDeployer.sol";
 import {Deploy} from "../../script/Deploy.s.sol";
 import {CvmManuscriptRegistry} from "../../src/avs/CvmManuscriptRegistry.sol";
+import {CvmTaskManager} from "../../src/avs/CvmTaskManager.sol";
 import {IAllocationManager} from "../../src/interfaces/core/IAllocationManager.sol";
 import {OperatorSet} from "../../src/libraries/OperatorSetLib.sol";
 import {AnchorRegistry} from "../../src/storage/AnchorRegistry.sol";
@@ -116,6 +117,11 @@ contract Deploy_Run is Test {
         assertEq(address(registry), address(script.manuscriptRegistry()));
         assertEq(registry.owner(), json.readAddress(".owner"));
         assertEq(registry.manuscriptCount(), 0);
+        // the task manager checks this registry in createTask
+        assertEq(
+            address(CvmTaskManager(payable(json.readAddress(".CvmTaskManager"))).manuscriptRegistry()),
+            address(registry)
+        );
     }
 
     // ---- end manuscript registry ----

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {CvmManuscriptRegistry} from "../../src/avs/CvmManuscriptRegistry.sol";
+import {ICvmManuscriptRegistry} from "../../src/interfaces/avs/ICvmManuscriptRegistry.sol";
 import {
     ICvmTaskManagerErrors,
     ICvmTaskManagerEvents,
@@ -798,5 +800,69 @@ contract CvmTaskManager_Admin is CvmTaskManagerTestBase {
         vm.expectRevert(abi.encodeWithSelector(OwnableUpgradeable.OwnableUnauthorizedAccount.selector, aggregator));
         d.taskManager.setRoles(aggregator, aggregator, aggregator, aggregator);
         vm.stopPrank();
+    }
+
+    function test_Revert_WhenManuscriptNotRegistered() public {
+        bytes32 unknown = keccak256("unregistered");
+        vm.expectRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.ManuscriptNotActive.selector, unknown));
+        vm.prank(taskGenerator);
+        d.taskManager.createTask(1, unknown, 0, hex"00", 50);
+    }
+
+    function test_Revert_WhenManuscriptDeprecated() public {
+        bytes32 m = keccak256("manuscript");
+        d.manuscriptRegistry.deprecate(m); // the fixture (its owner) registered it
+        vm.expectRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.ManuscriptNotActive.selector, m));
+        vm.prank(taskGenerator);
+        d.taskManager.createTask(1, m, 0, hex"00", 50);
+    }
+
+    function test_Revert_WhenManuscriptRevoked() public {
+        bytes32 m = keccak256("m");
+        d.manuscriptRegistry.revoke(m, "wrong results");
+        vm.expectRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.ManuscriptNotActive.selector, m));
+        vm.prank(taskGenerator);
+        d.taskManager.createTask(1, m, 0, hex"00", 50);
+    }
+
+    function test_SetManuscriptRegistry() public {
+        CvmManuscriptRegistry other = new CvmManuscriptRegistry(address(this));
+        vm.expectEmit(address(d.taskManager));
+        emit ICvmTaskManagerEvents.ManuscriptRegistrySet(address(other));
+        d.taskManager.setManuscriptRegistry(other);
+        assertEq(address(d.taskManager.manuscriptRegistry()), address(other));
+        // the fixture's manuscript is not in the new registry until registered there
+        bytes32 m = keccak256("manuscript");
+        vm.expectRevert(abi.encodeWithSelector(ICvmTaskManagerErrors.ManuscriptNotActive.selector, m));
+        vm.prank(taskGenerator);
+        d.taskManager.createTask(1, m, 0, hex"00", 50);
+        other.register(m, keccak256("c"), "ar://tx");
+        uint32 next = d.taskManager.latestTaskNum();
+        vm.prank(taskGenerator);
+        assertEq(d.taskManager.createTask(1, m, 0, hex"00", 50), next);
+    }
+
+    function test_Revert_SetManuscriptRegistry_WhenZero() public {
+        vm.expectRevert(ICvmTaskManagerErrors.ManuscriptRegistryNotSet.selector);
+        d.taskManager.setManuscriptRegistry(ICvmManuscriptRegistry(address(0)));
+    }
+
+    function test_Revert_SetManuscriptRegistry_WhenNotOwner() public {
+        vm.expectRevert(abi.encodeWithSelector(OwnableUpgradeable.OwnableUnauthorizedAccount.selector, taskGenerator));
+        vm.prank(taskGenerator);
+        d.taskManager.setManuscriptRegistry(d.manuscriptRegistry);
+    }
+
+    function test_Revert_CreateTask_WhenRegistryNotSet() public {
+        // A proxy initialised before issue 14 has no registry until the owner sets one: zero the slot holding it.
+        bytes32 want = bytes32(uint256(uint160(address(d.manuscriptRegistry))));
+        uint256 slot;
+        while (slot < 256 && vm.load(address(d.taskManager), bytes32(slot)) != want) ++slot;
+        assertLt(slot, 256, "manuscriptRegistry slot not found");
+        vm.store(address(d.taskManager), bytes32(slot), 0);
+        assertEq(address(d.taskManager.manuscriptRegistry()), address(0));
+        vm.expectRevert(ICvmTaskManagerErrors.ManuscriptRegistryNotSet.selector);
+        vm.prank(taskGenerator);
+        d.taskManager.createTask(1, keccak256("manuscript"), 0, hex"00", 50);
     }
 }

@@ -44,6 +44,10 @@ abstract contract CvmFixture is Test, CvmDeployer {
         cfg.pauser = pauser;
         CoreAddresses memory none;
         d = deployAll(cfg, none, address(this));
+        // createTask refuses a manuscript that is not Active in the registry: register the ones the tests name.
+        d.manuscriptRegistry
+            .register(keccak256("manuscript"), keccak256("manuscript content"), "file://manuscript.yaml");
+        d.manuscriptRegistry.register(keccak256("m"), keccak256("m content"), "file://m.yaml");
         vm.deal(challenger, 100 ether);
     }
 

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.27;
 
 import {BN254} from "../../libraries/BN254.sol";
+import {ICvmManuscriptRegistry} from "./ICvmManuscriptRegistry.sol";
 
 interface ICvmTaskManagerTypes {
     /// @notice A CVM re-execution task. `quorumNumbers`: one byte per quorum, strictly ascending.
@@ -158,6 +159,12 @@ interface ICvmTaskManagerErrors is ICvmTaskManagerTypes {
     error SignerSetIncomplete(uint8 quorumNumber, uint96 provenStake, uint96 signedStake);
     error NotEjectable(address operator);
     error TransferFailed(address to, uint256 amount);
+    /// @notice `createTask` names a manuscript that is not Active in the manuscript registry (unknown, deprecated or
+    ///         revoked).
+    error ManuscriptNotActive(bytes32 manuscriptHash);
+    /// @notice No manuscript registry is set (a proxy upgraded from before issue 14 until the owner sets one), or
+    ///         the zero address was given as the registry.
+    error ManuscriptRegistryNotSet();
 }
 
 interface ICvmTaskManagerEvents is ICvmTaskManagerTypes {
@@ -182,6 +189,7 @@ interface ICvmTaskManagerEvents is ICvmTaskManagerTypes {
     event OperatorEjectedForLiveness(address indexed operator, bytes32 indexed operatorId, uint16 missedStreak);
     event RolesSet(address taskGenerator, address aggregator, address vetoCommittee, address treasury);
     event ConfigSet(Config config);
+    event ManuscriptRegistrySet(address manuscriptRegistry);
 }
 
 /// @title ICvmTaskManager — CVM tasks, BLS quorum attestations, challenges, slashing and liveness.
@@ -191,7 +199,8 @@ interface ICvmTaskManagerEvents is ICvmTaskManagerTypes {
 ///         Signed message: `responseDigest(r) = keccak256(abi.encode(block.chainid, address(this), r))`, signed as
 ///         `hashToG1(responseDigest(r))`. Stake and APK are read at `task.taskCreatedBlock`.
 interface ICvmTaskManager is ICvmTaskManagerErrors, ICvmTaskManagerEvents {
-    /// @notice Task generator: creates a task referencing the current block; returns its index.
+    /// @notice Task generator: creates a task referencing the current block; returns its index. The manuscript must be
+    ///         Active in `manuscriptRegistry` (`ManuscriptNotActive` otherwise).
     function createTask(
         uint64 cvmBlockHeight,
         bytes32 manuscriptHash,
@@ -280,6 +289,12 @@ interface ICvmTaskManager is ICvmTaskManagerErrors, ICvmTaskManagerEvents {
     function setRoles(address taskGenerator, address aggregator, address vetoCommittee, address treasury) external;
 
     function setConfig(Config calldata config) external;
+
+    /// @notice Owner: the manuscript registry `createTask` checks (non-zero).
+    function setManuscriptRegistry(ICvmManuscriptRegistry manuscriptRegistry) external;
+
+    /// @notice The manuscript registry whose Active manuscripts tasks may name (issue 14).
+    function manuscriptRegistry() external view returns (ICvmManuscriptRegistry);
 
     function responseDigest(TaskResponse calldata taskResponse) external view returns (bytes32);
 

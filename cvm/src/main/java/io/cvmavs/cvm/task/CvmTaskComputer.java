@@ -99,7 +99,8 @@ public final class CvmTaskComputer implements TaskComputer {
   }
 
   /**
-   * @param manuscripts what this CVM attests (at least one)
+   * @param manuscripts what this CVM attests from the start (may be empty when tasks resolve their
+   *     manuscripts through the registry, {@link #resolveFrom})
    * @param flink the runtime manuscripts with transforms run on, asked for on first need
    */
   public CvmTaskComputer(
@@ -108,9 +109,6 @@ public final class CvmTaskComputer implements TaskComputer {
       Web3j web3j,
       Path dataDirectory,
       Supplier<FlinkRuntime> flink) {
-    if (manuscripts.isEmpty()) {
-      throw new IllegalArgumentException("a CVM task computer needs at least one manuscript");
-    }
     this.settings = settings;
     this.web3j = web3j;
     this.flink = flink;

@@ -16,16 +16,20 @@ import java.util.Locale;
 
 /**
  * Fetches a registered manuscript's bytes from its locator: {@code file://} (only below the
- * configured base folders, so a registry entry cannot make a node read arbitrary local files) and
- * {@code http://} / {@code https://} (bounded time and size). {@code ipfs://} and {@code ar://} are
- * refused with the reason (no gateway client here yet). Every failure is a {@link FetchException}
- * naming the locator; the caller checks the hashes.
+ * configured base folders, so a registry entry cannot make a node read arbitrary local files),
+ * {@code http://} / {@code https://} (bounded time and size), and {@code ipfs://CID[/path]} /
+ * {@code ar://TXID} through the configured HTTP gateways ({@code GATEWAY/ipfs/CID[/path]}, {@code
+ * GATEWAY/TXID}), tried in order with the same limits. For {@code ipfs://} the CID is also checked
+ * against the bytes where that can be decided ({@link IpfsCid}): a gateway serving other bytes is
+ * skipped for the next. Every failure is a {@link FetchException} naming the locator; the caller
+ * checks the registered hashes.
  */
 public final class ManuscriptFetcher {
   /** Largest manuscript accepted, in bytes. */
   public static final int MAX_BYTES = 1 << 20;
 
   private final List<Path> fileRoots;
+  private final Gateways gateways;
   private final HttpClient http;
   private final Duration timeout;
 
@@ -37,10 +41,47 @@ public final class ManuscriptFetcher {
   }
 
   /**
+   * HTTP gateways for {@code ipfs://} (path gateways: {@code URL/ipfs/CID}) and {@code ar://}
+   * ({@code URL/TXID}) locators, each tried in order; none: those locators are refused.
+   */
+  public record Gateways(List<URI> ipfs, List<URI> arweave) {
+    public static final Gateways NONE = new Gateways(List.of(), List.of());
+
+    public Gateways {
+      ipfs = List.copyOf(ipfs);
+      arweave = List.copyOf(arweave);
+      for (URI u : ipfs) {
+        requireHttp("IPFS", u);
+      }
+      for (URI u : arweave) {
+        requireHttp("Arweave", u);
+      }
+    }
+
+    private static void requireHttp(String what, URI u) {
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
+        throw new IllegalArgumentException(
+            what + " gateway " + u + " is not an http(s)://host[:port] URL");
+      }
+    }
+  }
+
+  /**
    * @param fileRoots folders {@code file://} locators may point into (none: every file:// is
    *     refused)
    */
   public ManuscriptFetcher(List<Path> fileRoots, Duration timeout) {
+    this(fileRoots, Gateways.NONE, timeout);
+  }
+
+  /**
+   * @param fileRoots folders {@code file://} locators may point into (none: every file:// is
+   *     refused)
+   * @param gateways where {@code ipfs://} and {@code ar://} locators are fetched
+   */
+  public ManuscriptFetcher(List<Path> fileRoots, Gateways gateways, Duration timeout) {
+    this.gateways = gateways;
     this.fileRoots = fileRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     this.timeout = timeout;
     this.http =
@@ -61,14 +102,8 @@ public final class ManuscriptFetcher {
     return switch (scheme) {
       case "file" -> file(locator, uri);
       case "http", "https" -> http(locator, uri);
-      case "ipfs", "ar" ->
-          throw new FetchException(
-              "locator "
-                  + locator
-                  + ": "
-                  + scheme
-                  + ":// is not fetched by this node (no gateway client); register a file:// or"
-                  + " https:// locator, or preload the file with --manuscript");
+      case "ipfs" -> ipfs(locator);
+      case "ar" -> arweave(locator);
       default -> throw new FetchException("locator " + locator + ": unsupported scheme");
     };
   }
@@ -117,6 +152,89 @@ public final class ManuscriptFetcher {
     } catch (IOException e) {
       throw new FetchException("locator " + locator + ": cannot read " + real + ": " + e);
     }
+  }
+
+  private static final java.util.regex.Pattern CID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9]{8,128}");
+  private static final java.util.regex.Pattern IPFS_PATH =
+      java.util.regex.Pattern.compile("(/[A-Za-z0-9._~-]+)*");
+  private static final java.util.regex.Pattern ARWEAVE_TX =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{43}");
+
+  private byte[] ipfs(String locator) throws FetchException {
+    String rest = locator.substring("ipfs://".length());
+    int slash = rest.indexOf('/');
+    String cid = slash < 0 ? rest : rest.substring(0, slash);
+    String path = slash < 0 ? "" : rest.substring(slash);
+    if (!CID.matcher(cid).matches()
+        || !IPFS_PATH.matcher(path).matches()
+        || (path + "/").contains("/./")
+        || (path + "/").contains("/../")) {
+      throw new FetchException(
+          "locator " + locator + ": not ipfs://CID[/path] (CID alphanumeric, path segments)");
+    }
+    if (gateways.ipfs().isEmpty()) {
+      throw new FetchException(
+          "locator "
+              + locator
+              + ": no IPFS gateway configured (manuscript_gateways.ipfs in operator.yaml)");
+    }
+    List<String> failures = new java.util.ArrayList<>();
+    for (URI g : gateways.ipfs()) {
+      String url = base(g) + "/ipfs/" + cid + path;
+      byte[] body;
+      try {
+        body = http(locator, URI.create(url));
+      } catch (FetchException e) {
+        failures.add(url + ": " + e.getMessage());
+        continue;
+      }
+      if (!path.isEmpty()) {
+        return body; // a file inside a directory CID: the CID names the directory, not the bytes
+      }
+      IpfsCid.Verdict v;
+      try {
+        v = IpfsCid.check(cid, body);
+      } catch (IllegalArgumentException e) {
+        throw new FetchException("locator " + locator + ": " + e.getMessage());
+      }
+      if (v.kind() == IpfsCid.Verdict.Kind.MISMATCH) {
+        failures.add(url + ": " + v.reason());
+        continue;
+      }
+      return body;
+    }
+    throw new FetchException(
+        "locator " + locator + ": no gateway served it: " + String.join("; ", failures));
+  }
+
+  private byte[] arweave(String locator) throws FetchException {
+    String tx = locator.substring("ar://".length());
+    if (!ARWEAVE_TX.matcher(tx).matches()) {
+      throw new FetchException("locator " + locator + ": not ar://TXID (43 base64url characters)");
+    }
+    if (gateways.arweave().isEmpty()) {
+      throw new FetchException(
+          "locator "
+              + locator
+              + ": no Arweave gateway configured (manuscript_gateways.ar in operator.yaml)");
+    }
+    List<String> failures = new java.util.ArrayList<>();
+    for (URI g : gateways.arweave()) {
+      String url = base(g) + "/" + tx;
+      try {
+        return http(locator, URI.create(url));
+      } catch (FetchException e) {
+        failures.add(url + ": " + e.getMessage());
+      }
+    }
+    throw new FetchException(
+        "locator " + locator + ": no gateway served it: " + String.join("; ", failures));
+  }
+
+  private static String base(URI gateway) {
+    String s = gateway.toString();
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
   private byte[] http(String locator, URI uri) throws FetchException {

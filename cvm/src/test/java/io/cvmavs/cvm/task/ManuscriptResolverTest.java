@@ -173,7 +173,7 @@ class ManuscriptResolverTest {
     assertRefused(
         () -> r.resolve(Keccak.hash(c)),
         TaskRefusedException.Reason.MANUSCRIPT_FETCH_FAILED,
-        "ar:// is not fetched");
+        "no Arweave gateway configured");
 
     byte[] d = manuscript("d");
     Path outside = Files.write(dir.resolve("d.yaml"), d);

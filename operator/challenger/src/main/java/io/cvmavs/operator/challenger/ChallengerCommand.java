@@ -5,6 +5,7 @@ import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.CvmTaskComputer;
+import io.cvmavs.cvm.task.ManuscriptFetcher;
 import io.cvmavs.operator.aggregatorapi.AggregatorClient;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
@@ -97,6 +98,11 @@ public final class ChallengerCommand implements Callable<Integer> {
         ChainAccess.open(
             new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics), key, c.chainId());
     long deploymentBlock = c.startBlock();
+    if (o.manuscripts().isEmpty() && c.addresses().get("CvmManuscriptRegistry") == null) {
+      throw new IllegalArgumentException(
+          "no manuscript to re-execute: pass --manuscript FILE (the deployment has no"
+              + " CvmManuscriptRegistry to resolve tasks' manuscripts through)");
+    }
     Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);
     CvmTaskComputer cvm =
         CvmTasks.computer(
@@ -113,6 +119,7 @@ public final class ChallengerCommand implements Callable<Integer> {
           cvm,
           new ManuscriptRegistryReader(account.reader(), manuscriptRegistry),
           c.manuscriptLocatorDirs(),
+          new ManuscriptFetcher.Gateways(c.ipfsGateways(), c.arweaveGateways()),
           c.dataDirectory().resolve("challenger-cvm"));
     }
     ChainChallengerPorts chain =

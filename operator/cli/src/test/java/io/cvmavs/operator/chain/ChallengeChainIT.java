@@ -26,6 +26,7 @@ import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import io.cvmavs.operator.registration.OperatorRegistration;
 import io.cvmavs.operator.registration.RegistrationContracts;
 import io.cvmavs.operator.registration.RegistrationStep;
@@ -75,6 +76,7 @@ class ChallengeChainIT {
     tm = d.address("CvmTaskManager");
     Transactor deployer = ChainAccess.open(rpc, ChainAccess.devnetDeployer(), Optional.of(chainId));
     owner = new TaskManagerWriter(deployer, tm);
+    AvsLocalnet.registerHash(deployer, d, Hash.sha3("manuscript".getBytes()));
     reader = new TaskManagerReader(deployer, tm);
     Transactor challengerTx =
         ChainAccess.open(rpc, anvil.account(5).credentials().getEcKeyPair(), Optional.of(chainId));

@@ -15,6 +15,7 @@ import io.cvmavs.contracts.Deployments;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,7 @@ class TaskManagerChainIT {
     TaskManagerReader reader = new TaskManagerReader(generator, tm);
     TaskManagerWriter writer = new TaskManagerWriter(generator, tm);
     long before = reader.latestTaskNum();
+    AvsLocalnet.registerHash(generator, d, Hash.sha3("manuscript".getBytes()));
 
     CvmTask task =
         writer.createTask(

@@ -46,7 +46,10 @@ class CvmAvsCommandTest {
       System.setErr(stderr);
     }
     assertThat(out.toString().replaceAll("\\s+", " "))
-        .contains("--manuscript=FILE [--manuscript=FILE]...")
+        .contains("[--manuscript=FILE]...")
+        .contains(
+            "Optional for the node and the challenger when the deployment has a"
+                + " CvmManuscriptRegistry")
         .contains("The devnet attests devnet-erc20-volume.yaml, written into its run folder");
     assertThat(picocliWarnings.toString()).as("picocli's own warnings").doesNotContain("WARN");
   }

@@ -216,7 +216,7 @@ class ManuscriptRegistryIT {
           "not registered");
       assertThat(fresh.check(Keccak.hash(variant(99)))).isEmpty();
 
-      // ipfs:// (no gateway client) and a file outside the allowed folders: fetch refusals.
+      // ipfs:// (no gateway configured) and a file outside the allowed folders: fetch refusals.
       Transactor ownerTx =
           ChainAccess.open(
               URI.create(anvil.rpcUrl()),
@@ -231,7 +231,7 @@ class ManuscriptRegistryIT {
       assertRefused(
           () -> fresh.resolve(Keccak.hash(m3)),
           TaskRefusedException.Reason.MANUSCRIPT_FETCH_FAILED,
-          "ipfs:// is not fetched");
+          "no IPFS gateway configured");
       byte[] m4 = variant(4);
       Path outside = Files.write(dir.resolve("m4.yaml"), m4);
       writer.register(Keccak.hash(m4), ManuscriptResolver.sha256(m4), outside.toUri().toString());

@@ -41,12 +41,14 @@ class ProveCalldataIT {
     AvsLocalnet net = AvsLocalnet.deploy(anvil, dir, "prove-calldata");
     CvmTask task;
     try (AggregatorCommand.Running aggregator = net.startAggregator(0)) {
-      Path config = net.registerOperator(1, aggregator.port());
+      // No --manuscript (issue 14): the node resolves the task's manuscript through the registry
+      // and reads it from its registered file:// locator.
+      Path config = net.registerResolvingOperator(1, aggregator.port());
       try (NodeCommand.Running node =
           NodeCommand.start(
               OperatorConfigLoader.load(config),
               AvsLocalnet.operatorKey(1),
-              net.nodeOptions(Duration.ofMillis(500), true))) {
+              net.registryNodeOptions(Duration.ofMillis(500), true))) {
         // the first CVM block whose range holds some of the registration's token transfers
         long head = net.reader().blockNumber();
         long h = 0;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.ManuscriptRegistryWriter;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.avs.TaskManagerWriter;
 import io.cvmavs.chain.avs.TaskResponse;
@@ -16,6 +17,7 @@ import io.cvmavs.cvm.block.CvmBlock;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.BlockSchedule;
 import io.cvmavs.cvm.task.CvmTaskComputer;
+import io.cvmavs.cvm.task.ManuscriptResolver;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.process.RepoLayout;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
@@ -23,11 +25,15 @@ import io.cvmavs.operator.cli.CvmAvsCommand;
 import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.devnet.SeededOperators;
 import io.cvmavs.operator.node.NodeCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,9 +98,56 @@ public final class AvsLocalnet {
         new SeededOperators(anvil, deploymentFile, dir, PASSWORDS, CvmAvsCommand::commandLine);
   }
 
-  /** Runs the forge deploy script against {@code anvil}; files go under {@code dir}. */
+  /**
+   * Runs the forge deploy script against {@code anvil}; files go under {@code dir}. {@link
+   * #MANUSCRIPT} is registered in the deployment's manuscript registry ({@code createTask} refuses
+   * a manuscript that is not Active there), with a {@code file://} locator in {@link
+   * #manuscriptDir()}.
+   */
   public static AvsLocalnet deploy(AnvilNode anvil, Path dir, String tag) {
-    return new AvsLocalnet(anvil, dir, deployFile(anvil, tag));
+    AvsLocalnet net = new AvsLocalnet(anvil, dir, deployFile(anvil, tag));
+    net.registerManuscript(MANUSCRIPT, "manuscript.yaml", true);
+    return net;
+  }
+
+  /**
+   * Registers {@code manuscriptHash} in {@code deployments}' manuscript registry from {@code owner}
+   * (the AVS owner) for chain-level tests whose tasks name a hash no node fetches: the content hash
+   * is SHA-256 of the hash and the locator a {@code file://} path that does not exist.
+   */
+  public static void registerHash(
+      Transactor owner, Deployments deployments, byte[] manuscriptHash) {
+    new ManuscriptRegistryWriter(owner, deployments.address("CvmManuscriptRegistry"))
+        .register(
+            manuscriptHash,
+            ManuscriptResolver.sha256(manuscriptHash),
+            "file:///nonexistent/" + HexFormat.of().formatHex(manuscriptHash) + ".yaml");
+  }
+
+  /** The folder registered {@code file://} manuscripts of this localnet are written to. */
+  public Path manuscriptDir() {
+    return dir.resolve("registered-manuscripts");
+  }
+
+  /**
+   * Registers {@code bytes} (owner: account 0, the deployer) with the locator {@code
+   * file://<manuscriptDir>/<name>}; the file is written there only when {@code writeFile}. Returns
+   * the manuscript hash.
+   */
+  public byte[] registerManuscript(byte[] bytes, String name, boolean writeFile) {
+    Path file = manuscriptDir().resolve(name).toAbsolutePath();
+    try {
+      Files.createDirectories(file.getParent());
+      if (writeFile) {
+        Files.write(file, bytes);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] hash = Hash.sha3(bytes);
+    new ManuscriptRegistryWriter(generatorTx(), deployments.address("CvmManuscriptRegistry"))
+        .register(hash, ManuscriptResolver.sha256(bytes), file.toUri().toString());
+    return hash;
   }
 
   /**
@@ -168,8 +221,29 @@ public final class AvsLocalnet {
   }
 
   public Path registerOperator(int i, int aggregatorPort, String wsUrl) {
+    return registerOperator(
+        i,
+        SeededOperators.Operator.of("op" + i, i, operatorKey(i))
+            .aggregatorPort(aggregatorPort)
+            .wsUrl(wsUrl));
+  }
+
+  /**
+   * As {@link #registerOperator(int, int)}, with {@code manuscript_locator_dirs: [manuscriptDir]}:
+   * the node can fetch this localnet's registered manuscripts, so it needs no {@code --manuscript}.
+   */
+  public Path registerResolvingOperator(int i, int aggregatorPort) {
+    return registerOperator(
+        i,
+        SeededOperators.Operator.of("op" + i, i, operatorKey(i))
+            .aggregatorPort(aggregatorPort)
+            .wsUrl(anvil.wsUrl())
+            .manuscriptLocatorDir(manuscriptDir()));
+  }
+
+  private Path registerOperator(int i, SeededOperators.Operator op) {
     BlsKeyPair bls = operatorKey(i);
-    Path config = writeOperator("op" + i, i, bls, aggregatorPort, wsUrl);
+    Path config = seeded.write(op);
     String out = seeded.register(config, Hash.sha3(("consensus-" + i).getBytes()));
     assertThat(out)
         .contains("done     registerAsOperator")
@@ -194,6 +268,15 @@ public final class AvsLocalnet {
   public NodeCommand.Options nodeOptions(Duration poll, boolean subscribe) {
     return new NodeCommand.Options(
         manuscripts(), Optional.of(deploymentBlock + 1), SPAN, poll, subscribe);
+  }
+
+  /**
+   * Node options without {@code --manuscript}: the node resolves tasks' manuscripts through the
+   * deployment's manuscript registry.
+   */
+  public NodeCommand.Options registryNodeOptions(Duration poll, boolean subscribe) {
+    return new NodeCommand.Options(
+        List.of(), Optional.of(deploymentBlock + 1), SPAN, poll, subscribe);
   }
 
   /** {@link #MANUSCRIPT}, loaded as a CVM attests it. */
@@ -272,6 +355,11 @@ public final class AvsLocalnet {
    * first if its chain range has not ended yet.
    */
   public CvmTask createTask(long height) {
+    return createTask(height, MANUSCRIPT_HASH);
+  }
+
+  /** As {@link #createTask(long)}, naming another registered manuscript. */
+  public CvmTask createTask(long height, byte[] manuscriptHash) {
     long head = reader().blockNumber();
     long end = generatorCvm().rangeEnd(height);
     if (head <= end) {
@@ -281,7 +369,7 @@ public final class AvsLocalnet {
     return new TaskManagerWriter(generatorTx(), taskManager())
         .createTask(
             height,
-            MANUSCRIPT_HASH,
+            manuscriptHash,
             CvmTaskComputer.inputCommitmentHash(block.header().input()),
             new byte[] {0},
             67);

@@ -105,7 +105,11 @@ final class MonitorFixture implements AutoCloseable {
     generator = new TaskManagerWriter(tx, deployments.address("CvmTaskManager"));
     reader = new TaskManagerReader(tx, deployments.address("CvmTaskManager"));
     registry = new RegistryReader(tx, deployments.address("CvmRegistry"));
+    AvsLocalnet.registerHash(tx, deployments, MANUSCRIPT_HASH);
   }
+
+  /** What the fixture's tasks name (registered: createTask refuses a manuscript that is not). */
+  static final byte[] MANUSCRIPT_HASH = Hash.sha3("manuscript".getBytes());
 
   long deploymentBlock() {
     return Long.parseLong(deployments.values().get("deploymentBlock"));
@@ -118,11 +122,7 @@ final class MonitorFixture implements AutoCloseable {
   /** A task with a 50 % threshold (two of three equal operators suffice). */
   CvmTask createTask(long height) {
     return generator.createTask(
-        height,
-        Hash.sha3(("manuscript").getBytes()),
-        Hash.sha3(("input-" + height).getBytes()),
-        new byte[] {0},
-        50);
+        height, MANUSCRIPT_HASH, Hash.sha3(("input-" + height).getBytes()), new byte[] {0}, 50);
   }
 
   static TaskResponse response(CvmTask task, String variant) {

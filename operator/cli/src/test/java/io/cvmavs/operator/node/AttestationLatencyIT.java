@@ -116,6 +116,7 @@ class AttestationLatencyIT {
       }
       String tm = d.address("CvmTaskManager");
       TaskManagerWriter generator = new TaskManagerWriter(deployer, tm);
+      AvsLocalnet.registerHash(deployer, d, manuscriptHash);
       TaskManagerReader reader = new TaskManagerReader(deployer, tm);
       CvmTaskComputer cvm =
           new CvmTaskComputer(

@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.chain.avs.CvmTask;
-import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.operator.aggregator.AggregatorCommand;
 import io.cvmavs.operator.config.OperatorConfigLoader;
-import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,13 +16,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,20 +38,10 @@ class NodeHealthIT {
     AvsLocalnet net = AvsLocalnet.deploy(anvil, dir, "health-refuse");
     try (AggregatorCommand.Running aggregator = net.startAggregator(0)) {
       Path config = withNodeApi(net.registerOperator(1, aggregator.port()));
-      // The node attests the devnet's manuscript; the tasks name the fixture's, which is not in the
-      // deployment's manuscript registry (issue 14), so the node refuses them as unregistered.
-      NodeCommand.Options options =
-          new NodeCommand.Options(
-              List.of(
-                  AttestedManuscript.load(
-                      "eth",
-                      "devnet.manuscript",
-                      CvmBlockOptions.DEVNET_MANUSCRIPT_TEXT.getBytes(StandardCharsets.UTF_8))),
-              Optional.of(net.deploymentBlock() + 1),
-              AvsLocalnet.SPAN,
-              Duration.ofMillis(500),
-              true,
-              2);
+      // No --manuscript (issue 14): the node starts and resolves tasks' manuscripts through the
+      // registry; its operator.yaml names no manuscript_locator_dirs, so it cannot fetch the
+      // fixture's registered file:// manuscript and refuses the task.
+      NodeCommand.Options options = net.registryNodeOptions(Duration.ofMillis(500), true);
       try (NodeCommand.Running running =
           NodeCommand.start(
               OperatorConfigLoader.load(config), AvsLocalnet.operatorKey(1), options)) {
@@ -66,16 +51,17 @@ class NodeHealthIT {
             .atMost(AvsLocalnet.WAIT)
             .until(() -> running.node().outcomes().containsKey(task.taskIndex()));
         assertThat(running.node().outcomes().get(task.taskIndex()).outcome())
-            .isEqualTo("refused-manuscript-unregistered");
+            .isEqualTo("refused-manuscript-fetch");
 
         HttpResponse<String> health = get(port, "/eigen/node/health");
         assertThat(health.statusCode()).as(health.body()).isEqualTo(206);
         JsonObject signing = reason(new JsonObject(health.body()), "signing");
         assertThat(signing.getString("status")).isEqualTo("Down");
         assertThat(signing.getString("reason"))
-            .contains("refused task " + task.taskIndex() + " (refused-manuscript-unregistered)")
+            .contains("refused task " + task.taskIndex() + " (refused-manuscript-fetch)")
             .contains(HexFormat.of().formatHex(AvsLocalnet.MANUSCRIPT_HASH))
-            .contains("is not registered in the manuscript registry");
+            .contains("cannot be fetched")
+            .contains("manuscriptLocatorDirs");
         assertThat(get(port, "/eigen/node/services/signing/health").statusCode()).isEqualTo(503);
       }
     }

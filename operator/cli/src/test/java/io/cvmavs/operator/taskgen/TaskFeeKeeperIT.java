@@ -14,9 +14,11 @@ import io.cvmavs.contracts.Deployments;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import io.cvmavs.localnet.forge.ForgeDeploy;
+import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.math.BigInteger;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Hash;
 
 /**
  * Issue 21: the task generator escrows the manuscript owner's fee with each task it creates (its
@@ -57,8 +59,10 @@ class TaskFeeKeeperIT {
     TaskGenerator.Chain chain =
         keeper.chain(TaskGenerator.Chain.of(generator, d.address("CvmTaskManager")));
 
-    CvmTask t0 = chain.createTask(0, new byte[32], new byte[32], new byte[] {0}, 67);
-    CvmTask t1 = chain.createTask(1, new byte[32], new byte[32], new byte[] {0}, 67);
+    byte[] manuscript = Hash.sha3("manuscript".getBytes());
+    AvsLocalnet.registerHash(generator, d, manuscript);
+    CvmTask t0 = chain.createTask(0, manuscript, new byte[32], new byte[] {0}, 67);
+    CvmTask t1 = chain.createTask(1, manuscript, new byte[32], new byte[] {0}, 67);
     assertThat(t1.taskIndex()).isEqualTo(t0.taskIndex() + 1);
     BigInteger two = FEE.multiply(BigInteger.TWO);
     assertThat(reader.feeTotals(cToken))

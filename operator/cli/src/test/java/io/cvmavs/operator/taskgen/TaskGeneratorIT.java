@@ -51,6 +51,7 @@ class TaskGeneratorIT {
             Duration.ofMillis(50),
             new Transactor.FeePolicy(Duration.ofMinutes(10), 0, 25, null));
     TaskManagerReader reader = new TaskManagerReader(tx, taskManager);
+    AvsLocalnet.registerHash(tx, d, MANUSCRIPT);
     long genesis = anvil.blockNumber() + 1;
     ScheduledExecutorService unused = Executors.newSingleThreadScheduledExecutor();
     try {

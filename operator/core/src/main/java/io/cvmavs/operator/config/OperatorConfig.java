@@ -17,6 +17,10 @@ import java.util.Optional;
  * @param socket what the operator publishes in the registry for peers to reach it.
  * @param manuscriptLocatorDirs {@code manuscript_locator_dirs}: the folders a {@code file://}
  *     locator of the manuscript registry may point into (none: file:// locators are refused)
+ * @param ipfsGateways {@code manuscript_gateways.ipfs}: HTTP gateways {@code ipfs://} locators are
+ *     fetched through ({@code URL/ipfs/CID}), in order (none: ipfs:// locators are refused)
+ * @param arweaveGateways {@code manuscript_gateways.ar}: HTTP gateways {@code ar://TXID} locators
+ *     are fetched through ({@code URL/TXID}), in order (none: ar:// locators are refused)
  * @param notes fields that were read but have no effect here (incredible-squaring fields), each
  *     with the reason; shown by {@code check-config} and logged at load.
  */
@@ -37,6 +41,8 @@ public record OperatorConfig(
     Path dataDirectory,
     Optional<Long> configuredStartBlock,
     List<Path> manuscriptLocatorDirs,
+    List<URI> ipfsGateways,
+    List<URI> arweaveGateways,
     List<String> notes) {
 
   /**

@@ -58,6 +58,15 @@ public final class OperatorConfigLoader {
           "CvmManuscriptRegistry");
 
   /** The file's fields as written. Strings are validated and converted by {@link #load}. */
+  /** {@code manuscript_gateways}: HTTP gateways for ipfs:// and ar:// manuscript locators. */
+  static final class Gateways {
+    @JsonProperty("ipfs")
+    List<String> ipfs;
+
+    @JsonProperty("ar")
+    List<String> ar;
+  }
+
   static final class Raw {
     @JsonProperty("node_name")
     String nodeName;
@@ -109,6 +118,9 @@ public final class OperatorConfigLoader {
 
     @JsonProperty("manuscript_locator_dirs")
     List<String> manuscriptLocatorDirs;
+
+    @JsonProperty("manuscript_gateways")
+    Gateways manuscriptGateways;
 
     // incredible-squaring's operator config names (see operator/README.md, "Bringing an
     // incredible-squaring config"): aliases of ours, or explained when they do not apply.
@@ -325,7 +337,21 @@ public final class OperatorConfigLoader {
           dataDir,
           startBlock,
           locatorDirs(base),
+          gateways("ipfs", raw.manuscriptGateways == null ? null : raw.manuscriptGateways.ipfs),
+          gateways("ar", raw.manuscriptGateways == null ? null : raw.manuscriptGateways.ar),
           List.copyOf(notes));
+    }
+
+    /** {@code manuscript_gateways.<key>}: http(s) gateway URLs, tried in order. */
+    private List<URI> gateways(String key, List<String> urls) {
+      List<URI> out = new ArrayList<>();
+      if (urls != null) {
+        for (String u : urls) {
+          String field = "manuscript_gateways." + key;
+          out.add(uri(field, required(field, u), HTTP));
+        }
+      }
+      return List.copyOf(out);
     }
 
     /** {@code manuscript_locator_dirs}: folders registered {@code file://} locators may name. */

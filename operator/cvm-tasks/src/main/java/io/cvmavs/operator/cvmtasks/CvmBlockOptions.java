@@ -37,14 +37,16 @@ public final class CvmBlockOptions {
 
   @Option(
       names = "--manuscript",
-      required = true,
       paramLabel = "FILE",
       description =
           "A manuscript (YAML) to attest: its keccak256 is the tasks' manuscriptHash. Repeat for"
-              + " several (the task generator tasks the first). The devnet attests "
+              + " several (the task generator tasks the first; it needs one). Optional for the node"
+              + " and the challenger when the deployment has a CvmManuscriptRegistry: tasks"
+              + " resolve their manuscript through it, and a file given here is a preload /"
+              + " override. The devnet attests "
               + DEVNET_MANUSCRIPT_FILE
               + ", written into its run folder.")
-  List<Path> manuscripts;
+  List<Path> manuscripts = new ArrayList<>();
 
   @Option(
       names = "--cvm-genesis-block",
@@ -70,6 +72,9 @@ public final class CvmBlockOptions {
 
   /** keccak256 of the first {@code --manuscript} file (what the task generator tasks). */
   public byte[] manuscriptHash() {
+    if (manuscripts.isEmpty()) {
+      throw new IllegalStateException("no --manuscript FILE given");
+    }
     return Hash.sha3(read(manuscripts.get(0)));
   }
 

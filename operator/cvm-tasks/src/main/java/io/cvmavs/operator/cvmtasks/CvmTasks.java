@@ -70,17 +70,19 @@ public final class CvmTasks {
   /**
    * Makes {@code computer} resolve task manuscripts through the registry at {@code registry} (issue
    * 14): fetched files cached under {@code dataDirectory/manuscripts}, {@code file://} locators
-   * only below {@code locatorDirs}, HTTP fetches bounded by 10 s.
+   * only below {@code locatorDirs}, {@code ipfs://} / {@code ar://} through {@code gateways}, HTTP
+   * fetches bounded by 10 s.
    */
   public static CvmTaskComputer resolvingFrom(
       CvmTaskComputer computer,
       ManuscriptRegistryReader registry,
       List<Path> locatorDirs,
+      ManuscriptFetcher.Gateways gateways,
       Path dataDirectory) {
     return computer.resolveFrom(
         new ManuscriptResolver(
             directory(registry),
-            new ManuscriptFetcher(locatorDirs, Duration.ofSeconds(10)),
+            new ManuscriptFetcher(locatorDirs, gateways, Duration.ofSeconds(10)),
             dataDirectory.resolve("manuscripts"),
             "eth"));
   }
@@ -93,12 +95,13 @@ public final class CvmTasks {
   public static List<AttestedManuscript> registered(
       ManuscriptRegistryReader registry,
       List<Path> locatorDirs,
+      ManuscriptFetcher.Gateways gateways,
       Path dataDirectory,
       java.util.function.Consumer<String> log) {
     ManuscriptResolver resolver =
         new ManuscriptResolver(
             directory(registry),
-            new ManuscriptFetcher(locatorDirs, Duration.ofSeconds(10)),
+            new ManuscriptFetcher(locatorDirs, gateways, Duration.ofSeconds(10)),
             dataDirectory.resolve("manuscripts"),
             "eth");
     List<AttestedManuscript> out = new java.util.ArrayList<>();

@@ -12,6 +12,7 @@ import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.CvmTaskComputer;
+import io.cvmavs.cvm.task.ManuscriptFetcher;
 import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.cvm.task.TaskRefusedException;
 import io.cvmavs.cvm.task.TaskResult;
@@ -217,6 +218,7 @@ public final class NodeCommand implements Callable<Integer> {
           CvmTasks.registered(
               new ManuscriptRegistryReader(rpc, manuscriptRegistry),
               c.manuscriptLocatorDirs(),
+              new ManuscriptFetcher.Gateways(c.ipfsGateways(), c.arweaveGateways()),
               data.resolve("cvm"),
               line -> {
                 // The devnet starts four nodes: a preload line each is detail; a refusal is not.
@@ -227,12 +229,18 @@ public final class NodeCommand implements Callable<Integer> {
                 }
               }));
     }
-    if (attested.isEmpty()) {
+    if (attested.isEmpty() && manuscriptRegistry == null) {
       throw new IllegalArgumentException(
-          "no manuscript to attest: pass --manuscript FILE"
-              + (manuscriptRegistry == null
-                  ? ""
-                  : ", or register one in CvmManuscriptRegistry " + manuscriptRegistry));
+          "no manuscript to attest: pass --manuscript FILE (the deployment has no"
+              + " CvmManuscriptRegistry to resolve tasks' manuscripts through)");
+    }
+    if (attested.isEmpty()) {
+      // Issue 14: nothing to preload yet; each task's manuscript is resolved when it appears.
+      LOG.info(
+          "[{}] no Active manuscript in CvmManuscriptRegistry {} yet: tasks resolve theirs when"
+              + " they appear",
+          c.nodeName(),
+          manuscriptRegistry);
     }
     Options o =
         new Options(
@@ -257,6 +265,7 @@ public final class NodeCommand implements Callable<Integer> {
           computer,
           new ManuscriptRegistryReader(rpc, manuscriptRegistry),
           c.manuscriptLocatorDirs(),
+          new ManuscriptFetcher.Gateways(c.ipfsGateways(), c.arweaveGateways()),
           data.resolve("cvm"));
       LOG.debug(
           "[{}] resolving task manuscripts through CvmManuscriptRegistry {}",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.avs.ManuscriptRegistryWriter;
 import io.cvmavs.chain.avs.TaskManagerWriter;
 import io.cvmavs.chain.rewards.RewardsContracts;
 import io.cvmavs.chain.rewards.RewardsReader;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Hash;
 
 /**
  * The whole rewards loop on anvil with the deployed contracts: fees escrowed and refunded, a period
@@ -58,9 +60,14 @@ class RewardsLoopIT {
     StakingReader balances = new StakingReader(deployer, d.address("CStaking"));
 
     // Fees: one task's fee is refunded after its deadline (nobody answers it).
+    // createTask refuses a manuscript that is not Active in the registry: register one (never
+    // fetched here; the locator does not exist).
+    byte[] manuscript = Hash.sha3("manuscript".getBytes());
+    new ManuscriptRegistryWriter(deployer, d.address("CvmManuscriptRegistry"))
+        .register(manuscript, Hash.sha256(manuscript), "file:///nonexistent/manuscript.yaml");
     CvmTask task =
         new TaskManagerWriter(deployer, d.address("CvmTaskManager"))
-            .createTask(1, new byte[32], new byte[32], new byte[] {0}, 67);
+            .createTask(1, manuscript, new byte[32], new byte[] {0}, 67);
     String collector = anvil.account(5).address();
     tokens.mint(cToken, deployer.address(), E18.multiply(BigInteger.valueOf(10)));
     tokens.approve(cToken, at.taskFees(), E18);

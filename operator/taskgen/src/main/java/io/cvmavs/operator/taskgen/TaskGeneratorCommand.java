@@ -98,6 +98,11 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
           spec.commandLine(),
           "--threshold must be 1..100, --cvm-span >= 1 and --confirmations >= 0");
     }
+    if (cvm.manuscripts("eth").isEmpty()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--manuscript FILE is required: the manuscript the task generator's tasks name");
+    }
     var manuscript = cvm.manuscripts("eth").get(0);
     if (manuscript.refusal().isPresent()) {
       throw new CommandLine.ParameterException(
@@ -116,7 +121,7 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
     byte[] manuscriptHash = cvm.manuscriptHash();
     String taskManager = c.address("CvmTaskManager");
     // Issue 14: with a manuscript registry in the deployment, tasks name only Active manuscripts
-    // (CvmTaskManager.createTask does not check: it has ~1.1 KiB left below the 24 KiB limit).
+    // (CvmTaskManager.createTask checks too; this refuses before a transaction is sent).
     Optional<ManuscriptRegistryReader> registry =
         Optional.ofNullable(c.addresses().get("CvmManuscriptRegistry"))
             .map(a -> new ManuscriptRegistryReader(tx.reader(), a));
