@@ -1,6 +1,7 @@
 package io.cvmavs.consensus.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -88,7 +90,19 @@ public class TaskComputerEngineIT {
         chain.step();
       }
       CvmChainApp app = chain.nodes.get(3).app;
-      assertThat(app.state().cvmBlocks.count()).isGreaterThanOrEqualTo(3);
+      // A proposer proposes only a CVM block its engine has already built (CvmEngine.ready); the
+      // build runs in the background, so the blocks land within the next heights, not at fixed ones.
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (app.state().cvmBlocks.count() < 3) {
+                  chain.step();
+                }
+                return app.state().cvmBlocks.count() >= 3;
+              });
       JsonNode block =
           new ObjectMapper()
               .readTree(
