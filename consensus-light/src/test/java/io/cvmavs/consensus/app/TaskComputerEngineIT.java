@@ -91,7 +91,8 @@ public class TaskComputerEngineIT {
       }
       CvmChainApp app = chain.nodes.get(3).app;
       // A proposer proposes only a CVM block its engine has already built (CvmEngine.ready); the
-      // build runs in the background, so the blocks land within the next heights, not at fixed ones.
+      // build runs in the background, so the blocks land within the next heights, not at fixed
+      // ones.
       await()
           .atMost(Duration.ofMinutes(2))
           .pollDelay(Duration.ZERO)
