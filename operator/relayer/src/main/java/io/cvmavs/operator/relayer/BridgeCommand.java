@@ -56,18 +56,8 @@ public final class BridgeCommand {
         description = "First Ethereum block of the bridge's logs (its deployment; default 0).")
     long fromBlock;
 
-    BridgeClient client(OperatorConfig c, Transactor tx, URI cvm) {
-      return new BridgeClient(
-          tx,
-          c.address("CBridge"),
-          c.address("CvmCheckpoints"),
-          new CometRpcClient(cvm, Duration.ofSeconds(15)),
-          fromBlock);
-    }
-
     Transactor transactor(OperatorConfig c) {
-      ECKeyPair key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
-      return ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
+      return ChainAccess.open(c.ethRpcUrl(), key(c), c.chainId());
     }
 
     ECKeyPair key(OperatorConfig c) {
@@ -107,6 +97,25 @@ public final class BridgeCommand {
       }
       throw new ParameterException(
           spec.commandLine(), option + ": expected a 0x address, got '" + text + "'");
+    }
+  }
+
+  /** Options of the subcommands that talk to a CVM chain node. */
+  abstract static class WithCvm extends Base {
+    @Option(
+        names = "--cvm-rpc",
+        required = true,
+        paramLabel = "URL",
+        description = "CVM chain node RPC")
+    URI cvm;
+
+    BridgeClient client(OperatorConfig c, Transactor tx) {
+      return new BridgeClient(
+          tx,
+          c.address("CBridge"),
+          c.address("CvmCheckpoints"),
+          new CometRpcClient(cvm, Duration.ofSeconds(15)),
+          fromBlock);
     }
   }
 
@@ -156,14 +165,7 @@ public final class BridgeCommand {
       description =
           "Burn $C on the CVM chain (a Withdraw signed with the key) for an Ethereum address;"
               + " claim it once a checkpoint covering it is on Ethereum.")
-  public static final class Withdraw extends Base {
-    @Option(
-        names = "--cvm-rpc",
-        required = true,
-        paramLabel = "URL",
-        description = "CVM chain node RPC")
-    URI cvm;
-
+  public static final class Withdraw extends WithCvm {
     @Option(names = "--amount", required = true, paramLabel = "WEI", description = "Amount in wei")
     String amount;
 
@@ -183,7 +185,7 @@ public final class BridgeCommand {
               ? address(spec, "--to", to.get(), 20)
               : Numbers.bytes(Keys.getAddress(key.getPublicKey()));
       Transactor tx = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
-      BridgeClient.Withdrawn w = client(c, tx, cvm).withdraw(key, recipient, v);
+      BridgeClient.Withdrawn w = client(c, tx).withdraw(key, recipient, v);
       ObjectNode o = JSON.createObjectNode();
       o.put("nonce", w.nonce());
       o.put("cvm_height", w.height());
@@ -199,21 +201,14 @@ public final class BridgeCommand {
       mixinStandardHelpOptions = true,
       description =
           "Claim a withdrawal on Ethereum with its proof against CvmCheckpoints' latest checkpoint.")
-  public static final class Claim extends Base {
-    @Option(
-        names = "--cvm-rpc",
-        required = true,
-        paramLabel = "URL",
-        description = "CVM chain node RPC")
-    URI cvm;
-
+  public static final class Claim extends WithCvm {
     @Option(names = "--nonce", required = true, paramLabel = "N", description = "Withdrawal nonce")
     long nonce;
 
     @Override
     public Integer call() {
       OperatorConfig c = OperatorConfigLoader.load(config);
-      BridgeClient.Claimed r = client(c, transactor(c), cvm).claim(nonce);
+      BridgeClient.Claimed r = client(c, transactor(c)).claim(nonce);
       ObjectNode o = JSON.createObjectNode();
       o.put("nonce", nonce);
       o.put("checkpoint_height", r.checkpointHeight());
@@ -231,19 +226,12 @@ public final class BridgeCommand {
       description =
           "Both chains' bridge numbers and the conservation check (locked = CVM supply + in"
               + " flight); exit 1 when it does not hold.")
-  public static final class Status extends Base {
-    @Option(
-        names = "--cvm-rpc",
-        required = true,
-        paramLabel = "URL",
-        description = "CVM chain node RPC")
-    URI cvm;
-
+  public static final class Status extends WithCvm {
     @Override
     public Integer call() {
       OperatorConfig c = OperatorConfigLoader.load(config);
       Transactor tx = transactor(c);
-      BridgeClient.Balance b = client(c, tx, cvm).balance();
+      BridgeClient.Balance b = client(c, tx).balance();
       ObjectNode o = balanceJson(b);
       print(o);
       return b.conserved() ? 0 : 1;
