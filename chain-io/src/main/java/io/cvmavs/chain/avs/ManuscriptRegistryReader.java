@@ -188,4 +188,80 @@ public final class ManuscriptRegistryReader {
     }
     return out;
   }
+
+  /**
+   * One change of the registry's entries: a {@code ManuscriptRegistered} (status {@code ACTIVE},
+   * with the content hash and locator), {@code ManuscriptDeprecated} or {@code ManuscriptRevoked}
+   * log (content hash zero, locator empty), with where it is on the chain.
+   */
+  public record Change(
+      byte[] manuscriptHash,
+      RegisteredManuscript.Status status,
+      long block,
+      long logIndex,
+      byte[] contentHash,
+      String locator) {
+    public Change {
+      manuscriptHash = manuscriptHash.clone();
+      contentHash = contentHash.clone();
+    }
+
+    @Override
+    public byte[] manuscriptHash() {
+      return manuscriptHash.clone();
+    }
+
+    @Override
+    public byte[] contentHash() {
+      return contentHash.clone();
+    }
+  }
+
+  /**
+   * Every registration, deprecation and revocation in [fromBlock, toBlock], in chain order (block,
+   * then log index; one bounded log scan over the three event topics).
+   */
+  public List<Change> changes(long fromBlock, long toBlock) {
+    LogScanner.Query q =
+        new LogScanner.Query(
+            "CvmManuscriptRegistry changes",
+            List.of(address),
+            List.of(
+                List.of(
+                    Events.MANUSCRIPT_REGISTERED.topic(),
+                    Events.MANUSCRIPT_DEPRECATED.topic(),
+                    Events.MANUSCRIPT_REVOKED.topic())));
+    List<Change> out = new ArrayList<>();
+    for (Log log : reader.logs().logs(q, fromBlock, toBlock)) {
+      long block = log.getBlockNumber().longValueExact();
+      long index = log.getLogIndex().longValueExact();
+      if (Events.MANUSCRIPT_REGISTERED.matches(log)) {
+        Map<String, Object> v = Events.MANUSCRIPT_REGISTERED.decode(log);
+        out.add(
+            new Change(
+                io.cvmavs.chain.abi.Numbers.bytes((String) v.get("manuscriptHash")),
+                RegisteredManuscript.Status.ACTIVE,
+                block,
+                index,
+                io.cvmavs.chain.abi.Numbers.bytes((String) v.get("contentHash")),
+                (String) v.get("locator")));
+      } else {
+        boolean deprecated = Events.MANUSCRIPT_DEPRECATED.matches(log);
+        Map<String, Object> v =
+            (deprecated ? Events.MANUSCRIPT_DEPRECATED : Events.MANUSCRIPT_REVOKED).decode(log);
+        out.add(
+            new Change(
+                io.cvmavs.chain.abi.Numbers.bytes((String) v.get("manuscriptHash")),
+                deprecated
+                    ? RegisteredManuscript.Status.DEPRECATED
+                    : RegisteredManuscript.Status.REVOKED,
+                block,
+                index,
+                new byte[32],
+                ""));
+      }
+    }
+    out.sort(java.util.Comparator.comparingLong(Change::block).thenComparingLong(Change::logIndex));
+    return out;
+  }
 }

@@ -10,10 +10,13 @@ import io.cvmavs.consensus.app.model.AppException;
 import io.cvmavs.consensus.app.model.BlsValidator;
 import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.app.model.Checkpoint;
+import io.cvmavs.consensus.app.registry.ManuscriptChange;
+import io.cvmavs.consensus.app.registry.ManuscriptSource;
 import io.cvmavs.consensus.app.state.Account;
 import io.cvmavs.consensus.app.state.AppState;
 import io.cvmavs.consensus.app.state.AppStore;
 import io.cvmavs.consensus.app.state.ManuscriptHead;
+import io.cvmavs.consensus.app.state.RegistryEntry;
 import io.cvmavs.consensus.app.tx.TxCodec;
 import io.cvmavs.consensus.app.tx.TxRefusedException;
 import io.cvmavs.consensus.app.validators.ValidatorSource;
@@ -26,6 +29,7 @@ import io.cvmavs.consensus.proto.app.CvmBlockTx;
 import io.cvmavs.consensus.proto.app.Dataset;
 import io.cvmavs.consensus.proto.app.Deposits;
 import io.cvmavs.consensus.proto.app.EthereumFinality;
+import io.cvmavs.consensus.proto.app.ManuscriptChanges;
 import io.cvmavs.consensus.proto.app.SignedExtension;
 import io.cvmavs.consensus.proto.app.TxEnvelope;
 import io.cvmavs.consensus.proto.app.ValidatorSetUpdate;
@@ -71,6 +75,7 @@ final class BlockExecutor {
           TxEnvelope.KindCase.CERTIFICATE,
           TxEnvelope.KindCase.VALIDATOR_SET,
           TxEnvelope.KindCase.DEPOSITS,
+          TxEnvelope.KindCase.MANUSCRIPT_CHANGES,
           TxEnvelope.KindCase.CVM_BLOCK,
           TxEnvelope.KindCase.WITHDRAW);
 
@@ -79,6 +84,9 @@ final class BlockExecutor {
 
   /** At most this many deposits are credited per block. */
   static final int MAX_DEPOSITS_PER_BLOCK = 256;
+
+  /** At most this many manuscript registry changes are imported per block. */
+  static final int MAX_REGISTRY_CHANGES_PER_BLOCK = 64;
 
   /** What a block did: the new state, records to store with it, per-tx results, updates. */
   static final class Result {
@@ -98,16 +106,19 @@ final class BlockExecutor {
   private final Optional<CvmEngine> engine;
   private final Optional<ValidatorSource> validators;
   private final Optional<DepositSource> deposits;
+  private final Optional<ManuscriptSource> registry;
 
   BlockExecutor(
       String chainId,
       Optional<CvmEngine> engine,
       Optional<ValidatorSource> validators,
-      Optional<DepositSource> deposits) {
+      Optional<DepositSource> deposits,
+      Optional<ManuscriptSource> registry) {
     this.chainId = chainId;
     this.engine = engine;
     this.validators = validators;
     this.deposits = deposits;
+    this.registry = registry;
   }
 
   /**
@@ -153,6 +164,8 @@ final class BlockExecutor {
               pendingSet = applyValidatorSet(w, env.getValidatorSet(), at, strict, r);
           case CVM_BLOCK -> applyCvmBlock(w, env.getCvmBlock(), at, strict, r);
           case DEPOSITS -> applyDeposits(w, env.getDeposits(), at, strict, r);
+          case MANUSCRIPT_CHANGES ->
+              applyManuscriptChanges(w, env.getManuscriptChanges(), at, strict, r);
           case WITHDRAW -> applyWithdraw(w, env.getWithdraw(), at, height, r);
           case KIND_NOT_SET -> throw new IllegalStateException("decode refuses KIND_NOT_SET");
         }
@@ -407,6 +420,20 @@ final class BlockExecutor {
     if (head == null) {
       throw invalid(at, "cvm_block.manuscript_hash 0x" + mhex + " is not registered");
     }
+    if (!w.isActive(mhex)) {
+      RegistryEntry e = w.registry.get(mhex);
+      throw invalid(
+          at,
+          "cvm_block.manuscript_hash 0x"
+              + mhex
+              + " is "
+              + ManuscriptChange.statusName(e.status())
+              + " in the manuscript registry (Ethereum block "
+              + e.ethBlock()
+              + ", imported at height "
+              + e.importedAt()
+              + "): it gets no more CVM blocks");
+    }
     if (b.getHeight() != head.nextHeight()) {
       throw invalid(
           at, "cvm_block.height " + b.getHeight() + " is not the next height " + head.nextHeight());
@@ -580,6 +607,143 @@ final class BlockExecutor {
               "0x" + HexFormat.of().formatHex(dep.recipient()),
               "amount",
               dep.amount().toString()));
+    }
+  }
+
+  /**
+   * Imports manuscript registry changes: from the state's cursor on, in chain order, each in an
+   * Ethereum block at or below the agreed final height and each a transition the registry allows
+   * (registered once; deprecated when active; revoked when active or deprecated); in strict mode
+   * the list must equal this node's own reading from the cursor, so a change left out, added,
+   * reordered or altered is refused. A registered manuscript that is not yet in the state starts at
+   * CVM height 0 of the chain's schedule (the same chain of blocks the CVM attests for it on
+   * Ethereum); a deprecated or revoked one gets no more CVM blocks.
+   */
+  private void applyManuscriptChanges(
+      AppState w, ManuscriptChanges c, String at, boolean strict, Result r) {
+    if (c.getChangesCount() > MAX_REGISTRY_CHANGES_PER_BLOCK) {
+      throw invalid(
+          at, "more than " + MAX_REGISTRY_CHANGES_PER_BLOCK + " manuscript changes in one block");
+    }
+    long fromBlock = w.registryNextBlock;
+    long fromLogIndex = w.registryNextLogIndex;
+    List<ManuscriptChange> changes = new ArrayList<>();
+    long nextBlock = fromBlock;
+    long nextLog = fromLogIndex;
+    java.util.Map<String, Integer> status = new java.util.HashMap<>();
+    for (int i = 0; i < c.getChangesCount(); i++) {
+      String ca = at + ": manuscript_changes.changes[" + i + "]";
+      ManuscriptChange ch = TxCodec.manuscriptChange(c.getChanges(i), ca);
+      if (!ch.atOrAfter(nextBlock, nextLog)) {
+        throw invalid(
+            ca,
+            "Ethereum block "
+                + ch.ethBlock()
+                + " log "
+                + ch.logIndex()
+                + " is before the import position (block "
+                + nextBlock
+                + " log "
+                + nextLog
+                + "): changes are imported once, in chain order");
+      }
+      if (ch.ethBlock() > w.ethFinalHeight) {
+        throw invalid(
+            ca,
+            "eth_block " + ch.ethBlock() + " is above the agreed final height " + w.ethFinalHeight);
+      }
+      String mhex = HexFormat.of().formatHex(ch.manuscriptHash());
+      Integer current =
+          status.containsKey(mhex)
+              ? status.get(mhex)
+              : Optional.ofNullable(w.registry.get(mhex)).map(RegistryEntry::status).orElse(null);
+      boolean allowed =
+          switch (ch.status()) {
+            case ManuscriptChange.ACTIVE -> current == null;
+            case ManuscriptChange.DEPRECATED ->
+                current != null && current == ManuscriptChange.ACTIVE;
+            default ->
+                current != null
+                    && (current == ManuscriptChange.ACTIVE
+                        || current == ManuscriptChange.DEPRECATED);
+          };
+      if (!allowed) {
+        throw invalid(
+            ca,
+            "manuscript 0x"
+                + mhex
+                + " cannot become "
+                + ManuscriptChange.statusName(ch.status())
+                + " from "
+                + (current == null ? "unregistered" : ManuscriptChange.statusName(current))
+                + " (the registry allows no such change)");
+      }
+      status.put(mhex, ch.status());
+      changes.add(ch);
+      nextBlock = ch.ethBlock();
+      nextLog = ch.logIndex() + 1;
+    }
+    if (strict) {
+      ManuscriptSource source =
+          registry.orElseThrow(
+              () ->
+                  invalid(at, "this node has no manuscript registry source to check the changes"));
+      List<ManuscriptChange> own;
+      try {
+        own = source.changes(fromBlock, fromLogIndex, w.ethFinalHeight, changes.size());
+      } catch (RuntimeException e) {
+        throw invalid(at, "cannot read the manuscript registry to compare: " + e.getMessage());
+      }
+      for (int i = 0; i < changes.size(); i++) {
+        String ca = at + ": manuscript_changes.changes[" + i + "]";
+        if (i >= own.size()) {
+          throw invalid(
+              ca,
+              changes.get(i)
+                  + " is not a registry change final at "
+                  + w.ethFinalHeight
+                  + " in this node's view");
+        }
+        if (!own.get(i).equals(changes.get(i))) {
+          throw invalid(
+              ca,
+              changes.get(i)
+                  + " differs from this node's reading: "
+                  + own.get(i)
+                  + (own.get(i).ethBlock() < changes.get(i).ethBlock()
+                          || (own.get(i).ethBlock() == changes.get(i).ethBlock()
+                              && own.get(i).logIndex() < changes.get(i).logIndex())
+                      ? " (left out)"
+                      : ""));
+        }
+      }
+    }
+    for (ManuscriptChange ch : changes) {
+      String mhex = HexFormat.of().formatHex(ch.manuscriptHash());
+      RegistryEntry before = w.registry.get(mhex);
+      w.registry.put(
+          mhex,
+          new RegistryEntry(
+              ch.status(),
+              before == null ? ch.contentHash() : before.contentHash(),
+              before == null ? ch.locator() : before.locator(),
+              ch.ethBlock(),
+              w.height + 1));
+      if (ch.status() == ManuscriptChange.ACTIVE && !w.manuscripts.containsKey(mhex)) {
+        w.manuscripts.put(mhex, ManuscriptHead.fresh(ch.manuscriptHash()));
+      }
+      w.registryNextBlock = ch.ethBlock();
+      w.registryNextLogIndex = ch.logIndex() + 1;
+      w.registryImported++;
+      r.events.add(
+          event(
+              "manuscript",
+              "hash",
+              "0x" + mhex,
+              "status",
+              ManuscriptChange.statusName(ch.status()),
+              "eth_block",
+              Long.toString(ch.ethBlock())));
     }
   }
 

@@ -14,6 +14,8 @@ import io.cvmavs.consensus.app.model.AppException;
 import io.cvmavs.consensus.app.model.BlsValidator;
 import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.app.model.Checkpoint;
+import io.cvmavs.consensus.app.registry.ManuscriptChange;
+import io.cvmavs.consensus.app.registry.ManuscriptSource;
 import io.cvmavs.consensus.app.state.Account;
 import io.cvmavs.consensus.app.state.AppState;
 import io.cvmavs.consensus.app.state.AppStore;
@@ -57,6 +59,7 @@ import io.cvmavs.consensus.proto.app.Certificate;
 import io.cvmavs.consensus.proto.app.CvmBlockTx;
 import io.cvmavs.consensus.proto.app.Deposits;
 import io.cvmavs.consensus.proto.app.EthereumFinality;
+import io.cvmavs.consensus.proto.app.ManuscriptChanges;
 import io.cvmavs.consensus.proto.app.SignedExtension;
 import io.cvmavs.consensus.proto.app.TxEnvelope;
 import io.cvmavs.consensus.proto.app.ValidatorSetUpdate;
@@ -116,7 +119,8 @@ public final class CvmChainApp implements Application, AutoCloseable {
       int maxBlockRecords,
       long snapshotInterval,
       int snapshotChunkBytes,
-      Optional<DepositSource> deposits) {
+      Optional<DepositSource> deposits,
+      Optional<ManuscriptSource> registry) {
     /** Without snapshots. */
     public Settings(
         Optional<BlsKeyPair> blsKey,
@@ -124,7 +128,16 @@ public final class CvmChainApp implements Application, AutoCloseable {
         Optional<CvmEngine> engine,
         Optional<ValidatorSource> validators,
         int maxBlockRecords) {
-      this(blsKey, ethereum, engine, validators, maxBlockRecords, 0, 1 << 20, Optional.empty());
+      this(
+          blsKey,
+          ethereum,
+          engine,
+          validators,
+          maxBlockRecords,
+          0,
+          1 << 20,
+          Optional.empty(),
+          Optional.empty());
     }
 
     /** Takes a snapshot every {@code interval} heights (the newest two are kept). */
@@ -133,7 +146,15 @@ public final class CvmChainApp implements Application, AutoCloseable {
         throw new AppException("snapshot interval must be >= 0 and chunk size >= 1");
       }
       return new Settings(
-          blsKey, ethereum, engine, validators, maxBlockRecords, interval, chunkBytes, deposits);
+          blsKey,
+          ethereum,
+          engine,
+          validators,
+          maxBlockRecords,
+          interval,
+          chunkBytes,
+          deposits,
+          registry);
     }
 
     /**
@@ -149,6 +170,25 @@ public final class CvmChainApp implements Application, AutoCloseable {
           maxBlockRecords,
           snapshotInterval,
           snapshotChunkBytes,
+          Optional.of(source),
+          registry);
+    }
+
+    /**
+     * Imports {@code CvmManuscriptRegistry} changes read through {@code source} (PrepareProposal
+     * proposes them, ProcessProposal compares); without it this node proposes none and rejects
+     * blocks with any.
+     */
+    public Settings withManuscripts(ManuscriptSource source) {
+      return new Settings(
+          blsKey,
+          ethereum,
+          engine,
+          validators,
+          maxBlockRecords,
+          snapshotInterval,
+          snapshotChunkBytes,
+          deposits,
           Optional.of(source));
     }
   }
@@ -164,6 +204,14 @@ public final class CvmChainApp implements Application, AutoCloseable {
   private record Restore(Snapshot snapshot, byte[] appHash, byte[][] chunks) {}
 
   private Restore restoring;
+
+  /** Why this node last REJECTed a proposal (tests and logs). */
+  private String lastRejection = "";
+
+  /** Why this node last REJECTed a proposal (empty if it never did). */
+  public String lastRejection() {
+    return lastRejection;
+  }
 
   private final AppStore store;
   private final Settings settings;
@@ -200,7 +248,11 @@ public final class CvmChainApp implements Application, AutoCloseable {
 
   private BlockExecutor executor(String chainId) {
     return new BlockExecutor(
-        chainId, settings.engine(), settings.validators(), settings.deposits());
+        chainId,
+        settings.engine(),
+        settings.validators(),
+        settings.deposits(),
+        settings.registry());
   }
 
   /** The last committed state's height (0 before genesis). */
@@ -372,7 +424,22 @@ public final class CvmChainApp implements Application, AutoCloseable {
               }
             });
     nextDeposits(s, finalHeight).ifPresent(txs::add);
-    nextCvmBlock(s, finalHeight).ifPresent(txs::add);
+    Optional<List<ManuscriptChange>> changes = nextManuscriptChanges(s, finalHeight);
+    changes.ifPresent(
+        cs -> {
+          ManuscriptChanges.Builder m = ManuscriptChanges.newBuilder();
+          cs.forEach(c -> m.addChanges(TxCodec.manuscriptChange(c)));
+          txs.add(
+              ByteString.copyFrom(
+                  TxCodec.envelope(TxEnvelope.newBuilder().setManuscriptChanges(m))));
+        });
+    java.util.Set<String> retired = new java.util.HashSet<>();
+    changes.ifPresent(
+        cs ->
+            cs.stream()
+                .filter(c -> c.status() != ManuscriptChange.ACTIVE)
+                .forEach(c -> retired.add(HEX.formatHex(c.manuscriptHash()))));
+    nextCvmBlock(s, finalHeight, retired).ifPresent(txs::add);
     txs.addAll(withdrawals(s, request, txs));
     long budget = request.getMaxTxBytes() > 0 ? request.getMaxTxBytes() : Long.MAX_VALUE;
     List<ByteString> out = new ArrayList<>();
@@ -414,6 +481,31 @@ public final class CvmChainApp implements Application, AutoCloseable {
       LOG.warn(
           "PrepareProposal: cannot read CBridge deposits from nonce {}: {}",
           s.depositNonce,
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** The registry changes final at {@code ethFinal} that are not imported yet. */
+  private Optional<List<ManuscriptChange>> nextManuscriptChanges(AppState s, long ethFinal) {
+    if (settings.registry().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      List<ManuscriptChange> cs =
+          settings
+              .registry()
+              .get()
+              .changes(
+                  s.registryNextBlock,
+                  s.registryNextLogIndex,
+                  ethFinal,
+                  BlockExecutor.MAX_REGISTRY_CHANGES_PER_BLOCK);
+      return cs.isEmpty() ? Optional.empty() : Optional.of(cs);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "PrepareProposal: cannot read the manuscript registry from block {}: {}",
+          s.registryNextBlock,
           e.getMessage());
       return Optional.empty();
     }
@@ -539,35 +631,48 @@ public final class CvmChainApp implements Application, AutoCloseable {
   }
 
   /**
-   * The next CVM block whose Ethereum range ends at or below {@code ethFinal}: of the registered
-   * manuscripts, the one whose next range ends first (then by manuscript hash); at most one per
-   * CometBFT block, so the checkpoint names one CVM block hash.
+   * The next CVM block whose Ethereum range ends at or below {@code ethFinal}: of the active
+   * manuscripts (registered, not deprecated or revoked — {@code retired} are being deactivated by
+   * this very proposal), the first whose block is ready, trying them by next height (the one
+   * furthest behind first), then by manuscript hash; at most one per CometBFT block, so the
+   * checkpoint names one CVM block hash. A manuscript whose block is not ready does not hold back
+   * the others.
    */
-  private Optional<ByteString> nextCvmBlock(AppState s, long ethFinal) {
+  private Optional<ByteString> nextCvmBlock(
+      AppState s, long ethFinal, java.util.Set<String> retired) {
     if (settings.engine().isEmpty()) {
       return Optional.empty();
     }
-    ManuscriptHead best = null;
-    for (ManuscriptHead h : s.manuscripts.values()) {
-      if (best == null || h.nextHeight() < best.nextHeight()) {
-        best = h;
+    List<ManuscriptHead> candidates = new ArrayList<>();
+    for (var e : s.manuscripts.entrySet()) {
+      if (s.isActive(e.getKey()) && !retired.contains(e.getKey())) {
+        candidates.add(e.getValue());
       }
     }
-    if (best == null) {
-      return Optional.empty();
+    candidates.sort(java.util.Comparator.comparingLong(ManuscriptHead::nextHeight));
+    for (ManuscriptHead h : candidates) {
+      long from = s.scheduleGenesisBlock + h.nextHeight() * s.blocksPerCvmBlock;
+      long to = from + s.blocksPerCvmBlock - 1;
+      if (to > ethFinal) {
+        continue;
+      }
+      Optional<ByteString> tx = cvmBlockTx(h, from, to);
+      if (tx.isPresent()) {
+        return tx;
+      }
     }
-    long from = s.scheduleGenesisBlock + best.nextHeight() * s.blocksPerCvmBlock;
-    long to = from + s.blocksPerCvmBlock - 1;
-    if (to > ethFinal) {
-      return Optional.empty();
-    }
+    return Optional.empty();
+  }
+
+  private Optional<ByteString> cvmBlockTx(ManuscriptHead best, long from, long to) {
     try {
       Optional<CvmBlock> ready =
           settings.engine().get().ready(best.manuscriptHash(), best.nextHeight(), from, to);
       if (ready.isEmpty()) {
         LOG.debug(
-            "PrepareProposal: CVM block {} is not built yet; proposed at a later height",
-            best.nextHeight());
+            "PrepareProposal: CVM block {} of 0x{} is not built yet; proposed at a later height",
+            best.nextHeight(),
+            HEX.formatHex(best.manuscriptHash()));
         return Optional.empty();
       }
       CvmBlock block = ready.get();
@@ -585,8 +690,9 @@ public final class CvmChainApp implements Application, AutoCloseable {
           ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(tx))));
     } catch (RuntimeException e) {
       LOG.warn(
-          "PrepareProposal: the CVM cannot build block {} yet: {}",
+          "PrepareProposal: the CVM cannot build block {} of 0x{} yet: {}",
           best.nextHeight(),
+          HEX.formatHex(best.manuscriptHash()),
           e.getMessage());
       return Optional.empty();
     }
@@ -606,6 +712,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
         RuntimeException
             e) { // TxRefusedException names the tx and field; anything else is a bug here
       LOG.warn("ProcessProposal {} REJECT: {}", request.getHeight(), e.getMessage());
+      lastRejection = e.getMessage();
       return ResponseProcessProposal.newBuilder()
           .setStatus(ResponseProcessProposal.ProposalStatus.REJECT)
           .build();
@@ -810,12 +917,36 @@ public final class CvmChainApp implements Application, AutoCloseable {
         value = JSON.writeValueAsBytes(o);
       } else if (path.startsWith("/bridge/")) {
         value = bridgeQuery(s, path.substring("/bridge/".length()));
+      } else if (path.equals("/manuscripts")) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("height", s.height);
+        o.put("registry_next_block", s.registryNextBlock);
+        o.put("registry_next_log_index", s.registryNextLogIndex);
+        o.put("registry_changes_imported", s.registryImported);
+        ArrayNode ms = o.putArray("manuscripts");
+        for (var e : s.manuscripts.entrySet()) {
+          ObjectNode m = ms.addObject();
+          m.put("hash", "0x" + e.getKey());
+          io.cvmavs.consensus.app.state.RegistryEntry r = s.registry.get(e.getKey());
+          m.put("status", r == null ? "active" : ManuscriptChange.statusName(r.status()));
+          m.put("active", s.isActive(e.getKey()));
+          m.put("source", r == null ? "genesis" : "registry");
+          m.put("next_height", e.getValue().nextHeight());
+          m.put("head_hash", "0x" + HEX.formatHex(e.getValue().headHash()));
+          if (r != null) {
+            m.put("content_hash", "0x" + HEX.formatHex(r.contentHash()));
+            m.put("locator", r.locator());
+            m.put("eth_block", r.ethBlock());
+            m.put("imported_at", r.importedAt());
+          }
+        }
+        value = JSON.writeValueAsBytes(o);
       } else {
         throw new AppException(
             "unknown query path '"
                 + path
                 + "' (known: /cvm/block/<h>, /cvm/block-proof/<cvmHeight>/<checkpointHeight>,"
-                + " /certificate/<h>, /validators/bls, /state/root,"
+                + " /certificate/<h>, /validators/bls, /state/root, /manuscripts,"
                 + " /bridge/status, /bridge/account/<address>, /bridge/withdrawal/<nonce>,"
                 + " /bridge/proof/<nonce>/<checkpoint height>)");
       }

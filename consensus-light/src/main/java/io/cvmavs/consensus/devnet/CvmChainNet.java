@@ -78,7 +78,8 @@ public final class CvmChainNet implements AutoCloseable {
       Path dataDirectory,
       Duration blockInterval,
       Duration callTimeout,
-      Optional<io.cvmavs.consensus.app.bridge.DepositSource> deposits) {
+      Optional<io.cvmavs.consensus.app.bridge.DepositSource> deposits,
+      Optional<io.cvmavs.consensus.app.registry.ManuscriptSource> manuscripts) {
     public Settings {
       validators = List.copyOf(validators);
     }
@@ -100,6 +101,7 @@ public final class CvmChainNet implements AutoCloseable {
           dataDirectory,
           blockInterval,
           callTimeout,
+          Optional.empty(),
           Optional.empty());
     }
 
@@ -113,6 +115,21 @@ public final class CvmChainNet implements AutoCloseable {
           dataDirectory,
           blockInterval,
           callTimeout,
+          Optional.of(source),
+          manuscripts);
+    }
+
+    /** Every validator imports {@code CvmManuscriptRegistry} changes through {@code source}. */
+    public Settings withManuscripts(io.cvmavs.consensus.app.registry.ManuscriptSource source) {
+      return new Settings(
+          chainId,
+          genesis,
+          validators,
+          ethereum,
+          dataDirectory,
+          blockInterval,
+          callTimeout,
+          deposits,
           Optional.of(source));
     }
   }
@@ -210,6 +227,9 @@ public final class CvmChainNet implements AutoCloseable {
             100_000);
     if (settings.deposits().isPresent()) {
       app = app.withDeposits(settings.deposits().get());
+    }
+    if (settings.manuscripts().isPresent()) {
+      app = app.withManuscripts(settings.manuscripts().get());
     }
     apps[i] = CvmChainApp.open(settings.dataDirectory().resolve(v.name()), app);
     return apps[i];

@@ -56,6 +56,18 @@ final class TestChain implements AutoCloseable {
   /** Every node's CBridge reading (empty: no node credits deposits). */
   Optional<io.cvmavs.consensus.app.bridge.DepositSource> deposits = Optional.empty();
 
+  /** Every node's manuscript registry reading (empty: no node imports registry changes). */
+  Optional<io.cvmavs.consensus.app.registry.ManuscriptSource> manuscripts = Optional.empty();
+
+  /** Reopens every node's app with {@code source} as its manuscript registry reading. */
+  void setManuscripts(io.cvmavs.consensus.app.registry.ManuscriptSource source) {
+    manuscripts = Optional.of(source);
+    for (int i = 0; i < nodes.size(); i++) {
+      nodes.get(i).app.close();
+      open(i);
+    }
+  }
+
   /** User transactions CometBFT's mempool would hand the next proposer (cleared once included). */
   final List<ByteString> mempool = new ArrayList<>();
 
@@ -176,6 +188,9 @@ final class TestChain implements AutoCloseable {
             .withSnapshots(snapshotInterval, 700);
     if (deposits != null && deposits.isPresent()) {
       settings = settings.withDeposits(deposits.get());
+    }
+    if (manuscripts != null && manuscripts.isPresent()) {
+      settings = settings.withManuscripts(manuscripts.get());
     }
     n.app = CvmChainApp.open(n.dir, settings);
   }

@@ -27,8 +27,11 @@ import java.util.TreeMap;
  * the store keeps; the app hash is {@link #appHash()}.
  */
 public final class AppState {
-  /** Schema of {@link #encode()}: 2 added the bridge fields (a format-1 state has none). */
-  private static final int FORMAT = 2;
+  /**
+   * Schema of {@link #encode()}: 2 added the bridge fields (a format-1 state has none), 3 the
+   * manuscript registry import (a format-1 or -2 state has imported nothing).
+   */
+  private static final int FORMAT = 3;
 
   /** Leaves of the app-hash Merkle tree, in this order (README): the index is the leaf position. */
   public static final List<String> COMPONENTS =
@@ -47,7 +50,8 @@ public final class AppState {
           "lastCheckpoint",
           "lastCertificate",
           "misbehaviour",
-          "bridge");
+          "bridge",
+          "registry");
 
   public long height;
   public String chain;
@@ -93,6 +97,27 @@ public final class AppState {
   /** Bridged `$C` by CVM account (lower-case hex of the 32-byte account word). */
   public TreeMap<String, Account> accounts = new TreeMap<>();
 
+  /**
+   * The manuscript registry import: the position on Ethereum after the last change imported (block,
+   * log index; the next change must be at or after it), the number of changes imported, and the
+   * entries they touched by lower-case hex hash. A manuscript of {@link #manuscripts} without an
+   * entry came from genesis and is active.
+   */
+  public long registryNextBlock;
+
+  public long registryNextLogIndex;
+  public long registryImported;
+  public TreeMap<String, RegistryEntry> registry = new TreeMap<>();
+
+  /** True when {@code hexHash} is registered and not deprecated or revoked: it gets CVM blocks. */
+  public boolean isActive(String hexHash) {
+    if (!manuscripts.containsKey(hexHash)) {
+      return false;
+    }
+    RegistryEntry e = registry.get(hexHash);
+    return e == null || e.status() == 1;
+  }
+
   public Account account(byte[] word) {
     return accounts.getOrDefault(HexFormat.of().formatHex(word), Account.EMPTY);
   }
@@ -133,7 +158,36 @@ public final class AppState {
     l.add(AbiWords.of().uint(lastCertificateHeight).bytes32(lastCertificateHash).keccak());
     l.add(AbiWords.of().uint(misbehaviourCount).bytes32(misbehaviourRoot).keccak());
     l.add(bridgeLeaf());
+    l.add(registryLeaf());
     return l;
+  }
+
+  /**
+   * Zero while no registry change was imported (so a state of format 1 or 2 keeps its app hash);
+   * then {@code keccak256(abi.encode(registryNextBlock, registryNextLogIndex, registryImported,
+   * entriesHash))}, entriesHash = keccak256 over {@code (manuscriptHash, status, contentHash,
+   * keccak256(locator), ethBlock, importedAt)} words of every entry in hash order.
+   */
+  private byte[] registryLeaf() {
+    if (registryImported == 0) {
+      return new byte[32];
+    }
+    AbiWords a = AbiWords.of();
+    for (var e : registry.entrySet()) {
+      RegistryEntry r = e.getValue();
+      a.bytes32(HexFormat.of().parseHex(e.getKey()))
+          .uint(r.status())
+          .bytes32(java.util.Arrays.copyOf(r.contentHash(), 32))
+          .bytes32(AbiWords.keccak(r.locator()))
+          .uint(r.ethBlock())
+          .uint(r.importedAt());
+    }
+    return AbiWords.of()
+        .uint(registryNextBlock)
+        .uint(registryNextLogIndex)
+        .uint(registryImported)
+        .bytes32(a.keccak())
+        .keccak();
   }
 
   /**
@@ -160,7 +214,7 @@ public final class AppState {
 
   /**
    * The app hash: the root of a binary keccak Merkle tree over the 16 leaves {@link
-   * #componentLeaves()} padded with zero words (node = keccak256(left ‖ right)).
+   * #componentLeaves()} (node = keccak256(left ‖ right)).
    */
   public byte[] computeAppHash() {
     List<byte[]> level = new ArrayList<>(componentLeaves());
@@ -229,6 +283,20 @@ public final class AppState {
         writeUint(out, e.getValue().balance());
         out.writeLong(e.getValue().sequence());
       }
+      out.writeLong(registryNextBlock);
+      out.writeLong(registryNextLogIndex);
+      out.writeLong(registryImported);
+      out.writeInt(registry.size());
+      for (var e : registry.entrySet()) {
+        RegistryEntry r = e.getValue();
+        out.write(HexFormat.of().parseHex(e.getKey()));
+        out.writeInt(r.status());
+        out.writeInt(r.contentHash().length);
+        out.write(r.contentHash());
+        out.writeUTF(r.locator());
+        out.writeLong(r.ethBlock());
+        out.writeLong(r.importedAt());
+      }
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory cannot fail", e);
     }
@@ -242,7 +310,7 @@ public final class AppState {
     AppState s = new AppState();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int format = in.readInt();
-      if (format != FORMAT && format != 1) {
+      if (format < 1 || format > FORMAT) {
         throw new AppException("stored app state has format " + format + ", expected " + FORMAT);
       }
       s.height = in.readLong();
@@ -285,6 +353,29 @@ public final class AppState {
         for (int i = 0; i < accounts; i++) {
           String key = HexFormat.of().formatHex(read32(in));
           s.accounts.put(key, new Account(readUint(in), in.readLong()));
+        }
+      }
+      if (format >= 3) {
+        s.registryNextBlock = in.readLong();
+        s.registryNextLogIndex = in.readLong();
+        s.registryImported = in.readLong();
+        int entries = in.readInt();
+        if (entries < 0) {
+          throw new IOException("registry entry count " + entries + " out of range");
+        }
+        for (int i = 0; i < entries; i++) {
+          String key = HexFormat.of().formatHex(read32(in));
+          int status = in.readInt();
+          int len = in.readInt();
+          if (len != 0 && len != 32) {
+            throw new IOException("registry content hash of " + len + " bytes");
+          }
+          byte[] content = in.readNBytes(len);
+          if (content.length != len) {
+            throw new IOException("truncated registry content hash");
+          }
+          s.registry.put(
+              key, new RegistryEntry(status, content, in.readUTF(), in.readLong(), in.readLong()));
         }
       }
       if (in.available() != 0) {

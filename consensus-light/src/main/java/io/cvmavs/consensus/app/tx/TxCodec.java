@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cvmavs.consensus.app.bridge.BridgeDeposit;
 import io.cvmavs.consensus.app.model.BlsValidator;
+import io.cvmavs.consensus.app.registry.ManuscriptChange;
 import io.cvmavs.consensus.proto.app.BlsValidatorEntry;
 import io.cvmavs.consensus.proto.app.Certificate;
 import io.cvmavs.consensus.proto.app.CvmBlockTx;
@@ -73,6 +74,7 @@ public final class TxCodec {
       case CERTIFICATE -> checkCertificate(env.getCertificate());
       case VALIDATOR_SET -> checkValidatorSet(env.getValidatorSet());
       case DEPOSITS -> checkDeposits(env.getDeposits());
+      case MANUSCRIPT_CHANGES -> checkManuscriptChanges(env.getManuscriptChanges());
       case WITHDRAW -> checkWithdraw(env.getWithdraw());
       case KIND_NOT_SET ->
           throw new TxRefusedException(
@@ -208,6 +210,63 @@ public final class TxCodec {
         .setAmount(ByteString.copyFrom(amountBytes(d.amount())))
         .setEthBlock(d.ethBlock())
         .setEthTxHash(ByteString.copyFrom(d.txHash()))
+        .build();
+  }
+
+  private static void checkManuscriptChanges(io.cvmavs.consensus.proto.app.ManuscriptChanges c) {
+    if (c.getChangesCount() == 0) {
+      throw malformed("manuscript_changes.changes", "empty");
+    }
+    for (int i = 0; i < c.getChangesCount(); i++) {
+      manuscriptChange(c.getChanges(i), "manuscript_changes.changes[" + i + "]");
+    }
+  }
+
+  /** Longest locator the registry accepts ({@code CvmManuscriptRegistry.MAX_LOCATOR_LENGTH}). */
+  public static final int MAX_LOCATOR_BYTES = 1024;
+
+  /** The registry change a transaction entry describes (shape only). */
+  public static ManuscriptChange manuscriptChange(
+      io.cvmavs.consensus.proto.app.ManuscriptChange c, String at) {
+    length(at + ".manuscript_hash", c.getManuscriptHash(), 32);
+    if (c.getManuscriptHash().equals(ByteString.copyFrom(new byte[32]))) {
+      throw malformed(at + ".manuscript_hash", "is zero");
+    }
+    if (c.getStatus() < ManuscriptChange.ACTIVE || c.getStatus() > ManuscriptChange.REVOKED) {
+      throw malformed(
+          at + ".status", c.getStatus() + " is not 1 (active), 2 (deprecated) or 3 (revoked)");
+    }
+    if (c.getStatus() == ManuscriptChange.ACTIVE) {
+      length(at + ".content_hash", c.getContentHash(), 32);
+      if (c.getLocator().isEmpty()
+          || c.getLocator().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+              > MAX_LOCATOR_BYTES) {
+        throw malformed(at + ".locator", "must be 1 to " + MAX_LOCATOR_BYTES + " bytes");
+      }
+    } else {
+      length(at + ".content_hash", c.getContentHash(), 0);
+      if (!c.getLocator().isEmpty()) {
+        throw malformed(at + ".locator", "must be empty for a deprecation or revocation");
+      }
+    }
+    return new ManuscriptChange(
+        c.getManuscriptHash().toByteArray(),
+        c.getStatus(),
+        c.getEthBlock(),
+        c.getLogIndex(),
+        c.getContentHash().toByteArray(),
+        c.getLocator());
+  }
+
+  public static io.cvmavs.consensus.proto.app.ManuscriptChange manuscriptChange(
+      ManuscriptChange c) {
+    return io.cvmavs.consensus.proto.app.ManuscriptChange.newBuilder()
+        .setManuscriptHash(ByteString.copyFrom(c.manuscriptHash()))
+        .setStatus(c.status())
+        .setEthBlock(c.ethBlock())
+        .setLogIndex(c.logIndex())
+        .setContentHash(ByteString.copyFrom(c.contentHash()))
+        .setLocator(c.locator())
         .build();
   }
 
