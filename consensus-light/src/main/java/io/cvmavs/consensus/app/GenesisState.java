@@ -23,8 +23,8 @@ import java.util.Set;
 
 /**
  * The application's genesis state: CometBFT's {@code app_state} (JSON), module README "Genesis".
- * Registered manuscripts come from here until the on-chain manuscript registry exists. Unknown and
- * missing fields are errors naming the JSON path.
+ * The manuscripts active from genesis (the on-chain registry adds and retires more: module README,
+ * "Manuscript registry"). Unknown and missing fields are errors naming the JSON path.
  *
  * @param chain the CVM's chain name ({@code eth})
  * @param scheduleGenesisBlock first Ethereum block of CVM block 0

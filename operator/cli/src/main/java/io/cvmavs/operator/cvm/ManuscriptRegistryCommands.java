@@ -95,8 +95,9 @@ final class ManuscriptRegistryCommands {
       description = {
         "Register a manuscript in the CvmManuscriptRegistry (AVS owner or registrar): its keccak-256",
         "hash (what tasks name), SHA-256 content hash and the locator nodes fetch it from.",
-        "The file must be attestable (parse, dataset sink, deterministic); a file:// or http(s)://",
-        "locator is fetched first and must serve the same bytes.",
+        "The file must be attestable (parse, dataset sink, deterministic); the locator is fetched",
+        "first (ipfs:// and ar:// through operator.yaml's manuscript_gateways, an IPFS CID checked",
+        "against the bytes where it can be) and must serve the same bytes.",
         "The ECDSA keystore password: OPERATOR_ECDSA_KEY_PASSWORD, else a prompt."
       })
   static final class Register implements Callable<Integer> {
@@ -125,30 +126,34 @@ final class ManuscriptRegistryCommands {
       }
       String scheme = schemeOf(locator);
       PrintWriter out = spec.commandLine().getOut();
-      if (scheme.equals("file") || scheme.equals("http") || scheme.equals("https")) {
-        List<Path> roots =
-            scheme.equals("file") ? List.of(Path.of(URI.create(locator)).getParent()) : List.of();
-        byte[] served;
-        try {
-          served = new ManuscriptFetcher(roots, Duration.ofSeconds(10)).fetch(locator);
-        } catch (ManuscriptFetcher.FetchException | IllegalArgumentException e) {
-          throw new ParameterException(spec.commandLine(), "--locator: " + e.getMessage());
-        }
-        if (!Arrays.equals(served, bytes)) {
-          throw new ParameterException(
-              spec.commandLine(),
-              "--locator "
-                  + locator
-                  + " serves other bytes than "
-                  + file
-                  + " (keccak-256 0x"
-                  + HexFormat.of().formatHex(Keccak.hash(served))
-                  + ")");
-        }
-      } else {
-        out.println("note: " + scheme + ":// locators are not fetched here to check them");
-      }
       OperatorConfig c = OperatorConfigLoader.load(config);
+      // Every locator is fetched as a node would fetch it (ipfs:// and ar:// through the
+      // configured gateways, the CID checked against the bytes where it can be) and must serve
+      // exactly this file: nothing is sent otherwise.
+      List<Path> roots =
+          scheme.equals("file") ? List.of(Path.of(URI.create(locator)).getParent()) : List.of();
+      byte[] served;
+      try {
+        served =
+            new ManuscriptFetcher(
+                    roots,
+                    new ManuscriptFetcher.Gateways(c.ipfsGateways(), c.arweaveGateways()),
+                    Duration.ofSeconds(10))
+                .fetch(locator);
+      } catch (ManuscriptFetcher.FetchException | IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--locator: " + e.getMessage());
+      }
+      if (!Arrays.equals(served, bytes)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--locator "
+                + locator
+                + " serves other bytes than "
+                + file
+                + " (keccak-256 0x"
+                + HexFormat.of().formatHex(Keccak.hash(served))
+                + ")");
+      }
       String registry = registryAddress(c);
       Transactor tx =
           ChainAccess.open(

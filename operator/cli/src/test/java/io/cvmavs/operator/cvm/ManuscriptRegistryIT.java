@@ -53,6 +53,32 @@ class ManuscriptRegistryIT {
         .getBytes(StandardCharsets.UTF_8);
   }
 
+  /** A CIDv1 of one raw block (sha2-256) in base32: what {@code ipfs add --cid-version 1} gives. */
+  private static String rawCid(byte[] bytes) {
+    byte[] cid = new byte[36];
+    cid[0] = 0x01;
+    cid[1] = 0x55;
+    cid[2] = 0x12;
+    cid[3] = 0x20;
+    System.arraycopy(ManuscriptResolver.sha256(bytes), 0, cid, 4, 32);
+    String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    StringBuilder out = new StringBuilder("b");
+    int buffer = 0;
+    int bits = 0;
+    for (byte b : cid) {
+      buffer = (buffer << 8) | (b & 0xff);
+      bits += 8;
+      while (bits >= 5) {
+        out.append(alphabet.charAt((buffer >> (bits - 5)) & 31));
+        bits -= 5;
+      }
+    }
+    if (bits > 0) {
+      out.append(alphabet.charAt((buffer << (5 - bits)) & 31));
+    }
+    return out.toString();
+  }
+
   private static String hex(byte[] h) {
     return "0x" + HexFormat.of().formatHex(h);
   }
@@ -295,6 +321,72 @@ class ManuscriptRegistryIT {
           "revoked");
       r = seeded.cli("manuscript", "list", "--config", team.toString());
       assertThat(r.out()).contains("revoked").contains("deprecated").contains("5 manuscript(s)");
+
+      // ---- register with an ipfs:// locator: fetched through the configured gateways, the CID
+      // checked against the bytes served, and the bytes against the file, before anything is sent.
+      byte[] m7 = variant(7);
+      Path f7 = Files.write(published.resolve("m7.yaml"), m7);
+      String loc7 = "ipfs://" + rawCid(m7);
+      String wrong = "ipfs://" + rawCid(variant(8));
+      http.createContext(
+          "/ipfs/",
+          ex -> {
+            ex.sendResponseHeaders(200, m7.length); // every CID gets m7
+            ex.getResponseBody().write(m7);
+            ex.close();
+          });
+      r =
+          seeded.cli(
+              "manuscript",
+              "register",
+              f7.toString(),
+              "--locator",
+              loc7,
+              "--config",
+              team.toString());
+      assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+      assertThat(r.err()).contains("locator " + loc7 + ": no IPFS gateway configured");
+      Path gated = team.resolveSibling("avs-team-gateways.yaml");
+      Files.writeString(
+          gated,
+          Files.readString(team)
+              + "\nmanuscript_gateways:\n  ipfs: [http://127.0.0.1:"
+              + http.getAddress().getPort()
+              + "]\n");
+      r =
+          seeded.cli(
+              "manuscript",
+              "register",
+              f7.toString(),
+              "--locator",
+              wrong,
+              "--config",
+              gated.toString());
+      assertThat(r.exitCode()).as("a CID the bytes served do not match").isEqualTo(2);
+      assertThat(r.err()).contains("locator " + wrong + ": no gateway served it");
+      Path f9 = Files.write(published.resolve("m9.yaml"), variant(9));
+      r =
+          seeded.cli(
+              "manuscript",
+              "register",
+              f9.toString(),
+              "--locator",
+              loc7,
+              "--config",
+              gated.toString());
+      assertThat(r.exitCode()).as("the CID's bytes are another file").isEqualTo(2);
+      assertThat(r.err()).contains("--locator " + loc7 + " serves other bytes than " + f9);
+      r =
+          seeded.cli(
+              "manuscript",
+              "register",
+              f7.toString(),
+              "--locator",
+              loc7,
+              "--config",
+              gated.toString());
+      assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      assertThat(r.out()).contains("registered manuscript " + hex(Keccak.hash(m7)));
       ownerTx.web3j().shutdown();
       rpc.web3j().shutdown();
     } finally {

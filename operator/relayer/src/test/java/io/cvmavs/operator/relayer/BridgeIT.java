@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Numbers;
+import io.cvmavs.chain.avs.ManuscriptRegistryReader;
+import io.cvmavs.chain.avs.ManuscriptRegistryWriter;
 import io.cvmavs.chain.bridge.BridgeReader;
 import io.cvmavs.chain.bridge.CheckpointsReader;
 import io.cvmavs.chain.bridge.CheckpointsWriter;
@@ -16,6 +18,7 @@ import io.cvmavs.consensus.app.GenesisState;
 import io.cvmavs.consensus.app.bridge.CBridgeDepositSource;
 import io.cvmavs.consensus.app.model.BlsValidator;
 import io.cvmavs.consensus.app.model.BlsValidatorSet;
+import io.cvmavs.consensus.app.registry.RegistryManuscriptSource;
 import io.cvmavs.consensus.devnet.CvmChainNet;
 import io.cvmavs.consensus.driver.ValidatorKey;
 import io.cvmavs.consensus.rpc.CometRpcClient;
@@ -45,7 +48,8 @@ import org.web3j.crypto.Hash;
  * CBridge} through chain-io. Deposit on Ethereum → credited on the CVM chain once final →
  * withdrawal signed and burned there → the relayer submits the checkpoint that covers it (no
  * periodic checkpoint is due) → claim on Ethereum; a second claim is refused; conservation holds at
- * every quiet point.
+ * every quiet point. The same chain imports a manuscript registered and deprecated on the real
+ * {@code CvmManuscriptRegistry} (issue 14).
  */
 @WithAnvil
 class BridgeIT {
@@ -76,7 +80,13 @@ class BridgeIT {
               new BridgeReader(
                   ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()), bridge),
               deployBlock);
-      try (CvmChainNet chain = startChain(anvil, source)) {
+      String registry = d.address("CvmManuscriptRegistry");
+      RegistryManuscriptSource manuscripts =
+          new RegistryManuscriptSource(
+              new ManuscriptRegistryReader(
+                  ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()), registry),
+              deployBlock);
+      try (CvmChainNet chain = startChain(anvil, source, manuscripts)) {
         CometRpcClient cvm = new CometRpcClient(chain.rpc(), Duration.ofSeconds(15));
         BridgeClient client = new BridgeClient(user, bridge, checkpoints, cvm, deployBlock);
         assertThat(client.balance().conserved()).isTrue();
@@ -93,6 +103,29 @@ class BridgeIT {
         assertThat(client.account(holderAddress).path("balance").asText())
             .isEqualTo(C.multiply(BigInteger.TEN).toString());
         assertThat(client.balance().conserved()).isTrue();
+
+        // The manuscript registry enters the CVM chain the same way (issue 14): a manuscript
+        // registered and then deprecated on Ethereum is imported once final, inactive after.
+        byte[] registered = Hash.sha3("bridge IT registered manuscript".getBytes());
+        ManuscriptRegistryWriter registrar =
+            new ManuscriptRegistryWriter(transactor(anvil, 0), registry);
+        registrar.register(registered, Hash.sha256(registered), "ipfs://bafy-bridge-it");
+        registrar.deprecate(registered);
+        String hex = "0x" + java.util.HexFormat.of().formatHex(registered);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> manuscriptsQuery(cvm).path("registry_changes_imported").asLong() == 2);
+        com.fasterxml.jackson.databind.JsonNode listed = null;
+        for (var m : manuscriptsQuery(cvm).path("manuscripts")) {
+          if (m.path("hash").asText().equals(hex)) {
+            listed = m;
+          }
+        }
+        assertThat(listed).as(hex + " imported").isNotNull();
+        assertThat(listed.path("status").asText()).isEqualTo("deprecated");
+        assertThat(listed.path("active").asBoolean()).isFalse();
+        assertThat(listed.path("locator").asText()).isEqualTo("ipfs://bafy-bridge-it");
 
         // Withdraw 4 $C to account 7 on Ethereum.
         byte[] recipient = Numbers.bytes(anvil.account(7).address());
@@ -210,7 +243,16 @@ class BridgeIT {
     return BlsValidatorSet.of(set);
   }
 
-  private CvmChainNet startChain(AnvilNode anvil, CBridgeDepositSource source) throws Exception {
+  private static com.fasterxml.jackson.databind.JsonNode manuscriptsQuery(CometRpcClient cvm)
+      throws Exception {
+    var q = cvm.abciQuery("/manuscripts", new byte[0], 0, false);
+    assertThat(q.code()).as(q.log()).isZero();
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(q.value());
+  }
+
+  private CvmChainNet startChain(
+      AnvilNode anvil, CBridgeDepositSource source, RegistryManuscriptSource manuscripts)
+      throws Exception {
     List<CvmChainNet.Validator> validators = new ArrayList<>();
     List<BlsKeyPair> bls = blsKeys();
     for (int i = 0; i < 4; i++) {
@@ -245,7 +287,8 @@ class BridgeIT {
                 dir.resolve("chain"),
                 Duration.ofMillis(250),
                 Duration.ofSeconds(30))
-            .withDeposits(source));
+            .withDeposits(source)
+            .withManuscripts(manuscripts));
   }
 
   private static Transactor transactor(AnvilNode anvil, int account) {
