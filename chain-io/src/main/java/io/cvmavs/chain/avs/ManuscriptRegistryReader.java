@@ -43,6 +43,11 @@ public final class ManuscriptRegistryReader {
     this.address = address;
   }
 
+  /** The chain's head block number now ({@code eth_blockNumber}). */
+  public long head() {
+    return reader.blockNumber();
+  }
+
   public String address() {
     return address;
   }

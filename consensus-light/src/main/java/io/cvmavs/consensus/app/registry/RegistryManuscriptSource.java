@@ -8,7 +8,8 @@ import java.util.List;
  * {@link ManuscriptSource} over chain-io's {@link ManuscriptRegistryReader}: scans the registry's
  * {@code ManuscriptRegistered} / {@code ManuscriptDeprecated} / {@code ManuscriptRevoked} logs from
  * its deployment block up to the final height asked (never past it, so nothing it keeps can be
- * reorganised away) and remembers them; each call scans only the blocks it has not seen.
+ * reorganised away, nor past the node's head, so a block mined later is still scanned) and
+ * remembers them; each call scans only the blocks it has not seen.
  * Thread-safe.
  */
 public final class RegistryManuscriptSource implements ManuscriptSource {
@@ -27,8 +28,12 @@ public final class RegistryManuscriptSource implements ManuscriptSource {
   @Override
   public synchronized List<ManuscriptChange> changes(
       long fromBlock, long fromLogIndex, long finalBlock, int max) {
-    if (finalBlock > scannedTo) {
-      for (ManuscriptRegistryReader.Change c : reader.changes(scannedTo + 1, finalBlock)) {
+    // A final height can lie above this node's head (a genesis that starts the chain's Ethereum
+    // view at a future block, or a node that lags): only blocks that exist are marked scanned, so a
+    // change mined later in such a block is still found.
+    long upTo = finalBlock > scannedTo ? Math.min(finalBlock, reader.head()) : scannedTo;
+    if (upTo > scannedTo) {
+      for (ManuscriptRegistryReader.Change c : reader.changes(scannedTo + 1, upTo)) {
         seen.add(
             new ManuscriptChange(
                 c.manuscriptHash(),
@@ -40,7 +45,7 @@ public final class RegistryManuscriptSource implements ManuscriptSource {
                     : new byte[0],
                 c.locator()));
       }
-      scannedTo = finalBlock;
+      scannedTo = upTo;
     }
     List<ManuscriptChange> out = new ArrayList<>();
     for (ManuscriptChange c : seen) {
