@@ -114,6 +114,7 @@ final class DevnetRun implements AutoCloseable {
   private DevnetAnchoring anchoring;
   private JobResults jobResults;
   private DevnetBridge bridge;
+  private DevnetRoundTrip roundTrip;
 
   /**
    * @param commandLines makes a {@code cvm-avs} command line with a given context (the root's
@@ -131,6 +132,11 @@ final class DevnetRun implements AutoCloseable {
   }
 
   static int accountsNeeded(int operators) {
+    return operators + 7;
+  }
+
+  /** The account that takes `$C` over the bridge and back (its key is also its CVM account). */
+  static int bridgeHolderAccount(int operators) {
     return operators + 6;
   }
 
@@ -347,6 +353,17 @@ final class DevnetRun implements AutoCloseable {
                 settings.workDirectory().resolve("relayer"),
                 line -> step("%s", line));
         running.add(bridge);
+        roundTrip =
+            DevnetRoundTrip.start(
+                anvil,
+                d.address("CBridge"),
+                d.address("CvmCheckpoints"),
+                d.address("CStaking"),
+                consensus.rpc(),
+                bridgeHolderAccount(settings.operators()),
+                DevnetConsensus.deploymentBlock(d),
+                line -> step("%s", line));
+        running.add(roundTrip);
       } catch (RuntimeException e) {
         step("bridge: the relayer did not start: %s", e.getMessage());
       }
@@ -454,7 +471,11 @@ final class DevnetRun implements AutoCloseable {
             ? consensus == null
                 ? Optional.empty()
                 : Optional.of(new DevnetBridge.Outcome(0, -1, -1))
-            : Optional.of(bridge.outcome()));
+            : Optional.of(bridge.outcome()),
+        roundTrip == null
+            ? Optional.empty()
+            : Optional.of(
+                roundTrip.outcome(DevnetRoundTrip.STEP_TIMEOUT.multipliedBy(2).plusSeconds(30))));
   }
 
   /**
