@@ -39,6 +39,11 @@ public final class BridgeReader {
     return bridge;
   }
 
+  /** The chain's head block number now ({@code eth_blockNumber}). */
+  public long head() {
+    return rpc.blockNumber();
+  }
+
   /** The number of deposits ever made (the next deposit's nonce). */
   public long depositCount() {
     return words(BridgeAbi.DEPOSIT_COUNT).uint(0).longValueExact();

@@ -968,6 +968,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
       case "status" -> {
         o.put("height", s.height);
         o.put("next_deposit_nonce", s.depositNonce);
+        o.put("eth_final_height", s.ethFinalHeight);
         o.put("supply", s.supply.toString());
         o.put("withdrawn", s.withdrawn.toString());
         o.put("withdrawals", s.withdrawals.count());

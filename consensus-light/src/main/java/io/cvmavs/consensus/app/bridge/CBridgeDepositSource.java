@@ -10,8 +10,8 @@ import java.util.TreeMap;
 /**
  * {@link DepositSource} over chain-io's {@link BridgeReader}: scans {@code Deposited} logs from the
  * bridge's deployment block up to the final height asked (never past it, so nothing it keeps can be
- * reorganised away) and remembers them by nonce; each call scans only the blocks it has not seen.
- * Thread-safe.
+ * reorganised away, nor past the node's head, so a block mined later is still scanned) and
+ * remembers them by nonce; each call scans only the blocks it has not seen. Thread-safe.
  */
 public final class CBridgeDepositSource implements DepositSource {
   private final BridgeReader reader;
@@ -28,8 +28,12 @@ public final class CBridgeDepositSource implements DepositSource {
 
   @Override
   public synchronized List<BridgeDeposit> deposits(long fromNonce, long finalBlock, int max) {
-    if (finalBlock > scannedTo) {
-      for (DepositEvent e : reader.deposits(scannedTo + 1, finalBlock)) {
+    // A final height can lie above this node's head (a genesis that starts the chain's Ethereum
+    // view at a future block, or a node that lags): only blocks that exist are marked scanned, so a
+    // deposit mined later in such a block is still found.
+    long upTo = finalBlock > scannedTo ? Math.min(finalBlock, reader.head()) : scannedTo;
+    if (upTo > scannedTo) {
+      for (DepositEvent e : reader.deposits(scannedTo + 1, upTo)) {
         seen.put(
             e.nonce(),
             new BridgeDeposit(
@@ -40,7 +44,7 @@ public final class CBridgeDepositSource implements DepositSource {
                 e.blockNumber(),
                 Numbers.bytes(e.txHash())));
       }
-      scannedTo = finalBlock;
+      scannedTo = upTo;
     }
     List<BridgeDeposit> out = new ArrayList<>();
     for (long n = fromNonce; out.size() < max; n++) {

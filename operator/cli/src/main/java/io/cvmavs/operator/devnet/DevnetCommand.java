@@ -285,6 +285,13 @@ public final class DevnetCommand implements Callable<Integer> {
             step(out, "no CVM chain checkpoint landed on Ethereum (see the bridge lines above)");
             return CliRoot.EXIT_FAILURE;
           }
+          if (!summary.roundTripAsExpected()) {
+            step(
+                out,
+                "the bridge's $C round trip did not complete: %s",
+                summary.roundTrip().flatMap(DevnetRoundTrip.Outcome::failedStep).orElse("?"));
+            return CliRoot.EXIT_FAILURE;
+          }
           if (!summary.slashingAsExpected() || !summary.challengesSettled()) {
             step(
                 out,

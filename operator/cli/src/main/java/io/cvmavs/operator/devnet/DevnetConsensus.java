@@ -1,13 +1,16 @@
 package io.cvmavs.operator.devnet;
 
 import io.cvmavs.chain.avs.RegistryReader;
+import io.cvmavs.chain.bridge.BridgeReader;
 import io.cvmavs.chain.rpc.BatchRpc;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.chain.staking.StakingWriter;
 import io.cvmavs.consensus.app.GenesisState;
+import io.cvmavs.consensus.app.bridge.CBridgeDepositSource;
 import io.cvmavs.consensus.app.engine.CvmEngine;
 import io.cvmavs.consensus.app.engine.TaskComputerEngine;
+import io.cvmavs.consensus.app.tx.TxCodec;
 import io.cvmavs.consensus.app.validators.StakeAggregatorSource;
 import io.cvmavs.consensus.app.validators.ValidatorSource;
 import io.cvmavs.consensus.devnet.CvmChainNet;
@@ -168,16 +171,26 @@ final class DevnetConsensus implements AutoCloseable {
     // Validators report Ethereum final 2 CVM spans behind the head. A proposer proposes a CVM block
     // only once its node's CVM has built it (CvmEngine.ready), so heights never wait for Flink; the
     // nodes share Flink job results (JobResults), so the other validators have it too by then.
+    // Every validator credits CBridge deposits final at the agreed height: the proposer proposes
+    // them, the others compare with their reading of the logs (one reader shared in this JVM).
+    Deployments deployments = Deployments.read(deploymentFile);
+    CBridgeDepositSource deposits =
+        new CBridgeDepositSource(
+            new BridgeReader(
+                ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()),
+                deployments.address("CBridge")),
+            deploymentBlock(deployments));
     CvmChainNet chain =
         CvmChainNet.start(
             new CvmChainNet.Settings(
-                CHAIN_ID,
-                genesis,
-                validators,
-                () -> Math.max(0, anvil.blockNumber() - 2 * span),
-                dir.resolve("data"),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(30)));
+                    CHAIN_ID,
+                    genesis,
+                    validators,
+                    () -> Math.max(0, anvil.blockNumber() - 2 * span),
+                    dir.resolve("data"),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(30))
+                .withDeposits(deposits));
     DevnetConsensus c = new DevnetConsensus(chain, members, step, dir.resolve("chain.log"));
     c.resources.addAll(resources);
     c.genesisSet = genesis.validators();
@@ -296,6 +309,12 @@ final class DevnetConsensus implements AutoCloseable {
 
   private Outcome outcome;
   private io.cvmavs.consensus.app.model.BlsValidatorSet genesisSet;
+
+  /** The first block that can hold the deployment's logs (the deploy script records it). */
+  static long deploymentBlock(Deployments d) {
+    String b = d.values().get("deploymentBlock");
+    return b == null ? 0 : Long.parseLong(b);
+  }
 
   /** The genesis BLS set (the bridge's first committed set). */
   io.cvmavs.consensus.app.model.BlsValidatorSet genesisSet() {
@@ -420,14 +439,39 @@ final class DevnetConsensus implements AutoCloseable {
           .driver()
           .block(h)
           .ifPresent(
-              blk ->
+              blk -> {
+                b.append(
+                    String.format(
+                        "  height %d: %d txs, app hash after %s%n",
+                        blk.height(),
+                        blk.txs().size(),
+                        HexFormat.of()
+                            .formatHex(blk.finalizeResponse().getAppHash().toByteArray())));
+                // Each transaction's kind and FinalizeBlock result: a refused deposit, withdrawal
+                // or CVM block shows here with the app's reason.
+                for (int i = 0; i < blk.txs().size(); i++) {
+                  String kind;
+                  try {
+                    kind = TxCodec.decode(blk.txs().get(i).toByteArray()).getKindCase().name();
+                  } catch (RuntimeException e) {
+                    kind = "undecodable";
+                  }
+                  var res =
+                      i < blk.finalizeResponse().getTxResultsCount()
+                          ? blk.finalizeResponse().getTxResults(i)
+                          : null;
                   b.append(
                       String.format(
-                          "  height %d: %d txs, app hash after %s%n",
-                          blk.height(),
-                          blk.txs().size(),
-                          HexFormat.of()
-                              .formatHex(blk.finalizeResponse().getAppHash().toByteArray()))));
+                          "    tx %d %s: %s%n",
+                          i,
+                          kind,
+                          res == null
+                              ? "no result"
+                              : res.getCode() == 0
+                                  ? "ok"
+                                  : "code " + res.getCode() + " " + res.getLog()));
+                }
+              });
     }
     b.append("status: ").append(s).append('\n');
     b.append("drill: ").append(drillOutcome).append('\n');

@@ -8,6 +8,7 @@ import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.consensus.driver.ValidatorKey;
+import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.bindings.CToken;
 import io.cvmavs.crypto.bls.BlsKeyPair;
@@ -29,6 +30,7 @@ import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.monitor.MonitorService;
 import io.cvmavs.operator.node.NodeCommand;
+import io.cvmavs.operator.storage.CvmChainBlocks;
 import io.cvmavs.operator.taskgen.TaskGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -114,6 +116,7 @@ final class DevnetRun implements AutoCloseable {
   private DevnetAnchoring anchoring;
   private JobResults jobResults;
   private DevnetBridge bridge;
+  private DevnetRoundTrip roundTrip;
 
   /**
    * @param commandLines makes a {@code cvm-avs} command line with a given context (the root's
@@ -131,6 +134,11 @@ final class DevnetRun implements AutoCloseable {
   }
 
   static int accountsNeeded(int operators) {
+    return operators + 7;
+  }
+
+  /** The account that takes `$C` over the bridge and back (its key is also its CVM account). */
+  static int bridgeHolderAccount(int operators) {
     return operators + 6;
   }
 
@@ -347,6 +355,17 @@ final class DevnetRun implements AutoCloseable {
                 settings.workDirectory().resolve("relayer"),
                 line -> step("%s", line));
         running.add(bridge);
+        roundTrip =
+            DevnetRoundTrip.start(
+                anvil,
+                d.address("CBridge"),
+                d.address("CvmCheckpoints"),
+                d.address("CStaking"),
+                consensus.rpc(),
+                bridgeHolderAccount(settings.operators()),
+                DevnetConsensus.deploymentBlock(d),
+                line -> step("%s", line));
+        running.add(roundTrip);
       } catch (RuntimeException e) {
         step("bridge: the relayer did not start: %s", e.getMessage());
       }
@@ -454,12 +473,18 @@ final class DevnetRun implements AutoCloseable {
             ? consensus == null
                 ? Optional.empty()
                 : Optional.of(new DevnetBridge.Outcome(0, -1, -1))
-            : Optional.of(bridge.outcome()));
+            : Optional.of(bridge.outcome()),
+        roundTrip == null
+            ? Optional.empty()
+            : Optional.of(
+                roundTrip.outcome(DevnetRoundTrip.STEP_TIMEOUT.multipliedBy(2).plusSeconds(30))));
   }
 
   /**
-   * Issue 18: the attested CVM blocks (0 to the highest tasked height) anchored to local disk and
-   * S3, one audit, and an empty store recovered from the anchors ({@link DevnetAnchoring}).
+   * Issue 18: the CVM blocks 0 to the highest tasked height — the CVM chain's finalised blocks when
+   * the chain runs (checked against the hashes the AVS attested), else the blocks the task
+   * generator's CVM computed — anchored to local disk, S3, Arweave and IPFS, one audit, and an
+   * empty store recovered from the anchors ({@link DevnetAnchoring}).
    */
   private Optional<DevnetAnchoring.Outcome> anchorBlocks(
       CvmTaskComputer cvm,
@@ -478,10 +503,15 @@ final class DevnetRun implements AutoCloseable {
       running.add(anchoring);
     }
     try {
-      List<io.cvmavs.cvm.block.CvmBlock> blocks = new ArrayList<>();
-      for (long h = 0; h <= last; h++) {
-        blocks.add(cvm.block(manuscriptHash, h));
+      List<io.cvmavs.cvm.block.CvmBlock> blocks =
+          consensus == null
+              ? computedBlocks(cvm, manuscriptHash, last)
+              : chainBlocks(cvm, manuscriptFile, manuscriptHash, last);
+      if (blocks.isEmpty()) {
+        step("anchoring skipped: no CVM block to anchor");
+        return Optional.of(new DevnetAnchoring.Outcome(0, 0, "-", false, "-", false));
       }
+      last = blocks.size() - 1;
       step("anchoring CVM blocks 0..%d to local disk, S3, Arweave and IPFS (AnchorRegistry)", last);
       return Optional.of(
           anchoring.run(
@@ -496,6 +526,69 @@ final class DevnetRun implements AutoCloseable {
       return Optional.of(new DevnetAnchoring.Outcome(0, 0, "-", false, "-", false));
     }
   }
+
+  private static List<io.cvmavs.cvm.block.CvmBlock> computedBlocks(
+      CvmTaskComputer cvm, byte[] manuscriptHash, long last) {
+    List<io.cvmavs.cvm.block.CvmBlock> blocks = new ArrayList<>();
+    for (long h = 0; h <= last; h++) {
+      blocks.add(cvm.block(manuscriptHash, h));
+    }
+    return blocks;
+  }
+
+  /**
+   * The CVM chain's finalised CVM blocks 0..{@code last} as {@code cvm-avs anchor} reads them
+   * ({@link CvmChainBlocks}: over the chain's RPC, each checked against the hash the chain
+   * committed), once the chain has finalised them (it trails the AVS tasks by a few heights; at
+   * most {@link #CHAIN_BLOCKS_WAIT}); each is compared with the block the AVS attested. Fewer
+   * blocks when the chain is behind at the deadline (said on the console).
+   */
+  private List<io.cvmavs.cvm.block.CvmBlock> chainBlocks(
+      CvmTaskComputer cvm, Path manuscriptFile, byte[] manuscriptHash, long last) throws Exception {
+    CometRpcClient rpc = new CometRpcClient(consensus.rpc(), Duration.ofSeconds(15));
+    running.add(rpc);
+    CvmChainBlocks chain =
+        new CvmChainBlocks(CvmChainBlocks.Node.rpc(rpc), Files.readAllBytes(manuscriptFile));
+    long deadline = System.nanoTime() + CHAIN_BLOCKS_WAIT.toNanos();
+    long finalised = finalisedOrMinus1(chain);
+    while (finalised < last && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      finalised = finalisedOrMinus1(chain);
+    }
+    long upTo = Math.min(last, finalised);
+    List<io.cvmavs.cvm.block.CvmBlock> blocks = new ArrayList<>();
+    for (long h = 0; h <= upTo; h++) {
+      io.cvmavs.cvm.block.CvmBlock b = chain.block(h);
+      if (!java.util.Arrays.equals(b.hash(), cvm.block(manuscriptHash, h).hash())) {
+        throw new IllegalStateException(
+            "the CVM chain's block "
+                + h
+                + " differs from the one the AVS attested (hash "
+                + java.util.HexFormat.of().formatHex(b.hash())
+                + ")");
+      }
+      blocks.add(b);
+    }
+    step(
+        "anchoring reads the CVM chain's finalised CVM blocks 0..%d over its RPC (each checked"
+            + " against the chain's committed hash; the same hashes the AVS tasks attested)%s",
+        upTo,
+        upTo < last
+            ? String.format("; the chain had not finalised %d..%d yet", upTo + 1, last)
+            : "");
+    return blocks;
+  }
+
+  private static long finalisedOrMinus1(CvmChainBlocks chain) {
+    try {
+      return chain.finalisedHeight();
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** How long anchoring waits for the CVM chain to finalise the blocks the AVS attested. */
+  static final Duration CHAIN_BLOCKS_WAIT = Duration.ofSeconds(60);
 
   /**
    * The CVM chain finalised CVM blocks with certificates, its killed validator caught up and the

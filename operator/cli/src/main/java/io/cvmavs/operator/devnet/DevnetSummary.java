@@ -23,7 +23,8 @@ public record DevnetSummary(
     boolean challengesSettled,
     Optional<DevnetAnchoring.Outcome> storage,
     Optional<DevnetConsensus.Outcome> chain,
-    Optional<DevnetBridge.Outcome> bridge) {
+    Optional<DevnetBridge.Outcome> bridge,
+    Optional<DevnetRoundTrip.Outcome> roundTrip) {
   /**
    * One task: created for CVM block {@code cvmHeight}; {@code latencyMillis} from its creation
    * being mined to the {@code TaskResponded} being seen (-1 if never responded); {@code
@@ -54,6 +55,11 @@ public record DevnetSummary(
    */
   public boolean bridgeAsExpected() {
     return bridge.isEmpty() || bridge.get().relayed() > 0;
+  }
+
+  /** The `$C` deposit and withdrawal went round with conservation (or the bridge did not run). */
+  public boolean roundTripAsExpected() {
+    return roundTrip.isEmpty() || roundTrip.get().ok();
   }
 
   /** Exactly the faulty operators were slashed (none when none was faulty). */
@@ -167,6 +173,20 @@ public record DevnetSummary(
               "  %-32s %d rotateValidatorSet on CvmCheckpoints, %d checkpoint(s) landed after%n",
               "bridge validator set", b.rotations(), b.relayedAfterRotation());
         });
+    roundTrip.ifPresent(
+        t ->
+            out.printf(
+                "  %-32s %s%n",
+                "bridge $C round trip",
+                t.failedStep().isPresent()
+                    ? "FAILED at " + t.failedStep().get()
+                    : String.format(
+                        "10 $C deposited, credited in %s; 4 $C withdrawn, claimable in %s,"
+                            + " claimed (%d gas); conservation %s",
+                        seconds(t.creditMillis()),
+                        seconds(t.claimableMillis()),
+                        t.claimGas(),
+                        t.conserved() ? "holds" : "BROKEN")));
     out.println();
   }
 
@@ -220,6 +240,19 @@ public record DevnetSummary(
           n.put("gas_per_checkpoint_median", b.medianGas());
           n.put("rotations", b.rotations());
           n.put("checkpoints_after_rotation", b.relayedAfterRotation());
+        });
+    roundTrip.ifPresent(
+        t -> {
+          ObjectNode n = root.putObject("bridge_round_trip");
+          n.put("deposits_credited", t.depositsCredited());
+          n.put("withdrawals_claimed", t.withdrawalsClaimed());
+          n.put("claim_gas", t.claimGas());
+          n.put("conserved", t.conserved());
+          n.put("credit_ms", t.creditMillis());
+          n.put("claimable_ms", t.claimableMillis());
+          n.put("round_trip_ms", t.totalMillis());
+          n.put("ok", t.ok());
+          t.failedStep().ifPresent(f -> n.put("failed_step", f));
         });
     ArrayNode list = root.putArray("tasks");
     for (Task t : tasks) {

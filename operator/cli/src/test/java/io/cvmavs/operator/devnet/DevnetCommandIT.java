@@ -137,6 +137,18 @@ class DevnetCommandIT {
         .contains("unstaked 25 $C at Ethereum block")
         .contains("CVM chain: validator set changed")
         .contains("bridge: CvmCheckpoints rotated to the CVM chain's new validator set");
+    // Issue 19 item 5: one $C deposit credited on the CVM chain and one withdrawal claimed back on
+    // Ethereum, conservation checked after each step (the devnet exits 1 otherwise).
+    JsonNode trip = json.path("bridge_round_trip");
+    assertThat(trip.path("ok").asBoolean()).as("%s", trip).isTrue();
+    assertThat(trip.path("deposits_credited").asLong()).as("%s", trip).isEqualTo(1);
+    assertThat(trip.path("withdrawals_claimed").asLong()).as("%s", trip).isEqualTo(1);
+    assertThat(trip.path("conserved").asBoolean()).as("%s", trip).isTrue();
+    assertThat(trip.path("claim_gas").asLong()).as("%s", trip).isBetween(50_000L, 150_000L);
+    assertThat(printed)
+        .containsPattern("bridge: deposit 0 credited on the CVM chain [0-9.]+ s after")
+        .containsPattern("bridge: withdrawal 0 claimed on Ethereum .*conservation holds")
+        .contains("bridge $C round trip");
     // (c): the kill/restart drill while CVM blocks flow, on the console
     assertThat(printed)
         .containsPattern("CVM chain: validator operator-1 killed at height \\d+")
