@@ -122,9 +122,12 @@ class StorageImportArweaveKeyTest {
     assertThat(importKey(missing, ks, PASSWORD)).isEqualTo(2);
     assertThat(err.toString()).contains("--from " + missing + ": JWK field 'dq' is missing");
 
-    // private fields of another key under this modulus
-    var mixed = ArweaveWallet.generate().jwk();
-    mixed.put("n", wallet.jwk().get("n").asText());
+    // private fields that do not belong to the modulus: p and q (with dp, dq) swapped, qi kept
+    var mixed = wallet.jwk();
+    mixed.put("p", wallet.jwk().get("q").asText());
+    mixed.put("q", wallet.jwk().get("p").asText());
+    mixed.put("dp", wallet.jwk().get("dq").asText());
+    mixed.put("dq", wallet.jwk().get("dp").asText());
     Path foreign = Files.write(dir.resolve("mixed.json"), JSON.writeValueAsBytes(mixed));
     assertThat(importKey(foreign, ks, PASSWORD)).as(err.toString()).isEqualTo(2);
     assertThat(err.toString()).contains("do not belong to its modulus 'n'");
