@@ -40,13 +40,14 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * the registry takes a stream's heights in order.
  *
  * <p>Progress is persisted in {@code <dataDir>/anchor-state.json} (replaced durably): the last
- * height packed into a closed group and, per group, its roots and its anchor. A restart packs again
- * from the height after the last closed group; a group the outbox holds but the state does not
- * (closed just before a crash) is discarded, so its blocks are packed once. An anchor is never sent
- * twice: before sending, the registry is asked whether the group hash is already anchored (a crash
- * after the transaction was mined), and nothing is sent while the account has a transaction pending
- * (the Transactor bumps its fee with the same nonce). Not thread-safe: one loop owns a data
- * directory.
+ * height packed into a closed group, the block source's position after it ({@link
+ * BlockSource#position}: a restart resumes reading the source there) and, per group, its roots and
+ * its anchor. A restart packs again from the height after the last closed group; a group the outbox
+ * holds but the state does not (closed just before a crash) is discarded, so its blocks are packed
+ * once. An anchor is never sent twice: before sending, the registry is asked whether the group hash
+ * is already anchored (a crash after the transaction was mined), and nothing is sent while the
+ * account has a transaction pending (the Transactor bumps its fee with the same nonce). Not
+ * thread-safe: one loop owns a data directory.
  */
 public final class AnchoringService {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,6 +67,22 @@ public final class AnchoringService {
     CvmBlock block(long height);
 
     byte[] manuscript();
+
+    /**
+     * Where the source stands once it has handed out {@code height}, saved with the group that ends
+     * there so that a restart resumes there ({@link #resume}) instead of reading the source from
+     * its start; empty (the default) when the source needs nothing to resume (a block store reads
+     * any height directly).
+     */
+    default Optional<String> position(long height) {
+      return Optional.empty();
+    }
+
+    /**
+     * Called once, before any other read, after a restart: blocks {@code 0..height} are in closed
+     * groups already; {@code position} is what {@link #position} said for {@code height}.
+     */
+    default void resume(long height, String position) {}
 
     /** Every block a store holds for {@code manuscriptHash} counts as finalised. */
     static BlockSource of(CvmBlockStore store, byte[] manuscriptHash) {
@@ -151,6 +168,10 @@ public final class AnchoringService {
     this.stateFile = settings.dataDir().resolve("anchor-state.json");
     this.state = loadState();
     this.addedThrough = state.get("packedThrough").asLong();
+    JsonNode at = state.path("sourcePosition");
+    if (addedThrough >= 0 && at.path("height").asLong(-1) == addedThrough) {
+      source.resume(addedThrough, at.path("position").asText());
+    }
     discardUnrecorded();
     this.packer =
         new GroupPacker(
@@ -320,6 +341,14 @@ public final class AnchoringService {
     g.put("auditRoot", Bytes32.hex(group.auditRoot()));
     g.put("size", group.size());
     state.put("packedThrough", group.header().lastHeight());
+    Optional<String> position = source.position(group.header().lastHeight());
+    if (position.isPresent()) {
+      ObjectNode at = state.putObject("sourcePosition");
+      at.put("height", group.header().lastHeight());
+      at.put("position", position.get());
+    } else {
+      state.remove("sourcePosition");
+    }
     saveState();
     return status(g);
   }

@@ -189,6 +189,28 @@ public final class ArweaveWallet {
     }
   }
 
+  /**
+   * True when {@code signature} is this scheme's signature of {@code message} by the key whose
+   * modulus is {@code owner} (exponent 65537, as every Arweave key).
+   */
+  public static boolean verify(byte[] owner, byte[] message, byte[] signature) {
+    try {
+      Signature s = Signature.getInstance("RSASSA-PSS");
+      s.setParameter(PSS);
+      s.initVerify(
+          KeyFactory.getInstance("RSA")
+              .generatePublic(
+                  new java.security.spec.RSAPublicKeySpec(
+                      new BigInteger(1, owner), RSAKeyGenParameterSpec.F4)));
+      s.update(message);
+      return s.verify(signature);
+    } catch (java.security.SignatureException e) {
+      return false;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("RSA-PSS verification failed: " + e.getMessage(), e);
+    }
+  }
+
   static final PSSParameterSpec PSS =
       new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
 

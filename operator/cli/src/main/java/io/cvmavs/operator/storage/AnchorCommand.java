@@ -107,12 +107,20 @@ public final class AnchorCommand implements Callable<Integer> {
               tx,
               Clock.systemUTC());
       out.printf("[anchor] reading %s%n", src.describe());
+      if (src.blocks() instanceof CvmChainBlocks chain && chain.resumedAt().isPresent()) {
+        out.printf(
+            "[anchor] resuming after block %d: scanning the CVM chain from CometBFT height %d%n",
+            service.groups().getLast().lastHeight(), chain.resumedAt().get());
+      }
       out.printf(
           "[anchor] stream %s → %d backend(s), registry %s%n",
           StorageSetup.shortHex(stream), backends.size(), c.registry());
       out.flush();
       if (once) {
         print(out, service.flush());
+        if (src.blocks() instanceof CvmChainBlocks chain) {
+          out.printf("[anchor] read %d CometBFT block(s) of the CVM chain%n", chain.blocksRead());
+        }
         long left = service.groups().stream().filter(g -> !g.anchored()).count();
         if (left > 0) {
           out.printf("[anchor] %d group(s) not anchored yet (see the lines above)%n", left);

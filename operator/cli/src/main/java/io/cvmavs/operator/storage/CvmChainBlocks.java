@@ -32,9 +32,14 @@ import java.util.TreeMap;
  * so every block at or below the app's committed height counts.
  *
  * <p>Lives in the operator module because storage-adapters may not depend on consensus-light
- * (enforcer rule). Scans from CometBFT height 1 after each start (the index is held in memory:
- * stream height → CometBFT height); blocks found but not yet handed out are cached until the
- * service asks for them. Not thread-safe (one anchoring loop).
+ * (enforcer rule). A fresh source scans from CometBFT height 1 (the index is held in memory: stream
+ * height → CometBFT height); blocks found but not yet handed out are cached until the service asks
+ * for them. After a restart the anchoring service hands back the {@link #position} it saved with
+ * its last closed group ({@link #resume}): the scan then starts at the CometBFT block that
+ * finalised that group's last block, with the app's CVM height counter as it stood before that
+ * block, and checks that the block is still there with the hash saved — so a restart reads only the
+ * blocks committed since, and heights at or below the resumed one are not readable. Not thread-safe
+ * (one anchoring loop).
  */
 public final class CvmChainBlocks implements AnchoringService.BlockSource {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -113,7 +118,10 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
   private long nextScan = 1;
   private long nextCvmHeight;
   private long finalised = -1;
+  private long read;
+  private Resumed resumed;
   private final TreeMap<Long, Long> chainHeightOf = new TreeMap<>();
+  private final TreeMap<Long, Long> cvmHeightBefore = new TreeMap<>();
   private final TreeMap<Long, byte[]> committedHash = new TreeMap<>();
   private final TreeMap<Long, CvmBlock> waiting = new TreeMap<>();
 
@@ -149,6 +157,15 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
       return b;
     }
     Long at = chainHeightOf.get(height);
+    if (at == null && resumed != null && height <= resumed.height) {
+      throw new CvmChainSourceException(
+          "block "
+              + height
+              + " of stream "
+              + shortHex(stream)
+              + " is not readable: this source resumed after block "
+              + resumed.height);
+    }
     if (at == null) {
       throw new CvmChainSourceException(
           "the CVM chain has not finalised block " + height + " of stream " + shortHex(stream));
@@ -221,11 +238,111 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
     return head + 1;
   }
 
+  /**
+   * Where a restart resumes once {@code height} is handed out: {@code <CometBFT height>:<CVM height
+   * counter before that block>:<block hash>}; empty for a height not read by this source.
+   */
+  @Override
+  public Optional<String> position(long height) {
+    Long at = chainHeightOf.get(height);
+    if (at == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        at
+            + ":"
+            + cvmHeightBefore.get(at)
+            + ":"
+            + HexFormat.of().formatHex(committedHash.get(height)));
+  }
+
+  /**
+   * Resumes after block {@code height}: the next scan starts at the CometBFT block {@code position}
+   * names (see {@link #position}) and fails unless that block still finalises {@code height} with
+   * the saved hash.
+   *
+   * @throws CvmChainSourceException if the position is malformed or the source has read already
+   */
+  @Override
+  public void resume(long height, String position) {
+    if (read > 0 || resumed != null) {
+      throw new IllegalStateException("resume before the first read, once");
+    }
+    String[] parts = position.split(":");
+    try {
+      if (parts.length != 3) {
+        throw new IllegalArgumentException("expected <CometBFT height>:<CVM height>:<hash>");
+      }
+      long at = Long.parseLong(parts[0]);
+      long cvm = Long.parseLong(parts[1]);
+      byte[] hash = HexFormat.of().parseHex(parts[2]);
+      if (at < 1 || cvm < 0 || height < 0 || hash.length != 32) {
+        throw new IllegalArgumentException("a height is out of range or the hash is not 32 bytes");
+      }
+      resumed = new Resumed(height, at, hash);
+      nextScan = at;
+      nextCvmHeight = cvm;
+      finalised = height;
+    } catch (IllegalArgumentException e) {
+      throw new CvmChainSourceException(
+          "cannot resume the CVM chain source after block "
+              + height
+              + " from the saved position '"
+              + position
+              + "': "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The CometBFT height a restart resumed scanning at, if it did. */
+  public Optional<Long> resumedAt() {
+    return Optional.ofNullable(resumed).map(Resumed::chainHeight);
+  }
+
+  /** How many CometBFT blocks the scan has read so far. */
+  public long blocksRead() {
+    return read;
+  }
+
+  /** The block a restart resumes after; {@code confirmed} once its CometBFT block is re-read. */
+  private static final class Resumed {
+    final long height;
+    final long chainHeight;
+    final byte[] hash;
+    boolean confirmed;
+
+    Resumed(long height, long chainHeight, byte[] hash) {
+      this.height = height;
+      this.chainHeight = chainHeight;
+      this.hash = hash;
+    }
+
+    long chainHeight() {
+      return chainHeight;
+    }
+  }
+
   /** Reads every committed CometBFT block not read yet. */
   private void scan() {
     long top = node.committedHeight();
+    if (resumed != null && !resumed.confirmed && top < resumed.chainHeight) {
+      throw new CvmChainSourceException(
+          "the CVM chain node has committed up to CometBFT height "
+              + top
+              + ", below height "
+              + resumed.chainHeight
+              + " where the anchoring state says block "
+              + resumed.height
+              + " of stream "
+              + shortHex(stream)
+              + " was finalised (another chain, or a node not synced?)");
+    }
     for (long h = nextScan; h <= top; h++) {
-      for (byte[] raw : node.txs(h)) {
+      long cvmBefore = nextCvmHeight;
+      List<byte[]> txs = node.txs(h);
+      read++;
+      for (byte[] raw : txs) {
         Optional<CvmBlockTx> tx = cvmBlockTx(raw);
         if (tx.isEmpty()) {
           continue;
@@ -240,6 +357,26 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
           continue;
         }
         long height = tx.get().getHeight();
+        if (resumed != null && h == resumed.chainHeight && height <= resumed.height) {
+          if (height == resumed.height) {
+            if (!Arrays.equals(hash, resumed.hash)) {
+              throw new CvmChainSourceException(
+                  "CometBFT block "
+                      + h
+                      + " finalises block "
+                      + height
+                      + " of stream "
+                      + shortHex(stream)
+                      + " with hash "
+                      + shortHex(hash)
+                      + ", but the anchoring state saved "
+                      + shortHex(resumed.hash)
+                      + " (another chain?)");
+            }
+            resumed.confirmed = true;
+          }
+          continue; // packed before the restart
+        }
         if (height != finalised + 1) {
           throw new CvmChainSourceException(
               "CometBFT block "
@@ -253,8 +390,19 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
         }
         waiting.put(height, checked(tx.get(), h));
         chainHeightOf.put(height, h);
+        cvmHeightBefore.put(h, cvmBefore);
         committedHash.put(height, hash);
         finalised = height;
+      }
+      if (resumed != null && h == resumed.chainHeight && !resumed.confirmed) {
+        throw new CvmChainSourceException(
+            "CometBFT block "
+                + h
+                + " does not finalise block "
+                + resumed.height
+                + " of stream "
+                + shortHex(stream)
+                + " as the anchoring state says (another chain?)");
       }
       nextScan = h + 1;
     }

@@ -156,6 +156,7 @@ class CvmAvsCommandTest {
           "cvm-avs storage",
           "cvm-avs storage recover",
           "cvm-avs storage audit",
+          "cvm-avs storage import-arweave-key",
           "cvm-avs consensus",
           "cvm-avs consensus genesis",
           "cvm-avs relayer",

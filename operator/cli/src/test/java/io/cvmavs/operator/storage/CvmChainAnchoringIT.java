@@ -9,6 +9,7 @@ import io.cvmavs.consensus.app.model.BlsValidator;
 import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.devnet.CvmChainNet;
 import io.cvmavs.consensus.driver.ValidatorKey;
+import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.keystore.EcdsaKeystore;
@@ -137,6 +138,20 @@ class CvmChainAnchoringIT {
           .isZero();
       assertThat(again.out.toString()).doesNotContain("closed:").doesNotContain("anchored in");
       assertThat(nonce(anvil)).isEqualTo(nonce);
+      // it resumed at the CometBFT block that finalised block 3 and read only from there on
+      long committed;
+      try (CometRpcClient rpc = new CometRpcClient(chain.rpc(), Duration.ofSeconds(10))) {
+        committed = CvmChainBlocks.Node.rpc(rpc).committedHeight();
+      }
+      Matcher resumed =
+          Pattern.compile(
+                  "resuming after block 3: scanning the CVM chain from CometBFT height (\\d+)")
+              .matcher(again.out.toString());
+      assertThat(resumed.find()).as(again.out.toString()).isTrue();
+      long resumedAt = Long.parseLong(resumed.group(1));
+      assertThat(resumedAt).isGreaterThan(1).isLessThanOrEqualTo(committed);
+      assertThat(again.out.toString())
+          .contains("[anchor] read " + (committed - resumedAt + 1) + " CometBFT block(s)");
       try (var files = Files.walk(dir.resolve("groups"))) {
         assertThat(files.filter(p -> p.toString().endsWith(".cvmg")).count())
             .isEqualTo(anchors.size());

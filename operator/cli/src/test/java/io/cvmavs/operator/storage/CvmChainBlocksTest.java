@@ -111,6 +111,59 @@ class CvmChainBlocksTest {
   }
 
   @Test
+  void aRestartResumesAtTheSavedPositionAndReadsOnlyFromThere() {
+    FakeNode node = new FakeNode();
+    node.add();
+    node.add(mine.get(0));
+    node.add(other.get(0), mine.get(1), mine.get(2)); // two of ours in one CometBFT block
+    node.add();
+    CvmChainBlocks first = new CvmChainBlocks(node, MANUSCRIPT);
+    assertThat(first.finalisedHeight()).isEqualTo(2);
+    assertThat(first.blocksRead()).isEqualTo(4);
+    String afterOne = first.position(1).orElseThrow();
+    assertThat(afterOne).startsWith("3:1:"); // CometBFT block 3, one CVM block before it
+    assertThat(first.position(7)).isEmpty();
+
+    // restart after block 1 (its group closed there): block 2 in the same CometBFT block is next
+    node.add(mine.get(3));
+    node.reads = 0;
+    CvmChainBlocks again = new CvmChainBlocks(node, MANUSCRIPT);
+    again.resume(1, afterOne);
+    assertThat(again.resumedAt()).contains(3L);
+    assertThat(again.finalisedHeight()).isEqualTo(3);
+    assertThat(node.reads).isEqualTo(3); // CometBFT blocks 3, 4, 5 — not 1 and 2
+    assertThat(again.blocksRead()).isEqualTo(3);
+    assertThat(again.block(2).hash()).isEqualTo(mine.get(2).hash());
+    assertThat(again.block(3).hash()).isEqualTo(mine.get(3).hash());
+    assertThat(again.position(3).orElseThrow()).startsWith("5:4:"); // 4 CVM blocks before 5
+    assertThatThrownBy(() -> again.block(1))
+        .hasMessageContaining("not readable: this source resumed after block 1");
+
+    // a saved hash the chain did not commit there: another chain
+    String wrongHash = "3:1:" + java.util.HexFormat.of().formatHex(mine.get(2).hash());
+    CvmChainBlocks wrong = new CvmChainBlocks(node, MANUSCRIPT);
+    wrong.resume(1, wrongHash);
+    assertThatThrownBy(wrong::finalisedHeight)
+        .isInstanceOf(CvmChainSourceException.class)
+        .hasMessageContaining("CometBFT block 3 finalises block 1 of stream")
+        .hasMessageContaining("but the anchoring state saved");
+    // a position whose CometBFT block does not hold the block
+    CvmChainBlocks elsewhere = new CvmChainBlocks(node, MANUSCRIPT);
+    elsewhere.resume(1, afterOne.replaceFirst("^3:", "4:"));
+    assertThatThrownBy(elsewhere::finalisedHeight)
+        .hasMessageContaining("CometBFT block 4 does not finalise block 1 of stream");
+    // beyond the node's committed height
+    CvmChainBlocks ahead = new CvmChainBlocks(node, MANUSCRIPT);
+    ahead.resume(1, afterOne.replaceFirst("^3:", "9:"));
+    assertThatThrownBy(ahead::finalisedHeight)
+        .hasMessageContaining("committed up to CometBFT height 5, below height 9");
+    assertThatThrownBy(() -> new CvmChainBlocks(node, MANUSCRIPT).resume(1, "3:x"))
+        .isInstanceOf(CvmChainSourceException.class)
+        .hasMessageContaining("cannot resume the CVM chain source after block 1")
+        .hasMessageContaining("'3:x'");
+  }
+
+  @Test
   void aStoreIsCheckedAgainstTheCommittedHashes(@TempDir Path dir) {
     FakeNode node = new FakeNode();
     node.add(mine.get(0));

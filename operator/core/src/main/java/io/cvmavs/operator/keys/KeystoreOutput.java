@@ -7,10 +7,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * The options of a command that writes a new keystore ({@code keys create}, {@code keys import}):
- * where, and how costly the key derivation is. A keystore that exists is never overwritten.
+ * The options of a command that writes a new keystore ({@code keys create}, {@code keys import},
+ * {@code storage import-arweave-key}): where, and how costly the key derivation is. A keystore that
+ * exists is never overwritten.
  */
-final class KeystoreOutput {
+public final class KeystoreOutput {
   @Option(
       names = "--out",
       required = true,
@@ -25,7 +26,7 @@ final class KeystoreOutput {
   boolean lightKdf;
 
   /** The keystore path, refused as a usage error when a file is already there. */
-  Path newFile(CommandLine commandLine) {
+  public Path newFile(CommandLine commandLine) {
     if (Files.exists(out)) {
       throw new CommandLine.ParameterException(
           commandLine, "--out " + out + " already exists; refusing to overwrite a keystore");
@@ -33,7 +34,7 @@ final class KeystoreOutput {
     return out;
   }
 
-  ScryptParams kdf() {
+  public ScryptParams kdf() {
     return lightKdf ? ScryptParams.LIGHT : ScryptParams.STANDARD;
   }
 }

@@ -7,11 +7,11 @@ import java.util.function.Function;
 import picocli.CommandLine;
 
 /**
- * The password of a keystore about to be written ({@code keys create}, {@code keys import}): from
- * the key type's environment variable, else asked twice on the console; shorter than {@link
- * KeyType#MIN_PASSWORD_LENGTH} characters is refused either way.
+ * The password of a keystore about to be written ({@code keys create}, {@code keys import}, {@code
+ * storage import-arweave-key}): from the key type's environment variable, else asked twice on the
+ * console; shorter than {@link KeyType#MIN_PASSWORD_LENGTH} characters is refused either way.
  */
-final class NewKeystorePassword {
+public final class NewKeystorePassword {
   private NewKeystorePassword() {}
 
   static char[] obtain(
@@ -20,12 +20,28 @@ final class NewKeystorePassword {
       PasswordSource prompt,
       KeyType type,
       Path out) {
-    String fromEnv = environment.apply(type.passwordEnv());
+    return obtain(commandLine, environment, prompt, type.passwordEnv(), type.name(), out);
+  }
+
+  /**
+   * As for an operator key, for another kind of keystore (an Arweave JWK keystore).
+   *
+   * @param passwordEnv the environment variable holding the password
+   * @param kind the keystore's kind in the prompt ({@code "new <kind> keystore <out>"})
+   */
+  public static char[] obtain(
+      CommandLine commandLine,
+      Function<String, String> environment,
+      PasswordSource prompt,
+      String passwordEnv,
+      String kind,
+      Path out) {
+    String fromEnv = environment.apply(passwordEnv);
     if (fromEnv != null && !fromEnv.isEmpty()) {
-      return checked(commandLine, fromEnv.toCharArray(), type.passwordEnv());
+      return checked(commandLine, fromEnv.toCharArray(), passwordEnv);
     }
-    char[] first = prompt.password("new " + type.name() + " keystore " + out);
-    char[] second = prompt.password("new " + type.name() + " keystore " + out + " (again)");
+    char[] first = prompt.password("new " + kind + " keystore " + out);
+    char[] second = prompt.password("new " + kind + " keystore " + out + " (again)");
     try {
       if (!Arrays.equals(first, second)) {
         Arrays.fill(first, '\0');
