@@ -19,7 +19,6 @@ port=${ANVIL_PORT:-18645}
 rpc="http://127.0.0.1:$port"
 key0=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 # anvil's first dev key
 mnemonic="test test test test test test test test test test test junk"
-W=604800
 
 eigen=${EIGEN_DIR:-$scratch/eigenlayer-contracts}
 case "$(readlink -f "$eigen")/" in "$root"/*) echo "rewards-check: $eigen is inside the repository" >&2; exit 2 ;; esac
@@ -55,7 +54,8 @@ export CORE_DELEGATION_MANAGER=$(j delegationManager) CORE_STRATEGY_MANAGER=$(j 
   || { echo "rewards-check: our deploy failed, see $scratch/avs-deploy.log" >&2; exit 1; }
 d() { python3 -c "import json,sys;print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$root/deployments/31337.json" "$1"; }
 sm=$(d CvmServiceManager) ctoken=$(d CToken) strategy=$(d Strategy) deployed=$("$cast" block --rpc-url "$rpc" latest -f timestamp)
-echo "their RewardsCoordinator $CORE_REWARDS_COORDINATOR: interval $("$cast" call --rpc-url "$rpc" "$CORE_REWARDS_COORDINATOR" "CALCULATION_INTERVAL_SECONDS()(uint32)")"
+W=$("$cast" call --rpc-url "$rpc" "$CORE_REWARDS_COORDINATOR" "CALCULATION_INTERVAL_SECONDS()(uint32)" | awk '{print $1}')
+echo "their RewardsCoordinator $CORE_REWARDS_COORDINATOR: calculation interval $W s"
 
 sig="createOperatorDirectedOperatorSetRewardsSubmission(uint32,((address,uint96)[],address,(address,uint256)[],uint32,uint32,string)[])"
 submission() { # operators start duration
