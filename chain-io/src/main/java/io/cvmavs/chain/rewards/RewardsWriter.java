@@ -1,5 +1,6 @@
 package io.cvmavs.chain.rewards;
 
+import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.avs.CvmTask;
 import io.cvmavs.chain.avs.TaskManagerAbi;
@@ -28,11 +29,29 @@ public final class RewardsWriter {
     this.at = at;
   }
 
-  /** Pays {@code submissions} for operator set {@code operatorSetId} from the service manager. */
+  /**
+   * Pays {@code submissions} for operator set {@code operatorSetId} from the service manager. A
+   * revert with one of the coordinator's errors is rethrown with the error's name and rule ({@link
+   * CoordinatorErrors}).
+   */
   public TransactionReceipt submit(long operatorSetId, List<RewardsSubmission> submissions) {
     if (submissions.isEmpty()) {
       throw new IllegalArgumentException("no rewards submission to send");
     }
+    try {
+      return sendSubmission(operatorSetId, submissions);
+    } catch (ChainException.Reverted e) {
+      var rule = CoordinatorErrors.explain(e.getMessage());
+      if (rule.isEmpty()) {
+        throw e;
+      }
+      throw new ChainException.Reverted(
+          e.getMessage() + " — RewardsCoordinator " + rule.get(), e.mined());
+    }
+  }
+
+  private TransactionReceipt sendSubmission(
+      long operatorSetId, List<RewardsSubmission> submissions) {
     return tx.send(
         at.serviceManager(),
         Abi.call(

@@ -115,6 +115,14 @@ class RewardsLoopIT {
             0,
             cToken,
             List.of(new RewardsSubmission.StrategyMultiplier(d.address("Strategy"), E18)));
+    // A strategy the StrategyManager does not whitelist (EigenLayer v1.12's local deploy leaves its
+    // strategy off the whitelist): refused before sending, with the coordinator's error named.
+    RewardsSubmitter notWhitelisted =
+        new RewardsSubmitter(
+            writer, 0, cToken, List.of(new RewardsSubmission.StrategyMultiplier(cToken, E18)));
+    assertThatThrownBy(() -> notWhitelisted.submit(period, pool, tasks, Set.of(faulty)))
+        .isInstanceOf(ChainException.Reverted.class)
+        .hasMessageContaining("StrategyNotWhitelisted(): a submission strategy is not on the");
     RewardsSubmission sent = submitter.submit(period, pool, tasks, Set.of(faulty)).orElseThrow();
     assertThat(sent.total()).isEqualTo(pool);
 
