@@ -3,7 +3,7 @@ pragma solidity ^0.8.27;
 
 import {ICvmAttestedRecords} from "../interfaces/avs/ICvmAttestedRecords.sol";
 import {ICvmTaskManager, ICvmTaskManagerTypes} from "../interfaces/avs/ICvmTaskManager.sol";
-import {DatasetProofs} from "../libraries/DatasetProofs.sol";
+import {BlockDatasets} from "../libraries/BlockDatasets.sol";
 
 /// @title CvmAttestedRecords — one call from a record to a responded CVM task (see ICvmAttestedRecords).
 /// @notice Stateless; a separate contract because `CvmVerifier` is pure by design and `CvmTaskManager` is at the
@@ -24,11 +24,8 @@ contract CvmAttestedRecords is ICvmAttestedRecords {
         // An unknown or unanswered task stores zero, which no keccak256 output equals in practice.
         if (stored == bytes32(0) || keccak256(abi.encode(response, meta)) != stored) return false;
         if (taskManager.responseInvalidated(taskIndex)) return false;
-        if (datasetProof.leafCount != 0 && recordProof.leafCount != datasetProof.recordCount) return false;
-        bytes32 datasetRoot = DatasetProofs.computeRoot(
-            DatasetProofs.hashLeaf(record), recordProof.leafIndex, recordProof.leafCount, recordProof.siblings
-        );
-        return _responseDatasetRoot(datasetRoot, datasetProof) == response.datasetRoot;
+        bytes32 root = BlockDatasets.blockRoot(record, recordProof, datasetProof);
+        return root != bytes32(0) && root == response.datasetRoot;
     }
 
     /// @inheritdoc ICvmAttestedRecords
@@ -57,29 +54,11 @@ contract CvmAttestedRecords is ICvmAttestedRecords {
         pure
         returns (bytes32)
     {
-        return _responseDatasetRoot(datasetRoot, datasetProof);
-    }
-
-    function _responseDatasetRoot(bytes32 datasetRoot, DatasetProof calldata p) private pure returns (bytes32) {
-        if (p.leafCount == 0) {
-            if (p.siblings.length != 0 || p.leafIndex != 0) {
-                revert DatasetProofs.MalformedProof(p.leafIndex, p.leafCount, p.siblings.length);
-            }
-            return datasetRoot;
-        }
-        return DatasetProofs.computeRoot(
-            DatasetProofs.hashLeaf(datasetEntry(p.name, p.recordCount, datasetRoot)),
-            p.leafIndex,
-            p.leafCount,
-            p.siblings
-        );
+        return BlockDatasets.fromDatasetRoot(datasetRoot, datasetProof);
     }
 
     /// @notice `encode(name, recordCount, root)` in the canonical record encoding: 3 fields, STRING, INTEGER, BYTES.
     function datasetEntry(string calldata name, uint64 recordCount, bytes32 root) public pure returns (bytes memory) {
-        bytes calldata n = bytes(name);
-        return abi.encodePacked(
-            uint32(3), bytes1(0x05), uint32(n.length), n, bytes1(0x02), recordCount, bytes1(0x06), uint32(32), root
-        );
+        return BlockDatasets.entry(name, recordCount, root);
     }
 }
