@@ -59,7 +59,8 @@ abstract contract BridgeDeployer {
             c.periodLimit
         );
         b.verifier = new CvmCheckpointVerifier(ICvmCheckpoints(address(b.checkpoints)));
-        b.recordVerifier = new CvmRecordVerifier(ICvmTaskManager(address(d.taskManager)), ICvmCheckpoints(address(b.checkpoints)));
+        b.recordVerifier =
+            new CvmRecordVerifier(ICvmTaskManager(address(d.taskManager)), ICvmCheckpoints(address(b.checkpoints)));
         if (d.slasher.owner() == broadcaster) {
             d.slasher.setAllowed(address(b.checkpoints), true);
             b.slasherAllowed = true;

@@ -19,7 +19,9 @@ library BlockDatasets {
         ICvmAttestedRecordsTypes.RecordProof calldata rp,
         ICvmAttestedRecordsTypes.DatasetProof calldata dp
     ) internal pure returns (bytes32) {
-        if (dp.leafCount != 0 && rp.leafCount != dp.recordCount) return bytes32(0);
+        if (dp.leafCount != 0 && rp.leafCount != dp.recordCount) {
+            return bytes32(0);
+        }
         bytes32 datasetRoot =
             DatasetProofs.computeRoot(DatasetProofs.hashLeaf(record), rp.leafIndex, rp.leafCount, rp.siblings);
         return fromDatasetRoot(datasetRoot, dp);

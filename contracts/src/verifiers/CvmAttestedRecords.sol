@@ -4,6 +4,7 @@ pragma solidity ^0.8.27;
 import {ICvmAttestedRecords} from "../interfaces/avs/ICvmAttestedRecords.sol";
 import {ICvmTaskManager, ICvmTaskManagerTypes} from "../interfaces/avs/ICvmTaskManager.sol";
 import {BlockDatasets} from "../libraries/BlockDatasets.sol";
+import {DatasetProofs} from "../libraries/DatasetProofs.sol";
 
 /// @title CvmAttestedRecords — one call from a record to a responded CVM task (see ICvmAttestedRecords).
 /// @notice Stateless; a separate contract because `CvmVerifier` is pure by design and `CvmTaskManager` is at the
@@ -24,8 +25,11 @@ contract CvmAttestedRecords is ICvmAttestedRecords {
         // An unknown or unanswered task stores zero, which no keccak256 output equals in practice.
         if (stored == bytes32(0) || keccak256(abi.encode(response, meta)) != stored) return false;
         if (taskManager.responseInvalidated(taskIndex)) return false;
-        bytes32 root = BlockDatasets.blockRoot(record, recordProof, datasetProof);
-        return root != bytes32(0) && root == response.datasetRoot;
+        if (datasetProof.leafCount != 0 && recordProof.leafCount != datasetProof.recordCount) return false;
+        bytes32 datasetRoot = DatasetProofs.computeRoot(
+            DatasetProofs.hashLeaf(record), recordProof.leafIndex, recordProof.leafCount, recordProof.siblings
+        );
+        return BlockDatasets.fromDatasetRoot(datasetRoot, datasetProof) == response.datasetRoot;
     }
 
     /// @inheritdoc ICvmAttestedRecords

@@ -6,9 +6,9 @@ import {CvmCheckpointVerifier} from "../../src/bridge/CvmCheckpointVerifier.sol"
 import {CvmCheckpoints} from "../../src/bridge/CvmCheckpoints.sol";
 import {ICvmCheckpoints, ICvmCheckpointsTypes} from "../../src/bridge/ICvmCheckpoints.sol";
 import {CvmRecordConsumer} from "../../src/bridge/examples/CvmRecordConsumer.sol";
+import {ICvmAttestedRecordsTypes} from "../../src/interfaces/avs/ICvmAttestedRecords.sol";
 import {ICvmRegistry} from "../../src/interfaces/avs/ICvmRegistry.sol";
 import {ICvmSlasher} from "../../src/interfaces/avs/ICvmSlasher.sol";
-import {ICvmAttestedRecordsTypes} from "../../src/interfaces/avs/ICvmAttestedRecords.sol";
 import {ICvmTaskManager} from "../../src/interfaces/avs/ICvmTaskManager.sol";
 import {BN254} from "../../src/libraries/BN254.sol";
 import {DatasetProofs} from "../../src/libraries/DatasetProofs.sol";
@@ -217,23 +217,43 @@ contract CvmRecordConsumer_Prove is CvmCheckpointVerifierTestBase {
 ///         execution for any accumulator size (32 levels are always hashed); only calldata grows, by 32 bytes per
 ///         sibling (⌈log2 blocks⌉ of them).
 contract CvmCheckpointVerifier_Gas is CvmCheckpointVerifierTestBase {
-    function test_GasOfVerifyRecordAndOfTheExampleConsumer() public {
-        uint256 t = 4;
-        RecordProof memory r = _record(t, 1);
+    uint256 internal constant T = 4;
+
+    function _r() internal view returns (RecordProof memory r) {
+        r = _record(T, 1);
         assertEq(r.leafCount, 5);
-        bytes32[] memory bp = _blockProof(t);
         assertEq(blockLeaves.length, 10);
-        assertTrue(verifier.verifyRecord(0, cp, _blk(t), bp, r.record, r.leafIndex, r.leafCount, r.siblings));
+    }
+
+    /// @dev One measured call per test: each starts with the checkpoints contract cold, as a consumer's transaction.
+    function test_GasOfVerifyRecord() public {
+        RecordProof memory r = _r();
+        assertTrue(
+            verifier.verifyRecord(0, cp, _blk(T), _blockProof(T), r.record, r.leafIndex, r.leafCount, r.siblings)
+        );
         vm.snapshotGasLastCall("checkpointRecords", "verifyRecord_5records_10blocks");
-        assertTrue(verifier.verifyDatasetRecord(0, cp, _blk(t), bp, _single(), _rp(r), r.record));
+    }
+
+    function test_GasOfVerifyDatasetRecordWithOneDataset() public {
+        RecordProof memory r = _r();
+        assertTrue(verifier.verifyDatasetRecord(0, cp, _blk(T), _blockProof(T), _single(), _rp(r), r.record));
         vm.snapshotGasLastCall("checkpointRecords", "verifyDatasetRecord_1dataset_5records_10blocks");
-        (CvmRecordVerifier.Anchor kind,) = entry.verifyRecord(_anchor(t), _single(), _rp(r), r.record);
+    }
+
+    function test_GasOfTheEntryWithOneDataset() public {
+        RecordProof memory r = _r();
+        (CvmRecordVerifier.Anchor kind,) = entry.verifyRecord(_anchor(T), _single(), _rp(r), r.record);
         vm.snapshotGasLastCall("checkpointRecords", "entry_checkpoint_1dataset_5records_10blocks");
         assertEq(uint8(kind), uint8(CvmRecordVerifier.Anchor.Checkpoint));
+    }
+
+    function test_GasOfTheExampleConsumer() public {
+        RecordProof memory r = _r();
         CvmRecordConsumer consumer = new CvmRecordConsumer(entry);
-        consumer.prove(_anchor(t), _single(), _rp(r), r.record);
+        bytes memory anchor = _anchor(T);
+        consumer.prove(anchor, _single(), _rp(r), r.record);
         vm.snapshotGasLastCall("checkpointRecords", "CvmRecordConsumer_prove_first");
         (bytes32 h,) = consumer.proven(keccak256(r.record));
-        assertEq(h, _blockHash(t));
+        assertEq(h, _blockHash(T));
     }
 }

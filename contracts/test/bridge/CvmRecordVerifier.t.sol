@@ -107,6 +107,13 @@ contract CvmRecordVerifierTestBase is Test, ICvmCheckpointsTypes, ICvmAttestedRe
 }
 
 contract CvmRecordVerifier_Checkpoint is CvmRecordVerifierTestBase {
+    /// @notice Pinned on the Java side too (`BridgeVectorTest.aMultiDatasetBlocksAccumulatorLeafMatchesTheContractVector`,
+    ///         from the app's `AbiWords` / `IncrementalMerkleTree` and the fixture's dataset entries).
+    function test_MultiDatasetAccumulatorVector() public view {
+        assertEq(blockLeaves[1], 0x32781fbd1a0c9a8d7d9dc49ad761d243d0c776f1b3942fe83f5db787dcf29756);
+        assertEq(cp.cumulativeRoot, 0x35d9af644d10ca48aba0a98318a1222d96a9e0f8fd9cfb1f4e42c7e28c6baa51);
+    }
+
     function test_EveryRecordOfBothDatasetsVerifiesThroughTheCheckpoint() public view {
         uint256 checked;
         bytes memory anchor = _anchor();
@@ -118,7 +125,9 @@ contract CvmRecordVerifier_Checkpoint is CvmRecordVerifierTestBase {
                 assertEq(uint8(_entry(anchor, dp, rp, record)), uint8(CvmRecordVerifier.Anchor.Checkpoint));
                 // The single-dataset call cannot prove a record of a block with several datasets.
                 assertFalse(
-                    cpVerifier.verifyRecord(0, cp, _blk(), _blockProof(), record, rp.leafIndex, rp.leafCount, rp.siblings)
+                    cpVerifier.verifyRecord(
+                        0, cp, _blk(), _blockProof(), record, rp.leafIndex, rp.leafCount, rp.siblings
+                    )
                 );
                 checked++;
             }
@@ -177,9 +186,8 @@ contract CvmRecordVerifier_Checkpoint is CvmRecordVerifierTestBase {
         if (which == 0) rp.siblings[pos % rp.siblings.length] ^= mask;
         else if (which == 1) dp.siblings[pos % dp.siblings.length] ^= mask;
         else bp[pos % bp.length] ^= mask;
-        bytes memory anchor = abi.encode(
-            CvmRecordVerifier.Anchor.Checkpoint, CvmRecordVerifier.CheckpointAnchor(0, cp, _blk(), bp)
-        );
+        bytes memory anchor =
+            abi.encode(CvmRecordVerifier.Anchor.Checkpoint, CvmRecordVerifier.CheckpointAnchor(0, cp, _blk(), bp));
         assertEq(uint8(_entry(anchor, dp, rp, record)), uint8(CvmRecordVerifier.Anchor.None));
         assertFalse(cpVerifier.verifyDatasetRecord(0, cp, _blk(), bp, dp, rp, record));
     }
@@ -189,9 +197,7 @@ contract CvmRecordVerifier_Checkpoint is CvmRecordVerifierTestBase {
         (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
         x = uint8(bound(x, 1, 255));
         record[at % record.length] ^= bytes1(x);
-        assertEq(
-            uint8(_entry(_anchor(), _datasetProof(TOTALS), rp, record)), uint8(CvmRecordVerifier.Anchor.None)
-        );
+        assertEq(uint8(_entry(_anchor(), _datasetProof(TOTALS), rp, record)), uint8(CvmRecordVerifier.Anchor.None));
     }
 
     // ---------------------------------------------------------------------------------------------------- reverts
@@ -289,13 +295,19 @@ contract CvmRecordConsumer_ProveMultiDataset is CvmRecordVerifierTestBase {
 
 /// @notice Gas of a record of the 5-record dataset `transfer_totals` (2 datasets, 3-block accumulator).
 contract CvmRecordVerifier_Gas is CvmRecordVerifierTestBase {
-    function test_GasOfAMultiDatasetRecord() public {
+    function test_GasOfVerifyDatasetRecord() public {
         (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
         DatasetProof memory dp = _datasetProof(TOTALS);
         bytes32[] memory bp = _blockProof();
         assertTrue(cpVerifier.verifyDatasetRecord(0, cp, _blk(), bp, dp, rp, record));
         vm.snapshotGasLastCall("checkpointDatasetRecords", "verifyDatasetRecord_2datasets_5records_3blocks");
-        (CvmRecordVerifier.Anchor kind,) = verifier.verifyRecord(_anchor(), dp, rp, record);
+    }
+
+    function test_GasOfTheEntry() public {
+        (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
+        DatasetProof memory dp = _datasetProof(TOTALS);
+        bytes memory anchor = _anchor();
+        (CvmRecordVerifier.Anchor kind,) = verifier.verifyRecord(anchor, dp, rp, record);
         vm.snapshotGasLastCall("checkpointDatasetRecords", "entry_checkpoint_2datasets_5records_3blocks");
         assertEq(uint8(kind), uint8(CvmRecordVerifier.Anchor.Checkpoint));
     }
