@@ -5,12 +5,15 @@ import {CBridge} from "../src/bridge/CBridge.sol";
 import {CvmCheckpointVerifier} from "../src/bridge/CvmCheckpointVerifier.sol";
 import {CvmCheckpoints} from "../src/bridge/CvmCheckpoints.sol";
 import {ICvmCheckpoints} from "../src/bridge/ICvmCheckpoints.sol";
+import {ICvmTaskManager} from "../src/interfaces/avs/ICvmTaskManager.sol";
+import {CvmRecordVerifier} from "../src/verifiers/CvmRecordVerifier.sol";
 import {CvmDeployer} from "./CvmDeployer.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title BridgeDeployer — deploys the bridge contracts (issue 19) next to an AVS deployment.
 /// @notice CvmCheckpoints (owner = the AVS owner; the genesis validator set is set later by the owner, once the CVM
-///         chain's BLS set is known), CBridge over the AVS's `$C`, CvmCheckpointVerifier. The checkpoints contract is
+///         chain's BLS set is known), CBridge over the AVS's `$C`, CvmCheckpointVerifier and CvmRecordVerifier (the one
+///         record entry point over the AVS's task manager and the checkpoints). The checkpoints contract is
 ///         put on the slasher router's allow-list when the broadcaster owns the router; otherwise the owner must call
 ///         `CvmSlasher.setAllowed(checkpoints, true)` (the deploy script says so).
 abstract contract BridgeDeployer {
@@ -27,6 +30,7 @@ abstract contract BridgeDeployer {
         CvmCheckpoints checkpoints;
         CBridge bridge;
         CvmCheckpointVerifier verifier;
+        CvmRecordVerifier recordVerifier;
         bool slasherAllowed;
     }
 
@@ -55,6 +59,8 @@ abstract contract BridgeDeployer {
             c.periodLimit
         );
         b.verifier = new CvmCheckpointVerifier(ICvmCheckpoints(address(b.checkpoints)));
+        b.recordVerifier =
+            new CvmRecordVerifier(ICvmTaskManager(address(d.taskManager)), ICvmCheckpoints(address(b.checkpoints)));
         if (d.slasher.owner() == broadcaster) {
             d.slasher.setAllowed(address(b.checkpoints), true);
             b.slasherAllowed = true;

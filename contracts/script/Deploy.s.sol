@@ -98,6 +98,7 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         vm.serializeAddress(k, "CvmCheckpoints", address(_lastBridge.checkpoints));
         vm.serializeAddress(k, "CBridge", address(_lastBridge.bridge));
         vm.serializeAddress(k, "CvmCheckpointVerifier", address(_lastBridge.verifier));
+        vm.serializeAddress(k, "CvmRecordVerifier", address(_lastBridge.recordVerifier));
         vm.serializeBool(k, "checkpointsMaySlash", _lastBridge.slasherAllowed);
         if (!_lastBridge.slasherAllowed) {
             console.log("Deploy: the AVS owner must call CvmSlasher.setAllowed(CvmCheckpoints, true)");

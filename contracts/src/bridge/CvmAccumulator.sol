@@ -42,6 +42,23 @@ library CvmAccumulator {
         }
     }
 
+    /// @notice `computeRoot` for a proof held in memory (e.g. decoded from an anchor by `CvmRecordVerifier`).
+    function computeRootMemory(bytes32 leaf, uint256 index, bytes32[] memory siblings)
+        internal
+        pure
+        returns (bytes32 node)
+    {
+        uint256 n = siblings.length;
+        if (n > DEPTH || index >> DEPTH != 0) revert MalformedAccumulatorProof(index, n);
+        node = leaf;
+        bytes32 zero; // zero[level]
+        for (uint256 level; level < DEPTH; ++level) {
+            bytes32 sibling = level < n ? siblings[level] : zero;
+            node = (index >> level) & 1 == 1 ? _hash(sibling, node) : _hash(node, sibling);
+            zero = _hash(zero, zero);
+        }
+    }
+
     function _hash(bytes32 a, bytes32 b) private pure returns (bytes32 h) {
         assembly ("memory-safe") {
             mstore(0x00, a)

@@ -3,6 +3,7 @@ pragma solidity ^0.8.27;
 
 import {ICvmAttestedRecords} from "../interfaces/avs/ICvmAttestedRecords.sol";
 import {ICvmTaskManager, ICvmTaskManagerTypes} from "../interfaces/avs/ICvmTaskManager.sol";
+import {BlockDatasets} from "../libraries/BlockDatasets.sol";
 import {DatasetProofs} from "../libraries/DatasetProofs.sol";
 
 /// @title CvmAttestedRecords — one call from a record to a responded CVM task (see ICvmAttestedRecords).
@@ -28,7 +29,7 @@ contract CvmAttestedRecords is ICvmAttestedRecords {
         bytes32 datasetRoot = DatasetProofs.computeRoot(
             DatasetProofs.hashLeaf(record), recordProof.leafIndex, recordProof.leafCount, recordProof.siblings
         );
-        return _responseDatasetRoot(datasetRoot, datasetProof) == response.datasetRoot;
+        return BlockDatasets.fromDatasetRoot(datasetRoot, datasetProof) == response.datasetRoot;
     }
 
     /// @inheritdoc ICvmAttestedRecords
@@ -57,29 +58,11 @@ contract CvmAttestedRecords is ICvmAttestedRecords {
         pure
         returns (bytes32)
     {
-        return _responseDatasetRoot(datasetRoot, datasetProof);
-    }
-
-    function _responseDatasetRoot(bytes32 datasetRoot, DatasetProof calldata p) private pure returns (bytes32) {
-        if (p.leafCount == 0) {
-            if (p.siblings.length != 0 || p.leafIndex != 0) {
-                revert DatasetProofs.MalformedProof(p.leafIndex, p.leafCount, p.siblings.length);
-            }
-            return datasetRoot;
-        }
-        return DatasetProofs.computeRoot(
-            DatasetProofs.hashLeaf(datasetEntry(p.name, p.recordCount, datasetRoot)),
-            p.leafIndex,
-            p.leafCount,
-            p.siblings
-        );
+        return BlockDatasets.fromDatasetRoot(datasetRoot, datasetProof);
     }
 
     /// @notice `encode(name, recordCount, root)` in the canonical record encoding: 3 fields, STRING, INTEGER, BYTES.
     function datasetEntry(string calldata name, uint64 recordCount, bytes32 root) public pure returns (bytes memory) {
-        bytes calldata n = bytes(name);
-        return abi.encodePacked(
-            uint32(3), bytes1(0x05), uint32(n.length), n, bytes1(0x02), recordCount, bytes1(0x06), uint32(32), root
-        );
+        return BlockDatasets.entry(name, recordCount, root);
     }
 }

@@ -6,10 +6,13 @@ import {CvmCheckpointVerifier} from "../../src/bridge/CvmCheckpointVerifier.sol"
 import {CvmCheckpoints} from "../../src/bridge/CvmCheckpoints.sol";
 import {ICvmCheckpoints, ICvmCheckpointsTypes} from "../../src/bridge/ICvmCheckpoints.sol";
 import {CvmRecordConsumer} from "../../src/bridge/examples/CvmRecordConsumer.sol";
+import {ICvmAttestedRecordsTypes} from "../../src/interfaces/avs/ICvmAttestedRecords.sol";
 import {ICvmRegistry} from "../../src/interfaces/avs/ICvmRegistry.sol";
 import {ICvmSlasher} from "../../src/interfaces/avs/ICvmSlasher.sol";
+import {ICvmTaskManager} from "../../src/interfaces/avs/ICvmTaskManager.sol";
 import {BN254} from "../../src/libraries/BN254.sol";
 import {DatasetProofs} from "../../src/libraries/DatasetProofs.sol";
+import {CvmRecordVerifier} from "../../src/verifiers/CvmRecordVerifier.sol";
 import {CheckpointKeys, NaiveAccumulator} from "./BridgeTestUtils.sol";
 import {Test} from "forge-std/Test.sol";
 
@@ -21,6 +24,7 @@ contract CvmCheckpointVerifierTestBase is Test, ICvmCheckpointsTypes {
     string internal constant CHAIN = "cvm-1";
     CvmCheckpoints internal cps;
     CvmCheckpointVerifier internal verifier;
+    CvmRecordVerifier internal entry;
     CheckpointKeys.Set internal set;
     string internal json;
     bytes32[] internal blockLeaves;
@@ -30,6 +34,7 @@ contract CvmCheckpointVerifierTestBase is Test, ICvmCheckpointsTypes {
         json = vm.readFile(string.concat(vm.projectRoot(), "/cvm/src/test/resources/fixtures/dataset-proofs.json"));
         cps = new CvmCheckpoints(address(this), CHAIN, ICvmRegistry(address(1)), ICvmSlasher(address(1)), 0, 1);
         verifier = new CvmCheckpointVerifier(ICvmCheckpoints(address(cps)));
+        entry = new CvmRecordVerifier(ICvmTaskManager(address(0)), ICvmCheckpoints(address(cps)));
         CheckpointKeys.Set memory s = CheckpointKeys.makeSet(1, 4, new uint256[](0));
         for (uint256 i; i < 4; ++i) {
             set.sks.push(s.sks[i]);
@@ -87,6 +92,19 @@ contract CvmCheckpointVerifierTestBase is Test, ICvmCheckpointsTypes {
         r.leafCount = vm.parseJsonUint(json, string.concat(_tree(t), ".leafCount"));
         r.siblings = vm.parseJsonBytes32Array(json, string.concat(leaf, ".siblings"));
     }
+
+    function _anchor(uint256 t) internal view returns (bytes memory) {
+        return abi.encode(
+            CvmRecordVerifier.Anchor.Checkpoint, CvmRecordVerifier.CheckpointAnchor(0, cp, _blk(t), _blockProof(t))
+        );
+    }
+
+    /// @dev The dataset proof of a block's only dataset: empty.
+    function _single() internal pure returns (ICvmAttestedRecordsTypes.DatasetProof memory dp) {}
+
+    function _rp(RecordProof memory r) internal pure returns (ICvmAttestedRecordsTypes.RecordProof memory) {
+        return ICvmAttestedRecordsTypes.RecordProof(r.leafIndex, r.leafCount, r.siblings);
+    }
 }
 
 contract CvmCheckpointVerifier_VerifyRecord is CvmCheckpointVerifierTestBase {
@@ -104,6 +122,27 @@ contract CvmCheckpointVerifier_VerifyRecord is CvmCheckpointVerifierTestBase {
                     ),
                     "tampered record"
                 );
+                checked++;
+            }
+        }
+        assertGt(checked, 10);
+    }
+
+    /// @notice Single-dataset blocks through the dataset-proof call and the entry point (empty dataset proof).
+    function test_EveryJavaProofVerifiesWithAnEmptyDatasetProof() public view {
+        uint256 checked;
+        for (uint256 t; t < blockLeaves.length; t++) {
+            bytes32[] memory bp = _blockProof(t);
+            bytes memory anchor = _anchor(t);
+            for (uint256 l; vm.keyExistsJson(json, string.concat(_tree(t), ".leaves[", vm.toString(l), "]")); l++) {
+                RecordProof memory r = _record(t, l);
+                assertTrue(verifier.verifyDatasetRecord(0, cp, _blk(t), bp, _single(), _rp(r), r.record));
+                (CvmRecordVerifier.Anchor kind, bytes32 h) = entry.verifyRecord(anchor, _single(), _rp(r), r.record);
+                assertEq(uint8(kind), uint8(CvmRecordVerifier.Anchor.Checkpoint));
+                assertEq(h, _blockHash(t));
+                (kind, h) = entry.verifyRecord(anchor, _single(), _rp(r), bytes.concat(r.record, hex"00"));
+                assertEq(uint8(kind), uint8(CvmRecordVerifier.Anchor.None), "tampered record");
+                assertEq(h, bytes32(0));
                 checked++;
             }
         }
@@ -152,24 +191,24 @@ contract CvmRecordConsumer_Prove is CvmCheckpointVerifierTestBase {
 
     function setUp() public override {
         super.setUp();
-        consumer = new CvmRecordConsumer(verifier);
+        consumer = new CvmRecordConsumer(entry);
     }
 
     function test_RecordsAProvenRecord() public {
         uint256 t = blockLeaves.length - 1;
         RecordProof memory r = _record(t, 0);
         vm.expectEmit(address(consumer));
-        emit CvmRecordConsumer.RecordProven(keccak256(r.record), uint64(t + 1), _root(t));
-        consumer.prove(0, cp, _blk(t), _blockProof(t), r.record, r.leafIndex, r.leafCount, r.siblings);
-        assertEq(consumer.provenAt(keccak256(r.record)), t + 1);
+        emit CvmRecordConsumer.RecordProven(keccak256(r.record), _blockHash(t), CvmRecordVerifier.Anchor.Checkpoint);
+        consumer.prove(_anchor(t), _single(), _rp(r), r.record);
+        (bytes32 h, CvmRecordVerifier.Anchor kind) = consumer.proven(keccak256(r.record));
+        assertEq(h, _blockHash(t));
+        assertEq(uint8(kind), uint8(CvmRecordVerifier.Anchor.Checkpoint));
     }
 
     function test_Revert_WhenTheRecordIsNotProven() public {
         RecordProof memory r = _record(1, 0);
-        bytes32[] memory bp = _blockProof(1);
-        CvmCheckpointVerifier.CvmBlockRef memory b = _blk(1);
         vm.expectRevert(CvmRecordConsumer.RecordNotProven.selector);
-        consumer.prove(0, cp, b, bp, bytes.concat(r.record, hex"01"), r.leafIndex, r.leafCount, r.siblings);
+        consumer.prove(_anchor(1), _single(), _rp(r), bytes.concat(r.record, hex"01"));
     }
 }
 
@@ -178,17 +217,43 @@ contract CvmRecordConsumer_Prove is CvmCheckpointVerifierTestBase {
 ///         execution for any accumulator size (32 levels are always hashed); only calldata grows, by 32 bytes per
 ///         sibling (⌈log2 blocks⌉ of them).
 contract CvmCheckpointVerifier_Gas is CvmCheckpointVerifierTestBase {
-    function test_GasOfVerifyRecordAndOfTheExampleConsumer() public {
-        uint256 t = 4;
-        RecordProof memory r = _record(t, 1);
+    uint256 internal constant T = 4;
+
+    function _r() internal view returns (RecordProof memory r) {
+        r = _record(T, 1);
         assertEq(r.leafCount, 5);
-        bytes32[] memory bp = _blockProof(t);
         assertEq(blockLeaves.length, 10);
-        assertTrue(verifier.verifyRecord(0, cp, _blk(t), bp, r.record, r.leafIndex, r.leafCount, r.siblings));
+    }
+
+    /// @dev One measured call per test: each starts with the checkpoints contract cold, as a consumer's transaction.
+    function test_GasOfVerifyRecord() public {
+        RecordProof memory r = _r();
+        assertTrue(
+            verifier.verifyRecord(0, cp, _blk(T), _blockProof(T), r.record, r.leafIndex, r.leafCount, r.siblings)
+        );
         vm.snapshotGasLastCall("checkpointRecords", "verifyRecord_5records_10blocks");
-        CvmRecordConsumer consumer = new CvmRecordConsumer(verifier);
-        consumer.prove(0, cp, _blk(t), bp, r.record, r.leafIndex, r.leafCount, r.siblings);
+    }
+
+    function test_GasOfVerifyDatasetRecordWithOneDataset() public {
+        RecordProof memory r = _r();
+        assertTrue(verifier.verifyDatasetRecord(0, cp, _blk(T), _blockProof(T), _single(), _rp(r), r.record));
+        vm.snapshotGasLastCall("checkpointRecords", "verifyDatasetRecord_1dataset_5records_10blocks");
+    }
+
+    function test_GasOfTheEntryWithOneDataset() public {
+        RecordProof memory r = _r();
+        (CvmRecordVerifier.Anchor kind,) = entry.verifyRecord(_anchor(T), _single(), _rp(r), r.record);
+        vm.snapshotGasLastCall("checkpointRecords", "entry_checkpoint_1dataset_5records_10blocks");
+        assertEq(uint8(kind), uint8(CvmRecordVerifier.Anchor.Checkpoint));
+    }
+
+    function test_GasOfTheExampleConsumer() public {
+        RecordProof memory r = _r();
+        CvmRecordConsumer consumer = new CvmRecordConsumer(entry);
+        bytes memory anchor = _anchor(T);
+        consumer.prove(anchor, _single(), _rp(r), r.record);
         vm.snapshotGasLastCall("checkpointRecords", "CvmRecordConsumer_prove_first");
-        assertEq(consumer.provenAt(keccak256(r.record)), t + 1);
+        (bytes32 h,) = consumer.proven(keccak256(r.record));
+        assertEq(h, _blockHash(T));
     }
 }

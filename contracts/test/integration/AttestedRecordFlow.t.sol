@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {ICvmCheckpoints} from "../../src/bridge/ICvmCheckpoints.sol";
 import {CvmTransferTotals} from "../../src/examples/CvmTransferTotals.sol";
 import {ICvmAttestedRecordsTypes} from "../../src/interfaces/avs/ICvmAttestedRecords.sol";
 import {ICvmTaskManagerTypes} from "../../src/interfaces/avs/ICvmTaskManager.sol";
+import {ICvmTaskManager} from "../../src/interfaces/avs/ICvmTaskManager.sol";
 import {CvmAttestedRecords} from "../../src/verifiers/CvmAttestedRecords.sol";
+import {CvmRecordVerifier} from "../../src/verifiers/CvmRecordVerifier.sol";
 import {CvmFixture} from "../utils/CvmFixture.sol";
 
 /// @notice register → task → BLS-signed response whose `datasetRoot` is the Java block of
@@ -13,6 +16,7 @@ import {CvmFixture} from "../utils/CvmFixture.sol";
 contract AttestedRecordFlow is CvmFixture, ICvmAttestedRecordsTypes {
     CvmAttestedRecords internal attested;
     CvmTransferTotals internal consumer;
+    CvmRecordVerifier internal entry;
     ICvmTaskManagerTypes.Task internal task;
     ICvmTaskManagerTypes.TaskResponse internal resp;
     ICvmTaskManagerTypes.TaskResponseMetadata internal meta;
@@ -25,6 +29,7 @@ contract AttestedRecordFlow is CvmFixture, ICvmAttestedRecordsTypes {
         super.setUp();
         json = vm.readFile(string.concat(vm.projectRoot(), "/cvm/src/test/resources/fixtures/attested-records.json"));
         attested = new CvmAttestedRecords();
+        entry = new CvmRecordVerifier(ICvmTaskManager(address(d.taskManager)), ICvmCheckpoints(address(0)));
         consumer =
             new CvmTransferTotals(attested, d.taskManager, keccak256("manuscript"), "transfer_totals", false, false);
         _addOperators(4);
@@ -81,6 +86,61 @@ contract AttestedRecordFlow is CvmFixture, ICvmAttestedRecordsTypes {
             }
         }
         assertEq(checked, 8);
+    }
+
+    function _taskAnchor(ICvmTaskManagerTypes.TaskResponse memory r, ICvmTaskManagerTypes.TaskResponseMetadata memory m)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        return abi.encode(CvmRecordVerifier.Anchor.Task, CvmRecordVerifier.TaskAnchor(r, m));
+    }
+
+    function _entryKind(bytes memory anchor, DatasetProof memory dp, RecordProof memory rp, bytes memory record)
+        internal
+        view
+        returns (uint8)
+    {
+        (CvmRecordVerifier.Anchor kind, bytes32 h) = entry.verifyRecord(anchor, dp, rp, record);
+        assertEq(h, kind == CvmRecordVerifier.Anchor.None ? bytes32(0) : resp.cvmBlockHash);
+        return uint8(kind);
+    }
+
+    /// @notice The one entry point (`CvmRecordVerifier`) answers `Task` for every record of the responded block and
+    ///         `None` for a tampered record, response or metadata; `taskAnchor` encodes the anchor it takes.
+    function test_TheEntryPointVerifiesEveryRecordAgainstTheTask() public view {
+        bytes memory anchor = _taskAnchor(resp, meta);
+        assertEq(entry.taskAnchor(CvmRecordVerifier.TaskAnchor(resp, meta)), anchor);
+        uint8 viaTask = uint8(CvmRecordVerifier.Anchor.Task);
+        for (uint256 s; s < 2; ++s) {
+            string memory ds = string.concat(".attested.datasets[", vm.toString(s), "]");
+            DatasetProof memory dp = _datasetProof(ds);
+            for (uint256 i; i < dp.recordCount; ++i) {
+                (bytes memory record, RecordProof memory rp) = _record(ds, i);
+                assertEq(_entryKind(anchor, dp, rp, record), viaTask, "attested record");
+            }
+        }
+        (bytes memory rec, RecordProof memory p) = _record(TOTALS, 1);
+        DatasetProof memory d1 = _datasetProof(TOTALS);
+        assertEq(_entryKind(anchor, d1, p, bytes.concat(rec, hex"00")), 0, "tampered record");
+        ICvmTaskManagerTypes.TaskResponse memory r2 = resp;
+        r2.stateRoot = keccak256("other");
+        assertEq(_entryKind(_taskAnchor(r2, meta), d1, p, rec), 0, "tampered response");
+        ICvmTaskManagerTypes.TaskResponseMetadata memory m2 = meta;
+        m2.taskRespondedBlock += 1;
+        assertEq(_entryKind(_taskAnchor(resp, m2), d1, p, rec), 0, "tampered metadata");
+        r2 = resp;
+        r2.referenceTaskIndex = idx + 7;
+        assertEq(_entryKind(_taskAnchor(r2, meta), d1, p, rec), 0, "unknown task");
+    }
+
+    function test_GasOfTheEntryPointOnTheTaskPath() public {
+        (bytes memory record, RecordProof memory rp) = _record(TOTALS, 1);
+        DatasetProof memory dp = _datasetProof(TOTALS);
+        bytes memory anchor = _taskAnchor(resp, meta);
+        (CvmRecordVerifier.Anchor kind,) = entry.verifyRecord(anchor, dp, rp, record);
+        vm.snapshotGasLastCall("attestedRecords", "entry_task_2datasets_5records");
+        assertEq(uint8(kind), uint8(CvmRecordVerifier.Anchor.Task));
     }
 
     function test_ConsumerAcceptsAnAttestedTotal() public {
@@ -220,6 +280,7 @@ contract AttestedRecordFlow is CvmFixture, ICvmAttestedRecordsTypes {
         assertTrue(d.taskManager.responseInvalidated(idx));
 
         assertFalse(_verify(resp, meta, dp, rp, record), "the record of an invalidated response");
+        assertEq(_entryKind(_taskAnchor(resp, meta), dp, rp, record), 0, "the entry point refuses it too");
         assertFalse(attested.isFinal(d.taskManager, meta, idx), "invalidated, inside the window");
         vm.roll(uint256(meta.taskRespondedBlock) + cfg.taskConfig.challengeWindowBlock + 1);
         assertFalse(attested.isFinal(d.taskManager, meta, idx), "invalidated, after the window");

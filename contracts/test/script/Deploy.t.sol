@@ -80,6 +80,7 @@ contract Deploy_Run is Test {
         assertEq(json.readAddress(".CvmCheckpoints"), address(script.lastBridgeDeployment().checkpoints));
         assertEq(json.readAddress(".CBridge"), address(script.lastBridgeDeployment().bridge));
         assertEq(json.readAddress(".CvmCheckpointVerifier"), address(script.lastBridgeDeployment().verifier));
+        assertEq(json.readAddress(".CvmRecordVerifier"), address(script.lastBridgeDeployment().recordVerifier));
         assertTrue(json.readBool(".checkpointsMaySlash"));
         _usesGivenCoreAddresses(d);
     }

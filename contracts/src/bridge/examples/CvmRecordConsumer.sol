@@ -1,40 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
-import {CvmCheckpointVerifier} from "../CvmCheckpointVerifier.sol";
-import {ICvmCheckpointsTypes} from "../ICvmCheckpoints.sol";
+import {ICvmAttestedRecordsTypes} from "../../interfaces/avs/ICvmAttestedRecords.sol";
+import {CvmRecordVerifier} from "../../verifiers/CvmRecordVerifier.sol";
 
-/// @title CvmRecordConsumer — example: a contract that acts only on CVM dataset records proven by a checkpoint.
-/// @notice `prove` stores, per record hash, the CVM height whose dataset holds it; a real consumer would act on the
-///         record's content (e.g. pay out on an observed transfer) instead of only recording it.
-contract CvmRecordConsumer is ICvmCheckpointsTypes {
+/// @title CvmRecordConsumer — example: a contract that acts only on CVM dataset records proven on Ethereum, by a
+///        relayed checkpoint or by an AVS task response (`CvmRecordVerifier`, one call for both).
+/// @notice `prove` stores, per record hash, the CVM block hash whose dataset holds it and which anchor proved it; a
+///         real consumer would act on the record's content (e.g. pay out on an observed transfer, `CvmRecordCodec`),
+///         bind the dataset (`datasetProof.name` for a block with several datasets, or know that its manuscript has
+///         one) and may accept one anchor only (e.g. a task response only once `CvmAttestedRecords.isFinal`).
+contract CvmRecordConsumer is ICvmAttestedRecordsTypes {
     error RecordNotProven();
 
-    event RecordProven(bytes32 indexed recordHash, uint64 indexed cvmHeight, bytes32 datasetRoot);
+    event RecordProven(bytes32 indexed recordHash, bytes32 indexed cvmBlockHash, CvmRecordVerifier.Anchor anchor);
 
-    CvmCheckpointVerifier public immutable verifier;
-    /// @notice CVM height at which a record was proven (0: never).
-    mapping(bytes32 recordHash => uint64 cvmHeight) public provenAt;
+    struct Proven {
+        bytes32 cvmBlockHash;
+        CvmRecordVerifier.Anchor anchor;
+    }
 
-    constructor(CvmCheckpointVerifier verifier_) {
+    CvmRecordVerifier public immutable verifier;
+    /// @notice Where a record was proven (anchor `None`: never).
+    mapping(bytes32 recordHash => Proven) public proven;
+
+    constructor(CvmRecordVerifier verifier_) {
         verifier = verifier_;
     }
 
+    /// @param anchor `CvmRecordVerifier.taskAnchor(…)` or `checkpointAnchor(…)` (what `cvm-avs cvm prove-checkpoint`
+    ///        prints as `anchor`)
     function prove(
-        uint64 checkpointIndex,
-        Checkpoint calldata cp,
-        CvmCheckpointVerifier.CvmBlockRef calldata blk,
-        bytes32[] calldata blockSiblings,
-        bytes calldata record,
-        uint256 leafIndex,
-        uint256 leafCount,
-        bytes32[] calldata recordSiblings
+        bytes calldata anchor,
+        DatasetProof calldata datasetProof,
+        RecordProof calldata recordProof,
+        bytes calldata record
     ) external {
-        if (!verifier.verifyRecord(
-                checkpointIndex, cp, blk, blockSiblings, record, leafIndex, leafCount, recordSiblings
-            )) revert RecordNotProven();
+        (CvmRecordVerifier.Anchor kind, bytes32 blockHash) =
+            verifier.verifyRecord(anchor, datasetProof, recordProof, record);
+        if (kind == CvmRecordVerifier.Anchor.None) revert RecordNotProven();
         bytes32 h = keccak256(record);
-        provenAt[h] = blk.cvmHeight;
-        emit RecordProven(h, blk.cvmHeight, blk.datasetRoot);
+        proven[h] = Proven(blockHash, kind);
+        emit RecordProven(h, blockHash, kind);
     }
 }

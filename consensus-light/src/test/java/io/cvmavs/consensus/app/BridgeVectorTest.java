@@ -133,4 +133,51 @@ class BridgeVectorTest {
     // Nonce 2 needs no sibling at level 0 beyond the empty leaf, but level 1 carries leaves 0-1.
     assertThat(io.cvmavs.consensus.app.bridge.Withdrawals.proof(leaves, 2).siblings()).hasSize(2);
   }
+
+  /**
+   * A CVM block with two datasets in the CVM-block accumulator: the block of {@code
+   * cvm/src/test/resources/fixtures/attested-records.json} (written by {@code
+   * AttestedRecordsFixtureTest}) is leaf 1 of three, its dataset root is the dataset tree over the
+   * fixture's entries (what {@code CvmTaskComputer.datasetRoot} gives and {@code BlockExecutor}
+   * puts in the leaf). {@code CvmRecordVerifier.t.sol}'s {@code test_MultiDatasetAccumulatorVector}
+   * pins the same leaf and root and proves every record of both datasets through it.
+   */
+  @Test
+  void aMultiDatasetBlocksAccumulatorLeafMatchesTheContractVector() throws Exception {
+    var json =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                java.nio.file.Path.of("../cvm/src/test/resources/fixtures/attested-records.json")
+                    .toFile())
+            .get("attested");
+    List<io.cvmavs.cvm.proof.DatasetRootProof.Entry> entries = new ArrayList<>();
+    json.get("datasets")
+        .forEach(
+            d ->
+                entries.add(
+                    new io.cvmavs.cvm.proof.DatasetRootProof.Entry(
+                        d.get("name").asText(),
+                        d.get("recordCount").asLong(),
+                        HEX.parseHex(d.get("datasetRoot").asText().substring(2)))));
+    byte[] datasetRoot = io.cvmavs.cvm.proof.DatasetRootProof.responseDatasetRoot(entries);
+    assertThat("0x" + HEX.formatHex(datasetRoot))
+        .isEqualTo(json.get("responseDatasetRoot").asText());
+    byte[] blockHash = HEX.parseHex(json.get("blockHash").asText().substring(2));
+    List<byte[]> leaves = new ArrayList<>();
+    leaves.add(leaf(0, keccak("cvm block 0"), keccak("dataset 0")));
+    leaves.add(leaf(1, blockHash, datasetRoot));
+    leaves.add(leaf(2, keccak("cvm block 2"), keccak("dataset 2")));
+    assertThat(HEX.formatHex(leaves.get(1)))
+        .isEqualTo("32781fbd1a0c9a8d7d9dc49ad761d243d0c776f1b3942fe83f5db787dcf29756");
+    assertThat(HEX.formatHex(IncrementalMerkleTree.rootOf(leaves, 0, null)))
+        .isEqualTo("35d9af644d10ca48aba0a98318a1222d96a9e0f8fd9cfb1f4e42c7e28c6baa51");
+  }
+
+  private static byte[] leaf(long cvmHeight, byte[] blockHash, byte[] datasetRoot) {
+    return AbiWords.of().uint(cvmHeight).bytes32(blockHash).bytes32(datasetRoot).keccak();
+  }
+
+  private static byte[] keccak(String s) {
+    return Hash.sha3(s.getBytes(StandardCharsets.UTF_8));
+  }
 }

@@ -18,9 +18,12 @@ import io.cvmavs.consensus.proto.app.TxEnvelope;
 import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.consensus.rpc.RpcException;
 import io.cvmavs.consensus.rpc.RpcTypes;
+import io.cvmavs.cvm.block.CvmBlockHeader;
 import io.cvmavs.cvm.proof.DatasetMerkleTree;
+import io.cvmavs.cvm.proof.DatasetRootProof;
 import io.cvmavs.cvm.proof.InclusionProof;
 import io.cvmavs.cvm.proof.Keccak;
+import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.operator.OperatorException;
 import java.io.IOException;
 import java.net.URI;
@@ -47,8 +50,11 @@ import picocli.CommandLine.Spec;
  * from the CometBFT block that finalised it (whose header must hash to the block the app stored),
  * the accumulator proof from the app's {@code /cvm/block-proof} query, the checkpoint's index from
  * {@code CheckpointAccepted} events. Every link is verified locally before anything is printed, the
- * checkpoint with {@code isAccepted} on Ethereum, and with {@code --verifier} the whole proof with
- * an {@code eth_call} of {@code CvmCheckpointVerifier.verifyRecord}.
+ * checkpoint with {@code isAccepted} on Ethereum, and with {@code --verifier} / {@code
+ * --record-verifier} the whole proof with an {@code eth_call} of {@code
+ * CvmCheckpointVerifier.verifyDatasetRecord} / {@code CvmRecordVerifier.verifyRecord}. A block with
+ * several datasets is proven through its dataset tree (record → dataset root → the block's dataset
+ * root → accumulator leaf → cumulative root).
  */
 @Command(
     name = "prove-checkpoint",
@@ -56,7 +62,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Prove a dataset record of a finalised CVM block against the first checkpoint accepted on Ethereum that covers it.",
       "Prints JSON: the checkpoint (index and fields), the block reference and its accumulator proof, the record and its proof,",
-      "and the calldata of CvmCheckpointVerifier.verifyRecord and of the example CvmRecordConsumer.prove."
+      "the dataset proof to the block's dataset root, the anchor of CvmRecordVerifier.verifyRecord, and the calldata of",
+      "CvmCheckpointVerifier.verifyDatasetRecord (and verifyRecord for a block with one dataset), CvmRecordVerifier.verifyRecord",
+      "and the example CvmRecordConsumer.prove."
     })
 public final class CvmProveCheckpointCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -98,9 +106,17 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
       names = "--verifier",
       paramLabel = "ADDRESS",
       description =
-          "A CvmCheckpointVerifier: the proof is also checked with an eth_call of its verifyRecord"
-              + " before it is printed.")
+          "A CvmCheckpointVerifier: the proof is also checked with an eth_call of its"
+              + " verifyDatasetRecord before it is printed.")
   String verifier;
+
+  @Option(
+      names = "--record-verifier",
+      paramLabel = "ADDRESS",
+      description =
+          "A CvmRecordVerifier (the entry point for either anchor): the proof is also checked with"
+              + " an eth_call of its verifyRecord, which must answer Checkpoint.")
+  String recordVerifier;
 
   @Option(
       names = "--cvm-height",
@@ -183,18 +199,6 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
                             + "' (it has "
                             + names
                             + ")"));
-    if (tx.getDatasetsCount() != 1) {
-      throw new Refused(
-          "CVM block "
-              + cvmHeight
-              + " has "
-              + tx.getDatasetsCount()
-              + " datasets "
-              + names
-              + ": CvmCheckpointVerifier proves records of single-dataset blocks only (its"
-              + " datasetRoot is the block's dataset-tree root); prove this record with the"
-              + " AVS-task path ('cvm prove --calldata', docs/PROOFS.md)");
-    }
     List<byte[]> records = new ArrayList<>(ds.getRecordsCount());
     ds.getRecordsList().forEach(r -> records.add(r.toByteArray()));
     DatasetMerkleTree tree = DatasetMerkleTree.ofRecords(records);
@@ -222,6 +226,27 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
     }
     byte[] rec = records.get(leafIndex);
     InclusionProof recordProof = tree.proof(leafIndex);
+    // The dataset's entry in the block's dataset tree, from the header the block hash binds; the
+    // block's dataset root (the accumulator leaf's) is what the CVM chain app computes.
+    CvmBlockHeader header = TxCodec.header(tx);
+    List<DatasetRootProof.Entry> entries =
+        header.datasets().stream()
+            .map(e -> new DatasetRootProof.Entry(e.name(), e.recordCount(), e.root()))
+            .toList();
+    DatasetRootProof datasetProof = DatasetRootProof.of(entries, dataset);
+    if (!Arrays.equals(datasetProof.datasetRoot(), ds.getRoot().toByteArray())
+        || datasetProof.recordCount() != records.size()) {
+      throw new Refused(
+          "dataset '"
+              + dataset
+              + "' of CVM block "
+              + cvmHeight
+              + ": its root or record count differs from the block header's");
+    }
+    byte[] blockDatasetRoot = CvmTaskComputer.datasetRoot(header);
+    if (!datasetProof.verify(blockDatasetRoot)) {
+      throw new IllegalStateException("the dataset proof does not reach the block's dataset root");
+    }
 
     // 2. The first accepted, still retained checkpoint covering it: height >= finalizedAt + 1.
     CheckpointsReader reader = new CheckpointsReader(eth, checkpoints);
@@ -286,7 +311,14 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
     }
     List<byte[]> blockSiblings = new ArrayList<>();
     p.get("siblings").forEach(s -> blockSiblings.add(hex(s.asText(), "siblings")));
-    byte[] leaf = AbiWords.of().uint(cvmHeight).bytes32(blockHash).bytes32(datasetRoot).keccak();
+    if (!Arrays.equals(hex(p.get("dataset_root").asText(), "dataset_root"), blockDatasetRoot)) {
+      throw new Refused(
+          "the CVM chain node's dataset root of CVM block "
+              + cvmHeight
+              + " is not the one its header implies");
+    }
+    byte[] leaf =
+        AbiWords.of().uint(cvmHeight).bytes32(blockHash).bytes32(blockDatasetRoot).keccak();
     if (!Arrays.equals(
         IncrementalMerkleTree.rootFromProof(leaf, cvmHeight, blockSiblings), cp.cumulativeRoot())) {
       throw new Refused(
@@ -303,22 +335,41 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
         new CheckpointRecordCalls.Proof(
             chosen.index(),
             cp,
-            new CheckpointRecordCalls.BlockRef(cvmHeight, blockHash, datasetRoot, cvmHeight),
+            new CheckpointRecordCalls.BlockRef(cvmHeight, blockHash, blockDatasetRoot, cvmHeight),
             blockSiblings,
+            new CheckpointRecordCalls.DatasetProof(
+                datasetProof.name(),
+                datasetProof.recordCount(),
+                datasetProof.isSingle() ? 0 : datasetProof.path().leafIndex(),
+                datasetProof.isSingle() ? 0 : datasetProof.path().leafCount(),
+                datasetProof.isSingle() ? List.of() : datasetProof.path().siblings()),
             rec,
             recordProof.leafIndex(),
             recordProof.leafCount(),
             recordProof.siblings());
     if (verifier != null && !CheckpointRecordCalls.call(eth, verifier, proof)) {
       throw new Refused(
-          "CvmCheckpointVerifier " + verifier + ".verifyRecord returned false for this proof");
+          "CvmCheckpointVerifier "
+              + verifier
+              + ".verifyDatasetRecord returned false for this proof");
     }
-    return json(proof, finalizedAt);
+    if (recordVerifier != null) {
+      int anchor = CheckpointRecordCalls.callEntry(eth, recordVerifier, proof);
+      if (anchor != CheckpointRecordCalls.ANCHOR_CHECKPOINT) {
+        throw new Refused(
+            "CvmRecordVerifier "
+                + recordVerifier
+                + ".verifyRecord answered anchor "
+                + anchor
+                + " for this proof, not 2 (Checkpoint)");
+      }
+    }
+    return json(proof, finalizedAt, datasetProof);
   }
 
-  private ObjectNode json(CheckpointRecordCalls.Proof p, long finalizedAt) {
+  private ObjectNode json(CheckpointRecordCalls.Proof p, long finalizedAt, DatasetRootProof dp) {
     ObjectNode o = JSON.createObjectNode();
-    o.put("version", 1);
+    o.put("version", 2);
     o.put("checkpointsContract", checkpoints);
     o.put("checkpointIndex", p.checkpointIndex());
     ObjectNode cp = o.putObject("checkpoint");
@@ -336,12 +387,24 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
     b.put("finalizedHeight", finalizedAt);
     array(o.putArray("blockSiblings"), p.blockSiblings());
     o.put("dataset", dataset);
+    ObjectNode d = o.putObject("datasetProof");
+    d.put("name", dp.name());
+    d.put("recordCount", dp.recordCount());
+    d.put("datasetRoot", hexOf(dp.datasetRoot()));
+    d.put("leafIndex", p.datasetProof().leafIndex());
+    d.put("leafCount", p.datasetProof().leafCount());
+    array(d.putArray("siblings"), p.datasetProof().siblings());
     o.put("record", hexOf(p.record()));
     o.put("leafIndex", p.leafIndex());
     o.put("leafCount", p.leafCount());
     array(o.putArray("recordSiblings"), p.recordSiblings());
+    o.put("anchor", CheckpointRecordCalls.anchor(p));
     ObjectNode calldata = o.putObject("calldata");
-    calldata.put("verifyRecord", CheckpointRecordCalls.verifyRecord(p));
+    if (p.datasetProof().leafCount() == 0) { // CvmCheckpointVerifier.verifyRecord: one dataset only
+      calldata.put("verifyRecord", CheckpointRecordCalls.verifyRecord(p));
+    }
+    calldata.put("verifyDatasetRecord", CheckpointRecordCalls.verifyDatasetRecord(p));
+    calldata.put("recordVerifier", CheckpointRecordCalls.entryVerifyRecord(p));
     calldata.put("consumerProve", CheckpointRecordCalls.consumerProve(p));
     return o;
   }

@@ -55,11 +55,12 @@ import org.web3j.protocol.core.methods.request.Transaction;
 /**
  * {@code cvm prove-checkpoint} end to end: the deploy script's contracts on anvil, four real {@code
  * CvmChainApp}s behind the local consensus driver finalising a CVM block per height (a
- * deterministic engine stands in for Flink: the records are real canonical datasets, the app
- * re-checks every root), the real relayer landing their checkpoints; the CLI's calldata makes the
- * deployed {@code CvmCheckpointVerifier.verifyRecord} return true, and false once the record or the
- * accumulator proof is changed; the example consumer accepts it; a CVM block no accepted checkpoint
- * covers yet is refused with the heights named.
+ * deterministic engine stands in for Flink: the records are real canonical datasets, two per block,
+ * the app re-checks every root), the real relayer landing their checkpoints; the CLI's calldata
+ * makes the deployed {@code CvmCheckpointVerifier.verifyDatasetRecord} return true and the entry
+ * point {@code CvmRecordVerifier.verifyRecord} answer Checkpoint, and false / None once the record,
+ * the dataset proof or the accumulator proof is changed; the example consumer accepts it through
+ * the entry point; a CVM block no accepted checkpoint covers yet is refused with the heights named.
  */
 @WithAnvil
 class ProveCheckpointIT {
@@ -76,6 +77,7 @@ class ProveCheckpointIT {
     Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
     String checkpoints = d.address("CvmCheckpoints");
     String verifier = d.address("CvmCheckpointVerifier");
+    String recordVerifier = d.address("CvmRecordVerifier");
     new CheckpointsWriter(transactor(anvil, 0), checkpoints)
         .setGenesisValidatorSet(io.cvmavs.operator.relayer.CommittedSet.entriesOf(genesisSet()), 1);
 
@@ -110,6 +112,8 @@ class ProveCheckpointIT {
         checkpoints,
         "--verifier",
         verifier,
+        "--record-verifier",
+        recordVerifier,
         "--cvm-height",
         "1",
         "--dataset",
@@ -125,9 +129,52 @@ class ProveCheckpointIT {
       assertThat(proof.get("block").get("finalizedHeight").asLong()).isEqualTo(3);
       assertThat(proof.get("leafCount").asLong()).isEqualTo(5);
       assertThat(proof.get("blockSiblings")).hasSize(1); // CVM blocks 0 and 1 in the accumulator
+      // Two datasets, sorted by name: "counts" then "transfers" (leaf 1 of 2, one sibling).
+      JsonNode dp = proof.get("datasetProof");
+      assertThat(proof.get("version").asInt()).isEqualTo(2);
+      assertThat(dp.get("name").asText()).isEqualTo("transfers");
+      assertThat(dp.get("recordCount").asLong()).isEqualTo(5);
+      assertThat(dp.get("leafIndex").asLong()).isEqualTo(1);
+      assertThat(dp.get("leafCount").asLong()).isEqualTo(2);
+      assertThat(dp.get("siblings")).hasSize(1);
+      assertThat(proof.get("block").get("datasetRoot").asText())
+          .isNotEqualTo(dp.get("datasetRoot").asText());
+      assertThat(proof.get("calldata").has("verifyRecord"))
+          .as("the single-dataset call is not offered for a block with two datasets")
+          .isFalse();
 
-      String calldata = proof.get("calldata").get("verifyRecord").asText();
+      String calldata = proof.get("calldata").get("verifyDatasetRecord").asText();
       assertThat(ethCall(anvil, verifier, calldata)).as("the relayed record").isTrue();
+      String entryCall = proof.get("calldata").get("recordVerifier").asText();
+      assertThat(ethCallWord(anvil, recordVerifier, entryCall))
+          .as("the entry point answers Checkpoint (2)")
+          .isEqualTo(BigInteger.TWO);
+      assertThat(entryCall).contains(proof.get("anchor").asText().substring(2));
+      // A dataset sibling changed: false through both calls.
+      String dsSibling = dp.get("siblings").get(0).asText().substring(2);
+      int ds = calldata.indexOf(dsSibling);
+      assertThat(ds).isPositive();
+      assertThat(ethCall(anvil, verifier, flipHexDigit(calldata, ds + 10)))
+          .as("a changed dataset sibling")
+          .isFalse();
+      int es = entryCall.indexOf(dsSibling);
+      assertThat(ethCallWord(anvil, recordVerifier, flipHexDigit(entryCall, es + 10)))
+          .as("a changed dataset sibling through the entry point")
+          .isEqualTo(BigInteger.ZERO);
+
+      // A record of the other dataset of the same block verifies too.
+      Run counts = cli(replace(args, "--dataset", "transfers", "--dataset", "counts"));
+      assertThat(counts.exit).as(counts.err).isZero();
+      JsonNode countsProof = JSON.readTree(counts.out);
+      assertThat(countsProof.get("datasetProof").get("leafIndex").asLong()).isZero();
+      assertThat(countsProof.get("block").get("datasetRoot"))
+          .isEqualTo(proof.get("block").get("datasetRoot"));
+      assertThat(
+              ethCallWord(
+                  anvil,
+                  recordVerifier,
+                  countsProof.get("calldata").get("recordVerifier").asText()))
+          .isEqualTo(BigInteger.TWO);
 
       // The same record found by its bytes gives the same proof.
       Run byRecord = cli(replace(args, "--index", "2", "--record", proof.get("record").asText()));
@@ -148,7 +195,7 @@ class ProveCheckpointIT {
           .isFalse();
 
       // The example consumer accepts the record (a transaction) and stores its CVM height.
-      String consumer = deploy(anvil, CONSUMER_ARTIFACT, verifier);
+      String consumer = deploy(anvil, CONSUMER_ARTIFACT, recordVerifier);
       var sent =
           anvil
               .web3j()
@@ -165,7 +212,8 @@ class ProveCheckpointIT {
       var receipt = anvil.awaitReceipt(sent.getTransactionHash(), Duration.ofSeconds(30));
       assertThat(receipt.isStatusOK()).isTrue();
       System.out.println(
-          "[gas] CvmRecordConsumer.prove (whole transaction, 2-block accumulator, 5 records): "
+          "[gas] CvmRecordConsumer.prove (whole transaction, 2-block accumulator, 2 datasets,"
+              + " 5 records): "
               + receipt.getGasUsed());
 
       // CVM block 4 was finalised at height 6: no accepted checkpoint covers it yet.
@@ -179,7 +227,8 @@ class ProveCheckpointIT {
 
       Run noDataset = cli(replace(args, "--dataset", "transfers", "--dataset", "nope"));
       assertThat(noDataset.exit).isEqualTo(1);
-      assertThat(noDataset.err).contains("CVM block 1 has no dataset 'nope' (it has [transfers])");
+      assertThat(noDataset.err)
+          .contains("CVM block 1 has no dataset 'nope' (it has [counts, transfers])");
       Run noRecord = cli(replace(args, "--index", "2", "--index", "5"));
       assertThat(noRecord.exit).isEqualTo(1);
       assertThat(noRecord.err).contains("has 5 records; --index 5 is not one of them");
@@ -299,6 +348,14 @@ class ProveCheckpointIT {
               List.of("block_number", "log_index"),
               rows);
       DatasetEntry e = new DatasetEntry("transfers", ds.size(), ds.root(), ds.schemaHash());
+      List<Object[]> countRows = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        countRows.add(new Object[] {"kind-" + i, from * 10 + i});
+      }
+      CanonicalDataset counts =
+          CanonicalDataset.of(List.of("kind", "n"), List.of("kind"), countRows);
+      DatasetEntry c =
+          new DatasetEntry("counts", counts.size(), counts.root(), counts.schemaHash());
       byte[] parentState = parent == null ? CvmBlockHeader.ZERO_HASH : parent.stateRoot();
       CvmBlockHeader h =
           new CvmBlockHeader(
@@ -310,10 +367,10 @@ class ProveCheckpointIT {
                   to,
                   Keccak.hash(ByteBuffer.allocate(16).putLong(from).putLong(to).array())),
               manuscript,
-              List.of(e),
-              CvmBlockHeader.nextStateRoot(parentState, CvmBlockHeader.datasetsRoot(List.of(e))),
+              List.of(c, e),
+              CvmBlockHeader.nextStateRoot(parentState, CvmBlockHeader.datasetsRoot(List.of(c, e))),
               1_700_000_000L + to * 12);
-      CvmBlock b = new CvmBlock(h, Map.of("transfers", ds));
+      CvmBlock b = new CvmBlock(h, Map.of("counts", counts, "transfers", ds));
       built.put(height, b);
       return b;
     }
@@ -347,6 +404,19 @@ class ProveCheckpointIT {
     var receipt = anvil.awaitReceipt(sent.getTransactionHash(), Duration.ofSeconds(30));
     assertThat(receipt.isStatusOK()).isTrue();
     return receipt.getContractAddress();
+  }
+
+  private static BigInteger ethCallWord(AnvilNode anvil, String to, String data) throws Exception {
+    var result =
+        anvil
+            .web3j()
+            .ethCall(
+                Transaction.createEthCallTransaction(
+                    anvil.account(0).credentials().getAddress(), to, data),
+                DefaultBlockParameterName.LATEST)
+            .send();
+    assertThat(result.hasError()).as(String.valueOf(result.getError())).isFalse();
+    return new BigInteger(result.getValue().substring(2, 66), 16);
   }
 
   private static boolean ethCall(AnvilNode anvil, String to, String data) throws Exception {
