@@ -12,7 +12,6 @@ import io.cvmavs.consensus.app.tx.TxCodec;
 import io.cvmavs.consensus.app.tx.TxRefusedException;
 import io.cvmavs.consensus.proto.abci.RequestCheckTx;
 import io.cvmavs.consensus.proto.abci.RequestCommit;
-import io.cvmavs.consensus.proto.abci.RequestInitChain;
 import io.cvmavs.consensus.proto.abci.RequestQuery;
 import io.cvmavs.consensus.proto.abci.ResponseCheckTx;
 import io.cvmavs.consensus.proto.abci.ResponseFinalizeBlock;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -95,12 +93,6 @@ class BridgeAppTest {
                         .setSignature(ByteString.copyFrom(sig)))));
   }
 
-  static JsonNode query(CvmChainApp app, String path) throws Exception {
-    var r = app.query(RequestQuery.newBuilder().setPath(path).build());
-    assertThat(r.getCode()).as(path + ": " + r.getLog()).isZero();
-    return JSON.readTree(r.getValue().toByteArray());
-  }
-
   static ResponseCheckTx check(CvmChainApp app, ByteString tx) {
     return app.checkTx(RequestCheckTx.newBuilder().setTx(tx).build());
   }
@@ -126,14 +118,18 @@ class BridgeAppTest {
               TxEnvelope.KindCase.ETHEREUM_FINALITY,
               TxEnvelope.KindCase.CERTIFICATE,
               TxEnvelope.KindCase.DEPOSITS);
-      assertThat(query(app, "/bridge/account/0x" + HEX.formatHex(alice)).get("balance").asText())
+      assertThat(
+              TestChain.query(app, "/bridge/account/0x" + HEX.formatHex(alice))
+                  .get("balance")
+                  .asText())
           .isEqualTo(ETHER.multiply(BigInteger.valueOf(5)).toString());
-      assertThat(query(app, "/bridge/status").get("next_deposit_nonce").asLong()).isEqualTo(1);
+      assertThat(TestChain.query(app, "/bridge/status").get("next_deposit_nonce").asLong())
+          .isEqualTo(1);
 
       chain.ethFinal.set(130);
       outcomes.add(chain.step()); // height 3: extensions of 2 still report 110
       outcomes.add(chain.step()); // height 4: 130 agreed: deposit 1
-      JsonNode status = query(app, "/bridge/status");
+      JsonNode status = TestChain.query(app, "/bridge/status");
       assertThat(status.get("next_deposit_nonce").asLong()).isEqualTo(2);
       assertThat(status.get("supply").asText())
           .isEqualTo(ETHER.multiply(BigInteger.valueOf(7)).toString());
@@ -153,11 +149,11 @@ class BridgeAppTest {
       long burnHeight = chain.height();
       assertThat(burned.txs()).contains(w);
       assertThat(burned.responses().get(0).getTxResultsList()).allMatch(r -> r.getCode() == 0);
-      JsonNode acct = query(app, "/bridge/account/0x" + HEX.formatHex(aliceWord));
+      JsonNode acct = TestChain.query(app, "/bridge/account/0x" + HEX.formatHex(aliceWord));
       assertThat(acct.get("balance").asText())
           .isEqualTo(ETHER.multiply(BigInteger.valueOf(4)).toString());
       assertThat(acct.get("sequence").asLong()).isEqualTo(1);
-      status = query(app, "/bridge/status");
+      status = TestChain.query(app, "/bridge/status");
       assertThat(status.get("supply").asText())
           .isEqualTo(ETHER.multiply(BigInteger.valueOf(4)).toString());
       assertThat(status.get("withdrawn").asText()).isEqualTo(three.toString());
@@ -180,8 +176,8 @@ class BridgeAppTest {
       // Checkpoint of burnHeight+1 signs the root after burnHeight; it is certified in +2.
       outcomes.add(chain.step());
       long cpHeight = burnHeight + 1;
-      JsonNode proof = query(app, "/bridge/proof/0/" + cpHeight);
-      JsonNode cert = query(app, "/certificate/" + cpHeight);
+      JsonNode proof = TestChain.query(app, "/bridge/proof/0/" + cpHeight);
+      JsonNode cert = TestChain.query(app, "/certificate/" + cpHeight);
       assertThat(proof.get("checkpoint").get("withdrawals_root").asText())
           .isEqualTo(cert.get("withdrawals_root").asText());
       List<byte[]> siblings = new ArrayList<>();
@@ -199,17 +195,7 @@ class BridgeAppTest {
           .contains("is not covered by the checkpoint of height " + burnHeight);
 
       // A fresh node without any Ethereum access replays the decided blocks to the same hashes.
-      try (CvmChainApp other =
-          CvmChainApp.open(
-              dir.resolve("other"),
-              new CvmChainApp.Settings(
-                  Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), 1))) {
-        other.initChain(
-            RequestInitChain.newBuilder()
-                .setChainId(TestChain.CHAIN_ID)
-                .setInitialHeight(1)
-                .setAppStateBytes(ByteString.copyFrom(chain.genesis.toJsonBytes()))
-                .build());
+      try (CvmChainApp other = chain.openWithoutEthereum(dir.resolve("other"))) {
         for (int i = 0; i < outcomes.size(); i++) {
           ResponseFinalizeBlock r =
               other.finalizeBlock(
@@ -223,7 +209,7 @@ class BridgeAppTest {
         assertThat(other.state().supply).isEqualTo(app.state().supply);
       }
       // The app hash covers the balances: its bridge leaf is listed.
-      assertThat(query(app, "/state/root").get("components").has("bridge")).isTrue();
+      assertThat(TestChain.query(app, "/state/root").get("components").has("bridge")).isTrue();
     }
   }
 
@@ -290,17 +276,7 @@ class BridgeAppTest {
           d -> d.setDeposits(1, d.getDeposits(1).toBuilder().setEthBlock(500)));
 
       // A node that cannot read Ethereum cannot confirm deposits: it rejects.
-      try (CvmChainApp blind =
-          CvmChainApp.open(
-              dir.resolve("blind"),
-              new CvmChainApp.Settings(
-                  Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), 1))) {
-        blind.initChain(
-            RequestInitChain.newBuilder()
-                .setChainId(TestChain.CHAIN_ID)
-                .setInitialHeight(1)
-                .setAppStateBytes(ByteString.copyFrom(chain.genesis.toJsonBytes()))
-                .build());
+      try (CvmChainApp blind = chain.openWithoutEthereum(dir.resolve("blind"))) {
         // (replays height 1, empty, then the honest proposal of 2 is refused for want of a source)
         // Height 1 was empty: same state.
         assertThat(

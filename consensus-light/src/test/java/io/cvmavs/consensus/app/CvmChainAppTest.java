@@ -36,7 +36,6 @@ import io.cvmavs.consensus.proto.app.VoteExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,16 +75,16 @@ class CvmChainAppTest {
       assertThat(app.state().cvmBlocks.count()).isEqualTo(5);
       assertThat(app.state().ethFinalHeight).isEqualTo(149);
 
-      JsonNode block0 = query(app, "/cvm/block/0");
+      JsonNode block0 = TestChain.query(app, "/cvm/block/0");
       assertThat(block0.get("height").asLong()).isZero();
       assertThat(block0.get("from_block").asLong()).isEqualTo(100);
       assertThat(block0.get("datasets").get(0).get("record_count").asLong()).isEqualTo(50);
-      JsonNode cert = query(app, "/certificate/5");
+      JsonNode cert = TestChain.query(app, "/certificate/5");
       assertThat(cert.get("signer_bitmap").asText()).isEqualTo("0x0f");
-      JsonNode root = query(app, "/state/root");
+      JsonNode root = TestChain.query(app, "/state/root");
       assertThat(root.get("app_hash").asText())
           .isEqualTo("0x" + java.util.HexFormat.of().formatHex(outcomes.get(5).appHash()));
-      assertThat(query(app, "/validators/bls").get("validators")).hasSize(4);
+      assertThat(TestChain.query(app, "/validators/bls").get("validators")).hasSize(4);
       assertThat(app.query(RequestQuery.newBuilder().setPath("/nope").build()).getLog())
           .contains("unknown query path '/nope'");
 
@@ -229,24 +228,8 @@ class CvmChainAppTest {
       TestChain.Node a = chain.nodes.get(0);
       TestChain.Node b = chain.nodes.get(1);
       TestChain.Node verifier = chain.nodes.get(2);
-      ByteString extA =
-          a.app
-              .extendVote(
-                  io.cvmavs.consensus.proto.abci.RequestExtendVote.newBuilder()
-                      .setHeight(h)
-                      .setHash(hash)
-                      .addAllTxs(txs)
-                      .build())
-              .getVoteExtension();
-      ByteString extB =
-          b.app
-              .extendVote(
-                  io.cvmavs.consensus.proto.abci.RequestExtendVote.newBuilder()
-                      .setHeight(h)
-                      .setHash(hash)
-                      .addAllTxs(txs)
-                      .build())
-              .getVoteExtension();
+      ByteString extA = TestChain.extendVote(a, h, hash, txs);
+      ByteString extB = TestChain.extendVote(b, h, hash, txs);
       assertThat(TestChain.verify(verifier, h, hash, a.address(), extA))
           .isEqualTo(VerifyStatus.ACCEPT);
       // b's signature claimed by a
@@ -397,17 +380,7 @@ class CvmChainAppTest {
       assertThat(snap.getChunks()).isGreaterThan(1);
       byte[] trusted = source.appHash();
 
-      try (CvmChainApp fresh =
-          CvmChainApp.open(
-              dir.resolve("fresh"),
-              new CvmChainApp.Settings(
-                  Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), 1))) {
-        fresh.initChain(
-            RequestInitChain.newBuilder()
-                .setChainId(TestChain.CHAIN_ID)
-                .setInitialHeight(1)
-                .setAppStateBytes(ByteString.copyFrom(chain.genesis.toJsonBytes()))
-                .build());
+      try (CvmChainApp fresh = chain.openWithoutEthereum(dir.resolve("fresh"))) {
         // a snapshot whose metadata does not hash to its hash is refused
         RequestOfferSnapshot.Builder offer =
             RequestOfferSnapshot.newBuilder()
@@ -450,7 +423,8 @@ class CvmChainAppTest {
         }
         assertThat(fresh.info(RequestInfo.getDefaultInstance()).getLastBlockHeight()).isEqualTo(6);
         assertThat(fresh.appHash()).isEqualTo(trusted);
-        assertThat(query(fresh, "/cvm/block/0").get("from_block").asLong()).isEqualTo(100);
+        assertThat(TestChain.query(fresh, "/cvm/block/0").get("from_block").asLong())
+            .isEqualTo(100);
 
         // it follows the chain from there
         chain.ethFinal.addAndGet(10);
@@ -466,11 +440,5 @@ class CvmChainAppTest {
     } finally {
       TestChain.snapshotInterval = 0;
     }
-  }
-
-  private static JsonNode query(CvmChainApp app, String path) throws Exception {
-    var r = app.query(RequestQuery.newBuilder().setPath(path).build());
-    assertThat(r.getCode()).as(r.getLog()).isZero();
-    return JSON.readTree(r.getValue().toByteArray());
   }
 }

@@ -2,6 +2,8 @@ package io.cvmavs.consensus.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.cvmavs.consensus.app.engine.CvmEngine;
 import io.cvmavs.consensus.app.model.BlsValidator;
@@ -14,6 +16,7 @@ import io.cvmavs.consensus.proto.abci.RequestFinalizeBlock;
 import io.cvmavs.consensus.proto.abci.RequestInitChain;
 import io.cvmavs.consensus.proto.abci.RequestPrepareProposal;
 import io.cvmavs.consensus.proto.abci.RequestProcessProposal;
+import io.cvmavs.consensus.proto.abci.RequestQuery;
 import io.cvmavs.consensus.proto.abci.RequestVerifyVoteExtension;
 import io.cvmavs.consensus.proto.abci.ResponseFinalizeBlock;
 import io.cvmavs.consensus.proto.abci.ResponseProcessProposal;
@@ -40,6 +43,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  */
 final class TestChain implements AutoCloseable {
   static final String CHAIN_ID = "cvm-test-1";
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final byte[] MANUSCRIPT = Keccak.hash("manuscript".getBytes());
 
   final List<Node> nodes = new ArrayList<>();
@@ -224,11 +228,7 @@ final class TestChain implements AutoCloseable {
       if (voting.indexOfAddress(n.address()).isEmpty()) {
         continue;
       }
-      ByteString ext =
-          n.app
-              .extendVote(
-                  RequestExtendVote.newBuilder().setHeight(h).setHash(hash).addAllTxs(txs).build())
-              .getVoteExtension();
+      ByteString ext = extendVote(n, h, hash, txs);
       for (Node v : nodes) {
         assertThat(verify(v, h, hash, n.address(), ext))
             .isEqualTo(ResponseVerifyVoteExtension.VerifyStatus.ACCEPT);
@@ -247,6 +247,45 @@ final class TestChain implements AutoCloseable {
     lastRound = 0;
     mempool.removeAll(txs);
     return new Outcome(txs, rs.get(0).getAppHash().toByteArray(), rs);
+  }
+
+  /** {@code n}'s vote extension for the block {@code hash} at {@code h}. */
+  static ByteString extendVote(Node n, long h, ByteString hash, List<ByteString> txs) {
+    return n.app
+        .extendVote(
+            RequestExtendVote.newBuilder().setHeight(h).setHash(hash).addAllTxs(txs).build())
+        .getVoteExtension();
+  }
+
+  /**
+   * A new node that reads no Ethereum (no deposit source, Ethereum head 0), initialised with this
+   * chain's genesis; the caller closes it.
+   */
+  CvmChainApp openWithoutEthereum(Path appDir) {
+    CvmChainApp app =
+        CvmChainApp.open(
+            appDir,
+            new CvmChainApp.Settings(
+                Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), 1));
+    try {
+      app.initChain(
+          RequestInitChain.newBuilder()
+              .setChainId(CHAIN_ID)
+              .setInitialHeight(1)
+              .setAppStateBytes(ByteString.copyFrom(genesis.toJsonBytes()))
+              .build());
+    } catch (RuntimeException e) {
+      app.close();
+      throw e;
+    }
+    return app;
+  }
+
+  /** The JSON answer of an ABCI query, asserting it succeeded. */
+  static JsonNode query(CvmChainApp app, String path) throws Exception {
+    var r = app.query(RequestQuery.newBuilder().setPath(path).build());
+    assertThat(r.getCode()).as(path + ": " + r.getLog()).isZero();
+    return JSON.readTree(r.getValue().toByteArray());
   }
 
   static RequestFinalizeBlock finalizeRequest(long h, List<ByteString> txs, ByteString hash) {
