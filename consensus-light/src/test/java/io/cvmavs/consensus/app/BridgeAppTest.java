@@ -10,7 +10,6 @@ import io.cvmavs.consensus.app.bridge.DepositSource;
 import io.cvmavs.consensus.app.bridge.Withdrawals;
 import io.cvmavs.consensus.app.tx.TxCodec;
 import io.cvmavs.consensus.app.tx.TxRefusedException;
-import io.cvmavs.consensus.proto.abci.RequestCheckTx;
 import io.cvmavs.consensus.proto.abci.RequestCommit;
 import io.cvmavs.consensus.proto.abci.RequestQuery;
 import io.cvmavs.consensus.proto.abci.ResponseCheckTx;
@@ -93,10 +92,6 @@ class BridgeAppTest {
                         .setSignature(ByteString.copyFrom(sig)))));
   }
 
-  static ResponseCheckTx check(CvmChainApp app, ByteString tx) {
-    return app.checkTx(RequestCheckTx.newBuilder().setTx(tx).build());
-  }
-
   @Test
   void depositsAreCreditedOnceFinalAndAWithdrawalIsBurnedAndProvable() throws Exception {
     FakeBridge eth = new FakeBridge();
@@ -142,7 +137,7 @@ class BridgeAppTest {
       byte[] to = address(0xee);
       BigInteger three = ETHER.multiply(BigInteger.valueOf(3));
       ByteString w = withdraw(ALICE, alice, 0, to, three);
-      assertThat(check(app, w).getCode()).isZero();
+      assertThat(TestChain.checkTx(app, w).getCode()).isZero();
       chain.mempool.add(w);
       TestChain.Outcome burned = chain.step();
       outcomes.add(burned);
@@ -164,7 +159,7 @@ class BridgeAppTest {
               io.cvmavs.consensus.app.model.IncrementalMerkleTree.rootOf(List.of(leaf), 0, null));
 
       // The same transaction again: its sequence is used.
-      ResponseCheckTx replay = check(app, w);
+      ResponseCheckTx replay = TestChain.checkTx(app, w);
       assertThat(replay.getCode()).isEqualTo(TxRefusedException.INVALID);
       assertThat(replay.getLog()).contains("withdraw.sequence 0 is already used");
       chain.mempool.add(w);
@@ -196,16 +191,7 @@ class BridgeAppTest {
 
       // A fresh node without any Ethereum access replays the decided blocks to the same hashes.
       try (CvmChainApp other = chain.openWithoutEthereum(dir.resolve("other"))) {
-        for (int i = 0; i < outcomes.size(); i++) {
-          ResponseFinalizeBlock r =
-              other.finalizeBlock(
-                  TestChain.finalizeRequest(
-                      i + 1,
-                      outcomes.get(i).txs(),
-                      TestChain.blockHash(i + 1, outcomes.get(i).txs())));
-          other.commit(RequestCommit.getDefaultInstance());
-          assertThat(r.getAppHash().toByteArray()).isEqualTo(outcomes.get(i).appHash());
-        }
+        TestChain.replay(other, outcomes);
         assertThat(other.state().supply).isEqualTo(app.state().supply);
       }
       // The app hash covers the balances: its bridge leaf is listed.
@@ -349,17 +335,17 @@ class BridgeAppTest {
       chain.step();
       CvmChainApp app = chain.nodes.get(0).app;
       byte[] to = address(0xee);
-      ResponseCheckTx r = check(app, withdraw(BOB, alice, 0, to, ETHER));
+      ResponseCheckTx r = TestChain.checkTx(app, withdraw(BOB, alice, 0, to, ETHER));
       assertThat(r.getCode()).isEqualTo(TxRefusedException.INVALID);
       assertThat(r.getLog()).contains("withdraw.signature is not withdraw.account's");
-      r = check(app, withdraw(ALICE, alice, 0, to, ETHER.add(BigInteger.ONE)));
+      r = TestChain.checkTx(app, withdraw(ALICE, alice, 0, to, ETHER.add(BigInteger.ONE)));
       assertThat(r.getCode()).isEqualTo(TxRefusedException.INVALID);
       assertThat(r.getLog()).contains("exceeds the account's balance " + ETHER);
       ByteString good = withdraw(ALICE, alice, 0, to, ETHER);
       Withdraw.Builder bad = TxCodec.decode(good.toByteArray()).getWithdraw().toBuilder();
       bad.setRecipient(ByteString.copyFrom(new byte[19]));
       r =
-          check(
+          TestChain.checkTx(
               app, ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setWithdraw(bad))));
       assertThat(r.getCode()).isEqualTo(TxRefusedException.MALFORMED);
       assertThat(r.getLog()).contains("withdraw.recipient: must be 20 bytes, got 19");
@@ -369,7 +355,7 @@ class BridgeAppTest {
           TxCodec.decode(good.toByteArray()).getWithdraw().toBuilder()
               .setSignature(ByteString.copyFrom(sig));
       assertThat(
-              check(
+              TestChain.checkTx(
                       app,
                       ByteString.copyFrom(
                           TxCodec.envelope(TxEnvelope.newBuilder().setWithdraw(other))))

@@ -13,7 +13,6 @@ import io.cvmavs.consensus.app.tx.TxCodec;
 import io.cvmavs.consensus.app.tx.TxRefusedException;
 import io.cvmavs.consensus.proto.abci.Request;
 import io.cvmavs.consensus.proto.abci.RequestApplySnapshotChunk;
-import io.cvmavs.consensus.proto.abci.RequestCheckTx;
 import io.cvmavs.consensus.proto.abci.RequestCommit;
 import io.cvmavs.consensus.proto.abci.RequestFinalizeBlock;
 import io.cvmavs.consensus.proto.abci.RequestInfo;
@@ -105,15 +104,7 @@ class CvmChainAppTest {
                 .setInitialHeight(1)
                 .setAppStateBytes(ByteString.copyFrom(g.toJsonBytes()))
                 .build());
-        for (int i = 0; i < outcomes.size(); i++) {
-          ResponseFinalizeBlock r =
-              other.finalizeBlock(
-                  TestChain.finalizeRequest(
-                      i + 1,
-                      outcomes.get(i).txs(),
-                      TestChain.blockHash(i + 1, outcomes.get(i).txs())));
-          other.commit(RequestCommit.getDefaultInstance());
-          assertThat(r.getAppHash().toByteArray()).isEqualTo(outcomes.get(i).appHash());
+        for (ResponseFinalizeBlock r : TestChain.replay(other, outcomes)) {
           assertThat(r.getTxResultsList()).allMatch(t -> t.getCode() == 0);
         }
       }
@@ -276,34 +267,23 @@ class CvmChainAppTest {
     try (TestChain chain = new TestChain(dir, 4, 10, new SyntheticEngine(10, 0), 10)) {
       CvmChainApp app = chain.nodes.get(0).app;
       ResponseCheckTx garbage =
-          app.checkTx(
-              RequestCheckTx.newBuilder()
-                  .setTx(ByteString.copyFrom(new byte[] {(byte) 0xff, 1, 2}))
-                  .build());
+          TestChain.checkTx(app, ByteString.copyFrom(new byte[] {(byte) 0xff, 1, 2}));
       assertThat(garbage.getCode()).isEqualTo(TxRefusedException.MALFORMED);
       assertThat(garbage.getLog()).contains("not a cvmavs.app.v1.TxEnvelope");
       ResponseCheckTx v2 =
-          app.checkTx(
-              RequestCheckTx.newBuilder()
-                  .setTx(TxEnvelope.newBuilder().setVersion(2).build().toByteString())
-                  .build());
+          TestChain.checkTx(app, TxEnvelope.newBuilder().setVersion(2).build().toByteString());
       assertThat(v2.getCode()).isEqualTo(TxRefusedException.UNKNOWN);
       assertThat(v2.getLog()).contains("tx.version");
       ResponseCheckTx noKind =
-          app.checkTx(
-              RequestCheckTx.newBuilder()
-                  .setTx(TxEnvelope.newBuilder().setVersion(1).build().toByteString())
-                  .build());
+          TestChain.checkTx(app, TxEnvelope.newBuilder().setVersion(1).build().toByteString());
       assertThat(noKind.getLog()).contains("tx.kind");
       CvmBlockTx shortParent =
           CvmBlockTx.newBuilder().setParentHash(ByteString.copyFrom(new byte[31])).build();
       ResponseCheckTx bad =
-          app.checkTx(
-              RequestCheckTx.newBuilder()
-                  .setTx(
-                      ByteString.copyFrom(
-                          TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(shortParent))))
-                  .build());
+          TestChain.checkTx(
+              app,
+              ByteString.copyFrom(
+                  TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(shortParent))));
       assertThat(bad.getCode()).isEqualTo(TxRefusedException.MALFORMED);
       assertThat(bad.getLog()).contains("cvm_block.parent_hash: must be 32 bytes, got 31");
 

@@ -11,6 +11,7 @@ import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.app.validators.ValidatorSource;
 import io.cvmavs.consensus.proto.abci.ExtendedCommitInfo;
 import io.cvmavs.consensus.proto.abci.ExtendedVoteInfo;
+import io.cvmavs.consensus.proto.abci.RequestCheckTx;
 import io.cvmavs.consensus.proto.abci.RequestExtendVote;
 import io.cvmavs.consensus.proto.abci.RequestFinalizeBlock;
 import io.cvmavs.consensus.proto.abci.RequestInitChain;
@@ -18,6 +19,7 @@ import io.cvmavs.consensus.proto.abci.RequestPrepareProposal;
 import io.cvmavs.consensus.proto.abci.RequestProcessProposal;
 import io.cvmavs.consensus.proto.abci.RequestQuery;
 import io.cvmavs.consensus.proto.abci.RequestVerifyVoteExtension;
+import io.cvmavs.consensus.proto.abci.ResponseCheckTx;
 import io.cvmavs.consensus.proto.abci.ResponseFinalizeBlock;
 import io.cvmavs.consensus.proto.abci.ResponseProcessProposal;
 import io.cvmavs.consensus.proto.abci.ResponseVerifyVoteExtension;
@@ -279,6 +281,29 @@ final class TestChain implements AutoCloseable {
       throw e;
     }
     return app;
+  }
+
+  /**
+   * Replays {@code outcomes} (heights 1, 2, ...) on {@code app}, asserting each height reaches the
+   * app hash the chain reached; returns the responses.
+   */
+  static List<ResponseFinalizeBlock> replay(CvmChainApp app, List<Outcome> outcomes) {
+    List<ResponseFinalizeBlock> rs = new ArrayList<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      ResponseFinalizeBlock r =
+          app.finalizeBlock(
+              finalizeRequest(
+                  i + 1, outcomes.get(i).txs(), blockHash(i + 1, outcomes.get(i).txs())));
+      app.commit(io.cvmavs.consensus.proto.abci.RequestCommit.getDefaultInstance());
+      assertThat(r.getAppHash().toByteArray()).isEqualTo(outcomes.get(i).appHash());
+      rs.add(r);
+    }
+    return rs;
+  }
+
+  /** {@code app}'s CheckTx answer for {@code tx}. */
+  static ResponseCheckTx checkTx(CvmChainApp app, ByteString tx) {
+    return app.checkTx(RequestCheckTx.newBuilder().setTx(tx).build());
   }
 
   /** The JSON answer of an ABCI query, asserting it succeeded. */
