@@ -17,6 +17,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * data segments): the bytes go to a temporary file in the same folder, are fsynced, then become
  * visible under the final name in one step, and the folder is fsynced so the new name survives a
  * power cut. A reader sees the old content or the new content, never a mix.
+ *
+ * <p>Every write runs through {@link Uninterruptible}: a caller that is interrupted (a shutdown, a
+ * cancelled task) still gets a complete, durable file, and its interrupt flag stays set.
  */
 public final class DurableFiles {
   private DurableFiles() {}
@@ -30,6 +33,11 @@ public final class DurableFiles {
    * @throws FileAlreadyExistsException if {@code target} exists.
    */
   public static void createNew(Path target, byte[] content, boolean ownerOnly) throws IOException {
+    Uninterruptible.run(() -> createNewNow(target, content, ownerOnly));
+  }
+
+  private static void createNewNow(Path target, byte[] content, boolean ownerOnly)
+      throws IOException {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     Files.createDirectories(dir);
@@ -46,11 +54,15 @@ public final class DurableFiles {
     } finally {
       Files.deleteIfExists(tmp);
     }
-    syncDirectory(dir);
+    syncDirectoryNow(dir);
   }
 
   /** Writes {@code content} to {@code target}, replacing any previous version atomically. */
   public static void replace(Path target, byte[] content) throws IOException {
+    Uninterruptible.run(() -> replaceNow(target, content));
+  }
+
+  private static void replaceNow(Path target, byte[] content) throws IOException {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     Files.createDirectories(dir);
@@ -61,7 +73,7 @@ public final class DurableFiles {
     } finally {
       Files.deleteIfExists(tmp);
     }
-    syncDirectory(dir);
+    syncDirectoryNow(dir);
   }
 
   /**
@@ -69,6 +81,10 @@ public final class DurableFiles {
    * where the platform cannot open folders for syncing.
    */
   public static void syncDirectory(Path dir) throws IOException {
+    Uninterruptible.run(() -> syncDirectoryNow(dir));
+  }
+
+  private static void syncDirectoryNow(Path dir) throws IOException {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException e) {

@@ -83,4 +83,85 @@ class DurableFilesTest {
     assertThat(Files.readString(file)).isEqualTo("v2");
     assertThat(leftovers()).isEmpty();
   }
+
+  /**
+   * An interrupted caller (shutdown, a cancelled task) gets a complete file and keeps its
+   * interrupt: without {@link Uninterruptible} FileChannel.write closed the channel at once
+   * (ClosedByInterruptException, message null) and left nothing behind.
+   */
+  @Test
+  void writesOnAnInterruptedThreadCompleteAndTheFlagIsRestored() throws Exception {
+    Path file = dir.resolve("state.json");
+    Path created = dir.resolve("key.json");
+    byte[] content = new byte[256 * 1024];
+    java.util.Arrays.fill(content, (byte) 'x');
+    Thread.currentThread().interrupt();
+    try {
+      DurableFiles.replace(file, content);
+      assertThat(Thread.currentThread().isInterrupted()).as("after replace").isTrue();
+      DurableFiles.createNew(created, bytes("key"), true);
+      assertThat(Thread.currentThread().isInterrupted()).as("after createNew").isTrue();
+      DurableFiles.syncDirectory(dir);
+      assertThat(Thread.currentThread().isInterrupted()).as("after syncDirectory").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(Files.readAllBytes(file)).isEqualTo(content);
+    assertThat(Files.readString(created)).isEqualTo("key");
+    assertThat(leftovers()).isEmpty();
+  }
+
+  @Test
+  void anInterruptArrivingDuringTheWriteIsKeptAndTheWriteCompletes() throws Exception {
+    Path file = dir.resolve("big.bin");
+    byte[] content = new byte[8 * 1024 * 1024];
+    new java.util.Random(7).nextBytes(content);
+    Thread caller = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread interrupter =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  while (!done.get()) {
+                    caller.interrupt();
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                  }
+                });
+    try {
+      for (int i = 0; i < 5; i++) {
+        DurableFiles.replace(file, content);
+      }
+    } finally {
+      done.set(true);
+      while (interrupter.isAlive()) {
+        Thread.onSpinWait(); // not join(): that would throw on the interrupt under test
+      }
+    }
+    try {
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(Files.readAllBytes(file)).isEqualTo(content);
+  }
+
+  @Test
+  void anActionsOwnExceptionsPassThroughUnchanged() {
+    assertThatThrownBy(
+            () ->
+                Uninterruptible.run(
+                    () -> {
+                      throw new java.io.FileNotFoundException("gone.json");
+                    }))
+        .isInstanceOf(java.io.FileNotFoundException.class)
+        .hasMessage("gone.json");
+    assertThatThrownBy(
+            () ->
+                Uninterruptible.run(
+                    () -> {
+                      throw new java.io.UncheckedIOException(new java.io.IOException("inner"));
+                    }))
+        .isInstanceOf(java.io.UncheckedIOException.class);
+  }
 }

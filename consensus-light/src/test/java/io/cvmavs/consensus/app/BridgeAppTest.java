@@ -10,9 +10,7 @@ import io.cvmavs.consensus.app.bridge.DepositSource;
 import io.cvmavs.consensus.app.bridge.Withdrawals;
 import io.cvmavs.consensus.app.tx.TxCodec;
 import io.cvmavs.consensus.app.tx.TxRefusedException;
-import io.cvmavs.consensus.proto.abci.RequestCheckTx;
 import io.cvmavs.consensus.proto.abci.RequestCommit;
-import io.cvmavs.consensus.proto.abci.RequestInitChain;
 import io.cvmavs.consensus.proto.abci.RequestQuery;
 import io.cvmavs.consensus.proto.abci.ResponseCheckTx;
 import io.cvmavs.consensus.proto.abci.ResponseFinalizeBlock;
@@ -25,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -95,16 +92,6 @@ class BridgeAppTest {
                         .setSignature(ByteString.copyFrom(sig)))));
   }
 
-  static JsonNode query(CvmChainApp app, String path) throws Exception {
-    var r = app.query(RequestQuery.newBuilder().setPath(path).build());
-    assertThat(r.getCode()).as(path + ": " + r.getLog()).isZero();
-    return JSON.readTree(r.getValue().toByteArray());
-  }
-
-  static ResponseCheckTx check(CvmChainApp app, ByteString tx) {
-    return app.checkTx(RequestCheckTx.newBuilder().setTx(tx).build());
-  }
-
   @Test
   void depositsAreCreditedOnceFinalAndAWithdrawalIsBurnedAndProvable() throws Exception {
     FakeBridge eth = new FakeBridge();
@@ -126,14 +113,18 @@ class BridgeAppTest {
               TxEnvelope.KindCase.ETHEREUM_FINALITY,
               TxEnvelope.KindCase.CERTIFICATE,
               TxEnvelope.KindCase.DEPOSITS);
-      assertThat(query(app, "/bridge/account/0x" + HEX.formatHex(alice)).get("balance").asText())
+      assertThat(
+              TestChain.query(app, "/bridge/account/0x" + HEX.formatHex(alice))
+                  .get("balance")
+                  .asText())
           .isEqualTo(ETHER.multiply(BigInteger.valueOf(5)).toString());
-      assertThat(query(app, "/bridge/status").get("next_deposit_nonce").asLong()).isEqualTo(1);
+      assertThat(TestChain.query(app, "/bridge/status").get("next_deposit_nonce").asLong())
+          .isEqualTo(1);
 
       chain.ethFinal.set(130);
       outcomes.add(chain.step()); // height 3: extensions of 2 still report 110
       outcomes.add(chain.step()); // height 4: 130 agreed: deposit 1
-      JsonNode status = query(app, "/bridge/status");
+      JsonNode status = TestChain.query(app, "/bridge/status");
       assertThat(status.get("next_deposit_nonce").asLong()).isEqualTo(2);
       assertThat(status.get("supply").asText())
           .isEqualTo(ETHER.multiply(BigInteger.valueOf(7)).toString());
@@ -146,18 +137,18 @@ class BridgeAppTest {
       byte[] to = address(0xee);
       BigInteger three = ETHER.multiply(BigInteger.valueOf(3));
       ByteString w = withdraw(ALICE, alice, 0, to, three);
-      assertThat(check(app, w).getCode()).isZero();
+      assertThat(TestChain.checkTx(app, w).getCode()).isZero();
       chain.mempool.add(w);
       TestChain.Outcome burned = chain.step();
       outcomes.add(burned);
       long burnHeight = chain.height();
       assertThat(burned.txs()).contains(w);
       assertThat(burned.responses().get(0).getTxResultsList()).allMatch(r -> r.getCode() == 0);
-      JsonNode acct = query(app, "/bridge/account/0x" + HEX.formatHex(aliceWord));
+      JsonNode acct = TestChain.query(app, "/bridge/account/0x" + HEX.formatHex(aliceWord));
       assertThat(acct.get("balance").asText())
           .isEqualTo(ETHER.multiply(BigInteger.valueOf(4)).toString());
       assertThat(acct.get("sequence").asLong()).isEqualTo(1);
-      status = query(app, "/bridge/status");
+      status = TestChain.query(app, "/bridge/status");
       assertThat(status.get("supply").asText())
           .isEqualTo(ETHER.multiply(BigInteger.valueOf(4)).toString());
       assertThat(status.get("withdrawn").asText()).isEqualTo(three.toString());
@@ -168,7 +159,7 @@ class BridgeAppTest {
               io.cvmavs.consensus.app.model.IncrementalMerkleTree.rootOf(List.of(leaf), 0, null));
 
       // The same transaction again: its sequence is used.
-      ResponseCheckTx replay = check(app, w);
+      ResponseCheckTx replay = TestChain.checkTx(app, w);
       assertThat(replay.getCode()).isEqualTo(TxRefusedException.INVALID);
       assertThat(replay.getLog()).contains("withdraw.sequence 0 is already used");
       chain.mempool.add(w);
@@ -180,8 +171,8 @@ class BridgeAppTest {
       // Checkpoint of burnHeight+1 signs the root after burnHeight; it is certified in +2.
       outcomes.add(chain.step());
       long cpHeight = burnHeight + 1;
-      JsonNode proof = query(app, "/bridge/proof/0/" + cpHeight);
-      JsonNode cert = query(app, "/certificate/" + cpHeight);
+      JsonNode proof = TestChain.query(app, "/bridge/proof/0/" + cpHeight);
+      JsonNode cert = TestChain.query(app, "/certificate/" + cpHeight);
       assertThat(proof.get("checkpoint").get("withdrawals_root").asText())
           .isEqualTo(cert.get("withdrawals_root").asText());
       List<byte[]> siblings = new ArrayList<>();
@@ -199,31 +190,12 @@ class BridgeAppTest {
           .contains("is not covered by the checkpoint of height " + burnHeight);
 
       // A fresh node without any Ethereum access replays the decided blocks to the same hashes.
-      try (CvmChainApp other =
-          CvmChainApp.open(
-              dir.resolve("other"),
-              new CvmChainApp.Settings(
-                  Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), 1))) {
-        other.initChain(
-            RequestInitChain.newBuilder()
-                .setChainId(TestChain.CHAIN_ID)
-                .setInitialHeight(1)
-                .setAppStateBytes(ByteString.copyFrom(chain.genesis.toJsonBytes()))
-                .build());
-        for (int i = 0; i < outcomes.size(); i++) {
-          ResponseFinalizeBlock r =
-              other.finalizeBlock(
-                  TestChain.finalizeRequest(
-                      i + 1,
-                      outcomes.get(i).txs(),
-                      TestChain.blockHash(i + 1, outcomes.get(i).txs())));
-          other.commit(RequestCommit.getDefaultInstance());
-          assertThat(r.getAppHash().toByteArray()).isEqualTo(outcomes.get(i).appHash());
-        }
+      try (CvmChainApp other = chain.openWithoutEthereum(dir.resolve("other"))) {
+        TestChain.replay(other, outcomes);
         assertThat(other.state().supply).isEqualTo(app.state().supply);
       }
       // The app hash covers the balances: its bridge leaf is listed.
-      assertThat(query(app, "/state/root").get("components").has("bridge")).isTrue();
+      assertThat(TestChain.query(app, "/state/root").get("components").has("bridge")).isTrue();
     }
   }
 
@@ -290,17 +262,7 @@ class BridgeAppTest {
           d -> d.setDeposits(1, d.getDeposits(1).toBuilder().setEthBlock(500)));
 
       // A node that cannot read Ethereum cannot confirm deposits: it rejects.
-      try (CvmChainApp blind =
-          CvmChainApp.open(
-              dir.resolve("blind"),
-              new CvmChainApp.Settings(
-                  Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), 1))) {
-        blind.initChain(
-            RequestInitChain.newBuilder()
-                .setChainId(TestChain.CHAIN_ID)
-                .setInitialHeight(1)
-                .setAppStateBytes(ByteString.copyFrom(chain.genesis.toJsonBytes()))
-                .build());
+      try (CvmChainApp blind = chain.openWithoutEthereum(dir.resolve("blind"))) {
         // (replays height 1, empty, then the honest proposal of 2 is refused for want of a source)
         // Height 1 was empty: same state.
         assertThat(
@@ -373,17 +335,17 @@ class BridgeAppTest {
       chain.step();
       CvmChainApp app = chain.nodes.get(0).app;
       byte[] to = address(0xee);
-      ResponseCheckTx r = check(app, withdraw(BOB, alice, 0, to, ETHER));
+      ResponseCheckTx r = TestChain.checkTx(app, withdraw(BOB, alice, 0, to, ETHER));
       assertThat(r.getCode()).isEqualTo(TxRefusedException.INVALID);
       assertThat(r.getLog()).contains("withdraw.signature is not withdraw.account's");
-      r = check(app, withdraw(ALICE, alice, 0, to, ETHER.add(BigInteger.ONE)));
+      r = TestChain.checkTx(app, withdraw(ALICE, alice, 0, to, ETHER.add(BigInteger.ONE)));
       assertThat(r.getCode()).isEqualTo(TxRefusedException.INVALID);
       assertThat(r.getLog()).contains("exceeds the account's balance " + ETHER);
       ByteString good = withdraw(ALICE, alice, 0, to, ETHER);
       Withdraw.Builder bad = TxCodec.decode(good.toByteArray()).getWithdraw().toBuilder();
       bad.setRecipient(ByteString.copyFrom(new byte[19]));
       r =
-          check(
+          TestChain.checkTx(
               app, ByteString.copyFrom(TxCodec.envelope(TxEnvelope.newBuilder().setWithdraw(bad))));
       assertThat(r.getCode()).isEqualTo(TxRefusedException.MALFORMED);
       assertThat(r.getLog()).contains("withdraw.recipient: must be 20 bytes, got 19");
@@ -393,7 +355,7 @@ class BridgeAppTest {
           TxCodec.decode(good.toByteArray()).getWithdraw().toBuilder()
               .setSignature(ByteString.copyFrom(sig));
       assertThat(
-              check(
+              TestChain.checkTx(
                       app,
                       ByteString.copyFrom(
                           TxCodec.envelope(TxEnvelope.newBuilder().setWithdraw(other))))

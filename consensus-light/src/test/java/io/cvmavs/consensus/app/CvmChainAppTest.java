@@ -13,7 +13,6 @@ import io.cvmavs.consensus.app.tx.TxCodec;
 import io.cvmavs.consensus.app.tx.TxRefusedException;
 import io.cvmavs.consensus.proto.abci.Request;
 import io.cvmavs.consensus.proto.abci.RequestApplySnapshotChunk;
-import io.cvmavs.consensus.proto.abci.RequestCheckTx;
 import io.cvmavs.consensus.proto.abci.RequestCommit;
 import io.cvmavs.consensus.proto.abci.RequestFinalizeBlock;
 import io.cvmavs.consensus.proto.abci.RequestInfo;
@@ -36,7 +35,6 @@ import io.cvmavs.consensus.proto.app.VoteExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,16 +74,16 @@ class CvmChainAppTest {
       assertThat(app.state().cvmBlocks.count()).isEqualTo(5);
       assertThat(app.state().ethFinalHeight).isEqualTo(149);
 
-      JsonNode block0 = query(app, "/cvm/block/0");
+      JsonNode block0 = TestChain.query(app, "/cvm/block/0");
       assertThat(block0.get("height").asLong()).isZero();
       assertThat(block0.get("from_block").asLong()).isEqualTo(100);
       assertThat(block0.get("datasets").get(0).get("record_count").asLong()).isEqualTo(50);
-      JsonNode cert = query(app, "/certificate/5");
+      JsonNode cert = TestChain.query(app, "/certificate/5");
       assertThat(cert.get("signer_bitmap").asText()).isEqualTo("0x0f");
-      JsonNode root = query(app, "/state/root");
+      JsonNode root = TestChain.query(app, "/state/root");
       assertThat(root.get("app_hash").asText())
           .isEqualTo("0x" + java.util.HexFormat.of().formatHex(outcomes.get(5).appHash()));
-      assertThat(query(app, "/validators/bls").get("validators")).hasSize(4);
+      assertThat(TestChain.query(app, "/validators/bls").get("validators")).hasSize(4);
       assertThat(app.query(RequestQuery.newBuilder().setPath("/nope").build()).getLog())
           .contains("unknown query path '/nope'");
 
@@ -106,15 +104,7 @@ class CvmChainAppTest {
                 .setInitialHeight(1)
                 .setAppStateBytes(ByteString.copyFrom(g.toJsonBytes()))
                 .build());
-        for (int i = 0; i < outcomes.size(); i++) {
-          ResponseFinalizeBlock r =
-              other.finalizeBlock(
-                  TestChain.finalizeRequest(
-                      i + 1,
-                      outcomes.get(i).txs(),
-                      TestChain.blockHash(i + 1, outcomes.get(i).txs())));
-          other.commit(RequestCommit.getDefaultInstance());
-          assertThat(r.getAppHash().toByteArray()).isEqualTo(outcomes.get(i).appHash());
+        for (ResponseFinalizeBlock r : TestChain.replay(other, outcomes)) {
           assertThat(r.getTxResultsList()).allMatch(t -> t.getCode() == 0);
         }
       }
@@ -229,24 +219,8 @@ class CvmChainAppTest {
       TestChain.Node a = chain.nodes.get(0);
       TestChain.Node b = chain.nodes.get(1);
       TestChain.Node verifier = chain.nodes.get(2);
-      ByteString extA =
-          a.app
-              .extendVote(
-                  io.cvmavs.consensus.proto.abci.RequestExtendVote.newBuilder()
-                      .setHeight(h)
-                      .setHash(hash)
-                      .addAllTxs(txs)
-                      .build())
-              .getVoteExtension();
-      ByteString extB =
-          b.app
-              .extendVote(
-                  io.cvmavs.consensus.proto.abci.RequestExtendVote.newBuilder()
-                      .setHeight(h)
-                      .setHash(hash)
-                      .addAllTxs(txs)
-                      .build())
-              .getVoteExtension();
+      ByteString extA = TestChain.extendVote(a, h, hash, txs);
+      ByteString extB = TestChain.extendVote(b, h, hash, txs);
       assertThat(TestChain.verify(verifier, h, hash, a.address(), extA))
           .isEqualTo(VerifyStatus.ACCEPT);
       // b's signature claimed by a
@@ -293,34 +267,23 @@ class CvmChainAppTest {
     try (TestChain chain = new TestChain(dir, 4, 10, new SyntheticEngine(10, 0), 10)) {
       CvmChainApp app = chain.nodes.get(0).app;
       ResponseCheckTx garbage =
-          app.checkTx(
-              RequestCheckTx.newBuilder()
-                  .setTx(ByteString.copyFrom(new byte[] {(byte) 0xff, 1, 2}))
-                  .build());
+          TestChain.checkTx(app, ByteString.copyFrom(new byte[] {(byte) 0xff, 1, 2}));
       assertThat(garbage.getCode()).isEqualTo(TxRefusedException.MALFORMED);
       assertThat(garbage.getLog()).contains("not a cvmavs.app.v1.TxEnvelope");
       ResponseCheckTx v2 =
-          app.checkTx(
-              RequestCheckTx.newBuilder()
-                  .setTx(TxEnvelope.newBuilder().setVersion(2).build().toByteString())
-                  .build());
+          TestChain.checkTx(app, TxEnvelope.newBuilder().setVersion(2).build().toByteString());
       assertThat(v2.getCode()).isEqualTo(TxRefusedException.UNKNOWN);
       assertThat(v2.getLog()).contains("tx.version");
       ResponseCheckTx noKind =
-          app.checkTx(
-              RequestCheckTx.newBuilder()
-                  .setTx(TxEnvelope.newBuilder().setVersion(1).build().toByteString())
-                  .build());
+          TestChain.checkTx(app, TxEnvelope.newBuilder().setVersion(1).build().toByteString());
       assertThat(noKind.getLog()).contains("tx.kind");
       CvmBlockTx shortParent =
           CvmBlockTx.newBuilder().setParentHash(ByteString.copyFrom(new byte[31])).build();
       ResponseCheckTx bad =
-          app.checkTx(
-              RequestCheckTx.newBuilder()
-                  .setTx(
-                      ByteString.copyFrom(
-                          TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(shortParent))))
-                  .build());
+          TestChain.checkTx(
+              app,
+              ByteString.copyFrom(
+                  TxCodec.envelope(TxEnvelope.newBuilder().setCvmBlock(shortParent))));
       assertThat(bad.getCode()).isEqualTo(TxRefusedException.MALFORMED);
       assertThat(bad.getLog()).contains("cvm_block.parent_hash: must be 32 bytes, got 31");
 
@@ -397,17 +360,7 @@ class CvmChainAppTest {
       assertThat(snap.getChunks()).isGreaterThan(1);
       byte[] trusted = source.appHash();
 
-      try (CvmChainApp fresh =
-          CvmChainApp.open(
-              dir.resolve("fresh"),
-              new CvmChainApp.Settings(
-                  Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), 1))) {
-        fresh.initChain(
-            RequestInitChain.newBuilder()
-                .setChainId(TestChain.CHAIN_ID)
-                .setInitialHeight(1)
-                .setAppStateBytes(ByteString.copyFrom(chain.genesis.toJsonBytes()))
-                .build());
+      try (CvmChainApp fresh = chain.openWithoutEthereum(dir.resolve("fresh"))) {
         // a snapshot whose metadata does not hash to its hash is refused
         RequestOfferSnapshot.Builder offer =
             RequestOfferSnapshot.newBuilder()
@@ -450,7 +403,8 @@ class CvmChainAppTest {
         }
         assertThat(fresh.info(RequestInfo.getDefaultInstance()).getLastBlockHeight()).isEqualTo(6);
         assertThat(fresh.appHash()).isEqualTo(trusted);
-        assertThat(query(fresh, "/cvm/block/0").get("from_block").asLong()).isEqualTo(100);
+        assertThat(TestChain.query(fresh, "/cvm/block/0").get("from_block").asLong())
+            .isEqualTo(100);
 
         // it follows the chain from there
         chain.ethFinal.addAndGet(10);
@@ -466,11 +420,5 @@ class CvmChainAppTest {
     } finally {
       TestChain.snapshotInterval = 0;
     }
-  }
-
-  private static JsonNode query(CvmChainApp app, String path) throws Exception {
-    var r = app.query(RequestQuery.newBuilder().setPath(path).build());
-    assertThat(r.getCode()).as(r.getLog()).isZero();
-    return JSON.readTree(r.getValue().toByteArray());
   }
 }

@@ -2,6 +2,8 @@ package io.cvmavs.consensus.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.cvmavs.consensus.app.engine.CvmEngine;
 import io.cvmavs.consensus.app.model.BlsValidator;
@@ -9,12 +11,15 @@ import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.app.validators.ValidatorSource;
 import io.cvmavs.consensus.proto.abci.ExtendedCommitInfo;
 import io.cvmavs.consensus.proto.abci.ExtendedVoteInfo;
+import io.cvmavs.consensus.proto.abci.RequestCheckTx;
 import io.cvmavs.consensus.proto.abci.RequestExtendVote;
 import io.cvmavs.consensus.proto.abci.RequestFinalizeBlock;
 import io.cvmavs.consensus.proto.abci.RequestInitChain;
 import io.cvmavs.consensus.proto.abci.RequestPrepareProposal;
 import io.cvmavs.consensus.proto.abci.RequestProcessProposal;
+import io.cvmavs.consensus.proto.abci.RequestQuery;
 import io.cvmavs.consensus.proto.abci.RequestVerifyVoteExtension;
+import io.cvmavs.consensus.proto.abci.ResponseCheckTx;
 import io.cvmavs.consensus.proto.abci.ResponseFinalizeBlock;
 import io.cvmavs.consensus.proto.abci.ResponseProcessProposal;
 import io.cvmavs.consensus.proto.abci.ResponseVerifyVoteExtension;
@@ -40,6 +45,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  */
 final class TestChain implements AutoCloseable {
   static final String CHAIN_ID = "cvm-test-1";
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final byte[] MANUSCRIPT = Keccak.hash("manuscript".getBytes());
 
   final List<Node> nodes = new ArrayList<>();
@@ -239,11 +245,7 @@ final class TestChain implements AutoCloseable {
       if (voting.indexOfAddress(n.address()).isEmpty()) {
         continue;
       }
-      ByteString ext =
-          n.app
-              .extendVote(
-                  RequestExtendVote.newBuilder().setHeight(h).setHash(hash).addAllTxs(txs).build())
-              .getVoteExtension();
+      ByteString ext = extendVote(n, h, hash, txs);
       for (Node v : nodes) {
         assertThat(verify(v, h, hash, n.address(), ext))
             .isEqualTo(ResponseVerifyVoteExtension.VerifyStatus.ACCEPT);
@@ -262,6 +264,68 @@ final class TestChain implements AutoCloseable {
     lastRound = 0;
     mempool.removeAll(txs);
     return new Outcome(txs, rs.get(0).getAppHash().toByteArray(), rs);
+  }
+
+  /** {@code n}'s vote extension for the block {@code hash} at {@code h}. */
+  static ByteString extendVote(Node n, long h, ByteString hash, List<ByteString> txs) {
+    return n.app
+        .extendVote(
+            RequestExtendVote.newBuilder().setHeight(h).setHash(hash).addAllTxs(txs).build())
+        .getVoteExtension();
+  }
+
+  /**
+   * A new node that reads no Ethereum (no deposit source, Ethereum head 0), initialised with this
+   * chain's genesis; the caller closes it.
+   */
+  CvmChainApp openWithoutEthereum(Path appDir) {
+    CvmChainApp app =
+        CvmChainApp.open(
+            appDir,
+            new CvmChainApp.Settings(
+                Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), 1));
+    try {
+      app.initChain(
+          RequestInitChain.newBuilder()
+              .setChainId(CHAIN_ID)
+              .setInitialHeight(1)
+              .setAppStateBytes(ByteString.copyFrom(genesis.toJsonBytes()))
+              .build());
+    } catch (RuntimeException e) {
+      app.close();
+      throw e;
+    }
+    return app;
+  }
+
+  /**
+   * Replays {@code outcomes} (heights 1, 2, ...) on {@code app}, asserting each height reaches the
+   * app hash the chain reached; returns the responses.
+   */
+  static List<ResponseFinalizeBlock> replay(CvmChainApp app, List<Outcome> outcomes) {
+    List<ResponseFinalizeBlock> rs = new ArrayList<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      ResponseFinalizeBlock r =
+          app.finalizeBlock(
+              finalizeRequest(
+                  i + 1, outcomes.get(i).txs(), blockHash(i + 1, outcomes.get(i).txs())));
+      app.commit(io.cvmavs.consensus.proto.abci.RequestCommit.getDefaultInstance());
+      assertThat(r.getAppHash().toByteArray()).isEqualTo(outcomes.get(i).appHash());
+      rs.add(r);
+    }
+    return rs;
+  }
+
+  /** {@code app}'s CheckTx answer for {@code tx}. */
+  static ResponseCheckTx checkTx(CvmChainApp app, ByteString tx) {
+    return app.checkTx(RequestCheckTx.newBuilder().setTx(tx).build());
+  }
+
+  /** The JSON answer of an ABCI query, asserting it succeeded. */
+  static JsonNode query(CvmChainApp app, String path) throws Exception {
+    var r = app.query(RequestQuery.newBuilder().setPath(path).build());
+    assertThat(r.getCode()).as(path + ": " + r.getLog()).isZero();
+    return JSON.readTree(r.getValue().toByteArray());
   }
 
   static RequestFinalizeBlock finalizeRequest(long h, List<ByteString> txs, ByteString hash) {

@@ -1,6 +1,7 @@
 package io.cvmavs.operator.aggregator;
 
 import io.cvmavs.common.durable.DurableFiles;
+import io.cvmavs.common.durable.Uninterruptible;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -25,6 +26,9 @@ import java.util.zip.CRC32C;
  * <p>{@link #read} parses a file after a crash: a damaged frame with nothing intact after it is a
  * torn tail (an interrupted append that was never acknowledged); a damaged frame followed by intact
  * ones is corruption inside the file. Both are reported as {@link Damage}; the caller decides.
+ *
+ * <p>Writes and fsyncs run through {@link Uninterruptible}: an interrupted caller (a shutdown)
+ * neither loses the frame nor closes the channel under the other callers.
  *
  * <p>Thread-safe. After a failed write or fsync the journal refuses further appends and syncs (the
  * page cache may have dropped what the disk refused) until {@link #rewrite} succeeds.
@@ -141,7 +145,8 @@ final class RecordJournal {
     }
     IOException error = null;
     try {
-      c.force(false);
+      FileChannel syncing = c;
+      Uninterruptible.run(() -> syncing.force(false)); // an interrupt would close the channel
       if (directory) {
         DurableFiles.syncDirectory(path.toAbsolutePath().getParent());
       }
@@ -254,11 +259,17 @@ final class RecordJournal {
   private void writeAtEnd(ByteBuffer buffer) throws IOException {
     long start = written;
     try {
-      long pos = start;
-      while (buffer.hasRemaining()) {
-        pos += channel.write(buffer, pos);
-      }
-      written = pos;
+      FileChannel c = channel;
+      // out of the caller's interrupts: one inside write() would close the channel for good
+      written =
+          Uninterruptible.call(
+              () -> {
+                long pos = start;
+                while (buffer.hasRemaining()) {
+                  pos += c.write(buffer, pos);
+                }
+                return pos;
+              });
     } catch (IOException e) {
       try {
         channel.truncate(start); // no half frame for the next append to land behind

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.common.durable.DurableFiles;
+import io.cvmavs.common.durable.Uninterruptible;
 import io.cvmavs.operator.aggregatorapi.Evidence;
 import io.cvmavs.operator.aggregatorapi.TaskJson;
 import java.io.IOException;
@@ -255,10 +256,14 @@ final class TaskStateStore {
           tail.length(),
           tail.offset(),
           applied);
-      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-        ch.truncate(tail.offset());
-        ch.force(true);
-      }
+      long cut = tail.offset();
+      Uninterruptible.run(
+          () -> {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+              ch.truncate(cut);
+              ch.force(true);
+            }
+          });
       intact = tail.offset();
     }
     RecordJournal j = RecordJournal.existing(f, intact);

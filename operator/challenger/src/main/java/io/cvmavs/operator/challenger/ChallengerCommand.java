@@ -91,18 +91,26 @@ public final class ChallengerCommand implements Callable<Integer> {
     }
   }
 
-  public static Running start(
-      OperatorConfig c, ECKeyPair key, Options o, Consumer<Action> listener) {
-    CvmAvsMetrics metrics = CvmAvsMetrics.prometheus(CvmAvsMetrics.AVS_NAME);
-    Transactor account =
-        ChainAccess.open(
-            new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics), key, c.chainId());
-    long deploymentBlock = c.startBlock();
+  /**
+   * Refuses a challenger that could re-execute nothing: no {@code --manuscript} and no {@code
+   * CvmManuscriptRegistry} address in the configuration (checked before any connection).
+   */
+  static void requireManuscripts(OperatorConfig c, Options o) {
     if (o.manuscripts().isEmpty() && c.addresses().get("CvmManuscriptRegistry") == null) {
       throw new IllegalArgumentException(
           "no manuscript to re-execute: pass --manuscript FILE (the deployment has no"
               + " CvmManuscriptRegistry to resolve tasks' manuscripts through)");
     }
+  }
+
+  public static Running start(
+      OperatorConfig c, ECKeyPair key, Options o, Consumer<Action> listener) {
+    requireManuscripts(c, o);
+    CvmAvsMetrics metrics = CvmAvsMetrics.prometheus(CvmAvsMetrics.AVS_NAME);
+    Transactor account =
+        ChainAccess.open(
+            new InstrumentedHttpService(c.ethRpcUrl().toString(), metrics), key, c.chainId());
+    long deploymentBlock = c.startBlock();
     Web3j ingestWeb3j = InstrumentedHttpService.web3j(c.ethRpcUrl(), metrics);
     CvmTaskComputer cvm =
         CvmTasks.computer(

@@ -1,5 +1,6 @@
 package io.cvmavs.operator.devnet;
 
+import io.cvmavs.chain.avs.ManuscriptRegistryReader;
 import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.bridge.BridgeReader;
 import io.cvmavs.chain.rpc.BatchRpc;
@@ -10,6 +11,7 @@ import io.cvmavs.consensus.app.GenesisState;
 import io.cvmavs.consensus.app.bridge.CBridgeDepositSource;
 import io.cvmavs.consensus.app.engine.CvmEngine;
 import io.cvmavs.consensus.app.engine.TaskComputerEngine;
+import io.cvmavs.consensus.app.registry.RegistryManuscriptSource;
 import io.cvmavs.consensus.app.tx.TxCodec;
 import io.cvmavs.consensus.app.validators.StakeAggregatorSource;
 import io.cvmavs.consensus.app.validators.ValidatorSource;
@@ -190,7 +192,15 @@ final class DevnetConsensus implements AutoCloseable {
                     dir.resolve("data"),
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(30))
-                .withDeposits(deposits));
+                .withDeposits(deposits)
+                // ... and imports CvmManuscriptRegistry's changes final at that height (issue 14):
+                // the devnet's manuscript is in genesis and registered, so it is imported in place.
+                .withManuscripts(
+                    new RegistryManuscriptSource(
+                        new ManuscriptRegistryReader(
+                            ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()),
+                            deployments.address("CvmManuscriptRegistry")),
+                        deploymentBlock(deployments))));
     DevnetConsensus c = new DevnetConsensus(chain, members, step, dir.resolve("chain.log"));
     c.resources.addAll(resources);
     c.genesisSet = genesis.validators();
@@ -366,6 +376,7 @@ final class DevnetConsensus implements AutoCloseable {
                     : " (the faulty validator proposed no CVM block this run)",
             drillOutcome));
     step.accept(setChangeLine(s));
+    step.accept(manuscriptsLine());
     CvmChainNet.LightSync sync = chain.lightSync(s.height());
     writeDetails(s, sync);
     boolean synced = sync.exitCode() == 0 && sync.height() == s.height();
@@ -391,6 +402,35 @@ final class DevnetConsensus implements AutoCloseable {
             s.setChanges().size(),
             s.setChanges().isEmpty() ? -1 : s.setChanges().get(0).height(),
             ok);
+  }
+
+  /** What the chain imported from CvmManuscriptRegistry ({@code /manuscripts}). */
+  private String manuscriptsLine() {
+    try {
+      com.fasterxml.jackson.databind.JsonNode m = chain.query("/manuscripts");
+      List<String> each = new ArrayList<>();
+      for (com.fasterxml.jackson.databind.JsonNode e : m.path("manuscripts")) {
+        String hash = e.path("hash").asText();
+        each.add(
+            String.format(
+                "%s… %s%s, next CVM height %d",
+                hash.substring(0, Math.min(10, hash.length())),
+                e.path("status").asText(),
+                e.path("source").asText().equals("registry")
+                    ? " (registered at Ethereum block "
+                        + e.path("eth_block").asLong()
+                        + ", imported at height "
+                        + e.path("imported_at").asLong()
+                        + ")"
+                    : " (genesis only)",
+                e.path("next_height").asLong()));
+      }
+      return String.format(
+          "CVM chain: %d change(s) imported from CvmManuscriptRegistry; manuscripts: %s",
+          m.path("registry_changes_imported").asLong(), String.join("; ", each));
+    } catch (Exception e) {
+      return "CVM chain: cannot read its manuscripts: " + e.getMessage();
+    }
   }
 
   private String setChangeLine(CvmChainNet.Status s) {

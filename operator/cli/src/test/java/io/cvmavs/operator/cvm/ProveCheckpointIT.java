@@ -4,18 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cvmavs.chain.bridge.CheckpointsReader;
-import io.cvmavs.chain.bridge.CheckpointsWriter;
-import io.cvmavs.chain.rpc.ChainAccess;
-import io.cvmavs.chain.rpc.Transactor;
-import io.cvmavs.consensus.app.GenesisState;
 import io.cvmavs.consensus.app.engine.CvmEngine;
-import io.cvmavs.consensus.app.model.BlsValidator;
-import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.devnet.CvmChainNet;
-import io.cvmavs.consensus.driver.ValidatorKey;
 import io.cvmavs.contracts.Deployments;
-import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.block.CvmBlock;
 import io.cvmavs.cvm.block.CvmBlockHeader;
 import io.cvmavs.cvm.block.DatasetEntry;
@@ -24,20 +15,13 @@ import io.cvmavs.cvm.proof.CanonicalDataset;
 import io.cvmavs.cvm.proof.Keccak;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.operator.cli.CvmAvsCommand;
-import io.cvmavs.operator.relayer.CometCvmChain;
-import io.cvmavs.operator.relayer.ContractCheckpointChain;
+import io.cvmavs.operator.relayer.CvmChainFixture;
 import io.cvmavs.operator.relayer.Relayer;
-import io.cvmavs.operator.relayer.RelayerMetrics;
-import io.cvmavs.stake.validator.ConsensusKey;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,10 +29,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.Transaction;
 
@@ -64,7 +46,7 @@ import org.web3j.protocol.core.methods.request.Transaction;
  */
 @WithAnvil
 class ProveCheckpointIT {
-  private static final String CHAIN_ID = "cvm-1"; // the deploy script's default CVM_CHAIN_ID
+  private static final CvmChainFixture CHAIN = new CvmChainFixture("prove IT", 8100);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path CONSUMER_ARTIFACT =
       Path.of("../../contracts/out/CvmRecordConsumer.sol/CvmRecordConsumer.json");
@@ -74,31 +56,19 @@ class ProveCheckpointIT {
   @Test
   void aRecordOfARelayedCvmBlockVerifiesOnEthereumAndTamperedOnesDoNot(AnvilNode anvil)
       throws Exception {
-    Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
+    Deployments d = CHAIN.deployWithGenesisSet(anvil);
     String checkpoints = d.address("CvmCheckpoints");
     String verifier = d.address("CvmCheckpointVerifier");
     String recordVerifier = d.address("CvmRecordVerifier");
-    new CheckpointsWriter(transactor(anvil, 0), checkpoints)
-        .setGenesisValidatorSet(io.cvmavs.operator.relayer.CommittedSet.entriesOf(genesisSet()), 1);
 
     try (CvmChainNet chain = startChain()) {
       for (int i = 0; i < 6; i++) { // heights 1..6: CVM block k finalised at height k + 2
         assertThat(chain.step()).isPresent();
       }
       Relayer relayer =
-          new Relayer(
-              new Relayer.Settings(1, dir.resolve("relayer")),
-              CometCvmChain.connect(chain.rpc(), Duration.ofSeconds(10)),
-              new ContractCheckpointChain(transactor(anvil, 1), checkpoints),
-              checkpoints,
-              new RelayerMetrics(new SimpleMeterRegistry()),
-              e -> {});
+          CvmChainFixture.relayer(anvil, 1, checkpoints, dir.resolve("relayer"), 1, chain.rpc());
       assertThat(relayer.step()).hasSize(5); // checkpoints of heights 1..5: indices 0..4
-      assertThat(
-              new CheckpointsReader(
-                      ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()), checkpoints)
-                  .latestHeight())
-          .isEqualTo(5);
+      assertThat(CvmChainFixture.checkpointsReader(anvil, checkpoints).latestHeight()).isEqualTo(5);
 
       // CVM block 1 was finalised at height 3: the first checkpoint covering it is height 4.
       String[] args = {
@@ -269,61 +239,11 @@ class ProveCheckpointIT {
     return hex.substring(0, at) + f + hex.substring(at + 1);
   }
 
-  private static List<BlsKeyPair> blsKeys() {
-    List<BlsKeyPair> ks = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      ks.add(BlsKeyPair.fromSecret(BigInteger.valueOf(8100 + i)));
-    }
-    return ks;
-  }
-
-  private static ValidatorKey edKey(int i) {
-    return ValidatorKey.fromSeed(Hash.sha3(("prove IT " + i).getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static BlsValidatorSet genesisSet() {
-    List<BlsValidator> set = new ArrayList<>();
-    List<BlsKeyPair> bls = blsKeys();
-    for (int i = 0; i < 4; i++) {
-      set.add(
-          new BlsValidator(
-              ConsensusKey.of(edKey(i).publicKey()),
-              bls.get(i).publicKeyG1(),
-              bls.get(i).publicKeyG2(),
-              10));
-    }
-    return BlsValidatorSet.of(set);
-  }
-
+  // One manuscript, CVM block h over Ethereum blocks 1 + 5h .. 5 + 5h; the validators call
+  // Ethereum final up to 1000, so a CVM block is due at every height from 2 on.
   private CvmChainNet startChain() throws Exception {
-    CvmEngine engine = new FixedEngine();
-    List<CvmChainNet.Validator> validators = new ArrayList<>();
-    List<BlsKeyPair> bls = blsKeys();
-    for (int i = 0; i < 4; i++) {
-      validators.add(new CvmChainNet.Validator("validator-" + i, edKey(i), bls.get(i), engine));
-    }
-    // One manuscript, CVM block h over Ethereum blocks 1 + 5h .. 5 + 5h; the validators call
-    // Ethereum final up to 1000, so a CVM block is due at every height from 2 on.
-    GenesisState genesis =
-        new GenesisState(
-            "eth",
-            1,
-            5,
-            0,
-            1_000_000,
-            0,
-            0,
-            List.of(Hash.sha3("prove IT manuscript".getBytes(StandardCharsets.UTF_8))),
-            genesisSet());
     return CvmChainNet.start(
-        new CvmChainNet.Settings(
-            CHAIN_ID,
-            genesis,
-            validators,
-            () -> 1000L,
-            dir.resolve("chain"),
-            null,
-            Duration.ofSeconds(30)));
+        CHAIN.settings(1, new FixedEngine(), () -> 1000L, dir.resolve("chain"), null));
   }
 
   /** Five records per block derived from the range, chained headers; the same for every app. */
@@ -374,13 +294,6 @@ class ProveCheckpointIT {
       built.put(height, b);
       return b;
     }
-  }
-
-  private static Transactor transactor(AnvilNode anvil, int account) {
-    return ChainAccess.open(
-        URI.create(anvil.rpcUrl()),
-        anvil.account(account).credentials().getEcKeyPair(),
-        Optional.of(anvil.chainId()));
   }
 
   /** Deploys a forge artifact with one address constructor argument from anvil's account 0. */

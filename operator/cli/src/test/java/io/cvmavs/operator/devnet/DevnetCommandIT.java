@@ -149,6 +149,9 @@ class DevnetCommandIT {
         .containsPattern("bridge: deposit 0 credited on the CVM chain [0-9.]+ s after")
         .containsPattern("bridge: withdrawal 0 claimed on Ethereum .*conservation holds")
         .contains("bridge $C round trip");
+    // Issue 14: the chain imports the registry (the devnet's manuscript is registered there).
+    assertThat(printed)
+        .containsPattern("CVM chain: [1-9]\\d* change\\(s\\) imported from CvmManuscriptRegistry");
     // (c): the kill/restart drill while CVM blocks flow, on the console
     assertThat(printed)
         .containsPattern("CVM chain: validator operator-1 killed at height \\d+")

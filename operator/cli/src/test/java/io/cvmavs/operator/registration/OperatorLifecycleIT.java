@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.RpcClient;
+import io.cvmavs.consensus.app.validators.BlsKeyDirectory;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
+import io.cvmavs.operator.consensus.RegistryBlsKeys;
 import io.cvmavs.operator.devnet.SeededOperators;
 import io.cvmavs.operator.localnet.AvsLocalnet;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +40,10 @@ class OperatorLifecycleIT {
   void updatesTheSocketAndDeregisters(AnvilNode anvil) throws Exception {
     AvsLocalnet net = AvsLocalnet.deploy(anvil, dir, "lifecycle");
     String op1 = net.registerOperator(1, 1).toString();
+    RpcClient rpc = ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty());
+    long afterOp1 = rpc.blockNumber();
     String op2 = net.registerOperator(2, 1).toString();
+    registryBlsKeysDecodesThisRunsRegistrations(net, rpc, afterOp1);
 
     // update-socket
     JsonNode status = status(net, op1);
@@ -134,6 +142,45 @@ class OperatorLifecycleIT {
         net.run("operator", "update-socket", "--config", never.toString());
     assertThat(noId.exitCode()).isEqualTo(1);
     assertThat(noId.err()).contains("register first");
+  }
+
+  /**
+   * {@link RegistryBlsKeys} over the {@code NewPubkeyRegistration} logs this run's {@code operator
+   * register} produced: each operator's own G1/G2 key, none before its registration block, none for
+   * an account that never registered; a later query extends the scan rather than re-reading.
+   */
+  private static void registryBlsKeysDecodesThisRunsRegistrations(
+      AvsLocalnet net, RpcClient rpc, long afterOp1) {
+    String op1 = net.anvil().account(1).address();
+    String op2 = net.anvil().account(2).address();
+    RegistryBlsKeys keys =
+        new RegistryBlsKeys(new RegistryReader(rpc, net.deployments().address("CvmRegistry")));
+    // at op1's block: op1 known, op2 not yet registered
+    BlsKeyDirectory.BlsPublicKeys k1 = keys.keysOf(op1, afterOp1).orElseThrow();
+    assertThat(k1.g1()).isEqualTo(AvsLocalnet.operatorKey(1).publicKeyG1());
+    assertThat(k1.g2()).isEqualTo(AvsLocalnet.operatorKey(1).publicKeyG2());
+    assertThat(keys.keysOf(op2, afterOp1)).as("registered after that block").isEmpty();
+    long head = rpc.blockNumber();
+    BlsKeyDirectory.BlsPublicKeys k2 =
+        keys.keysOf(op2.toUpperCase(java.util.Locale.ROOT).replace("0X", "0x"), head).orElseThrow();
+    assertThat(k2.g1()).isEqualTo(AvsLocalnet.operatorKey(2).publicKeyG1());
+    assertThat(k2.g2()).isEqualTo(AvsLocalnet.operatorKey(2).publicKeyG2());
+    assertThat(k2.g1()).isNotEqualTo(k1.g1());
+    assertThat(keys.keysOf(op1, head)).contains(k1);
+    assertThat(keys.keysOf(net.anvil().account(3).address(), head))
+        .as("never registered")
+        .isEmpty();
+    // a fresh directory asked about the block before op1's registration first sees nothing yet
+    RegistryReader reader = new RegistryReader(rpc, net.deployments().address("CvmRegistry"));
+    long op1Block =
+        reader.pubkeyRegistrations(0, head).stream()
+            .filter(r -> r.operator().equalsIgnoreCase(op1))
+            .findFirst()
+            .orElseThrow()
+            .block();
+    RegistryBlsKeys early = new RegistryBlsKeys(reader);
+    assertThat(early.keysOf(op1, op1Block - 1)).as("before op1 registered").isEmpty();
+    assertThat(early.keysOf(op1, op1Block)).contains(k1);
   }
 
   private static JsonNode status(AvsLocalnet net, String config) throws Exception {

@@ -12,37 +12,27 @@ import io.cvmavs.consensus.driver.ValidatorKey;
 import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
-import io.cvmavs.crypto.keystore.EcdsaKeystore;
-import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.cvm.block.CvmBlockStore;
 import io.cvmavs.cvm.proof.Keccak;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.localnet.forge.ForgeDeploy;
-import io.cvmavs.operator.cli.CvmAvsCommand;
-import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.stake.validator.ConsensusKey;
 import io.cvmavs.storage.anchor.AnchorRegistryClient;
 import io.cvmavs.storage.anchor.AnchoredGroup;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code cvm-avs anchor} reading the CVM chain's finalised heights ({@code cvm_rpc_url}): four real
@@ -64,13 +54,7 @@ class CvmChainAnchoringIT {
   @Test
   void continuousModeAnchorsEachFinalisedHeightOnceAndARestartSendsNothingTwice(AnvilNode anvil)
       throws Exception {
-    Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
-    EcdsaKeystore.write(
-        dir.resolve("submitter.json"),
-        anvil.account(0).credentials().getEcKeyPair(),
-        PASSWORD.toCharArray(),
-        ScryptParams.LIGHT,
-        new SecureRandom());
+    Deployments d = AnchorFixture.deployWithSubmitter(anvil, dir, PASSWORD);
     Files.write(dir.resolve("manuscript.yaml"), MANUSCRIPT);
     AtomicLong ethFinal = new AtomicLong(10); // CVM blocks 0 and 1 (ranges 1..5, 6..10) are due
     try (CvmChainNet chain = startChain(ethFinal)) {
@@ -98,7 +82,7 @@ class CvmChainAnchoringIT {
       AnchorRegistryClient registry = new AnchorRegistryClient(reader, d.address("AnchorRegistry"));
       long fromBlock = anvil.blockNumber();
 
-      Cli running = new Cli();
+      AnchorFixture.Cli running = new AnchorFixture.Cli(PASSWORD);
       Thread loop =
           Thread.ofPlatform()
               .name("anchor-loop")
@@ -132,7 +116,7 @@ class CvmChainAnchoringIT {
 
       // restart: nothing packed, stored or sent again
       BigInteger nonce = nonce(anvil);
-      Cli again = new Cli();
+      AnchorFixture.Cli again = new AnchorFixture.Cli(PASSWORD);
       assertThat(again.run("anchor", "--config", config.toString(), "--once"))
           .as(again.err.toString())
           .isZero();
@@ -158,7 +142,7 @@ class CvmChainAnchoringIT {
       }
 
       // recovery from the anchors alone, checked against the chain's committed hashes
-      Cli recover = new Cli();
+      AnchorFixture.Cli recover = new AnchorFixture.Cli(PASSWORD);
       assertThat(
               recover.run(
                   "storage",
@@ -178,21 +162,6 @@ class CvmChainAnchoringIT {
         assertThat(store.head(STREAM).orElseThrow().hash())
             .isEqualTo(new ChainBlocksFixture().chain(STREAM, 4, 1, 5).getLast().hash());
       }
-    }
-  }
-
-  /** Runs the CLI as a user does, with the keystore password in the environment. */
-  static final class Cli {
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
-
-    int run(String... args) {
-      CommandLine cli =
-          CvmAvsCommand.commandLine(
-              new CliContext(Map.of("OPERATOR_ECDSA_KEY_PASSWORD", PASSWORD)::get));
-      cli.setOut(new PrintWriter(out, true));
-      cli.setErr(new PrintWriter(err, true));
-      return cli.execute(args);
     }
   }
 
@@ -229,7 +198,7 @@ class CvmChainAnchoringIT {
     assertThat(chain.status().cvmBlocks()).isEqualTo(count);
   }
 
-  static void awaitNextHeight(AnchorRegistryClient registry, long next, Cli running)
+  static void awaitNextHeight(AnchorRegistryClient registry, long next, AnchorFixture.Cli running)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (registry.nextHeight(STREAM) < next && System.nanoTime() < deadline) {

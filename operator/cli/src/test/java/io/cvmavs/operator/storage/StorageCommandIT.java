@@ -3,33 +3,17 @@ package io.cvmavs.operator.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cvmavs.contracts.Deployments;
-import io.cvmavs.crypto.keystore.EcdsaKeystore;
-import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.cvm.block.CvmBlock;
-import io.cvmavs.cvm.block.CvmBlockBuilder;
-import io.cvmavs.cvm.block.CvmBlockHeader;
 import io.cvmavs.cvm.block.CvmBlockStore;
-import io.cvmavs.cvm.ingest.ChainTable;
-import io.cvmavs.cvm.ingest.SourceCommitment;
-import io.cvmavs.cvm.proof.CanonicalDataset;
 import io.cvmavs.cvm.proof.Keccak;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.localnet.forge.ForgeDeploy;
-import io.cvmavs.operator.cli.CvmAvsCommand;
-import io.cvmavs.operator.command.CliContext;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code cvm-avs anchor}, {@code storage recover} and {@code storage audit} as a user runs them:
@@ -56,20 +39,15 @@ class StorageCommandIT {
   Path dir;
   Path config;
   List<CvmBlock> chain;
-  final StringWriter out = new StringWriter();
-  final StringWriter err = new StringWriter();
+  final AnchorFixture.Cli cli = new AnchorFixture.Cli(PASSWORD);
+  final StringWriter out = cli.out;
+  final StringWriter err = cli.err;
 
   @BeforeAll
   void setUp(AnvilNode anvil, @TempDir Path tmp) throws Exception {
     dir = tmp;
-    Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
-    EcdsaKeystore.write(
-        dir.resolve("submitter.json"),
-        anvil.account(0).credentials().getEcKeyPair(),
-        PASSWORD.toCharArray(),
-        ScryptParams.LIGHT,
-        new SecureRandom());
-    chain = blocks(9);
+    Deployments d = AnchorFixture.deployWithSubmitter(anvil, dir, PASSWORD);
+    chain = new ChainBlocksFixture().chain(Keccak.hash(MANUSCRIPT), 9, 0, 10);
     try (CvmBlockStore store = CvmBlockStore.open(dir.resolve("blocks"))) {
       store.putManuscript(MANUSCRIPT);
       chain.forEach(store::append);
@@ -97,14 +75,8 @@ class StorageCommandIT {
   }
 
   int run(String... args) {
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    CommandLine cli =
-        CvmAvsCommand.commandLine(
-            new CliContext(Map.of("OPERATOR_ECDSA_KEY_PASSWORD", PASSWORD)::get));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    cli.clear();
+    return cli.run(args);
   }
 
   @Test
@@ -205,37 +177,5 @@ class StorageCommandIT {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
-  }
-
-  /** Consecutive blocks of MANUSCRIPT from the CVM's own builder, a few transfer rows each. */
-  static List<CvmBlock> blocks(int count) {
-    SplittableRandom random = new SplittableRandom(3);
-    CvmBlockBuilder builder = new CvmBlockBuilder();
-    List<CvmBlock> out = new ArrayList<>();
-    Optional<CvmBlockHeader> parent = Optional.empty();
-    for (int b = 0; b < count; b++) {
-      List<Object[]> rows = new ArrayList<>();
-      for (int i = 0; i < 20; i++) {
-        byte[] tx = new byte[32];
-        random.nextBytes(tx);
-        rows.add(new Object[] {tx, (long) i, random.nextLong(1, Long.MAX_VALUE)});
-      }
-      CvmBlock block =
-          builder.build(
-              parent,
-              Keccak.hash(MANUSCRIPT),
-              SourceCommitment.of(
-                  "eth", b * 10L, b * 10L + 9, Map.of(ChainTable.BLOCKS, List.of())),
-              Map.of(
-                  "transfers",
-                  CanonicalDataset.of(
-                      List.of("transaction_hash", "log_index", "amount"),
-                      List.of("transaction_hash", "log_index"),
-                      rows)),
-              1_700_000_000L + b * 12L);
-      out.add(block);
-      parent = Optional.of(block.header());
-    }
-    return out;
   }
 }

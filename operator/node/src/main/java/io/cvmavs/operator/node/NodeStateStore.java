@@ -3,6 +3,7 @@ package io.cvmavs.operator.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmavs.common.durable.DurableFiles;
+import io.cvmavs.common.durable.Uninterruptible;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,12 +65,15 @@ final class NodeStateStore {
     line.put("detail", detail);
     line.put("millis", latencyMillis);
     try {
-      Files.writeString(
-          outcomes,
-          line + "\n",
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      String text = line + "\n";
+      Uninterruptible.run( // Files.writeString is interruptible: a shutdown cut the line short
+          () ->
+              Files.writeString(
+                  outcomes,
+                  text,
+                  StandardCharsets.UTF_8,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.APPEND));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to " + outcomes, e);
     }

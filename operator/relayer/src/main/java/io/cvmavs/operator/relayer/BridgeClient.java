@@ -9,6 +9,7 @@ import io.cvmavs.chain.bridge.BridgeWriter;
 import io.cvmavs.chain.bridge.CheckpointData;
 import io.cvmavs.chain.bridge.CheckpointsReader;
 import io.cvmavs.chain.bridge.DepositEvent;
+import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.consensus.app.bridge.Withdrawals;
 import io.cvmavs.consensus.app.tx.TxCodec;
@@ -34,9 +35,9 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 public final class BridgeClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Transactor tx;
+  private final RpcClient rpc;
   private final BridgeReader bridge;
-  private final BridgeWriter writer;
+  private final BridgeWriter writer; // null for a read-only client
   private final CheckpointsReader checkpoints;
   private final CometRpcClient cvm;
   private final long fromBlock;
@@ -47,12 +48,38 @@ public final class BridgeClient {
    */
   public BridgeClient(
       Transactor tx, String bridge, String checkpoints, CometRpcClient cvm, long fromBlock) {
-    this.tx = tx;
-    this.bridge = new BridgeReader(tx, bridge);
-    this.writer = new BridgeWriter(tx, bridge);
-    this.checkpoints = new CheckpointsReader(tx, checkpoints);
+    this(tx.reader(), new BridgeWriter(tx, bridge), bridge, checkpoints, cvm, fromBlock);
+  }
+
+  /**
+   * A keyless client for {@link #balance} and {@link #reader}: it holds no key, so {@link #deposit}
+   * and {@link #claim} refuse.
+   */
+  public static BridgeClient readOnly(
+      RpcClient rpc, String bridge, String checkpoints, CometRpcClient cvm, long fromBlock) {
+    return new BridgeClient(rpc, null, bridge, checkpoints, cvm, fromBlock);
+  }
+
+  private BridgeClient(
+      RpcClient rpc,
+      BridgeWriter writer,
+      String bridge,
+      String checkpoints,
+      CometRpcClient cvm,
+      long fromBlock) {
+    this.rpc = rpc;
+    this.bridge = new BridgeReader(rpc, bridge);
+    this.writer = writer;
+    this.checkpoints = new CheckpointsReader(rpc, checkpoints);
     this.cvm = cvm;
     this.fromBlock = fromBlock;
+  }
+
+  private BridgeWriter writer(String what) {
+    if (writer == null) {
+      throw new IllegalStateException(what + " needs a key; this bridge client is read-only");
+    }
+    return writer;
   }
 
   public BridgeReader reader() {
@@ -65,7 +92,8 @@ public final class BridgeClient {
   /** Approves and deposits {@code amount} of the bridge's token for {@code cvmAccount}. */
   public Deposited deposit(byte[] cvmAccount, BigInteger amount) {
     long nonce = bridge.depositCount();
-    TransactionReceipt r = writer.deposit(bridge.token(), Withdrawals.account(cvmAccount), amount);
+    TransactionReceipt r =
+        writer("a deposit").deposit(bridge.token(), Withdrawals.account(cvmAccount), amount);
     long block = r.getBlockNumber().longValueExact();
     for (DepositEvent e : bridge.deposits(block, block)) {
       if (e.txHash().equalsIgnoreCase(r.getTransactionHash())) {
@@ -155,15 +183,16 @@ public final class BridgeClient {
     p.path("siblings").forEach(s -> siblings.add(Numbers.bytes(s.asText())));
     long index =
         BridgeReader.checkpointIndex(
-            tx.reader(), checkpoints.address(), height, fromBlock, tx.reader().blockNumber());
+            rpc, checkpoints.address(), height, fromBlock, rpc.blockNumber());
     TransactionReceipt r =
-        writer.claimWithdrawal(
-            index,
-            cp,
-            nonce,
-            p.path("recipient").asText(),
-            new BigInteger(p.path("amount").asText()),
-            siblings);
+        writer("a claim")
+            .claimWithdrawal(
+                index,
+                cp,
+                nonce,
+                p.path("recipient").asText(),
+                new BigInteger(p.path("amount").asText()),
+                siblings);
     return new Claimed(height, index, r);
   }
 
@@ -192,7 +221,7 @@ public final class BridgeClient {
     long withdrawals = s.path("withdrawals").asLong();
     BigInteger uncredited = BigInteger.ZERO;
     long deposits = 0;
-    for (DepositEvent e : bridge.deposits(fromBlock, tx.reader().blockNumber())) {
+    for (DepositEvent e : bridge.deposits(fromBlock, rpc.blockNumber())) {
       deposits++;
       if (e.nonce() >= credited) {
         uncredited = uncredited.add(e.amount());

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code cvm-avs bridge deposit|withdraw|claim|status}: move `$C` between Ethereum ({@code
  * CBridge}) and the CVM chain with the configuration's ECDSA key, whose address is also its CVM
- * account (docs/BRIDGE.md). Each prints one JSON line.
+ * account (docs/BRIDGE.md). {@code status} only reads and opens no key. Each prints one JSON line.
  */
 @Command(
     name = "bridge",
@@ -111,11 +111,21 @@ public final class BridgeCommand {
 
     BridgeClient client(OperatorConfig c, Transactor tx) {
       return new BridgeClient(
-          tx,
+          tx, c.address("CBridge"), c.address("CvmCheckpoints"), cvmRpc(), fromBlock);
+    }
+
+    /** A client that holds no key: it can only read (status). */
+    BridgeClient readOnlyClient(OperatorConfig c) {
+      return BridgeClient.readOnly(
+          ChainAccess.read(c.ethRpcUrl(), c.chainId()),
           c.address("CBridge"),
           c.address("CvmCheckpoints"),
-          new CometRpcClient(cvm, Duration.ofSeconds(15)),
+          cvmRpc(),
           fromBlock);
+    }
+
+    private CometRpcClient cvmRpc() {
+      return new CometRpcClient(cvm, Duration.ofSeconds(15));
     }
   }
 
@@ -230,8 +240,7 @@ public final class BridgeCommand {
     @Override
     public Integer call() {
       OperatorConfig c = OperatorConfigLoader.load(config);
-      Transactor tx = transactor(c);
-      BridgeClient.Balance b = client(c, tx).balance();
+      BridgeClient.Balance b = readOnlyClient(c).balance(); // reads only: no key is opened
       ObjectNode o = balanceJson(b);
       print(o);
       return b.conserved() ? 0 : 1;

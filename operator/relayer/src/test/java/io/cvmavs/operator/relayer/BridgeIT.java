@@ -10,37 +10,36 @@ import io.cvmavs.chain.avs.ManuscriptRegistryReader;
 import io.cvmavs.chain.avs.ManuscriptRegistryWriter;
 import io.cvmavs.chain.bridge.BridgeReader;
 import io.cvmavs.chain.bridge.CheckpointsReader;
-import io.cvmavs.chain.bridge.CheckpointsWriter;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.chain.staking.StakingWriter;
-import io.cvmavs.consensus.app.GenesisState;
 import io.cvmavs.consensus.app.bridge.CBridgeDepositSource;
-import io.cvmavs.consensus.app.model.BlsValidator;
-import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.app.registry.RegistryManuscriptSource;
 import io.cvmavs.consensus.devnet.CvmChainNet;
-import io.cvmavs.consensus.driver.ValidatorKey;
 import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.contracts.Deployments;
-import io.cvmavs.crypto.bls.BlsKeyPair;
+import io.cvmavs.crypto.keystore.EcdsaKeystore;
+import io.cvmavs.crypto.keystore.PasswordSource;
+import io.cvmavs.crypto.keystore.ScryptParams;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.localnet.forge.ForgeDeploy;
-import io.cvmavs.stake.validator.ConsensusKey;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.cvmavs.operator.command.CliContext;
+import io.cvmavs.operator.command.CliRoot;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Hash;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * The `$C` round trip on real parts (issue 19, items 2 and 3): anvil with the contracts of the real
@@ -53,7 +52,7 @@ import org.web3j.crypto.Hash;
  */
 @WithAnvil
 class BridgeIT {
-  private static final String CHAIN_ID = "cvm-1"; // the deploy script's default CVM_CHAIN_ID
+  private static final CvmChainFixture CHAIN = new CvmChainFixture("bridge IT", 7200);
   private static final BigInteger C = BigInteger.TEN.pow(18);
 
   @TempDir Path dir;
@@ -63,12 +62,10 @@ class BridgeIT {
       throws Exception {
     String snapshot = anvil.snapshot();
     try {
-      Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
+      Deployments d = CHAIN.deployWithGenesisSet(anvil);
       String checkpoints = d.address("CvmCheckpoints");
       String bridge = d.address("CBridge");
       long deployBlock = 0;
-      new CheckpointsWriter(transactor(anvil, 0), checkpoints)
-          .setGenesisValidatorSet(CommittedSet.entriesOf(genesisSet()), 1);
       Transactor user = transactor(anvil, 5);
       String token = new BridgeReader(user, bridge).token();
       new StakingWriter(transactor(anvil, 0), d.address("CStaking"))
@@ -149,13 +146,8 @@ class BridgeIT {
         // The relayer (a checkpoint only every 1000 heights otherwise) submits as soon as a
         // certificate carries the new withdrawals root: two heights after the burn.
         Relayer relayer =
-            new Relayer(
-                new Relayer.Settings(1000, dir.resolve("relayer")),
-                CometCvmChain.connect(chain.rpc(), Duration.ofSeconds(10)),
-                new ContractCheckpointChain(transactor(anvil, 1), checkpoints),
-                checkpoints,
-                new RelayerMetrics(new SimpleMeterRegistry()),
-                e -> {});
+            CvmChainFixture.relayer(
+                anvil, 1, checkpoints, dir.resolve("relayer"), 1000, chain.rpc());
         CheckpointsReader cps = new CheckpointsReader(transactor(anvil, 1), checkpoints);
         await()
             .atMost(Duration.ofSeconds(60))
@@ -215,6 +207,26 @@ class BridgeIT {
         assertThat(end.claimed()).isEqualTo(2);
         assertThat(end.conserved()).isTrue();
         System.out.println("[bridge] " + BridgeCommand.balanceJson(end));
+
+        // `cvm-avs bridge status` only reads: it runs where no key password can be had (the same
+        // configuration's `bridge claim` asks for one: it needs the key) and prints the balance.
+        Path config = operatorYaml(anvil, d);
+        String[] common = {"--config", config.toString(), "--cvm-rpc", chain.rpc().toString()};
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = cli(out, err, concat(new String[] {"bridge", "status"}, common)).intValue();
+        assertThat(status).as("%s", err).isZero();
+        assertThat(out.toString().trim()).isEqualTo(BridgeCommand.balanceJson(end).toString());
+        StringWriter claimErr = new StringWriter();
+        int claim =
+            cli(
+                    new StringWriter(),
+                    claimErr,
+                    concat(new String[] {"bridge", "claim", "--nonce", "1"}, common))
+                .intValue();
+        assertThat(claim).isNotZero();
+        assertThat(claimErr.toString())
+            .contains("a key password was asked for (" + PasswordSource.ECDSA_ENV + ")");
       }
     } finally {
       anvil.revert(snapshot);
@@ -223,32 +235,73 @@ class BridgeIT {
 
   // ------------------------------------------------------------------ fixtures
 
-  private static List<BlsKeyPair> blsKeys() {
-    List<BlsKeyPair> ks = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      ks.add(BlsKeyPair.fromSecret(BigInteger.valueOf(7200 + i)));
+  /**
+   * The bridge commands under a root whose environment refuses to give a password (so no command
+   * falls back to a terminal prompt either).
+   */
+  @Command(name = "cvm-avs", subcommands = BridgeCommand.class)
+  static final class NoPasswordRoot implements CliRoot {
+    @Override
+    public CliContext context() {
+      return new CliContext(
+          name -> {
+            throw new IllegalStateException("a key password was asked for (" + name + ")");
+          });
     }
-    return ks;
-  }
 
-  private static ValidatorKey edKey(int i) {
-    return ValidatorKey.fromSeed(Hash.sha3(("bridge IT " + i).getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static BlsValidatorSet genesisSet() {
-    List<BlsValidator> set = new ArrayList<>();
-    List<BlsKeyPair> bls = blsKeys();
-    for (int i = 0; i < 4; i++) {
-      set.add(
-          new BlsValidator(
-              ConsensusKey.of(edKey(i).publicKey()),
-              bls.get(i).publicKeyG1(),
-              bls.get(i).publicKeyG2(),
-              10));
+    @Override
+    public CommandLine newCommandLine(CliContext context) {
+      throw new UnsupportedOperationException();
     }
-    return BlsValidatorSet.of(set);
   }
 
+  private static Integer cli(StringWriter out, StringWriter err, String... args) {
+    CommandLine cl = new CommandLine(new NoPasswordRoot());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          line.getErr().println(e.getMessage());
+          return 1;
+        });
+    return cl.execute(args);
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  /**
+   * An operator.yaml for anvil account 5 with a real ECDSA keystore whose password is not given.
+   */
+  private Path operatorYaml(AnvilNode anvil, Deployments d) throws Exception {
+    Path keys = Files.createDirectories(dir.resolve("keys"));
+    EcdsaKeystore.write(
+        keys.resolve("user.ecdsa.json"),
+        anvil.account(5).credentials().getEcKeyPair(),
+        "not in the environment".toCharArray(),
+        ScryptParams.LIGHT,
+        new SecureRandom());
+    Path config = dir.resolve("operator.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "node_name: bridge-user",
+            "eth_rpc_url: " + anvil.rpcUrl(),
+            "eth_ws_url: " + anvil.wsUrl(),
+            "chain_id: " + anvil.chainId(),
+            "deployment_file: " + d.source().toAbsolutePath(),
+            "ecdsa_private_key_store_path: keys/user.ecdsa.json",
+            "aggregator_url: http://127.0.0.1:1",
+            "data_dir: data",
+            ""));
+    return config;
+  }
+
+  // The manuscript's first range starts far beyond anvil's head: no CVM block is ever due.
   private static com.fasterxml.jackson.databind.JsonNode manuscriptsQuery(CometRpcClient cvm)
       throws Exception {
     var q = cvm.abciQuery("/manuscripts", new byte[0], 0, false);
@@ -259,48 +312,20 @@ class BridgeIT {
   private CvmChainNet startChain(
       AnvilNode anvil, CBridgeDepositSource source, RegistryManuscriptSource manuscripts)
       throws Exception {
-    List<CvmChainNet.Validator> validators = new ArrayList<>();
-    List<BlsKeyPair> bls = blsKeys();
-    for (int i = 0; i < 4; i++) {
-      validators.add(
-          new CvmChainNet.Validator(
-              "validator-" + i,
-              edKey(i),
-              bls.get(i),
-              (m, h, from, to) -> {
-                throw new IllegalStateException("no CVM block is due in this test");
-              }));
-    }
-    // The manuscript's first range starts far beyond anvil's head: no CVM block is ever due.
-    GenesisState genesis =
-        new GenesisState(
-            "eth",
-            1_000_000,
-            5,
-            0,
-            1_000_000,
-            0,
-            0,
-            List.of(Hash.sha3("bridge IT manuscript".getBytes(StandardCharsets.UTF_8))),
-            genesisSet());
     var rpc = ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty());
     return CvmChainNet.start(
-        new CvmChainNet.Settings(
-                CHAIN_ID,
-                genesis,
-                validators,
+        CHAIN
+            .settings(
+                1_000_000,
+                CvmChainFixture.noBlockDue(),
                 rpc::blockNumber,
                 dir.resolve("chain"),
-                Duration.ofMillis(250),
-                Duration.ofSeconds(30))
+                Duration.ofMillis(250))
             .withDeposits(source)
             .withManuscripts(manuscripts));
   }
 
   private static Transactor transactor(AnvilNode anvil, int account) {
-    return ChainAccess.open(
-        URI.create(anvil.rpcUrl()),
-        anvil.account(account).credentials().getEcKeyPair(),
-        Optional.of(anvil.chainId()));
+    return CvmChainFixture.transactor(anvil, account);
   }
 }

@@ -4,31 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cvmavs.chain.bridge.CheckpointsReader;
-import io.cvmavs.chain.bridge.CheckpointsWriter;
-import io.cvmavs.chain.rpc.ChainAccess;
-import io.cvmavs.chain.rpc.Transactor;
-import io.cvmavs.consensus.app.GenesisState;
-import io.cvmavs.consensus.app.model.BlsValidator;
-import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.devnet.CvmChainNet;
-import io.cvmavs.consensus.driver.ValidatorKey;
 import io.cvmavs.contracts.Deployments;
-import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
-import io.cvmavs.localnet.forge.ForgeDeploy;
-import io.cvmavs.stake.validator.ConsensusKey;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.math.BigInteger;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +22,6 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
@@ -50,7 +35,8 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
  */
 @WithAnvil
 class RelayerIT {
-  private static final String CHAIN_ID = "cvm-1"; // the deploy script's default CVM_CHAIN_ID
+  private static final String CHAIN_ID = CvmChainFixture.CHAIN_ID;
+  private static final CvmChainFixture CHAIN = new CvmChainFixture("relayer IT", 7100);
   private static Deployments deployments;
   private static String snapshot;
 
@@ -62,10 +48,7 @@ class RelayerIT {
   void deployOnceThenRevert(AnvilNode node) {
     anvil = node;
     if (deployments == null) {
-      deployments = Deployments.read(ForgeDeploy.deploy(anvil));
-      checkpoints = deployments.address("CvmCheckpoints");
-      new CheckpointsWriter(transactor(0), checkpoints)
-          .setGenesisValidatorSet(CommittedSet.entriesOf(genesisSet()), 1);
+      deployments = CHAIN.deployWithGenesisSet(anvil);
     } else {
       anvil.revert(snapshot);
     }
@@ -213,67 +196,11 @@ class RelayerIT {
 
   // ------------------------------------------------------------------ fixtures
 
-  private static List<BlsKeyPair> blsKeys() {
-    List<BlsKeyPair> ks = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      ks.add(BlsKeyPair.fromSecret(BigInteger.valueOf(7100 + i)));
-    }
-    return ks;
-  }
-
-  private static ValidatorKey edKey(int i) {
-    return ValidatorKey.fromSeed(Hash.sha3(("relayer IT " + i).getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static BlsValidatorSet genesisSet() {
-    List<BlsValidator> set = new ArrayList<>();
-    List<BlsKeyPair> bls = blsKeys();
-    for (int i = 0; i < 4; i++) {
-      set.add(
-          new BlsValidator(
-              ConsensusKey.of(edKey(i).publicKey()),
-              bls.get(i).publicKeyG1(),
-              bls.get(i).publicKeyG2(),
-              10));
-    }
-    return BlsValidatorSet.of(set);
-  }
-
+  // A registered manuscript whose first range (Ethereum blocks 1..5) never becomes final: the
+  // validators report Ethereum height 0.
   private CvmChainNet startChain() throws Exception {
-    List<CvmChainNet.Validator> validators = new ArrayList<>();
-    List<BlsKeyPair> bls = blsKeys();
-    for (int i = 0; i < 4; i++) {
-      validators.add(
-          new CvmChainNet.Validator(
-              "validator-" + i,
-              edKey(i),
-              bls.get(i),
-              (m, h, from, to) -> {
-                throw new IllegalStateException("no CVM block is due in this test");
-              }));
-    }
-    // A registered manuscript whose first range (Ethereum blocks 1..5) never becomes final: the
-    // validators report Ethereum height 0.
-    GenesisState genesis =
-        new GenesisState(
-            "eth",
-            1,
-            5,
-            0,
-            1_000_000,
-            0,
-            0,
-            List.of(Hash.sha3("relayer IT manuscript".getBytes(StandardCharsets.UTF_8))),
-            genesisSet());
     return CvmChainNet.start(
-        new CvmChainNet.Settings(
-            CHAIN_ID,
-            genesis,
-            validators,
-            () -> 0L,
-            dir.resolve("chain"),
-            null,
-            Duration.ofSeconds(30)));
+        CHAIN.settings(1, CvmChainFixture.noBlockDue(), () -> 0L, dir.resolve("chain"), null));
   }
 
   private static void steps(CvmChainNet chain, int n) throws Exception {
@@ -282,26 +209,12 @@ class RelayerIT {
     }
   }
 
-  private Transactor transactor(int account) {
-    return ChainAccess.open(
-        URI.create(anvil.rpcUrl()),
-        anvil.account(account).credentials().getEcKeyPair(),
-        Optional.of(anvil.chainId()));
-  }
-
   private Relayer relayer(int account, Path data, long every, URI cvmRpc) {
-    return new Relayer(
-        new Relayer.Settings(every, data),
-        CometCvmChain.connect(cvmRpc, Duration.ofSeconds(10)),
-        new ContractCheckpointChain(transactor(account), checkpoints),
-        checkpoints,
-        new RelayerMetrics(new SimpleMeterRegistry()),
-        e -> {});
+    return CvmChainFixture.relayer(anvil, account, checkpoints, data, every, cvmRpc);
   }
 
   private CheckpointsReader reader() {
-    return new CheckpointsReader(
-        ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()), checkpoints);
+    return CvmChainFixture.checkpointsReader(anvil, checkpoints);
   }
 
   private long nonce(int account) throws Exception {

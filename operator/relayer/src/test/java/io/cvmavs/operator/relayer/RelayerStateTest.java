@@ -58,4 +58,31 @@ class RelayerStateTest {
         .isInstanceOf(RelayerException.class)
         .hasMessageContaining(RelayerState.FILE + " is not a relayer state file: field 'contract'");
   }
+
+  /**
+   * The relayer is interrupted at shutdown while it may be saving: the write used to fail with
+   * "cannot write relayer-state.json: null" (ClosedByInterruptException). The save must complete
+   * and the thread must still see its interrupt.
+   */
+  @Test
+  void aSaveOnAnInterruptedThreadCompletesAndKeepsTheInterrupt() throws Exception {
+    byte[] root = new byte[32];
+    root[31] = 9;
+    RelayerState saved = RelayerState.initial(CONTRACT).accepted(21, root, 123_456).scanned(30);
+    Thread.currentThread().interrupt();
+    try {
+      saved.save(dir);
+      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is restored").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    RelayerState s = RelayerState.load(dir, CONTRACT);
+    assertThat(s.scannedHeight()).isEqualTo(30);
+    assertThat(s.lastSubmittedHeight()).isEqualTo(21);
+    assertThat(s.lastGas()).isEqualTo(123_456);
+    assertThat(s.lastWithdrawalsRoot()).get().isEqualTo(root);
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly(RelayerState.FILE);
+    }
+  }
 }

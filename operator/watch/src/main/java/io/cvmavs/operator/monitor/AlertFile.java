@@ -1,6 +1,7 @@
 package io.cvmavs.operator.monitor;
 
 import io.cvmavs.common.durable.DurableFiles;
+import io.cvmavs.common.durable.Uninterruptible;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -39,17 +40,20 @@ public final class AlertFile {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
       boolean created = !Files.exists(file);
-      try (FileChannel ch =
-          FileChannel.open(
-              file,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.APPEND)) {
-        while (bytes.hasRemaining()) {
-          ch.write(bytes);
-        }
-        ch.force(true);
-      }
+      Uninterruptible.run( // an interrupt inside write() would close the channel mid-line
+          () -> {
+            try (FileChannel ch =
+                FileChannel.open(
+                    file,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
+              while (bytes.hasRemaining()) {
+                ch.write(bytes);
+              }
+              ch.force(true);
+            }
+          });
       if (created) {
         DurableFiles.syncDirectory(dir);
       }
