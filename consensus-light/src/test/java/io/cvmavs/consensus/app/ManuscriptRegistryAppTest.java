@@ -75,7 +75,7 @@ class ManuscriptRegistryAppTest {
   }
 
   private static JsonNode manuscript(CvmChainApp app, byte[] hash) throws Exception {
-    for (JsonNode m : BridgeAppTest.query(app, "/manuscripts").get("manuscripts")) {
+    for (JsonNode m : TestChain.query(app, "/manuscripts").get("manuscripts")) {
       if (m.get("hash").asText().equals("0x" + HEX.formatHex(hash))) {
         return m;
       }
@@ -118,7 +118,7 @@ class ManuscriptRegistryAppTest {
       assertThat(m1.get("imported_at").asLong()).isEqualTo(2);
       assertThat(m1.get("locator").asText()).isEqualTo("ipfs://m3");
       assertThat(manuscript(app, M0).get("source").asText()).isEqualTo("registry");
-      assertThat(BridgeAppTest.query(app, "/manuscripts").get("registry_next_block").asLong())
+      assertThat(TestChain.query(app, "/manuscripts").get("registry_next_block").asLong())
           .isEqualTo(105);
 
       // Both manuscripts get CVM blocks up to the final height; M1 starts at CVM height 0.
@@ -164,7 +164,7 @@ class ManuscriptRegistryAppTest {
             .contains("0x" + HEX.formatHex(M0) + " is deprecated in the manuscript registry");
       }
       // The app hash covers the registry: its leaf is listed and no longer zero.
-      assertThat(BridgeAppTest.query(app, "/state/root").get("components").get("registry").asText())
+      assertThat(TestChain.query(app, "/state/root").get("components").get("registry").asText())
           .isNotEqualTo("0x" + "0".repeat(64));
 
       // A fresh node without Ethereum access or CVM replays the decided blocks to the same hashes.
@@ -356,7 +356,7 @@ class ManuscriptRegistryAppTest {
       assertThat(e.getMessage())
           .isEqualTo("manuscript_changes.changes[0].content_hash: must be 32 bytes, got 0");
       // CheckTx: proposer only.
-      assertThat(BridgeAppTest.check(chain.nodes.get(0).app, honest.get(at)).getCode())
+      assertThat(TestChain.checkTx(chain.nodes.get(0).app, honest.get(at)).getCode())
           .isEqualTo(TxRefusedException.PROPOSER_ONLY);
 
       // The honest proposal passes everywhere.

@@ -9,8 +9,7 @@ import java.util.List;
  * {@code ManuscriptRegistered} / {@code ManuscriptDeprecated} / {@code ManuscriptRevoked} logs from
  * its deployment block up to the final height asked (never past it, so nothing it keeps can be
  * reorganised away, nor past the node's head, so a block mined later is still scanned) and
- * remembers them; each call scans only the blocks it has not seen.
- * Thread-safe.
+ * remembers them; each call scans only the blocks it has not seen. Thread-safe.
  */
 public final class RegistryManuscriptSource implements ManuscriptSource {
   private final ManuscriptRegistryReader reader;
