@@ -34,11 +34,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "stream",
     mixinStandardHelpOptions = true,
+    modelTransformer = CvmStreamCommand.WithoutIngestOptions.class,
     description = {
-      "Run a manuscript whose sinks are postgres or print as a streaming job over new chain blocks, as they",
-      "reach --confirmations below the head, until Ctrl-C. Postgres sinks upsert by primary_key. Started again",
-      "with the same --state, it resumes from its last checkpoint: no block skipped, no row written twice.",
-      "Old checkpoints are deleted; the newest --keep-checkpoints stay."
+      "Run a manuscript whose sinks are postgres or print as a streaming job over new chain blocks, as"
+          + " they reach --confirmations below the head, until Ctrl-C. Postgres sinks upsert by"
+          + " primary_key.",
+      "Started again with the same --state (the same command), it resumes from its last checkpoint:"
+          + " no block skipped, no row written twice. Old checkpoints are deleted; the newest"
+          + " --keep-checkpoints stay. One stream per --state."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -64,6 +67,7 @@ public final class CvmStreamCommand implements Callable<Integer> {
 
   @Option(
       names = "--from",
+      paramLabel = "B",
       description =
           "First block when there is no checkpoint to resume from (default: the next block to"
               + " reach the confirmation depth).")
@@ -71,6 +75,7 @@ public final class CvmStreamCommand implements Callable<Integer> {
 
   @Option(
       names = "--to",
+      paramLabel = "B",
       description = "Last block: the job ends after it (default: run until Ctrl-C).")
   Long to;
 
@@ -111,12 +116,25 @@ public final class CvmStreamCommand implements Callable<Integer> {
       description = "No progress lines (one per block and one per database commit).")
   boolean quiet;
 
+  /**
+   * Drops the shared options a stream has no use for (it reads the chain, not stored segments, and
+   * never traces), so its help lists only what it reads and a stray one is a usage error.
+   */
+  static final class WithoutIngestOptions implements CommandLine.IModelTransformer {
+    @Override
+    public CommandSpec transform(CommandSpec command) {
+      for (String name : new String[] {"--data", "--segment-blocks", "--traces"}) {
+        CommandLine.Model.OptionSpec option = command.findOption(name);
+        if (option != null) {
+          command.remove(option);
+        }
+      }
+      return command;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
-    if (options.traces) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--traces: a stream reads blocks, transactions and logs only");
-    }
     if (checkpointMillis < 10 || pollMillis < 1) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--checkpoint-interval must be >= 10 ms and --poll >= 1 ms");

@@ -90,4 +90,18 @@ class CvmStreamCommandTest {
                 + ")")
         .doesNotContain("--debug");
   }
+
+  @Test
+  void helpListsOnlyWhatAStreamUses() throws Exception {
+    StringWriter help = new StringWriter();
+    CommandLine cl = CvmAvsCommand.commandLine();
+    cl.setOut(new PrintWriter(help, true));
+    assertThat(cl.execute("cvm", "stream", "--help")).isZero();
+    assertThat(help.toString())
+        .contains("--keep-checkpoints=N", "--from=B", "Exit codes:")
+        .doesNotContain("--segment-blocks", "--traces", "--data");
+    Path file = manuscript("print");
+    assertThat(run(file.toString(), "--rpc", "http://127.0.0.1:1", "--traces")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown option: '--traces'");
+  }
 }
