@@ -184,6 +184,25 @@ public final class ManuscriptStream {
     }
 
     /**
+     * Cancels the job for a process that is shutting down (Ctrl-C, SIGTERM): waits at most {@code
+     * timeout} and never throws, since the embedded cluster may already be stopping itself; the
+     * retained checkpoints are on disk either way.
+     *
+     * @return whether the job was seen to end
+     */
+    public boolean cancelOnShutdown(Duration timeout) {
+      try {
+        client.cancel().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        return false;
+      }
+    }
+
+    /**
      * Waits for the job to end (a bounded run reaching its last block, or a failure); a failure is
      * thrown with its root cause (e.g. a reorg below the confirmation depth).
      */

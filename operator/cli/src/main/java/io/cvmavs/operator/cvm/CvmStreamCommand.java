@@ -229,18 +229,11 @@ public final class CvmStreamCommand implements Callable<Integer> {
         new Thread(
             () -> {
               stopping.set(true);
-              try {
-                if (!job.status().isGloballyTerminalState()) {
-                  job.cancel();
-                }
-                err.println(
-                    name
-                        + ": stopped; run the same command again to resume from its checkpoint"
-                        + " in "
-                        + stateDir.resolve("checkpoints"));
-              } catch (RuntimeException e) {
-                err.println(name + ": stopping failed: " + e.getMessage());
-              }
+              job.cancelOnShutdown(Duration.ofSeconds(5));
+              err.println(
+                  name
+                      + ": stopped; run the same command again to resume from its checkpoint in "
+                      + stateDir.resolve("checkpoints"));
               err.flush();
             },
             "cvm-stream-stop");
