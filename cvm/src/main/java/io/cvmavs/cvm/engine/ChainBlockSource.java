@@ -249,6 +249,11 @@ public final class ChainBlockSource
         return;
       }
       position = splits.get(0);
+      if (settings.progress()) {
+        System.err.printf(
+            "stream %s.%s: reading from block %d%n",
+            settings.chain(), settings.table().tableName(), position.nextBlock());
+      }
       ChainSource source = factory.open(settings);
       Split from = position;
       fetcher =

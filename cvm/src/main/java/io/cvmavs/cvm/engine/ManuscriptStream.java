@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
@@ -64,6 +66,7 @@ public final class ManuscriptStream {
    * @param untilBlock the last block to read ({@code Long.MAX_VALUE}: run until cancelled)
    * @param fromBlock the first block when there is no checkpoint to resume from
    * @param flushInterval how long a postgres sink buffers a change before committing it
+   * @param keepCheckpoints how many complete checkpoints the state directory keeps (the newest)
    */
   public record Options(
       String rpcUrl,
@@ -74,16 +77,75 @@ public final class ManuscriptStream {
       Path stateDirectory,
       Duration checkpointInterval,
       Duration flushInterval,
-      boolean progress) {}
+      boolean progress,
+      int keepCheckpoints) {
+    public Options {
+      if (keepCheckpoints < 1) {
+        throw new IllegalArgumentException(
+            "keepCheckpoints must be >= 1 (the newest checkpoint is where a restart resumes)");
+      }
+    }
+
+    /** Keeps {@link #DEFAULT_KEEP_CHECKPOINTS} checkpoints. */
+    public Options(
+        String rpcUrl,
+        int confirmations,
+        long fromBlock,
+        long untilBlock,
+        Duration poll,
+        Path stateDirectory,
+        Duration checkpointInterval,
+        Duration flushInterval,
+        boolean progress) {
+      this(
+          rpcUrl,
+          confirmations,
+          fromBlock,
+          untilBlock,
+          poll,
+          stateDirectory,
+          checkpointInterval,
+          flushInterval,
+          progress,
+          DEFAULT_KEEP_CHECKPOINTS);
+    }
+  }
+
+  /** Complete checkpoints kept by default: the newest and the one before it. */
+  public static final int DEFAULT_KEEP_CHECKPOINTS = 2;
 
   /** A submitted streaming job. */
   public static final class Job {
     private final JobClient client;
     private final Optional<Path> resumedFrom;
+    private final ScheduledExecutorService pruner;
 
-    Job(JobClient client, Optional<Path> resumedFrom) {
+    Job(JobClient client, Optional<Path> resumedFrom, Path checkpoints, Options options) {
       this.client = client;
       this.resumedFrom = resumedFrom;
+      // the checkpoints of earlier runs (a killed or cancelled process leaves its job's folder
+      // behind) are deleted once this job has its own; Flink itself keeps this job's newest ones
+      this.pruner =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "cvm-stream-checkpoint-pruner");
+                t.setDaemon(true);
+                return t;
+              });
+      long every = Math.max(options.checkpointInterval().toMillis(), 100);
+      String running = client.getJobID().toHexString();
+      pruner.scheduleWithFixedDelay(
+          () -> {
+            try {
+              pruneCheckpoints(checkpoints, options.keepCheckpoints(), Optional.of(running));
+            } catch (RuntimeException e) {
+              System.err.println("stream: " + e.getMessage() + " (retrying)");
+            }
+          },
+          every,
+          every,
+          TimeUnit.MILLISECONDS);
+      client.getJobExecutionResult().handle((r, t) -> pruner.shutdownNow());
     }
 
     public JobID id() {
@@ -118,6 +180,25 @@ public final class ManuscriptStream {
         if (!status().isGloballyTerminalState()) {
           throw new EngineException("cancelling the streaming job failed: " + e, e);
         }
+      }
+    }
+
+    /**
+     * Cancels the job for a process that is shutting down (Ctrl-C, SIGTERM): waits at most {@code
+     * timeout} and never throws, since the embedded cluster may already be stopping itself; the
+     * retained checkpoints are on disk either way.
+     *
+     * @return whether the job was seen to end
+     */
+    public boolean cancelOnShutdown(Duration timeout) {
+      try {
+        client.cancel().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        return false;
       }
     }
 
@@ -228,11 +309,12 @@ public final class ManuscriptStream {
           "cannot create the stream's checkpoint directory " + checkpoints + ": " + e, e);
     }
     Optional<Path> resume = latestCheckpoint(checkpoints);
+    pruneCheckpoints(checkpoints, options.keepCheckpoints(), Optional.empty());
     Map<String, String> conf = new HashMap<>();
     conf.put("execution.checkpointing.dir", checkpoints.toUri().toString());
     conf.put("execution.checkpointing.interval", options.checkpointInterval().toMillis() + " ms");
     conf.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
-    conf.put("execution.checkpointing.num-retained", "2");
+    conf.put("execution.checkpointing.num-retained", Integer.toString(options.keepCheckpoints()));
     // a failure (a reorg below the depth, an unreachable database) ends the job with its reason
     conf.put("restart-strategy.type", "none");
     resume.ifPresent(p -> conf.put("execution.state-recovery.path", p.toUri().toString()));
@@ -298,7 +380,7 @@ public final class ManuscriptStream {
     }
     try {
       JobClient client = session.env().executeAsync("cvm stream " + m.name());
-      return new Job(client, resume);
+      return new Job(client, resume, checkpoints, options);
     } catch (Exception e) {
       throw new EngineException(
           "submitting the streaming job of "
@@ -315,21 +397,26 @@ public final class ManuscriptStream {
    * one with the newest metadata file; Flink writes {@code _metadata} last), if any.
    */
   public static Optional<Path> latestCheckpoint(Path checkpoints) {
+    return completeCheckpoints(checkpoints).stream().findFirst();
+  }
+
+  /** Every complete checkpoint under {@code checkpoints}, newest first. */
+  static List<Path> completeCheckpoints(Path checkpoints) {
     if (!Files.isDirectory(checkpoints)) {
-      return Optional.empty();
+      return List.of();
     }
     try (Stream<Path> jobs = Files.list(checkpoints)) {
       List<Path> metadata = new ArrayList<>();
       for (Path job : jobs.filter(Files::isDirectory).toList()) {
         try (Stream<Path> chks = Files.list(job)) {
-          chks.filter(p -> p.getFileName().toString().startsWith("chk-"))
+          chks.filter(ManuscriptStream::isCheckpointDirectory)
               .map(p -> p.resolve("_metadata"))
               .filter(Files::isRegularFile)
               .forEach(metadata::add);
         }
       }
       return metadata.stream()
-          .max(
+          .sorted(
               Comparator.comparing(
                       (Path p) -> {
                         try {
@@ -339,11 +426,77 @@ public final class ManuscriptStream {
                         }
                       })
                   .thenComparing(
-                      p -> Long.parseLong(p.getParent().getFileName().toString().substring(4))))
-          .map(Path::getParent);
+                      p -> Long.parseLong(p.getParent().getFileName().toString().substring(4)))
+                  .reversed())
+          .map(Path::getParent)
+          .toList();
     } catch (IOException | NumberFormatException e) {
       throw new EngineException(
           "cannot read the stream's checkpoints in " + checkpoints + ": " + e, e);
+    }
+  }
+
+  private static boolean isCheckpointDirectory(Path p) {
+    String name = p.getFileName().toString();
+    return name.startsWith("chk-")
+        && name.length() > 4
+        && name.substring(4).chars().allMatch(Character::isDigit);
+  }
+
+  /**
+   * Deletes what a restart can no longer need. Without a {@code running} job (at start): every
+   * complete checkpoint but the newest {@code keep}, the unfinished ones (a process killed
+   * mid-checkpoint) and the folders of jobs none of whose checkpoints is kept. With one (a Flink
+   * job id in hex): once it has a complete checkpoint of its own, every earlier run's folder — the
+   * running job restored in Flink's no-claim mode, so its first checkpoint is a full one that needs
+   * nothing older; its own folder is left to Flink, which keeps its newest {@code keep} itself.
+   *
+   * @return the paths deleted
+   */
+  public static List<Path> pruneCheckpoints(Path checkpoints, int keep, Optional<String> running) {
+    List<Path> complete = completeCheckpoints(checkpoints);
+    boolean runningHasOne =
+        running.isPresent()
+            && complete.stream()
+                .anyMatch(c -> c.getParent().getFileName().toString().equals(running.get()));
+    Set<Path> kept =
+        runningHasOne ? Set.of() : Set.copyOf(complete.subList(0, Math.min(keep, complete.size())));
+    List<Path> deleted = new ArrayList<>();
+    if (!Files.isDirectory(checkpoints)) {
+      return deleted;
+    }
+    try (Stream<Path> jobs = Files.list(checkpoints)) {
+      for (Path job : jobs.filter(Files::isDirectory).toList()) {
+        if (running.isPresent() && job.getFileName().toString().equals(running.get())) {
+          continue;
+        }
+        List<Path> chks;
+        try (Stream<Path> list = Files.list(job)) {
+          chks = list.filter(ManuscriptStream::isCheckpointDirectory).toList();
+        }
+        if (chks.stream().noneMatch(kept::contains)) {
+          deleteTree(job);
+          deleted.add(job);
+          continue;
+        }
+        for (Path chk : chks) {
+          if (!kept.contains(chk)) {
+            deleteTree(chk);
+            deleted.add(chk);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new EngineException("cannot delete old checkpoints in " + checkpoints + ": " + e, e);
+    }
+    return deleted;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 }

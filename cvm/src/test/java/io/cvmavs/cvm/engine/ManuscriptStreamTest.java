@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,5 +138,50 @@ class ManuscriptStreamTest {
     Files.createDirectories(checkpoints.resolve("job-b/chk-3")); // in progress: no _metadata yet
     Files.createDirectories(checkpoints.resolve("job-b/shared"));
     assertThat(ManuscriptStream.latestCheckpoint(checkpoints)).contains(newer);
+  }
+
+  private static Path checkpoint(Path checkpoints, String name, long modifiedMillis)
+      throws Exception {
+    Path chk = Files.createDirectories(checkpoints.resolve(name));
+    Files.writeString(chk.resolve("_metadata"), name);
+    Files.setLastModifiedTime(chk.resolve("_metadata"), FileTime.fromMillis(modifiedMillis));
+    return chk;
+  }
+
+  @Test
+  void prunesAllButTheNewestCheckpointsAndTheFoldersOfEarlierRuns() throws Exception {
+    Path checkpoints = dir.resolve("prune/checkpoints");
+    assertThat(ManuscriptStream.pruneCheckpoints(checkpoints, 2, Optional.empty())).isEmpty();
+    // a run that was cancelled long ago, one killed mid-checkpoint, and the running job
+    Path oldest = checkpoint(checkpoints, "job-a/chk-4", 1_000_000);
+    Files.createDirectories(checkpoints.resolve("job-a/shared"));
+    Path killed1 = checkpoint(checkpoints, "job-b/chk-8", 2_000_000);
+    Path killed2 = checkpoint(checkpoints, "job-b/chk-9", 3_000_000);
+    Path unfinished = Files.createDirectories(checkpoints.resolve("job-b/chk-10"));
+    Files.createDirectories(checkpoints.resolve("job-c/chk-1")); // running: nothing complete yet
+
+    // at start: the two newest stay (where the restart resumes), the rest of earlier runs goes
+    assertThat(ManuscriptStream.pruneCheckpoints(checkpoints, 2, Optional.empty()))
+        .containsExactlyInAnyOrder(
+            checkpoints.resolve("job-a"), unfinished, checkpoints.resolve("job-c"));
+    assertThat(killed1).isDirectory();
+    assertThat(killed2).isDirectory();
+    assertThat(oldest).doesNotExist();
+    assertThat(ManuscriptStream.latestCheckpoint(checkpoints)).contains(killed2);
+
+    // the running job, before its first checkpoint is complete: the earlier run's stay
+    Files.createDirectories(checkpoints.resolve("job-d/chk-1")); // being written: never touched
+    assertThat(ManuscriptStream.pruneCheckpoints(checkpoints, 2, Optional.of("job-d"))).isEmpty();
+    assertThat(killed2).isDirectory();
+    // once it has one, nothing of the earlier runs is needed any more
+    Path own1 = checkpoint(checkpoints, "job-d/chk-1", 4_000_000);
+    Files.createDirectories(checkpoints.resolve("job-d/chk-2"));
+    assertThat(ManuscriptStream.pruneCheckpoints(checkpoints, 2, Optional.of("job-d")))
+        .containsExactly(checkpoints.resolve("job-b"));
+    try (var left = Files.list(checkpoints)) {
+      assertThat(left).containsExactly(checkpoints.resolve("job-d"));
+    }
+    assertThat(checkpoints.resolve("job-d/chk-2")).isDirectory();
+    assertThat(own1.resolve("_metadata")).isRegularFile();
   }
 }
