@@ -114,6 +114,8 @@ final class DevnetRun implements AutoCloseable {
   private DevnetAnchoring anchoring;
   private JobResults jobResults;
   private DevnetBridge bridge;
+  private DevnetRewards rewards;
+  private volatile CvmTask lastTask;
 
   /**
    * @param commandLines makes a {@code cvm-avs} command line with a given context (the root's
@@ -400,6 +402,19 @@ final class DevnetRun implements AutoCloseable {
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("task-generator").daemon().factory());
     running.add(generatorThread::shutdownNow);
+    // Issue 21: every task carries a fee (DevnetRewards: task-generator --fee, rewards run).
+    rewards =
+        new DevnetRewards(
+            anvil,
+            d,
+            generatorTx,
+            settings.operators(),
+            faultyNames(),
+            settings.workDirectory(),
+            line -> step("%s", line));
+    running.add(rewards);
+    TaskGenerator.Chain generatorChain =
+        rewards.chain(TaskGenerator.Chain.of(generatorTx, taskManager));
     TaskGenerator generator =
         new TaskGenerator(
                 new TaskGenerator.Settings(
@@ -414,7 +429,7 @@ final class DevnetRun implements AutoCloseable {
                         : 0,
                     Duration.ofMillis(200),
                     settings.taskLimit()),
-                TaskGenerator.Chain.of(generatorTx, taskManager),
+                generatorChain,
                 cvm,
                 generatorThread,
                 created::add)
@@ -427,6 +442,9 @@ final class DevnetRun implements AutoCloseable {
     List<DevnetSummary.Task> outcomes = new ArrayList<>();
     for (int n = 0; n < settings.cvmBlocks(); n++) {
       outcomes.add(nextTask());
+      if (n == 0) {
+        createUnanswered(generatorChain);
+      }
     }
     if (!settings.keepRunning()) {
       generator.close();
@@ -441,6 +459,7 @@ final class DevnetRun implements AutoCloseable {
         step("CVM chain: its summary failed: %s", e.getMessage());
       }
     }
+    Optional<DevnetRewards.Outcome> fees = settleRewards();
     return new DevnetSummary(
         settings.operators(),
         outcomes,
@@ -454,7 +473,27 @@ final class DevnetRun implements AutoCloseable {
             ? consensus == null
                 ? Optional.empty()
                 : Optional.of(new DevnetBridge.Outcome(0, -1, -1))
-            : Optional.of(bridge.outcome()));
+            : Optional.of(bridge.outcome()),
+        fees);
+  }
+
+  /** Issue 21: one task nobody can answer, with a fee (see {@link DevnetRewards}). */
+  private void createUnanswered(TaskGenerator.Chain chain) {
+    try {
+      rewards.createUnanswered(chain, lastTask, THRESHOLD_PERCENT);
+    } catch (RuntimeException e) {
+      step("rewards: the unanswered task was not created: %s", e.getMessage());
+    }
+  }
+
+  /** Issue 21: refund, release, submission, root and a claim (empty if the phase failed). */
+  private Optional<DevnetRewards.Outcome> settleRewards() throws InterruptedException {
+    try {
+      return Optional.of(rewards.settle(!settings.keepRunning()));
+    } catch (RuntimeException e) {
+      step("rewards: settling fees and rewards failed: %s", e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /**
@@ -509,6 +548,7 @@ final class DevnetRun implements AutoCloseable {
   private DevnetSummary.Task nextTask() throws InterruptedException {
     TaskGenerator.Created c = created.take();
     CvmTask task = c.task();
+    lastTask = task;
     step(
         "task %d created for CVM block %d (chain blocks %d..%d)",
         task.taskIndex(), task.cvmBlockHeight(), c.input().fromBlock(), c.input().toBlock());

@@ -23,7 +23,8 @@ public record DevnetSummary(
     boolean challengesSettled,
     Optional<DevnetAnchoring.Outcome> storage,
     Optional<DevnetConsensus.Outcome> chain,
-    Optional<DevnetBridge.Outcome> bridge) {
+    Optional<DevnetBridge.Outcome> bridge,
+    Optional<DevnetRewards.Outcome> rewards) {
   /**
    * One task: created for CVM block {@code cvmHeight}; {@code latencyMillis} from its creation
    * being mined to the {@code TaskResponded} being seen (-1 if never responded); {@code
@@ -54,6 +55,11 @@ public record DevnetSummary(
    */
   public boolean bridgeAsExpected() {
     return bridge.isEmpty() || bridge.get().relayed() > 0;
+  }
+
+  /** The rewards phase ran and the escrow is conserved: escrowed = released + refunded + held. */
+  public boolean feesConserved() {
+    return rewards.isPresent() && rewards.get().conserved();
   }
 
   /** Exactly the faulty operators were slashed (none when none was faulty). */
@@ -167,6 +173,7 @@ public record DevnetSummary(
               "  %-32s %d rotateValidatorSet on CvmCheckpoints, %d checkpoint(s) landed after%n",
               "bridge validator set", b.rotations(), b.relayedAfterRotation());
         });
+    rewards.ifPresent(r -> r.print(out));
     out.println();
   }
 
@@ -221,6 +228,7 @@ public record DevnetSummary(
           n.put("rotations", b.rotations());
           n.put("checkpoints_after_rotation", b.relayedAfterRotation());
         });
+    rewards.ifPresent(r -> r.toJson(root));
     ArrayNode list = root.putArray("tasks");
     for (Task t : tasks) {
       ObjectNode n = list.addObject();
