@@ -42,9 +42,10 @@ import org.web3j.crypto.Hash;
  * --fee} ({@link TaskFeeKeeper}) and {@code rewards run --post-roots} ({@link RewardsRunner}).
  *
  * <ul>
- *   <li>Account 0 (deployer, task generator, owner of the devnet's manuscript, rewards initiator
- *       and the coordinator stand-in's rewards updater) escrows {@link #FEE} `$C` for every task it
- *       creates; refunds go back to it.
+ *   <li>The fee account ({@link DevnetRun#feeAccount}: a consumer of the devnet's manuscript, and
+ *       the AVS's rewards initiator and the coordinator stand-in's rewards updater) escrows {@link
+ *       #FEE} `$C` for every task the generator creates, on its own thread (the generator does not
+ *       wait for it); refunds go back to it.
  *   <li>{@link #createUnanswered}: one task nobody can answer, so its fee is refunded after the
  *       deadline (see there).
  *   <li>{@link #settle}: after the tasks and challenges, the rewards runner releases the responded
@@ -140,6 +141,7 @@ final class DevnetRewards implements AutoCloseable {
   private final AnvilNode anvil;
   private final Deployments d;
   private final Transactor owner;
+  private final Transactor payer;
   private final int operators;
   private final List<String> faulty;
   private final Path workDirectory;
@@ -155,16 +157,18 @@ final class DevnetRewards implements AutoCloseable {
   private CvmTask unanswered;
 
   /**
-   * Mints the owner's fees and approves the escrow once (so a task's creation costs one more
-   * transaction, the escrow), and starts the keeper's refund steps (every second, as {@code
-   * task-generator --fee} does on its poll).
+   * Mints the payer's fees (account 0 is the `$C` minter) and approves the escrow once (so a task
+   * costs the payer one transaction, the escrow), and starts the keeper's refund steps (every
+   * second, as {@code task-generator --fee} does on its poll).
    *
-   * @param owner account 0's transactor (the task generator's; sends are serialised on it)
+   * @param owner account 0's transactor (the task generator's and the manuscript owner's)
+   * @param payerAccount the fee payer and rewards initiator
    */
   DevnetRewards(
       AnvilNode anvil,
       Deployments d,
       Transactor owner,
+      int payerAccount,
       int operators,
       List<String> faulty,
       Path workDirectory,
@@ -172,6 +176,11 @@ final class DevnetRewards implements AutoCloseable {
     this.anvil = anvil;
     this.d = d;
     this.owner = owner;
+    this.payer =
+        io.cvmavs.chain.rpc.ChainAccess.open(
+            URI.create(anvil.rpcUrl()),
+            anvil.account(payerAccount).credentials().getEcKeyPair(),
+            Optional.of(anvil.chainId()));
     this.operators = operators;
     this.faulty = List.copyOf(faulty);
     this.workDirectory = workDirectory;
@@ -183,17 +192,17 @@ final class DevnetRewards implements AutoCloseable {
             d.address("CvmServiceManager"),
             d.address("RewardsCoordinator"),
             d.address("CvmTaskFees"));
-    this.reader = new RewardsReader(owner.reader(), at);
-    this.writer = new RewardsWriter(owner, at);
-    this.taskManager = new TaskManagerReader(owner, d.address("CvmTaskManager"));
-    StakingWriter tokens = new StakingWriter(owner, d.address("CStaking"));
+    this.reader = new RewardsReader(payer.reader(), at);
+    this.writer = new RewardsWriter(payer, at);
+    this.taskManager = new TaskManagerReader(payer, d.address("CvmTaskManager"));
+    StakingWriter tokens = new StakingWriter(payer, d.address("CStaking"));
     BigInteger budget = FEE.multiply(BigInteger.valueOf(10_000));
-    tokens.mint(token, owner.address(), budget);
+    new StakingWriter(owner, d.address("CStaking")).mint(token, payer.address(), budget);
     tokens.approve(token, at.taskFees(), budget);
     this.keeper =
         new TaskFeeKeeper(
-            new TaskFeeKeeper.Policy(token, FEE, owner.address()),
-            owner.address(),
+            new TaskFeeKeeper.Policy(token, FEE, payer.address()),
+            payer.address(),
             at.taskFees(),
             reader,
             writer,
@@ -206,14 +215,17 @@ final class DevnetRewards implements AutoCloseable {
     refunds.scheduleWithFixedDelay(this::keeperStep, 1, 1, TimeUnit.SECONDS);
     step.accept(
         String.format(
-            "rewards: every task carries a fee of %s $C, escrowed in CvmTaskFees %s by the"
-                + " manuscript owner %s (account 0)",
-            c(FEE), at.taskFees(), owner.address()));
+            "rewards: every task carries a fee of %s $C, escrowed in CvmTaskFees %s by %s (account"
+                + " %d, also the rewards initiator)",
+            c(FEE), at.taskFees(), payer.address(), payerAccount));
   }
 
-  /** The task generator's chain port, escrowing the fee of every task it creates. */
-  TaskGenerator.Chain chain(TaskGenerator.Chain inner) {
-    return keeper.chain(inner);
+  /**
+   * Escrows {@code task}'s fee on the keeper's thread (a failed escrow is retried by its next step
+   * while the task's deadline has not passed).
+   */
+  void escrowFor(CvmTask task) {
+    refunds.execute(() -> keeper.escrowFor(task));
   }
 
   private void keeperStep() {
@@ -223,7 +235,7 @@ final class DevnetRewards implements AutoCloseable {
         step.accept(
             String.format(
                 "rewards: %d unanswered task fee(s) refunded to %s after the deadline",
-                s.refunded(), owner.address()));
+                s.refunded(), payer.address()));
       }
     } catch (RuntimeException e) {
       // the next tick tries again (as task-generator --fee does)
@@ -257,6 +269,7 @@ final class DevnetRewards implements AutoCloseable {
             like.inputCommitment(),
             like.quorumNumbers(),
             thresholdPercent);
+    escrowFor(unanswered);
     step.accept(
         String.format(
             "rewards: task %d created with a fee for manuscript %s, registered but never published"
@@ -279,7 +292,7 @@ final class DevnetRewards implements AutoCloseable {
     awaitPeriodAfterLastResponse();
     RewardsRunner runner =
         new RewardsRunner(
-            owner.reader(),
+            payer.reader(),
             at,
             writer,
             new RpcMonitorChain(
@@ -297,10 +310,9 @@ final class DevnetRewards implements AutoCloseable {
                 fromBlock,
                 true),
             workDirectory.resolve("rewards").resolve("progress.json"),
-            // Account 0's sends are serialised on one transactor and each waits for its receipt,
+            // The payer's sends are serialised on one transactor and each waits for its receipt,
             // so a step never overlaps its own submission; asking the node for pending transactions
-            // would hold the step off while the task generator's are in flight (back to back with
-            // --keep-running).
+            // would hold the step off while the keeper's escrows are in flight.
             () -> false);
     long rootIndex = -1;
     for (int attempt = 0; attempt < 10; attempt++) {
@@ -565,5 +577,6 @@ final class DevnetRewards implements AutoCloseable {
   @Override
   public void close() {
     refunds.shutdownNow();
+    payer.web3j().shutdown();
   }
 }

@@ -61,7 +61,7 @@ import picocli.CommandLine;
  * goes on tasking every CVM block after that, followed by {@link #followTasks()}. All components
  * run in this process with the same assembly as their commands. Accounts: 0 deployer and task
  * generator, 1..N operators, N+1 token activity, N+2 aggregator, N+3 challenger, N+4 anchoring, N+5
- * bridge relayer.
+ * bridge relayer, N+6 task-fee payer and rewards initiator ({@link DevnetRewards}).
  */
 final class DevnetRun implements AutoCloseable {
   /**
@@ -133,6 +133,15 @@ final class DevnetRun implements AutoCloseable {
   }
 
   static int accountsNeeded(int operators) {
+    return operators + 7;
+  }
+
+  /**
+   * Issue 21: the account that pays the task fees (a consumer of the devnet's manuscript) and is
+   * the AVS's rewards initiator and the coordinator stand-in's rewards updater ({@link
+   * DevnetRewards}), so neither waits behind the task generator's transactions.
+   */
+  static int feeAccount(int operators) {
     return operators + 6;
   }
 
@@ -408,13 +417,13 @@ final class DevnetRun implements AutoCloseable {
             anvil,
             d,
             generatorTx,
+            feeAccount(settings.operators()),
             settings.operators(),
             faultyNames(),
             settings.workDirectory(),
             line -> step("%s", line));
     running.add(rewards);
-    TaskGenerator.Chain generatorChain =
-        rewards.chain(TaskGenerator.Chain.of(generatorTx, taskManager));
+    TaskGenerator.Chain generatorChain = TaskGenerator.Chain.of(generatorTx, taskManager);
     TaskGenerator generator =
         new TaskGenerator(
                 new TaskGenerator.Settings(
@@ -432,7 +441,10 @@ final class DevnetRun implements AutoCloseable {
                 generatorChain,
                 cvm,
                 generatorThread,
-                created::add)
+                c -> {
+                  rewards.escrowFor(c.task());
+                  created.add(c);
+                })
             .start();
     running.add(generator);
     step(
@@ -739,7 +751,11 @@ final class DevnetRun implements AutoCloseable {
             "AVS_ANCHOR_SUBMITTER",
             anvil.account(anchorAccount(operators)).address(),
             "CVM_CHAIN_ID",
-            DevnetConsensus.CHAIN_ID));
+            DevnetConsensus.CHAIN_ID,
+            "AVS_REWARDS_INITIATOR",
+            anvil.account(feeAccount(operators)).address(),
+            "REWARDS_UPDATER",
+            anvil.account(feeAccount(operators)).address()));
   }
 
   @Override
