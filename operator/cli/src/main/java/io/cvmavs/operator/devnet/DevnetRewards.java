@@ -94,7 +94,7 @@ final class DevnetRewards implements AutoCloseable {
               ? "-"
               : "task "
                   + unansweredTask
-                  + (unansweredRefunded ? ", fee refunded" : ", NOT refunded"));
+                  + (unansweredRefunded ? ", fee refunded" : ", fee not refunded (yet)"));
       out.printf(
           "  %-32s %d submission(s), %s $C, root %s%n",
           "rewards submitted",
@@ -289,31 +289,32 @@ final class DevnetRewards implements AutoCloseable {
   Outcome settle(boolean fastForward) throws InterruptedException {
     long started = System.nanoTime();
     boolean refunded = awaitRefund(fastForward);
+    if (!fastForward) {
+      // --keep-running: the summary is not held back (releasing every answered task's fee takes a
+      // transaction each); `rewards run`'s loop runs in the background from now on, and the
+      // summary shows the fees and shares so far.
+      RewardsRunner runner = runner();
+      refunds.scheduleWithFixedDelay(() -> followPeriod(runner), 0, 30, TimeUnit.SECONDS);
+      step.accept(
+          "rewards: the rewards runner steps every 30 s in the background while the devnet runs;"
+              + " the summary shows the fees so far");
+      RewardsReader.FeeTotals totals = reader.feeTotals(token);
+      List<Share> shares = shares();
+      return new Outcome(
+          totals.escrowed(),
+          totals.released(),
+          totals.refunded(),
+          totals.held(),
+          unanswered == null ? -1 : unanswered.taskIndex(),
+          refunded,
+          reader.submissions(at.serviceManager(), fromBlock, reader.head()).size(),
+          shares.stream().map(Share::amount).reduce(BigInteger.ZERO, BigInteger::add),
+          shares,
+          reader.distributionRootsLength() - 1,
+          Optional.empty());
+    }
     awaitPeriodAfterLastResponse();
-    RewardsRunner runner =
-        new RewardsRunner(
-            payer.reader(),
-            at,
-            writer,
-            new RpcMonitorChain(
-                URI.create(anvil.rpcUrl()),
-                d.address("CvmRegistry"),
-                d.address("CvmTaskManager"),
-                fromBlock),
-            taskManager,
-            new RewardsRunner.Settings(
-                0,
-                token,
-                List.of(
-                    new RewardsSubmission.StrategyMultiplier(
-                        d.address("Strategy"), BigInteger.TEN.pow(18))),
-                fromBlock,
-                true),
-            workDirectory.resolve("rewards").resolve("progress.json"),
-            // The payer's sends are serialised on one transactor and each waits for its receipt,
-            // so a step never overlaps its own submission; asking the node for pending transactions
-            // would hold the step off while the keeper's escrows are in flight.
-            () -> false);
+    RewardsRunner runner = runner();
     long rootIndex = -1;
     for (int attempt = 0; attempt < 10; attempt++) {
       RewardsRunner.Outcome o = runner.step();
@@ -359,10 +360,6 @@ final class DevnetRewards implements AutoCloseable {
         String.format(
             "rewards: settled in %.1f s (refund, release, submission, root, claim)",
             (System.nanoTime() - started) / 1e9));
-    if (!fastForward) {
-      // --keep-running: `rewards run`'s loop goes on (the devnet's tasks keep paying fees).
-      refunds.scheduleWithFixedDelay(() -> followPeriod(runner), 30, 30, TimeUnit.SECONDS);
-    }
     return new Outcome(
         totals.escrowed(),
         totals.released(),
@@ -377,10 +374,47 @@ final class DevnetRewards implements AutoCloseable {
         claimed);
   }
 
+  /** The rewards runner of {@code rewards run --post-roots}, on the payer's account. */
+  private RewardsRunner runner() {
+    return new RewardsRunner(
+        payer.reader(),
+        at,
+        writer,
+        new RpcMonitorChain(
+            URI.create(anvil.rpcUrl()),
+            d.address("CvmRegistry"),
+            d.address("CvmTaskManager"),
+            fromBlock),
+        taskManager,
+        new RewardsRunner.Settings(
+            0,
+            token,
+            List.of(
+                new RewardsSubmission.StrategyMultiplier(
+                    d.address("Strategy"), BigInteger.TEN.pow(18))),
+            fromBlock,
+            true),
+        workDirectory.resolve("rewards").resolve("progress.json"),
+        // The payer's sends are serialised on one transactor and each waits for its receipt,
+        // so a step never overlaps its own submission; asking the node for pending transactions
+        // would hold the step off while the keeper's escrows are in flight.
+        () -> false);
+  }
+
   /** One further step of the runner while the devnet keeps running. */
   private void followPeriod(RewardsRunner runner) {
     try {
       RewardsRunner.Outcome o = runner.step();
+      if (o.submitted().isEmpty() && o.feesReleased() > 0) {
+        step.accept(String.format("rewards: %d responded task fee(s) released", o.feesReleased()));
+      }
+      o.root()
+          .ifPresent(
+              r ->
+                  step.accept(
+                      String.format(
+                          "rewards: distribution root %d posted, covering up to %d",
+                          r.rootIndex(), r.calculationEnd())));
       o.submitted()
           .ifPresent(
               s ->
