@@ -292,6 +292,15 @@ public final class DevnetCommand implements Callable<Integer> {
                 summary.roundTrip().flatMap(DevnetRoundTrip.Outcome::failedStep).orElse("?"));
             return CliRoot.EXIT_FAILURE;
           }
+          if (!summary.feesConserved()) {
+            step(
+                out,
+                "task fees: %s (see the rewards lines above)",
+                summary.rewards().isEmpty()
+                    ? "the fee and rewards phase failed"
+                    : "not conserved: escrowed != released + refunded + held");
+            return CliRoot.EXIT_FAILURE;
+          }
           if (!summary.slashingAsExpected() || !summary.challengesSettled()) {
             step(
                 out,

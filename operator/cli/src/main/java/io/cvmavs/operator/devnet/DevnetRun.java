@@ -63,7 +63,7 @@ import picocli.CommandLine;
  * goes on tasking every CVM block after that, followed by {@link #followTasks()}. All components
  * run in this process with the same assembly as their commands. Accounts: 0 deployer and task
  * generator, 1..N operators, N+1 token activity, N+2 aggregator, N+3 challenger, N+4 anchoring, N+5
- * bridge relayer.
+ * bridge relayer, N+6 task-fee payer and rewards initiator ({@link DevnetRewards}).
  */
 final class DevnetRun implements AutoCloseable {
   /**
@@ -117,6 +117,8 @@ final class DevnetRun implements AutoCloseable {
   private JobResults jobResults;
   private DevnetBridge bridge;
   private DevnetRoundTrip roundTrip;
+  private DevnetRewards rewards;
+  private volatile CvmTask lastTask;
 
   /**
    * @param commandLines makes a {@code cvm-avs} command line with a given context (the root's
@@ -134,11 +136,23 @@ final class DevnetRun implements AutoCloseable {
   }
 
   static int accountsNeeded(int operators) {
+    return operators + 8;
+  }
+
+  /**
+   * The account that takes `$C` over the bridge and back (its key is also its CVM account; {@link
+   * DevnetRoundTrip}).
+   */
+  static int bridgeHolderAccount(int operators) {
     return operators + 7;
   }
 
-  /** The account that takes `$C` over the bridge and back (its key is also its CVM account). */
-  static int bridgeHolderAccount(int operators) {
+  /**
+   * Issue 21: the account that pays the task fees (a consumer of the devnet's manuscript) and is
+   * the AVS's rewards initiator and the coordinator stand-in's rewards updater ({@link
+   * DevnetRewards}), so neither waits behind the task generator's transactions.
+   */
+  static int feeAccount(int operators) {
     return operators + 6;
   }
 
@@ -419,6 +433,19 @@ final class DevnetRun implements AutoCloseable {
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("task-generator").daemon().factory());
     running.add(generatorThread::shutdownNow);
+    // Issue 21: every task carries a fee (DevnetRewards: task-generator --fee, rewards run).
+    rewards =
+        new DevnetRewards(
+            anvil,
+            d,
+            generatorTx,
+            feeAccount(settings.operators()),
+            settings.operators(),
+            faultyNames(),
+            settings.workDirectory(),
+            line -> step("%s", line));
+    running.add(rewards);
+    TaskGenerator.Chain generatorChain = TaskGenerator.Chain.of(generatorTx, taskManager);
     TaskGenerator generator =
         new TaskGenerator(
                 new TaskGenerator.Settings(
@@ -433,10 +460,13 @@ final class DevnetRun implements AutoCloseable {
                         : 0,
                     Duration.ofMillis(200),
                     settings.taskLimit()),
-                TaskGenerator.Chain.of(generatorTx, taskManager),
+                generatorChain,
                 cvm,
                 generatorThread,
-                created::add)
+                c -> {
+                  rewards.escrowFor(c.task());
+                  created.add(c);
+                })
             .start();
     running.add(generator);
     step(
@@ -446,6 +476,9 @@ final class DevnetRun implements AutoCloseable {
     List<DevnetSummary.Task> outcomes = new ArrayList<>();
     for (int n = 0; n < settings.cvmBlocks(); n++) {
       outcomes.add(nextTask());
+      if (n == 0) {
+        createUnanswered(generatorChain);
+      }
     }
     if (!settings.keepRunning()) {
       generator.close();
@@ -460,6 +493,7 @@ final class DevnetRun implements AutoCloseable {
         step("CVM chain: its summary failed: %s", e.getMessage());
       }
     }
+    Optional<DevnetRewards.Outcome> fees = settleRewards();
     return new DevnetSummary(
         settings.operators(),
         outcomes,
@@ -477,7 +511,27 @@ final class DevnetRun implements AutoCloseable {
         roundTrip == null
             ? Optional.empty()
             : Optional.of(
-                roundTrip.outcome(DevnetRoundTrip.STEP_TIMEOUT.multipliedBy(2).plusSeconds(30))));
+                roundTrip.outcome(DevnetRoundTrip.STEP_TIMEOUT.multipliedBy(2).plusSeconds(30))),
+        fees);
+  }
+
+  /** Issue 21: one task nobody can answer, with a fee (see {@link DevnetRewards}). */
+  private void createUnanswered(TaskGenerator.Chain chain) {
+    try {
+      rewards.createUnanswered(chain, lastTask, THRESHOLD_PERCENT);
+    } catch (RuntimeException e) {
+      step("rewards: the unanswered task was not created: %s", e.getMessage());
+    }
+  }
+
+  /** Issue 21: refund, release, submission, root and a claim (empty if the phase failed). */
+  private Optional<DevnetRewards.Outcome> settleRewards() throws InterruptedException {
+    try {
+      return Optional.of(rewards.settle(!settings.keepRunning()));
+    } catch (RuntimeException e) {
+      step("rewards: settling fees and rewards failed: %s", e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /**
@@ -602,6 +656,7 @@ final class DevnetRun implements AutoCloseable {
   private DevnetSummary.Task nextTask() throws InterruptedException {
     TaskGenerator.Created c = created.take();
     CvmTask task = c.task();
+    lastTask = task;
     step(
         "task %d created for CVM block %d (chain blocks %d..%d)",
         task.taskIndex(), task.cvmBlockHeight(), c.input().fromBlock(), c.input().toBlock());
@@ -792,7 +847,11 @@ final class DevnetRun implements AutoCloseable {
             "AVS_ANCHOR_SUBMITTER",
             anvil.account(anchorAccount(operators)).address(),
             "CVM_CHAIN_ID",
-            DevnetConsensus.CHAIN_ID));
+            DevnetConsensus.CHAIN_ID,
+            "AVS_REWARDS_INITIATOR",
+            anvil.account(feeAccount(operators)).address(),
+            "REWARDS_UPDATER",
+            anvil.account(feeAccount(operators)).address()));
   }
 
   @Override

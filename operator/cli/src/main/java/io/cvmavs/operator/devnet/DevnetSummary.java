@@ -24,7 +24,8 @@ public record DevnetSummary(
     Optional<DevnetAnchoring.Outcome> storage,
     Optional<DevnetConsensus.Outcome> chain,
     Optional<DevnetBridge.Outcome> bridge,
-    Optional<DevnetRoundTrip.Outcome> roundTrip) {
+    Optional<DevnetRoundTrip.Outcome> roundTrip,
+    Optional<DevnetRewards.Outcome> rewards) {
   /**
    * One task: created for CVM block {@code cvmHeight}; {@code latencyMillis} from its creation
    * being mined to the {@code TaskResponded} being seen (-1 if never responded); {@code
@@ -60,6 +61,11 @@ public record DevnetSummary(
   /** The `$C` deposit and withdrawal went round with conservation (or the bridge did not run). */
   public boolean roundTripAsExpected() {
     return roundTrip.isEmpty() || roundTrip.get().ok();
+  }
+
+  /** The rewards phase ran and the escrow is conserved: escrowed = released + refunded + held. */
+  public boolean feesConserved() {
+    return rewards.isPresent() && rewards.get().conserved();
   }
 
   /** Exactly the faulty operators were slashed (none when none was faulty). */
@@ -187,6 +193,7 @@ public record DevnetSummary(
                         seconds(t.claimableMillis()),
                         t.claimGas(),
                         t.conserved() ? "holds" : "BROKEN")));
+    rewards.ifPresent(r -> r.print(out));
     out.println();
   }
 
@@ -254,6 +261,7 @@ public record DevnetSummary(
           n.put("ok", t.ok());
           t.failedStep().ifPresent(f -> n.put("failed_step", f));
         });
+    rewards.ifPresent(r -> r.toJson(root));
     ArrayNode list = root.putArray("tasks");
     for (Task t : tasks) {
       ObjectNode n = list.addObject();
