@@ -172,7 +172,8 @@ final class DevnetBridge implements AutoCloseable {
     }
   }
 
-  private static Transactor transactor(AnvilNode anvil, int account) {
+  /** A transactor of anvil account {@code account} (also the round trip's). */
+  static Transactor transactor(AnvilNode anvil, int account) {
     return ChainAccess.open(
         URI.create(anvil.rpcUrl()),
         anvil.account(account).credentials().getEcKeyPair(),

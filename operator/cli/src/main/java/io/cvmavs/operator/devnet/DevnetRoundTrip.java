@@ -2,7 +2,6 @@ package io.cvmavs.operator.devnet;
 
 import io.cvmavs.chain.abi.Numbers;
 import io.cvmavs.chain.bridge.CheckpointsReader;
-import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.chain.staking.StakingWriter;
 import io.cvmavs.consensus.rpc.CometRpcClient;
@@ -114,7 +113,7 @@ final class DevnetRoundTrip implements AutoCloseable {
       long deployBlock,
       Consumer<String> step) {
     long start = System.nanoTime();
-    Transactor holderTx = transactor(anvil, holderAccount);
+    Transactor holderTx = DevnetBridge.transactor(anvil, holderAccount);
     ECKeyPair holderKey = anvil.account(holderAccount).credentials().getEcKeyPair();
     byte[] holder = Numbers.bytes(anvil.account(holderAccount).address());
     BridgeClient client = new BridgeClient(holderTx, bridge, checkpoints, cvm, deployBlock);
@@ -122,7 +121,7 @@ final class DevnetRoundTrip implements AutoCloseable {
     BridgeClient.Deposited dep;
     try {
       token = client.reader().token();
-      new StakingWriter(transactor(anvil, 0), staking)
+      new StakingWriter(DevnetBridge.transactor(anvil, 0), staking)
           .mint(token, anvil.account(holderAccount).address(), DEPOSIT);
       dep = client.deposit(holder, DEPOSIT);
     } catch (RuntimeException e) {
@@ -266,13 +265,6 @@ final class DevnetRoundTrip implements AutoCloseable {
 
   private static long millisSince(long nanos) {
     return (System.nanoTime() - nanos) / 1_000_000;
-  }
-
-  private static Transactor transactor(AnvilNode anvil, int account) {
-    return ChainAccess.open(
-        URI.create(anvil.rpcUrl()),
-        anvil.account(account).credentials().getEcKeyPair(),
-        Optional.of(anvil.chainId()));
   }
 
   @Override
