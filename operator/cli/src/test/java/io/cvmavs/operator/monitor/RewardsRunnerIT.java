@@ -3,6 +3,8 @@ package io.cvmavs.operator.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmavs.chain.avs.CvmTask;
 import io.cvmavs.chain.rewards.RewardsContracts;
 import io.cvmavs.chain.rewards.RewardsReader;
@@ -12,6 +14,9 @@ import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.chain.staking.StakingWriter;
 import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.WithAnvil;
+import io.cvmavs.operator.registration.OperatorStatus;
+import io.cvmavs.operator.registration.RegistrationContracts;
+import io.cvmavs.operator.rewards.RewardsCommand;
 import io.cvmavs.operator.rewards.RewardsException;
 import io.cvmavs.operator.rewards.RewardsProgress;
 import io.cvmavs.operator.rewards.RewardsRunner;
@@ -21,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * responses: it releases the escrowed fees of responded tasks, submits one operator-directed
  * submission split by signed stake (the operator slashed for equivocation gets nothing), posts the
  * root, and never submits twice — not on the next step, and not after its progress file is lost (it
- * reads the chain's submissions first).
+ * reads the chain's submissions first). {@code operator status} shows the rewards {@code cvm-avs
+ * rewards} reports.
  */
 @WithAnvil
 class RewardsRunnerIT {
@@ -95,6 +102,29 @@ class RewardsRunnerIT {
       assertThat(reader.distributionRootsLength()).isEqualTo(1);
       assertThat(reader.currRewardsCalculationEndTimestamp())
           .isEqualTo(first.period().orElseThrow().end());
+
+      // `operator status` shows the same rewards as `cvm-avs rewards`: an honest operator earned
+      // its 1 $C, the faulty one nothing; without the rewards addresses, "rewards": null.
+      OperatorStatus.RewardsAt rewardsAt =
+          new OperatorStatus.RewardsAt(at, cToken, chain.deploymentBlock());
+      for (int i : new int[] {0, 2}) {
+        String op = chain.addresses.get(i);
+        JsonNode shown =
+            OperatorStatus.read(registration(chain), deployer.reader(), op, Optional.of(rewardsAt))
+                .get("rewards");
+        ObjectNode reported =
+            RewardsCommand.report(reader, at, op, cToken, chain.deploymentBlock());
+        for (String f : List.of("token", "earned", "claimed", "unclaimed")) {
+          assertThat(shown.get(f)).as(f + " of operator " + i).isEqualTo(reported.get(f));
+        }
+        assertThat(new BigInteger(shown.get("earned").asText()))
+            .isEqualTo(i == 0 ? E18 : BigInteger.ZERO);
+      }
+      assertThat(
+              OperatorStatus.read(registration(chain), deployer.reader(), chain.addresses.get(0))
+                  .get("rewards")
+                  .isNull())
+          .isTrue();
       RewardsProgress saved = RewardsProgress.load(progress).orElseThrow();
       assertThat(saved.lastPeriodEnd()).isEqualTo(first.period().orElseThrow().end());
 
@@ -124,6 +154,22 @@ class RewardsRunnerIT {
           .hasMessageContaining(progress.toString())
           .hasMessageContaining("belongs to chain " + (anvil.chainId() + 1));
     }
+  }
+
+  private static RegistrationContracts registration(MonitorFixture chain) {
+    var d = chain.deployments;
+    return new RegistrationContracts(
+        d.address("DelegationManager"),
+        d.address("StrategyManager"),
+        d.address("AllocationManager"),
+        d.address("Strategy"),
+        d.address("UnderlyingToken"),
+        d.address("CToken"),
+        d.address("CStaking"),
+        d.address("CvmServiceManager"),
+        d.address("CvmRegistry"),
+        d.address("CvmTaskManager"),
+        0);
   }
 
   private static RewardsRunner runner(

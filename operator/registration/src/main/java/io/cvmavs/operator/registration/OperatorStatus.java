@@ -8,9 +8,15 @@ import io.cvmavs.chain.avs.LivenessSla;
 import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.core.CoreReader;
+import io.cvmavs.chain.rewards.OperatorRewards;
+import io.cvmavs.chain.rewards.RewardsContracts;
+import io.cvmavs.chain.rewards.RewardsReader;
 import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.staking.StakingReader;
+import io.cvmavs.operator.config.ConfigException;
+import io.cvmavs.operator.config.OperatorConfig;
 import java.math.BigInteger;
+import java.util.Optional;
 
 /** {@code operator status}: what the chain says about one operator, as JSON. */
 public final class OperatorStatus {
@@ -18,7 +24,51 @@ public final class OperatorStatus {
 
   private OperatorStatus() {}
 
+  /**
+   * Where {@code operator status} reads the operator's rewards: the rewards contracts, the fee
+   * token ({@code CToken}) and the block submission scans start at.
+   */
+  public record RewardsAt(RewardsContracts contracts, String token, long fromBlock) {
+    /**
+     * From the config: empty (status shows {@code "rewards": null}) when the deployment lacks the
+     * RewardsCoordinator, CvmServiceManager, CvmTaskFees or CToken address (or one is zero), or has
+     * no start block.
+     */
+    public static Optional<RewardsAt> from(OperatorConfig c) {
+      try {
+        RewardsAt r =
+            new RewardsAt(
+                new RewardsContracts(
+                    c.address("CvmServiceManager"),
+                    c.address("RewardsCoordinator"),
+                    c.address("CvmTaskFees")),
+                c.address("CToken"),
+                c.startBlock());
+        boolean zero =
+            java.util.stream.Stream.of(
+                    r.contracts().serviceManager(),
+                    r.contracts().rewardsCoordinator(),
+                    r.contracts().taskFees(),
+                    r.token())
+                .anyMatch(a -> new BigInteger(a.substring(2), 16).signum() == 0);
+        return zero ? Optional.empty() : Optional.of(r);
+      } catch (ConfigException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
   public static ObjectNode read(RegistrationContracts c, RpcClient rpc, String operator) {
+    return read(c, rpc, operator, Optional.empty());
+  }
+
+  /**
+   * The status of {@code operator}; with {@code rewards}, a {@code rewards} object (earned,
+   * claimed, unclaimed, token: the same numbers as {@code cvm-avs rewards}), else {@code "rewards":
+   * null}.
+   */
+  public static ObjectNode read(
+      RegistrationContracts c, RpcClient rpc, String operator, Optional<RewardsAt> rewards) {
     CoreReader core = c.coreReader(rpc);
     RegistryReader registry = new RegistryReader(rpc, c.registry());
     StakingReader staking = new StakingReader(rpc, c.cStaking());
@@ -78,6 +128,23 @@ public final class OperatorStatus {
       sn.put("responses", sla.responses());
       sn.put("warning", sla.warning());
       sn.put("summary", sla.summary());
+    }
+    if (rewards.isPresent()) {
+      RewardsAt r = rewards.get();
+      OperatorRewards or =
+          OperatorRewards.read(
+              new RewardsReader(rpc, r.contracts()),
+              r.contracts(),
+              operator,
+              r.token(),
+              r.fromBlock());
+      out.putObject("rewards")
+          .put("token", or.token())
+          .put("earned", or.earned().toString())
+          .put("claimed", or.claimed().toString())
+          .put("unclaimed", or.unclaimed().toString());
+    } else {
+      out.putNull("rewards");
     }
     out.put("block", block);
     return out;

@@ -14,13 +14,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code cvm-avs operator status --config F}: registration, stake, allocation, liveness. */
+/**
+ * {@code cvm-avs operator status --config F}: registration, stake, allocation, liveness, rewards.
+ */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description =
         "Print the operator's registration, operatorId, stake per quorum, allocation and slashable"
-            + " stake, missed attestations, slashed / ejected (no password needed).")
+            + " stake, missed attestations, slashed / ejected, liveness SLA and rewards (earned, claimed,"
+            + " unclaimed; null without a RewardsCoordinator in the deployment) (no password"
+            + " needed).")
 public final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -42,7 +46,10 @@ public final class StatusCommand implements Callable<Integer> {
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(
                     OperatorStatus.read(
-                        RegistrationContracts.from(c), rpc, operator.toLowerCase())));
+                        RegistrationContracts.from(c),
+                        rpc,
+                        operator.toLowerCase(),
+                        OperatorStatus.RewardsAt.from(c))));
     return 0;
   }
 }

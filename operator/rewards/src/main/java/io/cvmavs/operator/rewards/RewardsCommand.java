@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.chain.rewards.OperatorRewards;
 import io.cvmavs.chain.rewards.RewardsContracts;
 import io.cvmavs.chain.rewards.RewardsReader;
-import io.cvmavs.chain.rewards.RewardsSubmission;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -84,36 +83,24 @@ public final class RewardsCommand implements Callable<Integer> {
    */
   public static ObjectNode report(
       RewardsReader reader, RewardsContracts at, String operator, String token, long fromBlock) {
-    String op = operator.toLowerCase(Locale.ROOT);
-    String tk = token.toLowerCase(Locale.ROOT);
+    OperatorRewards r = OperatorRewards.read(reader, at, operator, token, fromBlock);
     ObjectNode out = new ObjectMapper().createObjectNode();
-    out.put("operator", op);
-    out.put("token", tk);
-    BigInteger earned = BigInteger.ZERO;
+    out.put("operator", r.operator());
+    out.put("token", r.token());
     ArrayNode subs = out.putArray("submissions");
-    for (RewardsReader.Submitted s :
-        reader.submissions(at.serviceManager(), fromBlock, reader.head())) {
-      if (!s.submission().token().equalsIgnoreCase(tk)) {
-        continue;
-      }
-      for (RewardsSubmission.OperatorReward r : s.submission().rewards()) {
-        if (r.operator().equalsIgnoreCase(op)) {
-          earned = earned.add(r.amount());
-          subs.addObject()
-              .put("start", s.submission().startTimestamp())
-              .put("duration", s.submission().duration())
-              .put("amount", r.amount().toString())
-              .put("tx", s.txHash());
-        }
-      }
+    for (OperatorRewards.Paid p : r.submissions()) {
+      subs.addObject()
+          .put("start", p.start())
+          .put("duration", p.duration())
+          .put("amount", p.amount().toString())
+          .put("tx", p.txHash());
     }
-    BigInteger claimed = reader.cumulativeClaimed(op, tk);
-    out.put("earned", earned.toString());
-    out.put("claimed", claimed.toString());
-    out.put("unclaimed", earned.subtract(claimed).max(BigInteger.ZERO).toString());
-    out.put("distribution_roots", reader.distributionRootsLength());
-    out.put("roots_cover_until", reader.currRewardsCalculationEndTimestamp());
-    out.put("operator_split_bips", reader.defaultOperatorSplitBips());
+    out.put("earned", r.earned().toString());
+    out.put("claimed", r.claimed().toString());
+    out.put("unclaimed", r.unclaimed().toString());
+    out.put("distribution_roots", r.distributionRoots());
+    out.put("roots_cover_until", r.rootsCoverUntil());
+    out.put("operator_split_bips", r.operatorSplitBips());
     return out;
   }
 }
