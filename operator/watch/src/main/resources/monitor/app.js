@@ -58,6 +58,9 @@
         : cell(o.sla.missedInARow + ' missed in a row, ejection at ' + o.sla.ejectionAt
           + ' (' + o.sla.missesLeft + ' left)', 'wide' + (o.sla.warning || o.sla.ejectable ? ' warn' : ''),
         o.sla.summary);
+      const rewards = !o.rewards ? cell('—', 'wide')
+        : cell('earned ' + eth(o.rewards.earned) + ' $C, claimed ' + eth(o.rewards.claimed), 'wide',
+          'unclaimed ' + eth(o.rewards.unclaimed) + ' $C (token ' + o.rewards.token + ')');
       const w = o.lastTasks;
       const signed = o.lastSignedTask === null ? null : '#' + o.lastSignedTask + ' at ' + time(o.lastSignedTime);
       return [
@@ -68,6 +71,7 @@
         cell(o.last24h.tasks ? pct(o.last24h.attestationRate) : '—', 'num wide'),
         cell(signed === null ? '—' : '#' + o.lastSignedTask + ' ' + time(o.lastSignedTime).slice(11), 'wide', signed),
         sla,
+        rewards,
         hex(o.operatorId, 'wide'),
       ];
     }));

@@ -2,8 +2,12 @@ package io.cvmavs.chain.rewards;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * One operator's rewards in one token, as the chain says: every operator-directed submission the
@@ -30,24 +34,68 @@ public record OperatorRewards(
   public record Paid(long start, long duration, BigInteger amount, String txHash) {}
 
   /**
+   * Where an operator's rewards are read: the rewards contracts, the fee token and the block
+   * submission scans start at.
+   */
+  public record Source(RewardsContracts contracts, String token, long fromBlock) {
+    /**
+     * From a deployment's addresses ({@code CvmServiceManager}, {@code RewardsCoordinator}, {@code
+     * CvmTaskFees}, {@code CToken}); empty when one is missing or zero (no rewards to show).
+     */
+    public static Optional<Source> of(Map<String, String> addresses, long fromBlock) {
+      List<String> keys =
+          List.of("CvmServiceManager", "RewardsCoordinator", "CvmTaskFees", "CToken");
+      for (String k : keys) {
+        String a = addresses.get(k);
+        if (a == null || !a.startsWith("0x") || new BigInteger(a.substring(2), 16).signum() == 0) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(
+          new Source(
+              new RewardsContracts(
+                  addresses.get("CvmServiceManager"),
+                  addresses.get("RewardsCoordinator"),
+                  addresses.get("CvmTaskFees")),
+              addresses.get("CToken"),
+              fromBlock));
+    }
+  }
+
+  /**
    * Reads the rewards of {@code operator} in {@code token}, scanning the submissions the service
    * manager of {@code at} made from {@code fromBlock} to the head.
    */
   public static OperatorRewards read(
       RewardsReader reader, RewardsContracts at, String operator, String token, long fromBlock) {
     String op = operator.toLowerCase(Locale.ROOT);
+    return readAll(reader, at, List.of(op), token, fromBlock).get(op);
+  }
+
+  /**
+   * {@link #read} for several operators with one scan of the submissions; keyed by lower-case
+   * address.
+   */
+  public static Map<String, OperatorRewards> readAll(
+      RewardsReader reader,
+      RewardsContracts at,
+      Collection<String> operators,
+      String token,
+      long fromBlock) {
     String tk = token.toLowerCase(Locale.ROOT);
-    BigInteger earned = BigInteger.ZERO;
-    List<Paid> paid = new ArrayList<>();
+    Map<String, List<Paid>> paid = new LinkedHashMap<>();
+    for (String o : operators) {
+      paid.put(o.toLowerCase(Locale.ROOT), new ArrayList<>());
+    }
     for (RewardsReader.Submitted s :
         reader.submissions(at.serviceManager(), fromBlock, reader.head())) {
       if (!s.submission().token().equalsIgnoreCase(tk)) {
         continue;
       }
       for (RewardsSubmission.OperatorReward r : s.submission().rewards()) {
-        if (r.operator().equalsIgnoreCase(op)) {
-          earned = earned.add(r.amount());
-          paid.add(
+        List<Paid> to = paid.get(r.operator().toLowerCase(Locale.ROOT));
+        if (to != null) {
+          to.add(
               new Paid(
                   s.submission().startTimestamp(),
                   s.submission().duration(),
@@ -56,16 +104,27 @@ public record OperatorRewards(
         }
       }
     }
-    BigInteger claimed = reader.cumulativeClaimed(op, tk);
-    return new OperatorRewards(
-        op,
-        tk,
-        paid,
-        earned,
-        claimed,
-        earned.subtract(claimed).max(BigInteger.ZERO),
-        reader.distributionRootsLength(),
-        reader.currRewardsCalculationEndTimestamp(),
-        reader.defaultOperatorSplitBips());
+    long roots = reader.distributionRootsLength();
+    long coverUntil = reader.currRewardsCalculationEndTimestamp();
+    int split = reader.defaultOperatorSplitBips();
+    Map<String, OperatorRewards> out = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Paid>> e : paid.entrySet()) {
+      BigInteger earned =
+          e.getValue().stream().map(Paid::amount).reduce(BigInteger.ZERO, BigInteger::add);
+      BigInteger claimed = reader.cumulativeClaimed(e.getKey(), tk);
+      out.put(
+          e.getKey(),
+          new OperatorRewards(
+              e.getKey(),
+              tk,
+              e.getValue(),
+              earned,
+              claimed,
+              earned.subtract(claimed).max(BigInteger.ZERO),
+              roots,
+              coverUntil,
+              split));
+    }
+    return out;
   }
 }

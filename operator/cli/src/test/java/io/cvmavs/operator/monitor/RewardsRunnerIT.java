@@ -2,10 +2,12 @@ package io.cvmavs.operator.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmavs.chain.avs.CvmTask;
+import io.cvmavs.chain.rewards.OperatorRewards;
 import io.cvmavs.chain.rewards.RewardsContracts;
 import io.cvmavs.chain.rewards.RewardsReader;
 import io.cvmavs.chain.rewards.RewardsSubmission;
@@ -20,8 +22,13 @@ import io.cvmavs.operator.rewards.RewardsCommand;
 import io.cvmavs.operator.rewards.RewardsException;
 import io.cvmavs.operator.rewards.RewardsProgress;
 import io.cvmavs.operator.rewards.RewardsRunner;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * responses: it releases the escrowed fees of responded tasks, submits one operator-directed
  * submission split by signed stake (the operator slashed for equivocation gets nothing), posts the
  * root, and never submits twice — not on the next step, and not after its progress file is lost (it
- * reads the chain's submissions first). {@code operator status} shows the rewards {@code cvm-avs
- * rewards} reports.
+ * reads the chain's submissions first). {@code operator status} and the monitor's {@code
+ * /api/operators} show the rewards {@code cvm-avs rewards} reports.
  */
 @WithAnvil
 class RewardsRunnerIT {
@@ -105,8 +112,8 @@ class RewardsRunnerIT {
 
       // `operator status` shows the same rewards as `cvm-avs rewards`: an honest operator earned
       // its 1 $C, the faulty one nothing; without the rewards addresses, "rewards": null.
-      OperatorStatus.RewardsAt rewardsAt =
-          new OperatorStatus.RewardsAt(at, cToken, chain.deploymentBlock());
+      OperatorRewards.Source rewardsAt =
+          new OperatorRewards.Source(at, cToken, chain.deploymentBlock());
       for (int i : new int[] {0, 2}) {
         String op = chain.addresses.get(i);
         JsonNode shown =
@@ -125,6 +132,48 @@ class RewardsRunnerIT {
                   .get("rewards")
                   .isNull())
           .isTrue();
+
+      // The monitor's /api/operators (rewards read from the chain once per refresh) shows them too.
+      try (MonitorService monitor =
+          MonitorService.startForDevnet(
+              URI.create(anvil.rpcUrl()),
+              chain.deploymentFile,
+              dir.resolve("monitor"),
+              "127.0.0.1",
+              0,
+              List.of())) {
+        URI api = monitor.dashboardUrl().orElseThrow().resolve("api/operators");
+        HttpClient http = HttpClient.newHttpClient();
+        await()
+            .atMost(MonitorFixture.WAIT)
+            .untilAsserted(
+                () -> {
+                  JsonArray ops =
+                      new JsonArray(
+                          http.send(
+                                  HttpRequest.newBuilder(api).build(),
+                                  HttpResponse.BodyHandlers.ofString())
+                              .body());
+                  for (int i : new int[] {0, 2}) {
+                    String op = chain.addresses.get(i);
+                    JsonObject rewards =
+                        ops.stream()
+                            .map(JsonObject.class::cast)
+                            .filter(o -> op.equalsIgnoreCase(o.getString("operator")))
+                            .findFirst()
+                            .orElseThrow()
+                            .getJsonObject("rewards");
+                    assertThat(rewards).as("rewards of operator " + i).isNotNull();
+                    ObjectNode reported =
+                        RewardsCommand.report(reader, at, op, cToken, chain.deploymentBlock());
+                    for (String f : List.of("token", "earned", "claimed", "unclaimed")) {
+                      assertThat(rewards.getString(f))
+                          .as(f + " of operator " + i)
+                          .isEqualTo(reported.get(f).asText());
+                    }
+                  }
+                });
+      }
       RewardsProgress saved = RewardsProgress.load(progress).orElseThrow();
       assertThat(saved.lastPeriodEnd()).isEqualTo(first.period().orElseThrow().end());
 

@@ -9,7 +9,6 @@ import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.core.CoreReader;
 import io.cvmavs.chain.rewards.OperatorRewards;
-import io.cvmavs.chain.rewards.RewardsContracts;
 import io.cvmavs.chain.rewards.RewardsReader;
 import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.staking.StakingReader;
@@ -25,36 +24,15 @@ public final class OperatorStatus {
   private OperatorStatus() {}
 
   /**
-   * Where {@code operator status} reads the operator's rewards: the rewards contracts, the fee
-   * token ({@code CToken}) and the block submission scans start at.
+   * Where {@code operator status} reads the operator's rewards: empty ({@code "rewards": null})
+   * when the deployment lacks the RewardsCoordinator, CvmServiceManager, CvmTaskFees or CToken
+   * address (or one is zero), or the config has no start block.
    */
-  public record RewardsAt(RewardsContracts contracts, String token, long fromBlock) {
-    /**
-     * From the config: empty (status shows {@code "rewards": null}) when the deployment lacks the
-     * RewardsCoordinator, CvmServiceManager, CvmTaskFees or CToken address (or one is zero), or has
-     * no start block.
-     */
-    public static Optional<RewardsAt> from(OperatorConfig c) {
-      try {
-        RewardsAt r =
-            new RewardsAt(
-                new RewardsContracts(
-                    c.address("CvmServiceManager"),
-                    c.address("RewardsCoordinator"),
-                    c.address("CvmTaskFees")),
-                c.address("CToken"),
-                c.startBlock());
-        boolean zero =
-            java.util.stream.Stream.of(
-                    r.contracts().serviceManager(),
-                    r.contracts().rewardsCoordinator(),
-                    r.contracts().taskFees(),
-                    r.token())
-                .anyMatch(a -> new BigInteger(a.substring(2), 16).signum() == 0);
-        return zero ? Optional.empty() : Optional.of(r);
-      } catch (ConfigException e) {
-        return Optional.empty();
-      }
+  public static Optional<OperatorRewards.Source> rewardsSource(OperatorConfig c) {
+    try {
+      return OperatorRewards.Source.of(c.addresses(), c.startBlock());
+    } catch (ConfigException e) {
+      return Optional.empty();
     }
   }
 
@@ -68,7 +46,10 @@ public final class OperatorStatus {
    * null}.
    */
   public static ObjectNode read(
-      RegistrationContracts c, RpcClient rpc, String operator, Optional<RewardsAt> rewards) {
+      RegistrationContracts c,
+      RpcClient rpc,
+      String operator,
+      Optional<OperatorRewards.Source> rewards) {
     CoreReader core = c.coreReader(rpc);
     RegistryReader registry = new RegistryReader(rpc, c.registry());
     StakingReader staking = new StakingReader(rpc, c.cStaking());
@@ -130,7 +111,7 @@ public final class OperatorStatus {
       sn.put("summary", sla.summary());
     }
     if (rewards.isPresent()) {
-      RewardsAt r = rewards.get();
+      OperatorRewards.Source r = rewards.get();
       OperatorRewards or =
           OperatorRewards.read(
               new RewardsReader(rpc, r.contracts()),

@@ -49,7 +49,7 @@ public final class StatusCommand implements Callable<Integer> {
                         RegistrationContracts.from(c),
                         rpc,
                         operator.toLowerCase(),
-                        OperatorStatus.RewardsAt.from(c))));
+                        OperatorStatus.rewardsSource(c))));
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 package io.cvmavs.operator.monitor;
 
 import io.cvmavs.chain.avs.LivenessSla;
+import io.cvmavs.chain.rewards.OperatorRewards;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -61,6 +62,7 @@ public final class AttestationHealth {
     boolean ejected;
     boolean livenessWarning;
     LivenessSla sla; // null until read
+    OperatorRewards rewards; // null until read, or without a RewardsCoordinator
 
     OperatorView(String operatorId) {
       this.operatorId = operatorId;
@@ -181,6 +183,36 @@ public final class AttestationHealth {
         .toList();
   }
 
+  /** The addresses of the operators whose health is reported (those known by address). */
+  public synchronized List<String> operatorAddresses() {
+    return operators.values().stream()
+        .filter(o -> o.operator != null && filter.admitsDirectly(o.operator, o.operatorId))
+        .map(o -> o.operator.toLowerCase(java.util.Locale.ROOT))
+        .toList();
+  }
+
+  /** True while a reported operator known by address has no rewards read. */
+  public synchronized boolean rewardsMissing() {
+    return operators.values().stream()
+        .anyMatch(
+            o ->
+                o.operator != null
+                    && o.rewards == null
+                    && filter.admitsDirectly(o.operator, o.operatorId));
+  }
+
+  /** The operators' rewards (by lower-case address) read at the head. */
+  public synchronized void rewards(Map<String, OperatorRewards> byAddress) {
+    for (OperatorView o : operators.values()) {
+      if (o.operator != null) {
+        OperatorRewards r = byAddress.get(o.operator.toLowerCase(java.util.Locale.ROOT));
+        if (r != null) {
+          o.rewards = r;
+        }
+      }
+    }
+  }
+
   /** The task manager's liveness SLA of operator {@code id} at the head. */
   public synchronized void sla(String id, LivenessSla sla) {
     operator(id, null).sla = sla;
@@ -222,7 +254,8 @@ public final class AttestationHealth {
       boolean slashed,
       boolean ejected,
       boolean livenessWarning,
-      LivenessSla sla) {}
+      LivenessSla sla,
+      OperatorRewards rewards) {}
 
   public synchronized List<OperatorHealth> operators() {
     List<OperatorHealth> out = new ArrayList<>();
@@ -274,7 +307,8 @@ public final class AttestationHealth {
               o.slashed,
               o.ejected,
               o.livenessWarning,
-              o.sla));
+              o.sla,
+              o.rewards));
     }
     return out;
   }
@@ -307,7 +341,8 @@ public final class AttestationHealth {
               .put("slashed", h.slashed())
               .put("ejected", h.ejected())
               .put("livenessWarning", h.livenessWarning())
-              .put("sla", slaJson(h.sla())));
+              .put("sla", slaJson(h.sla()))
+              .put("rewards", rewardsJson(h.rewards())));
     }
     return a;
   }
@@ -317,6 +352,22 @@ public final class AttestationHealth {
    * (one more miss makes it ejectable), {@code ejectable}, {@code responses}, {@code summary}; null
    * before the first read.
    */
+  /**
+   * The rewards fields of {@code operator status}: {@code token}, {@code earned}, {@code claimed},
+   * {@code unclaimed} (decimal strings, the token's smallest unit); null before the first read or
+   * without a RewardsCoordinator.
+   */
+  private static JsonObject rewardsJson(OperatorRewards r) {
+    if (r == null) {
+      return null;
+    }
+    return new JsonObject()
+        .put("token", r.token())
+        .put("earned", r.earned().toString())
+        .put("claimed", r.claimed().toString())
+        .put("unclaimed", r.unclaimed().toString());
+  }
+
   private static JsonObject slaJson(LivenessSla s) {
     if (s == null) {
       return null;

@@ -1,6 +1,7 @@
 package io.cvmavs.operator.monitor;
 
 import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.abi.Events;
 import io.cvmavs.chain.avs.CvmTask;
 import io.cvmavs.chain.avs.LivenessSla;
 import io.cvmavs.chain.avs.TaskManagerAbi;
@@ -65,6 +66,7 @@ public final class Monitor {
   private final ConsoleLevel consoleLevel = new ConsoleLevel();
   private final Set<String> warned = new java.util.HashSet<>(); // operatorId@block, this range
   private boolean slaRead;
+  private final String coordinator; // null: no rewards shown
 
   public Monitor(
       MonitorChain chain,
@@ -83,9 +85,16 @@ public final class Monitor {
     t.add(TaskManagerAbi.NEW_TASK_CREATED_TOPIC);
     t.add(TaskManagerAbi.TASK_RESPONDED_TOPIC);
     t.addAll(AlertType.topics());
-    this.topics = List.copyOf(new LinkedHashSet<>(t));
     AlertType.Addresses a = settings.addresses();
-    this.contracts = List.of(a.taskManager(), a.allocationManager(), a.cStaking());
+    List<String> c = new ArrayList<>(List.of(a.taskManager(), a.allocationManager(), a.cStaking()));
+    this.coordinator = chain.rewardsCoordinator().orElse(null);
+    if (coordinator != null) { // its events say when the operators' rewards change
+      c.add(coordinator);
+      t.add(Events.OPERATOR_DIRECTED_OPERATOR_SET_REWARDS_SUBMISSION_CREATED.topic());
+      t.add(Events.REWARDS_CLAIMED.topic());
+    }
+    this.topics = List.copyOf(new LinkedHashSet<>(t));
+    this.contracts = List.copyOf(c);
     Optional<AlertStateStore.State> saved = store.load();
     if (saved.isPresent()) {
       this.state = saved.get();
@@ -151,9 +160,11 @@ public final class Monitor {
       List<Alert> fresh = new ArrayList<>();
       warned.clear(); // a block is in one range only
       boolean responses = false;
+      boolean rewardsChanged = false;
       for (Log log : chain.logs(contracts, topics, position, to)) {
         handle(log, fresh);
         responses |= TaskManagerAbi.TASK_RESPONDED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
+        rewardsChanged |= coordinator != null && coordinator.equalsIgnoreCase(log.getAddress());
       }
       position = to + 1;
       more = to < head;
@@ -175,6 +186,11 @@ public final class Monitor {
           health.sla(id, chain.livenessSla(id, to));
         }
         slaRead = true;
+      }
+      // Rewards: read once per refresh, and only when a submission or claim happened in the range
+      // (or an operator has none yet), not per dashboard request.
+      if (coordinator != null && (rewardsChanged || health.rewardsMissing())) {
+        health.rewards(chain.rewards(health.operatorAddresses()));
       }
       onChange.run();
     }

@@ -1,9 +1,12 @@
 package io.cvmavs.operator.monitor;
 
 import io.cvmavs.chain.avs.LivenessSla;
+import io.cvmavs.chain.rewards.OperatorRewards;
 import java.math.BigInteger;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.web3j.protocol.core.methods.response.Log;
 
 /** The chain reads the monitor needs, and nothing that signs. */
@@ -47,4 +50,20 @@ public interface MonitorChain {
    * block}: the streak of misses, the ejection threshold, whether it is ejectable.
    */
   LivenessSla livenessSla(String operatorId, long block);
+
+  /**
+   * The RewardsCoordinator whose submission and claim events change operators' rewards; empty when
+   * the deployment has none (then {@link #rewards} is never asked).
+   */
+  default Optional<String> rewardsCoordinator() {
+    return Optional.empty();
+  }
+
+  /**
+   * The rewards of {@code operators} (addresses) in the fee token at the head, one scan for all;
+   * keyed by lower-case address. Empty without a RewardsCoordinator.
+   */
+  default Map<String, OperatorRewards> rewards(Collection<String> operators) {
+    return Map.of();
+  }
 }

@@ -1,5 +1,6 @@
 package io.cvmavs.operator.monitor;
 
+import io.cvmavs.chain.rewards.OperatorRewards;
 import io.cvmavs.common.net.HostPort;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.operator.config.OperatorConfigLoader;
@@ -49,7 +50,8 @@ public final class MonitorService implements AutoCloseable {
             config.ethRpcUrl(),
             config.addresses().get("CvmRegistry"),
             config.alertAddresses().taskManager(),
-            config.startBlock());
+            config.startBlock(),
+            OperatorRewards.Source.of(config.addresses(), config.startBlock()));
     config
         .chainId()
         .filter(id -> id != chain.chainId())

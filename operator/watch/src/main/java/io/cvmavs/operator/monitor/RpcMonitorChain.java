@@ -6,16 +6,20 @@ import io.cvmavs.chain.avs.LivenessSla;
 import io.cvmavs.chain.avs.OperatorSetReader;
 import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.avs.TaskManagerReader;
+import io.cvmavs.chain.rewards.OperatorRewards;
+import io.cvmavs.chain.rewards.RewardsReader;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.LogScanner;
 import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.chain.rpc.Transactor;
 import java.math.BigInteger;
 import java.net.URI;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
@@ -32,9 +36,21 @@ public final class RpcMonitorChain implements MonitorChain {
   private final Map<Long, Long> timestamps = new ConcurrentHashMap<>();
   private final OperatorSetReader operatorSets;
   private final TaskManagerReader taskManager;
+  private final Optional<OperatorRewards.Source> rewardsAt;
+  private final RewardsReader rewardsReader; // null without rewardsAt
 
   public RpcMonitorChain(
       URI rpcUrl, String registryAddress, String taskManagerAddress, long fromBlock) {
+    this(rpcUrl, registryAddress, taskManagerAddress, fromBlock, Optional.empty());
+  }
+
+  /** With {@code rewards}: also the operators' rewards ({@link #rewards}). */
+  public RpcMonitorChain(
+      URI rpcUrl,
+      String registryAddress,
+      String taskManagerAddress,
+      long fromBlock,
+      Optional<OperatorRewards.Source> rewards) {
     RpcClient rpc = ChainAccess.read(rpcUrl, java.util.Optional.empty());
     this.web3j = rpc.web3j();
     this.chainId = rpc.chainId();
@@ -42,6 +58,23 @@ public final class RpcMonitorChain implements MonitorChain {
     this.taskManager = new TaskManagerReader(rpc, taskManagerAddress);
     this.scanner = rpc.logs();
     this.operatorSets = new OperatorSetReader(registry, fromBlock);
+    this.rewardsAt = rewards;
+    this.rewardsReader = rewards.map(r -> new RewardsReader(rpc, r.contracts())).orElse(null);
+  }
+
+  @Override
+  public Optional<String> rewardsCoordinator() {
+    return rewardsAt.map(r -> r.contracts().rewardsCoordinator());
+  }
+
+  @Override
+  public Map<String, OperatorRewards> rewards(Collection<String> operators) {
+    if (rewardsAt.isEmpty() || operators.isEmpty()) {
+      return Map.of();
+    }
+    OperatorRewards.Source r = rewardsAt.get();
+    return OperatorRewards.readAll(
+        rewardsReader, r.contracts(), operators, r.token(), r.fromBlock());
   }
 
   @Override
