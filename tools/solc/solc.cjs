@@ -6,8 +6,18 @@
 //   solc [--base-path P] [--include-path P]... [--allow-paths P] --standard-json   (input JSON on stdin)
 // --allow-paths is accepted and ignored (imports are resolved only below base/include paths anyway).
 // Only the compiler's JSON goes to stdout: forge parses stdout as JSON.
+//
+// Compiler outputs are cached by content (like ccache): the key is SHA-256 of the solcjs version and the whole
+// standard-json input (which holds every source's text and the settings), the value the compiler's output, gzipped,
+// under ${XDG_CACHE_HOME:-~/.cache}/cvm-avs/solc (the 8 newest kept). The output depends on nothing else: forge passes
+// every source in the input, so no file is read from disk; a compile that did read one through the import callback,
+// or that reported an error, is not stored. A fresh clone of sources compiled before on this machine skips solcjs
+// (182 s on one core for the whole project). CVMAVS_SOLC_CACHE=off turns the cache off.
+const crypto = require('crypto');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
+const zlib = require('zlib');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const solc = require(require.resolve('solc', { paths: [repoRoot] }));
@@ -58,13 +68,15 @@ function parseArgs(argv) {
   return opts;
 }
 
-function importResolver(opts) {
+function importResolver(opts, onRead) {
   const roots = [opts.basePath || process.cwd(), ...opts.includePaths].map((p) => path.resolve(p));
   return (importPath) => {
     const candidates = path.isAbsolute(importPath) ? [importPath] : roots.map((r) => path.join(r, importPath));
     for (const candidate of candidates) {
       try {
-        return { contents: fs.readFileSync(candidate, 'utf8') };
+        const contents = fs.readFileSync(candidate, 'utf8');
+        onRead();
+        return { contents };
       } catch (e) {
         if (e.code !== 'ENOENT') return { error: `${candidate}: ${e.message}` };
       }
@@ -80,6 +92,72 @@ if (opts.version) {
 }
 if (!opts.standardJson) fail('only --standard-json compilation is supported');
 
+// ---- the content-addressed output cache ----
+const KEEP = 8;
+
+function cacheDir() {
+  const setting = process.env.CVMAVS_SOLC_CACHE;
+  if (setting === 'off' || setting === '0' || setting === 'false') return null;
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'cvm-avs', 'solc');
+}
+
+function cacheKey(input) {
+  return crypto.createHash('sha256').update(solc.version()).update('\0').update(input).digest('hex');
+}
+
+function cached(dir, key) {
+  try {
+    const file = path.join(dir, `${key}.json.gz`);
+    const output = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8');
+    const now = new Date();
+    fs.utimesSync(file, now, now); // most recently used: kept longest
+    return output;
+  } catch (e) {
+    return null; // absent or unreadable (a truncated file fails gunzip's check): compile
+  }
+}
+
+function hasErrors(output) {
+  try {
+    return (JSON.parse(output).errors || []).some((e) => e.severity === 'error');
+  } catch (e) {
+    return true;
+  }
+}
+
+function store(dir, key, output) {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${key}.json.gz`);
+    const tmp = `${file}.${process.pid}.tmp`;
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, zlib.gzipSync(output, { level: 1 }));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+    const entries = fs.readdirSync(dir)
+      .filter((n) => n.endsWith('.json.gz'))
+      .map((n) => ({ n, t: fs.statSync(path.join(dir, n)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    for (const old of entries.slice(KEEP)) fs.rmSync(path.join(dir, old.n), { force: true });
+  } catch (e) {
+    process.stderr.write(`solc wrapper: compiler cache not written (${e.message})\n`);
+  }
+}
+
 const input = fs.readFileSync(0, 'utf8');
-const output = solc.compile(input, { import: importResolver(opts) });
-process.stdout.write(output);
+const dir = cacheDir();
+const key = dir ? cacheKey(input) : null;
+const hit = dir ? cached(dir, key) : null;
+if (hit !== null) {
+  process.stdout.write(hit);
+} else {
+  let readFromDisk = false;
+  const output = solc.compile(input, { import: importResolver(opts, () => { readFromDisk = true; }) });
+  if (dir && !readFromDisk && !hasErrors(output)) store(dir, key, output);
+  process.stdout.write(output);
+}

@@ -66,6 +66,13 @@ public final class ForgeDeploy {
     }
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("DEPLOYMENTS_OUT", out.toString());
+    // forge records a broadcast under <broadcast>/Deploy.s.sol/<chain id>/: one folder per
+    // deployment, so that
+    // deployments to several anvils with the same chain id (tests in parallel forks) never write
+    // the same file.
+    env.putIfAbsent(
+        "FOUNDRY_BROADCAST",
+        Path.of("target", "forge-broadcast", "deploy-" + UUID.randomUUID()).toString());
     String output =
         ToolRun.run(
             List.of(
