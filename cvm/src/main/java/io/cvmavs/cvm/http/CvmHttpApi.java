@@ -640,7 +640,17 @@ public final class CvmHttpApi extends VerticleBase {
           "sources",
           "it reads " + chains + "; a block covers one");
     }
-    String chainName = chains.iterator().next();
+    return buildBlock(hash, m, chains.iterator().next(), from, to);
+  }
+
+  /**
+   * Builds, stores and publishes the block of {@code [from, to]} on the manuscript's head: its
+   * dataset sinks only, the timestamp of chain block {@code to}. One build at a time per server, so
+   * HTTP builds and the follow mode never race for the head.
+   */
+  private synchronized ObjectNode buildBlock(
+      byte[] hash, Manuscript m, String chainName, long from, long to) {
+    String hashHex = HeaderJson.hex(hash);
     Optional<CvmBlockHeader> head = store.head(hash);
     if (head.isPresent() && from != head.get().input().toBlock() + 1) {
       throw new HttpError(
@@ -675,6 +685,57 @@ public final class CvmHttpApi extends VerticleBase {
     ObjectNode header = HeaderJson.write(block.header());
     publish(hashHex.toLowerCase(Locale.ROOT), block.header().height(), header);
     return header;
+  }
+
+  /**
+   * Follow mode: for every registered manuscript that reads only {@code chainName}, builds each
+   * next block of {@code span} chain blocks that ends at or below {@code ingestedTo} (all of it
+   * ingested), on its head, exactly as {@code POST /manuscripts/{hash}/blocks} does (same
+   * timestamps, events). A manuscript without blocks starts at {@code firstBlock}; one with blocks
+   * continues after its head's range, so a restarted server neither rebuilds nor skips a range. A
+   * manuscript whose build fails is logged and tried again on the next call.
+   *
+   * @return the headers built, in order
+   */
+  public List<CvmBlockHeader> buildFollowing(
+      String chainName, long firstBlock, long span, long ingestedTo) {
+    if (span < 1 || firstBlock < 0) {
+      throw new IllegalArgumentException("span must be positive and the first block >= 0");
+    }
+    List<CvmBlockHeader> built = new ArrayList<>();
+    for (byte[] hash : store.manuscriptHashes()) {
+      Manuscript m;
+      try {
+        m = manuscript(hash);
+      } catch (RuntimeException e) {
+        LOG.warn("follow: manuscript {} does not parse: {}", HeaderJson.hex(hash), e.getMessage());
+        continue;
+      }
+      if (!m.sources().stream().allMatch(s -> s.chain().equals(chainName))) {
+        continue;
+      }
+      while (true) {
+        long from = store.head(hash).map(h -> h.input().toBlock() + 1).orElse(firstBlock);
+        long to = from + span - 1;
+        if (to > ingestedTo) {
+          break;
+        }
+        try {
+          buildBlock(hash, m, chainName, from, to);
+          built.add(store.head(hash).orElseThrow());
+        } catch (RuntimeException e) {
+          LOG.warn(
+              "follow: block of {} ({} blocks {}-{}) not built: {}",
+              m.name(),
+              chainName,
+              from,
+              to,
+              e.getMessage());
+          break;
+        }
+      }
+    }
+    return built;
   }
 
   private JsonNode listBlocks(RoutingContext ctx) {
