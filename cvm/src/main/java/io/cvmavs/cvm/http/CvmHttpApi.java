@@ -183,6 +183,7 @@ public final class CvmHttpApi extends VerticleBase {
   private final ChainRanges chain;
   private final Config config;
   private final RateLimiter limiter;
+  private final LongSupplier clock;
   private final CvmBlockBuilder builder = new CvmBlockBuilder();
   private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
   private final Deque<Event> recent = new ArrayDeque<>();
@@ -196,7 +197,7 @@ public final class CvmHttpApi extends VerticleBase {
     this(store, runner, chain, config, System::nanoTime);
   }
 
-  /** With an injected clock for the rate limit. */
+  /** With an injected clock for the rate limit and the time limit of record scans. */
   public CvmHttpApi(
       CvmBlockStore store,
       ManuscriptRunner runner,
@@ -208,6 +209,7 @@ public final class CvmHttpApi extends VerticleBase {
     this.chain = chain;
     this.config = config;
     this.limiter = new RateLimiter(config.requestsPerMinute(), nanoTime);
+    this.clock = nanoTime;
   }
 
   /** The port the server listens on (after start). */
@@ -1009,7 +1011,7 @@ public final class CvmHttpApi extends VerticleBase {
     RecordQuery query = RecordQuery.parse(ctx.queryParams().entries(), ds.columns());
     int offset = offset(ctx);
     int limit = limit(ctx, 100);
-    long deadline = System.nanoTime() + config.readTimeout().toNanos();
+    long deadline = clock.getAsLong() + config.readTimeout().toNanos();
     List<Hit> hits = new ArrayList<>();
     String blockHash = HeaderJson.hex(block.header().hash());
     for (int i = 0; i < ds.size(); i++) {
@@ -1055,7 +1057,7 @@ public final class CvmHttpApi extends VerticleBase {
         cursorParam.isEmpty()
             ? new Cursor(store.head(m).map(CvmBlockHeader::height).orElse(-1L), 0, 0, 0)
             : Cursor.decode(cursorParam.get(0), ordered);
-    long deadline = System.nanoTime() + config.readTimeout().toNanos();
+    long deadline = clock.getAsLong() + config.readTimeout().toNanos();
     List<String> columns = null;
     RecordQuery query = null;
     List<Hit> hits = new ArrayList<>();
@@ -1167,8 +1169,8 @@ public final class CvmHttpApi extends VerticleBase {
     }
   }
 
-  private static void checkDeadline(long i, long deadline) {
-    if ((i & 1023) == 0 && System.nanoTime() > deadline) {
+  private void checkDeadline(long i, long deadline) {
+    if ((i & 1023) == 0 && clock.getAsLong() > deadline) {
       throw new HttpError(
           503, "read timed out", null, "the scan took too long; narrow it (filters, limit)");
     }

@@ -357,6 +357,32 @@ class CvmHttpApiTest {
     assertThat(file.getParent()).doesNotExist();
   }
 
+  /** A record scan that takes longer than the read time limit is a JSON 503, not a long wait. */
+  @Test
+  void aScanLongerThanTheReadTimeLimitIsAnswered503() throws Exception {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    // every look at the clock is 11 s later: the first deadline check of a scan is past 10 s
+    String slow =
+        startServer(
+            "blocks-slow",
+            config().withLimits(600, 1000, Duration.ofSeconds(10)),
+            () -> now.addAndGet(Duration.ofSeconds(11).toNanos()));
+    String m = send(slow, "POST", "/manuscripts", DECODE).body().path("manuscriptHash").asText();
+    String hash =
+        send(slow, "POST", "/manuscripts/" + m + "/blocks", "{\"fromBlock\": 0, \"toBlock\": 9}")
+            .body()
+            .path("blockHash")
+            .asText();
+    for (String path :
+        List.of(
+            "/blocks/" + hash + "/datasets/attested/records",
+            "/manuscripts/" + m + "/datasets/attested/records")) {
+      Reply timedOut = send(slow, "GET", path, null);
+      assertThat(timedOut.status()).as(path).isEqualTo(503);
+      assertThat(timedOut.body().path("error").asText()).isEqualTo("read timed out");
+    }
+  }
+
   @Test
   void limitsEachClientsRequestsPerMinute() throws Exception {
     java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
