@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cvm benchmark harness (docs/BENCHMARKS.md, "## cvm"). Usage: cvm/bench.sh [merkle|decode|block|flink [LOGS]|parquet [ROWS]|ingest|all]
+# cvm benchmark harness (docs/BENCHMARKS.md, "## cvm"). Usage: cvm/bench.sh [merkle|decode|block|flink [LOGS]|parquet [ROWS]|ingest|records [BLOCKS]|all]
 # or cvm/bench.sh stream [BLOCKS] [BLOCK_MS] [CONFIRMATIONS]: streamed manuscript freshness on anvil + PostgreSQL (not in all).
 # `flink LOGS` also runs DuckDB (org.duckdb:duckdb_jdbc, test scope) on the same rows and prints both in rows per
 # CPU-second with the ratio. Builds the test classes, then runs io.cvmavs.cvm.bench.CvmBenchmarks in its own JVM (Flink cannot run inside Maven).

@@ -19,6 +19,7 @@ import io.cvmavs.cvm.engine.RunOptions;
 import io.cvmavs.cvm.engine.RunResult;
 import io.cvmavs.cvm.ingest.SegmentStore;
 import io.cvmavs.cvm.ingest.SourceCommitment;
+import io.cvmavs.cvm.lake.ParquetTables;
 import io.cvmavs.cvm.manuscript.Manuscript;
 import io.cvmavs.cvm.manuscript.ManuscriptException;
 import io.cvmavs.cvm.manuscript.ManuscriptParser;
@@ -182,6 +183,7 @@ public final class CvmHttpApi extends VerticleBase {
   private final ChainRanges chain;
   private final Config config;
   private final RateLimiter limiter;
+  private final LongSupplier clock;
   private final CvmBlockBuilder builder = new CvmBlockBuilder();
   private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
   private final Deque<Event> recent = new ArrayDeque<>();
@@ -195,7 +197,7 @@ public final class CvmHttpApi extends VerticleBase {
     this(store, runner, chain, config, System::nanoTime);
   }
 
-  /** With an injected clock for the rate limit. */
+  /** With an injected clock for the rate limit and the time limit of record scans. */
   public CvmHttpApi(
       CvmBlockStore store,
       ManuscriptRunner runner,
@@ -207,6 +209,7 @@ public final class CvmHttpApi extends VerticleBase {
     this.chain = chain;
     this.config = config;
     this.limiter = new RateLimiter(config.requestsPerMinute(), nanoTime);
+    this.clock = nanoTime;
   }
 
   /** The port the server listens on (after start). */
@@ -290,7 +293,11 @@ public final class CvmHttpApi extends VerticleBase {
   }
 
   /** A result that is not JSON: a body with its content type. */
-  record Raw(String contentType, String body) {}
+  record Raw(String contentType, byte[] body) {
+    Raw(String contentType, String text) {
+      this(contentType, text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
 
   private void rateLimit(RoutingContext ctx) {
     String client = clientId(ctx);
@@ -389,11 +396,17 @@ public final class CvmHttpApi extends VerticleBase {
     if (ctx.response().ended()) {
       return;
     }
+    if (body instanceof FormattedAnswer formatted) {
+      if (formatted.next != null) {
+        ctx.response().putHeader("X-Next-Page", formatted.next);
+      }
+      body = formatted.raw;
+    }
     if (body instanceof Raw raw) {
       ctx.response()
           .setStatusCode(status)
           .putHeader("Content-Type", raw.contentType())
-          .end(raw.body());
+          .end(Buffer.buffer(raw.body()));
     } else {
       send(ctx.response(), status, (JsonNode) body);
     }
@@ -629,7 +642,17 @@ public final class CvmHttpApi extends VerticleBase {
           "sources",
           "it reads " + chains + "; a block covers one");
     }
-    String chainName = chains.iterator().next();
+    return buildBlock(hash, m, chains.iterator().next(), from, to);
+  }
+
+  /**
+   * Builds, stores and publishes the block of {@code [from, to]} on the manuscript's head: its
+   * dataset sinks only, the timestamp of chain block {@code to}. One build at a time per server, so
+   * HTTP builds and the follow mode never race for the head.
+   */
+  private synchronized ObjectNode buildBlock(
+      byte[] hash, Manuscript m, String chainName, long from, long to) {
+    String hashHex = HeaderJson.hex(hash);
     Optional<CvmBlockHeader> head = store.head(hash);
     if (head.isPresent() && from != head.get().input().toBlock() + 1) {
       throw new HttpError(
@@ -664,6 +687,57 @@ public final class CvmHttpApi extends VerticleBase {
     ObjectNode header = HeaderJson.write(block.header());
     publish(hashHex.toLowerCase(Locale.ROOT), block.header().height(), header);
     return header;
+  }
+
+  /**
+   * Follow mode: for every registered manuscript that reads only {@code chainName}, builds each
+   * next block of {@code span} chain blocks that ends at or below {@code ingestedTo} (all of it
+   * ingested), on its head, exactly as {@code POST /manuscripts/{hash}/blocks} does (same
+   * timestamps, events). A manuscript without blocks starts at {@code firstBlock}; one with blocks
+   * continues after its head's range, so a restarted server neither rebuilds nor skips a range. A
+   * manuscript whose build fails is logged and tried again on the next call.
+   *
+   * @return the headers built, in order
+   */
+  public List<CvmBlockHeader> buildFollowing(
+      String chainName, long firstBlock, long span, long ingestedTo) {
+    if (span < 1 || firstBlock < 0) {
+      throw new IllegalArgumentException("span must be positive and the first block >= 0");
+    }
+    List<CvmBlockHeader> built = new ArrayList<>();
+    for (byte[] hash : store.manuscriptHashes()) {
+      Manuscript m;
+      try {
+        m = manuscript(hash);
+      } catch (RuntimeException e) {
+        LOG.warn("follow: manuscript {} does not parse: {}", HeaderJson.hex(hash), e.getMessage());
+        continue;
+      }
+      if (!m.sources().stream().allMatch(s -> s.chain().equals(chainName))) {
+        continue;
+      }
+      while (true) {
+        long from = store.head(hash).map(h -> h.input().toBlock() + 1).orElse(firstBlock);
+        long to = from + span - 1;
+        if (to > ingestedTo) {
+          break;
+        }
+        try {
+          buildBlock(hash, m, chainName, from, to);
+          built.add(store.head(hash).orElseThrow());
+        } catch (RuntimeException e) {
+          LOG.warn(
+              "follow: block of {} ({} blocks {}-{}) not built: {}",
+              m.name(),
+              chainName,
+              from,
+              to,
+              e.getMessage());
+          break;
+        }
+      }
+    }
+    return built;
   }
 
   private JsonNode listBlocks(RoutingContext ctx) {
@@ -755,6 +829,15 @@ public final class CvmHttpApi extends VerticleBase {
   /** A matching record: where it is, and its values. */
   private record Hit(long height, String blockHash, int index, Object[] row, byte[] record) {}
 
+  /** The answer formats of the records routes. */
+  enum Format {
+    JSON,
+    CSV,
+    PARQUET
+  }
+
+  static final String PARQUET_TYPE = "application/vnd.apache.parquet";
+
   private JsonNode recordsOrCsv(
       RoutingContext ctx,
       List<String> columns,
@@ -762,7 +845,8 @@ public final class CvmHttpApi extends VerticleBase {
       long total,
       String next,
       boolean acrossBlocks) {
-    if (csv(ctx)) {
+    Format format = format(ctx);
+    if (format == Format.CSV) {
       StringBuilder sb = new StringBuilder();
       List<String> header = new ArrayList<>();
       if (acrossBlocks) {
@@ -784,7 +868,11 @@ public final class CvmHttpApi extends VerticleBase {
         sb.append(fields.stream().map(CvmHttpApi::csvField).collect(Collectors.joining(",")))
             .append("\r\n");
       }
-      throw new CsvAnswer(sb.toString());
+      throw new FormattedAnswer(new Raw("text/csv; charset=utf-8", sb.toString()), next);
+    }
+    if (format == Format.PARQUET) {
+      throw new FormattedAnswer(
+          new Raw(PARQUET_TYPE, parquet(ctx.pathParam("name"), columns, page, acrossBlocks)), next);
     }
     ObjectNode out = JSON.createObjectNode();
     if (total >= 0) {
@@ -811,29 +899,103 @@ public final class CvmHttpApi extends VerticleBase {
     return out;
   }
 
-  /** Carries a CSV answer out of the JSON-typed record code. */
-  private static final class CsvAnswer extends RuntimeException {
-    final String body;
+  /**
+   * A page as one Parquet file (message = the dataset's name): {@code height} (across blocks) and
+   * {@code index} INT64, then the dataset's columns. A column whose values on the page are all
+   * integers is INT64, all doubles DOUBLE, all booleans BOOLEAN (all NULL: STRING); anything else
+   * (decimals such as uint256 amounts, text, bytes, timestamps, dates, mixed types) is a UTF-8
+   * STRING with the text of the JSON {@code values}. NULL stays NULL.
+   */
+  private static byte[] parquet(
+      String name, List<String> columns, List<Hit> page, boolean acrossBlocks) {
+    int extra = acrossBlocks ? 2 : 1;
+    List<Object[]> decoded =
+        page.stream().map(h -> io.cvmavs.cvm.proof.CanonicalDecoding.decode(h.record())).toList();
+    List<ParquetTables.Field> fields = new ArrayList<>();
+    if (acrossBlocks) {
+      fields.add(new ParquetTables.Field("height", ParquetTables.Type.INT64));
+    }
+    fields.add(new ParquetTables.Field("index", ParquetTables.Type.INT64));
+    List<ParquetTables.Type> types = new ArrayList<>();
+    for (int c = 0; c < columns.size(); c++) {
+      Class<?> only = null;
+      boolean mixed = false;
+      for (Object[] row : decoded) {
+        Object v = row[c];
+        if (v != null) {
+          mixed |= only != null && only != v.getClass();
+          only = v.getClass();
+        }
+      }
+      ParquetTables.Type t =
+          mixed || only == null
+              ? ParquetTables.Type.STRING
+              : only == Long.class
+                  ? ParquetTables.Type.INT64
+                  : only == Double.class
+                      ? ParquetTables.Type.DOUBLE
+                      : only == Boolean.class
+                          ? ParquetTables.Type.BOOLEAN
+                          : ParquetTables.Type.STRING;
+      types.add(t);
+      fields.add(new ParquetTables.Field(columns.get(c), t));
+    }
+    List<Object[]> rows = new ArrayList<>(page.size());
+    for (int r = 0; r < page.size(); r++) {
+      Hit h = page.get(r);
+      Object[] row = new Object[extra + columns.size()];
+      if (acrossBlocks) {
+        row[0] = h.height();
+      }
+      row[extra - 1] = (long) h.index();
+      JsonNode values = RecordProofJson.values(h.record());
+      for (int c = 0; c < columns.size(); c++) {
+        Object v = decoded.get(r)[c];
+        row[extra + c] =
+            v == null
+                ? null
+                : types.get(c) == ParquetTables.Type.STRING ? values.get(c).asText() : v;
+      }
+      rows.add(row);
+    }
+    return ParquetTables.toBytes(name, fields, rows);
+  }
 
-    CsvAnswer(String body) {
+  /** Carries a CSV or Parquet answer (and its next page) out of the JSON-typed record code. */
+  private static final class FormattedAnswer extends RuntimeException {
+    final transient Raw raw;
+    final String next;
+
+    FormattedAnswer(Raw raw, String next) {
       super(null, null, false, false);
-      this.body = body;
+      this.raw = raw;
+      this.next = next;
     }
   }
 
-  private static boolean csv(RoutingContext ctx) {
+  private static Format format(RoutingContext ctx) {
     List<String> format = ctx.queryParam("format");
     if (!format.isEmpty()) {
       return switch (format.get(0)) {
-        case "csv" -> true;
-        case "json" -> false;
+        case "csv" -> Format.CSV;
+        case "parquet" -> Format.PARQUET;
+        case "json" -> Format.JSON;
         default ->
             throw new HttpError(
-                400, "invalid format", "format", "use json or csv, got '" + format.get(0) + "'");
+                400,
+                "invalid format",
+                "format",
+                "use json, csv or parquet, got '" + format.get(0) + "'");
       };
     }
     String accept = ctx.request().getHeader("Accept");
-    return accept != null && accept.contains("text/csv");
+    if (accept != null && accept.contains("text/csv")) {
+      return Format.CSV;
+    }
+    if (accept != null && accept.contains(PARQUET_TYPE)) {
+      return Format.PARQUET;
+    }
+    return Format.JSON;
   }
 
   static String csvField(String s) {
@@ -849,7 +1011,7 @@ public final class CvmHttpApi extends VerticleBase {
     RecordQuery query = RecordQuery.parse(ctx.queryParams().entries(), ds.columns());
     int offset = offset(ctx);
     int limit = limit(ctx, 100);
-    long deadline = System.nanoTime() + config.readTimeout().toNanos();
+    long deadline = clock.getAsLong() + config.readTimeout().toNanos();
     List<Hit> hits = new ArrayList<>();
     String blockHash = HeaderJson.hex(block.header().hash());
     for (int i = 0; i < ds.size(); i++) {
@@ -872,7 +1034,10 @@ public final class CvmHttpApi extends VerticleBase {
 
   /**
    * Records of one dataset across every block of a manuscript, filtered and ordered, a page at a
-   * time. The cursor pins the head height of the first page, so later blocks do not shift pages.
+   * time. The cursor pins the head height of the first page, so later blocks do not shift pages. In
+   * the natural order (height, then canonical order) the cursor holds the position of the next
+   * record, so a page reads only the blocks from there until it is full; with {@code order=} every
+   * block up to the pinned head is read (the order is global) and the cursor holds an offset.
    */
   private Object recordsAcrossBlocks(RoutingContext ctx) {
     byte[] m = unhex(ctx.pathParam("hash"), "hash");
@@ -886,24 +1051,21 @@ public final class CvmHttpApi extends VerticleBase {
           "manuscript " + ctx.pathParam("hash") + " has no dataset '" + name + "'");
     }
     int limit = limit(ctx, 100);
-    long top;
-    long offset;
-    List<String> cursor = ctx.queryParam("cursor");
-    if (cursor.isEmpty()) {
-      top = store.head(m).map(CvmBlockHeader::height).orElse(-1L);
-      offset = 0;
-    } else {
-      long[] c = decodeCursor(cursor.get(0));
-      top = c[0];
-      offset = c[1];
-    }
-    long deadline = System.nanoTime() + config.readTimeout().toNanos();
+    boolean ordered = ctx.queryParams().contains("order");
+    List<String> cursorParam = ctx.queryParam("cursor");
+    Cursor cursor =
+        cursorParam.isEmpty()
+            ? new Cursor(store.head(m).map(CvmBlockHeader::height).orElse(-1L), 0, 0, 0)
+            : Cursor.decode(cursorParam.get(0), ordered);
+    long deadline = clock.getAsLong() + config.readTimeout().toNanos();
     List<String> columns = null;
     RecordQuery query = null;
     List<Hit> hits = new ArrayList<>();
     Map<String, CanonicalDataset> datasets = new java.util.HashMap<>();
     long scanned = 0;
-    for (long h = 0; h <= top; h++) {
+    String next = null;
+    scan:
+    for (long h = ordered ? 0 : cursor.height(); h <= cursor.top(); h++) {
       CvmBlock block = store.block(store.blockHashAt(m, h).orElseThrow()).orElseThrow();
       CanonicalDataset ds = dataset(block, name);
       if (columns == null) {
@@ -912,27 +1074,34 @@ public final class CvmHttpApi extends VerticleBase {
       }
       String blockHash = HeaderJson.hex(block.header().hash());
       datasets.put(blockHash, ds);
-      for (int i = 0; i < ds.size(); i++) {
+      int first = !ordered && h == cursor.height() ? cursor.index() : 0;
+      for (int i = first; i < ds.size(); i++) {
         checkDeadline(scanned++, deadline);
         Object[] row = ds.row(i);
         if (query.matches(row)) {
+          if (!ordered && hits.size() == limit) {
+            next = new Cursor(cursor.top(), h, i, 0).encode();
+            break scan; // natural order: the page is complete, the next one starts here
+          }
           hits.add(new Hit(h, blockHash, i, row, null));
         }
-      }
-      if (!query.ordered() && hits.size() > offset + limit) {
-        break; // natural order: the page is complete
       }
     }
     if (columns == null) {
       columns = List.of();
       RecordQuery.parse(ctx.queryParams().entries(), columns);
     }
-    if (query != null && query.ordered()) {
+    int from = 0;
+    int to = hits.size();
+    if (ordered && query != null) {
       RecordQuery q = query;
       hits.sort((a, b) -> q.comparator().compare(a.row(), b.row()));
+      from = (int) Math.min(cursor.offset(), hits.size());
+      to = (int) Math.min(hits.size(), cursor.offset() + limit);
+      if (to < hits.size()) {
+        next = new Cursor(cursor.top(), 0, 0, to).encode();
+      }
     }
-    int from = (int) Math.min(offset, hits.size());
-    int to = (int) Math.min(hits.size(), offset + limit);
     List<Hit> page =
         hits.subList(from, to).stream()
             .map(
@@ -944,45 +1113,64 @@ public final class CvmHttpApi extends VerticleBase {
                         h.row(),
                         datasets.get(h.blockHash()).record(h.index())))
             .toList();
-    String next = to < hits.size() ? encodeCursor(top, to) : null;
     List<String> cols = columns;
-    return answer(() -> recordsOrCsv(ctx, cols, page, -1, next, true));
+    String nextPage = next;
+    return answer(() -> recordsOrCsv(ctx, cols, page, -1, nextPage, true));
+  }
+
+  /**
+   * A page position across blocks: {@code top} is the head height the first page saw; in the
+   * natural order the next record is record {@code index} of block {@code height}, with {@code
+   * order=} the next page starts {@code offset} records into the ordered matches.
+   */
+  private record Cursor(long top, long height, int index, long offset) {
+    String encode() {
+      String text =
+          offset > 0 ? "o1:" + top + ":" + offset : "p1:" + top + ":" + height + ":" + index;
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static Cursor decode(String cursor, boolean ordered) {
+      try {
+        String[] p =
+            new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(":");
+        if (ordered && p.length == 3 && p[0].equals("o1")) {
+          long top = Long.parseLong(p[1]);
+          long offset = Long.parseLong(p[2]);
+          if (top >= -1 && offset >= 0) {
+            return new Cursor(top, 0, 0, offset);
+          }
+        } else if (!ordered && p.length == 4 && p[0].equals("p1")) {
+          long top = Long.parseLong(p[1]);
+          long height = Long.parseLong(p[2]);
+          int index = Integer.parseInt(p[3]);
+          if (top >= -1 && height >= 0 && height <= top + 1 && index >= 0) {
+            return new Cursor(top, height, index, 0);
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        // falls through to the error below
+      }
+      throw new HttpError(
+          400,
+          "invalid cursor",
+          "cursor",
+          "pass the 'next' value of the previous page unchanged, with the same order");
+    }
   }
 
   private static Object answer(java.util.function.Supplier<JsonNode> json) {
     try {
       return json.get();
-    } catch (CsvAnswer csv) {
-      return new Raw("text/csv; charset=utf-8", csv.body);
+    } catch (FormattedAnswer formatted) {
+      return formatted;
     }
   }
 
-  private static String encodeCursor(long top, long offset) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(("v1:" + top + ":" + offset).getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static long[] decodeCursor(String cursor) {
-    try {
-      String[] p =
-          new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(":");
-      if (p.length == 3 && p[0].equals("v1")) {
-        long top = Long.parseLong(p[1]);
-        long offset = Long.parseLong(p[2]);
-        if (top >= -1 && offset >= 0) {
-          return new long[] {top, offset};
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      // falls through to the error below
-    }
-    throw new HttpError(
-        400, "invalid cursor", "cursor", "pass the 'next' value of the previous page unchanged");
-  }
-
-  private static void checkDeadline(long i, long deadline) {
-    if ((i & 1023) == 0 && System.nanoTime() > deadline) {
+  private void checkDeadline(long i, long deadline) {
+    if ((i & 1023) == 0 && clock.getAsLong() > deadline) {
       throw new HttpError(
           503, "read timed out", null, "the scan took too long; narrow it (filters, limit)");
     }

@@ -198,12 +198,26 @@ public final class Ingestor {
    * every {@code poll}, until {@code stop} says so. Returns the next block to ingest.
    */
   public long follow(long from, Duration poll, BooleanSupplier stop, Sleeper sleeper) {
+    return follow(from, poll, stop, sleeper, to -> {});
+  }
+
+  /**
+   * As {@link #follow(long, Duration, BooleanSupplier, Sleeper)}, calling {@code ingested} with the
+   * last block stored after each ingested range (all of {@code [from, that block]} is stored).
+   */
+  public long follow(
+      long from,
+      Duration poll,
+      BooleanSupplier stop,
+      Sleeper sleeper,
+      java.util.function.LongConsumer ingested) {
     long next = from;
     while (!stop.getAsBoolean()) {
       long safeHead = source.latestBlockNumberChecked() - confirmations;
       if (safeHead >= next) {
         ingest(next, safeHead);
         next = safeHead + 1;
+        ingested.accept(safeHead);
       } else {
         try {
           sleeper.sleep(poll);

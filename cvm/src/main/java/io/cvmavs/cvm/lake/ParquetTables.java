@@ -4,6 +4,7 @@ import io.cvmavs.cvm.ingest.ChainData;
 import io.cvmavs.cvm.ingest.ChainTable;
 import io.cvmavs.cvm.ingest.SegmentManifest;
 import io.cvmavs.cvm.ingest.SegmentStore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -34,6 +35,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -137,52 +140,19 @@ public final class ParquetTables implements ChainData {
     Path tmp = dir.resolve("." + PART + ".tmp");
     try {
       Files.createDirectories(dir);
-      SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-      List<ChainTable.Column> columns = table.columns();
-      try (ParquetWriter<Group> writer =
-          ExampleParquetWriter.builder(new LocalOutputFile(tmp))
-              .withConf(new PlainParquetConfiguration())
-              .withType(schema)
-              .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-              .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
-              .build()) {
-        for (int r = 0; r < rows.size(); r++) {
-          Object[] row = rows.get(r);
-          if (row.length != columns.size()) {
-            throw new LakeException(
-                where
-                    + ": row "
-                    + r
-                    + " has "
-                    + row.length
-                    + " values, the table "
-                    + columns.size());
-          }
-          if (!(row[0] instanceof Long b) || b < from || b > to) {
-            throw new LakeException(
-                where + ": row " + r + " has block_number " + row[0] + ", outside the partition");
-          }
-          Group g = groups.newGroup();
-          for (int c = 0; c < columns.size(); c++) {
-            Object v = row[c];
-            if (v == null) {
-              continue;
+      List<Field> fields = fields(table);
+      writeRows(
+          new LocalOutputFile(tmp),
+          schema,
+          fields,
+          rows,
+          where,
+          (r, row) -> {
+            if (!(row[0] instanceof Long b) || b < from || b > to) {
+              throw new LakeException(
+                  where + ": row " + r + " has block_number " + row[0] + ", outside the partition");
             }
-            String name = columns.get(c).name();
-            switch (columns.get(c).type()) {
-              case BIGINT -> g.append(name, (Long) typed(v, Long.class, where, r, name));
-              case STRING -> g.append(name, (String) typed(v, String.class, where, r, name));
-              case TIMESTAMP ->
-                  g.append(
-                      name,
-                      ((LocalDateTime) typed(v, LocalDateTime.class, where, r, name))
-                          .toInstant(ZoneOffset.UTC)
-                          .toEpochMilli());
-            }
-          }
-          writer.write(g);
-        }
-      }
+          });
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
@@ -289,23 +259,178 @@ public final class ParquetTables implements ChainData {
 
   /** The Parquet schema of a chain table. */
   public static MessageType schema(ChainTable table) {
+    return schema(table.tableName(), fields(table));
+  }
+
+  /** A column's type in a file this class writes; every column is optional (NULL allowed). */
+  public enum Type {
+    /** INT64, from a {@code Long}. */
+    INT64,
+    /** DOUBLE, from a {@code Double}. */
+    DOUBLE,
+    /** BOOLEAN, from a {@code Boolean}. */
+    BOOLEAN,
+    /** UTF-8 BINARY (logical type STRING), from a {@code String}. */
+    STRING,
+    /** INT64 TIMESTAMP(MILLIS) without a zone (UTC), from a {@code LocalDateTime}. */
+    TIMESTAMP
+  }
+
+  /** A column of a file this class writes. */
+  public record Field(String name, Type type) {}
+
+  /** The columns of a chain table as fields. */
+  public static List<Field> fields(ChainTable table) {
+    return table.columns().stream()
+        .map(
+            c ->
+                new Field(
+                    c.name(),
+                    switch (c.type()) {
+                      case BIGINT -> Type.INT64;
+                      case STRING -> Type.STRING;
+                      case TIMESTAMP -> Type.TIMESTAMP;
+                    }))
+        .toList();
+  }
+
+  /** The Parquet schema of a message {@code name} with these fields, all optional. */
+  public static MessageType schema(String name, List<Field> fields) {
     Types.MessageTypeBuilder b = Types.buildMessage();
-    for (ChainTable.Column c : table.columns()) {
-      switch (c.type()) {
-        case BIGINT -> b.optional(PrimitiveTypeName.INT64).named(c.name());
+    for (Field f : fields) {
+      switch (f.type()) {
+        case INT64 -> b.optional(PrimitiveTypeName.INT64).named(f.name());
+        case DOUBLE -> b.optional(PrimitiveTypeName.DOUBLE).named(f.name());
+        case BOOLEAN -> b.optional(PrimitiveTypeName.BOOLEAN).named(f.name());
         case STRING ->
             b.optional(PrimitiveTypeName.BINARY)
                 .as(LogicalTypeAnnotation.stringType())
-                .named(c.name());
+                .named(f.name());
         case TIMESTAMP ->
             b.optional(PrimitiveTypeName.INT64)
                 .as(
                     LogicalTypeAnnotation.timestampType(
                         false, LogicalTypeAnnotation.TimeUnit.MILLIS))
-                .named(c.name());
+                .named(f.name());
       }
     }
-    return b.named(table.tableName());
+    return b.named(name);
+  }
+
+  /**
+   * One Parquet file in memory (one row group, uncompressed) of {@code rows}, each with one value
+   * per field of the field's type or null: the same writer as the table partitions, for answers
+   * that are not tables (dataset records over HTTP).
+   *
+   * @throws LakeException if a row has another number of values or a value another type
+   */
+  public static byte[] toBytes(String name, List<Field> fields, List<Object[]> rows) {
+    InMemoryOutputFile out = new InMemoryOutputFile();
+    try {
+      writeRows(out, schema(name, fields), fields, rows, name, (r, row) -> {});
+    } catch (IOException e) {
+      throw new LakeException(name + ": cannot write Parquet: " + e.getMessage(), e);
+    }
+    return out.bytes.toByteArray();
+  }
+
+  /** A check of one row before it is written. */
+  private interface RowCheck {
+    void check(int index, Object[] row);
+  }
+
+  private static void writeRows(
+      OutputFile out,
+      MessageType schema,
+      List<Field> fields,
+      List<Object[]> rows,
+      String where,
+      RowCheck check)
+      throws IOException {
+    SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(out)
+            .withConf(new PlainParquetConfiguration())
+            .withType(schema)
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
+            .build()) {
+      for (int r = 0; r < rows.size(); r++) {
+        Object[] row = rows.get(r);
+        if (row.length != fields.size()) {
+          throw new LakeException(
+              where + ": row " + r + " has " + row.length + " values, the table " + fields.size());
+        }
+        check.check(r, row);
+        Group g = groups.newGroup();
+        for (int c = 0; c < fields.size(); c++) {
+          Object v = row[c];
+          if (v == null) {
+            continue;
+          }
+          String name = fields.get(c).name();
+          switch (fields.get(c).type()) {
+            case INT64 -> g.append(name, (Long) typed(v, Long.class, where, r, name));
+            case DOUBLE -> g.append(name, (Double) typed(v, Double.class, where, r, name));
+            case BOOLEAN -> g.append(name, (Boolean) typed(v, Boolean.class, where, r, name));
+            case STRING -> g.append(name, (String) typed(v, String.class, where, r, name));
+            case TIMESTAMP ->
+                g.append(
+                    name,
+                    ((LocalDateTime) typed(v, LocalDateTime.class, where, r, name))
+                        .toInstant(ZoneOffset.UTC)
+                        .toEpochMilli());
+          }
+        }
+        writer.write(g);
+      }
+    }
+  }
+
+  /** A Parquet output file in a byte array. */
+  private static final class InMemoryOutputFile implements OutputFile {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint) {
+      return createOrOverwrite(blockSizeHint);
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+      bytes.reset();
+      return new PositionOutputStream() {
+        @Override
+        public long getPos() {
+          return bytes.size();
+        }
+
+        @Override
+        public void write(int b) {
+          bytes.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+          bytes.write(b, off, len);
+        }
+      };
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return false;
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return 0;
+    }
+
+    @Override
+    public String getPath() {
+      return "memory";
+    }
   }
 
   private static Object typed(Object v, Class<?> type, String where, int row, String column) {

@@ -37,7 +37,7 @@ import java.util.Random;
 /**
  * Measurement harness for docs/BENCHMARKS.md ("## cvm"). Not a test. Each benchmark runs warm-up
  * rounds, then reports the best and the median of the measured rounds. Run with {@code cvm/bench.sh
- * [merkle|decode|block|flink|parquet|ingest|all]}.
+ * [merkle|decode|block|flink|parquet|ingest|records|all]}.
  */
 public final class CvmBenchmarks {
   static final String ABI =
@@ -82,6 +82,10 @@ public final class CvmBenchmarks {
     if (which.equals("ingest") || which.equals("all")) {
       ingest(args.length > 2 ? Integer.parseInt(args[2]) : 300);
     }
+    if (which.equals("records") || which.equals("all")) {
+      io.cvmavs.cvm.http.RecordPagesBench.run(
+          args.length > 1 && !which.equals("all") ? Integer.parseInt(args[1]) : 300);
+    }
     if (which.equals("stream")) { // not in "all": needs anvil and PostgreSQL
       StreamLatency.run(
           args.length > 1 ? Integer.parseInt(args[1]) : 60,
@@ -90,19 +94,19 @@ public final class CvmBenchmarks {
     }
   }
 
-  interface Body {
+  public interface Body {
     void run() throws Exception;
   }
 
   /** The best wall-clock and the best process-CPU time of a benchmark's measured rounds. */
-  record Timing(long wallNanos, long cpuNanos) {
+  public record Timing(long wallNanos, long cpuNanos) {
     double perCpuSecond(long units) {
       return units / (cpuNanos / 1e9);
     }
   }
 
-  static Timing measure(String name, int warmups, int rounds, long units, String unit, Body body)
-      throws Exception {
+  public static Timing measure(
+      String name, int warmups, int rounds, long units, String unit, Body body) throws Exception {
     for (int i = 0; i < warmups; i++) {
       body.run();
     }
@@ -152,7 +156,7 @@ public final class CvmBenchmarks {
   }
 
   /** Transfer-shaped records: (transaction_hash, log_index, block_number, from, to, amount). */
-  static List<Object[]> transferRows(int n, long seed) {
+  public static List<Object[]> transferRows(int n, long seed) {
     Random r = new Random(seed);
     HexFormat hex = HexFormat.of();
     List<Object[]> rows = new ArrayList<>(n);

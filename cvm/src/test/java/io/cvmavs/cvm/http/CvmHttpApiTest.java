@@ -357,6 +357,32 @@ class CvmHttpApiTest {
     assertThat(file.getParent()).doesNotExist();
   }
 
+  /** A record scan that takes longer than the read time limit is a JSON 503, not a long wait. */
+  @Test
+  void aScanLongerThanTheReadTimeLimitIsAnswered503() throws Exception {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    // every look at the clock is 11 s later: the first deadline check of a scan is past 10 s
+    String slow =
+        startServer(
+            "blocks-slow",
+            config().withLimits(600, 1000, Duration.ofSeconds(10)),
+            () -> now.addAndGet(Duration.ofSeconds(11).toNanos()));
+    String m = send(slow, "POST", "/manuscripts", DECODE).body().path("manuscriptHash").asText();
+    String hash =
+        send(slow, "POST", "/manuscripts/" + m + "/blocks", "{\"fromBlock\": 0, \"toBlock\": 9}")
+            .body()
+            .path("blockHash")
+            .asText();
+    for (String path :
+        List.of(
+            "/blocks/" + hash + "/datasets/attested/records",
+            "/manuscripts/" + m + "/datasets/attested/records")) {
+      Reply timedOut = send(slow, "GET", path, null);
+      assertThat(timedOut.status()).as(path).isEqualTo(503);
+      assertThat(timedOut.body().path("error").asText()).isEqualTo("read timed out");
+    }
+  }
+
   @Test
   void limitsEachClientsRequestsPerMinute() throws Exception {
     java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
@@ -427,6 +453,39 @@ class CvmHttpApiTest {
     assertThat(blockNumbers).isSortedAccordingTo(java.util.Comparator.reverseOrder());
     assertThat(blockNumbers.get(0)).isGreaterThanOrEqualTo(30);
 
+    // The natural order (height, then canonical order), 5 at a time: the cursor holds the position
+    // of the next record, so each page starts where the last one ended; the same records, no
+    // repeats, in (height, index) order.
+    List<JsonNode> natural = new ArrayList<>();
+    String position = "";
+    String naturalCursor = null;
+    do {
+      Reply page = send("GET", records + "?limit=5" + position, null);
+      assertThat(page.status()).as(page.text()).isEqualTo(200);
+      assertThat(page.body().path("records").size()).isBetween(1, 5);
+      page.body().path("records").forEach(natural::add);
+      naturalCursor =
+          page.body().path("next").isNull() ? naturalCursor : page.body().path("next").asText();
+      position =
+          page.body().path("next").isNull() ? null : "&cursor=" + page.body().path("next").asText();
+    } while (position != null);
+    assertThat(natural).hasSize((int) total);
+    assertThat(natural.stream().map(r -> r.path("record").asText()).distinct().count())
+        .isEqualTo(total);
+    assertThat(
+            natural.stream()
+                .map(r -> r.path("height").asLong() * 1_000_000 + r.path("index").asLong())
+                .toList())
+        .isSorted();
+    assertThat(natural.stream().map(r -> r.path("record").asText()).sorted().toList())
+        .isEqualTo(all.stream().map(r -> r.path("record").asText()).sorted().toList());
+    Reply mixedOrder = send("GET", records + "?order=log_index&cursor=" + naturalCursor, null);
+    assertThat(mixedOrder.status()).isEqualTo(400);
+    assertThat(mixedOrder.body().path("field").asText()).isEqualTo("cursor");
+    assertThat(send("GET", records + "?cursor=cDE6Mzo5OTox", null).status())
+        .as("a position above the pinned head")
+        .isEqualTo(400);
+
     Reply range =
         send("GET", records + "?block_number[gte]=12&block_number[lt]=25&limit=1000", null);
     assertThat(range.body().path("records"))
@@ -451,6 +510,72 @@ class CvmHttpApiTest {
     assertThat(lines.get(0))
         .isEqualTo(
             "height,index,transaction_hash,log_index,block_number,from_address,to_address,amount");
+
+    // Parquet: the same page as JSON, read back by DuckDB (another implementation than our writer),
+    // by format= and by Accept; the next page's cursor in X-Next-Page.
+    JsonNode jsonPage = send("GET", records + "?limit=6&amount[gt]=0", null).body();
+    HttpResponse<byte[]> parquet =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(base + records + "?limit=6&amount[gt]=0&format=parquet"))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(parquet.statusCode()).isEqualTo(200);
+    assertThat(parquet.headers().firstValue("Content-Type"))
+        .hasValue("application/vnd.apache.parquet");
+    assertThat(parquet.headers().firstValue("X-Next-Page"))
+        .hasValue(jsonPage.path("next").asText());
+    HttpResponse<byte[]> byAccept =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + records + "?limit=6&amount[gt]=0"))
+                .header("Accept", "application/vnd.apache.parquet")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(byAccept.body()).isEqualTo(parquet.body());
+    Path file = dir.resolve("page.parquet");
+    java.nio.file.Files.write(file, parquet.body());
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement st = c.createStatement()) {
+      List<String> schema = new ArrayList<>();
+      try (java.sql.ResultSet rs =
+          st.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
+        while (rs.next()) {
+          schema.add(rs.getString("column_name") + " " + rs.getString("column_type"));
+        }
+      }
+      assertThat(schema)
+          .containsExactly(
+              "height BIGINT",
+              "index BIGINT",
+              "transaction_hash VARCHAR",
+              "log_index BIGINT",
+              "block_number BIGINT",
+              "from_address VARCHAR",
+              "to_address VARCHAR",
+              "amount VARCHAR");
+      List<List<String>> duck = new ArrayList<>();
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT * FROM read_parquet('" + file + "')")) {
+        while (rs.next()) {
+          List<String> row = new ArrayList<>();
+          for (int i = 1; i <= 8; i++) {
+            row.add(rs.getString(i));
+          }
+          duck.add(row);
+        }
+      }
+      List<List<String>> expected = new ArrayList<>();
+      for (JsonNode r : jsonPage.path("records")) {
+        List<String> row = new ArrayList<>();
+        row.add(r.path("height").asText());
+        row.add(r.path("index").asText());
+        r.path("values").forEach(v -> row.add(v.asText()));
+        expected.add(row);
+      }
+      assertThat(duck).hasSize(6).isEqualTo(expected);
+    }
+    Reply badFormat = send("GET", records + "?format=xml", null);
+    assertThat(badFormat.status()).isEqualTo(400);
+    assertThat(badFormat.body().path("reason").asText()).contains("parquet");
 
     // SSE: a reconnect with Last-Event-ID 1 gets blocks 2 and 3 again, with their heights as ids.
     List<String> events = Collections.synchronizedList(new ArrayList<>());

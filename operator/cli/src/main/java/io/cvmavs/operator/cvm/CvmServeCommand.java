@@ -88,6 +88,50 @@ public final class CvmServeCommand implements Callable<Integer> {
           "Seconds a read may take before it is answered 503 (default: ${DEFAULT-VALUE}).")
   int readTimeoutSeconds;
 
+  @Option(
+      names = "--follow",
+      description =
+          "Follow the chain: ingest new blocks from --rpc as they are confirmed and build the next"
+              + " block of every registered manuscript each time --span new chain blocks are"
+              + " ingested (published on the event streams). A restart continues after each"
+              + " manuscript's last block.")
+  boolean follow;
+
+  @Option(
+      names = "--rpc",
+      paramLabel = "URL",
+      description = "JSON-RPC endpoint the follow mode ingests from (required with --follow).")
+  String rpc;
+
+  @Option(
+      names = "--chain",
+      defaultValue = "eth",
+      description =
+          "Chain the follow mode ingests; manuscripts reading only <chain>.* are built"
+              + " (default: ${DEFAULT-VALUE}).")
+  String chain;
+
+  @Option(
+      names = "--from",
+      paramLabel = "BLOCK",
+      description =
+          "Follow mode: first chain block ingested, and the first block of a manuscript's first"
+              + " CVM block (required with --follow).")
+  Long from;
+
+  @Option(
+      names = "--span",
+      defaultValue = "10",
+      description = "Follow mode: chain blocks per CVM block (default: ${DEFAULT-VALUE}).")
+  long span;
+
+  @Option(
+      names = "--poll",
+      defaultValue = "1000",
+      paramLabel = "MS",
+      description = "Follow mode: milliseconds between head checks (default: ${DEFAULT-VALUE}).")
+  long pollMillis;
+
   private ApiKeys apiKeys() throws java.io.IOException {
     java.util.List<String> keys = new java.util.ArrayList<>();
     String env = System.getenv("CVM_AVS_API_KEYS");
@@ -102,6 +146,21 @@ public final class CvmServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (follow && (rpc == null || from == null)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--follow needs --rpc URL and --from BLOCK");
+    }
+    if (follow && (span < 1 || from < 0 || pollMillis < 1)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--span and --poll must be positive and --from >= 0 (got --span "
+              + span
+              + ", --poll "
+              + pollMillis
+              + ", --from "
+              + from
+              + ")");
+    }
     ApiKeys keys = apiKeys();
     SegmentStore data = options.store();
     try (CvmBlockStore store =
@@ -125,11 +184,63 @@ public final class CvmServeCommand implements Callable<Integer> {
               api.actualPort(),
               keys.isEmpty() ? "read-only: no API keys" : "writes need an API key");
       spec.commandLine().getOut().flush();
+      java.util.concurrent.atomic.AtomicBoolean stopping =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread follower = null;
+      if (follow) {
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        io.cvmavs.cvm.ingest.Ingestor ingestor = options.ingestor(rpc, chain, data, err);
+        follower =
+            Thread.ofPlatform()
+                .name("cvm-follow")
+                .start(
+                    () -> {
+                      try {
+                        ingestor.follow(
+                            from,
+                            java.time.Duration.ofMillis(pollMillis),
+                            stopping::get,
+                            io.cvmavs.common.retry.Sleeper.threadSleep(),
+                            to ->
+                                api.buildFollowing(chain, from, span, to)
+                                    .forEach(
+                                        h -> {
+                                          err.printf(
+                                              "follow: block %d of %s (%s blocks %d-%d)%n",
+                                              h.height(),
+                                              io.cvmavs.cvm.block.HeaderJson.hex(
+                                                  h.manuscriptHash()),
+                                              chain,
+                                              h.input().fromBlock(),
+                                              h.input().toBlock());
+                                          err.flush();
+                                        }));
+                      } catch (RuntimeException e) {
+                        err.println("follow mode stopped: " + e.getMessage());
+                        err.flush();
+                      }
+                    });
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "following %s from block %d at %s: a block every %d chain blocks%n",
+                chain, from, rpc, span);
+        spec.commandLine().getOut().flush();
+      }
+      Thread followThread = follower;
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
+                    stopping.set(true);
+                    if (followThread != null) { // ends after its current ingest or build
+                      try {
+                        followThread.join(10_000);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }
                     vertx.close().toCompletionStage().toCompletableFuture().join();
                     stopped.countDown();
                   }));

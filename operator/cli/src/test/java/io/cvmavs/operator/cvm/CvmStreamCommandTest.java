@@ -104,4 +104,34 @@ class CvmStreamCommandTest {
     assertThat(run(file.toString(), "--rpc", "http://127.0.0.1:1", "--traces")).isEqualTo(2);
     assertThat(err.toString()).contains("Unknown option: '--traces'");
   }
+
+  /** {@code cvm serve --follow} without what it needs is a usage error before anything starts. */
+  @Test
+  void serveFollowNeedsAnRpcAFirstBlockAndAPositiveSpan() {
+    CommandLine cl = CvmAvsCommand.commandLine();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    String blocks = dir.resolve("blocks").toString();
+    assertThat(cl.execute("cvm", "serve", "--follow", "--blocks", blocks, "--port", "0"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--follow needs --rpc URL and --from BLOCK");
+    assertThat(
+            cl.execute(
+                "cvm",
+                "serve",
+                "--follow",
+                "--rpc",
+                "http://127.0.0.1:1",
+                "--from",
+                "5",
+                "--span",
+                "0",
+                "--blocks",
+                blocks,
+                "--port",
+                "0"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--span and --poll must be positive").contains("--span 0");
+    assertThat(Files.exists(dir.resolve("blocks"))).as("no block store was opened").isFalse();
+  }
 }
