@@ -1,9 +1,6 @@
 package io.cvmavs.chain.rewards;
 
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -64,67 +61,18 @@ public record OperatorRewards(
 
   /**
    * Reads the rewards of {@code operator} in {@code token}, scanning the submissions the service
-   * manager of {@code at} made from {@code fromBlock} to the head.
+   * manager of {@code at} made from {@code fromBlock} to the head (one read of a fresh {@link
+   * RewardsTally}; keep a tally to read again incrementally).
    */
   public static OperatorRewards read(
-      RewardsReader reader, RewardsContracts at, String operator, String token, long fromBlock) {
-    String op = operator.toLowerCase(Locale.ROOT);
-    return readAll(reader, at, List.of(op), token, fromBlock).get(op);
-  }
-
-  /**
-   * {@link #read} for several operators with one scan of the submissions; keyed by lower-case
-   * address.
-   */
-  public static Map<String, OperatorRewards> readAll(
-      RewardsReader reader,
+      RewardsTally.Chain reader,
       RewardsContracts at,
-      Collection<String> operators,
+      String operator,
       String token,
       long fromBlock) {
-    String tk = token.toLowerCase(Locale.ROOT);
-    Map<String, List<Paid>> paid = new LinkedHashMap<>();
-    for (String o : operators) {
-      paid.put(o.toLowerCase(Locale.ROOT), new ArrayList<>());
-    }
-    for (RewardsReader.Submitted s :
-        reader.submissions(at.serviceManager(), fromBlock, reader.head())) {
-      if (!s.submission().token().equalsIgnoreCase(tk)) {
-        continue;
-      }
-      for (RewardsSubmission.OperatorReward r : s.submission().rewards()) {
-        List<Paid> to = paid.get(r.operator().toLowerCase(Locale.ROOT));
-        if (to != null) {
-          to.add(
-              new Paid(
-                  s.submission().startTimestamp(),
-                  s.submission().duration(),
-                  r.amount(),
-                  s.txHash()));
-        }
-      }
-    }
-    long roots = reader.distributionRootsLength();
-    long coverUntil = reader.currRewardsCalculationEndTimestamp();
-    int split = reader.defaultOperatorSplitBips();
-    Map<String, OperatorRewards> out = new LinkedHashMap<>();
-    for (Map.Entry<String, List<Paid>> e : paid.entrySet()) {
-      BigInteger earned =
-          e.getValue().stream().map(Paid::amount).reduce(BigInteger.ZERO, BigInteger::add);
-      BigInteger claimed = reader.cumulativeClaimed(e.getKey(), tk);
-      out.put(
-          e.getKey(),
-          new OperatorRewards(
-              e.getKey(),
-              tk,
-              e.getValue(),
-              earned,
-              claimed,
-              earned.subtract(claimed).max(BigInteger.ZERO),
-              roots,
-              coverUntil,
-              split));
-    }
-    return out;
+    String op = operator.toLowerCase(Locale.ROOT);
+    return new RewardsTally(reader, at.serviceManager(), token, fromBlock)
+        .read(List.of(op))
+        .get(op);
   }
 }

@@ -20,7 +20,7 @@ import org.web3j.protocol.core.methods.response.Log;
  * the submissions made for an AVS and the fee escrow's books, over an {@link RpcClient}. Event
  * scans go through {@link LogScanner} (bounded ranges).
  */
-public final class RewardsReader {
+public final class RewardsReader implements RewardsTally.Chain {
   private final RpcClient rpc;
   private final RewardsContracts at;
 
@@ -59,14 +59,17 @@ public final class RewardsReader {
   }
 
   /** The chain head (block number). */
+  @Override
   public long head() {
     return rpc.blockNumber();
   }
 
+  @Override
   public long currRewardsCalculationEndTimestamp() {
     return uint(coordinator(), RewardsAbi.CURR_END).longValueExact();
   }
 
+  @Override
   public long distributionRootsLength() {
     return uint(coordinator(), RewardsAbi.ROOTS_LENGTH).longValueExact();
   }
@@ -86,10 +89,12 @@ public final class RewardsReader {
     return w.bytes32(0);
   }
 
+  @Override
   public int defaultOperatorSplitBips() {
     return uint(coordinator(), RewardsAbi.DEFAULT_SPLIT).intValueExact();
   }
 
+  @Override
   public BigInteger cumulativeClaimed(String earner, String token) {
     return uint(
         coordinator(), RewardsAbi.CUMULATIVE_CLAIMED, new Address(earner), new Address(token));
@@ -117,6 +122,7 @@ public final class RewardsReader {
   }
 
   /** The submissions made for {@code avs}'s operator sets in {@code [fromBlock, toBlock]}. */
+  @Override
   public List<Submitted> submissions(String avs, long fromBlock, long toBlock) {
     List<Submitted> out = new ArrayList<>();
     for (Log log :

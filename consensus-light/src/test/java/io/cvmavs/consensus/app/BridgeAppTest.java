@@ -272,14 +272,7 @@ class BridgeAppTest {
                     .getTxResultsCount())
             .isZero();
         blind.commit(RequestCommit.getDefaultInstance());
-        var r =
-            blind.processProposal(
-                io.cvmavs.consensus.proto.abci.RequestProcessProposal.newBuilder()
-                    .setHeight(h)
-                    .addAllTxs(honest)
-                    .setHash(TestChain.blockHash(h, honest))
-                    .build());
-        assertThat(r.getStatus()).isEqualTo(ProposalStatus.REJECT);
+        assertThat(TestChain.process(blind, h, honest)).isEqualTo(ProposalStatus.REJECT);
       }
 
       // FinalizeBlock (no Ethereum) still refuses a gap with code 3 and changes nothing.

@@ -16,7 +16,6 @@ import io.cvmavs.consensus.proto.abci.RequestApplySnapshotChunk;
 import io.cvmavs.consensus.proto.abci.RequestCommit;
 import io.cvmavs.consensus.proto.abci.RequestFinalizeBlock;
 import io.cvmavs.consensus.proto.abci.RequestInfo;
-import io.cvmavs.consensus.proto.abci.RequestInitChain;
 import io.cvmavs.consensus.proto.abci.RequestListSnapshots;
 import io.cvmavs.consensus.proto.abci.RequestLoadSnapshotChunk;
 import io.cvmavs.consensus.proto.abci.RequestOfferSnapshot;
@@ -88,22 +87,7 @@ class CvmChainAppTest {
           .contains("unknown query path '/nope'");
 
       // A fresh app (another validator's process) fed only the decided blocks.
-      GenesisState g = chain.genesis;
-      try (CvmChainApp other =
-          CvmChainApp.open(
-              dir.resolve("other"),
-              new CvmChainApp.Settings(
-                  java.util.Optional.empty(),
-                  () -> 0L,
-                  java.util.Optional.empty(),
-                  java.util.Optional.empty(),
-                  1))) {
-        other.initChain(
-            RequestInitChain.newBuilder()
-                .setChainId(TestChain.CHAIN_ID)
-                .setInitialHeight(1)
-                .setAppStateBytes(ByteString.copyFrom(g.toJsonBytes()))
-                .build());
+      try (CvmChainApp other = chain.openWithoutEthereum(dir.resolve("other"))) {
         for (ResponseFinalizeBlock r : TestChain.replay(other, outcomes)) {
           assertThat(r.getTxResultsList()).allMatch(t -> t.getCode() == 0);
         }

@@ -294,28 +294,11 @@ class ManuscriptRegistryAppTest {
           "cannot become revoked from unregistered");
 
       // A node that cannot read the registry cannot confirm the changes: it rejects.
-      try (CvmChainApp blind =
-          CvmChainApp.open(
-              dir.resolve("blind"),
-              new CvmChainApp.Settings(
-                  Optional.empty(), () -> 0L, Optional.empty(), Optional.empty(), 1))) {
-        blind.initChain(
-            RequestInitChain.newBuilder()
-                .setChainId(TestChain.CHAIN_ID)
-                .setInitialHeight(1)
-                .setAppStateBytes(ByteString.copyFrom(chain.genesis.toJsonBytes()))
-                .build());
+      try (CvmChainApp blind = chain.openWithoutEthereum(dir.resolve("blind"))) {
         blind.finalizeBlock(
             TestChain.finalizeRequest(1, List.of(), TestChain.blockHash(1, List.of())));
         blind.commit(RequestCommit.getDefaultInstance());
-        var r =
-            blind.processProposal(
-                io.cvmavs.consensus.proto.abci.RequestProcessProposal.newBuilder()
-                    .setHeight(h)
-                    .addAllTxs(honest)
-                    .setHash(TestChain.blockHash(h, honest))
-                    .build());
-        assertThat(r.getStatus()).isEqualTo(ProposalStatus.REJECT);
+        assertThat(TestChain.process(blind, h, honest)).isEqualTo(ProposalStatus.REJECT);
         assertThat(blind.lastRejection()).contains("no manuscript registry source");
       }
 

@@ -334,8 +334,18 @@ final class TestChain implements AutoCloseable {
 
   static ResponseProcessProposal.ProposalStatus process(
       Node n, long h, List<ByteString> txs, ByteString hash) {
-    return n.app
-        .processProposal(
+    return process(n.app, h, txs, hash);
+  }
+
+  /** {@code app}'s answer to a proposal of {@code txs} at {@code h} under their block hash. */
+  static ResponseProcessProposal.ProposalStatus process(
+      CvmChainApp app, long h, List<ByteString> txs) {
+    return process(app, h, txs, blockHash(h, txs));
+  }
+
+  private static ResponseProcessProposal.ProposalStatus process(
+      CvmChainApp app, long h, List<ByteString> txs, ByteString hash) {
+    return app.processProposal(
             RequestProcessProposal.newBuilder().setHeight(h).addAllTxs(txs).setHash(hash).build())
         .getStatus();
   }

@@ -298,20 +298,7 @@ final class DevnetRewards implements AutoCloseable {
       step.accept(
           "rewards: the rewards runner steps every 30 s in the background while the devnet runs;"
               + " the summary shows the fees so far");
-      RewardsReader.FeeTotals totals = reader.feeTotals(token);
-      List<Share> shares = shares();
-      return new Outcome(
-          totals.escrowed(),
-          totals.released(),
-          totals.refunded(),
-          totals.held(),
-          unanswered == null ? -1 : unanswered.taskIndex(),
-          refunded,
-          reader.submissions(at.serviceManager(), fromBlock, reader.head()).size(),
-          shares.stream().map(Share::amount).reduce(BigInteger.ZERO, BigInteger::add),
-          shares,
-          reader.distributionRootsLength() - 1,
-          Optional.empty());
+      return outcome(refunded, shares(), reader.distributionRootsLength() - 1, Optional.empty());
     }
     awaitPeriodAfterLastResponse();
     RewardsRunner runner = runner();
@@ -352,14 +339,22 @@ final class DevnetRewards implements AutoCloseable {
       Thread.sleep(2_000); // a transaction of account 0 pending, or no complete period yet
     }
     List<Share> shares = shares();
-    BigInteger submitted =
-        shares.stream().map(Share::amount).reduce(BigInteger.ZERO, BigInteger::add);
     Optional<Share> claimed = rootIndex < 0 ? Optional.empty() : claim(shares);
-    RewardsReader.FeeTotals totals = reader.feeTotals(token);
+    Outcome o = outcome(refunded, shares, rootIndex, claimed);
     step.accept(
         String.format(
             "rewards: settled in %.1f s (refund, release, submission, root, claim)",
             (System.nanoTime() - started) / 1e9));
+    return o;
+  }
+
+  /**
+   * The outcome as the chain shows it now: the escrow's totals, the submissions made so far and
+   * {@code shares} with their sum; {@code refunded}: the unanswered task's fee was refunded.
+   */
+  private Outcome outcome(
+      boolean refunded, List<Share> shares, long rootIndex, Optional<Share> claimed) {
+    RewardsReader.FeeTotals totals = reader.feeTotals(token);
     return new Outcome(
         totals.escrowed(),
         totals.released(),
@@ -368,7 +363,7 @@ final class DevnetRewards implements AutoCloseable {
         unanswered == null ? -1 : unanswered.taskIndex(),
         refunded,
         reader.submissions(at.serviceManager(), fromBlock, reader.head()).size(),
-        submitted,
+        shares.stream().map(Share::amount).reduce(BigInteger.ZERO, BigInteger::add),
         shares,
         rootIndex,
         claimed);

@@ -60,8 +60,9 @@ public interface MonitorChain {
   }
 
   /**
-   * The rewards of {@code operators} (addresses) in the fee token at the head, one scan for all;
-   * keyed by lower-case address. Empty without a RewardsCoordinator.
+   * The rewards of {@code operators} (addresses) in the fee token at the head, one scan for all
+   * that scans only the blocks mined since the last call (a {@code RewardsTally}); keyed by
+   * lower-case address. Empty without a RewardsCoordinator.
    */
   default Map<String, OperatorRewards> rewards(Collection<String> operators) {
     return Map.of();

@@ -8,6 +8,7 @@ import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.avs.TaskManagerReader;
 import io.cvmavs.chain.rewards.OperatorRewards;
 import io.cvmavs.chain.rewards.RewardsReader;
+import io.cvmavs.chain.rewards.RewardsTally;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.LogScanner;
 import io.cvmavs.chain.rpc.RpcClient;
@@ -37,7 +38,7 @@ public final class RpcMonitorChain implements MonitorChain {
   private final OperatorSetReader operatorSets;
   private final TaskManagerReader taskManager;
   private final Optional<OperatorRewards.Source> rewardsAt;
-  private final RewardsReader rewardsReader; // null without rewardsAt
+  private final RewardsTally rewardsTally; // null without rewardsAt
 
   public RpcMonitorChain(
       URI rpcUrl, String registryAddress, String taskManagerAddress, long fromBlock) {
@@ -59,7 +60,8 @@ public final class RpcMonitorChain implements MonitorChain {
     this.scanner = rpc.logs();
     this.operatorSets = new OperatorSetReader(registry, fromBlock);
     this.rewardsAt = rewards;
-    this.rewardsReader = rewards.map(r -> new RewardsReader(rpc, r.contracts())).orElse(null);
+    this.rewardsTally =
+        rewards.map(r -> RewardsTally.of(new RewardsReader(rpc, r.contracts()), r)).orElse(null);
   }
 
   @Override
@@ -72,9 +74,7 @@ public final class RpcMonitorChain implements MonitorChain {
     if (rewardsAt.isEmpty() || operators.isEmpty()) {
       return Map.of();
     }
-    OperatorRewards.Source r = rewardsAt.get();
-    return OperatorRewards.readAll(
-        rewardsReader, r.contracts(), operators, r.token(), r.fromBlock());
+    return rewardsTally.read(operators);
   }
 
   @Override
