@@ -25,10 +25,29 @@ library CvmAccumulator {
         return keccak256(abi.encode(nonce, recipient, amount));
     }
 
-    /// @notice Depth-32 root implied by `leaf` at `index` and its (possibly shortened) proof. The one implementation
-    ///         for a proof in calldata (`CBridge.claimWithdrawal`, `CvmCheckpointVerifier`: the compiler copies it to
-    ///         memory) and for one decoded into memory (`CvmRecordVerifier`, from an anchor).
-    function computeRoot(bytes32 leaf, uint256 index, bytes32[] memory siblings) internal pure returns (bytes32 node) {
+    /// @notice Depth-32 root implied by `leaf` at `index` and its (possibly shortened) proof.
+    function computeRoot(bytes32 leaf, uint256 index, bytes32[] calldata siblings)
+        internal
+        pure
+        returns (bytes32 node)
+    {
+        uint256 n = siblings.length;
+        if (n > DEPTH || index >> DEPTH != 0) revert MalformedAccumulatorProof(index, n);
+        node = leaf;
+        bytes32 zero; // zero[level]
+        for (uint256 level; level < DEPTH; ++level) {
+            bytes32 sibling = level < n ? siblings[level] : zero;
+            node = (index >> level) & 1 == 1 ? _hash(sibling, node) : _hash(node, sibling);
+            zero = _hash(zero, zero);
+        }
+    }
+
+    /// @notice `computeRoot` for a proof held in memory (e.g. decoded from an anchor by `CvmRecordVerifier`).
+    function computeRootMemory(bytes32 leaf, uint256 index, bytes32[] memory siblings)
+        internal
+        pure
+        returns (bytes32 node)
+    {
         uint256 n = siblings.length;
         if (n > DEPTH || index >> DEPTH != 0) revert MalformedAccumulatorProof(index, n);
         node = leaf;

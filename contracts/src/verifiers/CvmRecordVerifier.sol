@@ -104,7 +104,7 @@ contract CvmRecordVerifier is ICvmAttestedRecordsTypes, ICvmCheckpointsTypes {
     function _checkpointVouches(CheckpointAnchor memory c, bytes32 root) private view returns (bool) {
         if (root == bytes32(0) || root != c.blk.datasetRoot) return false;
         bytes32 leaf = CvmAccumulator.blockLeaf(c.blk.cvmHeight, c.blk.cvmBlockHash, c.blk.datasetRoot);
-        return CvmAccumulator.computeRoot(leaf, c.blk.blockIndex, c.blockSiblings) == c.checkpoint.cumulativeRoot
+        return CvmAccumulator.computeRootMemory(leaf, c.blk.blockIndex, c.blockSiblings) == c.checkpoint.cumulativeRoot
             && checkpoints.isAccepted(c.checkpointIndex, c.checkpoint);
     }
 }
