@@ -131,6 +131,17 @@ contract CvmCheckpointVector is Test, ICvmCheckpointsTypes {
         bytes32 leaf = CvmAccumulator.withdrawalLeaf(1, address(0x0b), 2 ether);
         assertEq(leaf, 0x133af9e24c3a95091eee040e2c587c78eb1636aa6353c117fe744cf978a30f1b, "leaf");
         assertEq(this.accumulatorRoot(leaf, 1, siblings), PINNED_WITHDRAWALS_ROOT, "root");
+        assertEq(CvmAccumulator.computeRootMemory(leaf, 1, siblings), PINNED_WITHDRAWALS_ROOT, "root (memory)");
+    }
+
+    /// @notice `computeRoot` (calldata) and `computeRootMemory` are the same fold written twice for gas: they agree on
+    ///         every leaf, index and proof length, including proofs shortened by trailing empty siblings.
+    function testFuzz_CalldataAndMemoryFoldsAgree(bytes32 leaf, uint32 index, bytes32 seed, uint8 length) public view {
+        bytes32[] memory siblings = new bytes32[](bound(length, 0, 32));
+        for (uint256 i = 0; i < siblings.length; i++) {
+            siblings[i] = keccak256(abi.encode(seed, i));
+        }
+        assertEq(this.accumulatorRoot(leaf, index, siblings), CvmAccumulator.computeRootMemory(leaf, index, siblings));
     }
 
     function accumulatorRoot(bytes32 leaf, uint256 index, bytes32[] calldata siblings) external pure returns (bytes32) {
