@@ -314,7 +314,8 @@ public final class ChainbaseDb implements AutoCloseable {
       throw new StoreException(
           "block " + height + " is already applied and this store keeps no record of its outcome");
     }
-    io.cvmavs.chainbasedb.format.Plain.Reader in = new io.cvmavs.chainbasedb.format.Plain.Reader(rec);
+    io.cvmavs.chainbasedb.format.Plain.Reader in =
+        new io.cvmavs.chainbasedb.format.Plain.Reader(rec);
     long h = in.u64("last_block.height");
     byte[] digest = in.fixed("last_block.digest", 32);
     if (h != height || !Arrays.equals(digest, blockDigest(mutations))) {
@@ -337,9 +338,7 @@ public final class ChainbaseDb implements AutoCloseable {
                   ? Optional.empty()
                   : Optional.of(
                       new Refusal(
-                          io.cvmavs.chainbasedb.validate.RefusalCode.valueOf(code),
-                          field,
-                          detail));
+                          io.cvmavs.chainbasedb.validate.RefusalCode.valueOf(code), field, detail));
             });
     List<TxResult> results = new ArrayList<>(outcomes.size());
     for (Optional<Refusal> o : outcomes) {
@@ -347,7 +346,8 @@ public final class ChainbaseDb implements AutoCloseable {
     }
     in.end("last_block");
     if (results.size() != mutations.size()) {
-      throw new StoreException("the stored outcome of block " + height + " does not match its mutations");
+      throw new StoreException(
+          "the stored outcome of block " + height + " does not match its mutations");
     }
     return new BlockResult(height, root.root(), List.copyOf(results));
   }

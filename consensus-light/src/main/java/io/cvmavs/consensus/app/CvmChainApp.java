@@ -279,7 +279,8 @@ public final class CvmChainApp implements Application, AutoCloseable {
    */
   public static long db3ChainId(String chainId) {
     return ByteBuffer.wrap(
-            io.cvmavs.cvm.proof.Keccak.hash(chainId.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            io.cvmavs.cvm.proof.Keccak.hash(
+                chainId.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .getLong();
   }
 
@@ -287,8 +288,8 @@ public final class CvmChainApp implements Application, AutoCloseable {
    * Opens this node's ChainbaseDB for {@code s}'s chain and checks that it belongs to {@code s}: at
    * the same height with the root {@code s} records; one block ahead (applied by a FinalizeBlock
    * whose Commit a crash cut off: the block is replayed and not applied again); or behind while
-   * neither holds DB3 data (a new store, a node restored from a snapshot), when it starts at
-   * {@code s}'s height. Anything else refuses to start the node.
+   * neither holds DB3 data (a new store, a node restored from a snapshot), when it starts at {@code
+   * s}'s height. Anything else refuses to start the node.
    */
   private void openChainbaseDb(AppState s) {
     if (db == null) {
