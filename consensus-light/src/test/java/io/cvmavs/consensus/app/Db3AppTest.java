@@ -354,4 +354,70 @@ class Db3AppTest {
           .hasMessageContaining("already applied with other mutations");
     }
   }
+
+  @Test
+  void noSnapshotOnceDb3DataExistsAndAnEarlierOneRestoresAndReplaysTheDb3Blocks() throws Exception {
+    TestChain.snapshotInterval = 2;
+    try (TestChain chain = new TestChain(dir.resolve("chain"), 4, 10, null, 10)) {
+      List<TestChain.Outcome> outcomes = new ArrayList<>();
+      outcomes.add(chain.step());
+      outcomes.add(chain.step()); // snapshot of height 2: no DB3 data yet
+      setup().forEach(m -> chain.mempool.add(tx(m)));
+      outcomes.add(chain.step());
+      outcomes.add(chain.step()); // height 4: DB3 data, so no snapshot
+      CvmChainApp source = chain.nodes.get(1).app;
+      List<io.cvmavs.consensus.proto.abci.Snapshot> listed =
+          source
+              .listSnapshots(
+                  io.cvmavs.consensus.proto.abci.RequestListSnapshots.getDefaultInstance())
+              .getSnapshotsList();
+      assertThat(listed)
+          .extracting(io.cvmavs.consensus.proto.abci.Snapshot::getHeight)
+          .containsExactly(2L);
+      io.cvmavs.consensus.proto.abci.Snapshot snap = listed.get(0);
+      try (CvmChainApp fresh = chain.openWithoutEthereum(dir.resolve("fresh"))) {
+        assertThat(
+                fresh
+                    .offerSnapshot(
+                        io.cvmavs.consensus.proto.abci.RequestOfferSnapshot.newBuilder()
+                            .setSnapshot(snap)
+                            .setAppHash(ByteString.copyFrom(outcomes.get(1).appHash()))
+                            .build())
+                    .getResult())
+            .isEqualTo(io.cvmavs.consensus.proto.abci.ResponseOfferSnapshot.Result.ACCEPT);
+        for (int i = 0; i < snap.getChunks(); i++) {
+          ByteString chunk =
+              source
+                  .loadSnapshotChunk(
+                      io.cvmavs.consensus.proto.abci.RequestLoadSnapshotChunk.newBuilder()
+                          .setHeight(2)
+                          .setFormat(snap.getFormat())
+                          .setChunk(i)
+                          .build())
+                  .getChunk();
+          assertThat(
+                  fresh
+                      .applySnapshotChunk(
+                          io.cvmavs.consensus.proto.abci.RequestApplySnapshotChunk.newBuilder()
+                              .setIndex(i)
+                              .setChunk(chunk)
+                              .build())
+                      .getResult())
+              .isEqualTo(io.cvmavs.consensus.proto.abci.ResponseApplySnapshotChunk.Result.ACCEPT);
+        }
+        // the empty ChainbaseDB starts at height 2; blocks 3 and 4 bring the DB3 data
+        assertThat(TestChain.query(fresh, "/db3/root").get("height").asLong()).isEqualTo(2);
+        for (int h = 3; h <= 4; h++) {
+          List<ByteString> txs = outcomes.get(h - 1).txs();
+          ResponseFinalizeBlock r =
+              fresh.finalizeBlock(TestChain.finalizeRequest(h, txs, TestChain.blockHash(h, txs)));
+          fresh.commit(RequestCommit.getDefaultInstance());
+          assertThat(r.getAppHash().toByteArray()).isEqualTo(outcomes.get(h - 1).appHash());
+        }
+        assertThat(fresh.state().hasDb3Data()).isTrue();
+      }
+    } finally {
+      TestChain.snapshotInterval = 0;
+    }
+  }
 }
