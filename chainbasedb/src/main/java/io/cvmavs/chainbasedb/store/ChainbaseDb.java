@@ -230,10 +230,21 @@ public final class ChainbaseDb implements AutoCloseable {
   /**
    * Applies the mutations of block {@code height} (= {@link #height()} + 1) in order. Signatures
    * are checked in parallel first; nonces, permissions and writes then run in block order. A
-   * refused mutation changes nothing. The block's writes, index entries, root buckets and the
-   * height go to RocksDB in one synced batch.
+   * refused mutation changes nothing. The block's writes, index entries, root buckets, the height
+   * and the block's outcome (a digest of its mutations and every result) go to RocksDB in one
+   * synced batch.
+   *
+   * <p><b>Replay</b>: {@code height} = {@link #height()} (a consensus app that crashed after this
+   * call and before its own commit is handed the same block again) applies nothing and returns the
+   * stored outcome, after checking that the mutations are the ones applied at that height.
+   *
+   * @throws StoreException for any other height, or a replay with other mutations (the store and
+   *     the chain have diverged)
    */
   public synchronized BlockResult apply(long height, List<byte[]> mutations) {
+    if (height == this.height && height > 0) {
+      return replay(height, mutations);
+    }
     if (height != this.height + 1) {
       throw new StoreException(
           "block " + height + " does not follow the last applied block " + this.height);
@@ -265,11 +276,120 @@ public final class ChainbaseDb implements AutoCloseable {
         results.add(new TxResult(i, Optional.of(r)));
       }
     }
-    commit(block, height);
+    commit(block, height, lastBlockRecord(height, mutations, results));
     return new BlockResult(height, root.root(), List.copyOf(results));
   }
 
-  private void commit(Layer block, long newHeight) {
+  private static final byte[] LAST_BLOCK = StateKeys.meta("last_block");
+
+  /** SHA-256 over each mutation's u32 length and bytes, in block order. */
+  private static byte[] blockDigest(List<byte[]> mutations) {
+    java.security.MessageDigest md = io.cvmavs.chainbasedb.format.SigningHash.newSha256();
+    for (byte[] m : mutations) {
+      md.update(new io.cvmavs.chainbasedb.format.Plain.Writer().u32(m.length).toBytes());
+      md.update(m);
+    }
+    return md.digest();
+  }
+
+  /** height ‖ digest ‖ LIST of (code name, field, detail; "" when applied). */
+  private static byte[] lastBlockRecord(
+      long height, List<byte[]> mutations, List<TxResult> results) {
+    return new io.cvmavs.chainbasedb.format.Plain.Writer()
+        .u64(height)
+        .fixed(blockDigest(mutations), 32)
+        .list(
+            results,
+            (w, r) -> {
+              w.string(r.refusal().map(x -> x.code().name()).orElse(""));
+              w.string(r.refusal().map(Refusal::field).orElse(""));
+              w.string(r.refusal().map(Refusal::detail).orElse(""));
+            })
+        .toBytes();
+  }
+
+  private BlockResult replay(long height, List<byte[]> mutations) {
+    byte[] rec = committed(LAST_BLOCK);
+    if (rec == null) {
+      throw new StoreException(
+          "block " + height + " is already applied and this store keeps no record of its outcome");
+    }
+    io.cvmavs.chainbasedb.format.Plain.Reader in =
+        new io.cvmavs.chainbasedb.format.Plain.Reader(rec);
+    long h = in.u64("last_block.height");
+    byte[] digest = in.fixed("last_block.digest", 32);
+    if (h != height || !Arrays.equals(digest, blockDigest(mutations))) {
+      throw new StoreException(
+          "block "
+              + height
+              + " was already applied with other mutations (stored digest of height "
+              + h
+              + " differs): this store has diverged from the chain");
+    }
+    List<Optional<Refusal>> outcomes =
+        in.list(
+            "last_block.results",
+            1 << 24,
+            f -> {
+              String code = in.string(f + ".code", 64);
+              String field = in.string(f + ".field", 1 << 16);
+              String detail = in.string(f + ".detail", 1 << 20);
+              return code.isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(
+                      new Refusal(
+                          io.cvmavs.chainbasedb.validate.RefusalCode.valueOf(code), field, detail));
+            });
+    List<TxResult> results = new ArrayList<>(outcomes.size());
+    for (Optional<Refusal> o : outcomes) {
+      results.add(new TxResult(results.size(), o));
+    }
+    in.end("last_block");
+    if (results.size() != mutations.size()) {
+      throw new StoreException(
+          "the stored outcome of block " + height + " does not match its mutations");
+    }
+    return new BlockResult(height, root.root(), List.copyOf(results));
+  }
+
+  /** The state root of a store that holds no state. */
+  public static byte[] emptyRoot() {
+    return new StateRoot().root();
+  }
+
+  /** True while the store holds no state (its root is {@link #emptyRoot()}). */
+  public synchronized boolean isEmpty() {
+    return Arrays.equals(root.root(), EMPTY_ROOT);
+  }
+
+  private static final byte[] EMPTY_ROOT = emptyRoot();
+
+  /**
+   * Moves a store that holds no state to {@code height} without applying blocks (a consensus node
+   * that joins by state sync, or a chain that had no DB3 data before this store was created): the
+   * next block is {@code height + 1}.
+   *
+   * @throws StoreException when the store holds state or is already past {@code height}
+   */
+  public synchronized void startAt(long height) {
+    if (!isEmpty() || height < this.height) {
+      throw new StoreException(
+          "cannot start the store at height "
+              + height
+              + ": it "
+              + (isEmpty() ? "is at height " + this.height : "holds state"));
+    }
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.put(HEIGHT, StateKeys.u64(height));
+      batch.delete(LAST_BLOCK);
+      db.write(syncWrite, batch);
+      this.height = height;
+    } catch (RocksDBException e) {
+      throw new StoreException("cannot set height " + height + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void commit(Layer block, long newHeight, byte[] lastBlock) {
     Map<Integer, TreeMap<byte[], byte[]>> leafChanges = new TreeMap<>();
     try (WriteBatch batch = new WriteBatch();
         RocksIterator leaves = db.newIterator()) {
@@ -307,6 +427,7 @@ public final class ChainbaseDb implements AutoCloseable {
         batch.put(new byte[] {StateKeys.BUCKET, prefix[1], prefix[2]}, h);
       }
       batch.put(HEIGHT, StateKeys.u64(newHeight));
+      batch.put(LAST_BLOCK, lastBlock);
       db.write(syncWrite, batch);
       root.update(bucketHashes);
       height = newHeight;

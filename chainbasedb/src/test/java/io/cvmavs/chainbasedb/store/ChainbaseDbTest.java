@@ -157,6 +157,41 @@ class ChainbaseDbTest {
   }
 
   @Test
+  void anAppliedBlockReplaysItsStoredOutcomeAndAnEmptyStoreStartsAtAHeight() {
+    MutationSigner s = new Db3Fixtures(5).ethSigner();
+    List<byte[]> block =
+        List.of(
+            s.sign(CHAIN, 1, new Payload.CreateDatabase("d", "", List.of(), List.of())).encode(),
+            s.sign(CHAIN, 3, new Payload.CreateDatabase("e", "", List.of(), List.of())).encode());
+    ChainbaseDb.BlockResult first;
+    byte[] root;
+    try (ChainbaseDb a = ChainbaseDb.open(dir.resolve("r"), CHAIN)) {
+      assertThat(a.isEmpty()).isTrue();
+      a.startAt(4);
+      assertThat(a.height()).isEqualTo(4);
+      first = a.apply(5, block);
+      root = a.stateRoot();
+      assertThat(a.isEmpty()).isFalse();
+      assertThat(first.results().get(1).refusal().orElseThrow().code().name())
+          .isEqualTo("NONCE_GAP");
+      assertThatThrownBy(() -> a.startAt(9)).hasMessageContaining("holds state");
+    }
+    try (ChainbaseDb a = ChainbaseDb.open(dir.resolve("r"), CHAIN)) {
+      ChainbaseDb.BlockResult again = a.apply(5, block); // replay: nothing applied twice
+      assertThat(again.stateRoot()).isEqualTo(root).isEqualTo(a.recomputeStateRoot());
+      assertThat(again.results()).hasSize(2);
+      assertThat(again.results().get(0).refusal()).isEmpty();
+      assertThat(again.results().get(1).refusal().orElseThrow().getMessage())
+          .isEqualTo(first.results().get(1).refusal().orElseThrow().getMessage());
+      assertThat(a.height()).isEqualTo(5);
+      assertThatThrownBy(() -> a.apply(5, block.subList(0, 1)))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("already applied with other mutations");
+      assertThatThrownBy(() -> a.apply(4, block)).isInstanceOf(StoreException.class);
+    }
+  }
+
+  @Test
   void emptyStoreRootIsTheTreeOfEmptyBuckets() {
     try (ChainbaseDb a = ChainbaseDb.open(dir.resolve("e"), CHAIN)) {
       assertThat(a.stateRoot()).isEqualTo(a.recomputeStateRoot());

@@ -1,6 +1,7 @@
 package io.cvmavs.consensus.app;
 
 import com.google.protobuf.ByteString;
+import io.cvmavs.chainbasedb.validate.Refusal;
 import io.cvmavs.consensus.app.bridge.BridgeDeposit;
 import io.cvmavs.consensus.app.bridge.DepositSource;
 import io.cvmavs.consensus.app.bridge.Withdrawals;
@@ -77,10 +78,30 @@ final class BlockExecutor {
           TxEnvelope.KindCase.DEPOSITS,
           TxEnvelope.KindCase.MANUSCRIPT_CHANGES,
           TxEnvelope.KindCase.CVM_BLOCK,
-          TxEnvelope.KindCase.WITHDRAW);
+          TxEnvelope.KindCase.WITHDRAW,
+          TxEnvelope.KindCase.DB3_MUTATION);
 
   /** Kinds a block may carry more than once (consecutively, in their place of {@link #ORDER}). */
-  private static final Set<TxEnvelope.KindCase> REPEATABLE = Set.of(TxEnvelope.KindCase.WITHDRAW);
+  private static final Set<TxEnvelope.KindCase> REPEATABLE =
+      Set.of(TxEnvelope.KindCase.WITHDRAW, TxEnvelope.KindCase.DB3_MUTATION);
+
+  /**
+   * How a block's DB3 mutations run: applied to the node's ChainbaseDB (FinalizeBlock) or only
+   * checked against its committed state (ProcessProposal, PrepareProposal's trial runs).
+   */
+  interface Db3Stage {
+    /**
+     * Runs every DB3 mutation of block {@code height} in block order (called once per block, also
+     * with none).
+     */
+    Db3Outcome run(long height, List<byte[]> mutations);
+  }
+
+  /**
+   * A block's DB3 outcome: the {@code chainbasedb} leaf after it and, per mutation in block order,
+   * its refusal (empty when applied).
+   */
+  record Db3Outcome(byte[] leaf, List<Optional<Refusal>> refusals) {}
 
   /** At most this many deposits are credited per block. */
   static final int MAX_DEPOSITS_PER_BLOCK = 256;
@@ -131,7 +152,8 @@ final class BlockExecutor {
       List<ByteString> txs,
       long height,
       List<Misbehavior> misbehaviour,
-      boolean strict) {
+      boolean strict,
+      Db3Stage db3) {
     if (height != base.height + 1) {
       throw new TxRefusedException(
           TxRefusedException.INVALID,
@@ -142,6 +164,8 @@ final class BlockExecutor {
     BlsValidatorSet pendingSet = null;
     int lastKind = -1;
     Set<TxEnvelope.KindCase> seen = new HashSet<>();
+    List<Integer> db3At = new ArrayList<>();
+    List<byte[]> db3Txs = new ArrayList<>();
     for (int i = 0; i < txs.size(); i++) {
       String at = "block " + height + " tx " + i;
       try {
@@ -167,6 +191,11 @@ final class BlockExecutor {
           case MANUSCRIPT_CHANGES ->
               applyManuscriptChanges(w, env.getManuscriptChanges(), at, strict, r);
           case WITHDRAW -> applyWithdraw(w, env.getWithdraw(), at, height, r);
+          case DB3_MUTATION -> {
+            // Run together after the loop (one ChainbaseDB block); the result is filled in there.
+            db3At.add(i);
+            db3Txs.add(env.getDb3Mutation().getMutation().toByteArray());
+          }
           case KIND_NOT_SET -> throw new IllegalStateException("decode refuses KIND_NOT_SET");
         }
         r.txResults.add(ExecTxResult.newBuilder().setCode(0).build());
@@ -177,6 +206,28 @@ final class BlockExecutor {
         r.txResults.add(ExecTxResult.newBuilder().setCode(e.code()).setLog(e.getMessage()).build());
       }
     }
+    Db3Outcome d = db3.run(height, db3Txs);
+    for (int j = 0; j < db3At.size(); j++) {
+      int i = db3At.get(j);
+      Optional<Refusal> refused = d.refusals().get(j);
+      if (refused.isPresent()) {
+        TxRefusedException e = db3Refusal("block " + height + " tx " + i, refused.get());
+        if (strict) {
+          throw e;
+        }
+        r.txResults.set(
+            i,
+            ExecTxResult.newBuilder()
+                .setCode(e.code())
+                .setCodespace(TxRefusedException.DB3_CODESPACE)
+                .setLog(e.getMessage())
+                .build());
+      } else {
+        r.events.add(
+            event("db3_mutation", "tx", Integer.toString(i), "height", Long.toString(height)));
+      }
+    }
+    w.chainbasedbRoot = d.leaf().clone();
     if (strict && base.lastCheckpoint != null) {
       for (TxEnvelope.KindCase k :
           List.of(TxEnvelope.KindCase.ETHEREUM_FINALITY, TxEnvelope.KindCase.CERTIFICATE)) {
@@ -826,6 +877,22 @@ final class BlockExecutor {
       e.addAttributes(EventAttribute.newBuilder().setKey(kv[i]).setValue(kv[i + 1]).setIndex(true));
     }
     return e.build();
+  }
+
+  /**
+   * A refused DB3 mutation as the app reports it: code {@link TxRefusedException#DB3_BASE} + its
+   * chainbasedb code, the log naming the field inside {@code db3_mutation.mutation}.
+   */
+  static TxRefusedException db3Refusal(String at, Refusal refusal) {
+    return new TxRefusedException(
+        TxRefusedException.DB3_BASE + refusal.code().code(),
+        (at.isEmpty() ? "" : at + ": ")
+            + "db3_mutation.mutation."
+            + refusal.field()
+            + ": "
+            + refusal.code()
+            + ": "
+            + refusal.detail());
   }
 
   private static TxRefusedException invalid(String at, String reason) {

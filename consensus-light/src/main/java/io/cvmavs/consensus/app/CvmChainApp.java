@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import io.cvmavs.chainbasedb.Db3Exception;
+import io.cvmavs.chainbasedb.query.Db3Query;
+import io.cvmavs.chainbasedb.store.ChainbaseDb;
+import io.cvmavs.chainbasedb.validate.Refusal;
 import io.cvmavs.consensus.abci.Application;
 import io.cvmavs.consensus.app.bridge.BridgeDeposit;
 import io.cvmavs.consensus.app.bridge.DepositSource;
@@ -214,6 +218,20 @@ public final class CvmChainApp implements Application, AutoCloseable {
   }
 
   private final AppStore store;
+  private final Path dir;
+
+  /** This node's ChainbaseDB (DB3 mutations), open once the chain id is known (after genesis). */
+  private ChainbaseDb db;
+
+  /** CheckTx's view of the DB3 mempool over the committed ChainbaseDB; new after each commit. */
+  private ChainbaseDb.CheckSession db3Session;
+
+  /** Sub-directory of the app's directory that holds its ChainbaseDB. */
+  public static final String CHAINBASEDB_DIR = "chainbasedb";
+
+  /** At most this many DB3 mutations are proposed per block. */
+  static final int MAX_DB3_MUTATIONS_PER_BLOCK = 1000;
+
   private final Settings settings;
   private AppState committed;
   private BlockExecutor.Result pending;
@@ -228,12 +246,14 @@ public final class CvmChainApp implements Application, AutoCloseable {
         }
       };
 
-  private CvmChainApp(AppStore store, Settings settings) {
+  private CvmChainApp(AppStore store, Path dir, Settings settings) {
     this.store = store;
+    this.dir = dir;
     this.settings = settings;
     this.committed = store.load().orElse(null);
     if (committed != null) {
       this.executor = executor(committed.chainIdForDigest);
+      openChainbaseDb(committed);
       LOG.info(
           "CVM chain app: committed height {}, app hash 0x{}",
           committed.height,
@@ -243,7 +263,122 @@ public final class CvmChainApp implements Application, AutoCloseable {
 
   /** Opens (or creates) the app's RocksDB under {@code dir}. */
   public static CvmChainApp open(Path dir, Settings settings) {
-    return new CvmChainApp(AppStore.open(dir), settings);
+    AppStore store = AppStore.open(dir);
+    try {
+      return new CvmChainApp(store, dir, settings);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The DB3 {@code chain_id} of the CVM chain {@code chainId} (docs/DB3-FORMAT.md §1): the first 8
+   * bytes, big-endian, of keccak256(UTF-8 chain id) — the checkpoints' cvmChainId — as an unsigned
+   * 64-bit number.
+   */
+  public static long db3ChainId(String chainId) {
+    return ByteBuffer.wrap(
+            io.cvmavs.cvm.proof.Keccak.hash(
+                chainId.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .getLong();
+  }
+
+  /**
+   * Opens this node's ChainbaseDB for {@code s}'s chain and checks that it belongs to {@code s}: at
+   * the same height with the root {@code s} records; one block ahead (applied by a FinalizeBlock
+   * whose Commit a crash cut off: the block is replayed and not applied again); or behind while
+   * neither holds DB3 data (a new store, a node restored from a snapshot), when it starts at {@code
+   * s}'s height. Anything else refuses to start the node.
+   */
+  private void openChainbaseDb(AppState s) {
+    if (db == null) {
+      try {
+        db = ChainbaseDb.open(dir.resolve(CHAINBASEDB_DIR), db3ChainId(s.chainIdForDigest));
+      } catch (Db3Exception e) {
+        throw new AppException("cannot open the ChainbaseDB: " + e.getMessage(), e);
+      }
+    }
+    db3Session = null;
+    long h = db.height();
+    if (h == s.height) {
+      if (!java.util.Arrays.equals(db3Leaf(), s.chainbasedbRoot)) {
+        throw new AppException(
+            "the ChainbaseDB at "
+                + dir.resolve(CHAINBASEDB_DIR)
+                + " has root 0x"
+                + HEX.formatHex(db3Leaf())
+                + " at height "
+                + h
+                + " but the committed app state records 0x"
+                + HEX.formatHex(s.chainbasedbRoot)
+                + ": the store does not belong to this chain state");
+      }
+    } else if (h == s.height + 1) {
+      LOG.info(
+          "ChainbaseDB is at height {}, one block past the committed app state: that block is"
+              + " replayed without applying it again",
+          h);
+    } else if (h < s.height && db.isEmpty() && !s.hasDb3Data()) {
+      db.startAt(s.height);
+    } else {
+      throw new AppException(
+          "the ChainbaseDB at "
+              + dir.resolve(CHAINBASEDB_DIR)
+              + " is at height "
+              + h
+              + (db.isEmpty() ? " (empty)" : "")
+              + " but the app state at height "
+              + s.height
+              + (s.hasDb3Data() ? " holds DB3 data" : "")
+              + ": restore both from the same node and height (snapshots carry no DB3 data)");
+    }
+  }
+
+  /** The {@code chainbasedb} leaf of the ChainbaseDB as it is now (zero while it is empty). */
+  private byte[] db3Leaf() {
+    return db.isEmpty() ? new byte[32] : db.stateRoot();
+  }
+
+  /** FinalizeBlock: the block's DB3 mutations applied (or, on a replay, their stored outcome). */
+  private BlockExecutor.Db3Stage db3Apply() {
+    return (height, mutations) -> {
+      boolean replay = db.height() == height;
+      ChainbaseDb.BlockResult res;
+      try {
+        res = db.apply(height, mutations);
+      } catch (Db3Exception e) {
+        throw new AppException("ChainbaseDB, block " + height + ": " + e.getMessage(), e);
+      }
+      if (replay) {
+        LOG.info(
+            "FinalizeBlock {}: the ChainbaseDB applied this block before a restart; its stored"
+                + " outcome is used",
+            height);
+      }
+      return new BlockExecutor.Db3Outcome(
+          db3Leaf(), res.results().stream().map(ChainbaseDb.TxResult::refusal).toList());
+    };
+  }
+
+  /**
+   * ProcessProposal and PrepareProposal's trial runs: the mutations checked in order against the
+   * committed ChainbaseDB, nothing written.
+   */
+  private BlockExecutor.Db3Stage db3Check(AppState s) {
+    return (height, mutations) -> {
+      ChainbaseDb.CheckSession session = db.checkSession();
+      List<Optional<Refusal>> out = new ArrayList<>(mutations.size());
+      for (byte[] m : mutations) {
+        try {
+          session.check(m);
+          out.add(Optional.empty());
+        } catch (Refusal r) {
+          out.add(Optional.of(r));
+        }
+      }
+      return new BlockExecutor.Db3Outcome(s.chainbasedbRoot, out);
+    };
   }
 
   private BlockExecutor executor(String chainId) {
@@ -315,6 +450,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
     s.currentSet = g.validators();
     s.nextSet = g.validators();
     s.appHash = s.computeAppHash();
+    openChainbaseDb(s);
     store.commit(s, AppStore.records());
     committed = s;
     pending = null;
@@ -335,6 +471,24 @@ public final class CvmChainApp implements Application, AutoCloseable {
       if (env.hasWithdraw()) {
         checkWithdraw(requireGenesis(), env.getWithdraw());
         return ResponseCheckTx.newBuilder().setCode(0).build();
+      }
+      if (env.hasDb3Mutation()) {
+        requireGenesis();
+        if (db3Session == null) {
+          db3Session = db.checkSession();
+        }
+        try {
+          db3Session.check(env.getDb3Mutation().getMutation().toByteArray());
+          return ResponseCheckTx.newBuilder().setCode(0).build();
+        } catch (Refusal r) {
+          TxRefusedException e = BlockExecutor.db3Refusal("", r);
+          LOG.info("CheckTx refused (code {}): {}", e.code(), e.getMessage());
+          return ResponseCheckTx.newBuilder()
+              .setCode(e.code())
+              .setCodespace(TxRefusedException.DB3_CODESPACE)
+              .setLog(e.getMessage())
+              .build();
+        }
       }
       String log = env.getKindCase() + " transactions are put in blocks by proposers only";
       LOG.debug("CheckTx refused: {}", log);
@@ -441,10 +595,21 @@ public final class CvmChainApp implements Application, AutoCloseable {
                 .forEach(c -> retired.add(HEX.formatHex(c.manuscriptHash()))));
     nextCvmBlock(s, finalHeight, retired).ifPresent(txs::add);
     txs.addAll(withdrawals(s, request, txs));
+    int firstDb3 = txs.size();
+    txs.addAll(db3Mutations(request));
     long budget = request.getMaxTxBytes() > 0 ? request.getMaxTxBytes() : Long.MAX_VALUE;
     List<ByteString> out = new ArrayList<>();
     long used = 0;
-    for (ByteString tx : txs) {
+    for (int i = 0; i < txs.size(); i++) {
+      ByteString tx = txs.get(i);
+      if (used + tx.size() > budget && i >= firstDb3) {
+        LOG.info(
+            "PrepareProposal {}: {} DB3 mutation(s) left for a later block (max_tx_bytes {})",
+            request.getHeight(),
+            txs.size() - i,
+            budget);
+        break; // a later one may depend on this one (its nonce, its database)
+      }
       if (used + tx.size() > budget) {
         LOG.warn(
             "PrepareProposal {}: a {} byte transaction does not fit max_tx_bytes {}",
@@ -457,6 +622,39 @@ public final class CvmChainApp implements Application, AutoCloseable {
       out.add(tx);
     }
     return ResponsePrepareProposal.newBuilder().addAllTxs(out).build();
+  }
+
+  /**
+   * The mempool's DB3 mutations in mempool order, checked one after another against the committed
+   * ChainbaseDB (as ProcessProposal will): a refused one is left out.
+   */
+  private List<ByteString> db3Mutations(RequestPrepareProposal request) {
+    ChainbaseDb.CheckSession session = db.checkSession();
+    List<ByteString> out = new ArrayList<>();
+    for (ByteString tx : request.getTxsList()) {
+      if (out.size() == MAX_DB3_MUTATIONS_PER_BLOCK) {
+        break;
+      }
+      TxEnvelope env;
+      try {
+        env = TxCodec.decode(tx.toByteArray());
+      } catch (TxRefusedException e) {
+        continue; // the mempool's CheckTx refused it already
+      }
+      if (!env.hasDb3Mutation()) {
+        continue;
+      }
+      try {
+        session.check(env.getDb3Mutation().getMutation().toByteArray());
+        out.add(tx);
+      } catch (Refusal r) {
+        LOG.info(
+            "PrepareProposal {}: DB3 mutation left out: {}",
+            request.getHeight(),
+            BlockExecutor.db3Refusal("", r).getMessage());
+      }
+    }
+    return out;
   }
 
   /** The deposits final at {@code ethFinal} that are not credited yet (one transaction). */
@@ -538,7 +736,8 @@ public final class CvmChainApp implements Application, AutoCloseable {
     while (!accepted.isEmpty()) {
       List<ByteString> trial = new ArrayList<>(before);
       trial.addAll(accepted);
-      BlockExecutor.Result r = executor.execute(s, trial, request.getHeight(), List.of(), false);
+      BlockExecutor.Result r =
+          executor.execute(s, trial, request.getHeight(), List.of(), false, db3Check(s));
       List<ByteString> kept = new ArrayList<>();
       for (int i = 0; i < accepted.size(); i++) {
         var result = r.txResults.get(before.size() + i);
@@ -703,7 +902,8 @@ public final class CvmChainApp implements Application, AutoCloseable {
     AppState s = requireGenesis();
     try {
       BlockExecutor.Result r =
-          executor.execute(s, request.getTxsList(), request.getHeight(), List.of(), true);
+          executor.execute(
+              s, request.getTxsList(), request.getHeight(), List.of(), true, db3Check(s));
       proposals.put(request.getHash(), r.cvmBlockHash);
       return ResponseProcessProposal.newBuilder()
           .setStatus(ResponseProcessProposal.ProposalStatus.ACCEPT)
@@ -804,7 +1004,12 @@ public final class CvmChainApp implements Application, AutoCloseable {
     AppState s = requireGenesis();
     BlockExecutor.Result r =
         executor.execute(
-            s, request.getTxsList(), request.getHeight(), request.getMisbehaviorList(), false);
+            s,
+            request.getTxsList(),
+            request.getHeight(),
+            request.getMisbehaviorList(),
+            false,
+            db3Apply());
     pending = r;
     ResponseFinalizeBlock.Builder out =
         ResponseFinalizeBlock.newBuilder()
@@ -838,6 +1043,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
     store.commit(pending.state, pending.records);
     committed = pending.state;
     pending = null;
+    db3Session = null; // CheckTx rechecks the mempool against the new state
     if (settings.snapshotInterval() > 0 && committed.height % settings.snapshotInterval() == 0) {
       takeSnapshot();
     }
@@ -845,6 +1051,14 @@ public final class CvmChainApp implements Application, AutoCloseable {
   }
 
   private void takeSnapshot() {
+    if (committed.hasDb3Data()) {
+      // Snapshots carry the app store only; a node restored from one could not rebuild the
+      // ChainbaseDB, so none is taken once DB3 data exists (module README, "snapshots").
+      LOG.info(
+          "no snapshot of height {}: the state holds DB3 data, which snapshots do not carry",
+          committed.height);
+      return;
+    }
     Snapshots.Snapshot snap =
         Snapshots.make(
             committed.height, store.entriesExcept(SNAPSHOT_PREFIX), settings.snapshotChunkBytes());
@@ -915,6 +1129,27 @@ public final class CvmChainApp implements Application, AutoCloseable {
         o.put("cvm_blocks", s.cvmBlocks.count());
         o.put("misbehaviour_count", s.misbehaviourCount);
         value = JSON.writeValueAsBytes(o);
+      } else if (path.equals("/db3/root")) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("height", db.height());
+        o.put("chain_id", Long.toUnsignedString(db3ChainId(s.chainIdForDigest)));
+        o.put("state_root", "0x" + HEX.formatHex(db.stateRoot()));
+        o.put("chainbasedb_leaf", "0x" + HEX.formatHex(db3Leaf()));
+        o.put("empty", db.isEmpty());
+        value = JSON.writeValueAsBytes(o);
+      } else if (path.equals("/db3/query")) {
+        try {
+          ObjectNode o =
+              new Db3Query(db)
+                  .run(
+                      new String(
+                          request.getData().toByteArray(),
+                          java.nio.charset.StandardCharsets.UTF_8));
+          o.put("height", db.height());
+          value = JSON.writeValueAsBytes(o);
+        } catch (Db3Exception e) {
+          throw new AppException(e.getMessage(), e);
+        }
       } else if (path.startsWith("/bridge/")) {
         value = bridgeQuery(s, path.substring("/bridge/".length()));
       } else if (path.equals("/manuscripts")) {
@@ -947,6 +1182,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
                 + path
                 + "' (known: /cvm/block/<h>, /cvm/block-proof/<cvmHeight>/<checkpointHeight>,"
                 + " /certificate/<h>, /validators/bls, /state/root, /manuscripts,"
+                + " /db3/root, /db3/query (data: a DB3 query in JSON),"
                 + " /bridge/status, /bridge/account/<address>, /bridge/withdrawal/<nonce>,"
                 + " /bridge/proof/<nonce>/<checkpoint height>)");
       }
@@ -1266,6 +1502,12 @@ public final class CvmChainApp implements Application, AutoCloseable {
         throw new AppException("the snapshot holds no state");
       }
       AppState s = AppState.decode(stateBytes);
+      if (s.hasDb3Data()) {
+        throw new AppException(
+            "the snapshot's state holds DB3 data (chainbasedb root 0x"
+                + HEX.formatHex(s.chainbasedbRoot)
+                + "), which snapshots do not carry: sync this node from blocks instead");
+      }
       if (s.height != r.snapshot().getHeight()
           || !java.util.Arrays.equals(s.appHash, r.appHash())
           || !java.util.Arrays.equals(s.computeAppHash(), r.appHash())) {
@@ -1279,6 +1521,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
       committed = s;
       pending = null;
       executor = executor(s.chainIdForDigest);
+      openChainbaseDb(s);
       LOG.info(
           "restored height {} from a snapshot, app hash 0x{}", s.height, HEX.formatHex(s.appHash));
       return ResponseApplySnapshotChunk.newBuilder()
@@ -1301,6 +1544,9 @@ public final class CvmChainApp implements Application, AutoCloseable {
 
   @Override
   public void close() {
+    if (db != null) {
+      db.close();
+    }
     store.close();
   }
 }

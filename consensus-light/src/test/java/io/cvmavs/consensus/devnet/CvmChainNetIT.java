@@ -3,6 +3,15 @@ package io.cvmavs.consensus.devnet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import io.cvmavs.chainbasedb.format.BsonDocuments;
+import io.cvmavs.chainbasedb.format.DerivedIds;
+import io.cvmavs.chainbasedb.format.Identity;
+import io.cvmavs.chainbasedb.format.IndexSpec;
+import io.cvmavs.chainbasedb.format.Mutation;
+import io.cvmavs.chainbasedb.format.Payload;
+import io.cvmavs.chainbasedb.signature.MutationSigner;
 import io.cvmavs.consensus.app.CvmChainApp;
 import io.cvmavs.consensus.app.GenesisState;
 import io.cvmavs.consensus.app.TaskComputerEngineIT;
@@ -15,7 +24,9 @@ import io.cvmavs.consensus.driver.RoundRecord;
 import io.cvmavs.consensus.driver.StoredBlock;
 import io.cvmavs.consensus.driver.ValidatorKey;
 import io.cvmavs.consensus.proto.app.Certificate;
+import io.cvmavs.consensus.proto.app.Db3Mutation;
 import io.cvmavs.consensus.proto.app.TxEnvelope;
+import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.bn254.G1Point;
@@ -33,8 +44,11 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.ECKeyPair;
 
 /**
  * The CVM chain end to end on the local consensus driver: four real {@link CvmChainApp}s (RocksDB
@@ -132,8 +146,41 @@ class CvmChainNetIT {
       // the heights it missed and reaches the same app hash.
       chain.kill(3);
       long killedAt = chain.app(3).height();
-      for (int i = 0; i < 3; i++) {
-        assertThat(chain.step()).isPresent();
+      // A DB3 mutation (database, ordered collection, a document in one group) submitted over the
+      // RPC while validator 3 is down: the others apply it, validator 3 replays it after restart.
+      MutationSigner user = MutationSigner.eth(ECKeyPair.create(BigInteger.valueOf(0xDB3)));
+      Identity db3db = DerivedIds.database(user.identity(), 1, 0);
+      Mutation mutation =
+          user.sign(
+              CvmChainApp.db3ChainId("cvm-it-1"),
+              1,
+              new Payload.Group(
+                  List.of(
+                      new Payload.CreateDatabase("it", "", List.of(), List.of()),
+                      new Payload.CreateCollection(
+                          db3db, "kv", List.of(IndexSpec.ordered("by_n", "n"))),
+                      new Payload.AddDocuments(
+                          db3db,
+                          "kv",
+                          List.of(
+                              BsonDocuments.encode(new BsonDocument("n", new BsonInt32(1))))))));
+      byte[] db3Tx =
+          TxCodec.envelope(
+              TxEnvelope.newBuilder()
+                  .setDb3Mutation(
+                      Db3Mutation.newBuilder()
+                          .setMutation(ByteString.copyFrom(mutation.encode()))));
+      String range =
+          "{\"op\":\"range\",\"db\":\"" + db3db + "\",\"collection\":\"kv\",\"index\":\"by_n\"}";
+      try (CometRpcClient rpc = new CometRpcClient(chain.rpc(), java.time.Duration.ofSeconds(10))) {
+        var sync = rpc.broadcastTxSync(db3Tx);
+        assertThat(sync.code()).as(sync.log()).isZero();
+        for (int i = 0; i < 3; i++) {
+          assertThat(chain.step()).isPresent();
+        }
+        var q = rpc.abciQuery("/db3/query", range.getBytes(StandardCharsets.UTF_8), 0, false);
+        assertThat(q.code()).as(q.log()).isZero();
+        assertThat(new ObjectMapper().readTree(q.value()).get("results")).hasSize(1);
       }
       assertThat(chain.driver().isUp(3)).isFalse();
       assertThat(chain.driver().latestHeight()).isGreaterThan(killedAt + 2);
@@ -142,6 +189,9 @@ class CvmChainNetIT {
       assertThat(chain.driver().isUp(3)).isTrue();
       assertThat(chain.app(3).height()).isEqualTo(chain.driver().latestHeight());
       assertSameAppHash(chain, List.of(0, 1, 2, 3));
+      assertThat(chain.app(3).state().hasDb3Data()).isTrue();
+      assertThat(chain.app(3).state().chainbasedbRoot)
+          .isEqualTo(chain.app(0).state().chainbasedbRoot);
 
       // Certificates: the checkpoint of H, aggregated in H+1's block, readable by abci_query and
       // verifying against the aggregate key of the bitmap's signers.

@@ -29,9 +29,10 @@ import java.util.TreeMap;
 public final class AppState {
   /**
    * Schema of {@link #encode()}: 2 added the bridge fields (a format-1 state has none), 3 the
-   * manuscript registry import (a format-1 or -2 state has imported nothing).
+   * manuscript registry import (a format-1 or -2 state has imported nothing), 4 the ChainbaseDB
+   * root (a format-1 to -3 state has no DB3 data).
    */
-  private static final int FORMAT = 3;
+  private static final int FORMAT = 4;
 
   /** Leaves of the app-hash Merkle tree, in this order (README): the index is the leaf position. */
   public static final List<String> COMPONENTS =
@@ -51,7 +52,8 @@ public final class AppState {
           "lastCertificate",
           "misbehaviour",
           "bridge",
-          "registry");
+          "registry",
+          "chainbasedb");
 
   public long height;
   public String chain;
@@ -109,6 +111,18 @@ public final class AppState {
   public long registryImported;
   public TreeMap<String, RegistryEntry> registry = new TreeMap<>();
 
+  /**
+   * The ChainbaseDB's state root after {@link #height} (docs/DB3-FORMAT.md §9.3), or the zero word
+   * while the ChainbaseDB holds no state (no DB3 mutation was ever applied): the {@code
+   * chainbasedb} leaf.
+   */
+  public byte[] chainbasedbRoot = new byte[32];
+
+  /** True when the ChainbaseDB holds state (the {@code chainbasedb} leaf is not the zero word). */
+  public boolean hasDb3Data() {
+    return !java.util.Arrays.equals(chainbasedbRoot, new byte[32]);
+  }
+
   /** True when {@code hexHash} is registered and not deprecated or revoked: it gets CVM blocks. */
   public boolean isActive(String hexHash) {
     if (!manuscripts.containsKey(hexHash)) {
@@ -159,6 +173,7 @@ public final class AppState {
     l.add(AbiWords.of().uint(misbehaviourCount).bytes32(misbehaviourRoot).keccak());
     l.add(bridgeLeaf());
     l.add(registryLeaf());
+    l.add(chainbasedbRoot.clone());
     return l;
   }
 
@@ -213,12 +228,22 @@ public final class AppState {
   public String chainIdForDigest = "";
 
   /**
-   * The app hash: the root of a binary keccak Merkle tree over the 16 leaves {@link
-   * #componentLeaves()} (node = keccak256(left ‖ right)).
+   * The app hash: the root of a binary keccak Merkle tree (node = keccak256(left ‖ right)) over the
+   * leaves {@link #componentLeaves()} padded with zero words to a power of two — 16 leaves while
+   * every leaf after the 16th is the zero word (so a state without DB3 data, as every state of
+   * formats 1 to 3, keeps its app hash), else 32.
    */
   public byte[] computeAppHash() {
     List<byte[]> level = new ArrayList<>(componentLeaves());
-    while (level.size() < 16) {
+    byte[] zero = new byte[32];
+    while (level.size() > 16 && java.util.Arrays.equals(level.get(level.size() - 1), zero)) {
+      level.remove(level.size() - 1);
+    }
+    int width = 16;
+    while (width < level.size()) {
+      width *= 2;
+    }
+    while (level.size() < width) {
       level.add(new byte[32]);
     }
     while (level.size() > 1) {
@@ -297,6 +322,7 @@ public final class AppState {
         out.writeLong(r.ethBlock());
         out.writeLong(r.importedAt());
       }
+      out.write(chainbasedbRoot);
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory cannot fail", e);
     }
@@ -377,6 +403,9 @@ public final class AppState {
           s.registry.put(
               key, new RegistryEntry(status, content, in.readUTF(), in.readLong(), in.readLong()));
         }
+      }
+      if (format >= 4) {
+        s.chainbasedbRoot = read32(in);
       }
       if (in.available() != 0) {
         throw new AppException("stored app state has " + in.available() + " trailing bytes");

@@ -76,6 +76,11 @@ public final class TxCodec {
       case DEPOSITS -> checkDeposits(env.getDeposits());
       case MANUSCRIPT_CHANGES -> checkManuscriptChanges(env.getManuscriptChanges());
       case WITHDRAW -> checkWithdraw(env.getWithdraw());
+      case DB3_MUTATION -> {
+        if (env.getDb3Mutation().getMutation().isEmpty()) {
+          throw malformed("db3_mutation.mutation", "empty");
+        }
+      }
       case KIND_NOT_SET ->
           throw new TxRefusedException(
               TxRefusedException.UNKNOWN,

@@ -19,6 +19,15 @@ public final class TxRefusedException extends AppException {
   /** Only a block proposer may include this kind; the mempool refuses it. */
   public static final int PROPOSER_ONLY = 4;
 
+  /**
+   * A refused {@code Db3Mutation}: its code is this plus the chainbasedb {@code RefusalCode} (101
+   * MALFORMED … 119 NOT_SUPPORTED; docs/DB3-FORMAT.md §8), with codespace {@link #DB3_CODESPACE}.
+   */
+  public static final int DB3_BASE = 100;
+
+  /** The ABCI codespace of DB3 refusals. */
+  public static final String DB3_CODESPACE = "db3";
+
   private final int code;
 
   public TxRefusedException(int code, String message) {

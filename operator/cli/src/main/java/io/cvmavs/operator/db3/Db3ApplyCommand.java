@@ -150,7 +150,7 @@ public final class Db3ApplyCommand implements Callable<Integer> {
         "height " + db.height() + " state root 0x" + HexFormat.of().formatHex(db.stateRoot()));
   }
 
-  private static List<JsonNode> read(Path file) {
+  static List<JsonNode> read(Path file) {
     JsonNode n;
     try {
       n = JSON.readTree(Files.readString(file));

@@ -10,14 +10,20 @@ import picocli.CommandLine.Spec;
     name = "db3",
     mixinStandardHelpOptions = true,
     description =
-        "DB3 mutations and ChainbaseDB: apply signed mutations, query, print the state root.",
-    subcommands = {Db3ApplyCommand.class, Db3QueryCommand.class, Db3RootCommand.class})
+        "DB3 mutations and ChainbaseDB: apply signed mutations to a local store or submit them to a"
+            + " CVM chain node, query, print the state root.",
+    subcommands = {
+      Db3ApplyCommand.class,
+      Db3SubmitCommand.class,
+      Db3QueryCommand.class,
+      Db3RootCommand.class
+    })
 public final class Db3Command implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: apply, query or root.");
+        spec.commandLine(), "Missing command: apply, submit, query or root.");
   }
 }

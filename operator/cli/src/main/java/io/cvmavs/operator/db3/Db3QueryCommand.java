@@ -15,12 +15,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cvm-avs db3 query --db DIR QUERY}: one query in the JSON form ({@link Db3Query}). */
+/**
+ * {@code cvm-avs db3 query --db DIR | --rpc URL QUERY}: one query in the JSON form ({@link
+ * Db3Query}), on a local ChainbaseDB or on a CVM chain node's ({@code abci_query /db3/query}).
+ */
 @Command(
     name = "query",
     mixinStandardHelpOptions = true,
     description = {
-      "Run one query on the ChainbaseDB in DIR and print the JSON answer. QUERY is a JSON object",
+      "Run one query on the ChainbaseDB in DIR (--db), or on a CVM chain node's ChainbaseDB over",
+      "its CometBFT RPC (--rpc URL: abci_query /db3/query), and print the JSON answer. QUERY is a JSON object",
       "(or - to read it from stdin), e.g.",
       "  {\"op\":\"get\",\"db\":\"db3_db:cvm:0x…\",\"collection\":\"people\",\"id\":\"<32 hex>\"}",
       "  {\"op\":\"range\",…,\"index\":\"by_age\",\"low\":{\"values\":[20]},\"high\":{\"values\":[30]},\"limit\":10}",
@@ -36,8 +40,20 @@ public final class Db3QueryCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--db", required = true, paramLabel = "DIR", description = "The ChainbaseDB.")
-  Path dir;
+  @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+  Where where;
+
+  /** Exactly one of a local store or a node. */
+  static final class Where {
+    @Option(names = "--db", paramLabel = "DIR", description = "A local ChainbaseDB.")
+    Path dir;
+
+    @Option(
+        names = "--rpc",
+        paramLabel = "URL",
+        description = "A CVM chain node's CometBFT RPC, e.g. http://127.0.0.1:26657.")
+    java.net.URI rpc;
+  }
 
   @Parameters(index = "0", paramLabel = "QUERY", description = "The query (JSON), or -.")
   String query;
@@ -52,12 +68,35 @@ public final class Db3QueryCommand implements Callable<Integer> {
         throw new Db3CommandException("cannot read the query from stdin: " + e.getMessage(), e);
       }
     }
-    try (ChainbaseDb db = ChainbaseDb.openExisting(dir)) {
+    if (where.rpc != null) {
+      return remote(text);
+    }
+    try (ChainbaseDb db = ChainbaseDb.openExisting(where.dir)) {
       PrintWriter out = spec.commandLine().getOut();
       out.println(
           JSON.writerWithDefaultPrettyPrinter().writeValueAsString(new Db3Query(db).run(text)));
       out.flush();
       return 0;
+    }
+  }
+
+  private int remote(String text) {
+    try (io.cvmavs.consensus.rpc.CometRpcClient client =
+        new io.cvmavs.consensus.rpc.CometRpcClient(where.rpc, java.time.Duration.ofSeconds(30))) {
+      io.cvmavs.consensus.rpc.RpcTypes.Query q =
+          client.abciQuery("/db3/query", text.getBytes(StandardCharsets.UTF_8), 0, false);
+      if (q.code() != 0) {
+        spec.commandLine().getErr().println("refused by " + where.rpc + ": " + q.log());
+        spec.commandLine().getErr().flush();
+        return 1;
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(q.value())));
+      out.flush();
+      return 0;
+    } catch (IOException e) {
+      throw new Db3CommandException("RPC " + where.rpc + ": " + e.getMessage(), e);
     }
   }
 }

@@ -292,6 +292,13 @@ public final class DevnetCommand implements Callable<Integer> {
                 summary.roundTrip().flatMap(DevnetRoundTrip.Outcome::failedStep).orElse("?"));
             return CliRoot.EXIT_FAILURE;
           }
+          if (!summary.db3AsExpected()) {
+            step(
+                out,
+                "DB3 on the CVM chain failed at %s",
+                summary.db3().flatMap(DevnetDb3.Outcome::failedStep).orElse("?"));
+            return CliRoot.EXIT_FAILURE;
+          }
           if (!summary.feesConserved()) {
             step(
                 out,

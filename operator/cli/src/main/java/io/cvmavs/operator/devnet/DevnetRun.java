@@ -117,6 +117,10 @@ final class DevnetRun implements AutoCloseable {
   private JobResults jobResults;
   private DevnetBridge bridge;
   private DevnetRoundTrip roundTrip;
+
+  /** Issue 20: the DB3 sequence on the CVM chain (null when the chain did not start). */
+  private DevnetDb3 db3;
+
   private DevnetRewards rewards;
   private volatile CvmTask lastTask;
 
@@ -358,6 +362,7 @@ final class DevnetRun implements AutoCloseable {
               validators,
               line -> step("%s", line));
       running.add(consensus);
+      db3 = DevnetDb3.start(consensus.rpc(), line -> step("%s", line));
       try {
         bridge =
             DevnetBridge.start(
@@ -512,7 +517,10 @@ final class DevnetRun implements AutoCloseable {
             ? Optional.empty()
             : Optional.of(
                 roundTrip.outcome(DevnetRoundTrip.STEP_TIMEOUT.multipliedBy(2).plusSeconds(30))),
-        fees);
+        fees,
+        db3 == null
+            ? Optional.empty()
+            : Optional.of(db3.outcome(DevnetDb3.TIMEOUT.plusSeconds(30))));
   }
 
   /** Issue 21: one task nobody can answer, with a fee (see {@link DevnetRewards}). */

@@ -25,7 +25,8 @@ public record DevnetSummary(
     Optional<DevnetConsensus.Outcome> chain,
     Optional<DevnetBridge.Outcome> bridge,
     Optional<DevnetRoundTrip.Outcome> roundTrip,
-    Optional<DevnetRewards.Outcome> rewards) {
+    Optional<DevnetRewards.Outcome> rewards,
+    Optional<DevnetDb3.Outcome> db3) {
   /**
    * One task: created for CVM block {@code cvmHeight}; {@code latencyMillis} from its creation
    * being mined to the {@code TaskResponded} being seen (-1 if never responded); {@code
@@ -61,6 +62,11 @@ public record DevnetSummary(
   /** The `$C` deposit and withdrawal went round with conservation (or the bridge did not run). */
   public boolean roundTripAsExpected() {
     return roundTrip.isEmpty() || roundTrip.get().ok();
+  }
+
+  /** The DB3 sequence was applied and queried back (or the CVM chain did not run). */
+  public boolean db3AsExpected() {
+    return db3.isEmpty() || db3.get().ok();
   }
 
   /** The rewards phase ran and the escrow is conserved: escrowed = released + refunded + held. */
@@ -193,6 +199,17 @@ public record DevnetSummary(
                         seconds(t.claimableMillis()),
                         t.claimGas(),
                         t.conserved() ? "holds" : "BROKEN")));
+    db3.ifPresent(
+        d ->
+            out.printf(
+                "  %-32s %s%n",
+                "DB3 on the CVM chain",
+                d.failedStep().isPresent()
+                    ? "FAILED at " + d.failedStep().get()
+                    : String.format(
+                        "%d signed mutations applied at height %d in %s, queried by id, range,"
+                            + " vector and graph",
+                        d.mutations(), d.height(), seconds(d.appliedMillis()))));
     rewards.ifPresent(r -> r.print(out));
     out.println();
   }
@@ -260,6 +277,16 @@ public record DevnetSummary(
           n.put("round_trip_ms", t.totalMillis());
           n.put("ok", t.ok());
           t.failedStep().ifPresent(f -> n.put("failed_step", f));
+        });
+    db3.ifPresent(
+        d -> {
+          ObjectNode n = root.putObject("db3");
+          n.put("mutations", d.mutations());
+          n.put("height", d.height());
+          n.put("state_root", d.stateRoot());
+          n.put("applied_ms", d.appliedMillis());
+          n.put("ok", d.ok());
+          d.failedStep().ifPresent(f -> n.put("failed_step", f));
         });
     rewards.ifPresent(r -> r.toJson(root));
     ArrayNode list = root.putArray("tasks");

@@ -170,6 +170,7 @@ class CvmAvsCommandTest {
           "cvm-avs devnet",
           "cvm-avs db3",
           "cvm-avs db3 apply",
+          "cvm-avs db3 submit",
           "cvm-avs db3 query",
           "cvm-avs db3 root",
           "cvm-avs help");

@@ -231,4 +231,104 @@ class Db3CommandTest {
     assertThat(run("db3", "root", "--db", tmp.resolve("absent").toString())).isEqualTo(1);
     assertThat(err.toString()).contains("no ChainbaseDB at");
   }
+
+  @Test
+  void submitAndQueryAgainstACvmChainNode() throws Exception {
+    io.cvmavs.consensus.driver.ValidatorKey ed =
+        io.cvmavs.consensus.driver.ValidatorKey.fromSeed(
+            io.cvmavs.cvm.proof.Keccak.hash(
+                "db3 cli".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    io.cvmavs.crypto.bls.BlsKeyPair bls =
+        io.cvmavs.crypto.bls.BlsKeyPair.fromSecret(BigInteger.valueOf(9001));
+    io.cvmavs.consensus.app.GenesisState genesis =
+        new io.cvmavs.consensus.app.GenesisState(
+            "eth",
+            1,
+            5,
+            0,
+            1_000_000,
+            0,
+            0,
+            List.of(io.cvmavs.cvm.proof.Keccak.hash("no CVM blocks here".getBytes())),
+            io.cvmavs.consensus.app.model.BlsValidatorSet.of(
+                List.of(
+                    new io.cvmavs.consensus.app.model.BlsValidator(
+                        io.cvmavs.stake.validator.ConsensusKey.of(ed.publicKey()),
+                        bls.publicKeyG1(),
+                        bls.publicKeyG2(),
+                        10))));
+    // Ethereum stays at block 0, so no CVM block is ever due and the engine is never asked.
+    io.cvmavs.consensus.app.engine.CvmEngine none =
+        (m, h, from, to) -> {
+          throw new IllegalStateException("no CVM blocks in this test");
+        };
+    try (io.cvmavs.consensus.devnet.CvmChainNet chain =
+        io.cvmavs.consensus.devnet.CvmChainNet.start(
+            new io.cvmavs.consensus.devnet.CvmChainNet.Settings(
+                "db3-cli-1",
+                genesis,
+                List.of(new io.cvmavs.consensus.devnet.CvmChainNet.Validator("v0", ed, bls, none)),
+                () -> 0L,
+                tmp.resolve("chain"),
+                null,
+                java.time.Duration.ofSeconds(30)))) {
+      String rpc = chain.rpc().toString();
+      long chainId = io.cvmavs.consensus.app.CvmChainApp.db3ChainId("db3-cli-1");
+      MutationSigner alice = MutationSigner.eth(ECKeyPair.create(BigInteger.valueOf(0xA11CE)));
+      Identity db = DerivedIds.database(alice.identity(), 1, 0);
+      Mutation ddl =
+          alice.sign(
+              chainId,
+              1,
+              new Payload.Group(
+                  List.of(
+                      new Payload.CreateDatabase("social", "", List.of(), List.of()),
+                      new Payload.CreateCollection(
+                          db, "people", List.of(IndexSpec.ordered("by_age", "age"))),
+                      new Payload.AddDocuments(
+                          db, "people", List.of(doc("{\"name\": \"alice\", \"age\": 30}"))))));
+
+      // Another chain's mutation: refused before anything is sent.
+      Path wrong =
+          file(
+              "wrong.json",
+              alice.sign(CHAIN, 1, new Payload.CreateDatabase("x", "", List.of(), List.of())));
+      assertThat(run("db3", "submit", "--rpc", rpc, wrong.toString())).isEqualTo(1);
+      assertThat(err.toString())
+          .contains(
+              "mutation[0].chain_id 7 is not the chain's DB3 chain id "
+                  + Long.toUnsignedString(chainId));
+
+      assertThat(run("db3", "submit", "--rpc", rpc, file("ddl.json", ddl).toString()))
+          .as(err.toString())
+          .isZero();
+      assertThat(out.toString()).startsWith("mutation[0]: accepted, tx ");
+      // nonce 1 again (another mutation): the node's CheckTx session refuses it, naming the field
+      Path again =
+          file(
+              "again.json",
+              alice.sign(chainId, 1, new Payload.CreateDatabase("y", "", List.of(), List.of())));
+      assertThat(run("db3", "submit", "--rpc", rpc, again.toString())).isEqualTo(1);
+      assertThat(out.toString())
+          .contains(
+              "mutation[0]: refused code 109 (db3): db3_mutation.mutation.nonce: NONCE_REPLAYED");
+
+      assertThat(chain.step()).isPresent();
+      byte[] id = DerivedIds.document(ddl.signingRoot(), 2, 0);
+      String get =
+          "{\"op\":\"get\",\"db\":\""
+              + db
+              + "\",\"collection\":\"people\",\"id\":\""
+              + HexFormat.of().formatHex(id)
+              + "\"}";
+      assertThat(run("db3", "query", "--rpc", rpc, get)).as(err.toString()).isZero();
+      JsonNode found = JSON.readTree(out.toString());
+      assertThat(found.get("found").asBoolean()).isTrue();
+      assertThat(found.get("document").get("owner").asText())
+          .isEqualTo(alice.identity().toString());
+      assertThat(run("db3", "query", "--rpc", rpc, "{\"op\":\"get\"}")).isEqualTo(1);
+      assertThat(err.toString()).contains("refused by " + rpc);
+      assertThat(run("db3", "query", "--rpc", rpc, "--db", tmp.toString(), get)).isEqualTo(2);
+    }
+  }
 }

@@ -150,6 +150,15 @@ class DevnetCommandIT {
         .containsPattern("bridge: deposit 0 credited on the CVM chain [0-9.]+ s after")
         .containsPattern("bridge: withdrawal 0 claimed on Ethereum .*conservation holds")
         .contains("bridge $C round trip");
+    // Issue 20: a signed DB3 sequence applied on the CVM chain and queried by id, range, vector
+    // and graph (the devnet exits 1 otherwise).
+    JsonNode db3 = json.path("db3");
+    assertThat(db3.path("ok").asBoolean()).as("%s", db3).isTrue();
+    assertThat(db3.path("mutations").asInt()).as("%s", db3).isEqualTo(2);
+    assertThat(db3.path("state_root").asText()).as("%s", db3).matches("0x[0-9a-f]{64}");
+    assertThat(printed)
+        .containsPattern("db3: applied at CVM chain height \\d+ [0-9.]+ s after submission")
+        .contains("DB3 on the CVM chain");
     // Issue 14: the chain imports the registry (the devnet's manuscript is registered there).
     assertThat(printed)
         .containsPattern("CVM chain: [1-9]\\d* change\\(s\\) imported from CvmManuscriptRegistry");
