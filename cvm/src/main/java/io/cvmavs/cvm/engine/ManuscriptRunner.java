@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,9 +209,12 @@ public final class ManuscriptRunner {
    * Compiles a manuscript's SQL without running it (sources as empty views of their schemas):
    * unknown columns, tables and UDFs, type errors and syntax errors are refused with the transform
    * and its file line and column; a postgres sink's key must name columns of its input. Used by
-   * {@code manuscript validate}.
+   * {@code manuscript validate} and {@code cvm serve}.
+   *
+   * @return every sink's columns in schema order with the SQL types the manuscript gives them (the
+   *     {@code records} and {@code query} answers of {@code cvm serve} carry a dataset's)
    */
-  public static void compile(Manuscript m) {
+  public static Map<String, List<SqlColumn>> compile(Manuscript m) {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
     env.setRuntimeMode(org.apache.flink.api.common.RuntimeExecutionMode.BATCH);
     StreamTableEnvironment tEnv =
@@ -245,10 +249,18 @@ public final class ManuscriptRunner {
         }
       }
     }
+    Map<String, List<SqlColumn>> schemas = new LinkedHashMap<>();
     if (problems.isEmpty()) {
       for (int i = 0; i < m.sinks().size(); i++) {
         Sink sink = m.sinks().get(i);
-        List<String> columns = tEnv.from(sink.from()).getResolvedSchema().getColumnNames();
+        ResolvedSchema schema = tEnv.from(sink.from()).getResolvedSchema();
+        List<String> columns = schema.getColumnNames();
+        List<SqlColumn> typed = new ArrayList<>();
+        for (int c = 0; c < columns.size(); c++) {
+          LogicalType t = schema.getColumnDataTypes().get(c).getLogicalType();
+          typed.add(new SqlColumn(columns.get(c), t.copy(true).asSummaryString(), t.isNullable()));
+        }
+        schemas.put(sink.name(), List.copyOf(typed));
         for (String k : sink.primaryKey()) {
           if (!columns.contains(k)) {
             problems.add(
@@ -265,7 +277,15 @@ public final class ManuscriptRunner {
     if (!problems.isEmpty()) {
       throw new ManuscriptException(problems);
     }
+    return Collections.unmodifiableMap(schemas);
   }
+
+  /**
+   * A sink column: its name, its Flink SQL type as the manuscript's SQL gives it (e.g. {@code
+   * BIGINT}, {@code STRING}, {@code DECIMAL(38, 0)}, {@code TIMESTAMP(3)}) and whether it may be
+   * NULL.
+   */
+  public record SqlColumn(String name, String type, boolean nullable) {}
 
   private static final java.util.regex.Pattern SQL_POSITION =
       java.util.regex.Pattern.compile("line (\\d+), column (\\d+)");

@@ -189,6 +189,11 @@ public final class CvmHttpApi extends VerticleBase {
   private final Deque<Event> recent = new ArrayDeque<>();
   private final AtomicLong eventIds = new AtomicLong();
   private final AtomicLong errorRefs = new AtomicLong();
+
+  /** Manuscript hash (hex) → its sinks' typed columns, from compiling its SQL once. */
+  private final Map<String, Map<String, List<ManuscriptRunner.SqlColumn>>> schemas =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final HttpServerBootstrap http = new HttpServerBootstrap();
   private Router router;
 
@@ -558,8 +563,10 @@ public final class CvmHttpApi extends VerticleBase {
               + "; refused: "
               + String.join(", ", refused));
     }
-    ManuscriptRunner.compile(m); // SQL errors with line and column, before anything is stored
+    // SQL errors with line and column, before anything is stored
+    Map<String, List<ManuscriptRunner.SqlColumn>> sinkSchemas = ManuscriptRunner.compile(m);
     byte[] hash = store.putManuscript(yaml);
+    schemas.put(HeaderJson.hex(hash), sinkSchemas);
     ObjectNode out = JSON.createObjectNode();
     out.put("manuscriptHash", HeaderJson.hex(hash));
     out.put("name", m.name());
@@ -583,6 +590,29 @@ public final class CvmHttpApi extends VerticleBase {
 
   private Manuscript manuscript(byte[] hash) {
     return parse(HeaderJson.hex(hash), manuscriptBytes(hash));
+  }
+
+  /**
+   * The dataset's columns with the SQL types its manuscript gives them (compiled once per
+   * manuscript and server), or null when the manuscript is not stored here or its columns are not
+   * the dataset's.
+   */
+  private List<ManuscriptRunner.SqlColumn> schema(
+      byte[] manuscriptHash, String dataset, List<String> columns) {
+    String key = HeaderJson.hex(manuscriptHash);
+    if (!schemas.containsKey(key)) {
+      Optional<byte[]> yaml = store.manuscript(manuscriptHash);
+      if (yaml.isEmpty()) {
+        return null;
+      }
+      schemas.putIfAbsent(key, ManuscriptRunner.compile(parse(key, yaml.get())));
+    }
+    List<ManuscriptRunner.SqlColumn> typed = schemas.get(key).get(dataset);
+    if (typed == null
+        || !typed.stream().map(ManuscriptRunner.SqlColumn::name).toList().equals(columns)) {
+      return null;
+    }
+    return typed;
   }
 
   private void manuscriptYaml(RoutingContext ctx) {
@@ -841,6 +871,7 @@ public final class CvmHttpApi extends VerticleBase {
   private JsonNode recordsOrCsv(
       RoutingContext ctx,
       List<String> columns,
+      List<ManuscriptRunner.SqlColumn> schema,
       List<Hit> page,
       long total,
       String next,
@@ -879,6 +910,12 @@ public final class CvmHttpApi extends VerticleBase {
       out.put("total", total);
     }
     columns.forEach(out.putArray("columns")::add);
+    if (schema != null) {
+      ArrayNode typed = out.putArray("schema");
+      for (ManuscriptRunner.SqlColumn c : schema) {
+        typed.addObject().put("name", c.name()).put("type", c.type()).put("nullable", c.nullable());
+      }
+    }
     ArrayNode records = out.putArray("records");
     for (Hit h : page) {
       ObjectNode r = records.addObject();
@@ -1029,7 +1066,11 @@ public final class CvmHttpApi extends VerticleBase {
             .map(h -> new Hit(h.height(), h.blockHash(), h.index(), h.row(), ds.record(h.index())))
             .toList();
     String next = offset + limit < hits.size() ? "offset=" + (offset + limit) : null;
-    return answer(() -> recordsOrCsv(ctx, ds.columns(), page, hits.size(), next, false));
+    List<ManuscriptRunner.SqlColumn> schema =
+        format(ctx) == Format.JSON
+            ? schema(block.header().manuscriptHash(), ctx.pathParam("name"), ds.columns())
+            : null;
+    return answer(() -> recordsOrCsv(ctx, ds.columns(), schema, page, hits.size(), next, false));
   }
 
   /**
@@ -1115,7 +1156,9 @@ public final class CvmHttpApi extends VerticleBase {
             .toList();
     List<String> cols = columns;
     String nextPage = next;
-    return answer(() -> recordsOrCsv(ctx, cols, page, -1, nextPage, true));
+    List<ManuscriptRunner.SqlColumn> schema =
+        format(ctx) == Format.JSON && !cols.isEmpty() ? schema(m, name, cols) : null;
+    return answer(() -> recordsOrCsv(ctx, cols, schema, page, -1, nextPage, true));
   }
 
   /**

@@ -203,6 +203,26 @@ class CvmHttpApiTest {
     assertThat(records.body().path("records")).hasSize(3);
     JsonNode third = records.body().path("records").get(0);
     assertThat(third.path("index").asInt()).isEqualTo(2);
+    // Issue 16, why 7 (no schema/types): the columns with the SQL types the manuscript gives them.
+    assertThat(records.body().path("schema").findValuesAsText("name"))
+        .isEqualTo(
+            List.of(
+                "transaction_hash",
+                "log_index",
+                "block_number",
+                "from_address",
+                "to_address",
+                "amount"))
+        .isEqualTo(
+            java.util.stream.StreamSupport.stream(
+                    records.body().path("columns").spliterator(), false)
+                .map(JsonNode::asText)
+                .toList());
+    assertThat(records.body().path("schema").findValuesAsText("type"))
+        .containsExactly("STRING", "BIGINT", "BIGINT", "STRING", "STRING", "STRING");
+    assertThat(records.body().path("schema").get(5).path("nullable").asBoolean())
+        .as("JSON_VALUE may be NULL")
+        .isTrue();
 
     Reply proof = send("GET", "/blocks/" + hash + "/datasets/attested/records/2/proof", null);
     RecordProof p = RecordProofJson.read(proof.body().toString());
@@ -594,6 +614,16 @@ class CvmHttpApiTest {
 
     // The OpenAPI document names exactly the routes the server has.
     JsonNode openapi = send("GET", "/openapi.json", null).body();
+    // ... and every field of a records answer across blocks, with the dataset's typed schema.
+    JsonNode typedPage = send("GET", records + "?limit=2", null).body();
+    assertThat(typedPage.path("schema").findValuesAsText("type"))
+        .containsExactly("STRING", "BIGINT", "BIGINT", "STRING", "STRING", "STRING");
+    JsonNode recordsDoc = openapi.path("components").path("schemas").path("Records");
+    assertThat(fieldNames(recordsDoc.path("properties"))).containsAll(fieldNames(typedPage));
+    assertThat(fieldNames(recordsDoc.at("/properties/records/items/properties")))
+        .containsAll(fieldNames(typedPage.path("records").get(0)));
+    assertThat(fieldNames(recordsDoc.at("/properties/schema/items/properties")))
+        .isEqualTo(fieldNames(typedPage.path("schema").get(0)));
     java.util.Set<String> documented = new java.util.TreeSet<>();
     openapi
         .path("paths")
@@ -616,5 +646,11 @@ class CvmHttpApiTest {
       }
     }
     assertThat(documented).isEqualTo(served);
+  }
+
+  static List<String> fieldNames(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 }
