@@ -110,8 +110,12 @@ function cached(dir, key) {
   try {
     const file = path.join(dir, `${key}.json.gz`);
     const output = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8');
-    const now = new Date();
-    fs.utimesSync(file, now, now); // most recently used: kept longest
+    try {
+      const now = new Date();
+      fs.utimesSync(file, now, now); // most recently used: kept longest
+    } catch (e) {
+      // a read-only cache still answers
+    }
     return output;
   } catch (e) {
     return null; // absent or unreadable (a truncated file fails gunzip's check): compile
@@ -139,7 +143,13 @@ function store(dir, key, output) {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, file);
-    const entries = fs.readdirSync(dir)
+    const names = fs.readdirSync(dir);
+    for (const n of names.filter((x) => x.endsWith('.tmp'))) {
+      // left by a compile killed while writing: gone after an hour
+      const p = path.join(dir, n);
+      if (Date.now() - fs.statSync(p).mtimeMs > 3600e3) fs.rmSync(p, { force: true });
+    }
+    const entries = names
       .filter((n) => n.endsWith('.json.gz'))
       .map((n) => ({ n, t: fs.statSync(path.join(dir, n)).mtimeMs }))
       .sort((a, b) => b.t - a.t);

@@ -45,7 +45,8 @@ library CvmAccumulator {
     /// @notice `computeRoot` for a proof held in memory (e.g. decoded from an anchor by `CvmRecordVerifier`).
     /// @dev The same fold as `computeRoot`, kept twice on purpose: one memory version for both would make every
     ///      calldata caller copy its proof first, +150..365 gas on `verifyRecord` and ≈ +360 on each `claimWithdrawal`
-    ///      (measured when the two were merged and reverted, 2026-12-06). `CvmAccumulatorTest` checks both agree.
+    ///      (measured when the two were merged and reverted, 2026-12-06).
+    ///      `CvmCheckpointVector.testFuzz_CalldataAndMemoryFoldsAgree` checks both agree.
     function computeRootMemory(bytes32 leaf, uint256 index, bytes32[] memory siblings)
         internal
         pure

@@ -12,11 +12,14 @@ import java.util.Map;
 
 /**
  * Operators' rewards in one token, kept up to date incrementally: each {@link #read} scans only the
- * submission logs of blocks it has not scanned yet (a {@link ScanCursor} up to the head) and adds
- * them to running totals per operator (every operator a submission pays, so an operator asked about
- * later has its earlier submissions); the claimed sums and the coordinator's roots, cover time and
- * split are read at each call. Used by the monitor, which refreshes on every submission or claim
- * event; {@link OperatorRewards#read} is one read of a fresh tally. Thread-safe.
+ * submission logs of settled blocks it has not scanned yet (a {@link ScanCursor} up to {@link
+ * #CONFIRMATIONS} below the head) and adds them to running totals per operator (every operator a
+ * submission pays, so an operator asked about later has its earlier submissions); the unsettled
+ * tail (the last {@link #CONFIRMATIONS} blocks) is scanned again at every read and never kept, so a
+ * submission a reorganisation drops or moves is counted as the chain now has it. The claimed sums
+ * and the coordinator's roots, cover time and split are read at each call. Used by the monitor,
+ * which refreshes on every submission or claim event; {@link OperatorRewards#read} is one read of a
+ * fresh tally. Thread-safe.
  */
 public final class RewardsTally {
   /** The chain reads a tally needs ({@link RewardsReader} in production). */
@@ -34,6 +37,9 @@ public final class RewardsTally {
 
     BigInteger cumulativeClaimed(String earner, String token);
   }
+
+  /** Blocks below the head after which a submission is kept in the running totals. */
+  public static final long CONFIRMATIONS = 12;
 
   private final Chain chain;
   private final String avs;
@@ -60,7 +66,7 @@ public final class RewardsTally {
         chain, source.contracts().serviceManager(), source.token(), source.fromBlock());
   }
 
-  /** The last block whose submissions are counted. */
+  /** The last block whose submissions are kept in the running totals (settled). */
   public synchronized long scannedTo() {
     return cursor.scannedTo();
   }
@@ -70,21 +76,32 @@ public final class RewardsTally {
    * call; keyed by lower-case address, in the order given.
    */
   public synchronized Map<String, OperatorRewards> read(Collection<String> operators) {
-    cursor.advance(Long.MAX_VALUE, chain::head, this::count);
+    long head = chain.head();
+    cursor.advance(head - CONFIRMATIONS, () -> head, (f, t) -> count(f, t, paid, earned));
+    Map<String, List<OperatorRewards.Paid>> tailPaid = new HashMap<>();
+    Map<String, BigInteger> tailEarned = new HashMap<>();
+    if (head > cursor.scannedTo()) {
+      count(cursor.scannedTo() + 1, head, tailPaid, tailEarned);
+    }
     long roots = chain.distributionRootsLength();
     long coverUntil = chain.currRewardsCalculationEndTimestamp();
     int split = chain.defaultOperatorSplitBips();
     Map<String, OperatorRewards> out = new LinkedHashMap<>();
     for (String o : operators) {
       String op = o.toLowerCase(Locale.ROOT);
-      BigInteger e = earned.getOrDefault(op, BigInteger.ZERO);
+      BigInteger e =
+          earned
+              .getOrDefault(op, BigInteger.ZERO)
+              .add(tailEarned.getOrDefault(op, BigInteger.ZERO));
+      List<OperatorRewards.Paid> all = new ArrayList<>(paid.getOrDefault(op, List.of()));
+      all.addAll(tailPaid.getOrDefault(op, List.of()));
       BigInteger claimed = chain.cumulativeClaimed(op, token);
       out.put(
           op,
           new OperatorRewards(
               op,
               token,
-              paid.getOrDefault(op, List.of()),
+              List.copyOf(all),
               e,
               claimed,
               e.subtract(claimed).max(BigInteger.ZERO),
@@ -95,7 +112,11 @@ public final class RewardsTally {
     return out;
   }
 
-  private void count(long fromBlock, long toBlock) {
+  private void count(
+      long fromBlock,
+      long toBlock,
+      Map<String, List<OperatorRewards.Paid>> paid,
+      Map<String, BigInteger> earned) {
     for (RewardsReader.Submitted s : chain.submissions(avs, fromBlock, toBlock)) {
       if (!s.submission().token().equalsIgnoreCase(token)) {
         continue;

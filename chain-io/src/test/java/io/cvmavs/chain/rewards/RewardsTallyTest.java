@@ -84,7 +84,8 @@ class RewardsTallyTest {
     RewardsTally tally = new RewardsTally(chain, AVS, "0x" + "C0".repeat(20), 10);
 
     OperatorRewards first = tally.read(List.of("0x" + "A1".repeat(20))).get(ALICE);
-    assertThat(chain.scanned).containsExactly(new long[] {10, 100});
+    // settled blocks kept, the last CONFIRMATIONS (89..100) read again each time
+    assertThat(chain.scanned).containsExactly(new long[] {10, 88}, new long[] {89, 100});
     assertThat(first.earned()).isEqualTo(BigInteger.valueOf(12));
     assertThat(first.submissions()).extracting(OperatorRewards.Paid::txHash).hasSize(2);
 
@@ -93,8 +94,10 @@ class RewardsTallyTest {
     chain.claimed.put(ALICE, BigInteger.valueOf(10));
     OperatorRewards second = tally.read(List.of(ALICE)).get(ALICE);
 
-    assertThat(chain.scanned).containsExactly(new long[] {10, 100}, new long[] {101, 130});
-    assertThat(tally.scannedTo()).isEqualTo(130);
+    assertThat(chain.scanned)
+        .containsExactly(
+            new long[] {10, 88}, new long[] {89, 100}, new long[] {89, 118}, new long[] {119, 130});
+    assertThat(tally.scannedTo()).isEqualTo(130 - RewardsTally.CONFIRMATIONS);
     assertThat(second.earned()).isEqualTo(BigInteger.valueOf(42));
     assertThat(second.claimed()).isEqualTo(BigInteger.valueOf(10));
     assertThat(second.unclaimed()).isEqualTo(BigInteger.valueOf(32));
@@ -108,7 +111,7 @@ class RewardsTallyTest {
   }
 
   @Test
-  void noNewBlockScansNothingButClaimsAreReadAgain() {
+  void noNewBlockScansOnlyTheUnsettledTailAndClaimsAreReadAgain() {
     FakeChain chain = new FakeChain();
     chain.submit(50, TOKEN, ALICE, 9);
     RewardsTally tally = new RewardsTally(chain, AVS, TOKEN, 0);
@@ -117,7 +120,8 @@ class RewardsTallyTest {
     chain.claimed.put(ALICE, BigInteger.valueOf(20)); // claimed more than earned
     OperatorRewards r = tally.read(List.of(ALICE)).get(ALICE);
 
-    assertThat(chain.scanned).hasSize(1);
+    assertThat(chain.scanned)
+        .containsExactly(new long[] {0, 88}, new long[] {89, 100}, new long[] {89, 100});
     assertThat(r.earned()).isEqualTo(BigInteger.valueOf(9));
     assertThat(r.unclaimed()).isZero();
   }
@@ -139,12 +143,30 @@ class RewardsTallyTest {
   }
 
   @Test
+  void aSubmissionInTheUnsettledTailThatAReorganisationDropsIsNoLongerCounted() {
+    FakeChain chain = new FakeChain();
+    chain.submit(50, TOKEN, ALICE, 3); // settled
+    chain.submit(95, TOKEN, ALICE, 40); // within CONFIRMATIONS of the head (100)
+    RewardsTally tally = new RewardsTally(chain, AVS, TOKEN, 0);
+    assertThat(tally.read(List.of(ALICE)).get(ALICE).earned()).isEqualTo(BigInteger.valueOf(43));
+
+    chain.logs.removeIf(s -> s.block() == 95); // reorganised away ...
+    chain.submit(99, TOKEN, ALICE, 41); // ... and mined again elsewhere, with another amount
+    chain.head = 101;
+    OperatorRewards r = tally.read(List.of(ALICE)).get(ALICE);
+    assertThat(r.earned()).isEqualTo(BigInteger.valueOf(44));
+    assertThat(r.submissions())
+        .extracting(OperatorRewards.Paid::amount)
+        .containsExactly(BigInteger.valueOf(3), BigInteger.valueOf(41));
+  }
+
+  @Test
   void readIsOneReadOfAFreshTally() {
     FakeChain chain = new FakeChain();
     chain.submit(60, TOKEN, ALICE, 4);
     RewardsContracts at = new RewardsContracts(AVS, "0x" + "cc".repeat(20), "0x" + "fe".repeat(20));
     OperatorRewards r = OperatorRewards.read(chain, at, ALICE, TOKEN, 5);
-    assertThat(chain.scanned).containsExactly(new long[] {5, 100});
+    assertThat(chain.scanned).containsExactly(new long[] {5, 88}, new long[] {89, 100});
     assertThat(r.operator()).isEqualTo(ALICE);
     assertThat(r.earned()).isEqualTo(BigInteger.valueOf(4));
   }

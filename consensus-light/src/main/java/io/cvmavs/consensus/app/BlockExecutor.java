@@ -99,9 +99,16 @@ final class BlockExecutor {
 
   /**
    * A block's DB3 outcome: the {@code chainbasedb} leaf after it and, per mutation in block order,
-   * its refusal (empty when applied).
+   * its refusal (empty when applied). A check run (ProcessProposal, PrepareProposal) applies
+   * nothing and returns the committed leaf, so the app hash of its result is not the block's: only
+   * FinalizeBlock's result may be stored or compared.
    */
   record Db3Outcome(byte[] leaf, List<Optional<Refusal>> refusals) {}
+
+  /**
+   * At most this many DB3 mutations per block (PrepareProposal fills up to it; more is refused).
+   */
+  static final int MAX_DB3_MUTATIONS_PER_BLOCK = 1000;
 
   /** At most this many deposits are credited per block. */
   static final int MAX_DEPOSITS_PER_BLOCK = 256;
@@ -192,6 +199,12 @@ final class BlockExecutor {
               applyManuscriptChanges(w, env.getManuscriptChanges(), at, strict, r);
           case WITHDRAW -> applyWithdraw(w, env.getWithdraw(), at, height, r);
           case DB3_MUTATION -> {
+            // Every validator checks each mutation's signature in ProcessProposal and again in
+            // FinalizeBlock: the bound holds for every proposer, not only honest ones.
+            if (db3Txs.size() == MAX_DB3_MUTATIONS_PER_BLOCK) {
+              throw invalid(
+                  at, "more than " + MAX_DB3_MUTATIONS_PER_BLOCK + " DB3 mutations in one block");
+            }
             // Run together after the loop (one ChainbaseDB block); the result is filled in there.
             db3At.add(i);
             db3Txs.add(env.getDb3Mutation().getMutation().toByteArray());

@@ -230,7 +230,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
   public static final String CHAINBASEDB_DIR = "chainbasedb";
 
   /** At most this many DB3 mutations are proposed per block. */
-  static final int MAX_DB3_MUTATIONS_PER_BLOCK = 1000;
+  static final int MAX_DB3_MUTATIONS_PER_BLOCK = BlockExecutor.MAX_DB3_MUTATIONS_PER_BLOCK;
 
   private final Settings settings;
   private AppState committed;
@@ -253,7 +253,15 @@ public final class CvmChainApp implements Application, AutoCloseable {
     this.committed = store.load().orElse(null);
     if (committed != null) {
       this.executor = executor(committed.chainIdForDigest);
-      openChainbaseDb(committed);
+      try {
+        openChainbaseDb(committed);
+      } catch (RuntimeException e) {
+        // open() closes the app store; the ChainbaseDB (and its RocksDB lock) is closed here.
+        if (db != null) {
+          db.close();
+        }
+        throw e;
+      }
       LOG.info(
           "CVM chain app: committed height {}, app hash 0x{}",
           committed.height,
@@ -1193,6 +1201,15 @@ public final class CvmChainApp implements Application, AutoCloseable {
           .build();
     } catch (AppException | NumberFormatException | java.io.IOException e) {
       return ResponseQuery.newBuilder().setCode(1).setLog(path + ": " + e.getMessage()).build();
+    } catch (RuntimeException e) {
+      // Queries only read, and abci_query is open to any RPC client: an unexpected failure in one
+      // (e.g. a DB3 query the store cannot answer) is that query's error, never an ABCI exception
+      // (which stops CometBFT).
+      LOG.warn("query {} failed", path, e);
+      return ResponseQuery.newBuilder()
+          .setCode(1)
+          .setLog(path + ": " + e.getClass().getSimpleName() + ": " + e.getMessage())
+          .build();
     }
   }
 
@@ -1517,11 +1534,13 @@ public final class CvmChainApp implements Application, AutoCloseable {
                 + ") does not hash to the trusted app hash of height "
                 + r.snapshot().getHeight());
       }
+      // The ChainbaseDB check can still refuse the snapshot: run it before anything is written, so
+      // a refused snapshot leaves the store and the committed state as they were.
+      openChainbaseDb(s);
       store.write(entries, List.of());
       committed = s;
       pending = null;
       executor = executor(s.chainIdForDigest);
-      openChainbaseDb(s);
       LOG.info(
           "restored height {} from a snapshot, app hash 0x{}", s.height, HEX.formatHex(s.appHash));
       return ResponseApplySnapshotChunk.newBuilder()

@@ -305,6 +305,38 @@ class Db3AppTest {
   }
 
   @Test
+  void aProposalWithMoreDb3MutationsThanABlockHoldsIsRejectedByEveryValidator() throws Exception {
+    try (TestChain chain = new TestChain(dir.resolve("chain"), 4, 10, null, 10)) {
+      chain.step();
+      long h = chain.height() + 1;
+      List<ByteString> block =
+          new ArrayList<>(
+              chain
+                  .nodes
+                  .get((int) (h % 4))
+                  .app
+                  .prepareProposal(chain.prepareRequest(h))
+                  .getTxsList());
+      int first = block.size();
+      ByteString one = tx(setup().get(0));
+      for (int i = 0; i <= BlockExecutor.MAX_DB3_MUTATIONS_PER_BLOCK; i++) {
+        block.add(one); // the bound is checked before any signature: copies are enough
+      }
+      ByteString hash = TestChain.blockHash(h, block);
+      for (TestChain.Node n : chain.nodes) {
+        assertThat(TestChain.process(n, h, block, hash)).isEqualTo(ProposalStatus.REJECT);
+        assertThat(n.app.lastRejection())
+            .contains(
+                "block "
+                    + h
+                    + " tx "
+                    + (first + BlockExecutor.MAX_DB3_MUTATIONS_PER_BLOCK)
+                    + ": more than 1000 DB3 mutations in one block");
+      }
+    }
+  }
+
+  @Test
   void aCrashBetweenFinalizeBlockAndCommitReplaysTheDb3BlockWithoutApplyingItTwice()
       throws Exception {
     try (TestChain chain = new TestChain(dir.resolve("chain"), 4, 10, null, 10)) {

@@ -605,7 +605,16 @@ public final class CvmHttpApi extends VerticleBase {
       if (yaml.isEmpty()) {
         return null;
       }
-      schemas.putIfAbsent(key, ManuscriptRunner.compile(parse(key, yaml.get())));
+      Map<String, List<ManuscriptRunner.SqlColumn>> compiled;
+      try {
+        compiled = ManuscriptRunner.compile(parse(key, yaml.get()));
+      } catch (RuntimeException e) {
+        // Answers go out without types rather than fail: the records themselves do not depend on
+        // compiling the SQL again (e.g. a manuscript this Flink version no longer accepts).
+        LOG.warn("no column types for manuscript {}: {}", key, e.getMessage());
+        compiled = Map.of();
+      }
+      schemas.putIfAbsent(key, compiled);
     }
     List<ManuscriptRunner.SqlColumn> typed = schemas.get(key).get(dataset);
     if (typed == null
@@ -903,7 +912,9 @@ public final class CvmHttpApi extends VerticleBase {
     }
     if (format == Format.PARQUET) {
       throw new FormattedAnswer(
-          new Raw(PARQUET_TYPE, parquet(ctx.pathParam("name"), columns, page, acrossBlocks)), next);
+          new Raw(
+              PARQUET_TYPE, parquet(ctx.pathParam("name"), columns, schema, page, acrossBlocks)),
+          next);
     }
     ObjectNode out = JSON.createObjectNode();
     if (total >= 0) {
@@ -938,13 +949,20 @@ public final class CvmHttpApi extends VerticleBase {
 
   /**
    * A page as one Parquet file (message = the dataset's name): {@code height} (across blocks) and
-   * {@code index} INT64, then the dataset's columns. A column whose values on the page are all
-   * integers is INT64, all doubles DOUBLE, all booleans BOOLEAN (all NULL: STRING); anything else
-   * (decimals such as uint256 amounts, text, bytes, timestamps, dates, mixed types) is a UTF-8
-   * STRING with the text of the JSON {@code values}. NULL stays NULL.
+   * {@code index} INT64, then the dataset's columns. With the manuscript's column types ({@code
+   * schema}, so every page of a dataset has the same Parquet schema): BIGINT / INT / SMALLINT /
+   * TINYINT are INT64, DOUBLE / FLOAT DOUBLE, BOOLEAN BOOLEAN, every other type STRING. Without
+   * them (the server does not hold the manuscript), from the page: a column whose values on the
+   * page are all integers is INT64, all doubles DOUBLE, all booleans BOOLEAN (all NULL: STRING);
+   * anything else (decimals such as uint256 amounts, text, bytes, timestamps, dates, mixed types)
+   * is a UTF-8 STRING with the text of the JSON {@code values}. NULL stays NULL.
    */
   private static byte[] parquet(
-      String name, List<String> columns, List<Hit> page, boolean acrossBlocks) {
+      String name,
+      List<String> columns,
+      List<ManuscriptRunner.SqlColumn> schema,
+      List<Hit> page,
+      boolean acrossBlocks) {
     int extra = acrossBlocks ? 2 : 1;
     List<Object[]> decoded =
         page.stream().map(h -> io.cvmavs.cvm.proof.CanonicalDecoding.decode(h.record())).toList();
@@ -964,16 +982,21 @@ public final class CvmHttpApi extends VerticleBase {
           only = v.getClass();
         }
       }
+      ParquetTables.Type declared = schema == null ? null : parquetType(schema.get(c).type());
       ParquetTables.Type t =
-          mixed || only == null
-              ? ParquetTables.Type.STRING
-              : only == Long.class
-                  ? ParquetTables.Type.INT64
-                  : only == Double.class
-                      ? ParquetTables.Type.DOUBLE
-                      : only == Boolean.class
-                          ? ParquetTables.Type.BOOLEAN
-                          : ParquetTables.Type.STRING;
+          declared != null
+              ? (only == null || (!mixed && javaType(declared) == only)
+                  ? declared
+                  : ParquetTables.Type.STRING) // a value unlike its declared type: text
+              : mixed || only == null
+                  ? ParquetTables.Type.STRING
+                  : only == Long.class
+                      ? ParquetTables.Type.INT64
+                      : only == Double.class
+                          ? ParquetTables.Type.DOUBLE
+                          : only == Boolean.class
+                              ? ParquetTables.Type.BOOLEAN
+                              : ParquetTables.Type.STRING;
       types.add(t);
       fields.add(new ParquetTables.Field(columns.get(c), t));
     }
@@ -996,6 +1019,27 @@ public final class CvmHttpApi extends VerticleBase {
       rows.add(row);
     }
     return ParquetTables.toBytes(name, fields, rows);
+  }
+
+  /** The Parquet type of a Flink SQL column type (as {@code ManuscriptRunner.SqlColumn.type}). */
+  private static ParquetTables.Type parquetType(String sqlType) {
+    String base = sqlType.toUpperCase(java.util.Locale.ROOT).replaceAll("[ (].*", "");
+    return switch (base) {
+      case "BIGINT", "INT", "INTEGER", "SMALLINT", "TINYINT" -> ParquetTables.Type.INT64;
+      case "DOUBLE", "FLOAT" -> ParquetTables.Type.DOUBLE;
+      case "BOOLEAN" -> ParquetTables.Type.BOOLEAN;
+      default -> ParquetTables.Type.STRING;
+    };
+  }
+
+  /** The decoded value class a Parquet type takes as is (STRING takes the JSON text instead). */
+  private static Class<?> javaType(ParquetTables.Type t) {
+    return switch (t) {
+      case INT64 -> Long.class;
+      case DOUBLE -> Double.class;
+      case BOOLEAN -> Boolean.class;
+      default -> null;
+    };
   }
 
   /** Carries a CSV or Parquet answer (and its next page) out of the JSON-typed record code. */
@@ -1067,7 +1111,7 @@ public final class CvmHttpApi extends VerticleBase {
             .toList();
     String next = offset + limit < hits.size() ? "offset=" + (offset + limit) : null;
     List<ManuscriptRunner.SqlColumn> schema =
-        format(ctx) == Format.JSON
+        format(ctx) != Format.CSV
             ? schema(block.header().manuscriptHash(), ctx.pathParam("name"), ds.columns())
             : null;
     return answer(() -> recordsOrCsv(ctx, ds.columns(), schema, page, hits.size(), next, false));
@@ -1157,7 +1201,7 @@ public final class CvmHttpApi extends VerticleBase {
     List<String> cols = columns;
     String nextPage = next;
     List<ManuscriptRunner.SqlColumn> schema =
-        format(ctx) == Format.JSON && !cols.isEmpty() ? schema(m, name, cols) : null;
+        format(ctx) != Format.CSV && !cols.isEmpty() ? schema(m, name, cols) : null;
     return answer(() -> recordsOrCsv(ctx, cols, schema, page, -1, nextPage, true));
   }
 

@@ -67,9 +67,9 @@ public final class ForgeDeploy {
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("DEPLOYMENTS_OUT", out.toString());
     // forge records a broadcast under <broadcast>/Deploy.s.sol/<chain id>/: one folder per
-    // deployment, so that
-    // deployments to several anvils with the same chain id (tests in parallel forks) never write
-    // the same file.
+    // deployment, so that deployments to several anvils with the same chain id (tests in parallel
+    // forks) do not write the same broadcast file. (forge also writes a run-latest.json under
+    // cache_path, which they share; nothing here reads it.)
     env.putIfAbsent(
         "FOUNDRY_BROADCAST",
         Path.of("target", "forge-broadcast", "deploy-" + UUID.randomUUID()).toString());

@@ -195,29 +195,48 @@ public final class CvmServeCommand implements Callable<Integer> {
                 .name("cvm-follow")
                 .start(
                     () -> {
-                      try {
-                        ingestor.follow(
-                            from,
-                            java.time.Duration.ofMillis(pollMillis),
-                            stopping::get,
-                            io.cvmavs.common.retry.Sleeper.threadSleep(),
-                            to ->
-                                api.buildFollowing(chain, from, span, to)
-                                    .forEach(
-                                        h -> {
-                                          err.printf(
-                                              "follow: block %d of %s (%s blocks %d-%d)%n",
-                                              h.height(),
-                                              io.cvmavs.cvm.block.HeaderJson.hex(
-                                                  h.manuscriptHash()),
-                                              chain,
-                                              h.input().fromBlock(),
-                                              h.input().toBlock());
-                                          err.flush();
-                                        }));
-                      } catch (RuntimeException e) {
-                        err.println("follow mode stopped: " + e.getMessage());
-                        err.flush();
+                      // An RPC outage longer than one call's retries ends a follow() call; the
+                      // server keeps following (ingestion fetches only what is missing), waiting
+                      // 1 s, 2 s, ... up to a minute between attempts, and says so each time.
+                      long backoffMillis = 1000;
+                      while (!stopping.get()) {
+                        try {
+                          ingestor.follow(
+                              from,
+                              java.time.Duration.ofMillis(pollMillis),
+                              stopping::get,
+                              io.cvmavs.common.retry.Sleeper.threadSleep(),
+                              to ->
+                                  api.buildFollowing(chain, from, span, to)
+                                      .forEach(
+                                          h -> {
+                                            err.printf(
+                                                "follow: block %d of %s (%s blocks %d-%d)%n",
+                                                h.height(),
+                                                io.cvmavs.cvm.block.HeaderJson.hex(
+                                                    h.manuscriptHash()),
+                                                chain,
+                                                h.input().fromBlock(),
+                                                h.input().toBlock());
+                                            err.flush();
+                                          }));
+                          backoffMillis = 1000;
+                        } catch (RuntimeException e) {
+                          if (stopping.get()) {
+                            break;
+                          }
+                          err.printf(
+                              "follow: %s; following again in %d s%n",
+                              e.getMessage(), backoffMillis / 1000);
+                          err.flush();
+                          try {
+                            Thread.sleep(backoffMillis);
+                          } catch (InterruptedException interrupted) {
+                            Thread.currentThread().interrupt();
+                            break;
+                          }
+                          backoffMillis = Math.min(backoffMillis * 2, 60_000);
+                        }
                       }
                     });
         spec.commandLine()
