@@ -10,9 +10,10 @@ import picocli.CommandLine.Spec;
     name = "db3",
     mixinStandardHelpOptions = true,
     description =
-        "DB3 mutations and ChainbaseDB: apply signed mutations to a local store or submit them to a"
-            + " CVM chain node, query, print the state root.",
+        "DB3 mutations and ChainbaseDB: sign mutations with an Ethereum key, apply them to a local"
+            + " store or submit them to a CVM chain node, query, print the state root.",
     subcommands = {
+      Db3SignCommand.class,
       Db3ApplyCommand.class,
       Db3SubmitCommand.class,
       Db3QueryCommand.class,
@@ -24,6 +25,6 @@ public final class Db3Command implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: apply, submit, query or root.");
+        spec.commandLine(), "Missing command: sign, apply, submit, query or root.");
   }
 }

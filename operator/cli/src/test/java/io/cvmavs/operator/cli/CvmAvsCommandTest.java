@@ -169,6 +169,7 @@ class CvmAvsCommandTest {
           "cvm-avs bridge status",
           "cvm-avs devnet",
           "cvm-avs db3",
+          "cvm-avs db3 sign",
           "cvm-avs db3 apply",
           "cvm-avs db3 submit",
           "cvm-avs db3 query",

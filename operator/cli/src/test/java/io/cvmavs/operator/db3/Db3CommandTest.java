@@ -233,6 +233,108 @@ class Db3CommandTest {
   }
 
   @Test
+  void signTurnsAnUnsignedFileIntoMutationsTheStoreAppliesAsTheKeysOwner() throws Exception {
+    ECKeyPair key = ECKeyPair.create(BigInteger.valueOf(0xB0B));
+    Path keystore = tmp.resolve("bob.json");
+    io.cvmavs.crypto.keystore.EcdsaKeystore.write(
+        keystore,
+        key,
+        "pw".toCharArray(),
+        io.cvmavs.crypto.keystore.ScryptParams.LIGHT,
+        new java.security.SecureRandom());
+    Path unsigned = tmp.resolve("unsigned.json");
+    Files.writeString(
+        unsigned,
+        """
+        [{"type": "CREATE_DATABASE",
+          "data": {"name": "notes", "description": "", "members": [], "permission_list": []}}]
+        """);
+    CommandLine cli =
+        CvmAvsCommand.commandLine(
+            new io.cvmavs.operator.command.CliContext(
+                java.util.Map.of("OPERATOR_ECDSA_KEY_PASSWORD", "pw")::get));
+    StringWriter signedOut = new StringWriter();
+    StringWriter signedErr = new StringWriter();
+    cli.setOut(new PrintWriter(signedOut, true));
+    cli.setErr(new PrintWriter(signedErr, true));
+    int code =
+        cli.execute(
+            "db3",
+            "sign",
+            "--ecdsa-keystore",
+            keystore.toString(),
+            "--chain-id",
+            "7",
+            "--nonce",
+            "1",
+            unsigned.toString());
+    assertThat(code).as(signedErr.toString()).isZero();
+    MutationSigner bob = MutationSigner.eth(key);
+    assertThat(signedErr.toString()).contains("signed 1 mutation(s) as " + bob.identity());
+    Mutation signed = MutationJson.fromJson(JSON.readTree(signedOut.toString()).get(0).toString());
+    assertThat(signed.nonce()).isEqualTo(1);
+    assertThat(signed.chainId()).isEqualTo(CHAIN);
+    // the same bytes as signing in Java: the signing root covers type, data, chain and nonce
+    assertThat(signed.encode())
+        .isEqualTo(
+            bob.sign(CHAIN, 1, new Payload.CreateDatabase("notes", "", List.of(), List.of()))
+                .encode());
+    Path signedFile = tmp.resolve("signed.json");
+    Files.writeString(signedFile, signedOut.toString());
+    Path dir = tmp.resolve("signed-db");
+    assertThat(
+            run("db3", "apply", "--db", dir.toString(), "--chain-id", "7", signedFile.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("mutation[0]: applied");
+
+    // a wrong password, an unknown type, a non-eth payment chain: named, exit 1
+    CommandLine wrong =
+        CvmAvsCommand.commandLine(
+            new io.cvmavs.operator.command.CliContext(
+                java.util.Map.of("OPERATOR_ECDSA_KEY_PASSWORD", "nope")::get));
+    StringWriter wrongErr = new StringWriter();
+    wrong.setOut(new PrintWriter(new StringWriter(), true));
+    wrong.setErr(new PrintWriter(wrongErr, true));
+    assertThat(
+            wrong.execute(
+                "db3",
+                "sign",
+                "--ecdsa-keystore",
+                keystore.toString(),
+                "--chain-id",
+                "7",
+                "--nonce",
+                "1",
+                unsigned.toString()))
+        .isEqualTo(1);
+    assertThat(wrongErr.toString()).containsIgnoringCase("password");
+    assertThat(run("db3", "sign", "--ecdsa-keystore", keystore.toString(), unsigned.toString()))
+        .isEqualTo(1); // no chain_id in the file and no --chain-id
+    assertThat(err.toString()).contains("mutation[0] MALFORMED (1) at chain_id");
+    Files.writeString(unsigned, "[{\"type\": \"DROP_EVERYTHING\", \"data\": {}}]");
+    assertThat(
+            run(
+                "db3",
+                "sign",
+                "--ecdsa-keystore",
+                keystore.toString(),
+                "--chain-id",
+                "7",
+                "--nonce",
+                "1",
+                unsigned.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("mutation[0]").contains("at type");
+    Files.writeString(
+        unsigned,
+        "{\"type\": \"CREATE_DATABASE\", \"sender_payment_chain_id\": \"near\", \"data\": {}}");
+    assertThat(run("db3", "sign", "--ecdsa-keystore", keystore.toString(), unsigned.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("sender_payment_chain_id is 'near'");
+  }
+
+  @Test
   void submitAndQueryAgainstACvmChainNode() throws Exception {
     io.cvmavs.consensus.driver.ValidatorKey ed =
         io.cvmavs.consensus.driver.ValidatorKey.fromSeed(
