@@ -38,10 +38,16 @@ class Db3CommandTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
+  /** The environment the next runs see (passwords); null: the process's. */
+  private java.util.Map<String, String> env;
+
   private int run(String... args) {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
-    CommandLine cli = CvmAvsCommand.commandLine();
+    CommandLine cli =
+        env == null
+            ? CvmAvsCommand.commandLine()
+            : CvmAvsCommand.commandLine(new io.cvmavs.operator.command.CliContext(env::get));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
@@ -249,29 +255,15 @@ class Db3CommandTest {
         [{"type": "CREATE_DATABASE",
           "data": {"name": "notes", "description": "", "members": [], "permission_list": []}}]
         """);
-    CommandLine cli =
-        CvmAvsCommand.commandLine(
-            new io.cvmavs.operator.command.CliContext(
-                java.util.Map.of("OPERATOR_ECDSA_KEY_PASSWORD", "pw")::get));
-    StringWriter signedOut = new StringWriter();
-    StringWriter signedErr = new StringWriter();
-    cli.setOut(new PrintWriter(signedOut, true));
-    cli.setErr(new PrintWriter(signedErr, true));
-    int code =
-        cli.execute(
-            "db3",
-            "sign",
-            "--ecdsa-keystore",
-            keystore.toString(),
-            "--chain-id",
-            "7",
-            "--nonce",
-            "1",
-            unsigned.toString());
-    assertThat(code).as(signedErr.toString()).isZero();
+    String[] sign = {"db3", "sign", "--ecdsa-keystore", keystore.toString()};
+    String[] chainAndNonce = {"--chain-id", "7", "--nonce", "1", unsigned.toString()};
+    String[] signWithOptions = concat(sign, chainAndNonce);
+    env = java.util.Map.of("OPERATOR_ECDSA_KEY_PASSWORD", "pw");
+    assertThat(run(signWithOptions)).as(err.toString()).isZero();
     MutationSigner bob = MutationSigner.eth(key);
-    assertThat(signedErr.toString()).contains("signed 1 mutation(s) as " + bob.identity());
-    Mutation signed = MutationJson.fromJson(JSON.readTree(signedOut.toString()).get(0).toString());
+    assertThat(err.toString()).contains("signed 1 mutation(s) as " + bob.identity());
+    String signedJson = out.toString();
+    Mutation signed = MutationJson.fromJson(JSON.readTree(signedJson).get(0).toString());
     assertThat(signed.nonce()).isEqualTo(1);
     assertThat(signed.chainId()).isEqualTo(CHAIN);
     // the same bytes as signing in Java: the signing root covers type, data, chain and nonce
@@ -280,7 +272,7 @@ class Db3CommandTest {
             bob.sign(CHAIN, 1, new Payload.CreateDatabase("notes", "", List.of(), List.of()))
                 .encode());
     Path signedFile = tmp.resolve("signed.json");
-    Files.writeString(signedFile, signedOut.toString());
+    Files.writeString(signedFile, signedJson);
     Path dir = tmp.resolve("signed-db");
     assertThat(
             run("db3", "apply", "--db", dir.toString(), "--chain-id", "7", signedFile.toString()))
@@ -288,50 +280,26 @@ class Db3CommandTest {
         .isZero();
     assertThat(out.toString()).contains("mutation[0]: applied");
 
-    // a wrong password, an unknown type, a non-eth payment chain: named, exit 1
-    CommandLine wrong =
-        CvmAvsCommand.commandLine(
-            new io.cvmavs.operator.command.CliContext(
-                java.util.Map.of("OPERATOR_ECDSA_KEY_PASSWORD", "nope")::get));
-    StringWriter wrongErr = new StringWriter();
-    wrong.setOut(new PrintWriter(new StringWriter(), true));
-    wrong.setErr(new PrintWriter(wrongErr, true));
-    assertThat(
-            wrong.execute(
-                "db3",
-                "sign",
-                "--ecdsa-keystore",
-                keystore.toString(),
-                "--chain-id",
-                "7",
-                "--nonce",
-                "1",
-                unsigned.toString()))
-        .isEqualTo(1);
-    assertThat(wrongErr.toString()).containsIgnoringCase("password");
-    assertThat(run("db3", "sign", "--ecdsa-keystore", keystore.toString(), unsigned.toString()))
-        .isEqualTo(1); // no chain_id in the file and no --chain-id
+    // a wrong password, a missing chain_id, an unknown type, a non-eth payment chain: named, exit 1
+    env = java.util.Map.of("OPERATOR_ECDSA_KEY_PASSWORD", "nope");
+    assertThat(run(signWithOptions)).isEqualTo(1);
+    assertThat(err.toString()).containsIgnoringCase("password");
+    assertThat(run(concat(sign, new String[] {unsigned.toString()}))).isEqualTo(1);
     assertThat(err.toString()).contains("mutation[0] MALFORMED (1) at chain_id");
     Files.writeString(unsigned, "[{\"type\": \"DROP_EVERYTHING\", \"data\": {}}]");
-    assertThat(
-            run(
-                "db3",
-                "sign",
-                "--ecdsa-keystore",
-                keystore.toString(),
-                "--chain-id",
-                "7",
-                "--nonce",
-                "1",
-                unsigned.toString()))
-        .isEqualTo(1);
+    assertThat(run(signWithOptions)).isEqualTo(1);
     assertThat(err.toString()).contains("mutation[0]").contains("at type");
     Files.writeString(
         unsigned,
         "{\"type\": \"CREATE_DATABASE\", \"sender_payment_chain_id\": \"near\", \"data\": {}}");
-    assertThat(run("db3", "sign", "--ecdsa-keystore", keystore.toString(), unsigned.toString()))
-        .isEqualTo(1);
+    assertThat(run(signWithOptions)).isEqualTo(1);
     assertThat(err.toString()).contains("sender_payment_chain_id is 'near'");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   @Test
