@@ -193,52 +193,7 @@ public final class CvmServeCommand implements Callable<Integer> {
         follower =
             Thread.ofPlatform()
                 .name("cvm-follow")
-                .start(
-                    () -> {
-                      // An RPC outage longer than one call's retries ends a follow() call; the
-                      // server keeps following (ingestion fetches only what is missing), waiting
-                      // 1 s, 2 s, ... up to a minute between attempts, and says so each time.
-                      long backoffMillis = 1000;
-                      while (!stopping.get()) {
-                        try {
-                          ingestor.follow(
-                              from,
-                              java.time.Duration.ofMillis(pollMillis),
-                              stopping::get,
-                              io.cvmavs.common.retry.Sleeper.threadSleep(),
-                              to ->
-                                  api.buildFollowing(chain, from, span, to)
-                                      .forEach(
-                                          h -> {
-                                            err.printf(
-                                                "follow: block %d of %s (%s blocks %d-%d)%n",
-                                                h.height(),
-                                                io.cvmavs.cvm.block.HeaderJson.hex(
-                                                    h.manuscriptHash()),
-                                                chain,
-                                                h.input().fromBlock(),
-                                                h.input().toBlock());
-                                            err.flush();
-                                          }));
-                          backoffMillis = 1000;
-                        } catch (RuntimeException e) {
-                          if (stopping.get()) {
-                            break;
-                          }
-                          err.printf(
-                              "follow: %s; following again in %d s%n",
-                              e.getMessage(), backoffMillis / 1000);
-                          err.flush();
-                          try {
-                            Thread.sleep(backoffMillis);
-                          } catch (InterruptedException interrupted) {
-                            Thread.currentThread().interrupt();
-                            break;
-                          }
-                          backoffMillis = Math.min(backoffMillis * 2, 60_000);
-                        }
-                      }
-                    });
+                .start(() -> followUntilStopped(ingestor, api, stopping, err));
         spec.commandLine()
             .getOut()
             .printf(
@@ -266,5 +221,58 @@ public final class CvmServeCommand implements Callable<Integer> {
       stopped.await();
     }
     return 0;
+  }
+
+  /**
+   * Ingests and builds until the server stops. An RPC outage longer than one call's retries ends a
+   * {@code follow} call; the server keeps following (ingestion fetches only what is missing), after
+   * the project's {@link io.cvmavs.common.retry.Backoff} (1 s doubling to a minute, with jitter),
+   * and says so each time.
+   */
+  private void followUntilStopped(
+      io.cvmavs.cvm.ingest.Ingestor ingestor,
+      io.cvmavs.cvm.http.CvmHttpApi api,
+      java.util.concurrent.atomic.AtomicBoolean stopping,
+      java.io.PrintWriter err) {
+    io.cvmavs.common.retry.Backoff backoff =
+        io.cvmavs.common.retry.Backoff.of(
+            java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(1));
+    io.cvmavs.common.retry.Sleeper sleeper = io.cvmavs.common.retry.Sleeper.threadSleep();
+    int failures = 0;
+    while (!stopping.get()) {
+      try {
+        ingestor.follow(
+            from,
+            java.time.Duration.ofMillis(pollMillis),
+            stopping::get,
+            sleeper,
+            to -> api.buildFollowing(chain, from, span, to).forEach(h -> printBuilt(err, h)));
+        failures = 0;
+      } catch (RuntimeException e) {
+        if (stopping.get()) {
+          return;
+        }
+        java.time.Duration wait = backoff.delay(++failures);
+        err.printf("follow: %s; following again in %d s%n", e.getMessage(), wait.toSeconds());
+        err.flush();
+        try {
+          sleeper.sleep(wait);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void printBuilt(java.io.PrintWriter err, io.cvmavs.cvm.block.CvmBlockHeader h) {
+    err.printf(
+        "follow: block %d of %s (%s blocks %d-%d)%n",
+        h.height(),
+        io.cvmavs.cvm.block.HeaderJson.hex(h.manuscriptHash()),
+        chain,
+        h.input().fromBlock(),
+        h.input().toBlock());
+    err.flush();
   }
 }
