@@ -229,9 +229,6 @@ public final class CvmChainApp implements Application, AutoCloseable {
   /** Sub-directory of the app's directory that holds its ChainbaseDB. */
   public static final String CHAINBASEDB_DIR = "chainbasedb";
 
-  /** At most this many DB3 mutations are proposed per block. */
-  static final int MAX_DB3_MUTATIONS_PER_BLOCK = BlockExecutor.MAX_DB3_MUTATIONS_PER_BLOCK;
-
   private final Settings settings;
   private AppState committed;
   private BlockExecutor.Result pending;
@@ -640,7 +637,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
     ChainbaseDb.CheckSession session = db.checkSession();
     List<ByteString> out = new ArrayList<>();
     for (ByteString tx : request.getTxsList()) {
-      if (out.size() == MAX_DB3_MUTATIONS_PER_BLOCK) {
+      if (out.size() == BlockExecutor.MAX_DB3_MUTATIONS_PER_BLOCK) {
         break;
       }
       TxEnvelope env;
