@@ -230,7 +230,16 @@ public final class CvmChainApp implements Application, AutoCloseable {
   public static final String CHAINBASEDB_DIR = "chainbasedb";
 
   private final Settings settings;
-  private AppState committed;
+  private volatile AppState committed;
+
+  /**
+   * Notified at every Commit: DB3 reads wait on it for the height the ChainbaseDB already holds.
+   */
+  private final Object commitSignal = new Object();
+
+  /** How long a DB3 read waits for the Commit of a block the ChainbaseDB has already applied. */
+  static final java.time.Duration DB3_READ_WAIT = java.time.Duration.ofSeconds(2);
+
   private BlockExecutor.Result pending;
   private BlockExecutor executor;
 
@@ -1049,6 +1058,9 @@ public final class CvmChainApp implements Application, AutoCloseable {
     committed = pending.state;
     pending = null;
     db3Session = null; // CheckTx rechecks the mempool against the new state
+    synchronized (commitSignal) {
+      commitSignal.notifyAll();
+    }
     if (settings.snapshotInterval() > 0 && committed.height % settings.snapshotInterval() == 0) {
       takeSnapshot();
     }
@@ -1135,23 +1147,22 @@ public final class CvmChainApp implements Application, AutoCloseable {
         o.put("misbehaviour_count", s.misbehaviourCount);
         value = JSON.writeValueAsBytes(o);
       } else if (path.equals("/db3/root")) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("height", db.height());
-        o.put("chain_id", Long.toUnsignedString(db3ChainId(s.chainIdForDigest)));
-        o.put("state_root", "0x" + HEX.formatHex(db.stateRoot()));
-        o.put("chainbasedb_leaf", "0x" + HEX.formatHex(db3Leaf()));
-        o.put("empty", db.isEmpty());
+        ObjectNode o =
+            db3Read(
+                d -> {
+                  ObjectNode r = JSON.createObjectNode();
+                  r.put("chain_id", Long.toUnsignedString(db3ChainId(s.chainIdForDigest)));
+                  r.put("state_root", "0x" + HEX.formatHex(d.stateRoot()));
+                  r.put("chainbasedb_leaf", "0x" + HEX.formatHex(db3Leaf()));
+                  r.put("empty", d.isEmpty());
+                  return r;
+                });
         value = JSON.writeValueAsBytes(o);
       } else if (path.equals("/db3/query")) {
+        String q =
+            new String(request.getData().toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
         try {
-          ObjectNode o =
-              new Db3Query(db)
-                  .run(
-                      new String(
-                          request.getData().toByteArray(),
-                          java.nio.charset.StandardCharsets.UTF_8));
-          o.put("height", db.height());
-          value = JSON.writeValueAsBytes(o);
+          value = JSON.writeValueAsBytes(db3Read(d -> new Db3Query(d).run(q)));
         } catch (Db3Exception e) {
           throw new AppException(e.getMessage(), e);
         }
@@ -1207,6 +1218,53 @@ public final class CvmChainApp implements Application, AutoCloseable {
           .setCode(1)
           .setLog(path + ": " + e.getClass().getSimpleName() + ": " + e.getMessage())
           .build();
+    }
+  }
+
+  /**
+   * A DB3 read of the committed height. FinalizeBlock applies a block's mutations to the
+   * ChainbaseDB in one synced batch, so between FinalizeBlock and Commit the store already holds
+   * height H+1 while the chain has committed H: a read then waits for the Commit (at most {@link
+   * #DB3_READ_WAIT}, else it is refused with a message to retry), and a read that overlapped the
+   * next block's apply is run again. The answer's {@code height} is the committed height it
+   * reflects.
+   */
+  private ObjectNode db3Read(java.util.function.Function<ChainbaseDb, ObjectNode> read) {
+    long deadline = System.nanoTime() + DB3_READ_WAIT.toNanos();
+    while (true) {
+      AppState s = committed;
+      long h = db.height();
+      if (h == s.height) {
+        ObjectNode o = read.apply(db);
+        if (db.height() == h && committed == s) {
+          o.put("height", h);
+          return o;
+        }
+        continue; // the next block was applied while reading: read again
+      }
+      if (h < s.height) {
+        throw new AppException(
+            "the ChainbaseDB holds height " + h + ", behind the committed height " + s.height);
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AppException(
+            "the ChainbaseDB holds height "
+                + h
+                + ", which is not committed yet (committed: "
+                + s.height
+                + "); retry the query");
+      }
+      synchronized (commitSignal) {
+        if (committed == s) {
+          try {
+            commitSignal.wait(Math.max(1, Math.min(50, left / 1_000_000)));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AppException("interrupted while waiting for the commit of height " + h);
+          }
+        }
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvmavs.chain.rpc.RpcUrls;
 import io.cvmavs.consensus.light.InputException;
 import io.cvmavs.consensus.light.LightJson;
 import io.cvmavs.consensus.light.SignedHeader;
@@ -42,6 +43,10 @@ public final class CometRpcClient implements AutoCloseable {
   private static final int VALIDATORS_PER_PAGE = 100;
 
   private final URI base;
+
+  /** {@link #base} as messages show it: the secrets hosted RPC providers put in URLs hidden. */
+  private final String shown;
+
   private final HttpClient http;
   private final Duration timeout;
   private final AtomicLong ids = new AtomicLong();
@@ -52,9 +57,11 @@ public final class CometRpcClient implements AutoCloseable {
   public CometRpcClient(URI base, Duration timeout) {
     if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
       throw new IllegalArgumentException(
-          "CometBFT RPC address must be http(s)://host:port, got " + base);
+          "CometBFT RPC address must be http(s)://host:port, got "
+              + RpcUrls.redact(base.toString()));
     }
     this.base = base;
+    this.shown = RpcUrls.redact(base.toString());
     this.timeout = timeout;
     // CometBFT's RPC speaks HTTP/1.1; the JDK's default (HTTP/2 with an h2c upgrade on plain http)
     // only adds an upgrade round trip a node never accepts.
@@ -81,17 +88,17 @@ public final class CometRpcClient implements AutoCloseable {
     try {
       response = this.http.send(http, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new RpcException(method + " at " + base + ": " + describe(e), 0, e);
+      throw new RpcException(method + " at " + shown + ": " + describe(e), 0, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RpcException(method + " at " + base + ": interrupted", 0, e);
+      throw new RpcException(method + " at " + shown + ": interrupted", 0, e);
     }
     JsonNode body;
     try {
       body = JSON.readTree(response.body());
     } catch (JsonProcessingException e) {
       throw new RpcException(
-          method + " at " + base + ": HTTP " + response.statusCode() + ", body is not JSON", 0, e);
+          method + " at " + shown + ": HTTP " + response.statusCode() + ", body is not JSON", 0, e);
     }
     return result(method, id, body);
   }
@@ -110,7 +117,7 @@ public final class CometRpcClient implements AutoCloseable {
   }
 
   private RpcException shape(String method, String problem) {
-    return new RpcException(method + " at " + base + ": " + problem);
+    return new RpcException(method + " at " + shown + ": " + problem);
   }
 
   private JsonNode result(String method, long id, JsonNode body) throws RpcException {
@@ -120,7 +127,7 @@ public final class CometRpcClient implements AutoCloseable {
       throw new RpcException(
           method
               + " at "
-              + base
+              + shown
               + ": JSON-RPC error "
               + error.path("code").asInt()
               + " "
@@ -311,12 +318,16 @@ public final class CometRpcClient implements AutoCloseable {
       return subscription;
     } catch (ExecutionException e) {
       throw new RpcException(
-          "subscribe at " + ws + ": " + e.getCause().getMessage(), 0, e.getCause());
+          "subscribe at " + RpcUrls.redact(ws.toString()) + ": " + e.getCause().getMessage(),
+          0,
+          e.getCause());
     } catch (TimeoutException e) {
-      throw new RpcException("subscribe at " + ws + ": no answer within " + timeout, 0, e);
+      throw new RpcException(
+          "subscribe at " + RpcUrls.redact(ws.toString()) + ": no answer within " + timeout, 0, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RpcException("subscribe at " + ws + ": interrupted", 0, e);
+      throw new RpcException(
+          "subscribe at " + RpcUrls.redact(ws.toString()) + ": interrupted", 0, e);
     } catch (RpcException e) {
       subscription.close();
       throw e;

@@ -2,6 +2,7 @@ package io.cvmavs.operator.db3;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvmavs.chain.rpc.RpcUrls;
 import io.cvmavs.chainbasedb.query.Db3Query;
 import io.cvmavs.chainbasedb.store.ChainbaseDb;
 import java.io.IOException;
@@ -86,7 +87,9 @@ public final class Db3QueryCommand implements Callable<Integer> {
       io.cvmavs.consensus.rpc.RpcTypes.Query q =
           client.abciQuery("/db3/query", text.getBytes(StandardCharsets.UTF_8), 0, false);
       if (q.code() != 0) {
-        spec.commandLine().getErr().println("refused by " + where.rpc + ": " + q.log());
+        spec.commandLine()
+            .getErr()
+            .println("refused by " + RpcUrls.redact(where.rpc.toString()) + ": " + q.log());
         spec.commandLine().getErr().flush();
         return 1;
       }
@@ -96,7 +99,8 @@ public final class Db3QueryCommand implements Callable<Integer> {
       out.flush();
       return 0;
     } catch (IOException e) {
-      throw new Db3CommandException("RPC " + where.rpc + ": " + e.getMessage(), e);
+      throw new Db3CommandException(
+          "RPC " + RpcUrls.redact(where.rpc.toString()) + ": " + e.getMessage(), e);
     }
   }
 }

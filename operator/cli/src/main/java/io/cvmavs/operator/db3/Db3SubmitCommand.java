@@ -3,6 +3,7 @@ package io.cvmavs.operator.db3;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import io.cvmavs.chain.rpc.RpcUrls;
 import io.cvmavs.chainbasedb.format.FormatException;
 import io.cvmavs.chainbasedb.format.Mutation;
 import io.cvmavs.chainbasedb.format.MutationJson;
@@ -89,7 +90,7 @@ public final class Db3SubmitCommand implements Callable<Integer> {
                   + " is not the chain's DB3 chain id "
                   + chain
                   + " (/db3/root at "
-                  + rpc
+                  + RpcUrls.redact(rpc.toString())
                   + "); nothing submitted");
         }
       }
@@ -121,7 +122,8 @@ public final class Db3SubmitCommand implements Callable<Integer> {
       out.flush();
       return refused ? 1 : 0;
     } catch (RpcException e) {
-      throw new Db3CommandException("RPC " + rpc + ": " + e.getMessage(), e);
+      throw new Db3CommandException(
+          "RPC " + RpcUrls.redact(rpc.toString()) + ": " + e.getMessage(), e);
     }
   }
 

@@ -16,6 +16,7 @@ import io.cvmavs.operator.cli.CvmAvsCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -400,5 +401,31 @@ class Db3CommandTest {
       assertThat(err.toString()).contains("refused by " + rpc);
       assertThat(run("db3", "query", "--rpc", rpc, "--db", tmp.toString(), get)).isEqualTo(2);
     }
+  }
+
+  /** An RPC URL's secrets (API key path segment, query) never reach the error output. */
+  @Test
+  void rpcErrorsHideTheUrlsSecrets() throws Exception {
+    String key = "abcdef0123456789abcdef0123456789";
+    String rpc;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      rpc = "http://127.0.0.1:" + s.getLocalPort() + "/v3/" + key + "?token=secret-token";
+    } // closed: connections are refused
+    Path f =
+        file(
+            "one.json",
+            MutationSigner.eth(ECKeyPair.create(BigInteger.valueOf(0xB0B)))
+                .sign(CHAIN, 1, new Payload.CreateDatabase("x", "", List.of(), List.of())));
+    assertThat(run("db3", "query", "--rpc", rpc, "{\"op\":\"get\"}")).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("/v3/***")
+        .doesNotContain(key)
+        .doesNotContain("secret-token");
+    assertThat(run("db3", "submit", "--rpc", rpc, f.toString())).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("/v3/***")
+        .doesNotContain(key)
+        .doesNotContain("secret-token");
   }
 }
