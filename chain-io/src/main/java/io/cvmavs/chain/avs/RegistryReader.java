@@ -24,22 +24,12 @@ import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.abi.datatypes.generated.Uint96;
 
 /** Views and events of {@code CvmRegistry}: operator ids, pubkeys, checkpointed stakes, APKs. */
-public final class RegistryReader {
+public record RegistryReader(RpcClient rpc, String registry) {
   public static final String NEW_PUBKEY_REGISTRATION_TOPIC = Events.NEW_PUBKEY_REGISTRATION.topic();
-
-  private final RpcClient rpc;
-  private final String registry;
-  private final LogScanner logs;
 
   /** Reads as {@code tx}'s account ({@link Transactor#reader()}). */
   public RegistryReader(Transactor tx, String registry) {
     this(tx.reader(), registry);
-  }
-
-  public RegistryReader(RpcClient rpc, String registry) {
-    this.rpc = rpc;
-    this.registry = registry;
-    this.logs = rpc.logs();
   }
 
   /** A registered BLS key (from {@code NewPubkeyRegistration}). */
@@ -206,7 +196,8 @@ public final class RegistryReader {
 
   /** Every {@code NewPubkeyRegistration} in [fromBlock, toBlock]. */
   public List<PubkeyRegistration> pubkeyRegistrations(long fromBlock, long toBlock) {
-    return logs
+    return rpc
+        .logs()
         .logs(
             LogScanner.Query.of("NewPubkeyRegistration", registry, NEW_PUBKEY_REGISTRATION_TOPIC),
             fromBlock,

@@ -7,14 +7,7 @@ import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /** Operator transactions to {@code CvmRegistry} (the sender is the operator). */
-public final class RegistryWriter {
-  private final Transactor tx;
-  private final String registry;
-
-  public RegistryWriter(Transactor tx, String registry) {
-    this.tx = tx;
-    this.registry = registry;
-  }
+public record RegistryWriter(Transactor tx, String registry) {
 
   /**
    * {@code updateSocket(socket)}: publishes a new socket for the sender's operatorId (reverts with

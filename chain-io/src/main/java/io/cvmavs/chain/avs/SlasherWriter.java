@@ -14,14 +14,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * EigenLayer v1.9): its owner's allow-list and a direct slash by an allowed account. The task
  * manager slashes through the router on its own; these are for the owner and for tests.
  */
-public final class SlasherWriter {
-  private final Transactor tx;
-  private final String slasher;
-
-  public SlasherWriter(Transactor tx, String slasher) {
-    this.tx = tx;
-    this.slasher = slasher;
-  }
+public record SlasherWriter(Transactor tx, String slasher) {
 
   /** Owner only: {@code setAllowed(account, allowed)}. */
   public TransactionReceipt setAllowed(String account, boolean allowed) {

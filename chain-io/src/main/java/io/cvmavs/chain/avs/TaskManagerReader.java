@@ -17,20 +17,11 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.Log;
 
 /** Views and events of {@code CvmTaskManager}. */
-public final class TaskManagerReader {
-  private final RpcClient rpc;
-  private final String taskManager;
-  private final LogScanner logs;
+public record TaskManagerReader(RpcClient rpc, String taskManager) {
 
   /** Reads as {@code tx}'s account ({@link Transactor#reader()}). */
   public TaskManagerReader(Transactor tx, String taskManager) {
     this(tx.reader(), taskManager);
-  }
-
-  public TaskManagerReader(RpcClient rpc, String taskManager) {
-    this.rpc = rpc;
-    this.taskManager = taskManager;
-    this.logs = rpc.logs();
   }
 
   public String address() {
@@ -157,7 +148,7 @@ public final class TaskManagerReader {
             .andTopic(
                 Numbers.hex(
                     org.web3j.utils.Numeric.toBytesPadded(BigInteger.valueOf(taskIndex), 32)));
-    return logs.firstUpToHead(q, fromBlock).map(TaskManagerAbi::decodeNewTaskCreated);
+    return rpc.logs().firstUpToHead(q, fromBlock).map(TaskManagerAbi::decodeNewTaskCreated);
   }
 
   /** {@code config()}: windows, slash amounts and the challenge bond. */
@@ -288,7 +279,8 @@ public final class TaskManagerReader {
   }
 
   private List<Log> logs(String topic, long fromBlock, long toBlock) {
-    return logs.logs(LogScanner.Query.of(eventName(topic), taskManager, topic), fromBlock, toBlock);
+    return rpc.logs()
+        .logs(LogScanner.Query.of(eventName(topic), taskManager, topic), fromBlock, toBlock);
   }
 
   private static String eventName(String topic) {

@@ -13,14 +13,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * estimated before it is sent, so a call the contract would refuse fails with {@link
  * ChainException.Reverted} (not mined) naming the call and carrying the node's revert data.
  */
-public final class TaskManagerWriter {
-  private final Transactor tx;
-  private final String taskManager;
-
-  public TaskManagerWriter(Transactor tx, String taskManager) {
-    this.tx = tx;
-    this.taskManager = taskManager;
-  }
+public record TaskManagerWriter(Transactor tx, String taskManager) {
 
   /** Task generator: creates a task; returns it as the {@code NewTaskCreated} event recorded it. */
   public CvmTask createTask(

@@ -22,17 +22,10 @@ import org.web3j.protocol.core.methods.response.Log;
  * Views and logs of {@code CBridge} (and the one {@code CvmCheckpoints} log a claim needs):
  * deposits by nonce, claimed nonces, the token and the limits.
  */
-public final class BridgeReader {
-  private final RpcClient rpc;
-  private final String bridge;
+public record BridgeReader(RpcClient rpc, String bridge) {
 
   public BridgeReader(Transactor tx, String bridge) {
     this(tx.reader(), bridge);
-  }
-
-  public BridgeReader(RpcClient rpc, String bridge) {
-    this.rpc = rpc;
-    this.bridge = bridge;
   }
 
   public String address() {

@@ -14,14 +14,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * Transactions to {@code CBridge} through the one {@link Transactor} (estimated first: a double
  * claim is refused with {@code AlreadyClaimed} before anything is sent).
  */
-public final class BridgeWriter {
-  private final Transactor tx;
-  private final String bridge;
-
-  public BridgeWriter(Transactor tx, String bridge) {
-    this.tx = tx;
-    this.bridge = bridge;
-  }
+public record BridgeWriter(Transactor tx, String bridge) {
 
   /** Approves the bridge for {@code amount} of {@code token}, then deposits it for the account. */
   public TransactionReceipt deposit(String token, byte[] cvmRecipient, BigInteger amount) {

@@ -19,18 +19,11 @@ import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.protocol.core.methods.response.Log;
 
 /** Views of {@code CvmCheckpoints}: the last accepted height, the committed validator sets. */
-public final class CheckpointsReader {
-  private final RpcClient rpc;
-  private final String checkpoints;
+public record CheckpointsReader(RpcClient rpc, String checkpoints) {
 
   /** Reads as {@code tx}'s account ({@link Transactor#reader()}). */
   public CheckpointsReader(Transactor tx, String checkpoints) {
     this(tx.reader(), checkpoints);
-  }
-
-  public CheckpointsReader(RpcClient rpc, String checkpoints) {
-    this.rpc = rpc;
-    this.checkpoints = checkpoints;
   }
 
   public String address() {

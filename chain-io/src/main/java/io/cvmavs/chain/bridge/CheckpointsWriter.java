@@ -12,14 +12,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * checkpoint the contract would refuse — a lost race's {@code StaleHeight} included — costs no gas
  * and surfaces as {@code ChainException.Reverted} with {@code mined() == false}).
  */
-public final class CheckpointsWriter {
-  private final Transactor tx;
-  private final String checkpoints;
-
-  public CheckpointsWriter(Transactor tx, String checkpoints) {
-    this.tx = tx;
-    this.checkpoints = checkpoints;
-  }
+public record CheckpointsWriter(Transactor tx, String checkpoints) {
 
   /**
    * {@code submitCheckpoint(cp, sigma, apkG2, nonSignerIndices)}; indices strictly ascending into

@@ -20,14 +20,7 @@ import org.web3j.protocol.core.methods.response.Log;
  * the submissions made for an AVS and the fee escrow's books, over an {@link RpcClient}. Event
  * scans go through {@link LogScanner} (bounded ranges).
  */
-public final class RewardsReader implements RewardsTally.Chain {
-  private final RpcClient rpc;
-  private final RewardsContracts at;
-
-  public RewardsReader(RpcClient rpc, RewardsContracts at) {
-    this.rpc = rpc;
-    this.at = at;
-  }
+public record RewardsReader(RpcClient rpc, RewardsContracts at) implements RewardsTally.Chain {
 
   /** The coordinator's submission rules (seconds). */
   public record Rules(

@@ -20,14 +20,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * devnet's local root poster) and {@code processClaim} (earner or its claimer), and the fee
  * escrow's {@code escrow} / {@code release} / {@code refund}.
  */
-public final class RewardsWriter {
-  private final Transactor tx;
-  private final RewardsContracts at;
-
-  public RewardsWriter(Transactor tx, RewardsContracts at) {
-    this.tx = tx;
-    this.at = at;
-  }
+public record RewardsWriter(Transactor tx, RewardsContracts at) {
 
   /**
    * Pays {@code submissions} for operator set {@code operatorSetId} from the service manager. A

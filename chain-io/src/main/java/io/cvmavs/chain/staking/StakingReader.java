@@ -17,20 +17,13 @@ import org.web3j.abi.datatypes.generated.Uint256;
  * $C}, the strategy's token), one at a time over an {@link RpcClient}, or as {@link BatchRpc.Call}s
  * pinned to a block for a batch (the stake aggregator reads every operator in one round).
  */
-public final class StakingReader {
+public record StakingReader(RpcClient rpc, String cStaking) {
   public static final String OPERATOR_STAKE = "operatorStake(address)";
   public static final String CONSENSUS_KEY_OF = "consensusKeyOf(address)";
-  private final RpcClient rpc;
-  private final String cStaking;
 
   /** Reads as {@code tx}'s account ({@link Transactor#reader()}). */
   public StakingReader(Transactor tx, String cStaking) {
     this(tx.reader(), cStaking);
-  }
-
-  public StakingReader(RpcClient rpc, String cStaking) {
-    this.rpc = rpc;
-    this.cStaking = cStaking;
   }
 
   public BigInteger operatorStake(String operator) {

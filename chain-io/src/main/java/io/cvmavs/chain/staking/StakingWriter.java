@@ -8,14 +8,7 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /** Transactions to {@code CStaking} and ERC-20 tokens (approve; mint where the sender may). */
-public final class StakingWriter {
-  private final Transactor tx;
-  private final String cStaking;
-
-  public StakingWriter(Transactor tx, String cStaking) {
-    this.tx = tx;
-    this.cStaking = cStaking;
-  }
+public record StakingWriter(Transactor tx, String cStaking) {
 
   public TransactionReceipt setConsensusKey(byte[] consensusKey) {
     return tx.invoke(cStaking, "CStaking", "setConsensusKey(bytes32)", new Bytes32(consensusKey));
