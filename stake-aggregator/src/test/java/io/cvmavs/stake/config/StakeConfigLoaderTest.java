@@ -7,6 +7,7 @@ import io.cvmavs.stake.StakeConfigException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,43 +64,19 @@ class StakeConfigLoaderTest {
 
   @Test
   void errorsNameTheField() throws Exception {
-    assertThatThrownBy(
-            () ->
-                StakeConfigLoader.load(
-                    write(
-                        "eth_rpc_url: http://x\n"
-                            + ADDRS
-                            + "prices: {c_per_eth: {value: 1}}\nepochs: {}\n")))
-        .isInstanceOf(StakeConfigException.class)
+    refused("prices: {c_per_eth: {value: 1}}\nepochs: {}\n")
         .hasMessageContaining("unknown field 'epochs'");
-    assertThatThrownBy(
-            () ->
-                StakeConfigLoader.load(
-                    write(
-                        "eth_rpc_url: http://x\n"
-                            + ADDRS
-                            + "prices: {c_per_eth: {value: \"1e-30\"}}\n")))
+    refused("prices: {c_per_eth: {value: \"1e-30\"}}\n")
         .hasMessageContaining("prices.c_per_eth.value");
-    assertThatThrownBy(
-            () ->
-                StakeConfigLoader.load(
-                    write(
-                        "eth_rpc_url: http://x\n"
-                            + ADDRS
-                            + "prices: {c_per_eth: {value: 1, feed: \"0x5555555555555555555555555555555555555555\"}}\n")))
+    refused(
+            "prices: {c_per_eth: {value: 1, feed: \"0x5555555555555555555555555555555555555555\"}}\n")
         .hasMessageContaining("exactly one of 'value' and 'feed'");
     assertThatThrownBy(
             () ->
                 StakeConfigLoader.load(
                     write("eth_rpc_url: http://x\nprices: {c_per_eth: {value: 1}}\n")))
         .hasMessageContaining("no address for AllocationManager");
-    assertThatThrownBy(
-            () ->
-                StakeConfigLoader.load(
-                    write(
-                        "eth_rpc_url: http://x\n"
-                            + ADDRS
-                            + "prices: {c_per_eth: {value: 1}}\npower: {max_power_bps: 0}\n")))
+    refused("prices: {c_per_eth: {value: 1}}\npower: {max_power_bps: 0}\n")
         .hasMessageContaining("power.max_power_bps");
     assertThatThrownBy(() -> StakeConfigLoader.load(dir.resolve("missing.yaml")))
         .hasMessageContaining("not found");
@@ -133,5 +110,12 @@ class StakeConfigLoaderTest {
     assertThatThrownBy(() -> StakeConfigLoader.load(file))
         .isInstanceOf(StakeConfigException.class)
         .hasMessageStartingWith(file + ":9:3: unknown field 'prices.max_age_secs'");
+  }
+
+  /** Loading a file of the URL, {@code ADDRS} and {@code rest} fails with a config error. */
+  private AbstractThrowableAssert<?, ? extends Throwable> refused(String rest) {
+    return assertThatThrownBy(
+            () -> StakeConfigLoader.load(write("eth_rpc_url: http://x\n" + ADDRS + rest)))
+        .isInstanceOf(StakeConfigException.class);
   }
 }

@@ -51,25 +51,22 @@ class PowerCalculatorTest {
 
   @Test
   void totalBoundedSizeAndMinimumRespected() {
-    for (long seed = 0; seed < RUNS; seed++) {
-      StakeFixtures f = new StakeFixtures(seed);
-      PowerPolicy policy = randomPolicy(f);
-      PowerResult r =
-          PowerCalculator.compute(f.candidates(f.random().nextInt(80), bits(f)), policy);
-      ValidatorSet set = r.set();
-      assertThat(set.totalPower())
-          .as("seed %d", seed)
-          .isLessThanOrEqualTo(ValidatorSet.MAX_TOTAL_VOTING_POWER);
-      assertThat(set.size()).isLessThanOrEqualTo(policy.maxValidators());
-      for (Validator v : set.validators()) {
-        assertThat(v.power()).as("seed %d", seed).isGreaterThanOrEqualTo(policy.minPower());
-      }
-      for (PowerAssignment a : r.assignments()) {
-        if (a.status() == PowerAssignment.Status.BELOW_MIN_POWER) {
-          assertThat(a.scaledPower()).isLessThan(policy.minPower());
-        }
-      }
-    }
+    forRandomSets(
+        (seed, policy, r) -> {
+          ValidatorSet set = r.set();
+          assertThat(set.totalPower())
+              .as("seed %d", seed)
+              .isLessThanOrEqualTo(ValidatorSet.MAX_TOTAL_VOTING_POWER);
+          assertThat(set.size()).isLessThanOrEqualTo(policy.maxValidators());
+          for (Validator v : set.validators()) {
+            assertThat(v.power()).as("seed %d", seed).isGreaterThanOrEqualTo(policy.minPower());
+          }
+          for (PowerAssignment a : r.assignments()) {
+            if (a.status() == PowerAssignment.Status.BELOW_MIN_POWER) {
+              assertThat(a.scaledPower()).isLessThan(policy.minPower());
+            }
+          }
+        });
   }
 
   @Test
@@ -89,34 +86,33 @@ class PowerCalculatorTest {
 
   @Test
   void capRespectedWheneverTheSetIsLargeEnough() {
-    for (long seed = 0; seed < RUNS; seed++) {
-      StakeFixtures f = new StakeFixtures(seed);
-      PowerPolicy policy = randomPolicy(f);
-      PowerResult r =
-          PowerCalculator.compute(f.candidates(f.random().nextInt(80), bits(f)), policy);
-      ValidatorSet set = r.set();
-      boolean feasible = (long) set.size() * policy.maxPowerBps() >= PowerPolicy.NO_CAP;
-      if (set.size() > 0) {
-        assertThat(r.capSatisfied()).as("seed %d", seed).isEqualTo(feasible);
-      }
-      for (Validator v : set.validators()) {
-        if (r.capSatisfied()) {
-          assertThat(BigInteger.valueOf(v.power()).multiply(BigInteger.valueOf(PowerPolicy.NO_CAP)))
-              .as("seed %d", seed)
-              .isLessThanOrEqualTo(
-                  BigInteger.valueOf(policy.maxPowerBps())
-                      .multiply(BigInteger.valueOf(set.totalPower())));
-        } else {
-          assertThat(v.power()).isEqualTo(set.validators().getLast().power());
-        }
-      }
-      for (PowerAssignment a : r.assignments()) {
-        assertThat(a.power()).isLessThanOrEqualTo(a.scaledPower());
-        if (a.status() == PowerAssignment.Status.VALIDATOR) {
-          assertThat(a.power()).isEqualTo(a.scaledPower());
-        }
-      }
-    }
+    forRandomSets(
+        (seed, policy, r) -> {
+          ValidatorSet set = r.set();
+          boolean feasible = (long) set.size() * policy.maxPowerBps() >= PowerPolicy.NO_CAP;
+          if (set.size() > 0) {
+            assertThat(r.capSatisfied()).as("seed %d", seed).isEqualTo(feasible);
+          }
+          for (Validator v : set.validators()) {
+            if (r.capSatisfied()) {
+              assertThat(
+                      BigInteger.valueOf(v.power())
+                          .multiply(BigInteger.valueOf(PowerPolicy.NO_CAP)))
+                  .as("seed %d", seed)
+                  .isLessThanOrEqualTo(
+                      BigInteger.valueOf(policy.maxPowerBps())
+                          .multiply(BigInteger.valueOf(set.totalPower())));
+            } else {
+              assertThat(v.power()).isEqualTo(set.validators().getLast().power());
+            }
+          }
+          for (PowerAssignment a : r.assignments()) {
+            assertThat(a.power()).isLessThanOrEqualTo(a.scaledPower());
+            if (a.status() == PowerAssignment.Status.VALIDATOR) {
+              assertThat(a.power()).isEqualTo(a.scaledPower());
+            }
+          }
+        });
   }
 
   /**
@@ -210,5 +206,22 @@ class PowerCalculatorTest {
                     List.of(new Candidate(f.address(), k, E18), new Candidate(f.address(), k, E18)),
                     PowerPolicy.defaults()))
         .isInstanceOf(ValidatorSetException.class);
+  }
+
+  /** What one random case checks: its seed, its policy and the computed result. */
+  private interface RandomCase {
+    void check(long seed, PowerPolicy policy, PowerResult r);
+  }
+
+  /** {@link #RUNS} random cases: candidates and policy drawn from the seed, the result computed. */
+  private static void forRandomSets(RandomCase c) {
+    for (long seed = 0; seed < RUNS; seed++) {
+      StakeFixtures f = new StakeFixtures(seed);
+      PowerPolicy policy = randomPolicy(f);
+      c.check(
+          seed,
+          policy,
+          PowerCalculator.compute(f.candidates(f.random().nextInt(80), bits(f)), policy));
+    }
   }
 }
