@@ -1,22 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {ICvmRegistryTypes} from "../../src/interfaces/avs/ICvmRegistry.sol";
 import {ICvmTaskManagerTypes} from "../../src/interfaces/avs/ICvmTaskManager.sol";
 import {IAllocationManagerTypes} from "../../src/interfaces/core/IAllocationManager.sol";
 import {BlsTestKeys} from "../utils/BlsTestKeys.sol";
 import {CvmFixture} from "../utils/CvmFixture.sol";
 
-/// @notice Gas of `respondToTask` with 10 registered operators and 0 / 1 / 5 non-signers, written to
-///         snapshots/respondToTask.json. Every case answers task 0 with the same response, so hash-to-curve costs
-///         the same; all touched accounts are cooled before the measured call, so the figure is the execution gas
-///         of a cold transaction (excluding the 21k base cost and calldata, which is recorded separately).
-contract RespondToTaskGas is CvmFixture {
-    function setUp() public override {
-        super.setUp();
-        _addOperators(10);
-        // Every operator has missed before, so liveness slots are in their steady state for all cases.
-        vm.roll(block.number + 1);
-    }
+/// @notice Measuring helpers shared by the `respondToTask` gas contracts below: every case answers one fresh task with
+///         the same response shape, after cooling every touched account, so the figure is the execution gas of a cold
+///         transaction (excluding the 21k base cost and calldata, which is recorded separately, EIP-2028 pricing).
+abstract contract RespondToTaskGasBase is CvmFixture {
+    bytes32 internal constant IMPL_SLOT = 0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc;
 
     function _measure(uint256[] memory nonSigners, string memory name) internal returns (uint256 gasUsed) {
         (ICvmTaskManagerTypes.Task memory task, uint32 idx) = _createTask(50);
@@ -45,7 +40,63 @@ contract RespondToTaskGas is CvmFixture {
         vm.cool(address(uint160(uint256(vm.load(address(d.registry), IMPL_SLOT)))));
     }
 
-    bytes32 internal constant IMPL_SLOT = 0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc;
+    /// @notice Registers `n` operators, each in its own external call: the G2 key derivation allocates memory that
+    ///         Solidity never frees, and 100 of them in one frame exceed forge's memory limit.
+    ///         The quorum's operator cap (64 by default) is raised to `n` first, as the owner may.
+    function _addOperatorsInFrames(uint256 n) internal {
+        ICvmRegistryTypes.QuorumConfig memory q = cfg.quorum;
+        q.maxOperatorCount = uint32(n);
+        d.serviceManager.setQuorumConfig(0, q);
+        for (uint256 i; i < n; ++i) {
+            this.addOperator();
+        }
+    }
+
+    function addOperator() external {
+        require(msg.sender == address(this), "self only");
+        _addOperators(1);
+    }
+
+    /// @notice `k` non-signers spread evenly over the `n` registered operators (indices into `ops`).
+    function _spread(uint256 n, uint256 k) internal pure returns (uint256[] memory l) {
+        l = new uint256[](k);
+        for (uint256 j; j < k; ++j) {
+            l[j] = j * n / k;
+        }
+    }
+
+    /// @notice Registers `n` operators and measures `respondToTask` at 0, ⌊10 %⌋ and ⌊33 %⌋ non-signers (only 0 when
+    ///         fewer than 10 operators), each from the same state (`vm.snapshotState` / `vm.revertToState`), under
+    ///         `<n>ops_<k>nonSigners`. Checks that a non-signer adds gas (a liveness write, a pubkey subtraction) but
+    ///         less than `maxPerNonSigner`.
+    function _measureSizes(uint256 n, uint256 maxPerNonSigner) internal {
+        uint256 state = vm.snapshotState();
+        string memory prefix = string.concat(vm.toString(n), n == 1 ? "op_" : "ops_");
+        uint256 g0 = _measure(_none(), string.concat(prefix, "0nonSigners"));
+        if (n < 10) return;
+        uint256 prev = g0;
+        uint256 prevK;
+        uint256[2] memory ks = [n / 10, n * 33 / 100];
+        for (uint256 i; i < ks.length; ++i) {
+            vm.revertToState(state);
+            uint256 k = ks[i];
+            uint256 g = _measure(_spread(n, k), string.concat(prefix, vm.toString(k), "nonSigners"));
+            assertGt(g, prev, "a non-signer adds gas");
+            assertLe(g - prev, (k - prevK) * maxPerNonSigner, "gas per non-signer");
+            (prev, prevK) = (g, k);
+        }
+    }
+}
+
+/// @notice Gas of `respondToTask` with 10 registered operators and 0 / 1 / 3 / 5 non-signers, written to
+///         snapshots/respondToTask.json, plus the other task-path operations (snapshots/operations.json).
+contract RespondToTaskGas is RespondToTaskGasBase {
+    function setUp() public override {
+        super.setUp();
+        _addOperators(10);
+        // Every operator has missed before, so liveness slots are in their steady state for all cases.
+        vm.roll(block.number + 1);
+    }
 
     /// @dev createTask with the manuscript-registry check (issue 14): one cold `isActive` call to the registry.
     function test_Gas_CreateTask() public {
@@ -129,5 +180,50 @@ contract RespondToTaskGas is CvmFixture {
         ns[4] = 9;
         uint256 g = _measure(ns, "10ops_5nonSigners");
         assertGt(g, 0);
+    }
+
+    /// @dev 33 % of 10 (the 10 % case is `10ops_1nonSigner` above).
+    function test_Gas_10Operators_3NonSigners() public {
+        uint256 g = _measure(_spread(10, 3), "10ops_3nonSigners");
+        assertGt(g, 0);
+    }
+}
+
+/// @notice `respondToTask` with a single registered operator (it signs: 0 non-signers only).
+contract RespondToTaskGas1Operator is RespondToTaskGasBase {
+    function setUp() public override {
+        super.setUp();
+        _addOperators(1);
+        vm.roll(block.number + 1);
+    }
+
+    function test_Gas_1Operator() public {
+        _measureSizes(1, 0);
+    }
+}
+
+/// @notice `respondToTask` with 100 registered operators at 0 / 10 / 33 non-signers.
+contract RespondToTaskGas100Operators is RespondToTaskGasBase {
+    function setUp() public override {
+        super.setUp();
+        _addOperatorsInFrames(100);
+        vm.roll(block.number + 1);
+    }
+
+    function test_Gas_100Operators() public {
+        _measureSizes(100, 12_000);
+    }
+}
+
+/// @notice `respondToTask` with 200 registered operators at 0 / 20 / 66 non-signers.
+contract RespondToTaskGas200Operators is RespondToTaskGasBase {
+    function setUp() public override {
+        super.setUp();
+        _addOperatorsInFrames(200);
+        vm.roll(block.number + 1);
+    }
+
+    function test_Gas_200Operators() public {
+        _measureSizes(200, 12_000);
     }
 }
