@@ -6,6 +6,7 @@ import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.common.net.HostPort;
 import io.cvmavs.operator.aggregatorapi.RpcError;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,9 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs aggregator --config F}: the BLS aggregator. The configuration's ECDSA key is the
@@ -44,9 +42,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Run the BLS aggregator: JSON-RPC for operators' signatures, respondToTask on chain.")
-public final class AggregatorCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class AggregatorCommand extends CliCommand {
   @Option(
       names = "--config",
       required = true,

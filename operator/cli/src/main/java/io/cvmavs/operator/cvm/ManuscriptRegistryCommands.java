@@ -11,6 +11,7 @@ import io.cvmavs.cvm.proof.Keccak;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.ManuscriptFetcher;
 import io.cvmavs.cvm.task.ManuscriptResolver;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
@@ -25,13 +26,11 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs manuscript register|list|show|deprecate|revoke} (issue 14): the on-chain
@@ -100,9 +99,7 @@ final class ManuscriptRegistryCommands {
         "against the bytes where it can be) and must serve the same bytes.",
         "The ECDSA keystore password: OPERATOR_ECDSA_KEY_PASSWORD, else a prompt."
       })
-  static final class Register implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class Register extends CliCommand {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
     Path config;
 
@@ -198,9 +195,7 @@ final class ManuscriptRegistryCommands {
       name = "list",
       mixinStandardHelpOptions = true,
       description = "List the registered manuscripts: hash, status, owner, locator.")
-  static final class ListManuscripts implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class ListManuscripts extends CliCommand {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
     Path config;
 
@@ -233,9 +228,7 @@ final class ManuscriptRegistryCommands {
       description = "Show one registered manuscript.",
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {"0:registered", "1:not registered", "2:usage error"})
-  static final class Show implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class Show extends CliCommand {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
     Path config;
 
@@ -273,9 +266,7 @@ final class ManuscriptRegistryCommands {
   }
 
   /** The options of a registry write that names one manuscript: deprecate and revoke. */
-  abstract static class WriteByHash implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  abstract static class WriteByHash extends CliCommand {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
     Path config;
 

@@ -71,6 +71,28 @@ class CvmAvsCommandTest {
   }
 
   @Test
+  void aGroupRunWithoutItsCommandIsAUsageErrorNamingThem() {
+    Map<String, String> expected =
+        Map.of(
+            "consensus", "Missing command: genesis.",
+            "stake", "Missing command: validator-set.",
+            "light", "Missing command: verify or sync.",
+            "storage", "Missing command: recover, audit or import-arweave-key.",
+            "db3", "Missing command: sign, apply, submit, query or root.",
+            "cvm", "Missing command: prove, prove-checkpoint, verify, serve or stream.",
+            "manuscript",
+                "Missing command: validate, run, register, list, show, deprecate or revoke.");
+    expected.forEach(
+        (group, message) -> {
+          err.getBuffer().setLength(0);
+          assertThat(run(group)).as(group).isEqualTo(2);
+          assertThat(err.toString())
+              .as(group)
+              .startsWith("cvm-avs: " + message + System.lineSeparator());
+        });
+  }
+
+  @Test
   void badOptionValueIsAUsageError() {
     assertThat(run("devnet", "--port", "nope")).isEqualTo(2);
     assertThat(err.toString()).contains("--port").contains("nope");

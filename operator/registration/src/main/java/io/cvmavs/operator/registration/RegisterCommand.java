@@ -6,6 +6,7 @@ import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.keystore.Ed25519Keystore;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
@@ -16,12 +17,9 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs operator register --config F [--deposit AMOUNT] …}. */
 @Command(
@@ -30,9 +28,7 @@ import picocli.CommandLine.Spec;
     description =
         "Register with EigenLayer and the CVM AVS: performs what is missing of registerAsOperator,"
             + " deposit, allocation, $C stake and operator-set registration (idempotent).")
-public final class RegisterCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class RegisterCommand extends CliCommand {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
   Path config;
 

@@ -2,18 +2,16 @@ package io.cvmavs.operator.registration;
 
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs operator update-socket --config F [--socket HOST:PORT]}. */
 @Command(
@@ -22,9 +20,7 @@ import picocli.CommandLine.Spec;
     description =
         "Publish the operator's socket in CvmRegistry (updateSocket); nothing is sent when the"
             + " registry already holds it.")
-public final class UpdateSocketCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class UpdateSocketCommand extends CliCommand {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
   Path config;
 

@@ -6,6 +6,7 @@ import io.cvmavs.chain.abi.Numbers;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.consensus.rpc.CometRpcClient;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
@@ -15,14 +16,12 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs bridge deposit|withdraw|claim|status}: move `$C` between Ethereum ({@code
@@ -44,9 +43,7 @@ public final class BridgeCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Options every subcommand shares. */
-  abstract static class Base implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  abstract static class Base extends CliCommand {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
     Path config;
 

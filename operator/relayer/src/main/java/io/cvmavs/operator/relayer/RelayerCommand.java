@@ -6,6 +6,7 @@ import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.common.retry.Backoff;
 import io.cvmavs.common.retry.Sleeper;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
@@ -19,12 +20,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs relayer run|status}: the bridge relayer (docs/BRIDGE.md "Relayer"). */
 @Command(
@@ -46,9 +44,7 @@ public final class RelayerCommand {
       description =
           "Follow the CVM chain, verify each due certificate locally and submit it with the"
               + " configuration's ECDSA key (which pays the gas).")
-  public static final class Run implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  public static final class Run extends CliCommand {
     @Option(
         names = "--cvm-rpc",
         required = true,
@@ -133,9 +129,7 @@ public final class RelayerCommand {
       description =
           "Print one JSON line: the relayer's saved progress, the contract's last accepted height"
               + " and, with --cvm-rpc, the CVM chain's height and the lag.")
-  public static final class Status implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  public static final class Status extends CliCommand {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
     Path config;
 

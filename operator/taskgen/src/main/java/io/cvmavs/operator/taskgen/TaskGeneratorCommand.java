@@ -9,6 +9,7 @@ import io.cvmavs.chain.rewards.RewardsWriter;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.chain.staking.StakingWriter;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
@@ -21,16 +22,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs task-generator --config F --manuscript M}: the AVS's task generator. The
@@ -41,9 +39,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Create one on-chain task per finished CVM block (AVS side; task-generator role).")
-public final class TaskGeneratorCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class TaskGeneratorCommand extends CliCommand {
   @Option(
       names = "--config",
       required = true,
