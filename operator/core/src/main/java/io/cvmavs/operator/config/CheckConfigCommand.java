@@ -7,7 +7,7 @@ import io.cvmavs.common.net.HostPort;
 import io.cvmavs.operator.command.CliCommand;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code cvm-avs operator check-config --config F}: validates operator.yaml and prints the resolved
@@ -22,12 +22,11 @@ public final class CheckConfigCommand extends CliCommand {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+  @Mixin OperatorConfigFile config;
 
   @Override
   public Integer call() throws Exception {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     ObjectNode out = JSON.createObjectNode();
     out.put("node_name", c.nodeName());
     out.put("eth_rpc_url", OperatorConfigLoader.redact(c.ethRpcUrl().toString()));

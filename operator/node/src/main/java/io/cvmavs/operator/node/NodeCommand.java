@@ -21,7 +21,7 @@ import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.ConfigException;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.keys.KeystoreAccess;
@@ -67,8 +67,7 @@ import picocli.CommandLine.Option;
 public final class NodeCommand extends CliCommand {
   private static final Logger LOG = LoggerFactory.getLogger(NodeCommand.class);
 
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+  @Mixin OperatorConfigFile config;
 
   @Mixin CvmBlockOptions cvm;
 
@@ -574,7 +573,7 @@ public final class NodeCommand extends CliCommand {
 
   @Override
   public Integer call() throws Exception {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     BlsKeyPair bls = new KeystoreAccess(CliContext.of(spec)).openBls(c.blsKeystore());
     Options o =
         new Options(

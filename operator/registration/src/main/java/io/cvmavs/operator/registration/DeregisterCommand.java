@@ -5,11 +5,11 @@ import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cvm-avs operator deregister --config F [--deallocate]}. */
@@ -29,8 +29,7 @@ import picocli.CommandLine.Option;
           + " afterwards: the aggregator refuses signatures of inactive operators."
     })
 public final class DeregisterCommand extends CliCommand {
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+  @Mixin OperatorConfigFile config;
 
   @Option(
       names = "--deallocate",
@@ -41,7 +40,7 @@ public final class DeregisterCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     KeystoreAccess keys = new KeystoreAccess(CliContext.of(spec));
     Transactor operator =
         ChainAccess.open(c.ethRpcUrl(), keys.openEcdsa(c.ecdsaKeystore()), c.chainId());

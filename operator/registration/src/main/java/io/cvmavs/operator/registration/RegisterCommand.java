@@ -9,7 +9,7 @@ import io.cvmavs.crypto.keystore.Ed25519Keystore;
 import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -29,8 +30,7 @@ import picocli.CommandLine.ParameterException;
         "Register with EigenLayer and the CVM AVS: performs what is missing of registerAsOperator,"
             + " deposit, allocation, $C stake and operator-set registration (idempotent).")
 public final class RegisterCommand extends CliCommand {
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+  @Mixin OperatorConfigFile config;
 
   @Option(
       names = "--deposit",
@@ -67,7 +67,7 @@ public final class RegisterCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     // Arguments first: a typo must not cost a transaction.
     OperatorRegistration.Request request =
         new OperatorRegistration.Request(

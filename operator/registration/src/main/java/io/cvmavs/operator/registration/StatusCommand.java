@@ -6,11 +6,10 @@ import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
-import java.nio.file.Path;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import org.web3j.crypto.Keys;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code cvm-avs operator status --config F}: registration, stake, allocation, liveness, rewards.
@@ -24,12 +23,11 @@ import picocli.CommandLine.Option;
             + " unclaimed; null without a RewardsCoordinator in the deployment) (no password"
             + " needed).")
 public final class StatusCommand extends CliCommand {
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+  @Mixin OperatorConfigFile config;
 
   @Override
   public Integer call() throws Exception {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     String operator =
         Keys.toChecksumAddress(
             new ObjectMapper().readTree(c.ecdsaKeystore().toFile()).path("address").asText());

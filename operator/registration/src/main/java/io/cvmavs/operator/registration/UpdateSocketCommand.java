@@ -5,11 +5,11 @@ import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -21,8 +21,7 @@ import picocli.CommandLine.ParameterException;
         "Publish the operator's socket in CvmRegistry (updateSocket); nothing is sent when the"
             + " registry already holds it.")
 public final class UpdateSocketCommand extends CliCommand {
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+  @Mixin OperatorConfigFile config;
 
   @Option(
       names = "--socket",
@@ -32,11 +31,12 @@ public final class UpdateSocketCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     String value = socket != null ? socket : c.socket();
     if (value == null || value.isBlank()) {
       throw new ParameterException(
-          spec.commandLine(), "no --socket given and operator_socket is not set in " + config);
+          spec.commandLine(),
+          "no --socket given and operator_socket is not set in " + config.file());
     }
     OperatorSocket parsed;
     try {
@@ -44,7 +44,7 @@ public final class UpdateSocketCommand extends CliCommand {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
           spec.commandLine(),
-          (socket != null ? "--socket" : config + ": field 'operator_socket'")
+          (socket != null ? "--socket" : config.file() + ": field 'operator_socket'")
               + ": "
               + e.getMessage());
     }

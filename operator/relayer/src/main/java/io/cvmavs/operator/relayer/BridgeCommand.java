@@ -9,16 +9,16 @@ import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,8 +44,7 @@ public final class BridgeCommand {
 
   /** Options every subcommand shares. */
   abstract static class Base extends CliCommand {
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
+    @Mixin OperatorConfigFile config;
 
     @Option(
         names = "--from-block",
@@ -143,7 +142,7 @@ public final class BridgeCommand {
     @Override
     public Integer call() {
       BigInteger v = amount(spec, amount);
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       Transactor tx = transactor(c);
       byte[] account =
           to.isPresent() ? address(spec, "--to", to.get(), 20, 32) : Numbers.bytes(tx.address());
@@ -185,7 +184,7 @@ public final class BridgeCommand {
     @Override
     public Integer call() {
       BigInteger v = amount(spec, amount);
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       ECKeyPair key = key(c);
       byte[] recipient =
           to.isPresent()
@@ -214,7 +213,7 @@ public final class BridgeCommand {
 
     @Override
     public Integer call() {
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       BridgeClient.Claimed r = client(c, transactor(c)).claim(nonce);
       ObjectNode o = JSON.createObjectNode();
       o.put("nonce", nonce);
@@ -236,7 +235,7 @@ public final class BridgeCommand {
   public static final class Status extends WithCvm {
     @Override
     public Integer call() {
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       BridgeClient.Balance b = readOnlyClient(c).balance(); // reads only: no key is opened
       ObjectNode o = balanceJson(b);
       print(o);

@@ -9,7 +9,7 @@ import io.cvmavs.common.retry.Sleeper;
 import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.cvmavs.operator.monitoring.InstrumentedHttpService;
@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cvm-avs relayer run|status}: the bridge relayer (docs/BRIDGE.md "Relayer"). */
@@ -52,8 +53,7 @@ public final class RelayerCommand {
         description = "CVM chain node RPC")
     URI cvmRpc;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
+    @Mixin OperatorConfigFile config;
 
     @Option(
         names = "--every",
@@ -66,7 +66,7 @@ public final class RelayerCommand {
 
     @Override
     public Integer call() throws Exception {
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       ECKeyPair key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
       String address = c.address("CvmCheckpoints");
       CvmAvsMetrics metrics = CvmAvsMetrics.prometheus(CvmAvsMetrics.AVS_NAME);
@@ -130,15 +130,14 @@ public final class RelayerCommand {
           "Print one JSON line: the relayer's saved progress, the contract's last accepted height"
               + " and, with --cvm-rpc, the CVM chain's height and the lag.")
   public static final class Status extends CliCommand {
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
+    @Mixin OperatorConfigFile config;
 
     @Option(names = "--cvm-rpc", paramLabel = "URL", description = "CVM chain node RPC")
     Optional<URI> cvmRpc;
 
     @Override
     public Integer call() {
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       String address = c.address("CvmCheckpoints");
       io.cvmavs.chain.bridge.CheckpointsReader reader =
           new io.cvmavs.chain.bridge.CheckpointsReader(
