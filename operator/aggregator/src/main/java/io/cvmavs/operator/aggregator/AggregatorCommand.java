@@ -8,8 +8,8 @@ import io.cvmavs.common.net.HostPort;
 import io.cvmavs.operator.aggregatorapi.RpcError;
 import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
+import io.cvmavs.operator.config.AccountConfigFile;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.operator.monitoring.ChainGauges;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
@@ -20,7 +20,6 @@ import io.cvmavs.operator.monitoring.ServiceRegistry;
 import io.cvmavs.operator.monitoring.ServiceStatus;
 import io.vertx.core.Vertx;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -31,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,12 +43,7 @@ import picocli.CommandLine.Option;
     description =
         "Run the BLS aggregator: JSON-RPC for operators' signatures, respondToTask on chain.")
 public final class AggregatorCommand extends CliCommand {
-  @Option(
-      names = "--config",
-      required = true,
-      paramLabel = "FILE",
-      description = "operator.yaml of the aggregator account")
-  Path config;
+  @Mixin AccountConfigFile config;
 
   @Option(
       names = "--listen",
@@ -169,7 +164,7 @@ public final class AggregatorCommand extends CliCommand {
         throw new CommandLine.ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
       }
     }
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     ECKeyPair key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     String host = "127.0.0.1";
     int port = c.aggregatorUrl().getPort() > 0 ? c.aggregatorUrl().getPort() : 8090;

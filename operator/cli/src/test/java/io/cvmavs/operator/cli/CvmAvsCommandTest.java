@@ -90,6 +90,16 @@ class CvmAvsCommandTest {
   }
 
   @Test
+  void aServicesConfigOptionNamesItsAccountInTheHelp() {
+    for (String service : List.of("aggregator", "task-generator")) {
+      out.getBuffer().setLength(0);
+      assertThat(run(service, "--help")).isZero();
+      assertThat(out.toString().replaceAll("\\s+", " "))
+          .contains("--config=FILE operator.yaml of the " + service + " account");
+    }
+  }
+
+  @Test
   void badOptionValueIsAUsageError() {
     assertThat(run("devnet", "--port", "nope")).isEqualTo(2);
     assertThat(err.toString()).contains("--port").contains("nope");

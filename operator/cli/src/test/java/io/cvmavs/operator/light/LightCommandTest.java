@@ -59,20 +59,22 @@ class LightCommandTest {
     return p;
   }
 
-  @Test
-  void verifiesARealAdjacentStep() throws Exception {
-    int code =
-        run(
+  /** {@code light verify} of Celestia's adjacent headers 10000 -> 10001 with {@code options}. */
+  private int verifyRealStep(String... options) throws Exception {
+    return run(
+        CliRun.words(
+            options,
             "light",
             "verify",
             "--trusted",
             lightBlockFile(10000, true).toString(),
             "--untrusted",
-            lightBlockFile(10001, false).toString(),
-            "--trusting-period",
-            "336h0m0s",
-            "--now",
-            "2023-09-07T12:50:00Z");
+            lightBlockFile(10001, false).toString()));
+  }
+
+  @Test
+  void verifiesARealAdjacentStep() throws Exception {
+    int code = verifyRealStep("--trusting-period", "336h0m0s", "--now", "2023-09-07T12:50:00Z");
     assertThat(code).as(out + " " + err).isZero();
     JsonNode line = JSON.readTree(out.toString().strip());
     assertThat(line.get("verdict").asText()).isEqualTo("SUCCESS");
@@ -82,13 +84,7 @@ class LightCommandTest {
   @Test
   void expiredTrustIsInvalidWithExitCode4() throws Exception {
     int code =
-        run(
-            "light",
-            "verify",
-            "--trusted",
-            lightBlockFile(10000, true).toString(),
-            "--untrusted",
-            lightBlockFile(10001, false).toString(),
+        verifyRealStep(
             "--trusting-period",
             "1400s",
             "--now",

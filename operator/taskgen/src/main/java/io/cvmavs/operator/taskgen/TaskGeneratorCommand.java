@@ -11,13 +11,12 @@ import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.chain.staking.StakingWriter;
 import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
+import io.cvmavs.operator.config.AccountConfigFile;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -40,12 +39,7 @@ import picocli.CommandLine.Option;
     description =
         "Create one on-chain task per finished CVM block (AVS side; task-generator role).")
 public final class TaskGeneratorCommand extends CliCommand {
-  @Option(
-      names = "--config",
-      required = true,
-      paramLabel = "FILE",
-      description = "operator.yaml of the task-generator account")
-  Path config;
+  @Mixin AccountConfigFile config;
 
   @Mixin CvmBlockOptions cvm;
 
@@ -108,7 +102,7 @@ public final class TaskGeneratorCommand extends CliCommand {
               + " cannot be attested, so no task may name it: "
               + manuscript.refusal().get());
     }
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     var key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     Transactor tx = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
     Optional<TaskFeeKeeper> fees = fees(c, tx);
