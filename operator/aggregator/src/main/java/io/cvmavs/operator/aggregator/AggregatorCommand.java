@@ -6,9 +6,10 @@ import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.common.net.HostPort;
 import io.cvmavs.operator.aggregatorapi.RpcError;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
+import io.cvmavs.operator.config.AccountConfigFile;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.operator.monitoring.ChainGauges;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
@@ -19,11 +20,9 @@ import io.cvmavs.operator.monitoring.ServiceRegistry;
 import io.cvmavs.operator.monitoring.ServiceStatus;
 import io.vertx.core.Vertx;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,9 +30,8 @@ import java.util.concurrent.TimeUnit;
 import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs aggregator --config F}: the BLS aggregator. The configuration's ECDSA key is the
@@ -44,15 +42,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Run the BLS aggregator: JSON-RPC for operators' signatures, respondToTask on chain.")
-public final class AggregatorCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--config",
-      required = true,
-      paramLabel = "FILE",
-      description = "operator.yaml of the aggregator account")
-  Path config;
+public final class AggregatorCommand extends CliCommand {
+  @Mixin AccountConfigFile config;
 
   @Option(
       names = "--listen",
@@ -173,7 +164,7 @@ public final class AggregatorCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
       }
     }
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     ECKeyPair key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     String host = "127.0.0.1";
     int port = c.aggregatorUrl().getPort() > 0 ? c.aggregatorUrl().getPort() : 8090;

@@ -205,8 +205,11 @@ public final class Aggregator200Harness {
         cache.size(), cache.preparations(), agg.verifierStats()[0], agg.verifierStats()[1]);
   }
 
-  private static OperatorSetSnapshot snapshot(
-      CvmTask task, List<BlsKeyPair> keys, PreparedKeyCache cache) {
+  /**
+   * The operator set of {@code keys} at {@code task}'s block, each with the same stake in quorum 0
+   * and the address {@code 0x…(i+1)} (shared with {@link AggregatorAt200Test}).
+   */
+  static OperatorSetSnapshot snapshot(CvmTask task, List<BlsKeyPair> keys, PreparedKeyCache cache) {
     Map<String, OperatorSetSnapshot.Member> members = new LinkedHashMap<>();
     List<G1Point> g1 = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +44,6 @@ class AggregatorAt200Test {
   private static final int N = 200;
   private static final long CHAIN_ID = 31337;
   private static final String TASK_MANAGER = "0x" + "ab".repeat(20);
-  private static final BigInteger STAKE = BigInteger.TEN.pow(18);
   private static final CvmTask TASK =
       new CvmTask(1, 10, filled(0x11), filled(0x22), new byte[] {0}, 67, 100);
   private static final TaskResponse RESPONSE =
@@ -81,29 +79,7 @@ class AggregatorAt200Test {
   }
 
   private static OperatorSetSnapshot snapshot(CvmTask task) {
-    PreparedKeyCache cache = new PreparedKeyCache();
-    Map<String, OperatorSetSnapshot.Member> members = new LinkedHashMap<>();
-    List<G1Point> g1 = new ArrayList<>();
-    for (int i = 0; i < N; i++) {
-      BlsKeyPair k = KEYS.get(i);
-      String address = String.format("0x%040x", i + 1);
-      members.put(
-          id(i),
-          new OperatorSetSnapshot.Member(
-              id(i),
-              address,
-              k.publicKeyG1(),
-              k.publicKeyG2(),
-              cache.prepared(address, k.publicKeyG2()),
-              Map.of(0, STAKE)));
-      g1.add(k.publicKeyG1());
-    }
-    return new OperatorSetSnapshot(
-        task.taskCreatedBlock(),
-        members,
-        List.of(
-            new OperatorSetSnapshot.Quorum(
-                0, STAKE.multiply(BigInteger.valueOf(N)), Bls.aggregatePublicKeysG1(g1))));
+    return Aggregator200Harness.snapshot(task, KEYS, new PreparedKeyCache());
   }
 
   private Aggregator aggregator(Duration window) {

@@ -7,6 +7,7 @@ import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.cvm.task.ManuscriptFetcher;
 import io.cvmavs.operator.aggregatorapi.AggregatorClient;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,9 +32,7 @@ import org.web3j.crypto.ECKeyPair;
 import org.web3j.protocol.Web3j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs challenger --config F --manuscript M}: re-executes every responded task with its
@@ -49,9 +47,7 @@ import picocli.CommandLine.Spec;
     description =
         "Run the challenger: re-execute responded tasks, challenge wrong results, follow them to"
             + " slashing.")
-public final class ChallengerCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class ChallengerCommand extends CliCommand {
   @Option(
       names = "--config",
       required = true,

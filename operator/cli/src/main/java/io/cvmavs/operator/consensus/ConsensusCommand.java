@@ -1,9 +1,7 @@
 package io.cvmavs.operator.consensus;
 
-import picocli.CommandLine;
+import io.cvmavs.operator.command.CommandGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs consensus …}: the CVM chain (module {@code consensus-light}). */
 @Command(
@@ -11,11 +9,4 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "The CVM chain on CometBFT: genesis.",
     subcommands = {ConsensusGenesisCommand.class})
-public final class ConsensusCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: genesis.");
-  }
-}
+public final class ConsensusCommand extends CommandGroup {}

@@ -11,6 +11,7 @@ import io.cvmavs.consensus.app.model.BlsValidator;
 import io.cvmavs.consensus.app.model.BlsValidatorSet;
 import io.cvmavs.consensus.app.validators.StakeAggregatorSource;
 import io.cvmavs.cvm.proof.Keccak;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.stake.aggregate.StakeAggregator;
 import io.cvmavs.stake.chain.RpcStakeReader;
 import io.cvmavs.stake.config.StakeConfig;
@@ -25,11 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs consensus genesis}: the CometBFT genesis of the CVM chain from live contracts —
@@ -45,9 +43,7 @@ import picocli.CommandLine.Spec;
       "Write a CometBFT v0.38 genesis.json for the CVM chain: validators and powers from the stake",
       "aggregator, BLS keys from the AVS registry, vote extensions enabled at height 1."
     })
-public final class ConsensusGenesisCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class ConsensusGenesisCommand extends CliCommand {
   @Option(
       names = "--stake-config",
       required = true,

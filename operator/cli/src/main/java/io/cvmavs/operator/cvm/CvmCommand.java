@@ -11,6 +11,8 @@ import io.cvmavs.cvm.ingest.SegmentStore;
 import io.cvmavs.cvm.manuscript.Manuscript;
 import io.cvmavs.cvm.manuscript.ManuscriptParser;
 import io.cvmavs.cvm.proof.CanonicalDataset;
+import io.cvmavs.operator.command.CliCommand;
+import io.cvmavs.operator.command.CommandGroup;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,14 +20,11 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs cvm prove|verify}: CVM blocks and record proofs. */
 @Command(
@@ -39,14 +38,7 @@ import picocli.CommandLine.Spec;
       CvmServeCommand.class,
       CvmStreamCommand.class
     })
-public final class CvmCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: prove, prove-checkpoint, verify, serve or stream.");
-  }
+public final class CvmCommand extends CommandGroup {
 
   /**
    * {@code cvm-avs cvm prove FILE --from N --to M --dataset NAME (--index I | --key V[,V...])}:
@@ -59,8 +51,7 @@ public final class CvmCommand implements Runnable {
         "Build the CVM block of a manuscript over a block range and print one record's proof as JSON.",
         "The block is the first of its chain (height 0); its timestamp is --timestamp or that of the range's last chain block (as served blocks)."
       })
-  public static final class Prove implements Callable<Integer> {
-    @Spec CommandSpec spec;
+  public static final class Prove extends CliCommand {
     @Mixin CvmOptions options;
 
     @Parameters(paramLabel = "FILE", description = "Manuscript YAML file.")
@@ -206,9 +197,7 @@ public final class CvmCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Verify a record proof (JSON from 'cvm prove') against a block hash (default: the one it names).")
-  public static final class Verify implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  public static final class Verify extends CliCommand {
     @Parameters(paramLabel = "PROOF", description = "Proof JSON file.")
     Path proofFile;
 

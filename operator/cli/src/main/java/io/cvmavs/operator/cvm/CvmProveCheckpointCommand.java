@@ -25,6 +25,7 @@ import io.cvmavs.cvm.proof.InclusionProof;
 import io.cvmavs.cvm.proof.Keccak;
 import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.operator.OperatorException;
+import io.cvmavs.operator.command.CliCommand;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -34,12 +35,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs cvm prove-checkpoint}: a dataset record of a finalised CVM block, proven against
@@ -66,7 +64,7 @@ import picocli.CommandLine.Spec;
       "CvmCheckpointVerifier.verifyDatasetRecord (and verifyRecord for a block with one dataset), CvmRecordVerifier.verifyRecord",
       "and the example CvmRecordConsumer.prove."
     })
-public final class CvmProveCheckpointCommand implements Callable<Integer> {
+public final class CvmProveCheckpointCommand extends CliCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
 
@@ -78,8 +76,6 @@ public final class CvmProveCheckpointCommand implements Callable<Integer> {
       super(message);
     }
   }
-
-  @Spec CommandSpec spec;
 
   @Option(
       names = "--cvm-rpc",

@@ -5,15 +5,13 @@ import io.cvmavs.cvm.engine.ManuscriptRunner;
 import io.cvmavs.cvm.http.ApiKeys;
 import io.cvmavs.cvm.http.CvmHttpApi;
 import io.cvmavs.cvm.ingest.SegmentStore;
+import io.cvmavs.operator.command.CliCommand;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs cvm serve}: the CVM interface over HTTP (see {@link CvmHttpApi}) on the local data
@@ -26,8 +24,7 @@ import picocli.CommandLine.Spec;
       "Serve the CVM interface over HTTP: register manuscripts, produce blocks over ingested ranges, read blocks,",
       "records and proofs, subscribe to new blocks (server-sent events at /events). Runs until Ctrl-C."
     })
-public final class CvmServeCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public final class CvmServeCommand extends CliCommand {
   @Mixin CvmOptions options;
 
   @Option(

@@ -8,6 +8,7 @@ import io.cvmavs.cvm.ingest.Retry;
 import io.cvmavs.cvm.ingest.Web3jChainSource;
 import io.cvmavs.cvm.manuscript.Manuscript;
 import io.cvmavs.cvm.manuscript.ManuscriptParser;
+import io.cvmavs.operator.command.CliCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +24,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs cvm stream FILE --rpc URL [--confirmations N]}: a manuscript with postgres / print
@@ -51,8 +50,7 @@ import picocli.CommandLine.Spec;
       "2:usage error",
       "130/143:stopped by Ctrl-C / SIGTERM (the JVM's status; resume by running the same command)"
     })
-public final class CvmStreamCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public final class CvmStreamCommand extends CliCommand {
   @Mixin CvmOptions options;
 
   @Parameters(paramLabel = "FILE", description = "Manuscript YAML file.")

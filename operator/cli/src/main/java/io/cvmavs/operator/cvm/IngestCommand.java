@@ -3,14 +3,12 @@ package io.cvmavs.operator.cvm;
 import io.cvmavs.cvm.ingest.Ingestor;
 import io.cvmavs.cvm.ingest.SegmentStore;
 import io.cvmavs.cvm.ingest.SourceCommitment;
+import io.cvmavs.operator.command.CliCommand;
 import java.io.PrintWriter;
 import java.util.HexFormat;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs ingest --rpc URL --from N --to M}: reads blocks, transactions, logs and token
@@ -24,8 +22,7 @@ import picocli.CommandLine.Spec;
       "Ingest chain data from an Ethereum JSON-RPC endpoint into the local CVM store.",
       "Re-running a range fetches only what is missing; progress goes to standard error."
     })
-public final class IngestCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public final class IngestCommand extends CliCommand {
   @Mixin CvmOptions options;
 
   @Option(names = "--rpc", required = true, paramLabel = "URL", description = "JSON-RPC endpoint.")

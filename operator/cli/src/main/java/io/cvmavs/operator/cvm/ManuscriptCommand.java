@@ -10,21 +10,19 @@ import io.cvmavs.cvm.manuscript.Manuscript;
 import io.cvmavs.cvm.manuscript.ManuscriptParser;
 import io.cvmavs.cvm.manuscript.Source;
 import io.cvmavs.cvm.proof.CanonicalDataset;
+import io.cvmavs.operator.command.CliCommand;
+import io.cvmavs.operator.command.CommandGroup;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs manuscript validate|run|register|list|show|deprecate|revoke}. */
 @Command(
@@ -42,15 +40,7 @@ import picocli.CommandLine.Spec;
       ManuscriptRegistryCommands.Deprecate.class,
       ManuscriptRegistryCommands.Revoke.class
     })
-public final class ManuscriptCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(),
-        "Missing command: validate, run, register, list, show, deprecate or revoke.");
-  }
+public final class ManuscriptCommand extends CommandGroup {
 
   /** The single chain a manuscript's sources read. */
   static String chainOf(Manuscript m) {
@@ -77,9 +67,7 @@ public final class ManuscriptCommand implements Runnable {
         "1:refused (every problem as file:line:column: field: reason) or no such file",
         "2:usage error (missing FILE, unknown option)"
       })
-  public static final class Validate implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  public static final class Validate extends CliCommand {
     @Parameters(paramLabel = "FILE", description = "Manuscript YAML file.")
     Path file;
 
@@ -113,8 +101,7 @@ public final class ManuscriptCommand implements Runnable {
         "Run a manuscript over a block range: ingest the range (if --rpc is given; stored blocks are reused),",
         "run it on Flink, write its sinks, and print the rows per sink and the dataset root."
       })
-  public static final class Run implements Callable<Integer> {
-    @Spec CommandSpec spec;
+  public static final class Run extends CliCommand {
     @Mixin CvmOptions options;
 
     @Parameters(paramLabel = "FILE", description = "Manuscript YAML file.")

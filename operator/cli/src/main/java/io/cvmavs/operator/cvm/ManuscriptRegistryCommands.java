@@ -11,9 +11,10 @@ import io.cvmavs.cvm.proof.Keccak;
 import io.cvmavs.cvm.task.AttestedManuscript;
 import io.cvmavs.cvm.task.ManuscriptFetcher;
 import io.cvmavs.cvm.task.ManuscriptResolver;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,13 +26,12 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs manuscript register|list|show|deprecate|revoke} (issue 14): the on-chain
@@ -100,11 +100,8 @@ final class ManuscriptRegistryCommands {
         "against the bytes where it can be) and must serve the same bytes.",
         "The ECDSA keystore password: OPERATOR_ECDSA_KEY_PASSWORD, else a prompt."
       })
-  static final class Register implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
+  static final class Register extends CliCommand {
+    @Mixin OperatorConfigFile config;
 
     @Parameters(paramLabel = "FILE", description = "Manuscript YAML file.")
     Path file;
@@ -126,7 +123,7 @@ final class ManuscriptRegistryCommands {
       }
       String scheme = schemeOf(locator);
       PrintWriter out = spec.commandLine().getOut();
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       // Every locator is fetched as a node would fetch it (ipfs:// and ar:// through the
       // configured gateways, the CID checked against the bytes where it can be) and must serve
       // exactly this file: nothing is sent otherwise.
@@ -198,15 +195,12 @@ final class ManuscriptRegistryCommands {
       name = "list",
       mixinStandardHelpOptions = true,
       description = "List the registered manuscripts: hash, status, owner, locator.")
-  static final class ListManuscripts implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
+  static final class ListManuscripts extends CliCommand {
+    @Mixin OperatorConfigFile config;
 
     @Override
     public Integer call() {
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       RpcClient rpc = reader(c);
       try {
         List<RegisteredManuscript> all =
@@ -233,11 +227,8 @@ final class ManuscriptRegistryCommands {
       description = "Show one registered manuscript.",
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {"0:registered", "1:not registered", "2:usage error"})
-  static final class Show implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
+  static final class Show extends CliCommand {
+    @Mixin OperatorConfigFile config;
 
     @Parameters(paramLabel = "HASH", description = "Manuscript hash (keccak-256 of the file), 0x…")
     String hash;
@@ -245,7 +236,7 @@ final class ManuscriptRegistryCommands {
     @Override
     public Integer call() {
       byte[] h = parseHash(spec, hash);
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       RpcClient rpc = reader(c);
       try {
         var m = new ManuscriptRegistryReader(rpc, registryAddress(c)).manuscriptOf(h);
@@ -273,11 +264,8 @@ final class ManuscriptRegistryCommands {
   }
 
   /** The options of a registry write that names one manuscript: deprecate and revoke. */
-  abstract static class WriteByHash implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
+  abstract static class WriteByHash extends CliCommand {
+    @Mixin OperatorConfigFile config;
 
     @Parameters(paramLabel = "HASH", description = "Manuscript hash, 0x…")
     String hash;
@@ -322,8 +310,8 @@ final class ManuscriptRegistryCommands {
     org.web3j.protocol.core.methods.response.TransactionReceipt apply(ManuscriptRegistryWriter w);
   }
 
-  private static int send(CommandSpec spec, Path config, Write write, String done) {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+  private static int send(CommandSpec spec, OperatorConfigFile config, Write write, String done) {
+    OperatorConfig c = config.load();
     Transactor tx =
         ChainAccess.open(
             c.ethRpcUrl(),

@@ -8,6 +8,7 @@ import io.cvmavs.chainbasedb.format.MutationJson;
 import io.cvmavs.chainbasedb.store.ChainbaseDb;
 import io.cvmavs.chainbasedb.validate.MutationValidator;
 import io.cvmavs.chainbasedb.validate.Refusal;
+import io.cvmavs.operator.command.CliCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,12 +16,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs db3 apply --db DIR [--chain-id N] [--skip-refused] FILE.json}: applies signed
@@ -42,10 +40,8 @@ import picocli.CommandLine.Spec;
       "1:a mutation was refused (or the command failed)",
       "2:usage error"
     })
-public final class Db3ApplyCommand implements Callable<Integer> {
+public final class Db3ApplyCommand extends CliCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Spec CommandSpec spec;
 
   @Option(
       names = "--db",

@@ -1,9 +1,7 @@
 package io.cvmavs.operator.db3;
 
-import picocli.CommandLine;
+import io.cvmavs.operator.command.CommandGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs db3 …}: DB3 signed mutations and ChainbaseDB (module {@code chainbasedb}). */
 @Command(
@@ -19,12 +17,4 @@ import picocli.CommandLine.Spec;
       Db3QueryCommand.class,
       Db3RootCommand.class
     })
-public final class Db3Command implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: sign, apply, submit, query or root.");
-  }
-}
+public final class Db3Command extends CommandGroup {}

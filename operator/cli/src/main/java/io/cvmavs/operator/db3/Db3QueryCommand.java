@@ -5,16 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvmavs.chain.rpc.RpcUrls;
 import io.cvmavs.chainbasedb.query.Db3Query;
 import io.cvmavs.chainbasedb.store.ChainbaseDb;
+import io.cvmavs.operator.command.CliCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs db3 query --db DIR | --rpc URL QUERY}: one query in the JSON form ({@link
@@ -36,10 +34,8 @@ import picocli.CommandLine.Spec;
       "  {\"op\":\"path\",…,\"index\":\"follows\",\"from\":\"alice\",\"to\":\"carol\",\"max_hops\":6}",
       "Results are bounded (limit and k at most 1000). See docs/DB3-FORMAT.md §13."
     })
-public final class Db3QueryCommand implements Callable<Integer> {
+public final class Db3QueryCommand extends CliCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Spec CommandSpec spec;
 
   @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
   Where where;

@@ -1,15 +1,13 @@
 package io.cvmavs.operator.db3;
 
 import io.cvmavs.chainbasedb.store.ChainbaseDb;
+import io.cvmavs.operator.command.CliCommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs db3 root --db DIR [--verify]}: the height and state root of a ChainbaseDB. */
 @Command(
@@ -19,9 +17,7 @@ import picocli.CommandLine.Spec;
       "Print the chain id, height and state root of the ChainbaseDB in DIR. With --verify, also",
       "recompute the root from a full scan of the state and compare (exit 1 when they differ)."
     })
-public final class Db3RootCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class Db3RootCommand extends CliCommand {
   @Option(names = "--db", required = true, paramLabel = "DIR", description = "The ChainbaseDB.")
   Path dir;
 

@@ -9,19 +9,17 @@ import io.cvmavs.chainbasedb.format.Mutation;
 import io.cvmavs.chainbasedb.format.MutationJson;
 import io.cvmavs.chainbasedb.signature.MutationSigner;
 import io.cvmavs.chainbasedb.validate.MutationValidator;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs db3 sign --ecdsa-keystore FILE [--chain-id N] [--nonce N] FILE.json}: signs DB3
@@ -47,10 +45,8 @@ import picocli.CommandLine.Spec;
       "1:a mutation does not parse, or the keystore fails",
       "2:usage error"
     })
-public final class Db3SignCommand implements Callable<Integer> {
+public final class Db3SignCommand extends CliCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Spec CommandSpec spec;
 
   @Option(
       names = "--ecdsa-keystore",

@@ -14,6 +14,7 @@ import io.cvmavs.consensus.proto.app.TxEnvelope;
 import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.consensus.rpc.RpcException;
 import io.cvmavs.consensus.rpc.RpcTypes;
+import io.cvmavs.operator.command.CliCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -21,12 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs db3 submit --rpc URL FILE.json}: sends signed mutations to a CVM chain node as
@@ -48,10 +46,8 @@ import picocli.CommandLine.Spec;
       "1:a mutation was refused (or the command failed)",
       "2:usage error"
     })
-public final class Db3SubmitCommand implements Callable<Integer> {
+public final class Db3SubmitCommand extends CliCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Spec CommandSpec spec;
 
   @Option(
       names = "--rpc",

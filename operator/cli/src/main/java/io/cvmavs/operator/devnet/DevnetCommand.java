@@ -6,6 +6,7 @@ import io.cvmavs.localnet.anvil.AnvilNode;
 import io.cvmavs.localnet.anvil.AnvilOptions;
 import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.localnet.process.RepoLayout;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliRoot;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,14 +20,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs devnet}: a local chain with the project's contracts. Starts anvil on 127.0.0.1,
@@ -48,9 +46,7 @@ import picocli.CommandLine.Spec;
       "folders of earlier runs that are not running any more, so only the latest is kept.",
       "If anvil exits while the devnet runs, the devnet stops everything and exits with 1."
     })
-public final class DevnetCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class DevnetCommand extends CliCommand {
   @Option(
       names = "--port",
       defaultValue = "8545",

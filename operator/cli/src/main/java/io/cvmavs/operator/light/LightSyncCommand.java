@@ -4,16 +4,14 @@ import io.cvmavs.consensus.light.GoDuration;
 import io.cvmavs.consensus.light.LightVerifier;
 import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.consensus.rpc.LightSyncTool;
+import io.cvmavs.operator.command.CliCommand;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs light sync --rpc URL --trusted-height H --trusted-hash X --trusting-period D [--to
@@ -34,9 +32,7 @@ import picocli.CommandLine.Spec;
       "2:unusable arguments",
       "4:a header was INVALID (the JSON line says why)"
     })
-public final class LightSyncCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class LightSyncCommand extends CliCommand {
   @Option(
       names = "--rpc",
       required = true,

@@ -1,13 +1,11 @@
 package io.cvmavs.operator.light;
 
 import io.cvmavs.consensus.light.LightVerifyTool;
+import io.cvmavs.operator.command.CliCommand;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs light verify --trusted T.json --untrusted U.json --trusting-period D --now RFC3339
@@ -30,9 +28,7 @@ import picocli.CommandLine.Spec;
       "3:NOT_ENOUGH_TRUST",
       "4:INVALID"
     })
-public final class LightVerifyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class LightVerifyCommand extends CliCommand {
   @Option(
       names = "--trusted",
       required = true,

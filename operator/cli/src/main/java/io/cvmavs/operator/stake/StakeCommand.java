@@ -1,9 +1,7 @@
 package io.cvmavs.operator.stake;
 
-import picocli.CommandLine;
+import io.cvmavs.operator.command.CommandGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs stake …}: the dual-stake validator set (module {@code stake-aggregator}). */
 @Command(
@@ -11,11 +9,4 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Dual stake ($C + EigenLayer restaked) → CometBFT validator set.",
     subcommands = {ValidatorSetCommand.class})
-public final class StakeCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: validator-set.");
-  }
-}
+public final class StakeCommand extends CommandGroup {}

@@ -1,6 +1,7 @@
 package io.cvmavs.operator.stake;
 
 import io.cvmavs.chain.rpc.BatchRpc;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.stake.aggregate.AggregateResult;
 import io.cvmavs.stake.aggregate.ReportFormat;
 import io.cvmavs.stake.aggregate.StakeAggregator;
@@ -8,11 +9,8 @@ import io.cvmavs.stake.chain.RpcStakeReader;
 import io.cvmavs.stake.config.StakeConfig;
 import io.cvmavs.stake.config.StakeConfigLoader;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs stake validator-set --config F [--block N] [--json]}: reads the chain at the epoch
@@ -28,9 +26,7 @@ import picocli.CommandLine.Spec;
       "applied; the ValidatorUpdates against the previous epoch; slashable value and cost to corrupt.",
       "Statistics (time, JSON-RPC requests) go to stderr."
     })
-public final class ValidatorSetCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class ValidatorSetCommand extends CliCommand {
   @Option(
       names = "--config",
       required = true,

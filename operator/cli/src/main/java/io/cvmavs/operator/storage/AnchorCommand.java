@@ -5,6 +5,7 @@ import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.common.retry.Backoff;
 import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.cvm.block.CvmBlockStore;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.storage.anchor.AnchorConfig;
@@ -19,12 +20,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs anchor}: the anchoring service ({@link AnchoringService}) from {@code
@@ -39,9 +37,7 @@ import picocli.CommandLine.Spec;
       "(local disk, S3, Arweave, IPFS) and record each group's receipt in the AnchorRegistry.",
       "The submitter's ECDSA keystore password: OPERATOR_ECDSA_KEY_PASSWORD, else a prompt."
     })
-public final class AnchorCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class AnchorCommand extends CliCommand {
   @Option(
       names = "--config",
       required = true,

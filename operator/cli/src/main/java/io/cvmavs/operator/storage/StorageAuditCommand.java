@@ -2,6 +2,7 @@ package io.cvmavs.operator.storage;
 
 import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.chain.rpc.RpcClient;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.storage.anchor.AnchorConfig;
 import io.cvmavs.storage.anchor.AnchorConfigException;
@@ -13,12 +14,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs storage audit}: one retrieval-proof audit of an anchored group ({@link
@@ -32,9 +30,7 @@ import picocli.CommandLine.Spec;
       "backend) answers with the chunks and their Merkle paths, and each is checked against the",
       "group's anchored audit root. Prints PASS, or FAIL naming each failed chunk (exit 1)."
     })
-public final class StorageAuditCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class StorageAuditCommand extends CliCommand {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "anchor.yaml.")
   Path config;
 

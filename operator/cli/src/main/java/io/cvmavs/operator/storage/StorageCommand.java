@@ -1,9 +1,7 @@
 package io.cvmavs.operator.storage;
 
-import picocli.CommandLine;
+import io.cvmavs.operator.command.CommandGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs storage …}: recovery and audits of anchored block groups, and the Arweave wallet
@@ -19,12 +17,4 @@ import picocli.CommandLine.Spec;
       StorageAuditCommand.class,
       StorageImportArweaveKeyCommand.class
     })
-public final class StorageCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: recover, audit or import-arweave-key.");
-  }
-}
+public final class StorageCommand extends CommandGroup {}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmavs.crypto.keystore.JwkKeystore;
 import io.cvmavs.crypto.keystore.PasswordSource;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.keys.KeystoreOutput;
 import io.cvmavs.operator.keys.NewKeystorePassword;
@@ -14,13 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs storage import-arweave-key --from JWK --out FILE}: an existing Arweave wallet (a
@@ -37,10 +35,8 @@ import picocli.CommandLine.Spec;
           + " 'wallet' and print its address as JSON.",
       "Password (at least 8 characters): ARWEAVE_KEY_PASSWORD, else asked twice."
     })
-public final class StorageImportArweaveKeyCommand implements Callable<Integer> {
+public final class StorageImportArweaveKeyCommand extends CliCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Spec CommandSpec spec;
 
   @Option(
       names = "--from",

@@ -3,6 +3,7 @@ package io.cvmavs.operator.storage;
 import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.cvm.block.CvmBlockStore;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.storage.anchor.AnchorConfig;
 import io.cvmavs.storage.anchor.AnchorRecovery;
@@ -14,11 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs storage recover}: rebuilds a CVM block store from the on-chain anchors (read with
@@ -34,9 +32,7 @@ import picocli.CommandLine.Spec;
       "cvm_rpc_url in the config, the rebuilt blocks are then checked against the hashes the CVM",
       "chain committed."
     })
-public final class StorageRecoverCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class StorageRecoverCommand extends CliCommand {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "anchor.yaml.")
   Path config;
 

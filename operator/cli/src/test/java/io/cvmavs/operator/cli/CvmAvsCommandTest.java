@@ -17,10 +17,7 @@ class CvmAvsCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine cli = CvmAvsCommand.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return CliRun.run(out, err, args);
   }
 
   @Test
@@ -68,6 +65,38 @@ class CvmAvsCommandTest {
   void noCommandIsAUsageError() {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString()).contains("Missing command");
+  }
+
+  @Test
+  void aGroupRunWithoutItsCommandIsAUsageErrorNamingThem() {
+    Map<String, String> expected =
+        Map.of(
+            "consensus", "Missing command: genesis.",
+            "stake", "Missing command: validator-set.",
+            "light", "Missing command: verify or sync.",
+            "storage", "Missing command: recover, audit or import-arweave-key.",
+            "db3", "Missing command: sign, apply, submit, query or root.",
+            "cvm", "Missing command: prove, prove-checkpoint, verify, serve or stream.",
+            "manuscript",
+                "Missing command: validate, run, register, list, show, deprecate or revoke.");
+    expected.forEach(
+        (group, message) -> {
+          err.getBuffer().setLength(0);
+          assertThat(run(group)).as(group).isEqualTo(2);
+          assertThat(err.toString())
+              .as(group)
+              .startsWith("cvm-avs: " + message + System.lineSeparator());
+        });
+  }
+
+  @Test
+  void aServicesConfigOptionNamesItsAccountInTheHelp() {
+    for (String service : List.of("aggregator", "task-generator")) {
+      out.getBuffer().setLength(0);
+      assertThat(run(service, "--help")).isZero();
+      assertThat(out.toString().replaceAll("\\s+", " "))
+          .contains("--config=FILE operator.yaml of the " + service + " account");
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.cvmavs.operator.cvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cvmavs.common.lock.ProcessFileLock;
+import io.cvmavs.operator.cli.CliRun;
 import io.cvmavs.operator.cli.CvmAvsCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,14 +22,7 @@ class CvmStreamCommandTest {
   final StringWriter err = new StringWriter();
 
   int run(String... args) {
-    CommandLine cl = CvmAvsCommand.commandLine();
-    cl.setOut(new PrintWriter(new StringWriter(), true));
-    cl.setErr(new PrintWriter(err, true));
-    String[] all = new String[args.length + 2];
-    all[0] = "cvm";
-    all[1] = "stream";
-    System.arraycopy(args, 0, all, 2, args.length);
-    return cl.execute(all);
+    return CliRun.run(new StringWriter(), err, CliRun.words(args, "cvm", "stream"));
   }
 
   private Path manuscript(String sinkType) throws Exception {

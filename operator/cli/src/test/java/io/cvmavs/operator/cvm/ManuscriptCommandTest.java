@@ -2,15 +2,13 @@ package io.cvmavs.operator.cvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code manuscript validate} through the real command line (SQL compiled on the planner, no job).
@@ -22,13 +20,7 @@ class ManuscriptCommandTest {
 
   /** {@code cvm-avs manuscript ARGS} through the real command line and its failure handler. */
   int run(String... args) {
-    CommandLine cl = CvmAvsCommand.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    String[] all = new String[args.length + 1];
-    all[0] = "manuscript";
-    System.arraycopy(args, 0, all, 1, args.length);
-    return cl.execute(all);
+    return CliRun.run(out, err, CliRun.words(args, "manuscript"));
   }
 
   @Test

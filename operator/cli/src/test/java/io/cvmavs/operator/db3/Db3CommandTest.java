@@ -12,8 +12,7 @@ import io.cvmavs.chainbasedb.format.Mutation;
 import io.cvmavs.chainbasedb.format.MutationJson;
 import io.cvmavs.chainbasedb.format.Payload;
 import io.cvmavs.chainbasedb.signature.MutationSigner;
-import io.cvmavs.operator.cli.CvmAvsCommand;
-import java.io.PrintWriter;
+import io.cvmavs.operator.cli.CliRun;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -24,7 +23,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.ECKeyPair;
-import picocli.CommandLine;
 
 /**
  * {@code cvm-avs db3 apply|query|root} on a real ChainbaseDB directory: a DDL + DML sequence signed
@@ -45,13 +43,9 @@ class Db3CommandTest {
   private int run(String... args) {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
-    CommandLine cli =
-        env == null
-            ? CvmAvsCommand.commandLine()
-            : CvmAvsCommand.commandLine(new io.cvmavs.operator.command.CliContext(env::get));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return env == null
+        ? CliRun.run(out, err, args)
+        : CliRun.run(new io.cvmavs.operator.command.CliContext(env::get), out, err, args);
   }
 
   private Path file(String name, Mutation... ms) throws Exception {

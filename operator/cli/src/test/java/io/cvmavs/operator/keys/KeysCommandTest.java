@@ -8,9 +8,8 @@ import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bls.HashToG1;
 import io.cvmavs.crypto.bn254.G1Point;
 import io.cvmavs.crypto.bn254.G2Point;
-import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.cli.CliRun;
 import io.cvmavs.operator.command.CliContext;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
-import picocli.CommandLine;
 
 /**
  * The keys commands end to end on real keystore files (light scrypt parameters to keep the test
@@ -56,10 +54,7 @@ class KeysCommandTest {
   private int run(String... args) {
     out = new StringWriter();
     err = new StringWriter();
-    CommandLine cli = CvmAvsCommand.commandLine(new CliContext(env::get));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return CliRun.run(new CliContext(env::get), out, err, args);
   }
 
   private JsonNode stdoutJson() throws Exception {

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cvmavs.operator.cli.CvmAvsCommand;
-import java.io.PrintWriter;
+import io.cvmavs.operator.cli.CliRun;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code cvm-avs light verify} through the real command line, on Celestia mocha-4 blocks from
@@ -29,10 +27,7 @@ class LightCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine cli = CvmAvsCommand.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return CliRun.run(out, err, args);
   }
 
   private static Path celestia(long height, String file) {
@@ -64,20 +59,22 @@ class LightCommandTest {
     return p;
   }
 
-  @Test
-  void verifiesARealAdjacentStep() throws Exception {
-    int code =
-        run(
+  /** {@code light verify} of Celestia's adjacent headers 10000 -> 10001 with {@code options}. */
+  private int verifyRealStep(String... options) throws Exception {
+    return run(
+        CliRun.words(
+            options,
             "light",
             "verify",
             "--trusted",
             lightBlockFile(10000, true).toString(),
             "--untrusted",
-            lightBlockFile(10001, false).toString(),
-            "--trusting-period",
-            "336h0m0s",
-            "--now",
-            "2023-09-07T12:50:00Z");
+            lightBlockFile(10001, false).toString()));
+  }
+
+  @Test
+  void verifiesARealAdjacentStep() throws Exception {
+    int code = verifyRealStep("--trusting-period", "336h0m0s", "--now", "2023-09-07T12:50:00Z");
     assertThat(code).as(out + " " + err).isZero();
     JsonNode line = JSON.readTree(out.toString().strip());
     assertThat(line.get("verdict").asText()).isEqualTo("SUCCESS");
@@ -87,13 +84,7 @@ class LightCommandTest {
   @Test
   void expiredTrustIsInvalidWithExitCode4() throws Exception {
     int code =
-        run(
-            "light",
-            "verify",
-            "--trusted",
-            lightBlockFile(10000, true).toString(),
-            "--untrusted",
-            lightBlockFile(10001, false).toString(),
+        verifyRealStep(
             "--trusting-period",
             "1400s",
             "--now",

@@ -2,16 +2,14 @@ package io.cvmavs.operator.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.cli.CliRun;
 import io.cvmavs.operator.command.CliContext;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code cvm-avs monitor --check}: where alerting starts, and {@code --from-block}. */
 class MonitorCommandTest {
@@ -27,15 +25,12 @@ class MonitorCommandTest {
     Files.writeString(file, y.toString());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = CvmAvsCommand.commandLine(new CliContext(Map.<String, String>of()::get));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    String[] all = new String[args.length + 3];
-    all[0] = "monitor";
-    all[1] = "--config";
-    all[2] = file.toString();
-    System.arraycopy(args, 0, all, 3, args.length);
-    int exit = cli.execute(all);
+    int exit =
+        CliRun.run(
+            new CliContext(Map.<String, String>of()::get),
+            out,
+            err,
+            CliRun.words(args, "monitor", "--config", file.toString()));
     return new String[] {String.valueOf(exit), out.toString(), err.toString()};
   }
 

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cvmavs.chain.avs.TaskResponse;
 import io.cvmavs.crypto.bls.BlsKeyPair;
-import io.cvmavs.operator.cli.CvmAvsCommand;
-import java.io.PrintWriter;
+import io.cvmavs.operator.cli.CliRun;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SlashingProtectionCommandTest {
   @TempDir Path dir;
@@ -19,10 +17,7 @@ class SlashingProtectionCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine cli = CvmAvsCommand.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return CliRun.run(out, err, args);
   }
 
   @Test

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvmavs.crypto.keystore.JwkKeystore;
-import io.cvmavs.operator.cli.CvmAvsCommand;
+import io.cvmavs.operator.cli.CliRun;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.storage.arweave.ArweaveWallet;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,10 +41,7 @@ class StorageImportArweaveKeyTest {
   }
 
   int run(Map<String, String> env, String... args) {
-    var cli = CvmAvsCommand.commandLine(new CliContext(new HashMap<>(env)::get));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return CliRun.run(new CliContext(new HashMap<>(env)::get), out, err, args);
   }
 
   int importKey(Path from, Path to, String password) {

@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmavs.common.net.HostPort;
+import io.cvmavs.operator.command.CliCommand;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code cvm-avs operator check-config --config F}: validates operator.yaml and prints the resolved
@@ -20,18 +18,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Validate operator.yaml and print the resolved configuration as JSON (no secrets read; URL credentials hidden).")
-public final class CheckConfigCommand implements Callable<Integer> {
+public final class CheckConfigCommand extends CliCommand {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Spec CommandSpec spec;
-
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+  @Mixin OperatorConfigFile config;
 
   @Override
   public Integer call() throws Exception {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     ObjectNode out = JSON.createObjectNode();
     out.put("node_name", c.nodeName());
     out.put("eth_rpc_url", OperatorConfigLoader.redact(c.ethRpcUrl().toString()));

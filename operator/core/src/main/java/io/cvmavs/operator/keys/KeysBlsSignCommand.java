@@ -5,15 +5,13 @@ import io.cvmavs.crypto.bls.Bls;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.bls.HashToG1;
 import io.cvmavs.crypto.bn254.G1Point;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.web3j.utils.Numeric;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs keys bls-sign --key FILE --digest 0x..}: signs a 32-byte digest as EigenLayer's
@@ -25,9 +23,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Sign a 32-byte digest with a BLS keystore; prints messageG1, signature, pubkeyG1, pubkeyG2 as JSON.")
-public final class KeysBlsSignCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class KeysBlsSignCommand extends CliCommand {
   @Option(
       names = "--key",
       required = true,

@@ -6,19 +6,17 @@ import io.cvmavs.crypto.keystore.EcdsaKeystore;
 import io.cvmavs.crypto.keystore.Ed25519Keystore;
 import io.cvmavs.crypto.keystore.PasswordSource;
 import io.cvmavs.crypto.keystore.ScryptParams;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs keys create --type bls|ecdsa|ed25519 --out FILE}: a new key in an encrypted
@@ -34,9 +32,7 @@ import picocli.CommandLine.Spec;
       "Password (at least 8 characters): OPERATOR_BLS_KEY_PASSWORD / OPERATOR_ECDSA_KEY_PASSWORD /"
           + " OPERATOR_ED25519_KEY_PASSWORD, else a prompt (asked twice)."
     })
-public final class KeysCreateCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class KeysCreateCommand extends CliCommand {
   @Option(
       names = "--type",
       required = true,

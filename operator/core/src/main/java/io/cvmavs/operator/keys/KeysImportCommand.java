@@ -8,6 +8,7 @@ import io.cvmavs.crypto.keystore.EcdsaKeystore;
 import io.cvmavs.crypto.keystore.Ed25519Keystore;
 import io.cvmavs.crypto.keystore.PasswordSource;
 import io.cvmavs.crypto.keystore.ScryptParams;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,14 +20,11 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.concurrent.Callable;
 import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs keys import --type T --from FILE|- --out FILE}: an existing secret into a new
@@ -46,10 +44,8 @@ import picocli.CommandLine.Spec;
       "The secret comes from --from FILE (or - for standard input), never from an argument.",
       "Password (at least 8 characters): as for 'keys create'."
     })
-public final class KeysImportCommand implements Callable<Integer> {
+public final class KeysImportCommand extends CliCommand {
   private static final HexFormat HEX = HexFormat.of();
-
-  @Spec CommandSpec spec;
 
   @Option(
       names = "--type",

@@ -2,13 +2,11 @@ package io.cvmavs.operator.keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cvmavs.crypto.keystore.EcdsaKeystore;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs keys show FILE}: the public data of a keystore as JSON. BLS keystores are
@@ -22,9 +20,7 @@ import picocli.CommandLine.Spec;
       "Print a keystore's public data as JSON: ECDSA address; BLS pubkeyG1 {x,y}, pubkeyG2 {x:[a1,a0],y:[a1,a0]}",
       "(EVM order) and operatorId. Decrypts the keystore to check it (password from the environment or a prompt)."
     })
-public final class KeysShowCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class KeysShowCommand extends CliCommand {
   @Parameters(
       paramLabel = "FILE",
       description = "BLS (eigensdk), ECDSA (Web3 Secret Storage) or Ed25519 keystore.")

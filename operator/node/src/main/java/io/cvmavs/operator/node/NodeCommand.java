@@ -17,10 +17,11 @@ import io.cvmavs.cvm.task.TaskComputer;
 import io.cvmavs.cvm.task.TaskRefusedException;
 import io.cvmavs.cvm.task.TaskResult;
 import io.cvmavs.operator.aggregatorapi.AggregatorClient;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.ConfigException;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.keys.KeystoreAccess;
@@ -42,7 +43,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,9 +56,7 @@ import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs node --config F --manuscript M}: the operator node. */
 @Command(
@@ -66,13 +64,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Run the operator node: follow tasks, re-execute, sign (slashing-protected), send to the aggregator.")
-public final class NodeCommand implements Callable<Integer> {
+public final class NodeCommand extends CliCommand {
   private static final Logger LOG = LoggerFactory.getLogger(NodeCommand.class);
 
-  @Spec CommandSpec spec;
-
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+  @Mixin OperatorConfigFile config;
 
   @Mixin CvmBlockOptions cvm;
 
@@ -578,7 +573,7 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     BlsKeyPair bls = new KeystoreAccess(CliContext.of(spec)).openBls(c.blsKeystore());
     Options o =
         new Options(

@@ -1,11 +1,9 @@
 package io.cvmavs.operator.signer;
 
+import io.cvmavs.operator.command.CliCommand;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs slashing-protection export|import}: move an operator's signing record between
@@ -20,9 +18,7 @@ public final class SlashingProtectionCommand {
   private SlashingProtectionCommand() {}
 
   /** What both subcommands take: the node's data directory, whose journal they read or extend. */
-  abstract static class OnDataDir implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  abstract static class OnDataDir extends CliCommand {
     @Option(
         names = "--data-dir",
         required = true,

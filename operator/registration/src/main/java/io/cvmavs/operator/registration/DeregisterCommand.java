@@ -2,17 +2,15 @@ package io.cvmavs.operator.registration;
 
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs operator deregister --config F [--deallocate]}. */
 @Command(
@@ -30,11 +28,8 @@ import picocli.CommandLine.Spec;
           + " withdrawn (DelegationManager's own withdrawal delay applies on top). Stop the node"
           + " afterwards: the aggregator refuses signatures of inactive operators."
     })
-public final class DeregisterCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+public final class DeregisterCommand extends CliCommand {
+  @Mixin OperatorConfigFile config;
 
   @Option(
       names = "--deallocate",
@@ -45,7 +40,7 @@ public final class DeregisterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     KeystoreAccess keys = new KeystoreAccess(CliContext.of(spec));
     Transactor operator =
         ChainAccess.open(c.ethRpcUrl(), keys.openEcdsa(c.ecdsaKeystore()), c.chainId());

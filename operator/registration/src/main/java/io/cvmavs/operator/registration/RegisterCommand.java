@@ -6,9 +6,10 @@ import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.crypto.keystore.Ed25519Keystore;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -16,12 +17,10 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs operator register --config F [--deposit AMOUNT] …}. */
 @Command(
@@ -30,11 +29,8 @@ import picocli.CommandLine.Spec;
     description =
         "Register with EigenLayer and the CVM AVS: performs what is missing of registerAsOperator,"
             + " deposit, allocation, $C stake and operator-set registration (idempotent).")
-public final class RegisterCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+public final class RegisterCommand extends CliCommand {
+  @Mixin OperatorConfigFile config;
 
   @Option(
       names = "--deposit",
@@ -71,7 +67,7 @@ public final class RegisterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     // Arguments first: a typo must not cost a transaction.
     OperatorRegistration.Request request =
         new OperatorRegistration.Request(

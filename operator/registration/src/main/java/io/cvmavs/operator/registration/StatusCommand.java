@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.RpcClient;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import org.web3j.crypto.Keys;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code cvm-avs operator status --config F}: registration, stake, allocation, liveness, rewards.
@@ -25,15 +22,12 @@ import picocli.CommandLine.Spec;
             + " stake, missed attestations, slashed / ejected, liveness SLA and rewards (earned, claimed,"
             + " unclaimed; null without a RewardsCoordinator in the deployment) (no password"
             + " needed).")
-public final class StatusCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+public final class StatusCommand extends CliCommand {
+  @Mixin OperatorConfigFile config;
 
   @Override
   public Integer call() throws Exception {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     String operator =
         Keys.toChecksumAddress(
             new ObjectMapper().readTree(c.ecdsaKeystore().toFile()).path("address").asText());

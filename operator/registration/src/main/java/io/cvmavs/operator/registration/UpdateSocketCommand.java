@@ -2,18 +2,16 @@ package io.cvmavs.operator.registration;
 
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs operator update-socket --config F [--socket HOST:PORT]}. */
 @Command(
@@ -22,11 +20,8 @@ import picocli.CommandLine.Spec;
     description =
         "Publish the operator's socket in CvmRegistry (updateSocket); nothing is sent when the"
             + " registry already holds it.")
-public final class UpdateSocketCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-  Path config;
+public final class UpdateSocketCommand extends CliCommand {
+  @Mixin OperatorConfigFile config;
 
   @Option(
       names = "--socket",
@@ -36,11 +31,12 @@ public final class UpdateSocketCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     String value = socket != null ? socket : c.socket();
     if (value == null || value.isBlank()) {
       throw new ParameterException(
-          spec.commandLine(), "no --socket given and operator_socket is not set in " + config);
+          spec.commandLine(),
+          "no --socket given and operator_socket is not set in " + config.file());
     }
     OperatorSocket parsed;
     try {
@@ -48,7 +44,7 @@ public final class UpdateSocketCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
           spec.commandLine(),
-          (socket != null ? "--socket" : config + ": field 'operator_socket'")
+          (socket != null ? "--socket" : config.file() + ": field 'operator_socket'")
               + ": "
               + e.getMessage());
     }

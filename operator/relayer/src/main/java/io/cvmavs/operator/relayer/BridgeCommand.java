@@ -6,23 +6,22 @@ import io.cvmavs.chain.abi.Numbers;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.consensus.rpc.CometRpcClient;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs bridge deposit|withdraw|claim|status}: move `$C` between Ethereum ({@code
@@ -44,11 +43,8 @@ public final class BridgeCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Options every subcommand shares. */
-  abstract static class Base implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
+  abstract static class Base extends CliCommand {
+    @Mixin OperatorConfigFile config;
 
     @Option(
         names = "--from-block",
@@ -146,7 +142,7 @@ public final class BridgeCommand {
     @Override
     public Integer call() {
       BigInteger v = amount(spec, amount);
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       Transactor tx = transactor(c);
       byte[] account =
           to.isPresent() ? address(spec, "--to", to.get(), 20, 32) : Numbers.bytes(tx.address());
@@ -188,7 +184,7 @@ public final class BridgeCommand {
     @Override
     public Integer call() {
       BigInteger v = amount(spec, amount);
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       ECKeyPair key = key(c);
       byte[] recipient =
           to.isPresent()
@@ -217,7 +213,7 @@ public final class BridgeCommand {
 
     @Override
     public Integer call() {
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       BridgeClient.Claimed r = client(c, transactor(c)).claim(nonce);
       ObjectNode o = JSON.createObjectNode();
       o.put("nonce", nonce);
@@ -239,7 +235,7 @@ public final class BridgeCommand {
   public static final class Status extends WithCvm {
     @Override
     public Integer call() {
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       BridgeClient.Balance b = readOnlyClient(c).balance(); // reads only: no key is opened
       ObjectNode o = balanceJson(b);
       print(o);

@@ -6,9 +6,10 @@ import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.common.retry.Backoff;
 import io.cvmavs.common.retry.Sleeper;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
+import io.cvmavs.operator.config.OperatorConfigFile;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import io.cvmavs.operator.monitoring.CvmAvsMetrics;
 import io.cvmavs.operator.monitoring.InstrumentedHttpService;
@@ -19,12 +20,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.web3j.crypto.ECKeyPair;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code cvm-avs relayer run|status}: the bridge relayer (docs/BRIDGE.md "Relayer"). */
 @Command(
@@ -46,9 +45,7 @@ public final class RelayerCommand {
       description =
           "Follow the CVM chain, verify each due certificate locally and submit it with the"
               + " configuration's ECDSA key (which pays the gas).")
-  public static final class Run implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  public static final class Run extends CliCommand {
     @Option(
         names = "--cvm-rpc",
         required = true,
@@ -56,8 +53,7 @@ public final class RelayerCommand {
         description = "CVM chain node RPC")
     URI cvmRpc;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
+    @Mixin OperatorConfigFile config;
 
     @Option(
         names = "--every",
@@ -70,7 +66,7 @@ public final class RelayerCommand {
 
     @Override
     public Integer call() throws Exception {
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       ECKeyPair key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
       String address = c.address("CvmCheckpoints");
       CvmAvsMetrics metrics = CvmAvsMetrics.prometheus(CvmAvsMetrics.AVS_NAME);
@@ -133,18 +129,15 @@ public final class RelayerCommand {
       description =
           "Print one JSON line: the relayer's saved progress, the contract's last accepted height"
               + " and, with --cvm-rpc, the CVM chain's height and the lag.")
-  public static final class Status implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "operator.yaml")
-    Path config;
+  public static final class Status extends CliCommand {
+    @Mixin OperatorConfigFile config;
 
     @Option(names = "--cvm-rpc", paramLabel = "URL", description = "CVM chain node RPC")
     Optional<URI> cvmRpc;
 
     @Override
     public Integer call() {
-      OperatorConfig c = OperatorConfigLoader.load(config);
+      OperatorConfig c = config.load();
       String address = c.address("CvmCheckpoints");
       io.cvmavs.chain.bridge.CheckpointsReader reader =
           new io.cvmavs.chain.bridge.CheckpointsReader(

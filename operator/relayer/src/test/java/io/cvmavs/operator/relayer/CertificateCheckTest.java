@@ -12,8 +12,6 @@ import io.cvmavs.crypto.bn254.G2Point;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,20 +24,9 @@ class CertificateCheckTest {
           "21888242871839275222246405745257275088548364400416034343698204186575808495617");
 
   /** Four validators, powers 10, 20, 30, 40, in the contract's order (operatorId ascending). */
-  private static final List<BlsKeyPair> KEYS = sortedKeys(11, 12, 13, 14);
+  private static final List<BlsKeyPair> KEYS = ValidatorKeys.sortedByOperatorId(11, 12, 13, 14);
 
   private static final long[] POWERS = {10, 20, 30, 40};
-
-  private static List<BlsKeyPair> sortedKeys(int... secrets) {
-    List<BlsKeyPair> ks = new ArrayList<>();
-    for (int s : secrets) {
-      ks.add(BlsKeyPair.fromSecret(BigInteger.valueOf(s)));
-    }
-    ks.sort(
-        Comparator.comparing(
-            k -> Bls.operatorId(k.publicKeyG1()), (a, b) -> Arrays.compareUnsigned(a, b)));
-    return ks;
-  }
 
   private static CommittedSet set() {
     List<ValidatorEntry> entries = new ArrayList<>();

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,25 +39,14 @@ class RelayerTest {
   private static final String CHAIN = "cvm-rotation-test";
   @TempDir Path dir;
 
-  private static List<BlsKeyPair> keys(int... secrets) {
-    List<BlsKeyPair> ks = new ArrayList<>();
-    for (int s : secrets) {
-      ks.add(BlsKeyPair.fromSecret(BigInteger.valueOf(s)));
-    }
-    ks.sort(
-        Comparator.comparing(
-            k -> Bls.operatorId(k.publicKeyG1()), (a, b) -> Arrays.compareUnsigned(a, b)));
-    return ks;
-  }
-
   private static List<ValidatorEntry> entries(List<BlsKeyPair> ks, long power) {
     return ks.stream()
         .map(k -> new ValidatorEntry(k.publicKeyG1(), BigInteger.valueOf(power)))
         .toList();
   }
 
-  private static final List<BlsKeyPair> A = keys(21, 22, 23, 24);
-  private static final List<BlsKeyPair> B = keys(31, 32, 33);
+  private static final List<BlsKeyPair> A = ValidatorKeys.sortedByOperatorId(21, 22, 23, 24);
+  private static final List<BlsKeyPair> B = ValidatorKeys.sortedByOperatorId(31, 32, 33);
   private static final List<ValidatorEntry> SET_A = entries(A, 10);
   private static final List<ValidatorEntry> SET_B = entries(B, 5);
 

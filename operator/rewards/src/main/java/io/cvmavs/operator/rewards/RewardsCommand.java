@@ -9,15 +9,13 @@ import io.cvmavs.chain.rewards.RewardsContracts;
 import io.cvmavs.chain.rewards.RewardsReader;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.RpcClient;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs rewards --config F}: what the AVS submitted to EigenLayer for this operator
@@ -31,9 +29,7 @@ import picocli.CommandLine.Spec;
     description =
         "Print the operator's rewards: amounts submitted to EigenLayer's RewardsCoordinator for it"
             + " (earned), claimed, and unclaimed, per submission (no password needed).")
-public final class RewardsCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class RewardsCommand extends CliCommand {
   @Option(
       names = "--config",
       paramLabel = "FILE",

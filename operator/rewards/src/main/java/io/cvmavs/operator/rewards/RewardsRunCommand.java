@@ -6,6 +6,7 @@ import io.cvmavs.chain.rewards.RewardsSubmission;
 import io.cvmavs.chain.rewards.RewardsWriter;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
 import io.cvmavs.operator.config.OperatorConfig;
 import io.cvmavs.operator.config.OperatorConfigLoader;
@@ -14,12 +15,9 @@ import io.cvmavs.operator.monitor.RpcMonitorChain;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs rewards run --config F}: the AVS's periodic rewards submitter ({@link
@@ -33,9 +31,7 @@ import picocli.CommandLine.Spec;
     description =
         "AVS side: each period, release responded tasks' fees, submit the operator-directed rewards"
             + " submission (rewards-initiator key) and, with --post-roots (devnet), post the root.")
-public final class RewardsRunCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class RewardsRunCommand extends CliCommand {
   @Option(
       names = "--config",
       required = true,

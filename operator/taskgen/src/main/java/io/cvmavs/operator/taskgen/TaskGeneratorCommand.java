@@ -9,28 +9,25 @@ import io.cvmavs.chain.rewards.RewardsWriter;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.chain.staking.StakingWriter;
+import io.cvmavs.operator.command.CliCommand;
 import io.cvmavs.operator.command.CliContext;
+import io.cvmavs.operator.config.AccountConfigFile;
 import io.cvmavs.operator.config.OperatorConfig;
-import io.cvmavs.operator.config.OperatorConfigLoader;
 import io.cvmavs.operator.cvmtasks.CvmBlockOptions;
 import io.cvmavs.operator.cvmtasks.CvmTasks;
 import io.cvmavs.operator.keys.KeystoreAccess;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs task-generator --config F --manuscript M}: the AVS's task generator. The
@@ -41,15 +38,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Create one on-chain task per finished CVM block (AVS side; task-generator role).")
-public final class TaskGeneratorCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--config",
-      required = true,
-      paramLabel = "FILE",
-      description = "operator.yaml of the task-generator account")
-  Path config;
+public final class TaskGeneratorCommand extends CliCommand {
+  @Mixin AccountConfigFile config;
 
   @Mixin CvmBlockOptions cvm;
 
@@ -112,7 +102,7 @@ public final class TaskGeneratorCommand implements Callable<Integer> {
               + " cannot be attested, so no task may name it: "
               + manuscript.refusal().get());
     }
-    OperatorConfig c = OperatorConfigLoader.load(config);
+    OperatorConfig c = config.load();
     var key = new KeystoreAccess(CliContext.of(spec)).openEcdsa(c.ecdsaKeystore());
     Transactor tx = ChainAccess.open(c.ethRpcUrl(), key, c.chainId());
     Optional<TaskFeeKeeper> fees = fees(c, tx);

@@ -1,12 +1,10 @@
 package io.cvmavs.operator.monitor;
 
+import io.cvmavs.operator.command.CliCommand;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cvm-avs monitor --config F}: watch-only (no keys) attestation health, slashing and
@@ -19,9 +17,7 @@ import picocli.CommandLine.Spec;
       "Watch the AVS (no keys): attestation health per operator, slashing and challenge alerts to",
       "the log and webhooks, and a dashboard (default http://127.0.0.1:8088/)."
     })
-public final class MonitorCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+public final class MonitorCommand extends CliCommand {
   @Option(
       names = "--config",
       required = true,
