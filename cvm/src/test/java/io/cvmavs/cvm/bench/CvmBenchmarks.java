@@ -250,6 +250,23 @@ public final class CvmBenchmarks {
             throw new IllegalStateException();
           }
         });
+    measure(
+        "Decode_Event_Field (AbiCodec) x3: from, to, value",
+        1,
+        3,
+        1_000_000,
+        "logs",
+        () -> {
+          long n = 0;
+          for (String[] l : logs) {
+            for (String f : new String[] {"from", "to", "value"}) {
+              n += codec.decodeEventField(f, l[0], l[1], l[2], null, l[3]).orElseThrow().length();
+            }
+          }
+          if (n == 0) {
+            throw new IllegalStateException();
+          }
+        });
   }
 
   static void block() throws Exception {
@@ -428,13 +445,56 @@ public final class CvmBenchmarks {
                 }
               }));
     }
+    Manuscript other =
+        new ManuscriptParser(Map.of())
+            .parse("bench.yaml", (json ? fieldYaml : jsonYaml).getBytes(StandardCharsets.UTF_8));
+    int pairs = Integer.getInteger("cvm.bench.interleave", 0);
+    if (pairs > 0) {
+      // A/B in one JVM: the JSON and the typed formulation alternately, p=1, one round each.
+      Manuscript jsonM = json ? m : other;
+      Manuscript fieldM = json ? other : m;
+      List<Long> jsonCpu = new ArrayList<>();
+      List<Long> fieldCpu = new ArrayList<>();
+      for (int i = 0; i < pairs; i++) {
+        jsonCpu.add(
+            measure(
+                    "  A/B " + (i + 1) + ": Decode_Event + 3x JSON_VALUE, p=1",
+                    0,
+                    1,
+                    n,
+                    "rows",
+                    () -> runner.run(jsonM, RunOptions.range(0, blocks - 1).withParallelism(1)))
+                .cpuNanos());
+        fieldCpu.add(
+            measure(
+                    "  A/B " + (i + 1) + ": 3x Decode_Event_Field, p=1",
+                    0,
+                    1,
+                    n,
+                    "rows",
+                    () -> runner.run(fieldM, RunOptions.range(0, blocks - 1).withParallelism(1)))
+                .cpuNanos());
+      }
+      jsonCpu.sort(null);
+      fieldCpu.sort(null);
+      System.out.printf(
+          "interleaved A/B, %,d logs, p=1, %d pairs: JSON CPU best %.2f s median %.2f s (%,.0f rows"
+              + " per CPU-s at median); typed best %.2f s median %.2f s (%,.0f); median ratio"
+              + " %.2f%n",
+          n,
+          pairs,
+          jsonCpu.get(0) / 1e9,
+          jsonCpu.get(pairs / 2) / 1e9,
+          n / (jsonCpu.get(pairs / 2) / 1e9),
+          fieldCpu.get(0) / 1e9,
+          fieldCpu.get(pairs / 2) / 1e9,
+          n / (fieldCpu.get(pairs / 2) / 1e9),
+          (double) jsonCpu.get(pairs / 2) / fieldCpu.get(pairs / 2));
+    }
     if (!Boolean.parseBoolean(System.getProperty("cvm.bench.duckdb", "true"))) {
       return;
     }
     flinkRoot = runner.run(m, RunOptions.range(0, blocks - 1).withParallelism(1)).datasetRoot();
-    Manuscript other =
-        new ManuscriptParser(Map.of())
-            .parse("bench.yaml", (json ? fieldYaml : jsonYaml).getBytes(StandardCharsets.UTF_8));
     byte[] otherRoot =
         runner.run(other, RunOptions.range(0, blocks - 1).withParallelism(1)).datasetRoot();
     if (!java.util.Arrays.equals(otherRoot, flinkRoot)) {
