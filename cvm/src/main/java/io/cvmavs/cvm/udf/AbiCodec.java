@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Address;
@@ -100,7 +101,12 @@ public final class AbiCodec {
    * per parameter its name, colon, comma and the longest value of its kind) so its buffer is
    * allocated once at the right size.
    */
-  private record Entry(String name, List<Param> inputs, boolean staticOnly, int jsonCapacity) {
+  private record Entry(
+      String name,
+      List<Param> inputs,
+      boolean staticOnly,
+      int jsonCapacity,
+      Map<String, Integer> positions) {
     Entry(String name, List<Param> inputs) {
       this(
           name,
@@ -118,7 +124,25 @@ public final class AbiCodec {
                                 case FIXED_BYTES -> 4 + 2 * p.width();
                                 default -> 81; // sign, 78 digits, quotes
                               })
-                  .sum());
+                  .sum(),
+          positions(inputs));
+    }
+
+    /**
+     * Parameter name → index in {@code inputs}; a repeated name maps to its last occurrence, the
+     * value a JSON reader of the decoded object sees.
+     */
+    static Map<String, Integer> positions(List<Param> inputs) {
+      Map<String, Integer> positions = new HashMap<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        positions.put(inputs.get(i).name(), i);
+      }
+      return Map.copyOf(positions);
+    }
+
+    /** {@code name(p1, p2, ...)} with the parameters' JSON keys, for error messages. */
+    String describe() {
+      return name + inputs.stream().map(Param::name).collect(Collectors.joining(", ", "(", ")"));
     }
   }
 
@@ -233,8 +257,14 @@ public final class AbiCodec {
 
   /**
    * Decodes an event of static elementary parameters word by word; the JSON matches the web3j path.
+   * With {@code only >= 0} the result is the value of parameter {@code only} alone as {@code
+   * JSON_VALUE} reads it from that JSON (text without quotes, {@code true}/{@code false}); every
+   * other parameter is still checked the same way, so a log gives a value exactly when its JSON
+   * would. Null when a word is wider than its declared type (the caller then decodes with web3j).
    */
-  private static Optional<String> decodeStatic(Entry event, String[] topics, String data) {
+  private static Optional<String> decodeStatic(
+      Entry event, String[] topics, String data, int only) {
+    boolean json = only < 0;
     String d = data == null ? "0x" : data;
     int dataWords = 0;
     for (Param p : event.inputs()) {
@@ -245,10 +275,13 @@ public final class AbiCodec {
     if (!d.startsWith("0x") || d.length() < 2 + 64 * dataWords) {
       return Optional.empty();
     }
-    Chars out = new Chars(event.jsonCapacity()).append('{');
+    Chars out = json ? new Chars(event.jsonCapacity()).append('{') : new Chars(80);
     int topic = 0;
     int word = 0;
+    int index = -1;
     for (Param p : event.inputs()) {
+      index++;
+      boolean emit = json || index == only;
       String src; // the 64 hex digits of the word are src[at, at + 64)
       int at;
       if (p.indexed()) {
@@ -262,17 +295,31 @@ public final class AbiCodec {
         at = 2 + 64 * word;
         word++;
       }
-      if (out.length() > 1) {
-        out.append(',');
+      if (json) {
+        if (out.length() > 1) {
+          out.append(',');
+        }
+        out.append(p.jsonName()).append(':');
       }
-      out.append(p.jsonName()).append(':');
+      String quote = json ? "\"" : "";
       try {
         switch (p.kind()) {
-          case ADDRESS -> appendHex(out.append("\"0x"), src, at + 24, at + 64).append('"');
-          case BOOL ->
-              out.append(new java.math.BigInteger(src.substring(at, at + 64), 16).signum() != 0);
-          case FIXED_BYTES ->
-              appendHex(out.append("\"0x"), src, at, at + 2 * p.width()).append('"');
+          case ADDRESS -> {
+            if (emit) {
+              appendHex(out.append(quote).append("0x"), src, at + 24, at + 64).append(quote);
+            }
+          }
+          case BOOL -> {
+            boolean b = new java.math.BigInteger(src.substring(at, at + 64), 16).signum() != 0;
+            if (emit) {
+              out.append(b);
+            }
+          }
+          case FIXED_BYTES -> {
+            if (emit) {
+              appendHex(out.append(quote).append("0x"), src, at, at + 2 * p.width()).append(quote);
+            }
+          }
           case INT, UINT -> {
             long small = smallNonNegative(src, at);
             if (small >= 0) {
@@ -281,7 +328,9 @@ public final class AbiCodec {
               if (bits > (p.kind() == Kind.INT ? p.width() - 1 : p.width())) {
                 return null; // wider than the declared type: web3j's reading decides
               }
-              out.append('"').append(small).append('"');
+              if (emit) {
+                out.append(quote).append(small).append(quote);
+              }
               break;
             }
             java.math.BigInteger v = new java.math.BigInteger(src.substring(at, at + 64), 16);
@@ -293,7 +342,9 @@ public final class AbiCodec {
               // wider than the declared type: web3j's reading of such words decides
               return null;
             }
-            out.append('"').append(v).append('"');
+            if (emit) {
+              out.append(quote).append(v).append(quote);
+            }
           }
           case OTHER -> throw new IllegalStateException("not a static type: " + p.type());
         }
@@ -306,10 +357,14 @@ public final class AbiCodec {
         return Optional.empty();
       }
     }
-    return Optional.of(out.append('}').toString());
+    return Optional.of((json ? out.append('}') : out).toString());
   }
 
   private final Map<String, Entry> eventsByTopic = new HashMap<>();
+
+  /** The parameter names (JSON keys) of all (non-anonymous) events. */
+  private final java.util.Set<String> eventParameters = new java.util.HashSet<>();
+
   private final Map<String, Entry> functionsBySelector = new HashMap<>();
 
   private final boolean fastPath;
@@ -363,6 +418,7 @@ public final class AbiCodec {
       if (kind.equals("event")) {
         if (!e.path("anonymous").asBoolean(false)) {
           eventsByTopic.put(hash, new Entry(name, params));
+          params.forEach(p -> eventParameters.add(p.name()));
         }
       } else {
         functionsBySelector.put(hash.substring(0, 10), new Entry(name, params));
@@ -428,7 +484,7 @@ public final class AbiCodec {
     }
     String[] topics = {topic1, topic2, topic3};
     if (fastPath && event.staticOnly()) {
-      Optional<String> decoded = decodeStatic(event, topics, data);
+      Optional<String> decoded = decodeStatic(event, topics, data, -1);
       if (decoded != null) {
         return decoded;
       }
@@ -479,6 +535,90 @@ public final class AbiCodec {
       }
     }
     return Optional.of(out.toString());
+  }
+
+  /** Whether some (non-anonymous) event of the ABI has a parameter with this JSON key. */
+  public boolean hasEventParameter(String field) {
+    return eventParameters.contains(field);
+  }
+
+  /** The error for a {@code field} no event has, naming the ABI's events and their parameters. */
+  String noEventParameter(String field) {
+    return "no event of the ABI has a parameter '"
+        + field
+        + "' ("
+        + (eventsByTopic.isEmpty()
+            ? "the ABI has no events"
+            : "its events: "
+                + eventsByTopic.values().stream()
+                    .map(Entry::describe)
+                    .sorted()
+                    .collect(Collectors.joining(", ")))
+        + ")";
+  }
+
+  /**
+   * Whether the ABI has an event with this topic0 that has parameter {@code field}: a log of it for
+   * which {@link #decodeEventField} is empty did not fit the event.
+   */
+  public boolean hasEventParameter(String topic0, String field) {
+    if (topic0 == null) {
+      return false;
+    }
+    Entry event = eventsByTopic.get(topic0.toLowerCase(Locale.ROOT));
+    return event != null && event.positions().containsKey(field);
+  }
+
+  /**
+   * One parameter of the decoded event, as {@code JSON_VALUE(decodeEvent(...), '$.<field>')} reads
+   * it: addresses and byte strings lower-case hex, integers decimal text, booleans {@code
+   * true}/{@code false}, strings as themselves — but an array parameter as its JSON text (where
+   * {@code JSON_VALUE} gives NULL). Empty when no event of the ABI has {@code topic0}, when that
+   * event has no parameter {@code field}, or when the log does not fit the event (exactly when
+   * {@link #decodeEvent} is empty). Events of static parameters are read straight from the words
+   * without building the JSON.
+   *
+   * @param field the parameter's JSON key ({@code arg<i>} for an unnamed one)
+   * @throws UdfException when no event of the ABI has a parameter {@code field} (a mistake in the
+   *     manuscript, not in the log)
+   */
+  public Optional<String> decodeEventField(
+      String field, String topic0, String topic1, String topic2, String topic3, String data) {
+    if (!eventParameters.contains(field)) {
+      throw new UdfException(noEventParameter(field));
+    }
+    if (topic0 == null) {
+      return Optional.empty();
+    }
+    Entry event = eventsByTopic.get(topic0.toLowerCase(Locale.ROOT));
+    if (event == null) {
+      return Optional.empty();
+    }
+    Integer position = event.positions().get(field);
+    if (position == null) {
+      return Optional.empty();
+    }
+    if (fastPath && event.staticOnly()) {
+      Optional<String> value =
+          decodeStatic(event, new String[] {topic1, topic2, topic3}, data, position);
+      if (value != null) {
+        return value;
+      }
+    }
+    return decodeEvent(topic0, topic1, topic2, topic3, data)
+        .map(
+            decoded -> {
+              JsonNode node;
+              try {
+                node = JSON.readTree(decoded).get(field);
+              } catch (JsonProcessingException e) {
+                throw new IllegalStateException("the decoder's own JSON does not parse", e);
+              }
+              if (node == null || node.isNull()) {
+                return null;
+              }
+              return node.isValueNode() ? node.asText() : node.toString();
+            });
   }
 
   /**

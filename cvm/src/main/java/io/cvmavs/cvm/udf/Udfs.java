@@ -9,6 +9,7 @@ public final class Udfs {
   public static final Map<String, Class<? extends UserDefinedFunction>> ALL =
       Map.ofEntries(
           Map.entry("Decode_Event", DecodeEvent.class),
+          Map.entry("Decode_Event_Field", DecodeEventField.class),
           Map.entry("Decode_Function", DecodeFunction.class),
           Map.entry("Add", BigNumbers.Add.class),
           Map.entry("Subtract", BigNumbers.Subtract.class),

@@ -250,6 +250,23 @@ public final class CvmBenchmarks {
             throw new IllegalStateException();
           }
         });
+    measure(
+        "Decode_Event_Field (AbiCodec) x3: from, to, value",
+        3, // its first rounds run code the JSON rounds above deoptimised: warm it up longer
+        3,
+        1_000_000,
+        "logs",
+        () -> {
+          long n = 0;
+          for (String[] l : logs) {
+            for (String f : new String[] {"from", "to", "value"}) {
+              n += codec.decodeEventField(f, l[0], l[1], l[2], null, l[3]).orElseThrow().length();
+            }
+          }
+          if (n == 0) {
+            throw new IllegalStateException();
+          }
+        });
   }
 
   static void block() throws Exception {
@@ -325,7 +342,9 @@ public final class CvmBenchmarks {
       store.write("bench", a, b, "0x" + a, "0x" + (b + 1), tables);
     }
     System.out.printf("  (stored %,d logs in %.1f s)%n", n, (System.nanoTime() - t0) / 1e9);
-    String yaml =
+    // The JSON formulation (Decode_Event + JSON_VALUE, as Chainbase's manuscripts read fields) and
+    // the typed one (Decode_Event_Field: no JSON); both give the same rows, checked below.
+    String jsonYaml =
         """
         name: erc20_decode
         specVersion: v1.0.0
@@ -342,17 +361,45 @@ public final class CvmBenchmarks {
           - {name: out, type: dataset, from: transfers, primary_key: "transaction_hash,log_index"}
         """
             .formatted(TOKEN, ABI);
+    String fieldYaml =
+        """
+        name: erc20_decode
+        specVersion: v1.0.0
+        sources:
+          - {name: logs, type: dataset, dataset: bench.transaction_logs, filter: "address = '%1$s'"}
+        transforms:
+          - name: transfers
+            sql: >
+              SELECT transaction_hash, log_index, block_number,
+                     Decode_Event_Field('%2$s', 'from', topic0, topic1, topic2, topic3, data)
+                       AS from_address,
+                     Decode_Event_Field('%2$s', 'to', topic0, topic1, topic2, topic3, data)
+                       AS to_address,
+                     Decode_Event_Field('%2$s', 'value', topic0, topic1, topic2, topic3, data)
+                       AS amount
+              FROM logs
+        sinks:
+          - {name: out, type: dataset, from: transfers, primary_key: "transaction_hash,log_index"}
+        """
+            .formatted(TOKEN, ABI);
+    // -Dcvm.bench.formulation=json measures the JSON formulation instead
+    boolean json = System.getProperty("cvm.bench.formulation", "field").equals("json");
+    String yaml = json ? jsonYaml : fieldYaml;
+    System.out.println(
+        "  manuscript: "
+            + (json ? "Decode_Event + 3x JSON_VALUE" : "3x Decode_Event_Field (typed, no JSON)"));
     Manuscript m =
         new ManuscriptParser(Map.of()).parse("bench.yaml", yaml.getBytes(StandardCharsets.UTF_8));
     ManuscriptRunner runner = new ManuscriptRunner(FlinkRuntime.embedded(), store);
     if (Boolean.getBoolean("cvm.bench.breakdown")) {
-      // Where the time goes: the same job without JSON_VALUE, and without decoding at all.
+      // Where the JSON formulation's time goes: without JSON_VALUE, and without decoding at all.
       String noJsonValue =
-          yaml.replace("JSON_VALUE(e, '$.from')", "Json_Get(e, 'from')")
+          jsonYaml
+              .replace("JSON_VALUE(e, '$.from')", "Json_Get(e, 'from')")
               .replace("JSON_VALUE(e, '$.to')", "Json_Get(e, 'to')")
               .replace("JSON_VALUE(e, '$.value')", "Json_Get(e, 'value')");
       String noDecode =
-          yaml.replace(
+          jsonYaml.replace(
               "Decode_Event('%s', topic0, topic1, topic2, topic3, data)".formatted(ABI), "data");
       for (String[] variant :
           new String[][] {
@@ -398,10 +445,66 @@ public final class CvmBenchmarks {
                 }
               }));
     }
+    Manuscript other =
+        new ManuscriptParser(Map.of())
+            .parse("bench.yaml", (json ? fieldYaml : jsonYaml).getBytes(StandardCharsets.UTF_8));
+    int pairs = Integer.getInteger("cvm.bench.interleave", 0);
+    if (pairs > 0) {
+      // A/B in one JVM: the JSON and the typed formulation alternately, p=1, one round each.
+      Manuscript jsonM = json ? m : other;
+      Manuscript fieldM = json ? other : m;
+      List<Long> jsonCpu = new ArrayList<>();
+      List<Long> fieldCpu = new ArrayList<>();
+      for (int i = 0; i < pairs; i++) {
+        jsonCpu.add(
+            measure(
+                    "  A/B " + (i + 1) + ": Decode_Event + 3x JSON_VALUE, p=1",
+                    0,
+                    1,
+                    n,
+                    "rows",
+                    () -> runner.run(jsonM, RunOptions.range(0, blocks - 1).withParallelism(1)))
+                .cpuNanos());
+        fieldCpu.add(
+            measure(
+                    "  A/B " + (i + 1) + ": 3x Decode_Event_Field, p=1",
+                    0,
+                    1,
+                    n,
+                    "rows",
+                    () -> runner.run(fieldM, RunOptions.range(0, blocks - 1).withParallelism(1)))
+                .cpuNanos());
+      }
+      jsonCpu.sort(null);
+      fieldCpu.sort(null);
+      System.out.printf(
+          "interleaved A/B, %,d logs, p=1, %d pairs: JSON CPU best %.2f s median %.2f s (%,.0f rows"
+              + " per CPU-s at median); typed best %.2f s median %.2f s (%,.0f); median ratio"
+              + " %.2f%n",
+          n,
+          pairs,
+          jsonCpu.get(0) / 1e9,
+          jsonCpu.get(pairs / 2) / 1e9,
+          n / (jsonCpu.get(pairs / 2) / 1e9),
+          fieldCpu.get(0) / 1e9,
+          fieldCpu.get(pairs / 2) / 1e9,
+          n / (fieldCpu.get(pairs / 2) / 1e9),
+          (double) jsonCpu.get(pairs / 2) / fieldCpu.get(pairs / 2));
+    }
     if (!Boolean.parseBoolean(System.getProperty("cvm.bench.duckdb", "true"))) {
       return;
     }
     flinkRoot = runner.run(m, RunOptions.range(0, blocks - 1).withParallelism(1)).datasetRoot();
+    byte[] otherRoot =
+        runner.run(other, RunOptions.range(0, blocks - 1).withParallelism(1)).datasetRoot();
+    if (!java.util.Arrays.equals(otherRoot, flinkRoot)) {
+      throw new IllegalStateException(
+          "the JSON and the typed formulation give different roots: 0x"
+              + HexFormat.of().formatHex(otherRoot)
+              + " and 0x"
+              + HexFormat.of().formatHex(flinkRoot));
+    }
+    System.out.println("  the JSON and the typed formulation give the same root (checked)");
     Map<String, Timing> duck = DuckDbSideBySide.run(allRows, TOKEN, n, dir, flinkRoot);
     System.out.printf("side by side, %,d logs (rows per CPU-second; ratio = Flink / DuckDB):%n", n);
     for (Map.Entry<Integer, Timing> f : flink.entrySet()) {

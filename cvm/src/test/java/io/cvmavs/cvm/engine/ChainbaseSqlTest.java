@@ -239,5 +239,45 @@ class ChainbaseSqlTest {
         .hasMessageContaining("c.yaml:7:")
         .hasMessageContaining("transforms[0].sql: transform 'ok' does not compile:")
         .hasMessageNotContaining("at line 1");
+    // Decode_Event_Field with a literal field no event of the literal ABI has: refused when
+    // planned.
+    Manuscript field =
+        parse(
+            """
+            name: v
+            specVersion: v0.1.0
+            sources:
+              - {name: logs, type: dataset, dataset: eth.transaction_logs}
+            transforms:
+              - name: ok
+                sql: >
+                  SELECT Decode_Event_Field('%s', 'fro', topic0, topic1, topic2, topic3, data) AS f
+                  FROM logs
+            sinks:
+              - {name: out, type: print, from: ok}
+            """
+                .formatted(ManuscriptRunnerTest.TRANSFER_ABI));
+    assertThatThrownBy(() -> ManuscriptRunner.compile(field))
+        .hasMessageContaining("transforms[0].sql: transform 'ok' does not compile:")
+        .hasMessageContaining(
+            "Decode_Event_Field: no event of the ABI has a parameter 'fro' (its events:"
+                + " Transfer(from, to, value))");
+    ManuscriptRunner.compile(parse(FIELD_OK)); // the same with a field it has compiles
   }
+
+  static final String FIELD_OK =
+      """
+      name: v
+      specVersion: v0.1.0
+      sources:
+        - {name: logs, type: dataset, dataset: eth.transaction_logs}
+      transforms:
+        - name: ok
+          sql: >
+            SELECT Decode_Event_Field('%s', 'from', topic0, topic1, topic2, topic3, data) AS f
+            FROM logs
+      sinks:
+        - {name: out, type: print, from: ok}
+      """
+          .formatted(ManuscriptRunnerTest.TRANSFER_ABI);
 }

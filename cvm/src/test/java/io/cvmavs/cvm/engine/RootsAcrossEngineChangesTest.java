@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Dataset roots pinned across engine changes: three manuscripts (decode with three JSON fields; a
- * DECIMAL aggregate; raw decoded JSON, timestamps and NULLs without a primary key) over the seeded
- * {@link GeneratedLogs}, read from memory and from stored segments, at parallelism 1 and 2. The
- * pinned values were computed by the engine before the throughput work (commit {@code ec48c05}: no
- * object reuse, rows decoded and re-encoded on the client, {@code Decode_Event} through BigInteger)
- * by running {@link #main} against that commit's classes; every later engine must produce the same
+ * Dataset roots pinned across engine changes: four manuscripts (decode with three JSON fields, and
+ * the same with the typed {@code Decode_Event_Field}, which must give the same root; a DECIMAL
+ * aggregate; raw decoded JSON, timestamps and NULLs without a primary key) over the seeded {@link
+ * GeneratedLogs}, read from memory and from stored segments, at parallelism 1 and 2. The pinned
+ * values were computed by the engine before the throughput work (commit {@code ec48c05}: no object
+ * reuse, rows decoded and re-encoded on the client, {@code Decode_Event} through BigInteger) by
+ * running {@link #main} against that commit's classes; every later engine must produce the same
  * bytes.
  */
 class RootsAcrossEngineChangesTest {
@@ -62,10 +63,49 @@ class RootsAcrossEngineChangesTest {
       """
           .formatted(ManuscriptRunnerTest.TRANSFER_ABI, ManuscriptRunnerTest.TRANSFER_ABI);
 
-  /** Roots by manuscript, computed at commit ec48c05 (see the class comment). */
+  /**
+   * {@link ManuscriptRunnerTest#DECODE} with the typed per-field decoder instead of {@code
+   * Decode_Event} + {@code JSON_VALUE}: the same rows, so the same root.
+   */
+  static final String DECODE_FIELD =
+      """
+      name: decode
+      specVersion: v1.0.0
+      parallelism: 1
+      sources:
+        - name: logs
+          type: dataset
+          dataset: eth.transaction_logs
+          filter: "address = '%1$s'"
+      transforms:
+        - name: transfers
+          sql: >
+            SELECT * FROM (
+              SELECT transaction_hash, log_index, block_number,
+                     Decode_Event_Field('%2$s', 'from', topic0, topic1, topic2, topic3, data)
+                       AS from_address,
+                     Decode_Event_Field('%2$s', 'to', topic0, topic1, topic2, topic3, data)
+                       AS to_address,
+                     Decode_Event_Field('%2$s', 'value', topic0, topic1, topic2, topic3, data)
+                       AS amount
+              FROM logs)
+            WHERE from_address IS NOT NULL
+      sinks:
+        - name: attested
+          type: dataset
+          from: transfers
+          primary_key: transaction_hash,log_index
+      """
+          .formatted(ManuscriptRunnerTest.TOKEN_A, ManuscriptRunnerTest.TRANSFER_ABI);
+
+  /**
+   * Roots by manuscript, computed at commit ec48c05 (see the class comment); {@code decode_field}
+   * has {@code decode}'s.
+   */
   static final Map<String, String> PINNED =
       Map.of(
           "decode", "5d9af55482e842d057ba52ca5518b2704addbf5c03782eb5d33709dcecb99cbc",
+          "decode_field", "5d9af55482e842d057ba52ca5518b2704addbf5c03782eb5d33709dcecb99cbc",
           "aggregate", "2b6387b666e2dd463c7af132b4739b39cc96bb9c7cb96fb4631ae0461cfa42a3",
           "raw", "e42db53466214ce627ffa52b5ee25c6b1d72e26e99e0cd9211c5fa4603d7ed70");
 
@@ -74,6 +114,7 @@ class RootsAcrossEngineChangesTest {
   static Map<String, Manuscript> manuscripts() {
     Map<String, Manuscript> m = new LinkedHashMap<>();
     m.put("decode", ManuscriptRunnerTest.parse(ManuscriptRunnerTest.DECODE));
+    m.put("decode_field", ManuscriptRunnerTest.parse(DECODE_FIELD));
     m.put("aggregate", ManuscriptRunnerTest.parse(AGGREGATE));
     m.put("raw", ManuscriptRunnerTest.parse(RAW));
     return m;

@@ -1,6 +1,7 @@
 package io.cvmavs.cvm.udf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
@@ -50,6 +51,37 @@ class ChainbaseUdfsTest {
     // another event's log is not a failure: NULL, not counted
     assertThat(udf.eval(ABI, "0x" + "ab".repeat(32), FROM, TO, null, VALUE)).isNull();
     assertThat(UdfFailures.total("Decode_Event")).isEqualTo(before + 3);
+  }
+
+  @Test
+  void decodeEventFieldIsNullAndCountedForARowThatDoesNotDecode() {
+    DecodeEventField udf = new DecodeEventField();
+    String escaped = ABI.replace("\"", "\\\"");
+    assertThat(udf.eval(ABI, "from", TOPIC0, FROM, TO, null, VALUE))
+        .isEqualTo("0x" + "11".repeat(20));
+    assertThat(udf.eval(escaped, "to", TOPIC0, FROM, TO, null, VALUE))
+        .isEqualTo("0x" + "22".repeat(20));
+    assertThat(udf.eval(ABI, "value", TOPIC0, FROM, TO, null, VALUE)).isEqualTo("42");
+    long before = UdfFailures.total("Decode_Event_Field");
+    assertThat(udf.eval(ABI, "from", TOPIC0, FROM, TO, null, "0x12")).isNull(); // short data
+    assertThat(udf.eval(ABI, "value", TOPIC0, FROM, null, null, VALUE)).isNull(); // missing topic
+    assertThat(udf.eval("{not json", "value", TOPIC0, FROM, TO, null, VALUE)).isNull(); // bad ABI
+    assertThat(UdfFailures.total("Decode_Event_Field")).isEqualTo(before + 3);
+    // another event's log, a NULL ABI or field: NULL, not counted
+    assertThat(udf.eval(ABI, "from", "0x" + "ab".repeat(32), FROM, TO, null, VALUE)).isNull();
+    assertThat(udf.eval(null, "from", TOPIC0, FROM, TO, null, VALUE)).isNull();
+    assertThat(udf.eval(ABI, null, TOPIC0, FROM, TO, null, VALUE)).isNull();
+    assertThat(UdfFailures.total("Decode_Event_Field")).isEqualTo(before + 3);
+  }
+
+  @Test
+  void decodeEventFieldRefusesAFieldNoEventHas() {
+    assertThatThrownBy(
+            () -> new DecodeEventField().eval(ABI, "amount", TOPIC0, FROM, TO, null, VALUE))
+        .isInstanceOf(UdfException.class)
+        .hasMessage(
+            "Decode_Event_Field: no event of the ABI has a parameter 'amount' (its events:"
+                + " Transfer(from, to, value))");
   }
 
   @Test
