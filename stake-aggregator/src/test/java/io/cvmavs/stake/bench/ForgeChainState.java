@@ -30,10 +30,10 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * The benchmark's chain state built in forge's in-memory EVM ({@code
- * contracts/script/bench/ValidatorSetState.s.sol}: the real contracts, every registration through
- * their entry points with {@code vm.prank}) and dumped as a genesis {@code alloc}; anvil then
- * starts from it with {@code --init}. Seconds instead of the hour that 170,000 JSON-RPC
- * transactions would take for 10,000 operators.
+ * contracts/bench/ValidatorSetState.t.sol}, run as a forge test of the {@code bench} profile: the
+ * real contracts, every registration through their entry points with {@code vm.prank}) and dumped
+ * as a genesis {@code alloc}; anvil then starts from it with {@code --init}. Minutes instead of the
+ * hours that 170,000 JSON-RPC transactions would take for 10,000 operators.
  *
  * <p>Files under {@code target/bench/validator-set-<N>x<S>/}: {@code keys.json} (written here:
  * ed25519 consensus keys, seed SHA-256("bench-consensus-i")), {@code deployment.json}, {@code
@@ -41,7 +41,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * state whose {@code keys.json} matches is reused unless {@code bench.rebuild} is set.
  */
 final class ForgeChainState {
-  static final String SCRIPT = "contracts/script/bench/ValidatorSetState.s.sol:ValidatorSetState";
+  static final String GENERATOR = "contracts/bench/ValidatorSetState.t.sol";
   private static final Pattern LISTENING = Pattern.compile("Listening on 127\\.0\\.0\\.1:(\\d+)");
 
   private final RepoLayout repo;
@@ -83,22 +83,23 @@ final class ForgeChainState {
       ToolRun.run(
           List.of(
               repo.npmBinary("forge").toString(),
-              "script",
-              SCRIPT,
-              // in-memory only; the whole population is one script run, above any block gas limit
+              "test",
+              "--match-path",
+              GENERATOR,
+              // in-memory only; the whole population is one test call, above any block gas limit
               "--gas-limit",
               "9000000000000000000",
               "--disable-block-gas-limit"),
           repo.root(),
           Map.of(
+              "FOUNDRY_PROFILE", "bench",
               "BENCH_DIR", rel.toString(),
               "BENCH_OPERATORS", Integer.toString(n),
               "BENCH_STRATEGIES", Integer.toString(strategies)),
           dir.resolve("forge.log"),
           Duration.ofMinutes(60));
       if (!Files.isRegularFile(alloc) || !Files.isRegularFile(expectedFile)) {
-        throw new IllegalStateException(
-            "forge script wrote no state; see " + dir.resolve("forge.log"));
+        throw new IllegalStateException("forge wrote no state; see " + dir.resolve("forge.log"));
       }
       System.out.printf(
           "forge state: %d operators × %d strategies in %.1f s (%d MB of alloc)%n",

@@ -62,9 +62,9 @@ import org.web3j.utils.Numeric;
  * validator-set computation at one block and counts JSON-RPC requests.
  *
  * <p>Two ways to build the chain ({@code bench.setup}): {@code forge} (default) — forge's in-memory
- * EVM runs {@code contracts/script/bench/ValidatorSetState.s.sol} and anvil starts from the dumped
- * state ({@link ForgeChainState}; 10,000 operators in minutes); {@code rpc} — a fresh anvil, the
- * forge deploy, and ≈ 17 impersonated JSON-RPC transactions per operator (1,000 operators in ≈ 3
+ * EVM runs {@code contracts/bench/ValidatorSetState.t.sol} and anvil starts from the dumped state
+ * ({@link ForgeChainState}; 10,000 operators in minutes); {@code rpc} — a fresh anvil, the forge
+ * deploy, and ≈ 17 impersonated JSON-RPC transactions per operator (1,000 operators in ≈ 3
  * minutes). Either way the reads are {@link RpcStakeReader} over JSON-RPC at one block.
  *
  * <p>Run: {@code bin/mvn -o -pl stake-aggregator -am -Pbench -DskipTests verify} (system properties

@@ -1,23 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
-import {StrategyBase} from "../../src/core/StrategyBase.sol";
-import {ICvmRegistryTypes} from "../../src/interfaces/avs/ICvmRegistry.sol";
-import {IAllocationManagerTypes} from "../../src/interfaces/core/IAllocationManager.sol";
-import {IStrategy} from "../../src/interfaces/core/IStrategy.sol";
-import {BN254} from "../../src/libraries/BN254.sol";
-import {OperatorSet} from "../../src/libraries/OperatorSetLib.sol";
-import {G2Math} from "../../test/utils/G2Math.sol";
-import {CvmDeployer} from "../CvmDeployer.sol";
-import {Deploy} from "../Deploy.s.sol";
+import {CvmDeployer} from "../script/CvmDeployer.sol";
+import {Deploy} from "../script/Deploy.s.sol";
+import {StrategyBase} from "../src/core/StrategyBase.sol";
+import {ICvmRegistryTypes} from "../src/interfaces/avs/ICvmRegistry.sol";
+import {IAllocationManagerTypes} from "../src/interfaces/core/IAllocationManager.sol";
+import {IStrategy} from "../src/interfaces/core/IStrategy.sol";
+import {BN254} from "../src/libraries/BN254.sol";
+import {OperatorSet} from "../src/libraries/OperatorSetLib.sol";
+import {G2Math} from "../test/utils/G2Math.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
-import {Script} from "forge-std/Script.sol";
+import {Test} from "forge-std/Test.sol";
 import {Vm} from "forge-std/Vm.sol";
 
 /// @title ValidatorSetState — builds the chain state of the validator-set benchmark (N operators × S strategies in
 ///        operator set 1) in forge's in-memory EVM, through the real contracts' entry points, and dumps it as a
-///        genesis `alloc` for anvil (`vm.dumpState`). Not a test and never broadcast.
-/// @notice forge script contracts/script/bench/ValidatorSetState.s.sol:ValidatorSetState
+///        genesis `alloc` for anvil (`vm.dumpState`). A state generator, not part of the suite: it lives outside
+///        the default profile's src/test/script folders and runs as a forge test of the `bench` profile, because
+///        forge test records no call traces while forge script does (and its tracer grows superlinearly with the
+///        events of 10,000 registrations).
+/// @notice FOUNDRY_PROFILE=bench forge test --match-path contracts/bench/ValidatorSetState.t.sol
+///         --gas-limit 9000000000000000000 --disable-block-gas-limit
 ///         Env: BENCH_DIR (folder under target/, relative to the repo root; it must hold keys.json =
 ///         {"keys": [bytes32 ed25519 consensus key per operator]}), BENCH_OPERATORS, BENCH_STRATEGIES.
 ///         Writes BENCH_DIR/deployment.json (the Deploy script's JSON), BENCH_DIR/alloc.json (the state) and
@@ -26,11 +30,11 @@ import {Vm} from "forge-std/Vm.sol";
 ///         delegation manager's operator registration, all magnitude allocated to set 1), a consensus key,
 ///         1..100 `$C` staked to it by the deployer, BLS registration (key sk = K + i: its G2 public key follows
 ///         from the previous one by one G2 addition; the signature and G1 key come from the precompiles).
-contract ValidatorSetState is Script {
+contract ValidatorSetState is Test {
     uint32 internal constant SET_ID = 1;
     uint256 internal constant BATCH = 250;
 
-    function run() external {
+    function test_buildState() external {
         string memory dir = vm.envString("BENCH_DIR");
         uint256 n = vm.envUint("BENCH_OPERATORS");
         string memory root = string.concat(vm.projectRoot(), "/", dir);
@@ -120,7 +124,7 @@ contract ValidatorSetState is Script {
 
 /// @title ValidatorSetPopulator — registers the benchmark's operators through the real contracts' entry points, each
 ///        call pranked as the account the contracts require (the operator, or the deployer for minting and `$C`
-///        stake). Deployed and driven by ValidatorSetState; a plain contract because scripts may not call themselves.
+///        stake). Deployed and driven by ValidatorSetState; a contract of its own so each batch is one call with fresh memory.
 contract ValidatorSetPopulator {
     using BN254 for BN254.G1Point;
 
