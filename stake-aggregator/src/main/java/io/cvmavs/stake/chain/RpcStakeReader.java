@@ -45,8 +45,8 @@ import org.web3j.protocol.core.methods.response.Log;
  *       of the jail window ({@code OperatorSlashed}, {@code OperatorStakeSlashed}) through {@link
  *       LogScanner} (bounded ranges, outside the batch);
  *   <li>slashable shares ({@code getMinimumSlashableStake}, {@code operatorsPerCall} operators per
- *       call), {@code CStaking.operatorStake} and {@code consensusKeyOf} per operator, and {@code
- *       sharesToUnderlyingView(1e18)} of feed-priced strategies.
+ *       call), each call followed by {@code CStaking.operatorStake} and {@code consensusKeyOf} of
+ *       its operators, and {@code sharesToUnderlyingView(1e18)} of feed-priced strategies.
  * </ol>
  */
 public final class RpcStakeReader implements StakeReader {
