@@ -124,7 +124,8 @@ contract ValidatorSetState is Test {
 
 /// @title ValidatorSetPopulator — registers the benchmark's operators through the real contracts' entry points, each
 ///        call pranked as the account the contracts require (the operator, or the deployer for minting and `$C`
-///        stake). Deployed and driven by ValidatorSetState; a contract of its own so each batch is one call with fresh memory.
+///        stake). Deployed and driven by ValidatorSetState; a contract of its own so that each batch is one call with
+///        fresh memory.
 contract ValidatorSetPopulator {
     using BN254 for BN254.G1Point;
 
@@ -167,7 +168,7 @@ contract ValidatorSetPopulator {
             d.core.delegationManager.registerAsOperator(address(0), 0, "bench");
             d.cStaking.setConsensusKey(consensusKeys[i]);
             vm.stopPrank();
-            // Rate 1 and multipliers 1e18: weight = shares (= deposits: the first depositors get 1:1) + `$C` stake.
+            // Rate 1 and multipliers 1e18: weight = shares (= deposits: no yield, no slashing, rate 1:1) + `$C` stake.
             expectedWeightWei += total;
         }
     }
