@@ -45,8 +45,8 @@ import org.web3j.protocol.core.methods.response.Log;
  *       of the jail window ({@code OperatorSlashed}, {@code OperatorStakeSlashed}) through {@link
  *       LogScanner} (bounded ranges, outside the batch);
  *   <li>slashable shares ({@code getMinimumSlashableStake}, {@code operatorsPerCall} operators per
- *       call), {@code CStaking.operatorStake} and {@code consensusKeyOf} per operator, and {@code
- *       sharesToUnderlyingView(1e18)} of feed-priced strategies.
+ *       call), each call followed by {@code CStaking.operatorStake} and {@code consensusKeyOf} of
+ *       its operators, and {@code sharesToUnderlyingView(1e18)} of feed-priced strategies.
  * </ol>
  */
 public final class RpcStakeReader implements StakeReader {
@@ -215,12 +215,16 @@ public final class RpcStakeReader implements StakeReader {
     List<String> w2 = new ArrayList<>();
     List<Address> strategyArg = new ArrayList<>();
     strategies.forEach(s -> strategyArg.add(new Address(s)));
-    int chunks = 0;
+    // Each slashable-shares call is followed by its operators' stake and key calls: the costly
+    // getMinimumSlashableStake executions spread evenly over the round's HTTP requests, which the
+    // node answers in parallel, instead of filling the first request.
+    List<Integer> shareAt = new ArrayList<>();
+    int[] stakeAt = new int[members.size()];
     for (int from = 0; from < members.size(); from += config.operatorsPerCall()) {
+      int to = Math.min(members.size(), from + config.operatorsPerCall());
       List<Address> ops = new ArrayList<>();
-      members
-          .subList(from, Math.min(members.size(), from + config.operatorsPerCall()))
-          .forEach(m -> ops.add(new Address(m)));
+      members.subList(from, to).forEach(m -> ops.add(new Address(m)));
+      shareAt.add(r2.size());
       r2.add(
           rpc.ethCall(
               new BatchRpc.Call(
@@ -235,13 +239,13 @@ public final class RpcStakeReader implements StakeReader {
                           new Uint32(block)))),
               block));
       w2.add("AllocationManager.getMinimumSlashableStake(operators " + from + "..)");
-      chunks++;
-    }
-    for (String m : members) {
-      r2.add(rpc.ethCall(StakingReader.operatorStakeCall(cStaking, m), block));
-      w2.add("CStaking.operatorStake(" + m + ")");
-      r2.add(rpc.ethCall(StakingReader.consensusKeyCall(cStaking, m), block));
-      w2.add("CStaking.consensusKeyOf(" + m + ")");
+      for (int m = from; m < to; m++) {
+        stakeAt[m] = r2.size();
+        r2.add(rpc.ethCall(StakingReader.operatorStakeCall(cStaking, members.get(m)), block));
+        w2.add("CStaking.operatorStake(" + members.get(m) + ")");
+        r2.add(rpc.ethCall(StakingReader.consensusKeyCall(cStaking, members.get(m)), block));
+        w2.add("CStaking.consensusKeyOf(" + members.get(m) + ")");
+      }
     }
     List<Integer> feedPriced = new ArrayList<>();
     for (int s = 0; s < strategies.size(); s++) {
@@ -261,7 +265,7 @@ public final class RpcStakeReader implements StakeReader {
         members.isEmpty() && feedPriced.isEmpty() ? List.of() : rpc.round(r2, w2);
 
     List<List<BigInteger>> shares = new ArrayList<>(members.size());
-    for (int c = 0; c < chunks; c++) {
+    for (int c : shareAt) {
       List<List<BigInteger>> rows = words(a2, c, w2).uintMatrix();
       for (List<BigInteger> row : rows) {
         if (row.size() != strategies.size()) {
@@ -283,13 +287,13 @@ public final class RpcStakeReader implements StakeReader {
     }
     List<OperatorState> operators = new ArrayList<>(members.size());
     for (int m = 0; m < members.size(); m++) {
-      BigInteger stake = words(a2, chunks + 2 * m, w2).uint(0);
-      byte[] key = words(a2, chunks + 2 * m + 1, w2).bytes32(0);
+      BigInteger stake = words(a2, stakeAt[m], w2).uint(0);
+      byte[] key = words(a2, stakeAt[m] + 1, w2).bytes32(0);
       Optional<byte[]> k = Arrays.equals(key, new byte[32]) ? Optional.empty() : Optional.of(key);
       operators.add(new OperatorState(members.get(m), k, stake, List.copyOf(shares.get(m))));
     }
     List<StrategyInfo> infos = new ArrayList<>();
-    int f = chunks + 2 * members.size();
+    int f = shareAt.size() + 2 * members.size();
     for (int s = 0; s < strategies.size(); s++) {
       PriceSource src = config.rateOf(strategies.get(s));
       BigInteger rate;

@@ -1,6 +1,8 @@
 package io.cvmavs.stake.bench;
 
+import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.rpc.BatchRpc;
+import io.cvmavs.chain.staking.StakingReader;
 import io.cvmavs.contracts.Deployments;
 import io.cvmavs.contracts.bindings.CvmServiceManager;
 import io.cvmavs.contracts.bindings.StrategyBase;
@@ -13,7 +15,9 @@ import io.cvmavs.localnet.anvil.AnvilOptions;
 import io.cvmavs.localnet.forge.ForgeDeploy;
 import io.cvmavs.stake.aggregate.EpochSet;
 import io.cvmavs.stake.aggregate.StakeAggregator;
+import io.cvmavs.stake.aggregate.ValidatorSetBuilder;
 import io.cvmavs.stake.chain.RpcStakeReader;
+import io.cvmavs.stake.chain.StakeSnapshot;
 import io.cvmavs.stake.config.StakeConfig;
 import io.cvmavs.stake.config.StakeConfigLoader;
 import io.cvmavs.stake.devnet.DevnetStakeDriver;
@@ -26,6 +30,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Address;
@@ -52,12 +57,20 @@ import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.utils.Numeric;
 
 /**
- * Benchmark harness (not a test): N operators × S strategies on a fresh anvil, registered through
- * the real contracts (deposits, allocations, consensus keys, {@code $C} stake, BLS registration),
- * then times the validator-set computation at one block and counts JSON-RPC requests.
+ * Benchmark harness (not a test): N operators × S strategies registered through the real contracts
+ * (deposits, allocations, consensus keys, {@code $C} stake, BLS registration), then times the
+ * validator-set computation at one block and counts JSON-RPC requests.
+ *
+ * <p>Two ways to build the chain ({@code bench.setup}): {@code forge} (default) — forge's in-memory
+ * EVM runs {@code contracts/bench/ValidatorSetState.t.sol} and anvil starts from the dumped state
+ * ({@link ForgeChainState}; 10,000 operators in minutes); {@code rpc} — a fresh anvil, the forge
+ * deploy, and ≈ 17 impersonated JSON-RPC transactions per operator (1,000 operators in ≈ 3
+ * minutes). Either way the reads are {@link RpcStakeReader} over JSON-RPC at one block.
  *
  * <p>Run: {@code bin/mvn -o -pl stake-aggregator -am -Pbench -DskipTests verify} (system properties
- * {@code bench.operators}, {@code bench.strategies}, {@code bench.runs}).
+ * {@code bench.operators}, {@code bench.strategies}, {@code bench.runs}, {@code bench.setup},
+ * {@code bench.rebuild}, {@code bench.perCall} and {@code bench.maxCalls} — comma-separated lists
+ * of {@code rpc.operators_per_call} and {@code rpc.max_calls_per_request} to time).
  */
 public final class ValidatorSetBenchmark {
   private static final BigInteger E18 = BigInteger.TEN.pow(18);
@@ -67,34 +80,95 @@ public final class ValidatorSetBenchmark {
     int n = Integer.getInteger("bench.operators", 1000);
     int strategies = Integer.getInteger("bench.strategies", 10);
     int runs = Integer.getInteger("bench.runs", 5);
-    try (AnvilNode anvil = AnvilNode.start(AnvilOptions.defaults())) {
-      long t0 = System.nanoTime();
-      Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
-      Setup s = new Setup(anvil, d, n, strategies);
-      s.run();
-      System.out.printf(
-          "setup: %d operators × %d strategies registered in %.1f s (block %d)%n",
-          n, strategies, (System.nanoTime() - t0) / 1e9, anvil.blockNumber());
+    String setup = System.getProperty("bench.setup", "forge");
+    List<Integer> perCalls = ints(System.getProperty("bench.perCall", "25,50,100"));
+    List<Integer> maxCalls = ints(System.getProperty("bench.maxCalls", "1000"));
+    switch (setup) {
+      case "forge" -> {
+        long t0 = System.nanoTime();
+        ForgeChainState state =
+            ForgeChainState.build(n, strategies, Boolean.getBoolean("bench.rebuild"));
+        try (ForgeChainState.Anvil anvil = state.startAnvil()) {
+          long block = anvil.mineTo(state.lastForgeBlock() + 1);
+          System.out.printf(
+              "setup (forge state + anvil --init): %d operators × %d strategies ready in %.1f s"
+                  + " (block %d); forge expects total power %d%n",
+              n, strategies, (System.nanoTime() - t0) / 1e9, block, state.expectedTotalPower());
+          measure(
+              anvil.rpcUrl(),
+              state.deploymentFile(),
+              block,
+              n,
+              OptionalLong.of(state.expectedTotalPower()),
+              runs,
+              perCalls,
+              maxCalls);
+        }
+      }
+      case "rpc" -> {
+        try (AnvilNode anvil = AnvilNode.start(AnvilOptions.defaults())) {
+          long t0 = System.nanoTime();
+          Deployments d = Deployments.read(ForgeDeploy.deploy(anvil));
+          Setup s = new Setup(anvil, d, n, strategies);
+          s.run();
+          System.out.printf(
+              "setup: %d operators × %d strategies registered in %.1f s (block %d)%n",
+              n, strategies, (System.nanoTime() - t0) / 1e9, anvil.blockNumber());
+          measure(
+              anvil.rpcUrl(),
+              d.source(),
+              anvil.blockNumber(),
+              n,
+              OptionalLong.empty(),
+              runs,
+              perCalls,
+              maxCalls);
+        }
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "bench.setup must be forge or rpc, got '" + setup + "'");
+    }
+  }
 
-      Path dir = Files.createTempDirectory("stake-bench");
-      for (int perCall : new int[] {25, 50, 100}) {
-        Path config = dir.resolve("stake-" + perCall + ".yaml");
+  private static List<Integer> ints(String list) {
+    return Arrays.stream(list.split(",")).map(String::trim).map(Integer::valueOf).toList();
+  }
+
+  /**
+   * Computes the set at {@code block} {@code runs} times per setting, each with a fresh reader, and
+   * checks it: {@code n} validators and, when known, the expected total power.
+   */
+  private static void measure(
+      String rpcUrl,
+      Path deployment,
+      long block,
+      int n,
+      OptionalLong expectedPower,
+      int runs,
+      List<Integer> perCalls,
+      List<Integer> maxCalls)
+      throws Exception {
+    Path dir = Files.createTempDirectory("stake-bench");
+    for (int maxPerRequest : maxCalls) {
+      for (int perCall : perCalls) {
+        Path config = dir.resolve("stake-" + perCall + "-" + maxPerRequest + ".yaml");
         Files.writeString(
             config,
             """
             eth_rpc_url: %s
             deployment_file: %s
             operator_set_id: 1
-            power: {max_validators: 10000}
+            power: {max_validators: %d}
             prices:
               c_per_eth: {value: "1000"}
               strategies:
                 default: {value: "1"}
-            rpc: {max_calls_per_request: 1000, operators_per_call: %d}
+            rpc: {max_calls_per_request: %d, operators_per_call: %d}
             """
-                .formatted(anvil.rpcUrl(), d.source().toAbsolutePath(), perCall));
+                .formatted(
+                    rpcUrl, deployment.toAbsolutePath(), Math.max(n, 100), maxPerRequest, perCall));
         StakeConfig cfg = StakeConfigLoader.load(config);
-        long block = anvil.blockNumber();
         List<Long> times = new ArrayList<>();
         int requests = 0;
         int rounds = 0;
@@ -108,12 +182,29 @@ public final class ValidatorSetBenchmark {
           }
           times.add((System.nanoTime() - start) / 1_000_000);
         }
+        if (last.set().size() != n) {
+          throw new IllegalStateException(
+              "expected " + n + " validators, the reader's set has " + last.set().size());
+        }
+        if (expectedPower.isPresent() && last.set().totalPower() != expectedPower.getAsLong()) {
+          throw new IllegalStateException(
+              "forge expects total power "
+                  + expectedPower.getAsLong()
+                  + ", the reader's set has "
+                  + last.set().totalPower());
+        }
         List<Long> sorted = times.stream().sorted().toList();
+        if (Boolean.getBoolean("bench.profile")) {
+          profile(cfg, block);
+        }
         System.out.printf(
-            "operators_per_call=%d: %d validators, total power %d; times %s ms (first %d, median %d); %d HTTP requests in %d rounds%n",
+            "operators_per_call=%d max_calls_per_request=%d: %d validators, total power %d%s;"
+                + " times %s ms (first %d, median %d); %d HTTP requests in %d rounds%n",
             perCall,
+            maxPerRequest,
             last.set().size(),
             last.set().totalPower(),
+            expectedPower.isPresent() ? " (= forge's)" : "",
             times,
             times.getFirst(),
             sorted.get(sorted.size() / 2),
@@ -121,6 +212,82 @@ public final class ValidatorSetBenchmark {
             rounds);
       }
     }
+  }
+
+  /**
+   * Where the time of one set computation goes: the whole read; the Java part (the set from the
+   * snapshot); and the parts of round 2 alone — the slashable-shares calls, the per-operator {@code
+   * operatorStake} and {@code consensusKeyOf} calls, and as many {@code eth_chainId} requests as
+   * round 2 has calls (HTTP + JSON both ways, no EVM).
+   */
+  private static void profile(StakeConfig cfg, long block) {
+    try (BatchRpc rpc = new BatchRpc(cfg.ethRpcUrl().toString(), cfg.maxCallsPerRequest())) {
+      long t = System.nanoTime();
+      StakeSnapshot snap = new RpcStakeReader(rpc, cfg).read(block, block);
+      long read = System.nanoTime() - t;
+      t = System.nanoTime();
+      EpochSet set = ValidatorSetBuilder.build(block, snap, cfg.power());
+      long build = System.nanoTime() - t;
+      List<String> members = snap.operators().stream().map(o -> o.operator()).toList();
+      String cStaking = cfg.contract(StakeConfig.C_STAKING);
+      String am = cfg.contract(StakeConfig.ALLOCATION_MANAGER);
+      List<Address> strategyArg =
+          snap.strategies().stream().map(x -> new Address(x.address())).toList();
+      List<Request<?, ? extends Response<?>>> shares = new ArrayList<>();
+      for (int from = 0; from < members.size(); from += cfg.operatorsPerCall()) {
+        List<Address> ops =
+            members.subList(from, Math.min(members.size(), from + cfg.operatorsPerCall())).stream()
+                .map(Address::new)
+                .toList();
+        shares.add(
+            rpc.ethCall(
+                new BatchRpc.Call(
+                    "getMinimumSlashableStake",
+                    am,
+                    Abi.call(
+                        "getMinimumSlashableStake((address,uint32),address[],address[],uint32)",
+                        List.of(
+                            new StaticStruct(
+                                new Address(cfg.contract(StakeConfig.SERVICE_MANAGER)),
+                                new Uint32(cfg.operatorSetId())),
+                            new DynamicArray<>(Address.class, ops),
+                            new DynamicArray<>(Address.class, strategyArg),
+                            new Uint32(block)))),
+                block));
+      }
+      List<Request<?, ? extends Response<?>>> stakes = new ArrayList<>();
+      List<Request<?, ? extends Response<?>>> keys = new ArrayList<>();
+      List<Request<?, ? extends Response<?>>> chainIds = new ArrayList<>();
+      for (String m : members) {
+        stakes.add(rpc.ethCall(StakingReader.operatorStakeCall(cStaking, m), block));
+        keys.add(rpc.ethCall(StakingReader.consensusKeyCall(cStaking, m), block));
+      }
+      for (int i = 0; i < shares.size() + 2 * members.size(); i++) {
+        chainIds.add(rpc.web3j().ethChainId());
+      }
+      System.out.printf(
+          "  profile: read %d ms, set from snapshot (Java) %d ms [%d validators]; round-2 parts"
+              + " alone: %d getMinimumSlashableStake calls %d ms, %d operatorStake %d ms, %d"
+              + " consensusKeyOf %d ms, %d eth_chainId %d ms%n",
+          read / 1_000_000,
+          build / 1_000_000,
+          set.set().size(),
+          shares.size(),
+          timeRound(rpc, shares),
+          stakes.size(),
+          timeRound(rpc, stakes),
+          keys.size(),
+          timeRound(rpc, keys),
+          chainIds.size(),
+          timeRound(rpc, chainIds));
+    }
+  }
+
+  private static long timeRound(BatchRpc rpc, List<Request<?, ? extends Response<?>>> reqs) {
+    List<String> what = java.util.Collections.nCopies(reqs.size(), "profile call");
+    long t = System.nanoTime();
+    rpc.round(reqs, what);
+    return (System.nanoTime() - t) / 1_000_000;
   }
 
   /** A JSON-RPC answer whose result is not used. */
