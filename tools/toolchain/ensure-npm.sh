@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 cd "$root"
-command -v npm >/dev/null 2>&1 || { echo "cvm-avs: npm not found; install Node.js 20+ with npm" >&2; exit 1; }
+command -v npm >/dev/null 2>&1 || { echo "cvm-avs: npm not found; install Node.js 20.19+ with npm" >&2; exit 1; }
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 stamp=node_modules/.cvm-avs-lock.sha256
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \

@@ -230,16 +230,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
   public static final String CHAINBASEDB_DIR = "chainbasedb";
 
   private final Settings settings;
-  private volatile AppState committed;
-
-  /**
-   * Notified at every Commit: DB3 reads wait on it for the height the ChainbaseDB already holds.
-   */
-  private final Object commitSignal = new Object();
-
-  /** How long a DB3 read waits for the Commit of a block the ChainbaseDB has already applied. */
-  static final java.time.Duration DB3_READ_WAIT = java.time.Duration.ofSeconds(2);
-
+  private AppState committed;
   private BlockExecutor.Result pending;
   private BlockExecutor executor;
 
@@ -1058,9 +1049,6 @@ public final class CvmChainApp implements Application, AutoCloseable {
     committed = pending.state;
     pending = null;
     db3Session = null; // CheckTx rechecks the mempool against the new state
-    synchronized (commitSignal) {
-      commitSignal.notifyAll();
-    }
     if (settings.snapshotInterval() > 0 && committed.height % settings.snapshotInterval() == 0) {
       takeSnapshot();
     }
@@ -1147,7 +1135,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
         o.put("misbehaviour_count", s.misbehaviourCount);
         value = JSON.writeValueAsBytes(o);
       } else if (path.equals("/db3/root")) {
-        ObjectNode o =
+        Db3Answer a =
             db3Read(
                 d -> {
                   ObjectNode r = JSON.createObjectNode();
@@ -1157,12 +1145,12 @@ public final class CvmChainApp implements Application, AutoCloseable {
                   r.put("empty", d.isEmpty());
                   return r;
                 });
-        value = JSON.writeValueAsBytes(o);
+        return db3Response(a);
       } else if (path.equals("/db3/query")) {
         String q =
             new String(request.getData().toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
         try {
-          value = JSON.writeValueAsBytes(db3Read(d -> new Db3Query(d).run(q)));
+          return db3Response(db3Read(d -> new Db3Query(d).run(q)));
         } catch (Db3Exception e) {
           throw new AppException(e.getMessage(), e);
         }
@@ -1222,50 +1210,29 @@ public final class CvmChainApp implements Application, AutoCloseable {
   }
 
   /**
-   * A DB3 read of the committed height. FinalizeBlock applies a block's mutations to the
-   * ChainbaseDB in one synced batch, so between FinalizeBlock and Commit the store already holds
-   * height H+1 while the chain has committed H: a read then waits for the Commit (at most {@link
-   * #DB3_READ_WAIT}, else it is refused with a message to retry), and a read that overlapped the
-   * next block's apply is run again. The answer's {@code height} is the committed height it
-   * reflects.
+   * A DB3 read and the height it reflects. The ChainbaseDB applies a block's mutations in
+   * FinalizeBlock (one synced batch), i.e. once CometBFT has decided the block, so between
+   * FinalizeBlock and Commit — or after a crash between the two, until the replay commits — it is
+   * one block ahead of the app state's committed height; the answer then reflects that decided
+   * block and says so: {@code height} in the JSON and the query response's height are the
+   * ChainbaseDB's height (module README). Queries never overlap an apply: the ABCI server runs
+   * every request of every connection under one lock.
    */
-  private ObjectNode db3Read(java.util.function.Function<ChainbaseDb, ObjectNode> read) {
-    long deadline = System.nanoTime() + DB3_READ_WAIT.toNanos();
-    while (true) {
-      AppState s = committed;
-      long h = db.height();
-      if (h == s.height) {
-        ObjectNode o = read.apply(db);
-        if (db.height() == h && committed == s) {
-          o.put("height", h);
-          return o;
-        }
-        continue; // the next block was applied while reading: read again
-      }
-      if (h < s.height) {
-        throw new AppException(
-            "the ChainbaseDB holds height " + h + ", behind the committed height " + s.height);
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new AppException(
-            "the ChainbaseDB holds height "
-                + h
-                + ", which is not committed yet (committed: "
-                + s.height
-                + "); retry the query");
-      }
-      synchronized (commitSignal) {
-        if (committed == s) {
-          try {
-            commitSignal.wait(Math.max(1, Math.min(50, left / 1_000_000)));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AppException("interrupted while waiting for the commit of height " + h);
-          }
-        }
-      }
-    }
+  private record Db3Answer(ObjectNode json, long height) {}
+
+  private Db3Answer db3Read(java.util.function.Function<ChainbaseDb, ObjectNode> read) {
+    long h = db.height();
+    ObjectNode o = read.apply(db);
+    o.put("height", h);
+    return new Db3Answer(o, h);
+  }
+
+  private static ResponseQuery db3Response(Db3Answer a) throws java.io.IOException {
+    return ResponseQuery.newBuilder()
+        .setCode(0)
+        .setValue(ByteString.copyFrom(JSON.writeValueAsBytes(a.json())))
+        .setHeight(a.height())
+        .build();
   }
 
   /** The bridge's queries (module README, "Bridge"). */
