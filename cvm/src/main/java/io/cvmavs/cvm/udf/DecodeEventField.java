@@ -1,8 +1,6 @@
 package io.cvmavs.cvm.udf;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.FunctionContext;
@@ -30,10 +28,9 @@ import org.apache.flink.table.types.inference.TypeInference;
 public class DecodeEventField extends ScalarFunction {
   static final String NAME = "Decode_Event_Field";
   private final UdfFailures failures = new UdfFailures(NAME);
-  private transient Map<String, Optional<AbiCodec>> codecs;
+  private transient AbiCodecCache codecs;
+
   // the ABI is a literal in practice: the same String instance on every row
-  private transient String lastAbi;
-  private transient Optional<AbiCodec> lastCodec;
 
   @Override
   public void open(FunctionContext context) {
@@ -122,24 +119,9 @@ public class DecodeEventField extends ScalarFunction {
   }
 
   private Optional<AbiCodec> codec(String abi) {
-    if (abi == lastAbi) {
-      return lastCodec;
-    }
     if (codecs == null) {
-      codecs = new HashMap<>();
+      codecs = new AbiCodecCache();
     }
-    Optional<AbiCodec> codec =
-        codecs.computeIfAbsent(
-            abi,
-            a -> {
-              try {
-                return Optional.of(new AbiCodec(a));
-              } catch (RuntimeException e) {
-                return Optional.empty();
-              }
-            });
-    lastAbi = abi;
-    lastCodec = codec;
-    return codec;
+    return codecs.get(abi);
   }
 }

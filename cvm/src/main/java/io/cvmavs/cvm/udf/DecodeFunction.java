@@ -1,7 +1,5 @@
 package io.cvmavs.cvm.udf;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ScalarFunction;
@@ -14,7 +12,7 @@ import org.apache.flink.table.functions.ScalarFunction;
  */
 public class DecodeFunction extends ScalarFunction {
   private final UdfFailures failures = new UdfFailures("Decode_Function");
-  private transient Map<String, Optional<AbiCodec>> codecs;
+  private transient AbiCodecCache codecs;
 
   @Override
   public void open(FunctionContext context) {
@@ -26,18 +24,9 @@ public class DecodeFunction extends ScalarFunction {
       return null;
     }
     if (codecs == null) {
-      codecs = new HashMap<>();
+      codecs = new AbiCodecCache();
     }
-    Optional<AbiCodec> codec =
-        codecs.computeIfAbsent(
-            abi,
-            a -> {
-              try {
-                return Optional.of(new AbiCodec(a));
-              } catch (RuntimeException e) {
-                return Optional.empty();
-              }
-            });
+    Optional<AbiCodec> codec = codecs.get(abi);
     if (codec.isEmpty()) {
       return failures.nullRow();
     }
