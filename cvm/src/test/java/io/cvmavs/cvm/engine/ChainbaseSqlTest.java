@@ -241,43 +241,30 @@ class ChainbaseSqlTest {
         .hasMessageNotContaining("at line 1");
     // Decode_Event_Field with a literal field no event of the literal ABI has: refused when
     // planned.
-    Manuscript field =
-        parse(
-            """
-            name: v
-            specVersion: v0.1.0
-            sources:
-              - {name: logs, type: dataset, dataset: eth.transaction_logs}
-            transforms:
-              - name: ok
-                sql: >
-                  SELECT Decode_Event_Field('%s', 'fro', topic0, topic1, topic2, topic3, data) AS f
-                  FROM logs
-            sinks:
-              - {name: out, type: print, from: ok}
-            """
-                .formatted(ManuscriptRunnerTest.TRANSFER_ABI));
+    Manuscript field = parse(fieldManuscript("fro"));
     assertThatThrownBy(() -> ManuscriptRunner.compile(field))
         .hasMessageContaining("transforms[0].sql: transform 'ok' does not compile:")
         .hasMessageContaining(
             "Decode_Event_Field: no event of the ABI has a parameter 'fro' (its events:"
                 + " Transfer(from, to, value))");
-    ManuscriptRunner.compile(parse(FIELD_OK)); // the same with a field it has compiles
+    ManuscriptRunner.compile(parse(fieldManuscript("from"))); // a field it has: compiles
   }
 
-  static final String FIELD_OK =
-      """
-      name: v
-      specVersion: v0.1.0
-      sources:
-        - {name: logs, type: dataset, dataset: eth.transaction_logs}
-      transforms:
-        - name: ok
-          sql: >
-            SELECT Decode_Event_Field('%s', 'from', topic0, topic1, topic2, topic3, data) AS f
-            FROM logs
-      sinks:
-        - {name: out, type: print, from: ok}
-      """
-          .formatted(ManuscriptRunnerTest.TRANSFER_ABI);
+  /** A manuscript selecting {@code field} of the Transfer ABI with Decode_Event_Field. */
+  static String fieldManuscript(String field) {
+    return """
+        name: v
+        specVersion: v0.1.0
+        sources:
+          - {name: logs, type: dataset, dataset: eth.transaction_logs}
+        transforms:
+          - name: ok
+            sql: >
+              SELECT Decode_Event_Field('%s', '%s', topic0, topic1, topic2, topic3, data) AS f
+              FROM logs
+        sinks:
+          - {name: out, type: print, from: ok}
+        """
+        .formatted(ManuscriptRunnerTest.TRANSFER_ABI, field);
+  }
 }
