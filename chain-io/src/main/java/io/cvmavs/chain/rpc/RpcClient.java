@@ -53,6 +53,34 @@ public final class RpcClient {
   }
 
   /**
+   * The number of the block tagged {@code finalized} ({@code eth_getBlockByNumber("finalized")}):
+   * what the chain's consensus no longer reverts (post-merge Ethereum: two epochs behind the head).
+   *
+   * @throws ChainException when the node does not answer or knows no finalized block (a pre-merge
+   *     node or a client without the tag)
+   */
+  public long finalizedBlockNumber() {
+    var answer =
+        Transactor.rpc(
+            () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.FINALIZED, false).send(),
+            "eth_getBlockByNumber(finalized)");
+    if (answer.hasError()) {
+      throw new ChainException(
+          "eth_getBlockByNumber(finalized): the node answered error "
+              + answer.getError().getCode()
+              + ": "
+              + answer.getError().getMessage());
+    }
+    var block = answer.getBlock();
+    if (block == null || block.getNumberRaw() == null) {
+      throw new ChainException(
+          "eth_getBlockByNumber(finalized): the node knows no finalized block (a pre-merge node,"
+              + " or a client without the 'finalized' tag)");
+    }
+    return block.getNumber().longValueExact();
+  }
+
+  /**
    * {@code eth_call} of {@code signature(params)} at the latest block, its return data decoded as
    * one value of {@code out}'s type; {@code signature} names the call in errors.
    */

@@ -43,6 +43,9 @@ class TransactorIT {
     RpcClient rpc = ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.of(anvil.chainId()));
     assertThat(rpc.chainId()).isEqualTo(anvil.chainId());
     assertThat(rpc.blockNumber()).isGreaterThanOrEqualTo(0);
+    // anvil tags a block 'finalized' (two epochs of slots behind its head, the genesis block
+    // early).
+    assertThat(rpc.finalizedBlockNumber()).isBetween(0L, rpc.blockNumber());
     assertThat(rpc.call(anvil.account(7).address(), "0x", "call an account")).isEqualTo("0x");
     assertThatThrownBy(() -> rpc.call(REVERTER, "0x", "probe()"))
         .isInstanceOfSatisfying(ChainException.Reverted.class, r -> assertThat(r.mined()).isFalse())

@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
 @Command(
     name = "consensus",
     mixinStandardHelpOptions = true,
-    description = "The CVM chain on CometBFT: genesis.",
-    subcommands = {ConsensusGenesisCommand.class})
+    description = "The CVM chain on CometBFT: genesis, and serving a validator's app.",
+    subcommands = {ConsensusGenesisCommand.class, ConsensusServeCommand.class})
 public final class ConsensusCommand extends CommandGroup {}

@@ -1,20 +1,12 @@
 package io.cvmavs.operator.devnet;
 
-import io.cvmavs.chain.avs.ManuscriptRegistryReader;
-import io.cvmavs.chain.avs.RegistryReader;
-import io.cvmavs.chain.bridge.BridgeReader;
-import io.cvmavs.chain.rpc.BatchRpc;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.chain.staking.StakingWriter;
 import io.cvmavs.consensus.app.GenesisState;
-import io.cvmavs.consensus.app.bridge.CBridgeDepositSource;
 import io.cvmavs.consensus.app.engine.CvmEngine;
 import io.cvmavs.consensus.app.engine.TaskComputerEngine;
-import io.cvmavs.consensus.app.registry.RegistryManuscriptSource;
 import io.cvmavs.consensus.app.tx.TxCodec;
-import io.cvmavs.consensus.app.validators.StakeAggregatorSource;
-import io.cvmavs.consensus.app.validators.ValidatorSource;
 import io.cvmavs.consensus.devnet.CvmChainNet;
 import io.cvmavs.consensus.devnet.FaultyEngine;
 import io.cvmavs.consensus.driver.RoundRecord;
@@ -23,10 +15,8 @@ import io.cvmavs.contracts.Deployments;
 import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.task.CvmTaskComputer;
 import io.cvmavs.localnet.anvil.AnvilNode;
+import io.cvmavs.operator.consensus.ChainInputs;
 import io.cvmavs.operator.consensus.ConsensusGenesisCommand;
-import io.cvmavs.operator.consensus.RegistryBlsKeys;
-import io.cvmavs.stake.aggregate.StakeAggregator;
-import io.cvmavs.stake.chain.RpcStakeReader;
 import io.cvmavs.stake.config.StakeConfig;
 import io.cvmavs.stake.config.StakeConfigLoader;
 import java.math.BigInteger;
@@ -149,58 +139,50 @@ final class DevnetConsensus implements AutoCloseable {
     GenesisState genesis = g.app();
     List<CvmChainNet.Validator> validators = new ArrayList<>();
     List<AutoCloseable> resources = new ArrayList<>();
+    Deployments deployments = Deployments.read(deploymentFile);
+    URI ethereum = URI.create(anvil.rpcUrl());
+    ChainInputs shared = null;
     for (Member m : members) {
       CvmEngine engine = new TaskComputerEngine(m.cvm());
       // Each validator reads the stake aggregator's set of every new epoch itself (its own RPC
-      // batch client; the registry's BLS keys): the proposer proposes it, the others compare.
-      BatchRpc batch = new BatchRpc(cfg.ethRpcUrl().toString(), cfg.maxCallsPerRequest());
-      resources.add(batch);
-      ValidatorSource source =
-          new StakeAggregatorSource(
-              new StakeAggregator(new RpcStakeReader(batch, cfg), cfg),
-              new RegistryBlsKeys(
-                  new RegistryReader(
-                      ChainAccess.read(cfg.ethRpcUrl(), Optional.empty()),
-                      cfg.contract(StakeConfig.REGISTRY))));
+      // batch client; the registry's BLS keys), as `consensus serve` does: the proposer proposes
+      // it, the others compare.
+      ChainInputs inputs =
+          ChainInputs.open(
+              cfg, ethereum, deployments.values(), ChainInputs.deploymentBlock(deployments));
+      resources.add(inputs);
+      shared = shared == null ? inputs : shared;
       validators.add(
           new CvmChainNet.Validator(
               m.name(),
               m.consensusKey(),
               m.bls(),
               m.faulty() ? new FaultyEngine(engine) : engine,
-              Optional.of(source)));
+              Optional.of(inputs.validators())));
     }
     // Validators report Ethereum final 2 CVM spans behind the head. A proposer proposes a CVM block
     // only once its node's CVM has built it (CvmEngine.ready), so heights never wait for Flink; the
     // nodes share Flink job results (JobResults), so the other validators have it too by then.
-    // Every validator credits CBridge deposits final at the agreed height: the proposer proposes
-    // them, the others compare with their reading of the logs (one reader shared in this JVM).
-    Deployments deployments = Deployments.read(deploymentFile);
-    CBridgeDepositSource deposits =
-        new CBridgeDepositSource(
-            new BridgeReader(
-                ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()),
-                deployments.address("CBridge")),
-            deploymentBlock(deployments));
-    CvmChainNet chain =
-        CvmChainNet.start(
-            new CvmChainNet.Settings(
-                    CHAIN_ID,
-                    genesis,
-                    validators,
-                    () -> Math.max(0, anvil.blockNumber() - 2 * span),
-                    dir.resolve("data"),
-                    Duration.ofSeconds(1),
-                    Duration.ofSeconds(30))
-                .withDeposits(deposits)
-                // ... and imports CvmManuscriptRegistry's changes final at that height (issue 14):
-                // the devnet's manuscript is in genesis and registered, so it is imported in place.
-                .withManuscripts(
-                    new RegistryManuscriptSource(
-                        new ManuscriptRegistryReader(
-                            ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()),
-                            deployments.address("CvmManuscriptRegistry")),
-                        deploymentBlock(deployments))));
+    // Every validator credits CBridge deposits final at the agreed height and imports
+    // CvmManuscriptRegistry's changes final there (issue 14; the devnet's manuscript is in genesis
+    // and registered, so it is imported in place): the proposer proposes them, the others compare
+    // with their reading of the logs (the first validator's readers, shared in this JVM).
+    CvmChainNet.Settings chainSettings =
+        new CvmChainNet.Settings(
+            CHAIN_ID,
+            genesis,
+            validators,
+            () -> Math.max(0, anvil.blockNumber() - 2 * span),
+            dir.resolve("data"),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30));
+    if (shared.deposits().isPresent()) {
+      chainSettings = chainSettings.withDeposits(shared.deposits().get());
+    }
+    if (shared.manuscripts().isPresent()) {
+      chainSettings = chainSettings.withManuscripts(shared.manuscripts().get());
+    }
+    CvmChainNet chain = CvmChainNet.start(chainSettings);
     DevnetConsensus c = new DevnetConsensus(chain, members, step, dir.resolve("chain.log"));
     c.resources.addAll(resources);
     c.genesisSet = genesis.validators();
@@ -322,8 +304,7 @@ final class DevnetConsensus implements AutoCloseable {
 
   /** The first block that can hold the deployment's logs (the deploy script records it). */
   static long deploymentBlock(Deployments d) {
-    String b = d.values().get("deploymentBlock");
-    return b == null ? 0 : Long.parseLong(b);
+    return ChainInputs.deploymentBlock(d);
   }
 
   /** The genesis BLS set (the bridge's first committed set). */

@@ -71,7 +71,7 @@ class CvmAvsCommandTest {
   void aGroupRunWithoutItsCommandIsAUsageErrorNamingThem() {
     Map<String, String> expected =
         Map.of(
-            "consensus", "Missing command: genesis.",
+            "consensus", "Missing command: genesis or serve.",
             "stake", "Missing command: validator-set.",
             "light", "Missing command: verify or sync.",
             "storage", "Missing command: recover, audit or import-arweave-key.",
@@ -188,6 +188,7 @@ class CvmAvsCommandTest {
           "cvm-avs storage import-arweave-key",
           "cvm-avs consensus",
           "cvm-avs consensus genesis",
+          "cvm-avs consensus serve",
           "cvm-avs relayer",
           "cvm-avs relayer run",
           "cvm-avs relayer status",
