@@ -49,7 +49,12 @@ import java.util.TreeMap;
  * records, every root recomputed), and each one checked against the hash the app committed for it
  * ({@code abci_query /cvm/block/<cvmHeight>}); a transaction the app refused (no committed block
  * with its hash at that position) is skipped. A CometBFT block is final once committed (no forks),
- * so every block at or below the app's committed height counts.
+ * so every block at or below the app's committed height counts. With a {@link Trust} (anchor.yaml
+ * {@code cvm_trusted_height} / {@code cvm_trusted_hash}, required by {@code cvm-avs anchor}) no
+ * answer of the node is taken on its word: headers are verified by the light client, transactions
+ * against {@code data_hash}, and the CVM blocks the app accepted against the app hash's {@code
+ * cvmBlocksRoot} / {@code cvmBlockCount} leaves (docs/STORAGE.md, "Light-client-checked reading");
+ * the node's {@code /cvm/block} answers are then only hints.
  *
  * <p>Lives in the operator module because storage-adapters may not depend on consensus-light
  * (enforcer rule). A fresh source scans from CometBFT height 1 (the index is held in memory: stream
