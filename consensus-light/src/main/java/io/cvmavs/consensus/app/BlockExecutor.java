@@ -280,6 +280,7 @@ final class BlockExecutor {
     w.height = height;
     w.lastCheckpoint = checkpoint;
     w.appHash = w.computeAppHash();
+    StateRootHistory.record(w, r.records);
     return r;
   }
 

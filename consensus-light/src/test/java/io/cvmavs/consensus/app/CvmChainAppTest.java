@@ -82,6 +82,17 @@ class CvmChainAppTest {
       JsonNode root = TestChain.query(app, "/state/root");
       assertThat(root.get("app_hash").asText())
           .isEqualTo("0x" + java.util.HexFormat.of().formatHex(outcomes.get(5).appHash()));
+      // every past height's leaves (/state/root/<h>) give that height's app hash
+      for (int h = 1; h <= 6; h++) {
+        JsonNode past = TestChain.query(app, "/state/root/" + h);
+        assertThat(past.get("height").asLong()).isEqualTo(h);
+        assertThat(past.get("app_hash").asText())
+            .isEqualTo("0x" + java.util.HexFormat.of().formatHex(outcomes.get(h - 1).appHash()));
+      }
+      assertThat(TestChain.query(app, "/state/root/6").get("components"))
+          .isEqualTo(root.get("components"));
+      assertThat(app.query(RequestQuery.newBuilder().setPath("/state/root/7").build()).getLog())
+          .contains("no app-hash leaves stored for height 7");
       assertThat(TestChain.query(app, "/validators/bls").get("validators")).hasSize(4);
       assertThat(app.query(RequestQuery.newBuilder().setPath("/nope").build()).getLog())
           .contains("unknown query path '/nope'");

@@ -51,7 +51,35 @@ public record AnchorConfig(
     ReplicationPolicy replication,
     List<Backend> backends,
     Optional<URI> cvmRpcUrl,
-    Optional<Path> manuscriptFile) {
+    Optional<Path> manuscriptFile,
+    Optional<CvmTrust> cvmTrust) {
+
+  /**
+   * The light client's root of trust for reading the CVM chain ({@code cvm_trusted_height}, {@code
+   * cvm_trusted_hash}) and its options as typed ({@code cvm_trusting_period}, Go duration, default
+   * {@link #DEFAULT_TRUSTING_PERIOD}; {@code cvm_max_clock_drift}, default 10s; {@code
+   * cvm_trust_level}, N/D, default 1/3 — parsed by the light client, which names a bad value);
+   * {@code at} is {@code file:line:column: } of the height.
+   */
+  public record CvmTrust(
+      long height,
+      byte[] headerHash,
+      String trustingPeriod,
+      Optional<String> maxClockDrift,
+      Optional<String> trustLevel,
+      String at) {
+    public CvmTrust {
+      headerHash = headerHash.clone();
+    }
+
+    @Override
+    public byte[] headerHash() {
+      return headerHash.clone();
+    }
+  }
+
+  /** The trusting period when anchor.yaml sets none: two weeks. */
+  public static final String DEFAULT_TRUSTING_PERIOD = "336h0m0s";
 
   /** One configured backend; {@code at} is {@code file:line:column: } of its entry. */
   public record Backend(String name, String type, Map<String, Object> settings, String at) {}
@@ -107,6 +135,21 @@ public record AnchorConfig(
 
     @JsonProperty("manuscript_file")
     String manuscriptFile;
+
+    @JsonProperty("cvm_trusted_height")
+    Long cvmTrustedHeight;
+
+    @JsonProperty("cvm_trusted_hash")
+    String cvmTrustedHash;
+
+    @JsonProperty("cvm_trusting_period")
+    String cvmTrustingPeriod;
+
+    @JsonProperty("cvm_max_clock_drift")
+    String cvmMaxClockDrift;
+
+    @JsonProperty("cvm_trust_level")
+    String cvmTrustLevel;
   }
 
   static final class RawBackend {
@@ -278,6 +321,7 @@ public record AnchorConfig(
               + "field 'cvm_rpc_url' needs 'manuscript_file': the CVM chain holds only the"
               + " manuscript's hash, and every group carries the file");
     }
+    Optional<CvmTrust> trust = cvmTrust(raw, parsed, cvmRpc.isPresent());
     return new AnchorConfig(
         file,
         rpc,
@@ -295,7 +339,80 @@ public record AnchorConfig(
         policy,
         List.copyOf(backends.values()),
         cvmRpc,
-        manuscriptFile);
+        manuscriptFile,
+        trust);
+  }
+
+  /**
+   * The CVM chain's root of trust: required with {@code cvm_rpc_url} (the anchoring trusts no node:
+   * docs/STORAGE.md), refused without it.
+   */
+  private static Optional<CvmTrust> cvmTrust(
+      Raw raw, StrictYaml.Parsed<Raw> parsed, boolean cvmRpc) {
+    boolean any =
+        raw.cvmTrustedHeight != null
+            || raw.cvmTrustedHash != null
+            || raw.cvmTrustingPeriod != null
+            || raw.cvmMaxClockDrift != null
+            || raw.cvmTrustLevel != null;
+    if (!cvmRpc) {
+      if (any) {
+        String field =
+            raw.cvmTrustedHeight != null
+                ? "cvm_trusted_height"
+                : raw.cvmTrustedHash != null
+                    ? "cvm_trusted_hash"
+                    : raw.cvmTrustingPeriod != null
+                        ? "cvm_trusting_period"
+                        : raw.cvmMaxClockDrift != null ? "cvm_max_clock_drift" : "cvm_trust_level";
+        throw new AnchorConfigException(
+            parsed.where(field)
+                + "field '"
+                + field
+                + "' applies only with 'cvm_rpc_url' (reading the CVM chain)");
+      }
+      return Optional.empty();
+    }
+    for (String f : List.of("cvm_trusted_height", "cvm_trusted_hash")) {
+      if ((f.equals("cvm_trusted_height") ? raw.cvmTrustedHeight : raw.cvmTrustedHash) == null) {
+        throw new AnchorConfigException(
+            parsed.where("cvm_rpc_url")
+                + "field 'cvm_rpc_url' needs '"
+                + f
+                + "': the light client checks every block it reads from a header the operator"
+                + " trusts (cvm_trusted_height and cvm_trusted_hash, e.g. from `cvm-avs light"
+                + " sync` or another node), so no RPC node is taken on its word");
+      }
+    }
+    if (raw.cvmTrustedHeight <= 0) {
+      throw new AnchorConfigException(
+          parsed.where("cvm_trusted_height")
+              + "field 'cvm_trusted_height' must be a CometBFT height of at least 1, got "
+              + raw.cvmTrustedHeight);
+    }
+    String h =
+        raw.cvmTrustedHash.startsWith("0x") ? raw.cvmTrustedHash.substring(2) : raw.cvmTrustedHash;
+    byte[] hash;
+    try {
+      hash = java.util.HexFormat.of().parseHex(h);
+    } catch (IllegalArgumentException e) {
+      hash = new byte[0];
+    }
+    if (hash.length != 32) {
+      throw new AnchorConfigException(
+          parsed.where("cvm_trusted_hash")
+              + "field 'cvm_trusted_hash' must be a 32-byte header hash (64 hex digits), got "
+              + quoted(raw.cvmTrustedHash));
+    }
+    return Optional.of(
+        new CvmTrust(
+            raw.cvmTrustedHeight,
+            hash,
+            raw.cvmTrustingPeriod == null ? DEFAULT_TRUSTING_PERIOD : raw.cvmTrustingPeriod,
+            Optional.ofNullable(raw.cvmMaxClockDrift),
+            Optional.ofNullable(raw.cvmTrustLevel),
+            parsed.where(
+                raw.cvmTrustingPeriod != null ? "cvm_trusting_period" : "cvm_trusted_height")));
   }
 
   private static Backend backend(RawBackend r, int i, StrictYaml.Parsed<Raw> parsed) {

@@ -74,6 +74,63 @@ class AnchorConfigTest {
             "field 'backends[1].endpoint': '127.0.0.1:4568' is not an http(s) URL");
   }
 
+  static final String HASH = "ab".repeat(32);
+
+  static String chain(String trust) {
+    return GOOD + "cvm_rpc_url: http://127.0.0.1:26657\nmanuscript_file: manuscript.yaml\n" + trust;
+  }
+
+  @Test
+  void theCvmChainIsReadFromATrustedHeader() throws Exception {
+    AnchorConfig c =
+        AnchorConfig.load(
+            write(chain("cvm_trusted_height: 7\ncvm_trusted_hash: \"0x" + HASH + "\"\n")));
+    AnchorConfig.CvmTrust t = c.cvmTrust().orElseThrow();
+    assertThat(t.height()).isEqualTo(7);
+    assertThat(java.util.HexFormat.of().formatHex(t.headerHash())).isEqualTo(HASH);
+    assertThat(t.trustingPeriod()).isEqualTo(AnchorConfig.DEFAULT_TRUSTING_PERIOD);
+    assertThat(t.maxClockDrift()).isEmpty();
+    assertThat(t.trustLevel()).isEmpty();
+    AnchorConfig d =
+        AnchorConfig.load(
+            write(
+                chain(
+                    "cvm_trusted_height: 7\ncvm_trusted_hash: "
+                        + HASH
+                        + "\ncvm_trusting_period: 48h\ncvm_trust_level: 1/2\n")));
+    assertThat(d.cvmTrust().orElseThrow().trustingPeriod()).isEqualTo("48h");
+    assertThat(d.cvmTrust().orElseThrow().trustLevel()).contains("1/2");
+    assertThat(AnchorConfig.load(write(GOOD)).cvmTrust()).isEmpty();
+  }
+
+  @Test
+  void aBadTrustedHeaderIsRefusedNamingTheField() throws Exception {
+    Path none = write(chain(""));
+    assertThatThrownBy(() -> AnchorConfig.load(none))
+        .hasMessageContaining("field 'cvm_rpc_url' needs 'cvm_trusted_height'");
+    Path noHash = write(chain("cvm_trusted_height: 7\n"));
+    assertThatThrownBy(() -> AnchorConfig.load(noHash))
+        .hasMessageContaining("field 'cvm_rpc_url' needs 'cvm_trusted_hash'");
+    Path zero = write(chain("cvm_trusted_height: 0\ncvm_trusted_hash: " + HASH + "\n"));
+    assertThatThrownBy(() -> AnchorConfig.load(zero))
+        .hasMessageContaining(":16:")
+        .hasMessageContaining(
+            "field 'cvm_trusted_height' must be a CometBFT height of at least 1, got 0");
+    Path negative = write(chain("cvm_trusted_height: -3\ncvm_trusted_hash: " + HASH + "\n"));
+    assertThatThrownBy(() -> AnchorConfig.load(negative)).hasMessageContaining("got -3");
+    Path shortHash = write(chain("cvm_trusted_height: 7\ncvm_trusted_hash: abcd\n"));
+    assertThatThrownBy(() -> AnchorConfig.load(shortHash))
+        .hasMessageContaining(
+            "field 'cvm_trusted_hash' must be a 32-byte header hash (64 hex digits), got 'abcd'");
+    Path notHex =
+        write(chain("cvm_trusted_height: 7\ncvm_trusted_hash: " + "zz".repeat(32) + "\n"));
+    assertThatThrownBy(() -> AnchorConfig.load(notHex))
+        .hasMessageContaining("field 'cvm_trusted_hash' must be a 32-byte header hash");
+    Path withoutChain = write(GOOD + "cvm_trusted_height: 7\n");
+    assertThatThrownBy(() -> AnchorConfig.load(withoutChain))
+        .hasMessageContaining("field 'cvm_trusted_height' applies only with 'cvm_rpc_url'");
+  }
+
   @Test
   void s3WithoutCredentialsIsRefusedNamingTheVariables() throws Exception {
     AnchorConfig c = AnchorConfig.load(write(GOOD));

@@ -234,7 +234,17 @@ public final class AppState {
    * formats 1 to 3, keeps its app hash), else 32.
    */
   public byte[] computeAppHash() {
-    List<byte[]> level = new ArrayList<>(componentLeaves());
+    return appHashOf(componentLeaves());
+  }
+
+  /**
+   * The app hash over {@code leaves} in {@link #COMPONENTS} order, as {@link #computeAppHash} forms
+   * it (zero-padded to 16 leaves while every leaf after the 16th is zero, else to 32): what a
+   * reader of {@code /state/root} recomputes to check the leaves against a header's {@code
+   * app_hash}.
+   */
+  public static byte[] appHashOf(List<byte[]> leaves) {
+    List<byte[]> level = new ArrayList<>(leaves);
     byte[] zero = new byte[32];
     while (level.size() > 16 && java.util.Arrays.equals(level.get(level.size() - 1), zero)) {
       level.remove(level.size() - 1);

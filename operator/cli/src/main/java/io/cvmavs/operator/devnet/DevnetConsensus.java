@@ -313,6 +313,14 @@ final class DevnetConsensus implements AutoCloseable {
   }
 
   /** The chain's CometBFT-shaped RPC (what the relayer reads). */
+  /**
+   * The hash of the chain's first header, from the devnet's own driver (not over RPC): the root of
+   * trust the anchoring's light client starts from.
+   */
+  byte[] firstHeaderHash() {
+    return io.cvmavs.consensus.light.HeaderHash.of(chain.driver().block(1).orElseThrow().header());
+  }
+
   java.net.URI rpc() {
     return chain.rpc();
   }

@@ -610,7 +610,14 @@ final class DevnetRun implements AutoCloseable {
     CometRpcClient rpc = new CometRpcClient(consensus.rpc(), Duration.ofSeconds(15));
     running.add(rpc);
     CvmChainBlocks chain =
-        new CvmChainBlocks(CvmChainBlocks.Node.rpc(rpc), Files.readAllBytes(manuscriptFile));
+        new CvmChainBlocks(
+            CvmChainBlocks.Node.rpc(rpc),
+            Files.readAllBytes(manuscriptFile),
+            new CvmChainBlocks.Trust(
+                1,
+                consensus.firstHeaderHash(),
+                io.cvmavs.consensus.light.LightVerifier.Options.of(Duration.ofDays(14))),
+            java.time.Clock.systemUTC());
     long deadline = System.nanoTime() + CHAIN_BLOCKS_WAIT.toNanos();
     long finalised = finalisedOrMinus1(chain);
     while (finalised < last && System.nanoTime() < deadline) {
@@ -632,9 +639,12 @@ final class DevnetRun implements AutoCloseable {
       blocks.add(b);
     }
     step(
-        "anchoring reads the CVM chain's finalised CVM blocks 0..%d over its RPC (each checked"
-            + " against the chain's committed hash; the same hashes the AVS tasks attested)%s",
+        "anchoring reads the CVM chain's finalised CVM blocks 0..%d over its RPC, checked by the"
+            + " light client from the first header (%d CometBFT blocks: headers, data hashes, %d"
+            + " app-hash leaf sets; the same hashes the AVS tasks attested)%s",
         upTo,
+        chain.blocksRead(),
+        chain.statesChecked(),
         upTo < last
             ? String.format("; the chain had not finalised %d..%d yet", upTo + 1, last)
             : "");

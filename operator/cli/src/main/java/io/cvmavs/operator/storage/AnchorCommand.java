@@ -3,6 +3,7 @@ package io.cvmavs.operator.storage;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
 import io.cvmavs.common.retry.Backoff;
+import io.cvmavs.consensus.light.LightVerifier;
 import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.cvm.block.CvmBlockStore;
 import io.cvmavs.operator.command.CliCommand;
@@ -156,6 +157,35 @@ public final class AnchorCommand extends CliCommand {
   }
 
   /**
+   * The light client's root of trust and options of {@code anchor.yaml} ({@code cvm_trusted_*},
+   * docs/STORAGE.md); the config loader requires them with {@code cvm_rpc_url}.
+   *
+   * @throws AnchorConfigException naming the field whose value the light client refuses
+   */
+  static CvmChainBlocks.Trust trust(AnchorConfig c) {
+    AnchorConfig.CvmTrust t =
+        c.cvmTrust()
+            .orElseThrow(
+                () ->
+                    new AnchorConfigException(
+                        c.file() + ": cvm_rpc_url needs cvm_trusted_height and cvm_trusted_hash"));
+    try {
+      return new CvmChainBlocks.Trust(
+          t.height(),
+          t.headerHash(),
+          LightVerifier.Options.parse(
+              t.trustingPeriod(), t.maxClockDrift().orElse(null), t.trustLevel().orElse(null)));
+    } catch (IllegalArgumentException e) {
+      throw new AnchorConfigException(
+          t.at()
+              + "the light-client options (cvm_trusting_period, cvm_max_clock_drift,"
+              + " cvm_trust_level): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
    * Where blocks come from: the CVM chain's finalised blocks over its node's RPC when {@code
    * cvm_rpc_url} is set, else the block store ({@code block_store}).
    */
@@ -166,7 +196,15 @@ public final class AnchorCommand extends CliCommand {
       if (c.cvmRpcUrl().isPresent()) {
         byte[] manuscript = java.nio.file.Files.readAllBytes(c.manuscriptFile().orElseThrow());
         CometRpcClient rpc = new CometRpcClient(c.cvmRpcUrl().get(), Duration.ofSeconds(10));
-        CvmChainBlocks blocks = new CvmChainBlocks(CvmChainBlocks.Node.rpc(rpc), manuscript);
+        CvmChainBlocks blocks;
+        try {
+          blocks =
+              new CvmChainBlocks(
+                  CvmChainBlocks.Node.rpc(rpc), manuscript, trust(c), Clock.systemUTC());
+        } catch (RuntimeException e) {
+          rpc.close();
+          throw e;
+        }
         if (c.manuscript().isPresent()
             && !java.util.Arrays.equals(c.manuscript().get(), blocks.stream())) {
           rpc.close();
@@ -182,7 +220,11 @@ public final class AnchorCommand extends CliCommand {
         return new Source(
             blocks.stream(),
             blocks,
-            "the CVM chain's finalised blocks at " + c.cvmRpcUrl().get(),
+            "the CVM chain's finalised blocks at "
+                + c.cvmRpcUrl().get()
+                + " (checked by the light client from trusted header "
+                + c.cvmTrust().orElseThrow().height()
+                + ")",
             rpc);
       }
       CvmBlockStore store = CvmBlockStore.open(c.blockStore());

@@ -87,7 +87,9 @@ public final class StorageRecoverCommand extends CliCommand {
           CvmChainBlocks chain =
               new CvmChainBlocks(
                   CvmChainBlocks.Node.rpc(rpc),
-                  Files.readAllBytes(c.manuscriptFile().orElseThrow()));
+                  Files.readAllBytes(c.manuscriptFile().orElseThrow()),
+                  AnchorCommand.trust(c),
+                  java.time.Clock.systemUTC());
           long checked = chain.verify(store);
           out.printf(
               "[recover] %d block(s) match the CVM chain's committed hashes (%s)%n",

@@ -219,4 +219,36 @@ class CvmChainBlocksTest {
         .hasMessageContaining("CometBFT block 1: its CVM block cannot be rebuilt")
         .hasMessageContaining("datasets[0] 'transfers'");
   }
+
+  @Test
+  void badLightClientOptionsInAnchorYamlAreRefusedNamingTheFields(@TempDir Path dir)
+      throws Exception {
+    String yaml =
+        """
+        eth_rpc_url: http://127.0.0.1:8545
+        anchor_registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+        block_store: blocks
+        data_dir: anchor
+        backends:
+          - {name: local, type: local, dir: groups}
+        cvm_rpc_url: http://127.0.0.1:26657
+        manuscript_file: manuscript.yaml
+        cvm_trusted_height: 3
+        cvm_trusted_hash: "%s"
+        """
+            .formatted("cd".repeat(32));
+    java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("good.yaml"), yaml);
+    CvmChainBlocks.Trust t = AnchorCommand.trust(io.cvmavs.storage.anchor.AnchorConfig.load(good));
+    assertThat(t.height()).isEqualTo(3);
+    assertThat(t.options().trustingPeriod()).isEqualTo(java.time.Duration.ofDays(14));
+    assertThat(t.options().maxClockDrift()).isEqualTo(java.time.Duration.ofSeconds(10));
+    java.nio.file.Path bad =
+        java.nio.file.Files.writeString(
+            dir.resolve("bad.yaml"), yaml + "cvm_trusting_period: two weeks\n");
+    io.cvmavs.storage.anchor.AnchorConfig c = io.cvmavs.storage.anchor.AnchorConfig.load(bad);
+    assertThatThrownBy(() -> AnchorCommand.trust(c))
+        .isInstanceOf(io.cvmavs.storage.anchor.AnchorConfigException.class)
+        .hasMessageContaining("bad.yaml:")
+        .hasMessageContaining("cvm_trusting_period");
+  }
 }
