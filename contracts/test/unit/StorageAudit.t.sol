@@ -317,4 +317,21 @@ contract StorageAuditTest is CvmFixture {
         vm.expectRevert(StorageAudit.InvalidConfig.selector);
         new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 101, SLASH_WAD);
     }
+
+    /// @dev The vector the Java `StorageAuditClientTest` checks too: chain 31337, the audit at anvil's first
+    ///      deployment address, holder = anvil account 1, groupHash/seed/auditRoot = 0x11…/0x22…/0x33…, failed.
+    function test_DigestVector_SharedWithJava() public {
+        vm.chainId(31_337);
+        address at = 0x5FbDB2315678afecb367f032d93F642f64180aa3;
+        vm.etch(at, address(audit).code);
+        bytes32 got = StorageAudit(at)
+            .outcomeDigest(
+                bytes32(uint256(0x1111111111111111111111111111111111111111111111111111111111111111)),
+                0x70997970C51812dc3A010C7d01b50e0d17dc79C8,
+                bytes32(uint256(0x2222222222222222222222222222222222222222222222222222222222222222)),
+                bytes32(uint256(0x3333333333333333333333333333333333333333333333333333333333333333)),
+                false
+            );
+        assertEq(got, 0x4cb652eb6db2d4bcd13c8cf07e5283ff539ccc7c013960e4c6e6e163612ac267);
+    }
 }
