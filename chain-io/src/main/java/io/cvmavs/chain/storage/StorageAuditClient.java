@@ -1,5 +1,6 @@
 package io.cvmavs.chain.storage;
 
+import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.abi.Bytes32;
 import io.cvmavs.chain.avs.NonSignerStakesAndSignature;
@@ -46,6 +47,37 @@ public final class StorageAuditClient {
   static final String CHALLENGE = "challenge(bytes32,address,uint32,uint32)";
   static final String RESPOND = "respond(bytes32,bytes,bytes32[])";
   static final String EXPIRE = "expire(bytes32,address)";
+
+  /** The custom errors a StorageAudit transaction can revert with (its own, the quorum check's). */
+  static final List<String> ERRORS =
+      List.of(
+          "UnknownGroup(bytes32)",
+          "AlreadyAssigned(bytes32)",
+          "BadGroup()",
+          "BadHolders()",
+          "NotOperator(address)",
+          "DuplicateHolder(address)",
+          "NotHolderOf(bytes32,address)",
+          "IndexOutOfRange(uint32,uint256)",
+          "DisputeOpen(bytes32,address)",
+          "NoDispute(bytes32,address)",
+          "NotHolder(address)",
+          "DeadlinePassed(uint64)",
+          "DeadlineNotReached(uint64)",
+          "WrongChunkLength(uint256,uint256)",
+          "WrongChunk(uint32)",
+          "SeedUnavailable(uint32)",
+          "OutcomeRecorded(bytes32,address,bytes32)",
+          "AlreadySlashed(bytes32,address,bytes32)",
+          "OwnableUnauthorizedAccount(address)",
+          "InputLengthMismatch()",
+          "TooManyNonSigners(uint256)",
+          "NonSignersNotSorted(uint256)",
+          "NonSignerNotRegistered(bytes32)",
+          "QuorumApkMismatch(uint8)",
+          "QuorumThresholdNotMet(uint8,uint96,uint96)",
+          "InvalidSignature()",
+          "NotAllowedToSlash(address)");
 
   /** The result of one (group, holder, round) as the contract records it. */
   public enum Result {
@@ -213,8 +245,7 @@ public final class StorageAuditClient {
                 new DynamicArray<>(
                     Address.class,
                     holders.stream().map(h -> new Address(checkAddress("holder", h))).toList())));
-    return tx.send(
-        address, data, "StorageAudit.assign(" + Bytes32.hex(groupHash) + ", " + holders + ")");
+    return send(tx, data, "StorageAudit.assign(" + Bytes32.hex(groupHash) + ", " + holders + ")");
   }
 
   /** Anyone: records an outcome attested by the AVS's BLS quorum (a failed one slashes). */
@@ -230,8 +261,8 @@ public final class StorageAuditClient {
                     new Uint32(o.seedBlock()),
                     new Bool(o.passed())),
                 TaskManagerAbi.nonSignerStruct(sig)));
-    return tx.send(
-        address,
+    return send(
+        tx,
         data,
         "StorageAudit.submitOutcome("
             + Bytes32.hex(o.groupHash())
@@ -253,7 +284,7 @@ public final class StorageAuditClient {
                 new Address(checkAddress("holder", holder)),
                 new Uint32(seedBlock),
                 new Uint32(index)));
-    return tx.send(address, data, "StorageAudit.challenge(" + holder + ", chunk " + index + ")");
+    return send(tx, data, "StorageAudit.challenge(" + holder + ", chunk " + index + ")");
   }
 
   /** The holder ({@code tx}'s account): answers its open dispute. */
@@ -268,7 +299,7 @@ public final class StorageAuditClient {
                 new DynamicArray<>(
                     org.web3j.abi.datatypes.generated.Bytes32.class,
                     siblings.stream().map(s -> b32("sibling", s)).toList())));
-    return tx.send(address, data, "StorageAudit.respond(" + Bytes32.hex(groupHash) + ")");
+    return send(tx, data, "StorageAudit.respond(" + Bytes32.hex(groupHash) + ")");
   }
 
   /** Anyone, after the deadline: fails the round and slashes the holder. */
@@ -277,7 +308,34 @@ public final class StorageAuditClient {
         Abi.call(
             EXPIRE,
             List.of(b32("groupHash", groupHash), new Address(checkAddress("holder", holder))));
-    return tx.send(address, data, "StorageAudit.expire(" + holder + ")");
+    return send(tx, data, "StorageAudit.expire(" + holder + ")");
+  }
+
+  /** Sends, naming StorageAudit's custom error in a refusal's message. */
+  private TransactionReceipt send(Transactor tx, String data, String what) {
+    try {
+      return tx.send(address, data, what);
+    } catch (ChainException.Reverted e) {
+      String name = errorName(e.getMessage());
+      if (name == null) {
+        throw e;
+      }
+      throw new ChainException.Reverted(e.getMessage() + " [" + name + "]", e.mined());
+    }
+  }
+
+  /** The name of the first known custom error whose selector the text holds, else null. */
+  static String errorName(String text) {
+    if (text == null) {
+      return null;
+    }
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (String e : ERRORS) {
+      if (lower.contains(Abi.selector(e).toLowerCase(Locale.ROOT))) {
+        return e.substring(0, e.indexOf('('));
+      }
+    }
+    return null;
   }
 
   private static org.web3j.abi.datatypes.generated.Bytes32 b32(String what, byte[] v) {

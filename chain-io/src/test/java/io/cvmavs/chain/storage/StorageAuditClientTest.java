@@ -69,4 +69,15 @@ class StorageAuditClientTest {
             () -> new StorageAuditClient.Outcome(new byte[31], "0x" + "0".repeat(40), 1, true))
         .hasMessageContaining("groupHash");
   }
+
+  @Test
+  void refusalsNameTheContractsCustomError() {
+    assertThat(
+            StorageAuditClient.errorName(
+                "would revert: execution reverted: custom error 0xbd5145db: 00000000"))
+        .isEqualTo("DeadlineNotReached");
+    assertThat(StorageAuditClient.errorName("custom error 0x37e6504a: 6d93"))
+        .isEqualTo("AlreadySlashed");
+    assertThat(StorageAuditClient.errorName("custom error 0xdeadbeef")).isNull();
+  }
 }
