@@ -10,6 +10,7 @@ import {IRewardsCoordinator} from "../src/interfaces/core/IRewardsCoordinator.so
 import {IStrategy} from "../src/interfaces/core/IStrategy.sol";
 import {IStrategyManager} from "../src/interfaces/core/IStrategyManager.sol";
 import {AnchorRegistry} from "../src/storage/AnchorRegistry.sol";
+import {StorageAudit} from "../src/storage/StorageAudit.sol";
 import {BridgeDeployer} from "./BridgeDeployer.sol";
 import {CvmDeployer} from "./CvmDeployer.sol";
 import {Script, console} from "forge-std/Script.sol";
@@ -51,6 +52,7 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         // ---- storage anchors (issue 18) ----
         anchorRegistry = new AnchorRegistry(cfg.owner, vm.envOr("AVS_ANCHOR_SUBMITTER", deployer));
         // ---- end storage anchors ----
+        _deployStorageAudit(d, deployer); // storage audits (issue 18 item 5)
         // ---- manuscript registry (issue 14) ----
         manuscriptRegistry = d.manuscriptRegistry; // deployed with the task manager, which checks it in createTask
         // ---- end manuscript registry ----
@@ -68,6 +70,38 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         vm.serializeAddress(k, "anchorSubmitter", anchorRegistry.submitter());
     }
     // ---- end storage anchors ----
+
+    // ---- storage audits (issue 18 item 5): StorageAudit, owned by the anchor submitter (who assigns holders), put
+    //      on the slasher router's allow-list when the broadcaster owns the router (otherwise the owner must call
+    //      `CvmSlasher.setAllowed(StorageAudit, true)`; the script says so). Env: STORAGE_AUDIT_RESPONSE_WINDOW_SECONDS
+    //      (3600), STORAGE_AUDIT_THRESHOLD_PERCENT (66), STORAGE_AUDIT_SLASH_WAD (0.1e18) ----
+    StorageAudit public storageAudit;
+    bool internal _storageAuditMaySlash;
+
+    function _deployStorageAudit(Deployment memory d, address deployer) internal {
+        storageAudit = new StorageAudit(
+            vm.envOr("AVS_ANCHOR_SUBMITTER", deployer),
+            uint64(vm.envOr("STORAGE_AUDIT_RESPONSE_WINDOW_SECONDS", uint256(3600))),
+            d.registry,
+            d.slasher,
+            d.quorumNumber,
+            uint32(vm.envOr("STORAGE_AUDIT_THRESHOLD_PERCENT", uint256(66))),
+            vm.envOr("STORAGE_AUDIT_SLASH_WAD", uint256(0.1e18))
+        );
+        if (d.slasher.owner() == deployer) {
+            d.slasher.setAllowed(address(storageAudit), true);
+            _storageAuditMaySlash = true;
+        }
+    }
+
+    function _writeStorageAudit(string memory k) internal {
+        vm.serializeAddress(k, "StorageAudit", address(storageAudit));
+        vm.serializeBool(k, "storageAuditMaySlash", _storageAuditMaySlash);
+        if (!_storageAuditMaySlash) {
+            console.log("Deploy: the AVS owner must call CvmSlasher.setAllowed(StorageAudit, true)");
+        }
+    }
+    // ---- end storage audits ----
 
     // ---- manuscript registry (issue 14): the manuscripts tasks may name; the owner (AVS_OWNER) registers and
     //      allow-lists further registrars ----
@@ -224,6 +258,7 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         vm.serializeAddress(k, "CvmSlasher", address(d.slasher));
         vm.serializeAddress(k, "CvmVerifier", address(d.verifier));
         _writeAnchors(k);
+        _writeStorageAudit(k); // storage audits (issue 18 item 5)
         vm.serializeAddress(k, "CvmManuscriptRegistry", address(manuscriptRegistry)); // issue 14
         vm.serializeUint(k, "quorumNumber", d.quorumNumber);
         vm.serializeUint(k, "operatorSetId", d.quorumNumber);

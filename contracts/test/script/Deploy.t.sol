@@ -8,6 +8,7 @@ import {CvmTaskManager} from "../../src/avs/CvmTaskManager.sol";
 import {IAllocationManager} from "../../src/interfaces/core/IAllocationManager.sol";
 import {OperatorSet} from "../../src/libraries/OperatorSetLib.sol";
 import {AnchorRegistry} from "../../src/storage/AnchorRegistry.sol";
+import {StorageAudit} from "../../src/storage/StorageAudit.sol";
 import {stdJson} from "forge-std/StdJson.sol";
 import {Test} from "forge-std/Test.sol";
 
@@ -137,5 +138,19 @@ contract Deploy_Run is Test {
         assertEq(json.readAddress(".anchorSubmitter"), address(0x5B));
         assertEq(registry.owner(), json.readAddress(".owner"));
         vm.setEnv("AVS_ANCHOR_SUBMITTER", "");
+    }
+
+    // ---- storage audits (issue 18 item 5) ----
+    function test_DeploysStorageAuditAllowedOnTheSlasher() public {
+        (Deploy script,) = _run();
+        CvmDeployer.Deployment memory d = script.lastDeployment();
+        StorageAudit audit = script.storageAudit();
+        assertGt(address(audit).code.length, 0);
+        assertEq(address(audit.registry()), address(d.registry));
+        assertEq(address(audit.slasher()), address(d.slasher));
+        assertEq(audit.owner(), script.anchorRegistry().submitter());
+        assertEq(audit.thresholdPercentage(), 66);
+        assertEq(audit.slashWad(), 0.1e18);
+        assertTrue(d.slasher.isAllowed(address(audit)));
     }
 }

@@ -1,22 +1,38 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {ICvmSlasherErrors} from "../../src/interfaces/avs/ICvmSlasher.sol";
+import {ICvmTaskManagerTypes} from "../../src/interfaces/avs/ICvmTaskManager.sol";
+import {BN254} from "../../src/libraries/BN254.sol";
+import {QuorumSignatures} from "../../src/libraries/QuorumSignatures.sol";
 import {StorageAudit} from "../../src/storage/StorageAudit.sol";
-import {Test} from "forge-std/Test.sol";
+import {BlsTestKeys} from "../utils/BlsTestKeys.sol";
+import {CvmFixture} from "../utils/CvmFixture.sol";
+import {G2Math} from "../utils/G2Math.sol";
 
-/// @dev A 3-chunk file (8192 + 8192 + 100 bytes); the audit tree is built here from the tree's definition
-///      (leaf = keccak256(0x00 ‖ chunk), node = keccak256(0x01 ‖ l ‖ r), root = node(node(l0, l1), l2)).
-contract StorageAudit_Dispute is Test {
+/// @dev The real AVS (CvmFixture: registry, slasher router, EigenLayer stand-ins) with three registered operators of
+///      equal stake; the group is a 3-chunk file (8192 + 8192 + 100 bytes) kept by operators 0 and 1. The audit tree
+///      is built here from the tree's definition (leaf = keccak256(0x00 ‖ chunk), node = keccak256(0x01 ‖ l ‖ r),
+///      root = node(node(l0, l1), l2)).
+contract StorageAuditTest is CvmFixture {
+    using BN254 for BN254.G1Point;
+
     StorageAudit internal audit;
-    address internal holder = address(0xB0B);
     bytes32 internal constant GROUP = keccak256("group");
     bytes[3] internal chunks;
     bytes32[3] internal leaves;
     bytes32 internal root;
     uint64 internal constant SIZE = 8192 * 2 + 100;
+    uint256 internal constant SLASH_WAD = 0.1e18;
+    address internal holder;
+    address internal holder2;
+    uint32 internal seedBlock;
 
-    function setUp() public {
-        audit = new StorageAudit(address(this), 1 hours);
+    function setUp() public override {
+        super.setUp();
+        _addOperators(3);
+        audit = new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, SLASH_WAD);
+        d.slasher.setAllowed(address(audit), true);
         for (uint256 i = 0; i < 3; i++) {
             uint256 len = i < 2 ? 8192 : 100;
             bytes memory c = new bytes(len);
@@ -31,7 +47,14 @@ contract StorageAudit_Dispute is Test {
         }
         bytes32 left = keccak256(abi.encodePacked(bytes1(0x01), leaves[0], leaves[1]));
         root = keccak256(abi.encodePacked(bytes1(0x01), left, leaves[2]));
-        audit.assign(GROUP, root, SIZE, holder);
+        holder = ops[0].addr;
+        holder2 = ops[1].addr;
+        address[] memory hs = new address[](2);
+        hs[0] = holder;
+        hs[1] = holder2;
+        audit.assign(GROUP, root, SIZE, hs);
+        vm.roll(block.number + 1);
+        seedBlock = uint32(block.number - 1);
     }
 
     function _path(uint32 index) internal view returns (bytes32[] memory s) {
@@ -45,22 +68,57 @@ contract StorageAudit_Dispute is Test {
         }
     }
 
+    function _stake(address op) internal view returns (uint96) {
+        return d.registry.getCurrentStake(d.registry.getOperatorId(op), 0);
+    }
+
+    // ------------------------------------------------------------ assignment
+
+    function test_Assign_RecordsHoldersAndRefusesBadOnes() public {
+        address[] memory got = audit.holdersOf(GROUP);
+        assertEq(got.length, 2);
+        assertTrue(audit.isHolder(GROUP, holder) && audit.isHolder(GROUP, holder2));
+        assertFalse(audit.isHolder(GROUP, ops[2].addr));
+        (,,, uint8 count) = audit.groups(GROUP);
+        assertEq(count, 2);
+
+        address[] memory hs = new address[](1);
+        hs[0] = holder;
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.AlreadyAssigned.selector, GROUP));
+        audit.assign(GROUP, root, SIZE, hs);
+        vm.prank(holder);
+        vm.expectRevert();
+        audit.assign(keccak256("other"), root, SIZE, hs);
+        hs[0] = makeAddr("not an operator");
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.NotOperator.selector, hs[0]));
+        audit.assign(keccak256("other"), root, SIZE, hs);
+        address[] memory dup = new address[](2);
+        dup[0] = holder;
+        dup[1] = holder;
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.DuplicateHolder.selector, holder));
+        audit.assign(keccak256("other"), root, SIZE, dup);
+        vm.expectRevert(StorageAudit.BadHolders.selector);
+        audit.assign(keccak256("other"), root, SIZE, new address[](0));
+    }
+
+    // ------------------------------------------------------------ disputes
+
     function test_HolderAnswersEveryChunk() public {
         for (uint32 i = 0; i < 3; i++) {
-            audit.challenge(GROUP, i);
+            audit.challenge(GROUP, holder, seedBlock, i);
             bytes memory c = chunks[i];
             bytes32[] memory p = _path(i);
             vm.prank(holder);
             uint256 before = gasleft();
             audit.respond(GROUP, c, p);
             emit log_named_uint("respond gas (call, without the 21k base and calldata)", before - gasleft());
-            (address challenger,,) = audit.disputes(GROUP);
-            assertEq(challenger, address(0));
+            (address challenger_,,,) = audit.disputes(GROUP, holder);
+            assertEq(challenger_, address(0));
         }
     }
 
-    function test_WrongChunkReverts_ThenMissedDeadlineFails() public {
-        audit.challenge(GROUP, 1);
+    function test_WrongChunkReverts_ThenMissedDeadlineFailsAndSlashesOnce() public {
+        audit.challenge(GROUP, holder, seedBlock, 1);
         bytes memory bad = chunks[1];
         bad[10] = bad[10] ^ 0x01;
         vm.prank(holder);
@@ -72,28 +130,208 @@ contract StorageAudit_Dispute is Test {
         audit.respond(GROUP, chunks[2], _path(1));
 
         vm.expectRevert();
-        audit.expire(GROUP);
+        audit.expire(GROUP, holder);
         vm.warp(block.timestamp + 1 hours + 1);
         vm.prank(holder);
         vm.expectRevert();
         audit.respond(GROUP, chunks[1], _path(1));
+
+        uint96 before = _stake(holder);
+        uint96 other = _stake(holder2);
+        bytes32 round = blockhash(seedBlock);
         vm.expectEmit(true, true, false, true);
         emit StorageAudit.AuditFailed(GROUP, holder, 1);
-        audit.expire(GROUP);
+        audit.expire(GROUP, holder);
+        assertTrue(audit.slashed(GROUP, holder, round));
+        assertEq(
+            uint256(_stake(holder)),
+            uint256(before) - RESTAKE * SLASH_WAD / 1e18,
+            "10% of the restaked allocation slashed"
+        );
+        assertEq(_stake(holder2), other, "the other holder keeps its stake");
+
+        // once per (group, holder, round): no second dispute, no attested failure of the same round
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.AlreadySlashed.selector, GROUP, holder, round));
+        audit.challenge(GROUP, holder, seedBlock, 0);
+        StorageAudit.Outcome memory o = StorageAudit.Outcome(GROUP, holder, seedBlock, false);
+        ICvmTaskManagerTypes.NonSignerStakesAndSignature memory s = _attest(o, _list(0));
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.AlreadySlashed.selector, GROUP, holder, round));
+        audit.submitOutcome(o, s);
+        assertEq(uint256(_stake(holder)), uint256(before) - RESTAKE * SLASH_WAD / 1e18);
+
+        // a later round is a new round
+        vm.roll(block.number + 1);
+        audit.challenge(GROUP, holder, uint32(block.number - 1), 0);
     }
 
-    function test_OnlyTheHolderAnswers_OnlyTheOwnerAssigns_IndexInRange() public {
+    function test_OnlyTheHolderAnswers_IndexInRange_OneDisputePerHolder() public {
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.IndexOutOfRange.selector, uint32(3), uint256(3)));
-        audit.challenge(GROUP, 3);
-        audit.challenge(GROUP, 0);
-        vm.expectRevert(abi.encodeWithSelector(StorageAudit.DisputeOpen.selector, GROUP));
-        audit.challenge(GROUP, 1);
+        audit.challenge(GROUP, holder, seedBlock, 3);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.NotHolderOf.selector, GROUP, ops[2].addr));
+        audit.challenge(GROUP, ops[2].addr, seedBlock, 0);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.SeedUnavailable.selector, uint32(block.number)));
+        audit.challenge(GROUP, holder, uint32(block.number), 0);
+        audit.challenge(GROUP, holder, seedBlock, 0);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.DisputeOpen.selector, GROUP, holder));
+        audit.challenge(GROUP, holder, seedBlock, 1);
+        audit.challenge(GROUP, holder2, seedBlock, 1); // the other holder has its own dispute
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.NotHolder.selector, address(this)));
         audit.respond(GROUP, chunks[0], _path(0));
-        vm.prank(holder);
+        vm.prank(holder2);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.WrongChunk.selector, uint32(1)));
+        audit.respond(GROUP, chunks[0], _path(0));
+    }
+
+    function test_ExpireWithoutSlasherAllowList_Reverts() public {
+        d.slasher.setAllowed(address(audit), false);
+        audit.challenge(GROUP, holder, seedBlock, 0);
+        vm.warp(block.timestamp + 1 hours + 1);
+        vm.expectRevert(abi.encodeWithSelector(ICvmSlasherErrors.NotAllowedToSlash.selector, address(audit)));
+        audit.expire(GROUP, holder);
+    }
+
+    // ------------------------------------------------------------ attested outcomes
+
+    /// @dev Aggregate of every operator except `nonSigners` over the outcome digest, with the registry's hints at
+    ///      the seed block (as `CvmFixture._sign` does for task responses).
+    function _attest(StorageAudit.Outcome memory o, uint256[] memory nonSigners)
+        internal
+        view
+        returns (ICvmTaskManagerTypes.NonSignerStakesAndSignature memory s)
+    {
+        return _attestDigest(
+            audit.outcomeDigest(o.groupHash, o.holder, blockhash(o.seedBlock), root, o.passed), o.seedBlock, nonSigners
+        );
+    }
+
+    function _attestDigest(bytes32 digest, uint32 ref, uint256[] memory nonSigners)
+        internal
+        view
+        returns (ICvmTaskManagerTypes.NonSignerStakesAndSignature memory s)
+    {
+        (BN254.G1Point[] memory nsPks, bytes32[] memory nsIds) = _sortedNonSigners(nonSigners);
+        s.nonSignerPubkeys = nsPks;
+        s.quorumApks = new BN254.G1Point[](1);
+        uint256 signerSk;
+        for (uint256 k; k < ops.length; ++k) {
+            if (!_activeAt(ops[k].key.id, 0, ref)) continue;
+            s.quorumApks[0] = s.quorumApks[0].plus(ops[k].key.pk1);
+            if (!_isNonSigner(nonSigners, k)) signerSk = addmod(signerSk, ops[k].key.sk, BN254.FR_MODULUS);
+        }
+        s.sigma = BlsTestKeys.sign(signerSk, digest);
+        s.apkG2 = G2Math.mulGenerator(signerSk);
+        (s.quorumApkIndices, s.totalStakeIndices, s.nonSignerStakeIndices) =
+            d.registry.getCheckSignaturesIndices(hex"00", ref, nsIds);
+    }
+
+    function test_DigestIsTheDocumentedEncoding() public view {
+        bytes32 seed = keccak256("seed");
+        bytes32 expected = keccak256(
+            abi.encode(
+                keccak256(
+                    "StorageAuditOutcome(uint256 chainId,address audit,bytes32 groupHash,address holder,bytes32 seed,bytes32 auditRoot,bool passed)"
+                ),
+                block.chainid,
+                address(audit),
+                GROUP,
+                holder,
+                seed,
+                root,
+                true
+            )
+        );
+        assertEq(audit.outcomeDigest(GROUP, holder, seed, root, true), expected);
+    }
+
+    function test_AttestedPass_IsRecordedOnce_AndSlashesNobody() public {
+        StorageAudit.Outcome memory o = StorageAudit.Outcome(GROUP, holder, seedBlock, true);
+        ICvmTaskManagerTypes.NonSignerStakesAndSignature memory s = _attest(o, _list(2));
+        uint96 before = _stake(holder);
+        uint256 g = gasleft();
+        audit.submitOutcome(o, s);
+        emit log_named_uint("submitOutcome gas (passed, 2 of 3 signers, call only)", g - gasleft());
+        assertEq(uint8(audit.results(GROUP, holder, blockhash(seedBlock))), uint8(StorageAudit.Result.Passed));
+        assertEq(_stake(holder), before);
+        vm.expectRevert(
+            abi.encodeWithSelector(StorageAudit.OutcomeRecorded.selector, GROUP, holder, blockhash(seedBlock))
+        );
+        audit.submitOutcome(o, s);
+    }
+
+    function test_AttestedFailure_SlashesTheHolderOnce() public {
+        StorageAudit.Outcome memory o = StorageAudit.Outcome(GROUP, holder, seedBlock, false);
+        ICvmTaskManagerTypes.NonSignerStakesAndSignature memory s = _attest(o, _list(0));
+        uint96 before = _stake(holder);
+        bytes32 round = blockhash(seedBlock);
+        vm.expectEmit(true, true, true, false);
+        emit StorageAudit.HolderSlashed(GROUP, holder, round, 0);
+        uint256 g = gasleft();
+        audit.submitOutcome(o, s);
+        emit log_named_uint("submitOutcome gas (failed + slash, 2 of 3 signers, call only)", g - gasleft());
+        assertEq(uint256(_stake(holder)), uint256(before) - RESTAKE * SLASH_WAD / 1e18);
+        assertTrue(audit.slashed(GROUP, holder, round));
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.OutcomeRecorded.selector, GROUP, holder, round));
+        audit.submitOutcome(o, s);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.AlreadySlashed.selector, GROUP, holder, round));
+        audit.challenge(GROUP, holder, seedBlock, 0);
+    }
+
+    function test_AttestedFailure_AfterOpenDispute_ExpireDoesNotSlashTwice() public {
+        audit.challenge(GROUP, holder, seedBlock, 0);
+        StorageAudit.Outcome memory o = StorageAudit.Outcome(GROUP, holder, seedBlock, false);
+        audit.submitOutcome(o, _attest(o, _list(0)));
+        uint96 after1 = _stake(holder);
+        vm.warp(block.timestamp + 1 hours + 1);
+        audit.expire(GROUP, holder);
+        assertEq(_stake(holder), after1);
+    }
+
+    function test_Attestation_RefusesWeakOrWrongSignatures() public {
+        StorageAudit.Outcome memory o = StorageAudit.Outcome(GROUP, holder, seedBlock, false);
+        // one of three signers: below 66 %
+        uint256[] memory two = new uint256[](2);
+        two[0] = 0;
+        two[1] = 1;
+        ICvmTaskManagerTypes.NonSignerStakesAndSignature memory weak = _attest(o, two);
         vm.expectRevert();
-        audit.assign(keccak256("other"), root, SIZE, holder);
-        vm.expectRevert(abi.encodeWithSelector(StorageAudit.AlreadyAssigned.selector, GROUP));
-        audit.assign(GROUP, root, SIZE, holder);
+        audit.submitOutcome(o, weak);
+        // signed "passed", submitted as "failed"
+        StorageAudit.Outcome memory p = StorageAudit.Outcome(GROUP, holder, seedBlock, true);
+        ICvmTaskManagerTypes.NonSignerStakesAndSignature memory signedPass = _attest(p, _list(0));
+        vm.expectRevert(QuorumSignatures.InvalidSignature.selector);
+        audit.submitOutcome(o, signedPass);
+        // a holder not assigned to the group
+        StorageAudit.Outcome memory q = StorageAudit.Outcome(GROUP, ops[2].addr, seedBlock, false);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.NotHolderOf.selector, GROUP, ops[2].addr));
+        audit.submitOutcome(q, signedPass);
+        // a seed block out of the EVM's reach
+        vm.roll(block.number + 300);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.SeedUnavailable.selector, seedBlock));
+        audit.submitOutcome(p, signedPass);
+        assertEq(uint8(audit.results(GROUP, holder, blockhash(seedBlock))), 0);
+    }
+
+    function test_Constructor_RefusesBadConfig() public {
+        vm.expectRevert(StorageAudit.InvalidConfig.selector);
+        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, 0);
+        vm.expectRevert(StorageAudit.InvalidConfig.selector);
+        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 101, SLASH_WAD);
+    }
+
+    /// @dev The vector the Java `StorageAuditClientTest` checks too: chain 31337, the audit at anvil's first
+    ///      deployment address, holder = anvil account 1, groupHash/seed/auditRoot = 0x11…/0x22…/0x33…, failed.
+    function test_DigestVector_SharedWithJava() public {
+        vm.chainId(31_337);
+        address at = 0x5FbDB2315678afecb367f032d93F642f64180aa3;
+        vm.etch(at, address(audit).code);
+        bytes32 got = StorageAudit(at)
+            .outcomeDigest(
+                bytes32(uint256(0x1111111111111111111111111111111111111111111111111111111111111111)),
+                0x70997970C51812dc3A010C7d01b50e0d17dc79C8,
+                bytes32(uint256(0x2222222222222222222222222222222222222222222222222222222222222222)),
+                bytes32(uint256(0x3333333333333333333333333333333333333333333333333333333333333333)),
+                false
+            );
+        assertEq(got, 0x4cb652eb6db2d4bcd13c8cf07e5283ff539ccc7c013960e4c6e6e163612ac267);
     }
 }

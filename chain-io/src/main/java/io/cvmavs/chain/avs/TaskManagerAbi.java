@@ -39,7 +39,7 @@ import org.web3j.protocol.core.methods.response.Log;
 public final class TaskManagerAbi {
   static final String TASK_TUPLE = "(uint64,bytes32,bytes32,bytes,uint32,uint32)";
   static final String RESPONSE_TUPLE = "(uint32,bytes32,bytes32,bytes32)";
-  static final String NON_SIGNER_TUPLE =
+  public static final String NON_SIGNER_TUPLE =
       "((uint256,uint256)[],(uint256,uint256)[],(uint256[2],uint256[2]),(uint256,uint256),"
           + "uint32[],uint32[],uint32[][])";
 
@@ -291,6 +291,16 @@ public final class TaskManagerAbi {
   /** Calldata of {@code respondToTask(task, response, nonSignerStakesAndSignature)}. */
   public static String respondToTask(
       CvmTask task, TaskResponse response, NonSignerStakesAndSignature s) {
+    return call(
+        RESPOND_TO_TASK,
+        List.of(TaskStruct.of(task), ResponseStruct.of(response), nonSignerStruct(s)));
+  }
+
+  /**
+   * {@code NonSignerStakesAndSignature} as an ABI tuple ({@link #NON_SIGNER_TUPLE}), for other
+   * contracts that check the AVS's quorum signature the same way (e.g. {@code StorageAudit}).
+   */
+  public static DynamicStruct nonSignerStruct(NonSignerStakesAndSignature s) {
     List<Type> fields = new ArrayList<>();
     fields.add(g1Array(s.nonSignerPubkeys()));
     fields.add(g1Array(s.quorumApks()));
@@ -303,9 +313,7 @@ public final class TaskManagerAbi {
     @SuppressWarnings({"unchecked", "rawtypes"})
     DynamicArray<DynamicArray> nestedArray = new DynamicArray(DynamicArray.class, nested);
     fields.add(nestedArray);
-    DynamicStruct nonSigners = new DynamicStruct(fields);
-    return call(
-        RESPOND_TO_TASK, List.of(TaskStruct.of(task), ResponseStruct.of(response), nonSigners));
+    return new DynamicStruct(fields);
   }
 
   /** Calldata of {@code raiseChallenge(task, response, metadata, claimed)} (send the bond). */

@@ -150,6 +150,7 @@ public final class AnchoringService {
   private final GroupPacker packer;
   private final ObjectNode state;
   private long addedThrough;
+  private HolderAssigner assigner;
 
   public AnchoringService(
       Settings settings,
@@ -181,6 +182,27 @@ public final class AnchoringService {
             settings.maxAge(),
             clock,
             this::previousLocators);
+  }
+
+  /**
+   * After each anchor, records the group's holders in {@code StorageAudit} through {@code assigner}
+   * (docs/STORAGE.md "Holders"); progress is kept in the state file per group.
+   */
+  public AnchoringService assignHolders(HolderAssigner assigner) {
+    this.assigner = assigner;
+    return this;
+  }
+
+  /** The holders recorded for the group of {@code fileHash} (empty before its assignment). */
+  public List<String> holders(String fileHash) {
+    for (JsonNode g : state.get("groups")) {
+      if (g.get("fileHash").asText().equals(fileHash)) {
+        List<String> out = new ArrayList<>();
+        g.path("holders").forEach(h -> out.add(h.asText()));
+        return out;
+      }
+    }
+    return List.of();
   }
 
   /** Packs what is finalised, uploads what is due, anchors what is stored. */
@@ -254,7 +276,32 @@ public final class AnchoringService {
     Outbox.Run run = outbox.runOnce();
     List<String> failures = new ArrayList<>(run.failures());
     List<GroupStatus> anchored = anchor(failures);
+    if (assigner != null) {
+      assign(failures);
+    }
     return new Step(closed, run.stored(), failures, anchored);
+  }
+
+  private void assign(List<String> failures) {
+    for (JsonNode node : state.get("groups")) {
+      ObjectNode g = (ObjectNode) node;
+      if (g.path("anchorBlock").asLong() == 0 || g.has("holders")) {
+        continue;
+      }
+      GroupStatus s = status(g);
+      if (tx.hasPending()) {
+        break;
+      }
+      try {
+        List<String> holders = assigner.assign(tx, s.groupHash(), s.auditRoot(), s.size());
+        ArrayNode a = g.putArray("holders");
+        holders.forEach(a::add);
+        saveState();
+      } catch (ChainException | IllegalArgumentException e) {
+        failures.add("holders of group " + range(s) + ": " + e.getMessage());
+        break;
+      }
+    }
   }
 
   private List<GroupStatus> anchor(List<String> failures) {
