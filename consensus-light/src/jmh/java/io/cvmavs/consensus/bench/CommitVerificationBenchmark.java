@@ -68,6 +68,7 @@ public class CommitVerificationBenchmark {
   private LightBlock farUntrusted;
   private LightVerifier.Options options;
   private Instant now;
+  private List<Validator> validatorList;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
@@ -83,6 +84,7 @@ public class CommitVerificationBenchmark {
       vals.add(new Validator(Validator.addressOf(pk), pk, 100));
     }
     ValidatorSet set = new ValidatorSet(vals);
+    validatorList = List.copyOf(vals);
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
     trusted = new LightBlock(signed(set, secrets, 100, t0), set, set);
     untrusted = new LightBlock(signed(set, secrets, 101, t0.plusSeconds(5)), set, set);
@@ -172,6 +174,18 @@ public class CommitVerificationBenchmark {
   @Benchmark
   public Result verifyAdjacent() {
     return LightVerifier.verify(trusted, untrusted, options, now);
+  }
+
+  /**
+   * Adjacent, with the untrusted block's validator set decoded anew (as {@code RpcProvider} makes
+   * one per block from {@code /validators}): includes building the set (sorting, address checks),
+   * its hash and getting each signer's decoded public point.
+   */
+  @Benchmark
+  public Result verifyAdjacentFreshSet() {
+    ValidatorSet fresh = new ValidatorSet(validatorList);
+    return LightVerifier.verify(
+        trusted, new LightBlock(untrusted.signedHeader(), fresh, fresh), options, now);
   }
 
   @Benchmark

@@ -20,12 +20,18 @@ public final class CpuTimeReport {
     b.validators = args.length > 0 ? Integer.parseInt(args[0]) : 150;
     b.setUp();
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    for (String op : new String[] {"verifyAdjacent", "verifyNonAdjacent"}) {
-      Runnable r = op.equals("verifyAdjacent") ? b::verifyAdjacent : b::verifyNonAdjacent;
+    for (String op :
+        new String[] {"verifyAdjacent", "verifyAdjacentFreshSet", "verifyNonAdjacent"}) {
+      Runnable r =
+          switch (op) {
+            case "verifyAdjacent" -> b::verifyAdjacent;
+            case "verifyAdjacentFreshSet" -> b::verifyAdjacentFreshSet;
+            default -> b::verifyNonAdjacent;
+          };
       for (int i = 0; i < 200; i++) {
         r.run();
       }
-      int n = 300;
+      int n = args.length > 1 ? Integer.parseInt(args[1]) : 300;
       long cpu0 = mx.getCurrentThreadCpuTime();
       long wall0 = System.nanoTime();
       for (int i = 0; i < n; i++) {

@@ -34,6 +34,9 @@ final class CommitVerifier {
   private final Commit commit;
   private final Set<Integer> verified = new HashSet<>();
 
+  /** The commit's sign-bytes template, made on the first signature checked. */
+  private VoteSignBytes.Precommits precommits;
+
   CommitVerifier(String chainId, Commit commit) {
     this.chainId = chainId;
     this.commit = commit;
@@ -158,7 +161,11 @@ final class CommitVerifier {
 
   /** The bytes a validator signed for its precommit in this commit. */
   byte[] signBytes(CommitSig sig) {
-    return VoteSignBytes.precommit(
-        chainId, commit.getHeight(), commit.getRound(), commit.getBlockId(), sig.getTimestamp());
+    if (precommits == null) {
+      precommits =
+          new VoteSignBytes.Precommits(
+              chainId, commit.getHeight(), commit.getRound(), commit.getBlockId());
+    }
+    return precommits.signBytes(sig.getTimestamp());
   }
 }

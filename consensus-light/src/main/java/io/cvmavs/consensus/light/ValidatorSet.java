@@ -23,8 +23,8 @@ public final class ValidatorSet {
   private final long totalVotingPower;
 
   /**
-   * Decoded public keys, filled on first use (decoding is a square root per key: worth doing once
-   * per set).
+   * Decoded public keys, filled on first use from the process-wide {@link Ed25519Points} (decoding
+   * is a square root per key: worth doing once per key, not once per set object).
    */
   private final Ed25519.PublicPoint[] points;
 
@@ -69,7 +69,7 @@ public final class ValidatorSet {
   Ed25519.PublicPoint publicPoint(int index) {
     Ed25519.PublicPoint p = points[index];
     if (p == null) {
-      p = Ed25519.validatePublicKeyPartialExport(validators.get(index).publicKey(), 0);
+      p = Ed25519Points.of(validators.get(index).publicKey());
       points[index] = p;
     }
     return p;

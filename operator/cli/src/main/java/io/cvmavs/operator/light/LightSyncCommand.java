@@ -1,13 +1,17 @@
 package io.cvmavs.operator.light;
 
+import io.cvmavs.chain.rpc.RpcUrls;
 import io.cvmavs.consensus.light.GoDuration;
 import io.cvmavs.consensus.light.LightVerifier;
 import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.consensus.rpc.LightSyncTool;
+import io.cvmavs.consensus.rpc.RpcProvider;
 import io.cvmavs.operator.command.CliCommand;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cvm-avs light sync --rpc URL --trusted-height H --trusted-hash X --trusting-period D [--to
- * N]}: {@link LightSyncTool}.
+ * N] [--witness URL]...}: {@link LightSyncTool}.
  */
 @Command(
     name = "sync",
@@ -23,14 +27,18 @@ import picocli.CommandLine.Option;
     description = {
       "Verify a CometBFT node's headers from a trusted height and hash (got out of band), by bisection.",
       "Prints one JSON line per verified header {\"height\", \"hash\", \"time\"}; with --to stops there,",
-      "otherwise follows the node's latest height until interrupted."
+      "otherwise follows the node's latest height until interrupted. With --witness, each verified header",
+      "is cross-checked against every witness: a witness that proves a conflicting header is a light-client",
+      "attack (one JSON line with CometBFT's LightClientAttackEvidence, exit 5); one whose conflicting header",
+      "does not verify is dropped with a warning on stderr; one that does not answer is warned about."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:done",
       "1:the node failed (the JSON line says how)",
       "2:unusable arguments",
-      "4:a header was INVALID (the JSON line says why)"
+      "4:a header was INVALID (the JSON line says why)",
+      "5:a witness proved a conflicting header: light-client attack (the JSON line carries the evidence)"
     })
 public final class LightSyncCommand extends CliCommand {
   @Option(
@@ -65,6 +73,13 @@ public final class LightSyncCommand extends CliCommand {
       description = "Polling interval when following (default 1s).")
   String interval;
 
+  @Option(
+      names = "--witness",
+      paramLabel = "URL",
+      description =
+          "A witness node's RPC to cross-check each verified header against (repeatable).")
+  List<URI> witnesses = new ArrayList<>();
+
   @Override
   public Integer call() throws InterruptedException {
     if (to != null && to <= trustedHeight) {
@@ -85,10 +100,29 @@ public final class LightSyncCommand extends CliCommand {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--rpc: " + e.getMessage());
     }
+    List<CometRpcClient> witnessClients = new ArrayList<>();
+    List<LightSyncTool.Witness> ws = new ArrayList<>();
     try (client) {
-      LightSyncTool tool = new LightSyncTool(client, Instant::now, spec.commandLine().getOut());
+      for (URI w : witnesses) {
+        CometRpcClient c;
+        try {
+          c = new CometRpcClient(w, Duration.ofSeconds(30));
+        } catch (IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
+              "--witness " + RpcUrls.redact(w.toString()) + ": " + e.getMessage());
+        }
+        witnessClients.add(c);
+        // the name is printed: credentials in the URL are not
+        ws.add(new LightSyncTool.Witness(RpcUrls.redact(w.toString()), new RpcProvider(c)));
+      }
+      LightSyncTool tool =
+          new LightSyncTool(
+              client, ws, Instant::now, spec.commandLine().getOut(), spec.commandLine().getErr());
       return tool.run(
           new LightSyncTool.Settings(trustedHeight, trustedHash, options, to, poll), () -> false);
+    } finally {
+      witnessClients.forEach(CometRpcClient::close);
     }
   }
 }

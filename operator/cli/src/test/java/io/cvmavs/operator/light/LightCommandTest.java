@@ -180,5 +180,8 @@ class LightCommandTest {
     assertThat(out.toString()).contains("commit at http://127.0.0.1:1");
     assertThat(sync("AB", "336h", "--to", "9")).isEqualTo(2);
     assertThat(out.toString()).contains("--trusted-hash must be a 32-byte header hash");
+    assertThat(sync("AB".repeat(32), "336h", "--to", "9", "--witness", "ftp://127.0.0.1:2"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--witness ftp://127.0.0.1:2");
   }
 }
