@@ -1096,7 +1096,9 @@ public final class CvmChainApp implements Application, AutoCloseable {
     try {
       AppState s = requireGenesis();
       byte[] value;
-      if (path.startsWith(CvmBlockProofs.PATH)) {
+      if (path.startsWith(MisbehaviourProofs.PATH)) {
+        value = MisbehaviourProofs.query(store, path.substring(MisbehaviourProofs.PATH.length()));
+      } else if (path.startsWith(CvmBlockProofs.PATH)) {
         value = CvmBlockProofs.query(store, path.substring(CvmBlockProofs.PATH.length()));
       } else if (path.startsWith("/cvm/block/")) {
         long h = Long.parseLong(path.substring("/cvm/block/".length()));
@@ -1186,6 +1188,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
                 + path
                 + "' (known: /cvm/block/<h>, /cvm/block-proof/<cvmHeight>/<checkpointHeight>,"
                 + " /certificate/<h>, /validators/bls, /state/root, /manuscripts,"
+                + " /misbehaviour/<from>/<checkpointHeight>,"
                 + " /db3/root, /db3/query (data: a DB3 query in JSON),"
                 + " /bridge/status, /bridge/account/<address>, /bridge/withdrawal/<nonce>,"
                 + " /bridge/proof/<nonce>/<checkpoint height>)");
