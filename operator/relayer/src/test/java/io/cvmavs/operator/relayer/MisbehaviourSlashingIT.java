@@ -69,7 +69,7 @@ class MisbehaviourSlashingIT {
             CHAIN.settings(
                 1, CvmChainFixture.noBlockDue(), () -> 0L, dir.resolve("chain"), null))) {
       steps(chain, 2);
-      chain.driver().doubleSignNextPrecommit(chain.name(1));
+      chain.driver().doubleSignNextPrecommit(chain.driver().nodes().get(1).name());
       steps(chain, 1); // height 3: validator 1 double-signs; the evidence waits for height 4
       assertThat(chain.driver().pendingEvidence())
           .singleElement()
