@@ -4,6 +4,7 @@ pragma solidity ^0.8.27;
 import {CBridge} from "../src/bridge/CBridge.sol";
 import {CvmCheckpointVerifier} from "../src/bridge/CvmCheckpointVerifier.sol";
 import {CvmCheckpoints} from "../src/bridge/CvmCheckpoints.sol";
+import {CvmMisbehaviourSlasher} from "../src/bridge/CvmMisbehaviourSlasher.sol";
 import {ICvmCheckpoints} from "../src/bridge/ICvmCheckpoints.sol";
 import {ICvmTaskManager} from "../src/interfaces/avs/ICvmTaskManager.sol";
 import {CvmRecordVerifier} from "../src/verifiers/CvmRecordVerifier.sol";
@@ -15,7 +16,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 ///         chain's BLS set is known), CBridge over the AVS's `$C`, CvmCheckpointVerifier and CvmRecordVerifier (the one
 ///         record entry point over the AVS's task manager and the checkpoints). The checkpoints contract is
 ///         put on the slasher router's allow-list when the broadcaster owns the router; otherwise the owner must call
-///         `CvmSlasher.setAllowed(checkpoints, true)` (the deploy script says so).
+///         `CvmSlasher.setAllowed(checkpoints, true)` (the deploy script says so). CvmMisbehaviourSlasher (CometBFT
+///         misbehaviour recorded by the CVM chain, proven against accepted checkpoints) is allow-listed the same way.
 abstract contract BridgeDeployer {
     struct BridgeConfig {
         string cvmChainId; // the CVM chain's CometBFT chain id string
@@ -24,6 +26,9 @@ abstract contract BridgeDeployer {
         uint64 periodSeconds;
         uint256 periodLimit; // $C wei per period
         uint256 equivocationSlashWad;
+        uint256 duplicateVoteSlashWad; // CvmMisbehaviourSlasher, per CometBFT DUPLICATE_VOTE record
+        uint256 lightClientAttackSlashWad; // CvmMisbehaviourSlasher, per LIGHT_CLIENT_ATTACK record
+        uint256 misbehaviourMaxRecordsPerCall;
     }
 
     struct BridgeDeployment {
@@ -32,6 +37,7 @@ abstract contract BridgeDeployer {
         CvmCheckpointVerifier verifier;
         CvmRecordVerifier recordVerifier;
         bool slasherAllowed;
+        CvmMisbehaviourSlasher misbehaviourSlasher;
     }
 
     function defaultBridgeConfig(address owner) internal pure returns (BridgeConfig memory c) {
@@ -41,6 +47,9 @@ abstract contract BridgeDeployer {
         c.periodSeconds = 1 days;
         c.periodLimit = 1_000_000 ether;
         c.equivocationSlashWad = 0.5e18;
+        c.duplicateVoteSlashWad = 0.1e18;
+        c.lightClientAttackSlashWad = 0.1e18;
+        c.misbehaviourMaxRecordsPerCall = 16;
     }
 
     function deployBridge(CvmDeployer.Deployment memory d, BridgeConfig memory c, address broadcaster)
@@ -61,8 +70,18 @@ abstract contract BridgeDeployer {
         b.verifier = new CvmCheckpointVerifier(ICvmCheckpoints(address(b.checkpoints)));
         b.recordVerifier =
             new CvmRecordVerifier(ICvmTaskManager(address(d.taskManager)), ICvmCheckpoints(address(b.checkpoints)));
+        b.misbehaviourSlasher = new CvmMisbehaviourSlasher(
+            ICvmCheckpoints(address(b.checkpoints)),
+            d.cStaking,
+            d.slasher,
+            d.quorumNumber,
+            c.duplicateVoteSlashWad,
+            c.lightClientAttackSlashWad,
+            c.misbehaviourMaxRecordsPerCall
+        );
         if (d.slasher.owner() == broadcaster) {
             d.slasher.setAllowed(address(b.checkpoints), true);
+            d.slasher.setAllowed(address(b.misbehaviourSlasher), true);
             b.slasherAllowed = true;
         }
     }

@@ -30,7 +30,8 @@ import {Script, console} from "forge-std/Script.sol";
 ///         AllocationManager in use). On anvil (chain 31337) CHALLENGE_WINDOW_BLOCKS and
 ///         VETO_WINDOW_BLOCKS default to 20 and 4 (1-second devnet blocks) instead of 100 and 50.
 ///         Bridge (issue 19, BridgeDeployer): CVM_CHAIN_ID (default "cvm-1"), BRIDGE_GUARDIAN (default the owner),
-///         BRIDGE_PERIOD_SECONDS (86400), BRIDGE_PERIOD_LIMIT_WEI (1e24), CHECKPOINT_EQUIVOCATION_SLASH_WAD (0.5e18).
+///         BRIDGE_PERIOD_SECONDS (86400), BRIDGE_PERIOD_LIMIT_WEI (1e24), CHECKPOINT_EQUIVOCATION_SLASH_WAD (0.5e18),
+///         MISBEHAVIOUR_DUPLICATE_VOTE_SLASH_WAD (0.1e18), MISBEHAVIOUR_LIGHT_CLIENT_ATTACK_SLASH_WAD (0.1e18).
 ///         Manuscript registry (issue 14): `CvmManuscriptRegistry`, owned by AVS_OWNER (who registers and allow-lists
 ///         registrars); `CvmTaskManager.createTask` refuses a manuscript that is not Active in it.
 contract Deploy is Script, CvmDeployer, BridgeDeployer {
@@ -126,6 +127,9 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         c.periodSeconds = uint64(vm.envOr("BRIDGE_PERIOD_SECONDS", uint256(c.periodSeconds)));
         c.periodLimit = vm.envOr("BRIDGE_PERIOD_LIMIT_WEI", c.periodLimit);
         c.equivocationSlashWad = vm.envOr("CHECKPOINT_EQUIVOCATION_SLASH_WAD", c.equivocationSlashWad);
+        c.duplicateVoteSlashWad = vm.envOr("MISBEHAVIOUR_DUPLICATE_VOTE_SLASH_WAD", c.duplicateVoteSlashWad);
+        c.lightClientAttackSlashWad =
+            vm.envOr("MISBEHAVIOUR_LIGHT_CLIENT_ATTACK_SLASH_WAD", c.lightClientAttackSlashWad);
     }
 
     function _writeBridge(string memory k) internal {
@@ -134,8 +138,10 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         vm.serializeAddress(k, "CvmCheckpointVerifier", address(_lastBridge.verifier));
         vm.serializeAddress(k, "CvmRecordVerifier", address(_lastBridge.recordVerifier));
         vm.serializeBool(k, "checkpointsMaySlash", _lastBridge.slasherAllowed);
+        vm.serializeAddress(k, "CvmMisbehaviourSlasher", address(_lastBridge.misbehaviourSlasher));
         if (!_lastBridge.slasherAllowed) {
             console.log("Deploy: the AVS owner must call CvmSlasher.setAllowed(CvmCheckpoints, true)");
+            console.log("Deploy: and CvmSlasher.setAllowed(CvmMisbehaviourSlasher, true)");
         }
     }
     // ---- end bridge ----

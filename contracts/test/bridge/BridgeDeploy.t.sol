@@ -29,11 +29,19 @@ contract BridgeDeployer_DeployBridge is CvmFixture, BridgeDeployer {
         assertEq(b.bridge.withdrawalLimit(), 5000);
         assertEq(b.bridge.guardian(), c.guardian);
         assertEq(address(b.verifier.checkpoints()), address(b.checkpoints));
+        assertTrue(d.slasher.isAllowed(address(b.misbehaviourSlasher)), "misbehaviour slasher allow-listed");
+        assertEq(address(b.misbehaviourSlasher.checkpoints()), address(b.checkpoints));
+        assertEq(address(b.misbehaviourSlasher.cStaking()), address(d.cStaking));
+        assertEq(address(b.misbehaviourSlasher.slasher()), address(d.slasher));
+        assertEq(b.misbehaviourSlasher.slashOperatorSetId(), d.quorumNumber);
+        assertEq(b.misbehaviourSlasher.duplicateVoteSlashWad(), 0.1e18);
+        assertEq(b.misbehaviourSlasher.lightClientAttackSlashWad(), 0.1e18);
     }
 
     function test_LeavesTheAllowListToTheOwnerWhenTheBroadcasterIsNotIt() public {
         BridgeDeployment memory b = deployBridge(d, defaultBridgeConfig(address(this)), makeAddr("someone else"));
         assertFalse(b.slasherAllowed);
         assertFalse(d.slasher.isAllowed(address(b.checkpoints)));
+        assertFalse(d.slasher.isAllowed(address(b.misbehaviourSlasher)));
     }
 }

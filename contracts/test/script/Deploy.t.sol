@@ -83,6 +83,9 @@ contract Deploy_Run is Test {
         assertEq(json.readAddress(".CvmCheckpointVerifier"), address(script.lastBridgeDeployment().verifier));
         assertEq(json.readAddress(".CvmRecordVerifier"), address(script.lastBridgeDeployment().recordVerifier));
         assertTrue(json.readBool(".checkpointsMaySlash"));
+        assertEq(
+            json.readAddress(".CvmMisbehaviourSlasher"), address(script.lastBridgeDeployment().misbehaviourSlasher)
+        );
         _usesGivenCoreAddresses(d);
     }
 

@@ -251,17 +251,14 @@ final class BlockExecutor {
       }
     }
     for (Misbehavior m : misbehaviour) {
-      byte[] rec =
-          AbiWords.of()
-              .uint(m.getTypeValue())
-              .bytes32(Arrays.copyOf(m.getValidator().getAddress().toByteArray(), 32))
-              .uint(Math.max(0, m.getHeight()))
-              .uint(Math.max(0, m.getTime().getSeconds()))
-              .uint(Math.max(0, m.getTotalVotingPower()))
-              .bytes();
       w.misbehaviourRoot =
-          AbiWords.of().bytes32(w.misbehaviourRoot).bytes32(Keccak.hash(rec)).keccak();
-      r.records.put(AppStore.key("misb/", w.misbehaviourCount), m.toByteArray());
+          MisbehaviourProofs.chain(w.misbehaviourRoot, MisbehaviourProofs.recordHash(m));
+      r.records.put(AppStore.key(MisbehaviourProofs.RECORD, w.misbehaviourCount), m.toByteArray());
+      final long index = w.misbehaviourCount;
+      MisbehaviourProofs.keyOf(
+              m.getValidator().getAddress().toByteArray(),
+              List.of(base.signingSet, base.currentSet, base.nextSet))
+          .ifPresent(k -> r.records.put(AppStore.key(MisbehaviourProofs.KEY, index), k));
       w.misbehaviourCount++;
       r.events.add(
           event(
@@ -281,6 +278,11 @@ final class BlockExecutor {
     w.lastCheckpoint = checkpoint;
     w.appHash = w.computeAppHash();
     StateRootHistory.record(w, r.records);
+    if (w.misbehaviourCount > 0) {
+      // The proof of the misbehaviour leaf against this height's app hash (MisbehaviourProofs).
+      r.records.put(
+          AppStore.key(MisbehaviourProofs.PROOF, height), MisbehaviourProofs.proofRecord(w));
+    }
     return r;
   }
 

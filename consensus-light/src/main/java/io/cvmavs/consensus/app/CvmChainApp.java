@@ -1098,6 +1098,8 @@ public final class CvmChainApp implements Application, AutoCloseable {
       byte[] value;
       if (path.startsWith(StateRootHistory.PATH)) {
         value = StateRootHistory.query(store, path.substring(StateRootHistory.PATH.length()));
+      } else if (path.startsWith(MisbehaviourProofs.PATH)) {
+        value = MisbehaviourProofs.query(store, path.substring(MisbehaviourProofs.PATH.length()));
       } else if (path.startsWith(CvmBlockProofs.PATH)) {
         value = CvmBlockProofs.query(store, path.substring(CvmBlockProofs.PATH.length()));
       } else if (path.startsWith("/cvm/block/")) {
@@ -1188,6 +1190,7 @@ public final class CvmChainApp implements Application, AutoCloseable {
                 + path
                 + "' (known: /cvm/block/<h>, /cvm/block-proof/<cvmHeight>/<checkpointHeight>,"
                 + " /certificate/<h>, /validators/bls, /state/root, /state/root/<h>, /manuscripts,"
+                + " /misbehaviour/<from>/<checkpointHeight>,"
                 + " /db3/root, /db3/query (data: a DB3 query in JSON),"
                 + " /bridge/status, /bridge/account/<address>, /bridge/withdrawal/<nonce>,"
                 + " /bridge/proof/<nonce>/<checkpoint height>)");

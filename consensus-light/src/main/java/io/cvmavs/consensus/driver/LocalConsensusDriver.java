@@ -78,8 +78,9 @@ import org.slf4j.LoggerFactory;
  * real socket protocol (four connections each, as CometBFT opens them) in the order CometBFT
  * v0.38's ABCI++ specification lays down, so a devnet runs where no CometBFT binary can: one
  * process plays every node's consensus reactor, holds every validator's Ed25519 key and signs its
- * votes. There is no networking between validators, no gossip, no locking rules, no evidence —
- * whatever the apps see is what a correct CometBFT network would hand them.
+ * votes. There is no networking between validators, no gossip, no locking rules — whatever the apps
+ * see is what a correct CometBFT network would hand them. The one evidence it knows is a
+ * double-signed precommit it is told to produce ({@link #doubleSignNextPrecommit}).
  *
  * <p>Per height H and round r: the proposer (CometBFT's weighted priority rotation, {@link
  * ProposerPriorities}, incremented r times) gets {@code PrepareProposal} with the mempool and the
@@ -247,6 +248,17 @@ public final class LocalConsensusDriver implements AutoCloseable {
   private final List<RoundRecord> rounds = new CopyOnWriteArrayList<>();
   private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
   private final Object stepLock = new Object();
+
+  /**
+   * The validator (by name) that double-signs its next precommit ({@link
+   * #doubleSignNextPrecommit}).
+   */
+  private final java.util.concurrent.atomic.AtomicReference<String> doubleSigner =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** Evidence detected and not yet delivered in a FinalizeBlock (CometBFT's evidence pool). */
+  private final List<io.cvmavs.consensus.proto.abci.Misbehavior> evidence =
+      new CopyOnWriteArrayList<>();
 
   // Consensus state after the last decided height (CometBFT's sm.State).
   private volatile long lastHeight;
@@ -682,6 +694,16 @@ public final class LocalConsensusDriver implements AutoCloseable {
           n.spec
               .key()
               .sign(VoteSignBytes.precommit(settings.chainId(), height, r, blockId, voteTime));
+      String faulty = doubleSigner.get();
+      if (n.spec.name().equals(faulty) && doubleSigner.compareAndSet(faulty, null)) {
+        BlockID other = conflicting(blockId);
+        byte[] second =
+            n.spec
+                .key()
+                .sign(VoteSignBytes.precommit(settings.chainId(), height, r, other, voteTime));
+        detectDuplicateVote(
+            n, v.power(), total, height, r, time, voteTime, blockId, sig, other, second);
+      }
       byte[] extSig =
           n.spec.key().sign(VoteSignBytes.voteExtension(settings.chainId(), height, r, ext));
       commit.addSignatures(
@@ -714,6 +736,70 @@ public final class LocalConsensusDriver implements AutoCloseable {
     return Optional.of(decide(header, blockId, txs, commit.build(), extended.build(), proposedAt));
   }
 
+  /** A block id no honest validator votes for beside {@code id}. */
+  private static BlockID conflicting(BlockID id) {
+    byte[] hash =
+        ChainHashes.sha256(
+            ("conflicting " + HEX.formatHex(id.getHash().toByteArray()))
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return id.toBuilder().setHash(ByteString.copyFrom(hash)).build();
+  }
+
+  /**
+   * CometBFT's duplicate-vote check: two precommits of one validator at one height and round for
+   * different block ids, both signatures valid under its public key; then queued as evidence.
+   */
+  private void detectDuplicateVote(
+      Node n,
+      long power,
+      long totalPower,
+      long height,
+      int r,
+      Timestamp blockTime,
+      Timestamp voteTime,
+      BlockID a,
+      byte[] sigA,
+      BlockID b,
+      byte[] sigB) {
+    byte[] pub = n.spec.key().publicKey();
+    boolean distinct = !a.equals(b);
+    boolean validA = verifyVote(pub, sigA, height, r, a, voteTime);
+    boolean validB = verifyVote(pub, sigB, height, r, b, voteTime);
+    if (!distinct || !validA || !validB) {
+      LOG.warn(
+          "height {}: the double-signed precommits of {} are no evidence ({} {} {})",
+          height,
+          n.spec.name(),
+          distinct,
+          validA,
+          validB);
+      return;
+    }
+    evidence.add(
+        io.cvmavs.consensus.proto.abci.Misbehavior.newBuilder()
+            .setType(io.cvmavs.consensus.proto.abci.MisbehaviorType.DUPLICATE_VOTE)
+            .setValidator(
+                io.cvmavs.consensus.proto.abci.Validator.newBuilder()
+                    .setAddress(ByteString.copyFrom(n.address))
+                    .setPower(power))
+            .setHeight(height)
+            .setTime(blockTime)
+            .setTotalVotingPower(totalPower)
+            .build());
+    LOG.warn(
+        "height {} round {}: {} signed two precommits (duplicate vote evidence queued)",
+        height,
+        r,
+        n.spec.name());
+  }
+
+  private boolean verifyVote(
+      byte[] pub, byte[] sig, long height, int r, BlockID id, Timestamp voteTime) {
+    byte[] msg = VoteSignBytes.precommit(settings.chainId(), height, r, id, voteTime);
+    return sig.length == 64
+        && org.bouncycastle.math.ec.rfc8032.Ed25519.verify(sig, 0, pub, 0, msg, 0, msg.length);
+  }
+
   private StoredBlock decide(
       Header header,
       BlockID blockId,
@@ -723,6 +809,13 @@ public final class LocalConsensusDriver implements AutoCloseable {
       Instant proposedAt)
       throws DriverException {
     long height = header.getHeight();
+    // Evidence of earlier heights (CometBFT commits evidence in a later block than the votes).
+    List<io.cvmavs.consensus.proto.abci.Misbehavior> delivered = new ArrayList<>();
+    for (var m : evidence) {
+      if (m.getHeight() < height) {
+        delivered.add(m);
+      }
+    }
     RequestFinalizeBlock finalize =
         RequestFinalizeBlock.newBuilder()
             .addAllTxs(txs)
@@ -732,6 +825,7 @@ public final class LocalConsensusDriver implements AutoCloseable {
             .setTime(header.getTime())
             .setNextValidatorsHash(header.getNextValidatorsHash())
             .setProposerAddress(header.getProposerAddress())
+            .addAllMisbehavior(delivered)
             .build();
     Request finalizeRequest = Request.newBuilder().setFinalizeBlock(finalize).build();
     Map<Node, ResponseFinalizeBlock> results =
@@ -768,6 +862,7 @@ public final class LocalConsensusDriver implements AutoCloseable {
       }
       committers.add(n);
     }
+    evidence.removeAll(delivered);
     Request commitRequest =
         Request.newBuilder().setCommit(RequestCommit.getDefaultInstance()).build();
     onAllRaw(committers, Conn.CONSENSUS, n -> commitRequest, "Commit at height " + height);
@@ -1198,6 +1293,35 @@ public final class LocalConsensusDriver implements AutoCloseable {
       vals.add(new Validator(e.address(), e.publicKey(), e.power()));
     }
     return new ValidatorSet(vals);
+  }
+
+  /**
+   * Harness fault: validator {@code name} signs, next time it precommits a block, a second,
+   * conflicting precommit (same height and round, another block id) with its real Ed25519 key. The
+   * driver checks the pair as CometBFT's evidence pool checks a {@code DuplicateVoteEvidence} (same
+   * validator, height, round and vote type, different block ids, both signatures valid) and reports
+   * it as {@code DUPLICATE_VOTE} misbehaviour in the next block's {@code FinalizeBlock} (height =
+   * the votes' height, time = that block's time, total voting power = the set's). The header's
+   * {@code evidence_hash} is not changed (the driver keeps no evidence list in its blocks).
+   *
+   * @throws IllegalArgumentException no validator has that name
+   */
+  public void doubleSignNextPrecommit(String name) {
+    if (nodes.stream().noneMatch(n -> n.spec.name().equals(name))) {
+      throw new IllegalArgumentException("no validator named '" + name + "'");
+    }
+    doubleSigner.set(
+        nodes.stream()
+            .filter(n -> n.spec.name().equals(name))
+            .findFirst()
+            .orElseThrow()
+            .spec
+            .name());
+  }
+
+  /** Misbehaviour detected and waiting for the next FinalizeBlock. */
+  public List<io.cvmavs.consensus.proto.abci.Misbehavior> pendingEvidence() {
+    return List.copyOf(evidence);
   }
 
   public String chainId() {

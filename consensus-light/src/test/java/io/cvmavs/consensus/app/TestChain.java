@@ -74,6 +74,9 @@ final class TestChain implements AutoCloseable {
     }
   }
 
+  /** Misbehaviour CometBFT would report in the next FinalizeBlock (cleared once delivered). */
+  final List<io.cvmavs.consensus.proto.abci.Misbehavior> nextMisbehaviour = new ArrayList<>();
+
   /** User transactions CometBFT's mempool would hand the next proposer (cleared once included). */
   final List<ByteString> mempool = new ArrayList<>();
 
@@ -254,7 +257,11 @@ final class TestChain implements AutoCloseable {
     }
     List<ResponseFinalizeBlock> rs = new ArrayList<>();
     for (Node n : nodes) {
-      rs.add(n.app.finalizeBlock(finalizeRequest(h, txs, hash)));
+      rs.add(
+          n.app.finalizeBlock(
+              finalizeRequest(h, txs, hash).toBuilder()
+                  .addAllMisbehavior(nextMisbehaviour)
+                  .build()));
       n.app.commit(io.cvmavs.consensus.proto.abci.RequestCommit.getDefaultInstance());
     }
     for (ResponseFinalizeBlock r : rs) {
@@ -262,6 +269,7 @@ final class TestChain implements AutoCloseable {
     }
     lastExtensions = votes;
     lastRound = 0;
+    nextMisbehaviour.clear();
     mempool.removeAll(txs);
     return new Outcome(txs, rs.get(0).getAppHash().toByteArray(), rs);
   }

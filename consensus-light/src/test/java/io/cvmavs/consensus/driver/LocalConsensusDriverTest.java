@@ -1,6 +1,7 @@
 package io.cvmavs.consensus.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.cvmavs.consensus.light.HeaderHash;
@@ -116,6 +117,42 @@ class LocalConsensusDriverTest {
         .isEqualTo(hashAfter(11));
     var q = d.query(RequestQuery.newBuilder().setData(ByteString.copyFromUtf8("k7")).build());
     assertThat(q.getValue().toStringUtf8()).isEqualTo("v7");
+  }
+
+  @Test
+  void aDoubleSignedPrecommitIsDeliveredAsDuplicateVoteMisbehaviourInTheNextBlock()
+      throws Exception {
+    start(List.of(10L, 20L, 30L, 40L), i -> KvStoreApp.Mode.HONEST);
+    LocalConsensusDriver d = net.driver();
+    step();
+    assertThatThrownBy(() -> d.doubleSignNextPrecommit("nobody"))
+        .hasMessageContaining("no validator named 'nobody'");
+    d.doubleSignNextPrecommit(new String("validator-2")); // another instance of the name
+    StoredBlock b2 = step();
+    assertThat(d.pendingEvidence())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getType())
+                  .isEqualTo(io.cvmavs.consensus.proto.abci.MisbehaviorType.DUPLICATE_VOTE);
+              assertThat(m.getValidator().getAddress().toByteArray())
+                  .isEqualTo(net.key(2).address());
+              assertThat(m.getValidator().getPower()).isEqualTo(30);
+              assertThat(m.getHeight()).isEqualTo(2);
+              assertThat(m.getTime()).isEqualTo(b2.header().getTime());
+              assertThat(m.getTotalVotingPower()).isEqualTo(100);
+            });
+    // Height 2 itself was finalised without it (evidence goes into a later block).
+    assertThat(apps[0].finalized.get(1).getMisbehaviorCount()).isZero();
+    step();
+    for (KvStoreApp app : apps) {
+      assertThat(app.finalized.get(2).getMisbehaviorList())
+          .singleElement()
+          .satisfies(m -> assertThat(m.getHeight()).isEqualTo(2));
+    }
+    assertThat(d.pendingEvidence()).isEmpty();
+    step();
+    assertThat(apps[0].finalized.get(3).getMisbehaviorCount()).as("delivered once").isZero();
   }
 
   private byte[] hashAfter(long height) {

@@ -170,7 +170,7 @@ public final class AppState {
     l.add(AbiWords.of().uint(epoch).bytes());
     l.add(lastCheckpoint == null ? new byte[32] : lastCheckpoint.digest(chainIdForDigest));
     l.add(AbiWords.of().uint(lastCertificateHeight).bytes32(lastCertificateHash).keccak());
-    l.add(AbiWords.of().uint(misbehaviourCount).bytes32(misbehaviourRoot).keccak());
+    l.add(misbehaviourLeaf(misbehaviourCount, misbehaviourRoot));
     l.add(bridgeLeaf());
     l.add(registryLeaf());
     l.add(chainbasedbRoot.clone());
@@ -244,6 +244,26 @@ public final class AppState {
    * app_hash}.
    */
   public static byte[] appHashOf(List<byte[]> leaves) {
+    List<byte[]> level = padded(leaves);
+    while (level.size() > 1) {
+      List<byte[]> up = new ArrayList<>();
+      for (int i = 0; i < level.size(); i += 2) {
+        up.add(IncrementalMerkleTree.node(level.get(i), level.get(i + 1)));
+      }
+      level = up;
+    }
+    return level.get(0);
+  }
+
+  /**
+   * The bottom level of the app-hash tree: {@link #componentLeaves()} padded with zero words to 16
+   * leaves, or to 32 while a leaf after the 16th is not the zero word ({@link #computeAppHash()}).
+   */
+  public List<byte[]> appHashLeaves() {
+    return padded(componentLeaves());
+  }
+
+  private static List<byte[]> padded(List<byte[]> leaves) {
     List<byte[]> level = new ArrayList<>(leaves);
     byte[] zero = new byte[32];
     while (level.size() > 16 && java.util.Arrays.equals(level.get(level.size() - 1), zero)) {
@@ -256,14 +276,47 @@ public final class AppState {
     while (level.size() < width) {
       level.add(new byte[32]);
     }
+    return level;
+  }
+
+  /**
+   * The Merkle siblings of leaf {@code index} of {@link #appHashLeaves()}, bottom-up: 4 for the
+   * 16-leaf tree, 5 for the 32-leaf one. With the leaf they lead to {@link #computeAppHash()}.
+   */
+  public List<byte[]> appHashSiblings(int index) {
+    List<byte[]> level = appHashLeaves();
+    if (index < 0 || index >= level.size()) {
+      throw new AppException("app-hash leaf " + index + " out of range 0.." + (level.size() - 1));
+    }
+    List<byte[]> siblings = new ArrayList<>();
+    int at = index;
     while (level.size() > 1) {
+      siblings.add(level.get(at ^ 1).clone());
       List<byte[]> up = new ArrayList<>();
       for (int i = 0; i < level.size(); i += 2) {
         up.add(IncrementalMerkleTree.node(level.get(i), level.get(i + 1)));
       }
       level = up;
+      at >>= 1;
     }
-    return level.get(0);
+    return siblings;
+  }
+
+  /** The root {@code leaf} at {@code index} with {@code siblings} (bottom-up) leads to. */
+  public static byte[] appHashFromProof(byte[] leaf, int index, List<byte[]> siblings) {
+    byte[] node = leaf.clone();
+    int at = index;
+    for (byte[] s : siblings) {
+      node =
+          (at & 1) == 0 ? IncrementalMerkleTree.node(node, s) : IncrementalMerkleTree.node(s, node);
+      at >>= 1;
+    }
+    return node;
+  }
+
+  /** The {@code misbehaviour} leaf: keccak256(abi.encode(uint256 count, bytes32 root)). */
+  public static byte[] misbehaviourLeaf(long count, byte[] root) {
+    return AbiWords.of().uint(count).bytes32(root).keccak();
   }
 
   public byte[] appHash() {

@@ -39,9 +39,15 @@ final class DevnetBridge implements AutoCloseable {
    * validator-set rotations ({@code rotateValidatorSet}) and checkpoints landed after the first.
    */
   record Outcome(
-      long relayed, long lastHeight, long medianGas, long rotations, long relayedAfterRotation) {
+      long relayed,
+      long lastHeight,
+      long medianGas,
+      long rotations,
+      long relayedAfterRotation,
+      long misbehaviourRecords,
+      long misbehaviourGas) {
     Outcome(long relayed, long lastHeight, long medianGas) {
-      this(relayed, lastHeight, medianGas, 0, 0);
+      this(relayed, lastHeight, medianGas, 0, 0, 0, 0);
     }
   }
 
@@ -52,6 +58,8 @@ final class DevnetBridge implements AutoCloseable {
   private final AtomicLong relayed = new AtomicLong();
   private final AtomicLong rotations = new AtomicLong();
   private final AtomicLong relayedAfterRotation = new AtomicLong();
+  private final AtomicLong misbehaviourRecords = new AtomicLong();
+  private final AtomicLong misbehaviourGas = new AtomicLong();
 
   private DevnetBridge(
       ContractCheckpointChain contract, CometCvmChain cvm, Relayer relayer, Consumer<String> step) {
@@ -81,6 +89,7 @@ final class DevnetBridge implements AutoCloseable {
       URI cvmRpc,
       int relayerAccount,
       Path dataDirectory,
+      Optional<String> misbehaviourSlasher,
       Consumer<String> step) {
     new CheckpointsWriter(transactor(anvil, 0), checkpoints)
         .setGenesisValidatorSet(CommittedSet.entriesOf(genesisSet), 1);
@@ -96,6 +105,17 @@ final class DevnetBridge implements AutoCloseable {
             checkpoints,
             new RelayerMetrics(new SimpleMeterRegistry()),
             e -> self[0].onEvent(e, step));
+    // CometBFT misbehaviour (the faulty validator's double-signed precommit) goes to
+    // CvmMisbehaviourSlasher once a relayed checkpoint covers it, from the relayer's account.
+    misbehaviourSlasher.ifPresent(
+        a -> {
+          Transactor tx = transactor(anvil, relayerAccount);
+          relayer.reportingMisbehaviour(
+              new io.cvmavs.operator.relayer.MisbehaviourReporter(
+                  cvm,
+                  new io.cvmavs.chain.bridge.CheckpointsReader(tx, checkpoints),
+                  new io.cvmavs.chain.bridge.MisbehaviourSlasherClient(tx, a)));
+        });
     self[0] = new DevnetBridge(contract, cvm, relayer, step);
     step.accept(
         String.format(
@@ -110,6 +130,16 @@ final class DevnetBridge implements AutoCloseable {
   }
 
   private void onEvent(Relayer.Event e, Consumer<String> step) {
+    if (e.kind() == Relayer.Event.Kind.MISBEHAVIOUR_REPORTED) {
+      misbehaviourRecords.addAndGet(Long.parseLong(e.detail().split(" ", 2)[0]));
+      misbehaviourGas.addAndGet(e.gasUsed());
+      step.accept(
+          String.format(
+              "bridge: CometBFT misbehaviour slashed through CvmMisbehaviourSlasher: %s, proven"
+                  + " against the checkpoint of CVM height %d (%d gas)",
+              e.detail(), e.height(), e.gasUsed()));
+      return;
+    }
     if (e.kind() == Relayer.Event.Kind.ROTATED) {
       long n = rotations.incrementAndGet();
       step.accept(
@@ -160,7 +190,9 @@ final class DevnetBridge implements AutoCloseable {
         last,
         DevnetSummary.percentile(new ArrayList<>(gas), 50),
         rotations.get(),
-        relayedAfterRotation.get());
+        relayedAfterRotation.get(),
+        misbehaviourRecords.get(),
+        misbehaviourGas.get());
   }
 
   private void stop() {

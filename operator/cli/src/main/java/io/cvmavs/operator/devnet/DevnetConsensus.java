@@ -192,6 +192,20 @@ final class DevnetConsensus implements AutoCloseable {
                 + " local consensus driver, RPC %s; details in %s",
             genesis.validators().size(), chain.rpc(), dir.resolve("chain.log")));
     c.changeStake(anvil, Deployments.read(deploymentFile).address("CStaking"));
+    // The faulty validator also double-signs one precommit (the driver's harness fault): CometBFT
+    // DUPLICATE_VOTE evidence the app records and the relayer reports to CvmMisbehaviourSlasher.
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).faulty()) {
+        // The driver names its nodes itself, in the order of the validators given.
+        chain.driver().doubleSignNextPrecommit(chain.driver().nodes().get(i).name());
+        step.accept(
+            String.format(
+                "CVM chain: %s (faulty) double-signs its next precommit (DUPLICATE_VOTE evidence"
+                    + " in the block after)",
+                members.get(i).name()));
+        break;
+      }
+    }
     if (c.drill != null) {
       c.drill.start();
     }

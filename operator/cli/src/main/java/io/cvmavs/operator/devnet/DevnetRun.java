@@ -372,6 +372,9 @@ final class DevnetRun implements AutoCloseable {
                 consensus.rpc(),
                 relayerAccount(settings.operators()),
                 settings.workDirectory().resolve("relayer"),
+                d.addresses().containsKey("CvmMisbehaviourSlasher")
+                    ? Optional.of(d.address("CvmMisbehaviourSlasher"))
+                    : Optional.empty(),
                 line -> step("%s", line));
         running.add(bridge);
         roundTrip =

@@ -184,6 +184,11 @@ public record DevnetSummary(
           out.printf(
               "  %-32s %d rotateValidatorSet on CvmCheckpoints, %d checkpoint(s) landed after%n",
               "bridge validator set", b.rotations(), b.relayedAfterRotation());
+          out.printf(
+              "  %-32s %d CometBFT record(s) slashed through CvmMisbehaviourSlasher%s%n",
+              "bridge misbehaviour",
+              b.misbehaviourRecords(),
+              b.misbehaviourRecords() == 0 ? "" : " (" + b.misbehaviourGas() + " gas)");
         });
     roundTrip.ifPresent(
         t ->
@@ -264,6 +269,8 @@ public record DevnetSummary(
           n.put("gas_per_checkpoint_median", b.medianGas());
           n.put("rotations", b.rotations());
           n.put("checkpoints_after_rotation", b.relayedAfterRotation());
+          n.put("misbehaviour_records_slashed", b.misbehaviourRecords());
+          n.put("misbehaviour_gas", b.misbehaviourGas());
         });
     roundTrip.ifPresent(
         t -> {

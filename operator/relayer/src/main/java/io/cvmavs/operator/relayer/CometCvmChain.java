@@ -93,6 +93,20 @@ public final class CometCvmChain implements CvmChain, AutoCloseable {
     return sets;
   }
 
+  @Override
+  public Optional<JsonNode> misbehaviour(long from, long checkpointHeight) {
+    String path = "/misbehaviour/" + from + "/" + checkpointHeight;
+    RpcTypes.Query q = query(path);
+    if (q.code() != 0) {
+      if (q.log().contains("holds no misbehaviour")) {
+        return Optional.empty();
+      }
+      throw new RelayerException.CvmRpc(
+          "CVM chain " + uri + ": abci_query " + path + " failed: " + q.log(), null);
+    }
+    return Optional.of(json(q, path, -1));
+  }
+
   private RpcTypes.Query query(String path) {
     try {
       return rpc.abciQuery(path, new byte[0], 0, false);

@@ -25,4 +25,12 @@ public interface CvmChain {
    * rotation's entries are looked up by hash.
    */
   List<List<ValidatorEntry>> blsSets();
+
+  /**
+   * The app's {@code /misbehaviour/<from>/<checkpointHeight>} answer (consensus-light
+   * MisbehaviourProofs): the proof of the misbehaviour leaf against the checkpoint of {@code
+   * checkpointHeight} and the records from {@code from}; empty when the state that checkpoint signs
+   * holds no misbehaviour.
+   */
+  Optional<com.fasterxml.jackson.databind.JsonNode> misbehaviour(long from, long checkpointHeight);
 }

@@ -42,7 +42,9 @@ public final class Relayer {
     public enum Kind {
       SUBMITTED,
       LOST_RACE,
-      ROTATED
+      ROTATED,
+      /** Misbehaviour records reported to CvmMisbehaviourSlasher (detail: how many, from which). */
+      MISBEHAVIOUR_REPORTED
     }
   }
 
@@ -66,6 +68,7 @@ public final class Relayer {
   private final Consumer<Event> listener;
   private String cvmChainId;
   private RelayerState state;
+  private MisbehaviourReporter misbehaviour;
 
   public Relayer(
       Settings settings,
@@ -81,6 +84,15 @@ public final class Relayer {
     this.metrics = metrics;
     this.listener = listener;
     this.state = RelayerState.load(settings.dataDirectory(), contractAddress);
+  }
+
+  /**
+   * After each pass, reports the misbehaviour the last accepted checkpoint covers ({@link
+   * MisbehaviourReporter}); a failure there fails the pass like a refused checkpoint.
+   */
+  public Relayer reportingMisbehaviour(MisbehaviourReporter reporter) {
+    this.misbehaviour = reporter;
+    return this;
   }
 
   public RelayerState state() {
@@ -208,6 +220,17 @@ public final class Relayer {
       if (rotation) {
         rotateIfPending(events);
         committed = contract.committedSet();
+      }
+    }
+    if (misbehaviour != null) {
+      for (MisbehaviourReporter.Sent sent : misbehaviour.step()) {
+        emit(
+            events,
+            new Event(
+                Event.Kind.MISBEHAVIOUR_REPORTED,
+                sent.checkpointHeight(),
+                sent.gasUsed(),
+                sent.records() + " records from " + sent.from()));
       }
     }
   }

@@ -86,6 +86,16 @@ public final class RelayerCommand {
                 address,
                 relayerMetrics,
                 e -> {});
+        misbehaviourSlasher(c)
+            .ifPresent(
+                a -> {
+                  relayer.reportingMisbehaviour(
+                      new MisbehaviourReporter(
+                          cvm,
+                          new io.cvmavs.chain.bridge.CheckpointsReader(tx, address),
+                          new io.cvmavs.chain.bridge.MisbehaviourSlasherClient(tx, a)));
+                  out.println("reporting CVM chain misbehaviour to CvmMisbehaviourSlasher " + a);
+                });
         ServiceRegistry services =
             new ServiceRegistry()
                 .registerEthRpc(() -> tx.reader().blockNumber())
@@ -120,6 +130,15 @@ public final class RelayerCommand {
         vertx.close().await();
       }
       return 0;
+    }
+  }
+
+  /** The deployment's CvmMisbehaviourSlasher, if it has one (deployments before it have none). */
+  static Optional<String> misbehaviourSlasher(OperatorConfig c) {
+    try {
+      return Optional.of(c.address("CvmMisbehaviourSlasher"));
+    } catch (io.cvmavs.operator.config.ConfigException e) {
+      return Optional.empty();
     }
   }
 
