@@ -245,6 +245,13 @@ public final class LocalConsensusDriver implements AutoCloseable {
   private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<Long, StoredBlock> blocks = new ConcurrentHashMap<>();
   private final LinkedHashMap<ByteString, ByteString> mempool = new LinkedHashMap<>();
+
+  /**
+   * The connections whose app's CheckTx state holds the mempool's transactions ({@link
+   * #mempoolNode()}): a node that restarts comes back on new connections, with a fresh state.
+   */
+  private AppConnections mempoolConns;
+
   private final List<RoundRecord> rounds = new CopyOnWriteArrayList<>();
   private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
   private final Object stepLock = new Object();
@@ -1080,22 +1087,31 @@ public final class LocalConsensusDriver implements AutoCloseable {
         return ResponseCheckTx.newBuilder().setCode(1).setLog("tx already exists in cache").build();
       }
     }
-    Node n = firstUp();
-    ResponseCheckTx r;
-    try {
-      r =
-          timed(
-                  n.connections(),
-                  Conn.MEMPOOL,
-                  Request.newBuilder()
-                      .setCheckTx(RequestCheckTx.newBuilder().setTx(t).setType(CheckTxType.NEW))
-                      .build())
-              .getCheckTx();
-    } catch (AppConnections.AppException e) {
-      throw e;
-    } catch (IOException e) {
-      n.markDown("CheckTx: " + e.getMessage());
-      throw e;
+    ResponseCheckTx r = null;
+    // A checking node found dead is marked down and the next reachable one takes over the mempool
+    // (mempoolNode), as a network keeps accepting transactions while one node is gone.
+    for (int attempt = 0; r == null; attempt++) {
+      Node n = null;
+      try {
+        n = mempoolNode();
+        r =
+            timed(
+                    n.connections(),
+                    Conn.MEMPOOL,
+                    Request.newBuilder()
+                        .setCheckTx(RequestCheckTx.newBuilder().setTx(t).setType(CheckTxType.NEW))
+                        .build())
+                .getCheckTx();
+      } catch (AppConnections.AppException e) {
+        throw e;
+      } catch (IOException e) {
+        if (n != null) {
+          n.markDown("CheckTx: " + e.getMessage());
+        }
+        if (attempt + 1 >= nodes.size()) {
+          throw e;
+        }
+      }
     }
     if (r.getCode() == 0) {
       synchronized (mempool) {
@@ -1109,6 +1125,47 @@ public final class LocalConsensusDriver implements AutoCloseable {
   public ResponseQuery query(RequestQuery q) throws IOException {
     Node n = firstUp();
     return timed(n.connections(), Conn.QUERY, Request.newBuilder().setQuery(q).build()).getQuery();
+  }
+
+  /**
+   * The node whose mempool connection checks transactions: the first reachable one. The driver
+   * keeps one network-wide mempool, so when that node changes (the previous one went down, or it
+   * came back restarted), the new one first checks every pending transaction in arrival order, as
+   * gossip would have delivered them to it: a sender's next transaction is then checked against its
+   * earlier pending ones (a DB3 nonce n + 1 after n), not refused as a gap. Those it refuses leave
+   * the mempool.
+   */
+  private Node mempoolNode() throws IOException {
+    Node n = firstUp();
+    synchronized (mempool) {
+      if (n.conns == mempoolConns) {
+        return n;
+      }
+      for (ByteString tx : new ArrayList<>(mempool.values())) {
+        ResponseCheckTx r;
+        try {
+          r =
+              timed(
+                      n.connections(),
+                      Conn.MEMPOOL,
+                      Request.newBuilder()
+                          .setCheckTx(
+                              RequestCheckTx.newBuilder().setTx(tx).setType(CheckTxType.NEW))
+                          .build())
+                  .getCheckTx();
+        } catch (AppConnections.AppException e) {
+          throw e;
+        } catch (IOException e) {
+          n.markDown("CheckTx (mempool hand-over): " + e.getMessage());
+          throw e;
+        }
+        if (r.getCode() != 0) {
+          mempool.remove(ByteString.copyFrom(ChainHashes.sha256(tx.toByteArray())));
+        }
+      }
+      mempoolConns = n.conns;
+      return n;
+    }
   }
 
   private Node firstUp() throws IOException {
@@ -1150,6 +1207,10 @@ public final class LocalConsensusDriver implements AutoCloseable {
     Node n;
     try {
       n = firstUp();
+      if (n.conns != mempoolConns) {
+        mempoolNode(); // a new checking node checks every pending transaction once (hand-over)
+        return;
+      }
     } catch (IOException e) {
       return;
     }

@@ -274,6 +274,24 @@ class LocalConsensusDriverTest {
   }
 
   @Test
+  void pendingTransactionsFollowTheMempoolToTheNextNodeWhenTheCheckingNodeDies() throws Exception {
+    start(List.of(10L, 10L, 10L, 10L), i -> KvStoreApp.Mode.HONEST);
+    LocalConsensusDriver d = net.driver();
+    assertThat(d.submitTx("a=1".getBytes(StandardCharsets.UTF_8)).getCode()).isZero();
+    assertThat(apps[0].calls).contains("CheckTx");
+    assertThat(apps[1].calls).doesNotContain("CheckTx");
+    net.kill(0);
+    // Node 1 now checks for the network: it first checks the pending "a=1" (as gossip would have
+    // brought it), then the new one; a sender's next transaction is judged after its earlier ones.
+    assertThat(d.submitTx("b=2".getBytes(StandardCharsets.UTF_8)).getCode()).isZero();
+    assertThat(apps[1].calls.stream().filter("CheckTx"::equals)).hasSize(2);
+    StoredBlock b = step();
+    assertThat(b.txs())
+        .containsExactly(ByteString.copyFromUtf8("a=1"), ByteString.copyFromUtf8("b=2"));
+    assertThat(d.mempoolSize()).isZero();
+  }
+
+  @Test
   void aValidatorRestartingWithItsDataReplaysOnlyWhatItMissed() throws Exception {
     start(List.of(10L, 10L, 10L, 10L), i -> KvStoreApp.Mode.HONEST);
     LocalConsensusDriver d = net.driver();
