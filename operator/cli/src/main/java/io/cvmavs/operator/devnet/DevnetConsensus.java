@@ -149,7 +149,7 @@ final class DevnetConsensus implements AutoCloseable {
       // it, the others compare.
       ChainInputs inputs =
           ChainInputs.open(
-              cfg, ethereum, deployments.values(), ChainInputs.deploymentBlock(deployments));
+              cfg, ethereum, deployments.addresses(), ChainInputs.deploymentBlock(deployments));
       resources.add(inputs);
       shared = shared == null ? inputs : shared;
       validators.add(
