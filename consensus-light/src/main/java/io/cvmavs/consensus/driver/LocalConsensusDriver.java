@@ -250,7 +250,10 @@ public final class LocalConsensusDriver implements AutoCloseable {
    * The connections whose app's CheckTx state holds the mempool's transactions ({@link
    * #mempoolNode()}): a node that restarts comes back on new connections, with a fresh state.
    */
-  private AppConnections mempoolConns;
+  private volatile AppConnections mempoolConns;
+
+  /** Serialises mempool hand-overs ({@link #mempoolNode()}). */
+  private final Object handOver = new Object();
 
   private final List<RoundRecord> rounds = new CopyOnWriteArrayList<>();
   private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
@@ -1137,11 +1140,24 @@ public final class LocalConsensusDriver implements AutoCloseable {
    */
   private Node mempoolNode() throws IOException {
     Node n = firstUp();
-    synchronized (mempool) {
-      if (n.conns == mempoolConns) {
+    if (n.conns == mempoolConns) {
+      return n;
+    }
+    // One hand-over at a time (a second would check the same transactions twice in the new app's
+    // session); the mempool's own lock is held only to copy and update, so proposals can reap it
+    // while the new node checks.
+    synchronized (handOver) {
+      n = firstUp();
+      AppConnections conns = n.conns;
+      if (conns == mempoolConns) {
         return n;
       }
-      for (ByteString tx : new ArrayList<>(mempool.values())) {
+      List<ByteString> pending;
+      synchronized (mempool) {
+        pending = new ArrayList<>(mempool.values());
+      }
+      List<ByteString> refused = new ArrayList<>();
+      for (ByteString tx : pending) {
         ResponseCheckTx r;
         try {
           r =
@@ -1160,10 +1176,15 @@ public final class LocalConsensusDriver implements AutoCloseable {
           throw e;
         }
         if (r.getCode() != 0) {
+          refused.add(tx);
+        }
+      }
+      synchronized (mempool) {
+        for (ByteString tx : refused) {
           mempool.remove(ByteString.copyFrom(ChainHashes.sha256(tx.toByteArray())));
         }
       }
-      mempoolConns = n.conns;
+      mempoolConns = conns;
       return n;
     }
   }

@@ -5,6 +5,7 @@ import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.bridge.BridgeReader;
 import io.cvmavs.chain.rpc.BatchRpc;
 import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.RpcClient;
 import io.cvmavs.consensus.app.bridge.CBridgeDepositSource;
 import io.cvmavs.consensus.app.registry.RegistryManuscriptSource;
 import io.cvmavs.consensus.app.validators.StakeAggregatorSource;
@@ -14,6 +15,7 @@ import io.cvmavs.stake.aggregate.StakeAggregator;
 import io.cvmavs.stake.chain.RpcStakeReader;
 import io.cvmavs.stake.config.StakeConfig;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,12 +29,15 @@ import java.util.Optional;
  * @param validators the stake aggregator's set per epoch
  * @param deposits {@code CBridge} deposits, when the deployment has a {@code CBridge}
  * @param manuscripts registry changes, when the deployment has a {@code CvmManuscriptRegistry}
+ * @param batch the validator set's batch client
+ * @param clients the other RPC clients these reads hold, shut down by {@link #close()}
  */
 public record ChainInputs(
     ValidatorSource validators,
     Optional<CBridgeDepositSource> deposits,
     Optional<RegistryManuscriptSource> manuscripts,
-    BatchRpc batch)
+    BatchRpc batch,
+    List<RpcClient> clients)
     implements AutoCloseable {
 
   /**
@@ -47,29 +52,21 @@ public record ChainInputs(
   public static ChainInputs open(
       StakeConfig stake, URI ethereum, Map<String, String> addresses, long fromBlock) {
     BatchRpc batch = new BatchRpc(stake.ethRpcUrl().toString(), stake.maxCallsPerRequest());
+    RpcClient stakeRpc = ChainAccess.read(stake.ethRpcUrl(), Optional.empty());
+    RpcClient eth = ChainAccess.read(ethereum, Optional.empty());
     ValidatorSource validators =
         new StakeAggregatorSource(
             new StakeAggregator(new RpcStakeReader(batch, stake), stake),
             new RegistryBlsKeys(
-                new RegistryReader(
-                    ChainAccess.read(stake.ethRpcUrl(), Optional.empty()),
-                    stake.contract(StakeConfig.REGISTRY))));
+                new RegistryReader(stakeRpc, stake.contract(StakeConfig.REGISTRY))));
     long from = fromBlock;
     Optional<CBridgeDepositSource> deposits =
         Optional.ofNullable(addresses.get("CBridge"))
-            .map(
-                a ->
-                    new CBridgeDepositSource(
-                        new BridgeReader(ChainAccess.read(ethereum, Optional.empty()), a), from));
+            .map(a -> new CBridgeDepositSource(new BridgeReader(eth, a), from));
     Optional<RegistryManuscriptSource> manuscripts =
         Optional.ofNullable(addresses.get("CvmManuscriptRegistry"))
-            .map(
-                a ->
-                    new RegistryManuscriptSource(
-                        new ManuscriptRegistryReader(
-                            ChainAccess.read(ethereum, Optional.empty()), a),
-                        from));
-    return new ChainInputs(validators, deposits, manuscripts, batch);
+            .map(a -> new RegistryManuscriptSource(new ManuscriptRegistryReader(eth, a), from));
+    return new ChainInputs(validators, deposits, manuscripts, batch, List.of(stakeRpc, eth));
   }
 
   /** The deployment file's {@code deploymentBlock} (0 when it has none). */
@@ -80,6 +77,10 @@ public record ChainInputs(
 
   @Override
   public void close() {
-    batch.close();
+    try {
+      batch.close();
+    } finally {
+      clients.forEach(c -> c.web3j().shutdown());
+    }
   }
 }

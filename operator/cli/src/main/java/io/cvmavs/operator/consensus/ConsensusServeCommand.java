@@ -26,7 +26,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,6 +52,8 @@ import picocli.CommandLine.ParameterException;
       "in one JVM on one CVM, listening for a CometBFT v0.38 node (proxy_app = tcp://ADDRESS)."
     })
 public final class ConsensusServeCommand extends CliCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsensusServeCommand.class);
+
   /** CometBFT's default {@code proxy_app} port. */
   public static final String DEFAULT_LISTEN = "127.0.0.1:26658";
 
@@ -94,19 +99,31 @@ public final class ConsensusServeCommand extends CliCommand {
 
   /** What {@link #start} runs: close it to stop the app, then the node. */
   public record Running(
-      NodeCommand.Running node, ChainInputs inputs, CvmChainApp app, AbciServer server)
+      NodeCommand.Running node,
+      ChainInputs inputs,
+      RpcClient rpc,
+      CvmChainApp app,
+      AbciServer server)
       implements AutoCloseable {
     /** Where the ABCI server listens. */
     public InetSocketAddress address() {
       return server.address();
     }
 
+    /** Stops taking requests, closes the app's store, then the reads and the node (its lock). */
     @Override
     public void close() {
       try (node;
           inputs) {
-        server.close();
-        app.close();
+        try {
+          server.close();
+        } finally {
+          try {
+            app.close();
+          } finally {
+            rpc.web3j().shutdown();
+          }
+        }
       }
     }
   }
@@ -136,18 +153,20 @@ public final class ConsensusServeCommand extends CliCommand {
               return honest;
             });
     ChainInputs inputs = null;
+    RpcClient rpc = null;
     CvmChainApp app = null;
     try {
       inputs = ChainInputs.open(stake, c.ethRpcUrl(), c.addresses(), c.startBlock());
-      RpcClient rpc = ChainAccess.read(c.ethRpcUrl(), c.chainId());
-      EthereumHead head =
+      rpc = ChainAccess.read(c.ethRpcUrl(), c.chainId());
+      RpcClient head = rpc;
+      EthereumHead finality =
           finalDepth.isPresent()
-              ? () -> Math.max(0, rpc.blockNumber() - finalDepth.getAsLong())
-              : rpc::finalizedBlockNumber;
+              ? () -> Math.max(0, head.blockNumber() - finalDepth.getAsLong())
+              : head::finalizedBlockNumber;
       CvmChainApp.Settings settings =
           new CvmChainApp.Settings(
               Optional.of(bls),
-              head,
+              finality,
               Optional.of(new TaskComputerEngine(computer.get())),
               Optional.of(inputs.validators()),
               maxBlockRecords);
@@ -159,10 +178,19 @@ public final class ConsensusServeCommand extends CliCommand {
       }
       app = CvmChainApp.open(c.dataDirectory().resolve("consensus"), settings);
       AbciServer server = AbciServer.start(app, AbciServer.Settings.listen(listen));
-      return new Running(node, inputs, app, server);
+      if (!server.address().getAddress().isLoopbackAddress()) {
+        LOG.warn(
+            "the CVM chain app's ABCI socket listens on {}, beyond this host: ABCI has no"
+                + " authentication, so only the CometBFT node may reach it (firewall it)",
+            server.address());
+      }
+      return new Running(node, inputs, rpc, app, server);
     } catch (IOException | RuntimeException e) {
       if (app != null) {
         app.close();
+      }
+      if (rpc != null) {
+        rpc.web3j().shutdown();
       }
       if (inputs != null) {
         inputs.close();
@@ -200,7 +228,7 @@ public final class ConsensusServeCommand extends CliCommand {
             cvm.span(),
             Duration.ofMillis(pollMillis),
             true);
-    try (Running running =
+    Running running =
         start(
             c,
             bls,
@@ -208,7 +236,23 @@ public final class ConsensusServeCommand extends CliCommand {
             stake,
             address,
             ethFinalDepth == null ? OptionalLong.empty() : OptionalLong.of(ethFinalDepth),
-            maxBlockRecords)) {
+            maxBlockRecords);
+    // Ctrl-C / SIGTERM: the hook asks this thread to stop and waits for its close (the app's
+    // RocksDB, the node's data-directory lock) before the JVM halts.
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.countDown();
+                  try {
+                    closed.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    try {
       spec.commandLine()
           .getOut()
           .printf(
@@ -216,14 +260,18 @@ public final class ConsensusServeCommand extends CliCommand {
                   + " \"tcp://%s\"), height %d; operator node running; data_dir %s locked"
                   + " (Ctrl-C stops)%n",
               c.nodeName(),
-              address,
-              address,
+              running.address().getHostString() + ":" + running.address().getPort(),
+              running.address().getHostString() + ":" + running.address().getPort(),
               running.app().height(),
               c.dataDirectory().toAbsolutePath());
       spec.commandLine().getOut().flush();
-      CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();
+    } finally {
+      try {
+        running.close();
+      } finally {
+        closed.countDown();
+      }
     }
     return 0;
   }
