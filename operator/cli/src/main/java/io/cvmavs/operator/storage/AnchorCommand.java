@@ -32,14 +32,16 @@ import picocli.CommandLine.Option;
 /**
  * {@code cvm-avs anchor}: the anchoring service ({@link AnchoringService}) from {@code
  * anchor.yaml}: packs the block store's blocks into groups, stores them on the configured backends
- * and records each group's receipt in the {@code AnchorRegistry}.
+ * and records each group's receipt in the {@code AnchorRegistry}; with a {@code holders:} section,
+ * also each anchored group's holders in {@code StorageAudit} ({@link HolderAssigner}).
  */
 @Command(
     name = "anchor",
     mixinStandardHelpOptions = true,
     description = {
       "Anchor CVM blocks: pack them into block groups, store them on the configured backends",
-      "(local disk, S3, Arweave, IPFS) and record each group's receipt in the AnchorRegistry.",
+      "(local disk, S3, Arweave, IPFS) and record each group's receipt in the AnchorRegistry;",
+      "with a holders: section, also record each anchored group's holders in StorageAudit.",
       "The submitter's ECDSA keystore password: OPERATOR_ECDSA_KEY_PASSWORD, else a prompt."
     })
 public final class AnchorCommand extends CliCommand {
