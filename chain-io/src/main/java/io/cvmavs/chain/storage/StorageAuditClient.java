@@ -167,6 +167,16 @@ public final class StorageAuditClient {
             .getValue();
   }
 
+  /** The contract's owner (the AVS's authorised submitter, who assigns holders), lower-case. */
+  public String owner() {
+    List<Type> v =
+        Abi.decode(
+            reader.call(address, Abi.call("owner()", List.of()), "StorageAudit.owner"),
+            "StorageAudit.owner",
+            new TypeReference<Address>() {});
+    return ((String) v.get(0).getValue()).toLowerCase(Locale.ROOT);
+  }
+
   /** What the contract stores for one group; {@code fileSize == 0}: not assigned. */
   public record Group(byte[] auditRoot, long fileSize, long assignedBlock, int holderCount) {}
 

@@ -52,7 +52,29 @@ public record AnchorConfig(
     List<Backend> backends,
     Optional<URI> cvmRpcUrl,
     Optional<Path> manuscriptFile,
-    Optional<CvmTrust> cvmTrust) {
+    Optional<CvmTrust> cvmTrust,
+    Optional<Holders> holders) {
+
+  /**
+   * {@code holders:} — after each anchor, record the group's holders in {@code StorageAudit}
+   * (docs/STORAGE.md "Holders"): {@code replication} operators per group (default {@value
+   * #DEFAULT_HOLDER_REPLICATION}) among the operators registered with the AVS and active in {@code
+   * quorum} (default 0). {@code storage_audit} and {@code cvm_registry} default to the deployment
+   * file's addresses. The transactions are sent from {@code submitter_keystore}, which the deploy
+   * script makes both the AnchorRegistry's submitter and StorageAudit's owner; operators are read
+   * from the registry's key registrations since {@code registeredFrom} (the deployment file's
+   * {@code deploymentBlock}, else 0); {@code at} is {@code file:line:column: } of the section.
+   */
+  public record Holders(
+      String storageAudit,
+      String cvmRegistry,
+      int replication,
+      int quorum,
+      long registeredFrom,
+      String at) {}
+
+  /** Holders per group when {@code holders.replication} is not set. */
+  public static final int DEFAULT_HOLDER_REPLICATION = 2;
 
   /**
    * The light client's root of trust for reading the CVM chain ({@code cvm_trusted_height}, {@code
@@ -150,6 +172,23 @@ public record AnchorConfig(
 
     @JsonProperty("cvm_trust_level")
     String cvmTrustLevel;
+
+    @JsonProperty("holders")
+    RawHolders holders;
+  }
+
+  static final class RawHolders {
+    @JsonProperty("replication")
+    Integer replication;
+
+    @JsonProperty("quorum")
+    Integer quorum;
+
+    @JsonProperty("storage_audit")
+    String storageAudit;
+
+    @JsonProperty("cvm_registry")
+    String cvmRegistry;
   }
 
   static final class RawBackend {
@@ -218,8 +257,8 @@ public record AnchorConfig(
 
     String registry = raw.anchorRegistry;
     long fromBlock = 0;
+    Deployments d = null;
     if (raw.deploymentFile != null) {
-      Deployments d;
       try {
         d = Deployments.read(base.resolve(raw.deploymentFile).normalize());
       } catch (DeploymentsException e) {
@@ -322,6 +361,8 @@ public record AnchorConfig(
               + " manuscript's hash, and every group carries the file");
     }
     Optional<CvmTrust> trust = cvmTrust(raw, parsed, cvmRpc.isPresent());
+    Optional<Holders> holders =
+        raw.holders == null ? Optional.empty() : Optional.of(holders(raw.holders, d, parsed));
     return new AnchorConfig(
         file,
         rpc,
@@ -340,7 +381,63 @@ public record AnchorConfig(
         List.copyOf(backends.values()),
         cvmRpc,
         manuscriptFile,
-        trust);
+        trust,
+        holders);
+  }
+
+  private static Holders holders(RawHolders h, Deployments d, StrictYaml.Parsed<Raw> parsed) {
+    String at = parsed.at("holders");
+    int replication = h.replication == null ? DEFAULT_HOLDER_REPLICATION : h.replication;
+    if (replication < 1 || replication > 255) {
+      throw new AnchorConfigException(
+          parsed.at("holders.replication")
+              + "field 'holders.replication': holders per group must be 1..255, got "
+              + replication);
+    }
+    int quorum = h.quorum == null ? 0 : h.quorum;
+    if (quorum < 0 || quorum > 255) {
+      throw new AnchorConfigException(
+          parsed.at("holders.quorum")
+              + "field 'holders.quorum': a quorum number is 0..255, got "
+              + quorum);
+    }
+    return new Holders(
+        holderContract(h.storageAudit, "storage_audit", "StorageAudit", d, parsed),
+        holderContract(h.cvmRegistry, "cvm_registry", "CvmRegistry", d, parsed),
+        replication,
+        quorum,
+        d == null ? 0 : Long.parseLong(d.values().getOrDefault("deploymentBlock", "0")),
+        at);
+  }
+
+  private static String holderContract(
+      String given, String field, String name, Deployments d, StrictYaml.Parsed<Raw> parsed) {
+    String address = given;
+    if (address == null && d != null) {
+      address = d.findAddress(name).orElse(null);
+    }
+    if (address == null) {
+      throw new AnchorConfigException(
+          parsed.at("holders")
+              + "field 'holders."
+              + field
+              + "': no "
+              + name
+              + " address"
+              + (d == null
+                  ? " (set deployment_file or holders." + field + ")"
+                  : " (the deployment file names none: deployed by an older script?)"));
+    }
+    if (!address.matches("0x[0-9a-fA-F]{40}")) {
+      throw new AnchorConfigException(
+          parsed.at("holders." + field)
+              + "field 'holders."
+              + field
+              + "': '"
+              + address
+              + "' is not an address (0x + 40 hex digits)");
+    }
+    return address;
   }
 
   /**

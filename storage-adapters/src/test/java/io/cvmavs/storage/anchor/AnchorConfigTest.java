@@ -74,6 +74,52 @@ class AnchorConfigTest {
             "field 'backends[1].endpoint': '127.0.0.1:4568' is not an http(s) URL");
   }
 
+  static final String AUDIT = "0x" + "12".repeat(20);
+  static final String REGISTRY = "0x" + "34".repeat(20);
+
+  @Test
+  void holdersAreOptionalAndCheckedNamingTheField() throws Exception {
+    assertThat(AnchorConfig.load(write(GOOD)).holders()).isEmpty();
+    AnchorConfig.Holders h =
+        AnchorConfig.load(
+                write(
+                    GOOD
+                        + "holders:\n  storage_audit: \""
+                        + AUDIT
+                        + "\"\n  cvm_registry: \""
+                        + REGISTRY
+                        + "\"\n"))
+            .holders()
+            .orElseThrow();
+    assertThat(h.replication()).isEqualTo(AnchorConfig.DEFAULT_HOLDER_REPLICATION);
+    assertThat(h.quorum()).isZero();
+    assertThat(h.storageAudit()).isEqualTo(AUDIT);
+    assertThat(h.cvmRegistry()).isEqualTo(REGISTRY);
+
+    Path noAddress = write(GOOD + "holders:\n  replication: 3\n");
+    assertThatThrownBy(() -> AnchorConfig.load(noAddress))
+        .hasMessageContaining(
+            "field 'holders.storage_audit': no StorageAudit address (set deployment_file or"
+                + " holders.storage_audit)");
+    Path zero =
+        write(
+            GOOD
+                + "holders:\n  replication: 0\n  storage_audit: \""
+                + AUDIT
+                + "\"\n  cvm_registry: \""
+                + REGISTRY
+                + "\"\n");
+    assertThatThrownBy(() -> AnchorConfig.load(zero))
+        .hasMessageStartingWith(zero + ":15:3: field 'holders.replication'")
+        .hasMessageContaining("must be 1..255, got 0");
+    Path bad = write(GOOD + "holders:\n  storage_audit: \"0x12\"\n");
+    assertThatThrownBy(() -> AnchorConfig.load(bad))
+        .hasMessageContaining("field 'holders.storage_audit': '0x12' is not an address");
+    Path unknown = write(GOOD + "holders:\n  replicas: 2\n");
+    assertThatThrownBy(() -> AnchorConfig.load(unknown))
+        .hasMessageContaining("unknown field 'replicas'");
+  }
+
   static final String HASH = "ab".repeat(32);
 
   static String chain(String trust) {

@@ -1,9 +1,12 @@
 package io.cvmavs.operator.devnet;
 
 import io.cvmavs.chain.abi.Bytes32;
+import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.chain.storage.StorageAuditClient;
 import io.cvmavs.common.retry.Backoff;
+import io.cvmavs.crypto.bls.BlsKeyPair;
 import io.cvmavs.cvm.block.CvmBlock;
 import io.cvmavs.cvm.block.CvmBlockStore;
 import io.cvmavs.localnet.anvil.AnvilNode;
@@ -14,7 +17,9 @@ import io.cvmavs.storage.anchor.AnchorRecovery;
 import io.cvmavs.storage.anchor.AnchorRegistryClient;
 import io.cvmavs.storage.anchor.AnchoredGroup;
 import io.cvmavs.storage.anchor.AnchoringService;
+import io.cvmavs.storage.anchor.AttestedAudit;
 import io.cvmavs.storage.anchor.GroupAudit;
+import io.cvmavs.storage.anchor.HolderAssigner;
 import io.cvmavs.storage.anchor.ReplicationPolicy;
 import io.cvmavs.storage.arweave.ArweaveBackend;
 import io.cvmavs.storage.arweave.ArweaveWallet;
@@ -28,10 +33,16 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.DefaultBlockParameterNumber;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * The devnet's storage anchoring (issue 18): the attested CVM blocks go into a block store, the
@@ -51,14 +62,39 @@ final class DevnetAnchoring implements AutoCloseable {
    */
   static final long GROUP_TARGET_BYTES = 3 * 1024;
 
-  /** What the summary shows. */
+  /**
+   * What the summary shows; {@code attested} is the on-chain audit round (holders assigned in
+   * StorageAudit, the other operators' BLS attestations aggregated and submitted), "-" when none
+   * was run.
+   */
   record Outcome(
       int groups,
       int anchored,
       String audit,
       boolean auditPassed,
       String recovery,
-      boolean recovered) {}
+      boolean recovered,
+      String attested,
+      boolean attestedPassed) {
+    Outcome(
+        int groups,
+        int anchored,
+        String audit,
+        boolean auditPassed,
+        String recovery,
+        boolean recovered) {
+      this(groups, anchored, audit, auditPassed, recovery, recovered, "-", false);
+    }
+  }
+
+  /**
+   * The AVS's operators as the on-chain audit needs them: {@code keys.get(i)} is the BLS key of
+   * {@code operator-(i+1)}, anvil account {@code i+1}.
+   */
+  record Auditors(String storageAudit, String cvmRegistry, List<BlsKeyPair> keys) {}
+
+  /** Holders per group in the devnet's StorageAudit. */
+  static final int HOLDER_REPLICATION = 2;
 
   private final AnvilNode anvil;
   private final Path dir;
@@ -115,7 +151,8 @@ final class DevnetAnchoring implements AutoCloseable {
       List<CvmBlock> blocks,
       String registryAddress,
       int submitterAccount,
-      long fromBlock) {
+      long fromBlock,
+      Optional<Auditors> auditors) {
     long started = System.nanoTime();
     s3 = S3Server.start(dir.resolve("s3rver"), "cvm-groups");
     step.accept(
@@ -226,6 +263,20 @@ final class DevnetAnchoring implements AutoCloseable {
     }
     step.accept("audit " + audit);
 
+    String attested = "-";
+    boolean attestedPassed = false;
+    if (auditors.isPresent() && !onChain.isEmpty()) {
+      try {
+        AttestedRound r =
+            attestedRound(tx, auditors.get(), onChain.getLast(), backends.getFirst(), fromBlock);
+        attested = r.line();
+        attestedPassed = r.passed();
+      } catch (RuntimeException e) {
+        attested = "FAILED: " + e.getMessage();
+      }
+      step.accept("storage audit on chain: " + attested);
+    }
+
     if (ar != null && names.contains("arweave")) {
       ar.mine(1); // arlocal serves a transaction's data once it is mined
     }
@@ -256,7 +307,89 @@ final class DevnetAnchoring implements AutoCloseable {
             "storage phase took %.1f s (s3rver, waiting for arlocal / Helia, anchoring, audit,"
                 + " recovery)",
             (System.nanoTime() - started) / 1e9));
-    return new Outcome(groups, anchored, audit, auditPassed, recovery, recovered);
+    return new Outcome(
+        groups, anchored, audit, auditPassed, recovery, recovered, attested, attestedPassed);
+  }
+
+  private record AttestedRound(String line, boolean passed) {}
+
+  /**
+   * The newest group assigned to {@link #HOLDER_REPLICATION} holders in StorageAudit (from the
+   * submitter, its owner), then one round for one holder: every other operator audits the holder's
+   * copy with {@link GroupAudit} (the devnet's holders all serve the local disk copy) and signs its
+   * verdict with its own BLS key, the aggregate goes to {@code submitOutcome}, and the result is
+   * read back from the contract.
+   */
+  private AttestedRound attestedRound(
+      Transactor tx, Auditors a, AnchoredGroup group, StorageBackend copy, long fromBlock) {
+    StorageAuditClient audit = new StorageAuditClient(tx.reader(), a.storageAudit());
+    RegistryReader registry = new RegistryReader(tx, a.cvmRegistry());
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < a.keys().size(); i++) {
+      index.put(anvil.account(i + 1).address().toLowerCase(Locale.ROOT), i);
+    }
+    List<String> holders =
+        new HolderAssigner(
+                audit,
+                HolderAssigner.registeredOperators(registry, 0, fromBlock),
+                HOLDER_REPLICATION)
+            .assign(tx, group.groupHash(), group.auditRoot(), group.fileSize());
+    step.accept(
+        String.format(
+            "group %d..%d assigned in StorageAudit to %s",
+            group.firstHeight(),
+            group.lastHeight(),
+            String.join(", ", holders.stream().map(h -> name(index, h)).toList())));
+    String holder = holders.getFirst();
+    // a seed block the EVM still sees: the latest mined one, then a block on top of it
+    long seedBlock = tx.reader().blockNumber();
+    byte[] seed = blockHash(seedBlock);
+    anvil.mine(1);
+    List<AttestedAudit.Attestation> atts = new ArrayList<>();
+    for (int i = 0; i < a.keys().size(); i++) {
+      boolean isHolder = (i == index.getOrDefault(holder, -1));
+      if (isHolder && a.keys().size() > 1) {
+        continue; // the holder does not attest its own round
+      }
+      atts.add(AttestedAudit.attest(a.keys().get(i), audit, group, holder, copy, seed));
+    }
+    List<AttestedAudit.Member> members = AttestedAudit.members(registry, 0, fromBlock, seedBlock);
+    AttestedAudit.Aggregate agg =
+        AttestedAudit.aggregate(registry, audit, 0, members, group, holder, seedBlock, seed, atts);
+    TransactionReceipt receipt = audit.submitOutcome(tx, agg.outcome(), agg.signature());
+    StorageAuditClient.Result onChain = audit.result(group.groupHash(), holder, seed);
+    boolean passed = agg.outcome().passed() && onChain == StorageAuditClient.Result.PASSED;
+    return new AttestedRound(
+        String.format(
+            "group %s, holder %s, round at block %d, %s, attested by %d/%d operators, tx %s",
+            Bytes32.hex(group.groupHash()).substring(0, 10) + "…",
+            name(index, holder),
+            seedBlock,
+            passed ? "passed" : "recorded " + onChain.name().toLowerCase(Locale.ROOT),
+            agg.signers().size(),
+            members.size(),
+            receipt.getTransactionHash()),
+        passed);
+  }
+
+  private static String name(Map<String, Integer> index, String address) {
+    Integer i = index.get(address.toLowerCase(Locale.ROOT));
+    return i == null ? address : "operator-" + (i + 1);
+  }
+
+  private byte[] blockHash(long number) {
+    try {
+      return Bytes32.parse(
+          "block hash",
+          anvil
+              .web3j()
+              .ethGetBlockByNumber(new DefaultBlockParameterNumber(number), false)
+              .send()
+              .getBlock()
+              .getHash());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private byte[] latestBlockHash() {

@@ -493,7 +493,7 @@ final class DevnetRun implements AutoCloseable {
     }
     Slashing slashing = awaitChallenges(challenger.challenger(), reader, d, keys);
     Optional<DevnetAnchoring.Outcome> storage =
-        anchorBlocks(cvm, manuscriptFile, manuscriptHash, outcomes, d);
+        anchorBlocks(cvm, manuscriptFile, manuscriptHash, outcomes, d, keys);
     if (consensus != null) {
       try {
         consensus.summarise((int) outcomes.stream().filter(DevnetSummary.Task::responded).count());
@@ -556,7 +556,8 @@ final class DevnetRun implements AutoCloseable {
       Path manuscriptFile,
       byte[] manuscriptHash,
       List<DevnetSummary.Task> outcomes,
-      Deployments d) {
+      Deployments d,
+      List<BlsKeyPair> keys) {
     long last = outcomes.stream().mapToLong(DevnetSummary.Task::cvmHeight).max().orElse(-1);
     if (last < 0) {
       return Optional.empty();
@@ -585,7 +586,12 @@ final class DevnetRun implements AutoCloseable {
               blocks,
               d.address("AnchorRegistry"),
               anchorAccount(settings.operators()),
-              Long.parseLong(d.values().getOrDefault("deploymentBlock", "0"))));
+              Long.parseLong(d.values().getOrDefault("deploymentBlock", "0")),
+              d.findAddress("StorageAudit")
+                  .map(
+                      audit ->
+                          new DevnetAnchoring.Auditors(
+                              audit, d.address("CvmRegistry"), List.copyOf(keys)))));
     } catch (Exception e) {
       step("anchoring failed: %s", e.getMessage());
       return Optional.of(new DevnetAnchoring.Outcome(0, 0, "-", false, "-", false));

@@ -42,14 +42,16 @@ public record DevnetSummary(
       int signers) {}
 
   /**
-   * Every group anchored, the audit passed and the recovery rebuilt the same chain (or none ran).
+   * Every group anchored, the audit passed, the recovery rebuilt the same chain and the attested
+   * audit round on chain passed (when the deployment has StorageAudit), or no storage phase ran.
    */
   public boolean storageAsExpected() {
     return storage.isEmpty()
         || (storage.get().groups() > 0
             && storage.get().anchored() == storage.get().groups()
             && storage.get().auditPassed()
-            && storage.get().recovered());
+            && storage.get().recovered()
+            && (storage.get().attested().equals("-") || storage.get().attestedPassed()));
   }
 
   /**
@@ -150,6 +152,9 @@ public record DevnetSummary(
         st -> {
           out.printf("  %-32s %d of %d%n", "block groups anchored", st.anchored(), st.groups());
           out.printf("  %-32s %s%n", "storage audit", st.audit());
+          if (!st.attested().equals("-")) {
+            out.printf("  %-32s %s%n", "storage audit on chain", st.attested());
+          }
           out.printf("  %-32s %s%n", "recovery from anchors", st.recovery());
         });
     chain.ifPresent(
@@ -245,6 +250,8 @@ public record DevnetSummary(
           n.put("groups_anchored", st.anchored());
           n.put("audit", st.audit());
           n.put("audit_passed", st.auditPassed());
+          n.put("attested_audit", st.attested());
+          n.put("attested_audit_passed", st.attestedPassed());
           n.put("recovery", st.recovery());
           n.put("recovered", st.recovered());
         });

@@ -1,7 +1,9 @@
 package io.cvmavs.operator.storage;
 
+import io.cvmavs.chain.avs.RegistryReader;
 import io.cvmavs.chain.rpc.ChainAccess;
 import io.cvmavs.chain.rpc.Transactor;
+import io.cvmavs.chain.storage.StorageAuditClient;
 import io.cvmavs.common.retry.Backoff;
 import io.cvmavs.consensus.light.LightVerifier;
 import io.cvmavs.consensus.rpc.CometRpcClient;
@@ -13,6 +15,7 @@ import io.cvmavs.storage.anchor.AnchorConfig;
 import io.cvmavs.storage.anchor.AnchorConfigException;
 import io.cvmavs.storage.anchor.AnchorRegistryClient;
 import io.cvmavs.storage.anchor.AnchoringService;
+import io.cvmavs.storage.anchor.HolderAssigner;
 import io.cvmavs.storage.backend.BackendException;
 import io.cvmavs.storage.backend.StorageBackend;
 import io.cvmavs.storage.outbox.Outbox;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,14 +32,16 @@ import picocli.CommandLine.Option;
 /**
  * {@code cvm-avs anchor}: the anchoring service ({@link AnchoringService}) from {@code
  * anchor.yaml}: packs the block store's blocks into groups, stores them on the configured backends
- * and records each group's receipt in the {@code AnchorRegistry}.
+ * and records each group's receipt in the {@code AnchorRegistry}; with a {@code holders:} section,
+ * also each anchored group's holders in {@code StorageAudit} ({@link HolderAssigner}).
  */
 @Command(
     name = "anchor",
     mixinStandardHelpOptions = true,
     description = {
       "Anchor CVM blocks: pack them into block groups, store them on the configured backends",
-      "(local disk, S3, Arweave, IPFS) and record each group's receipt in the AnchorRegistry.",
+      "(local disk, S3, Arweave, IPFS) and record each group's receipt in the AnchorRegistry;",
+      "with a holders: section, also record each anchored group's holders in StorageAudit.",
       "The submitter's ECDSA keystore password: OPERATOR_ECDSA_KEY_PASSWORD, else a prompt."
     })
 public final class AnchorCommand extends CliCommand {
@@ -87,6 +93,7 @@ public final class AnchorCommand extends CliCommand {
               + " is not the AnchorRegistry's submitter "
               + submitter);
     }
+    Optional<HolderAssigner> assigner = holderAssigner(c, tx);
     try (Source src = Source.open(c)) {
       byte[] stream = src.stream();
       AnchoringService service =
@@ -103,6 +110,7 @@ public final class AnchorCommand extends CliCommand {
               registry,
               tx,
               Clock.systemUTC());
+      assigner.ifPresent(service::assignHolders);
       out.printf("[anchor] reading %s%n", src.describe());
       if (src.blocks() instanceof CvmChainBlocks chain && chain.resumedAt().isPresent()) {
         out.printf(
@@ -112,15 +120,35 @@ public final class AnchorCommand extends CliCommand {
       out.printf(
           "[anchor] stream %s → %d backend(s), registry %s%n",
           StorageSetup.shortHex(stream), backends.size(), c.registry());
+      assigner.ifPresent(
+          a ->
+              out.printf(
+                  "[anchor] holders: %d per group, recorded in StorageAudit %s%n",
+                  a.replication(), a.audit().address()));
       out.flush();
       if (once) {
         print(out, service.flush());
+        if (assigner.isPresent()) {
+          for (AnchoringService.GroupStatus g : service.groups()) {
+            List<String> holders = service.holders(g.fileHash());
+            out.printf(
+                "[anchor] group %d..%d holders: %s%n",
+                g.firstHeight(),
+                g.lastHeight(),
+                holders.isEmpty() ? "not assigned yet" : String.join(", ", holders));
+          }
+        }
         if (src.blocks() instanceof CvmChainBlocks chain) {
           out.printf("[anchor] read %d CometBFT block(s) of the CVM chain%n", chain.blocksRead());
         }
         long left = service.groups().stream().filter(g -> !g.anchored()).count();
         if (left > 0) {
           out.printf("[anchor] %d group(s) not anchored yet (see the lines above)%n", left);
+          return 1;
+        }
+        if (assigner.isPresent()
+            && service.groups().stream().anyMatch(g -> service.holders(g.fileHash()).isEmpty())) {
+          out.printf("[anchor] some group(s) have no holders recorded yet (see the lines above)%n");
           return 1;
         }
         return 0;
@@ -154,6 +182,37 @@ public final class AnchorCommand extends CliCommand {
       }
       return 0;
     }
+  }
+
+  /**
+   * The holder assignment of {@code anchor.yaml}'s {@code holders:} section, after checking that
+   * the submitter's account owns {@code StorageAudit} (the deploy script makes the anchor submitter
+   * its owner).
+   */
+  static Optional<HolderAssigner> holderAssigner(AnchorConfig c, Transactor tx) {
+    if (c.holders().isEmpty()) {
+      return Optional.empty();
+    }
+    AnchorConfig.Holders h = c.holders().get();
+    StorageAuditClient audit = new StorageAuditClient(tx.reader(), h.storageAudit());
+    String owner = audit.owner();
+    if (!owner.equalsIgnoreCase(tx.address())) {
+      throw new AnchorConfigException(
+          h.at()
+              + "field 'holders': the keystore's account "
+              + tx.address()
+              + " is not the owner "
+              + owner
+              + " of StorageAudit "
+              + h.storageAudit()
+              + ", so it cannot assign holders");
+    }
+    RegistryReader registry = new RegistryReader(tx, h.cvmRegistry());
+    return Optional.of(
+        new HolderAssigner(
+            audit,
+            HolderAssigner.registeredOperators(registry, h.quorum(), h.registeredFrom()),
+            h.replication()));
   }
 
   /**

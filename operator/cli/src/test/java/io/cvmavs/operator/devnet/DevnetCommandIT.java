@@ -109,6 +109,15 @@ class DevnetCommandIT {
         .isEqualTo(json.path("storage").path("groups").asInt());
     assertThat(json.path("storage").path("audit_passed").asBoolean()).isTrue();
     assertThat(json.path("storage").path("recovered").asBoolean()).isTrue();
+    // … and the newest group assigned to holders in StorageAudit, one round BLS-attested on chain
+    assertThat(json.path("storage").path("attested_audit_passed").asBoolean())
+        .as("%s", json.path("storage"))
+        .isTrue();
+    assertThat(json.path("storage").path("attested_audit").asText())
+        .matches(
+            "group 0x[0-9a-f]{8}…, holder operator-[1-4], round at block \\d+, passed, attested by"
+                + " [1-4]/4 operators, tx 0x[0-9a-f]{64}");
+    assertThat(printed).contains("storage audit on chain");
     // issue 17: 4 operators = 4 CVM chain validators; CVM blocks finalised with certificates, the
     // light client verified the head, and the summary table says so
     JsonNode chain = json.path("cvm_chain");

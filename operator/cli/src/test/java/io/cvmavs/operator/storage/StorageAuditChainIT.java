@@ -3,6 +3,9 @@ package io.cvmavs.operator.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmavs.chain.ChainException;
 import io.cvmavs.chain.abi.Abi;
 import io.cvmavs.chain.abi.Bytes32;
@@ -53,8 +56,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.DefaultBlockParameterNumber;
@@ -73,6 +79,7 @@ import picocli.CommandLine;
  */
 @WithAnvil
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StorageAuditChainIT {
   static final String PASSWORD = "storage-audit-test-password";
   static final List<CvmBlock> CHAIN = TestBlocks.chain(12, 40, 21);
@@ -94,6 +101,8 @@ class StorageAuditChainIT {
   LocalDiskBackend disk;
   Path diskDir;
   Path cliDir;
+  Path nodeDir;
+  Path anchorDir;
 
   @BeforeAll
   void deployRegisterAndAnchor(AnvilNode anvil, @TempDir Path dir) throws Exception {
@@ -141,6 +150,8 @@ class StorageAuditChainIT {
     }
 
     diskDir = dir.resolve("disk");
+    nodeDir = dir.resolve("node");
+    anchorDir = dir.resolve("anchor");
     disk = new LocalDiskBackend("local", diskDir);
     AnchorRegistryClient anchorRegistry =
         new AnchorRegistryClient(deployer.reader(), d.address("AnchorRegistry"));
@@ -373,6 +384,100 @@ class StorageAuditChainIT {
     args.set(args.indexOf(holders.getFirst()), stranger);
     assertThat(cli(out, err, args.toArray(String[]::new))).isEqualTo(1);
     assertThat(err.toString()).contains(stranger + " is not a recorded holder of group");
+  }
+
+  /**
+   * {@code cvm-avs anchor --once} with a {@code holders:} section, on the data directory the
+   * service above left: the new blocks' group is anchored and its rendezvous holders recorded;
+   * after a crash between the assignment and the state write (simulated by removing the holders
+   * from anchor-state.json) a restart finds them on chain instead of sending them again. Runs last:
+   * it anchors more blocks.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void anchorCommandAssignsTheHoldersOfEachNewGroupOnce() throws Exception {
+    List<CvmBlock> longer = TestBlocks.chain(CHAIN.size() + 4, 40, 21);
+    assertThat(longer.get(CHAIN.size() - 1).hash()).isEqualTo(CHAIN.getLast().hash());
+    try (CvmBlockStore store = CvmBlockStore.open(nodeDir)) {
+      longer.subList(CHAIN.size(), longer.size()).forEach(store::append);
+    }
+    Path config = cliDir.resolve("anchor-holders.yaml");
+    Files.writeString(
+        config,
+        """
+        eth_rpc_url: %s
+        deployment_file: %s
+        submitter_keystore: submitter.json
+        block_store: %s
+        data_dir: %s
+        group_target_bytes: 16384
+        replication: [local]
+        backends:
+          - name: local
+            type: local
+            dir: %s
+        holders:
+          replication: 2
+        """
+            .formatted(
+                anvil.rpcUrl(),
+                d.source().toAbsolutePath(),
+                nodeDir.toAbsolutePath(),
+                anchorDir.toAbsolutePath(),
+                diskDir.toAbsolutePath()));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertThat(cli(out, err, "anchor", "--once", "--config", config.toString()))
+        .as(out + "\n" + err)
+        .isZero();
+    AnchorRegistryClient anchorRegistry =
+        new AnchorRegistryClient(deployer.reader(), d.address("AnchorRegistry"));
+    List<AnchoredGroup> added =
+        anchorRegistry.anchors(Optional.of(STREAM), deploymentBlock, anvil.blockNumber()).stream()
+            .filter(g -> g.firstHeight() >= CHAIN.size())
+            .toList();
+    assertThat(added).isNotEmpty();
+    assertThat(added.getLast().lastHeight()).isEqualTo(longer.size() - 1);
+    assertThat(out.toString()).contains("[anchor] holders: 2 per group, recorded in StorageAudit");
+    for (AnchoredGroup g : added) {
+      List<String> expected = HolderAssignment.holders(g.groupHash(), operators, 2);
+      assertThat(audit.holdersOf(g.groupHash())).containsExactlyElementsOf(expected);
+      assertThat(out.toString())
+          .contains(
+              "[anchor] group "
+                  + g.firstHeight()
+                  + ".."
+                  + g.lastHeight()
+                  + " holders: "
+                  + String.join(", ", expected));
+    }
+
+    // a crash after the assignment was mined, before the state recorded it
+    ObjectMapper json = new ObjectMapper();
+    Path stateFile = anchorDir.resolve("anchor-state.json");
+    ObjectNode state = (ObjectNode) json.readTree(stateFile.toFile());
+    ObjectNode last = (ObjectNode) state.get("groups").get(state.get("groups").size() - 1);
+    assertThat(last.has("holders")).isTrue();
+    last.remove("holders");
+    json.writeValue(stateFile.toFile(), state);
+    long blockBefore = anvil.blockNumber();
+    out.getBuffer().setLength(0);
+    assertThat(cli(out, err, "anchor", "--once", "--config", config.toString()))
+        .as(out + "\n" + err)
+        .isZero();
+    AnchoredGroup g = added.getLast();
+    assertThat(out.toString())
+        .doesNotContain("holders of group")
+        .contains(
+            "[anchor] group "
+                + g.firstHeight()
+                + ".."
+                + g.lastHeight()
+                + " holders: "
+                + String.join(", ", audit.holdersOf(g.groupHash())));
+    assertThat(anvil.blockNumber()).as("no transaction sent again").isEqualTo(blockBefore);
+    JsonNode again = json.readTree(stateFile.toFile()).get("groups");
+    assertThat(again.get(again.size() - 1).has("holders")).as("holders recorded again").isTrue();
   }
 
   private static int cli(StringWriter out, StringWriter err, String... args) {
