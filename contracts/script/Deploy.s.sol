@@ -130,6 +130,9 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         c.duplicateVoteSlashWad = vm.envOr("MISBEHAVIOUR_DUPLICATE_VOTE_SLASH_WAD", c.duplicateVoteSlashWad);
         c.lightClientAttackSlashWad =
             vm.envOr("MISBEHAVIOUR_LIGHT_CLIENT_ATTACK_SLASH_WAD", c.lightClientAttackSlashWad);
+        c.duplicateVoteCSlashWad = vm.envOr("MISBEHAVIOUR_DUPLICATE_VOTE_C_SLASH_WAD", c.duplicateVoteCSlashWad);
+        c.lightClientAttackCSlashWad =
+            vm.envOr("MISBEHAVIOUR_LIGHT_CLIENT_ATTACK_C_SLASH_WAD", c.lightClientAttackCSlashWad);
     }
 
     function _writeBridge(string memory k) internal {
@@ -142,6 +145,9 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         if (!_lastBridge.slasherAllowed) {
             console.log("Deploy: the AVS owner must call CvmSlasher.setAllowed(CvmCheckpoints, true)");
             console.log("Deploy: and CvmSlasher.setAllowed(CvmMisbehaviourSlasher, true)");
+        }
+        if (!_lastBridge.cStakingSlasherAllowed) {
+            console.log("Deploy: the CStaking owner must call CStaking.setSlasherAllowed(CvmMisbehaviourSlasher, true)");
         }
     }
     // ---- end bridge ----

@@ -86,6 +86,10 @@ contract Deploy_Run is Test {
         assertEq(
             json.readAddress(".CvmMisbehaviourSlasher"), address(script.lastBridgeDeployment().misbehaviourSlasher)
         );
+        assertTrue(
+            d.cStaking.isSlasher(address(script.lastBridgeDeployment().misbehaviourSlasher)),
+            "the misbehaviour slasher may slash $C"
+        );
         _usesGivenCoreAddresses(d);
     }
 
