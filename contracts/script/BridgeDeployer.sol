@@ -17,7 +17,9 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 ///         record entry point over the AVS's task manager and the checkpoints). The checkpoints contract is
 ///         put on the slasher router's allow-list when the broadcaster owns the router; otherwise the owner must call
 ///         `CvmSlasher.setAllowed(checkpoints, true)` (the deploy script says so). CvmMisbehaviourSlasher (CometBFT
-///         misbehaviour recorded by the CVM chain, proven against accepted checkpoints) is allow-listed the same way.
+///         misbehaviour recorded by the CVM chain, proven against accepted checkpoints) is allow-listed the same way,
+///         and also made an allowed slasher of `CStaking` (it burns the offender's native `$C` stake too) when the
+///         broadcaster owns CStaking; otherwise the owner must call `CStaking.setSlasherAllowed(it, true)`.
 abstract contract BridgeDeployer {
     struct BridgeConfig {
         string cvmChainId; // the CVM chain's CometBFT chain id string
@@ -28,6 +30,8 @@ abstract contract BridgeDeployer {
         uint256 equivocationSlashWad;
         uint256 duplicateVoteSlashWad; // CvmMisbehaviourSlasher, per CometBFT DUPLICATE_VOTE record
         uint256 lightClientAttackSlashWad; // CvmMisbehaviourSlasher, per LIGHT_CLIENT_ATTACK record
+        uint256 duplicateVoteCSlashWad; // CvmMisbehaviourSlasher, `$C` stake per DUPLICATE_VOTE record
+        uint256 lightClientAttackCSlashWad; // CvmMisbehaviourSlasher, `$C` stake per LIGHT_CLIENT_ATTACK record
         uint256 misbehaviourMaxRecordsPerCall;
     }
 
@@ -38,6 +42,7 @@ abstract contract BridgeDeployer {
         CvmRecordVerifier recordVerifier;
         bool slasherAllowed;
         CvmMisbehaviourSlasher misbehaviourSlasher;
+        bool cStakingSlasherAllowed; // misbehaviourSlasher is an allowed slasher of CStaking
     }
 
     function defaultBridgeConfig(address owner) internal pure returns (BridgeConfig memory c) {
@@ -49,6 +54,8 @@ abstract contract BridgeDeployer {
         c.equivocationSlashWad = 0.5e18;
         c.duplicateVoteSlashWad = 0.1e18;
         c.lightClientAttackSlashWad = 0.1e18;
+        c.duplicateVoteCSlashWad = 0.1e18;
+        c.lightClientAttackCSlashWad = 0.1e18;
         c.misbehaviourMaxRecordsPerCall = 16;
     }
 
@@ -77,12 +84,18 @@ abstract contract BridgeDeployer {
             d.quorumNumber,
             c.duplicateVoteSlashWad,
             c.lightClientAttackSlashWad,
+            c.duplicateVoteCSlashWad,
+            c.lightClientAttackCSlashWad,
             c.misbehaviourMaxRecordsPerCall
         );
         if (d.slasher.owner() == broadcaster) {
             d.slasher.setAllowed(address(b.checkpoints), true);
             d.slasher.setAllowed(address(b.misbehaviourSlasher), true);
             b.slasherAllowed = true;
+        }
+        if (d.cStaking.owner() == broadcaster) {
+            d.cStaking.setSlasherAllowed(address(b.misbehaviourSlasher), true);
+            b.cStakingSlasherAllowed = true;
         }
     }
 }

@@ -75,7 +75,8 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
     // ---- storage audits (issue 18 item 5): StorageAudit, owned by the anchor submitter (who assigns holders), put
     //      on the slasher router's allow-list when the broadcaster owns the router (otherwise the owner must call
     //      `CvmSlasher.setAllowed(StorageAudit, true)`; the script says so). Env: STORAGE_AUDIT_RESPONSE_WINDOW_SECONDS
-    //      (3600), STORAGE_AUDIT_THRESHOLD_PERCENT (66), STORAGE_AUDIT_SLASH_WAD (0.1e18) ----
+    //      (3600), STORAGE_AUDIT_THRESHOLD_PERCENT (66), STORAGE_AUDIT_SLASH_WAD (0.1e18), STORAGE_AUDIT_C_SLASH_WAD
+    //      (0.1e18, of the holder's `$C`; the script allows it on CStaking when the broadcaster owns CStaking) ----
     StorageAudit public storageAudit;
     bool internal _storageAuditMaySlash;
 
@@ -87,11 +88,18 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
             d.slasher,
             d.quorumNumber,
             uint32(vm.envOr("STORAGE_AUDIT_THRESHOLD_PERCENT", uint256(66))),
-            vm.envOr("STORAGE_AUDIT_SLASH_WAD", uint256(0.1e18))
+            vm.envOr("STORAGE_AUDIT_SLASH_WAD", uint256(0.1e18)),
+            d.cStaking,
+            vm.envOr("STORAGE_AUDIT_C_SLASH_WAD", uint256(0.1e18))
         );
         if (d.slasher.owner() == deployer) {
             d.slasher.setAllowed(address(storageAudit), true);
             _storageAuditMaySlash = true;
+        }
+        if (d.cStaking.owner() == deployer) {
+            d.cStaking.setSlasherAllowed(address(storageAudit), true);
+        } else {
+            console.log("Deploy: the CStaking owner must call CStaking.setSlasherAllowed(StorageAudit, true)");
         }
     }
 
@@ -130,6 +138,9 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         c.duplicateVoteSlashWad = vm.envOr("MISBEHAVIOUR_DUPLICATE_VOTE_SLASH_WAD", c.duplicateVoteSlashWad);
         c.lightClientAttackSlashWad =
             vm.envOr("MISBEHAVIOUR_LIGHT_CLIENT_ATTACK_SLASH_WAD", c.lightClientAttackSlashWad);
+        c.duplicateVoteCSlashWad = vm.envOr("MISBEHAVIOUR_DUPLICATE_VOTE_C_SLASH_WAD", c.duplicateVoteCSlashWad);
+        c.lightClientAttackCSlashWad =
+            vm.envOr("MISBEHAVIOUR_LIGHT_CLIENT_ATTACK_C_SLASH_WAD", c.lightClientAttackCSlashWad);
     }
 
     function _writeBridge(string memory k) internal {
@@ -142,6 +153,9 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
         if (!_lastBridge.slasherAllowed) {
             console.log("Deploy: the AVS owner must call CvmSlasher.setAllowed(CvmCheckpoints, true)");
             console.log("Deploy: and CvmSlasher.setAllowed(CvmMisbehaviourSlasher, true)");
+        }
+        if (!_lastBridge.cStakingSlasherAllowed) {
+            console.log("Deploy: the CStaking owner must call CStaking.setSlasherAllowed(CvmMisbehaviourSlasher, true)");
         }
     }
     // ---- end bridge ----

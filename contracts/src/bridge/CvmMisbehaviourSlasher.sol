@@ -12,7 +12,9 @@ import {ICvmCheckpoints, ICvmCheckpointsTypes} from "./ICvmCheckpoints.sol";
 ///         already processed and must reach the certified root: every record is processed exactly once, in order.
 ///         Each record names a validator by its CometBFT address (the first 20 bytes of sha256 of its Ed25519 key);
 ///         the reporter supplies the key, `CStaking` maps it to the operator, whose allocation in the AVS operator
-///         set is slashed through the slasher router (this contract must be on its allow-list). See docs/BRIDGE.md,
+///         set is slashed through the slasher router (this contract must be on its allow-list) and whose native
+///         `$C` stake is slashed in `CStaking` (this contract must be an allowed slasher there), each by its own WAD
+///         per misbehaviour type — `$C` is part of the validator's voting power too. See docs/BRIDGE.md,
 ///         "Misbehaviour slashing".
 contract CvmMisbehaviourSlasher {
     /// @notice One misbehaviour record as the CVM chain hashes it (consensus-light BlockExecutor).
@@ -35,6 +37,10 @@ contract CvmMisbehaviourSlasher {
     uint32 public immutable slashOperatorSetId;
     uint256 public immutable duplicateVoteSlashWad;
     uint256 public immutable lightClientAttackSlashWad;
+    /// @notice Share of the operator's `$C` stake (active and unbonding) burnt per DUPLICATE_VOTE record (0: none).
+    uint256 public immutable duplicateVoteCSlashWad;
+    /// @notice Share of the operator's `$C` stake burnt per LIGHT_CLIENT_ATTACK record (0: none).
+    uint256 public immutable lightClientAttackCSlashWad;
     /// @notice Most records acted on per call (the rest of the chain is passed as record hashes).
     uint256 public immutable maxRecordsPerCall;
 
@@ -50,6 +56,8 @@ contract CvmMisbehaviourSlasher {
         uint64 height,
         uint256 wad
     );
+    /// @notice The operator's native `$C` stake was slashed for the record (CStaking burnt `amount`).
+    event MisbehaviourCStakeSlashed(uint256 indexed recordIndex, address indexed operator, uint256 wad, uint256 amount);
     /// @notice The key matches the record's address but no operator bound it in CStaking: nothing to slash.
     event MisbehaviourUnknownKey(uint256 indexed recordIndex, bytes32 indexed consensusKey, uint64 height);
     /// @notice The record's address is not a 20-byte CometBFT address, or its type carries no slash: skipped.
@@ -77,6 +85,8 @@ contract CvmMisbehaviourSlasher {
         uint32 slashOperatorSetId_,
         uint256 duplicateVoteSlashWad_,
         uint256 lightClientAttackSlashWad_,
+        uint256 duplicateVoteCSlashWad_,
+        uint256 lightClientAttackCSlashWad_,
         uint256 maxRecordsPerCall_
     ) {
         if (address(checkpoints_) == address(0) || address(cStaking_) == address(0) || address(slasher_) == address(0))
@@ -85,12 +95,16 @@ contract CvmMisbehaviourSlasher {
         }
         if (duplicateVoteSlashWad_ > 1e18) revert InvalidWad(duplicateVoteSlashWad_);
         if (lightClientAttackSlashWad_ > 1e18) revert InvalidWad(lightClientAttackSlashWad_);
+        if (duplicateVoteCSlashWad_ > 1e18) revert InvalidWad(duplicateVoteCSlashWad_);
+        if (lightClientAttackCSlashWad_ > 1e18) revert InvalidWad(lightClientAttackCSlashWad_);
         checkpoints = checkpoints_;
         cStaking = cStaking_;
         slasher = slasher_;
         slashOperatorSetId = slashOperatorSetId_;
         duplicateVoteSlashWad = duplicateVoteSlashWad_;
         lightClientAttackSlashWad = lightClientAttackSlashWad_;
+        duplicateVoteCSlashWad = duplicateVoteCSlashWad_;
+        lightClientAttackCSlashWad = lightClientAttackCSlashWad_;
         maxRecordsPerCall = maxRecordsPerCall_;
     }
 
@@ -147,9 +161,15 @@ contract CvmMisbehaviourSlasher {
         return n;
     }
 
+    /// @dev Neither slash is wrapped in try/catch, like the EigenLayer one always was: `CStaking.slash` cannot fail
+    ///      for a record's data (no stake burns nothing; the WADs are checked here at construction), only when this
+    ///      contract is not an allowed slasher — then the report reverts and the records stay unprocessed until the
+    ///      owner allows it, instead of being marked done with the `$C` slash lost. A caught failure would also let
+    ///      the offender, reporting with just too little gas, make the `$C` call run out of gas and escape it.
     function _process(uint256 index, Record calldata r, bytes32 key) internal {
         uint256 wad = slashWad(r.misbehaviourType);
-        if (uint96(uint256(r.validator)) != 0 || wad == 0) {
+        uint256 cWad = cSlashWad(r.misbehaviourType);
+        if (uint96(uint256(r.validator)) != 0 || (wad == 0 && cWad == 0)) {
             // Not a CometBFT address (no key can match it) or a type without a slash: never blocks later records.
             emit MisbehaviourSkipped(index, r.validator, r.misbehaviourType);
             return;
@@ -163,18 +183,31 @@ contract CvmMisbehaviourSlasher {
             return;
         }
         emit MisbehaviourSlashed(index, operator, key, r.misbehaviourType, r.height, wad);
-        slasher.slashOperator(
-            operator,
-            slashOperatorSetId,
-            wad,
-            r.misbehaviourType == DUPLICATE_VOTE ? "cvm chain duplicate vote" : "cvm chain light client attack"
-        );
+        if (wad != 0) {
+            slasher.slashOperator(
+                operator,
+                slashOperatorSetId,
+                wad,
+                r.misbehaviourType == DUPLICATE_VOTE ? "cvm chain duplicate vote" : "cvm chain light client attack"
+            );
+        }
+        if (cWad != 0) {
+            uint256 amount = cStaking.slash(operator, cWad);
+            emit MisbehaviourCStakeSlashed(index, operator, cWad, amount);
+        }
     }
 
     /// @notice The WAD slashed for a misbehaviour type (0: not slashed).
     function slashWad(uint8 misbehaviourType) public view returns (uint256) {
         if (misbehaviourType == DUPLICATE_VOTE) return duplicateVoteSlashWad;
         if (misbehaviourType == LIGHT_CLIENT_ATTACK) return lightClientAttackSlashWad;
+        return 0;
+    }
+
+    /// @notice The WAD of the operator's `$C` stake slashed for a misbehaviour type (0: not slashed).
+    function cSlashWad(uint8 misbehaviourType) public view returns (uint256) {
+        if (misbehaviourType == DUPLICATE_VOTE) return duplicateVoteCSlashWad;
+        if (misbehaviourType == LIGHT_CLIENT_ATTACK) return lightClientAttackCSlashWad;
         return 0;
     }
 

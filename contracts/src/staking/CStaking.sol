@@ -104,7 +104,7 @@ contract CStaking is Initializable, OwnableUpgradeable, ReentrancyGuardTransient
 
     /// @inheritdoc ICStaking
     function slash(address operator, uint256 wad) external nonReentrant returns (uint256 slashed) {
-        if (msg.sender != slasher) revert OnlySlasher(msg.sender);
+        if (msg.sender != slasher && !_allowedSlasher[msg.sender]) revert OnlySlasher(msg.sender);
         if (wad == 0 || wad > WAD) revert InvalidWad(wad);
         Pool memory a = _active[operator];
         uint32 epoch = _unbondingEpoch[operator];
@@ -122,6 +122,18 @@ contract CStaking is Initializable, OwnableUpgradeable, ReentrancyGuardTransient
     function setSlasher(address slasher_) external onlyOwner {
         slasher = slasher_;
         emit SlasherSet(slasher_);
+    }
+
+    /// @inheritdoc ICStaking
+    function setSlasherAllowed(address account, bool allowed) external onlyOwner {
+        if (account == address(0)) revert ZeroSlasher();
+        _allowedSlasher[account] = allowed;
+        emit SlasherAllowed(account, allowed);
+    }
+
+    /// @inheritdoc ICStaking
+    function isSlasher(address account) external view returns (bool) {
+        return account != address(0) && (account == slasher || _allowedSlasher[account]);
     }
 
     /// @inheritdoc ICStaking

@@ -35,9 +35,12 @@ abstract contract CStakingStorage is ICStaking {
     mapping(address staker => mapping(address operator => uint256)) internal _shares;
     mapping(uint256 requestId => UnbondingRequest) internal _requests;
 
+    /// @dev Further slashers the owner allowed next to `slasher` (CvmMisbehaviourSlasher). Appended: one gap slot used.
+    mapping(address account => bool) internal _allowedSlasher;
+
     constructor(ERC20Burnable token_) {
         token = token_;
     }
 
-    uint256[42] private __gap;
+    uint256[41] private __gap;
 }

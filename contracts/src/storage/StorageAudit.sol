@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {ICStaking} from "../interfaces/avs/ICStaking.sol";
 import {ICvmRegistry} from "../interfaces/avs/ICvmRegistry.sol";
 import {ICvmSlasher} from "../interfaces/avs/ICvmSlasher.sol";
 import {ICvmTaskManagerTypes} from "../interfaces/avs/ICvmTaskManager.sol";
@@ -14,7 +15,8 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 ///         `r` holders chosen off chain by rendezvous hashing). An audit round of (group, holder) is named by its
 ///         seed, the hash of a recent block (`blockhash(seedBlock)`, so the round's seed is checked here).
 ///         Two ways to fail a round, each slashing the holder once per (group, holder, round) through the
-///         `CvmSlasher` router (`slashWad` of its allocation in operator set `quorumNumber`):
+///         `CvmSlasher` router (`slashWad` of its allocation in operator set `quorumNumber`) and in `CStaking`
+///         (`cSlashWad` of its native `$C` stake; this contract must be an allowed slasher there unless it is 0):
 ///         - attested: the auditing operators check the holder's 47-chunk answer off chain and BLS-sign
 ///           `outcomeDigest(...)`; `submitOutcome` checks the aggregate against the registry's stake-weighted quorum
 ///           at `seedBlock` (the task manager's rules) and records a pass or slashes a failure;
@@ -70,6 +72,9 @@ contract StorageAudit is Ownable {
     uint32 public immutable thresholdPercentage;
     /// @notice Share of the holder's allocation slashed per failed round (1e18 = all).
     uint256 public immutable slashWad;
+    ICStaking public immutable cStaking;
+    /// @notice Share of the holder's `$C` stake (active and unbonding) burnt per failed round (0: none).
+    uint256 public immutable cSlashWad;
 
     mapping(bytes32 groupHash => Group) public groups;
     mapping(bytes32 groupHash => address[]) internal _holders;
@@ -121,11 +126,14 @@ contract StorageAudit is Ownable {
         ICvmSlasher slasher_,
         uint8 quorumNumber_,
         uint32 thresholdPercentage_,
-        uint256 slashWad_
+        uint256 slashWad_,
+        ICStaking cStaking_,
+        uint256 cSlashWad_
     ) Ownable(owner_) {
         if (
             address(registry_) == address(0) || address(slasher_) == address(0) || thresholdPercentage_ == 0
                 || thresholdPercentage_ > 100 || slashWad_ == 0 || slashWad_ > WAD || responseWindow_ == 0
+                || address(cStaking_) == address(0) || cSlashWad_ > WAD
         ) revert InvalidConfig();
         responseWindow = responseWindow_;
         registry = registry_;
@@ -133,6 +141,8 @@ contract StorageAudit is Ownable {
         quorumNumber = quorumNumber_;
         thresholdPercentage = thresholdPercentage_;
         slashWad = slashWad_;
+        cStaking = cStaking_;
+        cSlashWad = cSlashWad_;
     }
 
     // ------------------------------------------------------------ assignment
@@ -265,11 +275,13 @@ contract StorageAudit is Ownable {
     // ------------------------------------------------------------ internals
 
     /// @dev Slashes the holder once for the round through the router (it does nothing if the holder is no longer
-    ///      slashable), then refreshes its weight in the registry.
+    ///      slashable) and its `$C` stake in CStaking (nothing if it has none), then refreshes its weight in the
+    ///      registry. Neither call is caught: a contract missing from an allow-list reverts the round's failure.
     function _slash(bytes32 groupHash, address holder, bytes32 round) private {
         slashed[groupHash][holder][round] = true;
         (uint256 slashId,) = slasher.slashOperator(holder, quorumNumber, slashWad, SLASH_DESCRIPTION);
         emit HolderSlashed(groupHash, holder, round, slashId);
+        if (cSlashWad != 0) cStaking.slash(holder, cSlashWad);
         if (registry.getOperatorId(holder) != bytes32(0)) {
             address[] memory ops = new address[](1);
             ops[0] = holder;

@@ -36,6 +36,10 @@ contract BridgeDeployer_DeployBridge is CvmFixture, BridgeDeployer {
         assertEq(b.misbehaviourSlasher.slashOperatorSetId(), d.quorumNumber);
         assertEq(b.misbehaviourSlasher.duplicateVoteSlashWad(), 0.1e18);
         assertEq(b.misbehaviourSlasher.lightClientAttackSlashWad(), 0.1e18);
+        assertTrue(b.cStakingSlasherAllowed);
+        assertTrue(d.cStaking.isSlasher(address(b.misbehaviourSlasher)), "may slash $C in CStaking");
+        assertEq(b.misbehaviourSlasher.duplicateVoteCSlashWad(), 0.1e18);
+        assertEq(b.misbehaviourSlasher.lightClientAttackCSlashWad(), 0.1e18);
     }
 
     function test_LeavesTheAllowListToTheOwnerWhenTheBroadcasterIsNotIt() public {
@@ -43,5 +47,7 @@ contract BridgeDeployer_DeployBridge is CvmFixture, BridgeDeployer {
         assertFalse(b.slasherAllowed);
         assertFalse(d.slasher.isAllowed(address(b.checkpoints)));
         assertFalse(d.slasher.isAllowed(address(b.misbehaviourSlasher)));
+        assertFalse(b.cStakingSlasherAllowed);
+        assertFalse(d.cStaking.isSlasher(address(b.misbehaviourSlasher)));
     }
 }

@@ -4,6 +4,7 @@ pragma solidity ^0.8.27;
 import {CvmCheckpoints} from "../../src/bridge/CvmCheckpoints.sol";
 import {CvmMisbehaviourSlasher} from "../../src/bridge/CvmMisbehaviourSlasher.sol";
 import {ICvmCheckpointsTypes} from "../../src/bridge/ICvmCheckpoints.sol";
+import {ICStakingErrors} from "../../src/interfaces/avs/ICStaking.sol";
 import {ICvmSlasher} from "../../src/interfaces/avs/ICvmSlasher.sol";
 import {BN254} from "../../src/libraries/BN254.sol";
 import {CvmFixture} from "../utils/CvmFixture.sol";
@@ -11,7 +12,7 @@ import {CheckpointKeys} from "./BridgeTestUtils.sol";
 
 /// @notice `CvmMisbehaviourSlasher.report` against the real AVS (checkpoints, slasher router, CStaking, the
 ///         AllocationManager stand-in): operators 1..4 (100 dETH restaked in operator set 0, consensus keys
-///         keccak256(abi.encode("consensus", i))) are the CVM validators. The app hash is built as the CVM chain
+///         keccak256(abi.encode("consensus", i)), 100 `$C` staked in CStaking) are the CVM validators. The app hash is built as the CVM chain
 ///         builds it: 16 (or 32) leaves, `misbehaviour` at index 13, node = keccak256(left ‖ right).
 contract CvmMisbehaviourSlasherTest is CvmFixture, ICvmCheckpointsTypes {
     string internal constant CHAIN = "cvm-1";
@@ -27,8 +28,9 @@ contract CvmMisbehaviourSlasherTest is CvmFixture, ICvmCheckpointsTypes {
         super.setUp();
         _addOperators(4);
         cps = new CvmCheckpoints(address(this), CHAIN, d.registry, d.slasher, 0, 0.5e18);
-        ms = new CvmMisbehaviourSlasher(cps, d.cStaking, d.slasher, 0, 0.25e18, 0.5e18, 8);
+        ms = new CvmMisbehaviourSlasher(cps, d.cStaking, d.slasher, 0, 0.25e18, 0.5e18, 0.2e18, 0.4e18, 8);
         d.slasher.setAllowed(address(ms), true);
+        d.cStaking.setSlasherAllowed(address(ms), true);
         CheckpointKeys.Set memory s = CheckpointKeys.makeSet(1, 4, new uint256[](0));
         for (uint256 i; i < 4; ++i) {
             set.sks.push(s.sks[i]);
@@ -144,23 +146,36 @@ contract CvmMisbehaviourSlasherTest is CvmFixture, ICvmCheckpointsTypes {
         return d.core.allocationManager.getMaxMagnitude(ops[op - 1].addr, d.core.strategy);
     }
 
+    function _cStake(uint256 op) internal view returns (uint256) {
+        return d.cStaking.operatorStake(ops[op - 1].addr);
+    }
+
     // ------------------------------------------------------------ tests
 
     function test_ADuplicateVoteSlashesTheOperatorOnce() public {
         chainRecords.push(_record(1, _key(2), 40));
         Proof memory p = _certify(16);
         uint64 before = _magnitude(2);
+        uint256 cBefore = _cStake(2);
+        assertGt(cBefore, 0);
+        uint256 supply = d.cToken.totalSupply();
         vm.expectEmit(address(ms));
         emit CvmMisbehaviourSlasher.MisbehaviourSlashed(0, ops[1].addr, _key(2), 1, 40, 0.25e18);
+        vm.expectEmit(address(ms));
+        emit CvmMisbehaviourSlasher.MisbehaviourCStakeSlashed(0, ops[1].addr, 0.2e18, cBefore / 5);
         assertEq(_report(p, 0, 1, _keys(_key(2))), 1);
         assertEq(_magnitude(2), before - before / 4, "a quarter of the allocation");
         assertEq(_magnitude(1), before, "others untouched");
+        assertEq(_cStake(2), cBefore - cBefore / 5, "a fifth of the $C stake");
+        assertEq(_cStake(1), cBefore, "others' $C untouched");
+        assertEq(d.cToken.totalSupply(), supply - cBefore / 5, "the slashed $C is burnt");
         assertEq(ms.processedCount(), 1);
         assertEq(ms.processedRoot(), p.root);
         // The same report again is refused: the record is processed.
         vm.expectRevert(abi.encodeWithSelector(CvmMisbehaviourSlasher.NothingNew.selector, 1, 1));
         _report(p, 0, 1, _keys(_key(2)));
         assertEq(_magnitude(2), before - before / 4, "slashed once");
+        assertEq(_cStake(2), cBefore - cBefore / 5, "$C slashed once");
     }
 
     function test_ALightClientAttackSlashesItsWadAndA32LeafAppHashWorks() public {
@@ -168,8 +183,10 @@ contract CvmMisbehaviourSlasherTest is CvmFixture, ICvmCheckpointsTypes {
         Proof memory p = _certify(32);
         assertEq(p.siblings.length, 5);
         uint64 before = _magnitude(3);
+        uint256 cBefore = _cStake(3);
         _report(p, 0, 1, _keys(_key(3)));
         assertEq(_magnitude(3), before / 2);
+        assertEq(_cStake(3), cBefore - cBefore * 2 / 5, "the light-client-attack $C WAD");
     }
 
     function test_RecordsAreProcessedInOrderAcrossCheckpointsAndInBatches() public {
@@ -209,6 +226,7 @@ contract CvmMisbehaviourSlasherTest is CvmFixture, ICvmCheckpointsTypes {
         k[0] = stranger;
         k[3] = _key(2);
         uint64 before = _magnitude(2);
+        uint256 cBefore = _cStake(1);
         vm.expectEmit(address(ms));
         emit CvmMisbehaviourSlasher.MisbehaviourUnknownKey(0, stranger, 20);
         vm.expectEmit(address(ms));
@@ -218,6 +236,51 @@ contract CvmMisbehaviourSlasherTest is CvmFixture, ICvmCheckpointsTypes {
         assertEq(_report(p, 0, 4, k), 4);
         assertEq(_magnitude(2), before - before / 4);
         assertEq(_magnitude(1), before, "operator 1's skipped records slash nothing");
+        assertEq(_cStake(1), cBefore, "nor its $C");
+        assertEq(_cStake(2), cBefore - cBefore / 5);
+    }
+
+    function test_Revert_WhenNotAnAllowedCStakingSlasher_TheRecordStaysForLater() public {
+        d.cStaking.setSlasherAllowed(address(ms), false);
+        chainRecords.push(_record(1, _key(2), 40));
+        Proof memory p = _certify(16);
+        uint64 before = _magnitude(2);
+        uint256 cBefore = _cStake(2);
+        vm.expectRevert(abi.encodeWithSelector(ICStakingErrors.OnlySlasher.selector, address(ms)));
+        _report(p, 0, 1, _keys(_key(2)));
+        assertEq(ms.processedCount(), 0, "not marked processed");
+        assertEq(_magnitude(2), before, "nothing slashed");
+        // Once the owner allows it again, the same record is slashed on both sides.
+        d.cStaking.setSlasherAllowed(address(ms), true);
+        _report(p, 0, 1, _keys(_key(2)));
+        assertEq(ms.processedCount(), 1);
+        assertEq(_magnitude(2), before - before / 4);
+        assertEq(_cStake(2), cBefore - cBefore / 5);
+    }
+
+    function test_ZeroCWadsLeaveCStakeAloneAndNeedNoCStakingAllowance() public {
+        CvmMisbehaviourSlasher ms0 = new CvmMisbehaviourSlasher(cps, d.cStaking, d.slasher, 0, 0.25e18, 0, 0, 0, 8);
+        d.slasher.setAllowed(address(ms0), true);
+        chainRecords.push(_record(1, _key(2), 40));
+        Proof memory p = _certify(16);
+        uint64 before = _magnitude(2);
+        uint256 cBefore = _cStake(2);
+        ms0.report(p.index, p.cp, p.count, p.root, p.siblings, _records(0, 1), _keys(_key(2)), _later(1));
+        assertEq(_magnitude(2), before - before / 4);
+        assertEq(_cStake(2), cBefore, "$C untouched");
+    }
+
+    function test_AnOnlyCTypeSlashesOnlyCStake() public {
+        // LIGHT_CLIENT_ATTACK with no EigenLayer WAD but a $C WAD: the record is slashed, not skipped.
+        CvmMisbehaviourSlasher ms1 = new CvmMisbehaviourSlasher(cps, d.cStaking, d.slasher, 0, 0, 0, 0, 0.5e18, 8);
+        d.cStaking.setSlasherAllowed(address(ms1), true);
+        chainRecords.push(_record(2, _key(3), 41));
+        Proof memory p = _certify(16);
+        uint64 before = _magnitude(3);
+        uint256 cBefore = _cStake(3);
+        ms1.report(p.index, p.cp, p.count, p.root, p.siblings, _records(0, 1), _keys(_key(3)), _later(1));
+        assertEq(_magnitude(3), before, "no EigenLayer slash (and ms1 is not on the router's allow-list)");
+        assertEq(_cStake(3), cBefore / 2);
     }
 
     function test_Revert_WhenTheCheckpointIsNotAccepted() public {
@@ -293,12 +356,16 @@ contract CvmMisbehaviourSlasherTest is CvmFixture, ICvmCheckpointsTypes {
 
     function test_Revert_ConstructorChecks() public {
         vm.expectRevert(CvmMisbehaviourSlasher.ZeroAddress.selector);
-        new CvmMisbehaviourSlasher(cps, d.cStaking, ICvmSlasher(address(0)), 0, 1, 1, 1);
+        new CvmMisbehaviourSlasher(cps, d.cStaking, ICvmSlasher(address(0)), 0, 1, 1, 1, 1, 1);
     }
 
     function test_Revert_ConstructorRefusesAWadAboveOne() public {
         vm.expectRevert(abi.encodeWithSelector(CvmMisbehaviourSlasher.InvalidWad.selector, 1e18 + 1));
-        new CvmMisbehaviourSlasher(cps, d.cStaking, d.slasher, 0, 1e18 + 1, 1, 1);
+        new CvmMisbehaviourSlasher(cps, d.cStaking, d.slasher, 0, 1e18 + 1, 1, 1, 1, 1);
+        vm.expectRevert(abi.encodeWithSelector(CvmMisbehaviourSlasher.InvalidWad.selector, 1e18 + 1));
+        new CvmMisbehaviourSlasher(cps, d.cStaking, d.slasher, 0, 1, 1, 1e18 + 1, 1, 1);
+        vm.expectRevert(abi.encodeWithSelector(CvmMisbehaviourSlasher.InvalidWad.selector, 1e18 + 1));
+        new CvmMisbehaviourSlasher(cps, d.cStaking, d.slasher, 0, 1, 1, 1, 1e18 + 1, 1);
     }
 
     /// forge-config: default.fuzz.runs = 64

@@ -86,6 +86,10 @@ contract Deploy_Run is Test {
         assertEq(
             json.readAddress(".CvmMisbehaviourSlasher"), address(script.lastBridgeDeployment().misbehaviourSlasher)
         );
+        assertTrue(
+            d.cStaking.isSlasher(address(script.lastBridgeDeployment().misbehaviourSlasher)),
+            "the misbehaviour slasher may slash $C"
+        );
         _usesGivenCoreAddresses(d);
     }
 
@@ -155,5 +159,8 @@ contract Deploy_Run is Test {
         assertEq(audit.thresholdPercentage(), 66);
         assertEq(audit.slashWad(), 0.1e18);
         assertTrue(d.slasher.isAllowed(address(audit)));
+        assertEq(address(audit.cStaking()), address(d.cStaking));
+        assertEq(audit.cSlashWad(), 0.1e18);
+        assertTrue(d.cStaking.isSlasher(address(audit)), "StorageAudit may slash $C");
     }
 }

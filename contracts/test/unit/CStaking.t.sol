@@ -206,6 +206,42 @@ contract CStaking_Slash is CStakingTestBase {
         d.cStaking.setSlasher(alice);
     }
 
+    function test_AnAllowedSlasherSlashesUntilRemoved() public {
+        address extra = makeAddr("misbehaviourSlasher");
+        _stake(alice, 40 ether);
+        assertTrue(d.cStaking.isSlasher(address(d.taskManager)));
+        assertFalse(d.cStaking.isSlasher(extra));
+        vm.expectEmit(true, false, false, true, address(d.cStaking));
+        emit ICStakingEvents.SlasherAllowed(extra, true);
+        d.cStaking.setSlasherAllowed(extra, true);
+        assertTrue(d.cStaking.isSlasher(extra));
+        vm.prank(extra);
+        assertEq(d.cStaking.slash(operator, 0.25e18), 10 ether);
+        assertEq(d.cStaking.operatorStake(operator), 30 ether);
+        // The task manager stays the slasher next to it.
+        _slash(0.5e18);
+        assertEq(d.cStaking.operatorStake(operator), 15 ether);
+
+        vm.expectEmit(true, false, false, true, address(d.cStaking));
+        emit ICStakingEvents.SlasherAllowed(extra, false);
+        d.cStaking.setSlasherAllowed(extra, false);
+        assertFalse(d.cStaking.isSlasher(extra));
+        vm.expectRevert(abi.encodeWithSelector(ICStakingErrors.OnlySlasher.selector, extra));
+        vm.prank(extra);
+        d.cStaking.slash(operator, 0.25e18);
+        assertEq(d.cStaking.operatorStake(operator), 15 ether);
+    }
+
+    function test_Revert_SetSlasherAllowedIsOwnerOnlyAndRefusesZero() public {
+        vm.expectRevert(abi.encodeWithSelector(OwnableUpgradeable.OwnableUnauthorizedAccount.selector, alice));
+        vm.prank(alice);
+        d.cStaking.setSlasherAllowed(alice, true);
+        assertFalse(d.cStaking.isSlasher(alice));
+        vm.expectRevert(ICStakingErrors.ZeroSlasher.selector);
+        d.cStaking.setSlasherAllowed(address(0), true);
+        assertFalse(d.cStaking.isSlasher(address(0)));
+    }
+
     /// Stake math: tokens held always equal active + unbonding value (up to rounding dust), and no staker's value
     /// ever grows from a slash.
     function testFuzz_StakeUnstakeSlashConserveTokens(uint96 a, uint96 b, uint96 unstakeShares, uint64 wad) public {

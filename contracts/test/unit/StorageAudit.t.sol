@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {ICStaking, ICStakingErrors} from "../../src/interfaces/avs/ICStaking.sol";
 import {ICvmSlasherErrors} from "../../src/interfaces/avs/ICvmSlasher.sol";
 import {ICvmTaskManagerTypes} from "../../src/interfaces/avs/ICvmTaskManager.sol";
 import {BN254} from "../../src/libraries/BN254.sol";
@@ -24,6 +25,7 @@ contract StorageAuditTest is CvmFixture {
     bytes32 internal root;
     uint64 internal constant SIZE = 8192 * 2 + 100;
     uint256 internal constant SLASH_WAD = 0.1e18;
+    uint256 internal constant C_SLASH_WAD = 0.2e18;
     address internal holder;
     address internal holder2;
     uint32 internal seedBlock;
@@ -31,8 +33,10 @@ contract StorageAuditTest is CvmFixture {
     function setUp() public override {
         super.setUp();
         _addOperators(3);
-        audit = new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, SLASH_WAD);
+        audit =
+            new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, SLASH_WAD, d.cStaking, C_SLASH_WAD);
         d.slasher.setAllowed(address(audit), true);
+        d.cStaking.setSlasherAllowed(address(audit), true);
         for (uint256 i = 0; i < 3; i++) {
             uint256 len = i < 2 ? 8192 : 100;
             bytes memory c = new bytes(len);
@@ -66,6 +70,11 @@ contract StorageAuditTest is CvmFixture {
             s[0] = leaves[1 - index];
             s[1] = leaves[2];
         }
+    }
+
+    /// @dev Registry weight lost per failed round (both multipliers 1e18): restaked and `$C` parts.
+    function _cut() internal pure returns (uint256) {
+        return RESTAKE * SLASH_WAD / 1e18 + C_STAKE * C_SLASH_WAD / 1e18;
     }
 
     function _stake(address op) internal view returns (uint96) {
@@ -145,9 +154,11 @@ contract StorageAuditTest is CvmFixture {
         assertTrue(audit.slashed(GROUP, holder, round));
         assertEq(
             uint256(_stake(holder)),
-            uint256(before) - RESTAKE * SLASH_WAD / 1e18,
-            "10% of the restaked allocation slashed"
+            uint256(before) - _cut(),
+            "10% of the restaked allocation and 20% of the $C stake slashed"
         );
+        assertEq(d.cStaking.operatorStake(holder), C_STAKE - C_STAKE * C_SLASH_WAD / 1e18, "$C burnt");
+        assertEq(d.cStaking.operatorStake(holder2), C_STAKE, "the other holder keeps its $C");
         assertEq(_stake(holder2), other, "the other holder keeps its stake");
 
         // once per (group, holder, round): no second dispute, no attested failure of the same round
@@ -157,7 +168,8 @@ contract StorageAuditTest is CvmFixture {
         ICvmTaskManagerTypes.NonSignerStakesAndSignature memory s = _attest(o, _list(0));
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.AlreadySlashed.selector, GROUP, holder, round));
         audit.submitOutcome(o, s);
-        assertEq(uint256(_stake(holder)), uint256(before) - RESTAKE * SLASH_WAD / 1e18);
+        assertEq(uint256(_stake(holder)), uint256(before) - _cut());
+        assertEq(d.cStaking.operatorStake(holder), C_STAKE - C_STAKE * C_SLASH_WAD / 1e18, "$C slashed once");
 
         // a later round is a new round
         vm.roll(block.number + 1);
@@ -180,6 +192,15 @@ contract StorageAuditTest is CvmFixture {
         vm.prank(holder2);
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.WrongChunk.selector, uint32(1)));
         audit.respond(GROUP, chunks[0], _path(0));
+    }
+
+    function test_ExpireWithoutCStakingAllowance_Reverts() public {
+        d.cStaking.setSlasherAllowed(address(audit), false);
+        audit.challenge(GROUP, holder, seedBlock, 0);
+        vm.warp(block.timestamp + 1 hours + 1);
+        vm.expectRevert(abi.encodeWithSelector(ICStakingErrors.OnlySlasher.selector, address(audit)));
+        audit.expire(GROUP, holder);
+        assertEq(d.cStaking.operatorStake(holder), C_STAKE);
     }
 
     function test_ExpireWithoutSlasherAllowList_Reverts() public {
@@ -268,7 +289,8 @@ contract StorageAuditTest is CvmFixture {
         uint256 g = gasleft();
         audit.submitOutcome(o, s);
         emit log_named_uint("submitOutcome gas (failed + slash, 2 of 3 signers, call only)", g - gasleft());
-        assertEq(uint256(_stake(holder)), uint256(before) - RESTAKE * SLASH_WAD / 1e18);
+        assertEq(uint256(_stake(holder)), uint256(before) - _cut());
+        assertEq(d.cStaking.operatorStake(holder), C_STAKE - C_STAKE * C_SLASH_WAD / 1e18);
         assertTrue(audit.slashed(GROUP, holder, round));
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.OutcomeRecorded.selector, GROUP, holder, round));
         audit.submitOutcome(o, s);
@@ -313,9 +335,13 @@ contract StorageAuditTest is CvmFixture {
 
     function test_Constructor_RefusesBadConfig() public {
         vm.expectRevert(StorageAudit.InvalidConfig.selector);
-        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, 0);
+        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, 0, d.cStaking, 0);
         vm.expectRevert(StorageAudit.InvalidConfig.selector);
-        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 101, SLASH_WAD);
+        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 101, SLASH_WAD, d.cStaking, 0);
+        vm.expectRevert(StorageAudit.InvalidConfig.selector);
+        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, SLASH_WAD, ICStaking(address(0)), 0);
+        vm.expectRevert(StorageAudit.InvalidConfig.selector);
+        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, SLASH_WAD, d.cStaking, 1e18 + 1);
     }
 
     /// @dev The vector the Java `StorageAuditClientTest` checks too: chain 31337, the audit at anvil's first

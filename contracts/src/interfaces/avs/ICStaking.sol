@@ -16,8 +16,10 @@ interface ICStakingErrors {
     error NotRequestOwner(uint256 requestId, address caller);
     /// @dev The unbonding period of the request has not passed yet.
     error StillUnbonding(uint256 requestId, uint64 withdrawableAt);
-    /// @dev Only the slasher (the AVS task manager) may slash.
+    /// @dev Only the slasher (the AVS task manager) or an allowed slasher may slash.
     error OnlySlasher(address caller);
+    /// @dev An allowed slasher must not be the zero address.
+    error ZeroSlasher();
     /// @dev 0 < wad ≤ 1e18 is required.
     error InvalidWad(uint256 wad);
 }
@@ -37,6 +39,7 @@ interface ICStakingEvents {
     event Withdrawn(uint256 indexed requestId, address indexed staker, address indexed operator, uint256 amount);
     event OperatorStakeSlashed(address indexed operator, uint256 wad, uint256 activeSlashed, uint256 unbondingSlashed);
     event SlasherSet(address slasher);
+    event SlasherAllowed(address indexed account, bool allowed);
     event UnbondingPeriodSet(uint64 unbondingPeriod);
 }
 
@@ -59,11 +62,18 @@ interface ICStaking is ICStakingErrors, ICStakingEvents {
     /// @notice Withdraws an unbonded request to its staker; returns the amount paid (after any slashing).
     function withdraw(uint256 requestId) external returns (uint256 amount);
 
-    /// @notice Slasher: burns `wad` (1e18 = 100 %) of the operator's active and unbonding pools.
+    /// @notice Slasher (or an allowed slasher): burns `wad` (1e18 = 100 %) of the operator's active and unbonding pools.
     function slash(address operator, uint256 wad) external returns (uint256 slashed);
 
     /// @notice Owner: sets the slasher (the AVS task manager).
     function setSlasher(address slasher) external;
+
+    /// @notice Owner: allows (or stops allowing) `account` to slash next to the slasher, e.g. the
+    ///         CvmMisbehaviourSlasher for CometBFT misbehaviour the CVM chain recorded.
+    function setSlasherAllowed(address account, bool allowed) external;
+
+    /// @notice Whether `account` may call `slash`: the slasher or an allowed one.
+    function isSlasher(address account) external view returns (bool);
 
     /// @notice Owner: sets the unbonding period in seconds (applies to new requests).
     function setUnbondingPeriod(uint64 unbondingPeriod) external;

@@ -9,6 +9,8 @@ import io.cvmavs.chain.bridge.CheckpointData;
 import io.cvmavs.chain.bridge.MisbehaviourSlasherClient;
 import io.cvmavs.chain.core.CoreReader;
 import io.cvmavs.chain.rpc.ChainAccess;
+import io.cvmavs.chain.rpc.RpcClient;
+import io.cvmavs.chain.staking.StakingReader;
 import io.cvmavs.consensus.devnet.CvmChainNet;
 import io.cvmavs.consensus.proto.abci.MisbehaviorType;
 import io.cvmavs.contracts.Deployments;
@@ -28,14 +30,14 @@ import org.web3j.crypto.Credentials;
 
 /**
  * CometBFT misbehaviour end to end, on real parts: anvil with the real deploy script's contracts
- * (CvmCheckpoints, CvmMisbehaviourSlasher allow-listed on the slasher router, CStaking, the
- * AllocationManager stand-in), an EigenLayer operator registered with the AVS whose CStaking
- * consensus key is CVM validator 1's Ed25519 key, and the CVM chain as four real {@code
- * CvmChainApp}s behind the local consensus driver. The driver makes validator 1 sign two
- * conflicting precommits with its real key, checks them as CometBFT's evidence pool does and
- * delivers {@code DUPLICATE_VOTE} misbehaviour in the next block's FinalizeBlock; the relayer
- * relays a checkpoint covering it and reports it; the operator's allocation is lower; a second
- * report is refused and the relayer's next pass sends nothing.
+ * (CvmCheckpoints, CvmMisbehaviourSlasher allow-listed on the slasher router and on CStaking, the
+ * AllocationManager stand-in), an EigenLayer operator registered with the AVS, with 100 {@code $C}
+ * staked in CStaking, whose CStaking consensus key is CVM validator 1's Ed25519 key, and the CVM
+ * chain as four real {@code CvmChainApp}s behind the local consensus driver. The driver makes
+ * validator 1 sign two conflicting precommits with its real key, checks them as CometBFT's evidence
+ * pool does and delivers {@code DUPLICATE_VOTE} misbehaviour in the next block's FinalizeBlock; the
+ * relayer relays a checkpoint covering it and reports it; the operator's allocation and its native
+ * {@code $C} stake are lower; a second report is refused and the relayer's next pass sends nothing.
  */
 @WithAnvil
 class MisbehaviourSlashingIT {
@@ -54,15 +56,17 @@ class MisbehaviourSlashingIT {
     Credentials op = anvil.account(6).credentials();
     stake.eigenOperator(op, DevnetStakeDriver.E18.multiply(BigInteger.valueOf(100)));
     stake.setConsensusKey(op, CHAIN.edKey(1).publicKey());
+    BigInteger cStaked = DevnetStakeDriver.E18.multiply(BigInteger.valueOf(100));
+    stake.stakeC(op, op.getAddress(), cStaked);
     stake.registerWithAvs(op, 61);
     anvil.mine(10); // past the allocation delays
+    RpcClient rpc = ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty());
     CoreReader core =
-        new CoreReader(
-            ChainAccess.read(URI.create(anvil.rpcUrl()), Optional.empty()),
-            d.address("DelegationManager"),
-            d.address("AllocationManager"));
+        new CoreReader(rpc, d.address("DelegationManager"), d.address("AllocationManager"));
+    StakingReader staking = new StakingReader(rpc, d.address("CStaking"));
     BigInteger before = core.maxMagnitude(op.getAddress(), d.address("Strategy"));
     assertThat(before).isEqualTo(DevnetStakeDriver.E18);
+    assertThat(staking.operatorStake(op.getAddress())).isEqualTo(cStaked);
 
     try (CvmChainNet chain =
         CvmChainNet.start(
@@ -103,6 +107,10 @@ class MisbehaviourSlashingIT {
       assertThat(after)
           .as("0.1 of the allocation (the deploy script's duplicate-vote WAD)")
           .isEqualTo(before.subtract(before.divide(BigInteger.TEN)));
+      BigInteger cAfter = staking.operatorStake(op.getAddress());
+      assertThat(cAfter)
+          .as("0.1 of the $C stake burnt (the deploy script's duplicate-vote $C WAD)")
+          .isEqualTo(cStaked.subtract(cStaked.divide(BigInteger.TEN)));
 
       // The same report again is refused by the contract (NothingNew(1, 1)); nothing changes.
       long latest = CvmChainFixture.checkpointsReader(anvil, checkpoints).latestHeight();
@@ -115,6 +123,7 @@ class MisbehaviourSlashingIT {
       assertThat(relayer.step())
           .noneMatch(e -> e.kind() == Relayer.Event.Kind.MISBEHAVIOUR_REPORTED);
       assertThat(core.maxMagnitude(op.getAddress(), d.address("Strategy"))).isEqualTo(after);
+      assertThat(staking.operatorStake(op.getAddress())).as("$C slashed once").isEqualTo(cAfter);
     }
   }
 
