@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvmavs.consensus.light.Bisection;
 import io.cvmavs.consensus.light.Detector;
+import io.cvmavs.consensus.light.GoDuration;
 import io.cvmavs.consensus.light.HeaderHash;
 import io.cvmavs.consensus.light.LightBlock;
 import io.cvmavs.consensus.light.LightJson;
@@ -65,7 +66,7 @@ public final class LightSyncTool {
     public Settings {
       if (maxBlockLag.isNegative()) {
         throw new IllegalArgumentException(
-            "max block lag must not be negative, got " + maxBlockLag);
+            "max block lag must not be negative, got " + GoDuration.format(maxBlockLag));
       }
     }
 
@@ -227,7 +228,7 @@ public final class LightSyncTool {
                     + ", not yet "
                     + b.height()
                     + ", after waiting "
-                    + s.witnessWait()
+                    + GoDuration.format(s.witnessWait())
                     + "): not dropped; it is checked again from its confirmed header "
                     + w.confirmed.height());
         case Detector.Unavailable u ->

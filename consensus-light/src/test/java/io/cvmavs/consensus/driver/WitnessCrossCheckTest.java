@@ -359,7 +359,10 @@ class WitnessCrossCheckTest {
         .contains("the primary's is " + forked.hash(4));
     assertThat(attack.get("evidence").get("value").get("common_height").asText()).isEqualTo("4");
     assertThat(err.toString())
-        .contains("witness " + lagging + " is behind (its latest block is 3, not yet 4")
+        .contains(
+            "witness "
+                + lagging
+                + " is behind (its latest block is 3, not yet 4, after waiting 0.2s)")
         .contains("checked again from its confirmed header 1")
         .doesNotContain("faulty");
   }
