@@ -143,15 +143,28 @@ public record LightClientAttackEvidence(
    * CometBFT's JSON of the evidence ({@code {"type": "tendermint/LightClientAttackEvidence",
    * "value": {...}}}, int64s as strings, the conflicting block as {@code {signed_header,
    * validator_set}} in the RPC's shapes, which {@link LightJson#lightBlock} reads back). The
-   * validator set carries no proposer: a light block's set from {@code /validators} has no
-   * priorities.
+   * validator set's {@code proposer} (CometBFT's {@code ValidatorSet.ValidateBasic}, run on the
+   * conflicting block at {@code /broadcast_evidence}, refuses a set without one) is the validator
+   * the conflicting header names in {@code proposer_address}; when the set does not hold that
+   * address there is none and the printed evidence is not broadcastable as is. Proposer priorities
+   * are 0: a light block's set from {@code /validators} carries none, and the set's hash does not
+   * cover them.
    */
   public ObjectNode toJson() {
     ObjectNode value = F.objectNode();
     ObjectNode block = value.putObject("conflicting_block");
     block.set("signed_header", signedHeaderJson(conflictingBlock.signedHeader()));
     if (conflictingBlock.validators() != null) {
-      block.set("validator_set", validatorSetJson(conflictingBlock.validators()));
+      ObjectNode set = validatorSetJson(conflictingBlock.validators());
+      Validator proposer =
+          conflictingBlock
+              .validators()
+              .byAddress(
+                  conflictingBlock.signedHeader().header().getProposerAddress().toByteArray());
+      if (proposer != null) {
+        set.set("proposer", validatorJson(proposer));
+      }
+      block.set("validator_set", set);
     }
     value.put("common_height", Long.toString(commonHeight));
     ArrayNode byz = value.putArray("byzantine_validators");

@@ -14,6 +14,7 @@ import io.cvmavs.consensus.light.LightVerifier;
 import io.cvmavs.consensus.rpc.CometRpcClient;
 import io.cvmavs.consensus.rpc.LightSyncTool;
 import io.cvmavs.consensus.rpc.RpcProvider;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -33,6 +34,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +178,21 @@ class WitnessCrossCheckTest {
             () -> false);
   }
 
+  private int syncAgainst(
+      URI primaryRpc, LightSyncTool.Settings settings, BooleanSupplier stop, URI... witnesses)
+      throws Exception {
+    CometRpcClient rpc = new CometRpcClient(primaryRpc, Duration.ofSeconds(10));
+    closeLater.add(rpc);
+    List<LightSyncTool.Witness> ws = new ArrayList<>();
+    for (URI w : witnesses) {
+      CometRpcClient c = new CometRpcClient(w, Duration.ofSeconds(5));
+      closeLater.add(c);
+      ws.add(new LightSyncTool.Witness(w.toString(), new RpcProvider(c)));
+    }
+    return new LightSyncTool(rpc, ws, () -> NOW, new PrintWriter(out), new PrintWriter(err))
+        .run(settings, stop);
+  }
+
   private List<JsonNode> lines() throws Exception {
     List<JsonNode> lines = new ArrayList<>();
     for (String l : out.toString().strip().split("\n")) {
@@ -274,6 +294,202 @@ class WitnessCrossCheckTest {
     assertThat(err.toString())
         .contains("witness " + unreachable + " did not answer")
         .doesNotContain(agreeing.toString());
+  }
+
+  @Test
+  void aWitnessOneBlockBehindIsWaitedForAndProvesThePrimarysForgedHeader() throws Exception {
+    // the primary forges 4 (the fork's chain); the honest witness is at 3 for its first answers
+    AtomicBoolean behind = new AtomicBoolean(true);
+    AtomicInteger refused = new AtomicInteger();
+    URI lagging = laggingProxy(primary.rpc.uri(), 3, behind, refused, 3);
+    LightSyncTool.Settings settings =
+        new LightSyncTool.Settings(1, forked.hash(1), OPTIONS, 4L, Duration.ofMillis(10));
+
+    int code = syncAgainst(forked.rpc.uri(), settings, () -> false, lagging);
+
+    assertThat(code).as(out + "\n" + err).isEqualTo(LightSyncTool.LIGHT_CLIENT_ATTACK);
+    assertThat(refused.get()).as("asked again while it was behind").isEqualTo(3);
+    List<JsonNode> lines = lines();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.getFirst().get("height").asLong()).isEqualTo(1);
+    assertThat(lines.getLast().get("attack").asText())
+        .contains("witness " + lagging + " proved header 4 = " + primary.hash(4))
+        .contains("the primary's is " + forked.hash(4));
+    assertThat(err.toString()).doesNotContain("faulty").doesNotContain("behind");
+  }
+
+  @Test
+  void aWitnessStillBehindAfterTheWaitIsNotDroppedAndLaterProvesTheForgedHeader() throws Exception {
+    // following the primary (the fork's chain), which shows 4 as its latest, then 5; the honest
+    // witness stays at 3 past the wait (2 x 50 ms drift + 100 ms lag), so the primary's forged 4
+    // is printed, and catches up when the primary shows 5: its 5 differs, and it must be checked
+    // from 1 (the last header it confirmed), not from the primary's 4, which it never confirmed
+    AtomicBoolean behind = new AtomicBoolean(true);
+    AtomicInteger statusCalls = new AtomicInteger();
+    URI lagging =
+        laggingProxy(primary.rpc.uri(), 3, behind, new AtomicInteger(), Integer.MAX_VALUE);
+    URI following =
+        statusProxy(
+            forked.rpc.uri(),
+            () -> {
+              if (statusCalls.incrementAndGet() == 1) {
+                return 4;
+              }
+              behind.set(false);
+              return 5;
+            });
+    LightVerifier.Options options =
+        new LightVerifier.Options(Duration.ofDays(14), Duration.ofMillis(50), OPTIONS.trustLevel());
+    LightSyncTool.Settings settings =
+        new LightSyncTool.Settings(
+            1, forked.hash(1), options, null, Duration.ofMillis(10), Duration.ofMillis(100));
+
+    int code = syncAgainst(following, settings, () -> statusCalls.get() > 20, lagging);
+
+    assertThat(code).as(out + "\n" + err).isEqualTo(LightSyncTool.LIGHT_CLIENT_ATTACK);
+    List<JsonNode> lines = lines();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(1).get("hash").asText())
+        .as("the forged header, printed while the witness was behind")
+        .isEqualTo(forked.hash(4));
+    JsonNode attack = lines.getLast();
+    assertThat(attack.get("attack").asText())
+        .contains("proved header 4 = " + primary.hash(4))
+        .contains("from the common header 1")
+        .contains("the primary's is " + forked.hash(4));
+    assertThat(attack.get("evidence").get("value").get("common_height").asText()).isEqualTo("4");
+    assertThat(err.toString())
+        .contains(
+            "witness "
+                + lagging
+                + " is behind (its latest block is 3, not yet 4, after waiting 0.2s)")
+        .contains("checked again from its confirmed header 1")
+        .doesNotContain("faulty");
+  }
+
+  @Test
+  void theEvidencesValidatorSetNamesTheConflictingHeadersProposer() throws Exception {
+    int code = sync(6, forked.rpc.uri());
+
+    assertThat(code).as(out + "\n" + err).isEqualTo(LightSyncTool.LIGHT_CLIENT_ATTACK);
+    JsonNode block = lines().getLast().get("evidence").get("value").get("conflicting_block");
+    String proposer = block.get("signed_header").get("header").get("proposer_address").asText();
+    JsonNode set = block.get("validator_set");
+    assertThat(set.get("proposer").get("address").asText()).isEqualTo(proposer);
+    assertThat(addresses(set.get("validators"))).contains(proposer);
+  }
+
+  /**
+   * A proxy to {@code upstream} that, while {@code behind}, acts as a node whose latest block is
+   * {@code latest}: {@code status} shows it, and {@code commit} / {@code validators} above it get
+   * CometBFT's JSON-RPC error (counted in {@code refused}); it catches up after {@code
+   * catchUpAfter} refused {@code commit}s.
+   */
+  private URI laggingProxy(
+      URI upstream, long latest, AtomicBoolean behind, AtomicInteger refused, int catchUpAfter)
+      throws Exception {
+    AtomicInteger refusedCommits = new AtomicInteger();
+    return proxy(
+        upstream,
+        (request, forward) -> {
+          String method = request.path("method").asText();
+          long height = request.path("params").path("height").asLong(0);
+          if (method.equals("commit") && height > latest && refusedCommits.get() >= catchUpAfter) {
+            behind.set(false);
+          }
+          if ((method.equals("commit") || method.equals("validators"))
+              && height > latest
+              && behind.get()) {
+            if (method.equals("commit")) {
+              refused.incrementAndGet();
+              refusedCommits.incrementAndGet();
+            }
+            ObjectNode error = JSON.createObjectNode();
+            error.put("jsonrpc", "2.0").set("id", request.get("id"));
+            error
+                .putObject("error")
+                .put("code", -32603)
+                .put("message", "Internal error")
+                .put(
+                    "data",
+                    "height "
+                        + height
+                        + " must be less than or equal to the current blockchain height "
+                        + latest);
+            return error;
+          }
+          JsonNode answer = forward.call(request);
+          if (method.equals("status") && behind.get()) {
+            ((ObjectNode) answer.path("result").path("sync_info"))
+                .put("latest_block_height", Long.toString(latest));
+          }
+          return answer;
+        });
+  }
+
+  /** A proxy to {@code upstream} whose {@code status} shows {@code latest} as the latest height. */
+  private URI statusProxy(URI upstream, LongSupplier latest) throws Exception {
+    return proxy(
+        upstream,
+        (request, forward) -> {
+          JsonNode answer = forward.call(request);
+          if (request.path("method").asText().equals("status")) {
+            ((ObjectNode) answer.path("result").path("sync_info"))
+                .put("latest_block_height", Long.toString(latest.getAsLong()));
+          }
+          return answer;
+        });
+  }
+
+  private interface Forward {
+    JsonNode call(JsonNode request) throws Exception;
+  }
+
+  private interface Handler {
+    JsonNode answer(JsonNode request, Forward upstream) throws Exception;
+  }
+
+  /** An HTTP server that answers each JSON-RPC request with {@code handler}. */
+  private URI proxy(URI upstream, Handler handler) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    HttpClient client = HttpClient.newHttpClient();
+    server.createContext(
+        "/",
+        ex -> {
+          try (ex) {
+            JsonNode request;
+            try (InputStream in = ex.getRequestBody()) {
+              request = JSON.readTree(in);
+            }
+            String path = ex.getRequestURI().toString();
+            JsonNode answer =
+                handler.answer(
+                    request,
+                    r ->
+                        JSON.readTree(
+                            client
+                                .send(
+                                    HttpRequest.newBuilder(upstream.resolve(path))
+                                        .header("Content-Type", "application/json")
+                                        .POST(
+                                            HttpRequest.BodyPublishers.ofByteArray(
+                                                JSON.writeValueAsBytes(r)))
+                                        .build(),
+                                    HttpResponse.BodyHandlers.ofByteArray())
+                                .body()));
+            byte[] bytes = JSON.writeValueAsBytes(answer);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, bytes.length);
+            try (OutputStream o = ex.getResponseBody()) {
+              o.write(bytes);
+            }
+          } catch (Exception e) {
+            throw new IOException(e);
+          }
+        });
+    server.start();
+    closeLater.add(() -> server.stop(0));
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
   /** Another RPC server over the primary's chain: a witness that agrees. */

@@ -8,6 +8,7 @@ import io.cvmavs.consensus.light.GoDuration;
 import io.cvmavs.consensus.light.LightBlock;
 import io.cvmavs.consensus.light.LightJson;
 import io.cvmavs.consensus.light.LightVerifier;
+import io.cvmavs.consensus.light.Provider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -59,8 +60,12 @@ class RpcProviderTest {
   }
 
   @Test
-  void missingHeightIsTheNodesError() {
+  void aHeightAboveTheNodesLatestIsNotYetAvailableWithTheNodesError() {
+    // the recording's latest block is 10001: the node is behind, and says why
     assertThatThrownBy(() -> provider.lightBlock(12345))
+        .isInstanceOf(Provider.HeightNotYetAvailable.class)
+        .hasMessageContaining("the latest block is 10001")
+        .cause()
         .isInstanceOf(RpcException.class)
         .hasMessageContaining("height 12345 is not available");
   }
