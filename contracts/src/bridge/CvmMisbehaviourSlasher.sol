@@ -75,6 +75,8 @@ contract CvmMisbehaviourSlasher {
     /// @notice Re-chaining the records from (processedCount, processedRoot) does not reach the certified root.
     error RecordChainMismatch(bytes32 certifiedRoot, bytes32 computedRoot);
     error KeysLengthMismatch(uint256 records, uint256 keys);
+    /// @notice A contract that may act on no record per call could never report anything.
+    error ZeroMaxRecords();
     /// @notice bytes20(sha256(key)) is not the record's address.
     error KeyAddressMismatch(uint256 position, bytes32 consensusKey, bytes32 validator);
 
@@ -97,6 +99,7 @@ contract CvmMisbehaviourSlasher {
         if (lightClientAttackSlashWad_ > 1e18) revert InvalidWad(lightClientAttackSlashWad_);
         if (duplicateVoteCSlashWad_ > 1e18) revert InvalidWad(duplicateVoteCSlashWad_);
         if (lightClientAttackCSlashWad_ > 1e18) revert InvalidWad(lightClientAttackCSlashWad_);
+        if (maxRecordsPerCall_ == 0) revert ZeroMaxRecords();
         checkpoints = checkpoints_;
         cStaking = cStaking_;
         slasher = slasher_;

@@ -37,8 +37,9 @@ contract CStaking is Initializable, OwnableUpgradeable, ReentrancyGuardTransient
         if (consensusKey == bytes32(0) || (boundTo != address(0) && boundTo != msg.sender)) {
             revert ConsensusKeyUnavailable(consensusKey, boundTo);
         }
-        bytes32 old = _consensusKey[msg.sender];
-        if (old != bytes32(0)) delete _keyOperator[old];
+        // A rotated-out key stays bound to this operator (`operatorOfConsensusKey` keeps answering it):
+        // misbehaviour signed with it is reported after the fact (CvmMisbehaviourSlasher), so rotating must
+        // not let the offender escape, and no other operator may ever take a key someone signed with.
         _consensusKey[msg.sender] = consensusKey;
         _keyOperator[consensusKey] = msg.sender;
         emit ConsensusKeySet(msg.sender, consensusKey);

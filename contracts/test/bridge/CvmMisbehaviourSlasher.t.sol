@@ -357,6 +357,8 @@ contract CvmMisbehaviourSlasherTest is CvmFixture, ICvmCheckpointsTypes {
     function test_Revert_ConstructorChecks() public {
         vm.expectRevert(CvmMisbehaviourSlasher.ZeroAddress.selector);
         new CvmMisbehaviourSlasher(cps, d.cStaking, ICvmSlasher(address(0)), 0, 1, 1, 1, 1, 1);
+        vm.expectRevert(CvmMisbehaviourSlasher.ZeroMaxRecords.selector);
+        new CvmMisbehaviourSlasher(cps, d.cStaking, d.slasher, 0, 1, 1, 1, 1, 0);
     }
 
     function test_Revert_ConstructorRefusesAWadAboveOne() public {

@@ -39,7 +39,17 @@ contract CStaking_ConsensusKey is CStakingTestBase {
         emit ICStakingEvents.ConsensusKeySet(operator, keccak256("new"));
         vm.prank(operator);
         d.cStaking.setConsensusKey(keccak256("new"));
-        assertEq(d.cStaking.operatorOfConsensusKey(KEY), address(0));
+        assertEq(d.cStaking.consensusKeyOf(operator), keccak256("new"));
+        assertEq(d.cStaking.operatorOfConsensusKey(keccak256("new")), operator);
+        // The rotated-out key stays the operator's: misbehaviour signed with it is still slashable.
+        assertEq(d.cStaking.operatorOfConsensusKey(KEY), operator);
+        vm.expectRevert(abi.encodeWithSelector(ICStakingErrors.ConsensusKeyUnavailable.selector, KEY, operator));
+        vm.prank(alice);
+        d.cStaking.setConsensusKey(KEY);
+        // ... and the operator may take it back.
+        vm.prank(operator);
+        d.cStaking.setConsensusKey(KEY);
+        assertEq(d.cStaking.consensusKeyOf(operator), KEY);
     }
 
     function test_Revert_WhenKeyTaken() public {

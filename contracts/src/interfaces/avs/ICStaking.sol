@@ -50,7 +50,8 @@ interface ICStakingEvents {
 ///         `unbondingPeriod` seconds it can be withdrawn. The stake aggregator indexes the events; the AVS registry
 ///         reads `operatorStake` (active pool only) as the `$C` part of an operator's weight.
 interface ICStaking is ICStakingErrors, ICStakingEvents {
-    /// @notice Binds (or rotates) the caller's consensus key. A key can be bound to one operator only.
+    /// @notice Binds (or rotates) the caller's consensus key. A key can be bound to one operator only, for good:
+    ///         a rotated-out key stays bound to its operator (misbehaviour signed with it is slashed later).
     function setConsensusKey(bytes32 consensusKey) external;
 
     /// @notice Stakes `amount` `$C` of the caller to `operator`; returns the pool shares minted.
