@@ -72,6 +72,12 @@ public final class CometRpcClient implements AutoCloseable {
             .build();
   }
 
+  /** The node's RPC address as messages show it: secrets in the URL redacted. */
+  @Override
+  public String toString() {
+    return shown;
+  }
+
   /** Calls {@code method} with named {@code params}; returns the JSON-RPC {@code result}. */
   public JsonNode call(String method, ObjectNode params) throws RpcException {
     long id = ids.incrementAndGet();

@@ -123,6 +123,17 @@ class CometRpcClientTest {
   }
 
   @Test
+  void itShowsItselfAsItsAddressWithSecretsRedacted() {
+    assertThat(client.toString()).isEqualTo(node.uri().toString());
+    try (CometRpcClient hosted =
+        new CometRpcClient(
+            java.net.URI.create("https://rpc.example.org/v2/Ab12Cd34Ef56Gh78Ij90?key=s3cret"),
+            Duration.ofSeconds(2))) {
+      assertThat(hosted.toString()).isEqualTo("https://rpc.example.org/v2/***?***");
+    }
+  }
+
+  @Test
   void unreachableNodeIsAClearError() {
     CometRpcClient nowhere =
         new CometRpcClient(java.net.URI.create("http://127.0.0.1:1"), Duration.ofSeconds(2));

@@ -88,6 +88,15 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
       throw new UnsupportedOperationException("this node serves no block headers");
     }
 
+    /**
+     * The header of the committed block at {@code height} alone (what the checked source reads to
+     * walk the hash chain down from a trusted header above the blocks it reads); by default the
+     * header of {@link #block}.
+     */
+    default Header header(long height) {
+      return block(height).header();
+    }
+
     /** The signed header and validator sets at {@code height}, for the light client. */
     default LightBlock lightBlock(long height) throws IOException {
       throw new UnsupportedOperationException("this node serves no light blocks");
@@ -110,6 +119,15 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
           try {
             RpcTypes.Block b = rpc.block(height);
             return new ChainBlock(b.header(), b.txs());
+          } catch (RpcException e) {
+            throw unreachable(e);
+          }
+        }
+
+        @Override
+        public Header header(long height) {
+          try {
+            return rpc.commit(height).header();
           } catch (RpcException e) {
             throw unreachable(e);
           }
@@ -235,6 +253,7 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
   /** The most CometBFT blocks a checked scan holds in memory before handing them out. */
   static final int BATCH = 256;
 
+  private final int batch;
   private final Node node;
   private final byte[] stream;
   private final byte[] manuscript;
@@ -277,6 +296,15 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
    * @param clock the light client's now (trusting period, clock drift)
    */
   public CvmChainBlocks(Node node, byte[] manuscript, Trust trust, Clock clock) {
+    this(node, manuscript, trust, clock, BATCH);
+  }
+
+  /** With the checked scan's batch size {@code batch} instead of {@link #BATCH} (tests). */
+  CvmChainBlocks(Node node, byte[] manuscript, Trust trust, Clock clock, int batch) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("the batch size must be at least 1, got " + batch);
+    }
+    this.batch = batch;
     this.node = node;
     this.manuscript = manuscript.clone();
     this.stream = Keccak.hash(manuscript);
@@ -519,6 +547,12 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
   private Trust resumeTrust;
   private Header verifiedTop;
   private boolean carriedCvm;
+  // the verified root of trust (fixed once checked) and, below it, the hash ladder: the verified
+  // header hash at every height ladderBase + k·batch (k ≥ 1) below the root, walked down once
+  private Header rootHeader;
+  private long ladderBase = -1;
+  private byte[] ladder;
+  private int peakHeld;
 
   /** One block of the stream a CometBFT block finalised. */
   private record Found(long height, CvmBlock block, byte[] hash) {}
@@ -556,11 +590,13 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
    * whose {@code app_hash} is the app hash after h) in batches of at most {@link #BATCH}. The light
    * client verifies the header above each batch (skipping verification from the latest trusted
    * header); the blocks below are tied to it by hash, each header's hash being the next one's
-   * {@code last_block_id}, and their transactions to their {@code data_hash}. After a block that
-   * carries a CVM block, the node's app-hash leaves at its height must merklise to the next
-   * header's {@code app_hash} and hold the accumulator of the CVM blocks read so far. A block's CVM
-   * blocks are handed out once it passed every check; a refused block and everything above it never
-   * are.
+   * {@code last_block_id}, and their transactions to their {@code data_hash}. Below the root of
+   * trust a batch ends just below a rung of the hash ladder ({@link #rungAbove}) and is tied to the
+   * rung's remembered hash instead, so a root far above the start never makes a batch larger. After
+   * a block that carries a CVM block, the node's app-hash leaves at its height must merklise to the
+   * next header's {@code app_hash} and hold the accumulator of the CVM blocks read so far. A
+   * block's CVM blocks are handed out once it passed every check; a refused block and everything
+   * above it never are.
    */
   private void scanChecked(long top) {
     long last = top - 1;
@@ -570,9 +606,13 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
     ensureTrustRoot();
     while (nextScan <= last) {
       long first = nextScan;
-      long end = Math.max(Math.min(last, first + BATCH - 1), verifiedTop.getHeight() - 1);
+      long end = Math.min(last, first + batch - 1);
+      if (first < rootHeader.getHeight()) {
+        end = Math.min(end, rungAbove(first) - 1); // batches below the root end below a rung
+      }
       Header anchor = verifiedHeader(end + 1);
       int n = (int) (end - first + 1);
+      peakHeld = Math.max(peakHeld, n);
       ChainBlock[] blocks = new ChainBlock[n];
       Header upper = anchor;
       for (long h = end; h >= first; h--) {
@@ -649,6 +689,92 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
     }
     trusted = b;
     verifiedTop = b.signedHeader().header();
+    rootHeader = verifiedTop;
+  }
+
+  /** The most CometBFT blocks the checked scan held at once (at most the batch size). */
+  int peakHeld() {
+    return peakHeld;
+  }
+
+  /**
+   * The lowest rung of the hash ladder above {@code height} (below the root), or the root's height;
+   * builds the ladder on first use: walks the headers from the root down to the scan's start once
+   * (each tied by hash to the one above, {@link #linked}), keeping only the hash at every batch-th
+   * height — O((root − start) / batch × 32 bytes). Each batch then ends just below a rung, so its
+   * top is checked against the remembered hash and its blocks walked down from there.
+   */
+  private long rungAbove(long height) {
+    long top = rootHeader.getHeight();
+    if (ladder == null || height < ladderBase) {
+      long base = height;
+      long rungs = (top - 1 - base) / batch; // rungs base + k·batch < top, k = 1 … rungs
+      if (rungs > Integer.MAX_VALUE / 32) {
+        throw new CvmChainSourceException(
+            "the trusted header (height "
+                + top
+                + ") is too far above CometBFT height "
+                + base
+                + " to walk down to it; set a lower cvm_trusted_height");
+      }
+      byte[] hashes = new byte[(int) rungs * 32];
+      Header upper = rootHeader;
+      for (long k = top - 1; k >= base + batch; k--) {
+        Header h = node.header(k);
+        linked(k, h, upper);
+        if ((k - base) % batch == 0) {
+          System.arraycopy(HeaderHash.of(h), 0, hashes, (int) ((k - base) / batch - 1) * 32, 32);
+        }
+        upper = h;
+      }
+      ladder = hashes;
+      ladderBase = base;
+    }
+    return Math.min(top, ladderBase + ((height - ladderBase) / batch + 1) * batch);
+  }
+
+  /**
+   * Header {@code height} below the root, verified: the node's header at the rung at or above it
+   * must hash to the ladder's hash, then the headers down to {@code height} are tied by hash.
+   */
+  private Header belowRoot(long height) {
+    long top = rootHeader.getHeight();
+    if (ladder == null || height <= ladderBase) {
+      rungAbove(height - 1);
+    }
+    long rung = Math.min(top, ladderBase + Math.ceilDiv(height - ladderBase, batch) * batch);
+    Header upper = rootHeader;
+    if (rung < top) {
+      upper = node.header(rung);
+      byte[] hash = HeaderHash.of(upper);
+      byte[] named =
+          Arrays.copyOfRange(
+              ladder,
+              (int) ((rung - ladderBase) / batch - 1) * 32,
+              (int) ((rung - ladderBase) / batch) * 32);
+      if (upper.getHeight() != rung || !Arrays.equals(hash, named)) {
+        throw refused(
+            rung,
+            "header",
+            "the node's header "
+                + upper.getHeight()
+                + " hashes to "
+                + shortHex(hash)
+                + ", but the header chain down from the verified header "
+                + top
+                + " names "
+                + shortHex(named)
+                + " as block "
+                + rung
+                + " (a tampered block or header)");
+      }
+    }
+    for (long k = rung - 1; k >= height; k--) {
+      Header h = node.header(k);
+      linked(k, h, upper);
+      upper = h;
+    }
+    return upper;
   }
 
   /**
@@ -659,10 +785,13 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
     if (height == verifiedTop.getHeight()) {
       return verifiedTop;
     }
+    if (height < rootHeader.getHeight()) {
+      return belowRoot(height);
+    }
     if (height < verifiedTop.getHeight()) {
       Header upper = verifiedTop;
       for (long k = verifiedTop.getHeight() - 1; k >= height; k--) {
-        Header h = node.block(k).header();
+        Header h = node.header(k);
         linked(k, h, upper);
         upper = h;
       }

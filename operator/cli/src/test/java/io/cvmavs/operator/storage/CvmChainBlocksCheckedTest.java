@@ -250,6 +250,147 @@ class CvmChainBlocksCheckedTest {
         .hasMessageContaining("accumulator frontier");
   }
 
+  /** A trust root at {@code height} (the test chain's header there). */
+  static CvmChainBlocks.Trust rootAt(long height) {
+    return new CvmChainBlocks.Trust(
+        height,
+        HeaderHash.of(chain.driver().block(height).orElseThrow().header()),
+        trust.options());
+  }
+
+  /** The RPC node counting what it is asked. */
+  static class Counting extends Lying {
+    final List<Long> blocks = new ArrayList<>();
+    final List<Long> headers = new ArrayList<>();
+
+    /** For each app-hash check (height h): how many blocks' transactions had been fetched. */
+    final List<long[]> fetchedWhenChecked = new ArrayList<>();
+
+    @Override
+    public CvmChainBlocks.ChainBlock block(long height) {
+      blocks.add(height);
+      return honest.block(height);
+    }
+
+    @Override
+    public io.cvmavs.consensus.proto.types.Header header(long height) {
+      headers.add(height);
+      return honest.header(height);
+    }
+
+    @Override
+    public Optional<List<byte[]>> stateLeaves(long height) {
+      fetchedWhenChecked.add(new long[] {height, blocks.size()});
+      return honest.stateLeaves(height);
+    }
+  }
+
+  /**
+   * A root of trust far above the start (cvm_trusted_height recent, the chain older): the headers
+   * below it are walked down once, keeping a hash every batch; the blocks are then read one batch
+   * at a time, never all blocks up to the root at once.
+   */
+  @Test
+  void aRootFarAboveTheStartIsWalkedDownOnceAndTheBlocksAreReadOneBatchAtATime() {
+    long root = 30;
+    int batch = 4;
+    assertThat(at.getFirst()).isLessThan(root - 2 * batch); // the CVM blocks lie below the root
+    Counting node = new Counting();
+    CvmChainBlocks source =
+        new CvmChainBlocks(node, MANUSCRIPT, rootAt(root), Clock.systemUTC(), batch);
+    CvmChainBlocks unchecked = new CvmChainBlocks(CvmChainBlocks.Node.rpc(rpc), MANUSCRIPT);
+    assertThat(source.finalisedHeight()).isEqualTo(3);
+    assertThat(unchecked.finalisedHeight()).isEqualTo(3);
+    for (long h = 0; h <= 3; h++) {
+      assertThat(source.block(h).hash()).isEqualTo(unchecked.block(h).hash());
+      assertThat(source.position(h)).isPresent();
+    }
+    assertThat(source.statesChecked()).isGreaterThanOrEqualTo(4);
+    // never more than one batch of blocks held
+    assertThat(source.peakHeld()).isEqualTo(batch);
+    // when block h is checked, only the blocks of the batches up to h's had been fetched
+    assertThat(node.fetchedWhenChecked).isNotEmpty();
+    for (long[] c : node.fetchedWhenChecked) {
+      assertThat(c[1])
+          .as("blocks fetched when block %d was checked", c[0])
+          .isLessThan(c[0] + batch);
+    }
+    // each block's transactions fetched once; the headers below the root walked down once (29 … 5),
+    // plus the header at the top of each batch below the root (the rungs 5, 9, … 29)
+    assertThat(node.blocks).doesNotHaveDuplicates().hasSize((int) source.blocksRead());
+    assertThat(node.headers).hasSize((int) (root - 1 - batch) + (int) ((root - 2) / batch));
+
+    // a resume below the root reads from the saved block the same way
+    Counting again = new Counting();
+    CvmChainBlocks resumed =
+        new CvmChainBlocks(again, MANUSCRIPT, rootAt(root), Clock.systemUTC(), batch);
+    resumed.resume(1, source.position(1).orElseThrow());
+    assertThat(resumed.finalisedHeight()).isEqualTo(3);
+    assertThat(resumed.block(2).hash()).isEqualTo(unchecked.block(2).hash());
+    assertThat(resumed.block(3).hash()).isEqualTo(unchecked.block(3).hash());
+    assertThat(resumed.peakHeld()).isLessThanOrEqualTo(batch);
+    assertThat(again.blocks).doesNotHaveDuplicates().allMatch(h -> h >= at.get(1));
+  }
+
+  @Test
+  void aHeaderBelowAFarRootThatDoesNotChainToItIsRefused() {
+    long root = 30;
+    int batch = 4;
+    // the node's block below the root carries a changed header
+    long h = at.get(1);
+    CvmChainBlocks tampered =
+        new CvmChainBlocks(
+            new Lying() {
+              @Override
+              public CvmChainBlocks.ChainBlock block(long height) {
+                CvmChainBlocks.ChainBlock b = honest.block(height);
+                return height != h
+                    ? b
+                    : new CvmChainBlocks.ChainBlock(
+                        b.header().toBuilder()
+                            .setAppHash(ByteString.copyFrom(new byte[32]))
+                            .build(),
+                        b.txs());
+              }
+
+              @Override
+              public io.cvmavs.consensus.proto.types.Header header(long height) {
+                return honest.header(height);
+              }
+            },
+            MANUSCRIPT,
+            rootAt(root),
+            Clock.systemUTC(),
+            batch);
+    assertThatThrownBy(tampered::finalisedHeight)
+        .isInstanceOf(CvmChainSourceException.class)
+        .hasMessageContaining("CometBFT block " + h + " refused (header check)");
+
+    // the node walks the headers down honestly, then serves another header at a rung (1 + 2·4)
+    long rung = 1 + 2 * batch;
+    int[] asked = {0};
+    CvmChainBlocks switched =
+        new CvmChainBlocks(
+            new Lying() {
+              @Override
+              public io.cvmavs.consensus.proto.types.Header header(long height) {
+                io.cvmavs.consensus.proto.types.Header b = honest.header(height);
+                return height == rung && asked[0]++ > 0
+                    ? b.toBuilder().setAppHash(ByteString.copyFrom(new byte[32])).build()
+                    : b;
+              }
+            },
+            MANUSCRIPT,
+            rootAt(root),
+            Clock.systemUTC(),
+            batch);
+    assertThatThrownBy(switched::finalisedHeight)
+        .isInstanceOf(CvmChainSourceException.class)
+        .hasMessageContaining("CometBFT block " + rung + " refused (header check)")
+        .hasMessageContaining("the header chain down from the verified header " + root);
+    assertThat(asked[0]).isEqualTo(2);
+  }
+
   /** The block finalising CVM block 2, with its transactions changed by {@code change}. */
   static CvmChainBlocks.Node txsChanged(UnaryOperator<List<byte[]>> change) {
     long h = at.get(2);
