@@ -8,7 +8,7 @@ import {DatasetProofs} from "../libraries/DatasetProofs.sol";
 import {QuorumSignatures} from "../libraries/QuorumSignatures.sol";
 import {AnchorRegistry} from "./AnchorRegistry.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 /// @title StorageAudit — retrieval-proof audits of the operators that keep block groups, held to account on chain
 ///        (docs/STORAGE.md "Audits").
@@ -29,7 +29,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 ///           bond back to the challenger. Credits are pulled with `withdraw`.
 ///         The audit tree is the dataset tree of `DatasetProofs` over the group file's 8 KiB chunks (the last chunk
 ///         shorter), so a path made by the Java `AuditChunks` verifies here.
-contract StorageAudit is Ownable, ReentrancyGuard {
+contract StorageAudit is Ownable, ReentrancyGuardTransient {
     uint256 public constant CHUNK = 8192;
     uint256 internal constant WAD = 1e18;
     /// @notice The EIP-712-style type string of the digest operators sign (docs/STORAGE.md "Attested outcomes").
