@@ -74,9 +74,11 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
 
     // ---- storage audits (issue 18 item 5): StorageAudit, owned by the anchor submitter (who assigns holders), put
     //      on the slasher router's allow-list when the broadcaster owns the router (otherwise the owner must call
-    //      `CvmSlasher.setAllowed(StorageAudit, true)`; the script says so). Env: STORAGE_AUDIT_RESPONSE_WINDOW_SECONDS
-    //      (3600), STORAGE_AUDIT_THRESHOLD_PERCENT (66), STORAGE_AUDIT_SLASH_WAD (0.1e18), STORAGE_AUDIT_C_SLASH_WAD
-    //      (0.1e18, of the holder's `$C`; the script allows it on CStaking when the broadcaster owns CStaking) ----
+    //      `CvmSlasher.setAllowed(StorageAudit, true)`; the script says so); it assigns only groups anchored in
+    //      `anchorRegistry`. Env: STORAGE_AUDIT_RESPONSE_WINDOW_SECONDS (3600), STORAGE_AUDIT_THRESHOLD_PERCENT (66),
+    //      STORAGE_AUDIT_SLASH_WAD (0.1e18), STORAGE_AUDIT_C_SLASH_WAD (0.1e18, of the holder's `$C`; the script
+    //      allows it on CStaking when the broadcaster owns CStaking), STORAGE_AUDIT_CHALLENGE_BOND_WEI (0.01 ether),
+    //      STORAGE_AUDIT_SLASH_COOLDOWN_SECONDS (86400), STORAGE_AUDIT_GRACE_BLOCKS (300, one hour of 12 s blocks) ----
     StorageAudit public storageAudit;
     bool internal _storageAuditMaySlash;
 
@@ -90,7 +92,13 @@ contract Deploy is Script, CvmDeployer, BridgeDeployer {
             uint32(vm.envOr("STORAGE_AUDIT_THRESHOLD_PERCENT", uint256(66))),
             vm.envOr("STORAGE_AUDIT_SLASH_WAD", uint256(0.1e18)),
             d.cStaking,
-            vm.envOr("STORAGE_AUDIT_C_SLASH_WAD", uint256(0.1e18))
+            vm.envOr("STORAGE_AUDIT_C_SLASH_WAD", uint256(0.1e18)),
+            anchorRegistry,
+            StorageAudit.Rules({
+                challengeBond: vm.envOr("STORAGE_AUDIT_CHALLENGE_BOND_WEI", uint256(0.01 ether)),
+                slashCooldown: uint64(vm.envOr("STORAGE_AUDIT_SLASH_COOLDOWN_SECONDS", uint256(1 days))),
+                challengeGrace: uint32(vm.envOr("STORAGE_AUDIT_GRACE_BLOCKS", uint256(300)))
+            })
         );
         if (d.slasher.owner() == deployer) {
             d.slasher.setAllowed(address(storageAudit), true);

@@ -158,6 +158,10 @@ contract Deploy_Run is Test {
         assertEq(audit.owner(), script.anchorRegistry().submitter());
         assertEq(audit.thresholdPercentage(), 66);
         assertEq(audit.slashWad(), 0.1e18);
+        assertEq(address(audit.anchors()), address(script.anchorRegistry()));
+        assertEq(audit.challengeBond(), 0.01 ether);
+        assertEq(audit.slashCooldown(), 1 days);
+        assertEq(audit.challengeGrace(), 300);
         assertTrue(d.slasher.isAllowed(address(audit)));
         assertEq(address(audit.cStaking()), address(d.cStaking));
         assertEq(audit.cSlashWad(), 0.1e18);

@@ -6,19 +6,25 @@ import {ICvmSlasherErrors} from "../../src/interfaces/avs/ICvmSlasher.sol";
 import {ICvmTaskManagerTypes} from "../../src/interfaces/avs/ICvmTaskManager.sol";
 import {BN254} from "../../src/libraries/BN254.sol";
 import {QuorumSignatures} from "../../src/libraries/QuorumSignatures.sol";
+import {AnchorRegistry} from "../../src/storage/AnchorRegistry.sol";
 import {StorageAudit} from "../../src/storage/StorageAudit.sol";
 import {BlsTestKeys} from "../utils/BlsTestKeys.sol";
 import {CvmFixture} from "../utils/CvmFixture.sol";
 import {G2Math} from "../utils/G2Math.sol";
 
 /// @dev The real AVS (CvmFixture: registry, slasher router, EigenLayer stand-ins) with three registered operators of
-///      equal stake; the group is a 3-chunk file (8192 + 8192 + 100 bytes) kept by operators 0 and 1. The audit tree
+///      equal stake; the group is a 3-chunk file (8192 + 8192 + 100 bytes), anchored in a real AnchorRegistry, kept
+///      by operators 0 and 1 (bond 0.01 ether, cooldown 1 day, no grace period unless a test deploys its own). The audit tree
 ///      is built here from the tree's definition (leaf = keccak256(0x00 ‖ chunk), node = keccak256(0x01 ‖ l ‖ r),
 ///      root = node(node(l0, l1), l2)).
 contract StorageAuditTest is CvmFixture {
     using BN254 for BN254.G1Point;
 
     StorageAudit internal audit;
+    AnchorRegistry internal anchors;
+    uint256 internal constant BOND = 0.01 ether;
+    uint64 internal constant COOLDOWN = 1 days;
+    bytes32 internal constant STREAM = keccak256("stream");
     bytes32 internal constant GROUP = keccak256("group");
     bytes[3] internal chunks;
     bytes32[3] internal leaves;
@@ -33,10 +39,8 @@ contract StorageAuditTest is CvmFixture {
     function setUp() public override {
         super.setUp();
         _addOperators(3);
-        audit =
-            new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, SLASH_WAD, d.cStaking, C_SLASH_WAD);
-        d.slasher.setAllowed(address(audit), true);
-        d.cStaking.setSlasherAllowed(address(audit), true);
+        anchors = new AnchorRegistry(address(this), address(this));
+        audit = _newAudit(0);
         for (uint256 i = 0; i < 3; i++) {
             uint256 len = i < 2 ? 8192 : 100;
             bytes memory c = new bytes(len);
@@ -56,9 +60,35 @@ contract StorageAuditTest is CvmFixture {
         address[] memory hs = new address[](2);
         hs[0] = holder;
         hs[1] = holder2;
+        _anchor(GROUP, root, SIZE);
         audit.assign(GROUP, root, SIZE, hs);
         vm.roll(block.number + 1);
         seedBlock = uint32(block.number - 1);
+    }
+
+    function _newAudit(uint32 grace) internal returns (StorageAudit a) {
+        a = new StorageAudit(
+            address(this),
+            1 hours,
+            d.registry,
+            d.slasher,
+            0,
+            66,
+            SLASH_WAD,
+            d.cStaking,
+            C_SLASH_WAD,
+            anchors,
+            StorageAudit.Rules({challengeBond: BOND, slashCooldown: COOLDOWN, challengeGrace: grace})
+        );
+        d.slasher.setAllowed(address(a), true);
+        d.cStaking.setSlasherAllowed(address(a), true);
+    }
+
+    uint64 internal _anchored;
+
+    function _anchor(bytes32 groupHash, bytes32 auditRoot, uint64 size) internal {
+        anchors.anchor(STREAM, _anchored, _anchored, size, groupHash, keccak256("data"), auditRoot, hex"01");
+        ++_anchored;
     }
 
     function _path(uint32 index) internal view returns (bytes32[] memory s) {
@@ -95,8 +125,9 @@ contract StorageAuditTest is CvmFixture {
         hs[0] = holder;
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.AlreadyAssigned.selector, GROUP));
         audit.assign(GROUP, root, SIZE, hs);
+        _anchor(keccak256("other"), root, SIZE);
         vm.prank(holder);
-        vm.expectRevert();
+        vm.expectRevert(abi.encodeWithSignature("OwnableUnauthorizedAccount(address)", holder));
         audit.assign(keccak256("other"), root, SIZE, hs);
         hs[0] = makeAddr("not an operator");
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.NotOperator.selector, hs[0]));
@@ -114,12 +145,11 @@ contract StorageAuditTest is CvmFixture {
 
     function test_HolderAnswersEveryChunk() public {
         for (uint32 i = 0; i < 3; i++) {
-            audit.challenge(GROUP, holder, seedBlock, i);
+            audit.challenge{value: BOND}(GROUP, holder, seedBlock, i);
             bytes memory c = chunks[i];
             bytes32[] memory p = _path(i);
-            vm.prank(holder);
             uint256 before = gasleft();
-            audit.respond(GROUP, c, p);
+            audit.respond(GROUP, holder, c, p);
             emit log_named_uint("respond gas (call, without the 21k base and calldata)", before - gasleft());
             (address challenger_,,,) = audit.disputes(GROUP, holder);
             assertEq(challenger_, address(0));
@@ -127,23 +157,20 @@ contract StorageAuditTest is CvmFixture {
     }
 
     function test_WrongChunkReverts_ThenMissedDeadlineFailsAndSlashesOnce() public {
-        audit.challenge(GROUP, holder, seedBlock, 1);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 1);
         bytes memory bad = chunks[1];
         bad[10] = bad[10] ^ 0x01;
-        vm.prank(holder);
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.WrongChunk.selector, uint32(1)));
-        audit.respond(GROUP, bad, _path(1));
+        audit.respond(GROUP, holder, bad, _path(1));
 
-        vm.prank(holder);
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.WrongChunkLength.selector, uint256(100), uint256(8192)));
-        audit.respond(GROUP, chunks[2], _path(1));
+        audit.respond(GROUP, holder, chunks[2], _path(1));
 
         vm.expectRevert();
         audit.expire(GROUP, holder);
         vm.warp(block.timestamp + 1 hours + 1);
-        vm.prank(holder);
         vm.expectRevert();
-        audit.respond(GROUP, chunks[1], _path(1));
+        audit.respond(GROUP, holder, chunks[1], _path(1));
 
         uint96 before = _stake(holder);
         uint96 other = _stake(holder2);
@@ -163,7 +190,7 @@ contract StorageAuditTest is CvmFixture {
 
         // once per (group, holder, round): no second dispute, no attested failure of the same round
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.AlreadySlashed.selector, GROUP, holder, round));
-        audit.challenge(GROUP, holder, seedBlock, 0);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 0);
         StorageAudit.Outcome memory o = StorageAudit.Outcome(GROUP, holder, seedBlock, false);
         ICvmTaskManagerTypes.NonSignerStakesAndSignature memory s = _attest(o, _list(0));
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.AlreadySlashed.selector, GROUP, holder, round));
@@ -171,32 +198,32 @@ contract StorageAuditTest is CvmFixture {
         assertEq(uint256(_stake(holder)), uint256(before) - _cut());
         assertEq(d.cStaking.operatorStake(holder), C_STAKE - C_STAKE * C_SLASH_WAD / 1e18, "$C slashed once");
 
-        // a later round is a new round
+        // a later round is a new round, once the slash cooldown is over
         vm.roll(block.number + 1);
-        audit.challenge(GROUP, holder, uint32(block.number - 1), 0);
+        vm.warp(block.timestamp + COOLDOWN);
+        audit.challenge{value: BOND}(GROUP, holder, uint32(block.number - 1), 0);
     }
 
-    function test_OnlyTheHolderAnswers_IndexInRange_OneDisputePerHolder() public {
+    function test_IndexInRange_OneDisputePerHolder_AnswerMustMatchTheDispute() public {
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.IndexOutOfRange.selector, uint32(3), uint256(3)));
-        audit.challenge(GROUP, holder, seedBlock, 3);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 3);
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.NotHolderOf.selector, GROUP, ops[2].addr));
-        audit.challenge(GROUP, ops[2].addr, seedBlock, 0);
+        audit.challenge{value: BOND}(GROUP, ops[2].addr, seedBlock, 0);
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.SeedUnavailable.selector, uint32(block.number)));
-        audit.challenge(GROUP, holder, uint32(block.number), 0);
-        audit.challenge(GROUP, holder, seedBlock, 0);
+        audit.challenge{value: BOND}(GROUP, holder, uint32(block.number), 0);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 0);
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.DisputeOpen.selector, GROUP, holder));
-        audit.challenge(GROUP, holder, seedBlock, 1);
-        audit.challenge(GROUP, holder2, seedBlock, 1); // the other holder has its own dispute
-        vm.expectRevert(abi.encodeWithSelector(StorageAudit.NotHolder.selector, address(this)));
-        audit.respond(GROUP, chunks[0], _path(0));
-        vm.prank(holder2);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 1);
+        audit.challenge{value: BOND}(GROUP, holder2, seedBlock, 1); // the other holder has its own dispute
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.NotHolderOf.selector, GROUP, ops[2].addr));
+        audit.respond(GROUP, ops[2].addr, chunks[0], _path(0));
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.WrongChunk.selector, uint32(1)));
-        audit.respond(GROUP, chunks[0], _path(0));
+        audit.respond(GROUP, holder2, chunks[0], _path(0));
     }
 
     function test_ExpireWithoutCStakingAllowance_Reverts() public {
         d.cStaking.setSlasherAllowed(address(audit), false);
-        audit.challenge(GROUP, holder, seedBlock, 0);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 0);
         vm.warp(block.timestamp + 1 hours + 1);
         vm.expectRevert(abi.encodeWithSelector(ICStakingErrors.OnlySlasher.selector, address(audit)));
         audit.expire(GROUP, holder);
@@ -205,7 +232,7 @@ contract StorageAuditTest is CvmFixture {
 
     function test_ExpireWithoutSlasherAllowList_Reverts() public {
         d.slasher.setAllowed(address(audit), false);
-        audit.challenge(GROUP, holder, seedBlock, 0);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 0);
         vm.warp(block.timestamp + 1 hours + 1);
         vm.expectRevert(abi.encodeWithSelector(ICvmSlasherErrors.NotAllowedToSlash.selector, address(audit)));
         audit.expire(GROUP, holder);
@@ -295,11 +322,11 @@ contract StorageAuditTest is CvmFixture {
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.OutcomeRecorded.selector, GROUP, holder, round));
         audit.submitOutcome(o, s);
         vm.expectRevert(abi.encodeWithSelector(StorageAudit.AlreadySlashed.selector, GROUP, holder, round));
-        audit.challenge(GROUP, holder, seedBlock, 0);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 0);
     }
 
     function test_AttestedFailure_AfterOpenDispute_ExpireDoesNotSlashTwice() public {
-        audit.challenge(GROUP, holder, seedBlock, 0);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 0);
         StorageAudit.Outcome memory o = StorageAudit.Outcome(GROUP, holder, seedBlock, false);
         audit.submitOutcome(o, _attest(o, _list(0)));
         uint96 after1 = _stake(holder);
@@ -335,13 +362,77 @@ contract StorageAuditTest is CvmFixture {
 
     function test_Constructor_RefusesBadConfig() public {
         vm.expectRevert(StorageAudit.InvalidConfig.selector);
-        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, 0, d.cStaking, 0);
+        new StorageAudit(
+            address(this), 1 hours, d.registry, d.slasher, 0, 66, 0, d.cStaking, 0, anchors, _rules(BOND, COOLDOWN)
+        );
         vm.expectRevert(StorageAudit.InvalidConfig.selector);
-        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 101, SLASH_WAD, d.cStaking, 0);
+        new StorageAudit(
+            address(this),
+            1 hours,
+            d.registry,
+            d.slasher,
+            0,
+            101,
+            SLASH_WAD,
+            d.cStaking,
+            0,
+            anchors,
+            _rules(BOND, COOLDOWN)
+        );
         vm.expectRevert(StorageAudit.InvalidConfig.selector);
-        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, SLASH_WAD, ICStaking(address(0)), 0);
+        new StorageAudit(
+            address(this),
+            1 hours,
+            d.registry,
+            d.slasher,
+            0,
+            66,
+            SLASH_WAD,
+            d.cStaking,
+            0,
+            AnchorRegistry(address(0)),
+            _rules(BOND, 1)
+        );
         vm.expectRevert(StorageAudit.InvalidConfig.selector);
-        new StorageAudit(address(this), 1 hours, d.registry, d.slasher, 0, 66, SLASH_WAD, d.cStaking, 1e18 + 1);
+        new StorageAudit(
+            address(this), 1 hours, d.registry, d.slasher, 0, 66, SLASH_WAD, d.cStaking, 0, anchors, _rules(0, 1)
+        );
+        vm.expectRevert(StorageAudit.InvalidConfig.selector);
+        new StorageAudit(
+            address(this), 1 hours, d.registry, d.slasher, 0, 66, SLASH_WAD, d.cStaking, 0, anchors, _rules(BOND, 0)
+        );
+        vm.expectRevert(StorageAudit.InvalidConfig.selector);
+        new StorageAudit(
+            address(this),
+            1 hours,
+            d.registry,
+            d.slasher,
+            0,
+            66,
+            SLASH_WAD,
+            ICStaking(address(0)),
+            0,
+            anchors,
+            _rules(BOND, 1)
+        );
+        vm.expectRevert(StorageAudit.InvalidConfig.selector);
+        new StorageAudit(
+            address(this),
+            1 hours,
+            d.registry,
+            d.slasher,
+            0,
+            66,
+            SLASH_WAD,
+            d.cStaking,
+            1e18 + 1,
+            anchors,
+            _rules(BOND, 1)
+        );
+    }
+
+    function _rules(uint256 bond, uint64 cooldown) internal pure returns (StorageAudit.Rules memory) {
+        return StorageAudit.Rules({challengeBond: bond, slashCooldown: cooldown, challengeGrace: 0});
     }
 
     /// @dev The vector the Java `StorageAuditClientTest` checks too: chain 31337, the audit at anvil's first
@@ -360,4 +451,197 @@ contract StorageAuditTest is CvmFixture {
             );
         assertEq(got, 0x4cb652eb6db2d4bcd13c8cf07e5283ff539ccc7c013960e4c6e6e163612ac267);
     }
+
+    // ------------------------------------------------------------ anchored-only assignment (review finding 2)
+
+    function test_Assign_RefusesUnanchoredOrMismatchingGroup() public {
+        address[] memory hs = new address[](1);
+        hs[0] = holder;
+        bytes32 made = keccak256("made up");
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.NotAnchored.selector, made));
+        audit.assign(made, root, SIZE, hs);
+
+        bytes32 other = keccak256("other group");
+        _anchor(other, root, SIZE);
+        bytes32 wrongRoot = keccak256("wrong root");
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.AnchorMismatch.selector, other, root, SIZE));
+        audit.assign(other, wrongRoot, SIZE, hs);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.AnchorMismatch.selector, other, root, SIZE));
+        audit.assign(other, root, SIZE + 1, hs);
+        audit.assign(other, root, SIZE, hs);
+        assertTrue(audit.isHolder(other, holder));
+    }
+
+    function test_Assign_RefusesDeregisteredHolder() public {
+        address gone = ops[2].addr;
+        _deregister(gone);
+        assertTrue(d.registry.getOperatorId(gone) != bytes32(0), "the operator id outlives deregistration");
+        bytes32 other = keccak256("other group");
+        _anchor(other, root, SIZE);
+        address[] memory hs = new address[](2);
+        hs[0] = holder;
+        hs[1] = gone;
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.NotOperator.selector, gone));
+        audit.assign(other, root, SIZE, hs);
+    }
+
+    // ------------------------------------------------------------ bonds, anyone responds (review finding 1a, 1b)
+
+    function test_Challenge_RequiresExactlyTheBond() public {
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.WrongBond.selector, uint256(0), BOND));
+        audit.challenge(GROUP, holder, seedBlock, 0);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.WrongBond.selector, BOND - 1, BOND));
+        audit.challenge{value: BOND - 1}(GROUP, holder, seedBlock, 0);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.WrongBond.selector, BOND + 1, BOND));
+        audit.challenge{value: BOND + 1}(GROUP, holder, seedBlock, 0);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 0);
+        assertEq(address(audit).balance, BOND);
+    }
+
+    function test_AnyonesCorrectAnswer_ClosesTheDispute_AndPaysTheBondToTheHolder() public {
+        address challenger = makeAddr("challenger");
+        address stranger = makeAddr("stranger");
+        vm.deal(challenger, 1 ether);
+        vm.prank(challenger);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 2);
+        vm.prank(stranger);
+        vm.expectEmit(true, true, true, true);
+        emit StorageAudit.ChunkProven(GROUP, holder, blockhash(seedBlock), 2);
+        audit.respond(GROUP, holder, chunks[2], _path(2));
+        (address open,,,) = audit.disputes(GROUP, holder);
+        assertEq(open, address(0));
+        assertEq(audit.credit(holder), BOND);
+        assertEq(audit.credit(stranger), 0);
+        assertEq(audit.credit(challenger), 0);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.NoDispute.selector, GROUP, holder));
+        audit.expire(GROUP, holder);
+
+        uint256 before = holder.balance;
+        vm.prank(holder);
+        audit.withdraw();
+        assertEq(holder.balance, before + BOND);
+        assertEq(audit.credit(holder), 0);
+        assertEq(address(audit).balance, 0);
+        vm.prank(holder);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.NothingToWithdraw.selector, holder));
+        audit.withdraw();
+    }
+
+    function test_Expire_RefundsTheBond_AndSlashesOnce() public {
+        address challenger = makeAddr("challenger");
+        vm.deal(challenger, 1 ether);
+        vm.prank(challenger);
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 1);
+        uint96 before = _stake(holder);
+        vm.warp(block.timestamp + 1 hours + 1);
+        audit.expire(GROUP, holder);
+        assertEq(uint256(_stake(holder)), uint256(before) - _cut());
+        assertEq(audit.credit(challenger), BOND);
+        assertEq(audit.credit(holder), 0);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.NoDispute.selector, GROUP, holder));
+        audit.expire(GROUP, holder);
+        vm.prank(challenger);
+        audit.withdraw();
+        assertEq(challenger.balance, 1 ether);
+    }
+
+    function test_Withdraw_ToARefusingAccount_KeepsTheCredit() public {
+        Refuser r = new Refuser();
+        vm.deal(address(r), 1 ether);
+        vm.prank(address(r));
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 1);
+        vm.warp(block.timestamp + 1 hours + 1);
+        audit.expire(GROUP, holder);
+        vm.prank(address(r));
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.WithdrawFailed.selector, address(r)));
+        audit.withdraw();
+        assertEq(audit.credit(address(r)), BOND);
+        assertEq(address(audit).balance, BOND);
+    }
+
+    // ------------------------------------------------------------ slash cooldown (review finding 1c)
+
+    function test_Cooldown_RefusesASecondDisputeSlash() public {
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 0);
+        vm.warp(block.timestamp + 1 hours + 1);
+        audit.expire(GROUP, holder);
+        uint64 end = audit.lastSlashAt(GROUP, holder) + COOLDOWN;
+        // a fresh round inside the cooldown: no new dispute
+        vm.roll(block.number + 1);
+        uint32 next = uint32(block.number - 1);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.SlashCooldown.selector, GROUP, holder, end));
+        audit.challenge{value: BOND}(GROUP, holder, next, 0);
+        // the other holder of the group, and the holder in another group, are not affected
+        audit.challenge{value: BOND}(GROUP, holder2, next, 0);
+        // after the cooldown, the holder can be challenged again
+        vm.warp(end);
+        audit.challenge{value: BOND}(GROUP, holder, next, 0);
+    }
+
+    function test_Cooldown_RefusesAnAttestedSlashAfterADisputeSlash() public {
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 0);
+        vm.warp(block.timestamp + 1 hours + 1);
+        audit.expire(GROUP, holder);
+        uint64 end = audit.lastSlashAt(GROUP, holder) + COOLDOWN;
+        vm.roll(block.number + 1);
+        StorageAudit.Outcome memory o = StorageAudit.Outcome(GROUP, holder, uint32(block.number - 1), false);
+        ICvmTaskManagerTypes.NonSignerStakesAndSignature memory s = _attest(o, _list(0));
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.SlashCooldown.selector, GROUP, holder, end));
+        audit.submitOutcome(o, s);
+        // a pass is still recorded inside the cooldown
+        StorageAudit.Outcome memory p = StorageAudit.Outcome(GROUP, holder, uint32(block.number - 1), true);
+        audit.submitOutcome(p, _attest(p, _list(0)));
+    }
+
+    function test_Cooldown_ExpireAfterAnAttestedSlashOfAnotherRound_RefundsWithoutSlashing() public {
+        audit.challenge{value: BOND}(GROUP, holder, seedBlock, 0);
+        vm.roll(block.number + 1);
+        StorageAudit.Outcome memory o = StorageAudit.Outcome(GROUP, holder, uint32(block.number - 1), false);
+        audit.submitOutcome(o, _attest(o, _list(0)));
+        uint96 after1 = _stake(holder);
+        uint64 end = audit.lastSlashAt(GROUP, holder) + COOLDOWN;
+        vm.warp(block.timestamp + 1 hours + 1);
+        vm.expectEmit(true, true, true, true);
+        emit StorageAudit.SlashSkipped(GROUP, holder, blockhash(seedBlock), end);
+        audit.expire(GROUP, holder);
+        assertEq(_stake(holder), after1, "one slash inside the cooldown");
+        assertFalse(audit.slashed(GROUP, holder, blockhash(seedBlock)));
+        assertEq(audit.credit(address(this)), BOND);
+    }
+
+    // ------------------------------------------------------------ grace period (review finding 1d)
+
+    function test_GracePeriod_NoFailingRoundBeforeItEnds() public {
+        StorageAudit graced = _newAudit(10);
+        bytes32 g2 = keccak256("graced group");
+        _anchor(g2, root, SIZE);
+        address[] memory hs = new address[](1);
+        hs[0] = holder;
+        graced.assign(g2, root, SIZE, hs);
+        (,, uint32 assignedAt,) = graced.groups(g2);
+        vm.roll(block.number + 5);
+        uint32 early = uint32(block.number - 1);
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.InGracePeriod.selector, early, uint256(assignedAt) + 10));
+        graced.challenge{value: BOND}(g2, holder, early, 0);
+        StorageAudit.Outcome memory o = StorageAudit.Outcome(g2, holder, early, false);
+        ICvmTaskManagerTypes.NonSignerStakesAndSignature memory s = _attestOn(graced, o, _list(0));
+        vm.expectRevert(abi.encodeWithSelector(StorageAudit.InGracePeriod.selector, early, uint256(assignedAt) + 10));
+        graced.submitOutcome(o, s);
+        // a round seeded at the end of the grace period can be challenged
+        vm.roll(uint256(assignedAt) + 11);
+        graced.challenge{value: BOND}(g2, holder, assignedAt + 10, 0);
+    }
+
+    function _attestOn(StorageAudit a, StorageAudit.Outcome memory o, uint256[] memory nonSigners)
+        internal
+        view
+        returns (ICvmTaskManagerTypes.NonSignerStakesAndSignature memory)
+    {
+        return _attestDigest(
+            a.outcomeDigest(o.groupHash, o.holder, blockhash(o.seedBlock), root, o.passed), o.seedBlock, nonSigners
+        );
+    }
 }
+
+/// @dev An account that refuses ether (a challenger contract without `receive`).
+contract Refuser {}

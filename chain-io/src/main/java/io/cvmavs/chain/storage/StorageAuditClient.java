@@ -28,9 +28,10 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * The {@code StorageAudit} contract (docs/STORAGE.md "Audits"): holders of a group, attested
- * outcomes of audit rounds and single-chunk disputes. Reads on an {@link RpcClient}; transactions
- * through a {@link Transactor} (estimated first, so a refusal is reported with its custom error
- * before anything is sent).
+ * outcomes of audit rounds and single-chunk disputes (bonded: {@link #challenge} pays {@link
+ * #challengeBond}, bonds are credited and pulled with {@link #withdraw}). Reads on an {@link
+ * RpcClient}; transactions through a {@link Transactor} (estimated first, so a refusal is reported
+ * with its custom error before anything is sent).
  */
 public final class StorageAuditClient {
   /** The type string hashed into every outcome digest (same text as the contract's). */
@@ -45,8 +46,9 @@ public final class StorageAuditClient {
   static final String SUBMIT_OUTCOME =
       "submitOutcome((bytes32,address,uint32,bool)," + TaskManagerAbi.NON_SIGNER_TUPLE + ")";
   static final String CHALLENGE = "challenge(bytes32,address,uint32,uint32)";
-  static final String RESPOND = "respond(bytes32,bytes,bytes32[])";
+  static final String RESPOND = "respond(bytes32,address,bytes,bytes32[])";
   static final String EXPIRE = "expire(bytes32,address)";
+  static final String WITHDRAW = "withdraw()";
 
   /** The custom errors a StorageAudit transaction can revert with (its own, the quorum check's). */
   static final List<String> ERRORS =
@@ -61,7 +63,13 @@ public final class StorageAuditClient {
           "IndexOutOfRange(uint32,uint256)",
           "DisputeOpen(bytes32,address)",
           "NoDispute(bytes32,address)",
-          "NotHolder(address)",
+          "NotAnchored(bytes32)",
+          "AnchorMismatch(bytes32,bytes32,uint64)",
+          "WrongBond(uint256,uint256)",
+          "InGracePeriod(uint32,uint256)",
+          "SlashCooldown(bytes32,address,uint64)",
+          "NothingToWithdraw(address)",
+          "WithdrawFailed(address)",
           "DeadlinePassed(uint64)",
           "DeadlineNotReached(uint64)",
           "WrongChunkLength(uint256,uint256)",
@@ -242,7 +250,52 @@ public final class StorageAuditClient {
     return (Boolean) v.get(0).getValue();
   }
 
-  /** Owner (the AVS's authorised submitter) only: records the holders of a group. */
+  /** The wei {@link #challenge} locks per dispute. */
+  public BigInteger challengeBond() {
+    return uint256View("challengeBond()", List.of(), "StorageAudit.challengeBond");
+  }
+
+  /** Seconds between two slashes of one (group, holder). */
+  public long slashCooldown() {
+    return uint256View("slashCooldown()", List.of(), "StorageAudit.slashCooldown").longValueExact();
+  }
+
+  /** Blocks after the assignment before a round can fail. */
+  public long challengeGrace() {
+    return uint256View("challengeGrace()", List.of(), "StorageAudit.challengeGrace")
+        .longValueExact();
+  }
+
+  /** Wei {@code account} may {@link #withdraw} (bonds paid to it or refunded). */
+  public BigInteger credit(String account) {
+    return uint256View(
+        "credit(address)",
+        List.of(new Address(checkAddress("account", account))),
+        "StorageAudit.credit");
+  }
+
+  /** Timestamp of the last slash of (group, holder), 0 if never. */
+  public long lastSlashAt(byte[] groupHash, String holder) {
+    return uint256View(
+            "lastSlashAt(bytes32,address)",
+            List.of(b32("groupHash", groupHash), new Address(checkAddress("holder", holder))),
+            "StorageAudit.lastSlashAt")
+        .longValueExact();
+  }
+
+  private BigInteger uint256View(String signature, List<Type> args, String what) {
+    List<Type> v =
+        Abi.decode(
+            reader.call(address, Abi.call(signature, args), what),
+            what,
+            new TypeReference<Uint256>() {});
+    return (BigInteger) v.get(0).getValue();
+  }
+
+  /**
+   * Owner (the AVS's authorised submitter) only: records the holders of a group (anchored in the
+   * AnchorRegistry with this audit root and size; every holder registered in the quorum).
+   */
   public TransactionReceipt assign(
       Transactor tx, byte[] groupHash, byte[] auditRoot, long fileSize, List<String> holders) {
     String data =
@@ -283,7 +336,10 @@ public final class StorageAuditClient {
             + (o.passed() ? ", passed)" : ", failed)"));
   }
 
-  /** Anyone: opens a dispute on chunk {@code index} of {@code holder}'s copy. */
+  /**
+   * Anyone: opens a dispute on chunk {@code index} of {@code holder}'s copy, paying the contract's
+   * {@link #challengeBond} (read first).
+   */
   public TransactionReceipt challenge(
       Transactor tx, byte[] groupHash, String holder, long seedBlock, int index) {
     String data =
@@ -294,25 +350,33 @@ public final class StorageAuditClient {
                 new Address(checkAddress("holder", holder)),
                 new Uint32(seedBlock),
                 new Uint32(index)));
-    return send(tx, data, "StorageAudit.challenge(" + holder + ", chunk " + index + ")");
+    return send(
+        tx, data, challengeBond(), "StorageAudit.challenge(" + holder + ", chunk " + index + ")");
   }
 
-  /** The holder ({@code tx}'s account): answers its open dispute. */
+  /**
+   * Anyone: answers {@code holder}'s open dispute with the chunk and its audit-tree path (the
+   * answer counts for the holder; the bond is credited to the holder).
+   */
   public TransactionReceipt respond(
-      Transactor tx, byte[] groupHash, byte[] chunk, List<byte[]> siblings) {
+      Transactor tx, byte[] groupHash, String holder, byte[] chunk, List<byte[]> siblings) {
     String data =
         Abi.call(
             RESPOND,
             List.of(
                 b32("groupHash", groupHash),
+                new Address(checkAddress("holder", holder)),
                 new DynamicBytes(chunk),
                 new DynamicArray<>(
                     org.web3j.abi.datatypes.generated.Bytes32.class,
                     siblings.stream().map(s -> b32("sibling", s)).toList())));
-    return send(tx, data, "StorageAudit.respond(" + Bytes32.hex(groupHash) + ")");
+    return send(tx, data, "StorageAudit.respond(" + Bytes32.hex(groupHash) + ", " + holder + ")");
   }
 
-  /** Anyone, after the deadline: fails the round and slashes the holder. */
+  /**
+   * Anyone, after the deadline: fails the round, credits the bond back to the challenger and
+   * slashes the holder (unless already slashed within the cooldown).
+   */
   public TransactionReceipt expire(Transactor tx, byte[] groupHash, String holder) {
     String data =
         Abi.call(
@@ -321,10 +385,19 @@ public final class StorageAuditClient {
     return send(tx, data, "StorageAudit.expire(" + holder + ")");
   }
 
-  /** Sends, naming StorageAudit's custom error in a refusal's message. */
+  /** Pays out {@code tx}'s account's credit. */
+  public TransactionReceipt withdraw(Transactor tx) {
+    return send(tx, Abi.call(WITHDRAW, List.of()), "StorageAudit.withdraw(" + tx.address() + ")");
+  }
+
   private TransactionReceipt send(Transactor tx, String data, String what) {
+    return send(tx, data, BigInteger.ZERO, what);
+  }
+
+  /** Sends, naming StorageAudit's custom error in a refusal's message. */
+  private TransactionReceipt send(Transactor tx, String data, BigInteger value, String what) {
     try {
-      return tx.send(address, data, what);
+      return tx.send(address, data, value, what);
     } catch (ChainException.Reverted e) {
       String name = errorName(e.getMessage());
       if (name == null) {

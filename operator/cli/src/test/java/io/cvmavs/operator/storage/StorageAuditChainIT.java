@@ -40,6 +40,7 @@ import io.cvmavs.storage.anchor.HolderAssignment;
 import io.cvmavs.storage.anchor.ReplicationPolicy;
 import io.cvmavs.storage.backend.LocalDiskBackend;
 import io.cvmavs.storage.backend.StorageBackend;
+import io.cvmavs.storage.chunk.AuditChunks;
 import io.cvmavs.storage.outbox.Outbox;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -75,7 +76,9 @@ import picocli.CommandLine;
  * operators of equal stake registered through {@link OperatorRegistration}; the anchoring service
  * (local-disk backend) anchors CVM block groups and records two holders per group in {@code
  * StorageAudit} (the deployer is the anchor submitter); the operators attest audit rounds with
- * their BLS keys; a failed round and an unanswered dispute slash the holder through CvmSlasher.
+ * their BLS keys; a failed round and an unanswered dispute slash the holder through CvmSlasher. The
+ * deploy script's defaults hold (bond 0.01 ether, cooldown one day, grace 300 blocks): the test
+ * mines past the grace period after the assignment.
  */
 @WithAnvil
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -182,6 +185,10 @@ class StorageAuditChainIT {
     }
     anchors = anchorRegistry.anchors(Optional.of(STREAM), fromBlock, anvil.blockNumber());
     assertThat(anchors).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(audit.challengeBond()).isEqualTo(new BigInteger("10000000000000000"));
+    assertThat(audit.slashCooldown()).isEqualTo(86_400L);
+    assertThat(audit.challengeGrace()).isEqualTo(300L);
+    anvil.mine((int) audit.challengeGrace() + 1); // no round can fail within the grace period
 
     // what the CLI reads: the submitter's and the operators' keystores, anchor.yaml
     cliDir = dir.resolve("cli");
@@ -327,6 +334,7 @@ class StorageAuditChainIT {
     BigInteger before = stake(holder);
     long seedBlock = anvil.blockNumber();
     anvil.mine(1);
+    BigInteger credit = audit.credit(deployer.address());
     audit.challenge(deployer, g.groupHash(), holder, seedBlock, 0);
     assertThatThrownBy(() -> audit.expire(deployer, g.groupHash(), holder))
         .isInstanceOf(ChainException.class)
@@ -336,6 +344,63 @@ class StorageAuditChainIT {
     assertThat(slashes(r)).isEqualTo(1);
     assertThat(audit.slashed(g.groupHash(), holder, blockHash(seedBlock))).isTrue();
     assertThat(stake(holder)).isLessThan(before);
+    // the bond comes back to the challenger; a second slash inside the cooldown is refused
+    assertThat(audit.credit(deployer.address())).isEqualTo(credit.add(audit.challengeBond()));
+    long next = anvil.blockNumber();
+    anvil.mine(1);
+    assertThatThrownBy(() -> audit.challenge(deployer, g.groupHash(), holder, next, 0))
+        .isInstanceOf(ChainException.class)
+        .hasMessageContaining("SlashCooldown");
+    audit.withdraw(deployer);
+    assertThat(audit.credit(deployer.address())).isZero();
+  }
+
+  /**
+   * A dispute answered by an operator that is not the holder (the chunk and its path verify
+   * themselves): closed, the bond credited to the holder, who withdraws it; nobody slashed.
+   */
+  @Test
+  void anyoneAnswersADispute_TheHolderGetsTheBond() throws Exception {
+    AnchoredGroup g = anchors.getFirst();
+    List<String> holders = audit.holdersOf(g.groupHash());
+    String holder = holders.getLast();
+    int responder = -1;
+    int holderIndex = -1;
+    for (int i = 0; i < operators.size(); i++) {
+      if (!holders.contains(operators.get(i))) {
+        responder = i;
+      }
+      if (operators.get(i).equals(holder)) {
+        holderIndex = i;
+      }
+    }
+    assertThat(responder).isNotNegative();
+    assertThat(holderIndex).isNotNegative();
+    AuditChunks file = AuditChunks.of(disk.get(g.locatorOn("local").orElseThrow()).orElseThrow());
+    assertThat(file.root()).isEqualTo(g.auditRoot());
+    int index = file.count() - 1;
+    BigInteger before = stake(holder);
+    long seedBlock = anvil.blockNumber();
+    anvil.mine(1);
+    assertThatThrownBy(
+            () -> audit.challenge(deployer, g.groupHash(), holder, seedBlock, file.count()))
+        .isInstanceOf(ChainException.class)
+        .hasMessageContaining("IndexOutOfRange");
+    audit.challenge(deployer, g.groupHash(), holder, seedBlock, index);
+    BigInteger credit = audit.credit(holder);
+    audit.respond(
+        operatorTx.get(responder),
+        g.groupHash(),
+        holder,
+        file.chunk(index),
+        file.proof(index).siblings());
+    assertThat(audit.credit(holder)).isEqualTo(credit.add(audit.challengeBond()));
+    assertThatThrownBy(() -> audit.expire(deployer, g.groupHash(), holder))
+        .isInstanceOf(ChainException.class)
+        .hasMessageContaining("NoDispute");
+    audit.withdraw(operatorTx.get(holderIndex));
+    assertThat(audit.credit(holder)).isZero();
+    assertThat(stake(holder)).isEqualTo(before);
   }
 
   /** {@code cvm-avs storage assign} and {@code storage attest} as a user runs them. */
