@@ -63,10 +63,10 @@ public final class RpcClient {
     var answer =
         Transactor.rpc(
             () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.FINALIZED, false).send(),
-            "eth_getBlockByNumber(finalized)");
+            "eth_getBlockByNumber of the finalized tag");
     if (answer.hasError()) {
       throw new ChainException(
-          "eth_getBlockByNumber(finalized): the node answered error "
+          "eth_getBlockByNumber of the finalized tag: the node answered error "
               + answer.getError().getCode()
               + ": "
               + answer.getError().getMessage());
@@ -74,7 +74,7 @@ public final class RpcClient {
     var block = answer.getBlock();
     if (block == null || block.getNumberRaw() == null) {
       throw new ChainException(
-          "eth_getBlockByNumber(finalized): the node knows no finalized block (a pre-merge node,"
+          "eth_getBlockByNumber of the finalized tag: the node knows no finalized block (a pre-merge node,"
               + " or a client without the 'finalized' tag)");
     }
     return block.getNumber().longValueExact();
