@@ -239,12 +239,25 @@ final class DevnetRoundTrip implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Whether the bridge's books balance. The two chains cannot be read at one instant (a CVM block
+   * or an Ethereum block can land between the reads), so an imbalance is read again a few times,
+   * half a second apart; one that persists is reported.
+   */
   private static boolean conserved(BridgeClient client) {
-    for (int attempt = 0; attempt < 3; attempt++) {
+    for (int attempt = 0; attempt < 6; attempt++) {
       try {
-        return client.balance().conserved();
+        if (client.balance().conserved()) {
+          return true;
+        }
       } catch (RuntimeException e) {
         // One of the two chains did not answer: read both again.
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
       }
     }
     return false;
