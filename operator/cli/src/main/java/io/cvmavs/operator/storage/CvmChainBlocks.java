@@ -84,9 +84,7 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
      * The committed block at {@code height}: its header and transactions (what the checked source
      * reads; the header is then tied to a light-client-verified one by hash).
      */
-    default ChainBlock block(long height) {
-      throw new UnsupportedOperationException("this node serves no block headers");
-    }
+    ChainBlock block(long height);
 
     /**
      * The header of the committed block at {@code height} alone (what the checked source reads to
@@ -98,17 +96,13 @@ public final class CvmChainBlocks implements AnchoringService.BlockSource {
     }
 
     /** The signed header and validator sets at {@code height}, for the light client. */
-    default LightBlock lightBlock(long height) throws IOException {
-      throw new UnsupportedOperationException("this node serves no light blocks");
-    }
+    LightBlock lightBlock(long height) throws IOException;
 
     /**
      * The app-hash leaves after {@code height} in {@link AppState#COMPONENTS} order ({@code
      * abci_query /state/root/<height>}); empty when the node has none for that height.
      */
-    default Optional<List<byte[]>> stateLeaves(long height) {
-      throw new UnsupportedOperationException("this node serves no app-hash leaves");
-    }
+    Optional<List<byte[]>> stateLeaves(long height);
 
     /** Over a CometBFT(-shaped) RPC endpoint. */
     static Node rpc(CometRpcClient rpc) {

@@ -35,6 +35,22 @@ class CvmChainBlocksTest {
     long height;
     int reads;
 
+    // The unchecked source reads only txs and committed answers; the checked reads are not served.
+    @Override
+    public CvmChainBlocks.ChainBlock block(long h) {
+      throw new AssertionError("the unchecked source read a header");
+    }
+
+    @Override
+    public io.cvmavs.consensus.light.LightBlock lightBlock(long h) {
+      throw new AssertionError("the unchecked source asked for a light block");
+    }
+
+    @Override
+    public Optional<List<byte[]>> stateLeaves(long h) {
+      throw new AssertionError("the unchecked source asked for app-hash leaves");
+    }
+
     void add(CvmBlock... cvm) {
       add(true, cvm);
     }
